@@ -1,0 +1,218 @@
+//! Pacer's storage. The traits here are the whole contract between the
+//! product and its database: [`OrgStore`] (organisation, teams, reps),
+//! [`AccessStore`] (users, sessions, tokens, audit log) and [`RecordStore`]
+//! (raw sales records), gathered in [`Store`]. [`SqlStore`] implements them
+//! for SQLite (the embedded default) and PostgreSQL (the team deployment);
+//! the backend is chosen from the database URL, and migrations run on connect.
+//!
+//! Storage knows SQL and nothing about HTTP; every rule about the numbers
+//! lives in `pacer-core`. Every mutating method is one transaction, and
+//! writes its audit-log entry in that same transaction.
+
+mod backend;
+mod error;
+mod migrate;
+mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use backend::{Backend, DatabaseUrl};
+pub use error::StoreError;
+pub use sql::SqlStore;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use pacer_core::access::{ApiToken, Role, Scope, User};
+use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
+use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
+use pacer_core::records::{NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which reps to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RepFilter {
+    /// Only reps whose team on the day asked is one of these.
+    pub teams: Option<Vec<TeamId>>,
+    /// Only reps employed on this day.
+    pub active_on: Option<NaiveDate>,
+}
+
+/// The organisation: settings, teams, reps and memberships.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// The organisation's settings, if it has been set up.
+    async fn organisation(&self) -> StoreResult<Option<Organisation>>;
+    /// Creates or replaces the organisation's settings.
+    async fn save_organisation(&self, org: &Organisation, actor: &Actor) -> StoreResult<()>;
+
+    /// Creates a team; the parent must exist.
+    async fn create_team(&self, team: &NewTeam, actor: &Actor) -> StoreResult<Team>;
+    /// Changes a team; refuses a parent that would make a cycle.
+    async fn update_team(&self, id: TeamId, update: &TeamUpdate, actor: &Actor) -> StoreResult<Team>;
+    /// Marks a team inactive; its history stays.
+    async fn deactivate_team(&self, id: TeamId, actor: &Actor) -> StoreResult<Team>;
+    /// One team.
+    async fn team(&self, id: TeamId) -> StoreResult<Team>;
+    /// All teams, active or not, ordered by name.
+    async fn teams(&self) -> StoreResult<Vec<Team>>;
+
+    /// Creates a rep and, when a team is given, their first membership from the hire date.
+    async fn create_rep(&self, rep: &NewRep, actor: &Actor) -> StoreResult<Rep>;
+    /// Changes a rep's own fields (a leave date deactivates them; history stays).
+    async fn update_rep(&self, id: RepId, update: &RepUpdate, actor: &Actor) -> StoreResult<Rep>;
+    /// Moves a rep to `team` from `from` on: closes the current membership, opens a new one.
+    async fn move_rep(&self, id: RepId, team: TeamId, from: NaiveDate, actor: &Actor) -> StoreResult<Rep>;
+    /// One rep, with their team on `as_of`.
+    async fn rep(&self, id: RepId, as_of: NaiveDate) -> StoreResult<Rep>;
+    /// Reps with their team on `as_of`, ordered by name.
+    async fn reps(&self, filter: &RepFilter, as_of: NaiveDate) -> StoreResult<Vec<Rep>>;
+    /// A rep's memberships, oldest first.
+    async fn memberships(&self, rep: RepId) -> StoreResult<Vec<Membership>>;
+}
+
+/// A user with the secret needed to check a sign-in.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    /// The user.
+    pub user: User,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// What is needed to create a user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name (checked with `pacer_core::access::check_username`).
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Linked rep record.
+    pub rep_id: Option<RepId>,
+    /// Argon2id PHC string of the password.
+    pub password_hash: String,
+}
+
+/// A change to a user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    /// New display name.
+    pub display_name: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// New rep link (`Some(None)` clears it).
+    pub rep_id: Option<Option<RepId>>,
+    /// Activate or deactivate (deactivating ends the user's sessions).
+    pub active: Option<bool>,
+}
+
+/// A signed-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 (hex) of the cookie's token.
+    pub token_hash: String,
+    /// Whose session.
+    pub user_id: i64,
+    /// The token forms must echo back.
+    pub csrf_token: String,
+    /// Unix seconds after which the session is void.
+    pub expires_at: i64,
+}
+
+/// Users, sessions, sign-in throttling, API tokens and the audit log.
+#[async_trait]
+pub trait AccessStore: Send + Sync {
+    /// Creates a user.
+    async fn create_user(&self, user: &NewUser, actor: &Actor) -> StoreResult<User>;
+    /// Changes a user.
+    async fn update_user(&self, id: i64, update: &UserUpdate, actor: &Actor) -> StoreResult<User>;
+    /// Replaces a user's password hash and ends their sessions.
+    async fn set_password(&self, id: i64, password_hash: &str, actor: &Actor) -> StoreResult<()>;
+    /// One user.
+    async fn user(&self, id: i64) -> StoreResult<User>;
+    /// A user and their password hash, by login name.
+    async fn credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
+    /// All users, by name.
+    async fn users(&self) -> StoreResult<Vec<User>>;
+
+    /// Records a new session.
+    async fn create_session(&self, session: &Session) -> StoreResult<()>;
+    /// The live session with this token hash and its active user, if any.
+    async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Records a failed sign-in under each key (account, address).
+    async fn record_login_failure(&self, keys: &[String], at: i64) -> StoreResult<()>;
+    /// Failed sign-ins under `key` since `since`.
+    async fn login_failures(&self, key: &str, since: i64) -> StoreResult<i64>;
+    /// Forgets the failures under `key` (after a successful sign-in).
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+
+    /// Creates an API token from the hash of its secret.
+    async fn create_token(&self, name: &str, scope: Scope, token_hash: &str, actor: &Actor) -> StoreResult<ApiToken>;
+    /// Revokes a token.
+    async fn revoke_token(&self, id: i64, actor: &Actor) -> StoreResult<ApiToken>;
+    /// All tokens, newest first.
+    async fn tokens(&self) -> StoreResult<Vec<ApiToken>>;
+    /// The unrevoked token with this hash.
+    async fn token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;
+
+    /// Audit entries, newest first.
+    async fn audit_log(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// How many raw records the database holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RecordCounts {
+    /// Teams, active or not.
+    pub teams: i64,
+    /// Reps, current or former.
+    pub reps: i64,
+    /// Accounts.
+    pub accounts: i64,
+    /// Activities.
+    pub activities: i64,
+    /// Deals.
+    pub deals: i64,
+    /// Account-months of recurring revenue.
+    pub subscription_months: i64,
+}
+
+/// The raw sales records: accounts, activities, deals, recurring revenue.
+#[async_trait]
+pub trait RecordStore: Send + Sync {
+    /// Inserts accounts (caller-chosen ids).
+    async fn insert_accounts(&self, accounts: &[NewAccount]) -> StoreResult<()>;
+    /// Inserts activities in one transaction.
+    async fn insert_activities(&self, activities: &[NewActivity]) -> StoreResult<()>;
+    /// Inserts deals in one transaction.
+    async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()>;
+    /// Inserts account-months of recurring revenue in one transaction.
+    async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()>;
+    /// Counts of what the database holds.
+    async fn record_counts(&self) -> StoreResult<RecordCounts>;
+}
+
+/// Everything Pacer stores, behind one object.
+#[async_trait]
+pub trait Store: OrgStore + AccessStore + RecordStore + 'static {
+    /// Which backend answers.
+    fn backend(&self) -> Backend;
+    /// Whether the database answers.
+    async fn health(&self) -> StoreResult<()>;
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        SqlStore::backend(self)
+    }
+
+    async fn health(&self) -> StoreResult<()> {
+        self.ping().await
+    }
+}

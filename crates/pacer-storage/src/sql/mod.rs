@@ -1,0 +1,167 @@
+//! The SQL implementation of the storage traits, for SQLite and PostgreSQL.
+//! Dates are stored as ISO text and money as integer minor units, so one set
+//! of queries serves both backends through sqlx's `Any` driver; what differs
+//! (connection pragmas, DDL) lives in each backend's migrations and in
+//! [`SqlStore::connect`].
+
+mod access;
+mod org;
+mod records;
+
+use crate::backend::{Backend, DatabaseUrl};
+use crate::error::StoreError;
+use crate::{StoreResult, migrate};
+use chrono::{NaiveDate, NaiveDateTime};
+use pacer_core::audit::Actor;
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+
+/// How many rows go into one multi-row INSERT: keeps statements under both
+/// backends' bind-parameter limits (SQLite: 32766) while staying fast.
+const INSERT_CHUNK: usize = 500;
+
+/// The SQL store, for both backends.
+#[derive(Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Connects, applies pending migrations, and returns the store.
+    pub async fn connect(url: &DatabaseUrl) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = url.backend();
+        let options = match backend {
+            // One writer at a time is SQLite's rule; WAL lets readers go on meanwhile.
+            Backend::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(10),
+        };
+        let pool = options
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect(url.as_str())
+            .await
+            .map_err(|e| StoreError::Url(format!("cannot open database {}: {e}", url.redacted())))?;
+        migrate::run(&pool, backend).await?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Which backend this store talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date(column: &'static str, text: &str) -> StoreResult<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| StoreError::Corrupt { column, value: text.into() })
+}
+
+fn get_date(row: &AnyRow, column: &'static str) -> StoreResult<NaiveDate> {
+    parse_date(column, &row.try_get::<String, _>(column)?)
+}
+
+fn opt_date(row: &AnyRow, column: &'static str) -> StoreResult<Option<NaiveDate>> {
+    row.try_get::<Option<String>, _>(column)?.map(|t| parse_date(column, &t)).transpose()
+}
+
+/// A boolean column, read as an integer: sqlx's `Any` driver cannot decode
+/// SQLite's BOOLEAN, so queries select `CAST(col AS INTEGER)`.
+fn get_flag(row: &AnyRow, column: &'static str) -> StoreResult<bool> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+fn datetime_text(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Conflict(format!("cannot encode value: {e}")))
+}
+
+/// Appends one entry to the audit log, inside the caller's transaction so
+/// that a change and its record land together or not at all.
+async fn audit<B: Serialize, A: Serialize>(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    action: &str,
+    (entity, entity_id): (&str, String),
+    before: Option<&B>,
+    after: Option<&A>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(now_text())
+    .bind(&actor.name)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(before.map(to_json).transpose()?)
+    .bind(after.map(to_json).transpose()?)
+    .bind(&actor.reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Builds `INSERT INTO table (cols) VALUES ($1, ..), (..)` for `rows` rows.
+fn multi_insert(table: &str, columns: &[&str], rows: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r > 0 { ", (" } else { "(" });
+        for c in 0..columns.len() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            sql.push_str(&format!("${n}"));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_insert_numbers_parameters() {
+        assert_eq!(multi_insert("t", &["a", "b"], 2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+    }
+}

@@ -1,0 +1,368 @@
+//! Organisation, teams, reps and effective-dated memberships.
+
+use super::{SqlStore, audit, date_text, get_date, get_flag, opt_date};
+use crate::error::StoreError;
+use crate::{OrgStore, RepFilter, StoreResult};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use pacer_core::audit::Actor;
+use pacer_core::org::{
+    Membership, NewRep, NewTeam, OrgError, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate, check_rep,
+    check_team_parent,
+};
+use sqlx::AnyConnection;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::collections::HashMap;
+
+macro_rules! team_columns {
+    () => {
+        "id, name, region, parent_id, manager_id, CAST(active AS INTEGER) AS active"
+    };
+}
+macro_rules! rep_columns {
+    () => {
+        "id, name, email, title, hire_date, leave_date, external_id"
+    };
+}
+macro_rules! membership_columns {
+    () => {
+        "rep_id, team_id, valid_from, valid_to"
+    };
+}
+
+fn team_from_row(row: &AnyRow) -> StoreResult<Team> {
+    Ok(Team {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        region: row.try_get("region")?,
+        parent_id: row.try_get("parent_id")?,
+        manager_id: row.try_get("manager_id")?,
+        active: get_flag(row, "active")?,
+    })
+}
+
+fn membership_from_row(row: &AnyRow) -> StoreResult<Membership> {
+    Ok(Membership {
+        rep_id: row.try_get("rep_id")?,
+        team_id: row.try_get("team_id")?,
+        valid_from: get_date(row, "valid_from")?,
+        valid_to: opt_date(row, "valid_to")?,
+    })
+}
+
+/// The team a rep belongs to on `as_of`: the membership covering that day, or
+/// for a rep who has left, the last one they had.
+fn team_on(memberships: &[Membership], as_of: NaiveDate) -> Option<TeamId> {
+    memberships
+        .iter()
+        .find(|m| m.valid_from <= as_of && m.valid_to.is_none_or(|to| as_of < to))
+        .or_else(|| memberships.iter().filter(|m| m.valid_from <= as_of).max_by_key(|m| m.valid_from))
+        .map(|m| m.team_id)
+}
+
+fn rep_from_row(row: &AnyRow, memberships: &[Membership], as_of: NaiveDate) -> StoreResult<Rep> {
+    Ok(Rep {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        title: row.try_get("title")?,
+        team_id: team_on(memberships, as_of),
+        hire_date: get_date(row, "hire_date")?,
+        leave_date: opt_date(row, "leave_date")?,
+        external_id: row.try_get("external_id")?,
+    })
+}
+
+async fn fetch_team(conn: &mut AnyConnection, id: TeamId) -> StoreResult<Team> {
+    let row = sqlx::query(concat!("SELECT ", team_columns!(), " FROM teams WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("team", id))?;
+    team_from_row(&row)
+}
+
+async fn fetch_memberships(conn: &mut AnyConnection, rep: RepId) -> StoreResult<Vec<Membership>> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        membership_columns!(),
+        " FROM team_memberships WHERE rep_id = $1 ORDER BY valid_from"
+    ))
+    .bind(rep)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(membership_from_row).collect()
+}
+
+async fn fetch_rep(conn: &mut AnyConnection, id: RepId, as_of: NaiveDate) -> StoreResult<Rep> {
+    let row = sqlx::query(concat!("SELECT ", rep_columns!(), " FROM reps WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("rep", id))?;
+    let memberships = fetch_memberships(conn, id).await?;
+    rep_from_row(&row, &memberships, as_of)
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[async_trait]
+impl OrgStore for SqlStore {
+    async fn organisation(&self) -> StoreResult<Option<Organisation>> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT settings FROM organisation WHERE id = 1").fetch_optional(&self.pool).await?;
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|_| StoreError::Corrupt { column: "organisation.settings", value: t })
+        })
+        .transpose()
+    }
+
+    async fn save_organisation(&self, org: &Organisation, actor: &Actor) -> StoreResult<()> {
+        let before = self.organisation().await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO organisation (id, settings) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET settings = excluded.settings",
+        )
+        .bind(super::to_json(org)?)
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, actor, "organisation.save", ("organisation", "1".into()), before.as_ref(), Some(org)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_team(&self, team: &NewTeam, actor: &Actor) -> StoreResult<Team> {
+        if team.name.trim().is_empty() {
+            return Err(OrgError::EmptyName.into());
+        }
+        let mut tx = self.pool.begin().await?;
+        if let Some(parent) = team.parent_id {
+            fetch_team(&mut tx, parent).await?;
+        }
+        let row = sqlx::query(concat!(
+            "INSERT INTO teams (name, region, parent_id, manager_id, active) VALUES ($1, $2, $3, $4, TRUE) RETURNING ",
+            team_columns!()
+        ))
+        .bind(team.name.trim())
+        .bind(&team.region)
+        .bind(team.parent_id)
+        .bind(team.manager_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let created = team_from_row(&row)?;
+        audit(&mut tx, actor, "team.create", ("team", created.id.to_string()), None::<&Team>, Some(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn update_team(&self, id: TeamId, update: &TeamUpdate, actor: &Actor) -> StoreResult<Team> {
+        let mut tx = self.pool.begin().await?;
+        let before = fetch_team(&mut tx, id).await?;
+        let mut team = before.clone();
+        if let Some(parent) = update.parent_id {
+            let rows = sqlx::query("SELECT id, parent_id FROM teams").fetch_all(&mut *tx).await?;
+            let parents = rows
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, r.try_get("parent_id")?)))
+                .collect::<StoreResult<HashMap<TeamId, Option<TeamId>>>>()?;
+            if let Some(p) = parent
+                && !parents.contains_key(&p)
+            {
+                return Err(StoreError::not_found("team", p));
+            }
+            check_team_parent(&parents, id, parent)?;
+            team.parent_id = parent;
+        }
+        if let Some(name) = &update.name {
+            if name.trim().is_empty() {
+                return Err(OrgError::EmptyName.into());
+            }
+            team.name = name.trim().to_string();
+        }
+        if let Some(region) = &update.region {
+            team.region = region.clone();
+        }
+        if let Some(manager) = update.manager_id {
+            team.manager_id = manager;
+        }
+        sqlx::query("UPDATE teams SET name = $1, region = $2, parent_id = $3, manager_id = $4 WHERE id = $5")
+            .bind(&team.name)
+            .bind(&team.region)
+            .bind(team.parent_id)
+            .bind(team.manager_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "team.update", ("team", id.to_string()), Some(&before), Some(&team)).await?;
+        tx.commit().await?;
+        Ok(team)
+    }
+
+    async fn deactivate_team(&self, id: TeamId, actor: &Actor) -> StoreResult<Team> {
+        let mut tx = self.pool.begin().await?;
+        let before = fetch_team(&mut tx, id).await?;
+        sqlx::query("UPDATE teams SET active = FALSE WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        let after = Team { active: false, ..before.clone() };
+        audit(&mut tx, actor, "team.deactivate", ("team", id.to_string()), Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn team(&self, id: TeamId) -> StoreResult<Team> {
+        fetch_team(&mut *self.pool.acquire().await?, id).await
+    }
+
+    async fn teams(&self) -> StoreResult<Vec<Team>> {
+        let rows =
+            sqlx::query(concat!("SELECT ", team_columns!(), " FROM teams ORDER BY name")).fetch_all(&self.pool).await?;
+        rows.iter().map(team_from_row).collect()
+    }
+
+    async fn create_rep(&self, rep: &NewRep, actor: &Actor) -> StoreResult<Rep> {
+        check_rep(&rep.name, rep.hire_date, rep.leave_date)?;
+        let mut tx = self.pool.begin().await?;
+        if let Some(team) = rep.team_id {
+            fetch_team(&mut tx, team).await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reps (name, email, title, hire_date, leave_date, external_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(rep.name.trim())
+        .bind(&rep.email)
+        .bind(&rep.title)
+        .bind(date_text(rep.hire_date))
+        .bind(rep.leave_date.map(date_text))
+        .bind(&rep.external_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(team) = rep.team_id {
+            sqlx::query(
+                "INSERT INTO team_memberships (rep_id, team_id, valid_from, valid_to) VALUES ($1, $2, $3, NULL)",
+            )
+            .bind(id)
+            .bind(team)
+            .bind(date_text(rep.hire_date))
+            .execute(&mut *tx)
+            .await?;
+        }
+        let created = fetch_rep(&mut tx, id, rep.hire_date.max(today())).await?;
+        audit(&mut tx, actor, "rep.create", ("rep", id.to_string()), None::<&Rep>, Some(&created)).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn update_rep(&self, id: RepId, update: &RepUpdate, actor: &Actor) -> StoreResult<Rep> {
+        let mut tx = self.pool.begin().await?;
+        let before = fetch_rep(&mut tx, id, today()).await?;
+        let after = Rep {
+            name: update.name.as_deref().map(str::trim).map(String::from).unwrap_or_else(|| before.name.clone()),
+            email: update.email.clone().unwrap_or_else(|| before.email.clone()),
+            title: update.title.clone().unwrap_or_else(|| before.title.clone()),
+            hire_date: update.hire_date.unwrap_or(before.hire_date),
+            leave_date: update.leave_date.unwrap_or(before.leave_date),
+            ..before.clone()
+        };
+        check_rep(&after.name, after.hire_date, after.leave_date)?;
+        sqlx::query("UPDATE reps SET name = $1, email = $2, title = $3, hire_date = $4, leave_date = $5 WHERE id = $6")
+            .bind(&after.name)
+            .bind(&after.email)
+            .bind(&after.title)
+            .bind(date_text(after.hire_date))
+            .bind(after.leave_date.map(date_text))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "rep.update", ("rep", id.to_string()), Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn move_rep(&self, id: RepId, team: TeamId, from: NaiveDate, actor: &Actor) -> StoreResult<Rep> {
+        let mut tx = self.pool.begin().await?;
+        fetch_team(&mut tx, team).await?;
+        let before = fetch_rep(&mut tx, id, from).await?;
+        let memberships = fetch_memberships(&mut tx, id).await?;
+        if memberships.iter().any(|m| m.valid_from >= from) {
+            return Err(StoreError::Conflict(format!(
+                "rep {id} already has a team change on or after {from}: moves are recorded in date order"
+            )));
+        }
+        if from < before.hire_date {
+            return Err(StoreError::Conflict(format!(
+                "rep {id} was hired on {}: a move cannot start before",
+                before.hire_date
+            )));
+        }
+        // Close the open membership the day the move takes effect.
+        sqlx::query("UPDATE team_memberships SET valid_to = $1 WHERE rep_id = $2 AND valid_to IS NULL")
+            .bind(date_text(from))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO team_memberships (rep_id, team_id, valid_from, valid_to) VALUES ($1, $2, $3, NULL)")
+            .bind(id)
+            .bind(team)
+            .bind(date_text(from))
+            .execute(&mut *tx)
+            .await?;
+        let after = fetch_rep(&mut tx, id, from).await?;
+        audit(&mut tx, actor, "rep.move", ("rep", id.to_string()), Some(&before), Some(&after)).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn rep(&self, id: RepId, as_of: NaiveDate) -> StoreResult<Rep> {
+        fetch_rep(&mut *self.pool.acquire().await?, id, as_of).await
+    }
+
+    async fn reps(&self, filter: &RepFilter, as_of: NaiveDate) -> StoreResult<Vec<Rep>> {
+        let rows = sqlx::query(concat!("SELECT ", rep_columns!(), " FROM reps ORDER BY name, id"))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut by_rep: HashMap<RepId, Vec<Membership>> = HashMap::new();
+        for row in sqlx::query(concat!("SELECT ", membership_columns!(), " FROM team_memberships ORDER BY valid_from"))
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let m = membership_from_row(&row)?;
+            by_rep.entry(m.rep_id).or_default().push(m);
+        }
+        let mut reps = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: RepId = row.try_get("id")?;
+            let rep = rep_from_row(row, by_rep.get(&id).map(Vec::as_slice).unwrap_or_default(), as_of)?;
+            let in_team = filter.teams.as_ref().is_none_or(|teams| rep.team_id.is_some_and(|t| teams.contains(&t)));
+            let active = filter.active_on.is_none_or(|day| rep.is_active_on(day));
+            if in_team && active {
+                reps.push(rep);
+            }
+        }
+        Ok(reps)
+    }
+
+    async fn memberships(&self, rep: RepId) -> StoreResult<Vec<Membership>> {
+        fetch_memberships(&mut *self.pool.acquire().await?, rep).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_on_follows_effective_dates() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let ms = vec![
+            Membership { rep_id: 1, team_id: 10, valid_from: d("2024-01-01"), valid_to: Some(d("2024-06-01")) },
+            Membership { rep_id: 1, team_id: 20, valid_from: d("2024-06-01"), valid_to: Some(d("2024-09-01")) },
+        ];
+        assert_eq!(team_on(&ms, d("2023-12-31")), None);
+        assert_eq!(team_on(&ms, d("2024-05-31")), Some(10));
+        assert_eq!(team_on(&ms, d("2024-06-01")), Some(20));
+        // After the last membership ended (the rep left), the last team stays.
+        assert_eq!(team_on(&ms, d("2025-01-01")), Some(20));
+    }
+}

@@ -1,0 +1,121 @@
+//! Throwaway databases for tests on both backends.
+//!
+//! PostgreSQL is found through `PACER_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). When it does not answer,
+//! the PostgreSQL half of a test is skipped with a message, unless
+//! `PACER_REQUIRE_POSTGRES=1` (set by CI), which makes it a failure.
+
+use crate::backend::{Backend, DatabaseUrl};
+use crate::sql::SqlStore;
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("pacer_test_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+fn admin_url() -> String {
+    std::env::var("PACER_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn postgres_required() -> bool {
+    std::env::var("PACER_REQUIRE_POSTGRES").is_ok_and(|v| v == "1" || v == "true")
+}
+
+/// A fresh, empty, migrated database that is removed when dropped.
+pub struct TestDb {
+    /// The store on it.
+    pub store: SqlStore,
+    /// Its URL.
+    pub url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Database { admin: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh SQLite file in the temporary directory.
+    pub async fn sqlite() -> Self {
+        let path = std::env::temp_dir().join(format!("{}.sqlite", unique_name()));
+        let url = DatabaseUrl::sqlite_file(&path);
+        let store = SqlStore::connect(&url).await.expect("open a temporary SQLite database");
+        Self { store, url, cleanup: Cleanup::File(path) }
+    }
+
+    /// A fresh PostgreSQL database, or `None` (with a message) when PostgreSQL
+    /// does not answer and is not required.
+    pub async fn postgres() -> Option<Self> {
+        let admin = admin_url();
+        let mut conn = match PgConnection::connect(&admin).await {
+            Ok(conn) => conn,
+            Err(e) if postgres_required() => {
+                panic!("PostgreSQL is required (PACER_REQUIRE_POSTGRES) but unreachable at {admin}: {e}")
+            }
+            Err(e) => {
+                eprintln!("skipped: the PostgreSQL half of this test (unreachable at {admin}: {e})");
+                return None;
+            }
+        };
+        let name = unique_name();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create a test database");
+        let _ = conn.close().await;
+        let (base, _) = admin.rsplit_once('/').expect("a PostgreSQL URL has a database path");
+        let url = DatabaseUrl::parse(&format!("{base}/{name}")).expect("a valid URL");
+        let store = SqlStore::connect(&url).await.expect("open the test database");
+        Some(Self { store, url, cleanup: Cleanup::Database { admin, name } })
+    }
+
+    /// Every backend available here: SQLite always, PostgreSQL when it answers.
+    pub async fn all() -> Vec<Self> {
+        let mut dbs = vec![Self::sqlite().await];
+        dbs.extend(Self::postgres().await);
+        dbs
+    }
+
+    /// The backend of this database.
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Database { admin, name } => {
+                let (admin, name) = (admin.clone(), name.clone());
+                // Drop runs outside any async context we can await in: use a thread with its own runtime.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    // FORCE ends the pool's connections, which belong to the test's runtime.
+                    rt.block_on(async move {
+                        let mut conn = PgConnection::connect(&admin).await.ok()?;
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                            .execute(&mut conn)
+                            .await
+                            .ok()
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}

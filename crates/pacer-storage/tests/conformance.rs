@@ -1,0 +1,263 @@
+//! The storage conformance suite: the same stories on SQLite and PostgreSQL.
+//! PostgreSQL is skipped with a message when unreachable, unless
+//! `PACER_REQUIRE_POSTGRES=1` (CI), which makes it a failure.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use pacer_core::access::{Role, Scope};
+use pacer_core::audit::{Actor, AuditFilter};
+use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};
+use pacer_core::org::{NewRep, NewTeam, Organisation, RepUpdate, TeamUpdate};
+use pacer_core::records::{DealKind, DealStatus, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
+use pacer_storage::testing::TestDb;
+use pacer_storage::{AccessStore, NewUser, OrgStore, RecordStore, RepFilter, Session, Store, StoreError, UserUpdate};
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn admin() -> Actor {
+    Actor::named("ops")
+}
+
+fn rep(name: &str, team: Option<i64>, hire: &str) -> NewRep {
+    NewRep {
+        name: name.into(),
+        email: None,
+        title: None,
+        team_id: team,
+        hire_date: d(hire),
+        leave_date: None,
+        external_id: None,
+    }
+}
+
+#[tokio::test]
+async fn organisation_settings_round_trip() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        assert_eq!(store.organisation().await.unwrap(), None, "{}", db.backend());
+        let org = Organisation {
+            name: "Acme".into(),
+            calendar: FiscalCalendar::Monthly { start_month: 2, naming: YearNaming::EndYear },
+            ..Organisation::default()
+        };
+        store.save_organisation(&org, &admin()).await.unwrap();
+        assert_eq!(store.organisation().await.unwrap(), Some(org.clone()));
+        let renamed = Organisation { name: "Acme Corp".into(), ..org };
+        store.save_organisation(&renamed, &admin()).await.unwrap();
+        assert_eq!(store.organisation().await.unwrap().unwrap().name, "Acme Corp");
+        store.health().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn teams_form_a_tree_without_cycles() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let sales = store.create_team(&NewTeam { name: "Sales".into(), ..NewTeam::default() }, &admin()).await.unwrap();
+        let east = store
+            .create_team(
+                &NewTeam {
+                    name: "East".into(),
+                    region: Some("EMEA".into()),
+                    parent_id: Some(sales.id),
+                    manager_id: None,
+                },
+                &admin(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(east.parent_id, Some(sales.id));
+        assert!(east.active);
+
+        let cycle = store
+            .update_team(sales.id, &TeamUpdate { parent_id: Some(Some(east.id)), ..TeamUpdate::default() }, &admin())
+            .await;
+        assert!(matches!(cycle, Err(StoreError::Invalid(_))), "{}: {cycle:?}", db.backend());
+        assert_eq!(store.team(sales.id).await.unwrap().parent_id, None, "nothing changed");
+
+        let dup = store.create_team(&NewTeam { name: "East".into(), ..NewTeam::default() }, &admin()).await;
+        assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+        let orphan = store
+            .create_team(&NewTeam { name: "X".into(), parent_id: Some(999), ..NewTeam::default() }, &admin())
+            .await;
+        assert!(matches!(orphan, Err(StoreError::NotFound { .. })), "{orphan:?}");
+
+        let renamed = store
+            .update_team(east.id, &TeamUpdate { name: Some("East 1".into()), ..TeamUpdate::default() }, &admin())
+            .await
+            .unwrap();
+        assert_eq!(renamed.name, "East 1");
+        let gone = store.deactivate_team(east.id, &admin()).await.unwrap();
+        assert!(!gone.active);
+        assert_eq!(store.teams().await.unwrap().len(), 2);
+
+        let log =
+            store.audit_log(&AuditFilter { entity: Some("team".into()), ..AuditFilter::default() }).await.unwrap();
+        let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["team.deactivate", "team.update", "team.create", "team.create"], "{}", db.backend());
+        assert!(log[1].before.as_deref().unwrap().contains("\"East\""));
+        assert!(log[1].after.as_deref().unwrap().contains("\"East 1\""));
+    }
+}
+
+#[tokio::test]
+async fn memberships_keep_history_with_the_team_at_the_time() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let a = store.create_team(&NewTeam { name: "A".into(), ..NewTeam::default() }, &admin()).await.unwrap();
+        let b = store.create_team(&NewTeam { name: "B".into(), ..NewTeam::default() }, &admin()).await.unwrap();
+        let ann = store.create_rep(&rep("Ann", Some(a.id), "2024-01-15"), &admin()).await.unwrap();
+        let moved = store
+            .move_rep(ann.id, b.id, d("2024-07-01"), &Actor::named("ops").because(Some("reorg".into())))
+            .await
+            .unwrap();
+        assert_eq!(moved.team_id, Some(b.id));
+        assert_eq!(store.rep(ann.id, d("2024-06-30")).await.unwrap().team_id, Some(a.id));
+        assert_eq!(store.rep(ann.id, d("2024-07-01")).await.unwrap().team_id, Some(b.id));
+        let ms = store.memberships(ann.id).await.unwrap();
+        assert_eq!(ms.len(), 2);
+        assert_eq!(ms[0].valid_to, Some(d("2024-07-01")));
+
+        let back_in_time = store.move_rep(ann.id, a.id, d("2024-03-01"), &admin()).await;
+        assert!(matches!(back_in_time, Err(StoreError::Conflict(_))), "{back_in_time:?}");
+
+        let in_a = store.reps(&RepFilter { teams: Some(vec![a.id]), active_on: None }, d("2024-05-01")).await.unwrap();
+        assert_eq!(in_a.len(), 1);
+        let in_a_later =
+            store.reps(&RepFilter { teams: Some(vec![a.id]), active_on: None }, d("2024-08-01")).await.unwrap();
+        assert!(in_a_later.is_empty());
+
+        // A rep who leaves keeps their record and history.
+        let left = store
+            .update_rep(
+                ann.id,
+                &RepUpdate { leave_date: Some(Some(d("2025-01-01"))), ..RepUpdate::default() },
+                &admin(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(left.leave_date, Some(d("2025-01-01")));
+        let active =
+            store.reps(&RepFilter { teams: None, active_on: Some(d("2025-02-01")) }, d("2025-02-01")).await.unwrap();
+        assert!(active.is_empty());
+        assert_eq!(store.rep(ann.id, d("2025-02-01")).await.unwrap().team_id, Some(b.id));
+
+        let bad = store
+            .update_rep(
+                ann.id,
+                &RepUpdate { leave_date: Some(Some(d("2020-01-01"))), ..RepUpdate::default() },
+                &admin(),
+            )
+            .await;
+        assert!(matches!(bad, Err(StoreError::Invalid(_))), "{bad:?}");
+        let log = store.audit_log(&AuditFilter { entity: Some("rep".into()), ..AuditFilter::default() }).await.unwrap();
+        assert_eq!(log.iter().find(|e| e.action == "rep.move").unwrap().reason.as_deref(), Some("reorg"));
+    }
+}
+
+#[tokio::test]
+async fn users_sessions_throttling_and_tokens() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let new = NewUser {
+            username: "Ann".into(),
+            display_name: "Ann".into(),
+            role: Role::Rep,
+            rep_id: None,
+            password_hash: "$argon2id$x".into(),
+        };
+        let ann = store.create_user(&new, &admin()).await.unwrap();
+        assert_eq!(ann.username, "ann");
+        assert!(matches!(store.create_user(&new, &admin()).await, Err(StoreError::Conflict(_))));
+        assert_eq!(store.credentials("ANN").await.unwrap().unwrap().password_hash, "$argon2id$x");
+        assert!(store.credentials("nobody").await.unwrap().is_none());
+
+        let session = Session { token_hash: "h1".into(), user_id: ann.id, csrf_token: "c".into(), expires_at: 1_000 };
+        store.create_session(&session).await.unwrap();
+        assert_eq!(store.session("h1", 999).await.unwrap().unwrap().1.id, ann.id);
+        assert!(store.session("h1", 1_000).await.unwrap().is_none(), "expired");
+        store
+            .update_user(ann.id, &UserUpdate { active: Some(false), ..UserUpdate::default() }, &admin())
+            .await
+            .unwrap();
+        assert!(store.session("h1", 999).await.unwrap().is_none(), "deactivation ends sessions");
+
+        let keys = vec!["user:ann".to_string(), "addr:1.2.3.4".to_string()];
+        store.record_login_failure(&keys, 100).await.unwrap();
+        store.record_login_failure(&keys, 200).await.unwrap();
+        assert_eq!(store.login_failures("user:ann", 150).await.unwrap(), 1);
+        assert_eq!(store.login_failures("addr:1.2.3.4", 0).await.unwrap(), 2);
+        store.clear_login_failures("user:ann").await.unwrap();
+        assert_eq!(store.login_failures("user:ann", 0).await.unwrap(), 0);
+
+        let token = store.create_token("crm", Scope::Ingest, "th", &admin()).await.unwrap();
+        assert_eq!(store.token_by_hash("th").await.unwrap().unwrap().scope, Scope::Ingest);
+        store.revoke_token(token.id, &admin()).await.unwrap();
+        assert!(store.token_by_hash("th").await.unwrap().is_none());
+        assert!(store.tokens().await.unwrap()[0].revoked_at.is_some());
+
+        store.set_password(ann.id, "$argon2id$y", &admin()).await.unwrap();
+        let log = store
+            .audit_log(&AuditFilter { actor: Some("ops".into()), limit: Some(3), ..AuditFilter::default() })
+            .await
+            .unwrap();
+        assert_eq!(log.len(), 3);
+        assert_eq!(log[0].action, "user.password");
+        assert!(log.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("argon2")), "hashes stay out of the log");
+    }
+}
+
+#[tokio::test]
+async fn raw_records_bulk_insert() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let team = store.create_team(&NewTeam { name: "A".into(), ..NewTeam::default() }, &admin()).await.unwrap();
+        let ann = store.create_rep(&rep("Ann", Some(team.id), "2024-01-01"), &admin()).await.unwrap();
+        store
+            .insert_accounts(&[NewAccount { id: 7, name: "Globex".into(), owner_id: Some(ann.id), segment: None }])
+            .await
+            .unwrap();
+        let at: NaiveDateTime = "2024-03-01T10:00:00".parse().unwrap();
+        let activities: Vec<_> = (0..1_234)
+            .map(|i| NewActivity {
+                rep_id: ann.id,
+                activity_type: "call".into(),
+                occurred_at: at,
+                duration_s: Some(60),
+                account_id: Some(7),
+                source: SourceKind::Demo,
+                external_id: Some(format!("a{i}")),
+            })
+            .collect();
+        store.insert_activities(&activities).await.unwrap();
+        // The (source, external id) pair is unique, and a failed batch writes nothing.
+        assert!(store.insert_activities(&activities[..2]).await.is_err());
+        store
+            .insert_deals(&[NewDeal {
+                rep_id: ann.id,
+                account_id: 7,
+                kind: DealKind::New,
+                status: DealStatus::Won,
+                stage: "Closed Won".into(),
+                amount_minor: 1_200_000,
+                created_on: d("2024-02-01"),
+                close_date: d("2024-03-01"),
+                source: SourceKind::Demo,
+                external_id: None,
+            }])
+            .await
+            .unwrap();
+        store
+            .insert_subscriptions(&[SubscriptionMonth { account_id: 7, month: d("2024-03-01"), mrr_minor: 100_000 }])
+            .await
+            .unwrap();
+        let counts = store.record_counts().await.unwrap();
+        assert_eq!(
+            (counts.teams, counts.reps, counts.accounts, counts.activities, counts.deals, counts.subscription_months),
+            (1, 1, 1, 1_234, 1, 1),
+            "{}",
+            db.backend()
+        );
+    }
+}
