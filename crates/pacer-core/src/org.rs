@@ -230,6 +230,30 @@ pub fn subtree(teams: &[Team], root: TeamId) -> Vec<TeamId> {
     out
 }
 
+impl Organisation {
+    /// The periods of fiscal year `fy` of the given kinds, in that order, each
+    /// with its number of working days.
+    pub fn period_table(
+        &self,
+        fy: i32,
+        kinds: &[crate::fiscal_calendar::PeriodKind],
+    ) -> Result<Vec<(crate::fiscal_calendar::FiscalPeriod, u32)>, crate::fiscal_calendar::CalendarError> {
+        let mut rows = Vec::new();
+        for kind in kinds {
+            for period in self.calendar.periods(fy, *kind)? {
+                let working = self.working_days.count(period.start, period.end);
+                rows.push((period, working));
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The fiscal year holding `date`.
+    pub fn fiscal_year_of(&self, date: NaiveDate) -> i32 {
+        self.calendar.fiscal_year_of(date)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

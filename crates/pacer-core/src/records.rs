@@ -165,3 +165,20 @@ mod tests {
         );
     }
 }
+
+/// A stored activity, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityRecord {
+    /// Identifier.
+    pub id: i64,
+    /// Who did it.
+    pub rep_id: RepId,
+    /// Activity type key.
+    pub activity_type: String,
+    /// When.
+    pub occurred_at: NaiveDateTime,
+    /// Duration in seconds.
+    pub duration_s: Option<i64>,
+    /// Origin.
+    pub source: SourceKind,
+}

@@ -25,7 +25,7 @@ use chrono::NaiveDate;
 use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
-use pacer_core::records::{NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+use pacer_core::records::{ActivityRecord, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
 
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -195,6 +195,8 @@ pub trait RecordStore: Send + Sync {
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()>;
     /// Counts of what the database holds.
     async fn record_counts(&self) -> StoreResult<RecordCounts>;
+    /// A rep's most recent activities, newest first.
+    async fn recent_activities(&self, rep: RepId, limit: u32) -> StoreResult<Vec<ActivityRecord>>;
 }
 
 /// Everything Pacer stores, behind one object.

@@ -1,9 +1,11 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
 use super::{INSERT_CHUNK, SqlStore, date_text, datetime_text, multi_insert};
+use crate::error::StoreError;
 use crate::{RecordCounts, RecordStore, StoreResult};
 use async_trait::async_trait;
-use pacer_core::records::{NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+use pacer_core::org::RepId;
+use pacer_core::records::{ActivityRecord, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
 use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -108,5 +110,33 @@ impl RecordStore for SqlStore {
             deals: row.try_get("deals")?,
             subscription_months: row.try_get("subscription_months")?,
         })
+    }
+
+    async fn recent_activities(&self, rep: RepId, limit: u32) -> StoreResult<Vec<ActivityRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, rep_id, activity_type, occurred_at, duration_s, source FROM activities \
+             WHERE rep_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
+        )
+        .bind(rep)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let at: String = row.try_get("occurred_at")?;
+                let source: String = row.try_get("source")?;
+                Ok(ActivityRecord {
+                    id: row.try_get("id")?,
+                    rep_id: row.try_get("rep_id")?,
+                    activity_type: row.try_get("activity_type")?,
+                    occurred_at: chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
+                        .map_err(|_| StoreError::Corrupt { column: "activities.occurred_at", value: at.clone() })?,
+                    duration_s: row.try_get("duration_s")?,
+                    source: source
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt { column: "activities.source", value: source.clone() })?,
+                })
+            })
+            .collect()
     }
 }

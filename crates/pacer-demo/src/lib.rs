@@ -1,0 +1,144 @@
+//! A pure, deterministic generator of a realistic demo sales organisation,
+//! for `pacer demo` (C11): teams, reps, accounts, three full fiscal years of
+//! activities, deals and monthly recurring revenue plus the current year to
+//! date.
+//!
+//! No I/O, no clock: `today` is part of the configuration, and the same
+//! configuration always gives the same organisation (the random numbers come
+//! from ChaCha8 streams seeded by [`DemoConfig::seed`]).
+
+#![warn(missing_docs)]
+
+mod activities;
+mod calendar;
+mod dist;
+mod names;
+mod people;
+mod revenue;
+
+use chrono::{Datelike, NaiveDate};
+use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};
+use pacer_core::money::Currency;
+use pacer_core::org::Organisation;
+use pacer_core::records::{NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// What the demo organisation is generated from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DemoConfig {
+    /// Seed of every random choice: the same seed gives the same organisation.
+    pub seed: u64,
+    /// The last day of the history (nothing is dated after it but the
+    /// expected close dates of open deals).
+    pub today: NaiveDate,
+}
+
+impl Default for DemoConfig {
+    /// Seed 42, today 2026-11-26.
+    fn default() -> Self {
+        Self { seed: 42, today: calendar::ymd(2026, 11, 26) }
+    }
+}
+
+/// A team of the demo organisation; its id is its position in
+/// [`DemoOrg::teams`] plus one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoTeam {
+    /// Identifier (1-based position in [`DemoOrg::teams`]).
+    pub id: i64,
+    /// Unique name, e.g. "NA Enterprise".
+    pub name: String,
+    /// Region ("Americas" or "EMEA").
+    pub region: Option<String>,
+    /// The team above this one (a region team), if any.
+    pub parent_id: Option<i64>,
+    /// The rep record of the team's manager (or director, for a region).
+    pub manager_id: Option<i64>,
+}
+
+/// A person of the demo organisation (quota-carrying rep or manager); its id
+/// is its position in [`DemoOrg::reps`] plus one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoRep {
+    /// Identifier (1-based position in [`DemoOrg::reps`]).
+    pub id: i64,
+    /// Full name.
+    pub name: String,
+    /// E-mail, `firstname.lastname@northwind.example`, unique.
+    pub email: String,
+    /// Job title: "Sales Director", "Sales Manager", "Senior Account
+    /// Executive", "Account Executive" or "SDR".
+    pub title: String,
+    /// First working day.
+    pub hire_date: NaiveDate,
+    /// Day after the last working day, for the rep who left.
+    pub leave_date: Option<NaiveDate>,
+    /// CRM identifier, "SF-REP-0001" style.
+    pub external_id: String,
+    /// effective-dated memberships: (team id, valid_from) in date order; the first one starts on the hire date
+    pub teams: Vec<(i64, NaiveDate)>,
+}
+
+/// The whole demo organisation, ready to be inserted in order into an empty
+/// database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoOrg {
+    /// Settings: name, currency, fiscal calendar (February start), working days.
+    pub organisation: Organisation,
+    /// Teams, ids 1..=n in this order; parents come before children.
+    pub teams: Vec<DemoTeam>,
+    /// People, ids 1..=m in this order; the managers come first.
+    pub reps: Vec<DemoRep>,
+    /// Accounts, ids 1..=N in this order, each owned by a quota-carrying rep.
+    pub accounts: Vec<NewAccount>,
+    /// Activities, sorted by `occurred_at`.
+    pub activities: Vec<NewActivity>,
+    /// Deals (won, lost and open), sorted by `created_on`.
+    pub deals: Vec<NewDeal>,
+    /// Monthly recurring revenue, only months with MRR > 0, sorted by month then account.
+    pub subscriptions: Vec<SubscriptionMonth>,
+}
+
+/// Generates the demo organisation for `config`: pure and deterministic.
+///
+/// The history covers the three fiscal years before the one holding `today`
+/// and that year up to `today`.
+///
+/// # Panics
+/// Only if `today` lies within a few years of chrono's date limits.
+pub fn generate(config: &DemoConfig) -> DemoOrg {
+    let span = calendar::Span::new(config.today);
+    // Holidays up to the year after today: open deals close in the future.
+    let working_days = calendar::working_days(span.start.year(), config.today.year() + 1);
+    let organisation = Organisation {
+        name: "Northwind Software".into(),
+        currency: Currency::parse("USD").expect("USD is a valid code"),
+        calendar: FiscalCalendar::Monthly { start_month: calendar::FISCAL_START_MONTH, naming: YearNaming::EndYear },
+        working_days,
+    };
+
+    // Separate streams so that a change to one part leaves the others alone.
+    let people = people::generate(&mut stream(config.seed, 0), &span);
+    let accounts = revenue::accounts(&mut stream(config.seed, 1), &people);
+    let (subscriptions, deals) =
+        revenue::simulate(stream(config.seed, 2), &span, &organisation.working_days, &people, &accounts);
+    let activities = activities::generate(config.seed, &span, &organisation.working_days, &people, &accounts);
+
+    DemoOrg {
+        organisation,
+        teams: people.teams,
+        reps: people.reps,
+        accounts: accounts.records,
+        activities,
+        deals,
+        subscriptions,
+    }
+}
+
+/// The random stream `stream` of `seed`.
+fn stream(seed: u64, stream: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(stream);
+    rng
+}

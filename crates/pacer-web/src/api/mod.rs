@@ -1,0 +1,107 @@
+//! The JSON API under `/api/v1/`: extractors that answer bad input with the
+//! one error shape, the wire types, and the handlers by domain.
+
+pub mod access;
+pub mod health;
+pub mod openapi;
+pub mod org;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use axum::extract::FromRequest;
+use axum::extract::FromRequestParts;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::HeaderMap;
+use pacer_core::access::Principal;
+use pacer_core::audit::Actor;
+use serde::{Deserialize, Deserializer};
+
+/// A JSON body; malformed JSON is a 400 or 422 in the API's error shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Query parameters; bad ones are a 400 in the API's error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// Path parameters; bad ones are a 400 in the API's error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => ApiError::invalid(e.body_text()),
+            other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::BadRequest(r.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        ApiError::BadRequest(r.body_text())
+    }
+}
+
+/// The principal of a request that passed an access rule other than `Public`.
+pub fn principal(caller: &Caller) -> Result<&Principal, ApiError> {
+    caller.principal.as_ref().ok_or(ApiError::Unauthorized)
+}
+
+/// The audit actor of a request: the principal, with the reason from the
+/// `X-Pacer-Reason` header when given.
+pub fn actor(caller: &Caller, headers: &HeaderMap) -> Result<Actor, ApiError> {
+    let reason = headers.get("x-pacer-reason").and_then(|v| v.to_str().ok()).map(str::to_string);
+    Ok(Actor::named(principal(caller)?.actor_name()).because(reason))
+}
+
+/// For PATCH bodies: tells "absent" (leave as is) from `null` (clear).
+pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Today, in the server's time zone.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// What a principal may see of the organisation, with the facts the policy
+/// needs (their own team) looked up once per request.
+pub struct Viewer {
+    /// Who is looking.
+    pub principal: Principal,
+    /// The team of the principal's own rep record today, if any.
+    pub own_team: Option<i64>,
+}
+
+impl Viewer {
+    /// Gathers the facts for `caller`.
+    pub async fn of(state: &crate::AppState, caller: &Caller) -> Result<Self, ApiError> {
+        let principal = principal(caller)?.clone();
+        let own_team = match &principal {
+            Principal::User { rep_id: Some(rep), .. } => state.store.rep(*rep, today()).await?.team_id,
+            _ => None,
+        };
+        Ok(Self { principal, own_team })
+    }
+
+    /// Whether the viewer sees this team (its name and members).
+    pub fn sees_team(&self, team: i64) -> bool {
+        self.principal.can_see_team(team) || self.own_team == Some(team)
+    }
+
+    /// Whether the viewer sees this rep's records.
+    pub fn sees_rep(&self, rep: &pacer_core::org::Rep) -> bool {
+        self.principal.can_see_rep(rep.id, rep.team_id)
+    }
+}

@@ -1,0 +1,44 @@
+//! The OpenAPI description of the API, served at `/api/v1/openapi.json`.
+
+use super::{access, health, org};
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Pacer API", description = "Sales metrics and annual planning. Sign in with a session cookie \
+        (state-changing calls then need the X-CSRF-Token header) or send an API token as a bearer token. \
+        Errors have one shape: {\"error\": {\"code\", \"message\", \"details\"}}. An X-Pacer-Reason header is \
+        recorded in the audit log with the change."),
+    paths(
+        health::healthz,
+        org::organisation, org::calendar,
+        org::list_teams, org::get_team, org::create_team, org::update_team, org::deactivate_team,
+        org::list_reps, org::get_rep, org::create_rep, org::update_rep, org::move_rep,
+        access::me, access::list_users, access::create_user, access::update_user,
+        access::list_tokens, access::create_token, access::revoke_token, access::audit,
+    ),
+    components(schemas(crate::error::ErrorDetail)),
+    modifiers(&BearerToken),
+    security(("token" = [])),
+)]
+pub struct ApiDoc;
+
+/// The OpenAPI document.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,305 @@
+//! Who is calling: sessions (cookie), API tokens (bearer), password and token
+//! hashing, CSRF protection and sign-in throttling. The decision of what a
+//! caller may do is `pacer_core::access`; this module only gathers the facts
+//! and enforces the answer.
+
+use crate::AppState;
+use crate::error::ApiError;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use pacer_core::access::{Access, Denied, Principal, User, check};
+use pacer_core::org::subtree;
+use pacer_storage::Session;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "pacer_session";
+/// Name of the cookie that protects the sign-in form before any session exists.
+pub const LOGIN_CSRF_COOKIE: &str = "pacer_login_csrf";
+/// Form field (or `X-CSRF-Token` header) that must echo the session's token.
+pub const CSRF_FIELD: &str = "csrf";
+/// Largest form body the CSRF check reads.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// Failed sign-ins counted over this window.
+pub const THROTTLE_WINDOW_S: i64 = 15 * 60;
+/// Failures per account name in the window before sign-in is refused.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failures per address in the window before sign-in is refused.
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+
+/// What the server knows of the caller of this request.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    /// The signed-in user or token, if any.
+    pub principal: Option<Principal>,
+    /// The session, when signed in with a cookie.
+    pub session: Option<Session>,
+    /// The user record, when signed in with a cookie.
+    pub user: Option<User>,
+}
+
+/// Hashes a password with Argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::encode_b64(&rand::rng().random::<[u8; 16]>())
+        .map_err(|e| ApiError::Internal(format!("password salt failed: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("password hashing failed: {e}")))
+}
+
+/// Whether `password` matches the PHC string `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Spends the same time as a real check when the account does not exist, so
+/// that timing does not tell whether a user name is taken.
+pub fn verify_against_dummy(password: &str) {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
+    let _ = verify_password(password, hash);
+}
+
+/// A new random secret: 32 bytes as 64 hex digits.
+pub fn random_secret() -> String {
+    hex::encode(rand::rng().random::<[u8; 32]>())
+}
+
+/// A new API token secret, recognisable by its prefix.
+pub fn new_api_token() -> String {
+    format!("pacer_{}", random_secret())
+}
+
+/// SHA-256 of a secret, hex: what is stored for session and API tokens.
+/// (They are long random strings, so a fast hash is enough; passwords use Argon2id.)
+pub fn token_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with the attributes every Pacer cookie has.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) -> String {
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_s() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The teams a manager sees: those whose manager is the user's rep record, and all teams below them.
+async fn managed_teams(state: &AppState, user: &User) -> Result<Vec<i64>, ApiError> {
+    let Some(rep) = user.rep_id else { return Ok(Vec::new()) };
+    let teams = state.store.teams().await?;
+    let mut out: Vec<i64> =
+        teams.iter().filter(|t| t.manager_id == Some(rep)).flat_map(|t| subtree(&teams, t.id)).collect();
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+async fn principal_for_user(state: &AppState, user: &User) -> Result<Principal, ApiError> {
+    Ok(Principal::User {
+        id: user.id,
+        username: user.username.clone(),
+        role: user.role,
+        rep_id: user.rep_id,
+        managed_teams: managed_teams(state, user).await?,
+    })
+}
+
+async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    if let Some(bearer) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    {
+        // A bearer token that is not valid is refused outright, not treated as anonymous.
+        let token = state.store.token_by_hash(&token_hash(bearer.trim())).await?.ok_or(ApiError::Unauthorized)?;
+        let principal = Principal::Token { id: token.id, name: token.name, scope: token.scope };
+        return Ok(Caller { principal: Some(principal), session: None, user: None });
+    }
+    if let Some(secret) = cookie(headers, SESSION_COOKIE)
+        && let Some((session, user)) = state.store.session(&token_hash(secret), now_s()).await?
+    {
+        let principal = principal_for_user(state, &user).await?;
+        return Ok(Caller { principal: Some(principal), session: Some(session), user: Some(user) });
+    }
+    Ok(Caller::default())
+}
+
+fn wants_html(req: &Request) -> bool {
+    !req.uri().path().starts_with("/api/")
+}
+
+/// First middleware: works out the caller and checks CSRF on every
+/// state-changing request made with a session cookie (or to the sign-in form).
+pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let html = wants_html(&req);
+    let caller = match identify(&state, req.headers()).await {
+        Ok(caller) => caller,
+        Err(e) if html => return crate::pages::error_page(&e),
+        Err(e) => return e.into_response(),
+    };
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let expected_csrf = match (&caller.session, req.uri().path()) {
+        (Some(session), _) => Some(session.csrf_token.clone()),
+        (None, "/login") => Some(cookie(req.headers(), LOGIN_CSRF_COOKIE).unwrap_or_default().to_string()),
+        _ => None,
+    };
+    let mut req = req;
+    if unsafe_method && let Some(expected) = expected_csrf {
+        let (given, rebuilt) = csrf_from_request(req).await;
+        req = rebuilt;
+        let ok = !expected.is_empty() && given.as_deref() == Some(expected.as_str());
+        if !ok {
+            tracing::warn!(path = %req.uri().path(), "CSRF token missing or wrong");
+            return if html {
+                crate::pages::message_page(
+                    StatusCode::FORBIDDEN,
+                    "Form expired",
+                    "This form is out of date or was not sent by Pacer. Go back, reload the page and try again.",
+                )
+            } else {
+                ApiError::Csrf.into_response()
+            };
+        }
+    }
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+/// The CSRF token sent with a request: the `X-CSRF-Token` header, or the
+/// `csrf` field of a URL-encoded form (the body is read and put back).
+async fn csrf_from_request(req: Request) -> (Option<String>, Request) {
+    if let Some(v) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return (Some(v.to_string()), req);
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (None, req);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_FORM_BYTES).await.unwrap_or_default();
+    let given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|fields| fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+    (given, Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Per-route middleware: applies the route's [`Access`] rule.
+pub async fn enforce(access: Access, req: Request, next: Next) -> Response {
+    let caller = req.extensions().get::<Caller>().cloned().unwrap_or_default();
+    match check(access, caller.principal.as_ref()) {
+        Ok(()) => next.run(req).await,
+        Err(Denied::NotSignedIn) if wants_html(&req) => {
+            let target = req.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+            let encoded: String = serde_urlencoded::to_string([("next", target)]).unwrap_or_default();
+            Redirect::to(&format!("/login?{encoded}")).into_response()
+        }
+        Err(Denied::NotSignedIn) => ApiError::Unauthorized.into_response(),
+        Err(Denied::Forbidden) if wants_html(&req) => crate::pages::error_page(&ApiError::Forbidden),
+        Err(Denied::Forbidden) => ApiError::Forbidden.into_response(),
+    }
+}
+
+/// Throttle keys for a sign-in attempt: the account name and the address.
+pub fn throttle_keys(username: &str, address: &str) -> [String; 2] {
+    [format!("user:{}", username.trim().to_ascii_lowercase()), format!("addr:{address}")]
+}
+
+/// Checks a sign-in: throttling first, then the password. On success returns
+/// the user and records nothing; on failure records the attempt. The error
+/// never says whether the account exists.
+pub async fn authenticate(state: &AppState, username: &str, password: &str, address: &str) -> Result<User, ApiError> {
+    let [account_key, address_key] = throttle_keys(username, address);
+    let since = now_s() - THROTTLE_WINDOW_S;
+    if state.store.login_failures(&account_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
+        || state.store.login_failures(&address_key, since).await? >= MAX_FAILURES_PER_ADDRESS
+    {
+        return Err(ApiError::TooManyRequests("too many failed sign-ins: wait 15 minutes and try again".into()));
+    }
+    let credentials = state.store.credentials(username).await?;
+    let user = match credentials {
+        Some(c) if c.user.active && verify_password(password, &c.password_hash) => Some(c.user),
+        Some(_) => None,
+        None => {
+            verify_against_dummy(password);
+            None
+        }
+    };
+    match user {
+        Some(user) => {
+            state.store.clear_login_failures(&account_key).await?;
+            Ok(user)
+        }
+        None => {
+            state.store.record_login_failure(&[account_key, address_key], now_s()).await?;
+            Err(ApiError::Unauthorized)
+        }
+    }
+}
+
+/// Starts a session for `user`; returns the `Set-Cookie` value.
+pub async fn start_session(state: &AppState, user: &User) -> Result<String, ApiError> {
+    let secret = random_secret();
+    let session = Session {
+        token_hash: token_hash(&secret),
+        user_id: user.id,
+        csrf_token: random_secret(),
+        expires_at: now_s() + state.settings.session_ttl_s,
+    };
+    state.store.create_session(&session).await?;
+    Ok(set_cookie(state, SESSION_COOKIE, &secret, state.settings.session_ttl_s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn cookies_are_read_from_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; pacer_session=abc; b=2".parse().unwrap());
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+
+    #[test]
+    fn token_hashes_are_stable_hex() {
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(random_secret().len(), 64);
+        assert!(new_api_token().starts_with("pacer_"));
+    }
+}

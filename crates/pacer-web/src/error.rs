@@ -1,0 +1,118 @@
+//! The web layer's errors: one JSON shape for the API
+//! (`{"error": {"code", "message", "details"}}`) and one HTML page for the UI.
+//! Internal errors are logged with the request and never shown to clients.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use pacer_storage::StoreError;
+use serde::Serialize;
+
+/// An error answered to an API client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request is malformed or a value is out of range.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: nobody is signed in, or the token is not valid.
+    #[error("sign in or send a valid API token")]
+    Unauthorized,
+    /// 403: signed in, but not allowed.
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    /// 403: a state-changing request without the session's CSRF token.
+    #[error("missing or wrong CSRF token: send the session's token in the X-CSRF-Token header")]
+    Csrf,
+    /// 404: no such record (or one the caller may not see).
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: a unique value is taken, or the change conflicts with stored data.
+    #[error("{0}")]
+    Conflict(String),
+    /// 422: the values break a rule; `details` lists each problem.
+    #[error("{message}")]
+    Unprocessable {
+        /// Summary.
+        message: String,
+        /// One entry per problem.
+        details: Vec<serde_json::Value>,
+    },
+    /// 413: the request body is larger than the server accepts.
+    #[error("request body too large")]
+    PayloadTooLarge,
+    /// 429: too many attempts.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// 500: logged, never detailed to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// The one error shape of the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `not_found`.
+    code: &'static str,
+    /// A sentence for people.
+    message: String,
+    /// Per-field or per-record problems, when there are several.
+    details: Vec<serde_json::Value>,
+}
+
+impl ApiError {
+    /// The status and stable code of this error.
+    pub fn status_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Csrf => (StatusCode::FORBIDDEN, "csrf"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// A 422 with one problem.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::Unprocessable { details: vec![serde_json::json!({ "reason": message })], message }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } => ApiError::NotFound(e.to_string()),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Invalid(rule) => ApiError::invalid(rule.to_string()),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_code();
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let details = match &self {
+            ApiError::Unprocessable { details, .. } => details.clone(),
+            _ => Vec::new(),
+        };
+        let body = ErrorBody { error: ErrorDetail { code, message: self.to_string(), details } };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Result of an API handler.
+pub type ApiResult<T> = Result<T, ApiError>;

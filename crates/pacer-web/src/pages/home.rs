@@ -1,0 +1,67 @@
+//! The home page: what matters to the signed-in person.
+
+use super::layout::{self, Frame};
+use super::{Notice, PageResult, notice};
+use crate::AppState;
+use crate::api::{Viewer, today};
+use crate::auth::Caller;
+use axum::extract::{Extension, Query, State};
+use maud::{Markup, html};
+use pacer_core::access::Role;
+
+/// Home.
+async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResult<Markup> {
+    let frame = Frame::of(state, caller).await?;
+    let viewer = Viewer::of(state, caller).await?;
+    let counts = state.store.record_counts().await?;
+    let teams = state.store.teams().await?;
+    let my_teams: Vec<_> = teams.iter().filter(|t| viewer.principal.can_see_team(t.id)).collect();
+    let fy = frame.org.fiscal_year_of(today());
+    let body = html! {
+        (notice(n))
+        h1 { (frame.org.name) }
+        p.muted {
+            "Fiscal year " strong { "FY" (fy) } " (" (frame.fiscal_year_badge()) ")."
+            @if !frame.org.calendar.is_calendar_aligned() { " Fiscal years here do not match calendar years: every yearly figure is for the fiscal year." }
+        }
+        @if frame.role() >= Role::Leader {
+            div.grid {
+                div.stat { div.n { (counts.teams) } div.l { "teams" } }
+                div.stat { div.n { (counts.reps) } div.l { "people" } }
+                div.stat { div.n { (counts.accounts) } div.l { "accounts" } }
+                div.stat { div.n { (counts.activities) } div.l { "activities logged" } }
+                div.stat { div.n { (counts.deals) } div.l { "deals" } }
+                div.stat { div.n { (counts.subscription_months) } div.l { "account-months of recurring revenue" } }
+            }
+        }
+        @if let pacer_core::access::Principal::User { rep_id: Some(rep), .. } = &viewer.principal {
+            div.card { h2 { "My page" } p { a href=(format!("/reps/{rep}")) { "My activities and quick log" } } }
+        }
+        @if frame.role() == Role::Manager {
+            div.card {
+                h2 { "My teams" }
+                @if my_teams.is_empty() { p.muted { "You do not manage a team yet: ask sales operations to set you as a team's manager." } }
+                ul { @for t in &my_teams { li { a href=(format!("/teams/{}", t.id)) { (t.name) } } } }
+            }
+        }
+        div.card {
+            h2 { "Where to go" }
+            ul {
+                li { a href="/org" { "Organisation" } ": teams and people" }
+                li { a href="/calendar" { "Fiscal calendar" } ": the periods of the year and their working days" }
+                @if frame.role() >= Role::Leader { li { a href="/audit" { "Audit log" } ": every change, who made it and why" } }
+                @if frame.role() == Role::Admin { li { a href="/users" { "Users" } " and " a href="/tokens" { "API tokens" } } }
+            }
+        }
+    };
+    Ok(layout::page(&frame, "Home", body))
+}
+
+/// Home.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    page_handler(&state, &caller, &n).await
+}

@@ -1,0 +1,100 @@
+//! Server-rendered pages (maud), one layout, no asset fetched from outside
+//! the binary. Each page asks the same policy as the API.
+
+pub mod audit;
+pub mod calendar;
+pub mod home;
+pub mod layout;
+pub mod login;
+pub mod org;
+pub mod users;
+
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use pacer_storage::StoreError;
+
+/// An error shown as a page.
+#[derive(Debug)]
+pub struct PageError(pub ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        Self(e)
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        Self(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
+/// Result of a page handler.
+pub type PageResult<T> = Result<T, PageError>;
+
+/// A bare page with a title and a message, outside the layout (works before sign-in).
+pub fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let body = html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; meta name="viewport" content="width=device-width, initial-scale=1";
+                   title { (title) " · Pacer" } link rel="stylesheet" href="/assets/pacer.css"; }
+            body { main { div.card { h1 { (title) } p { (message) } p { a href="/" { "Back to Pacer" } } } } }
+        }
+    };
+    (status, body).into_response()
+}
+
+/// The page for an error: internal details are logged, never shown.
+pub fn error_page(e: &ApiError) -> Response {
+    let (status, _) = e.status_code();
+    if let ApiError::Internal(detail) = e {
+        tracing::error!(%detail, "internal error");
+    }
+    let title = match status {
+        StatusCode::UNAUTHORIZED => "Please sign in",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        s if s.is_client_error() => "That did not work",
+        _ => "Something went wrong",
+    };
+    message_page(status, title, &e.to_string())
+}
+
+/// 404 for any path no route has.
+pub async fn not_found() -> Response {
+    error_page(&ApiError::NotFound("there is no page at this address".into()))
+}
+
+/// After a successful form: back to `to`, with a notice to show.
+pub fn redirect_with_notice(to: &str, notice: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
+    Redirect::to(&format!("{to}{sep}{query}")).into_response()
+}
+
+/// The notice passed by [`redirect_with_notice`].
+#[derive(serde::Deserialize, Default)]
+pub struct Notice {
+    /// Text to show at the top of the page.
+    pub notice: Option<String>,
+}
+
+/// Renders a notice, if any.
+pub fn notice(n: &Notice) -> Markup {
+    html! { @if let Some(text) = &n.notice { div.notice role="status" { (text) } } }
+}
+
+/// A form field that was filled in: empty strings from forms mean "none".
+pub fn filled(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}

@@ -1,0 +1,466 @@
+//! The organisation pages: teams and reps, their history, the admin forms,
+//! and the quick-log form on a rep's page.
+
+use super::layout::{self, Frame};
+use super::{Notice, PageResult, filled, notice, redirect_with_notice};
+use crate::AppState;
+use crate::api::org::{visible_rep, visible_team};
+use crate::api::{Viewer, today};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use axum::extract::{Extension, Form, Path, Query, State};
+use axum::response::Response;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use maud::{Markup, html};
+use pacer_core::access::Role;
+use pacer_core::audit::Actor;
+use pacer_core::org::{NewRep, NewTeam, Rep, RepUpdate, Team, TeamUpdate};
+use pacer_core::records::{NewActivity, SourceKind};
+use pacer_storage::RepFilter;
+use serde::Deserialize;
+
+/// The activity types the quick-log form offers.
+pub const QUICK_LOG_TYPES: [&str; 4] = ["call", "email", "meeting", "demo"];
+
+fn actor(frame: &Frame, reason: Option<String>) -> Actor {
+    Actor::named(frame.principal.actor_name()).because(reason)
+}
+
+fn parse_date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+    value.trim().parse().map_err(|_| ApiError::invalid(format!("{field}: {value:?} is not a date (use YYYY-MM-DD)")))
+}
+
+fn parse_opt_date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, ApiError> {
+    filled(value).map(|v| parse_date(field, &v)).transpose()
+}
+
+fn parse_opt_id(field: &str, value: Option<String>) -> Result<Option<i64>, ApiError> {
+    filled(value).map(|v| v.parse().map_err(|_| ApiError::invalid(format!("{field}: {v:?} is not an id")))).transpose()
+}
+
+fn team_name(teams: &[Team], id: Option<i64>) -> String {
+    id.and_then(|id| teams.iter().find(|t| t.id == id)).map(|t| t.name.clone()).unwrap_or_else(|| "—".into())
+}
+
+fn status_badge(active: bool) -> Markup {
+    html! { @if active { span.badge.on { "active" } } @else { span.badge.off { "inactive" } } }
+}
+
+fn team_tree(teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
+    html! {
+        ul.tree {
+            @for t in teams.iter().filter(|t| t.parent_id == parent) {
+                @if visible(t.id) {
+                    li {
+                        a href=(format!("/teams/{}", t.id)) { (t.name) }
+                        @if let Some(r) = &t.region { " " span.muted { "(" (r) ")" } }
+                        @if !t.active { " " (status_badge(false)) }
+                        (team_tree(teams, Some(t.id), visible))
+                    }
+                } @else {
+                    (team_tree(teams, Some(t.id), visible))
+                }
+            }
+        }
+    }
+}
+
+fn reps_table(reps: &[Rep], teams: &[Team]) -> Markup {
+    let today = today();
+    html! {
+        div.scroll { table {
+            thead { tr { th { "Name" } th { "Title" } th { "Team" } th { "Hired" } th { "Status" } } }
+            tbody { @for r in reps { tr {
+                td { a href=(format!("/reps/{}", r.id)) { (r.name) } }
+                td { (r.title.as_deref().unwrap_or("")) }
+                td { (team_name(teams, r.team_id)) }
+                td { (r.hire_date) }
+                td { @if r.is_active_on(today) { (status_badge(true)) } @else {
+                    span.badge.off { "left " (r.leave_date.map(|d| d.to_string()).unwrap_or_default()) } } }
+            } } }
+        } }
+    }
+}
+
+fn team_options(teams: &[Team], selected: Option<i64>, none_label: &str) -> Markup {
+    html! {
+        option value="" { (none_label) }
+        @for t in teams.iter().filter(|t| t.active) {
+            option value=(t.id) selected[selected == Some(t.id)] { (t.name) }
+        }
+    }
+}
+
+fn rep_options(reps: &[Rep], selected: Option<i64>) -> Markup {
+    html! {
+        option value="" { "(none)" }
+        @for r in reps { option value=(r.id) selected[selected == Some(r.id)] { (r.name) } }
+    }
+}
+
+/// Teams and people the viewer may see; admins also get the forms to add them.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let viewer = Viewer::of(&state, &caller).await?;
+    let teams = state.store.teams().await?;
+    let reps: Vec<Rep> =
+        state.store.reps(&RepFilter::default(), today()).await?.into_iter().filter(|r| viewer.sees_rep(r)).collect();
+    let visible = |id: i64| viewer.sees_team(id);
+    let is_admin = frame.role() == Role::Admin;
+    let body = html! {
+        (notice(&n))
+        h1 { "Organisation" }
+        div.card { h2 { "Teams" } (team_tree(&teams, None, &visible)) }
+        div.card { h2 { "People" } (reps_table(&reps, &teams)) }
+        @if is_admin {
+            div.card {
+                h2 { "Add a team" }
+                form.row method="post" action="/teams" {
+                    (frame.csrf_field())
+                    label { "Name" input name="name" required; }
+                    label { "Region" input name="region"; }
+                    label { "Parent team" select name="parent_id" { (team_options(&teams, None, "(top level)")) } }
+                    label { "Manager" select name="manager_id" { (rep_options(&reps, None)) } }
+                    button type="submit" { "Add team" }
+                }
+            }
+            div.card {
+                h2 { "Add a person" }
+                form.row method="post" action="/reps" {
+                    (frame.csrf_field())
+                    label { "Name" input name="name" required; }
+                    label { "E-mail" input type="email" name="email"; }
+                    label { "Title" input name="title"; }
+                    label { "Team" select name="team_id" { (team_options(&teams, None, "(no team)")) } }
+                    label { "Hire date" input type="date" name="hire_date" required value=(today()); }
+                    button type="submit" { "Add person" }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&frame, "Organisation", body))
+}
+
+/// One team: members today, past members, sub-teams; admins can edit it.
+pub async fn team_page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let viewer = Viewer::of(&state, &caller).await?;
+    let team = visible_team(&state, &viewer, id).await?;
+    let teams = state.store.teams().await?;
+    let all_reps = state.store.reps(&RepFilter::default(), today()).await?;
+    let members: Vec<Rep> = all_reps.iter().filter(|r| r.team_id == Some(id) && viewer.sees_rep(r)).cloned().collect();
+    let manager = team.manager_id.and_then(|m| all_reps.iter().find(|r| r.id == m));
+    let subteams: Vec<&Team> = teams.iter().filter(|t| t.parent_id == Some(id)).collect();
+    let body = html! {
+        (notice(&n))
+        h1 { (team.name) " " (status_badge(team.active)) }
+        p.muted {
+            @if let Some(r) = &team.region { "Region " (r) ". " }
+            "Part of " (team_name(&teams, team.parent_id)) ". Manager: "
+            @if let Some(m) = manager { a href=(format!("/reps/{}", m.id)) { (m.name) } } @else { "none" } "."
+        }
+        @if !subteams.is_empty() {
+            div.card { h2 { "Teams below" } ul { @for t in &subteams { li { a href=(format!("/teams/{}", t.id)) { (t.name) } } } } }
+        }
+        div.card { h2 { "Members today" } (reps_table(&members, &teams)) }
+        @if frame.role() == Role::Admin {
+            div.card {
+                h2 { "Edit team" }
+                form.row method="post" action=(format!("/teams/{id}")) {
+                    (frame.csrf_field())
+                    label { "Name" input name="name" value=(team.name) required; }
+                    label { "Region" input name="region" value=(team.region.clone().unwrap_or_default()); }
+                    label { "Parent team" select name="parent_id" { (team_options(&teams, team.parent_id, "(top level)")) } }
+                    label { "Manager" select name="manager_id" { (rep_options(&all_reps, team.manager_id)) } }
+                    label { "Reason (audit log)" input name="reason"; }
+                    button type="submit" { "Save" }
+                }
+                @if team.active {
+                    form.inline method="post" action=(format!("/teams/{id}/deactivate")) {
+                        (frame.csrf_field())
+                        p { button.danger type="submit" { "Deactivate team" } " " span.muted { "Its history stays." } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&frame, &team.name, body))
+}
+
+/// One rep: details, team history, recent activities and the quick-log form.
+pub async fn rep_page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let viewer = Viewer::of(&state, &caller).await?;
+    let rep = visible_rep(&state, &viewer, id).await?;
+    let teams = state.store.teams().await?;
+    let memberships = state.store.memberships(id).await?;
+    let activities = state.store.recent_activities(id, 20).await?;
+    let today = today();
+    let body = html! {
+        (notice(&n))
+        h1 { (rep.name) " " @if rep.is_active_on(today) { (status_badge(true)) } @else { span.badge.off { "left" } } }
+        p.muted {
+            (rep.title.as_deref().unwrap_or("")) " · " (team_name(&teams, rep.team_id)) " · hired " (rep.hire_date)
+            @if let Some(left) = rep.leave_date { " · left " (left) }
+            @if let Some(email) = &rep.email { " · " (email) }
+        }
+        @if rep.is_active_on(today) {
+            div.card {
+                h2 { "Quick log" }
+                form.row method="post" action=(format!("/reps/{id}/activities")) {
+                    (frame.csrf_field())
+                    label { "Type" select name="activity_type" { @for t in QUICK_LOG_TYPES { option value=(t) { (t) } } } }
+                    label { "Date" input type="date" name="date" value=(today); }
+                    label { "Minutes" input type="number" name="minutes" min="0" max="1440" step="1"; }
+                    button type="submit" { "Log it" }
+                }
+            }
+        }
+        div.card {
+            h2 { "Recent activities" }
+            @if activities.is_empty() { p.muted { "Nothing logged yet." } } @else {
+                div.scroll { table {
+                    thead { tr { th { "When" } th { "Type" } th.num { "Minutes" } th { "Source" } } }
+                    tbody { @for a in &activities { tr {
+                        td { (a.occurred_at.format("%Y-%m-%d %H:%M")) }
+                        td { (a.activity_type) }
+                        td.num { (a.duration_s.map(|s| (s / 60).to_string()).unwrap_or_default()) }
+                        td { (a.source) }
+                    } } }
+                } }
+            }
+        }
+        div.card {
+            h2 { "Team history" }
+            table {
+                thead { tr { th { "Team" } th { "From" } th { "Until" } } }
+                tbody { @for m in &memberships { tr {
+                    td { (team_name(&teams, Some(m.team_id))) } td { (m.valid_from) }
+                    td { (m.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "now".into())) }
+                } } }
+            }
+        }
+        @if frame.role() == Role::Admin {
+            div.card {
+                h2 { "Edit" }
+                form.row method="post" action=(format!("/reps/{id}")) {
+                    (frame.csrf_field())
+                    label { "Name" input name="name" value=(rep.name) required; }
+                    label { "E-mail" input type="email" name="email" value=(rep.email.clone().unwrap_or_default()); }
+                    label { "Title" input name="title" value=(rep.title.clone().unwrap_or_default()); }
+                    label { "Hire date" input type="date" name="hire_date" value=(rep.hire_date) required; }
+                    label { "Leave date" input type="date" name="leave_date" value=(rep.leave_date.map(|d| d.to_string()).unwrap_or_default()); }
+                    label { "Reason (audit log)" input name="reason"; }
+                    button type="submit" { "Save" }
+                }
+                h2 { "Move to another team" }
+                form.row method="post" action=(format!("/reps/{id}/move")) {
+                    (frame.csrf_field())
+                    label { "Team" select name="team_id" required { (team_options(&teams, None, "(choose)")) } }
+                    label { "From" input type="date" name="from" value=(today) required; }
+                    label { "Reason (audit log)" input name="reason"; }
+                    button type="submit" { "Move" }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&frame, &rep.name, body))
+}
+
+/// The quick-log form.
+#[derive(Deserialize)]
+pub struct QuickLog {
+    activity_type: String,
+    date: Option<String>,
+    minutes: Option<String>,
+}
+
+/// Logs an activity for a rep the caller may see (their own, their team's, or anyone's for leaders).
+pub async fn quick_log(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<QuickLog>,
+) -> PageResult<Response> {
+    let viewer = Viewer::of(&state, &caller).await?;
+    let rep = visible_rep(&state, &viewer, id).await?;
+    if !QUICK_LOG_TYPES.contains(&form.activity_type.as_str()) {
+        return Err(ApiError::invalid(format!(
+            "activity type {:?} is not one of {}",
+            form.activity_type,
+            QUICK_LOG_TYPES.join(", ")
+        ))
+        .into());
+    }
+    let date = parse_opt_date("date", form.date)?.unwrap_or_else(today);
+    if !rep.is_active_on(date) {
+        return Err(ApiError::invalid(format!("{} was not employed on {date}", rep.name)).into());
+    }
+    let minutes = filled(form.minutes)
+        .map(|m| {
+            m.parse::<i64>()
+                .ok()
+                .filter(|m| (0..=1440).contains(m))
+                .ok_or_else(|| ApiError::invalid(format!("minutes: {m:?} is not 0 to 1440")))
+        })
+        .transpose()?;
+    let now = chrono::Local::now().time();
+    let time = if date == today() { now } else { NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(now) };
+    let activity = NewActivity {
+        rep_id: id,
+        activity_type: form.activity_type.clone(),
+        occurred_at: NaiveDateTime::new(date, time),
+        duration_s: minutes.map(|m| m * 60),
+        account_id: None,
+        source: SourceKind::Manual,
+        external_id: None,
+    };
+    state.store.insert_activities(&[activity]).await?;
+    Ok(redirect_with_notice(&format!("/reps/{id}"), &format!("Logged a {} on {date}.", form.activity_type)))
+}
+
+/// The team forms.
+#[derive(Deserialize)]
+pub struct TeamForm {
+    name: String,
+    region: Option<String>,
+    parent_id: Option<String>,
+    manager_id: Option<String>,
+    reason: Option<String>,
+}
+
+/// Creates a team.
+pub async fn create_team(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<TeamForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let new = NewTeam {
+        name: form.name,
+        region: filled(form.region),
+        parent_id: parse_opt_id("parent team", form.parent_id)?,
+        manager_id: parse_opt_id("manager", form.manager_id)?,
+    };
+    let team = state.store.create_team(&new, &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(&format!("/teams/{}", team.id), &format!("Team {} created.", team.name)))
+}
+
+/// Changes a team.
+pub async fn update_team(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<TeamForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let update = TeamUpdate {
+        name: Some(form.name),
+        region: Some(filled(form.region)),
+        parent_id: Some(parse_opt_id("parent team", form.parent_id)?),
+        manager_id: Some(parse_opt_id("manager", form.manager_id)?),
+    };
+    state.store.update_team(id, &update, &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(&format!("/teams/{id}"), "Team saved."))
+}
+
+/// Deactivates a team.
+pub async fn deactivate_team(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    state.store.deactivate_team(id, &actor(&frame, None)).await?;
+    Ok(redirect_with_notice(&format!("/teams/{id}"), "Team deactivated; its history stays."))
+}
+
+/// The rep forms.
+#[derive(Deserialize)]
+pub struct RepForm {
+    name: String,
+    email: Option<String>,
+    title: Option<String>,
+    team_id: Option<String>,
+    hire_date: String,
+    leave_date: Option<String>,
+    reason: Option<String>,
+}
+
+/// Creates a rep.
+pub async fn create_rep(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<RepForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let new = NewRep {
+        name: form.name,
+        email: filled(form.email),
+        title: filled(form.title),
+        team_id: parse_opt_id("team", form.team_id)?,
+        hire_date: parse_date("hire date", &form.hire_date)?,
+        leave_date: parse_opt_date("leave date", form.leave_date)?,
+        external_id: None,
+    };
+    let rep = state.store.create_rep(&new, &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(&format!("/reps/{}", rep.id), &format!("{} added.", rep.name)))
+}
+
+/// Changes a rep.
+pub async fn update_rep(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<RepForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let update = RepUpdate {
+        name: Some(form.name),
+        email: Some(filled(form.email)),
+        title: Some(filled(form.title)),
+        hire_date: Some(parse_date("hire date", &form.hire_date)?),
+        leave_date: Some(parse_opt_date("leave date", form.leave_date)?),
+    };
+    state.store.update_rep(id, &update, &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(&format!("/reps/{id}"), "Saved."))
+}
+
+/// The move form.
+#[derive(Deserialize)]
+pub struct MoveForm {
+    team_id: String,
+    from: String,
+    reason: Option<String>,
+}
+
+/// Moves a rep to another team from a date.
+pub async fn move_rep(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<MoveForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let team = parse_opt_id("team", Some(form.team_id))?.ok_or_else(|| ApiError::invalid("choose a team"))?;
+    let from = parse_date("from", &form.from)?;
+    state.store.move_rep(id, team, from, &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(
+        &format!("/reps/{id}"),
+        &format!("Moved from {from}; earlier history stays with the old team."),
+    ))
+}

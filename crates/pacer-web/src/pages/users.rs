@@ -1,0 +1,278 @@
+//! Users and API tokens (admins), and one's own account.
+
+use super::layout::{self, Frame};
+use super::{Notice, PageResult, filled, notice, redirect_with_notice};
+use crate::AppState;
+use crate::api::today;
+use crate::auth::{Caller, hash_password, new_api_token, token_hash, verify_password};
+use crate::error::ApiError;
+use axum::extract::{Extension, Form, Path, Query, State};
+use axum::response::Response;
+use maud::{Markup, html};
+use pacer_core::access::{Role, Scope, check_password, check_username};
+use pacer_core::audit::Actor;
+use pacer_storage::{NewUser, RepFilter, UserUpdate};
+use serde::Deserialize;
+
+fn actor(frame: &Frame) -> Actor {
+    Actor::named(frame.principal.actor_name())
+}
+
+fn role_options(selected: Role) -> Markup {
+    html! { @for r in Role::ALL { option value=(r) selected[r == selected] { (r) } } }
+}
+
+/// All users, with the forms to add and change them.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let users = state.store.users().await?;
+    let reps = state.store.reps(&RepFilter::default(), today()).await?;
+    let rep_options = |selected: Option<i64>| {
+        html! {
+            option value="" { "(none)" }
+            @for r in &reps { option value=(r.id) selected[selected == Some(r.id)] { (r.name) } }
+        }
+    };
+    let body = html! {
+        (notice(&n))
+        h1 { "Users" }
+        div.card.scroll { table {
+            thead { tr { th { "User" } th { "Name" } th { "Role" } th { "Rep record" } th { "Status" } th { "Change" } } }
+            tbody { @for u in &users { tr {
+                td { (u.username) } td { (u.display_name) } td { (u.role) }
+                td { @if let Some(rep) = u.rep_id { a href=(format!("/reps/{rep}")) { "#" (rep) } } }
+                td { @if u.active { span.badge.on { "active" } } @else { span.badge.off { "deactivated" } } }
+                td { form.row method="post" action=(format!("/users/{}", u.id)) {
+                    (frame.csrf_field())
+                    select name="role" aria-label="Role" { (role_options(u.role)) }
+                    select name="rep_id" aria-label="Rep record" { (rep_options(u.rep_id)) }
+                    select name="active" aria-label="Status" { option value="true" selected[u.active] { "active" } option value="false" selected[!u.active] { "deactivated" } }
+                    input type="password" name="password" placeholder="new password" autocomplete="new-password";
+                    button type="submit" { "Save" }
+                } }
+            } } }
+        } }
+        div.card {
+            h2 { "Add a user" }
+            form.row method="post" action="/users" {
+                (frame.csrf_field())
+                label { "User name" input name="username" required; }
+                label { "Name" input name="display_name"; }
+                label { "Role" select name="role" { (role_options(Role::Rep)) } }
+                label { "Rep record" select name="rep_id" { (rep_options(None)) } }
+                label { "Password" input type="password" name="password" required minlength="10" autocomplete="new-password"; }
+                button type="submit" { "Add user" }
+            }
+        }
+    };
+    Ok(layout::page(&frame, "Users", body))
+}
+
+/// The add-user form.
+#[derive(Deserialize)]
+pub struct CreateForm {
+    username: String,
+    display_name: Option<String>,
+    role: String,
+    rep_id: Option<String>,
+    password: String,
+}
+
+fn parse_rep(value: Option<String>) -> Result<Option<i64>, ApiError> {
+    filled(value)
+        .map(|v| v.parse().map_err(|_| ApiError::invalid(format!("rep record {v:?} is not an id"))))
+        .transpose()
+}
+
+/// Adds a user.
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<CreateForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let username = check_username(&form.username).map_err(ApiError::invalid)?;
+    check_password(&form.password).map_err(ApiError::invalid)?;
+    let new = NewUser {
+        display_name: filled(form.display_name).unwrap_or_else(|| username.clone()),
+        username,
+        role: form.role.parse().map_err(ApiError::invalid)?,
+        rep_id: parse_rep(form.rep_id)?,
+        password_hash: hash_password(&form.password)?,
+    };
+    let user = state.store.create_user(&new, &actor(&frame)).await?;
+    Ok(redirect_with_notice("/users", &format!("User {} added.", user.username)))
+}
+
+/// The change-user form.
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    role: String,
+    rep_id: Option<String>,
+    active: String,
+    password: Option<String>,
+}
+
+/// Changes a user's role, rep record, status or password.
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<UpdateForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let who = actor(&frame);
+    let password = filled(form.password);
+    if let Some(p) = &password {
+        check_password(p).map_err(ApiError::invalid)?;
+    }
+    let update = UserUpdate {
+        display_name: None,
+        role: Some(form.role.parse().map_err(ApiError::invalid)?),
+        rep_id: Some(parse_rep(form.rep_id)?),
+        active: Some(form.active == "true"),
+    };
+    let user = state.store.update_user(id, &update, &who).await?;
+    if let Some(p) = password {
+        state.store.set_password(id, &hash_password(&p)?, &who).await?;
+    }
+    Ok(redirect_with_notice("/users", &format!("User {} saved.", user.username)))
+}
+
+/// One's own account: change password.
+pub async fn account(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let body = html! {
+        (notice(&n))
+        h1 { "My account" }
+        div.card {
+            h2 { "Change password" }
+            form.stack method="post" action="/account/password" {
+                (frame.csrf_field())
+                label { "Current password" input type="password" name="current" required autocomplete="current-password"; }
+                label { "New password (at least 10 characters)" input type="password" name="new" required minlength="10" autocomplete="new-password"; }
+                button type="submit" { "Change password" }
+            }
+            p.muted { "Changing the password signs you out everywhere." }
+        }
+    };
+    Ok(layout::page(&frame, "My account", body))
+}
+
+/// The change-password form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+}
+
+/// Changes one's own password after checking the current one.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<PasswordForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let user = caller.user.as_ref().ok_or(ApiError::Unauthorized)?;
+    let credentials = state.store.credentials(&user.username).await?.ok_or(ApiError::Unauthorized)?;
+    if !verify_password(&form.current, &credentials.password_hash) {
+        return Err(ApiError::invalid("the current password is wrong").into());
+    }
+    check_password(&form.new).map_err(ApiError::invalid)?;
+    state.store.set_password(user.id, &hash_password(&form.new)?, &actor(&frame)).await?;
+    Ok(redirect_with_notice("/login", "Password changed: sign in again."))
+}
+
+fn tokens_body(
+    frame: &Frame,
+    tokens: &[pacer_core::access::ApiToken],
+    secret: Option<(&str, &str)>,
+    n: &Notice,
+) -> Markup {
+    html! {
+        (notice(n))
+        h1 { "API tokens" }
+        @if let Some((name, secret)) = secret {
+            div.card {
+                h2 { "Token " (name) " created" }
+                p { "Copy it now: Pacer keeps only its hash and will not show it again." }
+                p.secret { (secret) }
+            }
+        }
+        div.card.scroll { table {
+            thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "By" } th { "Status" } th {} } }
+            tbody { @for t in tokens { tr {
+                td { (t.name) } td { (t.scope) } td { (t.created_at) } td { (t.created_by) }
+                td { @if let Some(at) = &t.revoked_at { span.badge.off { "revoked " (at) } } @else { span.badge.on { "active" } } }
+                td { @if t.revoked_at.is_none() {
+                    form.inline method="post" action=(format!("/tokens/{}/revoke", t.id)) { (frame.csrf_field()) button.danger type="submit" { "Revoke" } }
+                } }
+            } } }
+        } }
+        div.card {
+            h2 { "Create a token" }
+            p.muted { "Integrations send it as " code { "Authorization: Bearer …" } ". Scope ingest pushes records; read reads everything." }
+            form.row method="post" action="/tokens" {
+                (frame.csrf_field())
+                label { "Name" input name="name" required placeholder="e.g. telephony"; }
+                label { "Scope" select name="scope" { @for s in Scope::ALL { option value=(s) { (s) } } } }
+                button type="submit" { "Create token" }
+            }
+        }
+    }
+}
+
+/// All tokens.
+pub async fn tokens(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let tokens = state.store.tokens().await?;
+    Ok(layout::page(&frame, "API tokens", tokens_body(&frame, &tokens, None, &n)))
+}
+
+/// The create-token form.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+    scope: String,
+}
+
+/// Creates a token and shows its secret once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<TokenForm>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let scope: Scope = form.scope.parse().map_err(ApiError::invalid)?;
+    let secret = new_api_token();
+    let token = state.store.create_token(&form.name, scope, &token_hash(&secret), &actor(&frame)).await?;
+    let tokens = state.store.tokens().await?;
+    Ok(layout::page(
+        &frame,
+        "API tokens",
+        tokens_body(&frame, &tokens, Some((&token.name, &secret)), &Notice::default()),
+    ))
+}
+
+/// Revokes a token.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let token = state.store.revoke_token(id, &actor(&frame)).await?;
+    Ok(redirect_with_notice("/tokens", &format!("Token {} revoked.", token.name)))
+}

@@ -1,0 +1,112 @@
+//! Every route of Pacer, each with the access rule checked before its
+//! handler runs. The router is built from this table and nothing else, and
+//! the access-matrix test walks the same table.
+
+use crate::{AppState, api, auth, pages};
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodRouter, delete, get, patch, post};
+use pacer_core::access::{Access, Role, Scope};
+
+/// One route: method, path (axum syntax), access rule and handler.
+pub struct Route {
+    /// HTTP method.
+    pub method: Method,
+    /// Path, with `{param}` placeholders.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, access: Access, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let handler = match method.as_str() {
+        "GET" => get(handler),
+        "POST" => post(handler),
+        "PATCH" => patch(handler),
+        "DELETE" => delete(handler),
+        other => unreachable!("no route uses {other}"),
+    };
+    Route { method, path, access, handler }
+}
+
+const PUBLIC: Access = Access::Public;
+const SIGNED_IN: Access = Access::SignedIn;
+const READ: Access = Access::SignedInOrToken(Scope::Read);
+const LEADER: Access = Access::AtLeast(Role::Leader);
+const ADMIN: Access = Access::AtLeast(Role::Admin);
+
+/// The route table.
+pub fn table() -> Vec<Route> {
+    use Method as M;
+    vec![
+        // Public
+        route(M::GET, "/healthz", PUBLIC, api::health::healthz),
+        route(M::GET, "/assets/pacer.css", PUBLIC, pages::layout::stylesheet),
+        route(M::GET, "/login", PUBLIC, pages::login::form),
+        route(M::POST, "/login", PUBLIC, pages::login::submit),
+        route(M::GET, "/api/v1/openapi.json", PUBLIC, api::openapi::document),
+        // Pages for any signed-in user; handlers scope the data.
+        route(M::POST, "/logout", SIGNED_IN, pages::login::logout),
+        route(M::GET, "/", SIGNED_IN, pages::home::page),
+        route(M::GET, "/org", SIGNED_IN, pages::org::page),
+        route(M::GET, "/teams/{id}", SIGNED_IN, pages::org::team_page),
+        route(M::GET, "/reps/{id}", SIGNED_IN, pages::org::rep_page),
+        route(M::POST, "/reps/{id}/activities", SIGNED_IN, pages::org::quick_log),
+        route(M::GET, "/calendar", SIGNED_IN, pages::calendar::page),
+        route(M::GET, "/account", SIGNED_IN, pages::users::account),
+        route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),
+        // Leadership
+        route(M::GET, "/audit", LEADER, pages::audit::page),
+        // Sales operations (admin)
+        route(M::POST, "/teams", ADMIN, pages::org::create_team),
+        route(M::POST, "/teams/{id}", ADMIN, pages::org::update_team),
+        route(M::POST, "/teams/{id}/deactivate", ADMIN, pages::org::deactivate_team),
+        route(M::POST, "/reps", ADMIN, pages::org::create_rep),
+        route(M::POST, "/reps/{id}", ADMIN, pages::org::update_rep),
+        route(M::POST, "/reps/{id}/move", ADMIN, pages::org::move_rep),
+        route(M::GET, "/users", ADMIN, pages::users::list),
+        route(M::POST, "/users", ADMIN, pages::users::create),
+        route(M::POST, "/users/{id}", ADMIN, pages::users::update),
+        route(M::GET, "/tokens", ADMIN, pages::users::tokens),
+        route(M::POST, "/tokens", ADMIN, pages::users::create_token),
+        route(M::POST, "/tokens/{id}/revoke", ADMIN, pages::users::revoke_token),
+        // JSON API: reading
+        route(M::GET, "/api/v1/me", READ, api::access::me),
+        route(M::GET, "/api/v1/organisation", READ, api::org::organisation),
+        route(M::GET, "/api/v1/calendar", READ, api::org::calendar),
+        route(M::GET, "/api/v1/teams", READ, api::org::list_teams),
+        route(M::GET, "/api/v1/teams/{id}", READ, api::org::get_team),
+        route(M::GET, "/api/v1/reps", READ, api::org::list_reps),
+        route(M::GET, "/api/v1/reps/{id}", READ, api::org::get_rep),
+        route(M::GET, "/api/v1/audit", LEADER, api::access::audit),
+        // JSON API: changing the organisation, users and tokens
+        route(M::POST, "/api/v1/teams", ADMIN, api::org::create_team),
+        route(M::PATCH, "/api/v1/teams/{id}", ADMIN, api::org::update_team),
+        route(M::DELETE, "/api/v1/teams/{id}", ADMIN, api::org::deactivate_team),
+        route(M::POST, "/api/v1/reps", ADMIN, api::org::create_rep),
+        route(M::PATCH, "/api/v1/reps/{id}", ADMIN, api::org::update_rep),
+        route(M::POST, "/api/v1/reps/{id}/move", ADMIN, api::org::move_rep),
+        route(M::GET, "/api/v1/users", ADMIN, api::access::list_users),
+        route(M::POST, "/api/v1/users", ADMIN, api::access::create_user),
+        route(M::PATCH, "/api/v1/users/{id}", ADMIN, api::access::update_user),
+        route(M::GET, "/api/v1/tokens", ADMIN, api::access::list_tokens),
+        route(M::POST, "/api/v1/tokens", ADMIN, api::access::create_token),
+        route(M::DELETE, "/api/v1/tokens/{id}", ADMIN, api::access::revoke_token),
+    ]
+}
+
+/// The router built from [`table`], each route behind its access check.
+pub fn router() -> Router<AppState> {
+    let mut router = Router::new();
+    for Route { path, access, handler, .. } in table() {
+        let guarded = handler.route_layer(axum::middleware::from_fn(move |req, next| auth::enforce(access, req, next)));
+        router = router.route(path, guarded);
+    }
+    router.fallback(pages::not_found)
+}

@@ -1,0 +1,132 @@
+//! The access matrix: every route of the router, called as every kind of
+//! caller, on both databases. The expected rule of each route is restated
+//! here independently of `routes::table`; a route added there without a row
+//! here fails `every_route_has_an_expected_rule`.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{EVERYONE, Who, world};
+use pacer_core::access::{Role, Scope};
+use pacer_storage::testing::TestDb;
+use pacer_web::routes;
+use std::collections::HashMap;
+
+/// Who may call a route, as this test understands the product rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    Anyone,
+    SignedIn,
+    SignedInOrReadToken,
+    LeaderUp,
+    AdminOnly,
+}
+
+fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
+    use Rule::*;
+    HashMap::from([
+        (("GET", "/healthz"), Anyone),
+        (("GET", "/assets/pacer.css"), Anyone),
+        (("GET", "/login"), Anyone),
+        (("POST", "/login"), Anyone),
+        (("GET", "/api/v1/openapi.json"), Anyone),
+        (("POST", "/logout"), SignedIn),
+        (("GET", "/"), SignedIn),
+        (("GET", "/org"), SignedIn),
+        (("GET", "/teams/{id}"), SignedIn),
+        (("GET", "/reps/{id}"), SignedIn),
+        (("POST", "/reps/{id}/activities"), SignedIn),
+        (("GET", "/calendar"), SignedIn),
+        (("GET", "/account"), SignedIn),
+        (("POST", "/account/password"), SignedIn),
+        (("GET", "/audit"), LeaderUp),
+        (("POST", "/teams"), AdminOnly),
+        (("POST", "/teams/{id}"), AdminOnly),
+        (("POST", "/teams/{id}/deactivate"), AdminOnly),
+        (("POST", "/reps"), AdminOnly),
+        (("POST", "/reps/{id}"), AdminOnly),
+        (("POST", "/reps/{id}/move"), AdminOnly),
+        (("GET", "/users"), AdminOnly),
+        (("POST", "/users"), AdminOnly),
+        (("POST", "/users/{id}"), AdminOnly),
+        (("GET", "/tokens"), AdminOnly),
+        (("POST", "/tokens"), AdminOnly),
+        (("POST", "/tokens/{id}/revoke"), AdminOnly),
+        (("GET", "/api/v1/me"), SignedInOrReadToken),
+        (("GET", "/api/v1/organisation"), SignedInOrReadToken),
+        (("GET", "/api/v1/calendar"), SignedInOrReadToken),
+        (("GET", "/api/v1/teams"), SignedInOrReadToken),
+        (("GET", "/api/v1/teams/{id}"), SignedInOrReadToken),
+        (("GET", "/api/v1/reps"), SignedInOrReadToken),
+        (("GET", "/api/v1/reps/{id}"), SignedInOrReadToken),
+        (("GET", "/api/v1/audit"), LeaderUp),
+        (("POST", "/api/v1/teams"), AdminOnly),
+        (("PATCH", "/api/v1/teams/{id}"), AdminOnly),
+        (("DELETE", "/api/v1/teams/{id}"), AdminOnly),
+        (("POST", "/api/v1/reps"), AdminOnly),
+        (("PATCH", "/api/v1/reps/{id}"), AdminOnly),
+        (("POST", "/api/v1/reps/{id}/move"), AdminOnly),
+        (("GET", "/api/v1/users"), AdminOnly),
+        (("POST", "/api/v1/users"), AdminOnly),
+        (("PATCH", "/api/v1/users/{id}"), AdminOnly),
+        (("GET", "/api/v1/tokens"), AdminOnly),
+        (("POST", "/api/v1/tokens"), AdminOnly),
+        (("DELETE", "/api/v1/tokens/{id}"), AdminOnly),
+    ])
+}
+
+fn allowed(rule: Rule, who: Who) -> bool {
+    match (rule, who) {
+        (Rule::Anyone, _) => true,
+        (_, Who::Anonymous) => false,
+        (Rule::SignedIn, Who::User(_)) => true,
+        (Rule::SignedInOrReadToken, Who::User(_) | Who::Token(Scope::Read)) => true,
+        (Rule::LeaderUp, Who::User(role)) => role >= Role::Leader,
+        (Rule::AdminOnly, Who::User(role)) => role == Role::Admin,
+        _ => false,
+    }
+}
+
+#[test]
+fn every_route_has_an_expected_rule() {
+    let rules = expected_rules();
+    let table = routes::table();
+    for route in &table {
+        assert!(
+            rules.contains_key(&(route.method.as_str(), route.path)),
+            "route {} {} has no expected rule in this test",
+            route.method,
+            route.path
+        );
+    }
+    assert_eq!(rules.len(), table.len(), "this test expects routes the router does not have");
+}
+
+#[tokio::test]
+async fn access_matrix_on_every_route() {
+    let rules = expected_rules();
+    for db in TestDb::all().await {
+        let world = world(&db).await;
+        for route in routes::table() {
+            let rule = rules[&(route.method.as_str(), route.path)];
+            let path = world.concrete_path(route.path);
+            for who in EVERYONE {
+                let (status, location) = world.call(who, &route.method, &path).await;
+                let denied_anonymously = status == StatusCode::UNAUTHORIZED || location.starts_with("/login?");
+                let denied = denied_anonymously || status == StatusCode::FORBIDDEN;
+                let context = format!("{} {} as {who:?} on {}: {status} {location}", route.method, path, db.backend());
+                if allowed(rule, who) {
+                    assert!(!denied, "should be allowed: {context}");
+                    assert!(!status.is_server_error(), "server error: {context}");
+                } else if who == Who::Anonymous {
+                    assert!(denied_anonymously, "anonymous should be sent to sign in: {context}");
+                } else {
+                    assert!(
+                        status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED,
+                        "should be forbidden: {context}"
+                    );
+                }
+            }
+        }
+    }
+}

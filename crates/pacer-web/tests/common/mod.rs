@@ -1,0 +1,178 @@
+//! A seeded organisation and a way to call the app as anyone, shared by the web tests.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use pacer_core::access::{Role, Scope};
+use pacer_core::audit::Actor;
+use pacer_core::org::{NewRep, NewTeam, Organisation, TeamUpdate};
+use pacer_storage::testing::TestDb;
+use pacer_storage::{NewUser, Session, Store};
+use pacer_web::auth::{hash_password, token_hash};
+use pacer_web::{AppState, WebSettings, app};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Anonymous,
+    User(Role),
+    Token(Scope),
+}
+
+pub const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::User(Role::Rep),
+    Who::User(Role::Manager),
+    Who::User(Role::Leader),
+    Who::User(Role::Admin),
+    Who::Token(Scope::Ingest),
+    Who::Token(Scope::Read),
+];
+
+/// A seeded organisation: two teams with a manager and a rep each, a user per role, tokens.
+pub struct World {
+    pub app: Router,
+    pub store: Arc<dyn Store>,
+    pub users: HashMap<Role, i64>,
+    pub tokens: HashMap<Scope, String>,
+    pub team_a: i64,
+    pub team_b: i64,
+    pub rep_a: i64,
+    pub rep_b: i64,
+    pub victim_user: i64,
+    pub victim_token: i64,
+    pub victim_team: i64,
+}
+
+pub async fn world(db: &TestDb) -> World {
+    let store: Arc<dyn Store> = Arc::new(db.store.clone());
+    let ops = Actor::named("setup");
+    let d = |s: &str| s.parse().unwrap();
+    store.save_organisation(&Organisation::default(), &ops).await.unwrap();
+    let team = |name: &str| NewTeam { name: name.into(), ..NewTeam::default() };
+    let team_a = store.create_team(&team("A"), &ops).await.unwrap().id;
+    let team_b = store.create_team(&team("B"), &ops).await.unwrap().id;
+    let victim_team = store.create_team(&team("C"), &ops).await.unwrap().id;
+    let rep = |name: &str, team: i64| NewRep {
+        name: name.into(),
+        email: None,
+        title: None,
+        team_id: Some(team),
+        hire_date: d("2020-01-01"),
+        leave_date: None,
+        external_id: None,
+    };
+    let manager_a = store.create_rep(&rep("Manager A", team_a), &ops).await.unwrap().id;
+    let manager_b = store.create_rep(&rep("Manager B", team_b), &ops).await.unwrap().id;
+    let rep_a = store.create_rep(&rep("Rep A", team_a), &ops).await.unwrap().id;
+    let rep_b = store.create_rep(&rep("Rep B", team_b), &ops).await.unwrap().id;
+    for (t, m) in [(team_a, manager_a), (team_b, manager_b)] {
+        store.update_team(t, &TeamUpdate { manager_id: Some(Some(m)), ..TeamUpdate::default() }, &ops).await.unwrap();
+    }
+    let hash = hash_password("a long password").unwrap();
+    let mut users = HashMap::new();
+    for (role, rep_id) in
+        [(Role::Rep, Some(rep_a)), (Role::Manager, Some(manager_a)), (Role::Leader, None), (Role::Admin, None)]
+    {
+        let user = NewUser {
+            username: role.to_string(),
+            display_name: role.to_string(),
+            role,
+            rep_id,
+            password_hash: hash.clone(),
+        };
+        users.insert(role, store.create_user(&user, &ops).await.unwrap().id);
+    }
+    let victim = NewUser {
+        username: "victim".into(),
+        display_name: "v".into(),
+        role: Role::Rep,
+        rep_id: None,
+        password_hash: hash,
+    };
+    let victim_user = store.create_user(&victim, &ops).await.unwrap().id;
+    let mut tokens = HashMap::new();
+    for scope in Scope::ALL {
+        let secret = format!("pacer_test_{scope}");
+        store.create_token(scope.as_str(), scope, &token_hash(&secret), &ops).await.unwrap();
+        tokens.insert(scope, secret);
+    }
+    let victim_token = store.create_token("victim", Scope::Read, &token_hash("victim"), &ops).await.unwrap().id;
+    let settings = WebSettings { secure_cookies: false, ..WebSettings::default() };
+    let app = app(AppState::new(store.clone(), settings));
+    World { app, store, users, tokens, team_a, team_b, rep_a, rep_b, victim_user, victim_token, victim_team }
+}
+
+impl World {
+    /// A fresh session for `role`: (cookie secret, CSRF token).
+    pub async fn session(&self, role: Role) -> (String, String) {
+        let secret = format!("s{}", rand_suffix());
+        let csrf = format!("c{}", rand_suffix());
+        let session = Session {
+            token_hash: token_hash(&secret),
+            user_id: self.users[&role],
+            csrf_token: csrf.clone(),
+            expires_at: i64::MAX / 2,
+        };
+        self.store.create_session(&session).await.unwrap();
+        (secret, csrf)
+    }
+
+    pub fn concrete_path(&self, path: &str) -> String {
+        let id = if path.starts_with("/users") || path.starts_with("/api/v1/users") {
+            self.victim_user
+        } else if path.starts_with("/tokens") || path.starts_with("/api/v1/tokens") {
+            self.victim_token
+        } else if path.contains("deactivate") || path.starts_with("/api/v1/teams") && path.ends_with("{id}") {
+            self.victim_team
+        } else if path.starts_with("/teams") || path.starts_with("/api/v1/teams") {
+            self.team_a
+        } else {
+            self.rep_a
+        };
+        path.replace("{id}", &id.to_string())
+    }
+
+    pub async fn call(&self, who: Who, method: &Method, path: &str) -> (StatusCode, String) {
+        let is_api = path.starts_with("/api/");
+        let mut req = Request::builder().method(method.clone()).uri(path);
+        let mut body = Body::empty();
+        match who {
+            Who::Anonymous => {}
+            Who::Token(scope) => req = req.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[&scope])),
+            Who::User(_) if path == "/login" => {}
+            Who::User(role) => {
+                let (secret, csrf) = self.session(role).await;
+                req = req.header(header::COOKIE, format!("pacer_session={secret}")).header("x-csrf-token", csrf);
+            }
+        }
+        if *method == Method::POST && path == "/login" {
+            // The sign-in form's own CSRF cookie and field, and good credentials.
+            req = req
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, "pacer_login_csrf=t");
+            body = Body::from("csrf=t&username=admin&password=a+long+password");
+        } else if *method != Method::GET {
+            if is_api {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                body = Body::from("{}");
+            } else {
+                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            }
+        }
+        let resp = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        let status = resp.status();
+        let location =
+            resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        (status, location)
+    }
+}
+
+pub fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!("{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+}

@@ -1,0 +1,245 @@
+//! What a caller may see and what bad input gets: record scoping, CSRF,
+//! sign-in throttling, sessions, malformed and oversized requests. Both databases.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Who, world};
+use http_body_util::BodyExt;
+use pacer_core::access::Role;
+use pacer_storage::testing::TestDb;
+use pacer_storage::{AccessStore, OrgStore, RecordStore, Session};
+use pacer_web::auth::token_hash;
+use tower::ServiceExt;
+
+async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned(), headers)
+}
+
+fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path).header(header::COOKIE, format!("pacer_session={cookie}")).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn reps_and_managers_see_only_their_scope() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (rep, _) = w.session(Role::Rep).await;
+        // Their own page and record: yes. A colleague's, or one that does not exist: the same 404.
+        assert_eq!(send(&w.app, get(&format!("/reps/{}", w.rep_a), &rep)).await.0, StatusCode::OK);
+        let other = send(&w.app, get(&format!("/api/v1/reps/{}", w.rep_b), &rep)).await;
+        let missing = send(&w.app, get("/api/v1/reps/999999", &rep)).await;
+        assert_eq!(other.0, StatusCode::NOT_FOUND);
+        assert_eq!(missing.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            other.1.replace(&w.rep_b.to_string(), "N"),
+            missing.1.replace("999999", "N"),
+            "no hint that the rep exists"
+        );
+        assert_eq!(send(&w.app, get(&format!("/reps/{}", w.rep_b), &rep)).await.0, StatusCode::NOT_FOUND);
+        let listed = send(&w.app, get("/api/v1/reps", &rep)).await.1;
+        let ids: Vec<i64> = serde_json::from_str::<Vec<serde_json::Value>>(&listed)
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, vec![w.rep_a], "{}", db.backend());
+
+        let (manager, _) = w.session(Role::Manager).await;
+        assert_eq!(send(&w.app, get(&format!("/teams/{}", w.team_a), &manager)).await.0, StatusCode::OK);
+        assert_eq!(send(&w.app, get(&format!("/teams/{}", w.team_b), &manager)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(send(&w.app, get(&format!("/api/v1/reps/{}", w.rep_a), &manager)).await.0, StatusCode::OK);
+        assert_eq!(send(&w.app, get(&format!("/api/v1/reps/{}", w.rep_b), &manager)).await.0, StatusCode::NOT_FOUND);
+        let org_page = send(&w.app, get("/org", &manager)).await.1;
+        assert!(org_page.contains("Rep A") && !org_page.contains("Rep B"), "the manager's org page shows team A only");
+        // A quick log for someone outside one's scope changes nothing.
+        let (rep_cookie, csrf) = w.session(Role::Rep).await;
+        let req = Request::post(format!("/reps/{}/activities", w.rep_b))
+            .header(header::COOKIE, format!("pacer_session={rep_cookie}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={csrf}&activity_type=call")))
+            .unwrap();
+        assert_eq!(send(&w.app, req).await.0, StatusCode::NOT_FOUND);
+        assert!(db.store.recent_activities(w.rep_b, 10).await.unwrap().is_empty());
+
+        let (leader, _) = w.session(Role::Leader).await;
+        let all = send(&w.app, get("/api/v1/reps", &leader)).await.1;
+        assert_eq!(serde_json::from_str::<Vec<serde_json::Value>>(&all).unwrap().len(), 4);
+    }
+}
+
+#[tokio::test]
+async fn quick_log_lands_on_the_reps_page() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (cookie, csrf) = w.session(Role::Rep).await;
+        let req = Request::post(format!("/reps/{}/activities", w.rep_a))
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={csrf}&activity_type=meeting&date=&minutes=30")))
+            .unwrap();
+        let (status, _, headers) = send(&w.app, req).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(headers[header::LOCATION].to_str().unwrap().starts_with(&format!("/reps/{}?notice=", w.rep_a)));
+        let page = send(&w.app, get(&format!("/reps/{}", w.rep_a), &cookie)).await.1;
+        assert!(page.contains("meeting") && page.contains(">30<"), "{}", db.backend());
+        let bad = Request::post(format!("/reps/{}/activities", w.rep_a))
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={csrf}&activity_type=party")))
+            .unwrap();
+        assert_eq!(send(&w.app, bad).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(db.store.recent_activities(w.rep_a, 10).await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn state_changes_need_the_csrf_token() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (cookie, csrf) = w.session(Role::Admin).await;
+        let form = |body: String| {
+            Request::post("/teams")
+                .header(header::COOKIE, format!("pacer_session={cookie}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        assert_eq!(send(&w.app, form("name=Forged".into())).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(send(&w.app, form("name=Forged&csrf=wrong".into())).await.0, StatusCode::FORBIDDEN);
+        let api = Request::post("/api/v1/teams")
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(r#"{"name":"Forged"}"#))
+            .unwrap();
+        let (status, body, _) = send(&w.app, api).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(body.contains("\"code\":\"csrf\""), "{body}");
+        assert!(db.store.teams().await.unwrap().iter().all(|t| t.name != "Forged"), "nothing changed");
+        assert_eq!(send(&w.app, form(format!("name=Real&csrf={csrf}"))).await.0, StatusCode::SEE_OTHER);
+        assert!(db.store.teams().await.unwrap().iter().any(|t| t.name == "Real"));
+        // The sign-in form has its own token before any session exists.
+        let login = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("username=admin&password=a+long+password"))
+            .unwrap();
+        assert_eq!(send(&w.app, login).await.0, StatusCode::FORBIDDEN);
+    }
+}
+
+fn login(user: &str, password: &str) -> Request<Body> {
+    Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, "pacer_login_csrf=t")
+        .body(Body::from(format!("csrf=t&username={user}&password={password}")))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_and_says_nothing_about_accounts() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (status, wrong_password, _) = send(&w.app, login("admin", "nope")).await;
+        let (status2, no_such_user, _) = send(&w.app, login("nobody", "nope")).await;
+        assert_eq!((status, status2), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+        let message = |page: &str| {
+            page.split("role=\"alert\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or("").to_string()
+        };
+        assert_eq!(message(&wrong_password), message(&no_such_user));
+        for _ in 0..4 {
+            send(&w.app, login("admin", "nope")).await;
+        }
+        // Five failures: even the right password is refused for a while.
+        assert_eq!(send(&w.app, login("admin", "a+long+password")).await.0, StatusCode::TOO_MANY_REQUESTS);
+        // Another account from the same place still signs in, and gets a session.
+        let (status, _, headers) = send(&w.app, login("leader", "a+long+password")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{}", db.backend());
+        let cookies: Vec<_> =
+            headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+        assert!(
+            cookies
+                .iter()
+                .any(|c| c.starts_with("pacer_session=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")),
+            "{cookies:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn expired_and_forged_sessions_are_anonymous() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let expired = Session {
+            token_hash: token_hash("old"),
+            user_id: w.users[&Role::Admin],
+            csrf_token: "c".into(),
+            expires_at: 1,
+        };
+        db.store.create_session(&expired).await.unwrap();
+        let (status, _, headers) = send(&w.app, get("/org", "old")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(headers[header::LOCATION].to_str().unwrap().starts_with("/login?next="));
+        assert_eq!(send(&w.app, get("/api/v1/me", "forged")).await.0, StatusCode::UNAUTHORIZED);
+        let bad_token =
+            Request::get("/api/v1/me").header(header::AUTHORIZATION, "Bearer nope").body(Body::empty()).unwrap();
+        assert_eq!(send(&w.app, bad_token).await.0, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_get_the_one_error_shape() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (cookie, csrf) = w.session(Role::Admin).await;
+        let post = |path: &str, body: &'static str| {
+            Request::post(path)
+                .header(header::COOKIE, format!("pacer_session={cookie}"))
+                .header("x-csrf-token", csrf.clone())
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        let (status, body, _) = send(&w.app, post("/api/v1/teams", "{not json")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["error"]["code"], "bad_request");
+        let (status, body, _) = send(&w.app, post("/api/v1/teams", r#"{"name": 5}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body, _) = send(&w.app, post("/api/v1/teams", r#"{"name": "A"}"#)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        // A parent that makes a cycle: 422 with the reason, nothing changed.
+        let patch = Request::patch(format!("/api/v1/teams/{}", w.team_a))
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header("x-csrf-token", csrf.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!(r#"{{"parent_id": {}}}"#, w.team_a)))
+            .unwrap();
+        let (status, body, _) = send(&w.app, patch).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("cycle"), "{body}");
+        assert_eq!(db.store.team(w.team_a).await.unwrap().parent_id, None);
+        let huge = vec![b'x'; 17 * 1024 * 1024];
+        let req = Request::post("/api/v1/teams")
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header("x-csrf-token", csrf.clone())
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(huge))
+            .unwrap();
+        assert_eq!(send(&w.app, req).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+        let (status, body, _) = send(&w.app, get("/api/v1/calendar?fy=abc", &cookie)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let (status, body, _) = send(&w.app, get("/api/v1/calendar?fy=2026&kind=fortnight", &cookie)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("use week, month, quarter, half or year"), "{body}");
+        assert_eq!(send(&w.app, get("/no/such/page", &cookie)).await.0, StatusCode::NOT_FOUND);
+        let (_, doc, _) = send(&w.app, Request::get("/api/v1/openapi.json").body(Body::empty()).unwrap()).await;
+        let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert!(doc["paths"]["/api/v1/teams/{id}"]["patch"].is_object());
+        let _ = w.call(Who::Anonymous, &Method::GET, "/healthz").await;
+    }
+}

@@ -1,0 +1,318 @@
+//! `pacer init`, `pacer user`, `pacer token`, `pacer audit`.
+
+use crate::Context;
+use crate::config::DEFAULT_DATABASE;
+use crate::org_cmd::{OrgSetArgs, apply_settings};
+use crate::output::{Format, Listing, cell};
+use anyhow::{Result, anyhow};
+use clap::{Args, Subcommand};
+use pacer_core::access::{Role, Scope, User, check_password, check_username};
+use pacer_core::audit::{Actor, AuditFilter};
+use pacer_storage::{AccessStore, NewUser, OrgStore, SqlStore, UserUpdate};
+use pacer_web::auth::{hash_password, new_api_token, random_secret, token_hash};
+
+fn cli_actor(reason: Option<String>) -> Actor {
+    Actor::named("cli").because(reason)
+}
+
+fn hash(password: &str) -> Result<String> {
+    check_password(password).map_err(|e| anyhow!(e))?;
+    hash_password(password).map_err(|e| anyhow!("{e}"))
+}
+
+/// A password from the flag (or `PACER_PASSWORD`), else a random one that is printed.
+fn password_or_random(given: Option<String>, username: &str) -> String {
+    given.unwrap_or_else(|| {
+        let password = random_secret()[..20].to_string();
+        println!("Password for {username}: {password}  (shown once)");
+        password
+    })
+}
+
+/// `pacer init`.
+#[derive(Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    settings: OrgSetArgs,
+    /// User name of the first admin.
+    #[arg(long, default_value = "admin")]
+    admin: String,
+    /// Password of the first admin [default: a random one, printed once].
+    #[arg(long, env = "PACER_PASSWORD")]
+    password: Option<String>,
+}
+
+/// `pacer init`: organisation settings and the first admin.
+pub async fn init(ctx: &Context, args: InitArgs) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let mut org = store.organisation().await?.unwrap_or_default();
+    apply_settings(&mut org, &args.settings)?;
+    let username = check_username(&args.admin).map_err(|e| anyhow!(e))?;
+    let has_users = !store.users().await?.is_empty();
+    // Check everything before writing anything.
+    let new_admin = if has_users {
+        None
+    } else {
+        let password = password_or_random(args.password, &username);
+        Some(NewUser {
+            username: username.clone(),
+            display_name: username.clone(),
+            role: Role::Admin,
+            rep_id: None,
+            password_hash: hash(&password)?,
+        })
+    };
+    store.save_organisation(&org, &cli_actor(Some("pacer init".into()))).await?;
+    match new_admin {
+        Some(user) => {
+            store.create_user(&user, &cli_actor(Some("pacer init".into()))).await?;
+            println!("Created admin user {username}.");
+        }
+        None => println!("Users exist already: no admin created."),
+    }
+    println!(
+        "Organisation {:?} is set up; the current fiscal year is FY{}.",
+        org.name,
+        org.fiscal_year_of(chrono::Local::now().date_naive())
+    );
+    Ok(())
+}
+
+/// `pacer user`.
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// List users.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Add a user.
+    Add {
+        /// Login name.
+        username: String,
+        /// rep, manager, leader or admin.
+        #[arg(long)]
+        role: String,
+        /// Linked rep record (id).
+        #[arg(long)]
+        rep: Option<i64>,
+        /// Name shown.
+        #[arg(long)]
+        name: Option<String>,
+        /// Password [default: a random one, printed once].
+        #[arg(long, env = "PACER_PASSWORD")]
+        password: Option<String>,
+    },
+    /// Change a user's role, rep link or status.
+    Update {
+        /// Login name.
+        username: String,
+        /// New role.
+        #[arg(long)]
+        role: Option<String>,
+        /// New rep link (id; 0 clears).
+        #[arg(long)]
+        rep: Option<i64>,
+        /// Deactivate (signs the user out everywhere).
+        #[arg(long, conflicts_with = "activate")]
+        deactivate: bool,
+        /// Activate again.
+        #[arg(long)]
+        activate: bool,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Set a user's password.
+    Password {
+        /// Login name.
+        username: String,
+        /// New password [default: a random one, printed once].
+        #[arg(long, env = "PACER_PASSWORD")]
+        password: Option<String>,
+    },
+}
+
+fn print_users(users: &[User], format: Format) -> Result<()> {
+    let rows = users
+        .iter()
+        .map(|u| {
+            vec![
+                u.id.to_string(),
+                u.username.clone(),
+                u.display_name.clone(),
+                u.role.to_string(),
+                cell(&u.rep_id),
+                u.active.to_string(),
+            ]
+        })
+        .collect();
+    Listing { headers: &["id", "user", "name", "role", "rep", "active"], rows, records: users }.print(format)
+}
+
+async fn find_user(store: &SqlStore, username: &str) -> Result<User> {
+    store
+        .credentials(username)
+        .await?
+        .map(|c| c.user)
+        .ok_or_else(|| anyhow!("user {username:?} does not exist (`pacer user list` shows them)"))
+}
+
+/// `pacer user ...`.
+pub async fn user(ctx: &Context, cmd: UserCommand) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    match cmd {
+        UserCommand::List { format } => print_users(&store.users().await?, format),
+        UserCommand::Add { username, role, rep, name, password } => {
+            let role: Role = role.parse().map_err(|e: String| anyhow!(e))?;
+            let username = check_username(&username).map_err(|e| anyhow!(e))?;
+            let password_hash = hash(&password_or_random(password, &username))?;
+            let new = NewUser {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                rep_id: rep,
+                password_hash,
+            };
+            let user = store.create_user(&new, &cli_actor(None)).await?;
+            print_users(&[user], Format::Table)
+        }
+        UserCommand::Update { username, role, rep, deactivate, activate, reason } => {
+            let user = find_user(&store, &username).await?;
+            let update = UserUpdate {
+                display_name: None,
+                role: role.map(|r| r.parse::<Role>().map_err(|e| anyhow!(e))).transpose()?,
+                rep_id: rep.map(|r| Some(r).filter(|r| *r != 0)),
+                active: if deactivate {
+                    Some(false)
+                } else if activate {
+                    Some(true)
+                } else {
+                    None
+                },
+            };
+            let user = store.update_user(user.id, &update, &cli_actor(reason)).await?;
+            print_users(&[user], Format::Table)
+        }
+        UserCommand::Password { username, password } => {
+            let user = find_user(&store, &username).await?;
+            let password_hash = hash(&password_or_random(password, &user.username))?;
+            store.set_password(user.id, &password_hash, &cli_actor(None)).await?;
+            println!("Password of {} changed; their sessions ended.", user.username);
+            Ok(())
+        }
+    }
+}
+
+/// `pacer token`.
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// List tokens.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Create a token; its secret is printed once.
+    Add {
+        /// Name, e.g. the integration.
+        name: String,
+        /// ingest or read.
+        #[arg(long)]
+        scope: String,
+    },
+    /// Revoke a token.
+    Revoke {
+        /// Token id.
+        id: i64,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// `pacer token ...`.
+pub async fn token(ctx: &Context, cmd: TokenCommand) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let print = |tokens: &[pacer_core::access::ApiToken], format: Format| {
+        let rows = tokens
+            .iter()
+            .map(|t| {
+                vec![
+                    t.id.to_string(),
+                    t.name.clone(),
+                    t.scope.to_string(),
+                    t.created_by.clone(),
+                    t.created_at.clone(),
+                    cell(&t.revoked_at),
+                ]
+            })
+            .collect();
+        Listing { headers: &["id", "name", "scope", "created by", "created", "revoked"], rows, records: tokens }
+            .print(format)
+    };
+    match cmd {
+        TokenCommand::List { format } => print(&store.tokens().await?, format),
+        TokenCommand::Add { name, scope } => {
+            let scope: Scope = scope.parse().map_err(|e: String| anyhow!(e))?;
+            let secret = new_api_token();
+            let token = store.create_token(&name, scope, &token_hash(&secret), &cli_actor(None)).await?;
+            print(&[token], Format::Table)?;
+            println!("Secret (shown once; send it as `Authorization: Bearer ...`):\n{secret}");
+            Ok(())
+        }
+        TokenCommand::Revoke { id, reason } => {
+            print(&[store.revoke_token(id, &cli_actor(reason)).await?], Format::Table)
+        }
+    }
+}
+
+/// `pacer audit`.
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Only this actor (user name, token:NAME, cli, demo).
+    #[arg(long)]
+    actor: Option<String>,
+    /// Only this kind of record: team, rep, user, token, organisation...
+    #[arg(long)]
+    entity: Option<String>,
+    /// Only this record id (with --entity).
+    #[arg(long)]
+    id: Option<String>,
+    /// Only changes at or after this date (YYYY-MM-DD) or instant.
+    #[arg(long)]
+    since: Option<String>,
+    /// At most this many, newest first.
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// `pacer audit`.
+pub async fn audit(ctx: &Context, args: AuditArgs) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let filter = AuditFilter {
+        actor: args.actor,
+        entity: args.entity,
+        entity_id: args.id,
+        since: args.since,
+        limit: Some(args.limit),
+    };
+    let entries = store.audit_log(&filter).await?;
+    let rows = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.at.clone(),
+                e.actor.clone(),
+                e.action.clone(),
+                format!("{} {}", e.entity, e.entity_id),
+                cell(&e.reason),
+            ]
+        })
+        .collect();
+    Listing { headers: &["when (UTC)", "who", "what", "record", "why"], rows, records: &entries }.print(args.format)
+}

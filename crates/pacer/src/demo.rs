@@ -1,0 +1,137 @@
+//! Loading the generated demo organisation into a store, with demo users.
+
+use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use pacer_core::access::Role;
+use pacer_core::audit::Actor;
+use pacer_core::org::{NewRep, NewTeam, TeamUpdate};
+use pacer_demo::{DemoConfig, DemoOrg, generate};
+use pacer_storage::{AccessStore, NewUser, OrgStore, RecordStore, SqlStore};
+
+/// The password of every demo user.
+pub const DEMO_PASSWORD: &str = "pacer-demo";
+
+/// The demo users: (user name, role, team whose manager or member they are, what they show).
+const DEMO_USERS: [(&str, Role, &str); 5] = [
+    ("ops", Role::Admin, "sales operations: everything, changes the catalog, users and tokens"),
+    ("lead", Role::Leader, "sales leadership: everything, approves plans"),
+    ("manager", Role::Manager, "manager of NA Mid-Market"),
+    ("manager2", Role::Manager, "manager of EMEA North"),
+    ("rep", Role::Rep, "a rep of NA Mid-Market"),
+];
+
+fn rows_bar(len: usize, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("  {msg:14} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Generates the demo organisation and writes it; the organisation's settings
+/// are saved last, so an interrupted load is recognisable and redone.
+pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
+    let org: DemoOrg = generate(config);
+    let actor = Actor::named("demo").because(Some("demo data".into()));
+    for team in &org.teams {
+        let new = NewTeam {
+            name: team.name.clone(),
+            region: team.region.clone(),
+            parent_id: team.parent_id,
+            manager_id: None,
+        };
+        let created = store.create_team(&new, &actor).await?;
+        if created.id != team.id {
+            bail!("the demo needs an empty database (team ids do not start at 1): use --fresh or another --database");
+        }
+    }
+    for rep in &org.reps {
+        let first_team = rep.teams.first().map(|(team, _)| *team);
+        let new = NewRep {
+            name: rep.name.clone(),
+            email: Some(rep.email.clone()),
+            title: Some(rep.title.clone()),
+            team_id: first_team,
+            hire_date: rep.hire_date,
+            leave_date: rep.leave_date,
+            external_id: Some(rep.external_id.clone()),
+        };
+        let created = store.create_rep(&new, &actor).await?;
+        if created.id != rep.id {
+            bail!("the demo needs an empty database (rep ids do not start at 1): use --fresh or another --database");
+        }
+        for (team, from) in rep.teams.iter().skip(1) {
+            store.move_rep(rep.id, *team, *from, &actor).await?;
+        }
+    }
+    for team in org.teams.iter().filter(|t| t.manager_id.is_some()) {
+        store
+            .update_team(team.id, &TeamUpdate { manager_id: Some(team.manager_id), ..TeamUpdate::default() }, &actor)
+            .await?;
+    }
+    store.insert_accounts(&org.accounts).await?;
+    let bar = rows_bar(org.activities.len(), "activities");
+    for chunk in org.activities.chunks(20_000) {
+        store.insert_activities(chunk).await?;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish();
+    store.insert_deals(&org.deals).await?;
+    store.insert_subscriptions(&org.subscriptions).await?;
+    create_users(store, &org, &actor).await?;
+    store.save_organisation(&org.organisation, &actor).await?;
+    println!(
+        "  {} teams, {} people, {} accounts, {} activities, {} deals, {} account-months of revenue",
+        org.teams.len(),
+        org.reps.len(),
+        org.accounts.len(),
+        org.activities.len(),
+        org.deals.len(),
+        org.subscriptions.len()
+    );
+    Ok(())
+}
+
+async fn create_users(store: &SqlStore, org: &DemoOrg, actor: &Actor) -> Result<()> {
+    let team_id = |name: &str| org.teams.iter().find(|t| t.name == name).map(|t| t.id);
+    let manager_of = |name: &str| org.teams.iter().find(|t| t.name == name).and_then(|t| t.manager_id);
+    let mid_market = team_id("NA Mid-Market");
+    // The demo rep: a current member of NA Mid-Market who never moved.
+    let rep = org
+        .reps
+        .iter()
+        .find(|r| {
+            r.leave_date.is_none()
+                && r.teams.len() == 1
+                && r.teams[0].0 == mid_market.unwrap_or(-1)
+                && Some(r.id) != manager_of("NA Mid-Market")
+        })
+        .map(|r| r.id);
+    let hash = pacer_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (username, role, _) in DEMO_USERS {
+        let rep_id = match username {
+            "manager" => manager_of("NA Mid-Market"),
+            "manager2" => manager_of("EMEA North"),
+            "rep" => rep,
+            _ => None,
+        };
+        let display_name = match rep_id.and_then(|id| org.reps.iter().find(|r| r.id == id)) {
+            Some(r) => r.name.clone(),
+            None => username.to_string(),
+        };
+        let user = NewUser { username: username.into(), display_name, role, rep_id, password_hash: hash.clone() };
+        store.create_user(&user, actor).await?;
+    }
+    Ok(())
+}
+
+/// Prints who to sign in as.
+pub fn print_users() {
+    println!("Demo users (password {DEMO_PASSWORD} for each):");
+    for (username, role, what) in DEMO_USERS {
+        println!("  {username:<9} {:<8} {what}", role.as_str());
+    }
+}

@@ -1,0 +1,136 @@
+//! `pacer`: the command line and the server. A thin layer: it reads the
+//! configuration, opens the store and calls the library crates.
+
+mod access_cmd;
+mod config;
+mod demo;
+mod org_cmd;
+mod output;
+mod serve;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use config::FileConfig;
+use pacer_storage::{DatabaseUrl, SqlStore};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Pacer: sales metrics infrastructure and annual planning.
+#[derive(Parser)]
+#[command(name = "pacer", version, about, propagate_version = true)]
+struct Cli {
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB [default: sqlite://pacer.sqlite; pacer-demo.sqlite for demo].
+    #[arg(long, global = true, env = "PACER_DATABASE_URL")]
+    database: Option<String>,
+    /// Configuration file [default: ./pacer.toml when present].
+    #[arg(long, global = true, env = "PACER_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log filter, e.g. info or pacer=debug [default: info].
+    #[arg(long, global = true, env = "PACER_LOG")]
+    log: Option<String>,
+    /// Log format: text or json [default: text].
+    #[arg(long, global = true, env = "PACER_LOG_FORMAT")]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or reuse) a demo organisation with three years of history and serve it.
+    Demo(serve::DemoArgs),
+    /// Serve the web UI and the API on an existing database.
+    Serve(serve::ServeArgs),
+    /// Set up the organisation and the first admin user.
+    Init(access_cmd::InitArgs),
+    /// The organisation's settings.
+    #[command(subcommand)]
+    Org(org_cmd::OrgCommand),
+    /// The periods of a fiscal year with their working days.
+    Calendar(org_cmd::CalendarArgs),
+    /// Teams: list, add, update, deactivate.
+    #[command(subcommand)]
+    Team(org_cmd::TeamCommand),
+    /// Reps: list, add, update, move, leave.
+    #[command(subcommand)]
+    Rep(org_cmd::RepCommand),
+    /// Users: list, add, update, password.
+    #[command(subcommand)]
+    User(access_cmd::UserCommand),
+    /// API tokens for integrations: list, add, revoke.
+    #[command(subcommand)]
+    Token(access_cmd::TokenCommand),
+    /// Read the audit log.
+    Audit(access_cmd::AuditArgs),
+}
+
+/// What every command needs: the configuration and a way to open the store.
+pub struct Context {
+    /// The settings file.
+    pub file: FileConfig,
+    database: Option<String>,
+}
+
+impl Context {
+    /// The database URL: flag or environment, else the file, else `default`.
+    pub fn database_url(&self, default: &str) -> Result<DatabaseUrl> {
+        let text = self.database.clone().or_else(|| self.file.database.clone()).unwrap_or_else(|| default.to_string());
+        Ok(DatabaseUrl::parse(&text)?)
+    }
+
+    /// Opens the store (running migrations).
+    pub async fn open(&self, default: &str) -> Result<SqlStore> {
+        Ok(SqlStore::connect(&self.database_url(default)?).await?)
+    }
+}
+
+fn init_logs(filter: &str, format: &str) -> Result<()> {
+    let env_filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .map_err(|e| anyhow::anyhow!("log filter {filter:?} is not valid: {e}"))?;
+    let builder = tracing_subscriber::fmt().with_env_filter(env_filter).with_writer(std::io::stderr);
+    match format {
+        "json" => builder.json().init(),
+        "text" => builder.init(),
+        other => anyhow::bail!("log format {other:?} is not valid: use text or json"),
+    }
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let filter = cli.log.or_else(|| file.log.clone()).unwrap_or_else(|| "info".into());
+    let format = cli.log_format.or_else(|| file.log_format.clone()).unwrap_or_else(|| "text".into());
+    init_logs(&filter, &format)?;
+    let ctx = Context { file, database: cli.database };
+    match cli.command {
+        Command::Demo(args) => serve::demo(&ctx, args).await,
+        Command::Serve(args) => serve::serve(&ctx, args).await,
+        Command::Init(args) => access_cmd::init(&ctx, args).await,
+        Command::Org(cmd) => org_cmd::org(&ctx, cmd).await,
+        Command::Calendar(args) => org_cmd::calendar(&ctx, args).await,
+        Command::Team(cmd) => org_cmd::team(&ctx, cmd).await,
+        Command::Rep(cmd) => org_cmd::rep(&ctx, cmd).await,
+        Command::User(cmd) => access_cmd::user(&ctx, cmd).await,
+        Command::Token(cmd) => access_cmd::token(&ctx, cmd).await,
+        Command::Audit(args) => access_cmd::audit(&ctx, args).await,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // Every error that reaches here is about the input or the environment: one line, exit 2.
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Listings on the terminal: a table, JSON or CSV, for every command that lists.
+
+use anyhow::Result;
+use clap::ValueEnum;
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde::Serialize;
+
+/// How a listing is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// A table for people.
+    #[default]
+    Table,
+    /// JSON for programs.
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+/// A listing: column headers, rows of text, and the records for JSON.
+pub struct Listing<'a, T: Serialize> {
+    /// Column headers.
+    pub headers: &'a [&'a str],
+    /// One row of cells per record.
+    pub rows: Vec<Vec<String>>,
+    /// The records themselves, for JSON.
+    pub records: &'a [T],
+}
+
+impl<T: Serialize> Listing<'_, T> {
+    /// Prints the listing to standard output in `format`.
+    pub fn print(&self, format: Format) -> Result<()> {
+        print!("{}", self.render(format)?);
+        Ok(())
+    }
+
+    /// The listing as text in `format`.
+    pub fn render(&self, format: Format) -> Result<String> {
+        Ok(match format {
+            Format::Table => {
+                let mut table = Table::new();
+                table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+                table.set_header(self.headers.iter().copied());
+                for row in &self.rows {
+                    table.add_row(row.iter().cloned());
+                }
+                format!("{table}\n")
+            }
+            Format::Json => format!("{}\n", serde_json::to_string_pretty(self.records)?),
+            Format::Csv => {
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                writer.write_record(self.headers)?;
+                for row in &self.rows {
+                    writer.write_record(row)?;
+                }
+                String::from_utf8(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?
+            }
+        })
+    }
+}
+
+/// An optional value as a cell.
+pub fn cell<T: ToString>(value: &Option<T>) -> String {
+    value.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_every_format() {
+        let records = vec![serde_json::json!({"a": 1})];
+        let listing = Listing { headers: &["a", "b"], rows: vec![vec!["1".into(), "x,y".into()]], records: &records };
+        assert_eq!(listing.render(Format::Csv).unwrap(), "a,b\n1,\"x,y\"\n");
+        assert!(listing.render(Format::Json).unwrap().contains("\"a\": 1"));
+        assert!(listing.render(Format::Table).unwrap().contains("x,y"));
+    }
+}

@@ -1,0 +1,135 @@
+//! `pacer serve` and `pacer demo`.
+
+use crate::Context;
+use crate::config::{DEFAULT_DATABASE, DEMO_DATABASE, secure_cookies};
+use anyhow::{Context as _, Result};
+use clap::Args;
+use pacer_core::access::Role;
+use pacer_core::audit::Actor;
+use pacer_storage::{AccessStore, Backend, NewUser, OrgStore, SqlStore};
+use pacer_web::{AppState, WebSettings};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Where to listen.
+#[derive(Args)]
+pub struct ListenArgs {
+    /// Address to listen on [default: 127.0.0.1].
+    #[arg(long, env = "PACER_BIND")]
+    bind: Option<String>,
+    /// Port to listen on [default: 8080].
+    #[arg(long, env = "PACER_PORT")]
+    port: Option<u16>,
+}
+
+/// `pacer serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    listen: ListenArgs,
+}
+
+/// `pacer demo`.
+#[derive(Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    listen: ListenArgs,
+    /// Throw away an existing demo database and generate it again.
+    #[arg(long)]
+    fresh: bool,
+    /// Seed of the generator (the same seed gives the same organisation).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Create the demo database and exit without serving.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+/// Starts the server on `store` until Ctrl-C.
+async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs) -> Result<()> {
+    let bind = listen.bind.clone().or_else(|| ctx.file.bind.clone()).unwrap_or_else(|| "127.0.0.1".into());
+    let port = listen.port.or(ctx.file.port).unwrap_or(8080);
+    let settings = WebSettings {
+        secure_cookies: secure_cookies(ctx.file.secure_cookies.as_deref(), &bind)?,
+        session_ttl_s: ctx.file.session_hours.unwrap_or(12).clamp(1, 24 * 30) * 3600,
+        ..WebSettings::default()
+    };
+    let app = pacer_web::app(AppState::new(Arc::new(store), settings));
+    let address = format!("{bind}:{port}");
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("cannot listen on {address} (use --bind and --port)"))?;
+    let shown = if bind == "0.0.0.0" { format!("127.0.0.1:{port}") } else { address.clone() };
+    println!("Pacer is running at http://{shown}/  (Ctrl-C to stop)");
+    tracing::info!(%address, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+        .await?;
+    Ok(())
+}
+
+/// On a database with no user yet, creates an admin with a random password and prints it once.
+pub async fn ensure_first_admin(store: &SqlStore) -> Result<()> {
+    if !store.users().await?.is_empty() {
+        return Ok(());
+    }
+    let password = pacer_web::auth::random_secret()[..20].to_string();
+    let user = NewUser {
+        username: "admin".into(),
+        display_name: "Administrator".into(),
+        role: Role::Admin,
+        rep_id: None,
+        password_hash: pacer_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    store.create_user(&user, &Actor::named("pacer")).await?;
+    println!("First start: created user 'admin' with password {password}");
+    println!("This is shown once. Change it on the My account page.");
+    Ok(())
+}
+
+/// `pacer serve`.
+pub async fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    if store.organisation().await?.is_none() {
+        store.save_organisation(&Default::default(), &Actor::named("pacer")).await?;
+        println!("No organisation was set up: using defaults (run `pacer init` or `pacer org set` to change them).");
+    }
+    ensure_first_admin(&store).await?;
+    run_server(ctx, store, &args.listen).await
+}
+
+/// `pacer demo`.
+pub async fn demo(ctx: &Context, args: DemoArgs) -> Result<()> {
+    let url = ctx.database_url(DEMO_DATABASE)?;
+    if url.backend() == Backend::Sqlite {
+        let path = url.as_str().trim_start_matches("sqlite://").split('?').next().unwrap_or_default().to_string();
+        let store = SqlStore::connect(&url).await?;
+        // A demo database without an organisation was interrupted while loading: start over.
+        let complete = store.organisation().await?.is_some();
+        store.close().await;
+        if args.fresh || !complete {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    }
+    let store = SqlStore::connect(&url).await?;
+    if store.organisation().await?.is_none() {
+        println!("Creating the demo organisation in {} ...", url.redacted());
+        crate::demo::load(
+            &store,
+            &pacer_demo::DemoConfig { seed: args.seed, today: chrono::Local::now().date_naive() },
+        )
+        .await?;
+    } else {
+        println!("Reusing the demo organisation in {} (use --fresh to start over).", url.redacted());
+    }
+    crate::demo::print_users();
+    if args.no_serve {
+        return Ok(());
+    }
+    run_server(ctx, store, &args.listen).await
+}
