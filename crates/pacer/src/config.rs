@@ -39,7 +39,14 @@ impl FileConfig {
             return Ok(Self::default());
         }
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+        toml::from_str(&text).map_err(|e| {
+            // One line: file, line and column, then the reason.
+            let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            anyhow::anyhow!("{}:{line}:{column}: {}", path.display(), e.message())
+        })
     }
 }
 

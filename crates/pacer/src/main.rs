@@ -25,7 +25,7 @@ struct Cli {
     /// Configuration file [default: ./pacer.toml when present].
     #[arg(long, global = true, env = "PACER_CONFIG")]
     config: Option<PathBuf>,
-    /// Log filter, e.g. info or pacer=debug [default: info].
+    /// Log filter, e.g. info or pacer=debug [default: info when serving, warn otherwise].
     #[arg(long, global = true, env = "PACER_LOG")]
     log: Option<String>,
     /// Log format: text or json [default: text].
@@ -98,7 +98,9 @@ fn init_logs(filter: &str, format: &str) -> Result<()> {
 
 async fn run(cli: Cli) -> Result<()> {
     let file = FileConfig::load(cli.config.as_deref())?;
-    let filter = cli.log.or_else(|| file.log.clone()).unwrap_or_else(|| "info".into());
+    let serving = matches!(cli.command, Command::Demo(_) | Command::Serve(_));
+    let default_filter = if serving { "info" } else { "warn" };
+    let filter = cli.log.or_else(|| file.log.clone()).unwrap_or_else(|| default_filter.into());
     let format = cli.log_format.or_else(|| file.log_format.clone()).unwrap_or_else(|| "text".into());
     init_logs(&filter, &format)?;
     let ctx = Context { file, database: cli.database };

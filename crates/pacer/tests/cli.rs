@@ -1,0 +1,149 @@
+//! The `pacer` command line, run as a user would: listings in every format,
+//! and bad input answered with one line and exit code 2, nothing written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Workdir(PathBuf);
+
+impl Workdir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("pacer-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn pacer(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_pacer"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("PACER_DATABASE_URL")
+            .env_remove("PACER_CONFIG")
+            .output()
+            .expect("run pacer")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.pacer(args);
+        assert!(out.status.success(), "pacer {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command that must fail with exit code 2 and one line on stderr.
+    fn refused(&self, args: &[&str]) -> String {
+        let out = self.pacer(args);
+        assert_eq!(out.status.code(), Some(2), "pacer {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        stderr
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn calendar_in_every_format() {
+    let w = Workdir::new("calendar");
+    w.ok(&["init", "--name", "Acme", "--start-month", "2", "--password", "correct horse battery"]);
+    let csv = w.ok(&["calendar", "--fy", "2026", "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "name,label,start,end,days,working days");
+    assert!(lines[1].starts_with("FY2026,FY2026,2025-02-01,2026-01-31,365,"), "{}", lines[1]);
+    assert!(csv.contains("FY2026-Q1,Q1 FY2026,2025-02-01,2025-04-30,89,"), "{csv}");
+    assert!(csv.contains("FY2026-M01,Feb 2025 (M01),2025-02-01,2025-02-28,28,20"), "{csv}");
+    assert_eq!(lines.len(), 1 + 1 + 2 + 4 + 12);
+    let json: serde_json::Value =
+        serde_json::from_str(&w.ok(&["calendar", "--fy", "2026", "--kind", "quarter", "--format", "json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 4);
+    assert_eq!(json[3]["end"], "2026-01-31");
+    assert!(w.ok(&["calendar", "--fy", "2026"]).contains("FY2026-H2"));
+    // What-if: the US retail calendar (4-5-4, Saturday nearest 31 January, named by start year).
+    let retail = w.ok(&[
+        "calendar",
+        "--fy",
+        "2023",
+        "--kind",
+        "year",
+        "--pattern",
+        "4-5-4",
+        "--end-month",
+        "1",
+        "--end-weekday",
+        "sat",
+        "--rule",
+        "nearest",
+        "--naming",
+        "start",
+        "--format",
+        "csv",
+    ]);
+    assert!(retail.contains("FY2023,FY2023,2023-01-29,2024-02-03,371,"), "{retail}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let w = Workdir::new("bad");
+    let err = w.refused(&["--database", "mysql://u@h/db", "team", "list"]);
+    assert!(err.contains("unknown database scheme \"mysql\""), "{err}");
+    let err = w.refused(&["--database", "postgres://nobody@127.0.0.1:1/none", "team", "list"]);
+    assert!(err.contains("cannot open database"), "{err}");
+    assert!(w.refused(&["calendar", "--start-month", "13"]).contains("fiscal month 13 is not valid: use 1 to 12"));
+    assert!(w.refused(&["calendar", "--pattern", "4-4-5", "--end-weekday", "fr"]).contains("unknown weekday \"fr\""));
+    assert!(w.refused(&["calendar", "--kind", "fortnight"]).contains("use week, month, quarter, half or year"));
+    assert!(w.refused(&["org", "set", "--currency", "dollars"]).contains("currency \"dollars\" is not valid"));
+    // A team cycle is refused and nothing changes.
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["team", "add", "East", "--parent", "Sales"]);
+    let err = w.refused(&["team", "update", "Sales", "--parent", "East"]);
+    assert!(err.contains("cycle"), "{err}");
+    let teams: serde_json::Value = serde_json::from_str(&w.ok(&["team", "list", "--format", "json"])).unwrap();
+    let sales = teams.as_array().unwrap().iter().find(|t| t["name"] == "Sales").unwrap();
+    assert!(sales["parent_id"].is_null());
+    assert!(w.refused(&["rep", "move", "Nobody", "--team", "Sales"]).contains("rep \"Nobody\" does not exist"));
+    assert!(w.refused(&["team", "update", "West", "--name", "X"]).contains("teams: East, Sales"));
+    let bad_config = w.path().join("bad.toml");
+    std::fs::write(&bad_config, "databse = 'x'\n").unwrap();
+    assert!(w.refused(&["--config", bad_config.to_str().unwrap(), "team", "list"]).contains("unknown field"));
+}
+
+#[test]
+fn organisation_people_users_tokens_and_the_audit_log() {
+    let w = Workdir::new("org");
+    w.ok(&["team", "add", "Sales", "--region", "EMEA"]);
+    w.ok(&["team", "add", "North", "--parent", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "North", "--email", "ann@example.com"]);
+    w.ok(&["rep", "move", "ann@example.com", "--team", "Sales", "--from", "2024-06-01", "--reason", "reorg"]);
+    w.ok(&["rep", "leave", "Ann Lee", "--on", "2025-03-01"]);
+    let reps = w.ok(&["rep", "list", "--format", "csv"]);
+    assert!(reps.contains("Ann Lee,,Sales,2024-01-15,2025-03-01,ann@example.com"), "{reps}");
+    assert!(!w.ok(&["rep", "list", "--active", "--format", "csv"]).contains("Ann Lee"));
+    let in_sales: serde_json::Value =
+        serde_json::from_str(&w.ok(&["rep", "list", "--team", "Sales", "--format", "json"])).unwrap();
+    assert_eq!(in_sales.as_array().unwrap().len(), 1, "a team includes its sub-teams");
+
+    w.ok(&["user", "add", "ops", "--role", "admin", "--password", "correct horse battery"]);
+    assert!(
+        w.refused(&["user", "add", "xavier", "--role", "boss", "--password", "correct horse battery"])
+            .contains("unknown role")
+    );
+    assert!(w.refused(&["user", "add", "yves", "--role", "rep", "--password", "short"]).contains("password too short"));
+    w.ok(&["user", "update", "ops", "--deactivate", "--reason", "left the company"]);
+    let token = w.ok(&["token", "add", "telephony", "--scope", "ingest"]);
+    assert!(token.lines().any(|l| l.starts_with("pacer_") && l.len() == 70), "{token}");
+
+    let audit = w.ok(&["audit", "--format", "csv"]);
+    assert!(audit.contains("rep.move,rep 1,reorg"), "{audit}");
+    assert!(audit.contains("user.update,user 1,left the company"), "{audit}");
+    assert!(audit.contains("token.create"), "{audit}");
+    let only_teams = w.ok(&["audit", "--entity", "team", "--format", "json"]);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&only_teams).unwrap().as_array().unwrap().len(), 2);
+}
