@@ -3,8 +3,15 @@
 //! outside world; callers (storage, web, CLI) bring the data in.
 
 pub mod access;
+pub mod attainment;
 pub mod audit;
+pub mod catalog;
+pub mod churn;
 pub mod fiscal_calendar;
+pub mod growth;
+pub mod kpi;
 pub mod money;
 pub mod org;
+pub mod readiness;
 pub mod records;
+pub mod seasonality;

@@ -37,7 +37,38 @@ pub struct NewActivity {
     pub source: SourceKind,
     /// Identifier in the source system; (source, external id) is unique.
     pub external_id: Option<String>,
+    /// Values of the activity type's custom fields.
+    #[serde(default)]
+    pub fields: Fields,
 }
+
+/// The value of an activity's custom field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    /// Yes or no.
+    Bool(bool),
+    /// Whole number.
+    Integer(i64),
+    /// Decimal number.
+    Decimal(f64),
+    /// Text, a date (YYYY-MM-DD) or one value of a list.
+    Text(String),
+}
+
+impl FieldValue {
+    /// The value as a number, for sums and averages.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            FieldValue::Integer(i) => Some(*i as f64),
+            FieldValue::Decimal(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// An activity's custom fields, by key. Records stored before a field existed simply lack it.
+pub type Fields = std::collections::BTreeMap<String, FieldValue>;
 
 /// What kind of business a deal brings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -167,7 +198,7 @@ mod tests {
 }
 
 /// A stored activity, as listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityRecord {
     /// Identifier.
     pub id: i64,
@@ -181,4 +212,31 @@ pub struct ActivityRecord {
     pub duration_s: Option<i64>,
     /// Origin.
     pub source: SourceKind,
+    /// Account touched.
+    pub account_id: Option<i64>,
+    /// Custom fields.
+    pub fields: Fields,
+}
+
+/// A stored deal, as read for KPI evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealRecord {
+    /// Identifier.
+    pub id: i64,
+    /// Owner.
+    pub rep_id: RepId,
+    /// Account.
+    pub account_id: i64,
+    /// Kind of business.
+    pub kind: DealKind,
+    /// Open, won or lost.
+    pub status: DealStatus,
+    /// Stage name.
+    pub stage: String,
+    /// Amount in minor units.
+    pub amount_minor: i64,
+    /// Day created.
+    pub created_on: NaiveDate,
+    /// Close day (expected while open).
+    pub close_date: NaiveDate,
 }

@@ -7,7 +7,7 @@ use crate::revenue::Accounts;
 use crate::{dist, stream};
 use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta};
 use pacer_core::fiscal_calendar::WorkingDays;
-use pacer_core::records::{NewActivity, SourceKind};
+use pacer_core::records::{FieldValue, Fields, NewActivity, SourceKind};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::ops::Range;
@@ -48,6 +48,26 @@ impl Kind {
 
 /// Chance that a rep logs one call or e-mail on a weekend day or holiday.
 const OFF_DAY_CHANCE: f64 = 0.03;
+/// Days before today during which some reps stopped logging their calls, so
+/// that the manual "calls made" KPI shows imperfect completeness.
+const LAPSE_DAYS: i64 = 14;
+
+/// Whether quota-carrying rep number `seller` is one of the few (about one
+/// in nine) who stopped logging calls lately.
+fn lapsed(seller: usize) -> bool {
+    seller % 9 == 4
+}
+
+/// The outcome the telephony integration reports for a call, from the
+/// call's own time (no extra random draw, so nothing else changes).
+fn call_outcome(seconds: i64, rep_id: i64) -> &'static str {
+    match (seconds + rep_id * 7) % 20 {
+        0..8 => "connected",
+        8..15 => "voicemail",
+        _ => "no_answer",
+    }
+}
+
 /// First stream of the per-rep activity streams (one stream per rep keeps a
 /// rep's activities independent of everyone else's).
 const FIRST_STREAM: u64 = 100;
@@ -60,6 +80,7 @@ pub(crate) fn generate(
     working_days: &WorkingDays,
     people: &People,
     accounts: &Accounts,
+    outcome_since: NaiveDate,
 ) -> Vec<NewActivity> {
     // Each day's status and activity index, computed once for all reps.
     let days: Vec<(NaiveDate, bool, f64)> = (0..=span.day_index(span.today))
@@ -73,17 +94,22 @@ pub(crate) fn generate(
         let Some((first, last)) = seller.employed_within(span.start, span.today) else { continue };
         let mut rng = stream(seed, FIRST_STREAM + s as u64);
         let book = &accounts.books[s];
+        let lapse_from = shift(span.today, -LAPSE_DAYS);
         for &(date, working, season) in &days[span.day_index(first)..=span.day_index(last)] {
             if working {
                 let scale = seller.productivity * seller.ramp(date) * season;
                 for kind in Kind::ALL {
                     for _ in 0..dist::poisson(&mut rng, kind.per_day() * scale) {
-                        out.push(activity(&mut rng, seller.rep_id, kind, date, book));
+                        let a = activity(&mut rng, seller.rep_id, kind, date, book, outcome_since);
+                        // Generated either way, so the random stream stays the same.
+                        if !(kind == Kind::Call && lapsed(s) && date > lapse_from) {
+                            out.push(a);
+                        }
                     }
                 }
             } else if rng.random_bool(OFF_DAY_CHANCE) {
                 let kind = if rng.random_bool(0.7) { Kind::Email } else { Kind::Call };
-                out.push(activity(&mut rng, seller.rep_id, kind, date, book));
+                out.push(activity(&mut rng, seller.rep_id, kind, date, book, outcome_since));
             }
         }
     }
@@ -100,7 +126,14 @@ pub(crate) fn generate(
 }
 
 /// One activity of `kind` on `date`, in working hours, on an account of the rep's book.
-fn activity(rng: &mut ChaCha8Rng, rep_id: i64, kind: Kind, date: NaiveDate, book: &Range<usize>) -> NewActivity {
+fn activity(
+    rng: &mut ChaCha8Rng,
+    rep_id: i64,
+    kind: Kind,
+    date: NaiveDate,
+    book: &Range<usize>,
+    outcome_since: NaiveDate,
+) -> NewActivity {
     const HOUR: i64 = 3600;
     // Calls and e-mails any time from 8:00 to 18:00; meetings and demos
     // booked on the half hour from 9:00 to 16:30.
@@ -124,6 +157,11 @@ fn activity(rng: &mut ChaCha8Rng, rep_id: i64, kind: Kind, date: NaiveDate, book
             (at, Some([2700, 3600, 5400][dist::weighted(rng, &[0.3, 0.5, 0.2])]), SourceKind::Manual)
         }
     };
+    let mut fields = Fields::new();
+    // The telephony integration reports outcomes only since it was connected.
+    if kind == Kind::Call && date >= outcome_since {
+        fields.insert("outcome".into(), FieldValue::Text(call_outcome(seconds, rep_id).into()));
+    }
     NewActivity {
         rep_id,
         activity_type: kind.key().to_string(),
@@ -133,5 +171,6 @@ fn activity(rng: &mut ChaCha8Rng, rep_id: i64, kind: Kind, date: NaiveDate, book
         account_id: Some(rng.random_range(book.clone()) as i64 + 1),
         source,
         external_id: None,
+        fields,
     }
 }

@@ -123,7 +123,14 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
     let accounts = revenue::accounts(&mut stream(config.seed, 1), &people);
     let (subscriptions, deals) =
         revenue::simulate(stream(config.seed, 2), &span, &organisation.working_days, &people, &accounts);
-    let activities = activities::generate(config.seed, &span, &organisation.working_days, &people, &accounts);
+    let activities = activities::generate(
+        config.seed,
+        &span,
+        &organisation.working_days,
+        &people,
+        &accounts,
+        call_outcome_since(config.today),
+    );
 
     DemoOrg {
         organisation,
@@ -134,6 +141,31 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
         deals,
         subscriptions,
     }
+}
+
+/// The day the demo's telephony integration started reporting call
+/// outcomes: the first day of the fifth fiscal month (June) of the fiscal
+/// year holding `today`, or of the year before when that is still to come.
+/// The "connected calls" KPI is tracked from then: a KPI added mid-year.
+pub fn call_outcome_since(today: NaiveDate) -> NaiveDate {
+    let fy_start_year = if today.month() >= calendar::FISCAL_START_MONTH { today.year() } else { today.year() - 1 };
+    let in_year = |year: i32| NaiveDate::from_ymd_opt(year, calendar::FISCAL_START_MONTH + 4, 1).unwrap_or(today);
+    let this_year = in_year(fy_start_year);
+    if this_year <= today { this_year } else { in_year(fy_start_year - 1) }
+}
+
+/// The demo's metric catalog (`metrics.toml`) for an organisation generated
+/// on `today`: about a dozen KPIs covering every case of the readiness
+/// report (revenue first; manual calls with imperfect completeness;
+/// automatic e-mails; a KPI planned with 10 days of setup; one unavailable
+/// with alternatives; one tracked from mid-year).
+pub fn catalog_toml(today: NaiveDate) -> String {
+    let fy_start_year = if today.month() >= calendar::FISCAL_START_MONTH { today.year() } else { today.year() - 1 };
+    let next_year_start = NaiveDate::from_ymd_opt(fy_start_year + 1, calendar::FISCAL_START_MONTH, 1).unwrap_or(today);
+    let events_ready = next_year_start - chrono::Days::new(12);
+    include_str!("metrics.toml")
+        .replace("{outcome_since}", &call_outcome_since(today).to_string())
+        .replace("{events_ready}", &events_ready.to_string())
 }
 
 /// The random stream `stream` of `seed`.

@@ -393,3 +393,24 @@ fn structure_holds_for_other_seeds_and_days() {
         assert!(q4 > summer * 1.2, "seed {seed}: Nov-Jan {q4:.3} against Jun-Aug {summer:.3}");
     }
 }
+
+#[test]
+fn the_demo_catalog_checks_clean_and_covers_every_readiness_case() {
+    use pacer_core::catalog::{CaptureMethod, check};
+    let today = date("2026-11-26");
+    let text = pacer_demo::catalog_toml(today);
+    let checked = check("metrics.toml", &text, None);
+    assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+    let catalog = checked.valid().unwrap();
+    assert!((12..=15).contains(&catalog.kpis.len()));
+    assert_eq!(catalog.by_priority()[0].key(), "new_business");
+    let method = |key: &str| catalog.kpi(key).unwrap().capture.method;
+    assert_eq!(method("calls_made"), CaptureMethod::Manual);
+    assert_eq!(method("emails_sent"), CaptureMethod::Automatic);
+    assert_eq!(method("event_attendance"), CaptureMethod::Planned);
+    assert_eq!(catalog.kpi("event_attendance").unwrap().capture.setup_days, Some(10));
+    assert_eq!(method("time_in_crm"), CaptureMethod::Unavailable);
+    let since = catalog.kpi("connected_calls").unwrap().tracked_since.unwrap().0;
+    assert_eq!(since, pacer_demo::call_outcome_since(today));
+    assert_eq!(since, date("2026-06-01"));
+}

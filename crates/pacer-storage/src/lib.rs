@@ -1,7 +1,7 @@
 //! Pacer's storage. The traits here are the whole contract between the
 //! product and its database: [`OrgStore`] (organisation, teams, reps),
 //! [`AccessStore`] (users, sessions, tokens, audit log) and [`RecordStore`]
-//! (raw sales records), gathered in [`Store`]. [`SqlStore`] implements them
+//! (raw sales records) and [`CatalogStore`] (the metric catalog), gathered in [`Store`]. [`SqlStore`] implements them
 //! for SQLite (the embedded default) and PostgreSQL (the team deployment);
 //! the backend is chosen from the database URL, and migrations run on connect.
 //!
@@ -25,7 +25,7 @@ use chrono::NaiveDate;
 use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
-use pacer_core::records::{ActivityRecord, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+use pacer_core::records::{ActivityRecord, DealRecord, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
 
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -197,11 +197,70 @@ pub trait RecordStore: Send + Sync {
     async fn record_counts(&self) -> StoreResult<RecordCounts>;
     /// A rep's most recent activities, newest first.
     async fn recent_activities(&self, rep: RepId, limit: u32) -> StoreResult<Vec<ActivityRecord>>;
+    /// Activities from `from` to `to` (inclusive days), optionally of some types only.
+    async fn activities_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        types: Option<&[String]>,
+    ) -> StoreResult<Vec<ActivityRecord>>;
+    /// Deals closing (or expected to close) from `from` to `to`, inclusive.
+    async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>>;
+    /// Every account-month of recurring revenue.
+    async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>>;
+    /// Every account.
+    async fn accounts(&self) -> StoreResult<Vec<NewAccount>>;
+    /// When data last arrived and first arrived, per input of the catalog.
+    async fn data_span(&self, input: DataInput<'_>) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
+}
+
+/// An input a KPI reads, for "is data arriving" and coverage.
+#[derive(Debug, Clone, Copy)]
+pub enum DataInput<'a> {
+    /// Activities of these types, optionally only those carrying a field.
+    Activities {
+        /// Activity types.
+        types: &'a [String],
+        /// Only records that carry this field.
+        with_field: Option<&'a str>,
+    },
+    /// Deals.
+    Deals,
+    /// Recurring revenue.
+    Subscriptions,
+}
+
+/// One applied version of the metric catalog.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CatalogVersion {
+    /// 1, 2, 3...
+    pub version: i64,
+    /// When, RFC 3339.
+    pub applied_at: String,
+    /// Who.
+    pub applied_by: String,
+    /// Why, when given.
+    pub reason: Option<String>,
+    /// The catalog as canonical TOML.
+    pub source: String,
+    /// What changed from the version before, one line each.
+    pub diff: Vec<String>,
+}
+
+/// The metric catalog's versions.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Records a new version (the caller has checked it); returns it.
+    async fn apply_catalog(&self, source: &str, diff: &[String], actor: &Actor) -> StoreResult<CatalogVersion>;
+    /// The newest version, if any was applied.
+    async fn current_catalog(&self) -> StoreResult<Option<CatalogVersion>>;
+    /// Every version, newest first (without their sources).
+    async fn catalog_versions(&self) -> StoreResult<Vec<CatalogVersion>>;
 }
 
 /// Everything Pacer stores, behind one object.
 #[async_trait]
-pub trait Store: OrgStore + AccessStore + RecordStore + 'static {
+pub trait Store: OrgStore + AccessStore + RecordStore + CatalogStore + 'static {
     /// Which backend answers.
     fn backend(&self) -> Backend;
     /// Whether the database answers.

@@ -22,8 +22,10 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_organisation.sql", 2 => "0002_access.sql");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_organisation.sql", 2 => "0002_access.sql");
+const SQLITE: &[Migration] =
+    migrations!("sqlite": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql");
+const POSTGRES: &[Migration] =
+    migrations!("postgres": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql");
 
 /// Applies every migration not yet recorded, each in its own transaction.
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

@@ -228,6 +228,7 @@ async fn raw_records_bulk_insert() {
                 account_id: Some(7),
                 source: SourceKind::Demo,
                 external_id: Some(format!("a{i}")),
+                fields: Default::default(),
             })
             .collect();
         store.insert_activities(&activities).await.unwrap();

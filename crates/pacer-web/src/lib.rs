@@ -11,6 +11,7 @@ pub mod auth;
 pub mod error;
 pub mod pages;
 pub mod routes;
+pub mod service;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -6,7 +6,7 @@ use crate::{AppState, api, auth, pages};
 use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, patch, post};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use pacer_core::access::{Access, Role, Scope};
 
 /// One route: method, path (axum syntax), access rule and handler.
@@ -30,6 +30,7 @@ where
         "POST" => post(handler),
         "PATCH" => patch(handler),
         "DELETE" => delete(handler),
+        "PUT" => put(handler),
         other => unreachable!("no route uses {other}"),
     };
     Route { method, path, access, handler }
@@ -59,11 +60,15 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/reps/{id}", SIGNED_IN, pages::org::rep_page),
         route(M::POST, "/reps/{id}/activities", SIGNED_IN, pages::org::quick_log),
         route(M::GET, "/calendar", SIGNED_IN, pages::calendar::page),
+        route(M::GET, "/catalog", SIGNED_IN, pages::catalog::page),
+        route(M::GET, "/readiness", SIGNED_IN, pages::catalog::readiness),
         route(M::GET, "/account", SIGNED_IN, pages::users::account),
         route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),
         // Leadership
         route(M::GET, "/audit", LEADER, pages::audit::page),
         // Sales operations (admin)
+        route(M::POST, "/catalog", ADMIN, pages::catalog::apply),
+        route(M::POST, "/catalog/kpis/{key}", ADMIN, pages::catalog::edit),
         route(M::POST, "/teams", ADMIN, pages::org::create_team),
         route(M::POST, "/teams/{id}", ADMIN, pages::org::update_team),
         route(M::POST, "/teams/{id}/deactivate", ADMIN, pages::org::deactivate_team),
@@ -84,8 +89,15 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/teams/{id}", READ, api::org::get_team),
         route(M::GET, "/api/v1/reps", READ, api::org::list_reps),
         route(M::GET, "/api/v1/reps/{id}", READ, api::org::get_rep),
+        route(M::GET, "/api/v1/catalog", READ, api::catalog::get_catalog),
+        route(M::GET, "/api/v1/catalog/toml", READ, api::catalog::export_catalog),
+        route(M::GET, "/api/v1/readiness", READ, api::catalog::readiness),
+        route(M::GET, "/api/v1/kpis/{key}/value", READ, api::catalog::kpi_value),
         route(M::GET, "/api/v1/audit", LEADER, api::access::audit),
         // JSON API: changing the organisation, users and tokens
+        route(M::PUT, "/api/v1/catalog", ADMIN, api::catalog::put_catalog),
+        route(M::POST, "/api/v1/catalog/check", ADMIN, api::catalog::check_catalog),
+        route(M::PATCH, "/api/v1/kpis/{key}", ADMIN, api::catalog::patch_kpi),
         route(M::POST, "/api/v1/teams", ADMIN, api::org::create_team),
         route(M::PATCH, "/api/v1/teams/{id}", ADMIN, api::org::update_team),
         route(M::DELETE, "/api/v1/teams/{id}", ADMIN, api::org::deactivate_team),

@@ -82,6 +82,16 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
     store.insert_deals(&org.deals).await?;
     store.insert_subscriptions(&org.subscriptions).await?;
     create_users(store, &org, &actor).await?;
+    let catalog = pacer_demo::catalog_toml(config.today);
+    match pacer_web::service::apply_catalog(store, &org.organisation, "metrics.toml", &catalog, config.today, &actor)
+        .await
+    {
+        Ok(_) => {}
+        Err(problems) => bail!(
+            "the demo catalog does not check: {}",
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+        ),
+    }
     store.save_organisation(&org.organisation, &actor).await?;
     println!(
         "  {} teams, {} people, {} accounts, {} activities, {} deals, {} account-months of revenue",

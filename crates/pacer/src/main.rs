@@ -4,6 +4,7 @@
 mod access_cmd;
 mod config;
 mod demo;
+mod metrics_cmd;
 mod org_cmd;
 mod output;
 mod serve;
@@ -62,6 +63,9 @@ enum Command {
     Token(access_cmd::TokenCommand),
     /// Read the audit log.
     Audit(access_cmd::AuditArgs),
+    /// The metric catalog: check, apply, show, export, versions, readiness, values.
+    #[command(subcommand)]
+    Metrics(metrics_cmd::MetricsCommand),
 }
 
 /// What every command needs: the configuration and a way to open the store.
@@ -115,6 +119,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(cmd) => access_cmd::user(&ctx, cmd).await,
         Command::Token(cmd) => access_cmd::token(&ctx, cmd).await,
         Command::Audit(args) => access_cmd::audit(&ctx, args).await,
+        Command::Metrics(cmd) => metrics_cmd::metrics(&ctx, cmd).await,
     }
 }
 
@@ -129,8 +134,10 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The problems were printed one per line already.
+        Err(e) if e.is::<metrics_cmd::CatalogRejected>() => ExitCode::from(1),
         Err(e) => {
-            // Every error that reaches here is about the input or the environment: one line, exit 2.
+            // Every other error is about the input or the environment: one line, exit 2.
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }

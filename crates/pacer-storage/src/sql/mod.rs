@@ -5,6 +5,7 @@
 //! [`SqlStore::connect`].
 
 mod access;
+mod catalog;
 mod org;
 mod records;
 

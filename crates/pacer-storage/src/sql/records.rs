@@ -1,13 +1,15 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
-use super::{INSERT_CHUNK, SqlStore, date_text, datetime_text, multi_insert};
+use super::{INSERT_CHUNK, SqlStore, date_text, datetime_text, get_date, multi_insert, parse_date};
 use crate::error::StoreError;
-use crate::{RecordCounts, RecordStore, StoreResult};
+use crate::{DataInput, RecordCounts, RecordStore, StoreResult};
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use pacer_core::org::RepId;
-use pacer_core::records::{ActivityRecord, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+use pacer_core::records::{ActivityRecord, DealRecord, Fields, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
 use sqlx::Row;
 use sqlx::any::AnyArguments;
+use sqlx::any::AnyRow;
 use sqlx::query::Query;
 
 type AnyQuery = Query<'static, sqlx::Any, AnyArguments>;
@@ -46,7 +48,8 @@ impl RecordStore for SqlStore {
     }
 
     async fn insert_activities(&self, activities: &[NewActivity]) -> StoreResult<()> {
-        let columns = ["rep_id", "activity_type", "occurred_at", "duration_s", "account_id", "source", "external_id"];
+        let columns =
+            ["rep_id", "activity_type", "occurred_at", "duration_s", "account_id", "source", "external_id", "fields"];
         self.insert_all("activities", &columns, activities, |q, a| {
             q.bind(a.rep_id)
                 .bind(&a.activity_type)
@@ -55,6 +58,7 @@ impl RecordStore for SqlStore {
                 .bind(a.account_id)
                 .bind(a.source.as_str())
                 .bind(&a.external_id)
+                .bind(fields_json(&a.fields))
         })
         .await
     }
@@ -113,30 +117,182 @@ impl RecordStore for SqlStore {
     }
 
     async fn recent_activities(&self, rep: RepId, limit: u32) -> StoreResult<Vec<ActivityRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, rep_id, activity_type, occurred_at, duration_s, source FROM activities \
-             WHERE rep_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2",
-        )
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            activity_columns!(),
+            " FROM activities WHERE rep_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2"
+        ))
         .bind(rep)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
+        rows.iter().map(activity_from_row).collect()
+    }
+
+    async fn activities_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        types: Option<&[String]>,
+    ) -> StoreResult<Vec<ActivityRecord>> {
+        // Timestamps are ISO text: the day's bounds compare as text.
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            activity_columns!(),
+            " FROM activities WHERE occurred_at >= $1 AND occurred_at < $2 ORDER BY occurred_at, id"
+        ))
+        .bind(date_text(from))
+        .bind(date_text(to + chrono::Days::new(1)))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let record = activity_from_row(row)?;
+            if types.is_none_or(|t| t.contains(&record.activity_type)) {
+                out.push(record);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date FROM deals \
+             WHERE close_date >= $1 AND close_date <= $2 ORDER BY close_date, id",
+        )
+        .bind(date_text(from))
+        .bind(date_text(to))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| {
-                let at: String = row.try_get("occurred_at")?;
-                let source: String = row.try_get("source")?;
-                Ok(ActivityRecord {
+                let kind: String = row.try_get("kind")?;
+                let status: String = row.try_get("status")?;
+                Ok(DealRecord {
                     id: row.try_get("id")?,
                     rep_id: row.try_get("rep_id")?,
-                    activity_type: row.try_get("activity_type")?,
-                    occurred_at: chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
-                        .map_err(|_| StoreError::Corrupt { column: "activities.occurred_at", value: at.clone() })?,
-                    duration_s: row.try_get("duration_s")?,
-                    source: source
+                    account_id: row.try_get("account_id")?,
+                    kind: kind
                         .parse()
-                        .map_err(|_| StoreError::Corrupt { column: "activities.source", value: source.clone() })?,
+                        .map_err(|_| StoreError::Corrupt { column: "deals.kind", value: kind.clone() })?,
+                    status: status
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt { column: "deals.status", value: status.clone() })?,
+                    stage: row.try_get("stage")?,
+                    amount_minor: row.try_get("amount_minor")?,
+                    created_on: get_date(row, "created_on")?,
+                    close_date: get_date(row, "close_date")?,
                 })
             })
             .collect()
     }
+
+    async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>> {
+        let rows = sqlx::query("SELECT account_id, month, mrr_minor FROM subscriptions ORDER BY month, account_id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SubscriptionMonth {
+                    account_id: row.try_get("account_id")?,
+                    month: get_date(row, "month")?,
+                    mrr_minor: row.try_get("mrr_minor")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn accounts(&self) -> StoreResult<Vec<NewAccount>> {
+        let rows =
+            sqlx::query("SELECT id, name, owner_id, segment FROM accounts ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(NewAccount {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    owner_id: row.try_get("owner_id")?,
+                    segment: row.try_get("segment")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn data_span(&self, input: DataInput<'_>) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+        let row = match input {
+            DataInput::Activities { types, with_field } => {
+                // Few types: the placeholders are numbered, the values bound.
+                let placeholders: Vec<String> = (1..=types.len()).map(|i| format!("${i}")).collect();
+                let mut sql = format!(
+                    "SELECT MIN(occurred_at) AS first, MAX(occurred_at) AS last FROM activities WHERE activity_type IN ({})",
+                    if placeholders.is_empty() { "NULL".to_string() } else { placeholders.join(", ") }
+                );
+                if with_field.is_some() {
+                    sql.push_str(&format!(" AND fields LIKE ${}", types.len() + 1));
+                }
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for t in types {
+                    query = query.bind(t.clone());
+                }
+                if let Some(field) = with_field {
+                    query = query.bind(format!("%\"{field}\":%"));
+                }
+                query.fetch_one(&self.pool).await?
+            }
+            DataInput::Deals => {
+                sqlx::query(
+                    "SELECT MIN(close_date) AS first, MAX(close_date) AS last FROM deals WHERE status <> 'open'",
+                )
+                .fetch_one(&self.pool)
+                .await?
+            }
+            DataInput::Subscriptions => {
+                sqlx::query("SELECT MIN(month) AS first, MAX(month) AS last FROM subscriptions")
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+        };
+        let first: Option<String> = row.try_get("first")?;
+        let last: Option<String> = row.try_get("last")?;
+        match (first, last) {
+            (Some(first), Some(last)) => Ok(Some((
+                parse_date("first", &first[..10.min(first.len())])?,
+                parse_date("last", &last[..10.min(last.len())])?,
+            ))),
+            _ => Ok(None),
+        }
+    }
+}
+
+macro_rules! activity_columns {
+    () => {
+        "id, rep_id, activity_type, occurred_at, duration_s, source, account_id, fields"
+    };
+}
+use activity_columns;
+
+fn fields_json(fields: &Fields) -> Option<String> {
+    if fields.is_empty() { None } else { serde_json::to_string(fields).ok() }
+}
+
+fn activity_from_row(row: &AnyRow) -> StoreResult<ActivityRecord> {
+    let at: String = row.try_get("occurred_at")?;
+    let source: String = row.try_get("source")?;
+    let fields: Option<String> = row.try_get("fields")?;
+    Ok(ActivityRecord {
+        id: row.try_get("id")?,
+        rep_id: row.try_get("rep_id")?,
+        activity_type: row.try_get("activity_type")?,
+        occurred_at: chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
+            .map_err(|_| StoreError::Corrupt { column: "activities.occurred_at", value: at.clone() })?,
+        duration_s: row.try_get("duration_s")?,
+        source: source
+            .parse()
+            .map_err(|_| StoreError::Corrupt { column: "activities.source", value: source.clone() })?,
+        account_id: row.try_get("account_id")?,
+        fields: match fields {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|_| StoreError::Corrupt { column: "activities.fields", value: text })?,
+            None => Fields::new(),
+        },
+    })
 }

@@ -2,6 +2,7 @@
 //! one error shape, the wire types, and the handlers by domain.
 
 pub mod access;
+pub mod catalog;
 pub mod health;
 pub mod openapi;
 pub mod org;

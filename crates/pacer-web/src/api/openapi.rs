@@ -1,6 +1,6 @@
 //! The OpenAPI description of the API, served at `/api/v1/openapi.json`.
 
-use super::{access, health, org};
+use super::{access, catalog, health, org};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -31,6 +31,8 @@ impl Modify for BearerToken {
         org::list_reps, org::get_rep, org::create_rep, org::update_rep, org::move_rep,
         access::me, access::list_users, access::create_user, access::update_user,
         access::list_tokens, access::create_token, access::revoke_token, access::audit,
+        catalog::get_catalog, catalog::export_catalog, catalog::put_catalog, catalog::check_catalog,
+        catalog::patch_kpi, catalog::readiness, catalog::kpi_value,
     ),
     components(schemas(crate::error::ErrorDetail)),
     modifiers(&BearerToken),

@@ -72,6 +72,8 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
                         a href="/" { "Home" }
                         a href="/org" { "Organisation" }
                         a href="/calendar" { "Calendar" }
+                        a href="/catalog" { "KPIs" }
+                        a href="/readiness" { "Readiness" }
                         @if role >= Role::Leader { a href="/audit" { "Audit log" } }
                         @if role == Role::Admin { a href="/users" { "Users" } a href="/tokens" { "API tokens" } }
                     }

@@ -328,6 +328,7 @@ pub async fn quick_log(
         account_id: None,
         source: SourceKind::Manual,
         external_id: None,
+        fields: Default::default(),
     };
     state.store.insert_activities(&[activity]).await?;
     Ok(redirect_with_notice(&format!("/reps/{id}"), &format!("Logged a {} on {date}.", form.activity_type)))

@@ -101,6 +101,17 @@ pub async fn world(db: &TestDb) -> World {
         tokens.insert(scope, secret);
     }
     let victim_token = store.create_token("victim", Scope::Read, &token_hash("victim"), &ops).await.unwrap().id;
+    let catalog = pacer_demo::catalog_toml(chrono::Local::now().date_naive());
+    let applied = pacer_web::service::apply_catalog(
+        store.as_ref(),
+        &Organisation::default(),
+        "metrics.toml",
+        &catalog,
+        d("2026-11-26"),
+        &ops,
+    )
+    .await;
+    assert!(applied.is_ok(), "the demo catalog applies");
     let settings = WebSettings { secure_cookies: false, ..WebSettings::default() };
     let app = app(AppState::new(store.clone(), settings));
     World { app, store, users, tokens, team_a, team_b, rep_a, rep_b, victim_user, victim_token, victim_team }
@@ -128,6 +139,8 @@ impl World {
             self.victim_token
         } else if path.contains("deactivate") || path.starts_with("/api/v1/teams") && path.ends_with("{id}") {
             self.victim_team
+        } else if path.contains("/kpis/") {
+            return path.replace("{key}", "calls_made");
         } else if path.starts_with("/teams") || path.starts_with("/api/v1/teams") {
             self.team_a
         } else {
@@ -156,7 +169,10 @@ impl World {
                 .header(header::COOKIE, "pacer_login_csrf=t");
             body = Body::from("csrf=t&username=admin&password=a+long+password");
         } else if *method != Method::GET {
-            if is_api {
+            if is_api && path.ends_with("/catalog") {
+                req = req.header(header::CONTENT_TYPE, "application/toml");
+                body = Body::from("not = [valid");
+            } else if is_api {
                 req = req.header(header::CONTENT_TYPE, "application/json");
                 body = Body::from("{}");
             } else {

@@ -1,0 +1,327 @@
+//! Readiness of the metric catalog (PRODUCT.md C2): for each KPI, in priority
+//! order, can it be tracked on the first day of the fiscal year, how it is
+//! captured, whether data is arriving, how complete manual capture is, and
+//! how much of the year it covers (FORMULAS.md "Coverage" and "Completeness").
+
+use crate::catalog::{CaptureMethod, Catalog, DefinitionKind, Kpi};
+use crate::org::RepId;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use std::collections::{BTreeSet, HashSet};
+
+/// A record a KPI's value is computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum InputNeed {
+    /// Activities of these types, only those carrying `with_field` when set.
+    Activities {
+        /// Activity types.
+        types: Vec<String>,
+        /// A field the records must carry (a filter's field).
+        with_field: Option<String>,
+    },
+    /// Deals.
+    Deals,
+    /// Monthly recurring revenue.
+    Subscriptions,
+}
+
+impl Catalog {
+    /// The records KPI `key` reads (ratios: those of both parts).
+    pub fn inputs_of(&self, key: &str) -> Vec<InputNeed> {
+        let mut out = BTreeSet::new();
+        let mut todo = vec![key.to_string()];
+        let mut seen = HashSet::new();
+        while let Some(k) = todo.pop() {
+            let Some(kpi) = self.kpi(&k) else { continue };
+            if !seen.insert(k) {
+                continue;
+            }
+            let d = &kpi.definition;
+            match d.kind {
+                DefinitionKind::ActivityCount
+                | DefinitionKind::ActivitySum
+                | DefinitionKind::ActivityAverage
+                | DefinitionKind::DistinctAccounts => {
+                    let with_field = d.filter.keys().next().map(|f| f.get_ref().clone());
+                    out.insert(InputNeed::Activities {
+                        types: d.types.iter().map(|t| t.get_ref().clone()).collect(),
+                        with_field,
+                    });
+                }
+                DefinitionKind::DealAmount | DefinitionKind::DealCount => {
+                    out.insert(InputNeed::Deals);
+                }
+                DefinitionKind::Churn => {
+                    out.insert(InputNeed::Subscriptions);
+                }
+                DefinitionKind::Ratio => {
+                    todo.extend([&d.numerator, &d.denominator].into_iter().flatten().map(|r| r.get_ref().clone()));
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// How much of a fiscal year a KPI covers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Days of the year tracked so far.
+    pub tracked_days: i64,
+    /// Days of the year elapsed (the whole year once it is over).
+    pub elapsed_days: i64,
+    /// tracked / elapsed; `None` before the year starts.
+    pub share: Option<f64>,
+    /// Whole calendar months tracked, of the months elapsed: "7 of 12 months".
+    pub months_tracked: u32,
+    /// Months of the year elapsed.
+    pub months_elapsed: u32,
+}
+
+impl Coverage {
+    /// Whether the figure is for less than the time elapsed.
+    pub fn is_partial(&self) -> bool {
+        self.share.is_some_and(|s| s < 1.0)
+    }
+
+    /// "full", or "partial: covers 7 of 12 months: not a full-year picture".
+    pub fn label(&self) -> String {
+        match self.share {
+            None => "not started".into(),
+            Some(s) if s >= 1.0 => "full".into(),
+            Some(_) => format!(
+                "partial: covers {} of {} months: not a full-year picture",
+                self.months_tracked, self.months_elapsed
+            ),
+        }
+    }
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    // Whole months from `from` to the day after `to`, counting a started month as elapsed.
+    if to < from {
+        return 0;
+    }
+    ((to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32 + 1).max(0) as u32
+}
+
+/// FORMULAS.md "Coverage": tracked days of the fiscal year (from `tracked_from`,
+/// the `tracked_since` date or the first data) over days elapsed (the whole
+/// year once closed). A figure with coverage below 100% is never annualised.
+pub fn coverage(
+    year_start: NaiveDate,
+    year_end: NaiveDate,
+    as_of: NaiveDate,
+    tracked_from: Option<NaiveDate>,
+) -> Coverage {
+    let last = as_of.min(year_end);
+    let elapsed_days = (last - year_start).num_days() + 1;
+    let from = tracked_from.map_or(year_start, |t| t.max(year_start));
+    let tracked_days = match tracked_from {
+        Some(t) if t > last => 0,
+        _ => ((last - from).num_days() + 1).max(0),
+    };
+    if elapsed_days <= 0 {
+        return Coverage { tracked_days: 0, elapsed_days: 0, share: None, months_tracked: 0, months_elapsed: 0 };
+    }
+    let months_elapsed = months_between(year_start, last);
+    let months_tracked = if tracked_days == 0 { 0 } else { months_between(from, last) };
+    Coverage {
+        tracked_days,
+        elapsed_days,
+        share: Some(tracked_days as f64 / elapsed_days as f64),
+        months_tracked,
+        months_elapsed,
+    }
+}
+
+/// FORMULAS.md "Completeness": the share of active reps with at least one
+/// logged record of the KPI's activity types over the last N working days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Completeness {
+    /// Active reps expected to log.
+    pub active_reps: usize,
+    /// Of those, how many logged.
+    pub logged: usize,
+    /// logged / active; `None` with no active rep.
+    pub share: Option<f64>,
+    /// The active reps who logged nothing.
+    pub missing: Vec<RepId>,
+}
+
+/// Completeness from the active reps and those who logged.
+pub fn completeness(active: &[RepId], logged: &HashSet<RepId>) -> Completeness {
+    let missing: Vec<RepId> = active.iter().copied().filter(|r| !logged.contains(r)).collect();
+    let logged_count = active.len() - missing.len();
+    Completeness {
+        active_reps: active.len(),
+        logged: logged_count,
+        share: (!active.is_empty()).then(|| logged_count as f64 / active.len() as f64),
+        missing,
+    }
+}
+
+/// Can a KPI be tracked on the first day of the fiscal year?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayOne {
+    /// Yes: captured already.
+    Yes,
+    /// With setup that is planned to be done in time.
+    WithSetup,
+    /// No: not capturable, ready too late, or tracked only from mid-year.
+    No,
+}
+
+/// What the application knows of a KPI's data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KpiFacts {
+    /// First and last day with data for the KPI's inputs (for ratios: the later first and earlier last).
+    pub data_span: Option<(NaiveDate, NaiveDate)>,
+    /// For manual KPIs: completeness over the window.
+    pub completeness: Option<Completeness>,
+}
+
+/// One line of the readiness report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadinessRow {
+    /// Priority (1 first).
+    pub priority: u32,
+    /// KPI key.
+    pub key: String,
+    /// KPI name.
+    pub name: String,
+    /// Owner.
+    pub owner: String,
+    /// Can it be tracked on day one.
+    pub day_one: DayOne,
+    /// How it is captured, in words.
+    pub capture: String,
+    /// Capture method.
+    pub method: CaptureMethod,
+    /// Last day with data.
+    pub last_data: Option<NaiveDate>,
+    /// Data arrived within the last 7 days (recurring revenue: within the last month).
+    pub arriving: bool,
+    /// Manual KPIs: completeness over the window.
+    pub completeness: Option<Completeness>,
+    /// Coverage of the fiscal year.
+    pub coverage: Coverage,
+    /// Planned KPIs: days of setup left.
+    pub setup_days: Option<u32>,
+    /// Planned KPIs: ready-by date.
+    pub ready_by: Option<NaiveDate>,
+    /// Unavailable KPIs: what to use instead.
+    pub alternatives: Vec<String>,
+    /// Anything leadership must know.
+    pub note: Option<String>,
+}
+
+/// Days without data after which an automated or manual source counts as silent.
+pub const SILENT_AFTER_DAYS: i64 = 7;
+
+/// The readiness line of `kpi` for the fiscal year `[year_start, year_end]` on `as_of`.
+pub fn readiness_row(
+    kpi: &Kpi,
+    year_start: NaiveDate,
+    year_end: NaiveDate,
+    as_of: NaiveDate,
+    facts: &KpiFacts,
+) -> ReadinessRow {
+    let c = &kpi.capture;
+    let tracked_since = kpi.tracked_since.map(|d| d.0);
+    let ready_by = c.ready_by.map(|d| d.0);
+    let (day_one, note) = match c.method {
+        CaptureMethod::Unavailable => (
+            DayOne::No,
+            Some(format!("cannot be captured{}", c.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())),
+        ),
+        CaptureMethod::Planned => match ready_by {
+            Some(r) if r <= year_start => (DayOne::WithSetup, None),
+            Some(r) => (DayOne::No, Some(format!("ready on {r}, after the year starts: not a full-year picture"))),
+            None => (DayOne::No, None),
+        },
+        _ => match tracked_since {
+            Some(t) if t > year_start => (DayOne::No, Some(format!("tracked since {t}: added mid-year"))),
+            _ => (DayOne::Yes, None),
+        },
+    };
+    let capture = match c.method {
+        CaptureMethod::Automatic => format!("automatic from {}", c.source.as_deref().unwrap_or("?")),
+        CaptureMethod::Manual => format!("manual: {}", c.process.as_deref().unwrap_or("?")),
+        CaptureMethod::Planned => {
+            format!(
+                "planned: {} days of setup{}",
+                c.setup_days.unwrap_or(0),
+                c.process.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+            )
+        }
+        CaptureMethod::Unavailable => "unavailable".into(),
+    };
+    let last_data = facts.data_span.map(|(_, last)| last);
+    let silent_after = if kpi.definition.kind == DefinitionKind::Churn { 40 } else { SILENT_AFTER_DAYS };
+    let arriving = last_data.is_some_and(|last| (as_of - last).num_days() <= silent_after);
+    let tracked_from = match (tracked_since, facts.data_span) {
+        (Some(t), _) => Some(t),
+        (None, Some((first, _))) => Some(first),
+        (None, None) => Some(year_end + chrono::Days::new(1)),
+    };
+    let coverage = match c.method {
+        CaptureMethod::Unavailable => coverage(year_start, year_end, as_of, Some(year_end + chrono::Days::new(1))),
+        _ => coverage(year_start, year_end, as_of, tracked_from),
+    };
+    ReadinessRow {
+        priority: *kpi.priority.get_ref(),
+        key: kpi.key().to_string(),
+        name: kpi.name.clone(),
+        owner: kpi.owner.clone(),
+        day_one,
+        capture,
+        method: c.method,
+        last_data,
+        arriving,
+        completeness: facts.completeness.clone(),
+        coverage,
+        setup_days: (c.method == CaptureMethod::Planned).then_some(c.setup_days).flatten(),
+        ready_by,
+        alternatives: c.alternatives.iter().map(|a| a.get_ref().clone()).collect(),
+        note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn coverage_of_a_kpi_added_mid_year() {
+        // FY2027 = 2026-02-01 .. 2027-01-31, tracked from 2026-06-01, seen on 2026-11-26.
+        let c = coverage(d("2026-02-01"), d("2027-01-31"), d("2026-11-26"), Some(d("2026-06-01")));
+        assert_eq!((c.tracked_days, c.elapsed_days), (179, 299));
+        assert_eq!((c.months_tracked, c.months_elapsed), (6, 10));
+        assert_eq!(c.label(), "partial: covers 6 of 10 months: not a full-year picture");
+        // A closed year counts all its days.
+        let closed = coverage(d("2025-02-01"), d("2026-01-31"), d("2026-11-26"), Some(d("2025-09-01")));
+        assert_eq!(
+            (closed.tracked_days, closed.elapsed_days, closed.months_tracked, closed.months_elapsed),
+            (153, 365, 5, 12)
+        );
+        let full = coverage(d("2026-02-01"), d("2027-01-31"), d("2026-11-26"), None);
+        assert_eq!((full.share, full.label().as_str()), (Some(1.0), "full"));
+        let before = coverage(d("2026-02-01"), d("2027-01-31"), d("2025-11-26"), None);
+        assert_eq!(before.share, None);
+        let never = coverage(d("2026-02-01"), d("2027-01-31"), d("2026-11-26"), Some(d("2027-02-01")));
+        assert_eq!((never.tracked_days, never.share), (0, Some(0.0)));
+    }
+
+    #[test]
+    fn completeness_names_who_did_not_log() {
+        let c = completeness(&[1, 2, 3, 4], &HashSet::from([2, 4, 9]));
+        assert_eq!((c.logged, c.active_reps, c.share, c.missing.clone()), (2, 4, Some(0.5), vec![1, 3]));
+        assert_eq!(completeness(&[], &HashSet::new()).share, None);
+    }
+}

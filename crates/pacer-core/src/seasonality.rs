@@ -1,0 +1,612 @@
+//! Seasonal indices per fiscal month, and their uses: phasing a target, projecting the year end,
+//! seasonally adjusted actuals (FORMULAS.md, "Seasonality"; PRODUCT.md C6).
+//!
+//! The input is a monthly series over fiscal months: element 0 is fiscal month 1 of some fiscal
+//! year, then month by month, full years or a partial last year; `None` is a month without a value.
+//! Two methods, chosen by [`seasonal_indices`]:
+//!
+//! 1. Classical multiplicative decomposition, with ≥ 36 months, or ≥ 24 when every month has a
+//!    value: CMA_t = the 2×12 centred moving average (half weights on the two ends of a 13-month
+//!    window); r_t = x_t / CMA_t; raw index of fiscal month k = mean of r_t over the years where it
+//!    exists; indices rescaled so the 12 average exactly 1.
+//! 2. Share of year (fallback for short or sparse history): for each full fiscal year y,
+//!    s_{y,k} = x_{y,k} / Σ_k x_{y,k}; index_k = 12 × mean_y s_{y,k}.
+//!
+//! Fewer than 24 months is an error. Money stays in integer minor units: [`phase`] splits an
+//! annual target into periods that sum to it exactly.
+
+use serde::{Deserialize, Serialize};
+
+/// Months of history below which no indices are computed.
+pub const MIN_MONTHS: usize = 24;
+/// Months of history from which decomposition is used even with missing values, and below which
+/// the indices carry a "short history" warning.
+pub const FULL_MONTHS: usize = 36;
+
+/// Why indices or a phasing could not be computed; each variant names the offending value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SeasonalityError {
+    /// Fewer than 24 months in the series.
+    #[error("seasonality needs at least 24 months of history; there are {months}")]
+    NotEnoughHistory {
+        /// Months in the series (with or without a value).
+        months: usize,
+    },
+    /// A negative or non-finite value: a multiplicative season needs amounts of 0 or more.
+    #[error("month {position} of the series has value {value}: seasonality needs finite values of 0 or more")]
+    InvalidValue {
+        /// 1-based position in the series.
+        position: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// Neither method applies: no ratio for some fiscal month, and no full fiscal year (12 values
+    /// with a positive total) for the share of year.
+    #[error("no full fiscal year with 12 values and a positive total: cannot compute seasonal indices")]
+    NoFullYear,
+    /// Phasing into no periods.
+    #[error("cannot phase a target into 0 periods")]
+    NoPeriods,
+    /// A negative or non-finite phasing weight.
+    #[error("weight {value} of period {period} is not valid: weights must be finite and 0 or more")]
+    InvalidWeight {
+        /// 1-based period.
+        period: usize,
+        /// The weight given.
+        value: f64,
+    },
+    /// Phasing weights that add up to 0.
+    #[error("the phasing weights add up to 0: give at least one period a positive weight")]
+    ZeroWeights,
+    /// A phased period beyond the range of i64 minor units.
+    #[error("the target {0} is too large to phase")]
+    TooLarge(i64),
+}
+
+/// How indices were computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Classical multiplicative decomposition (ratio to the 2×12 centred moving average).
+    Decomposition,
+    /// Share of year, averaged over the full fiscal years.
+    ShareOfYear,
+}
+
+/// Seasonal indices of the 12 fiscal months, averaging 1.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeasonalIndices {
+    /// Index of fiscal month 1..=12 at position 0..=11; 1.3 means a month 30% above an average month.
+    pub monthly: [f64; 12],
+    /// The method used.
+    pub method: Method,
+    /// What makes these indices less reliable (short history, missing or zero months, a fallback),
+    /// in words for the user.
+    pub warnings: Vec<String>,
+}
+
+impl SeasonalIndices {
+    /// Quarter indices: the mean of each fiscal quarter's three month indices.
+    pub fn quarterly(&self) -> [f64; 4] {
+        std::array::from_fn(|q| self.monthly[3 * q..3 * q + 3].iter().sum::<f64>() / 3.0)
+    }
+
+    /// Phases an annual target in minor units into 12 fiscal months by these indices (see [`phase`]).
+    pub fn phase(&self, annual_minor: i64) -> Result<Vec<i64>, SeasonalityError> {
+        phase(annual_minor, &self.monthly)
+    }
+
+    /// Year-end projection after fiscal months 1..=`months_elapsed` (see [`project_year_end`]).
+    pub fn project_year_end(&self, ytd_actual: f64, months_elapsed: usize) -> Option<f64> {
+        project_year_end(ytd_actual, months_elapsed, &self.monthly)
+    }
+
+    /// Seasonally adjusted actual of fiscal month `fiscal_month` (1..=12): `value / index`; `None`
+    /// for a month out of range or an index of 0.
+    pub fn adjusted(&self, fiscal_month: usize, value: f64) -> Option<f64> {
+        let index = *self.monthly.get(fiscal_month.checked_sub(1)?)?;
+        seasonally_adjusted(value, index)
+    }
+}
+
+/// Checks the length (≥ 24 months) and the values (finite, 0 or more) of a series.
+fn check(series: &[Option<f64>]) -> Result<(), SeasonalityError> {
+    if series.len() < MIN_MONTHS {
+        return Err(SeasonalityError::NotEnoughHistory { months: series.len() });
+    }
+    for (i, v) in series.iter().enumerate() {
+        if let Some(v) = *v
+            && (!v.is_finite() || v < 0.0)
+        {
+            return Err(SeasonalityError::InvalidValue { position: i + 1, value: v });
+        }
+    }
+    Ok(())
+}
+
+/// Warnings that hold whatever the method: short history, missing months, zero months.
+fn data_warnings(series: &[Option<f64>]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let n = series.len();
+    if n < FULL_MONTHS {
+        warnings.push(format!(
+            "only {n} months of history (fewer than {FULL_MONTHS}): treat these indices as a rough guide"
+        ));
+    }
+    let missing = series.iter().filter(|v| v.is_none()).count();
+    if missing > 0 {
+        warnings.push(format!("{missing} of {n} months have no value and were left out"));
+    }
+    let zeros = series.iter().filter(|v| **v == Some(0.0)).count();
+    if zeros > 0 {
+        warnings.push(format!("{zeros} of {n} months are zero"));
+    }
+    warnings
+}
+
+/// Seasonal indices of a monthly fiscal series, by decomposition when the history allows, else by
+/// share of year (FORMULAS.md).
+///
+/// Decomposition is used with ≥ 36 months, or ≥ 24 when every month has a value; if it leaves some
+/// fiscal month without any ratio (gaps around it), or otherwise, share of year is used, with a
+/// warning saying why. Errors: fewer than 24 months (naming how many), a negative or non-finite
+/// value, or no method applicable.
+pub fn seasonal_indices(series: &[Option<f64>]) -> Result<SeasonalIndices, SeasonalityError> {
+    check(series)?;
+    let complete = series.iter().all(Option::is_some);
+    if series.len() >= FULL_MONTHS || complete {
+        // decomposition() falls back to share of year by itself, with its reason, when it must.
+        return decomposition(series);
+    }
+    let mut found = share_of_year(series)?;
+    found.warnings.push(format!(
+        "share of year used: decomposition needs {FULL_MONTHS} months, or {MIN_MONTHS} with every month present"
+    ));
+    Ok(found)
+}
+
+/// Classical multiplicative decomposition (method 1), whatever the amount of missing data; falls
+/// back to [`share_of_year`] (with a warning) when some fiscal month gets no ratio.
+pub fn decomposition(series: &[Option<f64>]) -> Result<SeasonalIndices, SeasonalityError> {
+    check(series)?;
+    let mut warnings = data_warnings(series);
+    let mut sums = [0.0f64; 12];
+    let mut counts = [0usize; 12];
+    let mut zero_cma = 0;
+    // The 13-month window needs 6 months either side, so the first and last 6 months get no ratio.
+    for t in 6..series.len().saturating_sub(6) {
+        let Some(x) = series[t] else { continue };
+        let window: Option<Vec<f64>> = series[t - 6..=t + 6].iter().copied().collect();
+        let Some(w) = window else { continue };
+        // 2×12 MA: the mean of two 12-month means offset by one month = half weights on the ends.
+        let cma = (0.5 * w[0] + w[1..12].iter().sum::<f64>() + 0.5 * w[12]) / 12.0;
+        if cma == 0.0 {
+            zero_cma += 1;
+            continue;
+        }
+        sums[t % 12] += x / cma;
+        counts[t % 12] += 1;
+    }
+    let zero_cma_warning =
+        (zero_cma > 0).then(|| format!("{zero_cma} centred moving averages are zero: those months were left out"));
+    // Share of year, keeping what decomposition found out and saying why it was given up.
+    let fallback = |reason: String| {
+        let mut found = share_of_year(series)?;
+        found.warnings.extend(zero_cma_warning.clone());
+        found.warnings.push(format!("share of year used: {reason}"));
+        Ok(found)
+    };
+    if let Some(k) = counts.iter().position(|&c| c == 0) {
+        return fallback(format!(
+            "decomposition found no ratio for fiscal month {} (missing or zero data around it)",
+            k + 1
+        ));
+    }
+    let raw: [f64; 12] = std::array::from_fn(|k| sums[k] / counts[k] as f64);
+    let total: f64 = raw.iter().sum();
+    // Ratios are ≥ 0; all of them 0 (every month with a ratio is 0) leaves nothing to rescale.
+    if total <= 0.0 {
+        return fallback("every month with a ratio to its centred moving average is zero".to_owned());
+    }
+    warnings.extend(zero_cma_warning);
+    let monthly = raw.map(|r| r * 12.0 / total);
+    Ok(SeasonalIndices { monthly, method: Method::Decomposition, warnings })
+}
+
+/// Share of year (method 2): for each full fiscal year (12 values, positive total) the share of
+/// each month, averaged over the years and times 12. Years with a missing month or a zero total,
+/// and a partial last year, are left out (with a warning for the first two).
+pub fn share_of_year(series: &[Option<f64>]) -> Result<SeasonalIndices, SeasonalityError> {
+    check(series)?;
+    let mut warnings = data_warnings(series);
+    let mut sums = [0.0f64; 12];
+    let mut years = 0usize;
+    for (y, chunk) in series.chunks_exact(12).enumerate() {
+        let values: Option<Vec<f64>> = chunk.iter().copied().collect();
+        let Some(values) = values else {
+            warnings.push(format!("fiscal year {} of the series has missing months and was left out", y + 1));
+            continue;
+        };
+        let total: f64 = values.iter().sum();
+        if total <= 0.0 {
+            warnings.push(format!("fiscal year {} of the series totals 0 and was left out", y + 1));
+            continue;
+        }
+        for (s, v) in sums.iter_mut().zip(&values) {
+            *s += v / total;
+        }
+        years += 1;
+    }
+    if years == 0 {
+        return Err(SeasonalityError::NoFullYear);
+    }
+    if years == 1 {
+        warnings.push("only one full fiscal year: the indices are that year's pattern".to_owned());
+    }
+    let monthly = sums.map(|s| 12.0 * s / years as f64);
+    Ok(SeasonalIndices { monthly, method: Method::ShareOfYear, warnings })
+}
+
+/// Phases a target `annual_minor` (minor units) by `weights`: period k gets
+/// `round(T × w_k / Σw)` (half away from zero) and the last period takes the rounding remainder, so
+/// the periods sum to T exactly (FORMULAS.md).
+///
+/// With seasonal indices (mean 1, Σ = 12) this is `T × I_k / 12`; dividing by Σw instead of 12
+/// keeps it exact for custom weights and for indices whose float sum is 12 ± 1e-15. Any weights
+/// work (12 months, 4 quarters, 52 weeks); they must be finite, 0 or more, with a positive sum.
+/// A negative T (e.g. a planned decrease) is phased the same way. Each period but the last is
+/// within half a unit of its exact share, plus float error of about |T| × 2⁻⁵² (under 0.01 unit
+/// for |T| below 10¹³ minor units); the last is within (n − 1)/2 units, n the number of periods.
+pub fn phase(annual_minor: i64, weights: &[f64]) -> Result<Vec<i64>, SeasonalityError> {
+    if weights.is_empty() {
+        return Err(SeasonalityError::NoPeriods);
+    }
+    if let Some((i, &w)) = weights.iter().enumerate().find(|(_, w)| !w.is_finite() || **w < 0.0) {
+        return Err(SeasonalityError::InvalidWeight { period: i + 1, value: w });
+    }
+    let sum: f64 = weights.iter().sum();
+    if sum <= 0.0 || !sum.is_finite() {
+        return Err(SeasonalityError::ZeroWeights);
+    }
+    let total = annual_minor as f64;
+    let mut out: Vec<i64> = weights[..weights.len() - 1].iter().map(|w| (total * (w / sum)).round() as i64).collect();
+    let assigned: i128 = out.iter().map(|&v| i128::from(v)).sum();
+    let last =
+        i64::try_from(i128::from(annual_minor) - assigned).map_err(|_| SeasonalityError::TooLarge(annual_minor))?;
+    out.push(last);
+    Ok(out)
+}
+
+/// Phases a target evenly into `periods` periods: `round(T / n)` each, exactly in integers, and the
+/// rounding remainder to the last, so they sum to T.
+pub fn phase_even(annual_minor: i64, periods: usize) -> Result<Vec<i64>, SeasonalityError> {
+    if periods == 0 {
+        return Err(SeasonalityError::NoPeriods);
+    }
+    let (t, n) = (i128::from(annual_minor), periods as i128);
+    let (q, r) = (t / n, t % n);
+    let each = if 2 * r.abs() >= n { q + t.signum() } else { q };
+    let last = t - each * (n - 1);
+    let each = i64::try_from(each).map_err(|_| SeasonalityError::TooLarge(annual_minor))?;
+    let last = i64::try_from(last).map_err(|_| SeasonalityError::TooLarge(annual_minor))?;
+    let mut out = vec![each; periods - 1];
+    out.push(last);
+    Ok(out)
+}
+
+/// Year-end projection after periods 1..=`elapsed`: YTD / (Σ_{k≤n} I_k / 12) (FORMULAS.md).
+///
+/// Written as YTD × Σ_all I / Σ_{k≤n} I, which is the same for indices averaging 1 and also works
+/// for custom weights of any scale; with even indices it is YTD × 12 / n. `None` when no period has
+/// elapsed, more have elapsed than there are indices, or the elapsed indices add up to 0 or less.
+pub fn project_year_end(ytd_actual: f64, elapsed: usize, indices: &[f64]) -> Option<f64> {
+    if elapsed == 0 || elapsed > indices.len() {
+        return None;
+    }
+    let done: f64 = indices[..elapsed].iter().sum();
+    let all: f64 = indices.iter().sum();
+    (done > 0.0 && all.is_finite()).then(|| ytd_actual * all / done)
+}
+
+/// [`project_year_end`] for money: rounded half away from zero to a whole minor unit.
+pub fn project_year_end_minor(ytd_minor: i64, elapsed: usize, indices: &[f64]) -> Option<i64> {
+    project_year_end(ytd_minor as f64, elapsed, indices).map(|p| p.round() as i64)
+}
+
+/// Seasonally adjusted actual: `value / index`, what the month would be in an average season.
+/// `None` when the index is 0, negative or not finite.
+pub fn seasonally_adjusted(value: f64, index: f64) -> Option<f64> {
+    (index > 0.0 && index.is_finite()).then(|| value / index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Known seasonal factors with mean 1 (they sum to 12).
+    const S: [f64; 12] = [0.8, 0.85, 1.1, 0.9, 0.95, 1.2, 0.7, 0.75, 1.05, 1.0, 1.15, 1.55];
+
+    fn some(xs: &[f64]) -> Vec<Option<f64>> {
+        xs.iter().map(|&x| Some(x)).collect()
+    }
+
+    fn assert_close(got: &[f64], want: &[f64], tol: f64) {
+        assert_eq!(got.len(), want.len());
+        for (k, (g, w)) in got.iter().zip(want).enumerate() {
+            assert!((g - w).abs() <= tol, "index {}: got {g}, want {w} (tolerance {tol})", k + 1);
+        }
+    }
+
+    #[test]
+    fn decomposition_recovers_a_purely_seasonal_series_exactly() {
+        // x_t = 250 × S_k: every 2×12 window holds each fiscal month once (the two half-weighted
+        // ends are the same month), so CMA_t = 250 × mean(S) = 250 and r_t = S_k. Only float
+        // rounding separates the indices from S.
+        let x: Vec<f64> = (0..48).map(|t| 250.0 * S[t % 12]).collect();
+        let idx = seasonal_indices(&some(&x)).unwrap();
+        assert_eq!(idx.method, Method::Decomposition);
+        assert_close(&idx.monthly, &S, 1e-9);
+        assert!(idx.warnings.is_empty(), "{:?}", idx.warnings);
+    }
+
+    #[test]
+    fn decomposition_of_a_linear_trend_times_season_matches_an_independent_computation() {
+        // x_t = (100 + t) × S_k over 48 months. The 2×12 MA passes a linear trend unchanged only
+        // for an *additive* season: here CMA_t = (100 + t) + Σ_j w_j j S_{t+j} / 12, whose second
+        // term does not vanish, so the indices are close to S but not equal (max error 0.0028).
+        // Expected values: an independent Python implementation of FORMULAS.md (plain loops over
+        // the 13-month window, mean of ratios per month, rescaled to sum 12), printed with repr().
+        let want = [
+            0.7996129945235987,
+            0.8514762256186684,
+            1.102777320347331,
+            0.9020752763900957,
+            0.9516112227356873,
+            1.1987426891045025,
+            0.6981544712670773,
+            0.749145872623904,
+            1.0490342793143832,
+            0.9990881553540881,
+            1.1496710025609738,
+            1.5486104901596915,
+        ];
+        let x: Vec<f64> = (0..48).map(|t| (100.0 + t as f64) * S[t % 12]).collect();
+        let idx = seasonal_indices(&some(&x)).unwrap();
+        assert_eq!(idx.method, Method::Decomposition);
+        assert_close(&idx.monthly, &want, 1e-12);
+        assert_close(&idx.monthly, &S, 0.003);
+    }
+
+    #[test]
+    fn decomposition_of_two_years_by_hand() {
+        // 24 complete months (so decomposition, with a short-history warning). Expected values from
+        // the same independent Python script: CMA_t = (x_{t-6}/2 + x_{t-5} + .. + x_{t+5} + x_{t+6}/2) / 12
+        // for t = 7..18 (1-based), r_t = x_t / CMA_t, one ratio per fiscal month, rescaled to sum 12.
+        let x = [
+            80.0, 85.0, 110.0, 90.0, 95.0, 120.0, 70.0, 75.0, 105.0, 100.0, 115.0, 155.0, // year 1: 1200
+            88.0, 92.0, 121.0, 99.0, 104.0, 132.0, 77.0, 83.0, 116.0, 110.0, 127.0, 170.0, // year 2: 1319
+        ];
+        let want = [
+            0.839191556234043,
+            0.8721432373095312,
+            1.138521290231546,
+            0.9239176268153645,
+            0.9623548778539082,
+            1.208877352356207,
+            0.6983098342209151,
+            0.743557314193133,
+            1.033304023435455,
+            0.9761015155302509,
+            1.1143661573932795,
+            1.4893552144263678,
+        ];
+        let idx = seasonal_indices(&some(&x)).unwrap();
+        assert_eq!(idx.method, Method::Decomposition);
+        assert_close(&idx.monthly, &want, 1e-12);
+        assert!((idx.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-12);
+        assert_eq!(idx.warnings.len(), 1);
+        assert!(idx.warnings[0].starts_with("only 24 months of history"), "{:?}", idx.warnings);
+        // By hand, with 24 months each fiscal month has one ratio, and rescaling keeps their proportions.
+        // Month 7 of year 1: CMA = (80/2 + 85 + .. + 155 + 88/2) / 12 = (40 + 1120 + 44) / 12.
+        let r7 = 70.0 / ((40.0 + 1120.0 + 44.0) / 12.0);
+        // Month 1 of year 2: CMA = (70/2 + 75 + .. + 155 + 88 + .. + 132 + 77/2) / 12.
+        let middle = 75.0 + 105.0 + 100.0 + 115.0 + 155.0 + 88.0 + 92.0 + 121.0 + 99.0 + 104.0 + 132.0;
+        let r1 = 88.0 / ((35.0 + middle + 38.5) / 12.0);
+        assert!((idx.monthly[6] / idx.monthly[0] - r7 / r1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn share_of_year_with_two_full_years() {
+        // Same data, but one missing month in a partial third year: 30 months, not all present, so
+        // share of year. Year 1 totals 1200, year 2 1319: index_1 = 12 × (80/1200 + 88/1319) / 2.
+        let mut x = some(&[
+            80.0, 85.0, 110.0, 90.0, 95.0, 120.0, 70.0, 75.0, 105.0, 100.0, 115.0, 155.0, //
+            88.0, 92.0, 121.0, 99.0, 104.0, 132.0, 77.0, 83.0, 116.0, 110.0, 127.0, 170.0, //
+            90.0, 95.0, 125.0, 101.0, 108.0, 0.0,
+        ]);
+        x[27] = None;
+        let idx = seasonal_indices(&x).unwrap();
+        assert_eq!(idx.method, Method::ShareOfYear);
+        assert!((idx.monthly[0] - 12.0 * (80.0 / 1200.0 + 88.0 / 1319.0) / 2.0).abs() < 1e-12);
+        // The rest from the independent Python script.
+        let want = [
+            0.800303260045489,
+            0.8434988627748293,
+            1.1004169825625474,
+            0.9003411675511751,
+            0.9480856709628507,
+            1.2004548900682335,
+            0.7002653525398029,
+            0.7525587566338134,
+            1.052672479150872,
+            1.0003790750568613,
+            1.1527103866565582,
+            1.5483131159969674,
+        ];
+        assert_close(&idx.monthly, &want, 1e-12);
+        assert!((idx.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-12);
+        let w = idx.warnings.join(" | ");
+        assert!(w.contains("only 30 months"), "{w}");
+        assert!(w.contains("1 of 30 months have no value"), "{w}");
+        assert!(w.contains("1 of 30 months are zero"), "{w}");
+        assert!(w.contains("share of year used"), "{w}");
+        // Quarters are the mean of their months.
+        let q = idx.quarterly();
+        assert!((q[0] - (want[0] + want[1] + want[2]) / 3.0).abs() < 1e-15);
+        assert!((q.iter().sum::<f64>() - 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn method_choice_and_errors() {
+        let full: Vec<f64> = (0..36).map(|t| 100.0 * S[t % 12]).collect();
+        // 23 months: an error naming the count.
+        let err = seasonal_indices(&some(&full[..23])).unwrap_err();
+        assert_eq!(err, SeasonalityError::NotEnoughHistory { months: 23 });
+        assert_eq!(err.to_string(), "seasonality needs at least 24 months of history; there are 23");
+        // 36 months with the first month missing: still decomposition (only the window of t = 7
+        // loses it, and fiscal month 7 keeps its ratio from year 2).
+        let mut gappy = some(&full);
+        gappy[0] = None;
+        let idx = seasonal_indices(&gappy).unwrap();
+        assert_eq!(idx.method, Method::Decomposition);
+        assert_close(&idx.monthly, &S, 1e-9);
+        assert!(idx.warnings.iter().any(|w| w.contains("no value")), "{:?}", idx.warnings);
+        // 36 months with gaps at months 15 and 27: every window from t = 9 to 30 has a gap, so most
+        // fiscal months get no ratio and share of year is used, from the one full year left.
+        let mut holes = some(&full);
+        for t in [14, 26] {
+            holes[t] = None;
+        }
+        let idx = seasonal_indices(&holes).unwrap();
+        assert_eq!(idx.method, Method::ShareOfYear);
+        assert!(idx.warnings.iter().any(|w| w.contains("no ratio for fiscal month")), "{:?}", idx.warnings);
+        assert_close(&idx.monthly, &S, 1e-9);
+        // 24 months with a gap and so no full year but one: share of year from that year, warned.
+        let mut short = some(&full[..24]);
+        short[13] = None;
+        let idx = seasonal_indices(&short).unwrap();
+        assert_eq!(idx.method, Method::ShareOfYear);
+        assert!(idx.warnings.iter().any(|w| w.contains("only one full fiscal year")), "{:?}", idx.warnings);
+        // No usable year at all.
+        let mut none = some(&full[..24]);
+        none[1] = None;
+        none[13] = None;
+        assert_eq!(seasonal_indices(&none).unwrap_err(), SeasonalityError::NoFullYear);
+        // Negative and non-finite values are rejected with their position.
+        let mut neg = some(&full);
+        neg[4] = Some(-1.0);
+        assert_eq!(seasonal_indices(&neg).unwrap_err(), SeasonalityError::InvalidValue { position: 5, value: -1.0 });
+        // A KPI that only started in month 20: the 7 windows inside the zero months (t = 7..13) have a
+        // zero average and are left out, with a warning; later years still give every month a ratio.
+        let late: Vec<f64> = (0..48).map(|t| if t < 19 { 0.0 } else { 100.0 * S[t % 12] }).collect();
+        let idx = seasonal_indices(&some(&late)).unwrap();
+        assert_eq!(idx.method, Method::Decomposition);
+        assert!(idx.warnings.contains(&"7 centred moving averages are zero: those months were left out".to_owned()));
+        assert!(idx.warnings.contains(&"19 of 48 months are zero".to_owned()), "{:?}", idx.warnings);
+        // All zero: centred averages are zero and no year has a positive total.
+        let zero = some(&[0.0; 36]);
+        assert_eq!(seasonal_indices(&zero).unwrap_err(), SeasonalityError::NoFullYear);
+    }
+
+    #[test]
+    fn phasing_sums_exactly_with_remainder_last() {
+        // 1,000,000.00 by S: 100,000,000 × 0.8 / 12 = 6,666,666.67 → 6,666,667 ...
+        let p = phase(100_000_000, &S).unwrap();
+        assert_eq!(p.iter().sum::<i64>(), 100_000_000);
+        assert_eq!(p[0], 6_666_667);
+        assert_eq!(p[9], 8_333_333); // × 1.0 / 12 = 8,333,333.33
+        // Even: 100 cents in 12 periods: 8 each (8.33 rounds down) and the last takes 100 − 88 = 12.
+        assert_eq!(phase_even(100, 12).unwrap(), [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 12]);
+        assert_eq!(phase_even(1_200_000, 12).unwrap(), vec![100_000; 12]);
+        assert_eq!(phase_even(-100, 3).unwrap(), [-33, -33, -34]);
+        assert_eq!(phase_even(5, 2).unwrap(), [3, 2]); // 2.5 rounds half away from zero
+        assert_eq!(phase(100, &[1.0; 12]).unwrap(), phase_even(100, 12).unwrap());
+        // Quarters, and weights of any scale.
+        assert_eq!(phase(1000, &[1.0, 1.0, 2.0]).unwrap(), [250, 250, 500]);
+        assert_eq!(phase(1000, &[0.0, 0.0, 3.0]).unwrap(), [0, 0, 1000]);
+        // Errors.
+        assert_eq!(phase(1, &[]).unwrap_err(), SeasonalityError::NoPeriods);
+        assert_eq!(phase_even(1, 0).unwrap_err(), SeasonalityError::NoPeriods);
+        assert_eq!(phase(1, &[1.0, -1.0]).unwrap_err(), SeasonalityError::InvalidWeight { period: 2, value: -1.0 });
+        assert_eq!(phase(1, &[0.0, 0.0]).unwrap_err(), SeasonalityError::ZeroWeights);
+        assert!(phase(1, &[f64::NAN]).is_err());
+        // Through the indices.
+        let idx = SeasonalIndices { monthly: S, method: Method::ShareOfYear, warnings: vec![] };
+        assert_eq!(idx.phase(100_000_000).unwrap(), p);
+    }
+
+    #[test]
+    fn year_end_projection() {
+        // Even indices: YTD × 12 / n.
+        let even = [1.0; 12];
+        assert_eq!(project_year_end(300.0, 3, &even), Some(1200.0));
+        assert_eq!(project_year_end(300.0, 12, &even), Some(300.0));
+        assert_eq!(project_year_end_minor(1_000, 7, &even), Some(1714)); // 1714.28
+        assert_eq!(project_year_end(300.0, 0, &even), None);
+        assert_eq!(project_year_end(300.0, 13, &even), None);
+        // Seasonal: after Q1 of S (0.8 + 0.85 + 1.1 = 2.75), 275 is exactly on a 1200 pace.
+        let idx = SeasonalIndices { monthly: S, method: Method::Decomposition, warnings: vec![] };
+        let p = idx.project_year_end(275.0, 3).unwrap();
+        assert!((p - 1200.0).abs() < 1e-9, "{p}");
+        // A dead season elapsed gives no projection rather than a division by zero.
+        let mut dead = [1.0; 12];
+        dead[0] = 0.0;
+        assert_eq!(project_year_end(0.0, 1, &dead), None);
+    }
+
+    #[test]
+    fn seasonally_adjusted_actual() {
+        let idx = SeasonalIndices { monthly: S, method: Method::Decomposition, warnings: vec![] };
+        assert!((idx.adjusted(12, 155.0).unwrap() - 100.0).abs() < 1e-12); // 155 / 1.55
+        assert!((idx.adjusted(1, 80.0).unwrap() - 100.0).abs() < 1e-12);
+        assert_eq!(idx.adjusted(0, 1.0), None);
+        assert_eq!(idx.adjusted(13, 1.0), None);
+        assert_eq!(seasonally_adjusted(5.0, 0.0), None);
+    }
+
+    #[test]
+    fn serializes() {
+        let idx = SeasonalIndices { monthly: [1.0; 12], method: Method::ShareOfYear, warnings: vec!["w".into()] };
+        let json = serde_json::to_value(&idx).unwrap();
+        assert_eq!(json["method"], "share_of_year");
+        assert_eq!(json["monthly"].as_array().unwrap().len(), 12);
+        assert_eq!(serde_json::to_value(Method::Decomposition).unwrap(), "decomposition");
+    }
+
+    proptest! {
+        #[test]
+        fn phase_sums_exactly(t in -1_000_000_000_000_000i64..1_000_000_000_000_000, weights in prop::collection::vec(0.001f64..100.0, 1..60)) {
+            let p = phase(t, &weights).unwrap();
+            prop_assert_eq!(p.len(), weights.len());
+            prop_assert_eq!(p.iter().map(|&v| i128::from(v)).sum::<i128>(), i128::from(t));
+            let sum: f64 = weights.iter().sum();
+            let n = weights.len();
+            for (k, (&v, w)) in p.iter().zip(&weights).enumerate() {
+                let exact = t as f64 * w / sum;
+                // Non-last periods: half a unit of rounding plus float noise of T × ε (T < 2^60 here);
+                // the last absorbs up to half a unit from each other period.
+                let noise = 1e-15 * (t as f64).abs() * n as f64 + 1e-9;
+                let bound = if k + 1 < n { 0.5 } else { 0.5 * (n - 1) as f64 };
+                prop_assert!((v as f64 - exact).abs() <= bound + noise, "period {}: {} vs {}", k + 1, v, exact);
+            }
+        }
+
+        #[test]
+        fn phase_even_sums_exactly(t in any::<i64>(), n in 1usize..400) {
+            let p = phase_even(t, n).unwrap();
+            prop_assert_eq!(p.iter().map(|&v| i128::from(v)).sum::<i128>(), i128::from(t));
+            prop_assert!(p[..n - 1].windows(2).all(|w| w[0] == w[1]));
+        }
+
+        #[test]
+        fn indices_average_one(x in prop::collection::vec(1.0f64..1000.0, 24..60)) {
+            let idx = seasonal_indices(&some(&x)).unwrap();
+            prop_assert_eq!(idx.method, Method::Decomposition);
+            prop_assert!((idx.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-9);
+            prop_assert!(idx.monthly.iter().all(|&i| i > 0.0));
+            let share = share_of_year(&some(&x)).unwrap();
+            prop_assert!((share.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-9);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! The metric catalog over the API: read it, apply a new version, edit a
+//! KPI, the readiness report, and a KPI's value.
+
+use super::{ApiPath, ApiQuery, Viewer, actor, principal, today};
+use crate::AppState;
+use crate::api::org::load_organisation;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::service::{self, Applied};
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use pacer_core::catalog::{Catalog, KpiEdit, Problem, Severity, check};
+use pacer_core::kpi::KpiValue;
+use pacer_core::org::subtree;
+use pacer_core::readiness::ReadinessRow;
+use pacer_storage::{CatalogVersion, RepFilter};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use utoipa::{IntoParams, ToSchema};
+
+/// The catalog in force.
+#[derive(Serialize, ToSchema)]
+pub struct CatalogBody {
+    /// Version number.
+    pub version: i64,
+    /// When it was applied.
+    pub applied_at: String,
+    /// Who applied it.
+    pub applied_by: String,
+    /// The catalog (the structure of `metrics.toml`, see docs/metrics.md).
+    #[schema(value_type = Object)]
+    pub catalog: serde_json::Value,
+}
+
+/// Loads the catalog in force, or answers 404 saying how to apply one.
+pub async fn require_catalog(state: &AppState) -> ApiResult<(CatalogVersion, Catalog)> {
+    service::current_catalog(state.store.as_ref())
+        .await?
+        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
+}
+
+/// The catalog in force.
+#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog", responses((status = 200, body = CatalogBody), (status = 404, body = crate::error::ErrorDetail)))]
+pub async fn get_catalog(State(state): State<AppState>) -> ApiResult<Json<CatalogBody>> {
+    let (version, catalog) = require_catalog(&state).await?;
+    Ok(Json(CatalogBody {
+        version: version.version,
+        applied_at: version.applied_at,
+        applied_by: version.applied_by,
+        catalog: serde_json::to_value(&catalog).map_err(|e| ApiError::Internal(e.to_string()))?,
+    }))
+}
+
+/// The catalog in force as `metrics.toml`.
+#[utoipa::path(get, path = "/api/v1/catalog/toml", tag = "catalog", responses((status = 200, content_type = "application/toml", body = String)))]
+pub async fn export_catalog(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
+    let (version, catalog) = require_catalog(&state).await?;
+    let text = catalog.to_toml().map_err(ApiError::Internal)?;
+    let body = format!(
+        "# Pacer metric catalog, version {} (applied {} by {})\n{text}",
+        version.version, version.applied_at, version.applied_by
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/toml; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"metrics.toml\""),
+        ],
+        body,
+    ))
+}
+
+/// What applying a catalog did.
+#[derive(Serialize, ToSchema)]
+pub struct AppliedBody {
+    /// The version in force now.
+    pub version: i64,
+    /// Whether a new version was recorded.
+    pub changed: bool,
+    /// What changed.
+    pub diff: Vec<String>,
+    /// Warnings (e.g. a planned KPI ready after the year starts).
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Vec<Problem>,
+}
+
+fn problems_error(problems: Vec<Problem>) -> ApiError {
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    ApiError::Unprocessable {
+        message: format!("the catalog has {errors} error(s); nothing was applied"),
+        details: problems.iter().map(|p| serde_json::to_value(p).unwrap_or_default()).collect(),
+    }
+}
+
+/// Applies a catalog sent as TOML text; with any error, nothing is applied (422 lists every problem).
+#[utoipa::path(put, path = "/api/v1/catalog", tag = "catalog", request_body(content = String, content_type = "application/toml"),
+    responses((status = 200, body = AppliedBody), (status = 422, body = crate::error::ErrorDetail)))]
+pub async fn put_catalog(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    body: String,
+) -> ApiResult<Json<AppliedBody>> {
+    let org = load_organisation(&state).await?;
+    let who = actor(&caller, &headers)?;
+    apply_text(&state, &org, "metrics.toml", &body, &who).await.map(Json)
+}
+
+/// Checks and applies `text`; the answer the API and the pages show.
+pub async fn apply_text(
+    state: &AppState,
+    org: &pacer_core::org::Organisation,
+    file: &str,
+    text: &str,
+    who: &pacer_core::audit::Actor,
+) -> ApiResult<AppliedBody> {
+    match service::apply_catalog(state.store.as_ref(), org, file, text, today(), who).await {
+        Err(problems) => Err(problems_error(problems)),
+        Ok(Applied::Unchanged(version)) => {
+            Ok(AppliedBody { version, changed: false, diff: Vec::new(), warnings: Vec::new() })
+        }
+        Ok(Applied::New(version, warnings)) => {
+            Ok(AppliedBody { version: version.version, changed: true, diff: version.diff, warnings })
+        }
+    }
+}
+
+/// Edits a KPI's priority, owner, description or capture; the result is checked and applied as a new version.
+#[utoipa::path(patch, path = "/api/v1/kpis/{key}", tag = "catalog", request_body = Object, params(("key" = String, Path, description = "KPI key")),
+    responses((status = 200, body = AppliedBody), (status = 404, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+pub async fn patch_kpi(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    ApiPath(key): ApiPath<String>,
+    super::ApiJson(edit): super::ApiJson<KpiEdit>,
+) -> ApiResult<Json<AppliedBody>> {
+    let (_, catalog) = require_catalog(&state).await?;
+    let text = catalog.with_kpi_edit(&key, &edit).map_err(ApiError::invalid)?.to_toml().map_err(ApiError::Internal)?;
+    let org = load_organisation(&state).await?;
+    apply_text(&state, &org, "metrics.toml", &text, &actor(&caller, &headers)?).await.map(Json)
+}
+
+/// Readiness parameters.
+#[derive(Deserialize, IntoParams)]
+pub struct ReadinessQuery {
+    /// Fiscal year (default: the current one).
+    pub fy: Option<i32>,
+    /// Completeness window in working days (default 5).
+    pub days: Option<u32>,
+}
+
+/// The readiness rows for a query, shared by the API and the page.
+pub async fn readiness_rows(state: &AppState, q: &ReadinessQuery) -> ApiResult<(i32, Vec<ReadinessRow>)> {
+    let (_, catalog) = require_catalog(state).await?;
+    let org = load_organisation(state).await?;
+    let fy = q.fy.unwrap_or_else(|| org.fiscal_year_of(today()));
+    let year = org.calendar.year(fy).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let days = q.days.unwrap_or(5);
+    if !(1..=60).contains(&days) {
+        return Err(ApiError::BadRequest(format!("days {days} is not valid: use 1 to 60 working days")));
+    }
+    Ok((fy, service::readiness(state.store.as_ref(), &org, &catalog, &year, today(), days).await?))
+}
+
+/// The readiness report, by priority.
+#[utoipa::path(get, path = "/api/v1/readiness", tag = "catalog", params(ReadinessQuery), responses((status = 200, body = [Object])))]
+pub async fn readiness(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ReadinessQuery>,
+) -> ApiResult<Json<Vec<ReadinessRow>>> {
+    Ok(Json(readiness_rows(&state, &q).await?.1))
+}
+
+/// A KPI's value over a range.
+#[derive(Deserialize, IntoParams)]
+pub struct ValueQuery {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (inclusive).
+    pub to: NaiveDate,
+    /// Only this team and the teams below it.
+    pub team: Option<i64>,
+    /// Only this rep.
+    pub rep: Option<i64>,
+}
+
+/// The value of a KPI over a date range, for the company, a team or a rep the caller may see.
+#[utoipa::path(get, path = "/api/v1/kpis/{key}/value", tag = "catalog", params(("key" = String, Path, description = "KPI key"), ValueQuery),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 404, body = crate::error::ErrorDetail)))]
+pub async fn kpi_value(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(key): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ValueQuery>,
+) -> ApiResult<Json<KpiValue>> {
+    if q.to < q.from {
+        return Err(ApiError::BadRequest(format!("to {} is before from {}", q.to, q.from)));
+    }
+    let viewer = Viewer::of(&state, &caller).await?;
+    let reps: Option<HashSet<i64>> = match (q.team, q.rep) {
+        (Some(_), Some(_)) => return Err(ApiError::BadRequest("give team or rep, not both".into())),
+        (Some(team), None) => {
+            let team = crate::api::org::visible_team(&state, &viewer, team).await?;
+            let teams = state.store.teams().await?;
+            let filter = RepFilter { teams: Some(subtree(&teams, team.id)), active_on: None };
+            Some(state.store.reps(&filter, q.to).await?.iter().map(|r| r.id).collect())
+        }
+        (None, Some(rep)) => Some(HashSet::from([crate::api::org::visible_rep(&state, &viewer, rep).await?.id])),
+        (None, None) if principal(&caller)?.sees_everything() => None,
+        (None, None) => return Err(ApiError::Forbidden),
+    };
+    let (_, catalog) = require_catalog(&state).await?;
+    Ok(Json(service::kpi_value(state.store.as_ref(), &catalog, &key, q.from, q.to, reps.as_ref()).await?))
+}
+
+/// Checks a catalog without applying it: every problem.
+#[utoipa::path(post, path = "/api/v1/catalog/check", tag = "catalog", request_body(content = String, content_type = "application/toml"),
+    responses((status = 200, body = [Object])))]
+pub async fn check_catalog(State(state): State<AppState>, body: String) -> ApiResult<(StatusCode, Json<Vec<Problem>>)> {
+    let org = load_organisation(&state).await?;
+    let year = check("metrics.toml", &body, None).catalog.and_then(|c| c.fiscal_year);
+    let checked = check("metrics.toml", &body, service::catalog_year_start(&org, year, today()));
+    let status = if checked.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, Json(checked.problems)))
+}

@@ -1,0 +1,275 @@
+//! The metric catalog and readiness pages.
+
+use super::layout::{self, Frame};
+use super::{Notice, PageResult, filled, notice, redirect_with_notice};
+use crate::AppState;
+use crate::api::catalog::{ReadinessQuery, apply_text, readiness_rows};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::service;
+use axum::extract::{Extension, Form, Path, Query, State};
+use axum::response::Response;
+use maud::{Markup, html};
+use pacer_core::access::Role;
+use pacer_core::audit::Actor;
+use pacer_core::catalog::{CaptureMethod, KpiEdit};
+use pacer_core::readiness::DayOne;
+use pacer_storage::RepFilter;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+fn method_name(m: CaptureMethod) -> &'static str {
+    match m {
+        CaptureMethod::Automatic => "automatic",
+        CaptureMethod::Manual => "manual",
+        CaptureMethod::Planned => "planned",
+        CaptureMethod::Unavailable => "unavailable",
+    }
+}
+
+/// The KPIs in force, by priority; admins edit them and apply new catalogs.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(n): Query<Notice>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let current = service::current_catalog(state.store.as_ref()).await?;
+    let versions = state.store.catalog_versions().await?;
+    let admin = frame.role() == Role::Admin;
+    let body = html! {
+        (notice(&n))
+        h1 { "Metric catalog" }
+        @match &current {
+            None => { div.card { p { "No catalog has been applied yet." } } }
+            Some((version, catalog)) => {
+                p.muted {
+                    "Version " (version.version) ", applied " (version.applied_at) " by " (version.applied_by) ". "
+                    a href="/readiness" { "Readiness report" } " · " a href="/api/v1/catalog/toml" { "Download metrics.toml" }
+                }
+                div.card.scroll { table {
+                    thead { tr { th.num { "#" } th { "KPI" } th { "Category" } th { "Unit" } th { "Owner" } th { "Capture" } th { "Tracked since" } } }
+                    tbody { @for k in catalog.by_priority() { tr {
+                        td.num { (k.priority.get_ref()) }
+                        td { strong { (k.name) } br; code { (k.key()) } @if !k.description.is_empty() { br; span.muted { (k.description) } } }
+                        td { (format!("{:?}", k.category).to_lowercase()) }
+                        td { (format!("{:?}", k.unit).to_lowercase()) " " span.muted { "(" (k.direction) " is better)" } }
+                        td { (k.owner) }
+                        td { (method_name(k.capture.method))
+                             @if let Some(s) = &k.capture.source { ": " (s) }
+                             @if let Some(p) = &k.capture.process { ": " (p) }
+                             @if let Some(r) = k.capture.ready_by { br; span.muted { "ready by " (r.0) ", " (k.capture.setup_days.unwrap_or(0)) " days of setup" } }
+                             @if !k.capture.alternatives.is_empty() { br; span.muted { "instead: " (k.capture.alternatives.iter().map(|a| a.get_ref().as_str()).collect::<Vec<_>>().join(", ")) } } }
+                        td { (k.tracked_since.map(|d| d.0.to_string()).unwrap_or_default()) }
+                    } } }
+                } }
+                @if admin {
+                    div.card {
+                        h2 { "Edit a KPI" }
+                        p.muted { "Changes are checked like a file and applied as a new version, kept in the audit log." }
+                        @for k in catalog.by_priority() {
+                            details {
+                                summary { (k.priority.get_ref()) ". " (k.name) }
+                                form.row method="post" action=(format!("/catalog/kpis/{}", k.key())) {
+                                    (frame.csrf_field())
+                                    label { "Priority" input type="number" name="priority" min="1" value=(k.priority.get_ref()) required; }
+                                    label { "Owner" input name="owner" value=(k.owner) required; }
+                                    label { "Capture" select name="capture_method" {
+                                        @for m in [CaptureMethod::Automatic, CaptureMethod::Manual, CaptureMethod::Planned, CaptureMethod::Unavailable] {
+                                            option value=(method_name(m)) selected[m == k.capture.method] { (method_name(m)) }
+                                        }
+                                    } }
+                                    label { "Source / process" input name="capture_text" value=(k.capture.source.clone().or(k.capture.process.clone()).unwrap_or_default()); }
+                                    label { "Setup days" input type="number" name="setup_days" min="0" value=(k.capture.setup_days.map(|d| d.to_string()).unwrap_or_default()); }
+                                    label { "Ready by" input type="date" name="ready_by" value=(k.capture.ready_by.map(|d| d.0.to_string()).unwrap_or_default()); }
+                                    label { "Alternatives (keys, comma-separated)" input name="alternatives" value=(k.capture.alternatives.iter().map(|a| a.get_ref().as_str()).collect::<Vec<_>>().join(", ")); }
+                                    label { "Description" input name="description" value=(k.description) size="40"; }
+                                    label { "Reason (audit log)" input name="reason"; }
+                                    button type="submit" { "Save" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if admin {
+            div.card {
+                h2 { "Apply a catalog file" }
+                form.stack method="post" action="/catalog" {
+                    (frame.csrf_field())
+                    label { "metrics.toml" textarea name="toml" rows="12" required placeholder="Paste the catalog here (see docs/metrics.md)" {} }
+                    label { "Reason (audit log)" input name="reason"; }
+                    button type="submit" { "Check and apply" }
+                }
+            }
+        }
+        @if !versions.is_empty() {
+            div.card.scroll {
+                h2 { "Versions" }
+                table {
+                    thead { tr { th.num { "Version" } th { "Applied" } th { "By" } th { "Why" } th { "Changes" } } }
+                    tbody { @for v in &versions { tr {
+                        td.num { (v.version) } td { (v.applied_at) } td { (v.applied_by) } td { (v.reason.as_deref().unwrap_or("")) }
+                        td { @for line in &v.diff { (line) br; } }
+                    } } }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&frame, "Metric catalog", body))
+}
+
+/// The apply form.
+#[derive(Deserialize)]
+pub struct ApplyForm {
+    toml: String,
+    reason: Option<String>,
+}
+
+fn problems_page(frame: &Frame, e: ApiError) -> PageResult<Response> {
+    use axum::response::IntoResponse;
+    let ApiError::Unprocessable { message, details } = e else { return Err(e.into()) };
+    let body = html! {
+        h1 { "The catalog was not applied" }
+        div.error { (message) }
+        div.card { ul { @for d in &details {
+            li { code { (d["file"].as_str().unwrap_or("")) ":" (d["line"]) ":" (d["column"]) } " " (d["severity"].as_str().unwrap_or("")) ": " (d["message"].as_str().or(d["reason"].as_str()).unwrap_or("")) }
+        } } }
+        p { a href="/catalog" { "Back to the catalog" } }
+    };
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, layout::page(frame, "Catalog not applied", body)).into_response())
+}
+
+/// Applies a pasted catalog.
+pub async fn apply(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<ApplyForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let who = Actor::named(frame.principal.actor_name()).because(filled(form.reason));
+    match apply_text(&state, &frame.org, "metrics.toml", &form.toml, &who).await {
+        Ok(applied) if applied.changed => Ok(redirect_with_notice(
+            "/catalog",
+            &format!("Applied version {}: {}", applied.version, applied.diff.join("; ")),
+        )),
+        Ok(applied) => {
+            Ok(redirect_with_notice("/catalog", &format!("Unchanged: version {} means the same.", applied.version)))
+        }
+        Err(e) => problems_page(&frame, e),
+    }
+}
+
+/// The edit form of one KPI.
+#[derive(Deserialize)]
+pub struct EditForm {
+    priority: u32,
+    owner: String,
+    capture_method: String,
+    capture_text: Option<String>,
+    setup_days: Option<String>,
+    ready_by: Option<String>,
+    alternatives: Option<String>,
+    description: Option<String>,
+    reason: Option<String>,
+}
+
+/// Edits a KPI: checked and applied as a new catalog version.
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(key): Path<String>,
+    Form(form): Form<EditForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let (_, catalog) = crate::api::catalog::require_catalog(&state).await?;
+    let method: CaptureMethod = toml_enum(&form.capture_method)?;
+    let text = filled(form.capture_text);
+    let edit = KpiEdit {
+        priority: Some(form.priority),
+        owner: Some(form.owner),
+        description: Some(form.description.unwrap_or_default()),
+        capture_method: Some(method),
+        capture_source: text.clone(),
+        capture_process: text,
+        setup_days: filled(form.setup_days)
+            .map(|d| d.parse().map_err(|_| ApiError::invalid(format!("setup days {d:?} is not a number"))))
+            .transpose()?,
+        ready_by: filled(form.ready_by)
+            .map(|d| d.parse().map_err(|_| ApiError::invalid(format!("ready by {d:?} is not a date"))))
+            .transpose()?,
+        alternatives: filled(form.alternatives).map(|a| a.split(',').map(|s| s.trim().to_string()).collect()),
+    };
+    let new = catalog.with_kpi_edit(&key, &edit).map_err(ApiError::invalid)?.to_toml().map_err(ApiError::Internal)?;
+    let who = Actor::named(frame.principal.actor_name()).because(filled(form.reason));
+    match apply_text(&state, &frame.org, "metrics.toml", &new, &who).await {
+        Ok(applied) if applied.changed => Ok(redirect_with_notice(
+            "/catalog",
+            &format!("Saved as version {}: {}", applied.version, applied.diff.join("; ")),
+        )),
+        Ok(_) => Ok(redirect_with_notice("/catalog", "Nothing changed.")),
+        Err(e) => problems_page(&frame, e),
+    }
+}
+
+fn toml_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text))
+        .map_err(|_| ApiError::invalid(format!("{text:?} is not one of automatic, manual, planned, unavailable")))
+}
+
+/// The readiness report page.
+pub async fn readiness(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<ReadinessQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let (fy, rows) = readiness_rows(&state, &q).await?;
+    let names: HashMap<i64, String> = state
+        .store
+        .reps(&RepFilter::default(), crate::api::today())
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let show_names = frame.role() >= Role::Manager;
+    let days = q.days.unwrap_or(5);
+    let body = html! {
+        h1 { "KPI readiness: FY" (fy) }
+        p {
+            a href=(format!("/readiness?fy={}", fy - 1)) { "← FY" (fy - 1) } " · " a href=(format!("/readiness?fy={}", fy + 1)) { "FY" (fy + 1) " →" }
+            " · " span.muted { "Completeness of manual capture over the last " (days) " working days." }
+        }
+        div.card.scroll { table {
+            thead { tr { th.num { "#" } th { "KPI" } th { "Day one?" } th { "Capture" } th { "Data arriving" } th { "Completeness" } th { "Coverage of FY" (fy) } th { "Setup left" } th { "Instead" } } }
+            tbody { @for r in &rows { tr {
+                td.num { (r.priority) }
+                td { strong { (r.name) } br; span.muted { (r.owner) } }
+                td { @match r.day_one {
+                    DayOne::Yes => span.badge.on { "yes" },
+                    DayOne::WithSetup => span.badge { "with setup" },
+                    DayOne::No => span.badge.off { "no" },
+                } @if let Some(note) = &r.note { br; span.muted { (note) } } }
+                td { (r.capture) }
+                td { @match (r.last_data, r.arriving) {
+                    (Some(d), true) => { "yes, last " (d) },
+                    (Some(d), false) => { span.badge.off { "silent" } " since " (d) },
+                    (None, _) => span.muted { "no data" },
+                } }
+                td { @if let Some(c) = &r.completeness {
+                    (c.share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "—".into())) " (" (c.logged) " of " (c.active_reps) ")"
+                    @if !c.missing.is_empty() {
+                        br; span.muted { "not logging: "
+                            @if show_names { (c.missing.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))).collect::<Vec<_>>().join(", ")) }
+                            @else { (c.missing.len()) " reps" } }
+                    }
+                } }
+                td { @if r.coverage.is_partial() { span.badge.off { "partial" } " " } (r.coverage.label()) }
+                td { (r.setup_days.map(|d| format!("{d} days")).unwrap_or_default()) @if let Some(rb) = r.ready_by { br; span.muted { "ready by " (rb) } } }
+                td { (r.alternatives.join(", ")) }
+            } } }
+        } }
+    };
+    Ok(layout::page(&frame, "Readiness", body))
+}

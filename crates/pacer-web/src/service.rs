@@ -1,0 +1,217 @@
+//! Use cases shared by the API, the pages and the command line: they gather
+//! facts from the store and compute with the core, so that every interface
+//! gives the same answer.
+
+use crate::error::ApiError;
+use chrono::{Datelike, NaiveDate};
+use pacer_core::audit::Actor;
+use pacer_core::catalog::{CaptureMethod, Catalog, Problem, check};
+use pacer_core::churn::MrrSeries;
+use pacer_core::fiscal_calendar::FiscalPeriod;
+use pacer_core::kpi::{KpiInputs, KpiValue, RevenueFigures, evaluate};
+use pacer_core::org::{Organisation, RepId};
+use pacer_core::readiness::{Completeness, InputNeed, KpiFacts, ReadinessRow, completeness, readiness_row};
+use pacer_storage::{CatalogVersion, DataInput, RepFilter, Store};
+use std::collections::HashSet;
+
+/// The catalog in force: its version and the parsed catalog.
+pub async fn current_catalog(store: &dyn Store) -> Result<Option<(CatalogVersion, Catalog)>, ApiError> {
+    let Some(version) = store.current_catalog().await? else { return Ok(None) };
+    // Stored catalogs were checked when applied; a failure here is a bug or a hand-edited database.
+    let catalog = check("catalog", &version.source, None).valid().map_err(|p| {
+        ApiError::Internal(format!("stored catalog version {} does not check: {:?}", version.version, p))
+    })?;
+    Ok(Some((version, catalog)))
+}
+
+/// The first day of the fiscal year a catalog prepares for: its own
+/// `fiscal_year`, else the year holding `today`.
+pub fn catalog_year_start(org: &Organisation, catalog_year: Option<i32>, today: NaiveDate) -> Option<NaiveDate> {
+    let fy = catalog_year.unwrap_or_else(|| org.fiscal_year_of(today));
+    org.calendar.year(fy).ok().map(|y| y.start)
+}
+
+/// What applying a catalog did.
+pub enum Applied {
+    /// A new version, with the warnings found.
+    New(CatalogVersion, Vec<Problem>),
+    /// The same as the version in force: nothing recorded.
+    Unchanged(i64),
+}
+
+/// Checks `text` and, when it has no error, records it as a new catalog
+/// version with its diff; a catalog with errors changes nothing.
+pub async fn apply_catalog(
+    store: &dyn Store,
+    org: &Organisation,
+    file: &str,
+    text: &str,
+    today: NaiveDate,
+    actor: &Actor,
+) -> Result<Applied, Vec<Problem>> {
+    let probe = check(file, text, None);
+    let year_start = catalog_year_start(org, probe.catalog.as_ref().and_then(|c| c.fiscal_year), today);
+    let checked = check(file, text, year_start);
+    let warnings: Vec<Problem> = checked.problems.clone();
+    let catalog = checked.valid()?;
+    let internal = |e: ApiError| {
+        vec![Problem {
+            severity: pacer_core::catalog::Severity::Error,
+            file: file.into(),
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        }]
+    };
+    let previous = current_catalog(store).await.map_err(internal)?;
+    let diff = match &previous {
+        Some((_, before)) => catalog.diff(before),
+        None => catalog.diff(&Catalog::default()),
+    };
+    if let Some((version, _)) = &previous
+        && diff.is_empty()
+    {
+        return Ok(Applied::Unchanged(version.version));
+    }
+    let version = store.apply_catalog(text, &diff, actor).await.map_err(|e| internal(e.into()))?;
+    Ok(Applied::New(version, warnings))
+}
+
+fn data_input(need: &InputNeed) -> DataInput<'_> {
+    match need {
+        InputNeed::Activities { types, with_field } => {
+            DataInput::Activities { types, with_field: with_field.as_deref() }
+        }
+        InputNeed::Deals => DataInput::Deals,
+        InputNeed::Subscriptions => DataInput::Subscriptions,
+    }
+}
+
+/// Active quota-carrying reps on `day`: employed, and not a team's manager.
+pub async fn active_sellers(store: &dyn Store, day: NaiveDate) -> Result<Vec<RepId>, ApiError> {
+    let managers: HashSet<RepId> = store.teams().await?.iter().filter_map(|t| t.manager_id).collect();
+    let reps = store.reps(&RepFilter { teams: None, active_on: Some(day) }, day).await?;
+    Ok(reps.iter().map(|r| r.id).filter(|id| !managers.contains(id)).collect())
+}
+
+/// Completeness of a manual KPI's activity types over the last `days` working days.
+pub async fn kpi_completeness(
+    store: &dyn Store,
+    org: &Organisation,
+    types: &[String],
+    as_of: NaiveDate,
+    days: u32,
+) -> Result<Completeness, ApiError> {
+    let (from, to) = org.working_days.last_n_working_days(as_of, days);
+    let logged: HashSet<RepId> =
+        store.activities_between(from, to, Some(types)).await?.iter().map(|a| a.rep_id).collect();
+    Ok(completeness(&active_sellers(store, to).await?, &logged))
+}
+
+/// The readiness report of `catalog` for fiscal year `year`, on `as_of`,
+/// with completeness over the last `window_days` working days.
+pub async fn readiness(
+    store: &dyn Store,
+    org: &Organisation,
+    catalog: &Catalog,
+    year: &FiscalPeriod,
+    as_of: NaiveDate,
+    window_days: u32,
+) -> Result<Vec<ReadinessRow>, ApiError> {
+    let mut rows = Vec::new();
+    for kpi in catalog.by_priority() {
+        let mut span: Option<(NaiveDate, NaiveDate)> = None;
+        let needs = catalog.inputs_of(kpi.key());
+        for (i, need) in needs.iter().enumerate() {
+            let part = store.data_span(data_input(need)).await?;
+            // A KPI reading several inputs has data only where all of them have.
+            span = match (i, span, part) {
+                (0, _, p) => p,
+                (_, Some((f1, l1)), Some((f2, l2))) => Some((f1.max(f2), l1.min(l2))),
+                _ => None,
+            };
+        }
+        let completeness = match (&kpi.capture.method, needs.as_slice()) {
+            (CaptureMethod::Manual, [InputNeed::Activities { types, .. }]) => {
+                Some(kpi_completeness(store, org, types, as_of, window_days).await?)
+            }
+            _ => None,
+        };
+        rows.push(readiness_row(kpi, year.start, year.end, as_of, &KpiFacts { data_span: span, completeness }));
+    }
+    Ok(rows)
+}
+
+/// The value of a KPI over `[from, to]` for some reps (`None`: the company).
+pub async fn kpi_value(
+    store: &dyn Store,
+    catalog: &Catalog,
+    key: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    reps: Option<&HashSet<RepId>>,
+) -> Result<KpiValue, ApiError> {
+    let needs = catalog.inputs_of(key);
+    if catalog.kpi(key).is_none() {
+        let known: Vec<&str> = catalog.kpis.iter().map(|k| k.key()).collect();
+        return Err(ApiError::NotFound(format!("KPI {key:?} is not in the catalog; KPIs: {}", known.join(", "))));
+    }
+    let types: Vec<String> = needs
+        .iter()
+        .filter_map(|n| match n {
+            InputNeed::Activities { types, .. } => Some(types.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let activities =
+        if types.is_empty() { Vec::new() } else { store.activities_between(from, to, Some(&types)).await? };
+    let deals = if needs.contains(&InputNeed::Deals) { store.deals_between(from, to).await? } else { Vec::new() };
+    let revenue =
+        if needs.contains(&InputNeed::Subscriptions) { revenue_figures(store, from, to, reps).await? } else { None };
+    let inputs = KpiInputs { from, to, reps, activities: &activities, deals: &deals, revenue };
+    evaluate(catalog, key, &inputs).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Recurring-revenue figures of `[from, to]` (the calendar months holding
+/// them) for the accounts of some reps (`None`: every account); `None` when
+/// there is no recurring-revenue data for the period.
+pub async fn revenue_figures(
+    store: &dyn Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    reps: Option<&HashSet<RepId>>,
+) -> Result<Option<RevenueFigures>, ApiError> {
+    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (Some(first), Some(last)) = (series.first_month(), series.last_month()) else { return Ok(None) };
+    let month = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let (from, to) = (month(from), month(to));
+    // The start cohort is the month before `from`: it must be in the data.
+    if from <= first || to > last {
+        return Ok(None);
+    }
+    let owned: Option<HashSet<i64>> = match reps {
+        Some(reps) => Some(
+            store
+                .accounts()
+                .await?
+                .iter()
+                .filter(|a| a.owner_id.is_some_and(|o| reps.contains(&o)))
+                .map(|a| a.id)
+                .collect(),
+        ),
+        None => None,
+    };
+    let include = |id: i64| owned.as_ref().is_none_or(|set| set.contains(&id));
+    let rates = series.period_rates_for(from, to, include).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let bridge = series.bridge_for(from, to, include).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok(Some(RevenueFigures {
+        customer_churn_rate: rates.customer_churn_rate,
+        gross_mrr_churn_rate: rates.gross_mrr_churn_rate,
+        net_mrr_churn_rate: rates.net_mrr_churn_rate,
+        nrr: rates.nrr,
+        grr: rates.grr,
+        end_mrr: bridge.end_mrr,
+        end_customers: bridge.customers_at_end as i64,
+    }))
+}

@@ -1,0 +1,276 @@
+//! `pacer metrics`: check, apply, show, export the metric catalog; the
+//! readiness report; a KPI's value.
+
+use crate::Context;
+use crate::config::DEFAULT_DATABASE;
+use crate::output::{Format, Listing, cell};
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDate;
+use clap::Subcommand;
+use pacer_core::audit::Actor;
+use pacer_core::catalog::{Severity, check};
+use pacer_core::org::subtree;
+use pacer_storage::{CatalogStore, OrgStore, RepFilter};
+use pacer_web::service::{self, Applied};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// The catalog has errors: the problems were printed; exit code 1.
+#[derive(Debug, thiserror::Error)]
+#[error("the catalog has errors")]
+pub struct CatalogRejected;
+
+/// `pacer metrics`.
+#[derive(Subcommand)]
+pub enum MetricsCommand {
+    /// Check a catalog file: every problem with file, line and column; exit 1 on errors.
+    Check {
+        /// The catalog [default: metrics.toml].
+        #[arg(default_value = "metrics.toml")]
+        file: PathBuf,
+        /// Judge readiness against this fiscal year's first day [default: the catalog's, else the current one].
+        #[arg(long)]
+        fy: Option<i32>,
+    },
+    /// Check and apply a catalog as a new version (nothing is applied if it has errors).
+    Apply {
+        /// The catalog.
+        file: PathBuf,
+        /// Why (kept with the version and in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// The KPIs in force, by priority.
+    Show {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Write the catalog in force as TOML.
+    Export {
+        /// File to write [default: standard output].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// The versions applied, newest first, with what changed.
+    Versions {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Can each KPI be tracked on the first day of the fiscal year? Is data arriving?
+    Readiness {
+        /// Fiscal year [default: the current one].
+        #[arg(long)]
+        fy: Option<i32>,
+        /// Completeness of manual KPIs over this many working days.
+        #[arg(long, default_value_t = 5)]
+        days: u32,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// The value of a KPI over a date range, for the company, a team or a rep.
+    Value {
+        /// KPI key.
+        kpi: String,
+        /// First day.
+        #[arg(long)]
+        from: NaiveDate,
+        /// Last day (inclusive).
+        #[arg(long)]
+        to: NaiveDate,
+        /// Only this team and the teams below it (id or name).
+        #[arg(long, conflicts_with = "rep")]
+        team: Option<String>,
+        /// Only this rep (id).
+        #[arg(long)]
+        rep: Option<i64>,
+    },
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// `pacer metrics ...`.
+pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let org = store.organisation().await?.unwrap_or_default();
+    let web = |e: pacer_web::error::ApiError| anyhow!("{e}");
+    match cmd {
+        MetricsCommand::Check { file, fy } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
+            let name = file.display().to_string();
+            let catalog_year = check(&name, &text, None).catalog.and_then(|c| c.fiscal_year);
+            let year_start = service::catalog_year_start(&org, fy.or(catalog_year), today());
+            let checked = check(&name, &text, year_start);
+            for p in &checked.problems {
+                eprintln!("{p}");
+            }
+            if checked.has_errors() {
+                return Err(CatalogRejected.into());
+            }
+            let kpis = checked.catalog.map(|c| c.kpis.len()).unwrap_or(0);
+            let warnings = checked.problems.iter().filter(|p| p.severity == Severity::Warning).count();
+            println!("{name}: {kpis} KPIs, no errors, {warnings} warning(s)");
+            Ok(())
+        }
+        MetricsCommand::Apply { file, reason } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
+            let actor = Actor::named("cli").because(reason);
+            match service::apply_catalog(&store, &org, &file.display().to_string(), &text, today(), &actor).await {
+                Err(problems) => {
+                    for p in &problems {
+                        eprintln!("{p}");
+                    }
+                    Err(CatalogRejected.into())
+                }
+                Ok(Applied::Unchanged(version)) => {
+                    println!("Unchanged: the catalog in force (version {version}) means the same.");
+                    Ok(())
+                }
+                Ok(Applied::New(version, warnings)) => {
+                    for p in &warnings {
+                        eprintln!("{p}");
+                    }
+                    println!("Applied catalog version {}:", version.version);
+                    for line in &version.diff {
+                        println!("  {line}");
+                    }
+                    Ok(())
+                }
+            }
+        }
+        MetricsCommand::Show { format } => {
+            let (_, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            let kpis = catalog.by_priority();
+            let rows = kpis
+                .iter()
+                .map(|k| {
+                    vec![
+                        k.priority.get_ref().to_string(),
+                        k.key().to_string(),
+                        k.name.clone(),
+                        format!("{:?}", k.category).to_lowercase(),
+                        format!("{:?}", k.unit).to_lowercase(),
+                        k.owner.clone(),
+                        format!("{:?}", k.capture.method).to_lowercase(),
+                    ]
+                })
+                .collect();
+            Listing {
+                headers: &["priority", "key", "name", "category", "unit", "owner", "capture"],
+                rows,
+                records: &kpis,
+            }
+            .print(format)
+        }
+        MetricsCommand::Export { output } => {
+            let (version, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            let text = catalog.to_toml().map_err(|e| anyhow!(e))?;
+            let text = format!(
+                "# Pacer metric catalog, version {} (applied {} by {})\n{text}",
+                version.version, version.applied_at, version.applied_by
+            );
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        MetricsCommand::Versions { format } => {
+            let versions = store.catalog_versions().await?;
+            let rows = versions
+                .iter()
+                .map(|v| {
+                    vec![
+                        v.version.to_string(),
+                        v.applied_at.clone(),
+                        v.applied_by.clone(),
+                        cell(&v.reason),
+                        v.diff.join("; "),
+                    ]
+                })
+                .collect();
+            Listing { headers: &["version", "applied", "by", "why", "changes"], rows, records: &versions }.print(format)
+        }
+        MetricsCommand::Readiness { fy, days, format } => {
+            let (_, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
+            let year = org.calendar.year(fy)?;
+            let rows = service::readiness(&store, &org, &catalog, &year, today(), days).await.map_err(web)?;
+            let table = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.priority.to_string(),
+                        r.name.clone(),
+                        format!("{:?}", r.day_one).to_lowercase(),
+                        r.capture.clone(),
+                        match (r.last_data, r.arriving) {
+                            (Some(d), true) => format!("yes (last {d})"),
+                            (Some(d), false) => format!("silent since {d}"),
+                            (None, _) => "no data".into(),
+                        },
+                        r.completeness
+                            .as_ref()
+                            .and_then(|c| c.share)
+                            .map(|s| format!("{:.0}%", s * 100.0))
+                            .unwrap_or_default(),
+                        r.coverage.label(),
+                        r.setup_days.map(|d| format!("{d} days")).unwrap_or_default(),
+                        r.alternatives.join(", "),
+                    ]
+                })
+                .collect();
+            println!(
+                "Readiness for FY{fy} ({} to {}), completeness over the last {days} working days:",
+                year.start, year.end
+            );
+            Listing {
+                headers: &[
+                    "#",
+                    "KPI",
+                    "day one",
+                    "capture",
+                    "data arriving",
+                    "complete",
+                    "coverage",
+                    "setup",
+                    "alternatives",
+                ],
+                rows: table,
+                records: &rows,
+            }
+            .print(format)
+        }
+        MetricsCommand::Value { kpi, from, to, team, rep } => {
+            if to < from {
+                bail!("--to {to} is before --from {from}");
+            }
+            let (_, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            let reps: Option<HashSet<i64>> = match (team, rep) {
+                (Some(team), _) => {
+                    let teams = store.teams().await?;
+                    let found = teams.iter().find(|t| t.name.eq_ignore_ascii_case(&team) || t.id.to_string() == team);
+                    let root = found.ok_or_else(|| anyhow!("team {team:?} does not exist"))?.id;
+                    let filter = RepFilter { teams: Some(subtree(&teams, root)), active_on: None };
+                    // History stays with the team a rep was in: membership on the last day of the range.
+                    Some(store.reps(&filter, to).await?.iter().map(|r| r.id).collect())
+                }
+                (None, Some(rep)) => Some(HashSet::from([rep])),
+                (None, None) => None,
+            };
+            let value = service::kpi_value(&store, &catalog, &kpi, from, to, reps.as_ref()).await.map_err(web)?;
+            println!("{}", serde_json::to_string(&value)?);
+            Ok(())
+        }
+    }
+}
+
+fn no_catalog() -> anyhow::Error {
+    anyhow!("no metric catalog has been applied yet: run `pacer metrics apply metrics.toml`")
+}

@@ -1,0 +1,689 @@
+//! Browser test: drives a real headless Chromium through chromedriver (W3C
+//! WebDriver over plain HTTP) against `pacer demo`, as a rep, a manager and a
+//! leader, and saves a screenshot after each step under
+//! `target/browser-screenshots/`.
+//!
+//! Needs the Debian packages `chromium` and `chromium-driver`
+//! (/usr/bin/chromium, /usr/bin/chromedriver). Without them the test is
+//! skipped, unless PACER_REQUIRE_BROWSER=1 is set, in which case it fails.
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const PASSWORD: &str = "pacer-demo";
+/// How long to wait for an element, a text or a URL.
+const WAIT: Duration = Duration::from_secs(10);
+/// How long the demo may take to be generated and served (debug build).
+const SERVER_START: Duration = Duration::from_secs(120);
+/// The key of a web element reference in W3C WebDriver.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// Team ids of the demo organisation.
+const NA_MID_MARKET: i64 = 3;
+const EMEA_NORTH: i64 = 6;
+
+/// An HTTP client that returns error statuses as responses (WebDriver errors
+/// carry a JSON body) and never goes through a proxy (everything is local).
+fn http(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).proxy(None).timeout_global(Some(timeout)).build().into()
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("cannot bind a local port");
+    listener.local_addr().expect("no local address").port()
+}
+
+fn unique_dir(what: &str) -> PathBuf {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("pacer-browser-{what}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+/// Where the screenshots go: `<target dir>/browser-screenshots`.
+fn screenshot_dir() -> PathBuf {
+    let workspace = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => workspace.join(dir),
+        _ => workspace.join("target"),
+    };
+    let dir = target.join("browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+/// Polls `probe` every 100 ms until it gives a value or `timeout` passes.
+fn poll<T>(timeout: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return Some(value);
+        }
+        if start.elapsed() >= timeout {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The processes and files of the test: killed and removed when dropped, also
+/// when the test panics (the files are then kept, for looking at the logs).
+#[derive(Default)]
+struct Guard {
+    children: Vec<(&'static str, Child)>,
+    dirs: Vec<PathBuf>,
+}
+
+impl Guard {
+    fn spawn(&mut self, name: &'static str, command: &mut Command, log: &Path) {
+        let out = File::create(log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
+        let err = out.try_clone().expect("cannot clone a file handle");
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        self.children.push((name, child));
+    }
+
+    /// Panics with `message` and the end of `log` if the process `name` has exited.
+    fn check_running(&mut self, name: &str, log: &Path) {
+        for (n, child) in &mut self.children {
+            if *n == name
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                panic!("{name} exited ({status}); its output:\n{}", tail(log));
+            }
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        for (_, child) in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if std::thread::panicking() {
+            for dir in &self.dirs {
+                eprintln!("kept for inspection: {}", dir.display());
+            }
+        } else {
+            for dir in &self.dirs {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+}
+
+fn tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// A WebDriver error: its code (e.g. "no such element") and message.
+#[derive(Debug)]
+struct WdError {
+    error: String,
+    message: String,
+}
+
+/// A minimal W3C WebDriver client for one session, pointed at one site.
+struct Browser {
+    http: ureq::Agent,
+    driver: String,
+    session: String,
+    site: String,
+    shots: PathBuf,
+}
+
+impl Browser {
+    /// Starts a headless Chromium session on the chromedriver at `driver`.
+    fn new_session(driver: &str, site: &str, profile: &Path, shots: PathBuf) -> Self {
+        let http = http(Duration::from_secs(60));
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let capabilities = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+            } }
+        });
+        let value = request(&http, "POST", &format!("{driver}/session"), Some(&capabilities))
+            .unwrap_or_else(|e| panic!("cannot start a Chromium session: {}: {}", e.error, e.message));
+        let session = value["sessionId"].as_str().expect("no sessionId in the new session").to_string();
+        Self { http, driver: driver.to_string(), session, site: site.to_string(), shots }
+    }
+
+    fn command(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, WdError> {
+        request(&self.http, method, &format!("{}/session/{}{path}", self.driver, self.session), body)
+    }
+
+    /// Like [`Self::command`], panicking on an error.
+    fn must(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        self.command(method, path, body).unwrap_or_else(|e| {
+            panic!("WebDriver {method} {path} failed: {}: {} (at {})", e.error, e.message, self.url_or_unknown())
+        })
+    }
+
+    /// Opens a path of the site.
+    fn navigate(&self, path: &str) {
+        self.must("POST", "/url", Some(&json!({ "url": format!("{}{path}", self.site) })));
+    }
+
+    fn current_url(&self) -> String {
+        self.must("GET", "/url", None).as_str().unwrap_or_default().to_string()
+    }
+
+    fn url_or_unknown(&self) -> String {
+        self.command("GET", "/url", None).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or("?".into())
+    }
+
+    /// The path and query of the current URL, e.g. `/reps/12?notice=...`.
+    fn current_path(&self) -> String {
+        let url = self.current_url();
+        url.strip_prefix(&self.site).map(String::from).unwrap_or(url)
+    }
+
+    fn try_find(&self, css: &str) -> Option<String> {
+        let found = self.command("POST", "/element", Some(&json!({ "using": "css selector", "value": css })));
+        found.ok().and_then(|v| v[ELEMENT_KEY].as_str().map(String::from))
+    }
+
+    /// Finds an element by CSS selector, waiting for it.
+    fn find(&self, css: &str) -> String {
+        poll(WAIT, || self.try_find(css))
+            .unwrap_or_else(|| panic!("no element {css:?} after {WAIT:?} at {}", self.url_or_unknown()))
+    }
+
+    /// All the elements matching a CSS selector now (no waiting).
+    fn find_all(&self, css: &str) -> Vec<String> {
+        let found = self.must("POST", "/elements", Some(&json!({ "using": "css selector", "value": css })));
+        found.as_array().into_iter().flatten().filter_map(|e| e[ELEMENT_KEY].as_str().map(String::from)).collect()
+    }
+
+    fn send_keys(&self, element: &str, text: &str) {
+        self.must("POST", &format!("/element/{element}/value"), Some(&json!({ "text": text })));
+    }
+
+    fn clear(&self, element: &str) {
+        self.must("POST", &format!("/element/{element}/clear"), Some(&json!({})));
+    }
+
+    fn click(&self, element: &str) {
+        self.must("POST", &format!("/element/{element}/click"), Some(&json!({})));
+    }
+
+    fn text(&self, element: &str) -> String {
+        self.must("GET", &format!("/element/{element}/text"), None).as_str().unwrap_or_default().to_string()
+    }
+
+    fn attribute(&self, element: &str, name: &str) -> Option<String> {
+        self.must("GET", &format!("/element/{element}/attribute/{name}"), None).as_str().map(String::from)
+    }
+
+    fn property(&self, element: &str, name: &str) -> Value {
+        self.must("GET", &format!("/element/{element}/property/{name}"), None)
+    }
+
+    /// Runs a script in the page; `args` may hold element references.
+    fn execute(&self, script: &str, args: Value) -> Value {
+        self.must("POST", "/execute/sync", Some(&json!({ "script": script, "args": args })))
+    }
+
+    fn element_ref(element: &str) -> Value {
+        json!({ ELEMENT_KEY: element })
+    }
+
+    fn page_source(&self) -> String {
+        self.must("GET", "/source", None).as_str().unwrap_or_default().to_string()
+    }
+
+    /// The visible text of the page.
+    fn body_text(&self) -> String {
+        match self.try_find("body") {
+            Some(body) => self.command("GET", &format!("/element/{body}/text"), None).ok(),
+            None => None,
+        }
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+    }
+
+    /// Waits until the page's text contains `needle`.
+    fn wait_for_text(&self, needle: &str) -> String {
+        poll(WAIT, || Some(self.body_text()).filter(|t| t.contains(needle))).unwrap_or_else(|| {
+            panic!("the page at {} does not show {needle:?}; it shows:\n{}", self.url_or_unknown(), self.body_text())
+        })
+    }
+
+    /// Waits until the current path satisfies `check`.
+    fn wait_for_path(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        poll(WAIT, || Some(self.current_path()).filter(|p| check(p)))
+            .unwrap_or_else(|| panic!("expected {what}, but the browser is at {}", self.url_or_unknown()))
+    }
+
+    /// Saves a screenshot as `<shots>/<name>.png`.
+    fn screenshot(&self, name: &str) -> PathBuf {
+        let data = self.must("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_default())
+            .expect("the screenshot is not base64");
+        assert!(png.starts_with(b"\x89PNG"), "the screenshot {name} is not a PNG");
+        let path = self.shots.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        println!("  screenshot {}", path.display());
+        path
+    }
+
+    /// The `<h1>` of the page, waiting for it.
+    fn heading(&self) -> String {
+        let h1 = self.find("h1");
+        self.text(&h1)
+    }
+
+    /// Asserts that the page is the "Not found" page.
+    fn assert_not_found(&self, path: &str) {
+        self.navigate(path);
+        let heading = self.heading();
+        assert_eq!(heading, "Not found", "{path} should be \"Not found\", got {heading:?} at {}", self.current_url());
+        assert!(self.try_find("header.top").is_none(), "the Not found page of {path} shows the app's header");
+    }
+
+    /// Signs in from the login page (which must be open).
+    fn sign_in(&self, username: &str, role: &str) {
+        self.wait_for_path("the login page", |p| p.starts_with("/login"));
+        let user = self.find("input[name=username]");
+        self.clear(&user);
+        self.send_keys(&user, username);
+        let password = self.find("input[name=password]");
+        self.clear(&password);
+        self.send_keys(&password, PASSWORD);
+        let submit = self.find("form[action='/login'] button[type=submit]");
+        assert_eq!(self.text(&submit), "Sign in");
+        self.click(&submit);
+        self.wait_for_path(&format!("to leave the login page after signing in as {username}"), |p| {
+            !p.starts_with("/login")
+        });
+        let who = self.find("header.top .who a");
+        let shown = self.text(&who);
+        assert!(
+            shown.ends_with(&format!("({role})")),
+            "the header shows {shown:?} for {username} at {}",
+            self.current_url()
+        );
+    }
+
+    /// Signs out with the header's button.
+    fn sign_out(&self) {
+        let button = self.find("header.top form[action='/logout'] button[type=submit]");
+        assert_eq!(self.text(&button), "Sign out");
+        self.click(&button);
+        self.wait_for_path("the login page after signing out", |p| p.starts_with("/login"));
+        self.find("input[name=username]");
+    }
+
+    /// Name, link of every person in the People table of /org.
+    fn org_people(&self) -> BTreeSet<(String, String)> {
+        self.navigate("/org");
+        self.wait_for_text("People");
+        let rows = self.execute(
+            "const h = [...document.querySelectorAll('main h2')].find(e => e.textContent.trim() === 'People');
+             if (!h) return null;
+             return [...h.closest('.card').querySelectorAll('tbody tr td:first-child a')]
+                 .map(a => [a.textContent.trim(), a.getAttribute('href')]);",
+            json!([]),
+        );
+        let rows = rows.as_array().unwrap_or_else(|| panic!("no People table at {}", self.current_url()));
+        rows.iter()
+            .map(|r| (r[0].as_str().unwrap_or_default().to_string(), r[1].as_str().unwrap_or_default().to_string()))
+            .collect()
+    }
+
+    /// The rows of the "Recent activities" table: [when, type, minutes, source].
+    fn recent_activities(&self) -> Vec<Vec<String>> {
+        let rows = self.execute(
+            "const h = [...document.querySelectorAll('main h2')].find(e => e.textContent.trim() === 'Recent activities');
+             if (!h) return null;
+             return [...h.closest('.card').querySelectorAll('tbody tr')]
+                 .map(r => [...r.cells].map(c => c.textContent.trim()));",
+            json!([]),
+        );
+        let rows = rows.as_array().unwrap_or_else(|| panic!("no Recent activities card at {}", self.current_url()));
+        rows.iter()
+            .map(|r| r.as_array().into_iter().flatten().map(|c| c.as_str().unwrap_or_default().to_string()).collect())
+            .collect()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("failed at {}", self.url_or_unknown());
+            if let Ok(data) = self.command("GET", "/screenshot", None)
+                && let Ok(png) = base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap_or_default())
+            {
+                let path = self.shots.join("99-failure.png");
+                if std::fs::write(&path, png).is_ok() {
+                    eprintln!("screenshot of the failure: {}", path.display());
+                }
+            }
+        }
+        let _ = request(
+            &http(Duration::from_secs(15)),
+            "DELETE",
+            &format!("{}/session/{}", self.driver, self.session),
+            None,
+        );
+    }
+}
+
+/// One WebDriver request; the answer's `value`, or its error.
+fn request(http: &ureq::Agent, method: &str, url: &str, body: Option<&Value>) -> Result<Value, WdError> {
+    let sent = match (method, body) {
+        ("GET", _) => http.get(url).call(),
+        ("DELETE", _) => http.delete(url).call(),
+        ("POST", Some(body)) => http.post(url).send_json(body),
+        ("POST", None) => http.post(url).send_json(json!({})),
+        _ => unreachable!("no WebDriver command uses {method}"),
+    };
+    let transport = |e: String| WdError { error: "transport".into(), message: e };
+    let mut response = sent.map_err(|e| transport(format!("{method} {url}: {e}")))?;
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(256 * 1024 * 1024)
+        .read_to_string()
+        .map_err(|e| transport(format!("{method} {url}: reading the answer: {e}")))?;
+    let answer: Value =
+        serde_json::from_str(&text).map_err(|e| transport(format!("{method} {url}: {e}: {text:.300}")))?;
+    let value = answer.get("value").cloned().unwrap_or(Value::Null);
+    if status.is_success() {
+        Ok(value)
+    } else {
+        Err(WdError {
+            error: value["error"].as_str().unwrap_or("unknown error").to_string(),
+            message: value["message"].as_str().unwrap_or_default().lines().next().unwrap_or_default().to_string(),
+        })
+    }
+}
+
+/// Whether the browser is there; `false` means skip.
+fn browser_available() -> bool {
+    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER].into_iter().filter(|p| !Path::new(p).exists()).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var("PACER_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!(
+            "PACER_REQUIRE_BROWSER=1 but {} missing: install the Debian packages chromium and chromium-driver",
+            missing.join(" and ")
+        );
+    }
+    println!("skipped: browser test (install chromium and chromium-driver)");
+    false
+}
+
+/// Starts `pacer demo` in a fresh directory and waits for /healthz; returns the site's base URL.
+fn start_server(guard: &mut Guard) -> String {
+    let dir = unique_dir("server");
+    guard.dirs.push(dir.clone());
+    let port = free_port();
+    let log = dir.join("pacer.log");
+    let database = format!("sqlite://{}/demo.sqlite", dir.display());
+    let port_arg = port.to_string();
+    guard.spawn(
+        "pacer",
+        Command::new(env!("CARGO_BIN_EXE_pacer"))
+            .args(["--database", &database, "demo", "--port", &port_arg])
+            .current_dir(&dir)
+            .env("PACER_LOG", "warn")
+            .env_remove("PACER_CONFIG")
+            .env_remove("PACER_DATABASE_URL")
+            .env_remove("PACER_BIND")
+            .env_remove("PACER_PORT"),
+        &log,
+    );
+    let site = format!("http://127.0.0.1:{port}");
+    let client = http(Duration::from_secs(5));
+    let started = Instant::now();
+    let healthy = poll(SERVER_START, || {
+        guard.check_running("pacer", &log);
+        let ok = client.get(&format!("{site}/healthz")).call().is_ok_and(|r| r.status() == 200);
+        ok.then_some(())
+    });
+    if healthy.is_none() {
+        panic!("pacer demo did not answer GET /healthz with 200 within {SERVER_START:?}; its output:\n{}", tail(&log));
+    }
+    println!("pacer demo is up at {site} after {:.1} s", started.elapsed().as_secs_f64());
+    site
+}
+
+/// Starts chromedriver on a free port and waits until it is ready; returns its base URL.
+fn start_chromedriver(guard: &mut Guard) -> String {
+    let dir = unique_dir("chromedriver");
+    guard.dirs.push(dir.clone());
+    let port = free_port();
+    let log = dir.join("chromedriver.log");
+    guard.spawn("chromedriver", Command::new(CHROMEDRIVER).arg(format!("--port={port}")), &log);
+    let driver = format!("http://127.0.0.1:{port}");
+    let client = http(Duration::from_secs(5));
+    let ready = poll(Duration::from_secs(30), || {
+        guard.check_running("chromedriver", &log);
+        let status = request(&client, "GET", &format!("{driver}/status"), None).ok()?;
+        status["ready"].as_bool().filter(|r| *r)
+    });
+    if ready.is_none() {
+        panic!("chromedriver did not report ready within 30 s; its output:\n{}", tail(&log));
+    }
+    driver
+}
+
+#[test]
+fn browser_rep_and_manager_journeys() {
+    if !browser_available() {
+        return;
+    }
+    let started = Instant::now();
+    let mut guard = Guard::default();
+    let site = start_server(&mut guard);
+    let driver = start_chromedriver(&mut guard);
+    let profile = unique_dir("profile");
+    guard.dirs.push(profile.clone());
+    let shots = screenshot_dir();
+    let browser = Browser::new_session(&driver, &site, &profile, shots);
+    let today = chrono::Local::now().date_naive().to_string();
+
+    // 01: the login page.
+    browser.navigate("/");
+    browser.wait_for_path("a redirect to the login page when signed out", |p| p.starts_with("/login"));
+    assert_eq!(browser.heading(), "Sign in to Pacer");
+    browser.screenshot("01-login");
+
+    // 02: signed in as the rep, on the home page.
+    browser.sign_in("rep", "rep");
+    browser.wait_for_path("the home page", |p| p == "/");
+    browser.wait_for_text("My page");
+    browser.screenshot("02-rep-home");
+
+    // The rep's own page, from the "My page" link; /api/v1/me agrees.
+    let links = browser.find_all("main a[href^='/reps/']");
+    assert_eq!(
+        links.len(),
+        1,
+        "the rep's home should have one link to a rep page (My page) at {}",
+        browser.current_url()
+    );
+    let href = browser.attribute(&links[0], "href").unwrap_or_default();
+    let own_id: i64 = href.trim_start_matches("/reps/").parse().unwrap_or_else(|_| panic!("odd My page link {href:?}"));
+    browser.navigate("/api/v1/me");
+    let me: Value = serde_json::from_str(&browser.body_text()).expect("/api/v1/me is not JSON");
+    assert_eq!(me["rep_id"], json!(own_id), "/api/v1/me and the My page link disagree: {me}");
+    browser.navigate("/");
+    let links = browser.find_all("main a[href^='/reps/']");
+    assert_eq!(links.len(), 1, "the My page link is gone at {}", browser.current_url());
+    browser.click(&links[0]);
+    browser.wait_for_path("the rep's own page", |p| p == href);
+    let rep_name = browser
+        .execute("return document.querySelector('main h1').firstChild.textContent.trim();", json!([]))
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!rep_name.is_empty(), "the rep page has no name at {}", browser.current_url());
+
+    // Quick log: a call of 15 minutes today.
+    let kind = browser.find("form[action$='/activities'] select[name=activity_type]");
+    let options: Vec<String> = browser
+        .find_all("form[action$='/activities'] select[name=activity_type] option")
+        .iter()
+        .map(|o| browser.text(o))
+        .collect();
+    assert_eq!(options, ["call", "email", "meeting", "demo"], "the quick-log types at {}", browser.current_url());
+    browser.click(&browser.find("form[action$='/activities'] select[name=activity_type] option[value=call]"));
+    assert_eq!(browser.property(&kind, "value"), json!("call"), "the type select did not take \"call\"");
+    let date = browser.find("form[action$='/activities'] input[name=date]");
+    assert_eq!(browser.property(&date, "value"), json!(today), "the quick-log date should default to today");
+    // Typing into a date input depends on the browser's locale: set it directly.
+    browser.execute("arguments[0].value = arguments[1];", json!([Browser::element_ref(&date), today]));
+    let minutes = browser.find("form[action$='/activities'] input[name=minutes]");
+    browser.clear(&minutes);
+    browser.send_keys(&minutes, "15");
+    let log_it = browser.find("form[action$='/activities'] button[type=submit]");
+    assert_eq!(browser.text(&log_it), "Log it");
+    let before_submit = chrono::Local::now().naive_local();
+    browser.click(&log_it);
+    browser.wait_for_path("the rep page with a notice after logging", |p| {
+        p.starts_with(&format!("/reps/{own_id}?")) && p.contains("notice=")
+    });
+    let expected_notice = format!("Logged a call on {today}.");
+    let notice = browser.find("main div.notice");
+    assert_eq!(browser.text(&notice), expected_notice, "the notice after logging at {}", browser.current_url());
+    // The table is newest first; the demo also has activities later today (it
+    // generates whole working days), so the logged call is the first row that
+    // is not in the future (or one in the same minute as it).
+    let rows = browser.recent_activities();
+    let now = chrono::Local::now().naive_local().format("%Y-%m-%d %H:%M").to_string();
+    let later_today = rows.iter().take_while(|r| r.first().is_some_and(|when| *when > now)).count();
+    if later_today > 0 {
+        println!("  note: {later_today} demo activities later today are listed above the logged call");
+    }
+    let logged_at = before_submit.format("%Y-%m-%d %H:%M").to_string();
+    let up_to_now = &rows[later_today..];
+    let first_minute = up_to_now.first().and_then(|r| r.first()).cloned().unwrap_or_default();
+    let logged = up_to_now.iter().take_while(|r| r.first() == Some(&first_minute)).find(|r| {
+        r.len() == 4
+            && r[0].starts_with(&today)
+            && r[0] >= logged_at
+            && r[1] == "call"
+            && r[2] == "15"
+            && r[3] == "manual"
+    });
+    assert!(
+        logged.is_some(),
+        "the first row up to now of Recent activities should be a manual call today ({logged_at}) of 15 minutes; \
+         the rows up to now start with {:?} at {}",
+        &up_to_now[..up_to_now.len().min(3)],
+        browser.current_url()
+    );
+    browser.screenshot("03-rep-logged-call");
+
+    // Another team's page and another rep's page are not found for a rep.
+    let seen_by_rep = browser.org_people();
+    let own_link = format!("/reps/{own_id}");
+    assert_eq!(
+        seen_by_rep,
+        BTreeSet::from([(rep_name.clone(), own_link.clone())]),
+        "a rep should see only themself on /org at {}",
+        browser.current_url()
+    );
+    assert!(browser.try_find(&format!("main a[href='/teams/{EMEA_NORTH}']")).is_none(), "a rep sees EMEA North");
+    browser.assert_not_found(&format!("/teams/{EMEA_NORTH}"));
+    let other = if own_id == 1 { 2 } else { 1 };
+    browser.assert_not_found(&format!("/reps/{other}"));
+
+    // 04: signed out.
+    browser.navigate("/");
+    browser.sign_out();
+    browser.screenshot("04-rep-signed-out");
+    browser.navigate(&own_link);
+    browser.wait_for_path("the login page for a signed-out visitor", |p| p.starts_with("/login"));
+
+    // 05: the manager's /org: NA Mid-Market only.
+    browser.sign_in("manager", "manager");
+    browser.wait_for_path("the rep's page (the page asked for before signing in)", |p| p == own_link);
+    let seen_by_manager = browser.org_people();
+    browser.screenshot("05-manager-org");
+    assert!(
+        seen_by_manager.contains(&(rep_name.clone(), own_link.clone())),
+        "the manager's /org should list the rep {rep_name} ({own_link}); it lists {seen_by_manager:?}"
+    );
+    let team_link = browser.find(&format!("main a[href='/teams/{NA_MID_MARKET}']"));
+    assert_eq!(browser.text(&team_link), "NA Mid-Market");
+    assert!(
+        browser.try_find(&format!("main a[href='/teams/{EMEA_NORTH}']")).is_none(),
+        "the manager's /org links to EMEA North at {}",
+        browser.current_url()
+    );
+    let org_text = browser.body_text();
+    assert!(!org_text.contains("EMEA North"), "the manager's /org mentions EMEA North:\n{org_text}");
+    assert!(!browser.page_source().contains("EMEA North"), "the manager's /org source mentions EMEA North");
+
+    // 06: the manager's team.
+    browser.navigate(&format!("/teams/{NA_MID_MARKET}"));
+    assert!(browser.heading().starts_with("NA Mid-Market"), "team {NA_MID_MARKET} at {}", browser.current_url());
+    browser.wait_for_text("Members today");
+    browser.find(&format!("main a[href='{own_link}']"));
+    browser.screenshot("06-manager-team");
+
+    // 07: another manager's team is not found.
+    browser.assert_not_found(&format!("/teams/{EMEA_NORTH}"));
+    browser.screenshot("07-manager-other-team");
+
+    // 08: signed out.
+    browser.navigate("/");
+    browser.sign_out();
+    browser.screenshot("08-manager-signed-out");
+
+    // 09: the leader sees everyone: the manager does not.
+    browser.sign_in("lead", "leader");
+    let seen_by_leader = browser.org_people();
+    browser.find(&format!("main a[href='/teams/{EMEA_NORTH}']"));
+    browser.screenshot("09-leader-org");
+    browser.sign_out();
+    let hidden: Vec<&String> =
+        seen_by_leader.iter().filter(|p| !seen_by_manager.contains(p)).map(|(name, _)| name).collect();
+    assert!(
+        seen_by_manager.is_subset(&seen_by_leader),
+        "the manager sees people the leader does not: {:?}",
+        seen_by_manager.difference(&seen_by_leader).collect::<Vec<_>>()
+    );
+    assert!(!hidden.is_empty(), "the manager sees all {} people the leader sees", seen_by_leader.len());
+    println!(
+        "  the manager sees {} people, the leader {} ({} hidden from the manager, e.g. {})",
+        seen_by_manager.len(),
+        seen_by_leader.len(),
+        hidden.len(),
+        hidden[0]
+    );
+    println!("browser test done in {:.1} s", started.elapsed().as_secs_f64());
+}
