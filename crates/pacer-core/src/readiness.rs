@@ -88,6 +88,7 @@ impl Coverage {
     pub fn label(&self) -> String {
         match self.share {
             None => "not started".into(),
+            Some(_) if self.tracked_days == 0 => "not tracked yet".into(),
             Some(s) if s >= 1.0 => "full".into(),
             Some(_) => format!(
                 "partial: covers {} of {} months: not a full-year picture",
@@ -258,10 +259,12 @@ pub fn readiness_row(
         }
         CaptureMethod::Unavailable => "unavailable".into(),
     };
-    let last_data = facts.data_span.map(|(_, last)| last);
+    // What an unavailable KPI's definition would read says nothing about the KPI itself.
+    let data_span = if c.method == CaptureMethod::Unavailable { None } else { facts.data_span };
+    let last_data = data_span.map(|(_, last)| last);
     let silent_after = if kpi.definition.kind == DefinitionKind::Churn { 40 } else { SILENT_AFTER_DAYS };
     let arriving = last_data.is_some_and(|last| (as_of - last).num_days() <= silent_after);
-    let tracked_from = match (tracked_since, facts.data_span) {
+    let tracked_from = match (tracked_since, data_span) {
         (Some(t), _) => Some(t),
         (None, Some((first, _))) => Some(first),
         (None, None) => Some(year_end + chrono::Days::new(1)),
@@ -315,7 +318,7 @@ mod tests {
         let before = coverage(d("2026-02-01"), d("2027-01-31"), d("2025-11-26"), None);
         assert_eq!(before.share, None);
         let never = coverage(d("2026-02-01"), d("2027-01-31"), d("2026-11-26"), Some(d("2027-02-01")));
-        assert_eq!((never.tracked_days, never.share), (0, Some(0.0)));
+        assert_eq!((never.tracked_days, never.share, never.label().as_str()), (0, Some(0.0), "not tracked yet"));
     }
 
     #[test]

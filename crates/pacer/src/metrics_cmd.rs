@@ -226,10 +226,12 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                     ]
                 })
                 .collect();
-            println!(
-                "Readiness for FY{fy} ({} to {}), completeness over the last {days} working days:",
-                year.start, year.end
-            );
+            if format == Format::Table {
+                println!(
+                    "Readiness for FY{fy} ({} to {}), completeness over the last {days} working days:",
+                    year.start, year.end
+                );
+            }
             Listing {
                 headers: &[
                     "#",

@@ -147,3 +147,50 @@ fn organisation_people_users_tokens_and_the_audit_log() {
     let only_teams = w.ok(&["audit", "--entity", "team", "--format", "json"]);
     assert_eq!(serde_json::from_str::<serde_json::Value>(&only_teams).unwrap().as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn metric_catalog_check_apply_readiness() {
+    let w = Workdir::new("metrics");
+    let good = pacer_demo::catalog_toml(chrono::Local::now().date_naive());
+    std::fs::write(w.path().join("metrics.toml"), &good).unwrap();
+    let bad =
+        good.replacen("types = [\"call\"] }", "types = [\"cal\"] }", 1).replacen("priority = 2", "priority = 1", 1);
+    std::fs::write(w.path().join("bad.toml"), bad).unwrap();
+
+    let out = w.pacer(&["metrics", "check", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.lines().any(|l| l.starts_with("bad.toml:") && l.contains("unknown activity type \"cal\"")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("priorities must be unique"), "{stderr}");
+    let out = w.pacer(&["metrics", "apply", "bad.toml"]);
+    assert_eq!(out.status.code(), Some(1), "an invalid catalog is not applied");
+    assert!(w.refused(&["metrics", "show"]).contains("no metric catalog has been applied yet"));
+
+    assert!(w.ok(&["metrics", "check"]).contains("metrics.toml: 14 KPIs, no errors"));
+    assert!(w.ok(&["metrics", "apply", "metrics.toml", "--reason", "FY plan"]).contains("Applied catalog version 1"));
+    assert!(w.ok(&["metrics", "apply", "metrics.toml"]).contains("Unchanged"));
+    let shown = w.ok(&["metrics", "show", "--format", "csv"]);
+    assert!(shown.lines().nth(1).unwrap().starts_with("1,new_business,New business won,revenue"), "{shown}");
+    let exported = w.ok(&["metrics", "export"]);
+    assert_eq!(
+        pacer_core::catalog::check("e", &exported, None).valid().unwrap(),
+        pacer_core::catalog::check("g", &good, None).valid().unwrap(),
+        "the export means the same as the file applied"
+    );
+    let readiness: serde_json::Value =
+        serde_json::from_str(&w.ok(&["metrics", "readiness", "--format", "json"])).unwrap();
+    assert_eq!(readiness.as_array().unwrap().len(), 14);
+    assert_eq!(readiness[0]["key"], "new_business");
+    assert!(
+        w.refused(&["metrics", "value", "nope", "--from", "2026-01-01", "--to", "2026-01-31"])
+            .contains("KPIs: new_business")
+    );
+    assert_eq!(
+        w.ok(&["metrics", "value", "calls_made", "--from", "2026-01-01", "--to", "2026-01-31"]).trim(),
+        r#"{"type":"count","value":0}"#
+    );
+    assert!(w.ok(&["metrics", "versions", "--format", "csv"]).contains("1,"));
+}

@@ -265,7 +265,7 @@ pub async fn readiness(
                             @else { (c.missing.len()) " reps" } }
                     }
                 } }
-                td { @if r.coverage.is_partial() { span.badge.off { "partial" } " " } (r.coverage.label()) }
+                td { @if r.coverage.is_partial() { span.bad { (r.coverage.label()) } } @else { (r.coverage.label()) } }
                 td { (r.setup_days.map(|d| format!("{d} days")).unwrap_or_default()) @if let Some(rb) = r.ready_by { br; span.muted { "ready by " (rb) } } }
                 td { (r.alternatives.join(", ")) }
             } } }

@@ -47,19 +47,23 @@ fn status_badge(active: bool) -> Markup {
 }
 
 fn team_tree(teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
+    html! { ul.tree { (team_items(teams, parent, visible)) } }
+}
+
+/// The items of the teams under `parent`; a team the viewer may not see is
+/// skipped, its visible sub-teams shown at its level.
+fn team_items(teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
     html! {
-        ul.tree {
-            @for t in teams.iter().filter(|t| t.parent_id == parent) {
-                @if visible(t.id) {
-                    li {
-                        a href=(format!("/teams/{}", t.id)) { (t.name) }
-                        @if let Some(r) = &t.region { " " span.muted { "(" (r) ")" } }
-                        @if !t.active { " " (status_badge(false)) }
-                        (team_tree(teams, Some(t.id), visible))
-                    }
-                } @else {
-                    (team_tree(teams, Some(t.id), visible))
+        @for t in teams.iter().filter(|t| t.parent_id == parent) {
+            @if visible(t.id) {
+                li {
+                    a href=(format!("/teams/{}", t.id)) { (t.name) }
+                    @if let Some(r) = &t.region { " " span.muted { "(" (r) ")" } }
+                    @if !t.active { " " (status_badge(false)) }
+                    @if teams.iter().any(|c| c.parent_id == Some(t.id)) { (team_tree(teams, Some(t.id), visible)) }
                 }
+            } @else {
+                (team_items(teams, Some(t.id), visible))
             }
         }
     }
