@@ -129,6 +129,8 @@ pub enum Access {
     AtLeast(Role),
     /// Any signed-in user, or a token with this scope.
     SignedInOrToken(Scope),
+    /// A signed-in user with at least this role, or a token with this scope.
+    AtLeastOrToken(Role, Scope),
 }
 
 /// Why access is refused.
@@ -196,6 +198,8 @@ pub fn check(access: Access, who: Option<&Principal>) -> Result<(), Denied> {
         (Access::AtLeast(min), Some(Principal::User { role, .. })) if *role >= min => Ok(()),
         (Access::SignedInOrToken(_), Some(Principal::User { .. })) => Ok(()),
         (Access::SignedInOrToken(needed), Some(Principal::Token { scope, .. })) if *scope == needed => Ok(()),
+        (Access::AtLeastOrToken(min, _), Some(Principal::User { role, .. })) if *role >= min => Ok(()),
+        (Access::AtLeastOrToken(_, needed), Some(Principal::Token { scope, .. })) if *scope == needed => Ok(()),
         _ => Err(Denied::Forbidden),
     }
 }
@@ -225,6 +229,10 @@ mod tests {
             (Access::SignedInOrToken(Scope::Ingest), Some(&ingest), Ok(())),
             (Access::SignedInOrToken(Scope::Ingest), Some(&read), Err(Denied::Forbidden)),
             (Access::SignedInOrToken(Scope::Read), Some(&rep), Ok(())),
+            (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&rep), Err(Denied::Forbidden)),
+            (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&admin), Ok(())),
+            (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&read), Ok(())),
+            (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&ingest), Err(Denied::Forbidden)),
         ];
         for (access, who, expected) in cases {
             assert_eq!(check(access, who), expected, "{access:?} as {who:?}");

@@ -13,7 +13,7 @@ pub type TeamId = i64;
 pub type RepId = i64;
 
 /// Settings that every figure depends on: the fiscal calendar, the currency, working days.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Organisation {
     /// Display name.
     pub name: String,
@@ -23,6 +23,12 @@ pub struct Organisation {
     pub calendar: FiscalCalendar,
     /// Weekend days and holidays, for working-day counts.
     pub working_days: WorkingDays,
+    /// Annual churn band: normal, acceptable, high (FORMULAS.md).
+    #[serde(default)]
+    pub churn_band: crate::churn::ChurnBand,
+    /// The reasons a churn event can be tagged with.
+    #[serde(default = "crate::churn::default_reasons")]
+    pub churn_reasons: Vec<crate::churn::ChurnReason>,
 }
 
 impl Default for Organisation {
@@ -32,6 +38,8 @@ impl Default for Organisation {
             currency: Currency::parse("USD").expect("USD is a valid code"),
             calendar: FiscalCalendar::Monthly { start_month: 1, naming: YearNaming::EndYear },
             working_days: WorkingDays::default(),
+            churn_band: crate::churn::ChurnBand::default(),
+            churn_reasons: crate::churn::default_reasons(),
         }
     }
 }

@@ -116,6 +116,8 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
         currency: Currency::parse("USD").expect("USD is a valid code"),
         calendar: FiscalCalendar::Monthly { start_month: calendar::FISCAL_START_MONTH, naming: YearNaming::EndYear },
         working_days,
+        churn_band: Default::default(),
+        churn_reasons: pacer_core::churn::default_reasons(),
     };
 
     // Separate streams so that a change to one part leaves the others alone.
@@ -166,6 +168,50 @@ pub fn catalog_toml(today: NaiveDate) -> String {
     include_str!("metrics.toml")
         .replace("{outcome_since}", &call_outcome_since(today).to_string())
         .replace("{events_ready}", &events_ready.to_string())
+}
+
+/// Reasons for the demo's churn events, as sales ops would have tagged them:
+/// most events tagged (about one in seven left untagged), a mix of
+/// controllable and uncontrollable reasons, chosen from the account and
+/// month so that nothing else changes.
+pub fn churn_tags(org: &DemoOrg) -> Vec<pacer_core::churn::ChurnTag> {
+    let Ok(series) = pacer_core::churn::MrrSeries::from_rows(org.subscriptions.iter().copied()) else {
+        return Vec::new();
+    };
+    let (Some(first), Some(last)) = (series.first_month(), series.last_month()) else { return Vec::new() };
+    let reasons = pacer_core::churn::default_reasons();
+    // Weights of the reasons in default order: bankruptcy, acquired, budget cut,
+    // returned unused, competitor, price, support.
+    const WEIGHTS: [u64; 7] = [3, 2, 4, 2, 5, 6, 2];
+    let total: u64 = WEIGHTS.iter().sum();
+    let events = series.churn_events(first, last, |_| true).unwrap_or_default();
+    events
+        .iter()
+        .filter_map(|&(account, month, _)| {
+            let h = (account as u64).wrapping_mul(2_654_435_761).wrapping_add(month.num_days_from_ce() as u64 * 40_503);
+            if h % 7 == 3 {
+                return None;
+            }
+            let mut pick = (h / 7) % total;
+            let index = WEIGHTS
+                .iter()
+                .position(|w| {
+                    if pick < *w {
+                        true
+                    } else {
+                        pick -= w;
+                        false
+                    }
+                })
+                .unwrap_or(0);
+            Some(pacer_core::churn::ChurnTag {
+                account_id: account,
+                month,
+                reason: reasons[index].key.clone(),
+                note: None,
+            })
+        })
+        .collect()
 }
 
 /// The random stream `stream` of `seed`.

@@ -24,6 +24,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
+use pacer_core::churn::ChurnTag;
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
 use pacer_core::records::{ActivityRecord, DealRecord, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
 
@@ -210,6 +211,10 @@ pub trait RecordStore: Send + Sync {
     async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>>;
     /// Every account.
     async fn accounts(&self) -> StoreResult<Vec<NewAccount>>;
+    /// Tags churn events with reasons (replacing earlier tags of the same events).
+    async fn tag_churn(&self, tags: &[ChurnTag], actor: &Actor) -> StoreResult<()>;
+    /// The churn tags of the months `from ..= to` (first days of months).
+    async fn churn_tags(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ChurnTag>>;
     /// When data last arrived and first arrived, per input of the catalog.
     async fn data_span(&self, input: DataInput<'_>) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
 }

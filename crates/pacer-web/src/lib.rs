@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod error;
 pub mod pages;
 pub mod routes;

@@ -39,6 +39,9 @@ where
 const PUBLIC: Access = Access::Public;
 const SIGNED_IN: Access = Access::SignedIn;
 const READ: Access = Access::SignedInOrToken(Scope::Read);
+const MANAGER: Access = Access::AtLeast(Role::Manager);
+const MANAGER_READ: Access = Access::AtLeastOrToken(Role::Manager, Scope::Read);
+const LEADER_READ: Access = Access::AtLeastOrToken(Role::Leader, Scope::Read);
 const LEADER: Access = Access::AtLeast(Role::Leader);
 const ADMIN: Access = Access::AtLeast(Role::Admin);
 
@@ -62,6 +65,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/calendar", SIGNED_IN, pages::calendar::page),
         route(M::GET, "/catalog", SIGNED_IN, pages::catalog::page),
         route(M::GET, "/readiness", SIGNED_IN, pages::catalog::readiness),
+        route(M::GET, "/churn", MANAGER, pages::churn::page),
         route(M::GET, "/account", SIGNED_IN, pages::users::account),
         route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),
         // Leadership
@@ -69,6 +73,7 @@ pub fn table() -> Vec<Route> {
         // Sales operations (admin)
         route(M::POST, "/catalog", ADMIN, pages::catalog::apply),
         route(M::POST, "/catalog/kpis/{key}", ADMIN, pages::catalog::edit),
+        route(M::POST, "/churn/tags", ADMIN, pages::churn::tag),
         route(M::POST, "/teams", ADMIN, pages::org::create_team),
         route(M::POST, "/teams/{id}", ADMIN, pages::org::update_team),
         route(M::POST, "/teams/{id}/deactivate", ADMIN, pages::org::deactivate_team),
@@ -93,8 +98,13 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/catalog/toml", READ, api::catalog::export_catalog),
         route(M::GET, "/api/v1/readiness", READ, api::catalog::readiness),
         route(M::GET, "/api/v1/kpis/{key}/value", READ, api::catalog::kpi_value),
+        route(M::GET, "/api/v1/churn", MANAGER_READ, api::churn::churn),
+        route(M::GET, "/api/v1/churn/movements", MANAGER_READ, api::churn::movements),
+        route(M::GET, "/api/v1/churn/cohorts", LEADER_READ, api::churn::cohorts),
+        route(M::GET, "/api/v1/churn/convert", READ, api::churn::convert),
         route(M::GET, "/api/v1/audit", LEADER, api::access::audit),
         // JSON API: changing the organisation, users and tokens
+        route(M::PUT, "/api/v1/churn/tags", ADMIN, api::churn::put_tags),
         route(M::PUT, "/api/v1/catalog", ADMIN, api::catalog::put_catalog),
         route(M::POST, "/api/v1/catalog/check", ADMIN, api::catalog::check_catalog),
         route(M::PATCH, "/api/v1/kpis/{key}", ADMIN, api::catalog::patch_kpi),

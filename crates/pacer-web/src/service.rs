@@ -6,7 +6,9 @@ use crate::error::ApiError;
 use chrono::{Datelike, NaiveDate};
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{CaptureMethod, Catalog, Problem, check};
-use pacer_core::churn::MrrSeries;
+use pacer_core::churn::{
+    BandLevel, ChurnBand, CohortRow, Movements, MrrBridge, MrrSeries, PeriodRates, ReasonSummary, reason_summary,
+};
 use pacer_core::fiscal_calendar::FiscalPeriod;
 use pacer_core::kpi::{KpiInputs, KpiValue, RevenueFigures, evaluate};
 use pacer_core::org::{Organisation, RepId};
@@ -190,18 +192,7 @@ pub async fn revenue_figures(
     if from <= first || to > last {
         return Ok(None);
     }
-    let owned: Option<HashSet<i64>> = match reps {
-        Some(reps) => Some(
-            store
-                .accounts()
-                .await?
-                .iter()
-                .filter(|a| a.owner_id.is_some_and(|o| reps.contains(&o)))
-                .map(|a| a.id)
-                .collect(),
-        ),
-        None => None,
-    };
+    let owned = owned_accounts(store, reps).await?;
     let include = |id: i64| owned.as_ref().is_none_or(|set| set.contains(&id));
     let rates = series.period_rates_for(from, to, include).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let bridge = series.bridge_for(from, to, include).map_err(|e| ApiError::BadRequest(e.to_string()))?;
@@ -214,4 +205,146 @@ pub async fn revenue_figures(
         end_mrr: bridge.end_mrr,
         end_customers: bridge.customers_at_end as i64,
     }))
+}
+
+/// One period of the churn report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ChurnPeriod {
+    /// Stable name, e.g. `FY2027-Q2`.
+    pub name: String,
+    /// Label for people.
+    pub label: String,
+    /// The MRR bridge of the period (movements summed month by month).
+    pub bridge: MrrBridge,
+    /// Start-cohort rates of the period.
+    pub rates: PeriodRates,
+    /// Calendar months measured (fewer than the period's while it runs).
+    pub months: u32,
+    /// Whether the period is still running: figures are to date.
+    pub to_date: bool,
+    /// Customer churn rate compounded to a year.
+    pub annualised_customer_churn: Option<f64>,
+    /// Where the annualised rate falls in the organisation's band.
+    pub band: Option<BandLevel>,
+    /// Churn by reason, and the uncontrollable share.
+    pub reasons: ReasonSummary,
+}
+
+/// The churn report of some fiscal periods.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ChurnReport {
+    /// One row per period with data.
+    pub periods: Vec<ChurnPeriod>,
+    /// The band the annualised rates are judged against.
+    pub band: ChurnBand,
+}
+
+/// Churn, retention and the MRR bridge for each of `periods` (those with a
+/// start cohort in the data), for the accounts of some reps (`None`: all).
+pub async fn churn_report(
+    store: &dyn Store,
+    org: &Organisation,
+    periods: &[FiscalPeriod],
+    reps: Option<&HashSet<RepId>>,
+    today: NaiveDate,
+) -> Result<ChurnReport, ApiError> {
+    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let owned = owned_accounts(store, reps).await?;
+    let include = |id: i64| owned.as_ref().is_none_or(|set| set.contains(&id));
+    let mut out = Vec::new();
+    if let (Some(first_data), Some(last_data)) = (series.first_month(), series.last_month()) {
+        let tags = store.churn_tags(first_data, last_data).await?;
+        for period in periods {
+            let (first, last) = pacer_core::churn::calendar_months_of(period);
+            // The cohort is the month before the period: it must be in the data.
+            if first <= first_data || first > last_data {
+                continue;
+            }
+            let last = last.min(last_data);
+            let internal = |e: pacer_core::churn::ChurnError| ApiError::Internal(e.to_string());
+            let rates = series.period_rates_for(first, last, include).map_err(internal)?;
+            let bridge = series.bridge_for(first, last, include).map_err(internal)?;
+            let events = series.churn_events(first, last, include).map_err(internal)?;
+            let months = ((last.year() - first.year()) * 12 + last.month() as i32 - first.month() as i32 + 1) as u32;
+            let annualised = rates.customer_churn_rate.and_then(|r| pacer_core::churn::annualise(r, months).ok());
+            out.push(ChurnPeriod {
+                name: period.name(),
+                label: period.label(),
+                bridge,
+                rates,
+                months,
+                to_date: period.end >= today,
+                annualised_customer_churn: annualised,
+                band: annualised.map(|a| org.churn_band.classify(a)),
+                reasons: reason_summary(&events, &tags, &org.churn_reasons),
+            });
+        }
+    }
+    Ok(ChurnReport { periods: out, band: org.churn_band })
+}
+
+/// The cohort retention table of the last `months` cohorts (all accounts).
+pub async fn cohorts(store: &dyn Store, months: usize) -> Result<Vec<CohortRow>, ApiError> {
+    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(series.cohort_table(months))
+}
+
+/// The movements of one month, with the accounts behind each.
+pub async fn movements(
+    store: &dyn Store,
+    month: NaiveDate,
+    reps: Option<&HashSet<RepId>>,
+) -> Result<Movements, ApiError> {
+    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let owned = owned_accounts(store, reps).await?;
+    Ok(series.movements_for(month.with_day(1).unwrap_or(month), |id| owned.as_ref().is_none_or(|s| s.contains(&id))))
+}
+
+/// The accounts owned by some reps (`None`: every account, no filter).
+async fn owned_accounts(store: &dyn Store, reps: Option<&HashSet<RepId>>) -> Result<Option<HashSet<i64>>, ApiError> {
+    Ok(match reps {
+        Some(reps) => Some(
+            store
+                .accounts()
+                .await?
+                .iter()
+                .filter(|a| a.owner_id.is_some_and(|o| reps.contains(&o)))
+                .map(|a| a.id)
+                .collect(),
+        ),
+        None => None,
+    })
+}
+
+/// The periods a report covers: the sub-periods of kind `by` within a named
+/// period (or a fiscal year), followed by that whole period. Unknown names
+/// and kinds are 400s that list what is allowed.
+pub fn report_periods(
+    org: &Organisation,
+    fy: Option<i32>,
+    period: Option<&str>,
+    by: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<FiscalPeriod>, ApiError> {
+    use pacer_core::fiscal_calendar::PeriodKind;
+    let bad = |e: pacer_core::fiscal_calendar::CalendarError| ApiError::BadRequest(e.to_string());
+    let whole = match (fy, period) {
+        (Some(_), Some(_)) => return Err(ApiError::BadRequest("give a fiscal year or a period, not both".into())),
+        (_, Some(name)) => org.calendar.parse_period(name).map_err(bad)?,
+        (fy, None) => org.calendar.year(fy.unwrap_or_else(|| org.fiscal_year_of(today))).map_err(bad)?,
+    };
+    let by = by.map(str::parse::<PeriodKind>).transpose().map_err(bad)?.unwrap_or(PeriodKind::Month);
+    let rank = |k: PeriodKind| PeriodKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+    let mut out: Vec<FiscalPeriod> = if rank(by) < rank(whole.kind) {
+        org.calendar
+            .periods(whole.fiscal_year, by)
+            .map_err(bad)?
+            .into_iter()
+            .filter(|p| p.start >= whole.start && p.end <= whole.end)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    out.push(whole);
+    Ok(out)
 }

@@ -81,6 +81,7 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
     bar.finish();
     store.insert_deals(&org.deals).await?;
     store.insert_subscriptions(&org.subscriptions).await?;
+    store.tag_churn(&pacer_demo::churn_tags(&org), &actor).await?;
     create_users(store, &org, &actor).await?;
     let catalog = pacer_demo::catalog_toml(config.today);
     match pacer_web::service::apply_catalog(store, &org.organisation, "metrics.toml", &catalog, config.today, &actor)

@@ -2,6 +2,7 @@
 //! configuration, opens the store and calls the library crates.
 
 mod access_cmd;
+mod churn_cmd;
 mod config;
 mod demo;
 mod metrics_cmd;
@@ -63,6 +64,8 @@ enum Command {
     Token(access_cmd::TokenCommand),
     /// Read the audit log.
     Audit(access_cmd::AuditArgs),
+    /// Attrition and churn: the report by period, cohorts, conversions, reasons.
+    Churn(churn_cmd::ChurnArgs),
     /// The metric catalog: check, apply, show, export, versions, readiness, values.
     #[command(subcommand)]
     Metrics(metrics_cmd::MetricsCommand),
@@ -120,6 +123,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Token(cmd) => access_cmd::token(&ctx, cmd).await,
         Command::Audit(args) => access_cmd::audit(&ctx, args).await,
         Command::Metrics(cmd) => metrics_cmd::metrics(&ctx, cmd).await,
+        Command::Churn(args) => churn_cmd::churn(&ctx, args).await,
     }
 }
 

@@ -59,6 +59,32 @@ impl<T: Serialize> Listing<'_, T> {
     }
 }
 
+impl<T: Serialize> Listing<'_, T> {
+    /// Writes the listing as one sheet of an XLSX workbook: numbers stay
+    /// numbers (so sales people can sum them), the header row is bold.
+    pub fn write_xlsx(&self, path: &std::path::Path, sheet: &str) -> Result<()> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name(sheet)?;
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        for (c, header) in self.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *header, &bold)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match value.parse::<f64>() {
+                    Ok(n) if n.is_finite() => ws.write_number(r, c, n)?,
+                    _ => ws.write_string(r, c, value)?,
+                };
+            }
+        }
+        ws.autofit();
+        book.save(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        Ok(())
+    }
+}
+
 /// An optional value as a cell.
 pub fn cell<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()

@@ -194,3 +194,44 @@ fn metric_catalog_check_apply_readiness() {
     );
     assert!(w.ok(&["metrics", "versions", "--format", "csv"]).contains("1,"));
 }
+
+#[test]
+fn churn_report_conversions_and_exports() {
+    let w = Workdir::new("churn");
+    let converted = w.ok(&["churn", "convert", "0.5%", "--from", "monthly", "--to", "annual"]);
+    assert_eq!(converted.trim(), "0.5000% monthly = 5.8377% annual");
+    let converted = w.ok(&["churn", "convert", "7%", "--from", "annual", "--to", "quarterly"]);
+    assert_eq!(converted.trim(), "7.0000% annual = 1.7979% quarterly");
+    assert!(
+        w.refused(&["churn", "convert", "120%", "--from", "annual", "--to", "monthly"])
+            .contains("annual rate 1.2 cannot be converted to monthly")
+    );
+    assert!(w.refused(&["churn", "convert", "1%", "--from", "weekly", "--to", "annual"]).contains("weekly"));
+    assert!(w.refused(&["churn", "--period", "FY2026-Q7"]).contains("FY2026-Q7"));
+    assert!(w.refused(&["churn", "--format", "xlsx"]).contains("--output"));
+    // An organisation with a little recurring revenue, loaded through the library.
+    let db = w.path().join("pacer.sqlite");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use pacer_storage::RecordStore;
+        let store = pacer_storage::SqlStore::connect(&pacer_storage::DatabaseUrl::sqlite_file(&db)).await.unwrap();
+        let row = |a, m: &str, v| pacer_core::records::SubscriptionMonth {
+            account_id: a,
+            month: format!("{m}-01").parse().unwrap(),
+            mrr_minor: v,
+        };
+        store
+            .insert_subscriptions(&[row(1, "2025-12", 10_000), row(2, "2025-12", 5_000), row(1, "2026-01", 10_000)])
+            .await
+            .unwrap();
+    });
+    let csv = w.ok(&["churn", "--period", "FY2026-M01", "--format", "csv"]);
+    assert!(csv.lines().nth(1).unwrap().starts_with("FY2026-M01,2,1,50.00%,"), "{csv}");
+    w.ok(&["churn", "--fy", "2026", "--format", "xlsx", "--output", "churn.xlsx"]);
+    let xlsx = std::fs::read(w.path().join("churn.xlsx")).unwrap();
+    assert_eq!(&xlsx[..2], b"PK", "an XLSX file is a zip archive");
+    assert!(w.ok(&["churn", "reasons"]).contains("bankruptcy"));
+    assert!(w.refused(&["churn", "tag", "1", "--month", "2026-01", "--reason", "price"]).contains("did not churn"));
+    w.ok(&["churn", "tag", "2", "--month", "2026-01", "--reason", "price", "--note", "renewal quote too high"]);
+    assert!(w.ok(&["audit", "--entity", "churn_event", "--format", "csv"]).contains("churn.tag,churn_event 2@2026-01"));
+}

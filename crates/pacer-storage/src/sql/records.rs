@@ -1,10 +1,12 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
-use super::{INSERT_CHUNK, SqlStore, date_text, datetime_text, get_date, multi_insert, parse_date};
+use super::{INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, parse_date};
 use crate::error::StoreError;
 use crate::{DataInput, RecordCounts, RecordStore, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use pacer_core::audit::Actor;
+use pacer_core::churn::ChurnTag;
 use pacer_core::org::RepId;
 use pacer_core::records::{ActivityRecord, DealRecord, Fields, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
 use sqlx::Row;
@@ -212,6 +214,54 @@ impl RecordStore for SqlStore {
                     name: row.try_get("name")?,
                     owner_id: row.try_get("owner_id")?,
                     segment: row.try_get("segment")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn tag_churn(&self, tags: &[ChurnTag], actor: &Actor) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let at = now_text();
+        for tag in tags {
+            let before: Option<String> =
+                sqlx::query_scalar("SELECT reason FROM churn_tags WHERE account_id = $1 AND month = $2")
+                    .bind(tag.account_id)
+                    .bind(date_text(tag.month))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            sqlx::query(
+                "INSERT INTO churn_tags (account_id, month, reason, note, tagged_by, tagged_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (account_id, month) DO UPDATE SET reason = excluded.reason, note = excluded.note, \
+                 tagged_by = excluded.tagged_by, tagged_at = excluded.tagged_at",
+            )
+            .bind(tag.account_id)
+            .bind(date_text(tag.month))
+            .bind(&tag.reason)
+            .bind(&tag.note)
+            .bind(&actor.name)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+            let id = format!("{}@{}", tag.account_id, tag.month.format("%Y-%m"));
+            audit(&mut tx, actor, "churn.tag", ("churn_event", id), before.as_ref(), Some(tag)).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn churn_tags(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ChurnTag>> {
+        let rows = sqlx::query("SELECT account_id, month, reason, note FROM churn_tags WHERE month >= $1 AND month <= $2 ORDER BY month, account_id")
+            .bind(date_text(from))
+            .bind(date_text(to))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ChurnTag {
+                    account_id: row.try_get("account_id")?,
+                    month: get_date(row, "month")?,
+                    reason: row.try_get("reason")?,
+                    note: row.try_get("note")?,
                 })
             })
             .collect()

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod catalog;
+pub mod churn;
 pub mod health;
 pub mod openapi;
 pub mod org;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod churn;
 pub mod home;
 pub mod layout;
 pub mod login;

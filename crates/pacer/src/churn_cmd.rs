@@ -1,0 +1,277 @@
+//! `pacer churn`: the churn report by period, cohorts, rate conversions and
+//! churn reasons.
+
+use crate::Context;
+use crate::config::DEFAULT_DATABASE;
+use crate::output::{Format, Listing, cell};
+use anyhow::{Result, anyhow, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use pacer_core::audit::Actor;
+use pacer_core::churn::{ChurnTag, RatePeriod, convert_rate};
+use pacer_core::org::subtree;
+use pacer_storage::{OrgStore, RecordStore, RepFilter};
+use pacer_web::service;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// Report formats: the listing formats plus XLSX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// JSON for programs (the full report).
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+    /// An Excel workbook (needs --output).
+    Xlsx,
+}
+
+/// `pacer churn`.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ChurnArgs {
+    #[command(subcommand)]
+    command: Option<ChurnCommand>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// The report's arguments.
+#[derive(Args)]
+struct ReportArgs {
+    /// Fiscal year [default: the current one].
+    #[arg(long, conflicts_with = "period")]
+    fy: Option<i32>,
+    /// A named period instead, e.g. FY2027-Q2.
+    #[arg(long)]
+    period: Option<String>,
+    /// One row per month, quarter or half.
+    #[arg(long, default_value = "month")]
+    by: String,
+    /// Only the accounts of this team's reps (id or name).
+    #[arg(long)]
+    team: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: ReportFormat,
+    /// File to write (required for xlsx).
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum ChurnCommand {
+    /// Retention by first paying month (customers and revenue).
+    Cohorts {
+        /// Cohorts to show.
+        #[arg(long, default_value_t = 12)]
+        months: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Convert a churn rate between monthly, quarterly and annual (compounding).
+    Convert {
+        /// The rate: 0.005 or 0.5%.
+        rate: String,
+        /// monthly, quarterly or annual.
+        #[arg(long)]
+        from: String,
+        /// monthly, quarterly or annual.
+        #[arg(long)]
+        to: String,
+    },
+    /// Tag a churn event with its reason.
+    Tag {
+        /// The account that stopped paying.
+        account: i64,
+        /// The first month it paid nothing (YYYY-MM).
+        #[arg(long)]
+        month: String,
+        /// Reason key (see `pacer churn reasons`).
+        #[arg(long)]
+        reason: String,
+        /// Free text.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The reasons churn events can be tagged with.
+    Reasons,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.2}%", v * 100.0)).unwrap_or_default()
+}
+
+/// `pacer churn ...`.
+pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
+    let web = |e: pacer_web::error::ApiError| anyhow!("{e}");
+    if let Some(ChurnCommand::Convert { rate, from, to }) = &args.command {
+        let value = pacer_web::api::churn::parse_rate(rate).map_err(web)?;
+        let (from, to): (RatePeriod, RatePeriod) = (from.parse()?, to.parse()?);
+        let converted = convert_rate(value, from, to)?;
+        println!("{:.4}% {from} = {:.4}% {to}", value * 100.0, converted * 100.0);
+        return Ok(());
+    }
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let org = store.organisation().await?.unwrap_or_default();
+    match args.command {
+        Some(ChurnCommand::Cohorts { months, format }) => {
+            if !(1..=60).contains(&months) {
+                bail!("--months {months} is not valid: use 1 to 60");
+            }
+            let rows = service::cohorts(&store, months).await.map_err(web)?;
+            let ages = rows.first().map(|r| r.customer_retention.len()).unwrap_or(0);
+            let mut headers: Vec<String> = vec!["cohort".into(), "customers".into()];
+            headers.extend((0..ages).map(|k| format!("M{k}")));
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let table = rows
+                .iter()
+                .map(|r| {
+                    let mut line = vec![r.cohort_month.format("%Y-%m").to_string(), r.customers.to_string()];
+                    line.extend(
+                        r.customer_retention
+                            .iter()
+                            .map(|v| v.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_default()),
+                    );
+                    line
+                })
+                .collect();
+            Listing { headers: &headers, rows: table, records: &rows }.print(format)
+        }
+        Some(ChurnCommand::Tag { account, month, reason, note }) => {
+            let month = pacer_web::api::churn::parse_month(&month).map_err(web)?;
+            if !org.churn_reasons.iter().any(|r| r.key == reason) {
+                let known: Vec<&str> = org.churn_reasons.iter().map(|r| r.key.as_str()).collect();
+                bail!("unknown reason {reason:?}: use {}", known.join(", "));
+            }
+            let moved = service::movements(&store, month, None).await.map_err(web)?;
+            if !moved.churn_accounts.contains(&account) {
+                bail!("account {account} did not churn in {}", month.format("%Y-%m"));
+            }
+            store.tag_churn(&[ChurnTag { account_id: account, month, reason, note }], &Actor::named("cli")).await?;
+            println!("Tagged.");
+            Ok(())
+        }
+        Some(ChurnCommand::Reasons) => {
+            let rows = org
+                .churn_reasons
+                .iter()
+                .map(|r| vec![r.key.clone(), r.name.clone(), r.controllable.to_string()])
+                .collect();
+            Listing { headers: &["key", "name", "controllable"], rows, records: &org.churn_reasons }
+                .print(Format::Table)
+        }
+        Some(ChurnCommand::Convert { .. }) => unreachable!("handled above"),
+        None => report(&store, &org, args.report).await,
+    }
+}
+
+async fn report(store: &pacer_storage::SqlStore, org: &pacer_core::org::Organisation, a: ReportArgs) -> Result<()> {
+    let web = |e: pacer_web::error::ApiError| anyhow!("{e}");
+    let periods = service::report_periods(org, a.fy, a.period.as_deref(), Some(&a.by), today()).map_err(web)?;
+    let reps: Option<HashSet<i64>> = match &a.team {
+        Some(team) => {
+            let teams = store.teams().await?;
+            let found = teams.iter().find(|t| t.name.eq_ignore_ascii_case(team) || t.id.to_string() == *team);
+            let root = found.ok_or_else(|| anyhow!("team {team:?} does not exist"))?.id;
+            let on = periods.last().map(|p| p.end.min(today())).unwrap_or_else(today);
+            Some(
+                store
+                    .reps(&RepFilter { teams: Some(subtree(&teams, root)), active_on: None }, on)
+                    .await?
+                    .iter()
+                    .map(|r| r.id)
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    let report = service::churn_report(store, org, &periods, reps.as_ref(), today()).await.map_err(web)?;
+    if a.format == ReportFormat::Json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    let headers = [
+        "period",
+        "customers at start",
+        "churned",
+        "customer churn",
+        "annualised",
+        "band",
+        "gross MRR churn",
+        "net MRR churn",
+        "GRR",
+        "NRR",
+        "start MRR",
+        "new",
+        "reactivation",
+        "expansion",
+        "contraction",
+        "churn MRR",
+        "end MRR",
+        "quick ratio",
+        "uncontrollable",
+    ];
+    let money = |m: i64| format!("{:.2}", m as f64 / 100.0);
+    let rows = report
+        .periods
+        .iter()
+        .map(|p| {
+            vec![
+                if p.to_date { format!("{} (to date)", p.name) } else { p.name.clone() },
+                p.rates.cohort_customers.to_string(),
+                p.rates.churned_customers.to_string(),
+                pct(p.rates.customer_churn_rate),
+                pct(p.annualised_customer_churn),
+                cell(&p.band),
+                pct(p.rates.gross_mrr_churn_rate),
+                pct(p.rates.net_mrr_churn_rate),
+                pct(p.rates.grr),
+                pct(p.rates.nrr),
+                money(p.bridge.start_mrr),
+                money(p.bridge.new),
+                money(p.bridge.reactivation),
+                money(p.bridge.expansion),
+                money(p.bridge.contraction),
+                money(p.bridge.churn),
+                money(p.bridge.end_mrr),
+                p.bridge.quick_ratio.map(|q| format!("{q:.2}")).unwrap_or_default(),
+                pct(p.reasons.uncontrollable_share),
+            ]
+        })
+        .collect();
+    let listing = Listing { headers: &headers, rows, records: &report.periods };
+    match (a.format, &a.output) {
+        (ReportFormat::Xlsx, Some(path)) => {
+            listing.write_xlsx(path, "Churn")?;
+            println!("Wrote {}", path.display());
+            Ok(())
+        }
+        (ReportFormat::Xlsx, None) => bail!("--format xlsx needs --output FILE.xlsx"),
+        (format, output) => {
+            let format = if format == ReportFormat::Csv { Format::Csv } else { Format::Table };
+            let text = listing.render(format)?;
+            match output {
+                Some(path) => std::fs::write(path, text).map_err(|e| anyhow!("cannot write {}: {e}", path.display())),
+                None => {
+                    print!("{text}");
+                    if format == Format::Table {
+                        println!(
+                            "Band: annual churn up to {:.0}% normal, up to {:.0}% acceptable.",
+                            report.band.normal_up_to * 100.0,
+                            report.band.acceptable_up_to * 100.0
+                        );
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
