@@ -209,6 +209,8 @@ pub trait RecordStore: Send + Sync {
     async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>>;
     /// Every account-month of recurring revenue.
     async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>>;
+    /// The version of a kind of raw data (`subscriptions`): it changes with every write.
+    async fn data_version(&self, name: &str) -> StoreResult<i64>;
     /// Every account.
     async fn accounts(&self) -> StoreResult<Vec<NewAccount>>;
     /// Tags churn events with reasons (replacing earlier tags of the same events).

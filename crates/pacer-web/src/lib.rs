@@ -47,12 +47,14 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Web settings.
     pub settings: Arc<WebSettings>,
+    /// Recurring revenue, kept between requests while unchanged.
+    pub series: Arc<service::SeriesCache>,
 }
 
 impl AppState {
     /// State over a store.
     pub fn new(store: Arc<dyn Store>, settings: WebSettings) -> Self {
-        Self { store, settings: Arc::new(settings) }
+        Self { store, settings: Arc::new(settings), series: Arc::default() }
     }
 }
 

@@ -147,6 +147,7 @@ pub async fn readiness(
 /// The value of a KPI over `[from, to]` for some reps (`None`: the company).
 pub async fn kpi_value(
     store: &dyn Store,
+    cache: &SeriesCache,
     catalog: &Catalog,
     key: &str,
     from: NaiveDate,
@@ -169,8 +170,11 @@ pub async fn kpi_value(
     let activities =
         if types.is_empty() { Vec::new() } else { store.activities_between(from, to, Some(&types)).await? };
     let deals = if needs.contains(&InputNeed::Deals) { store.deals_between(from, to).await? } else { Vec::new() };
-    let revenue =
-        if needs.contains(&InputNeed::Subscriptions) { revenue_figures(store, from, to, reps).await? } else { None };
+    let revenue = if needs.contains(&InputNeed::Subscriptions) {
+        revenue_figures(store, cache, from, to, reps).await?
+    } else {
+        None
+    };
     let inputs = KpiInputs { from, to, reps, activities: &activities, deals: &deals, revenue };
     evaluate(catalog, key, &inputs).map_err(|e| ApiError::Internal(e.to_string()))
 }
@@ -180,11 +184,12 @@ pub async fn kpi_value(
 /// there is no recurring-revenue data for the period.
 pub async fn revenue_figures(
     store: &dyn Store,
+    cache: &SeriesCache,
     from: NaiveDate,
     to: NaiveDate,
     reps: Option<&HashSet<RepId>>,
 ) -> Result<Option<RevenueFigures>, ApiError> {
-    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let series = mrr_series(store, cache).await?;
     let (Some(first), Some(last)) = (series.first_month(), series.last_month()) else { return Ok(None) };
     let month = |d: NaiveDate| d.with_day(1).unwrap_or(d);
     let (from, to) = (month(from), month(to));
@@ -243,12 +248,13 @@ pub struct ChurnReport {
 /// start cohort in the data), for the accounts of some reps (`None`: all).
 pub async fn churn_report(
     store: &dyn Store,
+    cache: &SeriesCache,
     org: &Organisation,
     periods: &[FiscalPeriod],
     reps: Option<&HashSet<RepId>>,
     today: NaiveDate,
 ) -> Result<ChurnReport, ApiError> {
-    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let series = mrr_series(store, cache).await?;
     let owned = owned_accounts(store, reps).await?;
     let include = |id: i64| owned.as_ref().is_none_or(|set| set.contains(&id));
     let mut out = Vec::new();
@@ -284,18 +290,19 @@ pub async fn churn_report(
 }
 
 /// The cohort retention table of the last `months` cohorts (all accounts).
-pub async fn cohorts(store: &dyn Store, months: usize) -> Result<Vec<CohortRow>, ApiError> {
-    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+pub async fn cohorts(store: &dyn Store, cache: &SeriesCache, months: usize) -> Result<Vec<CohortRow>, ApiError> {
+    let series = mrr_series(store, cache).await?;
     Ok(series.cohort_table(months))
 }
 
 /// The movements of one month, with the accounts behind each.
 pub async fn movements(
     store: &dyn Store,
+    cache: &SeriesCache,
     month: NaiveDate,
     reps: Option<&HashSet<RepId>>,
 ) -> Result<Movements, ApiError> {
-    let series = MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let series = mrr_series(store, cache).await?;
     let owned = owned_accounts(store, reps).await?;
     Ok(series.movements_for(month.with_day(1).unwrap_or(month), |id| owned.as_ref().is_none_or(|s| s.contains(&id))))
 }
@@ -347,4 +354,29 @@ pub fn report_periods(
     };
     out.push(whole);
     Ok(out)
+}
+
+/// Recurring revenue as a series, kept between requests: loading and indexing
+/// a large history is the slow part, so it is done once per version of the
+/// data (see [`Store::data_version`]); every server checks the version first.
+#[derive(Default)]
+pub struct SeriesCache {
+    loaded: tokio::sync::Mutex<Option<(i64, std::sync::Arc<MrrSeries>)>>,
+}
+
+/// The recurring-revenue series, from the cache while the data is unchanged.
+pub async fn mrr_series(store: &dyn Store, cache: &SeriesCache) -> Result<std::sync::Arc<MrrSeries>, ApiError> {
+    let version = store.data_version("subscriptions").await?;
+    let mut loaded = cache.loaded.lock().await;
+    if let Some((cached, series)) = loaded.as_ref()
+        && *cached == version
+    {
+        return Ok(series.clone());
+    }
+    // Read the version before the rows: a write in between only makes the next call reload.
+    let series = std::sync::Arc::new(
+        MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    *loaded = Some((version, series.clone()));
+    Ok(series)
 }

@@ -184,12 +184,14 @@ async fn evaluation_agrees_on_both_databases() {
             .await
             .unwrap();
         let (_, catalog) = service::current_catalog(&store).await.unwrap().unwrap();
+        let cache = service::SeriesCache::default();
         let (from, to) = (d("2026-06-01"), d("2026-06-30"));
         let rep_a = HashSet::from([w.rep_a]);
         let mut values = Vec::new();
         for kpi in catalog.by_priority() {
-            let company = service::kpi_value(&store, &catalog, kpi.key(), from, to, None).await.unwrap();
-            let one_rep = service::kpi_value(&store, &catalog, kpi.key(), from, to, Some(&rep_a)).await.unwrap();
+            let company = service::kpi_value(&store, &cache, &catalog, kpi.key(), from, to, None).await.unwrap();
+            let one_rep =
+                service::kpi_value(&store, &cache, &catalog, kpi.key(), from, to, Some(&rep_a)).await.unwrap();
             values.push((kpi.key().to_string(), company, one_rep));
         }
         let get = |key: &str| values.iter().find(|(k, _, _)| k == key).cloned().unwrap();

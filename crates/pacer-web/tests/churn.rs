@@ -125,6 +125,12 @@ async fn churn_report_scope_conversions_and_tags() {
         let reasons = &report["periods"][0]["reasons"];
         assert_eq!(reasons["tagged"], 2);
         assert!((reasons["uncontrollable_share"].as_f64().unwrap() - 5_000.0 / 25_000.0).abs() < 1e-12);
+        // The server keeps the series between requests; a write makes it read again.
+        let (_, before) = get(&w.app, "/api/v1/churn?period=FY2026-M04&by=month", &leader).await;
+        assert!(before["periods"].as_array().unwrap().is_empty(), "no April data yet");
+        db.store.insert_subscriptions(&[row(1, "2026-04", 12_000)]).await.unwrap();
+        let (_, after) = get(&w.app, "/api/v1/churn?period=FY2026-M04&by=month", &leader).await;
+        assert_eq!(after["periods"][0]["rates"]["churned_customers"], 2, "accounts 2 and 3 left in April");
         let page = w
             .app
             .clone()

@@ -126,7 +126,7 @@ pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
             if !(1..=60).contains(&months) {
                 bail!("--months {months} is not valid: use 1 to 60");
             }
-            let rows = service::cohorts(&store, months).await.map_err(web)?;
+            let rows = service::cohorts(&store, &Default::default(), months).await.map_err(web)?;
             let ages = rows.first().map(|r| r.customer_retention.len()).unwrap_or(0);
             let mut headers: Vec<String> = vec!["cohort".into(), "customers".into()];
             headers.extend((0..ages).map(|k| format!("M{k}")));
@@ -151,7 +151,7 @@ pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
                 let known: Vec<&str> = org.churn_reasons.iter().map(|r| r.key.as_str()).collect();
                 bail!("unknown reason {reason:?}: use {}", known.join(", "));
             }
-            let moved = service::movements(&store, month, None).await.map_err(web)?;
+            let moved = service::movements(&store, &Default::default(), month, None).await.map_err(web)?;
             if !moved.churn_accounts.contains(&account) {
                 bail!("account {account} did not churn in {}", month.format("%Y-%m"));
             }
@@ -193,7 +193,8 @@ async fn report(store: &pacer_storage::SqlStore, org: &pacer_core::org::Organisa
         }
         None => None,
     };
-    let report = service::churn_report(store, org, &periods, reps.as_ref(), today()).await.map_err(web)?;
+    let report =
+        service::churn_report(store, &Default::default(), org, &periods, reps.as_ref(), today()).await.map_err(web)?;
     if a.format == ReportFormat::Json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());

@@ -266,7 +266,9 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                 (None, Some(rep)) => Some(HashSet::from([rep])),
                 (None, None) => None,
             };
-            let value = service::kpi_value(&store, &catalog, &kpi, from, to, reps.as_ref()).await.map_err(web)?;
+            let value = service::kpi_value(&store, &Default::default(), &catalog, &kpi, from, to, reps.as_ref())
+                .await
+                .map_err(web)?;
             println!("{}", serde_json::to_string(&value)?);
             Ok(())
         }

@@ -26,6 +26,11 @@ impl SqlStore {
         bind: impl Fn(AnyQuery, &T) -> AnyQuery,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
+        // Caches of what is computed from this table learn of the change with it.
+        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = $1")
+            .bind(table)
+            .execute(&mut *tx)
+            .await?;
         for chunk in rows.chunks(INSERT_CHUNK) {
             let sql = multi_insert(table, columns, chunk.len());
             // Built from fixed table and column names; every value is bound.
@@ -98,6 +103,14 @@ impl RecordStore for SqlStore {
             q.bind(m.account_id).bind(date_text(m.month)).bind(m.mrr_minor)
         })
         .await
+    }
+
+    async fn data_version(&self, name: &str) -> StoreResult<i64> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM data_versions WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(version.unwrap_or(0))
     }
 
     async fn record_counts(&self) -> StoreResult<RecordCounts> {

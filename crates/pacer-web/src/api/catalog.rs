@@ -213,7 +213,9 @@ pub async fn kpi_value(
         (None, None) => return Err(ApiError::Forbidden),
     };
     let (_, catalog) = require_catalog(&state).await?;
-    Ok(Json(service::kpi_value(state.store.as_ref(), &catalog, &key, q.from, q.to, reps.as_ref()).await?))
+    Ok(Json(
+        service::kpi_value(state.store.as_ref(), &state.series, &catalog, &key, q.from, q.to, reps.as_ref()).await?,
+    ))
 }
 
 /// Checks a catalog without applying it: every problem.

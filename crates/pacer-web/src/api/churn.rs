@@ -65,7 +65,7 @@ pub async fn report(state: &AppState, caller: &Caller, q: &ChurnQuery) -> ApiRes
     let periods = service::report_periods(&org, q.fy, q.period.as_deref(), q.by.as_deref(), today())?;
     let on = periods.last().map(|p| p.end.min(today())).unwrap_or_else(today);
     let reps = churn_scope(state, &viewer, q.team, on).await?;
-    service::churn_report(state.store.as_ref(), &org, &periods, reps.as_ref(), today()).await
+    service::churn_report(state.store.as_ref(), &state.series, &org, &periods, reps.as_ref(), today()).await
 }
 
 /// Movements, bridge, customer churn, gross and net MRR churn, GRR, NRR, the
@@ -107,7 +107,7 @@ pub async fn movements(
     let month = parse_month(&q.month)?;
     let viewer = Viewer::of(&state, &caller).await?;
     let reps = churn_scope(&state, &viewer, q.team, month).await?;
-    Ok(Json(service::movements(state.store.as_ref(), month, reps.as_ref()).await?))
+    Ok(Json(service::movements(state.store.as_ref(), &state.series, month, reps.as_ref()).await?))
 }
 
 /// How many cohorts.
@@ -127,7 +127,7 @@ pub async fn cohorts(
     if !(1..=60).contains(&months) {
         return Err(ApiError::BadRequest(format!("months {months} is not valid: use 1 to 60")));
     }
-    Ok(Json(service::cohorts(state.store.as_ref(), months).await?))
+    Ok(Json(service::cohorts(state.store.as_ref(), &state.series, months).await?))
 }
 
 /// A rate to convert.
@@ -191,7 +191,7 @@ pub async fn tag_events(state: &AppState, tags: Vec<ChurnTag>, who: &pacer_core:
             problems.push(serde_json::json!({"index": i, "field": "reason", "reason": format!("unknown reason {:?}: use {}", tag.reason, known.join(", "))}));
             continue;
         }
-        let m = service::movements(state.store.as_ref(), tag.month, None).await?;
+        let m = service::movements(state.store.as_ref(), &state.series, tag.month, None).await?;
         if !m.churn_accounts.contains(&tag.account_id) {
             problems.push(serde_json::json!({"index": i, "field": "account_id", "reason": format!("account {} did not churn in {}", tag.account_id, tag.month.format("%Y-%m"))}));
         }

@@ -85,7 +85,7 @@ pub async fn page(
             let mut ids = Vec::new();
             let mut month = w.bridge.first_month;
             while month <= w.bridge.last_month {
-                let m = service::movements(state.store.as_ref(), month, None).await?;
+                let m = service::movements(state.store.as_ref(), &state.series, month, None).await?;
                 ids.extend(
                     m.churn_accounts
                         .iter()
@@ -98,8 +98,11 @@ pub async fn page(
         }
         _ => Vec::new(),
     };
-    let cohorts =
-        if viewer.principal.sees_everything() { service::cohorts(state.store.as_ref(), 12).await? } else { Vec::new() };
+    let cohorts = if viewer.principal.sees_everything() {
+        service::cohorts(state.store.as_ref(), &state.series, 12).await?
+    } else {
+        Vec::new()
+    };
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
         h1 { "Attrition and churn: FY" (fy) @if let Some(t) = team { " · team #" (t) } }
