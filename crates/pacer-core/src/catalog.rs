@@ -78,6 +78,37 @@ pub enum FieldKind {
     OneOf,
 }
 
+impl FieldDef {
+    /// Reads a value typed by a person (form, command line) as this field's type.
+    pub fn parse_value(&self, text: &str) -> Result<crate::records::FieldValue, String> {
+        use crate::records::FieldValue;
+        let t = text.trim();
+        let key = self.key.get_ref();
+        match self.kind {
+            FieldKind::Integer => {
+                t.parse().map(FieldValue::Integer).map_err(|_| format!("{key}: {t:?} is not a whole number"))
+            }
+            FieldKind::Decimal => t
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(FieldValue::Decimal)
+                .ok_or_else(|| format!("{key}: {t:?} is not a number")),
+            FieldKind::Boolean => match t.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" | "on" => Ok(FieldValue::Bool(true)),
+                "false" | "no" | "0" | "off" => Ok(FieldValue::Bool(false)),
+                _ => Err(format!("{key}: {t:?} is not yes or no")),
+            },
+            FieldKind::Date => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map(|d| FieldValue::Text(d.to_string()))
+                .map_err(|_| format!("{key}: {t:?} is not a date (YYYY-MM-DD)")),
+            FieldKind::OneOf if self.values.iter().any(|v| v == t) => Ok(FieldValue::Text(t.to_string())),
+            FieldKind::OneOf => Err(format!("{key}: {t:?} is not one of {}", self.values.join(", "))),
+            FieldKind::Text => Ok(FieldValue::Text(t.to_string())),
+        }
+    }
+}
+
 impl FieldKind {
     /// Whether sums and averages make sense.
     pub fn is_numeric(self) -> bool {
@@ -752,6 +783,61 @@ fn changed_fields(a: &Kpi, b: &Kpi) -> Vec<&'static str> {
     out
 }
 
+impl Catalog {
+    /// Checks an activity's type and custom field values against this catalog:
+    /// "the field must exist in the system". Returns (field, reason) pairs;
+    /// empty when the activity is valid.
+    pub fn check_activity(&self, activity_type: &str, fields: &crate::records::Fields) -> Vec<(String, String)> {
+        use crate::records::FieldValue;
+        let Some(t) = self.activity_type(activity_type) else {
+            let known: Vec<&str> = self.activity_types.iter().map(|t| t.key.get_ref().as_str()).collect();
+            return vec![("type".into(), format!("unknown activity type {activity_type:?}: use {}", known.join(", ")))];
+        };
+        let mut problems = Vec::new();
+        for (key, value) in fields {
+            let Some(def) = t.fields.iter().find(|f| f.key.get_ref() == key) else {
+                let known: Vec<&str> = t.fields.iter().map(|f| f.key.get_ref().as_str()).collect();
+                let known = if known.is_empty() {
+                    "it has no custom fields".to_string()
+                } else {
+                    format!("use {}", known.join(", "))
+                };
+                problems.push((
+                    format!("fields.{key}"),
+                    format!("activity type {activity_type:?} has no field {key:?}: {known}"),
+                ));
+                continue;
+            };
+            let fits = match (def.kind, value) {
+                (FieldKind::Integer, FieldValue::Integer(_)) | (FieldKind::Boolean, FieldValue::Bool(_)) => true,
+                (FieldKind::Decimal, FieldValue::Integer(_) | FieldValue::Decimal(_)) => true,
+                (FieldKind::Text, FieldValue::Text(_)) => true,
+                (FieldKind::Date, FieldValue::Text(d)) => NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok(),
+                (FieldKind::OneOf, FieldValue::Text(v)) => def.values.contains(v),
+                _ => false,
+            };
+            if !fits {
+                let expected = match def.kind {
+                    FieldKind::OneOf => format!("one of {}", def.values.join(", ")),
+                    FieldKind::Date => "a date (YYYY-MM-DD)".into(),
+                    kind => format!("{kind:?}").to_lowercase(),
+                };
+                problems.push((
+                    format!("fields.{key}"),
+                    format!("{value:?} is not valid for field {key:?}: expected {expected}"),
+                ));
+            }
+        }
+        for def in t.fields.iter().filter(|f| f.required && !fields.contains_key(f.key.get_ref())) {
+            problems.push((
+                format!("fields.{}", def.key.get_ref()),
+                format!("field {:?} is required for {activity_type:?}", def.key.get_ref()),
+            ));
+        }
+        problems
+    }
+}
+
 /// The parts of a KPI people edit in the UI: absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1068,6 +1154,31 @@ capture = { method = "automatic", source = "Billing" }
         assert!(catalog.with_kpi_edit("nope", &edit).is_err());
         let clash = catalog.with_kpi_edit("calls", &KpiEdit { priority: Some(1), ..KpiEdit::default() }).unwrap();
         assert!(check("x", &clash.to_toml().unwrap(), None).has_errors(), "the edited catalog is checked again");
+    }
+
+    #[test]
+    fn activities_are_checked_against_their_type() {
+        use crate::records::{FieldValue, Fields};
+        let catalog = check("a", GOOD, None).valid().unwrap();
+        let fields =
+            |pairs: &[(&str, FieldValue)]| pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Fields>();
+        assert!(
+            catalog.check_activity("call", &fields(&[("outcome", FieldValue::Text("connected".into()))])).is_empty()
+        );
+        assert!(catalog.check_activity("call", &fields(&[("talk_minutes", FieldValue::Integer(3))])).is_empty());
+        let p = catalog.check_activity(
+            "call",
+            &fields(&[("outcome", FieldValue::Text("busy".into())), ("mood", FieldValue::Bool(true))]),
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p[0].1.contains("expected one of connected, voicemail")
+                || p[1].1.contains("expected one of connected, voicemail")
+        );
+        assert_eq!(
+            catalog.check_activity("fax", &Fields::new())[0].1,
+            "unknown activity type \"fax\": use call, email"
+        );
     }
 
     #[test]

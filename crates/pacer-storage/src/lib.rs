@@ -166,6 +166,17 @@ pub trait AccessStore: Send + Sync {
     async fn audit_log(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
 }
 
+/// What an idempotent write did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct UpsertCounts {
+    /// Records that were not there.
+    pub new: usize,
+    /// Records that were there with other values.
+    pub updated: usize,
+    /// Records that were there with the same values.
+    pub unchanged: usize,
+}
+
 /// How many raw records the database holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RecordCounts {
@@ -196,6 +207,14 @@ pub trait RecordStore: Send + Sync {
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()>;
     /// Counts of what the database holds.
     async fn record_counts(&self) -> StoreResult<RecordCounts>;
+    /// Writes activities keyed by (source, external id) in one transaction:
+    /// new ones are inserted, changed ones updated, the same ones left alone
+    /// (records without an external id are always new).
+    async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts>;
+    /// Writes deals keyed by (source, external id), like [`Self::upsert_activities`].
+    async fn upsert_deals(&self, deals: &[NewDeal]) -> StoreResult<UpsertCounts>;
+    /// Writes account-months keyed by (account, month), like [`Self::upsert_activities`].
+    async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts>;
     /// A rep's most recent activities, newest first.
     async fn recent_activities(&self, rep: RepId, limit: u32) -> StoreResult<Vec<ActivityRecord>>;
     /// Activities from `from` to `to` (inclusive days), optionally of some types only.

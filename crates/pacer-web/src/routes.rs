@@ -42,6 +42,9 @@ const READ: Access = Access::SignedInOrToken(Scope::Read);
 const MANAGER: Access = Access::AtLeast(Role::Manager);
 const MANAGER_READ: Access = Access::AtLeastOrToken(Role::Manager, Scope::Read);
 const LEADER_READ: Access = Access::AtLeastOrToken(Role::Leader, Scope::Read);
+const INGEST: Access = Access::SignedInOrToken(Scope::Ingest);
+// Recurring revenue is company-wide: integrations and leadership write it.
+const LEADER_INGEST: Access = Access::AtLeastOrToken(Role::Leader, Scope::Ingest);
 const LEADER: Access = Access::AtLeast(Role::Leader);
 const ADMIN: Access = Access::AtLeast(Role::Admin);
 
@@ -103,6 +106,10 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/churn/cohorts", LEADER_READ, api::churn::cohorts),
         route(M::GET, "/api/v1/churn/convert", READ, api::churn::convert),
         route(M::GET, "/api/v1/audit", LEADER, api::access::audit),
+        // JSON API: data capture
+        route(M::POST, "/api/v1/activities", INGEST, api::ingest::post_activities),
+        route(M::POST, "/api/v1/deals", INGEST, api::ingest::post_deals),
+        route(M::POST, "/api/v1/subscriptions", LEADER_INGEST, api::ingest::post_subscriptions),
         // JSON API: changing the organisation, users and tokens
         route(M::PUT, "/api/v1/churn/tags", ADMIN, api::churn::put_tags),
         route(M::PUT, "/api/v1/catalog", ADMIN, api::catalog::put_catalog),

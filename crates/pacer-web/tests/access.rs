@@ -22,6 +22,8 @@ enum Rule {
     ManagerUpOrReadToken,
     LeaderUp,
     LeaderUpOrReadToken,
+    SignedInOrIngestToken,
+    LeaderUpOrIngestToken,
     AdminOnly,
 }
 
@@ -58,6 +60,9 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/churn/cohorts"), LeaderUpOrReadToken),
         (("GET", "/api/v1/churn/convert"), SignedInOrReadToken),
         (("PUT", "/api/v1/churn/tags"), AdminOnly),
+        (("POST", "/api/v1/activities"), SignedInOrIngestToken),
+        (("POST", "/api/v1/deals"), SignedInOrIngestToken),
+        (("POST", "/api/v1/subscriptions"), LeaderUpOrIngestToken),
         (("GET", "/account"), SignedIn),
         (("POST", "/account/password"), SignedIn),
         (("GET", "/audit"), LeaderUp),
@@ -106,6 +111,9 @@ fn allowed(rule: Rule, who: Who) -> bool {
         (Rule::ManagerUpOrReadToken, Who::Token(Scope::Read)) => true,
         (Rule::LeaderUp | Rule::LeaderUpOrReadToken, Who::User(role)) => role >= Role::Leader,
         (Rule::LeaderUpOrReadToken, Who::Token(Scope::Read)) => true,
+        (Rule::SignedInOrIngestToken, Who::User(_) | Who::Token(Scope::Ingest)) => true,
+        (Rule::LeaderUpOrIngestToken, Who::User(role)) => role >= Role::Leader,
+        (Rule::LeaderUpOrIngestToken, Who::Token(Scope::Ingest)) => true,
         (Rule::AdminOnly, Who::User(role)) => role == Role::Admin,
         _ => false,
     }

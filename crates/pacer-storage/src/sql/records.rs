@@ -2,7 +2,7 @@
 
 use super::{INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, parse_date};
 use crate::error::StoreError;
-use crate::{DataInput, RecordCounts, RecordStore, StoreResult};
+use crate::{DataInput, RecordCounts, RecordStore, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
@@ -103,6 +103,187 @@ impl RecordStore for SqlStore {
             q.bind(m.account_id).bind(date_text(m.month)).bind(m.mrr_minor)
         })
         .await
+    }
+
+    async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts> {
+        let mut tx = self.pool.begin().await?;
+        let mut counts = UpsertCounts::default();
+        for a in activities {
+            let fields = fields_json(&a.fields);
+            let existing =
+                match &a.external_id {
+                    Some(id) => sqlx::query(
+                        "SELECT id, rep_id, activity_type, occurred_at, duration_s, account_id, fields FROM activities \
+                     WHERE source = $1 AND external_id = $2",
+                    )
+                    .bind(a.source.as_str())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?,
+                    None => None,
+                };
+            match existing {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO activities (rep_id, activity_type, occurred_at, duration_s, account_id, source, external_id, fields) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(a.rep_id)
+                    .bind(&a.activity_type)
+                    .bind(datetime_text(a.occurred_at))
+                    .bind(a.duration_s)
+                    .bind(a.account_id)
+                    .bind(a.source.as_str())
+                    .bind(&a.external_id)
+                    .bind(&fields)
+                    .execute(&mut *tx)
+                    .await?;
+                    counts.new += 1;
+                }
+                Some(row) => {
+                    let same = row.try_get::<i64, _>("rep_id")? == a.rep_id
+                        && row.try_get::<String, _>("activity_type")? == a.activity_type
+                        && row.try_get::<String, _>("occurred_at")? == datetime_text(a.occurred_at)
+                        && row.try_get::<Option<i64>, _>("duration_s")? == a.duration_s
+                        && row.try_get::<Option<i64>, _>("account_id")? == a.account_id
+                        && row.try_get::<Option<String>, _>("fields")? == fields;
+                    if same {
+                        counts.unchanged += 1;
+                    } else {
+                        sqlx::query(
+                            "UPDATE activities SET rep_id = $1, activity_type = $2, occurred_at = $3, duration_s = $4, \
+                             account_id = $5, fields = $6 WHERE id = $7",
+                        )
+                        .bind(a.rep_id)
+                        .bind(&a.activity_type)
+                        .bind(datetime_text(a.occurred_at))
+                        .bind(a.duration_s)
+                        .bind(a.account_id)
+                        .bind(&fields)
+                        .bind(row.try_get::<i64, _>("id")?)
+                        .execute(&mut *tx)
+                        .await?;
+                        counts.updated += 1;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    async fn upsert_deals(&self, deals: &[NewDeal]) -> StoreResult<UpsertCounts> {
+        let mut tx = self.pool.begin().await?;
+        let mut counts = UpsertCounts::default();
+        for d in deals {
+            let existing = match &d.external_id {
+                Some(id) => sqlx::query(
+                    "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date FROM deals \
+                     WHERE source = $1 AND external_id = $2",
+                )
+                .bind(d.source.as_str())
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?,
+                None => None,
+            };
+            let same = match &existing {
+                None => false,
+                Some(row) => {
+                    row.try_get::<i64, _>("rep_id")? == d.rep_id
+                        && row.try_get::<i64, _>("account_id")? == d.account_id
+                        && row.try_get::<String, _>("kind")? == d.kind.as_str()
+                        && row.try_get::<String, _>("status")? == d.status.as_str()
+                        && row.try_get::<String, _>("stage")? == d.stage
+                        && row.try_get::<i64, _>("amount_minor")? == d.amount_minor
+                        && get_date(row, "created_on")? == d.created_on
+                        && get_date(row, "close_date")? == d.close_date
+                }
+            };
+            match (existing, same) {
+                (Some(_), true) => counts.unchanged += 1,
+                (Some(row), false) => {
+                    sqlx::query(
+                        "UPDATE deals SET rep_id = $1, account_id = $2, kind = $3, status = $4, stage = $5, amount_minor = $6, \
+                         created_on = $7, close_date = $8 WHERE id = $9",
+                    )
+                    .bind(d.rep_id)
+                    .bind(d.account_id)
+                    .bind(d.kind.as_str())
+                    .bind(d.status.as_str())
+                    .bind(&d.stage)
+                    .bind(d.amount_minor)
+                    .bind(date_text(d.created_on))
+                    .bind(date_text(d.close_date))
+                    .bind(row.try_get::<i64, _>("id")?)
+                    .execute(&mut *tx)
+                    .await?;
+                    counts.updated += 1;
+                }
+                (None, _) => {
+                    sqlx::query(
+                        "INSERT INTO deals (rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date, source, external_id) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    )
+                    .bind(d.rep_id)
+                    .bind(d.account_id)
+                    .bind(d.kind.as_str())
+                    .bind(d.status.as_str())
+                    .bind(&d.stage)
+                    .bind(d.amount_minor)
+                    .bind(date_text(d.created_on))
+                    .bind(date_text(d.close_date))
+                    .bind(d.source.as_str())
+                    .bind(&d.external_id)
+                    .execute(&mut *tx)
+                    .await?;
+                    counts.new += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts> {
+        let mut tx = self.pool.begin().await?;
+        let mut counts = UpsertCounts::default();
+        for m in months {
+            let existing: Option<i64> =
+                sqlx::query_scalar("SELECT mrr_minor FROM subscriptions WHERE account_id = $1 AND month = $2")
+                    .bind(m.account_id)
+                    .bind(date_text(m.month))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match existing {
+                Some(mrr) if mrr == m.mrr_minor => counts.unchanged += 1,
+                Some(_) => {
+                    sqlx::query("UPDATE subscriptions SET mrr_minor = $1 WHERE account_id = $2 AND month = $3")
+                        .bind(m.mrr_minor)
+                        .bind(m.account_id)
+                        .bind(date_text(m.month))
+                        .execute(&mut *tx)
+                        .await?;
+                    counts.updated += 1;
+                }
+                None => {
+                    sqlx::query("INSERT INTO subscriptions (account_id, month, mrr_minor) VALUES ($1, $2, $3)")
+                        .bind(m.account_id)
+                        .bind(date_text(m.month))
+                        .bind(m.mrr_minor)
+                        .execute(&mut *tx)
+                        .await?;
+                    counts.new += 1;
+                }
+            }
+        }
+        if counts.new + counts.updated > 0 {
+            sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = 'subscriptions'")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(counts)
     }
 
     async fn data_version(&self, name: &str) -> StoreResult<i64> {

@@ -5,6 +5,7 @@ pub mod access;
 pub mod catalog;
 pub mod churn;
 pub mod health;
+pub mod ingest;
 pub mod openapi;
 pub mod org;
 

@@ -1,6 +1,6 @@
 //! The OpenAPI description of the API, served at `/api/v1/openapi.json`.
 
-use super::{access, catalog, churn, health, org};
+use super::{access, catalog, churn, health, ingest, org};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -33,6 +33,7 @@ impl Modify for BearerToken {
         access::list_tokens, access::create_token, access::revoke_token, access::audit,
         catalog::get_catalog, catalog::export_catalog, catalog::put_catalog, catalog::check_catalog,
         catalog::patch_kpi, catalog::readiness, catalog::kpi_value,
+        ingest::post_activities, ingest::post_deals, ingest::post_subscriptions,
         churn::churn, churn::movements, churn::cohorts, churn::convert, churn::put_tags,
     ),
     components(schemas(crate::error::ErrorDetail)),
