@@ -101,6 +101,8 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/catalog/toml", READ, api::catalog::export_catalog),
         route(M::GET, "/api/v1/readiness", READ, api::catalog::readiness),
         route(M::GET, "/api/v1/kpis/{key}/value", READ, api::catalog::kpi_value),
+        route(M::GET, "/api/v1/completeness", MANAGER_READ, api::catalog::completeness),
+        route(M::GET, "/api/v1/logging-contest", READ, api::catalog::logging_contest),
         route(M::GET, "/api/v1/churn", MANAGER_READ, api::churn::churn),
         route(M::GET, "/api/v1/churn/movements", MANAGER_READ, api::churn::movements),
         route(M::GET, "/api/v1/churn/cohorts", LEADER_READ, api::churn::cohorts),

@@ -380,3 +380,116 @@ pub async fn mrr_series(store: &dyn Store, cache: &SeriesCache) -> Result<std::s
     *loaded = Some((version, series.clone()));
     Ok(series)
 }
+
+/// Builds a manually logged activity (quick-log form, `pacer log`): the
+/// type and the custom field values (as typed by a person) are checked
+/// against the catalog, and the rep must be employed that day.
+pub fn manual_activity(
+    catalog: &Catalog,
+    rep: &pacer_core::org::Rep,
+    activity_type: &str,
+    occurred_at: chrono::NaiveDateTime,
+    minutes: Option<i64>,
+    field_texts: &[(String, String)],
+) -> Result<pacer_core::records::NewActivity, ApiError> {
+    let mut problems: Vec<String> = Vec::new();
+    let mut fields = pacer_core::records::Fields::new();
+    if let Some(t) = catalog.activity_type(activity_type) {
+        for (key, text) in field_texts.iter().filter(|(_, text)| !text.trim().is_empty()) {
+            match t.fields.iter().find(|f| f.key.get_ref() == key) {
+                Some(def) => match def.parse_value(text) {
+                    Ok(value) => {
+                        fields.insert(key.clone(), value);
+                    }
+                    Err(reason) => problems.push(reason),
+                },
+                None => problems.push(format!("activity type {activity_type:?} has no field {key:?}")),
+            }
+        }
+    }
+    problems.extend(catalog.check_activity(activity_type, &fields).into_iter().map(|(_, reason)| reason));
+    if !rep.is_active_on(occurred_at.date()) {
+        problems.push(format!("{} was not employed on {}", rep.name, occurred_at.date()));
+    }
+    if let Some(m) = minutes
+        && !(0..=1440).contains(&m)
+    {
+        problems.push(format!("minutes: {m} is not 0 to 1440"));
+    }
+    if !problems.is_empty() {
+        problems.dedup();
+        return Err(ApiError::Unprocessable {
+            message: problems.join("; "),
+            details: problems.iter().map(|p| serde_json::json!({ "reason": p })).collect(),
+        });
+    }
+    Ok(pacer_core::records::NewActivity {
+        rep_id: rep.id,
+        activity_type: activity_type.to_string(),
+        occurred_at,
+        duration_s: minutes.map(|m| m * 60),
+        account_id: None,
+        source: pacer_core::records::SourceKind::Manual,
+        external_id: None,
+        fields,
+    })
+}
+
+/// One line of a leaderboard.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Standing {
+    /// Rank: equal values share it, and the next rank skips (1, 2, 2, 4).
+    pub rank: usize,
+    /// The rep.
+    pub rep_id: RepId,
+    /// Their name.
+    pub name: String,
+    /// Their value.
+    pub value: i64,
+}
+
+/// Ranks reps by value, highest first: ties share a rank, the next rank skips.
+pub fn rank(mut entries: Vec<(RepId, String, i64)>) -> Vec<Standing> {
+    entries.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    let mut out: Vec<Standing> = Vec::with_capacity(entries.len());
+    for (i, (rep_id, name, value)) in entries.into_iter().enumerate() {
+        let rank = match out.last() {
+            Some(prev) if prev.value == value => prev.rank,
+            _ => i + 1,
+        };
+        out.push(Standing { rank, rep_id, name, value });
+    }
+    out
+}
+
+/// The logging contest: manually logged activities per active rep over a date range.
+pub async fn logging_contest(store: &dyn Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Standing>, ApiError> {
+    let active = active_sellers(store, to).await?;
+    let names: std::collections::HashMap<RepId, String> =
+        store.reps(&RepFilter::default(), to).await?.into_iter().map(|r| (r.id, r.name)).collect();
+    let mut counts: std::collections::HashMap<RepId, i64> = active.iter().map(|r| (*r, 0)).collect();
+    for a in store.activities_between(from, to, None).await? {
+        if a.source == pacer_core::records::SourceKind::Manual
+            && let Some(c) = counts.get_mut(&a.rep_id)
+        {
+            *c += 1;
+        }
+    }
+    Ok(rank(counts.into_iter().map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n)).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rank;
+
+    #[test]
+    fn ties_share_a_rank_and_the_next_skips() {
+        let ranks: Vec<(usize, i64)> =
+            rank(vec![(1, "a".into(), 5), (2, "b".into(), 9), (3, "c".into(), 5), (4, "d".into(), 1)])
+                .iter()
+                .map(|s| (s.rank, s.value))
+                .collect();
+        assert_eq!(ranks, vec![(1, 9), (2, 5), (2, 5), (4, 1)]);
+        assert!(rank(Vec::new()).is_empty());
+    }
+}

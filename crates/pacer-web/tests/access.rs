@@ -63,6 +63,8 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("POST", "/api/v1/activities"), SignedInOrIngestToken),
         (("POST", "/api/v1/deals"), SignedInOrIngestToken),
         (("POST", "/api/v1/subscriptions"), LeaderUpOrIngestToken),
+        (("GET", "/api/v1/completeness"), ManagerUpOrReadToken),
+        (("GET", "/api/v1/logging-contest"), SignedInOrReadToken),
         (("GET", "/account"), SignedIn),
         (("POST", "/account/password"), SignedIn),
         (("GET", "/audit"), LeaderUp),

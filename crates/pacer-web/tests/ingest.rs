@@ -101,3 +101,34 @@ async fn batches_are_idempotent_and_all_or_nothing() {
         assert_eq!(db.store.subscriptions().await.unwrap().len(), 2);
     }
 }
+
+#[tokio::test]
+async fn quick_log_checks_the_catalogs_fields() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (cookie, csrf) = w.session(pacer_core::access::Role::Rep).await;
+        let form = |body: String| {
+            Request::post(format!("/reps/{}/activities", w.rep_a))
+                .header(header::COOKIE, format!("pacer_session={cookie}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={csrf}&{body}")))
+                .unwrap()
+        };
+        let bad = w
+            .app
+            .clone()
+            .oneshot(form("activity_type=call&date=2026-06-03&field.call.outcome=busy".into()))
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(db.store.recent_activities(w.rep_a, 5).await.unwrap().is_empty(), "nothing written");
+        // The other types' fields in the same form are ignored.
+        let good =
+            form("activity_type=call&date=2026-06-03&minutes=7&field.call.outcome=connected&field.meeting.x=1".into());
+        assert_eq!(w.app.clone().oneshot(good).await.unwrap().status(), StatusCode::SEE_OTHER);
+        let stored = db.store.recent_activities(w.rep_a, 5).await.unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].fields.get("outcome"), Some(&pacer_core::records::FieldValue::Text("connected".into())));
+        assert_eq!(stored[0].duration_s, Some(420));
+    }
+}

@@ -2,6 +2,7 @@
 //! configuration, opens the store and calls the library crates.
 
 mod access_cmd;
+mod capture_cmd;
 mod churn_cmd;
 mod config;
 mod demo;
@@ -64,6 +65,12 @@ enum Command {
     Token(access_cmd::TokenCommand),
     /// Read the audit log.
     Audit(access_cmd::AuditArgs),
+    /// Log an activity by hand, checked against the catalog.
+    Log(capture_cmd::LogArgs),
+    /// Which active reps have not logged the manual KPIs lately.
+    Completeness(capture_cmd::CompletenessArgs),
+    /// The logging contest: manually logged activities per rep, ranked.
+    Contest(capture_cmd::ContestArgs),
     /// Attrition and churn: the report by period, cohorts, conversions, reasons.
     Churn(churn_cmd::ChurnArgs),
     /// The metric catalog: check, apply, show, export, versions, readiness, values.
@@ -124,6 +131,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Audit(args) => access_cmd::audit(&ctx, args).await,
         Command::Metrics(cmd) => metrics_cmd::metrics(&ctx, cmd).await,
         Command::Churn(args) => churn_cmd::churn(&ctx, args).await,
+        Command::Log(args) => capture_cmd::log(&ctx, args).await,
+        Command::Completeness(args) => capture_cmd::completeness(&ctx, args).await,
+        Command::Contest(args) => capture_cmd::contest(&ctx, args).await,
     }
 }
 

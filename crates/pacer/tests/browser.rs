@@ -556,9 +556,15 @@ fn browser_rep_and_manager_journeys() {
     let options: Vec<String> = browser
         .find_all("form[action$='/activities'] select[name=activity_type] option")
         .iter()
-        .map(|o| browser.text(o))
+        .map(|o| browser.property(o, "value").as_str().unwrap_or_default().to_string())
         .collect();
-    assert_eq!(options, ["call", "email", "meeting", "demo"], "the quick-log types at {}", browser.current_url());
+    // The catalog's activity types, including the planned KPI's "event".
+    assert_eq!(
+        options,
+        ["call", "email", "meeting", "demo", "event"],
+        "the quick-log types at {}",
+        browser.current_url()
+    );
     browser.click(&browser.find("form[action$='/activities'] select[name=activity_type] option[value=call]"));
     assert_eq!(browser.property(&kind, "value"), json!("call"), "the type select did not take \"call\"");
     let date = browser.find("form[action$='/activities'] input[name=date]");

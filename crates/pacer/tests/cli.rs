@@ -235,3 +235,30 @@ fn churn_report_conversions_and_exports() {
     w.ok(&["churn", "tag", "2", "--month", "2026-01", "--reason", "price", "--note", "renewal quote too high"]);
     assert!(w.ok(&["audit", "--entity", "churn_event", "--format", "csv"]).contains("churn.tag,churn_event 2@2026-01"));
 }
+
+#[test]
+fn manual_logging_completeness_and_contest() {
+    let w = Workdir::new("log");
+    std::fs::write(w.path().join("metrics.toml"), pacer_demo::catalog_toml(chrono::Local::now().date_naive())).unwrap();
+    w.ok(&["metrics", "apply", "metrics.toml"]);
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+    w.ok(&["rep", "add", "Bob Stone", "--hired", "2024-01-15", "--team", "Sales"]);
+    let logged = w.ok(&["log", "call", "--rep", "Ann Lee", "--minutes", "5", "--field", "outcome=connected"]);
+    assert!(logged.starts_with("Logged a call for Ann Lee on "), "{logged}");
+    assert!(
+        w.refused(&["log", "call", "--rep", "Ann Lee", "--field", "outcome=busy"])
+            .contains("\"busy\" is not one of connected, voicemail, no_answer")
+    );
+    assert!(w.refused(&["log", "call", "--rep", "Ann Lee", "--field", "mood=1"]).contains("has no field \"mood\""));
+    assert!(w.refused(&["log", "fax", "--rep", "Ann Lee"]).contains("unknown activity type \"fax\""));
+    assert!(
+        w.refused(&["log", "call", "--rep", "Ann Lee", "--at", "2020-01-01"])
+            .contains("was not employed on 2020-01-01")
+    );
+    assert!(w.refused(&["log", "call", "--rep", "Nobody"]).contains("does not exist"));
+    let completeness = w.ok(&["completeness", "--kpi", "calls_made", "--format", "csv"]);
+    assert_eq!(completeness.lines().nth(1).unwrap(), "calls_made,1 of 2,50%,Bob Stone");
+    let contest = w.ok(&["contest", "--format", "csv"]);
+    assert_eq!(contest.lines().collect::<Vec<_>>(), vec!["rank,rep,logged", "1,Ann Lee,1", "2,Bob Stone,0"]);
+}

@@ -228,3 +228,66 @@ pub async fn check_catalog(State(state): State<AppState>, body: String) -> ApiRe
     let status = if checked.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, Json(checked.problems)))
 }
+
+/// Completeness parameters.
+#[derive(Deserialize, IntoParams)]
+pub struct CompletenessQuery {
+    /// The manual KPI (default: every manual KPI).
+    pub kpi: Option<String>,
+    /// Working days to look back (default 5).
+    pub days: Option<u32>,
+}
+
+/// Which active reps have not logged a manual KPI's activities in the last N working days.
+#[utoipa::path(get, path = "/api/v1/completeness", tag = "capture", params(CompletenessQuery), responses((status = 200, body = Object)))]
+pub async fn completeness(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<CompletenessQuery>,
+) -> ApiResult<Json<Vec<serde_json::Value>>> {
+    let (_, catalog) = require_catalog(&state).await?;
+    let org = load_organisation(&state).await?;
+    let days = q.days.unwrap_or(5);
+    if !(1..=60).contains(&days) {
+        return Err(ApiError::BadRequest(format!("days {days} is not valid: use 1 to 60 working days")));
+    }
+    let mut out = Vec::new();
+    for kpi in
+        catalog.by_priority().into_iter().filter(|k| k.capture.method == pacer_core::catalog::CaptureMethod::Manual)
+    {
+        if q.kpi.as_deref().is_some_and(|key| key != kpi.key()) {
+            continue;
+        }
+        let types: Vec<String> = kpi.definition.types.iter().map(|t| t.get_ref().clone()).collect();
+        let c = service::kpi_completeness(state.store.as_ref(), &org, &types, today(), days).await?;
+        out.push(serde_json::json!({ "kpi": kpi.key(), "name": kpi.name, "days": days, "completeness": c }));
+    }
+    if let Some(key) = &q.kpi
+        && out.is_empty()
+    {
+        return Err(ApiError::NotFound(format!("{key:?} is not a manual KPI of the catalog")));
+    }
+    Ok(Json(out))
+}
+
+/// A date range.
+#[derive(Deserialize, IntoParams)]
+pub struct RangeQuery {
+    /// First day (default: 30 days ago).
+    pub from: Option<NaiveDate>,
+    /// Last day (default: today).
+    pub to: Option<NaiveDate>,
+}
+
+/// The logging contest: manually logged activities per rep, ranked with ties.
+#[utoipa::path(get, path = "/api/v1/logging-contest", tag = "capture", params(RangeQuery), responses((status = 200, body = [Object])))]
+pub async fn logging_contest(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<RangeQuery>,
+) -> ApiResult<Json<Vec<service::Standing>>> {
+    let to = q.to.unwrap_or_else(today);
+    let from = q.from.unwrap_or(to - chrono::Days::new(30));
+    if to < from {
+        return Err(ApiError::BadRequest(format!("to {to} is before from {from}")));
+    }
+    Ok(Json(service::logging_contest(state.store.as_ref(), from, to).await?))
+}

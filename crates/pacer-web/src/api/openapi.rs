@@ -32,7 +32,7 @@ impl Modify for BearerToken {
         access::me, access::list_users, access::create_user, access::update_user,
         access::list_tokens, access::create_token, access::revoke_token, access::audit,
         catalog::get_catalog, catalog::export_catalog, catalog::put_catalog, catalog::check_catalog,
-        catalog::patch_kpi, catalog::readiness, catalog::kpi_value,
+        catalog::patch_kpi, catalog::readiness, catalog::kpi_value, catalog::completeness, catalog::logging_contest,
         ingest::post_activities, ingest::post_deals, ingest::post_subscriptions,
         churn::churn, churn::movements, churn::cohorts, churn::convert, churn::put_tags,
     ),

@@ -14,13 +14,10 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use maud::{Markup, html};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
+use pacer_core::catalog::FieldKind;
 use pacer_core::org::{NewRep, NewTeam, Rep, RepUpdate, Team, TeamUpdate};
-use pacer_core::records::{NewActivity, SourceKind};
 use pacer_storage::RepFilter;
 use serde::Deserialize;
-
-/// The activity types the quick-log form offers.
-pub const QUICK_LOG_TYPES: [&str; 4] = ["call", "email", "meeting", "demo"];
 
 fn actor(frame: &Frame, reason: Option<String>) -> Actor {
     Actor::named(frame.principal.actor_name()).because(reason)
@@ -213,6 +210,9 @@ pub async fn rep_page(
     let teams = state.store.teams().await?;
     let memberships = state.store.memberships(id).await?;
     let activities = state.store.recent_activities(id, 20).await?;
+    // The quick-log form offers the catalog's activity types and their fields.
+    let types =
+        crate::service::current_catalog(state.store.as_ref()).await?.map(|(_, c)| c.activity_types).unwrap_or_default();
     let today = today();
     let body = html! {
         (notice(&n))
@@ -227,9 +227,20 @@ pub async fn rep_page(
                 h2 { "Quick log" }
                 form.row method="post" action=(format!("/reps/{id}/activities")) {
                     (frame.csrf_field())
-                    label { "Type" select name="activity_type" { @for t in QUICK_LOG_TYPES { option value=(t) { (t) } } } }
+                    label { "Type" select name="activity_type" { @for t in &types { option value=(t.key.get_ref()) { (t.name) } } } }
                     label { "Date" input type="date" name="date" value=(today); }
                     label { "Minutes" input type="number" name="minutes" min="0" max="1440" step="1"; }
+                    @for t in &types { @for f in &t.fields {
+                        @let name = format!("field.{}.{}", t.key.get_ref(), f.key.get_ref());
+                        @let label = format!("{} ({}){}", f.name.clone().unwrap_or_else(|| f.key.get_ref().clone()), t.name, if f.required { " *" } else { "" });
+                        @match f.kind {
+                            FieldKind::OneOf => label { (label) select name=(name) { option value="" { "—" } @for v in &f.values { option value=(v) { (v) } } } },
+                            FieldKind::Boolean => label { (label) select name=(name) { option value="" { "—" } option value="yes" { "yes" } option value="no" { "no" } } },
+                            FieldKind::Date => label { (label) input type="date" name=(name); },
+                            FieldKind::Integer | FieldKind::Decimal => label { (label) input type="number" step="any" name=(name); },
+                            FieldKind::Text => label { (label) input name=(name); },
+                        }
+                    } }
                     button type="submit" { "Log it" }
                 }
             }
@@ -285,57 +296,39 @@ pub async fn rep_page(
     Ok(layout::page(&frame, &rep.name, body))
 }
 
-/// The quick-log form.
-#[derive(Deserialize)]
-pub struct QuickLog {
-    activity_type: String,
-    date: Option<String>,
-    minutes: Option<String>,
-}
-
-/// Logs an activity for a rep the caller may see (their own, their team's, or anyone's for leaders).
+/// Logs an activity for a rep the caller may see (their own, their team's,
+/// or anyone's for leaders), with the catalog's custom fields of its type
+/// (sent as `field.TYPE.KEY`).
 pub async fn quick_log(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<QuickLog>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let viewer = Viewer::of(&state, &caller).await?;
     let rep = visible_rep(&state, &viewer, id).await?;
-    if !QUICK_LOG_TYPES.contains(&form.activity_type.as_str()) {
-        return Err(ApiError::invalid(format!(
-            "activity type {:?} is not one of {}",
-            form.activity_type,
-            QUICK_LOG_TYPES.join(", ")
-        ))
-        .into());
-    }
-    let date = parse_opt_date("date", form.date)?.unwrap_or_else(today);
-    if !rep.is_active_on(date) {
-        return Err(ApiError::invalid(format!("{} was not employed on {date}", rep.name)).into());
-    }
-    let minutes = filled(form.minutes)
-        .map(|m| {
-            m.parse::<i64>()
-                .ok()
-                .filter(|m| (0..=1440).contains(m))
-                .ok_or_else(|| ApiError::invalid(format!("minutes: {m:?} is not 0 to 1440")))
-        })
+    let (_, catalog) = crate::api::catalog::require_catalog(&state).await?;
+    let value = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let activity_type = value("activity_type").unwrap_or_default();
+    let date = parse_opt_date("date", value("date"))?.unwrap_or_else(today);
+    let minutes = filled(value("minutes"))
+        .map(|m| m.parse::<i64>().map_err(|_| ApiError::invalid(format!("minutes: {m:?} is not a whole number"))))
         .transpose()?;
+    let prefix = format!("field.{activity_type}.");
+    let fields: Vec<(String, String)> =
+        form.iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|key| (key.to_string(), v.clone()))).collect();
     let now = chrono::Local::now().time();
     let time = if date == today() { now } else { NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(now) };
-    let activity = NewActivity {
-        rep_id: id,
-        activity_type: form.activity_type.clone(),
-        occurred_at: NaiveDateTime::new(date, time),
-        duration_s: minutes.map(|m| m * 60),
-        account_id: None,
-        source: SourceKind::Manual,
-        external_id: None,
-        fields: Default::default(),
-    };
+    let activity = crate::service::manual_activity(
+        &catalog,
+        &rep,
+        &activity_type,
+        NaiveDateTime::new(date, time),
+        minutes,
+        &fields,
+    )?;
     state.store.insert_activities(&[activity]).await?;
-    Ok(redirect_with_notice(&format!("/reps/{id}"), &format!("Logged a {} on {date}.", form.activity_type)))
+    Ok(redirect_with_notice(&format!("/reps/{id}"), &format!("Logged a {activity_type} on {date}.")))
 }
 
 /// The team forms.
