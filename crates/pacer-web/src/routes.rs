@@ -68,6 +68,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/calendar", SIGNED_IN, pages::calendar::page),
         route(M::GET, "/catalog", SIGNED_IN, pages::catalog::page),
         route(M::GET, "/readiness", SIGNED_IN, pages::catalog::readiness),
+        route(M::GET, "/logging", SIGNED_IN, pages::catalog::completeness),
         route(M::GET, "/churn", MANAGER, pages::churn::page),
         route(M::GET, "/account", SIGNED_IN, pages::users::account),
         route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),

@@ -43,6 +43,7 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("POST", "/reps/{id}/activities"), SignedIn),
         (("GET", "/calendar"), SignedIn),
         (("GET", "/catalog"), SignedIn),
+        (("GET", "/logging"), SignedIn),
         (("GET", "/readiness"), SignedIn),
         (("POST", "/catalog"), AdminOnly),
         (("POST", "/catalog/kpis/{key}"), AdminOnly),

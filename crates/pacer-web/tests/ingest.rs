@@ -130,5 +130,20 @@ async fn quick_log_checks_the_catalogs_fields() {
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].fields.get("outcome"), Some(&pacer_core::records::FieldValue::Text("connected".into())));
         assert_eq!(stored[0].duration_s, Some(420));
+        // The logging page ranks who logs, and names only reps in one's scope.
+        let page = w
+            .app
+            .clone()
+            .oneshot(
+                Request::get("/logging?from=2026-06-01&to=2026-06-30")
+                    .header(header::COOKIE, format!("pacer_session={cookie}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(html.contains("Logging contest") && html.contains("in other teams"), "{html}");
     }
 }

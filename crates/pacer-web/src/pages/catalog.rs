@@ -273,3 +273,50 @@ pub async fn readiness(
     };
     Ok(layout::page(&frame, "Readiness", body))
 }
+
+/// The completeness and logging-contest page: who keeps logging.
+pub async fn completeness(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<crate::api::catalog::RangeQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let viewer = crate::api::Viewer::of(&state, &caller).await?;
+    let (_, catalog) = crate::api::catalog::require_catalog(&state).await?;
+    let today = crate::api::today();
+    let to = q.to.unwrap_or(today);
+    let from = q.from.unwrap_or(to - chrono::Days::new(30));
+    let reps = state.store.reps(&RepFilter::default(), today).await?;
+    let names: HashMap<i64, String> = reps.iter().map(|r| (r.id, r.name.clone())).collect();
+    // Names of reps outside one's scope are not shown: only counts.
+    let visible = |id: i64| reps.iter().find(|r| r.id == id).is_some_and(|r| viewer.sees_rep(r));
+    let mut lines = Vec::new();
+    for kpi in catalog.by_priority().into_iter().filter(|k| k.capture.method == CaptureMethod::Manual) {
+        let types: Vec<String> = kpi.definition.types.iter().map(|t| t.get_ref().clone()).collect();
+        lines.push((
+            kpi.name.clone(),
+            service::kpi_completeness(state.store.as_ref(), &frame.org, &types, today, 5).await?,
+        ));
+    }
+    let standings = service::logging_contest(state.store.as_ref(), from, to).await?;
+    let body = html! {
+        h1 { "Logging" }
+        p.muted { "\"If it is not in the system, it did not happen.\" Manual KPIs over the last 5 working days." }
+        div.card.scroll { table {
+            thead { tr { th { "Manual KPI" } th.num { "Logged" } th.num { "Completeness" } th { "Not logging" } } }
+            tbody { @for (name, c) in &lines { tr {
+                td { (name) } td.num { (c.logged) " of " (c.active_reps) }
+                td.num { (c.share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_default()) }
+                td { (c.missing.iter().filter(|id| visible(**id)).map(|id| names.get(id).cloned().unwrap_or_default()).collect::<Vec<_>>().join(", "))
+                     @let hidden = c.missing.iter().filter(|id| !visible(**id)).count();
+                     @if hidden > 0 { " " span.muted { "(+" (hidden) " in other teams)" } } }
+            } } }
+        } }
+        h2 { "Logging contest, " (from) " to " (to) }
+        div.card.scroll { table {
+            thead { tr { th.num { "Rank" } th { "Rep" } th.num { "Activities logged by hand" } } }
+            tbody { @for s in standings.iter().take(50) { tr { td.num { (s.rank) } td { (s.name) } td.num { (s.value) } } } }
+        } }
+    };
+    Ok(layout::page(&frame, "Logging", body))
+}

@@ -74,6 +74,7 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
                         a href="/calendar" { "Calendar" }
                         a href="/catalog" { "KPIs" }
                         a href="/readiness" { "Readiness" }
+                        a href="/logging" { "Logging" }
                         @if role >= Role::Manager { a href="/churn" { "Churn" } }
                         @if role >= Role::Leader { a href="/audit" { "Audit log" } }
                         @if role == Role::Admin { a href="/users" { "Users" } a href="/tokens" { "API tokens" } }
