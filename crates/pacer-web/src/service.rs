@@ -245,17 +245,37 @@ pub struct ChurnReport {
 }
 
 /// Churn, retention and the MRR bridge for each of `periods` (those with a
-/// start cohort in the data), for the accounts of some reps (`None`: all).
+/// start cohort in the data), for the accounts of some reps (`None`: all) and
+/// of a segment (e.g. Enterprise).
 pub async fn churn_report(
     store: &dyn Store,
     cache: &SeriesCache,
     org: &Organisation,
     periods: &[FiscalPeriod],
     reps: Option<&HashSet<RepId>>,
+    segment: Option<&str>,
     today: NaiveDate,
 ) -> Result<ChurnReport, ApiError> {
     let series = mrr_series(store, cache).await?;
-    let owned = owned_accounts(store, reps).await?;
+    let mut owned = owned_accounts(store, reps).await?;
+    if let Some(segment) = segment {
+        let accounts = store.accounts().await?;
+        let in_segment: HashSet<i64> =
+            accounts.iter().filter(|a| a.segment.as_deref() == Some(segment)).map(|a| a.id).collect();
+        if in_segment.is_empty() {
+            let mut known: Vec<&str> = accounts.iter().filter_map(|a| a.segment.as_deref()).collect();
+            known.sort_unstable();
+            known.dedup();
+            return Err(ApiError::BadRequest(format!(
+                "segment {segment:?} has no account; segments: {}",
+                known.join(", ")
+            )));
+        }
+        owned = Some(match owned {
+            Some(of_reps) => of_reps.intersection(&in_segment).copied().collect(),
+            None => in_segment,
+        });
+    }
     let include = |id: i64| owned.as_ref().is_none_or(|set| set.contains(&id));
     let mut out = Vec::new();
     if let (Some(first_data), Some(last_data)) = (series.first_month(), series.last_month()) {

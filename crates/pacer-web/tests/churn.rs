@@ -32,8 +32,12 @@ async fn churn_report_scope_conversions_and_tags() {
     for db in TestDb::all().await {
         let w = world(&db).await;
         // Accounts 1-3 belong to rep A (team A), 4 to rep B (team B).
-        let account =
-            |id, owner| NewAccount { id, name: format!("Account {id}"), owner_id: Some(owner), segment: None };
+        let account = |id: i64, owner| NewAccount {
+            id,
+            name: format!("Account {id}"),
+            owner_id: Some(owner),
+            segment: Some(if id <= 2 { "Enterprise" } else { "SMB" }.to_string()),
+        };
         db.store
             .insert_accounts(&[account(1, w.rep_a), account(2, w.rep_a), account(3, w.rep_a), account(4, w.rep_b)])
             .await
@@ -94,6 +98,12 @@ async fn churn_report_scope_conversions_and_tags() {
         assert_eq!(get(&w.app, "/api/v1/churn", &rep).await.0, StatusCode::FORBIDDEN);
         assert_eq!(get(&w.app, "/api/v1/churn/cohorts", &manager).await.0, StatusCode::FORBIDDEN);
 
+        let (_, enterprise) =
+            get(&w.app, "/api/v1/churn?period=FY2026-Q1&by=quarter&segment=Enterprise", &leader).await;
+        assert_eq!(enterprise["periods"][0]["rates"]["cohort_customers"], 2, "accounts 1 and 2 are Enterprise");
+        let (status, body) = get(&w.app, "/api/v1/churn?period=FY2026-Q1&segment=Whales", &leader).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["error"]["message"].as_str().unwrap().contains("segments: Enterprise, SMB"), "{body}");
         let (_, movements) = get(&w.app, "/api/v1/churn/movements?month=2026-02", &leader).await;
         assert_eq!(movements["churn_accounts"], serde_json::json!([2]));
         assert_eq!(movements["new_accounts"], serde_json::json!([3]));

@@ -53,6 +53,9 @@ struct ReportArgs {
     /// Only the accounts of this team's reps (id or name).
     #[arg(long)]
     team: Option<String>,
+    /// Only the accounts of this segment, e.g. Enterprise.
+    #[arg(long)]
+    segment: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: ReportFormat,
@@ -194,7 +197,9 @@ async fn report(store: &pacer_storage::SqlStore, org: &pacer_core::org::Organisa
         None => None,
     };
     let report =
-        service::churn_report(store, &Default::default(), org, &periods, reps.as_ref(), today()).await.map_err(web)?;
+        service::churn_report(store, &Default::default(), org, &periods, reps.as_ref(), a.segment.as_deref(), today())
+            .await
+            .map_err(web)?;
     if a.format == ReportFormat::Json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());

@@ -30,6 +30,8 @@ pub struct ChurnQuery {
     pub by: Option<String>,
     /// Only the accounts of this team's reps (and the teams below it).
     pub team: Option<i64>,
+    /// Only the accounts of this segment, e.g. `Enterprise`.
+    pub segment: Option<String>,
 }
 
 /// The reps whose accounts a churn figure covers: a visible team's, or
@@ -65,7 +67,16 @@ pub async fn report(state: &AppState, caller: &Caller, q: &ChurnQuery) -> ApiRes
     let periods = service::report_periods(&org, q.fy, q.period.as_deref(), q.by.as_deref(), today())?;
     let on = periods.last().map(|p| p.end.min(today())).unwrap_or_else(today);
     let reps = churn_scope(state, &viewer, q.team, on).await?;
-    service::churn_report(state.store.as_ref(), &state.series, &org, &periods, reps.as_ref(), today()).await
+    service::churn_report(
+        state.store.as_ref(),
+        &state.series,
+        &org,
+        &periods,
+        reps.as_ref(),
+        q.segment.as_deref(),
+        today(),
+    )
+    .await
 }
 
 /// Movements, bridge, customer churn, gross and net MRR churn, GRR, NRR, the

@@ -65,7 +65,7 @@ pub async fn page(
         (Principal::User { managed_teams, .. }, None) => managed_teams.first().copied(),
         _ => None,
     };
-    let query = ChurnQuery { fy: q.fy, period: q.period.clone(), by: q.by.clone(), team };
+    let query = ChurnQuery { fy: q.fy, period: q.period.clone(), by: q.by.clone(), team, segment: None };
     let report = report(&state, &caller, &query).await?;
     let org = &frame.org;
     let fy = q.fy.unwrap_or_else(|| org.fiscal_year_of(today()));
