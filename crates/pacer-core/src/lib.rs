@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod churn;
 pub mod fiscal_calendar;
 pub mod growth;
+pub mod import;
 pub mod kpi;
 pub mod money;
 pub mod org;

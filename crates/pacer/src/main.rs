@@ -6,6 +6,7 @@ mod capture_cmd;
 mod churn_cmd;
 mod config;
 mod demo;
+mod import_cmd;
 mod metrics_cmd;
 mod org_cmd;
 mod output;
@@ -65,6 +66,8 @@ enum Command {
     Token(access_cmd::TokenCommand),
     /// Read the audit log.
     Audit(access_cmd::AuditArgs),
+    /// Import reps, teams, activities, deals or recurring revenue from CSV or XLSX.
+    Import(import_cmd::ImportArgs),
     /// Log an activity by hand, checked against the catalog.
     Log(capture_cmd::LogArgs),
     /// Which active reps have not logged the manual KPIs lately.
@@ -132,6 +135,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Metrics(cmd) => metrics_cmd::metrics(&ctx, cmd).await,
         Command::Churn(args) => churn_cmd::churn(&ctx, args).await,
         Command::Log(args) => capture_cmd::log(&ctx, args).await,
+        Command::Import(args) => import_cmd::import(&ctx, args).await,
         Command::Completeness(args) => capture_cmd::completeness(&ctx, args).await,
         Command::Contest(args) => capture_cmd::contest(&ctx, args).await,
     }

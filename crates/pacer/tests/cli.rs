@@ -262,3 +262,72 @@ fn manual_logging_completeness_and_contest() {
     let contest = w.ok(&["contest", "--format", "csv"]);
     assert_eq!(contest.lines().collect::<Vec<_>>(), vec!["rank,rep,logged", "1,Ann Lee,1", "2,Bob Stone,0"]);
 }
+
+#[test]
+fn imports_are_all_or_nothing_and_idempotent() {
+    let w = Workdir::new("import");
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales", "--email", "ann@acme.example"]);
+    let export = "\u{feff}\"Opportunity ID\",\"Opportunity Owner\",\"Account ID\",\"Close Date\",\"Created Date\",\"Amount\",\"Stage\",\"Type\"\n\
+        \"0061\",\"Ann Lee\",\"001A\",\"2026-03-31\",\"2026-01-10\",\"$12,000.00\",\"Closed Won\",\"New Business\"\n\
+        \"0062\",\"Ann Lee\",\"001B\",\"2026-04-15\",\"2026-02-01\",\"$3,500.50\",\"Negotiation\",\"Existing Business - Upgrade\"\n";
+    std::fs::write(w.path().join("opps.csv"), export).unwrap();
+    let done = w.ok(&["import", "deals", "opps.csv", "--preset", "salesforce-opportunities"]);
+    assert_eq!(done.trim(), "opps.csv: 2 new, 0 updated, 0 unchanged, 0 rejected");
+    let again = w.ok(&["import", "deals", "opps.csv", "--preset", "salesforce-opportunities"]);
+    assert_eq!(again.trim(), "opps.csv: 0 new, 0 updated, 2 unchanged, 0 rejected", "re-importing changes nothing");
+
+    // A bad row rejects the file: row, column, value and reason; nothing written.
+    let bad = format!("{export}\"0063\",\"Zed Nobody\",\"001C\",\"31/13/2026\",\"\",\"-$5\",\"Closed Won\",\"Gift\"\n");
+    std::fs::write(w.path().join("bad.csv"), &bad).unwrap();
+    let out = w.pacer(&["import", "deals", "bad.csv", "--preset", "salesforce-opportunities"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = String::from_utf8(out.stderr).unwrap();
+    assert!(report.contains("bad.csv: row 4, column \"Opportunity Owner\", value \"Zed Nobody\""), "{report}");
+    assert!(report.contains("row 4, column \"Close Date\""), "{report}");
+    assert!(report.contains("row 4, column \"Amount\""), "{report}");
+    assert!(report.contains("nothing was imported"), "{report}");
+    // With --skip-invalid the good rows land (unchanged here) and the bad one goes to the rejects file.
+    let skipped = w.ok(&[
+        "import",
+        "deals",
+        "bad.csv",
+        "--preset",
+        "salesforce-opportunities",
+        "--skip-invalid",
+        "--rejects",
+        "rejects.csv",
+    ]);
+    assert!(skipped.contains("0 new, 0 updated, 2 unchanged, 1 rejected"), "{skipped}");
+    let rejects = std::fs::read_to_string(w.path().join("rejects.csv")).unwrap();
+    assert_eq!(rejects.lines().count(), 2);
+    assert!(rejects.lines().nth(1).unwrap().starts_with("0063,Zed Nobody"), "{rejects}");
+
+    assert!(w.refused(&["import", "deals", "opps.csv"]).contains("--mapping FILE or --preset NAME"));
+    assert!(w.refused(&["import", "deals", "opps.csv", "--preset", "sap"]).contains("unknown preset \"sap\""));
+    assert!(w.refused(&["import", "gifts", "opps.csv", "--preset", "salesforce-opportunities"]).contains("gifts"));
+    std::fs::write(w.path().join("latin1.csv"), b"Opportunity ID,Opportunity Owner\n1,Ren\xe9\n").unwrap();
+    assert!(
+        w.pacer(&["import", "deals", "latin1.csv", "--preset", "salesforce-opportunities"]).status.code() == Some(2)
+    );
+
+    // XLSX, first sheet, through a mapping file.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["account", "month", "mrr"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (account, month, mrr)) in [(1, "2026-01", "1,000.00"), (1, "2026-02", "1,200.00")].iter().enumerate() {
+        sheet.write_number(r as u32 + 1, 0, *account as f64).unwrap();
+        sheet.write_string(r as u32 + 1, 1, *month).unwrap();
+        sheet.write_string(r as u32 + 1, 2, *mrr).unwrap();
+    }
+    book.save(w.path().join("mrr.xlsx")).unwrap();
+    std::fs::write(
+        w.path().join("mrr.toml"),
+        "kind = \"subscriptions\"\n[columns]\naccount_id = \"account\"\nmonth = \"month\"\nmrr = \"mrr\"\n",
+    )
+    .unwrap();
+    let xlsx = w.ok(&["import", "subscriptions", "mrr.xlsx", "--mapping", "mrr.toml"]);
+    assert_eq!(xlsx.trim(), "mrr.xlsx: 2 new, 0 updated, 0 unchanged, 0 rejected");
+}
