@@ -219,6 +219,7 @@ mod tests {
             source: SourceKind::Manual,
             account_id: Some(id % 3),
             fields,
+            entered_by: None,
         }
     }
 

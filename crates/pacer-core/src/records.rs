@@ -40,6 +40,9 @@ pub struct NewActivity {
     /// Values of the activity type's custom fields.
     #[serde(default)]
     pub fields: Fields,
+    /// Who entered it: a user name, `token:NAME`, `cli`; none for generated data.
+    #[serde(default)]
+    pub entered_by: Option<String>,
 }
 
 /// The value of an activity's custom field.
@@ -155,6 +158,9 @@ pub struct NewDeal {
     pub source: SourceKind,
     /// Identifier in the source system.
     pub external_id: Option<String>,
+    /// Who entered it.
+    #[serde(default)]
+    pub entered_by: Option<String>,
 }
 
 /// An account (customer or prospect), owned by a rep.
@@ -216,6 +222,8 @@ pub struct ActivityRecord {
     pub account_id: Option<i64>,
     /// Custom fields.
     pub fields: Fields,
+    /// Who entered it.
+    pub entered_by: Option<String>,
 }
 
 /// A stored deal, as read for KPI evaluation.

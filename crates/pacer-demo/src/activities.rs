@@ -172,5 +172,6 @@ fn activity(
         source,
         external_id: None,
         fields,
+        entered_by: None,
     }
 }

@@ -240,6 +240,7 @@ impl Sim<'_> {
             close_date,
             source: SourceKind::Import,
             external_id: None,
+            entered_by: None,
         });
     }
 

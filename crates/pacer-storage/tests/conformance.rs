@@ -229,6 +229,7 @@ async fn raw_records_bulk_insert() {
                 source: SourceKind::Demo,
                 external_id: Some(format!("a{i}")),
                 fields: Default::default(),
+                entered_by: Some("ops".into()),
             })
             .collect();
         store.insert_activities(&activities).await.unwrap();
@@ -246,6 +247,7 @@ async fn raw_records_bulk_insert() {
                 close_date: d("2024-03-01"),
                 source: SourceKind::Demo,
                 external_id: None,
+                entered_by: None,
             }])
             .await
             .unwrap();

@@ -411,6 +411,7 @@ pub fn manual_activity(
     occurred_at: chrono::NaiveDateTime,
     minutes: Option<i64>,
     field_texts: &[(String, String)],
+    entered_by: &str,
 ) -> Result<pacer_core::records::NewActivity, ApiError> {
     let mut problems: Vec<String> = Vec::new();
     let mut fields = pacer_core::records::Fields::new();
@@ -452,6 +453,7 @@ pub fn manual_activity(
         source: pacer_core::records::SourceKind::Manual,
         external_id: None,
         fields,
+        entered_by: Some(entered_by.to_string()),
     })
 }
 

@@ -119,6 +119,7 @@ fn activity(rep: i64, kind: &str, on: &str, outcome: Option<&str>, account: i64)
         source: SourceKind::Manual,
         external_id: None,
         fields,
+        entered_by: None,
     }
 }
 
@@ -134,6 +135,7 @@ fn deal(rep: i64, kind: DealKind, status: DealStatus, amount: i64, close: &str) 
         close_date: d(close),
         source: SourceKind::Import,
         external_id: None,
+        entered_by: None,
     }
 }
 

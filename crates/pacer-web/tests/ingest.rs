@@ -50,6 +50,7 @@ async fn batches_are_idempotent_and_all_or_nothing() {
         let stored = db.store.recent_activities(w.rep_a, 10).await.unwrap();
         assert_eq!(stored.len(), 2, "{}", db.backend());
         assert!(stored.iter().all(|a| a.duration_s == Some(270)));
+        assert!(stored.iter().all(|a| a.entered_by.as_deref() == Some("token:ingest")), "who entered it is kept");
 
         // One bad record refuses the batch; each problem names its record and field.
         let bad = serde_json::json!({"records": [
@@ -130,6 +131,7 @@ async fn quick_log_checks_the_catalogs_fields() {
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].fields.get("outcome"), Some(&pacer_core::records::FieldValue::Text("connected".into())));
         assert_eq!(stored[0].duration_s, Some(420));
+        assert_eq!(stored[0].entered_by.as_deref(), Some("rep"));
         // The logging page ranks who logs, and names only reps in one's scope.
         let page = w
             .app

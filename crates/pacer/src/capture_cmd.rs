@@ -85,7 +85,7 @@ pub async fn log(ctx: &Context, args: LogArgs) -> Result<()> {
         _ => bail!("{} reps are called {key:?}: use the id", matches.len()),
     };
     let activity =
-        service::manual_activity(&catalog, rep, &args.activity_type, at, args.minutes, &fields).map_err(web)?;
+        service::manual_activity(&catalog, rep, &args.activity_type, at, args.minutes, &fields, "cli").map_err(web)?;
     store.insert_activities(&[activity]).await?;
     println!("Logged a {} for {} on {}.", args.activity_type, rep.name, at.format("%Y-%m-%d %H:%M"));
     Ok(())

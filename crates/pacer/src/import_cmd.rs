@@ -17,6 +17,7 @@ use pacer_core::import::{
     utf8_bom_len,
 };
 use pacer_core::org::{NewRep, NewTeam, TeamUpdate};
+use pacer_core::records::{NewActivity, NewDeal};
 use pacer_storage::{OrgStore, RecordStore, RepFilter, SqlStore, UpsertCounts};
 use pacer_web::service;
 use std::io::Read;
@@ -261,8 +262,8 @@ async fn write(store: &SqlStore, records: Vec<Imported>, actor: &Actor) -> Resul
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for r in records {
         match r {
-            Imported::Activity(a) => activities.push(a),
-            Imported::Deal(d) => deals.push(d),
+            Imported::Activity(a) => activities.push(NewActivity { entered_by: Some(actor.name.clone()), ..a }),
+            Imported::Deal(d) => deals.push(NewDeal { entered_by: Some(actor.name.clone()), ..d }),
             Imported::Subscription(s) => months.push(s),
             Imported::Rep(r) => reps.push(r),
             Imported::Team(t) => teams.push(t),

@@ -597,16 +597,17 @@ fn browser_rep_and_manager_journeys() {
     let up_to_now = &rows[later_today..];
     let first_minute = up_to_now.first().and_then(|r| r.first()).cloned().unwrap_or_default();
     let logged = up_to_now.iter().take_while(|r| r.first() == Some(&first_minute)).find(|r| {
-        r.len() == 4
+        r.len() == 5
             && r[0].starts_with(&today)
             && r[0] >= logged_at
             && r[1] == "call"
             && r[2] == "15"
             && r[3] == "manual"
+            && r[4] == "rep"
     });
     assert!(
         logged.is_some(),
-        "the first row up to now of Recent activities should be a manual call today ({logged_at}) of 15 minutes; \
+        "the first row up to now of Recent activities should be a manual call today ({logged_at}) of 15 minutes entered by rep; \
          the rows up to now start with {:?} at {}",
         &up_to_now[..up_to_now.len().min(3)],
         browser.current_url()

@@ -409,6 +409,7 @@ impl<'a> Importer<'a> {
                 source: SourceKind::Import,
                 external_id,
                 fields,
+                entered_by: None,
             }),
             _ => Err(r.into_errors()),
         }
@@ -460,6 +461,7 @@ impl<'a> Importer<'a> {
                     close_date,
                     source: SourceKind::Import,
                     external_id,
+                    entered_by: None,
                 })
             }
             _ => Err(r.into_errors()),

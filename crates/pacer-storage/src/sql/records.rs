@@ -55,8 +55,17 @@ impl RecordStore for SqlStore {
     }
 
     async fn insert_activities(&self, activities: &[NewActivity]) -> StoreResult<()> {
-        let columns =
-            ["rep_id", "activity_type", "occurred_at", "duration_s", "account_id", "source", "external_id", "fields"];
+        let columns = [
+            "rep_id",
+            "activity_type",
+            "occurred_at",
+            "duration_s",
+            "account_id",
+            "source",
+            "external_id",
+            "fields",
+            "entered_by",
+        ];
         self.insert_all("activities", &columns, activities, |q, a| {
             q.bind(a.rep_id)
                 .bind(&a.activity_type)
@@ -66,6 +75,7 @@ impl RecordStore for SqlStore {
                 .bind(a.source.as_str())
                 .bind(&a.external_id)
                 .bind(fields_json(&a.fields))
+                .bind(&a.entered_by)
         })
         .await
     }
@@ -82,6 +92,7 @@ impl RecordStore for SqlStore {
             "close_date",
             "source",
             "external_id",
+            "entered_by",
         ];
         self.insert_all("deals", &columns, deals, |q, d| {
             q.bind(d.rep_id)
@@ -94,6 +105,7 @@ impl RecordStore for SqlStore {
                 .bind(date_text(d.close_date))
                 .bind(d.source.as_str())
                 .bind(&d.external_id)
+                .bind(&d.entered_by)
         })
         .await
     }
@@ -125,8 +137,8 @@ impl RecordStore for SqlStore {
             match existing {
                 None => {
                     sqlx::query(
-                        "INSERT INTO activities (rep_id, activity_type, occurred_at, duration_s, account_id, source, external_id, fields) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO activities (rep_id, activity_type, occurred_at, duration_s, account_id, source, external_id, fields, entered_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(a.rep_id)
                     .bind(&a.activity_type)
@@ -136,6 +148,7 @@ impl RecordStore for SqlStore {
                     .bind(a.source.as_str())
                     .bind(&a.external_id)
                     .bind(&fields)
+                    .bind(&a.entered_by)
                     .execute(&mut *tx)
                     .await?;
                     counts.new += 1;
@@ -222,8 +235,8 @@ impl RecordStore for SqlStore {
                 }
                 (None, _) => {
                     sqlx::query(
-                        "INSERT INTO deals (rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date, source, external_id) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                        "INSERT INTO deals (rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date, source, external_id, entered_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     )
                     .bind(d.rep_id)
                     .bind(d.account_id)
@@ -235,6 +248,7 @@ impl RecordStore for SqlStore {
                     .bind(date_text(d.close_date))
                     .bind(d.source.as_str())
                     .bind(&d.external_id)
+                    .bind(&d.entered_by)
                     .execute(&mut *tx)
                     .await?;
                     counts.new += 1;
@@ -509,7 +523,7 @@ impl RecordStore for SqlStore {
 
 macro_rules! activity_columns {
     () => {
-        "id, rep_id, activity_type, occurred_at, duration_s, source, account_id, fields"
+        "id, rep_id, activity_type, occurred_at, duration_s, source, account_id, fields, entered_by"
     };
 }
 use activity_columns;
@@ -538,5 +552,6 @@ fn activity_from_row(row: &AnyRow) -> StoreResult<ActivityRecord> {
                 .map_err(|_| StoreError::Corrupt { column: "activities.fields", value: text })?,
             None => Fields::new(),
         },
+        entered_by: row.try_get("entered_by")?,
     })
 }

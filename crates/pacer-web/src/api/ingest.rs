@@ -273,6 +273,7 @@ pub async fn post_activities(
                         source,
                         external_id,
                         fields,
+                        entered_by: Some(viewer.principal.actor_name()),
                     });
                 }
             }
@@ -334,6 +335,7 @@ pub async fn post_deals(
                 close_date: d.close_date,
                 source,
                 external_id,
+                entered_by: Some(viewer.principal.actor_name()),
             });
         }
     }

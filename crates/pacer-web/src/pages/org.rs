@@ -249,12 +249,13 @@ pub async fn rep_page(
             h2 { "Recent activities" }
             @if activities.is_empty() { p.muted { "Nothing logged yet." } } @else {
                 div.scroll { table {
-                    thead { tr { th { "When" } th { "Type" } th.num { "Minutes" } th { "Source" } } }
+                    thead { tr { th { "When" } th { "Type" } th.num { "Minutes" } th { "Source" } th { "Entered by" } } }
                     tbody { @for a in &activities { tr {
                         td { (a.occurred_at.format("%Y-%m-%d %H:%M")) }
                         td { (a.activity_type) }
                         td.num { (a.duration_s.map(|s| (s / 60).to_string()).unwrap_or_default()) }
                         td { (a.source) }
+                        td { (a.entered_by.as_deref().unwrap_or("")) }
                     } } }
                 } }
             }
@@ -326,6 +327,7 @@ pub async fn quick_log(
         NaiveDateTime::new(date, time),
         minutes,
         &fields,
+        &viewer.principal.actor_name(),
     )?;
     state.store.insert_activities(&[activity]).await?;
     Ok(redirect_with_notice(&format!("/reps/{id}"), &format!("Logged a {activity_type} on {date}.")))
