@@ -331,3 +331,76 @@ fn imports_are_all_or_nothing_and_idempotent() {
     let xlsx = w.ok(&["import", "subscriptions", "mrr.xlsx", "--mapping", "mrr.toml"]);
     assert_eq!(xlsx.trim(), "mrr.xlsx: 2 new, 0 updated, 0 unchanged, 0 rejected");
 }
+
+/// Kill the import at a random moment: the database holds all of the file or none of it.
+#[test]
+fn a_killed_import_leaves_all_or_nothing() {
+    use std::fmt::Write as _;
+    let w = Workdir::new("kill");
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2020-01-01", "--team", "Sales", "--external-id", "1"]);
+    let rows = 10_000;
+    let mut csv = String::from("activity_id,rep_id,occurred_at,type,duration_s,account_id\n");
+    for i in 0..rows {
+        let _ = writeln!(csv, "{i},1,2024-0{}-1{}T10:00:00,call,60,{}", 1 + i % 9, i % 10, i % 50);
+    }
+    std::fs::write(w.path().join("big.csv"), csv).unwrap();
+    let db = w.path().join("pacer.sqlite");
+    let count = || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            use pacer_storage::RecordStore;
+            let store = pacer_storage::SqlStore::connect(&pacer_storage::DatabaseUrl::sqlite_file(&db)).await.unwrap();
+            let n = store.record_counts().await.unwrap().activities;
+            store.close().await;
+            n
+        })
+    };
+    // How long a whole import takes here, timed on a copy of the database.
+    std::fs::create_dir_all(w.path().join("timing")).unwrap();
+    std::fs::copy(w.path().join("big.csv"), w.path().join("timing/big.csv")).unwrap();
+    for args in [
+        &["team", "add", "Sales"][..],
+        &["rep", "add", "Ann Lee", "--hired", "2020-01-01", "--team", "Sales", "--external-id", "1"],
+    ] {
+        let status = Command::new(env!("CARGO_BIN_EXE_pacer"))
+            .args(args)
+            .current_dir(w.path().join("timing"))
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success());
+    }
+    let started = std::time::Instant::now();
+    let timed = Command::new(env!("CARGO_BIN_EXE_pacer"))
+        .args(["import", "activities", "big.csv", "--preset", "pacer-activities"])
+        .current_dir(w.path().join("timing"))
+        .output()
+        .unwrap();
+    assert!(timed.status.success());
+    let whole = started.elapsed().as_millis() as u64;
+    let mut seen = std::collections::BTreeSet::new();
+    // Pseudo-random delays from the clock, spread over the import's run and a little past it.
+    for round in 0..6u64 {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
+        let delay = std::time::Duration::from_millis((nanos / 1000 + round * whole / 5) % (whole + whole / 5));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pacer"))
+            .args(["import", "activities", "big.csv", "--preset", "pacer-activities"])
+            .current_dir(w.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let n = count();
+        assert!(n == 0 || n == rows as i64, "after a kill at {delay:?} the database holds {n} of {rows} rows");
+        seen.insert(n);
+    }
+    // And a complete run lands all of it, once.
+    w.ok(&["import", "activities", "big.csv", "--preset", "pacer-activities"]);
+    assert_eq!(count(), rows as i64);
+
+    eprintln!("states seen after kills: {seen:?}");
+}
