@@ -2,6 +2,8 @@
 //! facts from the store and compute with the core, so that every interface
 //! gives the same answer.
 
+pub mod import;
+
 use crate::error::ApiError;
 use chrono::{Datelike, NaiveDate};
 use pacer_core::audit::Actor;
