@@ -187,18 +187,26 @@ pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: N
     next.run(req).await
 }
 
-/// The CSRF token sent with a request: the `X-CSRF-Token` header, or the
-/// `csrf` field of a URL-encoded form (the body is read and put back).
+/// The CSRF token sent with a request: the `X-CSRF-Token` header, the `csrf`
+/// field of a URL-encoded form (the body is read and put back), or for a file
+/// upload (multipart), the `csrf` parameter of the address.
 async fn csrf_from_request(req: Request) -> (Option<String>, Request) {
     if let Some(v) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return (Some(v.to_string()), req);
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    // A file upload's body is not read here: its form puts the token in the address.
+    if content_type.starts_with("multipart/form-data") {
+        let given = req.uri().query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
+        return (given, req);
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return (None, req);
     }
     let (parts, body) = req.into_parts();

@@ -149,3 +149,74 @@ async fn quick_log_checks_the_catalogs_fields() {
         assert!(html.contains("Logging contest") && html.contains("in other teams"), "{html}");
     }
 }
+
+fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
+    let boundary = "pacerboundary42";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
+        file.0, file.1
+    ));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_import_page_previews_then_imports() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (cookie, csrf) = w.session(pacer_core::access::Role::Admin).await;
+        let csv = "account_id,month,mrr_cents\n1,2026-01,10000\n2,2026-01,-5\n1,2026-02,12000\n";
+        let (content_type, body) =
+            multipart(&[("kind", "subscriptions"), ("preset", "pacer-subscriptions")], ("mrr.csv", csv));
+        let upload = |with_csrf: bool| {
+            let uri = if with_csrf { format!("/import/preview?csrf={csrf}") } else { "/import/preview".to_string() };
+            Request::post(uri)
+                .header(header::COOKIE, format!("pacer_session={cookie}"))
+                .header(header::CONTENT_TYPE, content_type.clone())
+                .body(Body::from(body.clone()))
+                .unwrap()
+        };
+        assert_eq!(
+            w.app.clone().oneshot(upload(false)).await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "the form's token is required"
+        );
+        let preview = w.app.clone().oneshot(upload(true)).await.unwrap();
+        assert_eq!(preview.status(), StatusCode::OK);
+        let html = String::from_utf8(preview.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(html.contains("3 rows; 2 ready, 1 with problems") && html.contains("negative"), "{html}");
+        assert!(db.store.subscriptions().await.unwrap().is_empty(), "a preview writes nothing");
+        let file = html.split("name=\"file_base64\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let confirm = |skip: bool| {
+            let mut form = vec![
+                ("csrf", csrf.clone()),
+                ("kind", "subscriptions".into()),
+                ("preset", "pacer-subscriptions".into()),
+                ("file_name", "mrr.csv".into()),
+                ("file_base64", file.clone()),
+            ];
+            if skip {
+                form.push(("skip_invalid", "yes".into()));
+            }
+            Request::post("/import/confirm")
+                .header(header::COOKIE, format!("pacer_session={cookie}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(&form).unwrap()))
+                .unwrap()
+        };
+        assert_eq!(
+            w.app.clone().oneshot(confirm(false)).await.unwrap().status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "all or nothing"
+        );
+        assert!(db.store.subscriptions().await.unwrap().is_empty());
+        let done = w.app.clone().oneshot(confirm(true)).await.unwrap();
+        assert_eq!(done.status(), StatusCode::OK);
+        let html = String::from_utf8(done.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(html.contains("2 new, 0 updated, 0 unchanged, 1 left out") && html.contains("rejects.csv"), "{html}");
+        assert_eq!(db.store.subscriptions().await.unwrap().len(), 2);
+    }
+}

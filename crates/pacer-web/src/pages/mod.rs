@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod churn;
 pub mod home;
+pub mod import;
 pub mod layout;
 pub mod login;
 pub mod org;
