@@ -139,22 +139,26 @@ async fn audit<B: Serialize, A: Serialize>(
     Ok(())
 }
 
-/// Builds `INSERT INTO table (cols) VALUES ($1, ..), (..)` for `rows` rows.
-fn multi_insert(table: &str, columns: &[&str], rows: usize) -> String {
-    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    let mut n = 0;
-    for r in 0..rows {
-        sql.push_str(if r > 0 { ", (" } else { "(" });
-        for c in 0..columns.len() {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            n += 1;
-            sql.push_str(&format!("${n}"));
-        }
-        sql.push(')');
+/// The `n`th (1-based) bind parameter of a generated statement. SQLite gets
+/// plain `?`: sqlx looks a `$N` parameter up by name, which costs time
+/// quadratic in the number of parameters of a long multi-row statement.
+fn param(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${n}"),
     }
-    sql
+}
+
+/// `count` bind parameters from number `first` on, comma-separated.
+fn params(backend: Backend, first: usize, count: usize) -> String {
+    (first..first + count).map(|n| param(backend, n)).collect::<Vec<_>>().join(", ")
+}
+
+/// Builds `INSERT INTO table (cols) VALUES ($1, ..), (..)` for `rows` rows.
+fn multi_insert(backend: Backend, table: &str, columns: &[&str], rows: usize) -> String {
+    let width = columns.len();
+    let values: Vec<String> = (0..rows).map(|r| format!("({})", params(backend, r * width + 1, width))).collect();
+    format!("INSERT INTO {table} ({}) VALUES {}", columns.join(", "), values.join(", "))
 }
 
 #[cfg(test)]
@@ -163,6 +167,10 @@ mod tests {
 
     #[test]
     fn multi_insert_numbers_parameters() {
-        assert_eq!(multi_insert("t", &["a", "b"], 2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(
+            multi_insert(Backend::Postgres, "t", &["a", "b"], 2),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+        );
+        assert_eq!(multi_insert(Backend::Sqlite, "t", &["a", "b"], 2), "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
     }
 }

@@ -1,6 +1,10 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
-use super::{INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, parse_date};
+use super::{
+    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
+    parse_date,
+};
+use crate::backend::Backend;
 use crate::error::StoreError;
 use crate::{DataInput, RecordCounts, RecordStore, StoreResult, UpsertCounts};
 use async_trait::async_trait;
@@ -13,6 +17,7 @@ use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::any::AnyRow;
 use sqlx::query::Query;
+use std::collections::HashMap;
 
 type AnyQuery = Query<'static, sqlx::Any, AnyArguments>;
 
@@ -32,7 +37,7 @@ impl SqlStore {
             .execute(&mut *tx)
             .await?;
         for chunk in rows.chunks(INSERT_CHUNK) {
-            let sql = multi_insert(table, columns, chunk.len());
+            let sql = multi_insert(self.backend, table, columns, chunk.len());
             // Built from fixed table and column names; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {
@@ -120,49 +125,44 @@ impl RecordStore for SqlStore {
     async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts> {
         let mut tx = self.pool.begin().await?;
         let mut counts = UpsertCounts::default();
-        for a in activities {
-            let fields = fields_json(&a.fields);
-            let existing =
-                match &a.external_id {
-                    Some(id) => sqlx::query(
-                        "SELECT id, rep_id, activity_type, occurred_at, duration_s, account_id, fields FROM activities \
-                     WHERE source = $1 AND external_id = $2",
-                    )
-                    .bind(a.source.as_str())
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?,
-                    None => None,
-                };
-            match existing {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO activities (rep_id, activity_type, occurred_at, duration_s, account_id, source, external_id, fields, entered_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(a.rep_id)
-                    .bind(&a.activity_type)
-                    .bind(datetime_text(a.occurred_at))
-                    .bind(a.duration_s)
-                    .bind(a.account_id)
-                    .bind(a.source.as_str())
-                    .bind(&a.external_id)
-                    .bind(&fields)
-                    .bind(&a.entered_by)
-                    .execute(&mut *tx)
-                    .await?;
-                    counts.new += 1;
-                }
-                Some(row) => {
-                    let same = row.try_get::<i64, _>("rep_id")? == a.rep_id
-                        && row.try_get::<String, _>("activity_type")? == a.activity_type
-                        && row.try_get::<String, _>("occurred_at")? == datetime_text(a.occurred_at)
-                        && row.try_get::<Option<i64>, _>("duration_s")? == a.duration_s
-                        && row.try_get::<Option<i64>, _>("account_id")? == a.account_id
-                        && row.try_get::<Option<String>, _>("fields")? == fields;
-                    if same {
-                        counts.unchanged += 1;
-                    } else {
+        // A key given twice in one batch: the last record wins.
+        let mut last: HashMap<(&str, &str), usize> = HashMap::new();
+        for (i, a) in activities.iter().enumerate() {
+            if let Some(id) = &a.external_id
+                && last.insert((a.source.as_str(), id.as_str()), i).is_some()
+            {
+                counts.updated += 1;
+            }
+        }
+        let wanted: Vec<&NewActivity> = activities
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| {
+                a.external_id.as_ref().is_none_or(|id| last.get(&(a.source.as_str(), id.as_str())) == Some(i))
+            })
+            .map(|(_, a)| a)
+            .collect();
+        let columns = [
+            "rep_id",
+            "activity_type",
+            "occurred_at",
+            "duration_s",
+            "account_id",
+            "source",
+            "external_id",
+            "fields",
+            "entered_by",
+        ];
+        for chunk in wanted.chunks(INSERT_CHUNK) {
+            // One query finds which of the chunk's keys are stored already, with their values.
+            let existing = stored_activities(&mut tx, self.backend, chunk).await?;
+            let mut to_insert = Vec::with_capacity(chunk.len());
+            for a in chunk {
+                let key = a.external_id.as_ref().map(|id| (a.source.as_str().to_string(), id.clone()));
+                match key.and_then(|k| existing.get(&k)) {
+                    None => to_insert.push(*a),
+                    Some(row) if row.1 == activity_values(a) => counts.unchanged += 1,
+                    Some(row) => {
                         sqlx::query(
                             "UPDATE activities SET rep_id = $1, activity_type = $2, occurred_at = $3, duration_s = $4, \
                              account_id = $5, fields = $6 WHERE id = $7",
@@ -172,13 +172,31 @@ impl RecordStore for SqlStore {
                         .bind(datetime_text(a.occurred_at))
                         .bind(a.duration_s)
                         .bind(a.account_id)
-                        .bind(&fields)
-                        .bind(row.try_get::<i64, _>("id")?)
+                        .bind(fields_json(&a.fields))
+                        .bind(row.0)
                         .execute(&mut *tx)
                         .await?;
                         counts.updated += 1;
                     }
                 }
+            }
+            if !to_insert.is_empty() {
+                let sql = multi_insert(self.backend, "activities", &columns, to_insert.len());
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for a in &to_insert {
+                    query = query
+                        .bind(a.rep_id)
+                        .bind(a.activity_type.clone())
+                        .bind(datetime_text(a.occurred_at))
+                        .bind(a.duration_s)
+                        .bind(a.account_id)
+                        .bind(a.source.as_str())
+                        .bind(a.external_id.clone())
+                        .bind(fields_json(&a.fields))
+                        .bind(a.entered_by.clone());
+                }
+                query.execute(&mut *tx).await?;
+                counts.new += to_insert.len();
             }
         }
         tx.commit().await?;
@@ -519,6 +537,61 @@ impl RecordStore for SqlStore {
             _ => Ok(None),
         }
     }
+}
+
+/// The values of an activity that a re-import compares.
+type ActivityValues = (i64, String, String, Option<i64>, Option<i64>, Option<String>);
+
+fn activity_values(a: &NewActivity) -> ActivityValues {
+    (
+        a.rep_id,
+        a.activity_type.clone(),
+        datetime_text(a.occurred_at),
+        a.duration_s,
+        a.account_id,
+        fields_json(&a.fields),
+    )
+}
+
+/// The stored id and values of the keyed activities of `chunk`, by (source, external id).
+async fn stored_activities(
+    tx: &mut sqlx::AnyConnection,
+    backend: Backend,
+    chunk: &[&NewActivity],
+) -> StoreResult<HashMap<(String, String), (i64, ActivityValues)>> {
+    // One query per source (usually one): `source = ? AND external_id IN (...)` uses the unique index.
+    let mut by_source: HashMap<&str, Vec<String>> = HashMap::new();
+    for a in chunk {
+        if let Some(id) = &a.external_id {
+            by_source.entry(a.source.as_str()).or_default().push(id.clone());
+        }
+    }
+    let mut out = HashMap::new();
+    for (source, ids) in by_source {
+        // Built from placeholders only; every value is bound.
+        let sql = format!(
+            "SELECT id, external_id, rep_id, activity_type, occurred_at, duration_s, account_id, fields FROM activities \
+             WHERE source = {} AND external_id IN ({})",
+            param(backend, 1),
+            params(backend, 2, ids.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(source);
+        for id in ids {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *tx).await? {
+            let values = (
+                row.try_get("rep_id")?,
+                row.try_get("activity_type")?,
+                row.try_get("occurred_at")?,
+                row.try_get("duration_s")?,
+                row.try_get("account_id")?,
+                row.try_get("fields")?,
+            );
+            out.insert((source.to_string(), row.try_get("external_id")?), (row.try_get("id")?, values));
+        }
+    }
+    Ok(out)
 }
 
 macro_rules! activity_columns {

@@ -112,16 +112,20 @@ pub async fn parse(
     let catalog = super::current_catalog(store).await.map_err(internal)?.map(|(_, c)| c);
     let reps =
         store.reps(&RepFilter::default(), chrono::Local::now().date_naive()).await.map_err(|e| internal(e.into()))?;
+    // Looked up once per row: by CRM id, e-mail, Pacer id or name, in that order.
+    let mut by_key: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for r in reps.iter().rev() {
+        by_key.insert(r.name.to_lowercase(), r.id);
+        by_key.insert(r.id.to_string(), r.id);
+        if let Some(email) = &r.email {
+            by_key.insert(email.to_lowercase(), r.id);
+        }
+    }
+    let by_external: std::collections::HashMap<&str, i64> =
+        reps.iter().filter_map(|r| r.external_id.as_deref().map(|e| (e, r.id))).collect();
     let resolve = |key: &str| -> Option<i64> {
         let key = key.trim();
-        reps.iter()
-            .find(|r| {
-                r.external_id.as_deref() == Some(key)
-                    || r.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(key))
-                    || r.id.to_string() == key
-                    || r.name.eq_ignore_ascii_case(key)
-            })
-            .map(|r| r.id)
+        by_external.get(key).copied().or_else(|| by_key.get(&key.to_lowercase()).copied())
     };
     let importer = Importer::new(mapping, &table.header, catalog.as_ref(), &resolve)?.with_currency(org.currency);
     let mut parsed = Parsed::default();
