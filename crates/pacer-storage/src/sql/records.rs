@@ -124,6 +124,11 @@ impl RecordStore for SqlStore {
 
     async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts> {
         let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            // The key lookups must use the unique index even while the table grows
+            // inside this transaction, before any statistics say it is large.
+            sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
+        }
         let mut counts = UpsertCounts::default();
         // A key given twice in one batch: the last record wins.
         let mut last: HashMap<(&str, &str), usize> = HashMap::new();
