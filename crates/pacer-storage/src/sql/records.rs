@@ -60,29 +60,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn insert_activities(&self, activities: &[NewActivity]) -> StoreResult<()> {
-        let columns = [
-            "rep_id",
-            "activity_type",
-            "occurred_at",
-            "duration_s",
-            "account_id",
-            "source",
-            "external_id",
-            "fields",
-            "entered_by",
-        ];
-        self.insert_all("activities", &columns, activities, |q, a| {
-            q.bind(a.rep_id)
-                .bind(&a.activity_type)
-                .bind(datetime_text(a.occurred_at))
-                .bind(a.duration_s)
-                .bind(a.account_id)
-                .bind(a.source.as_str())
-                .bind(&a.external_id)
-                .bind(fields_json(&a.fields))
-                .bind(&a.entered_by)
-        })
-        .await
+        self.insert_all("activities", &ACTIVITY_COLUMNS, activities, bind_activity).await
     }
 
     async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()> {
@@ -147,17 +125,6 @@ impl RecordStore for SqlStore {
             })
             .map(|(_, a)| a)
             .collect();
-        let columns = [
-            "rep_id",
-            "activity_type",
-            "occurred_at",
-            "duration_s",
-            "account_id",
-            "source",
-            "external_id",
-            "fields",
-            "entered_by",
-        ];
         for chunk in wanted.chunks(INSERT_CHUNK) {
             // One query finds which of the chunk's keys are stored already, with their values.
             let existing = stored_activities(&mut tx, self.backend, chunk).await?;
@@ -186,19 +153,10 @@ impl RecordStore for SqlStore {
                 }
             }
             if !to_insert.is_empty() {
-                let sql = multi_insert(self.backend, "activities", &columns, to_insert.len());
+                let sql = multi_insert(self.backend, "activities", &ACTIVITY_COLUMNS, to_insert.len());
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for a in &to_insert {
-                    query = query
-                        .bind(a.rep_id)
-                        .bind(a.activity_type.clone())
-                        .bind(datetime_text(a.occurred_at))
-                        .bind(a.duration_s)
-                        .bind(a.account_id)
-                        .bind(a.source.as_str())
-                        .bind(a.external_id.clone())
-                        .bind(fields_json(&a.fields))
-                        .bind(a.entered_by.clone());
+                    query = bind_activity(query, a);
                 }
                 query.execute(&mut *tx).await?;
                 counts.new += to_insert.len();
@@ -542,6 +500,32 @@ impl RecordStore for SqlStore {
             _ => Ok(None),
         }
     }
+}
+
+/// The columns an activity is written with, in [`bind_activity`]'s order.
+const ACTIVITY_COLUMNS: [&str; 9] = [
+    "rep_id",
+    "activity_type",
+    "occurred_at",
+    "duration_s",
+    "account_id",
+    "source",
+    "external_id",
+    "fields",
+    "entered_by",
+];
+
+/// Binds an activity's values in [`ACTIVITY_COLUMNS`] order.
+fn bind_activity(q: AnyQuery, a: &NewActivity) -> AnyQuery {
+    q.bind(a.rep_id)
+        .bind(a.activity_type.clone())
+        .bind(datetime_text(a.occurred_at))
+        .bind(a.duration_s)
+        .bind(a.account_id)
+        .bind(a.source.as_str())
+        .bind(a.external_id.clone())
+        .bind(fields_json(&a.fields))
+        .bind(a.entered_by.clone())
 }
 
 /// The values of an activity that a re-import compares.
