@@ -64,33 +64,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()> {
-        let columns = [
-            "rep_id",
-            "account_id",
-            "kind",
-            "status",
-            "stage",
-            "amount_minor",
-            "created_on",
-            "close_date",
-            "source",
-            "external_id",
-            "entered_by",
-        ];
-        self.insert_all("deals", &columns, deals, |q, d| {
-            q.bind(d.rep_id)
-                .bind(d.account_id)
-                .bind(d.kind.as_str())
-                .bind(d.status.as_str())
-                .bind(&d.stage)
-                .bind(d.amount_minor)
-                .bind(date_text(d.created_on))
-                .bind(date_text(d.close_date))
-                .bind(d.source.as_str())
-                .bind(&d.external_id)
-                .bind(&d.entered_by)
-        })
-        .await
+        self.insert_all("deals", &DEAL_COLUMNS, deals, bind_deal).await
     }
 
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()> {
@@ -215,23 +189,8 @@ impl RecordStore for SqlStore {
                     counts.updated += 1;
                 }
                 (None, _) => {
-                    sqlx::query(
-                        "INSERT INTO deals (rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date, source, external_id, entered_by) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(d.rep_id)
-                    .bind(d.account_id)
-                    .bind(d.kind.as_str())
-                    .bind(d.status.as_str())
-                    .bind(&d.stage)
-                    .bind(d.amount_minor)
-                    .bind(date_text(d.created_on))
-                    .bind(date_text(d.close_date))
-                    .bind(d.source.as_str())
-                    .bind(&d.external_id)
-                    .bind(&d.entered_by)
-                    .execute(&mut *tx)
-                    .await?;
+                    let sql = multi_insert(self.backend, "deals", &DEAL_COLUMNS, 1);
+                    bind_deal(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
                     counts.new += 1;
                 }
             }
@@ -526,6 +485,36 @@ fn bind_activity(q: AnyQuery, a: &NewActivity) -> AnyQuery {
         .bind(a.external_id.clone())
         .bind(fields_json(&a.fields))
         .bind(a.entered_by.clone())
+}
+
+/// The columns a deal is written with, in [`bind_deal`]'s order.
+const DEAL_COLUMNS: [&str; 11] = [
+    "rep_id",
+    "account_id",
+    "kind",
+    "status",
+    "stage",
+    "amount_minor",
+    "created_on",
+    "close_date",
+    "source",
+    "external_id",
+    "entered_by",
+];
+
+/// Binds a deal's values in [`DEAL_COLUMNS`] order.
+fn bind_deal(q: AnyQuery, d: &NewDeal) -> AnyQuery {
+    q.bind(d.rep_id)
+        .bind(d.account_id)
+        .bind(d.kind.as_str())
+        .bind(d.status.as_str())
+        .bind(d.stage.clone())
+        .bind(d.amount_minor)
+        .bind(date_text(d.created_on))
+        .bind(date_text(d.close_date))
+        .bind(d.source.as_str())
+        .bind(d.external_id.clone())
+        .bind(d.entered_by.clone())
 }
 
 /// The values of an activity that a re-import compares.
