@@ -152,10 +152,10 @@ fn evaluate_at_depth(catalog: &Catalog, key: &str, inputs: &KpiInputs, depth: us
         DefinitionKind::ActivitySum | DefinitionKind::ActivityAverage => {
             let field = d.field.as_ref().ok_or_else(|| ill("a sum or average needs a field"))?;
             let values: Vec<f64> = activities().filter_map(|a| numeric_field(a, field.get_ref())).collect();
-            match (d.kind, values.len()) {
-                (DefinitionKind::ActivitySum, _) => KpiValue::Number(values.iter().sum()),
-                (_, 0) => KpiValue::NoFigure("no records with this field".into()),
-                (_, n) => KpiValue::Number(values.iter().sum::<f64>() / n as f64),
+            let sum = values.iter().sum();
+            match d.kind {
+                DefinitionKind::ActivitySum => KpiValue::Number(sum),
+                _ => average_value(sum, values.len() as i64),
             }
         }
         DefinitionKind::DistinctAccounts => {
@@ -168,11 +168,7 @@ fn evaluate_at_depth(catalog: &Catalog, key: &str, inputs: &KpiInputs, depth: us
                 let r = r.as_ref().ok_or_else(|| ill("a ratio needs a numerator and a denominator"))?;
                 evaluate_at_depth(catalog, r.get_ref(), inputs, depth + 1)
             };
-            match (part(&d.numerator)?.as_f64(), part(&d.denominator)?.as_f64()) {
-                (Some(n), Some(den)) if den != 0.0 => KpiValue::Rate(n / den),
-                (Some(_), Some(_)) => KpiValue::NoFigure("the denominator is 0".into()),
-                _ => KpiValue::NoFigure("a part has no figure".into()),
-            }
+            ratio_value(&part(&d.numerator)?, &part(&d.denominator)?)
         }
         DefinitionKind::Churn => {
             let Some(revenue) = inputs.revenue else {
@@ -191,6 +187,131 @@ fn evaluate_at_depth(catalog: &Catalog, key: &str, inputs: &KpiInputs, depth: us
                 ChurnMeasure::Customers => KpiValue::Count(revenue.end_customers),
             }
         }
+    })
+}
+
+/// The mean of `n` values summing to `sum`; no figure without values.
+pub fn average_value(sum: f64, n: i64) -> KpiValue {
+    if n == 0 { KpiValue::NoFigure("no records with this field".into()) } else { KpiValue::Number(sum / n as f64) }
+}
+
+/// A ratio of two KPI values: always the ratio of the totals, never a mean of ratios.
+pub fn ratio_value(numerator: &KpiValue, denominator: &KpiValue) -> KpiValue {
+    match (numerator.as_f64(), denominator.as_f64()) {
+        (Some(n), Some(den)) if den != 0.0 => KpiValue::Rate(n / den),
+        (Some(_), Some(_)) => KpiValue::NoFigure("the denominator is 0".into()),
+        _ => KpiValue::NoFigure("a part has no figure".into()),
+    }
+}
+
+/// What a KPI sums from the daily rollups, when its value can be computed
+/// from them (sums over days): counts, durations and deal totals, and
+/// ratios of those. Field filters, custom fields, distinct accounts and
+/// churn need the raw records.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// Activities of some types.
+    Activities {
+        /// The types.
+        types: Vec<String>,
+        /// What is taken of them.
+        of: ActivityMeasure,
+    },
+    /// Deals of a status and some kinds (all when empty), by close date.
+    Deals {
+        /// The status.
+        status: DealStatus,
+        /// The kinds; all when empty.
+        kinds: Vec<crate::records::DealKind>,
+        /// Amount or count.
+        of: DealMeasure,
+    },
+    /// One measure over another.
+    Ratio(Box<Measure>, Box<Measure>),
+}
+
+/// What an activity measure takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityMeasure {
+    /// How many.
+    Count,
+    /// Total duration, minutes.
+    DurationSum,
+    /// Mean duration, minutes.
+    DurationAverage,
+}
+
+/// What a deal measure takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DealMeasure {
+    /// Total amount, minor units.
+    Amount,
+    /// How many.
+    Count,
+}
+
+impl ActivityMeasure {
+    /// The value from a day-summed total: `n` activities, `duration_n` of
+    /// them with a duration summing to `duration_s` seconds.
+    pub fn value(self, n: i64, duration_s: i64, duration_n: i64) -> KpiValue {
+        let minutes = duration_s as f64 / 60.0;
+        match self {
+            ActivityMeasure::Count => KpiValue::Count(n),
+            ActivityMeasure::DurationSum => KpiValue::Number(minutes),
+            ActivityMeasure::DurationAverage => average_value(minutes, duration_n),
+        }
+    }
+}
+
+impl DealMeasure {
+    /// The value from `n` deals totalling `amount_minor`.
+    pub fn value(self, n: i64, amount_minor: i64) -> KpiValue {
+        match self {
+            DealMeasure::Amount => KpiValue::Money(amount_minor),
+            DealMeasure::Count => KpiValue::Count(n),
+        }
+    }
+}
+
+/// How KPI `key` is computed from the rollups, or `None` when it needs raw records.
+pub fn rollup_measure(catalog: &Catalog, key: &str) -> Result<Option<Measure>, EvalError> {
+    measure_at_depth(catalog, key, 0)
+}
+
+fn measure_at_depth(catalog: &Catalog, key: &str, depth: usize) -> Result<Option<Measure>, EvalError> {
+    let kpi = catalog.kpi(key).ok_or_else(|| EvalError::UnknownKpi(key.to_string()))?;
+    let ill = |why| EvalError::IllDefined(key.to_string(), why);
+    if depth > catalog.kpis.len() {
+        return Err(ill("ratio cycle"));
+    }
+    let d = &kpi.definition;
+    let types = || d.types.iter().map(|t| t.get_ref().clone()).collect();
+    let on_duration = d.field.as_ref().is_some_and(|f| f.get_ref() == DURATION_FIELD);
+    Ok(match d.kind {
+        _ if !d.filter.is_empty() => None,
+        DefinitionKind::ActivityCount => Some(Measure::Activities { types: types(), of: ActivityMeasure::Count }),
+        DefinitionKind::ActivitySum if on_duration => {
+            Some(Measure::Activities { types: types(), of: ActivityMeasure::DurationSum })
+        }
+        DefinitionKind::ActivityAverage if on_duration => {
+            Some(Measure::Activities { types: types(), of: ActivityMeasure::DurationAverage })
+        }
+        DefinitionKind::DealAmount | DefinitionKind::DealCount => Some(Measure::Deals {
+            status: d.deal_status.unwrap_or(DealStatus::Won),
+            kinds: d.deal_kinds.clone(),
+            of: if d.kind == DefinitionKind::DealAmount { DealMeasure::Amount } else { DealMeasure::Count },
+        }),
+        DefinitionKind::Ratio => {
+            let part = |r: &Option<toml::Spanned<String>>| -> Result<Option<Measure>, EvalError> {
+                let r = r.as_ref().ok_or_else(|| ill("a ratio needs a numerator and a denominator"))?;
+                measure_at_depth(catalog, r.get_ref(), depth + 1)
+            };
+            match (part(&d.numerator)?, part(&d.denominator)?) {
+                (Some(n), Some(den)) => Some(Measure::Ratio(Box::new(n), Box::new(den))),
+                _ => None,
+            }
+        }
+        _ => None,
     })
 }
 

@@ -226,6 +226,17 @@ pub fn check_rep(name: &str, hire: NaiveDate, leave: Option<NaiveDate>) -> Resul
     }
 }
 
+/// The team a rep belongs to on `day`: the membership covering that day, or
+/// for a rep who has left, the last one they had. Figures stay with the team
+/// the rep was in when they happened.
+pub fn team_on(memberships: &[Membership], day: NaiveDate) -> Option<TeamId> {
+    memberships
+        .iter()
+        .find(|m| m.valid_from <= day && m.valid_to.is_none_or(|to| day < to))
+        .or_else(|| memberships.iter().filter(|m| m.valid_from <= day).max_by_key(|m| m.valid_from))
+        .map(|m| m.team_id)
+}
+
 /// The team and all teams below it, for "a manager sees their team and its sub-teams".
 pub fn subtree(teams: &[Team], root: TeamId) -> Vec<TeamId> {
     let mut out = vec![root];
@@ -298,5 +309,19 @@ mod tests {
         let teams = vec![team(1, None), team(2, Some(1)), team(3, Some(2)), team(4, None)];
         assert_eq!(subtree(&teams, 1), vec![1, 2, 3]);
         assert_eq!(subtree(&teams, 4), vec![4]);
+    }
+
+    #[test]
+    fn team_on_follows_effective_dates() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let ms = vec![
+            Membership { rep_id: 1, team_id: 10, valid_from: d("2024-01-01"), valid_to: Some(d("2024-06-01")) },
+            Membership { rep_id: 1, team_id: 20, valid_from: d("2024-06-01"), valid_to: Some(d("2024-09-01")) },
+        ];
+        assert_eq!(team_on(&ms, d("2023-12-31")), None);
+        assert_eq!(team_on(&ms, d("2024-05-31")), Some(10));
+        assert_eq!(team_on(&ms, d("2024-06-01")), Some(20));
+        // After the last membership ended (the rep left), the last team stays.
+        assert_eq!(team_on(&ms, d("2025-01-01")), Some(20));
     }
 }

@@ -74,7 +74,7 @@ impl FieldValue {
 pub type Fields = std::collections::BTreeMap<String, FieldValue>;
 
 /// What kind of business a deal brings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DealKind {
     /// A new customer.
@@ -88,7 +88,7 @@ pub enum DealKind {
 }
 
 /// Where a deal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DealStatus {
     /// Still in the pipeline.

@@ -26,7 +26,10 @@ use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
 use pacer_core::churn::ChurnTag;
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
-use pacer_core::records::{ActivityRecord, DealRecord, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+use pacer_core::records::{
+    ActivityRecord, DealRecord, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
+};
+use pacer_core::rollup::{ActivityDay, DealDay};
 
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -71,6 +74,8 @@ pub trait OrgStore: Send + Sync {
     async fn reps(&self, filter: &RepFilter, as_of: NaiveDate) -> StoreResult<Vec<Rep>>;
     /// A rep's memberships, oldest first.
     async fn memberships(&self, rep: RepId) -> StoreResult<Vec<Membership>>;
+    /// Every rep's team memberships, by rep and start.
+    async fn all_memberships(&self) -> StoreResult<Vec<Membership>>;
 }
 
 /// A user with the secret needed to check a sign-in.
@@ -238,6 +243,38 @@ pub trait RecordStore: Send + Sync {
     async fn churn_tags(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ChurnTag>>;
     /// When data last arrived and first arrived, per input of the catalog.
     async fn data_span(&self, input: DataInput<'_>) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
+    /// Deletes activities by (source, external id) in one transaction; returns how many there were.
+    async fn delete_activities(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize>;
+    /// Deletes deals by (source, external id) in one transaction; returns how many there were.
+    async fn delete_deals(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize>;
+    /// Recomputes the daily rollups from the raw records.
+    async fn rebuild_rollups(&self) -> StoreResult<RollupCounts>;
+    /// Feeds the activity rollup of days `from ..= to` (optionally of some
+    /// reps only) to `sink` row by row, so that a large history is never held twice.
+    async fn activity_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        reps: Option<&[RepId]>,
+        sink: &mut (dyn FnMut(ActivityDay) + Send),
+    ) -> StoreResult<()>;
+    /// Feeds the deal rollup of close dates `from ..= to` to `sink`, like [`Self::activity_days`].
+    async fn deal_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        reps: Option<&[RepId]>,
+        sink: &mut (dyn FnMut(DealDay) + Send),
+    ) -> StoreResult<()>;
+}
+
+/// How many rows the daily rollups hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RollupCounts {
+    /// (rep, day, activity type) rows.
+    pub activity_days: i64,
+    /// (rep, close date, deal kind, status) rows.
+    pub deal_days: i64,
 }
 
 /// An input a KPI reads, for "is data arriving" and coverage.

@@ -8,6 +8,7 @@ mod access;
 mod catalog;
 mod org;
 mod records;
+mod rollup;
 
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use pacer_core::audit::Actor;
 use pacer_core::org::{
     Membership, NewRep, NewTeam, OrgError, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate, check_rep,
-    check_team_parent,
+    check_team_parent, team_on,
 };
 use sqlx::AnyConnection;
 use sqlx::Row;
@@ -49,16 +49,6 @@ fn membership_from_row(row: &AnyRow) -> StoreResult<Membership> {
         valid_from: get_date(row, "valid_from")?,
         valid_to: opt_date(row, "valid_to")?,
     })
-}
-
-/// The team a rep belongs to on `as_of`: the membership covering that day, or
-/// for a rep who has left, the last one they had.
-fn team_on(memberships: &[Membership], as_of: NaiveDate) -> Option<TeamId> {
-    memberships
-        .iter()
-        .find(|m| m.valid_from <= as_of && m.valid_to.is_none_or(|to| as_of < to))
-        .or_else(|| memberships.iter().filter(|m| m.valid_from <= as_of).max_by_key(|m| m.valid_from))
-        .map(|m| m.team_id)
 }
 
 fn rep_from_row(row: &AnyRow, memberships: &[Membership], as_of: NaiveDate) -> StoreResult<Rep> {
@@ -346,23 +336,15 @@ impl OrgStore for SqlStore {
     async fn memberships(&self, rep: RepId) -> StoreResult<Vec<Membership>> {
         fetch_memberships(&mut *self.pool.acquire().await?, rep).await
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn team_on_follows_effective_dates() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let ms = vec![
-            Membership { rep_id: 1, team_id: 10, valid_from: d("2024-01-01"), valid_to: Some(d("2024-06-01")) },
-            Membership { rep_id: 1, team_id: 20, valid_from: d("2024-06-01"), valid_to: Some(d("2024-09-01")) },
-        ];
-        assert_eq!(team_on(&ms, d("2023-12-31")), None);
-        assert_eq!(team_on(&ms, d("2024-05-31")), Some(10));
-        assert_eq!(team_on(&ms, d("2024-06-01")), Some(20));
-        // After the last membership ended (the rep left), the last team stays.
-        assert_eq!(team_on(&ms, d("2025-01-01")), Some(20));
+    async fn all_memberships(&self) -> StoreResult<Vec<Membership>> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            membership_columns!(),
+            " FROM team_memberships ORDER BY rep_id, valid_from"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(membership_from_row).collect()
     }
 }

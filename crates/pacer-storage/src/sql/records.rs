@@ -1,18 +1,22 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
+use super::rollup;
 use super::{
     INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
     parse_date,
 };
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::{DataInput, RecordCounts, RecordStore, StoreResult, UpsertCounts};
+use crate::{DataInput, RecordCounts, RecordStore, RollupCounts, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
 use pacer_core::churn::ChurnTag;
 use pacer_core::org::RepId;
-use pacer_core::records::{ActivityRecord, DealRecord, Fields, NewAccount, NewActivity, NewDeal, SubscriptionMonth};
+use pacer_core::records::{
+    ActivityRecord, DealRecord, Fields, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
+};
+use pacer_core::rollup::{ActivityDay, ActivityDayKey, Change, DealDay, DealDayKey, RollupDelta};
 use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::any::AnyRow;
@@ -22,6 +26,17 @@ use std::collections::HashMap;
 type AnyQuery = Query<'static, sqlx::Any, AnyArguments>;
 
 impl SqlStore {
+    /// Ends a write of activities or deals inside its transaction: the
+    /// rollups take the change and, when something changed, caches learn it.
+    async fn finish_write(&self, tx: &mut sqlx::AnyConnection, table: &str, rollups: &RollupDelta) -> StoreResult<()> {
+        if rollups.is_empty() {
+            return Ok(());
+        }
+        rollup::apply(tx, self.backend, rollups).await?;
+        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = $1").bind(table).execute(tx).await?;
+        Ok(())
+    }
+
     /// Inserts `rows` in chunks of multi-row INSERTs, all in one transaction.
     async fn insert_all<T>(
         &self,
@@ -29,6 +44,7 @@ impl SqlStore {
         columns: &[&str],
         rows: &[T],
         bind: impl Fn(AnyQuery, &T) -> AnyQuery,
+        rollups: &RollupDelta,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         // Caches of what is computed from this table learn of the change with it.
@@ -45,6 +61,7 @@ impl SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
+        rollup::apply(&mut tx, self.backend, rollups).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -53,24 +70,40 @@ impl SqlStore {
 #[async_trait]
 impl RecordStore for SqlStore {
     async fn insert_accounts(&self, accounts: &[NewAccount]) -> StoreResult<()> {
-        self.insert_all("accounts", &["id", "name", "owner_id", "segment"], accounts, |q, a| {
-            q.bind(a.id).bind(&a.name).bind(a.owner_id).bind(&a.segment)
-        })
+        self.insert_all(
+            "accounts",
+            &["id", "name", "owner_id", "segment"],
+            accounts,
+            |q, a| q.bind(a.id).bind(&a.name).bind(a.owner_id).bind(&a.segment),
+            &RollupDelta::default(),
+        )
         .await
     }
 
     async fn insert_activities(&self, activities: &[NewActivity]) -> StoreResult<()> {
-        self.insert_all("activities", &ACTIVITY_COLUMNS, activities, bind_activity).await
+        let mut rollups = RollupDelta::default();
+        for a in activities {
+            rollups.activity(Change::Add, activity_day(a), a.duration_s);
+        }
+        self.insert_all("activities", &ACTIVITY_COLUMNS, activities, bind_activity, &rollups).await
     }
 
     async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()> {
-        self.insert_all("deals", &DEAL_COLUMNS, deals, bind_deal).await
+        let mut rollups = RollupDelta::default();
+        for d in deals {
+            rollups.deal(Change::Add, deal_day(d), d.amount_minor);
+        }
+        self.insert_all("deals", &DEAL_COLUMNS, deals, bind_deal, &rollups).await
     }
 
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()> {
-        self.insert_all("subscriptions", &["account_id", "month", "mrr_minor"], months, |q, m| {
-            q.bind(m.account_id).bind(date_text(m.month)).bind(m.mrr_minor)
-        })
+        self.insert_all(
+            "subscriptions",
+            &["account_id", "month", "mrr_minor"],
+            months,
+            |q, m| q.bind(m.account_id).bind(date_text(m.month)).bind(m.mrr_minor),
+            &RollupDelta::default(),
+        )
         .await
     }
 
@@ -82,6 +115,7 @@ impl RecordStore for SqlStore {
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
         }
         let mut counts = UpsertCounts::default();
+        let mut rollups = RollupDelta::default();
         // A key given twice in one batch: the last record wins.
         let mut last: HashMap<(&str, &str), usize> = HashMap::new();
         for (i, a) in activities.iter().enumerate() {
@@ -106,9 +140,15 @@ impl RecordStore for SqlStore {
             for a in chunk {
                 let key = a.external_id.as_ref().map(|id| (a.source.as_str().to_string(), id.clone()));
                 match key.and_then(|k| existing.get(&k)) {
-                    None => to_insert.push(*a),
+                    None => {
+                        rollups.activity(Change::Add, activity_day(a), a.duration_s);
+                        to_insert.push(*a);
+                    }
                     Some(row) if row.1 == activity_values(a) => counts.unchanged += 1,
                     Some(row) => {
+                        let (old_day, old_duration) = stored_activity_day(&row.1)?;
+                        rollups.activity(Change::Remove, old_day, old_duration);
+                        rollups.activity(Change::Add, activity_day(a), a.duration_s);
                         sqlx::query(
                             "UPDATE activities SET rep_id = $1, activity_type = $2, occurred_at = $3, duration_s = $4, \
                              account_id = $5, fields = $6 WHERE id = $7",
@@ -136,6 +176,7 @@ impl RecordStore for SqlStore {
                 counts.new += to_insert.len();
             }
         }
+        self.finish_write(&mut tx, "activities", &rollups).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -143,6 +184,7 @@ impl RecordStore for SqlStore {
     async fn upsert_deals(&self, deals: &[NewDeal]) -> StoreResult<UpsertCounts> {
         let mut tx = self.pool.begin().await?;
         let mut counts = UpsertCounts::default();
+        let mut rollups = RollupDelta::default();
         for d in deals {
             let existing = match &d.external_id {
                 Some(id) => sqlx::query(
@@ -171,6 +213,8 @@ impl RecordStore for SqlStore {
             match (existing, same) {
                 (Some(_), true) => counts.unchanged += 1,
                 (Some(row), false) => {
+                    rollups.deal(Change::Remove, stored_deal_day(&row)?, row.try_get("amount_minor")?);
+                    rollups.deal(Change::Add, deal_day(d), d.amount_minor);
                     sqlx::query(
                         "UPDATE deals SET rep_id = $1, account_id = $2, kind = $3, status = $4, stage = $5, amount_minor = $6, \
                          created_on = $7, close_date = $8 WHERE id = $9",
@@ -189,14 +233,96 @@ impl RecordStore for SqlStore {
                     counts.updated += 1;
                 }
                 (None, _) => {
+                    rollups.deal(Change::Add, deal_day(d), d.amount_minor);
                     let sql = multi_insert(self.backend, "deals", &DEAL_COLUMNS, 1);
                     bind_deal(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
                     counts.new += 1;
                 }
             }
         }
+        self.finish_write(&mut tx, "deals", &rollups).await?;
         tx.commit().await?;
         Ok(counts)
+    }
+
+    async fn delete_activities(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize> {
+        let mut tx = self.pool.begin().await?;
+        let mut rollups = RollupDelta::default();
+        let mut deleted = 0;
+        for id in external_ids {
+            let row = sqlx::query(
+                "SELECT id, rep_id, activity_type, occurred_at, duration_s, account_id, fields FROM activities \
+                 WHERE source = $1 AND external_id = $2",
+            )
+            .bind(source.as_str())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else { continue };
+            let (day, duration) = stored_activity_day(&(
+                row.try_get("rep_id")?,
+                row.try_get("activity_type")?,
+                row.try_get("occurred_at")?,
+                row.try_get("duration_s")?,
+                row.try_get("account_id")?,
+                row.try_get("fields")?,
+            ))?;
+            rollups.activity(Change::Remove, day, duration);
+            sqlx::query("DELETE FROM activities WHERE id = $1")
+                .bind(row.try_get::<i64, _>("id")?)
+                .execute(&mut *tx)
+                .await?;
+            deleted += 1;
+        }
+        self.finish_write(&mut tx, "activities", &rollups).await?;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn delete_deals(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize> {
+        let mut tx = self.pool.begin().await?;
+        let mut rollups = RollupDelta::default();
+        let mut deleted = 0;
+        for id in external_ids {
+            let row = sqlx::query(
+                "SELECT id, rep_id, kind, status, amount_minor, close_date FROM deals WHERE source = $1 AND external_id = $2",
+            )
+            .bind(source.as_str())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else { continue };
+            rollups.deal(Change::Remove, stored_deal_day(&row)?, row.try_get("amount_minor")?);
+            sqlx::query("DELETE FROM deals WHERE id = $1").bind(row.try_get::<i64, _>("id")?).execute(&mut *tx).await?;
+            deleted += 1;
+        }
+        self.finish_write(&mut tx, "deals", &rollups).await?;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn rebuild_rollups(&self) -> StoreResult<RollupCounts> {
+        self.rebuild().await
+    }
+
+    async fn activity_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        reps: Option<&[RepId]>,
+        sink: &mut (dyn FnMut(ActivityDay) + Send),
+    ) -> StoreResult<()> {
+        self.read_activity_days(from, to, reps, sink).await
+    }
+
+    async fn deal_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        reps: Option<&[RepId]>,
+        sink: &mut (dyn FnMut(DealDay) + Send),
+    ) -> StoreResult<()> {
+        self.read_deal_days(from, to, reps, sink).await
     }
 
     async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts> {
@@ -604,5 +730,34 @@ fn activity_from_row(row: &AnyRow) -> StoreResult<ActivityRecord> {
             None => Fields::new(),
         },
         entered_by: row.try_get("entered_by")?,
+    })
+}
+
+/// The rollup row an activity counts in.
+fn activity_day(a: &NewActivity) -> ActivityDayKey {
+    ActivityDayKey { rep_id: a.rep_id, day: a.occurred_at.date(), activity_type: a.activity_type.clone() }
+}
+
+/// The rollup row and duration of a stored activity's values.
+fn stored_activity_day(values: &ActivityValues) -> StoreResult<(ActivityDayKey, Option<i64>)> {
+    let (rep_id, activity_type, at, duration_s, _, _) = values;
+    let day = parse_date("activities.occurred_at", &at[..10.min(at.len())])?;
+    Ok((ActivityDayKey { rep_id: *rep_id, day, activity_type: activity_type.clone() }, *duration_s))
+}
+
+/// The rollup row a deal counts in.
+fn deal_day(d: &NewDeal) -> DealDayKey {
+    DealDayKey { rep_id: d.rep_id, day: d.close_date, kind: d.kind, status: d.status }
+}
+
+/// The rollup row of a stored deal.
+fn stored_deal_day(row: &AnyRow) -> StoreResult<DealDayKey> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    Ok(DealDayKey {
+        rep_id: row.try_get("rep_id")?,
+        day: get_date(row, "close_date")?,
+        kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deals.kind", value: kind })?,
+        status: status.parse().map_err(|_| StoreError::Corrupt { column: "deals.status", value: status })?,
     })
 }

@@ -283,7 +283,7 @@ pub struct RangeQuery {
 pub async fn logging_contest(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<RangeQuery>,
-) -> ApiResult<Json<Vec<service::Standing>>> {
+) -> ApiResult<Json<Vec<pacer_core::report::Standing<i64>>>> {
     let to = q.to.unwrap_or_else(today);
     let from = q.from.unwrap_or(to - chrono::Days::new(30));
     if to < from {

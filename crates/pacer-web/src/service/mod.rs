@@ -6,6 +6,7 @@ pub mod import;
 
 use crate::error::ApiError;
 use chrono::{Datelike, NaiveDate};
+use pacer_core::attainment::Direction;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{CaptureMethod, Catalog, Problem, check};
 use pacer_core::churn::{
@@ -15,6 +16,7 @@ use pacer_core::fiscal_calendar::FiscalPeriod;
 use pacer_core::kpi::{KpiInputs, KpiValue, RevenueFigures, evaluate};
 use pacer_core::org::{Organisation, RepId};
 use pacer_core::readiness::{Completeness, InputNeed, KpiFacts, ReadinessRow, completeness, readiness_row};
+use pacer_core::report::{Standing, rank};
 use pacer_storage::{CatalogVersion, DataInput, RepFilter, Store};
 use std::collections::HashSet;
 
@@ -459,35 +461,12 @@ pub fn manual_activity(
     })
 }
 
-/// One line of a leaderboard.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Standing {
-    /// Rank: equal values share it, and the next rank skips (1, 2, 2, 4).
-    pub rank: usize,
-    /// The rep.
-    pub rep_id: RepId,
-    /// Their name.
-    pub name: String,
-    /// Their value.
-    pub value: i64,
-}
-
-/// Ranks reps by value, highest first: ties share a rank, the next rank skips.
-pub fn rank(mut entries: Vec<(RepId, String, i64)>) -> Vec<Standing> {
-    entries.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-    let mut out: Vec<Standing> = Vec::with_capacity(entries.len());
-    for (i, (rep_id, name, value)) in entries.into_iter().enumerate() {
-        let rank = match out.last() {
-            Some(prev) if prev.value == value => prev.rank,
-            _ => i + 1,
-        };
-        out.push(Standing { rank, rep_id, name, value });
-    }
-    out
-}
-
 /// The logging contest: manually logged activities per active rep over a date range.
-pub async fn logging_contest(store: &dyn Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Standing>, ApiError> {
+pub async fn logging_contest(
+    store: &dyn Store,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Standing<i64>>, ApiError> {
     let active = active_sellers(store, to).await?;
     let names: std::collections::HashMap<RepId, String> =
         store.reps(&RepFilter::default(), to).await?.into_iter().map(|r| (r.id, r.name)).collect();
@@ -499,21 +478,6 @@ pub async fn logging_contest(store: &dyn Store, from: NaiveDate, to: NaiveDate) 
             *c += 1;
         }
     }
-    Ok(rank(counts.into_iter().map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n)).collect()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rank;
-
-    #[test]
-    fn ties_share_a_rank_and_the_next_skips() {
-        let ranks: Vec<(usize, i64)> =
-            rank(vec![(1, "a".into(), 5), (2, "b".into(), 9), (3, "c".into(), 5), (4, "d".into(), 1)])
-                .iter()
-                .map(|s| (s.rank, s.value))
-                .collect();
-        assert_eq!(ranks, vec![(1, 9), (2, 5), (2, 5), (4, 1)]);
-        assert!(rank(Vec::new()).is_empty());
-    }
+    let entries = counts.into_iter().map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n)).collect();
+    Ok(rank(entries, Direction::HigherIsBetter))
 }

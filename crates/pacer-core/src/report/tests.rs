@@ -1,0 +1,380 @@
+use super::*;
+use crate::catalog::check;
+use crate::fiscal_calendar::{FiscalCalendar, PeriodKind, YearNaming};
+use crate::records::{FieldValue, Fields, SourceKind};
+use crate::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
+use proptest::prelude::*;
+
+const CATALOG: &str = r#"
+[[activity_types]]
+key = "call"
+name = "Call"
+fields = [{ key = "outcome", type = "one_of", values = ["connected", "voicemail"] }]
+
+[[activity_types]]
+key = "demo"
+name = "Demo"
+
+[[kpis]]
+key = "calls"
+name = "Calls"
+category = "activity"
+unit = "count"
+direction = "higher"
+priority = 1
+owner = "ops"
+definition = { kind = "activity_count", types = ["call"] }
+capture = { method = "manual", process = "log it" }
+
+[[kpis]]
+key = "touches"
+name = "Calls and demos"
+category = "activity"
+unit = "count"
+direction = "higher"
+priority = 2
+owner = "ops"
+definition = { kind = "activity_count", types = ["call", "demo"] }
+capture = { method = "manual", process = "log it" }
+
+[[kpis]]
+key = "call_minutes"
+name = "Call minutes"
+category = "activity"
+unit = "duration"
+direction = "higher"
+priority = 3
+owner = "ops"
+definition = { kind = "activity_sum", types = ["call"], field = "duration_minutes" }
+capture = { method = "automatic", source = "phone" }
+
+[[kpis]]
+key = "talk_time"
+name = "Average call minutes"
+category = "activity"
+unit = "duration"
+direction = "higher"
+priority = 4
+owner = "ops"
+definition = { kind = "activity_average", types = ["call"], field = "duration_minutes" }
+capture = { method = "automatic", source = "phone" }
+
+[[kpis]]
+key = "won_new"
+name = "New business won"
+category = "revenue"
+unit = "currency"
+direction = "higher"
+priority = 5
+owner = "ops"
+definition = { kind = "deal_amount", deal_kinds = ["new"] }
+capture = { method = "automatic", source = "crm" }
+
+[[kpis]]
+key = "wins"
+name = "Deals won"
+category = "revenue"
+unit = "count"
+direction = "higher"
+priority = 6
+owner = "ops"
+definition = { kind = "deal_count" }
+capture = { method = "automatic", source = "crm" }
+
+[[kpis]]
+key = "win_per_demo"
+name = "Wins per demo"
+category = "revenue"
+unit = "percent"
+direction = "higher"
+priority = 7
+owner = "ops"
+definition = { kind = "ratio", numerator = "wins", denominator = "demos" }
+capture = { method = "automatic", source = "crm" }
+
+[[kpis]]
+key = "demos"
+name = "Demos"
+category = "activity"
+unit = "count"
+direction = "higher"
+priority = 8
+owner = "ops"
+definition = { kind = "activity_count", types = ["demo"] }
+capture = { method = "manual", process = "log it" }
+
+[[kpis]]
+key = "connected"
+name = "Connected calls"
+category = "activity"
+unit = "count"
+direction = "higher"
+priority = 9
+owner = "ops"
+definition = { kind = "activity_count", types = ["call"], where = { outcome = "connected" } }
+capture = { method = "automatic", source = "phone" }
+"#;
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("test date")
+}
+
+fn team(id: TeamId, name: &str, parent: Option<TeamId>) -> Team {
+    Team { id, name: name.into(), region: None, parent_id: parent, manager_id: None, active: true }
+}
+
+fn rep(id: RepId, name: &str) -> Rep {
+    Rep {
+        id,
+        name: name.into(),
+        email: None,
+        title: None,
+        team_id: None,
+        hire_date: day("2020-01-01"),
+        leave_date: None,
+        external_id: None,
+    }
+}
+
+/// Company 1 with teams 2 and 3 under it; rep 12 moves from team 2 to team 3 on 1 August.
+fn org() -> OrgView {
+    let m = |rep_id, team_id, from: &str, to: Option<&str>| Membership {
+        rep_id,
+        team_id,
+        valid_from: day(from),
+        valid_to: to.map(day),
+    };
+    OrgView::new(
+        vec![rep(11, "Ada"), rep(12, "Bo"), rep(13, "Cy")],
+        vec![team(1, "Sales", None), team(2, "East", Some(1)), team(3, "West", Some(1))],
+        vec![
+            m(11, 2, "2020-01-01", None),
+            m(12, 2, "2020-01-01", Some("2026-08-01")),
+            m(12, 3, "2026-08-01", None),
+            m(13, 3, "2020-01-01", None),
+        ],
+    )
+}
+
+fn periods() -> Vec<FiscalPeriod> {
+    let calendar = FiscalCalendar::monthly(2, YearNaming::EndYear).expect("calendar");
+    let mut out = calendar.periods(2027, PeriodKind::Month).expect("months");
+    out.extend(calendar.periods(2027, PeriodKind::Quarter).expect("quarters"));
+    out.push(calendar.year(2027).expect("year"));
+    out
+}
+
+fn activity(
+    id: i64,
+    rep_id: RepId,
+    kind: &str,
+    on: NaiveDate,
+    minutes: Option<i64>,
+    connected: bool,
+) -> ActivityRecord {
+    let mut fields = Fields::new();
+    if kind == "call" {
+        let outcome = if connected { "connected" } else { "voicemail" };
+        fields.insert("outcome".into(), FieldValue::Text(outcome.into()));
+    }
+    ActivityRecord {
+        id,
+        rep_id,
+        activity_type: kind.into(),
+        occurred_at: on.and_hms_opt(9, 30, 0).expect("time"),
+        duration_s: minutes.map(|m| m * 60),
+        source: SourceKind::Manual,
+        account_id: Some(id % 7),
+        fields,
+        entered_by: None,
+    }
+}
+
+fn deal(id: i64, rep_id: RepId, kind: DealKind, status: DealStatus, amount: i64, on: NaiveDate) -> DealRecord {
+    DealRecord {
+        id,
+        rep_id,
+        account_id: id,
+        kind,
+        status,
+        stage: "closed".into(),
+        amount_minor: amount,
+        created_on: on,
+        close_date: on,
+    }
+}
+
+/// The cube the storage would hold for these records.
+fn cube_of(activities: &[ActivityRecord], deals: &[DealRecord]) -> DailyCube {
+    let mut delta = RollupDelta::default();
+    for a in activities {
+        let key =
+            ActivityDayKey { rep_id: a.rep_id, day: a.occurred_at.date(), activity_type: a.activity_type.clone() };
+        delta.activity(Change::Add, key, a.duration_s);
+    }
+    for d in deals {
+        let key = DealDayKey { rep_id: d.rep_id, day: d.close_date, kind: d.kind, status: d.status };
+        delta.deal(Change::Add, key, d.amount_minor);
+    }
+    let mut cube = DailyCube::default();
+    for (k, t) in delta.activity_changes() {
+        cube.add_activity(k.rep_id, k.day, &k.activity_type, t);
+    }
+    for (k, t) in delta.deal_changes() {
+        cube.add_deal(k.rep_id, k.day, k.kind, k.status, t);
+    }
+    cube
+}
+
+fn close(a: &KpiValue, b: &KpiValue) -> bool {
+    match (a, b) {
+        (KpiValue::Number(x), KpiValue::Number(y)) | (KpiValue::Rate(x), KpiValue::Rate(y)) => (x - y).abs() < 1e-9,
+        _ => a == b,
+    }
+}
+
+fn both_ways(
+    catalog: &Catalog,
+    key: &str,
+    activities: &[ActivityRecord],
+    deals: &[DealRecord],
+    grouping: Grouping,
+    scope: &Scope,
+) {
+    let org = org();
+    let periods = periods();
+    let measure = crate::kpi::rollup_measure(catalog, key).expect("known").expect("additive");
+    let fast = rollup_report(&measure, &cube_of(activities, deals), &org, grouping, &periods, scope);
+    let revenue = HashMap::new();
+    let records = RawRecords { activities, deals, revenue: &revenue };
+    let slow = raw_report(catalog, key, records, &org, grouping, &periods, scope).expect("evaluates");
+    assert_eq!(fast.len(), slow.len(), "{key} by {grouping}");
+    for (f, s) in fast.iter().zip(&slow) {
+        assert_eq!(f.owner, s.owner);
+        for (p, (x, y)) in f.values.iter().zip(&s.values).enumerate() {
+            assert!(close(x, y), "{key} by {grouping}, {}, period {p}: rollup {x:?}, raw {y:?}", f.name);
+        }
+    }
+}
+
+#[test]
+fn history_stays_with_the_team_of_the_day() {
+    let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+    // Bo (12) calls once in June (team East) and once in September (team West).
+    let activities = vec![
+        activity(1, 12, "call", day("2026-06-10"), Some(5), true),
+        activity(2, 12, "call", day("2026-09-10"), None, false),
+    ];
+    let measure = crate::kpi::rollup_measure(&catalog, "calls").expect("known").expect("additive");
+    let periods = periods();
+    let rows = rollup_report(&measure, &cube_of(&activities, &[]), &org(), Grouping::Team, &periods, &Scope::default());
+    let year = periods.len() - 1;
+    let value = |name: &str| rows.iter().find(|r| r.name == name).map(|r| r.values[year].clone());
+    assert_eq!(value("East"), Some(KpiValue::Count(1)));
+    assert_eq!(value("West"), Some(KpiValue::Count(1)));
+    // The parent team counts both, once each.
+    assert_eq!(value("Sales"), Some(KpiValue::Count(2)));
+    // Fiscal month 5 (June) belongs to East, month 8 (September) to West.
+    let east = rows.iter().find(|r| r.name == "East").expect("east");
+    assert_eq!(east.values[4], KpiValue::Count(1));
+    assert_eq!(east.values[7], KpiValue::Count(0));
+}
+
+#[test]
+fn a_year_ratio_is_the_ratio_of_the_sums() {
+    let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+    // February: 1 win of 1 demo (100%); March: 1 win of 4 demos (25%). The
+    // year is 2 / 5 = 40%, not the 62.5% mean of the months.
+    let mut activities = vec![activity(1, 11, "demo", day("2026-02-03"), None, false)];
+    for i in 0..4 {
+        activities.push(activity(2 + i, 11, "demo", day("2026-03-03"), None, false));
+    }
+    let deals = vec![
+        deal(1, 11, DealKind::New, DealStatus::Won, 1_000, day("2026-02-20")),
+        deal(2, 11, DealKind::New, DealStatus::Won, 1_000, day("2026-03-20")),
+    ];
+    let measure = crate::kpi::rollup_measure(&catalog, "win_per_demo").expect("known").expect("additive");
+    let periods = periods();
+    let rows =
+        rollup_report(&measure, &cube_of(&activities, &deals), &org(), Grouping::Company, &periods, &Scope::default());
+    assert_eq!(rows[0].values[0], KpiValue::Rate(1.0));
+    assert_eq!(rows[0].values[1], KpiValue::Rate(0.25));
+    assert_eq!(rows[0].values[periods.len() - 1], KpiValue::Rate(0.4));
+    // April has no demos: no figure rather than a made-up zero.
+    assert!(matches!(rows[0].values[2], KpiValue::NoFigure(_)));
+}
+
+#[test]
+fn filtered_kpis_need_raw_records() {
+    let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+    assert_eq!(crate::kpi::rollup_measure(&catalog, "connected").expect("known"), None);
+    assert!(crate::kpi::rollup_measure(&catalog, "nope").is_err());
+}
+
+#[test]
+fn leaderboard_ties_share_a_rank() {
+    let ranks: Vec<(usize, i64)> = rank(
+        vec![(1, "a".into(), 5), (2, "b".into(), 9), (3, "c".into(), 5), (4, "d".into(), 1)],
+        Direction::HigherIsBetter,
+    )
+    .iter()
+    .map(|s| (s.rank, s.value))
+    .collect();
+    assert_eq!(ranks, vec![(1, 9), (2, 5), (2, 5), (4, 1)]);
+    let lower: Vec<usize> =
+        rank(vec![(1, "a".into(), 0.5), (2, "b".into(), 0.1), (3, "c".into(), 0.1)], Direction::LowerIsBetter)
+            .iter()
+            .map(|s| s.rank)
+            .collect();
+    assert_eq!(lower, vec![1, 1, 3]);
+    assert!(rank(Vec::<(RepId, String, i64)>::new(), Direction::HigherIsBetter).is_empty());
+}
+
+fn records() -> impl Strategy<Value = (Vec<ActivityRecord>, Vec<DealRecord>)> {
+    let activity_strategy = (11i64..=13, prop::bool::ANY, 0u64..400, prop::option::of(0i64..90), prop::bool::ANY);
+    let deal_strategy = (11i64..=13, 0usize..4, 0usize..3, 0i64..1_000_000, 0u64..400);
+    (prop::collection::vec(activity_strategy, 0..60), prop::collection::vec(deal_strategy, 0..30)).prop_map(
+        |(acts, deals)| {
+            let start = day("2026-01-15");
+            let activities = acts
+                .into_iter()
+                .enumerate()
+                .map(|(i, (rep, is_call, offset, minutes, connected))| {
+                    let kind = if is_call { "call" } else { "demo" };
+                    activity(i as i64, rep, kind, start + chrono::Days::new(offset), minutes, connected)
+                })
+                .collect();
+            let kinds = [DealKind::New, DealKind::Upsell, DealKind::CrossSell, DealKind::Renewal];
+            let statuses = [DealStatus::Open, DealStatus::Won, DealStatus::Lost];
+            let deals = deals
+                .into_iter()
+                .enumerate()
+                .map(|(i, (rep, k, s, amount, offset))| {
+                    deal(i as i64, rep, kinds[k], statuses[s], amount, start + chrono::Days::new(offset))
+                })
+                .collect();
+            (activities, deals)
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Summing rollups gives what evaluating the raw records gives, for every
+    /// additive KPI, grouping and scope.
+    #[test]
+    fn rollups_agree_with_raw_records((activities, deals) in records(), east_only in prop::bool::ANY, new_only in prop::bool::ANY) {
+        let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+        let scope = Scope {
+            teams: east_only.then(|| HashSet::from([2])),
+            reps: None,
+            deal_kinds: new_only.then(|| vec![DealKind::New]),
+        };
+        for key in ["calls", "touches", "call_minutes", "talk_time", "won_new", "wins", "win_per_demo"] {
+            for grouping in [Grouping::Rep, Grouping::Team, Grouping::Company] {
+                both_ways(&catalog, key, &activities, &deals, grouping, &scope);
+            }
+        }
+    }
+}

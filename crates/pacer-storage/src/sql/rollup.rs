@@ -1,0 +1,195 @@
+//! The daily rollups: kept in step with every write of activities and deals
+//! (the writer builds a [`RollupDelta`] and applies it in its transaction),
+//! rebuilt from raw records on request, and read by reports.
+
+use super::{INSERT_CHUNK, SqlStore, date_text, get_date, multi_insert, param, params};
+use crate::backend::Backend;
+use crate::error::StoreError;
+use crate::{RollupCounts, StoreResult};
+use chrono::NaiveDate;
+use futures_util::TryStreamExt;
+use pacer_core::org::RepId;
+use pacer_core::rollup::{ActivityDay, ActivityDayKey, ActivityTotals, DealDay, DealDayKey, DealTotals, RollupDelta};
+use sqlx::{AnyConnection, Row};
+
+/// Recomputes the activity rollup from raw records (the migration that
+/// created the table ran the same statement).
+const REBUILD_ACTIVITIES: &str = "INSERT INTO activity_rollup (rep_id, day, activity_type, n, duration_s, duration_n) \
+     SELECT rep_id, substr(occurred_at, 1, 10), activity_type, COUNT(*), CAST(COALESCE(SUM(duration_s), 0) AS BIGINT), \
+     COUNT(duration_s) FROM activities GROUP BY rep_id, substr(occurred_at, 1, 10), activity_type";
+
+/// Recomputes the deal rollup from raw records.
+const REBUILD_DEALS: &str = "INSERT INTO deal_rollup (rep_id, day, kind, status, n, amount_minor) \
+     SELECT rep_id, close_date, kind, status, COUNT(*), CAST(SUM(amount_minor) AS BIGINT) \
+     FROM deals GROUP BY rep_id, close_date, kind, status";
+
+/// Adds `delta` to the rollups; rows whose count falls to zero go.
+pub(super) async fn apply(conn: &mut AnyConnection, backend: Backend, delta: &RollupDelta) -> StoreResult<()> {
+    let activities = delta.activity_changes();
+    for chunk in activities.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "{} ON CONFLICT (rep_id, day, activity_type) DO UPDATE SET n = activity_rollup.n + excluded.n, \
+             duration_s = activity_rollup.duration_s + excluded.duration_s, \
+             duration_n = activity_rollup.duration_n + excluded.duration_n",
+            multi_insert(
+                backend,
+                "activity_rollup",
+                &["rep_id", "day", "activity_type", "n", "duration_s", "duration_n"],
+                chunk.len()
+            )
+        );
+        // Built from fixed names; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (key, t) in chunk {
+            query = query
+                .bind(key.rep_id)
+                .bind(date_text(key.day))
+                .bind(key.activity_type.clone())
+                .bind(t.n)
+                .bind(t.duration_s)
+                .bind(t.duration_n);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    for (key, _) in activities.iter().filter(|(_, t)| t.n < 0) {
+        sqlx::query("DELETE FROM activity_rollup WHERE rep_id = $1 AND day = $2 AND activity_type = $3 AND n = 0")
+            .bind(key.rep_id)
+            .bind(date_text(key.day))
+            .bind(&key.activity_type)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let deals = delta.deal_changes();
+    for chunk in deals.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "{} ON CONFLICT (rep_id, day, kind, status) DO UPDATE SET n = deal_rollup.n + excluded.n, \
+             amount_minor = deal_rollup.amount_minor + excluded.amount_minor",
+            multi_insert(
+                backend,
+                "deal_rollup",
+                &["rep_id", "day", "kind", "status", "n", "amount_minor"],
+                chunk.len()
+            )
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (key, t) in chunk {
+            query = query
+                .bind(key.rep_id)
+                .bind(date_text(key.day))
+                .bind(key.kind.as_str())
+                .bind(key.status.as_str())
+                .bind(t.n)
+                .bind(t.amount_minor);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    for (key, _) in deals.iter().filter(|(_, t)| t.n < 0) {
+        sqlx::query("DELETE FROM deal_rollup WHERE rep_id = $1 AND day = $2 AND kind = $3 AND status = $4 AND n = 0")
+            .bind(key.rep_id)
+            .bind(date_text(key.day))
+            .bind(key.kind.as_str())
+            .bind(key.status.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `AND rep_id IN (...)` for some reps, with parameters from `first` on.
+fn rep_filter(backend: Backend, first: usize, reps: Option<&[RepId]>) -> String {
+    match reps {
+        None => String::new(),
+        Some([]) => " AND 1 = 0".into(),
+        Some(reps) => format!(" AND rep_id IN ({})", params(backend, first, reps.len())),
+    }
+}
+
+impl SqlStore {
+    pub(super) async fn rebuild(&self) -> StoreResult<RollupCounts> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM activity_rollup").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM deal_rollup").execute(&mut *tx).await?;
+        sqlx::query(REBUILD_ACTIVITIES).execute(&mut *tx).await?;
+        sqlx::query(REBUILD_DEALS).execute(&mut *tx).await?;
+        // Whatever was cached from the rollups is stale now.
+        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name IN ('activities', 'deals')")
+            .execute(&mut *tx)
+            .await?;
+        let activity_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_rollup").fetch_one(&mut *tx).await?;
+        let deal_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deal_rollup").fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(RollupCounts { activity_days, deal_days })
+    }
+
+    pub(super) async fn read_activity_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        reps: Option<&[RepId]>,
+        sink: &mut (dyn FnMut(ActivityDay) + Send),
+    ) -> StoreResult<()> {
+        let sql = format!(
+            "SELECT rep_id, day, activity_type, n, duration_s, duration_n FROM activity_rollup \
+             WHERE day >= {} AND day <= {}{}",
+            param(self.backend, 1),
+            param(self.backend, 2),
+            rep_filter(self.backend, 3, reps)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(from)).bind(date_text(to));
+        for rep in reps.unwrap_or_default() {
+            query = query.bind(*rep);
+        }
+        let mut rows = query.fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            sink((
+                ActivityDayKey {
+                    rep_id: row.try_get("rep_id")?,
+                    day: get_date(&row, "day")?,
+                    activity_type: row.try_get("activity_type")?,
+                },
+                ActivityTotals {
+                    n: row.try_get("n")?,
+                    duration_s: row.try_get("duration_s")?,
+                    duration_n: row.try_get("duration_n")?,
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    pub(super) async fn read_deal_days(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        reps: Option<&[RepId]>,
+        sink: &mut (dyn FnMut(DealDay) + Send),
+    ) -> StoreResult<()> {
+        let sql = format!(
+            "SELECT rep_id, day, kind, status, n, amount_minor FROM deal_rollup WHERE day >= {} AND day <= {}{}",
+            param(self.backend, 1),
+            param(self.backend, 2),
+            rep_filter(self.backend, 3, reps)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(from)).bind(date_text(to));
+        for rep in reps.unwrap_or_default() {
+            query = query.bind(*rep);
+        }
+        let mut rows = query.fetch(&self.pool);
+        while let Some(row) = rows.try_next().await? {
+            let kind: String = row.try_get("kind")?;
+            let status: String = row.try_get("status")?;
+            sink((
+                DealDayKey {
+                    rep_id: row.try_get("rep_id")?,
+                    day: get_date(&row, "day")?,
+                    kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deal_rollup.kind", value: kind })?,
+                    status: status
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt { column: "deal_rollup.status", value: status })?,
+                },
+                DealTotals { n: row.try_get("n")?, amount_minor: row.try_get("amount_minor")? },
+            ));
+        }
+        Ok(())
+    }
+}
