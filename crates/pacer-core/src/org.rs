@@ -29,6 +29,9 @@ pub struct Organisation {
     /// The reasons a churn event can be tagged with.
     #[serde(default = "crate::churn::default_reasons")]
     pub churn_reasons: Vec<crate::churn::ChurnReason>,
+    /// The open stages of a deal, with their probability and forecast category.
+    #[serde(default)]
+    pub pipeline_stages: crate::pipeline::StageConfig,
 }
 
 impl Default for Organisation {
@@ -40,6 +43,7 @@ impl Default for Organisation {
             working_days: WorkingDays::default(),
             churn_band: crate::churn::ChurnBand::default(),
             churn_reasons: crate::churn::default_reasons(),
+            pipeline_stages: crate::pipeline::StageConfig::default(),
         }
     }
 }

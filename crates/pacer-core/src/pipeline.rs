@@ -131,9 +131,23 @@ pub enum StageConfigError {
 /// status says whether it is won or lost. Built by [`StageConfig::new`] or
 /// [`StageConfig::from_toml`], which check that names are unique (ignoring case), probabilities are
 /// whole percents up to 100 and no open stage is `closed`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<Stage>", into = "Vec<Stage>")]
 pub struct StageConfig {
     stages: Vec<Stage>,
+}
+
+impl TryFrom<Vec<Stage>> for StageConfig {
+    type Error = StageConfigError;
+    fn try_from(stages: Vec<Stage>) -> Result<Self, StageConfigError> {
+        Self::new(stages)
+    }
+}
+
+impl From<StageConfig> for Vec<Stage> {
+    fn from(config: StageConfig) -> Self {
+        config.stages
+    }
 }
 
 /// Stage names are compared trimmed and case-insensitively ("negotiation " is "Negotiation").

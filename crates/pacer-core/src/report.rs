@@ -146,6 +146,7 @@ pub struct DailyCube {
     activity_series: HashMap<(RepId, u16), ActivitySeries>,
     deal_series: HashMap<(RepId, DealKind, DealStatus), DealSeries>,
     cells: usize,
+    span: Option<(Day, Day)>,
 }
 
 /// Days are stored as days since 1 January of year 1 (chrono's CE count).
@@ -186,7 +187,19 @@ impl DailyCube {
         s.n.push(t.n.clamp(0, i64::from(u32::MAX)) as u32);
         s.duration_s.push(t.duration_s);
         s.duration_n.push(t.duration_n.clamp(0, i64::from(u32::MAX)) as u32);
+        self.count(day);
+    }
+
+    fn count(&mut self, day: NaiveDate) {
+        let d = day_number(day);
         self.cells += 1;
+        self.span = Some(self.span.map_or((d, d), |(first, last)| (first.min(d), last.max(d))));
+    }
+
+    /// The first and last day with data.
+    pub fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let (first, last) = self.span?;
+        Some((NaiveDate::from_num_days_from_ce_opt(first)?, NaiveDate::from_num_days_from_ce_opt(last)?))
     }
 
     /// Adds one row of the deal rollup.
@@ -195,7 +208,7 @@ impl DailyCube {
         s.days.push(day_number(day));
         s.n.push(t.n.clamp(0, i64::from(u32::MAX)) as u32);
         s.amount_minor.push(t.amount_minor);
-        self.cells += 1;
+        self.count(day);
     }
 
     /// How many rollup rows the cube holds.
@@ -378,10 +391,10 @@ pub fn rollup_report(
     for (leaf_index, leaf) in leaves.iter().enumerate() {
         let mut add = |rep: RepId, days: &[Day], value: &dyn Fn(usize) -> [i64; 3]| {
             let assignment = assignments.entry(rep).or_insert_with(|| router.assignment(rep));
-            let start = days.partition_point(|d| *d < first);
-            for (i, day) in days.iter().enumerate().skip(start) {
-                if *day > last {
-                    break;
+            // Rows arrive in storage order: each day is checked, none is assumed sorted.
+            for (i, day) in days.iter().enumerate() {
+                if *day < first || *day > last {
+                    continue;
                 }
                 let rows = assignment.rows_on(*day);
                 if rows.is_empty() {
@@ -436,6 +449,30 @@ pub fn rollup_report(
         .collect()
 }
 
+/// Sorts records into the rows of a report over `span`: the owners (as
+/// [`owners`] gives them) and, for each, the records that count for it (a
+/// record can count for a team and the teams above it).
+pub fn group_records<'r, T>(
+    org: &OrgView,
+    grouping: Grouping,
+    scope: &Scope,
+    span: (NaiveDate, NaiveDate),
+    records: &[&'r T],
+    rep_and_day: impl Fn(&T) -> (RepId, NaiveDate),
+) -> (Vec<(Owner, String)>, Vec<Vec<&'r T>>) {
+    let owners = owners(org, grouping, scope, span.0, span.1);
+    let router =
+        Router { org, grouping, scope, row_of: owners.iter().enumerate().map(|(i, (o, _))| (*o, i)).collect() };
+    let mut grouped: Vec<Vec<&T>> = vec![Vec::new(); owners.len()];
+    for record in records {
+        let (rep, day) = rep_and_day(record);
+        for r in router.rows_for(rep, day) {
+            grouped[r].push(*record);
+        }
+    }
+    (owners, grouped)
+}
+
 /// The raw records and recurring-revenue figures a non-additive KPI's report reads.
 #[derive(Debug, Clone, Copy)]
 pub struct RawRecords<'a> {
@@ -461,24 +498,15 @@ pub fn raw_report(
     let (Some(from), Some(to)) = (periods.iter().map(|p| p.start).min(), periods.iter().map(|p| p.end).max()) else {
         return Ok(Vec::new());
     };
-    let owners = owners(org, grouping, scope, from, to);
-    let router =
-        Router { org, grouping, scope, row_of: owners.iter().enumerate().map(|(i, (o, _))| (*o, i)).collect() };
-    let mut activities: Vec<Vec<ActivityRecord>> = vec![Vec::new(); owners.len()];
-    for a in records.activities {
-        for r in router.rows_for(a.rep_id, a.occurred_at.date()) {
-            activities[r].push(a.clone());
-        }
-    }
-    let mut deals: Vec<Vec<DealRecord>> = vec![Vec::new(); owners.len()];
-    for d in records.deals {
-        if scope.deal_kinds.as_ref().is_some_and(|k| !k.contains(&d.kind)) {
-            continue;
-        }
-        for r in router.rows_for(d.rep_id, d.close_date) {
-            deals[r].push(d.clone());
-        }
-    }
+    let kinds_wanted = |d: &&DealRecord| scope.deal_kinds.as_ref().is_none_or(|k| k.contains(&d.kind));
+    let deals: Vec<&DealRecord> = records.deals.iter().filter(kinds_wanted).collect();
+    let (owners, deals) = group_records(org, grouping, scope, (from, to), &deals, |d| (d.rep_id, d.close_date));
+    let activities: Vec<&ActivityRecord> = records.activities.iter().collect();
+    let (_, activities) =
+        group_records(org, grouping, scope, (from, to), &activities, |a| (a.rep_id, a.occurred_at.date()));
+    let activities: Vec<Vec<ActivityRecord>> =
+        activities.into_iter().map(|list| list.into_iter().cloned().collect()).collect();
+    let deals: Vec<Vec<DealRecord>> = deals.into_iter().map(|list| list.into_iter().cloned().collect()).collect();
     owners
         .into_iter()
         .enumerate()

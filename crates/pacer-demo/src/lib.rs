@@ -118,6 +118,7 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
         working_days,
         churn_band: Default::default(),
         churn_reasons: pacer_core::churn::default_reasons(),
+        pipeline_stages: Default::default(),
     };
 
     // Separate streams so that a change to one part leaves the others alone.

@@ -7,8 +7,8 @@ use pacer_core::audit::Actor;
 use pacer_core::org::NewRep;
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
 use pacer_core::rollup::{ActivityDay, DealDay};
-use pacer_storage::testing::TestDb;
 use pacer_storage::Store;
+use pacer_storage::testing::TestDb;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod error;
+pub mod export;
 pub mod pages;
 pub mod routes;
 pub mod service;
@@ -49,12 +50,19 @@ pub struct AppState {
     pub settings: Arc<WebSettings>,
     /// Recurring revenue, kept between requests while unchanged.
     pub series: Arc<service::SeriesCache>,
+    /// Daily rollups, kept between requests while unchanged.
+    pub cubes: Arc<service::report::CubeCache>,
 }
 
 impl AppState {
+    /// The caches reports read through.
+    pub fn caches(&self) -> service::report::Caches<'_> {
+        service::report::Caches { cube: Some(&self.cubes), series: &self.series }
+    }
+
     /// State over a store.
     pub fn new(store: Arc<dyn Store>, settings: WebSettings) -> Self {
-        Self { store, settings: Arc::new(settings), series: Arc::default() }
+        Self { store, settings: Arc::new(settings), series: Arc::default(), cubes: Arc::default() }
     }
 }
 

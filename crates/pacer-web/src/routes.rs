@@ -70,6 +70,9 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/readiness", SIGNED_IN, pages::catalog::readiness),
         route(M::GET, "/logging", SIGNED_IN, pages::catalog::completeness),
         route(M::GET, "/churn", MANAGER, pages::churn::page),
+        route(M::GET, "/reports", SIGNED_IN, pages::report::reports),
+        route(M::GET, "/leaderboard", SIGNED_IN, pages::report::leaderboard_page),
+        route(M::GET, "/pipeline", SIGNED_IN, pages::report::pipeline_page),
         route(M::GET, "/account", SIGNED_IN, pages::users::account),
         route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),
         // Leadership
@@ -112,12 +115,16 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/churn/cohorts", LEADER_READ, api::churn::cohorts),
         route(M::GET, "/api/v1/churn/convert", READ, api::churn::convert),
         route(M::GET, "/api/v1/audit", LEADER, api::access::audit),
+        route(M::GET, "/api/v1/reports/{key}", READ, api::report::get_report),
+        route(M::GET, "/api/v1/leaderboards/{key}", READ, api::report::get_leaderboard),
+        route(M::GET, "/api/v1/pipeline", READ, api::report::get_pipeline),
         // JSON API: data capture
         route(M::POST, "/api/v1/activities", INGEST, api::ingest::post_activities),
         route(M::POST, "/api/v1/deals", INGEST, api::ingest::post_deals),
         route(M::POST, "/api/v1/subscriptions", LEADER_INGEST, api::ingest::post_subscriptions),
         // JSON API: changing the organisation, users and tokens
         route(M::PUT, "/api/v1/churn/tags", ADMIN, api::churn::put_tags),
+        route(M::POST, "/api/v1/rollups/rebuild", ADMIN, api::report::rebuild),
         route(M::PUT, "/api/v1/catalog", ADMIN, api::catalog::put_catalog),
         route(M::POST, "/api/v1/catalog/check", ADMIN, api::catalog::check_catalog),
         route(M::PATCH, "/api/v1/kpis/{key}", ADMIN, api::catalog::patch_kpi),

@@ -3,9 +3,9 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing, cell};
+use crate::output::{Format, Listing, ReportFormat, cell};
 use anyhow::{Result, anyhow, bail};
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use pacer_core::audit::Actor;
 use pacer_core::churn::{ChurnTag, RatePeriod, convert_rate};
 use pacer_core::org::subtree;
@@ -13,20 +13,6 @@ use pacer_storage::{OrgStore, RecordStore, RepFilter};
 use pacer_web::service;
 use std::collections::HashSet;
 use std::path::PathBuf;
-
-/// Report formats: the listing formats plus XLSX.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ReportFormat {
-    /// A table for people.
-    #[default]
-    Table,
-    /// JSON for programs (the full report).
-    Json,
-    /// CSV for spreadsheets.
-    Csv,
-    /// An Excel workbook (needs --output).
-    Xlsx,
-}
 
 /// `pacer churn`.
 #[derive(Args)]

@@ -10,6 +10,7 @@ mod import_cmd;
 mod metrics_cmd;
 mod org_cmd;
 mod output;
+mod report_cmd;
 mod serve;
 
 use anyhow::Result;
@@ -79,6 +80,15 @@ enum Command {
     /// The metric catalog: check, apply, show, export, versions, readiness, values.
     #[command(subcommand)]
     Metrics(metrics_cmd::MetricsCommand),
+    /// A KPI by rep, team or company per fiscal period.
+    Report(report_cmd::ReportArgs),
+    /// Reps ranked on a KPI over a period (ties share a rank).
+    Leaderboard(report_cmd::LeaderboardArgs),
+    /// Open deals by forecast category, weighted pipeline and coverage.
+    Pipeline(report_cmd::Span),
+    /// The daily rollups that reports read.
+    #[command(subcommand)]
+    Rollups(report_cmd::RollupsCommand),
 }
 
 /// What every command needs: the configuration and a way to open the store.
@@ -138,6 +148,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import_cmd::import(&ctx, args).await,
         Command::Completeness(args) => capture_cmd::completeness(&ctx, args).await,
         Command::Contest(args) => capture_cmd::contest(&ctx, args).await,
+        Command::Report(args) => report_cmd::report(&ctx, args).await,
+        Command::Leaderboard(args) => report_cmd::leaderboard(&ctx, args).await,
+        Command::Pipeline(span) => report_cmd::pipeline(&ctx, span).await,
+        Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
     }
 }
 

@@ -292,7 +292,7 @@ pub enum TeamCommand {
     },
 }
 
-async fn find_team(store: &SqlStore, key: &str) -> Result<Team> {
+pub async fn find_team(store: &SqlStore, key: &str) -> Result<Team> {
     let teams = store.teams().await?;
     let found = match key.parse::<i64>() {
         Ok(id) => teams.iter().find(|t| t.id == id),

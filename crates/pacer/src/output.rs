@@ -63,25 +63,56 @@ impl<T: Serialize> Listing<'_, T> {
     /// Writes the listing as one sheet of an XLSX workbook: numbers stay
     /// numbers (so sales people can sum them), the header row is bold.
     pub fn write_xlsx(&self, path: &std::path::Path, sheet: &str) -> Result<()> {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let ws = book.add_worksheet();
-        ws.set_name(sheet)?;
-        let bold = rust_xlsxwriter::Format::new().set_bold();
-        for (c, header) in self.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *header, &bold)?;
+        let sheet = pacer_web::export::Sheet {
+            name: sheet.into(),
+            headers: self.headers.iter().map(|h| h.to_string()).collect(),
+            rows: self.rows.clone(),
+        };
+        let bytes = pacer_web::export::xlsx(&[sheet])?;
+        std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    }
+}
+
+/// Report formats: the listing formats plus XLSX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    /// A table for people.
+    #[default]
+    Table,
+    /// JSON for programs (the full report).
+    Json,
+    /// CSV for spreadsheets.
+    Csv,
+    /// An Excel workbook (needs --output).
+    Xlsx,
+}
+
+/// Prints or writes a report: a table or CSV on the terminal or to `output`,
+/// JSON of `json`, or an XLSX workbook (which needs `output`).
+pub fn emit_report<T: Serialize>(
+    listing: &Listing<'_, T>,
+    json: &impl Serialize,
+    format: ReportFormat,
+    output: Option<&std::path::Path>,
+    sheet: &str,
+) -> Result<()> {
+    let text = match format {
+        ReportFormat::Xlsx => {
+            let path = output.ok_or_else(|| anyhow::anyhow!("--format xlsx needs --output FILE.xlsx"))?;
+            listing.write_xlsx(path, sheet)?;
+            println!("Wrote {}", path.display());
+            return Ok(());
         }
-        for (r, row) in self.rows.iter().enumerate() {
-            for (c, value) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                match value.parse::<f64>() {
-                    Ok(n) if n.is_finite() => ws.write_number(r, c, n)?,
-                    _ => ws.write_string(r, c, value)?,
-                };
-            }
+        ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(json)?),
+        ReportFormat::Csv => listing.render(Format::Csv)?,
+        ReportFormat::Table => listing.render(Format::Table)?,
+    };
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
         }
-        ws.autofit();
-        book.save(path).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        Ok(())
     }
 }
 

@@ -8,6 +8,7 @@ pub mod health;
 pub mod ingest;
 pub mod openapi;
 pub mod org;
+pub mod report;
 
 use crate::auth::Caller;
 use crate::error::ApiError;

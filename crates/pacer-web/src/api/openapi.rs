@@ -1,6 +1,6 @@
 //! The OpenAPI description of the API, served at `/api/v1/openapi.json`.
 
-use super::{access, catalog, churn, health, ingest, org};
+use super::{access, catalog, churn, health, ingest, org, report};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -35,6 +35,7 @@ impl Modify for BearerToken {
         catalog::patch_kpi, catalog::readiness, catalog::kpi_value, catalog::completeness, catalog::logging_contest,
         ingest::post_activities, ingest::post_deals, ingest::post_subscriptions,
         churn::churn, churn::movements, churn::cohorts, churn::convert, churn::put_tags,
+        report::get_report, report::get_leaderboard, report::get_pipeline, report::rebuild,
     ),
     components(schemas(crate::error::ErrorDetail)),
     modifiers(&BearerToken),

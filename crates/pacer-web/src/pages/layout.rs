@@ -73,6 +73,9 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
                         a href="/org" { "Organisation" }
                         a href="/calendar" { "Calendar" }
                         a href="/catalog" { "KPIs" }
+                        a href="/reports" { "Reports" }
+                        a href="/leaderboard" { "Leaderboard" }
+                        a href="/pipeline" { "Pipeline" }
                         a href="/readiness" { "Readiness" }
                         a href="/logging" { "Logging" }
                         @if role >= Role::Manager { a href="/churn" { "Churn" } }

@@ -10,6 +10,7 @@ pub mod import;
 pub mod layout;
 pub mod login;
 pub mod org;
+pub mod report;
 pub mod users;
 
 use crate::error::ApiError;

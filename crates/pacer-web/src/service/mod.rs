@@ -3,6 +3,7 @@
 //! gives the same answer.
 
 pub mod import;
+pub mod report;
 
 use crate::error::ApiError;
 use chrono::{Datelike, NaiveDate};

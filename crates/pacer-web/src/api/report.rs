@@ -1,0 +1,246 @@
+//! Reports, leaderboards and the pipeline over the API (PRODUCT.md C4), and
+//! the rebuild of the daily rollups. Everyone reads within their scope: a
+//! rep their own figures, a manager their teams', leaders everything.
+
+use super::{ApiPath, ApiQuery, Viewer, actor, today};
+use crate::AppState;
+use crate::api::org::load_organisation;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::export;
+use crate::service::current_catalog;
+use crate::service::report::{self as reports, Leaderboard, Pipeline, ReportRequest, report_sheet};
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use pacer_core::access::Principal;
+use pacer_core::catalog::Catalog;
+use pacer_core::org::RepId;
+use pacer_core::report::Scope;
+use pacer_storage::RollupCounts;
+use serde::Deserialize;
+use std::collections::HashSet;
+use utoipa::IntoParams;
+
+/// Which figures: rows, columns, span and filters.
+#[derive(Deserialize, IntoParams, Default, Clone)]
+pub struct ReportQuery {
+    /// Rows per `rep`, `team` or `company` (reports default to rep, the pipeline to team).
+    pub by: Option<String>,
+    /// Columns per `week`, `month`, `quarter`, `half` or `year` (default month).
+    pub per: Option<String>,
+    /// Fiscal year (default: the current one).
+    pub fy: Option<i32>,
+    /// A named period instead, e.g. `FY2027-Q2`.
+    pub period: Option<String>,
+    /// A date range instead: first day (with `to`).
+    pub from: Option<NaiveDate>,
+    /// A date range instead: last day (with `from`).
+    pub to: Option<NaiveDate>,
+    /// Only this team and the teams below it.
+    pub team: Option<i64>,
+    /// Only the teams of this region.
+    pub region: Option<String>,
+    /// Activity field filters, `field=value`, several separated by `;`.
+    pub field: Option<String>,
+    /// Deal kinds, comma-separated (new, upsell, cross-sell, renewal).
+    pub deal_kind: Option<String>,
+    /// `json` (default), `csv` or `xlsx`.
+    pub format: Option<String>,
+}
+
+impl ReportQuery {
+    /// The request for a KPI.
+    pub fn request(&self, kpi: &str) -> ApiResult<ReportRequest> {
+        let fields = self
+            .field
+            .as_deref()
+            .unwrap_or_default()
+            .split(';')
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| {
+                f.split_once('=')
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                    .ok_or_else(|| ApiError::BadRequest(format!("field filter {f:?} is not field=value")))
+            })
+            .collect::<ApiResult<Vec<_>>>()?;
+        let deal_kinds = self
+            .deal_kind
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| k.parse().map_err(ApiError::BadRequest))
+            .collect::<ApiResult<Vec<_>>>()?;
+        Ok(ReportRequest {
+            kpi: kpi.to_string(),
+            by: self.by.clone(),
+            per: self.per.clone(),
+            fy: self.fy,
+            period: self.period.clone(),
+            from: self.from,
+            to: self.to,
+            team: self.team,
+            region: self.region.clone(),
+            fields,
+            deal_kinds,
+        })
+    }
+}
+
+/// What the viewer may read, and the viewer's own rep: a rep sees their own
+/// figures, a manager the teams they manage, leaders and read tokens everything.
+pub fn viewer_scope(viewer: &Viewer) -> ApiResult<(Scope, Option<RepId>)> {
+    match &viewer.principal {
+        p if p.sees_everything() => {
+            let me = match p {
+                Principal::User { rep_id, .. } => *rep_id,
+                Principal::Token { .. } => None,
+            };
+            Ok((Scope::default(), me))
+        }
+        Principal::User { role: pacer_core::access::Role::Manager, managed_teams, rep_id, .. } => {
+            Ok((Scope { teams: Some(managed_teams.iter().copied().collect()), ..Scope::default() }, *rep_id))
+        }
+        Principal::User { rep_id: Some(rep), .. } => {
+            Ok((Scope { reps: Some(HashSet::from([*rep])), ..Scope::default() }, Some(*rep)))
+        }
+        _ => Err(ApiError::Forbidden),
+    }
+}
+
+async fn catalog_of(state: &AppState) -> ApiResult<Catalog> {
+    current_catalog(state.store.as_ref())
+        .await?
+        .map(|(_, c)| c)
+        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
+}
+
+/// The report for a query, shared by the API and the pages.
+pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuery) -> ApiResult<reports::Report> {
+    let viewer = Viewer::of(state, caller).await?;
+    let (scope, _) = viewer_scope(&viewer)?;
+    if scope.reps.is_some() && q.by.as_deref().is_some_and(|b| b.trim() != "rep") {
+        return Err(ApiError::Forbidden);
+    }
+    if let Some(team) = q.team {
+        crate::api::org::visible_team(state, &viewer, team).await?;
+    }
+    let org = load_organisation(state).await?;
+    let catalog = catalog_of(state).await?;
+    let req = q.request(kpi)?;
+    reports::report(state.store.as_ref(), state.caches(), &org, &catalog, scope, &req, today()).await
+}
+
+/// A report as JSON, CSV or an XLSX download.
+pub fn report_response(report: &reports::Report, format: Option<&str>) -> ApiResult<Response> {
+    let file = |ext: &str| format!("attachment; filename=\"{}.{ext}\"", report.kpi);
+    let failed = |e: export::ExportError| ApiError::Internal(e.to_string());
+    match format.unwrap_or("json") {
+        "json" => Ok(Json(report).into_response()),
+        "csv" => {
+            let body = export::csv(&report_sheet(report)).map_err(failed)?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, file("csv")),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        "xlsx" => {
+            let body = export::xlsx(&[report_sheet(report)]).map_err(failed)?;
+            let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string();
+            Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, file("xlsx"))], body).into_response())
+        }
+        other => Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),
+    }
+}
+
+/// A KPI by rep, team or company, per fiscal period: the last column is the
+/// whole span, computed from its sums (never a mean of percentages).
+#[utoipa::path(get, path = "/api/v1/reports/{kpi}", tag = "reports", params(("kpi" = String, Path, description = "KPI key"), ReportQuery),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 404, body = crate::error::ErrorDetail)))]
+pub async fn get_report(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(kpi): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Response> {
+    let report = report(&state, &caller, &kpi, &q).await?;
+    report_response(&report, q.format.as_deref())
+}
+
+/// The leaderboard for a query, shared by the API and the pages.
+pub async fn leaderboard(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuery) -> ApiResult<Leaderboard> {
+    let viewer = Viewer::of(state, caller).await?;
+    let (mut scope, me) = viewer_scope(&viewer)?;
+    // A rep sees the board of their own team, to know where they stand.
+    if scope.reps.is_some() {
+        scope = Scope { teams: viewer.own_team.map(|t| HashSet::from([t])), ..Scope::default() };
+        if scope.teams.is_none() {
+            scope.reps = me.map(|r| HashSet::from([r]));
+        }
+    }
+    if let Some(team) = q.team {
+        crate::api::org::visible_team(state, &viewer, team).await?;
+    }
+    let org = load_organisation(state).await?;
+    let catalog = catalog_of(state).await?;
+    let req = q.request(kpi)?;
+    reports::leaderboard(state.store.as_ref(), state.caches(), &org, &catalog, scope, &req, me, today()).await
+}
+
+/// Reps ranked on a KPI over a period: equal values share a rank and the
+/// next rank skips; `me` is the caller's own line.
+#[utoipa::path(get, path = "/api/v1/leaderboards/{kpi}", tag = "reports", params(("kpi" = String, Path, description = "KPI key"), ReportQuery),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+pub async fn get_leaderboard(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiPath(kpi): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Json<Leaderboard>> {
+    Ok(Json(leaderboard(&state, &caller, &kpi, &q).await?))
+}
+
+/// The pipeline for a query, shared by the API and the pages.
+pub async fn pipeline(state: &AppState, caller: &Caller, q: &ReportQuery) -> ApiResult<Pipeline> {
+    let viewer = Viewer::of(state, caller).await?;
+    let (scope, _) = viewer_scope(&viewer)?;
+    if let Some(team) = q.team {
+        crate::api::org::visible_team(state, &viewer, team).await?;
+    }
+    let org = load_organisation(state).await?;
+    let req = q.request("")?;
+    reports::pipeline(state.store.as_ref(), &org, scope, &req, &|_| None, today()).await
+}
+
+/// Open deals by stage and forecast category, weighted pipeline, won
+/// business and coverage of the quota still to reach, per rep, team or company.
+#[utoipa::path(get, path = "/api/v1/pipeline", tag = "reports", params(ReportQuery),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+pub async fn get_pipeline(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult<Json<Pipeline>> {
+    Ok(Json(pipeline(&state, &caller, &q).await?))
+}
+
+/// Recomputes the daily rollups from the raw records.
+#[utoipa::path(post, path = "/api/v1/rollups/rebuild", tag = "reports",
+    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorDetail)))]
+pub async fn rebuild(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+) -> ApiResult<Json<RollupCounts>> {
+    let who = actor(&caller, &headers)?;
+    let counts = state.store.rebuild_rollups().await?;
+    tracing::info!(actor = %who.name, activity_days = counts.activity_days, deal_days = counts.deal_days, "rollups rebuilt");
+    Ok(Json(counts))
+}

@@ -1,0 +1,248 @@
+//! Report, leaderboard and pipeline pages: the same figures as the API,
+//! within the viewer's scope, with a chart, sortable columns and downloads.
+
+use super::PageResult;
+use super::layout::{self, Frame};
+use crate::AppState;
+use crate::api::report::{ReportQuery, leaderboard, pipeline, report};
+use crate::auth::Caller;
+use crate::charts;
+use crate::service::current_catalog;
+use crate::service::report::{cell_text, display};
+use axum::extract::{Extension, Query, State};
+use maud::{Markup, html};
+use pacer_core::kpi::KpiValue;
+use pacer_core::money::format_minor;
+use serde::Deserialize;
+
+/// The page's query: the report's, the KPI and the sort.
+#[derive(Deserialize, Default, Clone)]
+pub struct PageQuery {
+    kpi: Option<String>,
+    by: Option<String>,
+    per: Option<String>,
+    fy: Option<i32>,
+    period: Option<String>,
+    team: Option<i64>,
+    deal_kind: Option<String>,
+    /// Column to sort by: 0 the name, 1.. the periods.
+    sort: Option<usize>,
+    /// Sort descending.
+    desc: Option<bool>,
+}
+
+impl PageQuery {
+    fn report_query(&self) -> ReportQuery {
+        ReportQuery {
+            by: self.by.clone(),
+            per: self.per.clone(),
+            fy: self.fy,
+            period: self.period.clone(),
+            team: self.team,
+            deal_kind: self.deal_kind.clone(),
+            ..ReportQuery::default()
+        }
+    }
+
+    /// The query string of the page for these settings, without the sort.
+    fn params(&self) -> String {
+        let pairs: Vec<(&str, String)> = [
+            ("kpi", self.kpi.clone()),
+            ("by", self.by.clone()),
+            ("per", self.per.clone()),
+            ("fy", self.fy.map(|y| y.to_string())),
+            ("period", self.period.clone()),
+            ("team", self.team.map(|t| t.to_string())),
+            ("deal_kind", self.deal_kind.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+fn form(frame: &Frame, action: &str, q: &PageQuery, kpis: &[(String, String)], with_per: bool) -> Markup {
+    let selected = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
+    html! {
+        form.row method="get" action=(action) {
+            @if !kpis.is_empty() {
+                label { "KPI" select name="kpi" {
+                    @for (key, name) in kpis { option value=(key) selected[selected(&q.kpi, key)] { (name) } }
+                } }
+            }
+            label { "Rows" select name="by" {
+                @for b in ["rep", "team", "company"] { option value=(b) selected[selected(&q.by, b)] { (b) } }
+            } }
+            @if with_per {
+                label { "Columns" select name="per" {
+                    @for p in ["month", "quarter", "half", "week", "year"] { option value=(p) selected[selected(&q.per, p)] { (p) } }
+                } }
+            }
+            label { "Fiscal year" input name="fy" size="6" value=(q.fy.map(|y| y.to_string()).unwrap_or_default()) placeholder=(frame.fiscal_year_badge()); }
+            label { "Period" input name="period" size="12" value=(q.period.clone().unwrap_or_default()) placeholder="FY2027-Q2"; }
+            label { "Team id" input name="team" size="4" value=(q.team.map(|t| t.to_string()).unwrap_or_default()); }
+            button type="submit" { "Show" }
+        }
+    }
+}
+
+fn sort_value(v: &KpiValue) -> f64 {
+    v.as_f64().unwrap_or(f64::NEG_INFINITY)
+}
+
+async fn kpi_choices(state: &AppState) -> PageResult<(Vec<(String, String)>, Option<String>)> {
+    let catalog = current_catalog(state.store.as_ref()).await?.map(|(_, c)| c);
+    let mut kpis: Vec<_> = catalog.iter().flat_map(|c| c.kpis.iter()).collect();
+    kpis.sort_by_key(|k| *k.priority.get_ref());
+    let first = kpis.first().map(|k| k.key().to_string());
+    Ok((kpis.into_iter().map(|k| (k.key().to_string(), k.name.clone())).collect(), first))
+}
+
+/// The report page: a KPI by rep, team or company per period.
+pub async fn reports(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(mut q): Query<PageQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let (kpis, first) = kpi_choices(&state).await?;
+    if q.kpi.is_none() {
+        q.kpi = first;
+    }
+    let Some(kpi) = q.kpi.clone() else {
+        let body = html! { h1 { "Reports" } p { "No metric catalog has been applied yet: define the KPIs first." } };
+        return Ok(layout::page(&frame, "Reports", body));
+    };
+    let report = report(&state, &caller, &kpi, &q.report_query()).await?;
+    let mut rows = report.rows.clone();
+    let sort = q.sort.unwrap_or(0);
+    if sort == 0 {
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+    } else {
+        rows.sort_by(|a, b| sort_value(&a.values[sort - 1]).total_cmp(&sort_value(&b.values[sort - 1])));
+    }
+    if q.desc.unwrap_or(false) {
+        rows.reverse();
+    }
+    let params = q.params();
+    let link = |col: usize| {
+        let desc = q.sort == Some(col) && !q.desc.unwrap_or(false);
+        format!("/reports?{params}&sort={col}&desc={desc}")
+    };
+    // The chart: the first row's (or the company's) values per sub-period.
+    let periods = report.columns.len().saturating_sub(1);
+    let chart_row = report.rows.iter().find(|r| r.name == "Company").or(report.rows.first());
+    let bars: Vec<(String, Option<f64>)> = chart_row
+        .map(|r| {
+            report.columns[..periods]
+                .iter()
+                .zip(&r.values)
+                .map(|(c, v)| {
+                    (c.label.clone(), v.as_f64().map(|x| if report.unit == "currency" { x / 100.0 } else { x }))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let api = format!("/api/v1/reports/{kpi}?{}&format=", PageQuery { kpi: None, ..q.clone() }.params());
+    let body = html! {
+        h1 { "Reports: " (report.name) }
+        (form(&frame, "/reports", &q, &kpis, true))
+        p.muted {
+            "Rows per " (report.by) "; the last column is the whole span, computed from its sums. "
+            "Computed from " (report.computed_from) ". "
+            "Download: " a href=(format!("{api}csv")) { "CSV" } " · " a href=(format!("{api}xlsx")) { "XLSX" } " · " a href=(format!("{api}json")) { "JSON" }
+        }
+        @if let Some(r) = chart_row {
+            (charts::bars_with_goal(&format!("{}: {}", report.name, r.name), None, &bars, None, &|x| if report.unit == "percent" { format!("{:.0}%", x * 100.0) } else { format!("{x:.0}") }))
+        }
+        table {
+            thead { tr {
+                th { a href=(link(0)) { "Name" } }
+                @for (i, c) in report.columns.iter().enumerate() { th.num title=(c.name) { a href=(link(i + 1)) { (c.label) } } }
+            } }
+            tbody {
+                @for r in &rows { tr {
+                    td { (r.name) }
+                    @for v in &r.values { td.num title=(cell_text(v)) { (display(v)) } }
+                } }
+            }
+        }
+    };
+    Ok(layout::page(&frame, "Reports", body))
+}
+
+/// The leaderboard page: reps ranked on a KPI, ties sharing a rank.
+pub async fn leaderboard_page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(mut q): Query<PageQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let (kpis, first) = kpi_choices(&state).await?;
+    if q.kpi.is_none() {
+        q.kpi = first;
+    }
+    let Some(kpi) = q.kpi.clone() else {
+        let body = html! { h1 { "Leaderboard" } p { "No metric catalog has been applied yet." } };
+        return Ok(layout::page(&frame, "Leaderboard", body));
+    };
+    let board = leaderboard(&state, &caller, &kpi, &q.report_query()).await?;
+    let body = html! {
+        h1 { "Leaderboard: " (board.name) }
+        (form(&frame, "/leaderboard", &q, &kpis, false))
+        p.muted { (board.period.label) " · equal values share a rank, and the next rank skips." }
+        @if let Some(me) = &board.me {
+            div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (display(&me.value)) "." }
+        }
+        table {
+            thead { tr { th.num { "Rank" } th { "Rep" } th.num { (board.name) } } }
+            tbody { @for l in &board.lines { tr {
+                td.num { @if let Some(r) = l.rank { (r) } @else { "—" } }
+                td { (l.name) }
+                td.num { (display(&l.value)) }
+            } } }
+        }
+    };
+    Ok(layout::page(&frame, "Leaderboard", body))
+}
+
+/// The pipeline page: open deals by forecast category, weighted, and coverage.
+pub async fn pipeline_page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<PageQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let mut query = q.report_query();
+    query.by = query.by.or(Some("team".into()));
+    let p = pipeline(&state, &caller, &query).await?;
+    let money = |m: i64| format_minor(m);
+    let body = html! {
+        h1 { "Pipeline: " (p.period.label) }
+        (form(&frame, "/pipeline", &q, &[], false))
+        p.muted { "Deals expected to close in the period (open) and closed won in it. Weighted = amount × stage probability. "
+                  "Coverage = open pipeline / quota still to reach (3× is the usual comfort level)." }
+        table {
+            thead { tr {
+                th { "Name" } th.num { "Open deals" } th.num { "Open" } th.num { "Weighted" }
+                th.num { "Pipeline" } th.num { "Best case" } th.num { "Commit" } th.num { "Closed won" } th.num { "Coverage" }
+            } }
+            tbody { @for r in &p.rows {
+                @let cat = |c| r.summary.category(c).amount_minor;
+                tr {
+                    td { (r.name) }
+                    td.num { (r.summary.open_count) }
+                    td.num { (money(r.summary.open_minor)) }
+                    td.num { (money(r.summary.weighted_minor)) }
+                    td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Pipeline))) }
+                    td.num { (money(cat(pacer_core::pipeline::ForecastCategory::BestCase))) }
+                    td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Commit))) }
+                    td.num { (money(r.summary.won_minor)) }
+                    td.num { @match r.coverage.ratio() { Some(x) => { (format!("{x:.1}×")) }, None => span.muted { "no quota" } } }
+                }
+            } }
+        }
+    };
+    Ok(layout::page(&frame, "Pipeline", body))
+}

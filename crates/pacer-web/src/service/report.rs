@@ -1,0 +1,591 @@
+//! Reports, leaderboards and the pipeline (PRODUCT.md C4), shared by the
+//! API, the pages and the CLI. Additive KPIs are summed from the daily
+//! rollups, held in memory per version of the data; the others are
+//! evaluated on raw records.
+
+use super::{SeriesCache, revenue_figures};
+use crate::error::ApiError;
+use chrono::NaiveDate;
+use pacer_core::catalog::Catalog;
+use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
+use pacer_core::kpi::{KpiValue, RevenueFigures, rollup_measure};
+use pacer_core::org::{Organisation, RepId, TeamId, subtree};
+use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize};
+use pacer_core::records::{DealKind, DealStatus, FieldValue};
+use pacer_core::report::{
+    DailyCube, Grouping, OrgView, Owner, RawRecords, ReportRow, Scope, group_records, rank, raw_report, rollup_report,
+};
+use pacer_storage::{RepFilter, Store};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// The daily rollups in memory, kept between requests while the data is
+/// unchanged (see [`Store::data_version`]).
+#[derive(Default)]
+pub struct CubeCache {
+    loaded: tokio::sync::Mutex<Option<(DataVersions, Arc<DailyCube>)>>,
+}
+
+/// Bounds that hold every stored day (dates are stored as ISO text, so
+/// chrono's extreme dates, written with signs, would not compare).
+const ALL_TIME: (NaiveDate, NaiveDate) =
+    (NaiveDate::from_ymd_opt(1, 1, 1).unwrap(), NaiveDate::from_ymd_opt(9999, 12, 31).unwrap());
+
+/// The versions of activities and deals a cube was read at.
+type DataVersions = (i64, i64);
+
+/// The whole history's rollups, from the cache while activities and deals are unchanged.
+pub async fn daily_cube(store: &dyn Store, cache: &CubeCache) -> Result<Arc<DailyCube>, ApiError> {
+    let versions = (store.data_version("activities").await?, store.data_version("deals").await?);
+    let mut loaded = cache.loaded.lock().await;
+    if let Some((cached, cube)) = loaded.as_ref()
+        && *cached == versions
+    {
+        return Ok(cube.clone());
+    }
+    // The versions are read before the rows: a write in between only makes the next call reload.
+    let cube = Arc::new(load_cube(store, ALL_TIME.0, ALL_TIME.1, None).await?);
+    *loaded = Some((versions, cube.clone()));
+    Ok(cube)
+}
+
+/// Reads the rollups of some days (and reps) straight from the database.
+pub async fn load_cube(
+    store: &dyn Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    reps: Option<&[RepId]>,
+) -> Result<DailyCube, ApiError> {
+    let mut cube = DailyCube::default();
+    store.activity_days(from, to, reps, &mut |(k, t)| cube.add_activity(k.rep_id, k.day, &k.activity_type, t)).await?;
+    store.deal_days(from, to, reps, &mut |(k, t)| cube.add_deal(k.rep_id, k.day, k.kind, k.status, t)).await?;
+    Ok(cube)
+}
+
+/// Reps, teams and who was in which team when.
+pub async fn org_view(store: &dyn Store, today: NaiveDate) -> Result<OrgView, ApiError> {
+    let reps = store.reps(&RepFilter::default(), today).await?;
+    Ok(OrgView::new(reps, store.teams().await?, store.all_memberships().await?))
+}
+
+/// The caches reports read through.
+#[derive(Clone, Copy)]
+pub struct Caches<'a> {
+    /// Daily rollups of the whole history, for a server; `None` reads only
+    /// the days and reps a report needs (a one-off command).
+    pub cube: Option<&'a CubeCache>,
+    /// Recurring revenue.
+    pub series: &'a SeriesCache,
+}
+
+/// What a report is asked for. Unknown names are 400s listing the choices.
+#[derive(Debug, Clone, Default)]
+pub struct ReportRequest {
+    /// The KPI's key.
+    pub kpi: String,
+    /// Rows per rep, team or company.
+    pub by: Option<String>,
+    /// Columns per week, month, quarter, half or year (default month).
+    pub per: Option<String>,
+    /// A fiscal year (default: the current one).
+    pub fy: Option<i32>,
+    /// A named period instead, e.g. FY2027-Q2.
+    pub period: Option<String>,
+    /// A date range instead: first day.
+    pub from: Option<NaiveDate>,
+    /// A date range instead: last day.
+    pub to: Option<NaiveDate>,
+    /// Only this team (with its sub-teams).
+    pub team: Option<TeamId>,
+    /// Only the teams of this region.
+    pub region: Option<String>,
+    /// Only activities whose custom fields have these values (`field`, `value`).
+    pub fields: Vec<(String, String)>,
+    /// Only deals of these kinds.
+    pub deal_kinds: Vec<DealKind>,
+}
+
+/// A column of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    /// Stable name, e.g. `FY2027-M03`, or `2026-03-01..2026-04-15` for a range.
+    pub name: String,
+    /// Label for people.
+    pub label: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+}
+
+/// A report: one row per owner, one value per column; the last column is
+/// the whole span (a year's figure is computed from the year's sums).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The KPI's key.
+    pub kpi: String,
+    /// Its name.
+    pub name: String,
+    /// Its unit (count, currency, percent, ...).
+    pub unit: String,
+    /// Whether higher or lower is better.
+    pub direction: String,
+    /// Rows per rep, team or company.
+    pub by: Grouping,
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// The rows.
+    pub rows: Vec<ReportRow>,
+    /// `rollups` when summed from the daily rollups, `raw records` otherwise.
+    pub computed_from: &'static str,
+}
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::BadRequest(message.into())
+}
+
+/// The columns of a request: the sub-periods of a fiscal year or named
+/// period (or those overlapping a date range, cut to it), then the whole.
+pub fn columns(org: &Organisation, req: &ReportRequest, today: NaiveDate) -> Result<Vec<FiscalPeriod>, ApiError> {
+    match (req.from, req.to) {
+        (None, None) => super::report_periods(org, req.fy, req.period.as_deref(), req.per.as_deref(), today),
+        (Some(from), Some(to)) => {
+            if req.fy.is_some() || req.period.is_some() {
+                return Err(bad("give a fiscal year, a period or a date range (--from and --to), not several"));
+            }
+            if from > to {
+                return Err(bad(format!("the date range is reversed: {from} is after {to}")));
+            }
+            let kind = req.per.as_deref().map(str::parse::<PeriodKind>).transpose().map_err(|e| bad(e.to_string()))?;
+            let kind = kind.unwrap_or(PeriodKind::Month);
+            let calendar = &org.calendar;
+            let mut out = Vec::new();
+            for fy in calendar.fiscal_year_of(from)..=calendar.fiscal_year_of(to) {
+                for p in calendar.periods(fy, kind).map_err(|e| bad(e.to_string()))? {
+                    if p.end >= from && p.start <= to {
+                        out.push(FiscalPeriod { start: p.start.max(from), end: p.end.min(to), ..p });
+                    }
+                }
+            }
+            let whole = FiscalPeriod {
+                kind: PeriodKind::Year,
+                fiscal_year: calendar.fiscal_year_of(to),
+                index: 1,
+                start: from,
+                end: to,
+            };
+            if out.len() != 1 || out[0].start != from || out[0].end != to {
+                out.push(whole);
+            }
+            Ok(out)
+        }
+        _ => Err(bad("a date range needs both --from and --to")),
+    }
+}
+
+fn column(p: &FiscalPeriod, range: Option<(NaiveDate, NaiveDate)>) -> Column {
+    let whole_range = range.is_some_and(|(from, to)| p.start == from && p.end == to);
+    let cut = range.is_some() && !whole_range;
+    let (name, label) = if whole_range {
+        let name = format!("{}..{}", p.start, p.end);
+        (name.clone(), name)
+    } else if cut {
+        (format!("{} ({}..{})", p.name(), p.start, p.end), format!("{} ({}..{})", p.label(), p.start, p.end))
+    } else {
+        (p.name(), p.label())
+    };
+    Column { name, label, start: p.start, end: p.end }
+}
+
+/// The scope of a request on top of what the viewer may see: a team, a
+/// region, deal kinds.
+pub fn narrow_scope(org: &OrgView, mut scope: Scope, req: &ReportRequest) -> Result<Scope, ApiError> {
+    let mut narrow = |teams: HashSet<TeamId>| {
+        scope.teams = Some(match scope.teams.take() {
+            Some(visible) => visible.intersection(&teams).copied().collect(),
+            None => teams,
+        });
+    };
+    if let Some(team) = req.team {
+        if !org.teams.iter().any(|t| t.id == team) {
+            return Err(ApiError::NotFound(format!("no team {team}")));
+        }
+        narrow(subtree(&org.teams, team).into_iter().collect());
+    }
+    if let Some(region) = &req.region {
+        let roots: Vec<TeamId> = org
+            .teams
+            .iter()
+            .filter(|t| t.region.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(region.trim())))
+            .map(|t| t.id)
+            .collect();
+        if roots.is_empty() {
+            let mut regions: Vec<&str> = org.teams.iter().filter_map(|t| t.region.as_deref()).collect();
+            regions.sort_unstable();
+            regions.dedup();
+            return Err(bad(format!("no team is in region {region:?}; regions: {}", regions.join(", "))));
+        }
+        narrow(roots.iter().flat_map(|r| subtree(&org.teams, *r)).collect());
+    }
+    if !req.deal_kinds.is_empty() {
+        scope.deal_kinds = Some(req.deal_kinds.clone());
+    }
+    Ok(scope)
+}
+
+/// The typed values of the request's field filters, checked against the catalog.
+fn field_filters(catalog: &Catalog, req: &ReportRequest) -> Result<Vec<(String, FieldValue)>, ApiError> {
+    req.fields
+        .iter()
+        .map(|(key, text)| {
+            let def = catalog.activity_types.iter().flat_map(|t| t.fields.iter()).find(|f| f.key.get_ref() == key);
+            let Some(def) = def else {
+                let mut known: Vec<&str> = catalog
+                    .activity_types
+                    .iter()
+                    .flat_map(|t| t.fields.iter())
+                    .map(|f| f.key.get_ref().as_str())
+                    .collect();
+                known.sort_unstable();
+                known.dedup();
+                return Err(bad(format!("no activity field {key:?}; fields: {}", known.join(", "))));
+            };
+            def.parse_value(text).map(|v| (key.clone(), v)).map_err(bad)
+        })
+        .collect()
+}
+
+/// A KPI report.
+pub async fn report(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    scope: Scope,
+    req: &ReportRequest,
+    today: NaiveDate,
+) -> Result<Report, ApiError> {
+    let Some(kpi) = catalog.kpi(&req.kpi) else {
+        let known: Vec<&str> = catalog.kpis.iter().map(|k| k.key()).collect();
+        return Err(ApiError::NotFound(format!("KPI {:?} is not in the catalog; KPIs: {}", req.kpi, known.join(", "))));
+    };
+    let by = req.by.as_deref().map(str::parse::<Grouping>).transpose().map_err(bad)?.unwrap_or(Grouping::Rep);
+    let periods = columns(org, req, today)?;
+    let view = org_view(store, today).await?;
+    let scope = narrow_scope(&view, scope, req)?;
+    let fields = field_filters(catalog, req)?;
+    let measure = rollup_measure(catalog, &req.kpi).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let range = req.from.zip(req.to);
+    let (rows, computed_from) = match measure {
+        Some(measure) if fields.is_empty() => {
+            let cube = match caches.cube {
+                Some(cache) => daily_cube(store, cache).await?,
+                None => {
+                    let (from, to) = span_of(&periods)?;
+                    let reps = scope_reps(&view, &scope);
+                    Arc::new(load_cube(store, from, to, reps.as_deref()).await?)
+                }
+            };
+            if let Some((from, to)) = range {
+                check_range_has_data(&cube, from, to, today)?;
+            }
+            (rollup_report(&measure, &cube, &view, by, &periods, &scope), "rollups")
+        }
+        _ => (raw_rows(store, caches, catalog, &req.kpi, &view, by, &periods, &scope, &fields).await?, "raw records"),
+    };
+    Ok(Report {
+        kpi: req.kpi.clone(),
+        name: kpi.name.clone(),
+        unit: serde_json::to_value(kpi.unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        direction: kpi.direction.as_str().to_string(),
+        by,
+        columns: periods.iter().map(|p| column(p, range)).collect(),
+        rows,
+        computed_from,
+    })
+}
+
+fn span_of(periods: &[FiscalPeriod]) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    match (periods.iter().map(|p| p.start).min(), periods.iter().map(|p| p.end).max()) {
+        (Some(from), Some(to)) => Ok((from, to)),
+        _ => Err(bad("the report has no period")),
+    }
+}
+
+/// Every rep who was ever in the scope's teams (or the scope's reps); `None` for everyone.
+fn scope_reps(view: &OrgView, scope: &Scope) -> Option<Vec<RepId>> {
+    let mut reps: HashSet<RepId> = match &scope.teams {
+        None => return scope.reps.as_ref().map(|r| r.iter().copied().collect()),
+        Some(teams) => view
+            .memberships
+            .iter()
+            .filter(|(_, ms)| ms.iter().any(|m| teams.contains(&m.team_id)))
+            .map(|(rep, _)| *rep)
+            .collect(),
+    };
+    if let Some(only) = &scope.reps {
+        reps.retain(|r| only.contains(r));
+    }
+    let mut reps: Vec<RepId> = reps.into_iter().collect();
+    reps.sort_unstable();
+    Some(reps)
+}
+
+/// A date range must meet the data: one that starts before the first
+/// record or ends after both the last record and today is refused.
+fn check_range_has_data(cube: &DailyCube, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<(), ApiError> {
+    let Some((first, last)) = cube.span() else { return Err(bad("there is no data yet")) };
+    if from < first || to > last.max(today) {
+        return Err(bad(format!("the date range {from}..{to} spans more than the data, which covers {first}..{last}")));
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn raw_rows(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    catalog: &Catalog,
+    key: &str,
+    view: &OrgView,
+    by: Grouping,
+    periods: &[FiscalPeriod],
+    scope: &Scope,
+    fields: &[(String, FieldValue)],
+) -> Result<Vec<ReportRow>, ApiError> {
+    let (Some(from), Some(to)) = (periods.iter().map(|p| p.start).min(), periods.iter().map(|p| p.end).max()) else {
+        return Ok(Vec::new());
+    };
+    let needs = catalog.inputs_of(key);
+    use pacer_core::readiness::InputNeed;
+    let mut activities = if needs.iter().any(|n| matches!(n, InputNeed::Activities { .. })) {
+        store.activities_between(from, to, None).await?
+    } else {
+        Vec::new()
+    };
+    activities.retain(|a| fields.iter().all(|(k, v)| a.fields.get(k) == Some(v)));
+    let deals = if needs.contains(&InputNeed::Deals) { store.deals_between(from, to).await? } else { Vec::new() };
+    let mut revenue: HashMap<(usize, usize), RevenueFigures> = HashMap::new();
+    if needs.contains(&InputNeed::Subscriptions) {
+        let owners = pacer_core::report::owners(view, by, scope, from, to);
+        for (r, (owner, _)) in owners.iter().enumerate() {
+            for (p, period) in periods.iter().enumerate() {
+                let reps = owner_reps(view, *owner, scope, period.end);
+                if let Some(figures) =
+                    revenue_figures(store, caches.series, period.start, period.end, reps.as_ref()).await?
+                {
+                    revenue.insert((r, p), figures);
+                }
+            }
+        }
+    }
+    let records = RawRecords { activities: &activities, deals: &deals, revenue: &revenue };
+    raw_report(catalog, key, records, view, by, periods, scope).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// The reps whose accounts count for an owner on `day` (`None`: every account).
+fn owner_reps(view: &OrgView, owner: Owner, scope: &Scope, day: NaiveDate) -> Option<HashSet<RepId>> {
+    let in_teams = |teams: &HashSet<TeamId>| -> HashSet<RepId> {
+        view.reps.iter().filter(|r| view.team_on(r.id, day).is_some_and(|t| teams.contains(&t))).map(|r| r.id).collect()
+    };
+    match owner {
+        Owner::Rep(rep) => Some(HashSet::from([rep])),
+        Owner::Team(team) => Some(in_teams(&subtree(&view.teams, team).into_iter().collect())),
+        Owner::Company => match (&scope.teams, &scope.reps) {
+            (None, None) => None,
+            (Some(teams), reps) => {
+                Some(in_teams(teams).into_iter().filter(|r| reps.as_ref().is_none_or(|s| s.contains(r))).collect())
+            }
+            (None, Some(reps)) => Some(reps.clone()),
+        },
+    }
+}
+
+/// One line of a leaderboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeaderLine {
+    /// Rank: equal values share it and the next rank skips; none without a figure.
+    pub rank: Option<usize>,
+    /// The rep.
+    pub rep_id: RepId,
+    /// Their name.
+    pub name: String,
+    /// Their value.
+    pub value: KpiValue,
+}
+
+/// A leaderboard: reps ranked on a KPI over one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Leaderboard {
+    /// The KPI's key.
+    pub kpi: String,
+    /// Its name.
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// The period ranked.
+    pub period: Column,
+    /// Ranked reps, best first, then those without a figure.
+    pub lines: Vec<LeaderLine>,
+    /// The viewer's own line, when they are a rep on the board.
+    pub me: Option<LeaderLine>,
+}
+
+/// Ranks reps on a KPI over the whole span of a request.
+#[allow(clippy::too_many_arguments)] // a report's inputs, plus whose line is "mine"
+pub async fn leaderboard(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    scope: Scope,
+    req: &ReportRequest,
+    me: Option<RepId>,
+    today: NaiveDate,
+) -> Result<Leaderboard, ApiError> {
+    // Only the whole span is ranked: ask for one column.
+    let req = ReportRequest { by: Some("rep".into()), per: Some("year".into()), ..req.clone() };
+    let report = report(store, caches, org, catalog, scope, &req, today).await?;
+    let direction = catalog.kpi(&req.kpi).map(|k| k.direction).unwrap_or_default();
+    let last = report.columns.len().saturating_sub(1);
+    let value_of = |row: &ReportRow| row.values.get(last).cloned().unwrap_or(KpiValue::NoFigure("no data".into()));
+    let mut values: HashMap<RepId, KpiValue> = HashMap::new();
+    let mut ranked = Vec::new();
+    let mut unranked = Vec::new();
+    for row in &report.rows {
+        let Owner::Rep(rep) = row.owner else { continue };
+        let value = value_of(row);
+        match value.as_f64() {
+            Some(x) => ranked.push((rep, row.name.clone(), x)),
+            None => unranked.push(LeaderLine { rank: None, rep_id: rep, name: row.name.clone(), value: value.clone() }),
+        }
+        values.insert(rep, value);
+    }
+    let mut lines: Vec<LeaderLine> = rank(ranked, direction)
+        .into_iter()
+        .map(|s| LeaderLine {
+            rank: Some(s.rank),
+            rep_id: s.rep_id,
+            name: s.name,
+            value: values.get(&s.rep_id).cloned().unwrap_or(KpiValue::Number(s.value)),
+        })
+        .collect();
+    lines.extend(unranked);
+    let me = me.and_then(|rep| lines.iter().find(|l| l.rep_id == rep).cloned());
+    Ok(Leaderboard {
+        kpi: report.kpi,
+        name: report.name,
+        unit: report.unit,
+        period: report.columns.into_iter().last().ok_or_else(|| bad("no period"))?,
+        lines,
+        me,
+    })
+}
+
+/// One row of the pipeline report.
+#[derive(Debug, Clone, Serialize)]
+pub struct PipelineRow {
+    /// Whose pipeline.
+    pub owner: Owner,
+    /// Their name.
+    pub name: String,
+    /// Open, weighted, per category and stage, won in the period.
+    pub summary: PipelineSummary,
+    /// The quota of the period, when a plan sets one.
+    pub quota_minor: Option<i64>,
+    /// Open pipeline over the quota still to reach.
+    pub coverage: Coverage,
+}
+
+/// The pipeline of a period: deals expected to close (open) or closed won in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pipeline {
+    /// The period.
+    pub period: Column,
+    /// One row per owner.
+    pub rows: Vec<PipelineRow>,
+}
+
+/// The pipeline report; `quota` gives an owner's quota for the period when a plan sets one.
+pub async fn pipeline(
+    store: &dyn Store,
+    org: &Organisation,
+    scope: Scope,
+    req: &ReportRequest,
+    quota: &(dyn Fn(Owner) -> Option<i64> + Sync),
+    today: NaiveDate,
+) -> Result<Pipeline, ApiError> {
+    let by = req.by.as_deref().map(str::parse::<Grouping>).transpose().map_err(bad)?.unwrap_or(Grouping::Team);
+    let req = ReportRequest { per: Some("year".into()), ..req.clone() };
+    let periods = columns(org, &req, today)?;
+    let whole = periods.last().ok_or_else(|| bad("no period"))?;
+    let view = org_view(store, today).await?;
+    let scope = narrow_scope(&view, scope, &req)?;
+    let deals = store.deals_between(whole.start, whole.end).await?;
+    let wanted: Vec<&pacer_core::records::DealRecord> = deals
+        .iter()
+        .filter(|d| d.status != DealStatus::Lost)
+        .filter(|d| scope.deal_kinds.as_ref().is_none_or(|k| k.contains(&d.kind)))
+        .collect();
+    let (owners, grouped) =
+        group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| (d.rep_id, d.close_date));
+    let mut rows = Vec::with_capacity(owners.len());
+    for ((owner, name), deals) in owners.into_iter().zip(grouped) {
+        let summary = summarize(deals, &org.pipeline_stages, whole.start..=whole.end)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let quota_minor = quota(owner);
+        let coverage = coverage(summary.open_minor, quota_minor.unwrap_or(0), summary.won_minor);
+        rows.push(PipelineRow { owner, name, summary, quota_minor, coverage });
+    }
+    Ok(Pipeline { period: column(whole, req.from.zip(req.to)), rows })
+}
+
+/// A value as a table cell: plain numbers (money in major units, rates in
+/// percent) so that CSV and workbooks can compute with them; empty when
+/// there is no figure.
+pub fn cell_text(value: &KpiValue) -> String {
+    match value {
+        KpiValue::Count(n) => n.to_string(),
+        KpiValue::Money(minor) => {
+            let sign = if *minor < 0 { "-" } else { "" };
+            format!("{sign}{}.{:02}", minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
+        }
+        KpiValue::Number(x) => format!("{x:.1}"),
+        KpiValue::Rate(x) => format!("{:.1}", x * 100.0),
+        KpiValue::NoFigure(_) => String::new(),
+    }
+}
+
+/// A value for people: grouped money, percent signs, a dash for no figure.
+pub fn display(value: &KpiValue) -> String {
+    match value {
+        KpiValue::Money(minor) => pacer_core::money::format_minor(*minor),
+        KpiValue::Rate(x) => format!("{:.1}%", x * 100.0),
+        KpiValue::NoFigure(_) => "—".into(),
+        other => cell_text(other),
+    }
+}
+
+/// The report as a table: one row per owner, one column per period.
+pub fn report_sheet(report: &Report) -> crate::export::Sheet {
+    let unit = match report.unit.as_str() {
+        "percent" => " (%)",
+        _ => "",
+    };
+    let mut headers = vec![match report.by {
+        Grouping::Rep => "Rep".to_string(),
+        Grouping::Team => "Team".to_string(),
+        Grouping::Company => "Company".to_string(),
+    }];
+    headers.extend(report.columns.iter().map(|c| format!("{}{unit}", c.label)));
+    crate::export::Sheet {
+        name: report.name.clone(),
+        headers,
+        rows: report
+            .rows
+            .iter()
+            .map(|r| std::iter::once(r.name.clone()).chain(r.values.iter().map(cell_text)).collect())
+            .collect(),
+    }
+}

@@ -1,0 +1,252 @@
+//! Reports, leaderboards and the pipeline end to end through the API, on
+//! both databases: figures agree with a straightforward recomputation from
+//! the raw records (including a rep who moves team mid-year), scopes hold,
+//! and bad requests get a 4xx with the one error shape.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{Datelike, NaiveDate};
+use common::world;
+use http_body_util::BodyExt;
+use pacer_core::access::Role;
+use pacer_core::audit::Actor;
+use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
+use pacer_storage::testing::TestDb;
+use serde_json::Value;
+use std::collections::HashMap;
+use tower::ServiceExt;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+struct Client<'a> {
+    w: &'a common::World,
+}
+
+impl Client<'_> {
+    async fn get(&self, role: Role, path: &str) -> (StatusCode, String, String) {
+        let (cookie, _) = self.w.session(role).await;
+        let req =
+            Request::get(path).header(header::COOKIE, format!("pacer_session={cookie}")).body(Body::empty()).unwrap();
+        let resp = self.w.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let kind =
+            resp.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, kind, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    async fn json(&self, role: Role, path: &str) -> Value {
+        let (status, _, body) = self.get(role, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+fn call(rep: i64, day: NaiveDate, n: usize) -> NewActivity {
+    NewActivity {
+        rep_id: rep,
+        activity_type: "call".into(),
+        occurred_at: day.and_hms_opt(10, 0, 0).unwrap(),
+        duration_s: Some(60),
+        account_id: None,
+        source: SourceKind::Integration,
+        external_id: Some(format!("call-{rep}-{day}-{n}")),
+        fields: Default::default(),
+        entered_by: None,
+    }
+}
+
+fn deal(rep: i64, day: NaiveDate, amount: i64, status: DealStatus, stage: &str) -> NewDeal {
+    NewDeal {
+        rep_id: rep,
+        account_id: 1,
+        kind: DealKind::New,
+        status,
+        stage: stage.into(),
+        amount_minor: amount,
+        created_on: day,
+        close_date: day,
+        source: SourceKind::Integration,
+        external_id: Some(format!("deal-{rep}-{day}-{amount}")),
+        entered_by: None,
+    }
+}
+
+/// The value of row `name` in column `col` of a report as an integer.
+fn value(report: &Value, name: &str, col: usize) -> i64 {
+    let row = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name}"));
+    row["values"][col]["value"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn reports_agree_with_the_raw_records_and_history_stays_with_the_team() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let ops = Actor::named("test");
+        // Rep B moves from team B to team A on 1 July 2026.
+        w.store.move_rep(w.rep_b, w.team_a, d("2026-07-01"), &ops).await.unwrap();
+        let mut calls = Vec::new();
+        for (i, day) in
+            ["2026-01-15", "2026-02-03", "2026-05-20", "2026-06-30", "2026-07-01", "2026-09-09", "2026-12-31"]
+                .iter()
+                .enumerate()
+        {
+            for n in 0..=i {
+                calls.push(call(w.rep_a, d(day), n));
+                calls.push(call(w.rep_b, d(day), n));
+            }
+        }
+        w.store.upsert_activities(&calls).await.unwrap();
+        let deals = vec![
+            deal(w.rep_a, d("2026-03-10"), 100_000, DealStatus::Won, "closed"),
+            deal(w.rep_b, d("2026-08-10"), 50_050, DealStatus::Won, "closed"),
+            deal(w.rep_b, d("2026-11-10"), 80_000, DealStatus::Open, "Proposal"),
+            deal(w.rep_a, d("2026-11-12"), 999, DealStatus::Lost, "closed"),
+        ];
+        w.store.upsert_deals(&deals).await.unwrap();
+        let c = Client { w: &w };
+
+        // Calls by team per quarter of 2026 (the default calendar is the calendar year).
+        let report = c.json(Role::Admin, "/api/v1/reports/calls_made?by=team&per=quarter&fy=2026").await;
+        assert_eq!(report["computed_from"], "rollups");
+        // The straightforward recomputation: each call counts for its rep's team on its day.
+        let mut expected: HashMap<(&str, usize), i64> = HashMap::new();
+        for a in &calls {
+            let day = a.occurred_at.date();
+            let team = if a.rep_id == w.rep_a || day >= d("2026-07-01") { "A" } else { "B" };
+            let quarter = (day.month0() / 3) as usize;
+            *expected.entry((team, quarter)).or_default() += 1;
+            *expected.entry((team, 4)).or_default() += 1;
+        }
+        for team in ["A", "B"] {
+            for col in 0..5 {
+                assert_eq!(
+                    value(&report, team, col),
+                    expected.get(&(team, col)).copied().unwrap_or(0),
+                    "{} team {team} column {col}",
+                    db.backend()
+                );
+            }
+        }
+
+        // New business by rep: won deals of kind new, by close date.
+        let report = c.json(Role::Admin, "/api/v1/reports/new_business?by=rep&per=quarter&fy=2026").await;
+        assert_eq!(value(&report, "Rep A", 0), 100_000);
+        assert_eq!(value(&report, "Rep B", 2), 50_050);
+        assert_eq!(value(&report, "Rep B", 4), 50_050, "the year is the sum of its quarters");
+
+        // A date range cut to its days, with the whole range last.
+        let report = c.json(Role::Admin, "/api/v1/reports/calls_made?by=company&from=2026-06-30&to=2026-07-01").await;
+        let columns = report["columns"].as_array().unwrap();
+        assert_eq!(columns.len(), 3, "June and July cut to the range, then the range");
+        assert_eq!(value(&report, "Company", 2), 2 * (4 + 5));
+
+        // Leaderboard: equal call counts share a rank.
+        let board = c.json(Role::Admin, "/api/v1/leaderboards/calls_made?fy=2026").await;
+        let ranks: Vec<i64> =
+            board["lines"].as_array().unwrap().iter().take(2).map(|l| l["rank"].as_i64().unwrap()).collect();
+        assert_eq!(ranks, vec![1, 1]);
+        // A rep sees their own line.
+        let board = c.json(Role::Rep, "/api/v1/leaderboards/calls_made?fy=2026").await;
+        assert_eq!(board["me"]["name"], "Rep A");
+
+        // Pipeline: the open deal weighted by its stage (proposal: 60%), the won ones closed.
+        let p = c.json(Role::Admin, "/api/v1/pipeline?by=company&fy=2026").await;
+        let row = &p["rows"][0]["summary"];
+        assert_eq!(row["open_minor"], 80_000);
+        assert_eq!(row["weighted_minor"], 48_000);
+        assert_eq!(row["won_minor"], 150_050);
+
+        // A rep reads only their own figures.
+        let mine = c.json(Role::Rep, "/api/v1/reports/calls_made?fy=2026").await;
+        let names: Vec<&str> = mine["rows"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(names, vec!["Rep A"]);
+        let (status, _, _) = c.get(Role::Rep, "/api/v1/reports/calls_made?by=team").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a rep's scope is their own figures");
+        // A manager of team A cannot read team B.
+        let (status, _, _) = c.get(Role::Manager, &format!("/api/v1/reports/calls_made?team={}", w.team_b)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        // Downloads.
+        let (status, kind, body) =
+            c.get(Role::Admin, "/api/v1/reports/calls_made?by=team&per=quarter&fy=2026&format=csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(kind.starts_with("text/csv"));
+        assert!(body.starts_with("Team,Q1 FY2026,"), "{body}");
+        let (status, kind, _) = c.get(Role::Admin, "/api/v1/reports/calls_made?format=xlsx").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(kind.contains("spreadsheetml"));
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_say_what_is_wrong_and_list_the_choices() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        w.store.upsert_activities(&[call(w.rep_a, d("2026-03-03"), 0)]).await.unwrap();
+        let c = Client { w: &w };
+        for (path, status, needle) in [
+            ("/api/v1/reports/nope", StatusCode::NOT_FOUND, "calls_made"),
+            ("/api/v1/reports/calls_made?by=teams", StatusCode::BAD_REQUEST, "rep, team or company"),
+            ("/api/v1/reports/calls_made?per=fortnight", StatusCode::BAD_REQUEST, "month"),
+            ("/api/v1/reports/calls_made?from=2026-05-03&to=2026-04-01", StatusCode::BAD_REQUEST, "reversed"),
+            ("/api/v1/reports/calls_made?from=2026-05-03", StatusCode::BAD_REQUEST, "both"),
+            (
+                "/api/v1/reports/calls_made?from=1990-01-01&to=1990-12-31",
+                StatusCode::BAD_REQUEST,
+                "spans more than the data",
+            ),
+            ("/api/v1/reports/calls_made?period=FY2026-Q9", StatusCode::BAD_REQUEST, "Q9"),
+            ("/api/v1/reports/calls_made?region=Mars", StatusCode::BAD_REQUEST, "region"),
+            ("/api/v1/reports/calls_made?field=colour=red", StatusCode::BAD_REQUEST, "no activity field"),
+            ("/api/v1/reports/calls_made?format=pdf", StatusCode::BAD_REQUEST, "json, csv or xlsx"),
+            ("/api/v1/reports/calls_made?team=99999", StatusCode::NOT_FOUND, "team"),
+        ] {
+            let (got, _, body) = c.get(Role::Admin, path).await;
+            assert_eq!(got, status, "{path}: {body}");
+            let error: Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: not JSON: {body}"));
+            let message = error["error"]["message"].as_str().unwrap();
+            assert!(message.contains(needle), "{path}: {message}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn pages_show_the_figures_and_the_rebuild_agrees() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        w.store.upsert_activities(&[call(w.rep_a, d("2026-03-03"), 0)]).await.unwrap();
+        let c = Client { w: &w };
+        for path in
+            ["/reports?kpi=calls_made&fy=2026&sort=1&desc=true", "/leaderboard?kpi=calls_made&fy=2026", "/pipeline"]
+        {
+            let (status, _, body) = c.get(Role::Manager, path).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(body.contains("<table"), "{path}");
+        }
+        let (status, _, body) = c.get(Role::Manager, "/reports?kpi=calls_made&fy=2026").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Rep A") && !body.contains("Rep B"), "a manager of team A sees team A");
+        let before = c.json(Role::Admin, "/api/v1/reports/calls_made?by=company&fy=2026").await;
+        let (cookie, csrf) = w.session(Role::Admin).await;
+        let req = Request::post("/api/v1/rollups/rebuild")
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header("x-csrf-token", csrf)
+            .body(Body::empty())
+            .unwrap();
+        let resp = w.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        let after = c.json(Role::Admin, "/api/v1/reports/calls_made?by=company&fy=2026").await;
+        assert_eq!(before["rows"], after["rows"]);
+        assert_eq!(value(&after, "Company", 12), 1);
+    }
+}

@@ -1,0 +1,247 @@
+//! `pacer report`, `pacer leaderboard`, `pacer pipeline` and `pacer rollups`:
+//! the figures of PRODUCT.md C4 on the terminal, as CSV, JSON or XLSX.
+
+use crate::Context;
+use crate::config::DEFAULT_DATABASE;
+use crate::output::{Listing, ReportFormat, emit_report};
+use anyhow::{Result, anyhow};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use pacer_core::report::Scope;
+use pacer_storage::{OrgStore, RecordStore, SqlStore};
+use pacer_web::service::SeriesCache;
+use pacer_web::service::current_catalog;
+use pacer_web::service::report::{self as reports, Caches, ReportRequest, display, report_sheet};
+use std::path::PathBuf;
+
+/// What every report command takes: span, rows, filters, output.
+#[derive(Args)]
+pub struct Span {
+    /// Fiscal year [default: the current one].
+    #[arg(long, conflicts_with_all = ["period", "from"])]
+    fy: Option<i32>,
+    /// A named period instead, e.g. FY2027-Q2.
+    #[arg(long, conflicts_with = "from")]
+    period: Option<String>,
+    /// A date range instead: first day (YYYY-MM-DD, with --to).
+    #[arg(long, requires = "to")]
+    from: Option<NaiveDate>,
+    /// A date range instead: last day.
+    #[arg(long, requires = "from")]
+    to: Option<NaiveDate>,
+    /// Rows per rep, team or company.
+    #[arg(long)]
+    by: Option<String>,
+    /// Only this team (id or name) and the teams below it.
+    #[arg(long)]
+    team: Option<String>,
+    /// Only the teams of this region.
+    #[arg(long)]
+    region: Option<String>,
+    /// Only activities with this custom field value: field=value (repeatable).
+    #[arg(long = "field")]
+    fields: Vec<String>,
+    /// Only deals of this kind: new, upsell, cross-sell, renewal (repeatable).
+    #[arg(long = "deal-kind")]
+    deal_kinds: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: ReportFormat,
+    /// File to write (required for xlsx).
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+/// `pacer report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The KPI's key (see `pacer metrics list`).
+    kpi: String,
+    /// Columns per week, month, quarter, half or year.
+    #[arg(long, default_value = "month")]
+    per: String,
+    #[command(flatten)]
+    span: Span,
+}
+
+/// `pacer leaderboard`.
+#[derive(Args)]
+pub struct LeaderboardArgs {
+    /// The KPI's key.
+    kpi: String,
+    #[command(flatten)]
+    span: Span,
+}
+
+/// `pacer rollups`.
+#[derive(Subcommand)]
+pub enum RollupsCommand {
+    /// Recompute the daily rollups from the raw records (they are kept up to date on every write; this is a repair).
+    Rebuild,
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn web(e: pacer_web::error::ApiError) -> anyhow::Error {
+    anyhow!("{e}")
+}
+
+async fn request(store: &SqlStore, kpi: &str, per: Option<String>, span: &Span) -> Result<ReportRequest> {
+    let team = match &span.team {
+        Some(key) => Some(crate::org_cmd::find_team(store, key).await?.id),
+        None => None,
+    };
+    let fields = span
+        .fields
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| anyhow!("--field {f:?} is not field=value"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let deal_kinds =
+        span.deal_kinds.iter().map(|k| k.parse().map_err(|e: String| anyhow!(e))).collect::<Result<_>>()?;
+    Ok(ReportRequest {
+        kpi: kpi.to_string(),
+        by: span.by.clone(),
+        per,
+        fy: span.fy,
+        period: span.period.clone(),
+        from: span.from,
+        to: span.to,
+        team,
+        region: span.region.clone(),
+        fields,
+        deal_kinds,
+    })
+}
+
+/// `pacer report KPI ...`.
+pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let org = store.organisation().await?.unwrap_or_default();
+    let (_, catalog) = current_catalog(&store)
+        .await
+        .map_err(web)?
+        .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;
+    let req = request(&store, &args.kpi, Some(args.per.clone()), &args.span).await?;
+    let series = SeriesCache::default();
+    let caches = Caches { cube: None, series: &series };
+    let report = reports::report(&store, caches, &org, &catalog, Scope::default(), &req, today()).await.map_err(web)?;
+    let sheet = report_sheet(&report);
+    let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
+    let rows = match args.span.format {
+        // People read grouped money and percent signs; files get plain numbers.
+        ReportFormat::Table => report
+            .rows
+            .iter()
+            .map(|r| std::iter::once(r.name.clone()).chain(r.values.iter().map(display)).collect())
+            .collect(),
+        _ => sheet.rows.clone(),
+    };
+    emit_report(
+        &Listing { headers: &headers, rows, records: &report.rows },
+        &report,
+        args.span.format,
+        args.span.output.as_deref(),
+        &sheet.name,
+    )
+}
+
+/// `pacer leaderboard KPI ...`.
+pub async fn leaderboard(ctx: &Context, args: LeaderboardArgs) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let org = store.organisation().await?.unwrap_or_default();
+    let (_, catalog) = current_catalog(&store)
+        .await
+        .map_err(web)?
+        .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;
+    let req = request(&store, &args.kpi, None, &args.span).await?;
+    let series = SeriesCache::default();
+    let caches = Caches { cube: None, series: &series };
+    let board = reports::leaderboard(&store, caches, &org, &catalog, Scope::default(), &req, None, today())
+        .await
+        .map_err(web)?;
+    let value = |v: &pacer_core::kpi::KpiValue| match args.span.format {
+        ReportFormat::Table => display(v),
+        _ => reports::cell_text(v),
+    };
+    let rows = board
+        .lines
+        .iter()
+        .map(|l| vec![l.rank.map(|r| r.to_string()).unwrap_or_default(), l.name.clone(), value(&l.value)])
+        .collect();
+    let headers = ["rank", "rep", board.name.as_str()];
+    emit_report(
+        &Listing { headers: &headers, rows, records: &board.lines },
+        &board,
+        args.span.format,
+        args.span.output.as_deref(),
+        "Leaderboard",
+    )
+}
+
+/// `pacer pipeline ...`.
+pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let org = store.organisation().await?.unwrap_or_default();
+    let req = request(&store, "", None, &span).await?;
+    let p = reports::pipeline(&store, &org, Scope::default(), &req, &|_| None, today()).await.map_err(web)?;
+    let money = |m: i64| match span.format {
+        ReportFormat::Table => pacer_core::money::format_minor(m),
+        _ => reports::cell_text(&pacer_core::kpi::KpiValue::Money(m)),
+    };
+    use pacer_core::pipeline::ForecastCategory as C;
+    let rows = p
+        .rows
+        .iter()
+        .map(|r| {
+            let cat = |c| money(r.summary.category(c).amount_minor);
+            vec![
+                r.name.clone(),
+                r.summary.open_count.to_string(),
+                money(r.summary.open_minor),
+                money(r.summary.weighted_minor),
+                cat(C::Pipeline),
+                cat(C::BestCase),
+                cat(C::Commit),
+                money(r.summary.won_minor),
+                r.coverage.ratio().map(|x| format!("{x:.2}")).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let headers =
+        ["name", "open deals", "open", "weighted", "pipeline", "best case", "commit", "closed won", "coverage"];
+    emit_report(
+        &Listing { headers: &headers, rows, records: &p.rows },
+        &p,
+        span.format,
+        span.output.as_deref(),
+        "Pipeline",
+    )?;
+    if span.format == ReportFormat::Table && span.output.is_none() {
+        println!("{}: open deals expected to close in it and deals won in it.", p.period.label);
+    }
+    Ok(())
+}
+
+/// `pacer rollups ...`.
+pub async fn rollups(ctx: &Context, cmd: RollupsCommand) -> Result<()> {
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    match cmd {
+        RollupsCommand::Rebuild => {
+            let started = std::time::Instant::now();
+            let counts = store.rebuild_rollups().await?;
+            println!(
+                "Rebuilt the daily rollups: {} activity rows, {} deal rows in {:.1} s.",
+                counts.activity_days,
+                counts.deal_days,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+    }
+}
