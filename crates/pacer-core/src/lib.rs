@@ -19,5 +19,6 @@ pub mod plan;
 pub mod readiness;
 pub mod records;
 pub mod report;
+pub mod review;
 pub mod rollup;
 pub mod seasonality;

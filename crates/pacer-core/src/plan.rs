@@ -1,7 +1,8 @@
 //! The annual plan's domain rules (PRODUCT.md C5, C6): a plan's status and its transitions, target
 //! tiers, top-down allocation of an annual target to teams and reps, the ramp of reps hired during
 //! the year, phasing into fiscal months, the gap between bottom-up and top-down, scenario
-//! comparison and the long-term horizon.
+//! comparison and the long-term horizon; and the plan as stored (a version with its settings,
+//! and targets per KPI, owner, fiscal month and tier) with the checks of its rows.
 //!
 //! Targets are integer *units*: minor units of money for money KPIs, whole counts for count KPIs,
 //! never floats, and never negative. Every split here is exact to the unit (the parts sum to the
@@ -18,8 +19,9 @@
 //! relative to the largest weight at a resolution of 2⁻⁵⁰ (what an f64 holds); every later step
 //! is exact integer arithmetic, so no float rounding can make parts miss their total.
 
-use crate::attainment::AttainmentError;
+use crate::attainment::{AttainmentError, Tolerance};
 use crate::growth::{self, GrowthError, YearAssumption, YearProjection};
+use crate::org::{RepId, TeamId};
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -122,6 +124,19 @@ pub enum PlanError {
     /// Not 12 fiscal months (of a year's dates, a phasing profile).
     #[error("{0} months given: a fiscal year has 12")]
     MonthCount(usize),
+    /// A rebalancing whose months already past exceed the (revised) annual target.
+    #[error(
+        "the months already past hold {past} against an annual target of {annual}: revise the target to at least that"
+    )]
+    PastExceedsAnnual {
+        /// Sum of the months already past.
+        past: i64,
+        /// The annual target.
+        annual: i64,
+    },
+    /// A rebalancing after the year is over, or before it starts.
+    #[error("{0} months have passed: a rebalancing needs between 1 and 11 months past")]
+    NothingToRebalance(usize),
     /// Fiscal months that do not tile the year.
     #[error(
         "fiscal month {0} does not start the day after the month before it ends: give one year's 12 months in order"
@@ -198,6 +213,35 @@ pub enum PlanError {
     /// Invalid growth assumptions of a horizon stage.
     #[error(transparent)]
     Growth(#[from] GrowthError),
+    /// A plan without a name.
+    #[error("a plan needs a name, e.g. \"Base\" or \"Stretch\"")]
+    UnnamedPlan,
+    /// A target without a KPI key.
+    #[error("a target needs a KPI key, as in the metric catalog")]
+    NoKpi,
+    /// A fiscal month outside 1..=12.
+    #[error("fiscal month {0} is not valid: use 1 to 12")]
+    FiscalMonth(u8),
+    /// A target of another KPI among the targets given for one KPI.
+    #[error("a target of KPI {given:?} is among the targets of {kpi:?}: give each KPI's targets on their own")]
+    OtherKpi {
+        /// The KPI whose targets are given.
+        kpi: String,
+        /// The KPI of the stray target.
+        given: String,
+    },
+    /// Two targets for the same KPI, owner, fiscal month and tier.
+    #[error("two targets of KPI {kpi:?} for {owner} in fiscal month {month} at tier {tier}: give one")]
+    DuplicateTarget {
+        /// KPI key.
+        kpi: String,
+        /// Whose target.
+        owner: TargetOwner,
+        /// Fiscal month, 1..=12.
+        month: u8,
+        /// Tier.
+        tier: TargetTier,
+    },
 }
 
 /// Where a plan version is in its life: drafted, approved by leadership, superseded, archived.
@@ -890,6 +934,229 @@ impl Horizon {
     }
 }
 
+/// Identifier of a stored plan version.
+pub type PlanId = i64;
+
+/// Whose target it is: the company (the top-down figure), a team or a rep.
+///
+/// Ordered top-down (the company, then teams, then reps, each by id), the order plans list their
+/// targets in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum TargetOwner {
+    /// The company as a whole.
+    Company,
+    /// A team.
+    Team(TeamId),
+    /// A rep.
+    Rep(RepId),
+}
+
+impl TargetOwner {
+    /// The stored and displayed kind: `company`, `team` or `rep`.
+    pub fn kind_str(self) -> &'static str {
+        match self {
+            Self::Company => "company",
+            Self::Team(_) => "team",
+            Self::Rep(_) => "rep",
+        }
+    }
+
+    /// The team's or rep's id; `None` for the company, which has none.
+    pub fn id(self) -> Option<i64> {
+        match self {
+            Self::Company => None,
+            Self::Team(id) | Self::Rep(id) => Some(id),
+        }
+    }
+}
+
+impl fmt::Display for TargetOwner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Company => f.write_str("the company"),
+            Self::Team(id) => write!(f, "team {id}"),
+            Self::Rep(id) => write!(f, "rep {id}"),
+        }
+    }
+}
+
+/// Even phasing unless a plan says otherwise: it needs no history.
+impl Default for Phasing {
+    fn default() -> Self {
+        Self::Even
+    }
+}
+
+/// A plan's assumptions. Every field has a default, so settings stored before a field existed
+/// still load.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanSettings {
+    /// The attrition tolerance of every KPI without its own (0 by default: credited attainment is
+    /// raw attainment).
+    pub tolerance: Tolerance,
+    /// Tolerances of single KPIs, by KPI key, overriding the plan's.
+    pub kpi_tolerances: BTreeMap<String, Tolerance>,
+    /// How annual targets are phased into fiscal months.
+    pub phasing: Phasing,
+    /// The ramp of reps hired during the year.
+    pub ramp: Ramp,
+    /// What the plan assumes, in words (a scenario's "what if").
+    pub note: Option<String>,
+}
+
+impl PlanSettings {
+    /// The tolerance attainment of `kpi` is credited with: its own, else the plan's.
+    pub fn tolerance_for(&self, kpi: &str) -> Tolerance {
+        self.kpi_tolerances.get(kpi).copied().unwrap_or(self.tolerance)
+    }
+
+    /// Checks what deserialising cannot: the phasing profile (tolerances and the ramp are checked
+    /// when they are made).
+    pub fn validate(&self) -> Result<(), PlanError> {
+        self.phasing.validate()
+    }
+}
+
+/// One version of an annual plan, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Identifier.
+    pub id: PlanId,
+    /// The fiscal year planned.
+    pub fiscal_year: i32,
+    /// Name, e.g. "Base" or "Stretch": a scenario is a plan with its own name.
+    pub name: String,
+    /// 1, 2, ... within the fiscal year and name: a copy under the same name is the next version.
+    pub version: i32,
+    /// Where it is in its life.
+    pub status: PlanStatus,
+    /// The plan this one was copied from.
+    pub copied_from: Option<PlanId>,
+    /// Its assumptions.
+    pub settings: PlanSettings,
+    /// Who created it.
+    pub created_by: String,
+    /// When, UTC, RFC 3339.
+    pub created_at: String,
+    /// Who approved it, once approved (kept when it is later revised or archived).
+    pub approved_by: Option<String>,
+    /// When, UTC, RFC 3339.
+    pub approved_at: Option<String>,
+}
+
+/// What is needed to create a plan: it starts as a draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewPlan {
+    /// The fiscal year planned.
+    pub fiscal_year: i32,
+    /// Name (see [`check_plan_name`]).
+    pub name: String,
+    /// Its assumptions.
+    #[serde(default)]
+    pub settings: PlanSettings,
+    /// The plan it derives from, if any.
+    #[serde(default)]
+    pub copied_from: Option<PlanId>,
+}
+
+/// Checks a plan's name: not blank.
+pub fn check_plan_name(name: &str) -> Result<(), PlanError> {
+    if name.trim().is_empty() { Err(PlanError::UnnamedPlan) } else { Ok(()) }
+}
+
+/// One target of a plan: a KPI's units for an owner in a fiscal month, at a tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// KPI key, as in the metric catalog.
+    pub kpi: String,
+    /// Whose target.
+    pub owner: TargetOwner,
+    /// Fiscal month, 1..=12.
+    pub month: u8,
+    /// The quota or a higher tier.
+    pub tier: TargetTier,
+    /// Units (minor units of money or a count), 0 or more.
+    pub amount: i64,
+}
+
+impl Target {
+    /// What identifies the target within its plan, in the order plans list targets: KPI, owner
+    /// (top-down), tier, month.
+    pub fn key(&self) -> (&str, TargetOwner, TargetTier, u8) {
+        (&self.kpi, self.owner, self.tier, self.month)
+    }
+}
+
+/// Checks one target: a KPI key, a fiscal month 1..=12 and an amount of 0 or more.
+pub fn check_target_row(target: &Target) -> Result<(), PlanError> {
+    if target.kpi.trim().is_empty() {
+        return Err(PlanError::NoKpi);
+    }
+    if !(1..=FISCAL_MONTHS as u8).contains(&target.month) {
+        return Err(PlanError::FiscalMonth(target.month));
+    }
+    check_target(target.amount)
+}
+
+/// Checks the complete set of one KPI's targets: every row valid, every row of `kpi`, and at most
+/// one per owner, month and tier (a second would silently replace the first).
+pub fn check_kpi_targets(kpi: &str, targets: &[Target]) -> Result<(), PlanError> {
+    if kpi.trim().is_empty() {
+        return Err(PlanError::NoKpi);
+    }
+    let mut seen = std::collections::HashSet::with_capacity(targets.len());
+    for target in targets {
+        check_target_row(target)?;
+        if target.kpi != kpi {
+            return Err(PlanError::OtherKpi { kpi: kpi.to_owned(), given: target.kpi.clone() });
+        }
+        if !seen.insert(target.key()) {
+            return Err(PlanError::DuplicateTarget {
+                kpi: target.kpi.clone(),
+                owner: target.owner,
+                month: target.month,
+                tier: target.tier,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Re-phases what remains of an annual target over the months after the first `elapsed`
+/// (the quarterly rebalancing, PRODUCT.md C7): the months already past keep their targets, the
+/// rest of `annual` (the target, or a revised one) is spread over the remaining months by
+/// `weights` (seasonal indices, or 1.0 each), with FORMULAS.md's rounding: each month rounded
+/// down and the remainder in the last month with a weight. So the year sums to `annual` exactly.
+///
+/// A remaining month that had no target (a rep who left, or not yet hired) keeps none, unless
+/// no remaining month had one: then the weights alone decide.
+pub fn rebalance(current: &[i64], elapsed: usize, annual: i64, weights: &[f64]) -> Result<Vec<i64>, PlanError> {
+    check_target(annual)?;
+    let current: &[i64; FISCAL_MONTHS] = current.try_into().map_err(|_| PlanError::MonthCount(current.len()))?;
+    let weights: &[f64; FISCAL_MONTHS] = weights.try_into().map_err(|_| PlanError::MonthCount(weights.len()))?;
+    if !(1..FISCAL_MONTHS).contains(&elapsed) {
+        return Err(PlanError::NothingToRebalance(elapsed));
+    }
+    check_weights(&weights[elapsed..])?;
+    let past: i64 = current[..elapsed].iter().sum();
+    if past > annual {
+        return Err(PlanError::PastExceedsAnnual { past, annual });
+    }
+    let had_target = current[elapsed..].iter().any(|&m| m > 0);
+    let masked: Vec<f64> = weights[elapsed..]
+        .iter()
+        .zip(&current[elapsed..])
+        .map(|(&w, &m)| if had_target && m == 0 { 0.0 } else { w })
+        .collect();
+    // Months with a target but no weight left: the weights alone decide.
+    let rest = if masked.iter().any(|&w| w > 0.0) { masked } else { weights[elapsed..].to_vec() };
+    let mut out = current[..elapsed].to_vec();
+    out.extend(remainder_to_last(annual - past, &quantize(&rest)));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -954,6 +1221,85 @@ mod tests {
         assert!(TargetTier::Target < TargetTier::Stretch && TargetTier::Stretch < TargetTier::Challenge);
         assert_eq!("STRETCH".parse::<TargetTier>().unwrap(), TargetTier::Stretch);
         assert!("quota".parse::<TargetTier>().unwrap_err().to_string().contains("target, stretch or challenge"));
+    }
+
+    #[test]
+    fn target_owners_in_json_and_order() {
+        let json = |owner: TargetOwner| serde_json::to_value(owner).unwrap();
+        assert_eq!(json(TargetOwner::Company), serde_json::json!({ "kind": "company" }));
+        assert_eq!(json(TargetOwner::Team(3)), serde_json::json!({ "kind": "team", "id": 3 }));
+        assert_eq!(json(TargetOwner::Rep(7)), serde_json::json!({ "kind": "rep", "id": 7 }));
+        for owner in [TargetOwner::Company, TargetOwner::Team(3), TargetOwner::Rep(7)] {
+            assert_eq!(serde_json::from_value::<TargetOwner>(json(owner)).unwrap(), owner);
+        }
+        assert_eq!((TargetOwner::Company.kind_str(), TargetOwner::Company.id()), ("company", None));
+        assert_eq!((TargetOwner::Rep(7).kind_str(), TargetOwner::Rep(7).id()), ("rep", Some(7)));
+        // Top-down: the company, then teams, then reps.
+        assert!(TargetOwner::Company < TargetOwner::Team(9) && TargetOwner::Team(9) < TargetOwner::Rep(1));
+        assert_eq!(TargetOwner::Team(3).to_string(), "team 3");
+    }
+
+    #[test]
+    fn plan_settings_default_and_load_from_older_json() {
+        let settings: PlanSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(settings, PlanSettings::default());
+        assert_eq!(settings.phasing, Phasing::Even);
+        assert_eq!(settings.ramp, Ramp::default());
+        let settings: PlanSettings =
+            serde_json::from_str(r#"{"tolerance": 0.05, "kpi_tolerances": {"demos": 0.1}}"#).unwrap();
+        assert_eq!(settings.tolerance_for("demos"), Tolerance::new(0.1).unwrap());
+        assert_eq!(settings.tolerance_for("revenue"), Tolerance::new(0.05).unwrap());
+        let json = serde_json::to_value(&settings).unwrap();
+        assert_eq!(json["tolerance"], 0.05);
+        assert_eq!(serde_json::from_value::<PlanSettings>(json).unwrap(), settings);
+        assert!(serde_json::from_str::<PlanSettings>(r#"{"tolerance": 1.5}"#).is_err());
+        let custom = PlanSettings { phasing: Phasing::Custom(vec![1.0; 11]), ..PlanSettings::default() };
+        assert_eq!(custom.validate(), Err(PlanError::MonthCount(11)));
+        let new: NewPlan = serde_json::from_str(r#"{"fiscal_year": 2026, "name": "Base"}"#).unwrap();
+        assert_eq!((new.settings, new.copied_from), (PlanSettings::default(), None));
+        assert_eq!(check_plan_name(" "), Err(PlanError::UnnamedPlan));
+        assert_eq!(check_plan_name("Base"), Ok(()));
+    }
+
+    #[test]
+    fn target_rows_are_checked() {
+        let row = |month: u8, amount: i64| Target {
+            kpi: "revenue".into(),
+            owner: TargetOwner::Rep(1),
+            month,
+            tier: TargetTier::Target,
+            amount,
+        };
+        assert_eq!(check_target_row(&row(1, 0)), Ok(()));
+        assert_eq!(check_target_row(&row(12, 5)), Ok(()));
+        assert_eq!(check_target_row(&row(0, 5)), Err(PlanError::FiscalMonth(0)));
+        assert_eq!(check_target_row(&row(13, 5)), Err(PlanError::FiscalMonth(13)));
+        assert_eq!(check_target_row(&row(3, -1)), Err(PlanError::NegativeTarget(-1)));
+        assert_eq!(check_target_row(&Target { kpi: " ".into(), ..row(1, 1) }), Err(PlanError::NoKpi));
+
+        let stretch = Target { tier: TargetTier::Stretch, ..row(1, 9) };
+        assert_eq!(check_kpi_targets("revenue", &[row(1, 5), stretch.clone(), row(2, 5)]), Ok(()));
+        assert_eq!(
+            check_kpi_targets("revenue", &[row(1, 5), Target { kpi: "demos".into(), ..row(1, 5) }]),
+            Err(PlanError::OtherKpi { kpi: "revenue".into(), given: "demos".into() })
+        );
+        let err = check_kpi_targets("revenue", &[row(1, 5), stretch, row(1, 6)]).unwrap_err();
+        assert_eq!(
+            err,
+            PlanError::DuplicateTarget {
+                kpi: "revenue".into(),
+                owner: TargetOwner::Rep(1),
+                month: 1,
+                tier: TargetTier::Target
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "two targets of KPI \"revenue\" for rep 1 in fiscal month 1 at tier target: give one"
+        );
+        assert_eq!(check_kpi_targets("revenue", &[row(13, 5)]), Err(PlanError::FiscalMonth(13)));
+        assert_eq!(check_kpi_targets("", &[]), Err(PlanError::NoKpi));
+        assert_eq!(check_kpi_targets("revenue", &[]), Ok(()));
     }
 
     #[test]
@@ -1473,6 +1819,40 @@ mod tests {
             if let (Some(&first), Some(&last)) = (working.first(), working.last()) {
                 prop_assert_eq!(working.len(), last - first + 1);
             }
+        }
+    }
+
+    #[test]
+    fn rebalancing_keeps_the_past_and_the_year() {
+        // 1,200 evenly, 3 months past; the rest re-phased by seasonality (last quarter heavy).
+        let current = vec![100; 12];
+        let weights = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0];
+        let next = rebalance(&current, 3, 1200, &weights).unwrap();
+        assert_eq!(&next[..3], &[100, 100, 100]);
+        assert_eq!(next.iter().sum::<i64>(), 1200);
+        assert_eq!(&next[3..], &[75, 75, 75, 75, 75, 75, 150, 150, 150]);
+        // Revised down below what is past: refused.
+        assert_eq!(rebalance(&current, 3, 250, &weights), Err(PlanError::PastExceedsAnnual { past: 300, annual: 250 }));
+        // A leaver's empty months stay empty.
+        let leaver = [100, 100, 100, 100, 100, 100, 0, 0, 0, 0, 0, 0];
+        let next = rebalance(&leaver, 3, 600, &[1.0; 12]).unwrap();
+        assert_eq!(next, vec![100, 100, 100, 100, 100, 100, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(rebalance(&current, 12, 1200, &weights), Err(PlanError::NothingToRebalance(12)));
+    }
+
+    proptest! {
+        #[test]
+        fn rebalancing_sums_to_the_annual_target(
+            current in prop::collection::vec(0i64..1_000_000_000, 12),
+            elapsed in 1usize..12,
+            extra in 0i64..1_000_000_000_000,
+            weights in prop::collection::vec(0.05f64..3.0, 12),
+        ) {
+            let annual = current[..elapsed].iter().sum::<i64>() + extra;
+            let next = rebalance(&current, elapsed, annual, &weights).unwrap();
+            prop_assert_eq!(next.iter().sum::<i64>(), annual);
+            prop_assert_eq!(&next[..elapsed], &current[..elapsed]);
+            prop_assert!(next.iter().all(|&m| m >= 0));
         }
     }
 }

@@ -147,6 +147,8 @@ pub struct DailyCube {
     deal_series: HashMap<(RepId, DealKind, DealStatus), DealSeries>,
     cells: usize,
     span: Option<(Day, Day)>,
+    /// Whether every series is in day order (see [`DailyCube::seal`]).
+    sealed: bool,
 }
 
 /// Days are stored as days since 1 January of year 1 (chrono's CE count).
@@ -193,6 +195,7 @@ impl DailyCube {
     fn count(&mut self, day: NaiveDate) {
         let d = day_number(day);
         self.cells += 1;
+        self.sealed = false;
         self.span = Some(self.span.map_or((d, d), |(first, last)| (first.min(d), last.max(d))));
     }
 
@@ -214,6 +217,27 @@ impl DailyCube {
     /// How many rollup rows the cube holds.
     pub fn cells(&self) -> usize {
         self.cells
+    }
+
+    /// Puts every series in day order, so that a report reads only the days
+    /// of its span (rows arrive in storage order). Adding rows unseals it.
+    pub fn seal(&mut self) {
+        for s in self.activity_series.values_mut() {
+            let mut order: Vec<usize> = (0..s.days.len()).collect();
+            order.sort_by_key(|&i| s.days[i]);
+            s.days = order.iter().map(|&i| s.days[i]).collect();
+            s.n = order.iter().map(|&i| s.n[i]).collect();
+            s.duration_s = order.iter().map(|&i| s.duration_s[i]).collect();
+            s.duration_n = order.iter().map(|&i| s.duration_n[i]).collect();
+        }
+        for s in self.deal_series.values_mut() {
+            let mut order: Vec<usize> = (0..s.days.len()).collect();
+            order.sort_by_key(|&i| s.days[i]);
+            s.days = order.iter().map(|&i| s.days[i]).collect();
+            s.n = order.iter().map(|&i| s.n[i]).collect();
+            s.amount_minor = order.iter().map(|&i| s.amount_minor[i]).collect();
+        }
+        self.sealed = true;
     }
 }
 
@@ -391,8 +415,13 @@ pub fn rollup_report(
     for (leaf_index, leaf) in leaves.iter().enumerate() {
         let mut add = |rep: RepId, days: &[Day], value: &dyn Fn(usize) -> [i64; 3]| {
             let assignment = assignments.entry(rep).or_insert_with(|| router.assignment(rep));
-            // Rows arrive in storage order: each day is checked, none is assumed sorted.
-            for (i, day) in days.iter().enumerate() {
+            // A sealed cube is in day order: read only the span's days.
+            let (start, end) = if cube.sealed {
+                (days.partition_point(|d| *d < first), days.partition_point(|d| *d <= last))
+            } else {
+                (0, days.len())
+            };
+            for (i, day) in days.iter().enumerate().take(end).skip(start) {
                 if *day < first || *day > last {
                     continue;
                 }

@@ -1,9 +1,11 @@
 //! The one error type of the storage layer.
 
 use pacer_core::org::OrgError;
+use pacer_core::plan::PlanError;
+use pacer_core::review::ReviewError;
 
-/// What can go wrong in storage. Callers map `NotFound`, `Conflict` and
-/// `Invalid` to user-facing messages; the rest are internal.
+/// What can go wrong in storage. Callers map `NotFound`, `Conflict`,
+/// `Invalid`, `Plan` and `Review` to user-facing messages; the rest are internal.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The record does not exist.
@@ -20,6 +22,18 @@ pub enum StoreError {
     /// A domain rule refuses the change.
     #[error(transparent)]
     Invalid(#[from] OrgError),
+    /// A plan rule refuses the change: an edit of a plan that is no longer a draft
+    /// ([`PlanError::NotEditable`]) or a status change the life cycle forbids
+    /// ([`PlanError::Transition`]), which conflict with the plan's state; or invalid
+    /// values (a target row, the settings, the name).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// A review rule refuses the change: closing a review that is already closed
+    /// ([`ReviewError::AlreadyClosed`]) or changing a closed one ([`ReviewError::Closed`]),
+    /// which conflict with the review's state; or invalid values (the quarter, a plan of another
+    /// fiscal year, a note, the snapshot).
+    #[error(transparent)]
+    Review(#[from] ReviewError),
     /// The database URL cannot be used.
     #[error("{0}")]
     Url(String),

@@ -1,7 +1,9 @@
 //! Pacer's storage. The traits here are the whole contract between the
 //! product and its database: [`OrgStore`] (organisation, teams, reps),
 //! [`AccessStore`] (users, sessions, tokens, audit log) and [`RecordStore`]
-//! (raw sales records) and [`CatalogStore`] (the metric catalog), gathered in [`Store`]. [`SqlStore`] implements them
+//! (raw sales records), [`ImportStore`] (bulk imports of them), [`CatalogStore`] (the metric catalog)
+//! [`PlanStore`] (annual plans and their targets) and [`ReviewStore`] (quarterly reviews and
+//! their notes), gathered in [`Store`]. [`SqlStore`] implements them
 //! for SQLite (the embedded default) and PostgreSQL (the team deployment);
 //! the backend is chosen from the database URL, and migrations run on connect.
 //!
@@ -26,9 +28,11 @@ use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
 use pacer_core::churn::ChurnTag;
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
+use pacer_core::plan::{NewPlan, Plan, PlanId, PlanSettings, PlanStatus, Target};
 use pacer_core::records::{
     ActivityRecord, DealRecord, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
 };
+use pacer_core::review::{NewNote, NoteSubject, Review, ReviewId, ReviewNote};
 use pacer_core::rollup::{ActivityDay, DealDay};
 
 /// Result of a storage call.
@@ -268,6 +272,31 @@ pub trait RecordStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Bulk imports: a file's records written chunk by chunk in one transaction.
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Starts an import. Nothing it writes is seen by others, or kept, before
+    /// [`RecordImport::commit`]; dropped unfinished (or the process killed),
+    /// it leaves the database as it was.
+    async fn begin_import(&self) -> StoreResult<Box<dyn RecordImport>>;
+}
+
+/// An import under way (see [`ImportStore::begin_import`]). Each call writes
+/// one chunk with the rules of the upserts of [`RecordStore`]: a key given
+/// twice in a chunk, the last record wins; a later chunk may correct an earlier
+/// one; the daily rollups take every change in the same transaction.
+#[async_trait]
+pub trait RecordImport: Send {
+    /// Writes activities keyed by (source, external id), like [`RecordStore::upsert_activities`].
+    async fn activities(&mut self, chunk: &[NewActivity]) -> StoreResult<UpsertCounts>;
+    /// Writes deals keyed by (source, external id), like [`RecordStore::upsert_deals`].
+    async fn deals(&mut self, chunk: &[NewDeal]) -> StoreResult<UpsertCounts>;
+    /// Writes account-months keyed by (account, month), like [`RecordStore::upsert_subscriptions`].
+    async fn subscriptions(&mut self, chunk: &[SubscriptionMonth]) -> StoreResult<UpsertCounts>;
+    /// Brings the rollups and the data versions up to date, and commits.
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
 /// How many rows the daily rollups hold.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RollupCounts {
@@ -321,9 +350,73 @@ pub trait CatalogStore: Send + Sync {
     async fn catalog_versions(&self) -> StoreResult<Vec<CatalogVersion>>;
 }
 
+/// Annual plans (PRODUCT.md C5): versions of a fiscal year's plan with their status and settings,
+/// and their targets. Only a draft can be edited, so an approved plan stays what was agreed; a
+/// scenario or a new version is a copy. Every change is audited under entity `plan` and the plan's
+/// id, with the actor's reason.
+#[async_trait]
+pub trait PlanStore: Send + Sync {
+    /// Creates a draft; its version is one more than the last of the same fiscal year and name.
+    async fn create_plan(&self, plan: &NewPlan, actor: &Actor) -> StoreResult<Plan>;
+    /// One plan.
+    async fn plan(&self, id: PlanId) -> StoreResult<Plan>;
+    /// Plans of one fiscal year, or all, by fiscal year, name and version.
+    async fn plans(&self, fiscal_year: Option<i32>) -> StoreResult<Vec<Plan>>;
+    /// The fiscal year's approved plan, the one attainment is measured against.
+    async fn approved_plan(&self, fiscal_year: i32) -> StoreResult<Option<Plan>>;
+    /// Replaces a draft's settings.
+    async fn update_plan_settings(&self, id: PlanId, settings: &PlanSettings, actor: &Actor) -> StoreResult<Plan>;
+    /// Moves a plan along its life cycle ([`PlanStatus::transition`]). Approving records who and
+    /// when, and turns the fiscal year's approved plan, if any, into `revised`: one approved plan
+    /// per fiscal year.
+    async fn set_plan_status(&self, id: PlanId, status: PlanStatus, actor: &Actor) -> StoreResult<Plan>;
+    /// Copies a plan, its settings and every target, into a new draft that records where it came
+    /// from; under the source's name unless another is given, so a same-name copy is the next version.
+    async fn copy_plan(&self, id: PlanId, name: Option<&str>, actor: &Actor) -> StoreResult<Plan>;
+    /// Replaces every target of `kpi` in a draft with `targets` (all of that KPI), all or nothing;
+    /// returns how many were written.
+    async fn put_targets(&self, plan: PlanId, kpi: &str, targets: &[Target], actor: &Actor) -> StoreResult<usize>;
+    /// Writes one target of a draft, replacing the one with the same KPI, owner, month and tier.
+    async fn set_target(&self, plan: PlanId, target: &Target, actor: &Actor) -> StoreResult<()>;
+    /// A plan's targets, of one KPI or all, by KPI, owner (company, teams, reps), tier and month.
+    async fn targets(&self, plan: PlanId, kpi: Option<&str>) -> StoreResult<Vec<Target>>;
+}
+
+/// Quarterly reviews (PRODUCT.md C7): a fiscal quarter measured against a plan, open while it is
+/// discussed, then closed with a snapshot that freezes its figures for good; and the notes
+/// ("exceptions") attached to a review, about the review, a KPI or a rep. Notes can still be added
+/// to a closed review; its snapshot never changes. Every change is audited under entity `review`
+/// and the review's id, with the actor's reason.
+#[async_trait]
+pub trait ReviewStore: Send + Sync {
+    /// Opens a review of `period` ("FY2027-Q2", a quarter of `fiscal_year`) against `plan`, which
+    /// must exist and be of that fiscal year. Refused with a conflict naming it while a review of
+    /// the same quarter and plan is open; a closed one may be followed by a new one.
+    async fn open_review(&self, period: &str, fiscal_year: i32, plan: PlanId, actor: &Actor) -> StoreResult<Review>;
+    /// One review, with its snapshot once closed.
+    async fn review(&self, id: ReviewId) -> StoreResult<Review>;
+    /// Reviews of one fiscal year, or all, by period and id.
+    async fn reviews(&self, fiscal_year: Option<i32>) -> StoreResult<Vec<Review>>;
+    /// The latest review (open or closed) of `period` ("FY2027-Q2", any case), whichever plan.
+    async fn review_for(&self, period: &str) -> StoreResult<Option<Review>>;
+    /// Closes an open review, freezing `snapshot` (a JSON document, kept as text exactly as given)
+    /// with who closed it and when. A closed review is refused
+    /// ([`pacer_core::review::ReviewError::AlreadyClosed`]) and keeps its snapshot.
+    async fn close_review(&self, id: ReviewId, snapshot: &str, actor: &Actor) -> StoreResult<Review>;
+    /// Adds a note to a review, open or closed; a rep it is about must exist.
+    async fn add_note(&self, review: ReviewId, note: &NewNote, actor: &Actor) -> StoreResult<ReviewNote>;
+    /// A review's notes, oldest first.
+    async fn notes(&self, review: ReviewId) -> StoreResult<Vec<ReviewNote>>;
+    /// Every note about `subject`, in any review, with the review's period: by period, then oldest
+    /// first. For showing a KPI's or a rep's exceptions wherever its figure appears.
+    async fn notes_about(&self, subject: &NoteSubject) -> StoreResult<Vec<(ReviewNote, String)>>;
+}
+
 /// Everything Pacer stores, behind one object.
 #[async_trait]
-pub trait Store: OrgStore + AccessStore + RecordStore + CatalogStore + 'static {
+pub trait Store:
+    OrgStore + AccessStore + RecordStore + ImportStore + CatalogStore + PlanStore + ReviewStore + 'static
+{
     /// Which backend answers.
     fn backend(&self) -> Backend;
     /// Whether the database answers.

@@ -5,6 +5,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use pacer_core::plan::PlanError;
+use pacer_core::review::ReviewError;
 use pacer_storage::StoreError;
 use serde::Serialize;
 
@@ -94,6 +96,16 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound { .. } => ApiError::NotFound(e.to_string()),
             StoreError::Conflict(m) => ApiError::Conflict(m),
             StoreError::Invalid(rule) => ApiError::invalid(rule.to_string()),
+            // Changing an approved plan, or a status change the life cycle forbids: a conflict with its state.
+            StoreError::Plan(e @ (PlanError::NotEditable(_) | PlanError::Transition { .. })) => {
+                ApiError::Conflict(e.to_string())
+            }
+            StoreError::Plan(e) => ApiError::invalid(e.to_string()),
+            // A closed review does not change: a conflict with its state.
+            StoreError::Review(e @ (ReviewError::Closed(_) | ReviewError::AlreadyClosed { .. })) => {
+                ApiError::Conflict(e.to_string())
+            }
+            StoreError::Review(e) => ApiError::invalid(e.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

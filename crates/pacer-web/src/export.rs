@@ -36,14 +36,19 @@ pub fn csv(sheet: &Sheet) -> Result<Vec<u8>, ExportError> {
     writer.into_inner().map_err(|e| ExportError::Csv(e.to_string()))
 }
 
+/// A sheet name a workbook accepts: without `[]:*?/` or a backslash, at most 31 characters, never empty.
+pub(crate) fn sheet_name(name: &str) -> String {
+    let name: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    if name.is_empty() { "Sheet".to_string() } else { name }
+}
+
 /// The tables as one workbook, a sheet each: bold header row, frozen, numbers as numbers.
 pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, ExportError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for sheet in sheets {
         let ws = book.add_worksheet();
-        let name: String = sheet.name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-        ws.set_name(if name.is_empty() { "Sheet" } else { &name })?;
+        ws.set_name(sheet_name(&sheet.name))?;
         for (c, header) in sheet.headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, header, &bold)?;
         }

@@ -6,7 +6,7 @@ use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::org::{NewRep, NewTeam, TeamUpdate};
 use pacer_demo::{DemoConfig, DemoOrg, generate};
-use pacer_storage::{AccessStore, NewUser, OrgStore, RecordStore, SqlStore};
+use pacer_storage::{AccessStore, NewUser, OrgStore, PlanStore, RecordStore, ReviewStore, SqlStore};
 
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "pacer-demo";
@@ -93,6 +93,7 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
             problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
         ),
     }
+    create_plans(store, &org, config.today).await?;
     store.save_organisation(&org.organisation, &actor).await?;
     println!(
         "  {} teams, {} people, {} accounts, {} activities, {} deals, {} account-months of revenue",
@@ -103,6 +104,121 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
         org.deals.len(),
         org.subscriptions.len()
     );
+    Ok(())
+}
+
+/// The current fiscal year's plan, approved by leadership, and a draft
+/// stretch scenario: targets grown from last year's actuals, allocated to
+/// teams and reps with the ramp and phased by seasonality.
+async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate) -> Result<()> {
+    use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus};
+    use pacer_web::service::plan::{AllocationRequest, MonthProfile, Recipients, Split, allocate_kpi};
+    use pacer_web::service::report::{Caches, ReportRequest, report};
+    let organisation = &org.organisation;
+    let Some((_, catalog)) = pacer_web::service::current_catalog(store).await.map_err(|e| anyhow::anyhow!("{e}"))?
+    else {
+        bail!("the demo catalog is missing");
+    };
+    let fy = organisation.fiscal_year_of(today);
+    let series = pacer_web::service::SeriesCache::default();
+    // Many reports over the same data: read the rollups once.
+    let cube = pacer_web::service::report::CubeCache::default();
+    let caches = Caches { cube: Some(&cube), series: &series };
+    let ops = Actor::named("ops").because(Some("demo plan".into()));
+    let settings = PlanSettings { tolerance: pacer_core::attainment::Tolerance::new(0.1)?, ..PlanSettings::default() };
+    let new = NewPlan { fiscal_year: fy, name: format!("FY{fy} plan"), settings, copied_from: None };
+    let plan = store.create_plan(&new, &ops).await?;
+    // (KPI, growth over last year in percent, recipients, split)
+    let goals = [
+        ("new_business", 115, Recipients::Teams, Split::LastYear),
+        ("expansion", 110, Recipients::Teams, Split::LastYear),
+        ("new_deals_won", 110, Recipients::Reps, Split::Equal),
+        ("demos_given", 110, Recipients::Reps, Split::Equal),
+        ("calls_made", 100, Recipients::Reps, Split::Equal),
+    ];
+    let web = |e: pacer_web::error::ApiError| anyhow::anyhow!("{e}");
+    for (kpi, growth, to, split) in goals.clone() {
+        let req = ReportRequest {
+            kpi: kpi.into(),
+            by: Some("company".into()),
+            per: Some("year".into()),
+            fy: Some(fy - 1),
+            ..ReportRequest::default()
+        };
+        let last = report(store, caches, organisation, &catalog, Default::default(), &req, today).await.map_err(web)?;
+        let last =
+            last.rows.first().and_then(|r| r.values.last()).and_then(pacer_core::kpi::KpiValue::as_f64).unwrap_or(0.0);
+        let annual = (last * f64::from(growth) / 100.0).round() as i64;
+        let allocation = AllocationRequest {
+            kpi: kpi.into(),
+            annual,
+            to,
+            split,
+            months: MonthProfile::Seasonal,
+            team: None,
+            even_if_short_history: true,
+        };
+        allocate_kpi(store, caches, organisation, &catalog, &plan, &allocation, &ops, today).await.map_err(web)?;
+    }
+    store
+        .set_plan_status(plan.id, PlanStatus::Approved, &Actor::named("lead").because(Some("board approval".into())))
+        .await?;
+    let scenario = store.copy_plan(plan.id, Some(&format!("FY{fy} stretch scenario")), &ops).await?;
+    let stretch = AllocationRequest {
+        kpi: "new_business".into(),
+        annual: store
+            .targets(plan.id, Some("new_business"))
+            .await?
+            .iter()
+            .filter(|t| t.owner == pacer_core::plan::TargetOwner::Company)
+            .map(|t| t.amount)
+            .sum::<i64>()
+            * 13
+            / 10,
+        to: Recipients::Teams,
+        split: Split::LastYear,
+        months: MonthProfile::Seasonal,
+        team: None,
+        even_if_short_history: true,
+    };
+    allocate_kpi(store, caches, organisation, &catalog, &scenario, &stretch, &ops, today).await.map_err(web)?;
+    create_reviews(store, organisation, &catalog, today).await
+}
+
+/// A closed review of the last completed quarter (with notes for the
+/// directors) and an open one for the current quarter.
+async fn create_reviews(
+    store: &SqlStore,
+    organisation: &pacer_core::org::Organisation,
+    catalog: &pacer_core::catalog::Catalog,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    use pacer_core::fiscal_calendar::PeriodKind;
+    use pacer_core::review::{NewNote, NoteSubject};
+    use pacer_web::service::review;
+    let web = |e: pacer_web::error::ApiError| anyhow::anyhow!("{e}");
+    let series = pacer_web::service::SeriesCache::default();
+    let cube = pacer_web::service::report::CubeCache::default();
+    let caches = pacer_web::service::report::Caches { cube: Some(&cube), series: &series };
+    let fy = organisation.fiscal_year_of(today);
+    let quarters = organisation.calendar.periods(fy, PeriodKind::Quarter)?;
+    let ops = Actor::named("ops").because(Some("quarterly review".into()));
+    if let Some(done) = quarters.iter().rev().find(|q| q.end < today) {
+        let r = review::open(store, organisation, &done.name(), None, &ops, today).await.map_err(web)?;
+        for (subject, text) in [
+            (
+                NoteSubject::Kpi("connected_calls".into()),
+                "Calls not comparable before May: the telephony integration was added then.",
+            ),
+            (NoteSubject::Review, "Summer dip as every year; pipeline for the fiscal Q4 peak is on track."),
+        ] {
+            store.add_note(r.id, &NewNote { subject, text: text.into() }, &ops).await?;
+        }
+        review::close(store, caches, organisation, catalog, r.id, &Actor::named("lead"), today).await.map_err(web)?;
+    }
+    if let Some(current) = quarters.iter().find(|q| q.start <= today && today <= q.end) {
+        review::open(store, organisation, &current.name(), None, &ops, today).await.map_err(web)?;
+    }
     Ok(())
 }
 

@@ -10,7 +10,9 @@ mod import_cmd;
 mod metrics_cmd;
 mod org_cmd;
 mod output;
+mod plan_cmd;
 mod report_cmd;
+mod review_cmd;
 mod serve;
 
 use anyhow::Result;
@@ -89,6 +91,11 @@ enum Command {
     /// The daily rollups that reports read.
     #[command(subcommand)]
     Rollups(report_cmd::RollupsCommand),
+    /// The annual plan: plans and scenarios, allocation, targets, approval, attainment, growth, seasonality.
+    #[command(subcommand)]
+    Plan(plan_cmd::PlanCommand),
+    /// The quarterly review: figures against plan, data gaps, notes, rebalancing.
+    Review(review_cmd::ReviewArgs),
 }
 
 /// What every command needs: the configuration and a way to open the store.
@@ -152,6 +159,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Leaderboard(args) => report_cmd::leaderboard(&ctx, args).await,
         Command::Pipeline(span) => report_cmd::pipeline(&ctx, span).await,
         Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
+        Command::Plan(cmd) => plan_cmd::plan(&ctx, cmd).await,
+        Command::Review(args) => review_cmd::review(&ctx, args).await,
     }
 }
 

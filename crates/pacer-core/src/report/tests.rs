@@ -223,6 +223,10 @@ fn cube_of(activities: &[ActivityRecord], deals: &[DealRecord]) -> DailyCube {
     for (k, t) in delta.deal_changes() {
         cube.add_deal(k.rep_id, k.day, k.kind, k.status, t);
     }
+    // Sealed or not, the answer is the same; half the cases check each way.
+    if activities.len().is_multiple_of(2) {
+        cube.seal();
+    }
     cube
 }
 

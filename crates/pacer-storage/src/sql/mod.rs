@@ -5,9 +5,12 @@
 //! [`SqlStore::connect`].
 
 mod access;
+mod bulk;
 mod catalog;
 mod org;
+mod plan;
 mod records;
+mod review;
 mod rollup;
 
 use crate::backend::{Backend, DatabaseUrl};

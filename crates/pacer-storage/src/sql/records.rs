@@ -705,7 +705,7 @@ macro_rules! activity_columns {
 }
 use activity_columns;
 
-fn fields_json(fields: &Fields) -> Option<String> {
+pub(super) fn fields_json(fields: &Fields) -> Option<String> {
     if fields.is_empty() { None } else { serde_json::to_string(fields).ok() }
 }
 
@@ -734,7 +734,7 @@ fn activity_from_row(row: &AnyRow) -> StoreResult<ActivityRecord> {
 }
 
 /// The rollup row an activity counts in.
-fn activity_day(a: &NewActivity) -> ActivityDayKey {
+pub(super) fn activity_day(a: &NewActivity) -> ActivityDayKey {
     ActivityDayKey { rep_id: a.rep_id, day: a.occurred_at.date(), activity_type: a.activity_type.clone() }
 }
 
@@ -746,7 +746,7 @@ fn stored_activity_day(values: &ActivityValues) -> StoreResult<(ActivityDayKey, 
 }
 
 /// The rollup row a deal counts in.
-fn deal_day(d: &NewDeal) -> DealDayKey {
+pub(super) fn deal_day(d: &NewDeal) -> DealDayKey {
     DealDayKey { rep_id: d.rep_id, day: d.close_date, kind: d.kind, status: d.status }
 }
 

@@ -23,20 +23,28 @@ const REBUILD_DEALS: &str = "INSERT INTO deal_rollup (rep_id, day, kind, status,
      SELECT rep_id, close_date, kind, status, COUNT(*), CAST(SUM(amount_minor) AS BIGINT) \
      FROM deals GROUP BY rep_id, close_date, kind, status";
 
+/// The columns of the activity rollup, its key first.
+pub(super) const ACTIVITY_DAY_COLUMNS: [&str; 6] = ["rep_id", "day", "activity_type", "n", "duration_s", "duration_n"];
+
+/// How an INSERT of activity rollup rows adds them to the stored ones (shared with bulk imports).
+pub(super) const ADD_ACTIVITY_DAYS: &str = "ON CONFLICT (rep_id, day, activity_type) DO UPDATE SET \
+     n = activity_rollup.n + excluded.n, duration_s = activity_rollup.duration_s + excluded.duration_s, \
+     duration_n = activity_rollup.duration_n + excluded.duration_n";
+
+/// The columns of the deal rollup, its key first.
+pub(super) const DEAL_DAY_COLUMNS: [&str; 6] = ["rep_id", "day", "kind", "status", "n", "amount_minor"];
+
+/// How an INSERT of deal rollup rows adds them to the stored ones (shared with bulk imports).
+pub(super) const ADD_DEAL_DAYS: &str = "ON CONFLICT (rep_id, day, kind, status) DO UPDATE SET \
+     n = deal_rollup.n + excluded.n, amount_minor = deal_rollup.amount_minor + excluded.amount_minor";
+
 /// Adds `delta` to the rollups; rows whose count falls to zero go.
 pub(super) async fn apply(conn: &mut AnyConnection, backend: Backend, delta: &RollupDelta) -> StoreResult<()> {
     let activities = delta.activity_changes();
     for chunk in activities.chunks(INSERT_CHUNK) {
         let sql = format!(
-            "{} ON CONFLICT (rep_id, day, activity_type) DO UPDATE SET n = activity_rollup.n + excluded.n, \
-             duration_s = activity_rollup.duration_s + excluded.duration_s, \
-             duration_n = activity_rollup.duration_n + excluded.duration_n",
-            multi_insert(
-                backend,
-                "activity_rollup",
-                &["rep_id", "day", "activity_type", "n", "duration_s", "duration_n"],
-                chunk.len()
-            )
+            "{} {ADD_ACTIVITY_DAYS}",
+            multi_insert(backend, "activity_rollup", &ACTIVITY_DAY_COLUMNS, chunk.len())
         );
         // Built from fixed names; every value is bound.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -61,16 +69,7 @@ pub(super) async fn apply(conn: &mut AnyConnection, backend: Backend, delta: &Ro
     }
     let deals = delta.deal_changes();
     for chunk in deals.chunks(INSERT_CHUNK) {
-        let sql = format!(
-            "{} ON CONFLICT (rep_id, day, kind, status) DO UPDATE SET n = deal_rollup.n + excluded.n, \
-             amount_minor = deal_rollup.amount_minor + excluded.amount_minor",
-            multi_insert(
-                backend,
-                "deal_rollup",
-                &["rep_id", "day", "kind", "status", "n", "amount_minor"],
-                chunk.len()
-            )
-        );
+        let sql = format!("{} {ADD_DEAL_DAYS}", multi_insert(backend, "deal_rollup", &DEAL_DAY_COLUMNS, chunk.len()));
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (key, t) in chunk {
             query = query

@@ -8,7 +8,9 @@ pub mod health;
 pub mod ingest;
 pub mod openapi;
 pub mod org;
+pub mod plan;
 pub mod report;
+pub mod review;
 
 use crate::auth::Caller;
 use crate::error::ApiError;

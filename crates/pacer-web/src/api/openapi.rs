@@ -1,6 +1,6 @@
 //! The OpenAPI description of the API, served at `/api/v1/openapi.json`.
 
-use super::{access, catalog, churn, health, ingest, org, report};
+use super::{access, catalog, churn, health, ingest, org, plan, report, review};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -36,6 +36,10 @@ impl Modify for BearerToken {
         ingest::post_activities, ingest::post_deals, ingest::post_subscriptions,
         churn::churn, churn::movements, churn::cohorts, churn::convert, churn::put_tags,
         report::get_report, report::get_leaderboard, report::get_pipeline, report::rebuild,
+        plan::list, plan::create, plan::get, plan::update, plan::set_status, plan::copy, plan::allocate,
+        plan::targets, plan::set_target, plan::attainment, plan::compare, plan::growth, plan::seasonality,
+        plan::export_xlsx, plan::import_xlsx,
+        review::get, review::open, review::close, review::add_note, review::rebalance,
     ),
     components(schemas(crate::error::ErrorDetail)),
     modifiers(&BearerToken),

@@ -78,7 +78,7 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
                         a href="/pipeline" { "Pipeline" }
                         a href="/readiness" { "Readiness" }
                         a href="/logging" { "Logging" }
-                        @if role >= Role::Manager { a href="/churn" { "Churn" } }
+                        @if role >= Role::Manager { a href="/churn" { "Churn" } a href="/plans" { "Plans" } a href="/reviews" { "Reviews" } a href="/seasonality" { "Seasonality" } }
                         @if role >= Role::Leader { a href="/audit" { "Audit log" } }
                         @if role == Role::Admin { a href="/import" { "Import" } a href="/users" { "Users" } a href="/tokens" { "API tokens" } }
                     }

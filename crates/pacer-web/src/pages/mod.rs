@@ -10,7 +10,9 @@ pub mod import;
 pub mod layout;
 pub mod login;
 pub mod org;
+pub mod plan;
 pub mod report;
+pub mod review;
 pub mod users;
 
 use crate::error::ApiError;

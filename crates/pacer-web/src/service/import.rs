@@ -1,13 +1,31 @@
 //! Importing files (CSV, XLSX): read a table, turn rows into records through
 //! a mapping, write them idempotently. Shared by `pacer import` and the
 //! import page, so both accept and refuse exactly the same rows.
+//!
+//! Two ways through, with the same rules: a file held in memory
+//! ([`read_table`], [`parse`], [`write`]: uploads, workbooks, reps and
+//! teams), and a CSV of records streamed from a reader in constant memory
+//! ([`import_csv`]: the command line), whose rows are checked on a thread of
+//! their own while the chunks before them are written, all in one transaction.
 
 use crate::error::ApiError;
 use pacer_core::audit::Actor;
+use pacer_core::catalog::Catalog;
 use pacer_core::import::{Imported, Importer, Mapping, RowError, not_utf8, sniff_delimiter, utf8_bom_len};
-use pacer_core::org::{NewRep, NewTeam, RepUpdate, TeamUpdate};
-use pacer_core::records::{NewActivity, NewDeal};
-use pacer_storage::{RepFilter, Store, UpsertCounts};
+use pacer_core::money::Currency;
+use pacer_core::org::{NewRep, NewTeam, RepId, RepUpdate, TeamUpdate};
+use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
+use pacer_storage::{RecordImport, RepFilter, Store, UpsertCounts};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+
+/// Rows per chunk of a streamed import: each write is worth its round trips,
+/// and a few chunks in flight stay a few megabytes.
+const CHUNK_ROWS: usize = 10_000;
+
+/// Row problems kept for the report of a streamed import (the rest are counted).
+const KEPT_PROBLEMS: usize = 1_000;
 
 /// A file's rows as text.
 #[derive(Debug, Clone, Default)]
@@ -30,27 +48,74 @@ pub fn read_table(name: &str, bytes: &[u8], sheet: Option<&str>, delimiter: Opti
 }
 
 fn read_csv(name: &str, bytes: &[u8], delimiter: Option<char>) -> Result<Table, String> {
-    let skip = utf8_bom_len(bytes).map_err(|e| format!("{name}: {e}"))?;
-    let body = &bytes[skip..];
-    let first_line = body.split(|b| *b == b'\n').next().unwrap_or_default();
-    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&String::from_utf8_lossy(first_line)));
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter as u8).flexible(true).has_headers(false).from_reader(body);
-    let mut records = reader.byte_records();
-    let text = |row: usize, r: &csv::ByteRecord| -> Result<Vec<String>, String> {
-        r.iter()
-            .map(|c| std::str::from_utf8(c).map(str::to_string).map_err(|_| format!("{name}: {}", not_utf8(row, c))))
-            .collect()
-    };
-    let header = match records.next() {
-        Some(h) => text(1, &h.map_err(|e| format!("{name}: {e}"))?)?,
-        None => return Err(format!("{name} is empty: it needs a header row")),
-    };
-    let mut rows = Vec::new();
-    for (i, record) in records.enumerate() {
-        rows.push(text(i + 2, &record.map_err(|e| format!("{name}: row {}: {e}", i + 2))?)?);
+    let mut rows = CsvRows::new(name, bytes, delimiter)?;
+    let header = rows.header()?.iter().map(|c| c.to_string()).collect();
+    let mut table = Table { header, rows: Vec::new() };
+    while let Some((_, cells)) = rows.next_row()? {
+        table.rows.push(cells.iter().map(|c| c.to_string()).collect());
     }
-    Ok(Table { header, rows })
+    Ok(table)
+}
+
+/// The rows of a CSV from a reader: the byte order mark skipped, the
+/// delimiter guessed from the header line unless given, quoted fields, rows
+/// of any length; every row must be UTF-8.
+struct CsvRows<'n, R: Read> {
+    name: &'n str,
+    reader: csv::Reader<BufReader<R>>,
+    record: csv::ByteRecord,
+    /// Spreadsheet number of the row read last (the header is row 1).
+    row: usize,
+}
+
+impl<'n, R: Read> CsvRows<'n, R> {
+    fn new(name: &'n str, input: R, delimiter: Option<char>) -> Result<Self, String> {
+        let mut input = BufReader::with_capacity(1 << 20, input);
+        let head = input.fill_buf().map_err(|e| format!("cannot read {name}: {e}"))?;
+        let skip = utf8_bom_len(head).map_err(|e| format!("{name}: {e}"))?;
+        let first_line = head[skip..].split(|b| *b == b'\n').next().unwrap_or_default();
+        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&String::from_utf8_lossy(first_line)));
+        input.consume(skip);
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter as u8)
+            .flexible(true)
+            .has_headers(false)
+            .buffer_capacity(1 << 16)
+            .from_reader(input);
+        Ok(Self { name, reader, record: csv::ByteRecord::new(), row: 0 })
+    }
+
+    /// The header row.
+    fn header(&mut self) -> Result<Vec<&str>, String> {
+        let name = self.name;
+        match self.next_row()? {
+            Some((_, cells)) => Ok(cells),
+            None => Err(format!("{name} is empty: it needs a header row")),
+        }
+    }
+
+    /// The next row with its spreadsheet number, or `None` at the end.
+    fn next_row(&mut self) -> Result<Option<(usize, Vec<&str>)>, String> {
+        let name = self.name;
+        let row = self.row + 1;
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => return Err(format!("{name}: row {row}: {e}")),
+        }
+        self.row = row;
+        let cells = self
+            .record
+            .iter()
+            .map(|c| std::str::from_utf8(c).map_err(|_| format!("{name}: {}", not_utf8(row, c))))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some((row, cells)))
+    }
+
+    /// Bytes of the file read so far.
+    fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
 }
 
 fn read_xlsx(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, String> {
@@ -88,6 +153,60 @@ fn read_xlsx(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, Str
     Ok(Table { header, rows: rows.collect() })
 }
 
+/// What rows are checked against, read once per import: the organisation's
+/// currency, the catalog in force and the reps by every key a file may give.
+struct Lookup {
+    currency: Currency,
+    catalog: Option<Catalog>,
+    /// Reps by CRM id.
+    by_external: HashMap<String, RepId>,
+    /// Reps by e-mail, Pacer id and name, lower case.
+    by_key: HashMap<String, RepId>,
+}
+
+impl Lookup {
+    async fn load(store: &dyn Store) -> Result<Self, ApiError> {
+        let org = store.organisation().await?.unwrap_or_default();
+        let catalog = super::current_catalog(store).await?.map(|(_, c)| c);
+        let reps = store.reps(&RepFilter::default(), chrono::Local::now().date_naive()).await?;
+        let mut by_key = HashMap::new();
+        // Earlier reps win a shared name or e-mail: insert the later ones first.
+        for r in reps.iter().rev() {
+            by_key.insert(r.name.to_lowercase(), r.id);
+            by_key.insert(r.id.to_string(), r.id);
+            if let Some(email) = &r.email {
+                by_key.insert(email.to_lowercase(), r.id);
+            }
+        }
+        let by_external = reps.iter().filter_map(|r| r.external_id.clone().map(|e| (e, r.id))).collect();
+        Ok(Self { currency: org.currency, catalog, by_external, by_key })
+    }
+
+    /// A rep by CRM id, e-mail, Pacer id or name, in that order.
+    fn rep(&self, key: &str) -> Option<RepId> {
+        let key = key.trim();
+        self.by_external.get(key).copied().or_else(|| self.by_key.get(&key.to_lowercase()).copied())
+    }
+
+    /// The importer of a file with this header; `resolve` is `|key| self.rep(key)`.
+    fn importer<'a, S: AsRef<str>>(
+        &'a self,
+        mapping: Mapping,
+        header: &[S],
+        resolve: &'a dyn Fn(&str) -> Option<RepId>,
+    ) -> Result<Importer<'a>, Vec<RowError>> {
+        Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?.with_currency(self.currency))
+    }
+}
+
+/// One data row: `None` when it is blank (skipped), else its record or every problem of it.
+fn convert<S: AsRef<str>>(importer: &Importer, row: usize, cells: &[S]) -> Option<Result<Imported, Vec<RowError>>> {
+    if cells.iter().all(|c| c.as_ref().trim().is_empty()) {
+        return None;
+    }
+    Some(importer.record(row, cells))
+}
+
 /// Rows turned into records: the good ones, and the rejected ones (row index and problems).
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -106,36 +225,17 @@ pub async fn parse(
     table: &Table,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Parsed, Vec<RowError>> {
-    let internal =
-        |e: ApiError| vec![RowError { row: 0, column: String::new(), value: String::new(), reason: e.to_string() }];
-    let org = store.organisation().await.map_err(|e| internal(e.into()))?.unwrap_or_default();
-    let catalog = super::current_catalog(store).await.map_err(internal)?.map(|(_, c)| c);
-    let reps =
-        store.reps(&RepFilter::default(), chrono::Local::now().date_naive()).await.map_err(|e| internal(e.into()))?;
-    // Looked up once per row: by CRM id, e-mail, Pacer id or name, in that order.
-    let mut by_key: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    for r in reps.iter().rev() {
-        by_key.insert(r.name.to_lowercase(), r.id);
-        by_key.insert(r.id.to_string(), r.id);
-        if let Some(email) = &r.email {
-            by_key.insert(email.to_lowercase(), r.id);
-        }
-    }
-    let by_external: std::collections::HashMap<&str, i64> =
-        reps.iter().filter_map(|r| r.external_id.as_deref().map(|e| (e, r.id))).collect();
-    let resolve = |key: &str| -> Option<i64> {
-        let key = key.trim();
-        by_external.get(key).copied().or_else(|| by_key.get(&key.to_lowercase()).copied())
-    };
-    let importer = Importer::new(mapping, &table.header, catalog.as_ref(), &resolve)?.with_currency(org.currency);
+    let lookup = Lookup::load(store)
+        .await
+        .map_err(|e| vec![RowError { row: 0, column: String::new(), value: String::new(), reason: e.to_string() }])?;
+    let resolve = |key: &str| lookup.rep(key);
+    let importer = lookup.importer(mapping, &table.header, &resolve)?;
     let mut parsed = Parsed::default();
     for (i, cells) in table.rows.iter().enumerate() {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        match importer.record(i + 2, cells) {
-            Ok(record) => parsed.good.push(record),
-            Err(errors) => parsed.rejected.push((i, errors)),
+        match convert(&importer, i + 2, cells) {
+            None => {}
+            Some(Ok(record)) => parsed.good.push(record),
+            Some(Err(errors)) => parsed.rejected.push((i, errors)),
         }
         if i % 4096 == 0 {
             progress(i);
@@ -145,52 +245,110 @@ pub async fn parse(
     Ok(parsed)
 }
 
+/// Rejected rows as a CSV that can be fixed and imported again: the original
+/// columns and a `pacer_errors` column.
+struct Rejects<W: Write> {
+    out: csv::Writer<W>,
+    width: usize,
+}
+
+impl<W: Write> Rejects<W> {
+    fn new<S: AsRef<str>>(out: W, header: &[S]) -> Result<Self, String> {
+        let mut out = csv::Writer::from_writer(out);
+        let names = header.iter().map(AsRef::as_ref).chain(["pacer_errors"]);
+        out.write_record(names).map_err(|e| e.to_string())?;
+        Ok(Self { out, width: header.len() })
+    }
+
+    /// One rejected row, padded to the header's width, with its problems.
+    fn row<S: AsRef<str>>(&mut self, cells: &[S], errors: &[RowError]) -> Result<(), String> {
+        let reasons = errors.iter().map(|e| format!("{}: {}", e.column, e.reason)).collect::<Vec<_>>().join("; ");
+        let padding = self.width.saturating_sub(cells.len());
+        let fields = cells.iter().map(AsRef::as_ref).chain(std::iter::repeat_n("", padding)).chain([reasons.as_str()]);
+        self.out.write_record(fields).map_err(|e| e.to_string())
+    }
+
+    fn finish(self) -> Result<W, String> {
+        self.out.into_inner().map_err(|e| e.to_string())
+    }
+}
+
 /// The rejected rows as a CSV that can be fixed and imported again: the
 /// original columns and a `pacer_errors` column.
 pub fn rejects_csv(table: &Table, rejected: &[(usize, Vec<RowError>)]) -> Result<Vec<u8>, String> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header = table.header.clone();
-    header.push("pacer_errors".into());
-    out.write_record(&header).map_err(|e| e.to_string())?;
+    let mut out = Rejects::new(Vec::new(), &table.header)?;
     for (i, errors) in rejected {
-        let mut row = table.rows[*i].clone();
-        row.resize(table.header.len(), String::new());
-        row.push(errors.iter().map(|e| format!("{}: {}", e.column, e.reason)).collect::<Vec<_>>().join("; "));
-        out.write_record(&row).map_err(|e| e.to_string())?;
+        out.row(&table.rows[*i], errors)?;
     }
-    out.into_inner().map_err(|e| e.to_string())
+    out.finish()
 }
 
-/// Writes the records: activities, deals and recurring revenue each in one
+/// Records of one file, by kind; activities and deals keep who entered them.
+#[derive(Default)]
+struct Split {
+    activities: Vec<NewActivity>,
+    deals: Vec<NewDeal>,
+    months: Vec<SubscriptionMonth>,
+    reps: Vec<pacer_core::import::RepRow>,
+    teams: Vec<pacer_core::import::TeamRow>,
+}
+
+impl Split {
+    fn of(records: Vec<Imported>, actor: &Actor) -> Self {
+        let mut split = Split::default();
+        for r in records {
+            match r {
+                Imported::Activity(a) => {
+                    split.activities.push(NewActivity { entered_by: Some(actor.name.clone()), ..a })
+                }
+                Imported::Deal(d) => split.deals.push(NewDeal { entered_by: Some(actor.name.clone()), ..d }),
+                Imported::Subscription(s) => split.months.push(s),
+                Imported::Rep(r) => split.reps.push(r),
+                Imported::Team(t) => split.teams.push(t),
+            }
+        }
+        split
+    }
+
+    /// Writes the activities, deals and recurring revenue into an import.
+    async fn write_records(&self, import: &mut dyn RecordImport) -> Result<UpsertCounts, ApiError> {
+        let mut counts = UpsertCounts::default();
+        for chunk in self.activities.chunks(CHUNK_ROWS) {
+            add(&mut counts, import.activities(chunk).await?);
+        }
+        for chunk in self.deals.chunks(CHUNK_ROWS) {
+            add(&mut counts, import.deals(chunk).await?);
+        }
+        for chunk in self.months.chunks(CHUNK_ROWS) {
+            add(&mut counts, import.subscriptions(chunk).await?);
+        }
+        Ok(counts)
+    }
+}
+
+fn add(total: &mut UpsertCounts, c: UpsertCounts) {
+    total.new += c.new;
+    total.updated += c.updated;
+    total.unchanged += c.unchanged;
+}
+
+/// Writes the records: activities, deals and recurring revenue in one
 /// transaction; reps and teams one by one through the organisation's rules
 /// (each audited). Every record keeps who entered it.
 pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> Result<UpsertCounts, ApiError> {
-    let (mut activities, mut deals, mut months, mut reps, mut teams) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for r in records {
-        match r {
-            Imported::Activity(a) => activities.push(NewActivity { entered_by: Some(actor.name.clone()), ..a }),
-            Imported::Deal(d) => deals.push(NewDeal { entered_by: Some(actor.name.clone()), ..d }),
-            Imported::Subscription(s) => months.push(s),
-            Imported::Rep(r) => reps.push(r),
-            Imported::Team(t) => teams.push(t),
-        }
-    }
+    let split = Split::of(records, actor);
     let mut counts = UpsertCounts::default();
-    let mut add = |c: UpsertCounts| {
-        counts.new += c.new;
-        counts.updated += c.updated;
-        counts.unchanged += c.unchanged;
-    };
-    add(store.upsert_activities(&activities).await?);
-    add(store.upsert_deals(&deals).await?);
-    add(store.upsert_subscriptions(&months).await?);
+    if !(split.activities.is_empty() && split.deals.is_empty() && split.months.is_empty()) {
+        let mut import = store.begin_import().await?;
+        add(&mut counts, split.write_records(import.as_mut()).await?);
+        import.commit().await?;
+    }
     let one = |field: fn(&mut UpsertCounts)| {
         let mut c = UpsertCounts::default();
         field(&mut c);
         c
     };
-    for t in teams {
+    for t in split.teams {
         let existing = store.teams().await?;
         let parent = match &t.parent {
             Some(p) => {
@@ -204,23 +362,25 @@ pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> 
             None => None,
         };
         match existing.iter().find(|x| x.name.eq_ignore_ascii_case(&t.name)) {
-            Some(team) if team.parent_id == parent && team.region == t.region => add(one(|c| c.unchanged += 1)),
+            Some(team) if team.parent_id == parent && team.region == t.region => {
+                add(&mut counts, one(|c| c.unchanged += 1))
+            }
             Some(team) => {
                 let update =
                     TeamUpdate { parent_id: Some(parent), region: Some(t.region.clone()), ..Default::default() };
                 store.update_team(team.id, &update, actor).await?;
-                add(one(|c| c.updated += 1));
+                add(&mut counts, one(|c| c.updated += 1));
             }
             None => {
                 let new =
                     NewTeam { name: t.name.clone(), region: t.region.clone(), parent_id: parent, manager_id: None };
                 store.create_team(&new, actor).await?;
-                add(one(|c| c.new += 1));
+                add(&mut counts, one(|c| c.new += 1));
             }
         }
     }
     let today = chrono::Local::now().date_naive();
-    for r in reps {
+    for r in split.reps {
         let teams = store.teams().await?;
         let team_id = match &r.team {
             Some(name) => {
@@ -243,7 +403,7 @@ pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> 
                     && rep.leave_date == r.leave_date
                     && rep.title == r.title =>
             {
-                add(one(|c| c.unchanged += 1))
+                add(&mut counts, one(|c| c.unchanged += 1))
             }
             Some(rep) => {
                 let update = RepUpdate {
@@ -254,7 +414,7 @@ pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> 
                     ..Default::default()
                 };
                 store.update_rep(rep.id, &update, actor).await?;
-                add(one(|c| c.updated += 1));
+                add(&mut counts, one(|c| c.updated += 1));
             }
             None => {
                 let new = NewRep {
@@ -267,9 +427,191 @@ pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> 
                     external_id: r.external_id,
                 };
                 store.create_rep(&new, actor).await?;
-                add(one(|c| c.new += 1));
+                add(&mut counts, one(|c| c.new += 1));
             }
         }
     }
     Ok(counts)
+}
+
+/// How a streamed import is run.
+#[derive(Debug, Clone, Default)]
+pub struct StreamOptions {
+    /// The CSV's delimiter; guessed from the header line when `None`.
+    pub delimiter: Option<char>,
+    /// Write the good rows even when some are rejected.
+    pub skip_invalid: bool,
+    /// Where rejected rows go, with their reasons (made at the first one).
+    pub rejects: Option<PathBuf>,
+}
+
+/// How far a streamed import has gone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Data rows read (blank ones included).
+    pub rows: usize,
+    /// Bytes of the file read.
+    pub bytes: u64,
+}
+
+/// What a streamed import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Streamed {
+    /// Records written, by what happened to them.
+    pub counts: UpsertCounts,
+    /// Data rows read.
+    pub rows: usize,
+    /// Rows rejected (written to the rejects file, if any).
+    pub rejected: usize,
+}
+
+/// Why a streamed import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// The mapping has problems, or does not fit the file's header.
+    #[error("the mapping does not fit the file")]
+    Mapping(Vec<RowError>),
+    /// Rows with problems (the first thousand), and how many problems in all.
+    #[error("{total} problem(s)")]
+    Rows {
+        /// The first problems, in file order.
+        first: Vec<RowError>,
+        /// Every problem of every row.
+        total: usize,
+    },
+    /// The file cannot be read (not UTF-8, broken quoting, I/O), or the rejects file written.
+    #[error("{0}")]
+    File(String),
+    /// The database refused or failed.
+    #[error(transparent)]
+    Store(#[from] ApiError),
+}
+
+/// A chunk of checked records on its way to the database, and how far the reading got.
+struct Batch {
+    records: Vec<Imported>,
+    progress: Progress,
+}
+
+/// What reading the whole file found.
+struct Reading {
+    rows: usize,
+    rejected: usize,
+    first: Vec<RowError>,
+    problems: usize,
+}
+
+/// Imports a CSV of activities, deals or recurring revenue from `input` in
+/// constant memory: rows are read and checked on a thread of their own in
+/// chunks, and each chunk is written while the next is checked, all in one
+/// transaction that commits only once the whole file is read. Without
+/// `skip_invalid`, one bad row means nothing is written (and every problem is
+/// reported); rejected rows go to `rejects` as they are met. `progress` is
+/// told how far it got after each chunk.
+pub async fn import_csv<R: Read + Send + 'static>(
+    store: &dyn Store,
+    mapping: Mapping,
+    name: &str,
+    input: R,
+    options: StreamOptions,
+    actor: &Actor,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Streamed, StreamError> {
+    let lookup = Lookup::load(store).await?;
+    let skip_invalid = options.skip_invalid;
+    // Two chunks in the channel, one being checked, one being written: memory stays flat.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
+    let file = name.to_string();
+    let reader = tokio::task::spawn_blocking(move || read_chunks(&file, input, mapping, &lookup, options, &sender));
+    let mut import = store.begin_import().await.map_err(ApiError::from)?;
+    let mut counts = UpsertCounts::default();
+    while let Some(batch) = receiver.recv().await {
+        if !batch.records.is_empty() {
+            add(&mut counts, Split::of(batch.records, actor).write_records(import.as_mut()).await?);
+        }
+        progress(batch.progress);
+    }
+    let read = reader.await.map_err(|e| ApiError::Internal(format!("reading {name} stopped: {e}")))??;
+    if read.rejected > 0 && !skip_invalid {
+        // Dropping the import rolls every chunk back.
+        return Err(StreamError::Rows { first: read.first, total: read.problems });
+    }
+    import.commit().await.map_err(ApiError::from)?;
+    Ok(Streamed { counts, rows: read.rows, rejected: read.rejected })
+}
+
+/// Reads and checks every row of the file, sending the records in chunks
+/// (empty ones, for progress, once a bad row means nothing will be written).
+fn read_chunks<R: Read>(
+    name: &str,
+    input: R,
+    mapping: Mapping,
+    lookup: &Lookup,
+    options: StreamOptions,
+    sender: &tokio::sync::mpsc::Sender<Batch>,
+) -> Result<Reading, StreamError> {
+    let mut rows = CsvRows::new(name, input, options.delimiter).map_err(StreamError::File)?;
+    let header: Vec<String> = rows.header().map_err(StreamError::File)?.iter().map(|c| c.to_string()).collect();
+    let resolve = |key: &str| lookup.rep(key);
+    let importer = lookup.importer(mapping, &header, &resolve).map_err(StreamError::Mapping)?;
+    let mut rejects: Option<Rejects<std::io::BufWriter<std::fs::File>>> = None;
+    let mut read = Reading { rows: 0, rejected: 0, first: Vec::new(), problems: 0 };
+    let mut records = Vec::with_capacity(CHUNK_ROWS);
+    let mut in_chunk = 0;
+    while let Some((row, cells)) = rows.next_row().map_err(StreamError::File)? {
+        read.rows += 1;
+        in_chunk += 1;
+        match convert(&importer, row, &cells) {
+            None => {}
+            Some(Ok(record)) => records.push(record),
+            Some(Err(errors)) => {
+                read.rejected += 1;
+                read.problems += errors.len();
+                if let Some(path) = &options.rejects {
+                    if rejects.is_none() {
+                        let file = std::fs::File::create(path)
+                            .map_err(|e| StreamError::File(format!("cannot write {}: {e}", path.display())))?;
+                        rejects =
+                            Some(Rejects::new(std::io::BufWriter::new(file), &header).map_err(StreamError::File)?);
+                    }
+                    if let Some(out) = rejects.as_mut() {
+                        out.row(&cells, &errors).map_err(StreamError::File)?;
+                    }
+                }
+                let room = KEPT_PROBLEMS.saturating_sub(read.first.len());
+                read.first.extend(errors.into_iter().take(room));
+            }
+        }
+        if in_chunk == CHUNK_ROWS {
+            in_chunk = 0;
+            if !send(sender, &mut records, &read, &rows, options.skip_invalid) {
+                break;
+            }
+        }
+    }
+    send(sender, &mut records, &read, &rows, options.skip_invalid);
+    if let Some(out) = rejects {
+        let mut file = out.finish().map_err(StreamError::File)?;
+        file.flush().map_err(|e| StreamError::File(format!("cannot write the rejects: {e}")))?;
+    }
+    Ok(read)
+}
+
+/// Sends the records gathered (none once a row was rejected without
+/// `skip_invalid`: nothing will be written); `false` when the writer has stopped.
+fn send<R: Read>(
+    sender: &tokio::sync::mpsc::Sender<Batch>,
+    records: &mut Vec<Imported>,
+    read: &Reading,
+    rows: &CsvRows<'_, R>,
+    skip_invalid: bool,
+) -> bool {
+    if read.rejected > 0 && !skip_invalid {
+        records.clear();
+    }
+    let batch = Batch {
+        records: std::mem::replace(records, Vec::with_capacity(CHUNK_ROWS)),
+        progress: Progress { rows: read.rows, bytes: rows.bytes_read() },
+    };
+    sender.blocking_send(batch).is_ok()
 }

@@ -3,7 +3,10 @@
 //! gives the same answer.
 
 pub mod import;
+pub mod plan;
+pub mod plan_xlsx;
 pub mod report;
+pub mod review;
 
 use crate::error::ApiError;
 use chrono::{Datelike, NaiveDate};

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use chrono::NaiveDate;
 use pacer_core::catalog::Catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
-use pacer_core::kpi::{KpiValue, RevenueFigures, rollup_measure};
+use pacer_core::kpi::{KpiValue, Measure, RevenueFigures, rollup_measure};
 use pacer_core::org::{Organisation, RepId, TeamId, subtree};
 use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize};
 use pacer_core::records::{DealKind, DealStatus, FieldValue};
@@ -45,9 +45,35 @@ pub async fn daily_cube(store: &dyn Store, cache: &CubeCache) -> Result<Arc<Dail
         return Ok(cube.clone());
     }
     // The versions are read before the rows: a write in between only makes the next call reload.
-    let cube = Arc::new(load_cube(store, ALL_TIME.0, ALL_TIME.1, None).await?);
+    let cube = Arc::new(load_cube(store, ALL_TIME.0, ALL_TIME.1, None, Inputs::ALL).await?);
     *loaded = Some((versions, cube.clone()));
     Ok(cube)
+}
+
+/// Which rollups to read.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs {
+    /// The activity rollup.
+    pub activities: bool,
+    /// The deal rollup.
+    pub deals: bool,
+}
+
+impl Inputs {
+    /// Both rollups.
+    pub const ALL: Inputs = Inputs { activities: true, deals: true };
+
+    /// What a measure reads.
+    pub fn of(measure: &Measure) -> Inputs {
+        match measure {
+            Measure::Activities { .. } => Inputs { activities: true, deals: false },
+            Measure::Deals { .. } => Inputs { activities: false, deals: true },
+            Measure::Ratio(n, d) => {
+                let (n, d) = (Inputs::of(n), Inputs::of(d));
+                Inputs { activities: n.activities || d.activities, deals: n.deals || d.deals }
+            }
+        }
+    }
 }
 
 /// Reads the rollups of some days (and reps) straight from the database.
@@ -56,10 +82,18 @@ pub async fn load_cube(
     from: NaiveDate,
     to: NaiveDate,
     reps: Option<&[RepId]>,
+    wanted: Inputs,
 ) -> Result<DailyCube, ApiError> {
     let mut cube = DailyCube::default();
-    store.activity_days(from, to, reps, &mut |(k, t)| cube.add_activity(k.rep_id, k.day, &k.activity_type, t)).await?;
-    store.deal_days(from, to, reps, &mut |(k, t)| cube.add_deal(k.rep_id, k.day, k.kind, k.status, t)).await?;
+    if wanted.activities {
+        store
+            .activity_days(from, to, reps, &mut |(k, t)| cube.add_activity(k.rep_id, k.day, &k.activity_type, t))
+            .await?;
+    }
+    if wanted.deals {
+        store.deal_days(from, to, reps, &mut |(k, t)| cube.add_deal(k.rep_id, k.day, k.kind, k.status, t)).await?;
+    }
+    cube.seal();
     Ok(cube)
 }
 
@@ -284,7 +318,7 @@ pub async fn report(
                 None => {
                     let (from, to) = span_of(&periods)?;
                     let reps = scope_reps(&view, &scope);
-                    Arc::new(load_cube(store, from, to, reps.as_deref()).await?)
+                    Arc::new(load_cube(store, from, to, reps.as_deref(), Inputs::of(&measure)).await?)
                 }
             };
             if let Some((from, to)) = range {

@@ -1,0 +1,206 @@
+//! Bulk imports (`ImportStore::begin_import`), on SQLite and PostgreSQL:
+//! they count and store what the upserts would, leave the daily rollups equal
+//! to a rebuild from raw records, and write nothing unless committed.
+
+use chrono::{Days, NaiveDate};
+use pacer_core::audit::Actor;
+use pacer_core::org::NewRep;
+use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
+use pacer_core::rollup::{ActivityDay, DealDay};
+use pacer_storage::testing::TestDb;
+use pacer_storage::{Store, UpsertCounts};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn rollups(store: &dyn Store) -> (Vec<ActivityDay>, Vec<DealDay>) {
+    let (from, to) = (d("2000-01-01"), d("2100-01-01"));
+    let mut activities = Vec::new();
+    store.activity_days(from, to, None, &mut |row| activities.push(row)).await.unwrap();
+    let mut deals = Vec::new();
+    store.deal_days(from, to, None, &mut |row| deals.push(row)).await.unwrap();
+    activities.sort_by(|a, b| a.0.cmp(&b.0));
+    deals.sort_by_key(|a| a.0);
+    (activities, deals)
+}
+
+async fn reps(store: &dyn Store) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for name in ["Ada", "Bo", "Cy"] {
+        let new = NewRep {
+            name: name.into(),
+            email: None,
+            title: None,
+            team_id: None,
+            hire_date: d("2020-01-01"),
+            leave_date: None,
+            external_id: None,
+        };
+        ids.push(store.create_rep(&new, &Actor::named("ops")).await.unwrap().id);
+    }
+    ids
+}
+
+fn activity(rng: &mut StdRng, reps: &[i64], keys: u32) -> NewActivity {
+    let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
+    NewActivity {
+        rep_id: reps[rng.random_range(0..reps.len())],
+        activity_type: ["call", "email", "demo"][rng.random_range(0..3)].into(),
+        occurred_at: day.and_hms_opt(rng.random_range(0..24), 0, 0).unwrap(),
+        duration_s: rng.random_bool(0.5).then(|| rng.random_range(0..3600)),
+        account_id: rng.random_bool(0.5).then(|| rng.random_range(1..5)),
+        source: SourceKind::Import,
+        // Some records carry no key: they are always new.
+        external_id: rng.random_bool(0.95).then(|| format!("a{}", rng.random_range(0..keys))),
+        fields: Default::default(),
+        entered_by: Some("cli".into()),
+    }
+}
+
+fn deal(rng: &mut StdRng, reps: &[i64]) -> NewDeal {
+    let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
+    NewDeal {
+        rep_id: reps[rng.random_range(0..reps.len())],
+        account_id: rng.random_range(1..5),
+        kind: [DealKind::New, DealKind::Upsell][rng.random_range(0..2)],
+        status: [DealStatus::Open, DealStatus::Won, DealStatus::Lost][rng.random_range(0..3)],
+        stage: "proposal".into(),
+        amount_minor: rng.random_range(0..1_000_000),
+        created_on: day,
+        close_date: day,
+        source: SourceKind::Import,
+        external_id: Some(format!("d{}", rng.random_range(0..30))),
+        entered_by: None,
+    }
+}
+
+fn add(total: &mut UpsertCounts, c: UpsertCounts) {
+    total.new += c.new;
+    total.updated += c.updated;
+    total.unchanged += c.unchanged;
+}
+
+#[tokio::test]
+async fn bulk_imports_keep_the_rollups_equal_to_a_rebuild() {
+    for db in TestDb::all().await {
+        let store: &dyn Store = &db.store;
+        let reps = reps(store).await;
+        for seed in 0..8u64 {
+            let mut rng = StdRng::seed_from_u64(seed);
+            let mut import = store.begin_import().await.unwrap();
+            // Several chunks: new keys, corrections of earlier chunks and of earlier imports,
+            // keys repeated within a chunk, replays.
+            for _ in 0..rng.random_range(1..6) {
+                let chunk: Vec<NewActivity> =
+                    (0..rng.random_range(1..60)).map(|_| activity(&mut rng, &reps, 80)).collect();
+                import.activities(&chunk).await.unwrap();
+                let deals: Vec<NewDeal> = (0..rng.random_range(0..10)).map(|_| deal(&mut rng, &reps)).collect();
+                import.deals(&deals).await.unwrap();
+            }
+            import.commit().await.unwrap();
+            let incremental = rollups(store).await;
+            store.rebuild_rollups().await.unwrap();
+            assert_eq!(incremental, rollups(store).await, "{} seed {seed}", db.backend());
+        }
+    }
+}
+
+#[tokio::test]
+async fn bulk_imports_count_and_store_what_upserts_do() {
+    for db in TestDb::all().await {
+        let store: &dyn Store = &db.store;
+        let reps = reps(store).await;
+        let mut rng = StdRng::seed_from_u64(42);
+        let mut first: Vec<NewActivity> = (0..300).map(|_| activity(&mut rng, &reps, 1)).collect();
+        for (i, a) in first.iter_mut().enumerate() {
+            a.external_id = a.external_id.as_ref().map(|_| format!("a{i}"));
+        }
+        let keyed = first.iter().filter(|a| a.external_id.is_some()).count();
+        let version = store.data_version("activities").await.unwrap();
+
+        let mut import = store.begin_import().await.unwrap();
+        let mut counts = UpsertCounts::default();
+        for chunk in first.chunks(70) {
+            add(&mut counts, import.activities(chunk).await.unwrap());
+        }
+        import.commit().await.unwrap();
+        assert_eq!(counts, UpsertCounts { new: 300, updated: 0, unchanged: 0 }, "{}", db.backend());
+        assert!(store.data_version("activities").await.unwrap() > version);
+
+        // A replay of the keyed records changes nothing, not even the data version.
+        let version = store.data_version("activities").await.unwrap();
+        let replay: Vec<NewActivity> = first.iter().filter(|a| a.external_id.is_some()).cloned().collect();
+        let mut import = store.begin_import().await.unwrap();
+        let mut counts = UpsertCounts::default();
+        for chunk in replay.chunks(64) {
+            add(&mut counts, import.activities(chunk).await.unwrap());
+        }
+        import.commit().await.unwrap();
+        assert_eq!(counts, UpsertCounts { new: 0, updated: 0, unchanged: keyed }, "{}", db.backend());
+        assert_eq!(store.data_version("activities").await.unwrap(), version);
+
+        // Corrections are updated; a key twice in a chunk: the last wins.
+        let mut fixed = replay[..10].to_vec();
+        for a in &mut fixed {
+            a.duration_s = Some(a.duration_s.unwrap_or(0) + 1);
+        }
+        let mut twice = fixed[0].clone();
+        twice.duration_s = Some(9_999);
+        fixed.push(twice);
+        let mut import = store.begin_import().await.unwrap();
+        let counts = import.activities(&fixed).await.unwrap();
+        import.commit().await.unwrap();
+        assert_eq!(counts, UpsertCounts { new: 0, updated: 11, unchanged: 0 }, "{}", db.backend());
+        let stored = store.activities_between(d("2026-01-01"), d("2026-12-31"), None).await.unwrap();
+        assert_eq!(stored.len(), 300);
+        assert_eq!(stored.iter().filter(|a| a.duration_s == Some(9_999)).count(), 1);
+        assert!(stored.iter().all(|a| a.entered_by.as_deref() == Some("cli")));
+
+        // Account-months: new, then unchanged or updated.
+        let months: Vec<SubscriptionMonth> = (0..40)
+            .map(|i| SubscriptionMonth {
+                account_id: i % 10,
+                month: d("2026-01-01") + chrono::Months::new((i / 10) as u32),
+                mrr_minor: 100 * i,
+            })
+            .collect();
+        let mut import = store.begin_import().await.unwrap();
+        assert_eq!(import.subscriptions(&months).await.unwrap().new, 40);
+        import.commit().await.unwrap();
+        let mut changed = months.clone();
+        changed[3].mrr_minor += 1;
+        let mut import = store.begin_import().await.unwrap();
+        let counts = import.subscriptions(&changed).await.unwrap();
+        import.commit().await.unwrap();
+        assert_eq!(counts, UpsertCounts { new: 0, updated: 1, unchanged: 39 }, "{}", db.backend());
+        let stored = store.subscriptions().await.unwrap();
+        assert_eq!(stored.len(), 40);
+        assert!(stored.contains(&changed[3]));
+    }
+}
+
+#[tokio::test]
+async fn an_import_not_committed_writes_nothing() {
+    for db in TestDb::all().await {
+        let store: &dyn Store = &db.store;
+        let reps = reps(store).await;
+        let mut rng = StdRng::seed_from_u64(3);
+        let chunk: Vec<NewActivity> = (0..50).map(|_| activity(&mut rng, &reps, 1_000)).collect();
+        let mut import = store.begin_import().await.unwrap();
+        import.activities(&chunk).await.unwrap();
+        import.deals(&[deal(&mut rng, &reps)]).await.unwrap();
+        drop(import);
+        let counts = store.record_counts().await.unwrap();
+        assert_eq!((counts.activities, counts.deals), (0, 0), "{}", db.backend());
+        assert_eq!(rollups(store).await, (Vec::new(), Vec::new()));
+        // A record that breaks a rule (an unknown rep) fails the chunk; nothing is kept either.
+        let mut import = store.begin_import().await.unwrap();
+        let bad = NewActivity { rep_id: 999_999, ..chunk[0].clone() };
+        assert!(import.activities(&[chunk[1].clone(), bad]).await.is_err());
+        drop(import);
+        assert_eq!(store.record_counts().await.unwrap().activities, 0);
+    }
+}

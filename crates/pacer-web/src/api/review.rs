@@ -1,0 +1,203 @@
+//! The quarterly review over the API (PRODUCT.md C7): the review of a
+//! quarter (frozen once closed), opening and closing it, notes for the
+//! directors, and rebalancing proposals applied as a new plan version.
+
+use super::{ApiJson, ApiPath, ApiQuery, actor, today};
+use crate::AppState;
+use crate::api::org::load_organisation;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult};
+use crate::export;
+use crate::service::current_catalog;
+use crate::service::review::{self as reviews, Proposal, ReviewView};
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use pacer_core::catalog::Catalog;
+use pacer_core::plan::Plan;
+use pacer_core::review::{NewNote, Review, ReviewNote};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+async fn catalog_of(state: &AppState) -> ApiResult<Catalog> {
+    current_catalog(state.store.as_ref())
+        .await?
+        .map(|(_, c)| c)
+        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
+}
+
+/// Which plan, and how to answer.
+#[derive(Deserialize, IntoParams, Default)]
+pub struct ReviewQuery {
+    /// The plan to measure against (default: the review's, else the year's approved plan).
+    pub plan: Option<i64>,
+    /// `json` (default), `csv` (the KPI summary) or `xlsx` (one sheet per section).
+    pub format: Option<String>,
+}
+
+/// The review of a quarter, shared by the API and the page.
+pub async fn view(state: &AppState, period: &str, plan: Option<i64>) -> ApiResult<ReviewView> {
+    let org = load_organisation(state).await?;
+    let catalog = catalog_of(state).await?;
+    reviews::view(state.store.as_ref(), state.caches(), &org, &catalog, period, plan, today()).await
+}
+
+/// The review of a fiscal quarter (e.g. FY2027-Q2): per KPI target, actual, raw and credited
+/// attainment, variance, pace, best and worst, pipeline coverage; churn; data gaps; notes. A
+/// closed review shows its frozen figures and what has changed since.
+#[utoipa::path(get, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2"), ReviewQuery),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(period): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ReviewQuery>,
+) -> ApiResult<Response> {
+    let v = view(&state, &period, q.plan).await?;
+    let failed = |e: export::ExportError| ApiError::Internal(e.to_string());
+    let file = |ext: &str| format!("attachment; filename=\"review-{}.{ext}\"", v.document.period);
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(v).into_response()),
+        "csv" => {
+            let body = export::csv(&reviews::sheets(&v)[0]).map_err(failed)?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                    (header::CONTENT_DISPOSITION, file("csv")),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        "xlsx" => {
+            let body = export::xlsx(&reviews::sheets(&v)).map_err(failed)?;
+            let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string();
+            Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, file("xlsx"))], body).into_response())
+        }
+        other => Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),
+    }
+}
+
+/// Opening a review.
+#[derive(Deserialize, ToSchema, Default)]
+pub struct OpenBody {
+    /// The plan to measure against (default: the year's approved plan).
+    pub plan: Option<i64>,
+}
+
+/// Opens the review of a quarter.
+#[utoipa::path(post, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
+    request_body = OpenBody, responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+pub async fn open(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    ApiPath(period): ApiPath<String>,
+    ApiJson(body): ApiJson<OpenBody>,
+) -> ApiResult<Json<Review>> {
+    let org = load_organisation(&state).await?;
+    Ok(Json(reviews::open(state.store.as_ref(), &org, &period, body.plan, &actor(&caller, &headers)?, today()).await?))
+}
+
+/// Closes a review: its figures are frozen.
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/close", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+pub async fn close(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    ApiPath(period): ApiPath<String>,
+) -> ApiResult<Json<Review>> {
+    let org = load_organisation(&state).await?;
+    let catalog = catalog_of(&state).await?;
+    let review = state
+        .store
+        .review_for(&period)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no review of {period} has been opened")))?;
+    Ok(Json(
+        reviews::close(
+            state.store.as_ref(),
+            state.caches(),
+            &org,
+            &catalog,
+            review.id,
+            &actor(&caller, &headers)?,
+            today(),
+        )
+        .await?,
+    ))
+}
+
+/// Adds a note for the directors to a review, about the review, a KPI or a rep.
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/notes", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
+    request_body = Object, responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+pub async fn add_note(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    ApiPath(period): ApiPath<String>,
+    ApiJson(note): ApiJson<NewNote>,
+) -> ApiResult<Json<ReviewNote>> {
+    let review = state
+        .store
+        .review_for(&period)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no review of {period} has been opened")))?;
+    Ok(Json(state.store.add_note(review.id, &note, &actor(&caller, &headers)?).await?))
+}
+
+/// A rebalancing request.
+#[derive(Deserialize, ToSchema, IntoParams)]
+pub struct RebalanceBody {
+    /// The KPI.
+    pub kpi: String,
+    /// A revised annual company target (units); absent: re-phase only.
+    pub annual: Option<i64>,
+    /// Apply it (a new plan version), or only preview.
+    #[serde(default)]
+    pub apply: bool,
+}
+
+/// What a rebalance did.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Rebalanced {
+    /// Before and after, per line.
+    #[schema(value_type = Object)]
+    pub proposal: Proposal,
+    /// The new plan version, when applied.
+    #[schema(value_type = Object)]
+    pub plan: Option<Plan>,
+}
+
+/// Proposes (or applies) re-phasing a KPI's remaining targets by seasonality, or revising its
+/// annual target, after the quarter; every line still sums to its year.
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/rebalance", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
+    request_body = RebalanceBody, responses((status = 200, body = Rebalanced), (status = 400, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+pub async fn rebalance(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    ApiPath(period): ApiPath<String>,
+    ApiJson(body): ApiJson<RebalanceBody>,
+) -> ApiResult<Json<Rebalanced>> {
+    let who = actor(&caller, &headers)?;
+    let org = load_organisation(&state).await?;
+    let catalog = catalog_of(&state).await?;
+    let q = reviews::quarter(&org, &period, today())?;
+    let plan = reviews::plan_for(state.store.as_ref(), &q, None).await?;
+    let proposal = reviews::propose(
+        state.store.as_ref(),
+        state.caches(),
+        &org,
+        &catalog,
+        &plan,
+        &body.kpi,
+        body.annual,
+        q.end.min(today()),
+        today(),
+    )
+    .await?;
+    let plan = if body.apply { Some(reviews::apply(state.store.as_ref(), &proposal, &who).await?) } else { None };
+    Ok(Json(Rebalanced { proposal, plan }))
+}

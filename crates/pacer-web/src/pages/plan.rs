@@ -1,0 +1,481 @@
+//! Plan pages: the plans and scenarios of each year, a plan's targets by
+//! KPI with the bottom-up gap, allocation, approval, attainment with the
+//! tolerance, scenario comparison, the growth calculator and seasonality.
+
+use super::layout::{self, Frame};
+use super::{PageResult, filled, redirect_with_notice};
+use crate::AppState;
+use crate::api::today;
+use crate::auth::Caller;
+use crate::charts;
+use crate::error::ApiError;
+use crate::service::current_catalog;
+use crate::service::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
+use crate::service::report::display;
+use axum::extract::{Extension, Form, Path, Query, State};
+use axum::response::Response;
+use maud::{Markup, html};
+use pacer_core::access::Role;
+use pacer_core::audit::Actor;
+use pacer_core::catalog::Catalog;
+use pacer_core::growth::gross_new_needed;
+use pacer_core::kpi::KpiValue;
+use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus};
+use serde::Deserialize;
+
+fn actor(frame: &Frame, reason: Option<String>) -> Actor {
+    Actor::named(frame.principal.actor_name()).because(reason)
+}
+
+async fn catalog_of(state: &AppState) -> PageResult<Catalog> {
+    Ok(current_catalog(state.store.as_ref())
+        .await?
+        .map(|(_, c)| c)
+        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))?)
+}
+
+fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
+    let mut kpis: Vec<_> = catalog.kpis.iter().collect();
+    kpis.sort_by_key(|k| *k.priority.get_ref());
+    html! { @for k in kpis { option value=(k.key()) selected[selected == Some(k.key())] { (k.name) } } }
+}
+
+fn units(unit: &str, v: i64) -> String {
+    display(&if unit == "currency" { KpiValue::Money(v) } else { KpiValue::Count(v) })
+}
+
+fn status_badge(s: PlanStatus) -> Markup {
+    html! { @match s {
+        PlanStatus::Approved => span.badge.on { "approved" },
+        PlanStatus::Draft => span.badge { "draft" },
+        other => span.badge.off { (other) },
+    } }
+}
+
+/// The page's query.
+#[derive(Deserialize, Default)]
+pub struct PlansQuery {
+    notice: Option<String>,
+    /// Growth calculator inputs.
+    base: Option<String>,
+    churn: Option<String>,
+    expansion: Option<String>,
+    growth: Option<String>,
+}
+
+/// Plans by year, a form to start one, the comparison and the growth calculator.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<PlansQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let list = state.store.plans(None).await?;
+    let fy = frame.org.fiscal_year_of(today());
+    let growth = match (&q.base, &q.churn, &q.growth) {
+        (Some(b), Some(c), Some(g)) => {
+            let rate = |t: &str| crate::api::churn::parse_rate(t);
+            let base = b
+                .trim()
+                .replace(',', "")
+                .parse::<i64>()
+                .map_err(|_| ApiError::BadRequest(format!("base {b:?} is not a whole number")))?;
+            let e = q.expansion.as_deref().filter(|e| !e.trim().is_empty()).unwrap_or("0");
+            Some(
+                gross_new_needed(base, rate(c)?, rate(e)?, rate(g)?)
+                    .map_err(|e| ApiError::BadRequest(e.to_string()))?,
+            )
+        }
+        _ => None,
+    };
+    let admin = frame.role() == Role::Admin;
+    let body = html! {
+        @if let Some(text) = &q.notice { div.notice { (text) } }
+        h1 { "Annual plans" }
+        p.muted { "Targets per KPI per rep, team or company per fiscal month. Only one plan is approved per fiscal year; copy a plan to try a scenario." }
+        form method="get" action="/plans/compare" {
+            table {
+                thead { tr { th { "Compare" } th { "Year" } th { "Plan" } th.num { "Version" } th { "Status" } th { "Approved by" } } }
+                tbody { @for p in &list { tr {
+                    td { input type="checkbox" name="ids" value=(p.id); }
+                    td { "FY" (p.fiscal_year) }
+                    td { a href=(format!("/plans/{}", p.id)) { (p.name) } @if let Some(c) = p.copied_from { span.muted { " (copy of #" (c) ")" } } }
+                    td.num { (p.version) }
+                    td { (status_badge(p.status)) }
+                    td { (p.approved_by.clone().unwrap_or_default()) " " span.muted { (p.approved_at.clone().unwrap_or_default()) } }
+                } } }
+            }
+            button type="submit" { "Compare the ticked plans" }
+        }
+        @if admin {
+            h2 { "Start a plan" }
+            form.row method="post" action="/plans" {
+                (frame.csrf_field())
+                label { "Fiscal year" input name="fiscal_year" value=(fy + 1) size="6"; }
+                label { "Name" input name="name" value=(format!("FY{} plan", fy + 1)); }
+                label { "Tolerance" input name="tolerance" value="10%" size="5"; }
+                button type="submit" { "Create draft" }
+            }
+        }
+        h2 { "Growth target that compensates churn" }
+        form.row method="get" action="/plans" {
+            label { "Starting customers (or revenue)" input name="base" value=(q.base.clone().unwrap_or_else(|| "500".into())); }
+            label { "Expected churn" input name="churn" size="5" value=(q.churn.clone().unwrap_or_else(|| "7%".into())); }
+            label { "Expected expansion" input name="expansion" size="5" value=(q.expansion.clone().unwrap_or_else(|| "0%".into())); }
+            label { "Wanted net growth" input name="growth" size="5" value=(q.growth.clone().unwrap_or_else(|| "20%".into())); }
+            button type="submit" { "Compute" }
+        }
+        @if let Some(g) = &growth { pre.card { (g.explain()) } }
+    };
+    Ok(layout::page(&frame, "Plans", body))
+}
+
+/// A new plan.
+#[derive(Deserialize)]
+pub struct CreateForm {
+    fiscal_year: i32,
+    name: String,
+    tolerance: Option<String>,
+}
+
+/// Creates a draft plan.
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Form(form): Form<CreateForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    plans::plan_months(&frame.org, form.fiscal_year)?;
+    let mut settings = PlanSettings::default();
+    if let Some(t) = filled(form.tolerance) {
+        let rate = crate::api::churn::parse_rate(&t)?;
+        settings.tolerance =
+            pacer_core::attainment::Tolerance::new(rate).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    }
+    let name = filled(Some(form.name)).ok_or_else(|| ApiError::BadRequest("a plan needs a name".into()))?;
+    let new = NewPlan { fiscal_year: form.fiscal_year, name, settings, copied_from: None };
+    let plan = state.store.create_plan(&new, &actor(&frame, None)).await?;
+    Ok(redirect_with_notice(&format!("/plans/{}", plan.id), "Draft plan created."))
+}
+
+/// A plan page's query.
+#[derive(Deserialize, Default)]
+pub struct PlanQuery {
+    kpi: Option<String>,
+    notice: Option<String>,
+}
+
+/// A plan: its targets for one KPI, the gap, allocation and approval.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Query(q): Query<PlanQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let plan = state.store.plan(id).await?;
+    let catalog = catalog_of(&state).await?;
+    let targets = state.store.targets(id, None).await?;
+    let mut planned: Vec<String> = targets.iter().map(|t| t.kpi.clone()).collect();
+    planned.sort();
+    planned.dedup();
+    let kpi = q
+        .kpi
+        .clone()
+        .or_else(|| planned.first().cloned())
+        .or_else(|| catalog.kpis.first().map(|k| k.key().to_string()));
+    let sheet = match &kpi {
+        Some(k) => Some(plans::sheet(state.store.as_ref(), &frame.org, &catalog, &plan, k, today()).await?),
+        None => None,
+    };
+    let role = frame.role();
+    let editable = plan.status.is_editable() && role == Role::Admin;
+    let body = html! {
+        @if let Some(text) = &q.notice { div.notice { (text) } }
+        h1 { (plan.name) " · FY" (plan.fiscal_year) " · v" (plan.version) " " (status_badge(plan.status)) }
+        p.muted {
+            "Tolerance " (format!("{:.0}%", plan.settings.tolerance.value() * 100.0)) " · ramp " (format!("{:?}", plan.settings.ramp.steps())) "% of a full quota in a new hire's first months"
+            @if let Some(by) = &plan.approved_by { " · approved by " (by) " on " (plan.approved_at.clone().unwrap_or_default()) }
+            " · " a href="/plans" { "all plans" }
+        }
+        p { "KPIs in this plan: "
+            @for k in &planned { a href=(format!("/plans/{id}?kpi={k}")) { (k) } " " }
+            @if let Some(k) = &kpi { " · " a href=(format!("/plans/{id}/attainment?kpi={k}")) { "attainment of " (k) } }
+            " · " a href=(format!("/api/v1/plans/{id}/xlsx")) { "XLSX" }
+        }
+        @if let Some(s) = &sheet {
+            h2 { (s.kpi) }
+            @if let Some(g) = &s.gap {
+                p { "Top-down " strong { (units(&s.unit, g.top_down)) } " · bottom-up (sum of reps) " strong { (units(&s.unit, g.bottom_up_sum)) }
+                    " · gap " strong { (units(&s.unit, g.difference)) } }
+            }
+            table {
+                thead { tr { th { "Owner" } th { "Tier" } @for m in &s.months { th.num { (m.label) } } th.num { "Year" } } }
+                tbody { @for l in &s.lines { tr {
+                    td { (l.name) } td { (l.tier) }
+                    @for v in &l.months { td.num { (units(&s.unit, *v)) } }
+                    td.num { strong { (units(&s.unit, l.total)) } }
+                } } }
+            }
+        }
+        @if editable {
+            h2 { "Allocate a KPI top-down" }
+            form.row method="post" action=(format!("/plans/{id}/allocate")) {
+                (frame.csrf_field())
+                label { "KPI" select name="kpi" { (kpi_options(&catalog, kpi.as_deref())) } }
+                label { "Annual target" input name="annual" placeholder="1,200,000.00 or 480"; }
+                label { "To" select name="to" { option value="teams" { "teams, then reps" } option value="reps" { "reps" } } }
+                label { "Split" select name="split" { option value="equal" { "equal (reps by capacity)" } option value="last_year" { "last year's share" } } }
+                label { "Months" select name="months" { option value="seasonal" { "seasonal" } option value="even" { "even" } } }
+                label { input type="checkbox" name="even_if_short_history" value="true"; " even if the history is short" }
+                label { "Reason" input name="reason"; }
+                button type="submit" { "Allocate" }
+            }
+        }
+        @if role >= Role::Leader || role == Role::Admin {
+            h2 { "Status" }
+            form.row method="post" action=(format!("/plans/{id}/status")) {
+                (frame.csrf_field())
+                label { "Reason" input name="reason"; }
+                @if plan.status == PlanStatus::Draft { button type="submit" name="status" value="approved" { "Approve" } }
+                @if plan.status != PlanStatus::Archived { button type="submit" name="status" value="archived" { "Archive" } }
+            }
+            form.row method="post" action=(format!("/plans/{id}/copy")) {
+                (frame.csrf_field())
+                label { "Scenario name" input name="name" placeholder=(plan.name); }
+                button type="submit" { "Copy to a new draft" }
+            }
+        }
+    };
+    Ok(layout::page(&frame, &plan.name, body))
+}
+
+/// An allocation form.
+#[derive(Deserialize)]
+pub struct AllocateForm {
+    kpi: String,
+    annual: String,
+    to: String,
+    split: String,
+    months: String,
+    even_if_short_history: Option<String>,
+    reason: Option<String>,
+}
+
+/// Allocates from the form.
+pub async fn allocate(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<AllocateForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let plan = state.store.plan(id).await?;
+    let catalog = catalog_of(&state).await?;
+    let money = catalog.kpi(&form.kpi).is_some_and(|k| {
+        serde_json::to_value(k.unit).ok().and_then(|v| v.as_str().map(str::to_string)).as_deref() == Some("currency")
+    });
+    let annual = if money {
+        pacer_core::import::parse_amount_minor(&form.annual, false).map_err(ApiError::BadRequest)?
+    } else {
+        form.annual
+            .trim()
+            .replace(',', "")
+            .parse()
+            .map_err(|_| ApiError::BadRequest(format!("{:?} is not a whole number", form.annual)))?
+    };
+    let req = AllocationRequest {
+        kpi: form.kpi.clone(),
+        annual,
+        to: if form.to == "reps" { Recipients::Reps } else { Recipients::Teams },
+        split: if form.split == "last_year" { Split::LastYear } else { Split::Equal },
+        months: if form.months == "seasonal" { MonthProfile::Seasonal } else { MonthProfile::Even },
+        team: None,
+        even_if_short_history: form.even_if_short_history.is_some(),
+    };
+    let done = plans::allocate_kpi(
+        state.store.as_ref(),
+        state.caches(),
+        &frame.org,
+        &catalog,
+        &plan,
+        &req,
+        &actor(&frame, filled(form.reason)),
+        today(),
+    )
+    .await?;
+    let mut notice = format!("{} targets written for {} recipients.", done.targets, done.recipients.len());
+    for w in &done.warnings {
+        notice.push_str(&format!(" Warning: {w}."));
+    }
+    Ok(redirect_with_notice(&format!("/plans/{id}?kpi={}", form.kpi), &notice))
+}
+
+/// A status change or a copy.
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: Option<String>,
+    name: Option<String>,
+    reason: Option<String>,
+}
+
+/// Approves or archives.
+pub async fn set_status(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let status: PlanStatus = form
+        .status
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e: pacer_core::plan::PlanError| ApiError::BadRequest(e.to_string()))?;
+    let plan = state.store.set_plan_status(id, status, &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(&format!("/plans/{id}"), &format!("The plan is {}.", plan.status)))
+}
+
+/// Copies to a new draft.
+pub async fn copy(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Form(form): Form<StatusForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let plan = state.store.copy_plan(id, filled(form.name).as_deref(), &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(&format!("/plans/{}", plan.id), "Copied to a new draft."))
+}
+
+/// The attainment page's query.
+#[derive(Deserialize, Default)]
+pub struct AttainmentQuery {
+    kpi: Option<String>,
+    by: Option<String>,
+    per: Option<String>,
+}
+
+/// Actual against plan with the tolerance.
+pub async fn attainment(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    Query(q): Query<AttainmentQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let plan = state.store.plan(id).await?;
+    let catalog = catalog_of(&state).await?;
+    let kpi = q.kpi.clone().ok_or_else(|| ApiError::BadRequest("choose a KPI".into()))?;
+    let (by, per) = (q.by.as_deref().unwrap_or("rep"), q.per.as_deref().unwrap_or("quarter"));
+    let a = plans::attainment_report(
+        state.store.as_ref(),
+        state.caches(),
+        &frame.org,
+        &catalog,
+        &plan,
+        &kpi,
+        by,
+        per,
+        today(),
+    )
+    .await?;
+    let pct = |x: Option<f64>| x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into());
+    let body = html! {
+        h1 { "Attainment: " (kpi) " · " (plan.name) " v" (plan.version) }
+        p.muted { "Tolerance " (format!("{:.0}%", a.tolerance * 100.0)) ": a target counts as attained from "
+            (format!("{:.0}%", (1.0 - a.tolerance) * 100.0)) " of it (credited attainment = actual / (target × (1 − tolerance))). "
+            "Year to date sums the actuals and the targets of the periods begun, never a mean of percentages. "
+            a href=(format!("/plans/{id}?kpi={kpi}")) { "targets" } }
+        table {
+            thead { tr { th { "Name" } @for c in &a.columns { th.num { (c.label) } } } }
+            tbody { @for r in &a.rows { tr {
+                td { (r.name) }
+                @for c in &r.cells { td.num title=(format!("target {}, actual {}, raw {}", c.target, display(&c.actual), pct(c.attainment.raw))) {
+                    (display(&c.actual)) " · " (pct(c.attainment.credited)) " "
+                    @match c.attainment.attained { Some(true) => span.badge.on { "✓" }, Some(false) => span.badge.off { "✗" }, None => span.muted { "" } }
+                } }
+            } } }
+        }
+    };
+    Ok(layout::page(&frame, "Attainment", body))
+}
+
+/// Plans to compare.
+#[derive(Deserialize, Default)]
+pub struct CompareQuery {
+    #[serde(default)]
+    ids: Vec<i64>,
+}
+
+/// Scenarios side by side.
+pub async fn compare(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    axum_extra_query: axum::extract::RawQuery,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    // `ids=1&ids=2`: read repeated keys by hand (the form sends one per ticked plan).
+    let raw = axum_extra_query.0.unwrap_or_default();
+    let q = CompareQuery {
+        ids: serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k == "ids")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect(),
+    };
+    let c = plans::compare_plans(state.store.as_ref(), &q.ids, today()).await?;
+    let body = html! {
+        h1 { "Scenarios side by side" }
+        p.muted { "Totals of the year per KPI, then per KPI and team; differences against the first plan." }
+        table {
+            thead { tr { th { "KPI" } th { "Team" } @for (i, s) in c.scenarios.iter().enumerate() { th.num { (s) } @if i > 0 { th.num { "Δ" } } } } }
+            tbody { @for t in c.by_kpi.iter().chain(&c.by_owner) { tr {
+                td { (t.kpi) } td { (t.owner.clone().unwrap_or_else(|| "all".into())) }
+                @for (i, total) in t.totals.iter().enumerate() { td.num { (total) } @if i > 0 { td.num { (t.differences[i]) } } }
+            } } }
+        }
+    };
+    Ok(layout::page(&frame, "Compare plans", body))
+}
+
+/// The seasonality page's query.
+#[derive(Deserialize, Default)]
+pub struct SeasonalityQuery {
+    kpi: Option<String>,
+    fy: Option<i32>,
+}
+
+/// Seasonal indices of a KPI, as a chart, with their warnings.
+pub async fn seasonality(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<SeasonalityQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let catalog = catalog_of(&state).await?;
+    let fy = q.fy.unwrap_or_else(|| frame.org.fiscal_year_of(today()));
+    let kpi = q.kpi.clone().or_else(|| catalog.kpis.first().map(|k| k.key().to_string())).unwrap_or_default();
+    let indices =
+        plans::seasonality(state.store.as_ref(), state.caches(), &frame.org, &catalog, &kpi, fy, today()).await;
+    let months = plans::plan_months(&frame.org, fy)?;
+    let body = html! {
+        h1 { "Seasonality" }
+        form.row method="get" action="/seasonality" {
+            label { "KPI" select name="kpi" { (kpi_options(&catalog, Some(&kpi))) } }
+            label { "For fiscal year" input name="fy" size="6" value=(fy); }
+            button type="submit" { "Show" }
+        }
+        @match &indices {
+            Ok(s) => {
+                @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
+                (charts::bars_with_goal(&format!("Seasonal index of {kpi} per fiscal month (1.0 = an average month)"), None, &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
+                p { "Method: " (format!("{:?}", s.method)) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
+                @for w in &s.warnings { div.notice { "Warning: " (w) } }
+            }
+            Err(e) => { div.notice { (e.to_string()) } }
+        }
+    };
+    Ok(layout::page(&frame, "Seasonality", body))
+}

@@ -1,0 +1,324 @@
+//! The quarterly review page: the document sales operations takes into the
+//! room (printable), with its charts, data gaps, notes, and the rebalancing
+//! proposal; and the list of the year's quarters.
+
+use super::layout::{self, Frame};
+use super::{PageResult, filled, redirect_with_notice};
+use crate::AppState;
+use crate::api::review::view;
+use crate::api::today;
+use crate::auth::Caller;
+use crate::charts;
+use crate::error::ApiError;
+use crate::service::current_catalog;
+use crate::service::review::{self as reviews, Figure};
+use axum::extract::{Extension, Form, Path, Query, State};
+use axum::response::Response;
+use maud::{Markup, html};
+use pacer_core::access::Role;
+use pacer_core::audit::Actor;
+use pacer_core::fiscal_calendar::PeriodKind;
+use pacer_core::money::format_minor;
+use pacer_core::review::{NewNote, NoteSubject};
+use serde::Deserialize;
+
+fn actor(frame: &Frame, reason: Option<String>) -> Actor {
+    Actor::named(frame.principal.actor_name()).because(reason)
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+fn amount(unit: &str, x: Option<f64>) -> String {
+    match x {
+        None => "—".into(),
+        Some(v) if unit == "currency" => format_minor(v.round() as i64),
+        Some(v) if unit == "percent" => format!("{:.1}%", v * 100.0),
+        Some(v) => format!("{v:.0}"),
+    }
+}
+
+fn attained(f: &Figure) -> Markup {
+    html! { @match f.attained { Some(true) => span.badge.on { "attained" }, Some(false) => span.badge.off { "not attained" }, None => span.muted { "no target" } } }
+}
+
+/// The quarters of the current fiscal year and their reviews.
+pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let fy = frame.org.fiscal_year_of(today());
+    let mut quarters = Vec::new();
+    for year in [fy - 1, fy] {
+        quarters.extend(
+            frame.org.calendar.periods(year, PeriodKind::Quarter).map_err(|e| ApiError::BadRequest(e.to_string()))?,
+        );
+    }
+    let stored = state.store.reviews(None).await?;
+    let body = html! {
+        h1 { "Quarterly reviews" }
+        table {
+            thead { tr { th { "Quarter" } th { "Review" } th { "Plan" } th { "Closed by" } } }
+            tbody { @for q in quarters.iter().filter(|q| q.start <= today()) {
+                @let r = stored.iter().rev().find(|r| r.period == q.name());
+                tr {
+                    td { a href=(format!("/reviews/{}", q.name())) { (q.label()) } }
+                    td { @match r { Some(r) => { (r.status) }, None => span.muted { "not opened" } } }
+                    td { @if let Some(r) = r { "#" (r.plan_id) } }
+                    td { @if let Some(r) = r { (r.closed_by.clone().unwrap_or_default()) " " span.muted { (r.closed_at.clone().unwrap_or_default()) } } }
+                }
+            } }
+        }
+    };
+    Ok(layout::page(&frame, "Reviews", body))
+}
+
+/// The page's query.
+#[derive(Deserialize, Default)]
+pub struct ReviewQuery {
+    notice: Option<String>,
+    /// Rebalancing preview: the KPI and an optional revised annual target.
+    kpi: Option<String>,
+    annual: Option<String>,
+}
+
+/// The review of a quarter.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(period): Path<String>,
+    Query(q): Query<ReviewQuery>,
+) -> PageResult<Markup> {
+    let frame = Frame::of(&state, &caller).await?;
+    let v = view(&state, &period, None).await?;
+    let d = &v.document;
+    let role = frame.role();
+    let proposal = match &q.kpi {
+        Some(kpi) if role == Role::Admin => {
+            let catalog = current_catalog(state.store.as_ref())
+                .await?
+                .map(|(_, c)| c)
+                .ok_or_else(|| ApiError::NotFound("no catalog".into()))?;
+            let quarter = reviews::quarter(&frame.org, &d.period, today())?;
+            let plan = reviews::plan_for(state.store.as_ref(), &quarter, None).await?;
+            let annual = filled(q.annual.clone())
+                .map(|a| {
+                    a.replace(',', "")
+                        .parse::<i64>()
+                        .map_err(|_| ApiError::BadRequest(format!("{a:?} is not a whole number of units")))
+                })
+                .transpose()?;
+            Some(
+                reviews::propose(
+                    state.store.as_ref(),
+                    state.caches(),
+                    &frame.org,
+                    &catalog,
+                    &plan,
+                    kpi,
+                    annual,
+                    d.end.min(today()),
+                    today(),
+                )
+                .await?,
+            )
+        }
+        _ => None,
+    };
+    let bars: Vec<(String, Option<f64>)> =
+        d.kpis.iter().map(|k| (k.key.clone(), k.company.as_ref().and_then(|c| c.quarter.credited))).collect();
+    let status = v.review.as_ref().map(|r| r.status.to_string()).unwrap_or_else(|| "not opened".into());
+    let body = html! {
+        @if let Some(text) = &q.notice { div.notice { (text) } }
+        h1 { "Quarterly review: " (d.label) }
+        p.muted { "Measured against " a href=(format!("/plans/{}", d.plan_id)) { (d.plan_name) " v" (d.plan_version) } " · figures as of " (d.as_of) " · review " strong { (status) }
+            " · download " a href=(format!("/api/v1/reviews/{}?format=xlsx", d.period)) { "XLSX" } " · " a href=(format!("/api/v1/reviews/{}?format=csv", d.period)) { "CSV" } }
+        @if !v.differences.is_empty() {
+            div.notice { "Raw data has been corrected since this review was closed; the frozen figures stand, the differences are:"
+                ul { @for x in &v.differences { li { (x.kpi) " · " (x.owner) ": " (x.frozen.map(|f| format!("{f:.2}")).unwrap_or_default()) " then, " (x.now.map(|f| format!("{f:.2}")).unwrap_or_default()) " now" } } } }
+        }
+        (charts::bars_with_goal("Credited attainment of the quarter per KPI (company)", Some("the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
+        @for k in &d.kpis {
+            section.card {
+                h2 { (k.priority) ". " (k.name) }
+                @if let Some(p) = &k.partial { div.notice { "Partial: " (p) } }
+                @if let Some(c) = &k.company {
+                    p { "Quarter: target " strong { (amount(&k.unit, Some(c.quarter.target as f64))) } ", actual " strong { (amount(&k.unit, c.quarter.actual)) }
+                        ", raw " (pct(c.quarter.raw)) ", credited " (pct(c.quarter.credited)) " (tolerance " (format!("{:.0}%", k.tolerance * 100.0)) ") " (attained(&c.quarter))
+                        ", variance " (amount(&k.unit, c.quarter.variance)) "." }
+                    p { "Year to date: " (amount(&k.unit, c.ytd.actual)) " of " (amount(&k.unit, Some(c.ytd.target as f64))) " (" (pct(c.ytd.credited)) " credited) · annual target "
+                        (amount(&k.unit, Some(k.annual_target as f64))) " · projected year end " (amount(&k.unit, k.projected_year_end)) " (pace " (pct(k.pace)) ")"
+                        @if let Some(cov) = k.pipeline_coverage { " · pipeline coverage of what remains " (format!("{cov:.1}×")) } }
+                }
+                p { "Best: " (k.best.join(", ")) " · worst: " (k.worst.join(", ")) }
+                table {
+                    thead { tr { th { "Team or rep" } th.num { "Target" } th.num { "Actual" } th.num { "Raw" } th.num { "Credited" } th { "" } th.num { "YTD credited" } } }
+                    tbody { @for o in k.teams.iter().chain(&k.reps) { tr {
+                        td { (o.name) } td.num { (amount(&k.unit, Some(o.quarter.target as f64))) } td.num { (amount(&k.unit, o.quarter.actual)) }
+                        td.num { (pct(o.quarter.raw)) } td.num { (pct(o.quarter.credited)) } td { (attained(&o.quarter)) } td.num { (pct(o.ytd.credited)) }
+                    } } }
+                }
+                @for n in v.notes.iter().filter(|n| matches!(&n.subject, NoteSubject::Kpi(key) if *key == k.key)) { div.notice { "Exception: " (n.text) " — " (n.author) } }
+            }
+        }
+        @if let Some(c) = &d.churn {
+            h2 { "Churn against the band" }
+            p { "Customer churn of the quarter " (pct(c.customer_churn)) ", annualised " (pct(c.annualised)) " (" (c.band.clone().unwrap_or_default()) "), NRR " (pct(c.nrr)) "." }
+        }
+        h2 { "Data gaps" }
+        @if d.gaps.is_empty() { p.muted { "None." } }
+        table { tbody { @for g in &d.gaps { tr { td { (g.kind) } td { (g.message) @if !g.reps.is_empty() { br; span.muted { (g.reps.join(", ")) } } } td { (g.action) } } } } }
+        h2 { "Notes for the directors" }
+        ul { @for n in &v.notes { li { (format!("{:?}", n.subject)) ": " (n.text) " — " (n.author) ", " (n.at) } } }
+        @if role >= Role::Leader {
+            form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
+                (frame.csrf_field())
+                label { "About (KPI key, rep id, or empty for the review)" input name="about" size="14"; }
+                label { "Note" input name="text" size="60"; }
+                button type="submit" { "Add note" }
+            }
+            form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
+                (frame.csrf_field())
+                @if v.review.is_none() && role == Role::Admin { button type="submit" name="action" value="open" { "Open the review" } }
+                @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) { button type="submit" name="action" value="close" { "Close and freeze the figures" } }
+            }
+        }
+        @if role == Role::Admin {
+            h2 { "Rebalancing" }
+            form.row method="get" action=(format!("/reviews/{}", d.period)) {
+                label { "KPI" select name="kpi" { @for k in &d.kpis { option value=(k.key) selected[q.kpi.as_deref() == Some(k.key.as_str())] { (k.name) } } } }
+                label { "Revised annual target (units, optional)" input name="annual" size="14"; }
+                button type="submit" { "Preview" }
+            }
+            @if let Some(p) = &proposal {
+                p.muted { (p.months_past) " months past keep their targets; the rest of each year is re-phased by seasonality. Every line still sums to its year." }
+                table {
+                    thead { tr { th { "Line" } th { "" } @for m in 1..=12 { th.num { "M" (m) } } th.num { "Year" } } }
+                    tbody { @for l in &p.lines {
+                        tr { td { (l.name) } td.muted { "now" } @for x in &l.before { td.num { (x) } } td.num { (l.before.iter().sum::<i64>()) } }
+                        tr { td { } td { "proposed" } @for x in &l.after { td.num { (x) } } td.num { strong { (l.after.iter().sum::<i64>()) } } }
+                    } }
+                }
+                form.row method="post" action=(format!("/reviews/{}/rebalance", d.period)) {
+                    (frame.csrf_field())
+                    input type="hidden" name="kpi" value=(p.kpi);
+                    input type="hidden" name="annual" value=(p.revised_annual.map(|a| a.to_string()).unwrap_or_default());
+                    label { "Reason" input name="reason" size="40" required; }
+                    button type="submit" { "Apply as a new plan version" }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&frame, &format!("Review {}", d.label), body))
+}
+
+/// A note from the form.
+#[derive(Deserialize)]
+pub struct NoteForm {
+    about: Option<String>,
+    text: String,
+}
+
+/// Adds a note.
+pub async fn add_note(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(period): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let review = state
+        .store
+        .review_for(&period)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("open the review of {period} first")))?;
+    let subject = match filled(form.about) {
+        None => NoteSubject::Review,
+        Some(a) => match a.parse::<i64>() {
+            Ok(rep) => NoteSubject::Rep(rep),
+            Err(_) => NoteSubject::Kpi(a),
+        },
+    };
+    state.store.add_note(review.id, &NewNote { subject, text: form.text }, &actor(&frame, None)).await?;
+    Ok(redirect_with_notice(&format!("/reviews/{period}"), "Note added."))
+}
+
+/// Opening or closing.
+#[derive(Deserialize)]
+pub struct StateForm {
+    action: String,
+}
+
+/// Opens or closes the review.
+pub async fn set_state(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(period): Path<String>,
+    Form(form): Form<StateForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let who = actor(&frame, None);
+    match form.action.as_str() {
+        "open" if frame.role() == Role::Admin => {
+            reviews::open(state.store.as_ref(), &frame.org, &period, None, &who, today()).await?;
+        }
+        "close" => {
+            let catalog = current_catalog(state.store.as_ref())
+                .await?
+                .map(|(_, c)| c)
+                .ok_or_else(|| ApiError::NotFound("no catalog".into()))?;
+            let review = state
+                .store
+                .review_for(&period)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("no review of {period}")))?;
+            reviews::close(state.store.as_ref(), state.caches(), &frame.org, &catalog, review.id, &who, today())
+                .await?;
+        }
+        _ => return Err(ApiError::Forbidden.into()),
+    }
+    Ok(redirect_with_notice(&format!("/reviews/{period}"), "Done."))
+}
+
+/// Applying a rebalance from the form.
+#[derive(Deserialize)]
+pub struct RebalanceForm {
+    kpi: String,
+    annual: Option<String>,
+    reason: Option<String>,
+}
+
+/// Applies a rebalancing as a new plan version.
+pub async fn rebalance(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(period): Path<String>,
+    Form(form): Form<RebalanceForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let catalog = current_catalog(state.store.as_ref())
+        .await?
+        .map(|(_, c)| c)
+        .ok_or_else(|| ApiError::NotFound("no catalog".into()))?;
+    let q = reviews::quarter(&frame.org, &period, today())?;
+    let plan = reviews::plan_for(state.store.as_ref(), &q, None).await?;
+    let annual = filled(form.annual)
+        .map(|a| a.parse::<i64>().map_err(|_| ApiError::BadRequest(format!("{a:?} is not a whole number"))))
+        .transpose()?;
+    let proposal = reviews::propose(
+        state.store.as_ref(),
+        state.caches(),
+        &frame.org,
+        &catalog,
+        &plan,
+        &form.kpi,
+        annual,
+        q.end.min(today()),
+        today(),
+    )
+    .await?;
+    let next = reviews::apply(state.store.as_ref(), &proposal, &actor(&frame, filled(form.reason))).await?;
+    Ok(redirect_with_notice(
+        &format!("/plans/{}?kpi={}", next.id, form.kpi),
+        &format!("Rebalanced: plan {} v{} is {}.", next.name, next.version, next.status),
+    ))
+}

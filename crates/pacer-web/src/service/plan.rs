@@ -1,0 +1,611 @@
+//! The annual plan's use cases (PRODUCT.md C5, C6): top-down allocation of a
+//! KPI's annual target to teams and reps with the new-hire ramp, phasing
+//! into fiscal months (even, seasonal from the KPI's own history, custom),
+//! the plan as a sheet with its bottom-up gap, attainment against the plan
+//! with the tolerance, and scenario comparison. Shared by the API, the
+//! pages and the CLI.
+
+use super::report::{Caches, Column, ReportRequest, report};
+use crate::error::ApiError;
+use chrono::NaiveDate;
+use pacer_core::attainment::{Attainment, Direction, attainment, year_to_date_f64};
+use pacer_core::audit::Actor;
+use pacer_core::catalog::Catalog;
+use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
+use pacer_core::kpi::KpiValue;
+use pacer_core::org::{Organisation, Rep, RepId, TeamId, subtree};
+use pacer_core::plan::{
+    Allocation, FISCAL_MONTHS, Gap, Phasing, Plan, PlanId, Scenario, Target, TargetLine, TargetOwner, TargetTier,
+    allocate, compare, gap, phase,
+};
+use pacer_core::report::{Owner, Scope};
+use pacer_core::seasonality::{SeasonalIndices, seasonal_indices};
+use pacer_storage::{RepFilter, Store};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::BadRequest(message.into())
+}
+
+/// The 12 fiscal months of a plan's year.
+pub fn plan_months(org: &Organisation, fiscal_year: i32) -> Result<Vec<FiscalPeriod>, ApiError> {
+    let months = org.calendar.periods(fiscal_year, PeriodKind::Month).map_err(|e| bad(e.to_string()))?;
+    if months.len() != FISCAL_MONTHS {
+        return Err(bad(format!("fiscal year {fiscal_year} has {} months; plans need 12", months.len())));
+    }
+    Ok(months)
+}
+
+/// Who a KPI's annual target is split among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipients {
+    /// The teams with sellers (then each team's share to its reps by capacity).
+    Teams,
+    /// The reps directly.
+    Reps,
+}
+
+/// How the split is weighted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Split {
+    /// The same for everyone (reps weighted by their capacity in the year: the ramp).
+    Equal,
+    /// By the given weights, one per recipient in the order [`allocation_recipients`] lists them.
+    Weights(Vec<f64>),
+    /// By last fiscal year's actuals of the KPI.
+    LastYear,
+}
+
+/// How the months are weighted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MonthProfile {
+    /// Even.
+    Even,
+    /// By the KPI's seasonal indices from its own history (at least 12 months).
+    Seasonal,
+    /// Custom weights, 12 of them.
+    Custom(Vec<f64>),
+}
+
+/// A top-down allocation.
+#[derive(Debug, Clone)]
+pub struct AllocationRequest {
+    /// The KPI.
+    pub kpi: String,
+    /// Its annual target for the company (or the team), in units (minor units for money).
+    pub annual: i64,
+    /// Teams, or reps directly.
+    pub to: Recipients,
+    /// How it is split.
+    pub split: Split,
+    /// How it is phased.
+    pub months: MonthProfile,
+    /// Only the teams and reps under this team (its target then is the whole `annual`).
+    pub team: Option<TeamId>,
+    /// When the history is too short for seasonal phasing, phase evenly instead of refusing.
+    pub even_if_short_history: bool,
+}
+
+/// What an allocation did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Allocated {
+    /// Targets written for the KPI.
+    pub targets: usize,
+    /// Each recipient's annual target.
+    pub recipients: Vec<(String, i64)>,
+    /// The monthly weights used.
+    pub month_weights: Vec<f64>,
+    /// What to know about them (short history, fallback).
+    pub warnings: Vec<String>,
+}
+
+/// Sellers: reps who are not team managers, employed at some point of `[from, to]`.
+async fn sellers(store: &dyn Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Rep>, ApiError> {
+    let managers: HashSet<RepId> = store.teams().await?.iter().filter_map(|t| t.manager_id).collect();
+    let reps = store.reps(&RepFilter::default(), to).await?;
+    Ok(reps
+        .into_iter()
+        .filter(|r| !managers.contains(&r.id) && r.hire_date <= to && r.leave_date.is_none_or(|l| l > from))
+        .collect())
+}
+
+/// The teams and reps an allocation goes to, in order (teams by name, reps by name).
+pub async fn allocation_recipients(
+    store: &dyn Store,
+    org: &Organisation,
+    fiscal_year: i32,
+    to: Recipients,
+    team: Option<TeamId>,
+) -> Result<(Vec<(TeamId, String)>, Vec<Rep>), ApiError> {
+    let months = plan_months(org, fiscal_year)?;
+    let (start, end) = (months[0].start, months[11].end);
+    let teams = store.teams().await?;
+    let within: Option<HashSet<TeamId>> = team.map(|t| subtree(&teams, t).into_iter().collect());
+    let mut reps: Vec<Rep> = sellers(store, start, end)
+        .await?
+        .into_iter()
+        .filter(|r| within.as_ref().is_none_or(|w| r.team_id.is_some_and(|t| w.contains(&t))))
+        .collect();
+    reps.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let with_sellers: HashSet<TeamId> = reps.iter().filter_map(|r| r.team_id).collect();
+    let mut team_list: Vec<(TeamId, String)> =
+        teams.iter().filter(|t| with_sellers.contains(&t.id)).map(|t| (t.id, t.name.clone())).collect();
+    team_list.sort_by(|a, b| a.1.cmp(&b.1));
+    if to == Recipients::Reps {
+        team_list.clear();
+    }
+    Ok((team_list, reps))
+}
+
+/// The KPI's monthly values over the fiscal years before `fiscal_year` (up to three), for the
+/// whole company, oldest first; `None` for a month without any record.
+pub async fn monthly_history(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    kpi: &str,
+    fiscal_year: i32,
+    today: NaiveDate,
+) -> Result<Vec<Option<f64>>, ApiError> {
+    let mut series = Vec::new();
+    for fy in fiscal_year - 3..fiscal_year {
+        let req = ReportRequest {
+            kpi: kpi.into(),
+            by: Some("company".into()),
+            per: Some("month".into()),
+            fy: Some(fy),
+            ..ReportRequest::default()
+        };
+        let r = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+        let values = r.rows.first().map(|row| row.values[..row.values.len() - 1].to_vec()).unwrap_or_default();
+        series.extend(values.iter().map(KpiValue::as_f64));
+    }
+    // Leading months before any data are not history.
+    let first = series.iter().position(|v| v.is_some_and(|x| x != 0.0)).unwrap_or(series.len());
+    let mut series = series.split_off(first);
+    // Zeros before the first record are missing data, not real zeros; the rest stays.
+    if series.is_empty() {
+        series.clear();
+    }
+    Ok(series)
+}
+
+/// The KPI's seasonal indices from its history, with the warnings.
+pub async fn seasonality(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    kpi: &str,
+    fiscal_year: i32,
+    today: NaiveDate,
+) -> Result<SeasonalIndices, ApiError> {
+    let history = monthly_history(store, caches, org, catalog, kpi, fiscal_year, today).await?;
+    if history.len() < 12 {
+        return Err(bad(format!(
+            "{kpi} has {} months of history before FY{fiscal_year}; seasonal phasing needs at least 12 (24 for a \
+             reliable picture): phase evenly or by custom weights instead",
+            history.len()
+        )));
+    }
+    // Whole fiscal years only: drop the oldest months of a partial first year.
+    let whole = history.len() / 12 * 12;
+    seasonal_indices(&history[history.len() - whole..]).map_err(|e| bad(e.to_string()))
+}
+
+/// Last fiscal year's actual of the KPI per owner, as whole units.
+#[allow(clippy::too_many_arguments)] // what a report reads, plus the year and the rows
+async fn last_year(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    kpi: &str,
+    fiscal_year: i32,
+    by: &str,
+    today: NaiveDate,
+) -> Result<HashMap<Owner, i64>, ApiError> {
+    let req = ReportRequest {
+        kpi: kpi.into(),
+        by: Some(by.into()),
+        per: Some("year".into()),
+        fy: Some(fiscal_year - 1),
+        ..ReportRequest::default()
+    };
+    let r = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+    r.rows
+        .iter()
+        .map(|row| match row.values.last() {
+            Some(KpiValue::Count(n) | KpiValue::Money(n)) => Ok((row.owner, (*n).max(0))),
+            Some(KpiValue::NoFigure(_)) | None => Ok((row.owner, 0)),
+            Some(_) => Err(bad(format!("last year's share needs a count or money KPI; {kpi} is neither"))),
+        })
+        .collect()
+}
+
+/// Allocates and phases a KPI's annual target in a draft plan, replacing that KPI's targets.
+#[allow(clippy::too_many_arguments)] // the plan, the request, and what computing them reads
+pub async fn allocate_kpi(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    plan: &Plan,
+    req: &AllocationRequest,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<Allocated, ApiError> {
+    plan.status.ensure_editable().map_err(|e| ApiError::Conflict(e.to_string()))?;
+    if catalog.kpi(&req.kpi).is_none() {
+        let known: Vec<&str> = catalog.kpis.iter().map(|k| k.key()).collect();
+        return Err(bad(format!("KPI {:?} is not in the catalog; KPIs: {}", req.kpi, known.join(", "))));
+    }
+    pacer_core::plan::check_target(req.annual).map_err(|e| bad(e.to_string()))?;
+    let months = plan_months(org, plan.fiscal_year)?;
+    let bounds: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
+    let mut warnings = Vec::new();
+    let profile = match &req.months {
+        MonthProfile::Even => Phasing::Even,
+        MonthProfile::Custom(w) => Phasing::Custom(w.clone()),
+        MonthProfile::Seasonal => {
+            match seasonality(store, caches, org, catalog, &req.kpi, plan.fiscal_year, today).await {
+                Ok(indices) => {
+                    warnings.extend(indices.warnings.clone());
+                    Phasing::Seasonal(indices.monthly.to_vec())
+                }
+                Err(e) if req.even_if_short_history => {
+                    warnings.push(format!("{e}; phased evenly as asked"));
+                    Phasing::Even
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    profile.validate().map_err(|e| bad(e.to_string()))?;
+    let (teams, reps) = allocation_recipients(store, org, plan.fiscal_year, req.to, req.team).await?;
+    if reps.is_empty() {
+        return Err(bad("no sellers are employed in that fiscal year: there is no one to allocate to"));
+    }
+    let capacity =
+        |r: &Rep| plan.settings.ramp.capacity(&bounds, r.hire_date, r.leave_date).map_err(|e| bad(e.to_string()));
+    let caps: Vec<_> = reps.iter().map(capacity).collect::<Result<_, _>>()?;
+    let kpi = req.kpi.as_str();
+    let row = |owner: TargetOwner, months: Vec<i64>| {
+        months.into_iter().enumerate().map(move |(m, amount)| Target {
+            kpi: kpi.to_string(),
+            owner,
+            month: m as u8 + 1,
+            tier: TargetTier::Target,
+            amount,
+        })
+    };
+    let phased = |annual: i64, cap| phase(annual, &profile, cap).map_err(|e| bad(e.to_string()));
+    let mut targets: Vec<Target> = Vec::new();
+    let top = match req.team {
+        Some(t) => TargetOwner::Team(t),
+        None => TargetOwner::Company,
+    };
+    targets.extend(row(top, phased(req.annual, None)?));
+    let split_of = |count: usize, last: Option<Vec<i64>>| -> Result<Allocation, ApiError> {
+        Ok(match (&req.split, last) {
+            (Split::Equal, _) => Allocation::Equal,
+            (Split::Weights(w), _) if w.len() == count => Allocation::Weights(w.clone()),
+            (Split::Weights(w), _) => {
+                return Err(bad(format!("{} weights given for {count} recipients: give one per recipient", w.len())));
+            }
+            (Split::LastYear, Some(values)) => Allocation::LastYearShare(values),
+            (Split::LastYear, None) => unreachable!("last year's values are read before"),
+        })
+    };
+    let mut recipients = Vec::new();
+    let mut rep_shares: Vec<(usize, i64)> = Vec::new();
+    if req.to == Recipients::Teams {
+        let last = match req.split {
+            Split::LastYear => {
+                let values = last_year(store, caches, org, catalog, kpi, plan.fiscal_year, "team", today).await?;
+                Some(teams.iter().map(|(id, _)| values.get(&Owner::Team(*id)).copied().unwrap_or(0)).collect())
+            }
+            _ => None,
+        };
+        let shares =
+            allocate(req.annual, &split_of(teams.len(), last)?, teams.len()).map_err(|e| bad(e.to_string()))?;
+        for ((team, name), share) in teams.iter().zip(shares) {
+            recipients.push((name.clone(), share));
+            targets.extend(row(TargetOwner::Team(*team), phased(share, None)?));
+            // Within a team, reps share by capacity: a new hire carries less.
+            let members: Vec<usize> = (0..reps.len()).filter(|i| reps[*i].team_id == Some(*team)).collect();
+            let member_caps = members.iter().map(|i| caps[*i]).collect();
+            let split =
+                allocate(share, &Allocation::Capacity(member_caps), members.len()).map_err(|e| bad(e.to_string()))?;
+            rep_shares.extend(members.into_iter().zip(split));
+        }
+    } else {
+        let split = match req.split {
+            Split::Equal => Allocation::Capacity(caps.clone()),
+            Split::LastYear => {
+                let values = last_year(store, caches, org, catalog, kpi, plan.fiscal_year, "rep", today).await?;
+                split_of(
+                    reps.len(),
+                    Some(reps.iter().map(|r| values.get(&Owner::Rep(r.id)).copied().unwrap_or(0)).collect()),
+                )?
+            }
+            Split::Weights(_) => split_of(reps.len(), None)?,
+        };
+        let shares = allocate(req.annual, &split, reps.len()).map_err(|e| bad(e.to_string()))?;
+        rep_shares.extend(shares.into_iter().enumerate());
+    }
+    for (i, share) in rep_shares {
+        let r = &reps[i];
+        if req.to == Recipients::Reps {
+            recipients.push((r.name.clone(), share));
+        }
+        targets.extend(row(TargetOwner::Rep(r.id), phased(share, Some(&caps[i]))?));
+    }
+    let written = store.put_targets(plan.id, kpi, &targets, actor).await?;
+    Ok(Allocated {
+        targets: written,
+        recipients,
+        month_weights: match &profile {
+            Phasing::Even => vec![1.0; FISCAL_MONTHS],
+            Phasing::Seasonal(w) | Phasing::Custom(w) => w.clone(),
+        },
+        warnings,
+    })
+}
+
+/// One line of a plan sheet: an owner's 12 months and their total.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetLine {
+    /// Whose target.
+    pub owner: TargetOwner,
+    /// Their name.
+    pub name: String,
+    /// The tier.
+    pub tier: TargetTier,
+    /// Fiscal months 1..=12.
+    pub months: Vec<i64>,
+    /// The year: the sum of the months.
+    pub total: i64,
+}
+
+/// A plan's targets of one KPI, owner by owner, with the bottom-up gap.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanSheet {
+    /// The plan.
+    pub plan: Plan,
+    /// The KPI.
+    pub kpi: String,
+    /// Its unit.
+    pub unit: String,
+    /// The months.
+    pub months: Vec<Column>,
+    /// Company, teams, then reps.
+    pub lines: Vec<SheetLine>,
+    /// The top-down (company) target against the sum of the reps' targets.
+    pub gap: Option<Gap>,
+}
+
+/// Names of owners, for sheets.
+pub async fn owner_names(store: &dyn Store, today: NaiveDate) -> Result<HashMap<TargetOwner, String>, ApiError> {
+    let mut names = HashMap::from([(TargetOwner::Company, "Company".to_string())]);
+    for t in store.teams().await? {
+        names.insert(TargetOwner::Team(t.id), t.name);
+    }
+    for r in store.reps(&RepFilter::default(), today).await? {
+        names.insert(TargetOwner::Rep(r.id), r.name);
+    }
+    Ok(names)
+}
+
+fn owner_rank(o: &TargetOwner) -> u8 {
+    match o {
+        TargetOwner::Company => 0,
+        TargetOwner::Team(_) => 1,
+        TargetOwner::Rep(_) => 2,
+    }
+}
+
+/// Groups targets into 12-month lines per (owner, tier), company first, then teams and reps by name.
+pub fn lines(targets: &[Target], names: &HashMap<TargetOwner, String>) -> Vec<SheetLine> {
+    let mut by: BTreeMap<(TargetOwner, TargetTier), [i64; FISCAL_MONTHS]> = BTreeMap::new();
+    for t in targets {
+        if (1..=FISCAL_MONTHS as u8).contains(&t.month) {
+            by.entry((t.owner, t.tier)).or_default()[usize::from(t.month) - 1] += t.amount;
+        }
+    }
+    let mut out: Vec<SheetLine> = by
+        .into_iter()
+        .map(|((owner, tier), months)| SheetLine {
+            owner,
+            name: names.get(&owner).cloned().unwrap_or_else(|| format!("{owner:?}")),
+            tier,
+            total: months.iter().sum(),
+            months: months.to_vec(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        owner_rank(&a.owner).cmp(&owner_rank(&b.owner)).then(a.name.cmp(&b.name)).then(a.tier.cmp(&b.tier))
+    });
+    out
+}
+
+/// The plan sheet of a KPI.
+pub async fn sheet(
+    store: &dyn Store,
+    org: &Organisation,
+    catalog: &Catalog,
+    plan: &Plan,
+    kpi: &str,
+    today: NaiveDate,
+) -> Result<PlanSheet, ApiError> {
+    let unit = catalog
+        .kpi(kpi)
+        .and_then(|k| serde_json::to_value(k.unit).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let targets = store.targets(plan.id, Some(kpi)).await?;
+    let names = owner_names(store, today).await?;
+    let lines = lines(&targets, &names);
+    let of_tier = |l: &&SheetLine| l.tier == TargetTier::Target;
+    let top = lines.iter().filter(of_tier).find(|l| l.owner == TargetOwner::Company).map(|l| l.total);
+    let reps: Vec<i64> =
+        lines.iter().filter(of_tier).filter(|l| matches!(l.owner, TargetOwner::Rep(_))).map(|l| l.total).collect();
+    let gap = top.map(|t| gap(t, &reps)).transpose().map_err(|e| bad(e.to_string()))?;
+    let months = plan_months(org, plan.fiscal_year)?
+        .iter()
+        .map(|p| Column { name: p.name(), label: p.label(), start: p.start, end: p.end })
+        .collect();
+    Ok(PlanSheet { plan: plan.clone(), kpi: kpi.to_string(), unit, months, lines, gap })
+}
+
+/// One owner's attainment in one period.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttainmentCell {
+    /// The target (sum of the period's months).
+    pub target: i64,
+    /// The actual.
+    pub actual: KpiValue,
+    /// Raw and credited attainment, and whether attained with the tolerance.
+    pub attainment: Attainment,
+}
+
+/// One owner's attainment per period, and for the year to date.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttainmentRow {
+    /// Whose.
+    pub owner: Owner,
+    /// Their name.
+    pub name: String,
+    /// One per column.
+    pub cells: Vec<AttainmentCell>,
+}
+
+/// Actual against plan for a KPI.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttainmentReport {
+    /// The plan measured against.
+    pub plan: Plan,
+    /// The KPI.
+    pub kpi: String,
+    /// The tolerance applied.
+    pub tolerance: f64,
+    /// Higher or lower is better.
+    pub direction: Direction,
+    /// The periods, then the year to date (elapsed periods only).
+    pub columns: Vec<Column>,
+    /// One row per owner with a target.
+    pub rows: Vec<AttainmentRow>,
+}
+
+/// Attainment of every owner with targets in the plan, per period of kind `per`, plus year to
+/// date: actuals and targets are summed over the elapsed periods, never the mean of percentages.
+#[allow(clippy::too_many_arguments)] // the plan, the KPI, the grouping and what computing them reads
+pub async fn attainment_report(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    plan: &Plan,
+    kpi: &str,
+    by: &str,
+    per: &str,
+    today: NaiveDate,
+) -> Result<AttainmentReport, ApiError> {
+    let def = catalog.kpi(kpi).ok_or_else(|| ApiError::NotFound(format!("KPI {kpi:?} is not in the catalog")))?;
+    let tolerance = plan.settings.tolerance_for(kpi);
+    let req = ReportRequest {
+        kpi: kpi.into(),
+        by: Some(by.into()),
+        per: Some(per.into()),
+        fy: Some(plan.fiscal_year),
+        ..ReportRequest::default()
+    };
+    let actual = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+    let months = plan_months(org, plan.fiscal_year)?;
+    let targets = store.targets(plan.id, Some(kpi)).await?;
+    let mut by_owner: HashMap<Owner, [i64; FISCAL_MONTHS]> = HashMap::new();
+    for t in targets.iter().filter(|t| t.tier == TargetTier::Target && (1..=12).contains(&t.month)) {
+        let owner = match t.owner {
+            TargetOwner::Company => Owner::Company,
+            TargetOwner::Team(id) => Owner::Team(id),
+            TargetOwner::Rep(id) => Owner::Rep(id),
+        };
+        by_owner.entry(owner).or_default()[usize::from(t.month) - 1] += t.amount;
+    }
+    let periods = &actual.columns[..actual.columns.len() - 1];
+    // Which months each period holds, and whether it has ended (for the year to date).
+    let month_sets: Vec<Vec<usize>> = periods
+        .iter()
+        .map(|p| (0..12).filter(|m| months[*m].start >= p.start && months[*m].end <= p.end).collect())
+        .collect();
+    let elapsed: Vec<bool> = periods.iter().map(|p| p.start <= today).collect();
+    let mut columns: Vec<Column> = periods.to_vec();
+    columns.push(Column {
+        name: "YTD".into(),
+        label: "Year to date".into(),
+        start: months[0].start,
+        end: today.min(months[11].end),
+    });
+    let direction = def.direction;
+    let rows = actual
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let monthly = by_owner.get(&row.owner)?;
+            let mut cells = Vec::new();
+            let mut ytd = Vec::new();
+            for (p, set) in month_sets.iter().enumerate() {
+                let target: i64 = set.iter().map(|m| monthly[*m]).sum();
+                let value = row.values[p].clone();
+                let a = value
+                    .as_f64()
+                    .map_or(Attainment::NO_TARGET, |x| attainment(x, target as f64, tolerance, direction));
+                if elapsed[p] {
+                    ytd.push((value.as_f64().unwrap_or(0.0), target as f64));
+                }
+                cells.push(AttainmentCell { target, actual: value, attainment: a });
+            }
+            let (actual_ytd, target_ytd) = ytd.iter().fold((0.0, 0.0), |(a, t), (x, y)| (a + x, t + y));
+            cells.push(AttainmentCell {
+                target: target_ytd as i64,
+                actual: match row.values.last() {
+                    Some(KpiValue::Money(_)) => KpiValue::Money(actual_ytd as i64),
+                    Some(KpiValue::Count(_)) => KpiValue::Count(actual_ytd as i64),
+                    _ => KpiValue::Number(actual_ytd),
+                },
+                attainment: year_to_date_f64(&ytd, tolerance, direction),
+            });
+            Some(AttainmentRow { owner: row.owner, name: row.name.clone(), cells })
+        })
+        .collect();
+    Ok(AttainmentReport { plan: plan.clone(), kpi: kpi.into(), tolerance: tolerance.value(), direction, columns, rows })
+}
+
+/// Two or more plans side by side: totals per KPI and per owner, differences against the first.
+pub async fn compare_plans(
+    store: &dyn Store,
+    ids: &[PlanId],
+    today: NaiveDate,
+) -> Result<pacer_core::plan::Comparison, ApiError> {
+    let names = owner_names(store, today).await?;
+    let mut scenarios = Vec::new();
+    for id in ids {
+        let plan = store.plan(*id).await?;
+        let targets = store.targets(*id, None).await?;
+        let mut lines: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+        for t in targets.iter().filter(|t| t.tier == TargetTier::Target && !matches!(t.owner, TargetOwner::Rep(_))) {
+            let name = names.get(&t.owner).cloned().unwrap_or_default();
+            let months = lines.entry((t.kpi.clone(), name)).or_insert_with(|| vec![0; FISCAL_MONTHS]);
+            if let Some(m) = months.get_mut(usize::from(t.month).saturating_sub(1)) {
+                *m += t.amount;
+            }
+        }
+        scenarios.push(Scenario {
+            name: format!("{} v{} ({})", plan.name, plan.version, plan.status),
+            lines: lines.into_iter().map(|((kpi, owner), months)| TargetLine { kpi, owner, months }).collect(),
+        });
+    }
+    compare(&scenarios).map_err(|e| bad(e.to_string()))
+}

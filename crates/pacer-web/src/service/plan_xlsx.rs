@@ -1,0 +1,758 @@
+//! A plan through a spreadsheet (PRODUCT.md C5): the plan exported as a workbook, edited where
+//! sales people live, and imported back.
+//!
+//! The workbook has an "About" sheet (the plan, and how to edit it) and one sheet per KPI with
+//! targets, named by the KPI key: a line per owner (company, teams, reps) and tier, the fiscal
+//! year's 12 months, and a "Year" column that is a `SUM` formula written with its result. Money
+//! is in currency units with 2 decimals, counts are whole. The sheets are protected: only the
+//! month cells are unlocked, so headers, ids and totals stay what they were.
+//!
+//! Importing reads every KPI sheet and checks every cell; a problem (an unknown team or rep, a
+//! month outside the fiscal year, a negative or malformed amount, a total that no longer matches
+//! its months) is reported with its sheet, row, column and value, never guessed around. Nothing
+//! is written unless the whole workbook is valid; then each sheet's KPI has its targets replaced
+//! (drafts only).
+
+use super::plan::{SheetLine, lines, owner_names, plan_months};
+use crate::error::ApiError;
+use crate::export::sheet_name;
+use calamine::{Data, Range, Reader};
+use chrono::NaiveDate;
+use pacer_core::audit::Actor;
+use pacer_core::catalog::{Catalog, Kpi, Unit};
+use pacer_core::fiscal_calendar::FiscalPeriod;
+use pacer_core::money::format_minor;
+use pacer_core::org::Organisation;
+use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanId, Target, TargetOwner, TargetTier, check_kpi_targets};
+use pacer_storage::{RepFilter, Store};
+use rust_xlsxwriter::{Format, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The media type of an XLSX workbook.
+pub const XLSX_MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The name of the sheet that describes the plan; imports skip it.
+pub const ABOUT_SHEET: &str = "About";
+
+/// The columns before the months, in order.
+const OWNER_COLUMNS: [&str; 4] = ["Owner kind", "Owner id", "Owner", "Tier"];
+
+/// The column of the first month (E).
+const FIRST_MONTH: u16 = OWNER_COLUMNS.len() as u16;
+
+/// The header of the total column, after the months.
+const YEAR: &str = "Year";
+
+/// Minor units in a currency unit.
+const CENTS: i64 = 100;
+
+fn is_money(kpi: &Kpi) -> bool {
+    kpi.unit == Unit::Currency
+}
+
+fn failed(e: XlsxError) -> ApiError {
+    ApiError::Internal(format!("cannot write the plan workbook: {e}"))
+}
+
+/// A column's letters: 0 is A, 26 is AA.
+pub fn column_letters(column: u32) -> String {
+    let mut n = column + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// The plan as a workbook: "About", then a sheet per KPI of the catalog that has targets in the
+/// plan, in the catalog's order.
+pub async fn export(
+    store: &dyn Store,
+    org: &Organisation,
+    catalog: &Catalog,
+    plan: &Plan,
+    today: NaiveDate,
+) -> Result<Vec<u8>, ApiError> {
+    let months = plan_months(org, plan.fiscal_year)?;
+    let targets = store.targets(plan.id, None).await?;
+    let names = owner_names(store, today).await?;
+    let mut by_kpi: BTreeMap<&str, Vec<Target>> = BTreeMap::new();
+    for t in &targets {
+        by_kpi.entry(t.kpi.as_str()).or_default().push(t.clone());
+    }
+    let exported: Vec<&Kpi> = catalog.kpis.iter().filter(|k| by_kpi.contains_key(k.key())).collect();
+    let left_out: Vec<&str> = by_kpi.keys().copied().filter(|k| catalog.kpi(k).is_none()).collect();
+
+    let mut book = Workbook::new();
+    write_about(book.add_worksheet(), org, plan, &months, &exported, &left_out, today).map_err(failed)?;
+    for kpi in exported {
+        let kpi_lines = lines(&by_kpi[kpi.key()], &names);
+        write_kpi_sheet(book.add_worksheet(), kpi, &months, &kpi_lines).map_err(failed)?;
+    }
+    book.save_to_buffer().map_err(failed)
+}
+
+fn write_about(
+    ws: &mut Worksheet,
+    org: &Organisation,
+    plan: &Plan,
+    months: &[FiscalPeriod],
+    kpis: &[&Kpi],
+    left_out: &[&str],
+    today: NaiveDate,
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    ws.set_name(ABOUT_SHEET)?;
+    let mut row = 0;
+    let mut line = |ws: &mut Worksheet, label: &str, value: &str| -> Result<(), XlsxError> {
+        ws.write_string_with_format(row, 0, label, &bold)?;
+        ws.write_string(row, 1, value)?;
+        row += 1;
+        Ok(())
+    };
+    line(ws, "Plan", &plan.name)?;
+    line(ws, "Plan id", &plan.id.to_string())?;
+    line(
+        ws,
+        "Fiscal year",
+        &format!("FY{} ({} to {})", plan.fiscal_year, months[0].start, months[FISCAL_MONTHS - 1].end),
+    )?;
+    line(ws, "Version", &plan.version.to_string())?;
+    line(ws, "Status", plan.status.as_str())?;
+    line(ws, "Exported", &today.to_string())?;
+    line(ws, "", "")?;
+    line(ws, "How to edit", "Change the month cells only: they are the only cells the sheets let you edit.")?;
+    line(ws, "", "Year is a formula (the sum of the months); it follows the months.")?;
+    line(
+        ws,
+        "",
+        &format!(
+            "Money is in {} with at most 2 decimals; counts are whole numbers; no amount is negative.",
+            org.currency
+        ),
+    )?;
+    line(ws, "", "Owner kind, Owner id and Tier say whose target a line is; Owner is the name, for reading.")?;
+    line(ws, "", "Do not add months or columns: a plan has the fiscal year's 12 months.")?;
+    line(ws, "Import", "pacer plan import PLAN FILE.xlsx, or PUT /api/v1/plans/PLAN/xlsx (drafts only).")?;
+    line(ws, "", "Every cell is checked and every problem listed; nothing is written unless all is valid.")?;
+    line(ws, "", "Each KPI sheet replaces that KPI's targets; KPIs without a sheet stay as they are.")?;
+    line(ws, "", "")?;
+    for kpi in kpis {
+        let unit = if is_money(kpi) { format!("{} (money)", org.currency) } else { "count".to_string() };
+        line(ws, &format!("Sheet {}", sheet_name(kpi.key())), &format!("{}, in {unit}", kpi.name))?;
+    }
+    for key in left_out {
+        line(ws, "Not exported", &format!("{key}: no longer in the metric catalog"))?;
+    }
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 90)?;
+    Ok(())
+}
+
+fn write_kpi_sheet(
+    ws: &mut Worksheet,
+    kpi: &Kpi,
+    months: &[FiscalPeriod],
+    lines: &[SheetLine],
+) -> Result<(), XlsxError> {
+    let money = is_money(kpi);
+    let number_format = if money { "#,##0.00" } else { "0" };
+    let header = Format::new().set_bold();
+    let month_cell = Format::new().set_num_format(number_format).set_unlocked();
+    let total_cell = Format::new().set_num_format(number_format).set_bold();
+    ws.set_name(sheet_name(kpi.key()))?;
+    for (c, title) in OWNER_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *title, &header)?;
+    }
+    for (m, period) in months.iter().enumerate() {
+        ws.write_string_with_format(0, FIRST_MONTH + m as u16, period.label(), &header)?;
+    }
+    let year_column = FIRST_MONTH + FISCAL_MONTHS as u16;
+    ws.write_string_with_format(0, year_column, YEAR, &header)?;
+    let shown = |units: i64| if money { units as f64 / CENTS as f64 } else { units as f64 };
+    let (first, last) = (column_letters(u32::from(FIRST_MONTH)), column_letters(u32::from(year_column) - 1));
+    for (i, l) in lines.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, l.owner.kind_str())?;
+        if let Some(id) = l.owner.id() {
+            ws.write_number(row, 1, id as f64)?;
+        }
+        ws.write_string(row, 2, &l.name)?;
+        ws.write_string(row, 3, l.tier.as_str())?;
+        for (m, units) in l.months.iter().enumerate() {
+            ws.write_number_with_format(row, FIRST_MONTH + m as u16, shown(*units), &month_cell)?;
+        }
+        let formula =
+            Formula::new(format!("=SUM({first}{n}:{last}{n})", n = row + 1)).set_result(shown(l.total).to_string());
+        ws.write_formula_with_format(row, year_column, formula, &total_cell)?;
+    }
+    ws.set_freeze_panes(1, FIRST_MONTH)?;
+    ws.autofit();
+    ws.set_column_width(2, 24)?;
+    // Months editable, the rest locked; columns may still be widened.
+    ws.protect_with_options(&ProtectionOptions { format_columns: true, ..ProtectionOptions::new() });
+    Ok(())
+}
+
+/// What an import wrote for one KPI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImportedKpi {
+    /// The KPI (the sheet).
+    pub kpi: String,
+    /// Lines read: one per owner and tier.
+    pub lines: usize,
+    /// Targets written: 12 per line.
+    pub targets: usize,
+}
+
+/// What an import did: each KPI sheet's targets replaced that KPI's targets in the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    /// The plan.
+    pub plan: PlanId,
+    /// Per KPI sheet, in the workbook's order.
+    pub kpis: Vec<ImportedKpi>,
+}
+
+/// One problem of a workbook: where it is, what it holds, and why it is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The sheet.
+    pub sheet: String,
+    /// The row as the spreadsheet numbers it (1 is the header), when the problem is in a row.
+    pub row: Option<u32>,
+    /// The column's letters, when the problem is in a column.
+    pub column: Option<String>,
+    /// The cell's value as read.
+    pub value: String,
+    /// What is wrong and what to do instead.
+    pub reason: String,
+}
+
+impl Problem {
+    fn at(sheet: &str, row: u32, column: u32, value: &Data, reason: impl Into<String>) -> Self {
+        Self {
+            sheet: sheet.to_string(),
+            row: Some(row + 1),
+            column: Some(column_letters(column)),
+            value: text(value),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A problem as one line: `sheet!E5 "value": reason`.
+pub fn problem_line(detail: &serde_json::Value) -> String {
+    let field = |k: &str| match &detail[k] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    };
+    let (sheet, row, column) = (field("sheet"), field("row"), field("column"));
+    let place = match (sheet.is_empty(), row.is_empty() && column.is_empty()) {
+        (true, _) => "workbook".to_string(),
+        (false, true) => sheet,
+        (false, false) => format!("{sheet}!{column}{row}"),
+    };
+    format!("{place} {:?}: {}", field("value"), field("reason"))
+}
+
+/// A cell as the user would read it.
+fn text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => dt.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A header cell, for comparing: trimmed, lower case.
+fn key(d: &Data) -> String {
+    text(d).trim().to_lowercase()
+}
+
+/// Whether a header names a month, of this fiscal year or another: `Feb 2027 (M13)`,
+/// `M13 FY2027`, `FY2027-M13`, `Feb 2027`.
+fn looks_like_month(header: &str) -> bool {
+    let h = header.trim();
+    let month_number =
+        |s: &str| s.len() >= 3 && s.starts_with(['M', 'm']) && s[1..].chars().all(|c| c.is_ascii_digit());
+    let words: Vec<&str> =
+        h.split(|c: char| c.is_whitespace() || "()-".contains(c)).filter(|w| !w.is_empty()).collect();
+    words.iter().any(|w| month_number(w))
+        || words.first().is_some_and(|w| {
+            NaiveDate::parse_from_str(&format!("1 {w} 2000"), "%d %b %Y").is_ok()
+                && words.get(1).is_some_and(|y| y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+        })
+}
+
+/// A whole number in a cell (an id): a number without fraction, or digits.
+fn whole(d: &Data) -> Option<i64> {
+    match d {
+        Data::Int(i) => Some(*i),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9e15 => Some(*f as i64),
+        Data::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Decimal text (`1234.5`, `-3`, `0.25`) as units of 1/100 when `money`, whole units otherwise.
+fn decimal_units(t: &str, money: bool) -> Result<i64, String> {
+    let t = t.trim();
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int_part.is_empty() && frac_part.is_empty()) || !is_digits(int_part) || !is_digits(frac_part) {
+        return Err("not a number: type the amount as a number".into());
+    }
+    let frac = frac_part.trim_end_matches('0');
+    let scale = if money { 2 } else { 0 };
+    if frac.len() > scale {
+        return Err(if money {
+            "more than 2 decimals: money is in currency units to the cent".into()
+        } else {
+            "not a whole number: counts are whole".into()
+        });
+    }
+    let cents: i64 = if money { format!("{frac:0<2}").parse().unwrap_or(0) } else { 0 };
+    let magnitude = int_part
+        .bytes()
+        .try_fold(0i64, |acc, b| acc.checked_mul(10)?.checked_add(i64::from(b - b'0')))
+        .and_then(|n| n.checked_mul(if money { CENTS } else { 1 })?.checked_add(cents))
+        .ok_or_else(|| "too large: check for a mistyped amount".to_string())?;
+    if negative && magnitude != 0 {
+        return Err("negative: targets are 0 or more".into());
+    }
+    Ok(magnitude)
+}
+
+/// A month cell as units: money in currency units to the cent (exactly: the number as the cell
+/// holds it, never rounded), counts whole, never negative.
+fn month_units(d: &Data, money: bool) -> Result<i64, String> {
+    match d {
+        Data::Empty => Err("empty: type 0 for no target".into()),
+        Data::Float(f) if !f.is_finite() => Err("not a number".into()),
+        // Rust prints an f64 as the shortest decimal that reads back to it: the number typed.
+        Data::Float(f) => decimal_units(&f.to_string(), money),
+        Data::Int(i) => decimal_units(&i.to_string(), money),
+        Data::String(s) => decimal_units(s, money),
+        Data::Error(_) => Err("an error value, not a number".into()),
+        _ => Err("not a number: type the amount as a number".into()),
+    }
+}
+
+/// The Year cell against the months' sum, in units: a formula's result may carry float noise
+/// (0.1 + 0.2), tolerated up to a hundredth of a unit (a tenth at 10¹³ units); a larger
+/// difference is a mismatch.
+fn check_total(d: &Data, sum: i64, money: bool) -> Result<(), String> {
+    let show = |units: i64| if money { format_minor(units) } else { units.to_string() };
+    let value = match d {
+        Data::Float(f) => Some(*f),
+        Data::Int(i) => Some(*i as f64),
+        Data::String(s) => s.trim().parse::<f64>().ok(),
+        Data::Empty => {
+            return Err(format!(
+                "the total is empty: the months sum to {}; restore the formula (=SUM of the months)",
+                show(sum)
+            ));
+        }
+        _ => None,
+    };
+    let Some(value) = value.filter(|v| v.is_finite()) else {
+        return Err(format!("the total is not a number: the months sum to {}", show(sum)));
+    };
+    let scale = if money { CENTS as f64 } else { 1.0 };
+    let units = value * scale;
+    let tolerance = 0.01_f64.max(sum.unsigned_abs() as f64 * 1e-14);
+    if (units - sum as f64).abs() <= tolerance {
+        return Ok(());
+    }
+    let said = if money && units.abs() < 9e15 && units.fract() == 0.0 {
+        format_minor(units as i64)
+    } else {
+        value.to_string()
+    };
+    Err(format!(
+        "total does not match the months: months sum to {}, total says {said}; change the months, not the total",
+        show(sum)
+    ))
+}
+
+/// What the rows are checked against.
+struct Known<'a> {
+    months: &'a [FiscalPeriod],
+    teams: HashSet<i64>,
+    reps: HashSet<i64>,
+}
+
+/// One sheet's header: which column holds which fiscal month, and the Year column.
+struct Columns {
+    months: [u32; FISCAL_MONTHS],
+    year: u32,
+}
+
+fn read_header(sheet: &str, range: &Range<Data>, known: &Known<'_>, problems: &mut Vec<Problem>) -> Option<Columns> {
+    let cell = |c: u32| range.get_value((0, c)).unwrap_or(&Data::Empty);
+    let last = range.end().map_or(0, |(_, c)| c);
+    let before = problems.len();
+    let fy = known.months[0].fiscal_year;
+    let span = format!("{} to {}", known.months[0].label(), known.months[FISCAL_MONTHS - 1].label());
+    for (c, title) in OWNER_COLUMNS.iter().enumerate() {
+        let c = c as u32;
+        if key(cell(c)) != title.to_lowercase() {
+            problems.push(Problem::at(
+                sheet,
+                0,
+                c,
+                cell(c),
+                format!("expected the header {title:?}: the sheet starts with {}", OWNER_COLUMNS.join(", ")),
+            ));
+        }
+    }
+    let year = (u32::from(FIRST_MONTH)..=last).find(|c| key(cell(*c)) == YEAR.to_lowercase());
+    let mut found: [Option<u32>; FISCAL_MONTHS] = [None; FISCAL_MONTHS];
+    let month_end = year.unwrap_or(last + 1);
+    for c in u32::from(FIRST_MONTH)..=last {
+        if Some(c) == year {
+            continue;
+        }
+        let header = key(cell(c));
+        let outside =
+            || format!("month outside the fiscal year: FY{fy} has 12 months, {span}, then {YEAR}; remove this column");
+        if c > month_end {
+            // After Year: nothing may be there but empty columns.
+            let filled = (0..=range.end().map_or(0, |(r, _)| r))
+                .any(|r| !matches!(range.get_value((r, c)), None | Some(Data::Empty)));
+            if filled {
+                let reason = if looks_like_month(&header) {
+                    outside()
+                } else {
+                    format!(
+                        "a column after {YEAR}: the sheet has the owner columns, the 12 months and {YEAR}; remove it"
+                    )
+                };
+                problems.push(Problem::at(sheet, 0, c, cell(c), reason));
+            }
+            continue;
+        }
+        let month =
+            known.months.iter().position(|p| header == p.label().to_lowercase() || header == p.name().to_lowercase());
+        match month {
+            Some(m) if found[m].is_some() => problems.push(Problem::at(
+                sheet,
+                0,
+                c,
+                cell(c),
+                format!("month {} appears twice: keep one column per month", known.months[m].label()),
+            )),
+            Some(m) => found[m] = Some(c),
+            None if header.is_empty() || !looks_like_month(&header) => problems.push(Problem::at(
+                sheet,
+                0,
+                c,
+                cell(c),
+                format!("not a month of FY{fy} ({span}): the columns after Tier are the 12 months, then {YEAR}"),
+            )),
+            None => problems.push(Problem::at(sheet, 0, c, cell(c), outside())),
+        }
+    }
+    let Some(year) = year else {
+        problems.push(Problem {
+            sheet: sheet.to_string(),
+            row: Some(1),
+            column: None,
+            value: String::new(),
+            reason: format!("no {YEAR} column: the 12 months are followed by {YEAR}, their sum"),
+        });
+        return None;
+    };
+    for (m, column) in found.iter().enumerate() {
+        if column.is_none() {
+            problems.push(Problem {
+                sheet: sheet.to_string(),
+                row: Some(1),
+                column: None,
+                value: known.months[m].label(),
+                reason: format!(
+                    "month {} of FY{fy} is missing: a plan has the year's 12 months",
+                    known.months[m].label()
+                ),
+            });
+        }
+    }
+    if problems[before..]
+        .iter()
+        .any(|p| !p.reason.starts_with("month outside") && !p.reason.starts_with("a column after"))
+    {
+        // Without the owner columns and every month, rows cannot be read.
+        return None;
+    }
+    Some(Columns { months: found.map(|c| c.unwrap_or_default()), year })
+}
+
+/// Reads one KPI sheet into targets, or adds its problems.
+fn read_sheet(
+    sheet: &str,
+    kpi: &Kpi,
+    range: &Range<Data>,
+    known: &Known<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<(usize, Vec<Target>)> {
+    let money = is_money(kpi);
+    let before = problems.len();
+    if range.is_empty() {
+        problems.push(Problem {
+            sheet: sheet.to_string(),
+            row: None,
+            column: None,
+            value: String::new(),
+            reason: "the sheet is empty: it needs the header row and a line per owner".into(),
+        });
+        return None;
+    }
+    let columns = read_header(sheet, range, known, problems)?;
+    let last_row = range.end().map_or(0, |(r, _)| r);
+    let last_column = range.end().map_or(0, |(_, c)| c);
+    let mut targets = Vec::new();
+    let mut seen: HashMap<(TargetOwner, TargetTier), u32> = HashMap::new();
+    for r in 1..=last_row {
+        let cell = |c: u32| range.get_value((r, c)).unwrap_or(&Data::Empty);
+        if (0..=last_column).all(|c| matches!(cell(c), Data::Empty)) {
+            continue;
+        }
+        let mut bad = |c: u32, reason: String| problems.push(Problem::at(sheet, r, c, cell(c), reason));
+        let owner = match (key(cell(0)).as_str(), cell(1)) {
+            ("company", Data::Empty) => Some(TargetOwner::Company),
+            ("company", _) => {
+                bad(1, "the company has no id: leave Owner id empty on its line".into());
+                None
+            }
+            (kind @ ("team" | "rep"), id) => match whole(id) {
+                None => {
+                    bad(1, format!("a {kind} line needs the {kind}'s id, a whole number"));
+                    None
+                }
+                Some(id) if kind == "team" && !known.teams.contains(&id) => {
+                    bad(1, format!("team {id} does not exist: use the id of an existing team"));
+                    None
+                }
+                Some(id) if kind == "rep" && !known.reps.contains(&id) => {
+                    bad(1, format!("rep {id} does not exist: use the id of an existing rep"));
+                    None
+                }
+                Some(id) if kind == "team" => Some(TargetOwner::Team(id)),
+                Some(id) => Some(TargetOwner::Rep(id)),
+            },
+            _ => {
+                bad(0, "unknown owner kind: use company, team or rep".into());
+                None
+            }
+        };
+        let tier = match text(cell(3)).parse::<TargetTier>() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                bad(3, e.to_string());
+                None
+            }
+        };
+        let mut amounts = [0i64; FISCAL_MONTHS];
+        let mut months_ok = true;
+        for (m, c) in columns.months.iter().enumerate() {
+            match month_units(cell(*c), money) {
+                Ok(units) => amounts[m] = units,
+                Err(reason) => {
+                    bad(*c, reason);
+                    months_ok = false;
+                }
+            }
+        }
+        if months_ok {
+            match amounts.iter().try_fold(0i64, |acc, a| acc.checked_add(*a)) {
+                Some(sum) => {
+                    if let Err(reason) = check_total(cell(columns.year), sum, money) {
+                        bad(columns.year, reason);
+                    }
+                }
+                None => bad(columns.year, "the months add up to more than can be represented".into()),
+            }
+        }
+        let (Some(owner), Some(tier)) = (owner, tier) else { continue };
+        if let Some(first) = seen.insert((owner, tier), r) {
+            let reason =
+                format!("a second line for {owner} at tier {tier} (the first is row {}): merge them", first + 1);
+            problems.push(Problem::at(sheet, r, 0, cell(0), reason));
+            continue;
+        }
+        targets.extend(amounts.iter().enumerate().map(|(m, amount)| Target {
+            kpi: kpi.key().to_string(),
+            owner,
+            month: m as u8 + 1,
+            tier,
+            amount: *amount,
+        }));
+    }
+    (problems.len() == before).then_some((seen.len(), targets))
+}
+
+/// Reads a workbook's sheets, in order.
+fn read_workbook(bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, ApiError> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        ApiError::BadRequest(format!("cannot read the file as an XLSX workbook: {e}; send a plan exported by Pacer"))
+    };
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let names = book.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).map_err(|e| unreadable(&e))?;
+            Ok((name, range))
+        })
+        .collect()
+}
+
+/// Imports an edited workbook into a draft plan: checks every sheet and cell, and when all is
+/// valid replaces each sheet's KPI's targets with its lines (12 targets a line). With any problem
+/// nothing is written and the answer is a 422 listing each `{sheet, row, column, value, reason}`.
+pub async fn import(
+    store: &dyn Store,
+    org: &Organisation,
+    catalog: &Catalog,
+    plan: &Plan,
+    bytes: &[u8],
+    actor: &Actor,
+) -> Result<ImportReport, ApiError> {
+    plan.status.ensure_editable().map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let months = plan_months(org, plan.fiscal_year)?;
+    let book = read_workbook(bytes)?;
+    let known = Known {
+        months: &months,
+        teams: store.teams().await?.iter().map(|t| t.id).collect(),
+        reps: store.reps(&RepFilter::default(), months[FISCAL_MONTHS - 1].end).await?.iter().map(|r| r.id).collect(),
+    };
+    let mut problems = Vec::new();
+    let mut read: Vec<(&Kpi, usize, Vec<Target>)> = Vec::new();
+    for (name, range) in &book {
+        if name.eq_ignore_ascii_case(ABOUT_SHEET) {
+            continue;
+        }
+        let Some(kpi) = catalog.kpis.iter().find(|k| sheet_name(k.key()) == *name) else {
+            let keys: Vec<&str> = catalog.kpis.iter().map(|k| k.key()).collect();
+            problems.push(Problem {
+                sheet: name.clone(),
+                row: None,
+                column: None,
+                value: name.clone(),
+                reason: format!(
+                    "not a KPI of the catalog: each sheet but {ABOUT_SHEET} is named by a KPI key ({})",
+                    keys.join(", ")
+                ),
+            });
+            continue;
+        };
+        if let Some((lines, targets)) = read_sheet(name, kpi, range, &known, &mut problems) {
+            read.push((kpi, lines, targets));
+        }
+    }
+    if !problems.is_empty() {
+        let count = problems.len();
+        return Err(ApiError::Unprocessable {
+            message: format!(
+                "{count} problem{} in the workbook; nothing was imported",
+                if count == 1 { "" } else { "s" }
+            ),
+            details: problems.iter().map(|p| serde_json::to_value(p).unwrap_or_default()).collect(),
+        });
+    }
+    for (kpi, _, targets) in &read {
+        check_kpi_targets(kpi.key(), targets).map_err(|e| ApiError::invalid(e.to_string()))?;
+    }
+    let mut kpis = Vec::new();
+    for (kpi, lines, targets) in read {
+        let written = store.put_targets(plan.id, kpi.key(), &targets, actor).await?;
+        kpis.push(ImportedKpi { kpi: kpi.key().to_string(), lines, targets: written });
+    }
+    Ok(ImportReport { plan: plan.id, kpis })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_like_a_spreadsheet() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(4), "E");
+        assert_eq!(column_letters(15), "P");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn month_cells_to_units_exactly() {
+        let money = |d: Data| month_units(&d, true);
+        let count = |d: Data| month_units(&d, false);
+        assert_eq!(money(Data::Float(1234.56)), Ok(123_456));
+        assert_eq!(money(Data::Float(0.1)), Ok(10));
+        assert_eq!(money(Data::Float(100.0)), Ok(10_000));
+        assert_eq!(money(Data::Float(1e12)), Ok(100_000_000_000_000));
+        assert_eq!(money(Data::Int(7)), Ok(700));
+        assert_eq!(money(Data::String(" 12.5 ".into())), Ok(1250));
+        assert!(money(Data::Float(0.1 + 0.2)).unwrap_err().contains("more than 2 decimals"));
+        assert!(money(Data::Float(12.345)).unwrap_err().contains("more than 2 decimals"));
+        assert!(money(Data::Float(-1.0)).unwrap_err().contains("negative"));
+        assert_eq!(money(Data::Float(-0.0)), Ok(0));
+        assert!(money(Data::Empty).unwrap_err().contains("empty"));
+        assert!(money(Data::String("1,200".into())).unwrap_err().contains("not a number"));
+        assert!(money(Data::Float(1e300)).unwrap_err().contains("too large"));
+        assert_eq!(count(Data::Float(42.0)), Ok(42));
+        assert!(count(Data::Float(4.5)).unwrap_err().contains("whole"));
+        assert!(count(Data::Bool(true)).unwrap_err().contains("not a number"));
+    }
+
+    #[test]
+    fn totals_match_or_are_reported() {
+        assert_eq!(check_total(&Data::Float(0.1 + 0.2), 30, true), Ok(()));
+        assert_eq!(check_total(&Data::Float(1234.56), 123_456, true), Ok(()));
+        assert_eq!(check_total(&Data::Float(12.0), 12, false), Ok(()));
+        assert_eq!(
+            check_total(&Data::Float(1300.0), 123_456, true).unwrap_err(),
+            "total does not match the months: months sum to 1,234.56, total says 1,300.00; change the months, not \
+             the total"
+        );
+        assert!(check_total(&Data::Float(13.0), 12, false).unwrap_err().contains("months sum to 12, total says 13"));
+        assert!(check_total(&Data::Empty, 12, false).unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn month_like_headers() {
+        for h in ["Feb 2027 (M13)", "M13 FY2027", "FY2027-M13", "Feb 2027", "jan 2030"] {
+            assert!(looks_like_month(h), "{h}");
+        }
+        for h in ["Notes", "Total", "", "Comment 2027"] {
+            assert!(!looks_like_month(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn problems_as_lines() {
+        let p =
+            serde_json::json!({"sheet": "calls_made", "row": 5, "column": "E", "value": "-3", "reason": "negative"});
+        assert_eq!(problem_line(&p), "calls_made!E5 \"-3\": negative");
+        let p = serde_json::json!({"sheet": "x", "row": null, "column": null, "value": "x", "reason": "not a KPI"});
+        assert_eq!(problem_line(&p), "x \"x\": not a KPI");
+    }
+}

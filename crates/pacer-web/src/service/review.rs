@@ -1,0 +1,732 @@
+//! The quarterly review (PRODUCT.md C7): one document per fiscal quarter,
+//! measured against a plan version, with every KPI in priority order
+//! (target, actual, raw and credited attainment, variance, pace to year end,
+//! best and worst performers, pipeline coverage), churn against the band,
+//! the data gaps with what to do about each, and the notes for the
+//! directors. Closing a review freezes its document; later corrections of
+//! raw data show as differences, never as silent changes. Rebalancing
+//! proposes re-phased (or revised) targets and applies them as a new plan
+//! version.
+
+use super::plan::{AttainmentCell, AttainmentReport, attainment_report, owner_names, plan_months, seasonality};
+use super::report::{Caches, ReportRequest, pipeline};
+use super::{churn_report, readiness};
+use crate::error::ApiError;
+use chrono::NaiveDate;
+use pacer_core::audit::Actor;
+use pacer_core::catalog::{CaptureMethod, Catalog};
+use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
+use pacer_core::org::Organisation;
+use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
+use pacer_core::report::{Owner, Scope};
+use pacer_core::review::{Review, ReviewId, ReviewNote};
+use pacer_storage::Store;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::BadRequest(message.into())
+}
+
+/// One figure against its target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// The target (sum of the months).
+    pub target: i64,
+    /// The actual; none when the KPI has no figure.
+    pub actual: Option<f64>,
+    /// Actual / target (lower is better: target / actual).
+    pub raw: Option<f64>,
+    /// Counting the tolerance.
+    pub credited: Option<f64>,
+    /// Attained once the tolerance is counted.
+    pub attained: Option<bool>,
+    /// Actual − target.
+    pub variance: Option<f64>,
+}
+
+impl From<&AttainmentCell> for Figure {
+    fn from(c: &AttainmentCell) -> Self {
+        let actual = c.actual.as_f64();
+        Figure {
+            target: c.target,
+            actual,
+            raw: c.attainment.raw,
+            credited: c.attainment.credited,
+            attained: c.attainment.attained,
+            variance: actual.map(|a| a - c.target as f64),
+        }
+    }
+}
+
+/// An owner's quarter and year to date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnerFigures {
+    /// Whose.
+    pub name: String,
+    /// The quarter.
+    pub quarter: Figure,
+    /// The year to the end of the quarter (or to date).
+    pub ytd: Figure,
+}
+
+/// One KPI of the review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiReview {
+    /// Key.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Unit (currency amounts are in minor units).
+    pub unit: String,
+    /// Priority (1 first).
+    pub priority: u32,
+    /// The tolerance applied.
+    pub tolerance: f64,
+    /// "covers 7 of 12 months: not a full-year picture" for a KPI added mid-year.
+    pub partial: Option<String>,
+    /// The company.
+    pub company: Option<OwnerFigures>,
+    /// The year's target.
+    pub annual_target: i64,
+    /// Year-end projection from the year to date (seasonal indices when known, else even).
+    pub projected_year_end: Option<f64>,
+    /// Projected year end / annual target.
+    pub pace: Option<f64>,
+    /// Teams.
+    pub teams: Vec<OwnerFigures>,
+    /// Reps.
+    pub reps: Vec<OwnerFigures>,
+    /// The three reps with the best credited attainment in the quarter.
+    pub best: Vec<String>,
+    /// The three with the worst.
+    pub worst: Vec<String>,
+    /// Deal KPIs: open pipeline for the rest of the year over the target still to reach.
+    pub pipeline_coverage: Option<f64>,
+}
+
+/// A data gap and what to do about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataGap {
+    /// no_data, low_completeness, silent_source, not_live or partial.
+    pub kind: String,
+    /// The KPI.
+    pub kpi: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub action: String,
+    /// The reps concerned (low completeness).
+    pub reps: Vec<String>,
+}
+
+/// Churn of the quarter against the band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChurnLine {
+    /// Customer churn of the quarter (start cohort).
+    pub customer_churn: Option<f64>,
+    /// Compounded to a year.
+    pub annualised: Option<f64>,
+    /// normal, acceptable or high.
+    pub band: Option<String>,
+    /// Net revenue retention of the quarter.
+    pub nrr: Option<f64>,
+}
+
+/// The review document: what is shown, exported and frozen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewDocument {
+    /// e.g. FY2027-Q2.
+    pub period: String,
+    /// e.g. Q2 FY2027.
+    pub label: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day.
+    pub end: NaiveDate,
+    /// The figures are as of this day.
+    pub as_of: NaiveDate,
+    /// The plan measured against.
+    pub plan_id: i64,
+    /// Its name.
+    pub plan_name: String,
+    /// Its version.
+    pub plan_version: i32,
+    /// KPIs in priority order.
+    pub kpis: Vec<KpiReview>,
+    /// Data gaps.
+    pub gaps: Vec<DataGap>,
+    /// Churn against the band.
+    pub churn: Option<ChurnLine>,
+}
+
+/// A difference between a closed review's frozen figure and today's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Difference {
+    /// The KPI.
+    pub kpi: String,
+    /// Whose figure.
+    pub owner: String,
+    /// In the frozen review.
+    pub frozen: Option<f64>,
+    /// Today.
+    pub now: Option<f64>,
+}
+
+/// A review as shown: its record, its document (frozen once closed), notes and differences.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    /// The stored review, when one is open or closed for the quarter.
+    pub review: Option<Review>,
+    /// The figures.
+    pub document: ReviewDocument,
+    /// The notes for the directors.
+    pub notes: Vec<ReviewNote>,
+    /// Closed reviews: frozen figures that differ from today's (corrections made since).
+    pub differences: Vec<Difference>,
+}
+
+/// The quarter named `period`, which must have started.
+pub fn quarter(org: &Organisation, period: &str, today: NaiveDate) -> Result<FiscalPeriod, ApiError> {
+    let q = org.calendar.parse_period(period).map_err(|e| bad(e.to_string()))?;
+    if q.kind != PeriodKind::Quarter {
+        return Err(bad(format!("{period} is not a fiscal quarter: name one like FY{}-Q2", q.fiscal_year)));
+    }
+    if q.start > today {
+        return Err(bad(format!("{} has not started yet (it starts on {})", q.name(), q.start)));
+    }
+    Ok(q)
+}
+
+/// The plan a quarter is measured against: the given one, or the fiscal year's approved plan.
+pub async fn plan_for(store: &dyn Store, q: &FiscalPeriod, plan: Option<i64>) -> Result<Plan, ApiError> {
+    let plan = match plan {
+        Some(id) => store.plan(id).await?,
+        None => store.approved_plan(q.fiscal_year).await?.ok_or_else(|| {
+            bad(format!("no approved plan for FY{}: approve one, or name the plan to measure against", q.fiscal_year))
+        })?,
+    };
+    if plan.fiscal_year != q.fiscal_year {
+        return Err(bad(format!("plan {} is for FY{}, not FY{}", plan.id, plan.fiscal_year, q.fiscal_year)));
+    }
+    Ok(plan)
+}
+
+fn figures(report: &AttainmentReport, q_index: usize) -> Vec<(Owner, OwnerFigures)> {
+    let last = report.columns.len() - 1;
+    report
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.owner,
+                OwnerFigures {
+                    name: r.name.clone(),
+                    quarter: (&r.cells[q_index]).into(),
+                    ytd: (&r.cells[last]).into(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The review document of a quarter against a plan, from today's data.
+pub async fn document(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    q: &FiscalPeriod,
+    plan: &Plan,
+    today: NaiveDate,
+) -> Result<ReviewDocument, ApiError> {
+    let as_of = today.min(q.end);
+    let year = org.calendar.year(q.fiscal_year).map_err(|e| bad(e.to_string()))?;
+    let months = plan_months(org, q.fiscal_year)?;
+    let months_done = months.iter().filter(|m| m.end <= as_of).count();
+    let targets = store.targets(plan.id, None).await?;
+    let mut planned: Vec<&str> = targets.iter().map(|t| t.kpi.as_str()).collect();
+    planned.sort_unstable();
+    planned.dedup();
+    let readiness = readiness(store, org, catalog, &year, as_of, 5).await?;
+    let names = owner_names(store, today).await?;
+    let q_index = q.index as usize - 1;
+    let mut kpis = Vec::new();
+    for kpi in catalog.by_priority().into_iter().filter(|k| planned.contains(&k.key())) {
+        let key = kpi.key();
+        let by = |grouping: &'static str| {
+            attainment_report(store, caches, org, catalog, plan, key, grouping, "quarter", as_of)
+        };
+        let company = figures(&by("company").await?, q_index).into_iter().next().map(|(_, f)| f);
+        let teams: Vec<OwnerFigures> = figures(&by("team").await?, q_index).into_iter().map(|(_, f)| f).collect();
+        let reps: Vec<OwnerFigures> = figures(&by("rep").await?, q_index).into_iter().map(|(_, f)| f).collect();
+        let annual_target: i64 = targets
+            .iter()
+            .filter(|t| t.kpi == key && t.owner == TargetOwner::Company && t.tier == TargetTier::Target)
+            .map(|t| t.amount)
+            .sum();
+        let ytd_actual = company.as_ref().and_then(|c| c.ytd.actual);
+        let indices =
+            seasonality(store, caches, org, catalog, key, q.fiscal_year, today).await.ok().map(|s| s.monthly.to_vec());
+        let projected_year_end = ytd_actual.and_then(|a| {
+            pacer_core::seasonality::project_year_end(
+                a,
+                months_done,
+                indices.as_deref().unwrap_or(&[1.0; FISCAL_MONTHS]),
+            )
+        });
+        let mut ranked: Vec<&OwnerFigures> = reps.iter().filter(|r| r.quarter.credited.is_some()).collect();
+        ranked.sort_by(|a, b| b.quarter.credited.partial_cmp(&a.quarter.credited).unwrap_or(std::cmp::Ordering::Equal));
+        let best = ranked.iter().take(3).map(|r| r.name.clone()).collect();
+        let worst = ranked.iter().rev().take(3).map(|r| r.name.clone()).collect();
+        let pipeline_coverage = match (&kpi.definition.kind, ytd_actual) {
+            (pacer_core::catalog::DefinitionKind::DealAmount, Some(done)) if as_of < year.end => {
+                let req = ReportRequest {
+                    by: Some("company".into()),
+                    from: Some(as_of.succ_opt().unwrap_or(as_of)),
+                    to: Some(year.end),
+                    deal_kinds: kpi.definition.deal_kinds.clone(),
+                    ..ReportRequest::default()
+                };
+                let p = pipeline(store, org, Scope::default(), &req, &|_| None, today).await?;
+                let open = p.rows.first().map_or(0, |r| r.summary.open_minor);
+                pacer_core::pipeline::coverage(open, annual_target, done as i64).ratio()
+            }
+            _ => None,
+        };
+        let row = readiness.iter().find(|r| r.key == key);
+        let partial = row.and_then(|r| partial(&r.coverage));
+        kpis.push(KpiReview {
+            key: key.to_string(),
+            name: kpi.name.clone(),
+            unit: serde_json::to_value(kpi.unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            priority: *kpi.priority.get_ref(),
+            tolerance: plan.settings.tolerance_for(key).value(),
+            partial,
+            company,
+            annual_target,
+            projected_year_end,
+            pace: projected_year_end.filter(|_| annual_target > 0).map(|p| p / annual_target as f64),
+            teams,
+            reps,
+            best,
+            worst,
+            pipeline_coverage,
+        });
+    }
+    let gaps = data_gaps(&readiness, &names, q);
+    let churn = churn_report(store, caches.series, org, std::slice::from_ref(q), None, None, today).await?;
+    let churn = churn.periods.first().map(|p| ChurnLine {
+        customer_churn: p.rates.customer_churn_rate,
+        annualised: p.annualised_customer_churn,
+        band: p.band.map(|b| format!("{b:?}").to_lowercase()),
+        nrr: p.rates.nrr,
+    });
+    Ok(ReviewDocument {
+        period: q.name(),
+        label: q.label(),
+        start: q.start,
+        end: q.end,
+        as_of,
+        plan_id: plan.id,
+        plan_name: plan.name.clone(),
+        plan_version: plan.version,
+        kpis,
+        gaps,
+        churn,
+    })
+}
+
+/// "covers 7 of 12 months: not a full-year picture" when a KPI is tracked for part of the year only.
+fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
+    (c.months_tracked < c.months_elapsed)
+        .then(|| format!("covers {} of {} months: not a full-year picture", c.months_tracked, c.months_elapsed))
+}
+
+/// Completeness under this share names its reps as a data gap.
+pub const LOW_COMPLETENESS: f64 = 0.9;
+
+fn data_gaps(
+    readiness: &[pacer_core::readiness::ReadinessRow],
+    names: &std::collections::HashMap<TargetOwner, String>,
+    q: &FiscalPeriod,
+) -> Vec<DataGap> {
+    let mut gaps = Vec::new();
+    for r in readiness {
+        let gap = |kind: &str, message: String, action: String, reps: Vec<String>| DataGap {
+            kind: kind.into(),
+            kpi: r.key.clone(),
+            message,
+            action,
+            reps,
+        };
+        match r.method {
+            CaptureMethod::Planned => gaps.push(gap(
+                "not_live",
+                format!("{} is planned but not live yet", r.name),
+                match r.ready_by {
+                    Some(d) => format!("finish the setup (ready by {d}); until then it has no figures"),
+                    None => "give the setup a date and an owner".into(),
+                },
+                Vec::new(),
+            )),
+            CaptureMethod::Unavailable => continue,
+            _ => {
+                if r.last_data.is_none_or(|d| d < q.start) {
+                    gaps.push(gap(
+                        "no_data",
+                        format!("{}: no data in {}", r.name, q.label()),
+                        "check the capture process or the integration feeding it".into(),
+                        Vec::new(),
+                    ));
+                } else if r.method == CaptureMethod::Automatic && !r.arriving {
+                    gaps.push(gap(
+                        "silent_source",
+                        format!(
+                            "{}: the automated source has been silent since {}",
+                            r.name,
+                            r.last_data.map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                        "ask the integration's owner to check it".into(),
+                        Vec::new(),
+                    ));
+                }
+                if let Some(c) = &r.completeness
+                    && c.share.is_some_and(|s| s < LOW_COMPLETENESS)
+                {
+                    let reps = c
+                        .missing
+                        .iter()
+                        .map(|id| names.get(&TargetOwner::Rep(*id)).cloned().unwrap_or_else(|| format!("rep {id}")))
+                        .collect();
+                    gaps.push(gap(
+                        "low_completeness",
+                        format!(
+                            "{}: only {} of {} active reps logged lately ({:.0}%)",
+                            r.name,
+                            c.logged,
+                            c.active_reps,
+                            c.share.unwrap_or(0.0) * 100.0
+                        ),
+                        "remind the reps named, or make logging part of the weekly one-to-one".into(),
+                        reps,
+                    ));
+                }
+            }
+        }
+    }
+    // Every KPI tracked for only part of the year so far, planned or not.
+    for r in readiness.iter().filter(|r| matches!(r.method, CaptureMethod::Automatic | CaptureMethod::Manual)) {
+        if let Some(p) = partial(&r.coverage) {
+            gaps.push(DataGap {
+                kind: "partial".into(),
+                kpi: r.key.clone(),
+                message: format!("{}: {p}", r.name),
+                action: "read its yearly figures as partial; they are not annualised".into(),
+                reps: Vec::new(),
+            });
+        }
+    }
+    gaps
+}
+
+/// Frozen figures that differ from today's: each KPI's company, team and rep actuals.
+pub fn differences(frozen: &ReviewDocument, now: &ReviewDocument) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for f in &frozen.kpis {
+        let Some(n) = now.kpis.iter().find(|k| k.key == f.key) else { continue };
+        let all = |k: &KpiReview| -> BTreeMap<String, Option<f64>> {
+            k.company.iter().chain(&k.teams).chain(&k.reps).map(|o| (o.name.clone(), o.quarter.actual)).collect()
+        };
+        let (then, today) = (all(f), all(n));
+        for (owner, frozen_value) in &then {
+            let now_value = today.get(owner).copied().flatten();
+            if *frozen_value != now_value {
+                out.push(Difference {
+                    kpi: f.key.clone(),
+                    owner: owner.clone(),
+                    frozen: *frozen_value,
+                    now: now_value,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The review of a quarter as shown: the stored review's frozen document when closed (with
+/// the differences from today's data), else today's figures.
+pub async fn view(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    period: &str,
+    plan: Option<i64>,
+    today: NaiveDate,
+) -> Result<ReviewView, ApiError> {
+    let q = quarter(org, period, today)?;
+    let review = store.review_for(&q.name()).await?;
+    let plan_id = plan.or(review.as_ref().map(|r| r.plan_id));
+    let plan = plan_for(store, &q, plan_id).await?;
+    let live = document(store, caches, org, catalog, &q, &plan, today).await?;
+    let notes = match &review {
+        Some(r) => store.notes(r.id).await?,
+        None => Vec::new(),
+    };
+    let frozen =
+        review.as_ref().and_then(|r| r.snapshot.as_deref()).map(serde_json::from_str::<ReviewDocument>).transpose();
+    let frozen = frozen.map_err(|e| ApiError::Internal(format!("a review snapshot does not read back: {e}")))?;
+    Ok(match frozen {
+        Some(doc) => ReviewView { differences: differences(&doc, &live), review, document: doc, notes },
+        None => ReviewView { review, document: live, notes, differences: Vec::new() },
+    })
+}
+
+/// Opens the review of a quarter against a plan (the year's approved plan by default).
+pub async fn open(
+    store: &dyn Store,
+    org: &Organisation,
+    period: &str,
+    plan: Option<i64>,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<Review, ApiError> {
+    let q = quarter(org, period, today)?;
+    let plan = plan_for(store, &q, plan).await?;
+    Ok(store.open_review(&q.name(), q.fiscal_year, plan.id, actor).await?)
+}
+
+/// Closes a review: its document is frozen as of now.
+pub async fn close(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    id: ReviewId,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<Review, ApiError> {
+    let review = store.review(id).await?;
+    let q = quarter(org, &review.period, today)?;
+    let plan = store.plan(review.plan_id).await?;
+    let doc = document(store, caches, org, catalog, &q, &plan, today).await?;
+    let snapshot = serde_json::to_string(&doc).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(store.close_review(id, &snapshot, actor).await?)
+}
+
+/// One line of a rebalancing proposal.
+#[derive(Debug, Clone, Serialize)]
+pub struct RebalanceLine {
+    /// Whose target.
+    pub owner: TargetOwner,
+    /// Their name.
+    pub name: String,
+    /// The months now.
+    pub before: Vec<i64>,
+    /// The months proposed.
+    pub after: Vec<i64>,
+}
+
+/// A rebalancing proposal for one KPI of a plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    /// The plan.
+    pub plan_id: i64,
+    /// The KPI.
+    pub kpi: String,
+    /// Months already past (kept).
+    pub months_past: usize,
+    /// The revised company target, when revised.
+    pub revised_annual: Option<i64>,
+    /// The weights of the remaining months (seasonal indices, or even).
+    pub weights: Vec<f64>,
+    /// Every line, before and after.
+    pub lines: Vec<RebalanceLine>,
+}
+
+/// Proposes (for the plan in force: the year's approved plan) re-phasing each remaining annual target of `kpi` over the months after `as_of` by
+/// seasonal indices (even when the history is too short), or revising the company's annual
+/// target (teams and reps scaled in proportion); every line still sums to its year.
+#[allow(clippy::too_many_arguments)] // the plan, the KPI, the revision and what computing them reads
+pub async fn propose(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    plan: &Plan,
+    kpi: &str,
+    revised_annual: Option<i64>,
+    as_of: NaiveDate,
+    today: NaiveDate,
+) -> Result<Proposal, ApiError> {
+    if matches!(plan.status, PlanStatus::Archived | PlanStatus::Revised) {
+        return Err(ApiError::Conflict(format!(
+            "plan {} is {}: rebalance the plan in force instead",
+            plan.id, plan.status
+        )));
+    }
+    let months = plan_months(org, plan.fiscal_year)?;
+    let past = months.iter().filter(|m| m.end <= as_of).count();
+    let weights = seasonality(store, caches, org, catalog, kpi, plan.fiscal_year, today)
+        .await
+        .map(|s| s.monthly.to_vec())
+        .unwrap_or_else(|_| vec![1.0; FISCAL_MONTHS]);
+    let targets = store.targets(plan.id, Some(kpi)).await?;
+    if targets.is_empty() {
+        return Err(bad(format!("plan {} has no targets for {kpi}", plan.id)));
+    }
+    let names = owner_names(store, today).await?;
+    let lines = super::plan::lines(&targets, &names);
+    let company_total =
+        lines.iter().find(|l| l.owner == TargetOwner::Company && l.tier == TargetTier::Target).map(|l| l.total);
+    let mut out = Vec::new();
+    for l in lines {
+        // A revised company target scales every line in proportion, exactly for the company.
+        let annual = match (revised_annual, company_total) {
+            (Some(r), _) if l.owner == TargetOwner::Company => r,
+            (Some(r), Some(c)) if c > 0 => (i128::from(l.total) * i128::from(r) / i128::from(c)) as i64,
+            _ => l.total,
+        };
+        let after = rebalance(&l.months, past, annual.max(l.months[..past].iter().sum()), &weights)
+            .map_err(|e| bad(e.to_string()))?;
+        out.push(RebalanceLine { owner: l.owner, name: l.name, before: l.months, after });
+    }
+    Ok(Proposal {
+        plan_id: plan.id,
+        kpi: kpi.to_string(),
+        months_past: past,
+        revised_annual,
+        weights: weights[past..].to_vec(),
+        lines: out,
+    })
+}
+
+/// Applies a proposal: a new version of the plan with the KPI's targets re-phased, approved in
+/// place of the old one when that was the approved plan; the reason goes to the audit log.
+pub async fn apply(store: &dyn Store, proposal: &Proposal, actor: &Actor) -> Result<Plan, ApiError> {
+    let plan = store.plan(proposal.plan_id).await?;
+    if matches!(plan.status, PlanStatus::Archived | PlanStatus::Revised) {
+        return Err(ApiError::Conflict(format!(
+            "plan {} is {}: rebalance the plan in force instead",
+            plan.id, plan.status
+        )));
+    }
+    let next = store.copy_plan(plan.id, None, actor).await?;
+    let mut targets: Vec<Target> = store
+        .targets(next.id, Some(&proposal.kpi))
+        .await?
+        .into_iter()
+        .filter(|t| t.tier != TargetTier::Target)
+        .collect();
+    for line in &proposal.lines {
+        for (m, amount) in line.after.iter().enumerate() {
+            targets.push(Target {
+                kpi: proposal.kpi.clone(),
+                owner: line.owner,
+                month: m as u8 + 1,
+                tier: TargetTier::Target,
+                amount: *amount,
+            });
+        }
+    }
+    store.put_targets(next.id, &proposal.kpi, &targets, actor).await?;
+    if plan.status == PlanStatus::Approved {
+        return Ok(store.set_plan_status(next.id, PlanStatus::Approved, actor).await?);
+    }
+    Ok(next)
+}
+
+/// The review as sheets: the KPI summary, then per KPI its teams and reps, the data gaps and the notes.
+pub fn sheets(view: &ReviewView) -> Vec<crate::export::Sheet> {
+    use crate::export::Sheet;
+    let d = &view.document;
+    let num = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
+    let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default();
+    // Money in currency units (amounts are kept in minor units), counts as they are.
+    let fig = |unit: &str, f: &Figure| {
+        let scale = if unit == "currency" { 100.0 } else { 1.0 };
+        let num = |x: Option<f64>| num(x.map(|v| v / scale));
+        vec![
+            num(Some(f.target as f64)),
+            num(f.actual),
+            pct(f.raw),
+            pct(f.credited),
+            f.attained.map(|a| a.to_string()).unwrap_or_default(),
+            num(f.variance),
+        ]
+    };
+    let head = |first: &str| -> Vec<String> {
+        let mut h = vec![first.to_string()];
+        for p in ["quarter", "YTD"] {
+            for c in ["target", "actual", "raw %", "credited %", "attained", "variance"] {
+                h.push(format!("{p} {c}"));
+            }
+        }
+        h
+    };
+    let mut summary = head("KPI");
+    summary.extend(["annual target", "projected year end", "pace %", "pipeline coverage", "partial"].map(String::from));
+    let mut out = vec![Sheet {
+        name: "Summary".into(),
+        headers: summary,
+        rows: d
+            .kpis
+            .iter()
+            .map(|k| {
+                let mut row = vec![k.name.clone()];
+                if let Some(c) = &k.company {
+                    row.extend(fig(&k.unit, &c.quarter));
+                    row.extend(fig(&k.unit, &c.ytd));
+                } else {
+                    row.extend(std::iter::repeat_n(String::new(), 12));
+                }
+                let scale = if k.unit == "currency" { 100.0 } else { 1.0 };
+                row.extend([
+                    num(Some(k.annual_target as f64 / scale)),
+                    num(k.projected_year_end.map(|p| p / scale)),
+                    pct(k.pace),
+                    num(k.pipeline_coverage),
+                    k.partial.clone().unwrap_or_default(),
+                ]);
+                row
+            })
+            .collect(),
+    }];
+    for k in &d.kpis {
+        out.push(Sheet {
+            name: k.key.clone(),
+            headers: head("Team or rep"),
+            rows: k
+                .teams
+                .iter()
+                .chain(&k.reps)
+                .map(|o| {
+                    std::iter::once(o.name.clone())
+                        .chain(fig(&k.unit, &o.quarter))
+                        .chain(fig(&k.unit, &o.ytd))
+                        .collect()
+                })
+                .collect(),
+        });
+    }
+    out.push(Sheet {
+        name: "Data gaps".into(),
+        headers: ["kind", "KPI", "what", "what to do", "reps"].map(String::from).to_vec(),
+        rows: d
+            .gaps
+            .iter()
+            .map(|g| vec![g.kind.clone(), g.kpi.clone(), g.message.clone(), g.action.clone(), g.reps.join(", ")])
+            .collect(),
+    });
+    out.push(Sheet {
+        name: "Notes".into(),
+        headers: ["about", "note", "by", "at"].map(String::from).to_vec(),
+        rows: view
+            .notes
+            .iter()
+            .map(|n| vec![format!("{:?}", n.subject), n.text.clone(), n.author.clone(), n.at.clone()])
+            .collect(),
+    });
+    out
+}

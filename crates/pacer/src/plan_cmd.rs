@@ -1,0 +1,594 @@
+//! `pacer plan ...`: the annual plan on the command line (PRODUCT.md C5, C6).
+
+use crate::Context;
+use crate::config::DEFAULT_DATABASE;
+use crate::output::{Format, Listing, ReportFormat, emit_report};
+use anyhow::{Result, anyhow, bail};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use pacer_core::audit::Actor;
+use pacer_core::catalog::Catalog;
+use pacer_core::growth::gross_new_needed;
+use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
+use pacer_storage::{OrgStore, PlanStore, SqlStore};
+use pacer_web::service::SeriesCache;
+use pacer_web::service::current_catalog;
+use pacer_web::service::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
+use pacer_web::service::plan_xlsx;
+use pacer_web::service::report::{Caches, cell_text, display};
+
+/// `pacer plan`.
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Plans and scenarios, by fiscal year.
+    List {
+        /// Only this fiscal year's.
+        #[arg(long)]
+        fy: Option<i32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Create a draft plan for a fiscal year.
+    Create {
+        /// The fiscal year.
+        #[arg(long)]
+        fy: i32,
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// Attrition tolerance of the whole plan, e.g. 10% or 0.1.
+        #[arg(long)]
+        tolerance: Option<String>,
+        /// Ramp of new hires, percent of a full quota per month from the hire month, e.g. 25,50,75.
+        #[arg(long, value_delimiter = ',')]
+        ramp: Option<Vec<u8>>,
+    },
+    /// Allocate a KPI's annual target to teams and reps and phase it into months (drafts only).
+    Allocate {
+        /// Plan id.
+        plan: i64,
+        /// The KPI.
+        #[arg(long)]
+        kpi: String,
+        /// The annual target: a count, or money (e.g. 1200000 or 1,200,000.00).
+        #[arg(long)]
+        annual: String,
+        /// teams (then reps by capacity) or reps.
+        #[arg(long, default_value = "teams")]
+        to: String,
+        /// equal, weights or last-year.
+        #[arg(long, default_value = "equal")]
+        split: String,
+        /// One weight per recipient (with --split weights), in the order `plan recipients` lists.
+        #[arg(long, value_delimiter = ',')]
+        weights: Vec<f64>,
+        /// even, seasonal or custom.
+        #[arg(long, default_value = "even")]
+        months: String,
+        /// 12 monthly weights (with --months custom).
+        #[arg(long, value_delimiter = ',')]
+        month_weights: Vec<f64>,
+        /// Only the teams and reps under this team (id or name).
+        #[arg(long)]
+        team: Option<String>,
+        /// Phase evenly if the history is too short for seasonal phasing.
+        #[arg(long)]
+        even_if_short_history: bool,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// A plan's targets of one KPI: company, teams and reps by month, with the bottom-up gap.
+    Show {
+        /// Plan id.
+        plan: i64,
+        /// The KPI.
+        #[arg(long)]
+        kpi: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+        /// File to write (required for xlsx).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Set one target (a bottom-up edit; drafts only).
+    Set {
+        /// Plan id.
+        plan: i64,
+        /// The KPI.
+        #[arg(long)]
+        kpi: String,
+        /// company, team:ID or rep:ID.
+        #[arg(long)]
+        owner: String,
+        /// Fiscal month 1..12.
+        #[arg(long)]
+        month: u8,
+        /// The amount (count, or money).
+        #[arg(long)]
+        amount: String,
+        /// target, stretch or challenge.
+        #[arg(long, default_value = "target")]
+        tier: String,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Approve, revise or archive a plan (approving revises the year's approved plan).
+    Status {
+        /// Plan id.
+        plan: i64,
+        /// approved, revised or archived.
+        status: String,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Copy a plan into a new draft: a scenario, or the next version.
+    Copy {
+        /// Plan id.
+        plan: i64,
+        /// The scenario's name (default: the same name, next version).
+        #[arg(long)]
+        name: Option<String>,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Plans side by side: totals per KPI and per team, and differences against the first.
+    Compare {
+        /// Plan ids; the first is the baseline.
+        #[arg(required = true, num_args = 2..)]
+        plans: Vec<i64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Actual against plan, raw and credited attainment with the tolerance.
+    Attainment {
+        /// Plan id.
+        plan: i64,
+        /// The KPI.
+        #[arg(long)]
+        kpi: String,
+        /// Rows per rep, team or company.
+        #[arg(long, default_value = "rep")]
+        by: String,
+        /// Columns per month, quarter, half or year.
+        #[arg(long, default_value = "quarter")]
+        per: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ReportFormat,
+        /// File to write (required for xlsx).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Gross new business needed to grow despite churn: B × (g + c − e), with the arithmetic.
+    Growth(GrowthArgs),
+    /// Seasonal indices of a KPI from its history (the years before --fy).
+    Seasonality {
+        /// The KPI.
+        #[arg(long)]
+        kpi: String,
+        /// The fiscal year they are for [default: the current one].
+        #[arg(long)]
+        fy: Option<i32>,
+    },
+    /// Export a plan to a workbook: a sheet per KPI, owners by fiscal month, the year as a formula.
+    Export {
+        /// Plan id.
+        plan: i64,
+        /// The workbook to write.
+        #[arg(long, value_name = "FILE.xlsx")]
+        output: std::path::PathBuf,
+    },
+    /// Import an edited plan workbook into a draft: every cell is checked, nothing is written
+    /// unless all is valid, then each KPI sheet replaces that KPI's targets.
+    Import {
+        /// Plan id (a draft).
+        plan: i64,
+        /// The workbook, as exported by `pacer plan export`.
+        file: std::path::PathBuf,
+        /// Why (kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// The growth calculator's inputs.
+#[derive(Args)]
+pub struct GrowthArgs {
+    /// Starting customers, or recurring revenue (money).
+    #[arg(long)]
+    base: String,
+    /// Expected annual churn, e.g. 7% or 0.07.
+    #[arg(long)]
+    churn: String,
+    /// Expected annual expansion (revenue only).
+    #[arg(long, default_value = "0")]
+    expansion: String,
+    /// Wanted net growth, e.g. 20%.
+    #[arg(long)]
+    growth: String,
+    /// Also allocate the result as this KPI's annual target in this draft plan (teams, even).
+    #[arg(long, requires = "kpi")]
+    plan: Option<i64>,
+    /// The new-business KPI the result becomes.
+    #[arg(long, requires = "plan")]
+    kpi: Option<String>,
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn web(e: pacer_web::error::ApiError) -> anyhow::Error {
+    anyhow!("{e}")
+}
+
+/// A rate typed as 7%, 7 % or 0.07.
+fn rate(text: &str) -> Result<f64> {
+    pacer_web::api::churn::parse_rate(text).map_err(web)
+}
+
+/// An amount of a KPI in its units: money (currency unit) to minor units, counts as they are.
+fn amount(catalog: &Catalog, kpi: &str, text: &str) -> Result<i64> {
+    let money = catalog.kpi(kpi).is_some_and(|k| {
+        serde_json::to_value(k.unit).ok().and_then(|v| v.as_str().map(str::to_string)).as_deref() == Some("currency")
+    });
+    if money {
+        pacer_core::import::parse_amount_minor(text, false).map_err(|e| anyhow!("amount {text:?}: {e}"))
+    } else {
+        text.trim().replace(',', "").parse::<i64>().map_err(|_| anyhow!("amount {text:?} is not a whole number"))
+    }
+}
+
+async fn catalog_of(store: &SqlStore) -> Result<Catalog> {
+    Ok(current_catalog(store)
+        .await
+        .map_err(web)?
+        .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?
+        .1)
+}
+
+fn owner(text: &str) -> Result<TargetOwner> {
+    match text.split_once(':') {
+        None if text == "company" => Ok(TargetOwner::Company),
+        Some(("team", id)) => Ok(TargetOwner::Team(id.parse().map_err(|_| anyhow!("team id {id:?} is not a number"))?)),
+        Some(("rep", id)) => Ok(TargetOwner::Rep(id.parse().map_err(|_| anyhow!("rep id {id:?} is not a number"))?)),
+        _ => bail!("owner {text:?}: use company, team:ID or rep:ID"),
+    }
+}
+
+/// `pacer plan ...`.
+pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
+    if let PlanCommand::Growth(g) = &cmd
+        && g.plan.is_none()
+    {
+        return growth(g, None).await;
+    }
+    let store = ctx.open(DEFAULT_DATABASE).await?;
+    let org = store.organisation().await?.unwrap_or_default();
+    let series = SeriesCache::default();
+    let caches = Caches { cube: None, series: &series };
+    let cli = |reason: Option<String>| Actor::named("cli").because(reason);
+    match cmd {
+        PlanCommand::List { fy, format } => {
+            let list = store.plans(fy).await?;
+            let rows = list
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        format!("FY{}", p.fiscal_year),
+                        p.name.clone(),
+                        p.version.to_string(),
+                        p.status.to_string(),
+                        p.approved_by.clone().unwrap_or_default(),
+                        p.copied_from.map(|c| c.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Listing {
+                headers: &["id", "year", "name", "version", "status", "approved by", "copied from"],
+                rows,
+                records: &list,
+            }
+            .print(format)
+        }
+        PlanCommand::Create { fy, name, tolerance, ramp } => {
+            plans::plan_months(&org, fy).map_err(web)?;
+            let mut settings = PlanSettings::default();
+            if let Some(t) = tolerance {
+                settings.tolerance = pacer_core::attainment::Tolerance::new(rate(&t)?)?;
+            }
+            if let Some(steps) = ramp {
+                settings.ramp = pacer_core::plan::Ramp::new(steps)?;
+            }
+            let plan =
+                store.create_plan(&NewPlan { fiscal_year: fy, name, settings, copied_from: None }, &cli(None)).await?;
+            println!("Created plan {} ({} v{}, draft) for FY{fy}.", plan.id, plan.name, plan.version);
+            Ok(())
+        }
+        PlanCommand::Allocate {
+            plan,
+            kpi,
+            annual,
+            to,
+            split,
+            weights,
+            months,
+            month_weights,
+            team,
+            even_if_short_history,
+            reason,
+        } => {
+            let catalog = catalog_of(&store).await?;
+            let plan = store.plan(plan).await?;
+            let team = match team {
+                Some(key) => Some(crate::org_cmd::find_team(&store, &key).await?.id),
+                None => None,
+            };
+            let body = pacer_web::api::plan::AllocateBody {
+                kpi: kpi.clone(),
+                annual: amount(&catalog, &kpi, &annual)?,
+                to,
+                split: split.replace('-', "_"),
+                weights,
+                months,
+                month_weights,
+                team,
+                even_if_short_history,
+            };
+            let req: AllocationRequest = body.request().map_err(web)?;
+            let done = plans::allocate_kpi(&store, caches, &org, &catalog, &plan, &req, &cli(reason), today())
+                .await
+                .map_err(web)?;
+            for w in &done.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!(
+                "Wrote {} targets of {kpi} in plan {} to {} recipients.",
+                done.targets,
+                plan.id,
+                done.recipients.len()
+            );
+            Ok(())
+        }
+        PlanCommand::Show { plan, kpi, format, output } => {
+            let catalog = catalog_of(&store).await?;
+            let plan = store.plan(plan).await?;
+            let sheet = plans::sheet(&store, &org, &catalog, &plan, &kpi, today()).await.map_err(web)?;
+            let money = sheet.unit == "currency";
+            let show = |v: i64| {
+                let value =
+                    if money { pacer_core::kpi::KpiValue::Money(v) } else { pacer_core::kpi::KpiValue::Count(v) };
+                if format == ReportFormat::Table { display(&value) } else { cell_text(&value) }
+            };
+            let mut headers: Vec<String> = vec!["owner".into(), "tier".into()];
+            headers.extend(sheet.months.iter().map(|m| m.label.clone()));
+            headers.push("year".into());
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let rows = sheet
+                .lines
+                .iter()
+                .map(|l| {
+                    let mut row = vec![l.name.clone(), l.tier.to_string()];
+                    row.extend(l.months.iter().map(|m| show(*m)));
+                    row.push(show(l.total));
+                    row
+                })
+                .collect();
+            emit_report(
+                &Listing { headers: &headers, rows, records: &sheet.lines },
+                &sheet,
+                format,
+                output.as_deref(),
+                &kpi,
+            )?;
+            if let (Some(gap), ReportFormat::Table, None) = (&sheet.gap, format, &output) {
+                println!(
+                    "{} v{} ({}). Top-down {} against bottom-up {}: difference {}.",
+                    plan.name,
+                    plan.version,
+                    plan.status,
+                    show(gap.top_down),
+                    show(gap.bottom_up_sum),
+                    show(gap.difference)
+                );
+            }
+            Ok(())
+        }
+        PlanCommand::Set { plan, kpi, owner: who, month, amount: text, tier, reason } => {
+            let catalog = catalog_of(&store).await?;
+            let tier: TargetTier = tier.parse()?;
+            let target =
+                Target { kpi: kpi.clone(), owner: owner(&who)?, month, tier, amount: amount(&catalog, &kpi, &text)? };
+            pacer_core::plan::check_target_row(&target)?;
+            store.set_target(plan, &target, &cli(reason)).await?;
+            println!("Set.");
+            Ok(())
+        }
+        PlanCommand::Status { plan, status, reason } => {
+            let status: PlanStatus = status.parse()?;
+            let p = store.set_plan_status(plan, status, &cli(reason)).await?;
+            println!("Plan {} ({} v{}) is {}.", p.id, p.name, p.version, p.status);
+            Ok(())
+        }
+        PlanCommand::Copy { plan, name, reason } => {
+            let p = store.copy_plan(plan, name.as_deref(), &cli(reason)).await?;
+            println!("Copied to plan {} ({} v{}, draft).", p.id, p.name, p.version);
+            Ok(())
+        }
+        PlanCommand::Compare { plans: ids, format } => {
+            let c = plans::compare_plans(&store, &ids, today()).await.map_err(web)?;
+            let mut headers: Vec<String> = vec!["kpi".into(), "team".into()];
+            for (i, name) in c.scenarios.iter().enumerate() {
+                headers.push(name.clone());
+                if i > 0 {
+                    headers.push(format!("Δ {name}"));
+                }
+            }
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let rows = c
+                .by_kpi
+                .iter()
+                .chain(&c.by_owner)
+                .map(|t| {
+                    let mut row = vec![t.kpi.clone(), t.owner.clone().unwrap_or_else(|| "(all)".into())];
+                    for (i, total) in t.totals.iter().enumerate() {
+                        row.push(total.to_string());
+                        if i > 0 {
+                            row.push(t.differences[i].to_string());
+                        }
+                    }
+                    row
+                })
+                .collect();
+            Listing { headers: &headers, rows, records: &c.by_kpi }.print(format)
+        }
+        PlanCommand::Attainment { plan, kpi, by, per, format, output } => {
+            let catalog = catalog_of(&store).await?;
+            let plan = store.plan(plan).await?;
+            let a = plans::attainment_report(&store, caches, &org, &catalog, &plan, &kpi, &by, &per, today())
+                .await
+                .map_err(web)?;
+            let mut headers: Vec<String> = vec!["name".into()];
+            for c in &a.columns {
+                headers.extend([
+                    format!("{} target", c.label),
+                    format!("{} actual", c.label),
+                    format!("{} credited %", c.label),
+                    format!("{} attained", c.label),
+                ]);
+            }
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let rows = a
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![r.name.clone()];
+                    for cell in &r.cells {
+                        let target = match cell.actual {
+                            pacer_core::kpi::KpiValue::Money(_) => pacer_core::kpi::KpiValue::Money(cell.target),
+                            _ => pacer_core::kpi::KpiValue::Count(cell.target),
+                        };
+                        let text = |v: &pacer_core::kpi::KpiValue| {
+                            if format == ReportFormat::Table { display(v) } else { cell_text(v) }
+                        };
+                        row.push(text(&target));
+                        row.push(text(&cell.actual));
+                        row.push(cell.attainment.credited.map(|c| format!("{:.1}", c * 100.0)).unwrap_or_default());
+                        row.push(
+                            cell.attainment
+                                .attained
+                                .map(|x| if x { "yes" } else { "no" }.to_string())
+                                .unwrap_or_default(),
+                        );
+                    }
+                    row
+                })
+                .collect();
+            emit_report(
+                &Listing { headers: &headers, rows, records: &a.rows },
+                &a,
+                format,
+                output.as_deref(),
+                "Attainment",
+            )?;
+            if format == ReportFormat::Table && output.is_none() {
+                println!(
+                    "Tolerance {:.0}%: attained when the actual reaches {:.0}% of the target.",
+                    a.tolerance * 100.0,
+                    (1.0 - a.tolerance) * 100.0
+                );
+            }
+            Ok(())
+        }
+        PlanCommand::Growth(g) => growth(&g, Some((&store, &org, caches))).await,
+        PlanCommand::Seasonality { kpi, fy } => {
+            let catalog = catalog_of(&store).await?;
+            let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
+            let s = plans::seasonality(&store, caches, &org, &catalog, &kpi, fy, today()).await.map_err(web)?;
+            let months = plans::plan_months(&org, fy).map_err(web)?;
+            let rows: Vec<Vec<String>> =
+                months.iter().zip(s.monthly).map(|(m, i)| vec![m.label(), format!("{i:.3}")]).collect();
+            Listing { headers: &["fiscal month", "index"], rows, records: &s.monthly }.print(Format::Table)?;
+            let q = s.quarterly();
+            println!("Quarters: {:.3}, {:.3}, {:.3}, {:.3} ({:?})", q[0], q[1], q[2], q[3], s.method);
+            for w in &s.warnings {
+                println!("warning: {w}");
+            }
+            Ok(())
+        }
+        PlanCommand::Export { plan, output } => {
+            let catalog = catalog_of(&store).await?;
+            let plan = store.plan(plan).await?;
+            let book = plan_xlsx::export(&store, &org, &catalog, &plan, today()).await.map_err(web)?;
+            std::fs::write(&output, book).map_err(|e| anyhow!("cannot write {}: {e}", output.display()))?;
+            println!(
+                "Wrote plan {} ({} v{}, {}) to {}.",
+                plan.id,
+                plan.name,
+                plan.version,
+                plan.status,
+                output.display()
+            );
+            Ok(())
+        }
+        PlanCommand::Import { plan, file, reason } => {
+            let catalog = catalog_of(&store).await?;
+            let plan = store.plan(plan).await?;
+            let bytes = std::fs::read(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
+            match plan_xlsx::import(&store, &org, &catalog, &plan, &bytes, &cli(reason)).await {
+                Ok(report) => {
+                    for k in &report.kpis {
+                        println!("{}: {} lines, {} targets.", k.kpi, k.lines, k.targets);
+                    }
+                    println!("Imported {} into plan {} ({} v{}).", file.display(), plan.id, plan.name, plan.version);
+                    Ok(())
+                }
+                Err(pacer_web::error::ApiError::Unprocessable { message, details }) => {
+                    for detail in &details {
+                        eprintln!("{}", plan_xlsx::problem_line(detail));
+                    }
+                    bail!("{message}")
+                }
+                Err(e) => Err(web(e)),
+            }
+        }
+    }
+}
+
+async fn growth(g: &GrowthArgs, with: Option<(&SqlStore, &pacer_core::org::Organisation, Caches<'_>)>) -> Result<()> {
+    let base = g.base.trim().replace(',', "");
+    let base: i64 = match base.parse::<i64>() {
+        Ok(n) => n,
+        Err(_) => {
+            pacer_core::import::parse_amount_minor(&g.base, false).map_err(|e| anyhow!("base {:?}: {e}", g.base))?
+        }
+    };
+    let target = gross_new_needed(base, rate(&g.churn)?, rate(&g.expansion)?, rate(&g.growth)?)?;
+    println!("{}", target.explain());
+    if let (Some((store, org, caches)), Some(plan), Some(kpi)) = (with, g.plan, &g.kpi) {
+        let catalog = catalog_of(store).await?;
+        let plan = store.plan(plan).await?;
+        let req = AllocationRequest {
+            kpi: kpi.clone(),
+            annual: target.gross_new,
+            to: Recipients::Teams,
+            split: Split::Equal,
+            months: MonthProfile::Even,
+            team: None,
+            even_if_short_history: false,
+        };
+        let done = plans::allocate_kpi(store, caches, org, &catalog, &plan, &req, &Actor::named("cli"), today())
+            .await
+            .map_err(web)?;
+        println!("Allocated {} of {kpi} in plan {}: {} targets.", target.gross_new, plan.id, done.targets);
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! The demo's plan and reports through the command line, as a newcomer
+//! meets them: an approved plan for the current fiscal year and a draft
+//! scenario, phased seasonally and summing to the cent at every level;
+//! reports, leaderboards and the pipeline in every format; bad input
+//! refused with one line and exit code 2, nothing written.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Demo(PathBuf);
+
+impl Demo {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("pacer-demo-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let demo = Self(dir);
+        let out = demo.run(&["demo", "--no-serve", "--fresh"]);
+        assert!(out.status.success(), "demo: {}", String::from_utf8_lossy(&out.stderr));
+        demo
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_pacer"))
+            .args(["--database", "sqlite://pacer-demo.sqlite"])
+            .args(args)
+            .current_dir(&self.0)
+            .env_remove("PACER_DATABASE_URL")
+            .env_remove("PACER_CONFIG")
+            .output()
+            .expect("run pacer")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "pacer {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    fn refused(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(2), "pacer {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        stderr
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn total(line: &Value) -> i64 {
+    line["total"].as_i64().unwrap()
+}
+
+#[test]
+fn the_demo_plan_is_approved_phased_and_sums_to_the_cent() {
+    let demo = Demo::new("plan");
+    let plans = demo.json(&["plan", "list", "--format", "json"]);
+    let plans = plans.as_array().unwrap();
+    assert_eq!(plans.len(), 2, "an approved plan and a draft scenario");
+    assert_eq!(plans[0]["status"], "approved");
+    assert_eq!(plans[0]["approved_by"], "lead");
+    assert_eq!(plans[1]["status"], "draft");
+    assert_eq!(plans[1]["copied_from"], plans[0]["id"]);
+
+    for kpi in ["new_business", "demos_given", "calls_made"] {
+        let sheet = demo.json(&["plan", "show", "1", "--kpi", kpi, "--format", "json"]);
+        let lines = sheet["lines"].as_array().unwrap();
+        for l in lines {
+            let months: i64 = l["months"].as_array().unwrap().iter().map(|m| m.as_i64().unwrap()).sum();
+            assert_eq!(months, total(l), "{kpi}: {} months sum to its year", l["name"]);
+            assert!(l["months"].as_array().unwrap().iter().all(|m| m.as_i64().unwrap() >= 0));
+        }
+        let company = lines.iter().find(|l| l["owner"]["kind"] == "company").unwrap();
+        let of = |kind: &str| -> i64 { lines.iter().filter(|l| l["owner"]["kind"] == kind).map(total).sum() };
+        assert_eq!(of("rep"), total(company), "{kpi}: the reps' targets sum to the company's to the unit");
+        if kpi == "new_business" {
+            assert_eq!(of("team"), total(company), "the teams' targets sum to the company's to the cent");
+            // Seasonal phasing: the months are not all equal.
+            let months = company["months"].as_array().unwrap();
+            assert!(months.iter().any(|m| m != &months[0]), "phased by seasonality");
+        }
+        assert_eq!(sheet["gap"]["difference"], 0);
+    }
+
+    // The scenario is 30% more new business; the comparison says so.
+    let cmp = demo.json(&["plan", "compare", "1", "2", "--format", "json"]);
+    let nb = cmp.as_array().unwrap().iter().find(|t| t["kpi"] == "new_business").unwrap();
+    let totals: Vec<i64> = nb["totals"].as_array().unwrap().iter().map(|t| t.as_i64().unwrap()).collect();
+    assert_eq!(totals[1], totals[0] * 13 / 10);
+
+    // Attainment with the plan's 10% tolerance, as CSV.
+    let csv = demo.ok(&["plan", "attainment", "1", "--kpi", "new_business", "--by", "team", "--format", "csv"]);
+    assert!(csv.starts_with("name,Q1 FY"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + 5, "five selling teams");
+
+    // Bad input: one line, exit 2, nothing written.
+    assert!(demo.refused(&["plan", "allocate", "1", "--kpi", "calls_made", "--annual", "10"]).contains("only a draft"));
+    assert!(demo.refused(&["plan", "allocate", "2", "--kpi", "calls_made", "--annual=-10"]).contains("negative"));
+    assert!(
+        demo.refused(&[
+            "plan",
+            "allocate",
+            "2",
+            "--kpi",
+            "calls_made",
+            "--annual",
+            "10",
+            "--months",
+            "custom",
+            "--month-weights",
+            "0,0,0,0,0,0,0,0,0,0,0,0"
+        ])
+        .contains("add up to 0")
+    );
+    assert!(
+        demo.refused(&["plan", "create", "--fy", "2027", "--name", "x", "--tolerance", "1.5"]).contains("tolerance")
+    );
+    assert!(
+        demo.refused(&[
+            "plan",
+            "create",
+            "--fy",
+            "2027",
+            "--name",
+            "x",
+            "--ramp",
+            "10,20,30,40,50,60,70,80,90,100,100,100,100"
+        ])
+        .contains("ramp")
+    );
+    assert_eq!(demo.json(&["plan", "list", "--format", "json"]).as_array().unwrap().len(), 2, "nothing was created");
+    let growth = demo.ok(&["plan", "growth", "--base", "500", "--churn", "7%", "--growth", "20%"]);
+    assert!(growth.contains("135"), "{growth}");
+}
+
+#[test]
+fn reports_leaderboards_and_pipeline_on_the_demo() {
+    let demo = Demo::new("reports");
+    let csv = demo.ok(&["report", "demos_given", "--by", "team", "--per", "quarter", "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("Team,Q1 FY") && header.contains(",FY"), "{header}");
+    // The year column is the sum of the quarters, for every team.
+    for line in csv.lines().skip(1) {
+        let cells: Vec<i64> = line.split(',').skip(1).map(|c| c.parse().unwrap()).collect();
+        assert_eq!(cells[..4].iter().sum::<i64>(), cells[4], "{line}");
+    }
+    let report = demo.json(&["report", "connect_rate", "--by", "company", "--format", "json"]);
+    assert_eq!(report["computed_from"], "raw records", "a filtered ratio reads raw records");
+    let board = demo.json(&["leaderboard", "new_business", "--format", "json"]);
+    let lines = board["lines"].as_array().unwrap();
+    assert!(lines.windows(2).all(|w| w[0]["rank"].as_i64() <= w[1]["rank"].as_i64()));
+    let pipeline = demo.json(&["pipeline", "--by", "company", "--format", "json"]);
+    let row = &pipeline["rows"][0]["summary"];
+    assert!(row["weighted_minor"].as_i64().unwrap() <= row["open_minor"].as_i64().unwrap());
+    demo.ok(&["report", "new_business", "--format", "xlsx", "--output", "nb.xlsx"]);
+    assert_eq!(&std::fs::read(demo.0.join("nb.xlsx")).unwrap()[..2], b"PK");
+    assert!(demo.refused(&["report", "nope"]).contains("demos_given"));
+    assert!(demo.refused(&["report", "calls_made", "--from", "2026-05-03", "--to", "2026-04-01"]).contains("reversed"));
+    assert!(demo.refused(&["report", "calls_made", "--per", "fortnight"]).contains("fortnight"));
+    assert!(demo.refused(&["report", "calls_made", "--team", "Atlantis"]).contains("does not exist"));
+    let rebuilt = demo.ok(&["rollups", "rebuild"]);
+    assert!(rebuilt.contains("activity rows"), "{rebuilt}");
+}
