@@ -32,6 +32,9 @@ pub struct Organisation {
     /// The open stages of a deal, with their probability and forecast category.
     #[serde(default)]
     pub pipeline_stages: crate::pipeline::StageConfig,
+    /// The long-term strategy in stages, which yearly plans inherit their KPI priorities from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<crate::plan::Horizon>,
 }
 
 impl Default for Organisation {
@@ -44,6 +47,7 @@ impl Default for Organisation {
             churn_band: crate::churn::ChurnBand::default(),
             churn_reasons: crate::churn::default_reasons(),
             pipeline_stages: crate::pipeline::StageConfig::default(),
+            horizon: None,
         }
     }
 }

@@ -119,6 +119,7 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
         churn_band: Default::default(),
         churn_reasons: pacer_core::churn::default_reasons(),
         pipeline_stages: Default::default(),
+        horizon: Some(horizon(config.today)),
     };
 
     // Separate streams so that a change to one part leaves the others alone.
@@ -155,6 +156,52 @@ pub fn call_outcome_since(today: NaiveDate) -> NaiveDate {
     let in_year = |year: i32| NaiveDate::from_ymd_opt(year, calendar::FISCAL_START_MONTH + 4, 1).unwrap_or(today);
     let this_year = in_year(fy_start_year);
     if this_year <= today { this_year } else { in_year(fy_start_year - 1) }
+}
+
+/// The demo's long-term strategy: two years of acquisition from the current fiscal year, then
+/// four of expansion, each with its KPI priorities and growth assumptions.
+pub fn horizon(today: NaiveDate) -> pacer_core::plan::Horizon {
+    use pacer_core::growth::{NewBusiness, YearAssumption};
+    use pacer_core::plan::{Horizon, Stage};
+    let fy = today.year() + i32::from(today.month() >= calendar::FISCAL_START_MONTH);
+    let weights = |pairs: &[(&str, f64)]| pairs.iter().map(|(k, w)| (k.to_string(), *w)).collect();
+    Horizon {
+        first_year: fy,
+        stages: vec![
+            Stage {
+                name: "acquisition".into(),
+                first_year: fy,
+                last_year: fy + 1,
+                kpi_weights: weights(&[("new_business", 0.5), ("demos_given", 0.3), ("expansion", 0.2)]),
+                customers: YearAssumption {
+                    churn_rate: 0.06,
+                    expansion_rate: 0.0,
+                    new_business: NewBusiness::NetGrowth(0.25),
+                },
+                revenue: YearAssumption {
+                    churn_rate: 0.05,
+                    expansion_rate: 0.08,
+                    new_business: NewBusiness::NetGrowth(0.30),
+                },
+            },
+            Stage {
+                name: "expansion".into(),
+                first_year: fy + 2,
+                last_year: fy + 5,
+                kpi_weights: weights(&[("expansion", 0.5), ("nrr", 0.3), ("new_business", 0.2)]),
+                customers: YearAssumption {
+                    churn_rate: 0.05,
+                    expansion_rate: 0.0,
+                    new_business: NewBusiness::NetGrowth(0.10),
+                },
+                revenue: YearAssumption {
+                    churn_rate: 0.04,
+                    expansion_rate: 0.15,
+                    new_business: NewBusiness::NetGrowth(0.20),
+                },
+            },
+        ],
+    }
 }
 
 /// The demo's metric catalog (`metrics.toml`) for an organisation generated

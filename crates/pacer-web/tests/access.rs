@@ -88,6 +88,8 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/plans/{id}/attainment/{key}"), ManagerUpOrReadToken),
         (("GET", "/api/v1/plans/{id}/xlsx"), ManagerUpOrReadToken),
         (("GET", "/api/v1/growth"), SignedInOrReadToken),
+        (("GET", "/api/v1/horizon"), ManagerUpOrReadToken),
+        (("PUT", "/api/v1/horizon"), AdminOnly),
         (("GET", "/api/v1/seasonality/{key}"), ManagerUpOrReadToken),
         (("POST", "/api/v1/plans/{id}/status"), LeaderUp),
         (("POST", "/api/v1/plans"), AdminOnly),

@@ -5,42 +5,18 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
 use common::world;
-use http_body_util::BodyExt;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::org::NewRep;
 use pacer_core::records::{NewActivity, SourceKind};
 use pacer_storage::testing::TestDb;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-async fn send(w: &common::World, role: Role, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let (cookie, csrf) = w.session(role).await;
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::COOKIE, format!("pacer_session={cookie}"))
-        .header("x-csrf-token", csrf)
-        .header("x-pacer-reason", "test");
-    let body = match body {
-        Some(v) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    let resp = w.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
 /// The 12 months and the total of the sheet line named `name`.
@@ -71,30 +47,30 @@ async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
         };
         w.store.create_rep(&hire, &ops).await.unwrap();
 
-        let (status, plan) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            "/api/v1/plans",
-            Some(json!({"fiscal_year": 2026, "name": "FY2026 plan", "settings": {"tolerance": 0.1}})),
-        )
-        .await;
+        let (status, plan) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                "/api/v1/plans",
+                Some(json!({"fiscal_year": 2026, "name": "FY2026 plan", "settings": {"tolerance": 0.1}})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{plan}");
         let id = plan["id"].as_i64().unwrap();
         assert_eq!(plan["status"], "draft");
 
         // 1,000 calls to reps, equal by capacity: Rep C carries 25/50/75% in April-June, nothing before.
-        let (status, done) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/allocate"),
-            Some(json!({"kpi": "calls_made", "annual": 1000, "to": "reps"})),
-        )
-        .await;
+        let (status, done) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                &format!("/api/v1/plans/{id}/allocate"),
+                Some(json!({"kpi": "calls_made", "annual": 1000, "to": "reps"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{done}");
         let (_, sheet) =
-            send(&w, Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
+            w.send(Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
         let (company, total) = line(&sheet, "Company");
         assert_eq!(total, 1000);
         assert_eq!(company.iter().sum::<i64>(), 1000, "the months sum to the year");
@@ -117,32 +93,32 @@ async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
         assert_eq!(sheet["gap"]["difference"], 0);
 
         // Money to teams by seasonality needs history: none here, so it is refused...
-        let (status, err) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/allocate"),
-            Some(json!({"kpi": "new_business", "annual": 120_000_000, "months": "seasonal"})),
-        )
-        .await;
+        let (status, err) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                &format!("/api/v1/plans/{id}/allocate"),
+                Some(json!({"kpi": "new_business", "annual": 120_000_000, "months": "seasonal"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
         assert!(err["error"]["message"].as_str().unwrap().contains("at least 12"), "{err}");
         // ...unless evenly is asked for. To teams: A and B get half each, to the cent.
-        let (status, done) = send(&w, Role::Admin, Method::POST, &format!("/api/v1/plans/{id}/allocate"),
+        let (status, done) = w.send(Role::Admin, Method::POST, &format!("/api/v1/plans/{id}/allocate"),
             Some(json!({"kpi": "new_business", "annual": 120_000_001, "months": "seasonal", "even_if_short_history": true}))).await;
         assert_eq!(status, StatusCode::OK, "{done}");
         assert!(done["warnings"][0].as_str().unwrap().contains("evenly"), "{done}");
         let (_, money) =
-            send(&w, Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/new_business"), None).await;
+            w.send(Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/new_business"), None).await;
         assert_eq!(line(&money, "A").1 + line(&money, "B").1, 120_000_001);
         assert_eq!(line(&money, "Company").0.iter().sum::<i64>(), 120_000_001);
 
         // A bottom-up edit shows as a gap against the top-down target.
-        let (status, _) = send(&w, Role::Admin, Method::PUT, &format!("/api/v1/plans/{id}/targets"),
+        let (status, _) = w.send(Role::Admin, Method::PUT, &format!("/api/v1/plans/{id}/targets"),
             Some(json!({"kpi": "calls_made", "owner": {"kind": "rep", "id": w.rep_a}, "month": 1, "tier": "target", "amount": 93}))).await;
         assert_eq!(status, StatusCode::OK);
         let (_, sheet) =
-            send(&w, Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
+            w.send(Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
         let before = line(&sheet, "Rep A").0[0];
         assert_eq!(before, 93);
         assert_eq!(
@@ -162,21 +138,21 @@ async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
             (json!({"kpi": "nope", "annual": 10}), "not in the catalog"),
         ] {
             let (status, err) =
-                send(&w, Role::Admin, Method::POST, &format!("/api/v1/plans/{id}/allocate"), Some(body.clone())).await;
+                w.send(Role::Admin, Method::POST, &format!("/api/v1/plans/{id}/allocate"), Some(body.clone())).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {err}");
             let message = err["error"]["message"].as_str().unwrap().to_lowercase();
             assert!(message.contains(needle), "{body}: {message}");
         }
         let (status, _) =
-            send(&w, Role::Admin, Method::PATCH, &format!("/api/v1/plans/{id}"), Some(json!({"tolerance": 1.5}))).await;
+            w.send(Role::Admin, Method::PATCH, &format!("/api/v1/plans/{id}"), Some(json!({"tolerance": 1.5}))).await;
         assert!(status.is_client_error(), "a tolerance outside [0, 1) is refused");
         let (_, sheet) =
-            send(&w, Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
+            w.send(Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
         assert_eq!(line(&sheet, "Rep A").0[0], before, "nothing changed");
 
         // Attainment: Rep A makes 95% of a 300-call first quarter → attained with the 10% tolerance.
         let (_, sheet) =
-            send(&w, Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
+            w.send(Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/targets/calls_made"), None).await;
         let q1: i64 = line(&sheet, "Rep A").0[..3].iter().sum();
         let made = q1 * 95 / 100;
         let calls: Vec<NewActivity> = (0..made)
@@ -193,14 +169,14 @@ async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
             })
             .collect();
         w.store.upsert_activities(&calls).await.unwrap();
-        let (status, att) = send(
-            &w,
-            Role::Manager,
-            Method::GET,
-            &format!("/api/v1/plans/{id}/attainment/calls_made?by=rep&per=quarter"),
-            None,
-        )
-        .await;
+        let (status, att) = w
+            .send(
+                Role::Manager,
+                Method::GET,
+                &format!("/api/v1/plans/{id}/attainment/calls_made?by=rep&per=quarter"),
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{att}");
         let row = att["rows"].as_array().unwrap().iter().find(|r| r["name"] == "Rep A").unwrap();
         let cell = &row["cells"][0];
@@ -210,69 +186,64 @@ async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
         assert_eq!(cell["attainment"]["attained"], true, "between 90% and 100% is attained with a 10% tolerance");
 
         // Approval by leadership (a rep cannot); a second approved plan revises the first.
-        let (status, _) = send(
-            &w,
-            Role::Rep,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/status"),
-            Some(json!({"status": "approved"})),
-        )
-        .await;
+        let (status, _) = w
+            .send(Role::Rep, Method::POST, &format!("/api/v1/plans/{id}/status"), Some(json!({"status": "approved"})))
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 
-        let (status, approved) = send(
-            &w,
-            Role::Leader,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/status"),
-            Some(json!({"status": "approved"})),
-        )
-        .await;
+        let (status, approved) = w
+            .send(
+                Role::Leader,
+                Method::POST,
+                &format!("/api/v1/plans/{id}/status"),
+                Some(json!({"status": "approved"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{approved}");
         assert_eq!(approved["approved_by"], "leader");
-        let (status, _) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/allocate"),
-            Some(json!({"kpi": "calls_made", "annual": 5})),
-        )
-        .await;
+        let (status, _) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                &format!("/api/v1/plans/{id}/allocate"),
+                Some(json!({"kpi": "calls_made", "annual": 5})),
+            )
+            .await;
         assert_eq!(status, StatusCode::CONFLICT, "an approved plan is not edited");
-        let (_, copy) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/copy"),
-            Some(json!({"name": "FY2026 stretch"})),
-        )
-        .await;
+        let (_, copy) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                &format!("/api/v1/plans/{id}/copy"),
+                Some(json!({"name": "FY2026 stretch"})),
+            )
+            .await;
         let copy_id = copy["id"].as_i64().unwrap();
-        let (status, _) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            &format!("/api/v1/plans/{copy_id}/allocate"),
-            Some(json!({"kpi": "calls_made", "annual": 1300, "to": "reps"})),
-        )
-        .await;
+        let (status, _) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                &format!("/api/v1/plans/{copy_id}/allocate"),
+                Some(json!({"kpi": "calls_made", "annual": 1300, "to": "reps"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
         let (status, cmp) =
-            send(&w, Role::Manager, Method::GET, &format!("/api/v1/plans/compare?ids={id},{copy_id}"), None).await;
+            w.send(Role::Manager, Method::GET, &format!("/api/v1/plans/compare?ids={id},{copy_id}"), None).await;
         assert_eq!(status, StatusCode::OK, "{cmp}");
         let calls = cmp["by_kpi"].as_array().unwrap().iter().find(|t| t["kpi"] == "calls_made").unwrap();
         assert_eq!(calls["totals"], json!([1000, 1300]));
         assert_eq!(calls["differences"], json!([0, 300]));
-        let (_, now) = send(
-            &w,
-            Role::Leader,
-            Method::POST,
-            &format!("/api/v1/plans/{copy_id}/status"),
-            Some(json!({"status": "approved"})),
-        )
-        .await;
+        let (_, now) = w
+            .send(
+                Role::Leader,
+                Method::POST,
+                &format!("/api/v1/plans/{copy_id}/status"),
+                Some(json!({"status": "approved"})),
+            )
+            .await;
         assert_eq!(now["status"], "approved");
-        let (_, first) = send(&w, Role::Leader, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+        let (_, first) = w.send(Role::Leader, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
         assert_eq!(first["status"], "revised", "one approved plan per fiscal year");
     }
 }
@@ -282,12 +253,12 @@ async fn growth_calculator_shows_the_arithmetic() {
     for db in TestDb::all().await {
         let w = world(&db).await;
         // FORMULAS.md: 500 customers, 7% churn, +20% net wanted → 135 new customers.
-        let (status, g) = send(&w, Role::Rep, Method::GET, "/api/v1/growth?base=500&churn=0.07&growth=0.2", None).await;
+        let (status, g) = w.send(Role::Rep, Method::GET, "/api/v1/growth?base=500&churn=0.07&growth=0.2", None).await;
         assert_eq!(status, StatusCode::OK, "{g}");
         assert_eq!(g["gross_new"], 135);
         assert_eq!(g["growth_part"], 100);
         assert_eq!(g["churn_replacement"], 35);
-        let (status, _) = send(&w, Role::Rep, Method::GET, "/api/v1/growth?base=500&churn=1.5&growth=0.2", None).await;
+        let (status, _) = w.send(Role::Rep, Method::GET, "/api/v1/growth?base=500&churn=1.5&growth=0.2", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 }

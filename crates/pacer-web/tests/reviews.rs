@@ -7,40 +7,16 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
 use common::world;
-use http_body_util::BodyExt;
 use pacer_core::access::Role;
 use pacer_core::records::{NewActivity, SourceKind};
 use pacer_storage::testing::TestDb;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-async fn send(w: &common::World, role: Role, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let (cookie, csrf) = w.session(role).await;
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::COOKIE, format!("pacer_session={cookie}"))
-        .header("x-csrf-token", csrf)
-        .header("x-pacer-reason", "quarterly review");
-    let body = match body {
-        Some(v) => {
-            req = req.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    let resp = w.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
 fn calls(rep: i64, day: NaiveDate, n: i64, tag: &str) -> Vec<NewActivity> {
@@ -64,39 +40,33 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
     for db in TestDb::all().await {
         let w = world(&db).await;
         // FY2026 (the calendar year): 1,200 calls for the two sellers, approved.
-        let (_, plan) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            "/api/v1/plans",
-            Some(json!({"fiscal_year": 2026, "name": "FY2026 plan", "settings": {"tolerance": 0.1}})),
-        )
-        .await;
+        let (_, plan) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                "/api/v1/plans",
+                Some(json!({"fiscal_year": 2026, "name": "FY2026 plan", "settings": {"tolerance": 0.1}})),
+            )
+            .await;
         let id = plan["id"].as_i64().unwrap();
-        let (status, _) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/allocate"),
-            Some(json!({"kpi": "calls_made", "annual": 1200, "to": "reps"})),
-        )
-        .await;
+        let (status, _) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                &format!("/api/v1/plans/{id}/allocate"),
+                Some(json!({"kpi": "calls_made", "annual": 1200, "to": "reps"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
-        send(
-            &w,
-            Role::Leader,
-            Method::POST,
-            &format!("/api/v1/plans/{id}/status"),
-            Some(json!({"status": "approved"})),
-        )
-        .await;
+        w.send(Role::Leader, Method::POST, &format!("/api/v1/plans/{id}/status"), Some(json!({"status": "approved"})))
+            .await;
         // Q3 target for each rep: 3 × 50 = 150. Rep A makes 140 (93%), all in the last week of September
         // (so only Rep A logged lately: completeness 50%); Rep B makes none.
         w.store.upsert_activities(&calls(w.rep_a, d("2026-09-28"), 140, "q3")).await.unwrap();
 
-        let (status, _) = send(&w, Role::Admin, Method::POST, "/api/v1/reviews/FY2026-Q3", Some(json!({}))).await;
+        let (status, _) = w.send(Role::Admin, Method::POST, "/api/v1/reviews/FY2026-Q3", Some(json!({}))).await;
         assert_eq!(status, StatusCode::OK);
-        let (status, v) = send(&w, Role::Manager, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
+        let (status, v) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
         assert_eq!(status, StatusCode::OK, "{v}");
         let doc = &v["document"];
         let kpi = doc["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "calls_made").unwrap();
@@ -119,20 +89,20 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
         assert!(gaps.iter().any(|g| g["kind"] == "not_live"), "the planned KPI");
 
         // An exception note on the KPI, then the review is closed: figures frozen.
-        let (status, _) = send(
-            &w,
-            Role::Leader,
-            Method::POST,
-            "/api/v1/reviews/FY2026-Q3/notes",
-            Some(json!({"subject": {"kind": "kpi", "key": "calls_made"}, "text": "Rep B on leave in September"})),
-        )
-        .await;
+        let (status, _) = w
+            .send(
+                Role::Leader,
+                Method::POST,
+                "/api/v1/reviews/FY2026-Q3/notes",
+                Some(json!({"subject": {"kind": "kpi", "key": "calls_made"}, "text": "Rep B on leave in September"})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK);
-        let (status, _) = send(&w, Role::Leader, Method::POST, "/api/v1/reviews/FY2026-Q3/close", None).await;
+        let (status, _) = w.send(Role::Leader, Method::POST, "/api/v1/reviews/FY2026-Q3/close", None).await;
         assert_eq!(status, StatusCode::OK);
         // A correction of raw data after closing: Rep A's late calls arrive.
         w.store.upsert_activities(&calls(w.rep_a, d("2026-09-29"), 10, "late")).await.unwrap();
-        let (_, frozen) = send(&w, Role::Manager, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
+        let (_, frozen) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
         let kpi = frozen["document"]["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "calls_made").unwrap();
         let rep_a = kpi["reps"].as_array().unwrap().iter().find(|r| r["name"] == "Rep A").unwrap();
         assert_eq!(rep_a["quarter"]["actual"], 140.0, "the closed review reads the same");
@@ -145,18 +115,18 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
         assert_eq!(diff["frozen"], 140.0);
         assert_eq!(diff["now"], 150.0);
         assert_eq!(frozen["notes"][0]["text"], "Rep B on leave in September");
-        let (status, _) = send(&w, Role::Leader, Method::POST, "/api/v1/reviews/FY2026-Q3/close", None).await;
+        let (status, _) = w.send(Role::Leader, Method::POST, "/api/v1/reviews/FY2026-Q3/close", None).await;
         assert_eq!(status, StatusCode::CONFLICT, "a closed review stays closed");
 
         // Rebalancing: preview, then apply as a new approved version; every line sums to its year.
-        let (status, preview) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            "/api/v1/reviews/FY2026-Q3/rebalance",
-            Some(json!({"kpi": "calls_made", "annual": 1300})),
-        )
-        .await;
+        let (status, preview) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                "/api/v1/reviews/FY2026-Q3/rebalance",
+                Some(json!({"kpi": "calls_made", "annual": 1300})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{preview}");
         let lines = preview["proposal"]["lines"].as_array().unwrap();
         let sum = |v: &Value| v.as_array().unwrap().iter().map(|m| m.as_i64().unwrap()).sum::<i64>();
@@ -171,55 +141,54 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
             assert_eq!(sum(&l["after"]), sum(&l["before"]) * 1300 / 1200, "{l}");
         }
         assert!(preview["plan"].is_null(), "a preview changes nothing");
-        let (_, same) = send(&w, Role::Manager, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+        let (_, same) = w.send(Role::Manager, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
         assert_eq!(same["status"], "approved");
-        let (status, applied) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            "/api/v1/reviews/FY2026-Q3/rebalance",
-            Some(json!({"kpi": "calls_made", "apply": true})),
-        )
-        .await;
+        let (status, applied) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                "/api/v1/reviews/FY2026-Q3/rebalance",
+                Some(json!({"kpi": "calls_made", "apply": true})),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{applied}");
         assert_eq!(applied["plan"]["status"], "approved");
         assert_eq!(applied["plan"]["version"], 2);
-        let (_, old) = send(&w, Role::Manager, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
+        let (_, old) = w.send(Role::Manager, Method::GET, &format!("/api/v1/plans/{id}"), None).await;
         assert_eq!(old["status"], "revised");
         let new_id = applied["plan"]["id"].as_i64().unwrap();
         let (_, sheet) =
-            send(&w, Role::Manager, Method::GET, &format!("/api/v1/plans/{new_id}/targets/calls_made"), None).await;
+            w.send(Role::Manager, Method::GET, &format!("/api/v1/plans/{new_id}/targets/calls_made"), None).await;
         for l in sheet["lines"].as_array().unwrap() {
             assert_eq!(sum(&l["months"]), l["total"].as_i64().unwrap());
         }
 
         // Bad input, nothing changed.
-        let (status, err) = send(&w, Role::Manager, Method::GET, "/api/v1/reviews/FY2025-Q3", None).await;
+        let (status, err) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2025-Q3", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
         assert!(err["error"]["message"].as_str().unwrap().contains("no approved plan"));
-        let (status, err) = send(&w, Role::Manager, Method::GET, "/api/v1/reviews/FY2031-Q1", None).await;
+        let (status, err) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2031-Q1", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(err["error"]["message"].as_str().unwrap().contains("not started"));
-        let (status, _) = send(&w, Role::Manager, Method::GET, "/api/v1/reviews/FY2026-M03", None).await;
+        let (status, _) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2026-M03", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "a month is not a quarter");
-        send(
-            &w,
+        w.send(
             Role::Leader,
             Method::POST,
             &format!("/api/v1/plans/{new_id}/status"),
             Some(json!({"status": "archived"})),
         )
         .await;
-        let (status, _) = send(
-            &w,
-            Role::Admin,
-            Method::POST,
-            "/api/v1/reviews/FY2026-Q3/rebalance",
-            Some(json!({"kpi": "calls_made", "apply": true})),
-        )
-        .await;
+        let (status, _) = w
+            .send(
+                Role::Admin,
+                Method::POST,
+                "/api/v1/reviews/FY2026-Q3/rebalance",
+                Some(json!({"kpi": "calls_made", "apply": true})),
+            )
+            .await;
         assert!(status.is_client_error(), "no rebalancing without a plan in force");
-        let (_, plans) = send(&w, Role::Manager, Method::GET, "/api/v1/plans", None).await;
+        let (_, plans) = w.send(Role::Manager, Method::GET, "/api/v1/plans", None).await;
         assert_eq!(plans.as_array().unwrap().len(), 2, "nothing was created");
     }
 }

@@ -168,6 +168,17 @@ pub enum PlanCommand {
     },
     /// Gross new business needed to grow despite churn: B × (g + c − e), with the arithmetic.
     Growth(GrowthArgs),
+    /// The long-term horizon: its stages, KPI priorities and the projection of customers and
+    /// recurring revenue; with --file, set it first from a TOML file.
+    Horizon {
+        /// A TOML file: first_year and [[stages]] with name, first_year, last_year,
+        /// kpi_weights and the customers / revenue assumptions (see docs/plans.md).
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Seasonal indices of a KPI from its history (the years before --fy).
     Seasonality {
         /// The KPI.
@@ -509,19 +520,88 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Growth(g) => growth(&g, Some((&store, &org, caches))).await,
+        PlanCommand::Horizon { file, format } => {
+            let mut org = org;
+            if let Some(path) = file {
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+                let horizon: pacer_core::plan::Horizon =
+                    toml::from_str(&text).map_err(|e| anyhow!("{}: {}", path.display(), e.message()))?;
+                horizon.validate().map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                org.horizon = Some(horizon);
+                store.save_organisation(&org, &cli(Some("long-term horizon".into()))).await?;
+            }
+            let view = plans::horizon_view(&store, &series, &org, today())
+                .await
+                .map_err(web)?
+                .ok_or_else(|| anyhow!("no long-term horizon yet: set one with --file horizon.toml"))?;
+            let rows = view
+                .years
+                .iter()
+                .map(|y| {
+                    vec![
+                        format!("FY{}", y.fiscal_year),
+                        y.stage.clone(),
+                        y.customers.start.to_string(),
+                        y.customers.churned.to_string(),
+                        y.customers.new.to_string(),
+                        y.customers.end.to_string(),
+                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.start)),
+                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.churned)),
+                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.expansion)),
+                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.new)),
+                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.end)),
+                    ]
+                })
+                .collect();
+            let headers = [
+                "year",
+                "stage",
+                "customers",
+                "lost",
+                "new",
+                "customers at end",
+                "ARR",
+                "churned",
+                "expansion",
+                "new ARR",
+                "ARR at end",
+            ];
+            Listing { headers: &headers, rows, records: &view.years }.print(format)?;
+            if format == Format::Table {
+                println!("Current stage: {}.", view.current_stage.unwrap_or_else(|| "none".into()));
+            }
+            Ok(())
+        }
         PlanCommand::Seasonality { kpi, fy } => {
             let catalog = catalog_of(&store).await?;
             let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
-            let s = plans::seasonality(&store, caches, &org, &catalog, &kpi, fy, today()).await.map_err(web)?;
+            let o = plans::outlook(&store, caches, &org, &catalog, &kpi, fy, today()).await.map_err(web)?;
+            let s = o.indices.as_ref().ok_or_else(|| anyhow!("{}", o.indices_error.clone().unwrap_or_default()))?;
             let months = plans::plan_months(&org, fy).map_err(web)?;
-            let rows: Vec<Vec<String>> =
-                months.iter().zip(s.monthly).map(|(m, i)| vec![m.label(), format!("{i:.3}")]).collect();
-            Listing { headers: &["fiscal month", "index"], rows, records: &s.monthly }.print(Format::Table)?;
+            let cell = |v: Option<&Option<f64>>| v.copied().flatten().map(|x| format!("{x:.0}")).unwrap_or_default();
+            let rows: Vec<Vec<String>> = months
+                .iter()
+                .enumerate()
+                .map(|(k, m)| {
+                    vec![m.label(), format!("{:.3}", s.monthly[k]), cell(o.actuals.get(k)), cell(o.adjusted.get(k))]
+                })
+                .collect();
+            Listing { headers: &["fiscal month", "index", "actual", "seasonally adjusted"], rows, records: &s.monthly }
+                .print(Format::Table)?;
             let q = s.quarterly();
             println!("Quarters: {:.3}, {:.3}, {:.3}, {:.3} ({:?})", q[0], q[1], q[2], q[3], s.method);
             for w in &s.warnings {
                 println!("warning: {w}");
             }
+            let num = |x: Option<f64>| x.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into());
+            let why = o.forecast_error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
+            println!(
+                "Year to date {:.0}; year end by the seasonal indices {}; by a statistical forecast {}{why}.",
+                o.ytd,
+                num(o.index_projection),
+                num(o.forecast_projection)
+            );
             Ok(())
         }
         PlanCommand::Export { plan, output } => {

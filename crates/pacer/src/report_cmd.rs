@@ -189,7 +189,8 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
     let org = store.organisation().await?.unwrap_or_default();
     let req = request(&store, "", None, &span).await?;
-    let p = reports::pipeline(&store, &org, Scope::default(), &req, &|_| None, today()).await.map_err(web)?;
+    let catalog = current_catalog(&store).await.map_err(web)?.map(|(_, c)| c);
+    let p = reports::pipeline(&store, &org, catalog.as_ref(), Scope::default(), &req, today()).await.map_err(web)?;
     let money = |m: i64| match span.format {
         ReportFormat::Table => pacer_core::money::format_minor(m),
         _ => reports::cell_text(&pacer_core::kpi::KpiValue::Money(m)),

@@ -37,7 +37,7 @@ impl Modify for BearerToken {
         churn::churn, churn::movements, churn::cohorts, churn::convert, churn::put_tags,
         report::get_report, report::get_leaderboard, report::get_pipeline, report::rebuild,
         plan::list, plan::create, plan::get, plan::update, plan::set_status, plan::copy, plan::allocate,
-        plan::targets, plan::set_target, plan::attainment, plan::compare, plan::growth, plan::seasonality,
+        plan::targets, plan::set_target, plan::attainment, plan::compare, plan::growth, plan::seasonality, plan::horizon, plan::set_horizon,
         plan::export_xlsx, plan::import_xlsx,
         review::get, review::open, review::close, review::add_note, review::rebalance,
     ),

@@ -18,7 +18,6 @@ use axum::http::HeaderMap;
 use pacer_core::catalog::Catalog;
 use pacer_core::growth::{GrowthTarget, gross_new_needed};
 use pacer_core::plan::{Comparison, NewPlan, Plan, PlanSettings, PlanStatus, Target};
-use pacer_core::seasonality::SeasonalIndices;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -332,6 +331,35 @@ pub async fn growth(ApiQuery(q): ApiQuery<GrowthQuery>) -> ApiResult<Json<Growth
     gross_new_needed(q.base, q.churn, q.expansion, q.growth).map(Json).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
+/// The long-term horizon in stages with its projection of customers and recurring revenue.
+#[utoipa::path(get, path = "/api/v1/horizon", tag = "plans", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
+pub async fn horizon(State(state): State<AppState>) -> ApiResult<Json<plans::HorizonView>> {
+    let org = load_organisation(&state).await?;
+    plans::horizon_view(state.store.as_ref(), &state.series, &org, today())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound("no long-term horizon has been set".into()))
+}
+
+/// Sets the long-term horizon (5 to 10 years in contiguous stages).
+#[utoipa::path(put, path = "/api/v1/horizon", tag = "plans", request_body = Object,
+    responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorDetail)))]
+pub async fn set_horizon(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    ApiJson(horizon): ApiJson<pacer_core::plan::Horizon>,
+) -> ApiResult<Json<plans::HorizonView>> {
+    horizon.validate().map_err(|e| ApiError::invalid(e.to_string()))?;
+    let mut org = load_organisation(&state).await?;
+    org.horizon = Some(horizon);
+    state.store.save_organisation(&org, &actor(&caller, &headers)?).await?;
+    plans::horizon_view(state.store.as_ref(), &state.series, &org, today())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::Internal("the horizon just saved is missing".into()))
+}
+
 /// Which KPI and year.
 #[derive(Deserialize, IntoParams)]
 pub struct SeasonalityQuery {
@@ -339,7 +367,9 @@ pub struct SeasonalityQuery {
     pub fy: Option<i32>,
 }
 
-/// Seasonal indices of a KPI per fiscal month from its history, with warnings when it is short.
+/// A KPI's outlook for a fiscal year: seasonal indices per fiscal month from its history (with
+/// warnings when it is short), this year's actuals seasonally adjusted, and the year-end
+/// projection by the indices next to a statistical forecast.
 #[utoipa::path(get, path = "/api/v1/seasonality/{key}", tag = "plans",
     params(("key" = String, Path, description = "KPI key"), SeasonalityQuery),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
@@ -347,11 +377,11 @@ pub async fn seasonality(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
     ApiQuery(q): ApiQuery<SeasonalityQuery>,
-) -> ApiResult<Json<SeasonalIndices>> {
+) -> ApiResult<Json<plans::Outlook>> {
     let org = load_organisation(&state).await?;
     let catalog = catalog_of(&state).await?;
     let fy = q.fy.unwrap_or_else(|| org.fiscal_year_of(today()));
-    Ok(Json(plans::seasonality(state.store.as_ref(), state.caches(), &org, &catalog, &key, fy, today()).await?))
+    Ok(Json(plans::outlook(state.store.as_ref(), state.caches(), &org, &catalog, &key, fy, today()).await?))
 }
 
 /// The plan as a workbook: an About sheet, then a sheet per KPI with owners by fiscal month and

@@ -215,8 +215,9 @@ pub async fn pipeline(state: &AppState, caller: &Caller, q: &ReportQuery) -> Api
         crate::api::org::visible_team(state, &viewer, team).await?;
     }
     let org = load_organisation(state).await?;
+    let catalog = current_catalog(state.store.as_ref()).await?.map(|(_, c)| c);
     let req = q.request("")?;
-    reports::pipeline(state.store.as_ref(), &org, scope, &req, &|_| None, today()).await
+    reports::pipeline(state.store.as_ref(), &org, catalog.as_ref(), scope, &req, today()).await
 }
 
 /// Open deals by stage and forecast category, weighted pipeline, won

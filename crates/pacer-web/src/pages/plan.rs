@@ -20,6 +20,7 @@ use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::growth::gross_new_needed;
 use pacer_core::kpi::KpiValue;
+use pacer_core::money::format_minor;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus};
 use serde::Deserialize;
 
@@ -89,6 +90,7 @@ pub async fn list(
         _ => None,
     };
     let admin = frame.role() == Role::Admin;
+    let horizon = plans::horizon_view(state.store.as_ref(), &state.series, &frame.org, today()).await?;
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
         h1 { "Annual plans" }
@@ -115,6 +117,29 @@ pub async fn list(
                 label { "Name" input name="name" value=(format!("FY{} plan", fy + 1)); }
                 label { "Tolerance" input name="tolerance" value="10%" size="5"; }
                 button type="submit" { "Create draft" }
+            }
+        }
+        @if let Some(h) = &horizon {
+            h2 { "Long-term horizon" }
+            p.muted { "From " (h.base_customers) " customers and " (format_minor(h.base_arr)) " annual recurring revenue"
+                @if let Some(m) = h.base_month { " (" (m.format("%B %Y")) ")" } ". Current stage: " strong { (h.current_stage.clone().unwrap_or_else(|| "none".into())) } "." }
+            table {
+                thead { tr { th { "Stage" } th { "Years" } th { "KPI priorities (yearly plans inherit them)" } } }
+                tbody { @for s in &h.horizon.stages { tr {
+                    td { (s.name) } td { "FY" (s.first_year) "–FY" (s.last_year) }
+                    td { @for (k, w) in s.normalised_weights() { (k) " " (format!("{:.0}%", w * 100.0)) " · " } }
+                } } }
+            }
+            @let bars: Vec<(String, Option<f64>)> = h.years.iter().map(|y| (format!("FY{} {}", y.fiscal_year, y.stage), Some(y.revenue.end as f64 / 100.0))).collect();
+            (charts::bars_with_goal("Projected annual recurring revenue at each year end", None, &bars, None, &|x| format!("{:.1}M", x / 1e6)))
+            table {
+                thead { tr { th { "Year" } th { "Stage" } th.num { "Customers start" } th.num { "lost" } th.num { "new" } th.num { "end" } th.num { "ARR start" } th.num { "churned" } th.num { "expansion" } th.num { "new" } th.num { "end" } } }
+                tbody { @for y in &h.years { tr {
+                    td { "FY" (y.fiscal_year) } td { (y.stage) }
+                    td.num { (y.customers.start) } td.num { (y.customers.churned) } td.num { (y.customers.new) } td.num { (y.customers.end) }
+                    td.num { (format_minor(y.revenue.start)) } td.num { (format_minor(y.revenue.churned)) } td.num { (format_minor(y.revenue.expansion)) }
+                    td.num { (format_minor(y.revenue.new)) } td.num { (format_minor(y.revenue.end)) }
+                } } }
             }
         }
         h2 { "Growth target that compensates churn" }
@@ -197,6 +222,10 @@ pub async fn page(
             "Tolerance " (format!("{:.0}%", plan.settings.tolerance.value() * 100.0)) " · ramp " (format!("{:?}", plan.settings.ramp.steps())) "% of a full quota in a new hire's first months"
             @if let Some(by) = &plan.approved_by { " · approved by " (by) " on " (plan.approved_at.clone().unwrap_or_default()) }
             " · " a href="/plans" { "all plans" }
+        }
+        @if let Some(stage) = frame.org.horizon.as_ref().and_then(|h| h.stage_of(plan.fiscal_year)) {
+            p { "Long-term stage: " strong { (stage.name) } ". KPI priorities inherited: "
+                @for (k, w) in stage.normalised_weights() { (k) " " (format!("{:.0}%", w * 100.0)) " · " } }
         }
         p { "KPIs in this plan: "
             @for k in &planned { a href=(format!("/plans/{id}?kpi={k}")) { (k) } " " }
@@ -457,9 +486,14 @@ pub async fn seasonality(
     let catalog = catalog_of(&state).await?;
     let fy = q.fy.unwrap_or_else(|| frame.org.fiscal_year_of(today()));
     let kpi = q.kpi.clone().or_else(|| catalog.kpis.first().map(|k| k.key().to_string())).unwrap_or_default();
-    let indices =
-        plans::seasonality(state.store.as_ref(), state.caches(), &frame.org, &catalog, &kpi, fy, today()).await;
+    let outlook = plans::outlook(state.store.as_ref(), state.caches(), &frame.org, &catalog, &kpi, fy, today()).await?;
     let months = plans::plan_months(&frame.org, fy)?;
+    let unit_of = catalog
+        .kpi(&kpi)
+        .and_then(|k| serde_json::to_value(k.unit).ok())
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let show = |x: Option<f64>| x.map(|v| units(&unit_of, v.round() as i64)).unwrap_or_else(|| "—".into());
     let body = html! {
         h1 { "Seasonality" }
         form.row method="get" action="/seasonality" {
@@ -467,15 +501,26 @@ pub async fn seasonality(
             label { "For fiscal year" input name="fy" size="6" value=(fy); }
             button type="submit" { "Show" }
         }
-        @match &indices {
-            Ok(s) => {
+        @match &outlook.indices {
+            Some(s) => {
                 @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
                 (charts::bars_with_goal(&format!("Seasonal index of {kpi} per fiscal month (1.0 = an average month)"), None, &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
                 p { "Method: " (format!("{:?}", s.method)) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
                 @for w in &s.warnings { div.notice { "Warning: " (w) } }
             }
-            Err(e) => { div.notice { (e.to_string()) } }
+            None => { div.notice { (outlook.indices_error.clone().unwrap_or_default()) } }
         }
+        h2 { "FY" (fy) " so far and where it is heading" }
+        table {
+            thead { tr { th { "" } @for m in months.iter().take(outlook.actuals.len()) { th.num { (m.label()) } } } }
+            tbody {
+                tr { td { "Actual" } @for a in &outlook.actuals { td.num { (show(*a)) } } }
+                tr { td { "Seasonally adjusted" } @for a in &outlook.adjusted { td.num { (show(*a)) } } }
+            }
+        }
+        p { "Year to date " strong { (show(Some(outlook.ytd))) } ". Year end by the seasonal indices: " strong { (show(outlook.index_projection)) }
+            ". Second opinion, a statistical forecast (exponential smoothing after a seasonal decomposition): "
+            @match outlook.forecast_projection { Some(p) => { strong { (show(Some(p))) } }, None => { span.muted { (outlook.forecast_error.clone().unwrap_or_default()) } } } "." }
     };
     Ok(layout::page(&frame, "Seasonality", body))
 }

@@ -7,7 +7,7 @@
 
 use super::report::{Caches, Column, ReportRequest, report};
 use crate::error::ApiError;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use pacer_core::attainment::{Attainment, Direction, attainment, year_to_date_f64};
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
@@ -193,6 +193,97 @@ pub async fn seasonality(
     // Whole fiscal years only: drop the oldest months of a partial first year.
     let whole = history.len() / 12 * 12;
     seasonal_indices(&history[history.len() - whole..]).map_err(|e| bad(e.to_string()))
+}
+
+/// Where a KPI's year is heading: this year's months so far, seasonally adjusted, and two
+/// projections of the year end (C6): the seasonal indices' (year to date over the indices'
+/// share of the year) and, as a second opinion, a statistical forecast of the remaining months
+/// (exponential smoothing after a seasonal decomposition, [`pacer_core::forecast`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Outlook {
+    /// The KPI.
+    pub kpi: String,
+    /// The fiscal year.
+    pub fiscal_year: i32,
+    /// The seasonal indices, when the history allows (with their warnings).
+    pub indices: Option<SeasonalIndices>,
+    /// Why there are no indices.
+    pub indices_error: Option<String>,
+    /// This year's completed months.
+    pub actuals: Vec<Option<f64>>,
+    /// Each completed month divided by its index.
+    pub adjusted: Vec<Option<f64>>,
+    /// Sum of the completed months.
+    pub ytd: f64,
+    /// Year end by the seasonal indices (even phasing without them).
+    pub index_projection: Option<f64>,
+    /// Year end by the statistical forecast: the year to date plus the forecast months.
+    pub forecast_projection: Option<f64>,
+    /// The forecast of each remaining month.
+    pub forecast_months: Vec<f64>,
+    /// Why there is no statistical forecast (too short a history, ...).
+    pub forecast_error: Option<String>,
+}
+
+/// The outlook of a KPI for fiscal year `fiscal_year` as of `today`.
+pub async fn outlook(
+    store: &dyn Store,
+    caches: Caches<'_>,
+    org: &Organisation,
+    catalog: &Catalog,
+    kpi: &str,
+    fiscal_year: i32,
+    today: NaiveDate,
+) -> Result<Outlook, ApiError> {
+    let months = plan_months(org, fiscal_year)?;
+    let done = months.iter().filter(|m| m.end < today).count();
+    let req = ReportRequest {
+        kpi: kpi.into(),
+        by: Some("company".into()),
+        per: Some("month".into()),
+        fy: Some(fiscal_year),
+        ..ReportRequest::default()
+    };
+    let this_year = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+    let actuals: Vec<Option<f64>> =
+        this_year.rows.first().map(|r| r.values[..done].iter().map(KpiValue::as_f64).collect()).unwrap_or_default();
+    let ytd: f64 = actuals.iter().flatten().sum();
+    let (indices, indices_error) = match seasonality(store, caches, org, catalog, kpi, fiscal_year, today).await {
+        Ok(s) => (Some(s), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let adjusted = actuals
+        .iter()
+        .enumerate()
+        .map(|(m, a)| a.and_then(|x| indices.as_ref().and_then(|s| s.adjusted(m + 1, x))))
+        .collect();
+    let even = [1.0; FISCAL_MONTHS];
+    let index_projection =
+        pacer_core::seasonality::project_year_end(ytd, done, indices.as_ref().map_or(&even[..], |s| &s.monthly[..]));
+    let mut history: Vec<f64> = monthly_history(store, caches, org, catalog, kpi, fiscal_year, today)
+        .await?
+        .into_iter()
+        .map(|v| v.unwrap_or(0.0))
+        .collect();
+    history.extend(actuals.iter().map(|v| v.unwrap_or(0.0)));
+    let (forecast_projection, forecast_months, forecast_error) =
+        match pacer_core::forecast::forecast_months(&history, FISCAL_MONTHS - done, FISCAL_MONTHS) {
+            Ok(f) => (Some(ytd + f.total()), f.point, None),
+            Err(e) => (None, Vec::new(), Some(e.to_string())),
+        };
+    Ok(Outlook {
+        kpi: kpi.into(),
+        fiscal_year,
+        indices,
+        indices_error,
+        actuals,
+        adjusted,
+        ytd,
+        index_projection,
+        forecast_projection,
+        forecast_months,
+        forecast_error,
+    })
 }
 
 /// Last fiscal year's actual of the KPI per owner, as whole units.
@@ -581,6 +672,74 @@ pub async fn attainment_report(
         })
         .collect();
     Ok(AttainmentReport { plan: plan.clone(), kpi: kpi.into(), tolerance: tolerance.value(), direction, columns, rows })
+}
+
+/// The quota of a pipeline's period per owner: the targets, in the fiscal year's approved plan,
+/// of the first deal-amount KPI in priority order that it plans, summed over the months wholly
+/// inside `[from, to]`. `None` without an approved plan or such a KPI.
+pub async fn pipeline_quotas(
+    store: &dyn Store,
+    org: &Organisation,
+    catalog: &Catalog,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Option<(String, HashMap<Owner, i64>)>, ApiError> {
+    let fy = org.fiscal_year_of(from);
+    let Some(plan) = store.approved_plan(fy).await? else { return Ok(None) };
+    let months = plan_months(org, fy)?;
+    let inside: Vec<bool> = months.iter().map(|m| m.start >= from && m.end <= to).collect();
+    let targets = store.targets(plan.id, None).await?;
+    let deal_kpi = catalog.by_priority().into_iter().find(|k| {
+        k.definition.kind == pacer_core::catalog::DefinitionKind::DealAmount && targets.iter().any(|t| t.kpi == k.key())
+    });
+    let Some(kpi) = deal_kpi else { return Ok(None) };
+    let mut quotas: HashMap<Owner, i64> = HashMap::new();
+    for t in targets.iter().filter(|t| t.kpi == kpi.key() && t.tier == TargetTier::Target) {
+        if inside.get(usize::from(t.month).saturating_sub(1)).copied().unwrap_or(false) {
+            let owner = match t.owner {
+                TargetOwner::Company => Owner::Company,
+                TargetOwner::Team(id) => Owner::Team(id),
+                TargetOwner::Rep(id) => Owner::Rep(id),
+            };
+            *quotas.entry(owner).or_insert(0) += t.amount;
+        }
+    }
+    Ok(Some((kpi.key().to_string(), quotas)))
+}
+
+/// The long-term horizon with its projection from today's customers and recurring revenue.
+#[derive(Debug, Clone, Serialize)]
+pub struct HorizonView {
+    /// The stages.
+    pub horizon: pacer_core::plan::Horizon,
+    /// The month the projection starts from (the last with recurring-revenue data).
+    pub base_month: Option<NaiveDate>,
+    /// Paying customers then.
+    pub base_customers: i64,
+    /// Annual recurring revenue then (12 × MRR), minor units.
+    pub base_arr: i64,
+    /// Each projected year: customers and revenue, start, churned, expansion, new, end.
+    pub years: Vec<pacer_core::plan::HorizonYear>,
+    /// The stage of the current fiscal year.
+    pub current_stage: Option<String>,
+}
+
+/// The organisation's horizon and its projection; `None` when none is set.
+pub async fn horizon_view(
+    store: &dyn Store,
+    series: &super::SeriesCache,
+    org: &Organisation,
+    today: NaiveDate,
+) -> Result<Option<HorizonView>, ApiError> {
+    let Some(horizon) = org.horizon.clone() else { return Ok(None) };
+    let mrr = super::mrr_series(store, series).await?;
+    let this_month = today.with_day(1).unwrap_or(today);
+    let base_month = mrr.last_month().map(|last| last.min(this_month));
+    let (base_customers, base_arr) =
+        base_month.map_or((0, 0), |m| (mrr.customers(m) as i64, mrr.total_mrr(m).saturating_mul(12)));
+    let years = horizon.project(base_customers, base_arr).map_err(|e| bad(e.to_string()))?;
+    let current_stage = horizon.stage_of(org.fiscal_year_of(today)).map(|s| s.name.clone());
+    Ok(Some(HorizonView { horizon, base_month, base_customers, base_arr, years, current_stage }))
 }
 
 /// Two or more plans side by side: totals per KPI and per owner, differences against the first.

@@ -537,17 +537,20 @@ pub struct PipelineRow {
 pub struct Pipeline {
     /// The period.
     pub period: Column,
+    /// The KPI whose targets are the quota, when an approved plan has one.
+    pub quota_kpi: Option<String>,
     /// One row per owner.
     pub rows: Vec<PipelineRow>,
 }
 
-/// The pipeline report; `quota` gives an owner's quota for the period when a plan sets one.
+/// The pipeline report. With the catalog, each owner's quota for the period comes from the
+/// fiscal year's approved plan (see [`super::plan::pipeline_quotas`]), and coverage with it.
 pub async fn pipeline(
     store: &dyn Store,
     org: &Organisation,
+    catalog: Option<&Catalog>,
     scope: Scope,
     req: &ReportRequest,
-    quota: &(dyn Fn(Owner) -> Option<i64> + Sync),
     today: NaiveDate,
 ) -> Result<Pipeline, ApiError> {
     let by = req.by.as_deref().map(str::parse::<Grouping>).transpose().map_err(bad)?.unwrap_or(Grouping::Team);
@@ -564,15 +567,19 @@ pub async fn pipeline(
         .collect();
     let (owners, grouped) =
         group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| (d.rep_id, d.close_date));
+    let quotas = match catalog {
+        Some(catalog) => super::plan::pipeline_quotas(store, org, catalog, whole.start, whole.end).await?,
+        None => None,
+    };
     let mut rows = Vec::with_capacity(owners.len());
     for ((owner, name), deals) in owners.into_iter().zip(grouped) {
         let summary = summarize(deals, &org.pipeline_stages, whole.start..=whole.end)
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let quota_minor = quota(owner);
+        let quota_minor = quotas.as_ref().and_then(|(_, q)| q.get(&owner).copied());
         let coverage = coverage(summary.open_minor, quota_minor.unwrap_or(0), summary.won_minor);
         rows.push(PipelineRow { owner, name, summary, quota_minor, coverage });
     }
-    Ok(Pipeline { period: column(whole, req.from.zip(req.to)), rows })
+    Ok(Pipeline { period: column(whole, req.from.zip(req.to)), quota_kpi: quotas.map(|(k, _)| k), rows })
 }
 
 /// A value as a table cell: plain numbers (money in major units, rates in

@@ -288,7 +288,7 @@ pub async fn document(
                     deal_kinds: kpi.definition.deal_kinds.clone(),
                     ..ReportRequest::default()
                 };
-                let p = pipeline(store, org, Scope::default(), &req, &|_| None, today).await?;
+                let p = pipeline(store, org, None, Scope::default(), &req, today).await?;
                 let open = p.rows.first().map_or(0, |r| r.summary.open_minor);
                 pacer_core::pipeline::coverage(open, annual_target, done as i64).ratio()
             }

@@ -132,6 +132,36 @@ impl World {
         (secret, csrf)
     }
 
+    /// A JSON request as `role` (session, CSRF token, a reason for the audit log): the status
+    /// and the JSON body (`Null` when the body is not JSON).
+    pub async fn send(
+        &self,
+        role: Role,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        use http_body_util::BodyExt;
+        let (cookie, csrf) = self.session(role).await;
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header("x-csrf-token", csrf)
+            .header("x-pacer-reason", "test");
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let resp = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    }
+
     pub fn concrete_path(&self, path: &str) -> String {
         let id = if path.starts_with("/users") || path.starts_with("/api/v1/users") {
             self.victim_user
