@@ -141,6 +141,33 @@ fn the_demo_plan_is_approved_phased_and_sums_to_the_cent() {
     assert_eq!(demo.json(&["plan", "list", "--format", "json"]).as_array().unwrap().len(), 2, "nothing was created");
     let growth = demo.ok(&["plan", "growth", "--base", "500", "--churn", "7%", "--growth", "20%"]);
     assert!(growth.contains("135"), "{growth}");
+
+    // The reviews: the current quarter's lists the mid-year KPI as partial and the manual KPI
+    // with low completeness, naming its reps; the last quarter's is closed with its notes.
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    let fy = today.year() + i32::from(today.month() >= 2);
+    let quarter = ((today.month() + 10) % 12) / 3 + 1;
+    let current = demo.json(&["review", &format!("FY{fy}-Q{quarter}"), "--format", "json"]);
+    let gaps = current["document"]["gaps"].as_array().unwrap();
+    let partial = gaps.iter().find(|g| g["kind"] == "partial" && g["kpi"] == "connected_calls").expect("partial KPI");
+    assert!(partial["message"].as_str().unwrap().contains("not a full-year picture"), "{partial}");
+    let low = gaps.iter().find(|g| g["kind"] == "low_completeness").expect("a manual KPI with low completeness");
+    assert!(!low["reps"].as_array().unwrap().is_empty(), "{low}");
+    assert_eq!(current["review"]["status"], "open");
+    if quarter > 1 {
+        let closed = demo.json(&["review", &format!("FY{fy}-Q{}", quarter - 1), "--format", "json"]);
+        assert_eq!(closed["review"]["status"], "closed");
+        assert_eq!(closed["notes"].as_array().unwrap().len(), 2);
+        assert!(closed["differences"].as_array().unwrap().is_empty(), "nothing corrected since closing");
+        let kpis = closed["document"]["kpis"].as_array().unwrap();
+        assert_eq!(kpis[0]["key"], "new_business", "KPIs in priority order");
+    }
+    demo.ok(&["review", &format!("FY{fy}-Q{quarter}"), "--format", "xlsx", "--output", "review.xlsx"]);
+    assert!(demo.refused(&["review", &format!("FY{}-Q1", fy + 3)]).contains("not started"));
+    assert!(demo.refused(&["review", "FY2001-Q2"]).contains("no approved plan"));
+    let horizon = demo.ok(&["plan", "horizon"]);
+    assert!(horizon.contains("acquisition") && horizon.contains("expansion"), "{horizon}");
 }
 
 #[test]

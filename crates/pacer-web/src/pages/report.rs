@@ -115,6 +115,8 @@ pub async fn reports(
         return Ok(layout::page(&frame, "Reports", body));
     };
     let report = report(&state, &caller, &kpi, &q.report_query()).await?;
+    // Exceptions noted in quarterly reviews show wherever the KPI's figures do.
+    let exceptions = state.store.notes_about(&pacer_core::review::NoteSubject::Kpi(kpi.clone())).await?;
     let mut rows = report.rows.clone();
     let sort = q.sort.unwrap_or(0);
     if sort == 0 {
@@ -153,6 +155,7 @@ pub async fn reports(
             "Computed from " (report.computed_from) ". "
             "Download: " a href=(format!("{api}csv")) { "CSV" } " · " a href=(format!("{api}xlsx")) { "XLSX" } " · " a href=(format!("{api}json")) { "JSON" }
         }
+        @for (note, period) in &exceptions { div.notice { "Exception (" (period) " review): " (note.text) " — " (note.author) } }
         @if let Some(r) = chart_row {
             (charts::bars_with_goal(&format!("{}: {}", report.name, r.name), None, &bars, None, &|x| if report.unit == "percent" { format!("{:.0}%", x * 100.0) } else { format!("{x:.0}") }))
         }
