@@ -196,11 +196,21 @@ async fn an_import_not_committed_writes_nothing() {
         let counts = store.record_counts().await.unwrap();
         assert_eq!((counts.activities, counts.deals), (0, 0), "{}", db.backend());
         assert_eq!(rollups(store).await, (Vec::new(), Vec::new()));
-        // A record that breaks a rule (an unknown rep) fails the chunk; nothing is kept either.
+        // A record that breaks a rule fails the chunk, or the commit (SQLite checks the
+        // reps at the end); nothing is kept either.
+        let unknown_rep = NewActivity { rep_id: 999_999, ..chunk[0].clone() };
         let mut import = store.begin_import().await.unwrap();
-        let bad = NewActivity { rep_id: 999_999, ..chunk[0].clone() };
-        assert!(import.activities(&[chunk[1].clone(), bad]).await.is_err());
+        let refused = match import.activities(&[chunk[1].clone(), unknown_rep]).await {
+            Err(_) => true,
+            Ok(_) => import.commit().await.is_err(),
+        };
+        assert!(refused, "{}", db.backend());
+        let negative = SubscriptionMonth { account_id: 1, month: d("2026-01-01"), mrr_minor: -5 };
+        let fine = SubscriptionMonth { account_id: 2, month: d("2026-01-01"), mrr_minor: 5 };
+        let mut import = store.begin_import().await.unwrap();
+        assert!(import.subscriptions(&[fine, negative]).await.is_err(), "{}", db.backend());
         drop(import);
-        assert_eq!(store.record_counts().await.unwrap().activities, 0);
+        let counts = store.record_counts().await.unwrap();
+        assert_eq!((counts.activities, counts.subscription_months), (0, 0), "{}", db.backend());
     }
 }

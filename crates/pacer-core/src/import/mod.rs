@@ -31,6 +31,7 @@ use crate::org::RepId;
 use crate::records::{DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
@@ -246,14 +247,15 @@ impl fmt::Debug for Importer<'_> {
     }
 }
 
-/// A value found for a target field.
-struct Cell {
+/// A value found for a target field, borrowed from the row or the mapping
+/// where it can be: a large file has millions of them.
+struct Cell<'r> {
     /// Column header, or `defaults.<field>`.
-    column: String,
+    column: Cow<'r, str>,
     /// Text as in the file (or the default).
-    raw: String,
+    raw: &'r str,
     /// After the mapping's translation.
-    value: String,
+    value: Cow<'r, str>,
 }
 
 impl<'a> Importer<'a> {
@@ -432,7 +434,7 @@ impl<'a> Importer<'a> {
         let stage_cell = r.get("stage");
         let status = match (r.get("status"), &stage_cell) {
             (Some(_), _) => r.required("status", DealStatus::from_str),
-            (None, Some(stage)) => Some(self.status_from_stage(&stage.raw)),
+            (None, Some(stage)) => Some(self.status_from_stage(stage.raw)),
             (None, None) => {
                 r.missing(if self.mapping.columns.contains_key("status") { "status" } else { "stage" });
                 None
@@ -455,7 +457,7 @@ impl<'a> Importer<'a> {
                     account_id,
                     kind,
                     status,
-                    stage: stage_cell.map_or_else(|| status.as_str().to_string(), |c| c.value),
+                    stage: stage_cell.map_or_else(|| status.as_str().to_string(), |c| c.value.into_owned()),
                     amount_minor,
                     created_on: created_on.unwrap_or(close_date),
                     close_date,
@@ -621,22 +623,23 @@ struct Row<'r> {
     errors: Vec<RowError>,
 }
 
-impl Row<'_> {
+impl<'r> Row<'r> {
     /// The value for `target`: its non-empty cell (translated), else its default.
-    fn get(&self, target: &str) -> Option<Cell> {
-        let mapping = &self.importer.mapping;
-        if let Some((i, header)) = self.importer.index.get(target) {
+    fn get(&self, target: &str) -> Option<Cell<'r>> {
+        let importer = self.importer;
+        let mapping = &importer.mapping;
+        if let Some((i, header)) = importer.index.get(target) {
             // Cells missing at the end of a short row are empty.
             let raw = self.cells.get(*i).map_or("", |c| c.trim());
             if !raw.is_empty() {
-                let value = translate(&mapping.values, target, raw).unwrap_or_else(|| raw.to_string());
-                return Some(Cell { column: header.clone(), raw: raw.to_string(), value });
+                let value = translate(&mapping.values, target, raw).map_or(Cow::Borrowed(raw), Cow::Owned);
+                return Some(Cell { column: Cow::Borrowed(header), raw, value });
             }
         }
         mapping.defaults.get(target).map(|d| Cell {
-            column: format!("defaults.{target}"),
-            raw: d.clone(),
-            value: d.trim().to_string(),
+            column: Cow::Owned(format!("defaults.{target}")),
+            raw: d,
+            value: Cow::Borrowed(d.trim()),
         })
     }
 
@@ -649,7 +652,12 @@ impl Row<'_> {
     }
 
     fn fail(&mut self, cell: &Cell, reason: String) {
-        self.errors.push(RowError { row: self.row, column: cell.column.clone(), value: cell.raw.clone(), reason });
+        self.errors.push(RowError {
+            row: self.row,
+            column: cell.column.to_string(),
+            value: cell.raw.to_string(),
+            reason,
+        });
     }
 
     fn missing(&mut self, target: &str) {
@@ -664,6 +672,18 @@ impl Row<'_> {
 
     fn optional<T>(&mut self, target: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         let cell = self.get(target)?;
+        self.read(cell, parse)
+    }
+
+    fn required<T>(&mut self, target: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        let Some(cell) = self.get(target) else {
+            self.missing(target);
+            return None;
+        };
+        self.read(cell, parse)
+    }
+
+    fn read<T>(&mut self, cell: Cell<'r>, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
         match parse(&cell.value) {
             Ok(v) => Some(v),
             Err(reason) => {
@@ -671,14 +691,6 @@ impl Row<'_> {
                 None
             }
         }
-    }
-
-    fn required<T>(&mut self, target: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
-        if self.get(target).is_none() {
-            self.missing(target);
-            return None;
-        }
-        self.optional(target, parse)
     }
 
     /// The custom fields of an activity of type `definition` (`None`: no catalog).
@@ -699,7 +711,7 @@ impl Row<'_> {
             let key = &target["field.".len()..];
             let Some(cell) = self.get(target) else { continue };
             let Some(activity_type) = definition else {
-                fields.insert(key.to_string(), FieldValue::Text(cell.value));
+                fields.insert(key.to_string(), FieldValue::Text(cell.value.into_owned()));
                 continue;
             };
             let Some(def) = activity_type.fields.iter().find(|f| f.key.get_ref() == key) else {

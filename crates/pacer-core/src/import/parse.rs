@@ -143,6 +143,14 @@ fn expand_year(yy: u32) -> u32 {
 /// zone (`Z`, `+02:00`) are refused rather than guessed: Pacer stores local times.
 pub fn parse_datetime(text: &str, order: Option<DateOrder>) -> Result<NaiveDateTime, String> {
     let t = text.trim();
+    match iso_datetime(t) {
+        Some(at) => Ok(at),
+        None => any_datetime(t, order),
+    }
+}
+
+/// [`parse_datetime`] of trimmed text, in every form.
+fn any_datetime(t: &str, order: Option<DateOrder>) -> Result<NaiveDateTime, String> {
     if t.is_empty() {
         return Err("empty date".into());
     }
@@ -153,6 +161,23 @@ pub fn parse_datetime(text: &str, order: Option<DateOrder>) -> Result<NaiveDateT
     };
     let time = parse_time(time_part).map_err(|why| format!("time in {t:?} {why}"))?;
     Ok(date.and_time(time))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` (or a space for the `T`) when it is a real day and
+/// time: what exports mostly hold, read without the general path's work (a
+/// large file has millions). Anything else is left to the general path, which
+/// reads these the same way.
+fn iso_datetime(t: &str) -> Option<NaiveDateTime> {
+    let b = t.as_bytes();
+    if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') || b[13] != b':' || b[16] != b':'
+    {
+        return None;
+    }
+    let n = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(n(0, 4)?).ok()?, n(5, 7)?, n(8, 10)?)?;
+    Some(date.and_time(NaiveTime::from_hms_opt(n(11, 13)?, n(14, 16)?, n(17, 19)?)?))
 }
 
 /// Splits `date[T or space]time[ AM]` into its parts; the date may itself hold spaces (`Mar 4, 2026`).
@@ -599,6 +624,26 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_iso_shortcut_reads_as_the_general_path() {
+        for t in ["2026-03-04T10:30:00", "2026-03-04 23:59:59", "2024-02-29T00:00:00", "0999-01-01T00:00:00"] {
+            assert_eq!(iso_datetime(t).map(Ok), Some(any_datetime(t, Some(DateOrder::DayFirst))), "{t}");
+        }
+        // Not real, or not exactly the form: left to the general path (and its messages).
+        for t in [
+            "2026-02-30T10:00:00",
+            "2026-03-04T24:00:00",
+            "2026-03-04T10:60:00",
+            "2026-03-04T10:00:60",
+            "2026-3-04T10:00:00",
+            "2026-03-04T10:00",
+            "+026-03-04T10:00:00",
+            "2026-03-04X10:00:00",
+        ] {
+            assert_eq!(iso_datetime(t), None, "{t}");
+        }
     }
 
     #[test]

@@ -11,13 +11,21 @@
 //! multi-row INSERTs with `?` parameters; on PostgreSQL each chunk is copied
 //! into a temporary table and moved with one `INSERT ... SELECT`.
 //!
-//! Each chunk is first inserted optimistically (`ON CONFLICT DO NOTHING`)
-//! inside a savepoint: when every row was new, as in a first import, that is
-//! all. When some key was stored already, the chunk goes back to the
-//! savepoint and is written carefully: the stored values of its keys are read,
-//! unchanged records left alone, changed ones updated (the rollups lose their
-//! old values); later chunks are written carefully too, until one finds none
-//! of its keys stored.
+//! Each chunk is first inserted optimistically, skipping keys already stored:
+//! when every row went in, as in a first import, that is all. When some key
+//! was stored, the chunk is undone (PostgreSQL: back to a savepoint; SQLite:
+//! its new rows deleted, as they are the last rowids) and written carefully:
+//! the stored values of its keys are read, unchanged records left alone,
+//! changed ones updated (the rollups lose their old values); later chunks are
+//! written carefully too, until one finds none of its keys stored.
+//!
+//! On SQLite a statement that inserts several rows and may fail half-way
+//! copies every page it touches to a journal first, so that it can be undone
+//! alone; for an import that doubles the work. So the rows go in with
+//! `INSERT OR IGNORE` and foreign keys off on the import's connection: no
+//! row can fail alone. What that would let through is checked instead: a row
+//! the database ignored though its key was not stored breaks a rule (an error),
+//! and the reps of the records written must exist (checked at commit).
 //!
 //! The rollup change is summed in memory and added to the rollup tables
 //! through a temporary table every [`ROLLUP_FLUSH`] records and at commit:
@@ -32,6 +40,8 @@ use crate::backend::Backend;
 use crate::error::StoreError;
 use crate::{ImportStore, RecordImport, StoreResult, UpsertCounts};
 use async_trait::async_trait;
+use futures_util::future::join;
+use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_core::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
@@ -44,11 +54,12 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
-/// Rows per INSERT statement on SQLite: at 11 columns, well under its 32,766 parameters.
-const SQLITE_ROWS: usize = 1_000;
+/// Bound values per statement on SQLite: the more rows a statement carries,
+/// the less each pays for the statement; SQLite takes up to 32,766.
+const SQLITE_VALUES: usize = 30_000;
 
 /// Records counted into the rollup change before it is added to the tables.
-const ROLLUP_FLUSH: usize = 250_000;
+const ROLLUP_FLUSH: usize = 100_000;
 
 /// SQLite's page cache for an import, in KiB: the hot index pages stay in
 /// memory (the default 2 MiB makes it write and read pages back all the time).
@@ -96,6 +107,8 @@ trait Kind: Sync {
     fn count(&self, rollups: &mut RollupDelta, change: Change);
     /// Counts a stored record, given by its compared columns as text, out of the rollups.
     fn uncount_stored(stored: &[Option<String>], rollups: &mut RollupDelta) -> StoreResult<()>;
+    /// The rep the record belongs to, if any.
+    fn rep(&self) -> Option<RepId>;
 }
 
 impl Kind for NewActivity {
@@ -144,6 +157,10 @@ impl Kind for NewActivity {
         };
         rollups.activity(Change::Remove, key, opt_int(stored, 3, "activities.duration_s")?);
         Ok(())
+    }
+
+    fn rep(&self) -> Option<RepId> {
+        Some(self.rep_id)
     }
 }
 
@@ -202,6 +219,10 @@ impl Kind for NewDeal {
         rollups.deal(Change::Remove, key, int(stored, 5, "deals.amount_minor")?);
         Ok(())
     }
+
+    fn rep(&self) -> Option<RepId> {
+        Some(self.rep_id)
+    }
 }
 
 impl Kind for SubscriptionMonth {
@@ -222,6 +243,10 @@ impl Kind for SubscriptionMonth {
 
     fn uncount_stored(_: &[Option<String>], _: &mut RollupDelta) -> StoreResult<()> {
         Ok(())
+    }
+
+    fn rep(&self) -> Option<RepId> {
+        None
     }
 }
 
@@ -260,6 +285,8 @@ struct BulkImport {
     careful: HashSet<&'static str>,
     /// Tables something was written to, whose data version moves at commit.
     changed: BTreeSet<&'static str>,
+    /// Reps of the records written: SQLite checks at commit that they exist.
+    reps: HashSet<RepId>,
     rollups: RollupDelta,
     /// Records counted into `rollups` since it was last added to the tables.
     pending: usize,
@@ -277,7 +304,7 @@ impl ImportStore for SqlStore {
                 let options = SqliteConnectOptions::from_url(&url)?
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
+                    .foreign_keys(false)
                     .busy_timeout(Duration::from_secs(5))
                     .pragma("cache_size", (-SQLITE_CACHE_KIB).to_string())
                     .pragma("temp_store", "memory");
@@ -306,6 +333,7 @@ impl ImportStore for SqlStore {
             temp_tables: HashSet::new(),
             careful: HashSet::new(),
             changed: BTreeSet::new(),
+            reps: HashSet::new(),
             rollups: RollupDelta::default(),
             pending: 0,
         }))
@@ -328,6 +356,20 @@ impl RecordImport for BulkImport {
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         self.flush_rollups().await?;
+        if let Conn::Sqlite(tx, _) = &mut self.conn {
+            let reps: Vec<RepId> = self.reps.iter().copied().collect();
+            for part in reps.chunks(SQLITE_VALUES) {
+                let sql = format!("SELECT id FROM reps WHERE id IN ({})", vec!["?"; part.len()].join(", "));
+                let mut query = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql));
+                for id in part {
+                    query = query.bind(*id);
+                }
+                let found: HashSet<i64> = query.fetch_all(&mut **tx).await?.into_iter().collect();
+                if let Some(missing) = part.iter().find(|id| !found.contains(id)) {
+                    return Err(StoreError::Conflict(format!("refers to a record that does not exist: rep {missing}")));
+                }
+            }
+        }
         let changed = std::mem::take(&mut self.changed);
         for table in changed {
             let sql = format!("UPDATE data_versions SET version = version + 1 WHERE name = '{table}'");
@@ -375,23 +417,18 @@ impl BulkImport {
             return Ok(counts);
         }
         if self.is_postgres() {
-            let values = all_values(&rows);
-            self.put(&staging::<K>(), K::TABLE, K::COLUMNS, values).await?;
+            let staging = self.empty_temp(K::TABLE, K::COLUMNS).await?;
+            self.fill(&staging, K::COLUMNS, all_values(&rows)).await?;
         }
         if !self.careful.contains(K::TABLE) {
-            self.execute("SAVEPOINT pacer_chunk").await?;
-            let inserted = self.insert(&rows).await?;
-            if inserted == rows.len() {
-                self.execute("RELEASE SAVEPOINT pacer_chunk").await?;
+            if self.optimistic(&rows).await? {
                 for r in &rows {
                     r.count(&mut self.rollups, Change::Add);
                 }
                 counts.new += rows.len();
-                self.written::<K>(rows.len()).await?;
+                self.written(&rows).await?;
                 return Ok(counts);
             }
-            self.execute("ROLLBACK TO SAVEPOINT pacer_chunk").await?;
-            self.execute("RELEASE SAVEPOINT pacer_chunk").await?;
             self.careful.insert(K::TABLE);
         }
         let stored = self.stored(&rows).await?;
@@ -415,7 +452,15 @@ impl BulkImport {
             }
         }
         if !new.is_empty() {
-            self.insert(&new).await?;
+            let inserted = self.insert(&new).await?;
+            if inserted != new.len() {
+                return Err(StoreError::Conflict(format!(
+                    "{} of {} new {} break a rule of the database",
+                    new.len() - inserted,
+                    new.len(),
+                    K::TABLE
+                )));
+            }
         }
         if !changed.is_empty() {
             self.update(&changed).await?;
@@ -428,21 +473,60 @@ impl BulkImport {
         if stored.is_empty() {
             self.careful.remove(K::TABLE);
         }
-        self.written::<K>(new.len() + changed.len()).await?;
+        new.extend(changed);
+        self.written(&new).await?;
         Ok(counts)
+    }
+
+    /// Inserts every row when none of their keys is stored (`true`), else
+    /// leaves the table as it was (`false`).
+    async fn optimistic<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<bool> {
+        match &mut self.conn {
+            Conn::Postgres(tx, _) => {
+                // A plain INSERT, a third cheaper than one that looks for conflicts:
+                // a key already stored fails it, back to the savepoint.
+                sqlx::raw_sql("SAVEPOINT pacer_chunk").execute(&mut **tx).await?;
+                let columns = K::COLUMNS.join(", ");
+                let sql =
+                    format!("INSERT INTO {} ({columns}) SELECT {columns} FROM {}", K::TABLE, temp_table(K::TABLE));
+                let all = match sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **tx).await {
+                    Ok(_) => true,
+                    Err(sqlx::Error::Database(e)) if e.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                        sqlx::raw_sql("ROLLBACK TO SAVEPOINT pacer_chunk").execute(&mut **tx).await?;
+                        false
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                sqlx::raw_sql("RELEASE SAVEPOINT pacer_chunk").execute(&mut **tx).await?;
+                Ok(all)
+            }
+            Conn::Sqlite(tx, _) => {
+                // SQLite gives new rows the rowids after the largest one: the chunk's
+                // rows are those after it, and can go without a savepoint (whose journal
+                // would copy every page the chunk touches).
+                let sql = format!("SELECT COALESCE(MAX(rowid), 0) FROM {}", K::TABLE);
+                let last = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql)).fetch_one(&mut **tx).await?;
+                let all = self.insert(rows).await? == rows.len();
+                if !all {
+                    self.execute(&format!("DELETE FROM {} WHERE rowid > {last}", K::TABLE)).await?;
+                }
+                Ok(all)
+            }
+        }
     }
 
     fn is_postgres(&self) -> bool {
         matches!(self.conn, Conn::Postgres(..))
     }
 
-    /// Notes `n` records written to `K`'s table, and adds the rollup change to
+    /// Notes records written to `K`'s table, and adds the rollup change to
     /// the tables when enough has gathered.
-    async fn written<K: Kind>(&mut self, n: usize) -> StoreResult<()> {
-        if n > 0 {
+    async fn written<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<()> {
+        if !rows.is_empty() {
             self.changed.insert(K::TABLE);
         }
-        self.pending += n;
+        self.reps.extend(rows.iter().filter_map(|r| r.rep()));
+        self.pending += rows.len();
         if self.pending >= ROLLUP_FLUSH {
             self.flush_rollups().await?;
         }
@@ -451,27 +535,32 @@ impl BulkImport {
 
     /// Inserts the rows whose key is not stored (the others are left alone);
     /// returns how many were inserted. On PostgreSQL the rows are those staged.
+    /// On SQLite a row that breaks another rule is left out too (see the
+    /// module's comment): the caller compares the count.
     async fn insert<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<usize> {
         let columns = K::COLUMNS.join(", ");
-        let skip = format!("ON CONFLICT ({}, {}) DO NOTHING", K::COLUMNS[0], K::COLUMNS[1]);
         match &mut self.conn {
             Conn::Sqlite(tx, _) => {
+                let mut parts = rows.chunks(SQLITE_VALUES / K::COLUMNS.len());
+                let mut next = parts.next().map(sqlite_insert);
                 let mut inserted = 0;
-                for part in rows.chunks(SQLITE_ROWS) {
-                    let values = all_values(part);
-                    let sql = format!(
-                        "INSERT INTO {} ({columns}) VALUES {} {skip}",
-                        K::TABLE,
-                        placeholders(part.len(), K::COLUMNS.len())
-                    );
-                    inserted +=
-                        bind_all(sqlx::query(AssertSqlSafe(sql)), values).execute(&mut **tx).await?.rows_affected();
+                while let Some(query) = next.take() {
+                    // The next statement is bound on this thread while SQLite runs this one.
+                    let (done, following) =
+                        join(query.execute(&mut **tx), async { parts.next().map(sqlite_insert) }).await;
+                    inserted += done?.rows_affected();
+                    next = following;
                 }
                 Ok(usize::try_from(inserted).unwrap_or(usize::MAX))
             }
             Conn::Postgres(tx, _) => {
-                let sql =
-                    format!("INSERT INTO {} ({columns}) SELECT {columns} FROM {} {skip}", K::TABLE, staging::<K>());
+                let sql = format!(
+                    "INSERT INTO {} ({columns}) SELECT {columns} FROM {} ON CONFLICT ({}, {}) DO NOTHING",
+                    K::TABLE,
+                    temp_table(K::TABLE),
+                    K::COLUMNS[0],
+                    K::COLUMNS[1]
+                );
                 let inserted = sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **tx).await?.rows_affected();
                 Ok(usize::try_from(inserted).unwrap_or(usize::MAX))
             }
@@ -497,7 +586,7 @@ impl BulkImport {
         match &mut self.conn {
             Conn::Sqlite(tx, _) => {
                 let keyed: Vec<&&K> = rows.iter().filter(|r| r.key().is_some()).collect();
-                for part in keyed.chunks(SQLITE_ROWS) {
+                for part in keyed.chunks(SQLITE_VALUES / 2) {
                     let mut keys = Vec::with_capacity(part.len() * 2);
                     for r in part {
                         let mut values = Vec::with_capacity(K::COLUMNS.len());
@@ -511,7 +600,8 @@ impl BulkImport {
                         placeholders(part.len(), 2),
                         K::TABLE
                     );
-                    for row in bind_all(sqlx::query(AssertSqlSafe(sql)), keys).fetch_all(&mut **tx).await? {
+                    let query = sqlx::query(AssertSqlSafe(sql)).persistent(part.len() == SQLITE_VALUES / 2);
+                    for row in bind_all(query, keys).fetch_all(&mut **tx).await? {
                         take(texts(&row, shown.len())?)?;
                     }
                 }
@@ -520,7 +610,7 @@ impl BulkImport {
                 let sql = format!(
                     "SELECT {} FROM {} AS s JOIN {} AS t ON t.{k1} = s.{k1} AND t.{k2} = s.{k2}",
                     shown.join(", "),
-                    staging::<K>(),
+                    temp_table(K::TABLE),
                     K::TABLE
                 );
                 for row in sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut **tx).await? {
@@ -558,7 +648,7 @@ impl BulkImport {
                      AND ({}) IS DISTINCT FROM ({})",
                     K::TABLE,
                     set.join(", "),
-                    staging::<K>(),
+                    temp_table(K::TABLE),
                     old.join(", "),
                     new.join(", ")
                 );
@@ -576,53 +666,59 @@ impl BulkImport {
         let deals = rollups.deal_changes();
         drop(rollups);
         if !activities.is_empty() {
-            let negative = activities.iter().any(|(_, t)| t.n < 0);
-            let mut values = Vec::with_capacity(activities.len() * ACTIVITY_DAY_COLUMNS.len());
-            for (key, t) in activities {
-                values.extend([
-                    Value::int(key.rep_id),
-                    Value::text(date_text(key.day)),
-                    Value::text(key.activity_type),
-                    Value::int(t.n),
-                    Value::int(t.duration_s),
-                    Value::int(t.duration_n),
-                ]);
+            let temp = self.empty_temp("activity_rollup", &ACTIVITY_DAY_COLUMNS).await?;
+            for part in activities.chunks(SQLITE_VALUES / ACTIVITY_DAY_COLUMNS.len()) {
+                let mut values = Vec::with_capacity(part.len() * ACTIVITY_DAY_COLUMNS.len());
+                for (key, t) in part {
+                    values.extend([
+                        Value::int(key.rep_id),
+                        Value::text(date_text(key.day)),
+                        Value::text(key.activity_type.as_str()),
+                        Value::int(t.n),
+                        Value::int(t.duration_s),
+                        Value::int(t.duration_n),
+                    ]);
+                }
+                self.fill(&temp, &ACTIVITY_DAY_COLUMNS, values).await?;
             }
-            self.add_to_rollup("activity_rollup", &ACTIVITY_DAY_COLUMNS, 3, ADD_ACTIVITY_DAYS, values, negative)
-                .await?;
+            let negative = activities.iter().any(|(_, t)| t.n < 0);
+            self.add_to_rollup("activity_rollup", &ACTIVITY_DAY_COLUMNS, 3, ADD_ACTIVITY_DAYS, negative).await?;
         }
         if !deals.is_empty() {
-            let negative = deals.iter().any(|(_, t)| t.n < 0);
-            let mut values = Vec::with_capacity(deals.len() * DEAL_DAY_COLUMNS.len());
-            for (key, t) in deals {
-                values.extend([
-                    Value::int(key.rep_id),
-                    Value::text(date_text(key.day)),
-                    Value::text(key.kind.as_str()),
-                    Value::text(key.status.as_str()),
-                    Value::int(t.n),
-                    Value::int(t.amount_minor),
-                ]);
+            let temp = self.empty_temp("deal_rollup", &DEAL_DAY_COLUMNS).await?;
+            for part in deals.chunks(SQLITE_VALUES / DEAL_DAY_COLUMNS.len()) {
+                let mut values = Vec::with_capacity(part.len() * DEAL_DAY_COLUMNS.len());
+                for (key, t) in part {
+                    values.extend([
+                        Value::int(key.rep_id),
+                        Value::text(date_text(key.day)),
+                        Value::text(key.kind.as_str()),
+                        Value::text(key.status.as_str()),
+                        Value::int(t.n),
+                        Value::int(t.amount_minor),
+                    ]);
+                }
+                self.fill(&temp, &DEAL_DAY_COLUMNS, values).await?;
             }
-            self.add_to_rollup("deal_rollup", &DEAL_DAY_COLUMNS, 4, ADD_DEAL_DAYS, values, negative).await?;
+            let negative = deals.iter().any(|(_, t)| t.n < 0);
+            self.add_to_rollup("deal_rollup", &DEAL_DAY_COLUMNS, 4, ADD_DEAL_DAYS, negative).await?;
         }
         Ok(())
     }
 
-    /// Adds rows of changes (`values`, in `columns` order, the first `key` of
-    /// them the key) to a rollup table with its `add` clause; then, when some
-    /// counts went down, removes the rows whose count fell to zero.
+    /// Adds the changes staged in `table`'s temporary table (`columns`, the
+    /// first `key` of them the key) to the rollup `table` with its `add`
+    /// clause; then, when some counts went down, removes the rows whose count
+    /// fell to zero.
     async fn add_to_rollup(
         &mut self,
         table: &str,
         columns: &[&str],
         key: usize,
         add: &str,
-        values: Vec<Value>,
         negative: bool,
     ) -> StoreResult<()> {
-        let temp = format!("pacer_{table}_change");
-        self.put(&temp, table, columns, values).await?;
+        let temp = temp_table(table);
         let list = columns.join(", ");
         // `WHERE 1 = 1` tells SQLite's parser that ON CONFLICT belongs to the INSERT.
         self.execute(&format!("INSERT INTO {table} ({list}) SELECT {list} FROM {temp} WHERE 1 = 1 {add}")).await?;
@@ -644,11 +740,11 @@ impl BulkImport {
         Ok(())
     }
 
-    /// Fills the temporary table `temp` (shaped like `columns` of `like`, made
-    /// the first time, emptied the next) with rows of `values`.
-    async fn put(&mut self, temp: &str, like: &str, columns: &[&str], values: Vec<Value>) -> StoreResult<()> {
-        let list = columns.join(", ");
-        if self.temp_tables.contains(temp) {
+    /// The temporary table for rows of `table` (`columns` of it), empty: made
+    /// the first time, emptied the next.
+    async fn empty_temp(&mut self, table: &str, columns: &[&str]) -> StoreResult<String> {
+        let temp = temp_table(table);
+        if self.temp_tables.contains(&temp) {
             let empty = match self.conn {
                 Conn::Sqlite(..) => format!("DELETE FROM {temp}"),
                 Conn::Postgres(..) => format!("TRUNCATE {temp}"),
@@ -656,21 +752,25 @@ impl BulkImport {
             self.execute(&empty).await?;
         } else {
             let drop = if self.is_postgres() { " ON COMMIT DROP" } else { "" };
-            self.execute(&format!("CREATE TEMP TABLE {temp}{drop} AS SELECT {list} FROM {like} WHERE 1 = 0")).await?;
-            self.temp_tables.insert(temp.to_string());
+            let list = columns.join(", ");
+            self.execute(&format!("CREATE TEMP TABLE {temp}{drop} AS SELECT {list} FROM {table} WHERE 1 = 0")).await?;
+            self.temp_tables.insert(temp.clone());
         }
+        Ok(temp)
+    }
+
+    /// Adds rows (`values`, `columns` at a time; on SQLite at most
+    /// [`SQLITE_VALUES`]) to the temporary table `temp`.
+    async fn fill(&mut self, temp: &str, columns: &[&str], values: Vec<Value>) -> StoreResult<()> {
+        let list = columns.join(", ");
         let width = columns.len();
         match &mut self.conn {
             Conn::Sqlite(tx, _) => {
-                let mut values = values.into_iter();
-                loop {
-                    let part: Vec<Value> = values.by_ref().take(SQLITE_ROWS * width).collect();
-                    if part.is_empty() {
-                        break;
-                    }
-                    let sql = format!("INSERT INTO {temp} ({list}) VALUES {}", placeholders(part.len() / width, width));
-                    bind_all(sqlx::query(AssertSqlSafe(sql)), part).execute(&mut **tx).await?;
-                }
+                let rows = values.len() / width;
+                let sql = format!("INSERT INTO {temp} ({list}) VALUES {}", placeholders(rows, width));
+                // Statements of other sizes are not worth keeping prepared.
+                let query = sqlx::query(AssertSqlSafe(sql)).persistent(rows == SQLITE_VALUES / width);
+                bind_all(query, values).execute(&mut **tx).await?;
             }
             Conn::Postgres(tx, _) => {
                 let mut data = Vec::with_capacity(values.len() * 12);
@@ -698,9 +798,10 @@ impl BulkImport {
     }
 }
 
-/// The temporary table a chunk of `K` is staged in on PostgreSQL.
-fn staging<K: Kind>() -> String {
-    format!("pacer_staged_{}", K::TABLE)
+/// The temporary table that rows for `table` are staged in: a chunk of
+/// records on PostgreSQL, a rollup change on both.
+fn temp_table(table: &str) -> String {
+    format!("pacer_staged_{table}")
 }
 
 /// The values of every row, in [`Kind::COLUMNS`] order.
@@ -710,6 +811,19 @@ fn all_values<K: Kind>(rows: &[&K]) -> Vec<Value> {
         r.values(&mut values);
     }
     values
+}
+
+/// The INSERT of `rows` on SQLite (see [`BulkImport::insert`]), bound.
+fn sqlite_insert<K: Kind>(rows: &[&K]) -> Query<'static, Sqlite, SqliteArguments> {
+    let full = SQLITE_VALUES / K::COLUMNS.len();
+    let sql = format!(
+        "INSERT OR IGNORE INTO {} ({}) VALUES {}",
+        K::TABLE,
+        K::COLUMNS.join(", "),
+        placeholders(rows.len(), K::COLUMNS.len())
+    );
+    // Statements of other sizes are not worth keeping prepared.
+    bind_all(sqlx::query(AssertSqlSafe(sql)).persistent(rows.len() == full), all_values(rows))
 }
 
 /// `(?, ?), (?, ?)` for `rows` rows of `width` values.
