@@ -16,6 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use pacer_core::audit::Actor;
 use pacer_core::import::{DateOrder, ImportKind, Mapping, RowError, preset, preset_names};
 use pacer_storage::{SqlStore, UpsertCounts};
+use pacer_web::error::ApiError;
 use pacer_web::service::import::{self as importing, StreamError, StreamOptions};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -160,7 +161,7 @@ async fn stream(
             anyhow!("{name}: {total} problem(s); nothing was imported (fix them, or use --skip-invalid --rejects FILE)")
         }
         StreamError::File(message) => anyhow!(message),
-        StreamError::Store(e) => anyhow!("{name}: {e}; nothing was imported"),
+        StreamError::Store(e) => anyhow!("{name}: {}; nothing was imported", detail(&e)),
     })?;
     if !bar.is_hidden() {
         let seconds = started.elapsed().as_secs_f64();
@@ -209,6 +210,15 @@ async fn in_memory(
         std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let rejected = parsed.rejected.len();
-    let counts = importing::write(store, parsed.good, actor).await.map_err(|e| anyhow!("{e}"))?;
+    let counts = importing::write(store, parsed.good, actor).await.map_err(|e| anyhow!("{name}: {}", detail(&e)))?;
     Ok((counts, rejected))
+}
+
+/// What went wrong, in full: the web layer keeps an internal error's detail
+/// from clients, but the person at the command line needs it (a full disk...).
+fn detail(e: &ApiError) -> String {
+    match e {
+        ApiError::Internal(detail) => detail.clone(),
+        other => other.to_string(),
+    }
 }

@@ -307,15 +307,17 @@ impl ImportStore for SqlStore {
                     .foreign_keys(false)
                     .busy_timeout(Duration::from_secs(5))
                     .pragma("cache_size", (-SQLITE_CACHE_KIB).to_string())
-                    .pragma("temp_store", "memory");
+                    .pragma("temp_store", "memory")
+                    // An import's statements are long by nature: no warning for each.
+                    .disable_statement_logging();
                 let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
                 // Take the write lock now rather than fail half-way when another writer has it.
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 Conn::Sqlite(tx, pool)
             }
             Backend::Postgres => {
-                let pool =
-                    PgPoolOptions::new().max_connections(1).connect_with(PgConnectOptions::from_url(&url)?).await?;
+                let options = PgConnectOptions::from_url(&url)?.disable_statement_logging();
+                let pool = PgPoolOptions::new().max_connections(1).connect_with(options).await?;
                 let mut tx = pool.begin().await?;
                 // The tables grow inside this transaction, before any statistics say so:
                 // key lookups must go through the unique indexes, never scan the table.
