@@ -176,13 +176,7 @@ fn day_number(day: NaiveDate) -> Day {
 impl DailyCube {
     /// Adds one row of the activity rollup.
     pub fn add_activity(&mut self, rep: RepId, day: NaiveDate, activity_type: &str, t: ActivityTotals) {
-        let type_index = match self.types.iter().position(|x| x == activity_type) {
-            Some(i) => i,
-            None => {
-                self.types.push(activity_type.to_string());
-                self.types.len() - 1
-            }
-        } as u16;
+        let type_index = self.type_index(activity_type);
         let s = self.activity_series.entry((rep, type_index)).or_default();
         s.days.push(day_number(day));
         // Per rep, type and day: far below u32::MAX.
@@ -238,6 +232,118 @@ impl DailyCube {
             s.amount_minor = order.iter().map(|&i| s.amount_minor[i]).collect();
         }
         self.sealed = true;
+    }
+
+    /// Replaces the activity rows of the days `[from, to]` by those of
+    /// `fresh`, the rollups of those days read after a change: a cache takes
+    /// a write without reading the whole history again. Both are sealed.
+    pub fn replace_activity_days(&mut self, from: NaiveDate, to: NaiveDate, fresh: &DailyCube) {
+        let (from, to) = (day_number(from), day_number(to));
+        for s in self.activity_series.values_mut() {
+            self.cells -= s.cut(from, to);
+        }
+        for ((rep, t), add) in &fresh.activity_series {
+            let type_index = self.type_index(&fresh.types[usize::from(*t)]);
+            self.cells += add.days.len();
+            self.activity_series.entry((*rep, type_index)).or_default().put(add);
+        }
+        self.activity_series.retain(|_, s| !s.days.is_empty());
+        self.reset_span();
+    }
+
+    /// Replaces the deal rows of the days `[from, to]` by those of `fresh`
+    /// (see [`DailyCube::replace_activity_days`]).
+    pub fn replace_deal_days(&mut self, from: NaiveDate, to: NaiveDate, fresh: &DailyCube) {
+        let (from, to) = (day_number(from), day_number(to));
+        for s in self.deal_series.values_mut() {
+            self.cells -= s.cut(from, to);
+        }
+        for (key, add) in &fresh.deal_series {
+            self.cells += add.days.len();
+            self.deal_series.entry(*key).or_default().put(add);
+        }
+        self.deal_series.retain(|_, s| !s.days.is_empty());
+        self.reset_span();
+    }
+
+    fn type_index(&mut self, activity_type: &str) -> u16 {
+        (match self.types.iter().position(|x| x == activity_type) {
+            Some(i) => i,
+            None => {
+                self.types.push(activity_type.to_string());
+                self.types.len() - 1
+            }
+        }) as u16
+    }
+
+    fn reset_span(&mut self) {
+        let ends = self.activity_series.values().map(|s| &s.days).chain(self.deal_series.values().map(|s| &s.days));
+        self.span =
+            ends.filter_map(|days| Some((*days.first()?, *days.last()?))).reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+    }
+}
+
+/// A day-ordered series whose days can be cut out and put back.
+trait DaySeries {
+    fn days(&self) -> &[Day];
+    /// Removes the rows at `range` of the series.
+    fn remove(&mut self, range: std::ops::Range<usize>);
+    /// Inserts `other`'s rows at `at`.
+    fn insert(&mut self, at: usize, other: &Self);
+
+    /// Removes the rows of days `[from, to]`; returns how many went.
+    fn cut(&mut self, from: Day, to: Day) -> usize {
+        let days = self.days();
+        let range = days.partition_point(|d| *d < from)..days.partition_point(|d| *d <= to);
+        let n = range.len();
+        self.remove(range);
+        n
+    }
+
+    /// Puts back `other`'s rows, whose days are not in the series.
+    fn put(&mut self, other: &Self) {
+        if let Some(first) = other.days().first() {
+            let at = self.days().partition_point(|d| d < first);
+            self.insert(at, other);
+        }
+    }
+}
+
+fn splice_in<T: Copy>(column: &mut Vec<T>, at: usize, other: &[T]) {
+    column.splice(at..at, other.iter().copied());
+}
+
+impl DaySeries for ActivitySeries {
+    fn days(&self) -> &[Day] {
+        &self.days
+    }
+    fn remove(&mut self, range: std::ops::Range<usize>) {
+        self.days.drain(range.clone());
+        self.n.drain(range.clone());
+        self.duration_s.drain(range.clone());
+        self.duration_n.drain(range);
+    }
+    fn insert(&mut self, at: usize, other: &Self) {
+        splice_in(&mut self.days, at, &other.days);
+        splice_in(&mut self.n, at, &other.n);
+        splice_in(&mut self.duration_s, at, &other.duration_s);
+        splice_in(&mut self.duration_n, at, &other.duration_n);
+    }
+}
+
+impl DaySeries for DealSeries {
+    fn days(&self) -> &[Day] {
+        &self.days
+    }
+    fn remove(&mut self, range: std::ops::Range<usize>) {
+        self.days.drain(range.clone());
+        self.n.drain(range.clone());
+        self.amount_minor.drain(range);
+    }
+    fn insert(&mut self, at: usize, other: &Self) {
+        splice_in(&mut self.days, at, &other.days);
+        splice_in(&mut self.n, at, &other.n);
+        splice_in(&mut self.amount_minor, at, &other.amount_minor);
     }
 }
 

@@ -125,6 +125,17 @@ impl RollupDelta {
         out
     }
 
+    /// The first and last day whose rows change.
+    pub fn days(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let activity_days =
+            self.activities.iter().filter(|(_, t)| **t != ActivityTotals::default()).map(|(k, _)| k.day);
+        let deal_days = self.deals.iter().filter(|(_, t)| **t != DealTotals::default()).map(|(k, _)| k.day);
+        activity_days.chain(deal_days).fold(None, |span, d| match span {
+            None => Some((d, d)),
+            Some((first, last)) => Some((d.min(first), d.max(last))),
+        })
+    }
+
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
         self.activity_changes().is_empty() && self.deal_changes().is_empty()

@@ -237,7 +237,12 @@ pub trait RecordStore: Send + Sync {
     async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>>;
     /// Every account-month of recurring revenue.
     async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>>;
-    /// The version of a kind of raw data (`subscriptions`): it changes with every write.
+    /// The first and last day that the changes of activities or deals from version `after`
+    /// (excluded) to `upto` touched in the rollups; `None` when some of them are not known
+    /// (a rebuild, or changes long ago): then every day may have changed.
+    async fn changed_days(&self, name: &str, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
+    /// The version of a kind of data (`activities`, `deals`, `subscriptions`, `organisation`,
+    /// `plans`): it changes with every write of it.
     async fn data_version(&self, name: &str) -> StoreResult<i64>;
     /// Every account.
     async fn accounts(&self) -> StoreResult<Vec<NewAccount>>;

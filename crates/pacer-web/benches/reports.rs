@@ -25,8 +25,9 @@ use pacer_core::report::{Owner, Scope};
 use pacer_core::seasonality::phase_even;
 use pacer_storage::{DatabaseUrl, OrgStore, PlanStore, RecordStore, RepFilter, SqlStore};
 use pacer_web::service::SeriesCache;
+use pacer_web::service::cache::{Caches, WarmCache};
 use pacer_web::service::plan::{AttainmentReport, attainment_report};
-use pacer_web::service::report::{Caches, CubeCache, Report, ReportRequest, report};
+use pacer_web::service::report::{Report, ReportRequest, report};
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 use std::time::Instant;
@@ -316,13 +317,17 @@ fn bench(c: &mut Criterion) {
     let org = organisation();
     let catalog = catalog();
     let series = SeriesCache::default();
-    let cube = CubeCache::default();
-    let warm = Caches { cube: Some(&cube), series: &series };
+    let cache = WarmCache::default();
+    let warm = Caches { warm: Some(&cache), series: &series };
 
-    // Where a warm report's time goes besides the rollups: the organisation and the plan's targets.
+    // What a server keeps warm besides the rollups, read cold: the organisation and a plan's targets.
     let started = Instant::now();
     runtime
-        .block_on(pacer_web::service::report::org_view(&store, NaiveDate::from_ymd_opt(2024, 2, 1).expect("date")))
+        .block_on(pacer_web::service::cache::org_view(
+            &store,
+            Caches { warm: None, series: &series },
+            NaiveDate::from_ymd_opt(2024, 2, 1).expect("date"),
+        ))
         .expect("org");
     eprintln!("organisation read (reps, teams, memberships): {:.1} ms", started.elapsed().as_secs_f64() * 1e3);
     let started = Instant::now();
@@ -395,7 +400,7 @@ fn bench(c: &mut Criterion) {
     let mut team_reps: Vec<RepId> = reps.values().copied().collect();
     team_reps.sort_unstable();
     let twenty: HashSet<RepId> = team_reps.into_iter().take(20).collect();
-    let cold = Caches { cube: None, series: &series };
+    let cold = Caches { warm: None, series: &series };
     let today = NaiveDate::from_ymd_opt(2024, 2, 1).expect("date");
     let scope = Scope { reps: Some(twenty), ..Scope::default() };
     group.bench_function("team_of_20_one_year_calls_from_sqlite", |b| {

@@ -50,19 +50,19 @@ pub struct AppState {
     pub settings: Arc<WebSettings>,
     /// Recurring revenue, kept between requests while unchanged.
     pub series: Arc<service::SeriesCache>,
-    /// Daily rollups, kept between requests while unchanged.
-    pub cubes: Arc<service::report::CubeCache>,
+    /// Daily rollups, the organisation and plans' targets, kept between requests while unchanged.
+    pub warm: Arc<service::cache::WarmCache>,
 }
 
 impl AppState {
     /// The caches reports read through.
-    pub fn caches(&self) -> service::report::Caches<'_> {
-        service::report::Caches { cube: Some(&self.cubes), series: &self.series }
+    pub fn caches(&self) -> service::cache::Caches<'_> {
+        service::cache::Caches { warm: Some(&self.warm), series: &self.series }
     }
 
     /// State over a store.
     pub fn new(store: Arc<dyn Store>, settings: WebSettings) -> Self {
-        Self { store, settings: Arc::new(settings), series: Arc::default(), cubes: Arc::default() }
+        Self { store, settings: Arc::new(settings), series: Arc::default(), warm: Arc::default() }
     }
 }
 

@@ -12,8 +12,17 @@ use common::world;
 use http_body_util::BodyExt;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
+use pacer_core::catalog::Catalog;
+use pacer_core::org::Organisation;
+use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
+use pacer_core::report::Scope;
+use pacer_storage::Store;
 use pacer_storage::testing::TestDb;
+use pacer_web::service::SeriesCache;
+use pacer_web::service::cache::{Caches, WarmCache};
+use pacer_web::service::plan::attainment_report;
+use pacer_web::service::report::{ReportRequest, report};
 use serde_json::Value;
 use std::collections::HashMap;
 use tower::ServiceExt;
@@ -248,5 +257,87 @@ async fn pages_show_the_figures_and_the_rebuild_agrees() {
         let after = c.json(Role::Admin, "/api/v1/reports/calls_made?by=company&fy=2026").await;
         assert_eq!(before["rows"], after["rows"]);
         assert_eq!(value(&after, "Company", 12), 1);
+    }
+}
+
+/// Reports of an activity KPI and a deal KPI, and attainment against the approved plan, as JSON.
+async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation, catalog: &Catalog) -> Vec<Value> {
+    let today = d("2026-12-31");
+    let mut out = Vec::new();
+    for kpi in ["calls_made", "new_business"] {
+        let req = ReportRequest {
+            kpi: kpi.into(),
+            by: Some("team".into()),
+            per: Some("month".into()),
+            fy: Some(2026),
+            ..ReportRequest::default()
+        };
+        let r = report(store, caches, org, catalog, Scope::default(), &req, today).await.unwrap();
+        out.push(serde_json::to_value(r).unwrap());
+    }
+    if let Some(plan) = store.approved_plan(2026).await.unwrap() {
+        let a = attainment_report(store, caches, org, catalog, &plan, "new_business", "rep", "quarter", today)
+            .await
+            .unwrap();
+        out.push(serde_json::to_value(a).unwrap());
+    }
+    out
+}
+
+/// What a server answers from its warm caches equals what a one-off read
+/// answers, after each kind of write: activities and deals (only the days
+/// changed are read again), a rollup rebuild (everything is), a team move
+/// (the organisation) and a new approved plan (targets).
+#[tokio::test]
+async fn a_servers_cached_figures_follow_every_write() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let store = w.store.as_ref();
+        let ops = Actor::named("test");
+        let (_, catalog) = pacer_web::service::current_catalog(store).await.unwrap().unwrap();
+        let org = store.organisation().await.unwrap().unwrap();
+        let (warm, series) = (WarmCache::default(), SeriesCache::default());
+        let check = async |step: &str| {
+            let cached = answers(store, Caches { warm: Some(&warm), series: &series }, &org, &catalog).await;
+            let fresh = answers(store, Caches { warm: None, series: &series }, &org, &catalog).await;
+            assert_eq!(cached, fresh, "{} after {step}", db.backend());
+        };
+        store.upsert_activities(&[call(w.rep_a, d("2026-02-03"), 0), call(w.rep_b, d("2026-05-20"), 0)]).await.unwrap();
+        store.upsert_deals(&[deal(w.rep_a, d("2026-03-10"), 100_000, DealStatus::Won, "closed")]).await.unwrap();
+        check("the first writes").await;
+        store.upsert_activities(&[call(w.rep_a, d("2026-09-09"), 1), call(w.rep_b, d("2026-09-10"), 1)]).await.unwrap();
+        check("more calls").await;
+        store.delete_activities(SourceKind::Integration, &[format!("call-{}-2026-02-03-0", w.rep_a)]).await.unwrap();
+        check("a deletion").await;
+        store.upsert_deals(&[deal(w.rep_b, d("2026-08-10"), 50_050, DealStatus::Won, "closed")]).await.unwrap();
+        check("a deal").await;
+        store.rebuild_rollups().await.unwrap();
+        check("a rebuild").await;
+        store.move_rep(w.rep_b, w.team_a, d("2026-07-01"), &ops).await.unwrap();
+        check("a team move").await;
+        for quota in [60_000, 90_000] {
+            let new = NewPlan {
+                fiscal_year: 2026,
+                name: format!("Quota {quota}"),
+                settings: PlanSettings::default(),
+                copied_from: None,
+            };
+            let plan = store.create_plan(&new, &ops).await.unwrap();
+            let targets: Vec<Target> = [w.rep_a, w.rep_b]
+                .iter()
+                .flat_map(|rep| {
+                    (1..=12).map(move |month| Target {
+                        kpi: "new_business".into(),
+                        owner: TargetOwner::Rep(*rep),
+                        month,
+                        tier: TargetTier::Target,
+                        amount: quota / 12,
+                    })
+                })
+                .collect();
+            store.put_targets(plan.id, "new_business", &targets, &ops).await.unwrap();
+            store.set_plan_status(plan.id, PlanStatus::Approved, &ops).await.unwrap();
+            check("a plan's approval").await;
+        }
     }
 }

@@ -112,8 +112,9 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
 /// teams and reps with the ramp and phased by seasonality.
 async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate) -> Result<()> {
     use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus};
+    use pacer_web::service::cache::Caches;
     use pacer_web::service::plan::{AllocationRequest, MonthProfile, Recipients, Split, allocate_kpi};
-    use pacer_web::service::report::{Caches, ReportRequest, report};
+    use pacer_web::service::report::{ReportRequest, report};
     let organisation = &org.organisation;
     let Some((_, catalog)) = pacer_web::service::current_catalog(store).await.map_err(|e| anyhow::anyhow!("{e}"))?
     else {
@@ -122,8 +123,8 @@ async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate)
     let fy = organisation.fiscal_year_of(today);
     let series = pacer_web::service::SeriesCache::default();
     // Many reports over the same data: read the rollups once.
-    let cube = pacer_web::service::report::CubeCache::default();
-    let caches = Caches { cube: Some(&cube), series: &series };
+    let warm = pacer_web::service::cache::WarmCache::default();
+    let caches = Caches { warm: Some(&warm), series: &series };
     let ops = Actor::named("ops").because(Some("demo plan".into()));
     let settings = PlanSettings { tolerance: pacer_core::attainment::Tolerance::new(0.1)?, ..PlanSettings::default() };
     let new = NewPlan { fiscal_year: fy, name: format!("FY{fy} plan"), settings, copied_from: None };
@@ -198,8 +199,8 @@ async fn create_reviews(
     use pacer_web::service::review;
     let web = |e: pacer_web::error::ApiError| anyhow::anyhow!("{e}");
     let series = pacer_web::service::SeriesCache::default();
-    let cube = pacer_web::service::report::CubeCache::default();
-    let caches = pacer_web::service::report::Caches { cube: Some(&cube), series: &series };
+    let warm = pacer_web::service::cache::WarmCache::default();
+    let caches = pacer_web::service::cache::Caches { warm: Some(&warm), series: &series };
     let fy = organisation.fiscal_year_of(today);
     let quarters = organisation.calendar.periods(fy, PeriodKind::Quarter)?;
     let ops = Actor::named("ops").because(Some("quarterly review".into()));

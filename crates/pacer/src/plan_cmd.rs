@@ -12,10 +12,11 @@ use pacer_core::growth::gross_new_needed;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
 use pacer_storage::{OrgStore, PlanStore, SqlStore};
 use pacer_web::service::SeriesCache;
+use pacer_web::service::cache::Caches;
 use pacer_web::service::current_catalog;
 use pacer_web::service::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
 use pacer_web::service::plan_xlsx;
-use pacer_web::service::report::{Caches, cell_text, display};
+use pacer_web::service::report::{cell_text, display};
 
 /// `pacer plan`.
 #[derive(Subcommand)]
@@ -284,7 +285,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
     let org = store.organisation().await?.unwrap_or_default();
     let series = SeriesCache::default();
-    let caches = Caches { cube: None, series: &series };
+    let caches = Caches { warm: None, series: &series };
     let cli = |reason: Option<String>| Actor::named("cli").because(reason);
     match cmd {
         PlanCommand::List { fy, format } => {

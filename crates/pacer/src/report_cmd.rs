@@ -10,8 +10,9 @@ use clap::{Args, Subcommand};
 use pacer_core::report::Scope;
 use pacer_storage::{OrgStore, RecordStore, SqlStore};
 use pacer_web::service::SeriesCache;
+use pacer_web::service::cache::Caches;
 use pacer_web::service::current_catalog;
-use pacer_web::service::report::{self as reports, Caches, ReportRequest, display, report_sheet};
+use pacer_web::service::report::{self as reports, ReportRequest, display, report_sheet};
 use std::path::PathBuf;
 
 /// What every report command takes: span, rows, filters, output.
@@ -129,7 +130,7 @@ pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
         .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;
     let req = request(&store, &args.kpi, Some(args.per.clone()), &args.span).await?;
     let series = SeriesCache::default();
-    let caches = Caches { cube: None, series: &series };
+    let caches = Caches { warm: None, series: &series };
     let report = reports::report(&store, caches, &org, &catalog, Scope::default(), &req, today()).await.map_err(web)?;
     let sheet = report_sheet(&report);
     let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
@@ -161,7 +162,7 @@ pub async fn leaderboard(ctx: &Context, args: LeaderboardArgs) -> Result<()> {
         .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;
     let req = request(&store, &args.kpi, None, &args.span).await?;
     let series = SeriesCache::default();
-    let caches = Caches { cube: None, series: &series };
+    let caches = Caches { warm: None, series: &series };
     let board = reports::leaderboard(&store, caches, &org, &catalog, Scope::default(), &req, None, today())
         .await
         .map_err(web)?;
@@ -190,7 +191,11 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
     let org = store.organisation().await?.unwrap_or_default();
     let req = request(&store, "", None, &span).await?;
     let catalog = current_catalog(&store).await.map_err(web)?.map(|(_, c)| c);
-    let p = reports::pipeline(&store, &org, catalog.as_ref(), Scope::default(), &req, today()).await.map_err(web)?;
+    let series = SeriesCache::default();
+    let caches = Caches { warm: None, series: &series };
+    let p = reports::pipeline(&store, caches, &org, catalog.as_ref(), Scope::default(), &req, today())
+        .await
+        .map_err(web)?;
     let money = |m: i64| match span.format {
         ReportFormat::Table => pacer_core::money::format_minor(m),
         _ => reports::cell_text(&pacer_core::kpi::KpiValue::Money(m)),

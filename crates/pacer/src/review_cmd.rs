@@ -9,8 +9,8 @@ use pacer_core::audit::Actor;
 use pacer_core::review::{NewNote, NoteSubject};
 use pacer_storage::{OrgStore, ReviewStore, SqlStore};
 use pacer_web::service::SeriesCache;
+use pacer_web::service::cache::{Caches, WarmCache};
 use pacer_web::service::current_catalog;
-use pacer_web::service::report::{Caches, CubeCache};
 use pacer_web::service::review::{self as reviews, sheets};
 use std::path::PathBuf;
 
@@ -94,8 +94,8 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
         current_catalog(&store).await.map_err(web)?.map(|(_, c)| c).ok_or_else(|| anyhow!("no metric catalog yet"))?;
     let series = SeriesCache::default();
     // A review runs many reports over the same data: read the rollups once.
-    let cube = CubeCache::default();
-    let caches = Caches { cube: Some(&cube), series: &series };
+    let warm = WarmCache::default();
+    let caches = Caches { warm: Some(&warm), series: &series };
     let cli = |reason: Option<String>| Actor::named("cli").because(reason);
     match args.command {
         Some(ReviewCommand::Open { period, plan }) => {

@@ -35,11 +35,12 @@
 
 use super::records::{activity_day, deal_day, fields_json};
 use super::rollup::{ACTIVITY_DAY_COLUMNS, ADD_ACTIVITY_DAYS, ADD_DEAL_DAYS, DEAL_DAY_COLUMNS};
-use super::{SqlStore, date_text, datetime_text, parse_date};
+use super::{SqlStore, date_text, datetime_text, parse_date, version_statements};
 use crate::backend::Backend;
 use crate::error::StoreError;
 use crate::{ImportStore, RecordImport, StoreResult, UpsertCounts};
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use futures_util::future::join;
 use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
@@ -290,6 +291,8 @@ struct BulkImport {
     rollups: RollupDelta,
     /// Records counted into `rollups` since it was last added to the tables.
     pending: usize,
+    /// The first and last day whose rollups changed.
+    rollup_days: Option<(NaiveDate, NaiveDate)>,
 }
 
 #[async_trait]
@@ -338,6 +341,7 @@ impl ImportStore for SqlStore {
             reps: HashSet::new(),
             rollups: RollupDelta::default(),
             pending: 0,
+            rollup_days: None,
         }))
     }
 }
@@ -374,8 +378,17 @@ impl RecordImport for BulkImport {
         }
         let changed = std::mem::take(&mut self.changed);
         for table in changed {
-            let sql = format!("UPDATE data_versions SET version = version + 1 WHERE name = '{table}'");
-            self.execute(&sql).await?;
+            // An import writes one kind of record: only activities and deals have rollups.
+            for (sql, params) in version_statements(table, self.rollup_days) {
+                match &mut self.conn {
+                    Conn::Sqlite(tx, _) => {
+                        params.iter().fold(sqlx::query(sql), |q, p| q.bind(p.as_str())).execute(&mut **tx).await?;
+                    }
+                    Conn::Postgres(tx, _) => {
+                        params.iter().fold(sqlx::query(sql), |q, p| q.bind(p.as_str())).execute(&mut **tx).await?;
+                    }
+                }
+            }
         }
         match self.conn {
             Conn::Sqlite(tx, pool) => {
@@ -664,6 +677,10 @@ impl BulkImport {
     async fn flush_rollups(&mut self) -> StoreResult<()> {
         self.pending = 0;
         let rollups = std::mem::take(&mut self.rollups);
+        if let Some((first, last)) = rollups.days() {
+            let (a, b) = self.rollup_days.unwrap_or((first, last));
+            self.rollup_days = Some((a.min(first), b.max(last)));
+        }
         let activities = rollups.activity_changes();
         let deals = rollups.deal_changes();
         drop(rollups);

@@ -2,8 +2,8 @@
 
 use super::rollup;
 use super::{
-    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
-    parse_date,
+    INSERT_CHUNK, SqlStore, audit, bump_version, date_text, datetime_text, get_date, multi_insert, now_text, param,
+    params, parse_date,
 };
 use crate::backend::Backend;
 use crate::error::StoreError;
@@ -33,8 +33,7 @@ impl SqlStore {
             return Ok(());
         }
         rollup::apply(tx, self.backend, rollups).await?;
-        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = $1").bind(table).execute(tx).await?;
-        Ok(())
+        bump_version(tx, table, rollups.days()).await
     }
 
     /// Inserts `rows` in chunks of multi-row INSERTs, all in one transaction.
@@ -47,11 +46,6 @@ impl SqlStore {
         rollups: &RollupDelta,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        // Caches of what is computed from this table learn of the change with it.
-        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = $1")
-            .bind(table)
-            .execute(&mut *tx)
-            .await?;
         for chunk in rows.chunks(INSERT_CHUNK) {
             let sql = multi_insert(self.backend, table, columns, chunk.len());
             // Built from fixed table and column names; every value is bound.
@@ -62,6 +56,10 @@ impl SqlStore {
             query.execute(&mut *tx).await?;
         }
         rollup::apply(&mut tx, self.backend, rollups).await?;
+        if !rows.is_empty() {
+            // Caches of what is computed from this table learn of the change with it.
+            bump_version(&mut tx, table, rollups.days()).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -358,12 +356,27 @@ impl RecordStore for SqlStore {
             }
         }
         if counts.new + counts.updated > 0 {
-            sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name = 'subscriptions'")
-                .execute(&mut *tx)
-                .await?;
+            bump_version(&mut tx, "subscriptions", None).await?;
         }
         tx.commit().await?;
         Ok(counts)
+    }
+
+    async fn changed_days(&self, name: &str, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(first_day) AS first_day, MAX(last_day) AS last_day FROM rollup_changes \
+             WHERE name = $1 AND version > $2 AND version <= $3",
+        )
+        .bind(name)
+        .bind(after)
+        .bind(upto)
+        .fetch_one(&self.pool)
+        .await?;
+        let n: i64 = row.try_get("n")?;
+        if after >= upto || n != upto - after {
+            return Ok(None);
+        }
+        Ok(Some((get_date(&row, "first_day")?, get_date(&row, "last_day")?)))
     }
 
     async fn data_version(&self, name: &str) -> StoreResult<i64> {

@@ -111,9 +111,10 @@ impl SqlStore {
         sqlx::query(REBUILD_ACTIVITIES).execute(&mut *tx).await?;
         sqlx::query(REBUILD_DEALS).execute(&mut *tx).await?;
         // Whatever was cached from the rollups is stale now.
-        sqlx::query("UPDATE data_versions SET version = version + 1 WHERE name IN ('activities', 'deals')")
-            .execute(&mut *tx)
-            .await?;
+        for name in ["activities", "deals"] {
+            // Without the days changed: caches read everything again.
+            super::bump_version(&mut tx, name, None).await?;
+        }
         let activity_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_rollup").fetch_one(&mut *tx).await?;
         let deal_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deal_rollup").fetch_one(&mut *tx).await?;
         tx.commit().await?;

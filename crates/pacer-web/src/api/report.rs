@@ -217,7 +217,7 @@ pub async fn pipeline(state: &AppState, caller: &Caller, q: &ReportQuery) -> Api
     let org = load_organisation(state).await?;
     let catalog = current_catalog(state.store.as_ref()).await?.map(|(_, c)| c);
     let req = q.request("")?;
-    reports::pipeline(state.store.as_ref(), &org, catalog.as_ref(), scope, &req, today()).await
+    reports::pipeline(state.store.as_ref(), state.caches(), &org, catalog.as_ref(), scope, &req, today()).await
 }
 
 /// Open deals by stage and forecast category, weighted pipeline, won

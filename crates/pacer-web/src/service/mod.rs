@@ -2,6 +2,7 @@
 //! facts from the store and compute with the core, so that every interface
 //! gives the same answer.
 
+pub mod cache;
 pub mod import;
 pub mod plan;
 pub mod plan_xlsx;
@@ -389,24 +390,15 @@ pub fn report_periods(
 /// data (see [`Store::data_version`]); every server checks the version first.
 #[derive(Default)]
 pub struct SeriesCache {
-    loaded: tokio::sync::Mutex<Option<(i64, std::sync::Arc<MrrSeries>)>>,
+    loaded: cache::Versioned<i64, MrrSeries>,
 }
 
 /// The recurring-revenue series, from the cache while the data is unchanged.
 pub async fn mrr_series(store: &dyn Store, cache: &SeriesCache) -> Result<std::sync::Arc<MrrSeries>, ApiError> {
     let version = store.data_version("subscriptions").await?;
-    let mut loaded = cache.loaded.lock().await;
-    if let Some((cached, series)) = loaded.as_ref()
-        && *cached == version
-    {
-        return Ok(series.clone());
-    }
-    // Read the version before the rows: a write in between only makes the next call reload.
-    let series = std::sync::Arc::new(
-        MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    *loaded = Some((version, series.clone()));
-    Ok(series)
+    let load =
+        || async { MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string())) };
+    cache.loaded.get(version, load).await
 }
 
 /// Builds a manually logged activity (quick-log form, `pacer log`): the

@@ -5,7 +5,8 @@
 //! with the tolerance, and scenario comparison. Shared by the API, the
 //! pages and the CLI.
 
-use super::report::{Caches, Column, ReportRequest, report};
+use super::cache::{Caches, plan_targets};
+use super::report::{Column, ReportRequest, report};
 use crate::error::ApiError;
 use chrono::{Datelike, NaiveDate};
 use pacer_core::attainment::{Attainment, Direction, attainment, year_to_date_f64};
@@ -615,9 +616,9 @@ pub async fn attainment_report(
     };
     let actual = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
     let months = plan_months(org, plan.fiscal_year)?;
-    let targets = store.targets(plan.id, Some(kpi)).await?;
+    let targets = plan_targets(store, caches, plan.id).await?;
     let mut by_owner: HashMap<Owner, [i64; FISCAL_MONTHS]> = HashMap::new();
-    for t in targets.iter().filter(|t| t.tier == TargetTier::Target && (1..=12).contains(&t.month)) {
+    for t in targets.iter().filter(|t| t.kpi == kpi && t.tier == TargetTier::Target && (1..=12).contains(&t.month)) {
         let owner = match t.owner {
             TargetOwner::Company => Owner::Company,
             TargetOwner::Team(id) => Owner::Team(id),
@@ -679,6 +680,7 @@ pub async fn attainment_report(
 /// inside `[from, to]`. `None` without an approved plan or such a KPI.
 pub async fn pipeline_quotas(
     store: &dyn Store,
+    caches: Caches<'_>,
     org: &Organisation,
     catalog: &Catalog,
     from: NaiveDate,
@@ -688,7 +690,7 @@ pub async fn pipeline_quotas(
     let Some(plan) = store.approved_plan(fy).await? else { return Ok(None) };
     let months = plan_months(org, fy)?;
     let inside: Vec<bool> = months.iter().map(|m| m.start >= from && m.end <= to).collect();
-    let targets = store.targets(plan.id, None).await?;
+    let targets = plan_targets(store, caches, plan.id).await?;
     let deal_kpi = catalog.by_priority().into_iter().find(|k| {
         k.definition.kind == pacer_core::catalog::DefinitionKind::DealAmount && targets.iter().any(|t| t.kpi == k.key())
     });

@@ -3,7 +3,8 @@
 //! rollups, held in memory per version of the data; the others are
 //! evaluated on raw records.
 
-use super::{SeriesCache, revenue_figures};
+use super::cache::{Caches, daily_cube, org_view};
+use super::revenue_figures;
 use crate::error::ApiError;
 use chrono::NaiveDate;
 use pacer_core::catalog::Catalog;
@@ -15,40 +16,10 @@ use pacer_core::records::{DealKind, DealStatus, FieldValue};
 use pacer_core::report::{
     DailyCube, Grouping, OrgView, Owner, RawRecords, ReportRow, Scope, group_records, rank, raw_report, rollup_report,
 };
-use pacer_storage::{RepFilter, Store};
+use pacer_storage::Store;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-
-/// The daily rollups in memory, kept between requests while the data is
-/// unchanged (see [`Store::data_version`]).
-#[derive(Default)]
-pub struct CubeCache {
-    loaded: tokio::sync::Mutex<Option<(DataVersions, Arc<DailyCube>)>>,
-}
-
-/// Bounds that hold every stored day (dates are stored as ISO text, so
-/// chrono's extreme dates, written with signs, would not compare).
-const ALL_TIME: (NaiveDate, NaiveDate) =
-    (NaiveDate::from_ymd_opt(1, 1, 1).unwrap(), NaiveDate::from_ymd_opt(9999, 12, 31).unwrap());
-
-/// The versions of activities and deals a cube was read at.
-type DataVersions = (i64, i64);
-
-/// The whole history's rollups, from the cache while activities and deals are unchanged.
-pub async fn daily_cube(store: &dyn Store, cache: &CubeCache) -> Result<Arc<DailyCube>, ApiError> {
-    let versions = (store.data_version("activities").await?, store.data_version("deals").await?);
-    let mut loaded = cache.loaded.lock().await;
-    if let Some((cached, cube)) = loaded.as_ref()
-        && *cached == versions
-    {
-        return Ok(cube.clone());
-    }
-    // The versions are read before the rows: a write in between only makes the next call reload.
-    let cube = Arc::new(load_cube(store, ALL_TIME.0, ALL_TIME.1, None, Inputs::ALL).await?);
-    *loaded = Some((versions, cube.clone()));
-    Ok(cube)
-}
 
 /// Which rollups to read.
 #[derive(Debug, Clone, Copy)]
@@ -95,22 +66,6 @@ pub async fn load_cube(
     }
     cube.seal();
     Ok(cube)
-}
-
-/// Reps, teams and who was in which team when.
-pub async fn org_view(store: &dyn Store, today: NaiveDate) -> Result<OrgView, ApiError> {
-    let reps = store.reps(&RepFilter::default(), today).await?;
-    Ok(OrgView::new(reps, store.teams().await?, store.all_memberships().await?))
-}
-
-/// The caches reports read through.
-#[derive(Clone, Copy)]
-pub struct Caches<'a> {
-    /// Daily rollups of the whole history, for a server; `None` reads only
-    /// the days and reps a report needs (a one-off command).
-    pub cube: Option<&'a CubeCache>,
-    /// Recurring revenue.
-    pub series: &'a SeriesCache,
 }
 
 /// What a report is asked for. Unknown names are 400s listing the choices.
@@ -306,14 +261,14 @@ pub async fn report(
     };
     let by = req.by.as_deref().map(str::parse::<Grouping>).transpose().map_err(bad)?.unwrap_or(Grouping::Rep);
     let periods = columns(org, req, today)?;
-    let view = org_view(store, today).await?;
+    let view = org_view(store, caches, today).await?;
     let scope = narrow_scope(&view, scope, req)?;
     let fields = field_filters(catalog, req)?;
     let measure = rollup_measure(catalog, &req.kpi).map_err(|e| ApiError::Internal(e.to_string()))?;
     let range = req.from.zip(req.to);
     let (rows, computed_from) = match measure {
         Some(measure) if fields.is_empty() => {
-            let cube = match caches.cube {
+            let cube = match caches.warm {
                 Some(cache) => daily_cube(store, cache).await?,
                 None => {
                     let (from, to) = span_of(&periods)?;
@@ -547,6 +502,7 @@ pub struct Pipeline {
 /// fiscal year's approved plan (see [`super::plan::pipeline_quotas`]), and coverage with it.
 pub async fn pipeline(
     store: &dyn Store,
+    caches: Caches<'_>,
     org: &Organisation,
     catalog: Option<&Catalog>,
     scope: Scope,
@@ -557,7 +513,7 @@ pub async fn pipeline(
     let req = ReportRequest { per: Some("year".into()), ..req.clone() };
     let periods = columns(org, &req, today)?;
     let whole = periods.last().ok_or_else(|| bad("no period"))?;
-    let view = org_view(store, today).await?;
+    let view = org_view(store, caches, today).await?;
     let scope = narrow_scope(&view, scope, &req)?;
     let deals = store.deals_between(whole.start, whole.end).await?;
     let wanted: Vec<&pacer_core::records::DealRecord> = deals
@@ -568,7 +524,7 @@ pub async fn pipeline(
     let (owners, grouped) =
         group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| (d.rep_id, d.close_date));
     let quotas = match catalog {
-        Some(catalog) => super::plan::pipeline_quotas(store, org, catalog, whole.start, whole.end).await?,
+        Some(catalog) => super::plan::pipeline_quotas(store, caches, org, catalog, whole.start, whole.end).await?,
         None => None,
     };
     let mut rows = Vec::with_capacity(owners.len());

@@ -8,8 +8,9 @@
 //! proposes re-phased (or revised) targets and applies them as a new plan
 //! version.
 
+use super::cache::{Caches, plan_targets};
 use super::plan::{AttainmentCell, AttainmentReport, attainment_report, owner_names, plan_months, seasonality};
-use super::report::{Caches, ReportRequest, pipeline};
+use super::report::{ReportRequest, pipeline};
 use super::{churn_report, readiness};
 use crate::error::ApiError;
 use chrono::NaiveDate;
@@ -244,7 +245,7 @@ pub async fn document(
     let year = org.calendar.year(q.fiscal_year).map_err(|e| bad(e.to_string()))?;
     let months = plan_months(org, q.fiscal_year)?;
     let months_done = months.iter().filter(|m| m.end <= as_of).count();
-    let targets = store.targets(plan.id, None).await?;
+    let targets = plan_targets(store, caches, plan.id).await?;
     let mut planned: Vec<&str> = targets.iter().map(|t| t.kpi.as_str()).collect();
     planned.sort_unstable();
     planned.dedup();
@@ -288,7 +289,7 @@ pub async fn document(
                     deal_kinds: kpi.definition.deal_kinds.clone(),
                     ..ReportRequest::default()
                 };
-                let p = pipeline(store, org, None, Scope::default(), &req, today).await?;
+                let p = pipeline(store, caches, org, None, Scope::default(), &req, today).await?;
                 let open = p.rows.first().map_or(0, |r| r.summary.open_minor);
                 pacer_core::pipeline::coverage(open, annual_target, done as i64).ratio()
             }

@@ -1,0 +1,170 @@
+//! What a server keeps in memory between requests. Each value is kept with
+//! the version of the data it was computed from (see
+//! [`Store::data_version`]) and recomputed when that version has moved, so
+//! several servers over one database never serve stale figures.
+
+use super::SeriesCache;
+use super::report::{Inputs, load_cube};
+use crate::error::ApiError;
+use chrono::NaiveDate;
+use pacer_core::plan::{PlanId, Target};
+use pacer_core::report::{DailyCube, OrgView};
+use pacer_storage::{RepFilter, Store};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// One value, kept while the key it was computed at (data versions, a day)
+/// is unchanged.
+pub(crate) struct Versioned<K, V> {
+    slot: Mutex<Option<(K, Arc<V>)>>,
+}
+
+impl<K, V> Default for Versioned<K, V> {
+    fn default() -> Self {
+        Self { slot: Mutex::new(None) }
+    }
+}
+
+impl<K: PartialEq, V> Versioned<K, V> {
+    /// The value at `key`, computed by `load` when the kept one is older. The
+    /// key must be read before the data `load` reads: a write in between only
+    /// makes the next call load again.
+    pub(crate) async fn get<F, Fut>(&self, key: K, load: F) -> Result<Arc<V>, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, ApiError>>,
+    {
+        // Held while loading, so that concurrent requests wait for one load.
+        let mut slot = self.slot.lock().await;
+        if let Some((kept, value)) = slot.as_ref()
+            && *kept == key
+        {
+            return Ok(value.clone());
+        }
+        let value = Arc::new(load().await?);
+        *slot = Some((key, value.clone()));
+        Ok(value)
+    }
+}
+
+/// What a server keeps for reports: the daily rollups of the whole history,
+/// the organisation (reps, teams, memberships) and plans' targets.
+#[derive(Default)]
+pub struct WarmCache {
+    /// At the versions of activities and deals.
+    cube: Mutex<Option<(RollupVersions, Arc<DailyCube>)>>,
+    /// At the organisation's version and the day reps' current teams are read at.
+    org: Versioned<(i64, NaiveDate), OrgView>,
+    /// At the plans' version: every plan read since, by id.
+    targets: Mutex<(i64, PlansTargets)>,
+}
+
+/// Plans' targets by plan.
+type PlansTargets = HashMap<PlanId, Arc<Vec<Target>>>;
+
+/// The caches reports read through.
+#[derive(Clone, Copy)]
+pub struct Caches<'a> {
+    /// For a server; `None` reads only what a request needs, each time (a
+    /// one-off command).
+    pub warm: Option<&'a WarmCache>,
+    /// Recurring revenue.
+    pub series: &'a SeriesCache,
+}
+
+/// Bounds that hold every stored day (dates are stored as ISO text, so
+/// chrono's extreme dates, written with signs, would not compare).
+const ALL_TIME: (NaiveDate, NaiveDate) =
+    (NaiveDate::from_ymd_opt(1, 1, 1).unwrap(), NaiveDate::from_ymd_opt(9999, 12, 31).unwrap());
+
+/// The versions of activities and deals a cube was read at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RollupVersions {
+    activities: i64,
+    deals: i64,
+}
+
+/// The whole history's rollups, from the cache while activities and deals
+/// are unchanged. After a write, only the days it changed are read again
+/// when the store knows them (see [`Store::changed_days`]).
+pub async fn daily_cube(store: &dyn Store, cache: &WarmCache) -> Result<Arc<DailyCube>, ApiError> {
+    // The versions are read before the rows: a write in between only makes the next call read again.
+    let now = RollupVersions {
+        activities: store.data_version("activities").await?,
+        deals: store.data_version("deals").await?,
+    };
+    let mut kept = cache.cube.lock().await;
+    // Taken out: should reading fail half-way, the next call reads everything.
+    let kept_cube = match kept.take() {
+        Some((then, cube)) if then == now => Some(cube),
+        Some((then, mut cube)) => refresh(store, then, now, Arc::make_mut(&mut cube)).await?.then_some(cube),
+        None => None,
+    };
+    let cube = match kept_cube {
+        Some(cube) => cube,
+        None => Arc::new(load_cube(store, ALL_TIME.0, ALL_TIME.1, None, Inputs::ALL).await?),
+    };
+    *kept = Some((now, cube.clone()));
+    Ok(cube)
+}
+
+/// Brings a cube read at `then` to `now` by reading again the days changed
+/// in between; `false` when those are not known (nothing is changed then).
+async fn refresh(
+    store: &dyn Store,
+    then: RollupVersions,
+    now: RollupVersions,
+    cube: &mut DailyCube,
+) -> Result<bool, ApiError> {
+    let mut activity_days = None;
+    if then.activities != now.activities {
+        let Some(days) = store.changed_days("activities", then.activities, now.activities).await? else {
+            return Ok(false);
+        };
+        activity_days = Some(days);
+    }
+    let mut deal_days = None;
+    if then.deals != now.deals {
+        let Some(days) = store.changed_days("deals", then.deals, now.deals).await? else { return Ok(false) };
+        deal_days = Some(days);
+    }
+    if let Some((from, to)) = activity_days {
+        let fresh = load_cube(store, from, to, None, Inputs { activities: true, deals: false }).await?;
+        cube.replace_activity_days(from, to, &fresh);
+    }
+    if let Some((from, to)) = deal_days {
+        let fresh = load_cube(store, from, to, None, Inputs { activities: false, deals: true }).await?;
+        cube.replace_deal_days(from, to, &fresh);
+    }
+    Ok(true)
+}
+
+/// Reps, teams and who was in which team when; reps' current teams as of `today`.
+pub async fn org_view(store: &dyn Store, caches: Caches<'_>, today: NaiveDate) -> Result<Arc<OrgView>, ApiError> {
+    let read = || async {
+        let reps = store.reps(&RepFilter::default(), today).await?;
+        Ok(OrgView::new(reps, store.teams().await?, store.all_memberships().await?))
+    };
+    match caches.warm {
+        Some(cache) => cache.org.get((store.data_version("organisation").await?, today), read).await,
+        None => Ok(Arc::new(read().await?)),
+    }
+}
+
+/// A plan's targets, every KPI's, in the store's order.
+pub async fn plan_targets(store: &dyn Store, caches: Caches<'_>, plan: PlanId) -> Result<Arc<Vec<Target>>, ApiError> {
+    let Some(cache) = caches.warm else { return Ok(Arc::new(store.targets(plan, None).await?)) };
+    let version = store.data_version("plans").await?;
+    let mut kept = cache.targets.lock().await;
+    if kept.0 != version {
+        *kept = (version, HashMap::new());
+    }
+    if let Some(targets) = kept.1.get(&plan) {
+        return Ok(targets.clone());
+    }
+    let targets = Arc::new(store.targets(plan, None).await?);
+    kept.1.insert(plan, targets.clone());
+    Ok(targets)
+}
