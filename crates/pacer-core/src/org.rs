@@ -194,6 +194,14 @@ pub enum OrgError {
     /// An empty name.
     #[error("name must not be empty")]
     EmptyName,
+    /// A team or rep refers, by name, to a team that does not exist.
+    #[error("{of}: team {team:?} does not exist (list teams before what refers to them)")]
+    UnknownTeam {
+        /// The team or rep referring to it.
+        of: String,
+        /// The missing team's name.
+        team: String,
+    },
 }
 
 /// Checks that giving `team` the parent `parent` keeps the hierarchy a tree.

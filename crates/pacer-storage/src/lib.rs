@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
 use pacer_core::churn::ChurnTag;
+use pacer_core::import::{RepRow, TeamRow};
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
 use pacer_core::plan::{NewPlan, Plan, PlanId, PlanSettings, PlanStatus, Target};
 use pacer_core::records::{
@@ -76,6 +77,10 @@ pub trait OrgStore: Send + Sync {
     async fn rep(&self, id: RepId, as_of: NaiveDate) -> StoreResult<Rep>;
     /// Reps with their team on `as_of`, ordered by name.
     async fn reps(&self, filter: &RepFilter, as_of: NaiveDate) -> StoreResult<Vec<Rep>>;
+    /// Imports teams, then reps, from a file's rows, all in one transaction: a row that
+    /// fails leaves the organisation as it was. Each change is audited like a single one.
+    async fn import_organisation(&self, teams: &[TeamRow], reps: &[RepRow], actor: &Actor)
+    -> StoreResult<UpsertCounts>;
     /// A rep's memberships, oldest first.
     async fn memberships(&self, rep: RepId) -> StoreResult<Vec<Membership>>;
     /// Every rep's team memberships, by rep and start.

@@ -6,7 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use pacer_core::access::{Role, Scope};
 use pacer_core::audit::{Actor, AuditFilter};
 use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};
-use pacer_core::org::{NewRep, NewTeam, Organisation, RepUpdate, TeamUpdate};
+use pacer_core::import::{RepRow, TeamRow};
+use pacer_core::org::{NewRep, NewTeam, OrgError, Organisation, RepUpdate, TeamUpdate};
 use pacer_core::records::{DealKind, DealStatus, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, NewUser, OrgStore, RecordStore, RepFilter, Session, Store, StoreError, UserUpdate};
@@ -28,6 +29,53 @@ fn rep(name: &str, team: Option<i64>, hire: &str) -> NewRep {
         hire_date: d(hire),
         leave_date: None,
         external_id: None,
+    }
+}
+
+fn team_row(name: &str, parent: Option<&str>) -> TeamRow {
+    TeamRow { name: name.into(), parent: parent.map(String::from), region: Some("EMEA".into()), manager: None }
+}
+
+fn rep_row(id: &str, name: &str, team: &str) -> RepRow {
+    RepRow {
+        external_id: Some(id.into()),
+        name: name.into(),
+        email: None,
+        title: None,
+        team: Some(team.into()),
+        hire_date: d("2025-01-06"),
+        leave_date: None,
+    }
+}
+
+/// A teams and reps import is one transaction: all of the file or nothing; again, nothing changes.
+#[tokio::test]
+async fn organisation_imports_are_all_or_nothing() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let teams = [team_row("Sales", None), team_row("Sales East", Some("sales"))];
+        let reps = [rep_row("r1", "Ada", "Sales East"), rep_row("r2", "Bo", "Sales")];
+        let first = store.import_organisation(&teams, &reps, &admin()).await.unwrap();
+        assert_eq!((first.new, first.updated, first.unchanged), (4, 0, 0), "{}", db.backend());
+        let stored = store.teams().await.unwrap();
+        let east = stored.iter().find(|t| t.name == "Sales East").unwrap();
+        assert_eq!(east.parent_id, stored.iter().find(|t| t.name == "Sales").map(|t| t.id), "a parent listed first");
+        let again = store.import_organisation(&teams, &reps, &admin()).await.unwrap();
+        assert_eq!((again.new, again.updated, again.unchanged), (0, 0, 4), "re-importing changes nothing");
+
+        // A file whose last row is bad writes none of its rows.
+        let audit = store.audit_log(&AuditFilter::default()).await.unwrap().len();
+        let teams = [team_row("West", None)];
+        let reps = [rep_row("r1", "Ada Lovelace", "West"), rep_row("r3", "Cy", "Nowhere")];
+        let refused = store.import_organisation(&teams, &reps, &admin()).await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid(OrgError::UnknownTeam { team, .. })) if team == "Nowhere"),
+            "{refused:?}"
+        );
+        assert_eq!(store.teams().await.unwrap().len(), 2, "{}: no team written", db.backend());
+        let reps = store.reps(&RepFilter::default(), d("2026-01-01")).await.unwrap();
+        assert_eq!(reps.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Ada", "Bo"], "no rep changed");
+        assert_eq!(store.audit_log(&AuditFilter::default()).await.unwrap().len(), audit, "nothing audited");
     }
 }
 

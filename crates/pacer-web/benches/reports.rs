@@ -387,6 +387,29 @@ fn bench(c: &mut Criterion) {
         attained as f64 * 100.0 / cells as f64
     );
 
+    // A server after a write: one activity logged, then the next Q1 reads only that day again.
+    let (rep, day) = (*reps.values().next().expect("a rep"), NaiveDate::from_ymd_opt(2023, 6, 15).expect("date"));
+    let logged = NewActivity {
+        rep_id: rep,
+        activity_type: "call".into(),
+        occurred_at: day.and_hms_opt(9, 0, 0).expect("time"),
+        duration_s: None,
+        account_id: None,
+        source: SourceKind::Manual,
+        external_id: Some("bench-write".into()),
+        fields: Default::default(),
+        entered_by: None,
+    };
+    runtime.block_on(store.upsert_activities(&[logged])).expect("log");
+    let started = Instant::now();
+    runtime.block_on(q1(&store, warm, &org, &catalog));
+    eprintln!(
+        "Q1 after one activity logged (that day's rollups read again): {:.0} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    runtime.block_on(store.delete_activities(SourceKind::Manual, &["bench-write".into()])).expect("delete");
+    runtime.block_on(q1(&store, warm, &org, &catalog));
+
     let mut group = c.benchmark_group("reports");
     group.bench_function("q2_quota_attainment_3_years_warm", |b| {
         b.iter(|| black_box(runtime.block_on(q2(&store, warm, &org, &catalog, &plans))))

@@ -13,11 +13,13 @@
 //! (not of the file) are reported as row 0.
 
 mod mapping;
+mod org_rows;
 mod parse;
 mod presets;
 mod text;
 
 pub use mapping::{Mapping, MappingError, MappingProblem};
+pub use org_rows::{RepChange, TeamChange, rep_change, team_change};
 pub use parse::{
     DateOrder, parse_account_id, parse_amount_minor, parse_date, parse_datetime, parse_duration_minutes,
     parse_duration_seconds, parse_month,

@@ -2,10 +2,11 @@
 
 use super::{SqlStore, audit, date_text, get_date, get_flag, opt_date};
 use crate::error::StoreError;
-use crate::{OrgStore, RepFilter, StoreResult};
+use crate::{OrgStore, RepFilter, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
+use pacer_core::import::{RepChange, RepRow, TeamChange, TeamRow, rep_change, team_change};
 use pacer_core::org::{
     Membership, NewRep, NewTeam, OrgError, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate, check_rep,
     check_team_parent, team_on,
@@ -99,6 +100,151 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+async fn create_team(conn: &mut AnyConnection, team: &NewTeam, actor: &Actor) -> StoreResult<Team> {
+    if team.name.trim().is_empty() {
+        return Err(OrgError::EmptyName.into());
+    }
+    if let Some(parent) = team.parent_id {
+        fetch_team(conn, parent).await?;
+    }
+    let row = sqlx::query(concat!(
+        "INSERT INTO teams (name, region, parent_id, manager_id, active) VALUES ($1, $2, $3, $4, TRUE) RETURNING ",
+        team_columns!()
+    ))
+    .bind(team.name.trim())
+    .bind(&team.region)
+    .bind(team.parent_id)
+    .bind(team.manager_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let created = team_from_row(&row)?;
+    audit(conn, actor, "team.create", ("team", created.id.to_string()), None::<&Team>, Some(&created)).await?;
+    Ok(created)
+}
+
+async fn update_team(conn: &mut AnyConnection, id: TeamId, update: &TeamUpdate, actor: &Actor) -> StoreResult<Team> {
+    let before = fetch_team(conn, id).await?;
+    let mut team = before.clone();
+    if let Some(parent) = update.parent_id {
+        let rows = sqlx::query("SELECT id, parent_id FROM teams").fetch_all(&mut *conn).await?;
+        let parents = rows
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("parent_id")?)))
+            .collect::<StoreResult<HashMap<TeamId, Option<TeamId>>>>()?;
+        if let Some(p) = parent
+            && !parents.contains_key(&p)
+        {
+            return Err(StoreError::not_found("team", p));
+        }
+        check_team_parent(&parents, id, parent)?;
+        team.parent_id = parent;
+    }
+    if let Some(name) = &update.name {
+        if name.trim().is_empty() {
+            return Err(OrgError::EmptyName.into());
+        }
+        team.name = name.trim().to_string();
+    }
+    if let Some(region) = &update.region {
+        team.region = region.clone();
+    }
+    if let Some(manager) = update.manager_id {
+        team.manager_id = manager;
+    }
+    sqlx::query("UPDATE teams SET name = $1, region = $2, parent_id = $3, manager_id = $4 WHERE id = $5")
+        .bind(&team.name)
+        .bind(&team.region)
+        .bind(team.parent_id)
+        .bind(team.manager_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit(conn, actor, "team.update", ("team", id.to_string()), Some(&before), Some(&team)).await?;
+    Ok(team)
+}
+
+async fn create_rep(conn: &mut AnyConnection, rep: &NewRep, actor: &Actor) -> StoreResult<Rep> {
+    check_rep(&rep.name, rep.hire_date, rep.leave_date)?;
+    if let Some(team) = rep.team_id {
+        fetch_team(conn, team).await?;
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO reps (name, email, title, hire_date, leave_date, external_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(rep.name.trim())
+    .bind(&rep.email)
+    .bind(&rep.title)
+    .bind(date_text(rep.hire_date))
+    .bind(rep.leave_date.map(date_text))
+    .bind(&rep.external_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(team) = rep.team_id {
+        sqlx::query("INSERT INTO team_memberships (rep_id, team_id, valid_from, valid_to) VALUES ($1, $2, $3, NULL)")
+            .bind(id)
+            .bind(team)
+            .bind(date_text(rep.hire_date))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let created = fetch_rep(conn, id, rep.hire_date.max(today())).await?;
+    audit(conn, actor, "rep.create", ("rep", id.to_string()), None::<&Rep>, Some(&created)).await?;
+    Ok(created)
+}
+
+async fn update_rep(conn: &mut AnyConnection, id: RepId, update: &RepUpdate, actor: &Actor) -> StoreResult<Rep> {
+    let before = fetch_rep(conn, id, today()).await?;
+    let after = Rep {
+        name: update.name.as_deref().map(str::trim).map(String::from).unwrap_or_else(|| before.name.clone()),
+        email: update.email.clone().unwrap_or_else(|| before.email.clone()),
+        title: update.title.clone().unwrap_or_else(|| before.title.clone()),
+        hire_date: update.hire_date.unwrap_or(before.hire_date),
+        leave_date: update.leave_date.unwrap_or(before.leave_date),
+        ..before.clone()
+    };
+    check_rep(&after.name, after.hire_date, after.leave_date)?;
+    sqlx::query("UPDATE reps SET name = $1, email = $2, title = $3, hire_date = $4, leave_date = $5 WHERE id = $6")
+        .bind(&after.name)
+        .bind(&after.email)
+        .bind(&after.title)
+        .bind(date_text(after.hire_date))
+        .bind(after.leave_date.map(date_text))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    audit(conn, actor, "rep.update", ("rep", id.to_string()), Some(&before), Some(&after)).await?;
+    Ok(after)
+}
+
+async fn fetch_teams(conn: &mut AnyConnection) -> StoreResult<Vec<Team>> {
+    let rows = sqlx::query(concat!("SELECT ", team_columns!(), " FROM teams ORDER BY name")).fetch_all(conn).await?;
+    rows.iter().map(team_from_row).collect()
+}
+
+async fn fetch_reps(conn: &mut AnyConnection, filter: &RepFilter, as_of: NaiveDate) -> StoreResult<Vec<Rep>> {
+    let rows =
+        sqlx::query(concat!("SELECT ", rep_columns!(), " FROM reps ORDER BY name, id")).fetch_all(&mut *conn).await?;
+    let mut by_rep: HashMap<RepId, Vec<Membership>> = HashMap::new();
+    for row in sqlx::query(concat!("SELECT ", membership_columns!(), " FROM team_memberships ORDER BY valid_from"))
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let m = membership_from_row(&row)?;
+        by_rep.entry(m.rep_id).or_default().push(m);
+    }
+    let mut reps = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: RepId = row.try_get("id")?;
+        let rep = rep_from_row(row, by_rep.get(&id).map(Vec::as_slice).unwrap_or_default(), as_of)?;
+        let in_team = filter.teams.as_ref().is_none_or(|teams| rep.team_id.is_some_and(|t| teams.contains(&t)));
+        let active = filter.active_on.is_none_or(|day| rep.is_active_on(day));
+        if in_team && active {
+            reps.push(rep);
+        }
+    }
+    Ok(reps)
+}
+
 #[async_trait]
 impl OrgStore for SqlStore {
     async fn organisation(&self) -> StoreResult<Option<Organisation>> {
@@ -125,68 +271,15 @@ impl OrgStore for SqlStore {
     }
 
     async fn create_team(&self, team: &NewTeam, actor: &Actor) -> StoreResult<Team> {
-        if team.name.trim().is_empty() {
-            return Err(OrgError::EmptyName.into());
-        }
         let mut tx = self.pool.begin().await?;
-        if let Some(parent) = team.parent_id {
-            fetch_team(&mut tx, parent).await?;
-        }
-        let row = sqlx::query(concat!(
-            "INSERT INTO teams (name, region, parent_id, manager_id, active) VALUES ($1, $2, $3, $4, TRUE) RETURNING ",
-            team_columns!()
-        ))
-        .bind(team.name.trim())
-        .bind(&team.region)
-        .bind(team.parent_id)
-        .bind(team.manager_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let created = team_from_row(&row)?;
-        audit(&mut tx, actor, "team.create", ("team", created.id.to_string()), None::<&Team>, Some(&created)).await?;
+        let created = create_team(&mut tx, team, actor).await?;
         tx.commit().await?;
         Ok(created)
     }
 
     async fn update_team(&self, id: TeamId, update: &TeamUpdate, actor: &Actor) -> StoreResult<Team> {
         let mut tx = self.pool.begin().await?;
-        let before = fetch_team(&mut tx, id).await?;
-        let mut team = before.clone();
-        if let Some(parent) = update.parent_id {
-            let rows = sqlx::query("SELECT id, parent_id FROM teams").fetch_all(&mut *tx).await?;
-            let parents = rows
-                .iter()
-                .map(|r| Ok((r.try_get("id")?, r.try_get("parent_id")?)))
-                .collect::<StoreResult<HashMap<TeamId, Option<TeamId>>>>()?;
-            if let Some(p) = parent
-                && !parents.contains_key(&p)
-            {
-                return Err(StoreError::not_found("team", p));
-            }
-            check_team_parent(&parents, id, parent)?;
-            team.parent_id = parent;
-        }
-        if let Some(name) = &update.name {
-            if name.trim().is_empty() {
-                return Err(OrgError::EmptyName.into());
-            }
-            team.name = name.trim().to_string();
-        }
-        if let Some(region) = &update.region {
-            team.region = region.clone();
-        }
-        if let Some(manager) = update.manager_id {
-            team.manager_id = manager;
-        }
-        sqlx::query("UPDATE teams SET name = $1, region = $2, parent_id = $3, manager_id = $4 WHERE id = $5")
-            .bind(&team.name)
-            .bind(&team.region)
-            .bind(team.parent_id)
-            .bind(team.manager_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        audit(&mut tx, actor, "team.update", ("team", id.to_string()), Some(&before), Some(&team)).await?;
+        let team = update_team(&mut tx, id, update, actor).await?;
         tx.commit().await?;
         Ok(team)
     }
@@ -206,68 +299,21 @@ impl OrgStore for SqlStore {
     }
 
     async fn teams(&self) -> StoreResult<Vec<Team>> {
-        let rows =
-            sqlx::query(concat!("SELECT ", team_columns!(), " FROM teams ORDER BY name")).fetch_all(&self.pool).await?;
-        rows.iter().map(team_from_row).collect()
+        fetch_teams(&mut *self.pool.acquire().await?).await
     }
 
     async fn create_rep(&self, rep: &NewRep, actor: &Actor) -> StoreResult<Rep> {
-        check_rep(&rep.name, rep.hire_date, rep.leave_date)?;
         let mut tx = self.pool.begin().await?;
-        if let Some(team) = rep.team_id {
-            fetch_team(&mut tx, team).await?;
-        }
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO reps (name, email, title, hire_date, leave_date, external_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(rep.name.trim())
-        .bind(&rep.email)
-        .bind(&rep.title)
-        .bind(date_text(rep.hire_date))
-        .bind(rep.leave_date.map(date_text))
-        .bind(&rep.external_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if let Some(team) = rep.team_id {
-            sqlx::query(
-                "INSERT INTO team_memberships (rep_id, team_id, valid_from, valid_to) VALUES ($1, $2, $3, NULL)",
-            )
-            .bind(id)
-            .bind(team)
-            .bind(date_text(rep.hire_date))
-            .execute(&mut *tx)
-            .await?;
-        }
-        let created = fetch_rep(&mut tx, id, rep.hire_date.max(today())).await?;
-        audit(&mut tx, actor, "rep.create", ("rep", id.to_string()), None::<&Rep>, Some(&created)).await?;
+        let created = create_rep(&mut tx, rep, actor).await?;
         tx.commit().await?;
         Ok(created)
     }
 
     async fn update_rep(&self, id: RepId, update: &RepUpdate, actor: &Actor) -> StoreResult<Rep> {
         let mut tx = self.pool.begin().await?;
-        let before = fetch_rep(&mut tx, id, today()).await?;
-        let after = Rep {
-            name: update.name.as_deref().map(str::trim).map(String::from).unwrap_or_else(|| before.name.clone()),
-            email: update.email.clone().unwrap_or_else(|| before.email.clone()),
-            title: update.title.clone().unwrap_or_else(|| before.title.clone()),
-            hire_date: update.hire_date.unwrap_or(before.hire_date),
-            leave_date: update.leave_date.unwrap_or(before.leave_date),
-            ..before.clone()
-        };
-        check_rep(&after.name, after.hire_date, after.leave_date)?;
-        sqlx::query("UPDATE reps SET name = $1, email = $2, title = $3, hire_date = $4, leave_date = $5 WHERE id = $6")
-            .bind(&after.name)
-            .bind(&after.email)
-            .bind(&after.title)
-            .bind(date_text(after.hire_date))
-            .bind(after.leave_date.map(date_text))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        audit(&mut tx, actor, "rep.update", ("rep", id.to_string()), Some(&before), Some(&after)).await?;
+        let rep = update_rep(&mut tx, id, update, actor).await?;
         tx.commit().await?;
-        Ok(after)
+        Ok(rep)
     }
 
     async fn move_rep(&self, id: RepId, team: TeamId, from: NaiveDate, actor: &Actor) -> StoreResult<Rep> {
@@ -309,28 +355,52 @@ impl OrgStore for SqlStore {
     }
 
     async fn reps(&self, filter: &RepFilter, as_of: NaiveDate) -> StoreResult<Vec<Rep>> {
-        let rows = sqlx::query(concat!("SELECT ", rep_columns!(), " FROM reps ORDER BY name, id"))
-            .fetch_all(&self.pool)
-            .await?;
-        let mut by_rep: HashMap<RepId, Vec<Membership>> = HashMap::new();
-        for row in sqlx::query(concat!("SELECT ", membership_columns!(), " FROM team_memberships ORDER BY valid_from"))
-            .fetch_all(&self.pool)
-            .await?
-        {
-            let m = membership_from_row(&row)?;
-            by_rep.entry(m.rep_id).or_default().push(m);
-        }
-        let mut reps = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let id: RepId = row.try_get("id")?;
-            let rep = rep_from_row(row, by_rep.get(&id).map(Vec::as_slice).unwrap_or_default(), as_of)?;
-            let in_team = filter.teams.as_ref().is_none_or(|teams| rep.team_id.is_some_and(|t| teams.contains(&t)));
-            let active = filter.active_on.is_none_or(|day| rep.is_active_on(day));
-            if in_team && active {
-                reps.push(rep);
+        fetch_reps(&mut *self.pool.acquire().await?, filter, as_of).await
+    }
+
+    async fn import_organisation(
+        &self,
+        teams: &[TeamRow],
+        reps: &[RepRow],
+        actor: &Actor,
+    ) -> StoreResult<UpsertCounts> {
+        let mut tx = self.pool.begin().await?;
+        let mut counts = UpsertCounts::default();
+        // Kept up to date as rows are written, so that later rows see earlier ones.
+        let mut stored_teams = fetch_teams(&mut tx).await?;
+        for row in teams {
+            match team_change(&stored_teams, row)? {
+                TeamChange::Unchanged => counts.unchanged += 1,
+                TeamChange::Update(id, update) => {
+                    let team = update_team(&mut tx, id, &update, actor).await?;
+                    stored_teams.retain(|t| t.id != id);
+                    stored_teams.push(team);
+                    counts.updated += 1;
+                }
+                TeamChange::Create(new) => {
+                    stored_teams.push(create_team(&mut tx, &new, actor).await?);
+                    counts.new += 1;
+                }
             }
         }
-        Ok(reps)
+        let mut stored_reps = fetch_reps(&mut tx, &RepFilter::default(), today()).await?;
+        for row in reps {
+            match rep_change(&stored_teams, &stored_reps, row)? {
+                RepChange::Unchanged => counts.unchanged += 1,
+                RepChange::Update(id, update) => {
+                    let rep = update_rep(&mut tx, id, &update, actor).await?;
+                    stored_reps.retain(|r| r.id != id);
+                    stored_reps.push(rep);
+                    counts.updated += 1;
+                }
+                RepChange::Create(new) => {
+                    stored_reps.push(create_rep(&mut tx, &new, actor).await?);
+                    counts.new += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(counts)
     }
 
     async fn memberships(&self, rep: RepId) -> StoreResult<Vec<Membership>> {

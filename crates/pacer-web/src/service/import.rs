@@ -13,7 +13,7 @@ use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::import::{Imported, Importer, Mapping, RowError, not_utf8, sniff_delimiter, utf8_bom_len};
 use pacer_core::money::Currency;
-use pacer_core::org::{NewRep, NewTeam, RepId, RepUpdate, TeamUpdate};
+use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_storage::{RecordImport, RepFilter, Store, UpsertCounts};
 use std::collections::HashMap;
@@ -343,93 +343,8 @@ pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> 
         add(&mut counts, split.write_records(import.as_mut()).await?);
         import.commit().await?;
     }
-    let one = |field: fn(&mut UpsertCounts)| {
-        let mut c = UpsertCounts::default();
-        field(&mut c);
-        c
-    };
-    for t in split.teams {
-        let existing = store.teams().await?;
-        let parent = match &t.parent {
-            Some(p) => {
-                Some(existing.iter().find(|x| x.name.eq_ignore_ascii_case(p)).map(|x| x.id).ok_or_else(|| {
-                    ApiError::invalid(format!(
-                        "team {:?}: parent team {p:?} does not exist (list parents first)",
-                        t.name
-                    ))
-                })?)
-            }
-            None => None,
-        };
-        match existing.iter().find(|x| x.name.eq_ignore_ascii_case(&t.name)) {
-            Some(team) if team.parent_id == parent && team.region == t.region => {
-                add(&mut counts, one(|c| c.unchanged += 1))
-            }
-            Some(team) => {
-                let update =
-                    TeamUpdate { parent_id: Some(parent), region: Some(t.region.clone()), ..Default::default() };
-                store.update_team(team.id, &update, actor).await?;
-                add(&mut counts, one(|c| c.updated += 1));
-            }
-            None => {
-                let new =
-                    NewTeam { name: t.name.clone(), region: t.region.clone(), parent_id: parent, manager_id: None };
-                store.create_team(&new, actor).await?;
-                add(&mut counts, one(|c| c.new += 1));
-            }
-        }
-    }
-    let today = chrono::Local::now().date_naive();
-    for r in split.reps {
-        let teams = store.teams().await?;
-        let team_id = match &r.team {
-            Some(name) => {
-                Some(teams.iter().find(|x| x.name.eq_ignore_ascii_case(name)).map(|x| x.id).ok_or_else(|| {
-                    ApiError::invalid(format!("rep {:?}: team {name:?} does not exist (import teams first)", r.name))
-                })?)
-            }
-            None => None,
-        };
-        let all = store.reps(&RepFilter::default(), today).await?;
-        let same_email = |x: &pacer_core::org::Rep| {
-            r.email.is_some() && x.email.as_deref().map(str::to_lowercase) == r.email.as_deref().map(str::to_lowercase)
-        };
-        let existing =
-            all.iter().find(|x| (r.external_id.is_some() && x.external_id == r.external_id) || same_email(x));
-        match existing {
-            Some(rep)
-                if rep.name == r.name
-                    && rep.hire_date == r.hire_date
-                    && rep.leave_date == r.leave_date
-                    && rep.title == r.title =>
-            {
-                add(&mut counts, one(|c| c.unchanged += 1))
-            }
-            Some(rep) => {
-                let update = RepUpdate {
-                    name: Some(r.name.clone()),
-                    title: Some(r.title.clone()),
-                    hire_date: Some(r.hire_date),
-                    leave_date: Some(r.leave_date),
-                    ..Default::default()
-                };
-                store.update_rep(rep.id, &update, actor).await?;
-                add(&mut counts, one(|c| c.updated += 1));
-            }
-            None => {
-                let new = NewRep {
-                    name: r.name,
-                    email: r.email,
-                    title: r.title,
-                    team_id,
-                    hire_date: r.hire_date,
-                    leave_date: r.leave_date,
-                    external_id: r.external_id,
-                };
-                store.create_rep(&new, actor).await?;
-                add(&mut counts, one(|c| c.new += 1));
-            }
-        }
+    if !(split.teams.is_empty() && split.reps.is_empty()) {
+        add(&mut counts, store.import_organisation(&split.teams, &split.reps, actor).await?);
     }
     Ok(counts)
 }
