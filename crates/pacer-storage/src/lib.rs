@@ -264,12 +264,14 @@ pub trait RecordStore: Send + Sync {
     /// Recomputes the daily rollups from the raw records.
     async fn rebuild_rollups(&self) -> StoreResult<RollupCounts>;
     /// Feeds the activity rollup of days `from ..= to` (optionally of some
-    /// reps only) to `sink` row by row, so that a large history is never held twice.
+    /// reps and activity types only) to `sink` row by row, so that a large
+    /// history is never held twice.
     async fn activity_days(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         reps: Option<&[RepId]>,
+        types: Option<&[String]>,
         sink: &mut (dyn FnMut(ActivityDay) + Send),
     ) -> StoreResult<()>;
     /// Feeds the deal rollup of close dates `from ..= to` to `sink`, like [`Self::activity_days`].

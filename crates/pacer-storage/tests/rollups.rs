@@ -19,7 +19,7 @@ fn d(s: &str) -> NaiveDate {
 async fn snapshot(store: &dyn Store) -> (Vec<ActivityDay>, Vec<DealDay>) {
     let (from, to) = (d("2000-01-01"), d("2100-01-01"));
     let mut activities = Vec::new();
-    store.activity_days(from, to, None, &mut |row| activities.push(row)).await.unwrap();
+    store.activity_days(from, to, None, None, &mut |row| activities.push(row)).await.unwrap();
     let mut deals = Vec::new();
     store.deal_days(from, to, None, &mut |row| deals.push(row)).await.unwrap();
     activities.sort_by(|a, b| a.0.cmp(&b.0));

@@ -84,10 +84,10 @@ async fn a_streamed_import_is_all_or_nothing_and_idempotent() {
 
         let (from, to) = ("2000-01-01".parse().unwrap(), "2100-01-01".parse().unwrap());
         let mut kept = Vec::new();
-        store.activity_days(from, to, None, &mut |row| kept.push(row)).await.unwrap();
+        store.activity_days(from, to, None, None, &mut |row| kept.push(row)).await.unwrap();
         store.rebuild_rollups().await.unwrap();
         let mut rebuilt = Vec::new();
-        store.activity_days(from, to, None, &mut |row| rebuilt.push(row)).await.unwrap();
+        store.activity_days(from, to, None, None, &mut |row| rebuilt.push(row)).await.unwrap();
         kept.sort_by(|a, b| a.0.cmp(&b.0));
         rebuilt.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(kept, rebuilt, "{}", db.backend());

@@ -308,9 +308,10 @@ impl RecordStore for SqlStore {
         from: NaiveDate,
         to: NaiveDate,
         reps: Option<&[RepId]>,
+        types: Option<&[String]>,
         sink: &mut (dyn FnMut(ActivityDay) + Send),
     ) -> StoreResult<()> {
-        self.read_activity_days(from, to, reps, sink).await
+        self.read_activity_days(from, to, reps, types, sink).await
     }
 
     async fn deal_days(

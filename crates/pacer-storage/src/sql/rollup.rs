@@ -126,11 +126,20 @@ impl SqlStore {
         from: NaiveDate,
         to: NaiveDate,
         reps: Option<&[RepId]>,
+        types: Option<&[String]>,
         sink: &mut (dyn FnMut(ActivityDay) + Send),
     ) -> StoreResult<()> {
+        let type_filter = match types {
+            None => String::new(),
+            Some([]) => " AND 1 = 0".into(),
+            Some(types) => format!(
+                " AND activity_type IN ({})",
+                params(self.backend, 3 + reps.map_or(0, <[RepId]>::len), types.len())
+            ),
+        };
         let sql = format!(
             "SELECT rep_id, day, activity_type, n, duration_s, duration_n FROM activity_rollup \
-             WHERE day >= {} AND day <= {}{}",
+             WHERE day >= {} AND day <= {}{}{type_filter}",
             param(self.backend, 1),
             param(self.backend, 2),
             rep_filter(self.backend, 3, reps)
@@ -138,6 +147,9 @@ impl SqlStore {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(from)).bind(date_text(to));
         for rep in reps.unwrap_or_default() {
             query = query.bind(*rep);
+        }
+        for t in types.unwrap_or_default() {
+            query = query.bind(t.clone());
         }
         let mut rows = query.fetch(&self.pool);
         while let Some(row) = rows.try_next().await? {

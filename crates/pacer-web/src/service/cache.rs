@@ -131,11 +131,11 @@ async fn refresh(
         deal_days = Some(days);
     }
     if let Some((from, to)) = activity_days {
-        let fresh = load_cube(store, from, to, None, Inputs { activities: true, deals: false }).await?;
+        let fresh = load_cube(store, from, to, None, Inputs::ACTIVITIES).await?;
         cube.replace_activity_days(from, to, &fresh);
     }
     if let Some((from, to)) = deal_days {
-        let fresh = load_cube(store, from, to, None, Inputs { activities: false, deals: true }).await?;
+        let fresh = load_cube(store, from, to, None, Inputs::DEALS).await?;
         cube.replace_deal_days(from, to, &fresh);
     }
     Ok(true)

@@ -22,26 +22,37 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Which rollups to read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Inputs {
     /// The activity rollup.
     pub activities: bool,
+    /// Only these activity types' rows (all when `None`).
+    pub activity_types: Option<Vec<String>>,
     /// The deal rollup.
     pub deals: bool,
 }
 
 impl Inputs {
-    /// Both rollups.
-    pub const ALL: Inputs = Inputs { activities: true, deals: true };
+    /// Both rollups, whole.
+    pub const ALL: Inputs = Inputs { activities: true, activity_types: None, deals: true };
+    /// The activity rollup, whole.
+    pub const ACTIVITIES: Inputs = Inputs { activities: true, activity_types: None, deals: false };
+    /// The deal rollup.
+    pub const DEALS: Inputs = Inputs { activities: false, activity_types: None, deals: true };
 
     /// What a measure reads.
     pub fn of(measure: &Measure) -> Inputs {
         match measure {
-            Measure::Activities { .. } => Inputs { activities: true, deals: false },
-            Measure::Deals { .. } => Inputs { activities: false, deals: true },
+            Measure::Activities { types, .. } => Inputs { activity_types: Some(types.clone()), ..Inputs::ACTIVITIES },
+            Measure::Deals { .. } => Inputs::DEALS,
             Measure::Ratio(n, d) => {
                 let (n, d) = (Inputs::of(n), Inputs::of(d));
-                Inputs { activities: n.activities || d.activities, deals: n.deals || d.deals }
+                let activity_types = match (n.activities, d.activities) {
+                    (true, true) => n.activity_types.zip(d.activity_types).map(|(a, b)| [a, b].concat()),
+                    (true, false) => n.activity_types,
+                    _ => d.activity_types,
+                };
+                Inputs { activities: n.activities || d.activities, activity_types, deals: n.deals || d.deals }
             }
         }
     }
@@ -58,7 +69,9 @@ pub async fn load_cube(
     let mut cube = DailyCube::default();
     if wanted.activities {
         store
-            .activity_days(from, to, reps, &mut |(k, t)| cube.add_activity(k.rep_id, k.day, &k.activity_type, t))
+            .activity_days(from, to, reps, wanted.activity_types.as_deref(), &mut |(k, t)| {
+                cube.add_activity(k.rep_id, k.day, &k.activity_type, t)
+            })
             .await?;
     }
     if wanted.deals {
