@@ -297,6 +297,11 @@ pub struct Kpi {
 }
 
 impl Kpi {
+    /// Whether its values are money (amounts in minor units of the currency).
+    pub fn is_money(&self) -> bool {
+        self.unit == Unit::Currency
+    }
+
     /// The key as text.
     pub fn key(&self) -> &str {
         self.key.get_ref()

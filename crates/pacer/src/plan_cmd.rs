@@ -7,7 +7,7 @@ use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pacer_core::audit::Actor;
-use pacer_core::catalog::Catalog;
+use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::growth::gross_new_needed;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
 use pacer_storage::{OrgStore, PlanStore, SqlStore};
@@ -248,9 +248,7 @@ fn rate(text: &str) -> Result<f64> {
 
 /// An amount of a KPI in its units: money (currency unit) to minor units, counts as they are.
 fn amount(catalog: &Catalog, kpi: &str, text: &str) -> Result<i64> {
-    let money = catalog.kpi(kpi).is_some_and(|k| {
-        serde_json::to_value(k.unit).ok().and_then(|v| v.as_str().map(str::to_string)).as_deref() == Some("currency")
-    });
+    let money = catalog.kpi(kpi).is_some_and(Kpi::is_money);
     if money {
         pacer_core::import::parse_amount_minor(text, false).map_err(|e| anyhow!("amount {text:?}: {e}"))
     } else {

@@ -8,25 +8,17 @@ use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::service::current_catalog;
+use crate::service::catalog_in_force;
 use crate::service::plan::{
     self as plans, Allocated, AllocationRequest, AttainmentReport, MonthProfile, PlanSheet, Recipients, Split,
 };
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
-use pacer_core::catalog::Catalog;
 use pacer_core::growth::{GrowthTarget, gross_new_needed};
 use pacer_core::plan::{Comparison, NewPlan, Plan, PlanSettings, PlanStatus, Target};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-
-async fn catalog_of(state: &AppState) -> ApiResult<Catalog> {
-    current_catalog(state.store.as_ref())
-        .await?
-        .map(|(_, c)| c)
-        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
-}
 
 /// Which plans.
 #[derive(Deserialize, IntoParams)]
@@ -224,7 +216,7 @@ pub async fn allocate(
     let who = actor(&caller, &headers)?;
     let plan = state.store.plan(id).await?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let req = body.request()?;
     Ok(Json(
         plans::allocate_kpi(state.store.as_ref(), state.caches(), &org, &catalog, &plan, &req, &who, today()).await?,
@@ -241,7 +233,7 @@ pub async fn targets(
 ) -> ApiResult<Json<PlanSheet>> {
     let plan = state.store.plan(id).await?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     Ok(Json(plans::sheet(state.store.as_ref(), &org, &catalog, &plan, &key, today()).await?))
 }
 
@@ -280,7 +272,7 @@ pub async fn attainment(
 ) -> ApiResult<Json<AttainmentReport>> {
     let plan = state.store.plan(id).await?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let (by, per) = (q.by.as_deref().unwrap_or("rep"), q.per.as_deref().unwrap_or("quarter"));
     Ok(Json(
         plans::attainment_report(state.store.as_ref(), state.caches(), &org, &catalog, &plan, &key, by, per, today())
@@ -379,7 +371,7 @@ pub async fn seasonality(
     ApiQuery(q): ApiQuery<SeasonalityQuery>,
 ) -> ApiResult<Json<plans::Outlook>> {
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let fy = q.fy.unwrap_or_else(|| org.fiscal_year_of(today()));
     Ok(Json(plans::outlook(state.store.as_ref(), state.caches(), &org, &catalog, &key, fy, today()).await?))
 }
@@ -398,7 +390,7 @@ pub async fn export_xlsx(
     use axum::response::IntoResponse;
     let plan = state.store.plan(id).await?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let body = plan_xlsx::export(state.store.as_ref(), &org, &catalog, &plan, today()).await?;
     let file = format!("attachment; filename=\"plan-{}-FY{}-v{}.xlsx\"", plan.id, plan.fiscal_year, plan.version);
     Ok(([(header::CONTENT_TYPE, plan_xlsx::XLSX_MEDIA_TYPE.to_string()), (header::CONTENT_DISPOSITION, file)], body)
@@ -434,6 +426,6 @@ pub async fn import_xlsx(
     }
     let plan = state.store.plan(id).await?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     Ok(Json(plan_xlsx::import(state.store.as_ref(), &org, &catalog, &plan, &body, &who).await?))
 }

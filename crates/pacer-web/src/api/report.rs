@@ -8,15 +8,14 @@ use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::export;
-use crate::service::current_catalog;
 use crate::service::report::{self as reports, Leaderboard, Pipeline, ReportRequest, report_sheet};
+use crate::service::{catalog_in_force, current_catalog};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use pacer_core::access::Principal;
-use pacer_core::catalog::Catalog;
 use pacer_core::org::RepId;
 use pacer_core::report::Scope;
 use pacer_storage::RollupCounts;
@@ -111,13 +110,6 @@ pub fn viewer_scope(viewer: &Viewer) -> ApiResult<(Scope, Option<RepId>)> {
     }
 }
 
-async fn catalog_of(state: &AppState) -> ApiResult<Catalog> {
-    current_catalog(state.store.as_ref())
-        .await?
-        .map(|(_, c)| c)
-        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
-}
-
 /// The report for a query, shared by the API and the pages.
 pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuery) -> ApiResult<reports::Report> {
     let viewer = Viewer::of(state, caller).await?;
@@ -129,7 +121,7 @@ pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuer
         crate::api::org::visible_team(state, &viewer, team).await?;
     }
     let org = load_organisation(state).await?;
-    let catalog = catalog_of(state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let req = q.request(kpi)?;
     reports::report(state.store.as_ref(), state.caches(), &org, &catalog, scope, &req, today()).await
 }
@@ -189,7 +181,7 @@ pub async fn leaderboard(state: &AppState, caller: &Caller, kpi: &str, q: &Repor
         crate::api::org::visible_team(state, &viewer, team).await?;
     }
     let org = load_organisation(state).await?;
-    let catalog = catalog_of(state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let req = q.request(kpi)?;
     reports::leaderboard(state.store.as_ref(), state.caches(), &org, &catalog, scope, &req, me, today()).await
 }

@@ -8,24 +8,16 @@ use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::export;
-use crate::service::current_catalog;
+use crate::service::catalog_in_force;
 use crate::service::review::{self as reviews, Proposal, ReviewView};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use pacer_core::catalog::Catalog;
 use pacer_core::plan::Plan;
 use pacer_core::review::{NewNote, Review, ReviewNote};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-
-async fn catalog_of(state: &AppState) -> ApiResult<Catalog> {
-    current_catalog(state.store.as_ref())
-        .await?
-        .map(|(_, c)| c)
-        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
-}
 
 /// Which plan, and how to answer.
 #[derive(Deserialize, IntoParams, Default)]
@@ -39,7 +31,7 @@ pub struct ReviewQuery {
 /// The review of a quarter, shared by the API and the page.
 pub async fn view(state: &AppState, period: &str, plan: Option<i64>) -> ApiResult<ReviewView> {
     let org = load_organisation(state).await?;
-    let catalog = catalog_of(state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     reviews::view(state.store.as_ref(), state.caches(), &org, &catalog, period, plan, today()).await
 }
 
@@ -109,7 +101,7 @@ pub async fn close(
     ApiPath(period): ApiPath<String>,
 ) -> ApiResult<Json<Review>> {
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let review = state
         .store
         .review_for(&period)
@@ -183,7 +175,7 @@ pub async fn rebalance(
 ) -> ApiResult<Json<Rebalanced>> {
     let who = actor(&caller, &headers)?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let q = reviews::quarter(&org, &period, today())?;
     let plan = reviews::plan_for(state.store.as_ref(), &q, None).await?;
     let proposal = reviews::propose(

@@ -9,7 +9,7 @@ use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
-use crate::service::current_catalog;
+use crate::service::catalog_in_force;
 use crate::service::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
 use crate::service::report::display;
 use axum::extract::{Extension, Form, Path, Query, State};
@@ -17,7 +17,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
-use pacer_core::catalog::Catalog;
+use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::growth::gross_new_needed;
 use pacer_core::kpi::KpiValue;
 use pacer_core::money::format_minor;
@@ -26,13 +26,6 @@ use serde::Deserialize;
 
 fn actor(frame: &Frame, reason: Option<String>) -> Actor {
     Actor::named(frame.principal.actor_name()).because(reason)
-}
-
-async fn catalog_of(state: &AppState) -> PageResult<Catalog> {
-    Ok(current_catalog(state.store.as_ref())
-        .await?
-        .map(|(_, c)| c)
-        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))?)
 }
 
 fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
@@ -199,7 +192,7 @@ pub async fn page(
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let plan = state.store.plan(id).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let targets = state.store.targets(id, None).await?;
     let mut planned: Vec<String> = targets.iter().map(|t| t.kpi.clone()).collect();
     planned.sort();
@@ -300,10 +293,8 @@ pub async fn allocate(
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let plan = state.store.plan(id).await?;
-    let catalog = catalog_of(&state).await?;
-    let money = catalog.kpi(&form.kpi).is_some_and(|k| {
-        serde_json::to_value(k.unit).ok().and_then(|v| v.as_str().map(str::to_string)).as_deref() == Some("currency")
-    });
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
+    let money = catalog.kpi(&form.kpi).is_some_and(Kpi::is_money);
     let annual = if money {
         pacer_core::import::parse_amount_minor(&form.annual, false).map_err(ApiError::BadRequest)?
     } else {
@@ -394,7 +385,7 @@ pub async fn attainment(
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let plan = state.store.plan(id).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let kpi = q.kpi.clone().ok_or_else(|| ApiError::BadRequest("choose a KPI".into()))?;
     let (by, per) = (q.by.as_deref().unwrap_or("rep"), q.per.as_deref().unwrap_or("quarter"));
     let a = plans::attainment_report(
@@ -483,7 +474,7 @@ pub async fn seasonality(
     Query(q): Query<SeasonalityQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
-    let catalog = catalog_of(&state).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let fy = q.fy.unwrap_or_else(|| frame.org.fiscal_year_of(today()));
     let kpi = q.kpi.clone().or_else(|| catalog.kpis.first().map(|k| k.key().to_string())).unwrap_or_default();
     let outlook = plans::outlook(state.store.as_ref(), state.caches(), &frame.org, &catalog, &kpi, fy, today()).await?;

@@ -35,6 +35,14 @@ pub async fn current_catalog(store: &dyn Store) -> Result<Option<(CatalogVersion
     Ok(Some((version, catalog)))
 }
 
+/// The catalog in force, or a 404 saying none has been applied.
+pub async fn catalog_in_force(store: &dyn Store) -> Result<Catalog, ApiError> {
+    current_catalog(store)
+        .await?
+        .map(|(_, c)| c)
+        .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
+}
+
 /// The first day of the fiscal year a catalog prepares for: its own
 /// `fiscal_year`, else the year holding `today`.
 pub fn catalog_year_start(org: &Organisation, catalog_year: Option<i32>, today: NaiveDate) -> Option<NaiveDate> {

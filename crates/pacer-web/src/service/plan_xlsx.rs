@@ -19,7 +19,7 @@ use crate::export::sheet_name;
 use calamine::{Data, Range, Reader};
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
-use pacer_core::catalog::{Catalog, Kpi, Unit};
+use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::fiscal_calendar::FiscalPeriod;
 use pacer_core::money::format_minor;
 use pacer_core::org::Organisation;
@@ -46,10 +46,6 @@ const YEAR: &str = "Year";
 
 /// Minor units in a currency unit.
 const CENTS: i64 = 100;
-
-fn is_money(kpi: &Kpi) -> bool {
-    kpi.unit == Unit::Currency
-}
 
 fn failed(e: XlsxError) -> ApiError {
     ApiError::Internal(format!("cannot write the plan workbook: {e}"))
@@ -142,7 +138,7 @@ fn write_about(
     line(ws, "", "Each KPI sheet replaces that KPI's targets; KPIs without a sheet stay as they are.")?;
     line(ws, "", "")?;
     for kpi in kpis {
-        let unit = if is_money(kpi) { format!("{} (money)", org.currency) } else { "count".to_string() };
+        let unit = if kpi.is_money() { format!("{} (money)", org.currency) } else { "count".to_string() };
         line(ws, &format!("Sheet {}", sheet_name(kpi.key())), &format!("{}, in {unit}", kpi.name))?;
     }
     for key in left_out {
@@ -159,7 +155,7 @@ fn write_kpi_sheet(
     months: &[FiscalPeriod],
     lines: &[SheetLine],
 ) -> Result<(), XlsxError> {
-    let money = is_money(kpi);
+    let money = kpi.is_money();
     let number_format = if money { "#,##0.00" } else { "0" };
     let header = Format::new().set_bold();
     let month_cell = Format::new().set_num_format(number_format).set_unlocked();
@@ -510,7 +506,7 @@ fn read_sheet(
     known: &Known<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<(usize, Vec<Target>)> {
-    let money = is_money(kpi);
+    let money = kpi.is_money();
     let before = problems.len();
     if range.is_empty() {
         problems.push(Problem {
