@@ -130,6 +130,21 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
                     }
                 }
             }
+            // A rep's latest activities, found through the rollups, are the latest of all theirs.
+            let all = store.activities_between(d("2000-01-01"), d("2100-01-01"), None).await.unwrap();
+            for rep in &reps {
+                let mut theirs: Vec<_> = all.iter().filter(|a| a.rep_id == *rep).cloned().collect();
+                theirs.sort_by_key(|a| std::cmp::Reverse((a.occurred_at, a.id)));
+                for limit in [1u32, 3, 10, 100] {
+                    let expected: Vec<_> = theirs.iter().take(limit as usize).cloned().collect();
+                    assert_eq!(
+                        store.recent_activities(*rep, limit).await.unwrap(),
+                        expected,
+                        "{} seed {seed}",
+                        db.backend()
+                    );
+                }
+            }
             let incremental = snapshot(store).await;
             assert_changed_days_cover(store, "activities", since.0, &before.0, &incremental.0, |k| k.day).await;
             assert_changed_days_cover(store, "deals", since.1, &before.1, &incremental.1, |k| k.day).await;

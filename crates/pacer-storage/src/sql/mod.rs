@@ -16,7 +16,7 @@ mod rollup;
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
 use crate::{StoreResult, migrate};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use pacer_core::audit::Actor;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -82,12 +82,33 @@ impl SqlStore {
     }
 }
 
+// Dates and timestamps are stored as ISO text, written and read for every
+// record and rollup row: plain digit formatting and parsing rather than
+// chrono's format strings, which are interpreted at each call. Years outside
+// 0..=9999 (written with a sign by chrono) take chrono's way.
+
 fn date_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    if (0..=9999).contains(&d.year()) {
+        format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    }
 }
 
 fn parse_date(column: &'static str, text: &str) -> StoreResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| StoreError::Corrupt { column, value: text.into() })
+    let corrupt = || StoreError::Corrupt { column, value: text.into() };
+    match text.as_bytes() {
+        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => {
+            let digits =
+                |ds: &[u8]| ds.iter().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')));
+            let (year, month, day) = (digits(&[*y0, *y1, *y2, *y3]), digits(&[*m0, *m1]), digits(&[*d0, *d1]));
+            match (year, month, day) {
+                (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(corrupt),
+                _ => Err(corrupt()),
+            }
+        }
+        _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt()),
+    }
 }
 
 fn get_date(row: &AnyRow, column: &'static str) -> StoreResult<NaiveDate> {
@@ -105,7 +126,11 @@ fn get_flag(row: &AnyRow, column: &'static str) -> StoreResult<bool> {
 }
 
 fn datetime_text(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+    if (0..=9999).contains(&t.year()) {
+        format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%S").to_string()
+    }
 }
 
 fn now_text() -> String {
@@ -226,5 +251,23 @@ mod tests {
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
         );
         assert_eq!(multi_insert(Backend::Sqlite, "t", &["a", "b"], 2), "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
+    }
+
+    #[test]
+    fn dates_and_times_read_and_write_as_chrono_would() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let first = NaiveDate::from_ymd_opt(-50, 1, 1).unwrap();
+        for _ in 0..20_000 {
+            let day = first + chrono::Days::new(rng.random_range(0..3_700_000));
+            let at =
+                day.and_hms_opt(rng.random_range(0..24), rng.random_range(0..60), rng.random_range(0..60)).unwrap();
+            assert_eq!(date_text(day), day.format("%Y-%m-%d").to_string());
+            assert_eq!(datetime_text(at), at.format("%Y-%m-%dT%H:%M:%S").to_string());
+            assert_eq!(parse_date("t", &date_text(day)).unwrap(), day);
+        }
+        for bad in ["2026-02-30", "2026-13-01", "2026-1a-01", "", "2026-01-01x"] {
+            assert!(parse_date("t", bad).is_err(), "{bad}");
+        }
     }
 }

@@ -407,14 +407,39 @@ impl RecordStore for SqlStore {
     }
 
     async fn recent_activities(&self, rep: RepId, limit: u32) -> StoreResult<Vec<ActivityRecord>> {
+        let mut conn = self.pool.acquire().await?;
+        // The rep's latest days with activities, from the rollups (keyed by rep first): the
+        // latest `limit` activities lie in at most `limit` days. Activities are indexed by time only.
+        let days = sqlx::query(
+            "SELECT day, CAST(SUM(n) AS BIGINT) AS n FROM activity_rollup WHERE rep_id = $1 \
+             GROUP BY day ORDER BY day DESC LIMIT $2",
+        )
+        .bind(rep)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+        let Some(last) = days.first() else { return Ok(Vec::new()) };
+        let last = get_date(last, "day")?;
+        let mut first = last;
+        let mut seen = 0i64;
+        for row in &days {
+            first = get_date(row, "day")?;
+            seen += row.try_get::<i64, _>("n")?;
+            if seen >= i64::from(limit) {
+                break;
+            }
+        }
         let rows = sqlx::query(concat!(
             "SELECT ",
             activity_columns!(),
-            " FROM activities WHERE rep_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2"
+            " FROM activities WHERE occurred_at >= $1 AND occurred_at < $2 AND rep_id = $3 \
+             ORDER BY occurred_at DESC, id DESC LIMIT $4"
         ))
+        .bind(date_text(first))
+        .bind(date_text(last + chrono::Days::new(1)))
         .bind(rep)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *conn)
         .await?;
         rows.iter().map(activity_from_row).collect()
     }
