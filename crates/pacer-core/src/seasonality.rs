@@ -12,8 +12,9 @@
 //! 2. Share of year (fallback for short or sparse history): for each full fiscal year y,
 //!    s_{y,k} = x_{y,k} / Σ_k x_{y,k}; index_k = 12 × mean_y s_{y,k}.
 //!
-//! Fewer than 24 months is an error. Money stays in integer minor units: [`phase`] splits an
-//! annual target into periods that sum to it exactly.
+//! Fewer than 24 months is an error. Phasing a target by these indices is the plan's
+//! ([`crate::plan::phase`] with [`crate::plan::Phasing::Seasonal`]): one rounding rule for every
+//! phasing, in integer minor units that sum to the target exactly.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +24,7 @@ pub const MIN_MONTHS: usize = 24;
 /// the indices carry a "short history" warning.
 pub const FULL_MONTHS: usize = 36;
 
-/// Why indices or a phasing could not be computed; each variant names the offending value.
+/// Why indices could not be computed; each variant names the offending value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SeasonalityError {
     /// Fewer than 24 months in the series.
@@ -44,23 +45,6 @@ pub enum SeasonalityError {
     /// with a positive total) for the share of year.
     #[error("no full fiscal year with 12 values and a positive total: cannot compute seasonal indices")]
     NoFullYear,
-    /// Phasing into no periods.
-    #[error("cannot phase a target into 0 periods")]
-    NoPeriods,
-    /// A negative or non-finite phasing weight.
-    #[error("weight {value} of period {period} is not valid: weights must be finite and 0 or more")]
-    InvalidWeight {
-        /// 1-based period.
-        period: usize,
-        /// The weight given.
-        value: f64,
-    },
-    /// Phasing weights that add up to 0.
-    #[error("the phasing weights add up to 0: give at least one period a positive weight")]
-    ZeroWeights,
-    /// A phased period beyond the range of i64 minor units.
-    #[error("the target {0} is too large to phase")]
-    TooLarge(i64),
 }
 
 /// How indices were computed.
@@ -89,11 +73,6 @@ impl SeasonalIndices {
     /// Quarter indices: the mean of each fiscal quarter's three month indices.
     pub fn quarterly(&self) -> [f64; 4] {
         std::array::from_fn(|q| self.monthly[3 * q..3 * q + 3].iter().sum::<f64>() / 3.0)
-    }
-
-    /// Phases an annual target in minor units into 12 fiscal months by these indices (see [`phase`]).
-    pub fn phase(&self, annual_minor: i64) -> Result<Vec<i64>, SeasonalityError> {
-        phase(annual_minor, &self.monthly)
     }
 
     /// Year-end projection after fiscal months 1..=`months_elapsed` (see [`project_year_end`]).
@@ -245,53 +224,6 @@ pub fn share_of_year(series: &[Option<f64>]) -> Result<SeasonalIndices, Seasonal
     }
     let monthly = sums.map(|s| 12.0 * s / years as f64);
     Ok(SeasonalIndices { monthly, method: Method::ShareOfYear, warnings })
-}
-
-/// Phases a target `annual_minor` (minor units) by `weights`: period k gets
-/// `round(T × w_k / Σw)` (half away from zero) and the last period takes the rounding remainder, so
-/// the periods sum to T exactly (FORMULAS.md).
-///
-/// With seasonal indices (mean 1, Σ = 12) this is `T × I_k / 12`; dividing by Σw instead of 12
-/// keeps it exact for custom weights and for indices whose float sum is 12 ± 1e-15. Any weights
-/// work (12 months, 4 quarters, 52 weeks); they must be finite, 0 or more, with a positive sum.
-/// A negative T (e.g. a planned decrease) is phased the same way. Each period but the last is
-/// within half a unit of its exact share, plus float error of about |T| × 2⁻⁵² (under 0.01 unit
-/// for |T| below 10¹³ minor units); the last is within (n − 1)/2 units, n the number of periods.
-pub fn phase(annual_minor: i64, weights: &[f64]) -> Result<Vec<i64>, SeasonalityError> {
-    if weights.is_empty() {
-        return Err(SeasonalityError::NoPeriods);
-    }
-    if let Some((i, &w)) = weights.iter().enumerate().find(|(_, w)| !w.is_finite() || **w < 0.0) {
-        return Err(SeasonalityError::InvalidWeight { period: i + 1, value: w });
-    }
-    let sum: f64 = weights.iter().sum();
-    if sum <= 0.0 || !sum.is_finite() {
-        return Err(SeasonalityError::ZeroWeights);
-    }
-    let total = annual_minor as f64;
-    let mut out: Vec<i64> = weights[..weights.len() - 1].iter().map(|w| (total * (w / sum)).round() as i64).collect();
-    let assigned: i128 = out.iter().map(|&v| i128::from(v)).sum();
-    let last =
-        i64::try_from(i128::from(annual_minor) - assigned).map_err(|_| SeasonalityError::TooLarge(annual_minor))?;
-    out.push(last);
-    Ok(out)
-}
-
-/// Phases a target evenly into `periods` periods: `round(T / n)` each, exactly in integers, and the
-/// rounding remainder to the last, so they sum to T.
-pub fn phase_even(annual_minor: i64, periods: usize) -> Result<Vec<i64>, SeasonalityError> {
-    if periods == 0 {
-        return Err(SeasonalityError::NoPeriods);
-    }
-    let (t, n) = (i128::from(annual_minor), periods as i128);
-    let (q, r) = (t / n, t % n);
-    let each = if 2 * r.abs() >= n { q + t.signum() } else { q };
-    let last = t - each * (n - 1);
-    let each = i64::try_from(each).map_err(|_| SeasonalityError::TooLarge(annual_minor))?;
-    let last = i64::try_from(last).map_err(|_| SeasonalityError::TooLarge(annual_minor))?;
-    let mut out = vec![each; periods - 1];
-    out.push(last);
-    Ok(out)
 }
 
 /// Year-end projection after periods 1..=`elapsed`: YTD / (Σ_{k≤n} I_k / 12) (FORMULAS.md).
@@ -510,33 +442,6 @@ mod tests {
     }
 
     #[test]
-    fn phasing_sums_exactly_with_remainder_last() {
-        // 1,000,000.00 by S: 100,000,000 × 0.8 / 12 = 6,666,666.67 → 6,666,667 ...
-        let p = phase(100_000_000, &S).unwrap();
-        assert_eq!(p.iter().sum::<i64>(), 100_000_000);
-        assert_eq!(p[0], 6_666_667);
-        assert_eq!(p[9], 8_333_333); // × 1.0 / 12 = 8,333,333.33
-        // Even: 100 cents in 12 periods: 8 each (8.33 rounds down) and the last takes 100 − 88 = 12.
-        assert_eq!(phase_even(100, 12).unwrap(), [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 12]);
-        assert_eq!(phase_even(1_200_000, 12).unwrap(), vec![100_000; 12]);
-        assert_eq!(phase_even(-100, 3).unwrap(), [-33, -33, -34]);
-        assert_eq!(phase_even(5, 2).unwrap(), [3, 2]); // 2.5 rounds half away from zero
-        assert_eq!(phase(100, &[1.0; 12]).unwrap(), phase_even(100, 12).unwrap());
-        // Quarters, and weights of any scale.
-        assert_eq!(phase(1000, &[1.0, 1.0, 2.0]).unwrap(), [250, 250, 500]);
-        assert_eq!(phase(1000, &[0.0, 0.0, 3.0]).unwrap(), [0, 0, 1000]);
-        // Errors.
-        assert_eq!(phase(1, &[]).unwrap_err(), SeasonalityError::NoPeriods);
-        assert_eq!(phase_even(1, 0).unwrap_err(), SeasonalityError::NoPeriods);
-        assert_eq!(phase(1, &[1.0, -1.0]).unwrap_err(), SeasonalityError::InvalidWeight { period: 2, value: -1.0 });
-        assert_eq!(phase(1, &[0.0, 0.0]).unwrap_err(), SeasonalityError::ZeroWeights);
-        assert!(phase(1, &[f64::NAN]).is_err());
-        // Through the indices.
-        let idx = SeasonalIndices { monthly: S, method: Method::ShareOfYear, warnings: vec![] };
-        assert_eq!(idx.phase(100_000_000).unwrap(), p);
-    }
-
-    #[test]
     fn year_end_projection() {
         // Even indices: YTD × 12 / n.
         let even = [1.0; 12];
@@ -575,30 +480,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn phase_sums_exactly(t in -1_000_000_000_000_000i64..1_000_000_000_000_000, weights in prop::collection::vec(0.001f64..100.0, 1..60)) {
-            let p = phase(t, &weights).unwrap();
-            prop_assert_eq!(p.len(), weights.len());
-            prop_assert_eq!(p.iter().map(|&v| i128::from(v)).sum::<i128>(), i128::from(t));
-            let sum: f64 = weights.iter().sum();
-            let n = weights.len();
-            for (k, (&v, w)) in p.iter().zip(&weights).enumerate() {
-                let exact = t as f64 * w / sum;
-                // Non-last periods: half a unit of rounding plus float noise of T × ε (T < 2^60 here);
-                // the last absorbs up to half a unit from each other period.
-                let noise = 1e-15 * (t as f64).abs() * n as f64 + 1e-9;
-                let bound = if k + 1 < n { 0.5 } else { 0.5 * (n - 1) as f64 };
-                prop_assert!((v as f64 - exact).abs() <= bound + noise, "period {}: {} vs {}", k + 1, v, exact);
-            }
-        }
-
-        #[test]
-        fn phase_even_sums_exactly(t in any::<i64>(), n in 1usize..400) {
-            let p = phase_even(t, n).unwrap();
-            prop_assert_eq!(p.iter().map(|&v| i128::from(v)).sum::<i128>(), i128::from(t));
-            prop_assert!(p[..n - 1].windows(2).all(|w| w[0] == w[1]));
-        }
-
         #[test]
         fn indices_average_one(x in prop::collection::vec(1.0f64..1000.0, 24..60)) {
             let idx = seasonal_indices(&some(&x)).unwrap();

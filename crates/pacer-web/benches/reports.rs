@@ -19,10 +19,11 @@ use pacer_core::catalog::{Catalog, check};
 use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};
 use pacer_core::kpi::KpiValue;
 use pacer_core::org::{NewRep, NewTeam, Organisation, RepId};
-use pacer_core::plan::{NewPlan, Plan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
+use pacer_core::plan::{
+    Allocation, NewPlan, Plan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier, allocate,
+};
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
 use pacer_core::report::{Owner, Scope};
-use pacer_core::seasonality::phase_even;
 use pacer_storage::{DatabaseUrl, OrgStore, PlanStore, RecordStore, RepFilter, SqlStore};
 use pacer_web::service::SeriesCache;
 use pacer_web::service::cache::{Caches, WarmCache};
@@ -206,7 +207,7 @@ async fn load_plans(
         let plan = store.create_plan(&new, &ops).await.expect("plan");
         let mut targets = Vec::new();
         for (csv, _, fq) in rep_quarters.iter().filter(|(_, y, _)| *y == fy) {
-            let months = phase_even(quota, 3).expect("three months");
+            let months = allocate(quota, &Allocation::Equal, 3).expect("three months");
             for (k, amount) in months.into_iter().enumerate() {
                 targets.push(Target {
                     kpi: "won".into(),

@@ -166,6 +166,12 @@ async fn run(cli: Cli) -> Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A command whose output goes to a reader that stopped (`pacer report ... | head`) ends
+    // quietly as Unix tools do, rather than panicking on the failed print. Not for a server,
+    // whose sockets must report a closed connection as an error, not end the process.
+    if !matches!(cli.command, Command::Demo(_) | Command::Serve(_)) {
+        sigpipe::reset();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

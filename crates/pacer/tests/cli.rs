@@ -50,6 +50,34 @@ impl Drop for Workdir {
     }
 }
 
+/// Output piped into a reader that stops early (`pacer ... | head`) ends the
+/// command quietly, as for any Unix tool, rather than with a panic.
+#[test]
+fn a_closed_pipe_ends_the_command_without_a_panic() {
+    use std::process::Stdio;
+    let w = Workdir::new("pipe");
+    w.ok(&["init", "--name", "Acme", "--password", "correct horse battery"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pacer"))
+        .args(["calendar", "--fy", "2026", "--format", "csv"])
+        .current_dir(w.path())
+        .env_remove("PACER_DATABASE_URL")
+        .env_remove("PACER_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run pacer");
+    // The reader goes away before the command writes anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for pacer");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(out.status.signal(), Some(13), "ended by SIGPIPE: {:?} {stderr}", out.status);
+    }
+}
+
 #[test]
 fn calendar_in_every_format() {
     let w = Workdir::new("calendar");

@@ -62,7 +62,7 @@ async fn fetch_user(conn: &mut AnyConnection, id: i64) -> StoreResult<User> {
 impl AccessStore for SqlStore {
     async fn create_user(&self, user: &NewUser, actor: &Actor) -> StoreResult<User> {
         let username = check_username(&user.username).map_err(StoreError::Conflict)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, role, rep_id, password_hash, active) VALUES ($1, $2, $3, $4, $5, TRUE) RETURNING id",
         )
@@ -80,7 +80,7 @@ impl AccessStore for SqlStore {
     }
 
     async fn update_user(&self, id: i64, update: &UserUpdate, actor: &Actor) -> StoreResult<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = fetch_user(&mut tx, id).await?;
         let after = User {
             display_name: update.display_name.clone().unwrap_or_else(|| before.display_name.clone()),
@@ -107,7 +107,7 @@ impl AccessStore for SqlStore {
     }
 
     async fn set_password(&self, id: i64, password_hash: &str, actor: &Actor) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         fetch_user(&mut tx, id).await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
@@ -179,7 +179,7 @@ impl AccessStore for SqlStore {
     }
 
     async fn record_login_failure(&self, keys: &[String], at: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for key in keys {
             sqlx::query("INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)")
                 .bind(key)
@@ -208,7 +208,7 @@ impl AccessStore for SqlStore {
         if name.trim().is_empty() {
             return Err(StoreError::Conflict("token name must not be empty".into()));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!("INSERT INTO api_tokens (name, token_hash, scope, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ", token_columns!()))
         .bind(name.trim())
         .bind(token_hash)
@@ -224,7 +224,7 @@ impl AccessStore for SqlStore {
     }
 
     async fn revoke_token(&self, id: i64, actor: &Actor) -> StoreResult<ApiToken> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!("SELECT ", token_columns!(), " FROM api_tokens WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *tx)

@@ -22,7 +22,7 @@ fn version_from_row(row: &AnyRow, with_source: bool) -> StoreResult<CatalogVersi
 #[async_trait]
 impl CatalogStore for SqlStore {
     async fn apply_catalog(&self, source: &str, diff: &[String], actor: &Actor) -> StoreResult<CatalogVersion> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let last: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions").fetch_one(&mut *tx).await?;
         let version = CatalogVersion {

@@ -70,6 +70,17 @@ impl SqlStore {
         self.pool.close().await;
     }
 
+    /// Begins the transaction of a write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting for another writer as long as the busy timeout allows: a
+    /// transaction that reads first and writes later cannot wait at its first write, and would
+    /// fail with "database is locked" while another connection's transaction ends.
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Which backend this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend

@@ -258,7 +258,7 @@ impl OrgStore for SqlStore {
 
     async fn save_organisation(&self, org: &Organisation, actor: &Actor) -> StoreResult<()> {
         let before = self.organisation().await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO organisation (id, settings) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET settings = excluded.settings",
         )
@@ -271,21 +271,21 @@ impl OrgStore for SqlStore {
     }
 
     async fn create_team(&self, team: &NewTeam, actor: &Actor) -> StoreResult<Team> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let created = create_team(&mut tx, team, actor).await?;
         tx.commit().await?;
         Ok(created)
     }
 
     async fn update_team(&self, id: TeamId, update: &TeamUpdate, actor: &Actor) -> StoreResult<Team> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let team = update_team(&mut tx, id, update, actor).await?;
         tx.commit().await?;
         Ok(team)
     }
 
     async fn deactivate_team(&self, id: TeamId, actor: &Actor) -> StoreResult<Team> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = fetch_team(&mut tx, id).await?;
         sqlx::query("UPDATE teams SET active = FALSE WHERE id = $1").bind(id).execute(&mut *tx).await?;
         let after = Team { active: false, ..before.clone() };
@@ -303,21 +303,21 @@ impl OrgStore for SqlStore {
     }
 
     async fn create_rep(&self, rep: &NewRep, actor: &Actor) -> StoreResult<Rep> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let created = create_rep(&mut tx, rep, actor).await?;
         tx.commit().await?;
         Ok(created)
     }
 
     async fn update_rep(&self, id: RepId, update: &RepUpdate, actor: &Actor) -> StoreResult<Rep> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let rep = update_rep(&mut tx, id, update, actor).await?;
         tx.commit().await?;
         Ok(rep)
     }
 
     async fn move_rep(&self, id: RepId, team: TeamId, from: NaiveDate, actor: &Actor) -> StoreResult<Rep> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         fetch_team(&mut tx, team).await?;
         let before = fetch_rep(&mut tx, id, from).await?;
         let memberships = fetch_memberships(&mut tx, id).await?;
@@ -364,7 +364,7 @@ impl OrgStore for SqlStore {
         reps: &[RepRow],
         actor: &Actor,
     ) -> StoreResult<UpsertCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut counts = UpsertCounts::default();
         // Kept up to date as rows are written, so that later rows see earlier ones.
         let mut stored_teams = fetch_teams(&mut tx).await?;

@@ -214,7 +214,7 @@ impl PlanStore for SqlStore {
     async fn create_plan(&self, new: &NewPlan, actor: &Actor) -> StoreResult<Plan> {
         check_plan_name(&new.name)?;
         new.settings.validate()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(source) = new.copied_from {
             fetch_plan(&mut tx, source).await?;
         }
@@ -264,7 +264,7 @@ impl PlanStore for SqlStore {
 
     async fn update_plan_settings(&self, id: PlanId, settings: &PlanSettings, actor: &Actor) -> StoreResult<Plan> {
         settings.validate()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = lock_draft(&mut tx, id).await?;
         let after = Plan { settings: settings.clone(), ..before.clone() };
         sqlx::query("UPDATE plans SET settings = $1 WHERE id = $2")
@@ -278,7 +278,7 @@ impl PlanStore for SqlStore {
     }
 
     async fn set_plan_status(&self, id: PlanId, status: PlanStatus, actor: &Actor) -> StoreResult<Plan> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = lock_plan(&mut tx, id).await?;
         let mut after = Plan { status: before.status.transition(status)?, ..before.clone() };
         if after.status == PlanStatus::Approved {
@@ -311,7 +311,7 @@ impl PlanStore for SqlStore {
         if let Some(name) = name {
             check_plan_name(name)?;
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let source = fetch_plan(&mut tx, id).await?;
         let name = name.map_or(source.name.as_str(), str::trim);
         let copy = insert_plan(&mut tx, (source.fiscal_year, name), &source.settings, Some(id), actor).await?;
@@ -330,7 +330,7 @@ impl PlanStore for SqlStore {
 
     async fn put_targets(&self, plan: PlanId, kpi: &str, targets: &[Target], actor: &Actor) -> StoreResult<usize> {
         check_kpi_targets(kpi, targets)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_draft(&mut tx, plan).await?;
         check_owners(&mut tx, targets).await?;
         let mut before = KpiTargets::new(kpi);
@@ -363,7 +363,7 @@ impl PlanStore for SqlStore {
 
     async fn set_target(&self, plan: PlanId, target: &Target, actor: &Actor) -> StoreResult<()> {
         check_target_row(target)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         lock_draft(&mut tx, plan).await?;
         check_owners(&mut tx, std::slice::from_ref(target)).await?;
         let before: Option<i64> = sqlx::query_scalar(

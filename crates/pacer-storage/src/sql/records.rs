@@ -45,7 +45,7 @@ impl SqlStore {
         bind: impl Fn(AnyQuery, &T) -> AnyQuery,
         rollups: &RollupDelta,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in rows.chunks(INSERT_CHUNK) {
             let sql = multi_insert(self.backend, table, columns, chunk.len());
             // Built from fixed table and column names; every value is bound.
@@ -106,7 +106,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             // The key lookups must use the unique index even while the table grows
             // inside this transaction, before any statistics say it is large.
@@ -180,7 +180,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn upsert_deals(&self, deals: &[NewDeal]) -> StoreResult<UpsertCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut counts = UpsertCounts::default();
         let mut rollups = RollupDelta::default();
         for d in deals {
@@ -244,7 +244,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn delete_activities(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut rollups = RollupDelta::default();
         let mut deleted = 0;
         for id in external_ids {
@@ -278,7 +278,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn delete_deals(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut rollups = RollupDelta::default();
         let mut deleted = 0;
         for id in external_ids {
@@ -325,7 +325,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut counts = UpsertCounts::default();
         for m in months {
             let existing: Option<i64> =
@@ -533,7 +533,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn tag_churn(&self, tags: &[ChurnTag], actor: &Actor) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let at = now_text();
         for tag in tags {
             let before: Option<String> =

@@ -96,7 +96,7 @@ struct ClosedReview<'a> {
 impl ReviewStore for SqlStore {
     async fn open_review(&self, period: &str, fiscal_year: i32, plan: PlanId, actor: &Actor) -> StoreResult<Review> {
         let period = check_period(period, fiscal_year)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let plan_year: i64 = sqlx::query_scalar("SELECT fiscal_year FROM plans WHERE id = $1")
             .bind(plan)
             .fetch_optional(&mut *tx)
@@ -190,7 +190,7 @@ impl ReviewStore for SqlStore {
     async fn close_review(&self, id: ReviewId, snapshot: &str, actor: &Actor) -> StoreResult<Review> {
         serde_json::from_str::<serde::de::IgnoredAny>(snapshot)
             .map_err(|e| ReviewError::SnapshotNotJson(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before = lock_review(&mut tx, id).await?;
         if before.status == ReviewStatus::Closed {
             return Err(ReviewError::AlreadyClosed {
@@ -225,7 +225,7 @@ impl ReviewStore for SqlStore {
     async fn add_note(&self, review: ReviewId, note: &NewNote, actor: &Actor) -> StoreResult<ReviewNote> {
         note.check()?;
         let note = note.normalised();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         fetch_review(&mut tx, review).await?;
         if let NoteSubject::Rep(rep) = note.subject {
             let found: Option<i64> =

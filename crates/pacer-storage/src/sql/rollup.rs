@@ -105,7 +105,7 @@ fn rep_filter(backend: Backend, first: usize, reps: Option<&[RepId]>) -> String 
 
 impl SqlStore {
     pub(super) async fn rebuild(&self) -> StoreResult<RollupCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM activity_rollup").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM deal_rollup").execute(&mut *tx).await?;
         sqlx::query(REBUILD_ACTIVITIES).execute(&mut *tx).await?;
