@@ -64,6 +64,25 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, settings: WebSettings) -> Self {
         Self { store, settings: Arc::new(settings), series: Arc::default(), warm: Arc::default() }
     }
+
+    /// Reads the whole history's rollups into memory in the background, so that the first
+    /// report after a start does not wait for them (requests meanwhile wait for this one read).
+    pub fn warm_up(&self) {
+        let (store, warm) = (self.store.clone(), self.warm.clone());
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            match service::cache::daily_cube(store.as_ref(), &warm).await {
+                Ok(cube) => {
+                    tracing::info!(
+                        rollup_rows = cube.cells(),
+                        ms = started.elapsed().as_millis() as u64,
+                        "rollups in memory"
+                    )
+                }
+                Err(e) => tracing::warn!(error = %e, "rollups not loaded ahead; the first report will read them"),
+            }
+        });
+    }
 }
 
 /// The whole application: routes, access rules, request ids, logs, body limit.

@@ -54,7 +54,9 @@ async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs) -> Resu
         session_ttl_s: ctx.file.session_hours.unwrap_or(12).clamp(1, 24 * 30) * 3600,
         ..WebSettings::default()
     };
-    let app = pacer_web::app(AppState::new(Arc::new(store), settings));
+    let state = AppState::new(Arc::new(store), settings);
+    state.warm_up();
+    let app = pacer_web::app(state);
     let address = format!("{bind}:{port}");
     let listener = tokio::net::TcpListener::bind(&address)
         .await
