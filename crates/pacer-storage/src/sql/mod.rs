@@ -21,7 +21,8 @@ use pacer_core::audit::Actor;
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor, Row};
 
 /// How many rows go into one multi-row INSERT: keeps statements under both
 /// backends' bind-parameter limits (SQLite: 32766) while staying fast.
@@ -32,7 +33,14 @@ const INSERT_CHUNK: usize = 500;
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite: a pool of the driver's own for reading the rollups in bulk. Through `Any`, every
+    /// row crosses from SQLite's thread one at a time (a channel of 50) and is converted; this
+    /// one lets SQLite's thread run ahead and decodes rows in place (a third of the time).
+    reader: Option<SqlitePool>,
 }
+
+/// Rows SQLite's thread may read ahead of the reader of a query.
+const READ_AHEAD_ROWS: usize = 8192;
 
 impl SqlStore {
     /// Connects, applies pending migrations, and returns the store.
@@ -62,12 +70,28 @@ impl SqlStore {
             .await
             .map_err(|e| StoreError::Url(format!("cannot open database {}: {e}", url.redacted())))?;
         migrate::run(&pool, backend).await?;
-        Ok(Self { pool, backend })
+        let reader = match backend {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_url(
+                    &url.as_str()
+                        .parse()
+                        .map_err(|e| StoreError::Url(format!("cannot open database {}: {e}", url.redacted())))?,
+                )?
+                .busy_timeout(std::time::Duration::from_secs(5))
+                .row_buffer_size(READ_AHEAD_ROWS);
+                Some(SqlitePoolOptions::new().max_connections(2).connect_with(options).await?)
+            }
+            Backend::Postgres => None,
+        };
+        Ok(Self { pool, backend, reader })
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(reader) = &self.reader {
+            reader.close().await;
+        }
     }
 
     /// Begins the transaction of a write. On SQLite it takes the write lock at once

@@ -2,7 +2,7 @@
 //! (the writer builds a [`RollupDelta`] and applies it in its transaction),
 //! rebuilt from raw records on request, and read by reports.
 
-use super::{INSERT_CHUNK, SqlStore, date_text, get_date, multi_insert, param, params};
+use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, param, params, parse_date};
 use crate::backend::Backend;
 use crate::error::StoreError;
 use crate::{RollupCounts, StoreResult};
@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use pacer_core::org::RepId;
 use pacer_core::rollup::{ActivityDay, ActivityDayKey, ActivityTotals, DealDay, DealDayKey, DealTotals, RollupDelta};
-use sqlx::{AnyConnection, Row};
+use sqlx::query::Query;
+use sqlx::{AnyConnection, AssertSqlSafe, ColumnIndex, Database, Decode, Encode, Row, Type};
 
 /// Recomputes the activity rollup from raw records (the migration that
 /// created the table ran the same statement).
@@ -144,27 +145,20 @@ impl SqlStore {
             param(self.backend, 2),
             rep_filter(self.backend, 3, reps)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(from)).bind(date_text(to));
-        for rep in reps.unwrap_or_default() {
-            query = query.bind(*rep);
-        }
-        for t in types.unwrap_or_default() {
-            query = query.bind(t.clone());
-        }
-        let mut rows = query.fetch(&self.pool);
-        while let Some(row) = rows.try_next().await? {
-            sink((
-                ActivityDayKey {
-                    rep_id: row.try_get("rep_id")?,
-                    day: get_date(&row, "day")?,
-                    activity_type: row.try_get("activity_type")?,
-                },
-                ActivityTotals {
-                    n: row.try_get("n")?,
-                    duration_s: row.try_get("duration_s")?,
-                    duration_n: row.try_get("duration_n")?,
-                },
-            ));
+        let binds = DayBinds { from, to, reps, texts: types.unwrap_or_default() };
+        match &self.reader {
+            Some(reader) => {
+                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(reader);
+                while let Some(row) = rows.try_next().await? {
+                    sink(activity_day(&row)?);
+                }
+            }
+            None => {
+                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(&self.pool);
+                while let Some(row) = rows.try_next().await? {
+                    sink(activity_day(&row)?);
+                }
+            }
         }
         Ok(())
     }
@@ -182,26 +176,90 @@ impl SqlStore {
             param(self.backend, 2),
             rep_filter(self.backend, 3, reps)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(from)).bind(date_text(to));
-        for rep in reps.unwrap_or_default() {
-            query = query.bind(*rep);
-        }
-        let mut rows = query.fetch(&self.pool);
-        while let Some(row) = rows.try_next().await? {
-            let kind: String = row.try_get("kind")?;
-            let status: String = row.try_get("status")?;
-            sink((
-                DealDayKey {
-                    rep_id: row.try_get("rep_id")?,
-                    day: get_date(&row, "day")?,
-                    kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deal_rollup.kind", value: kind })?,
-                    status: status
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt { column: "deal_rollup.status", value: status })?,
-                },
-                DealTotals { n: row.try_get("n")?, amount_minor: row.try_get("amount_minor")? },
-            ));
+        let binds = DayBinds { from, to, reps, texts: &[] };
+        match &self.reader {
+            Some(reader) => {
+                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(reader);
+                while let Some(row) = rows.try_next().await? {
+                    sink(deal_day(&row)?);
+                }
+            }
+            None => {
+                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(&self.pool);
+                while let Some(row) = rows.try_next().await? {
+                    sink(deal_day(&row)?);
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// The parameters of a read of rollup rows, in their order: the days, the reps, then texts
+/// (activity types).
+struct DayBinds<'a> {
+    from: NaiveDate,
+    to: NaiveDate,
+    reps: Option<&'a [RepId]>,
+    texts: &'a [String],
+}
+
+impl DayBinds<'_> {
+    fn bind<'q, DB: Database>(&self, mut query: Query<'q, DB, DB::Arguments>) -> Query<'q, DB, DB::Arguments>
+    where
+        String: Encode<'q, DB> + Type<DB>,
+        i64: Encode<'q, DB> + Type<DB>,
+    {
+        query = query.bind(date_text(self.from)).bind(date_text(self.to));
+        for rep in self.reps.unwrap_or_default() {
+            query = query.bind(*rep);
+        }
+        for t in self.texts {
+            query = query.bind(t.clone());
+        }
+        query
+    }
+}
+
+/// A row of the activity rollup, from either driver.
+fn activity_day<'r, R: Row>(row: &'r R) -> StoreResult<ActivityDay>
+where
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    &'static str: ColumnIndex<R>,
+{
+    Ok((
+        ActivityDayKey {
+            rep_id: row.try_get("rep_id")?,
+            day: parse_date("activity_rollup.day", row.try_get("day")?)?,
+            activity_type: row.try_get::<&str, _>("activity_type")?.to_string(),
+        },
+        ActivityTotals {
+            n: row.try_get("n")?,
+            duration_s: row.try_get("duration_s")?,
+            duration_n: row.try_get("duration_n")?,
+        },
+    ))
+}
+
+/// A row of the deal rollup, from either driver.
+fn deal_day<'r, R: Row>(row: &'r R) -> StoreResult<DealDay>
+where
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    &'static str: ColumnIndex<R>,
+{
+    let kind: &str = row.try_get("kind")?;
+    let status: &str = row.try_get("status")?;
+    Ok((
+        DealDayKey {
+            rep_id: row.try_get("rep_id")?,
+            day: parse_date("deal_rollup.day", row.try_get("day")?)?,
+            kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deal_rollup.kind", value: kind.into() })?,
+            status: status
+                .parse()
+                .map_err(|_| StoreError::Corrupt { column: "deal_rollup.status", value: status.into() })?,
+        },
+        DealTotals { n: row.try_get("n")?, amount_minor: row.try_get("amount_minor")? },
+    ))
 }
