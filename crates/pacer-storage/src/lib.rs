@@ -249,6 +249,8 @@ pub trait RecordStore: Send + Sync {
     /// The version of a kind of data (`activities`, `deals`, `subscriptions`, `organisation`,
     /// `plans`): it changes with every write of it.
     async fn data_version(&self, name: &str) -> StoreResult<i64>;
+    /// The first and last day in the daily rollups (activities and deals), `None` without data.
+    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
     /// Every account.
     async fn accounts(&self) -> StoreResult<Vec<NewAccount>>;
     /// Tags churn events with reasons (replacing earlier tags of the same events).

@@ -275,6 +275,16 @@ async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation, cata
         let r = report(store, caches, org, catalog, Scope::default(), &req, today).await.unwrap();
         out.push(serde_json::to_value(r).unwrap());
     }
+    // A date range starting on a day without records, inside the data's span.
+    let req = ReportRequest {
+        kpi: "calls_made".into(),
+        by: Some("rep".into()),
+        from: Some(d("2026-05-21")),
+        to: Some(d("2026-09-30")),
+        ..ReportRequest::default()
+    };
+    let r = report(store, caches, org, catalog, Scope::default(), &req, today).await.unwrap();
+    out.push(serde_json::to_value(r).unwrap());
     if let Some(plan) = store.approved_plan(2026).await.unwrap() {
         let a = attainment_report(store, caches, org, catalog, &plan, "new_business", "rep", "quarter", today)
             .await

@@ -2,8 +2,8 @@
 
 use super::rollup;
 use super::{
-    INSERT_CHUNK, SqlStore, audit, bump_version, date_text, datetime_text, get_date, multi_insert, now_text, param,
-    params, parse_date,
+    INSERT_CHUNK, SqlStore, audit, bump_version, date_text, datetime_text, get_date, multi_insert, now_text, opt_date,
+    param, params, parse_date,
 };
 use crate::backend::Backend;
 use crate::error::StoreError;
@@ -378,6 +378,20 @@ impl RecordStore for SqlStore {
             return Ok(None);
         }
         Ok(Some((get_date(&row, "first_day")?, get_date(&row, "last_day")?)))
+    }
+
+    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+        let row = sqlx::query(
+            "SELECT MIN(d) AS first_day, MAX(d) AS last_day FROM (\
+             SELECT MIN(day) AS d FROM activity_rollup UNION ALL SELECT MAX(day) FROM activity_rollup \
+             UNION ALL SELECT MIN(day) FROM deal_rollup UNION ALL SELECT MAX(day) FROM deal_rollup) AS t",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        match (opt_date(&row, "first_day")?, opt_date(&row, "last_day")?) {
+            (Some(first), Some(last)) => Ok(Some((first, last))),
+            _ => Ok(None),
+        }
     }
 
     async fn data_version(&self, name: &str) -> StoreResult<i64> {

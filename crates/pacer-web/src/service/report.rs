@@ -290,7 +290,12 @@ pub async fn report(
                 }
             };
             if let Some((from, to)) = range {
-                check_range_has_data(&cube, from, to, today)?;
+                // A cube read for the range alone does not know where the data starts and ends.
+                let span = match caches.warm {
+                    Some(_) => cube.span(),
+                    None => store.rollup_span().await?,
+                };
+                check_range_has_data(span, from, to, today)?;
             }
             (rollup_report(&measure, &cube, &view, by, &periods, &scope), "rollups")
         }
@@ -336,8 +341,13 @@ fn scope_reps(view: &OrgView, scope: &Scope) -> Option<Vec<RepId>> {
 
 /// A date range must meet the data: one that starts before the first
 /// record or ends after both the last record and today is refused.
-fn check_range_has_data(cube: &DailyCube, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<(), ApiError> {
-    let Some((first, last)) = cube.span() else { return Err(bad("there is no data yet")) };
+fn check_range_has_data(
+    span: Option<(NaiveDate, NaiveDate)>,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), ApiError> {
+    let Some((first, last)) = span else { return Err(bad("there is no data yet")) };
     if from < first || to > last.max(today) {
         return Err(bad(format!("the date range {from}..{to} spans more than the data, which covers {first}..{last}")));
     }
