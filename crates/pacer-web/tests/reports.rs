@@ -351,3 +351,63 @@ async fn a_servers_cached_figures_follow_every_write() {
         }
     }
 }
+
+/// Pipeline coverage against the approved plan: the quota's KPI counts new business only, so
+/// upsells neither reach the quota nor cover it; a region whose plan targets are on its teams
+/// gets their sum.
+#[tokio::test]
+async fn pipeline_coverage_counts_what_the_quota_counts() {
+    use pacer_core::org::{NewTeam, TeamUpdate};
+    use pacer_core::pipeline::Coverage;
+    use pacer_web::service::report::pipeline;
+
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let store = w.store.as_ref();
+        let ops = Actor::named("test");
+        let region = store.create_team(&NewTeam { name: "Region".into(), ..NewTeam::default() }, &ops).await.unwrap();
+        let under = TeamUpdate { parent_id: Some(Some(region.id)), ..TeamUpdate::default() };
+        store.update_team(w.team_a, &under, &ops).await.unwrap();
+        let upsell =
+            |d: NewDeal| NewDeal { kind: DealKind::Upsell, external_id: d.external_id.map(|x| x + "-up"), ..d };
+        store
+            .upsert_deals(&[
+                deal(w.rep_a, d("2026-03-10"), 50_000, DealStatus::Won, "closed"),
+                deal(w.rep_a, d("2026-11-10"), 35_000, DealStatus::Open, "Proposal"),
+                upsell(deal(w.rep_a, d("2026-04-10"), 500_000, DealStatus::Won, "closed")),
+                upsell(deal(w.rep_a, d("2026-10-10"), 999_999, DealStatus::Open, "Proposal")),
+            ])
+            .await
+            .unwrap();
+        let new =
+            NewPlan { fiscal_year: 2026, name: "Plan".into(), settings: PlanSettings::default(), copied_from: None };
+        let plan = store.create_plan(&new, &ops).await.unwrap();
+        let targets: Vec<Target> = (1..=12)
+            .map(|month| Target {
+                kpi: "new_business".into(),
+                owner: TargetOwner::Team(w.team_a),
+                month,
+                tier: TargetTier::Target,
+                amount: 10_000,
+            })
+            .collect();
+        store.put_targets(plan.id, "new_business", &targets, &ops).await.unwrap();
+        store.set_plan_status(plan.id, PlanStatus::Approved, &ops).await.unwrap();
+
+        let (_, catalog) = pacer_web::service::current_catalog(store).await.unwrap().unwrap();
+        let org = store.organisation().await.unwrap().unwrap();
+        let series = SeriesCache::default();
+        let caches = Caches { warm: None, series: &series };
+        let req = ReportRequest { fy: Some(2026), by: Some("team".into()), ..ReportRequest::default() };
+        let p = pipeline(store, caches, &org, Some(&catalog), Scope::default(), &req, d("2026-06-30")).await.unwrap();
+        assert_eq!(p.quota_kpi.as_deref(), Some("new_business"));
+        for name in ["A", "Region"] {
+            let row = p.rows.iter().find(|r| r.name == name).unwrap();
+            assert_eq!(row.quota_minor, Some(120_000), "{} {name}", db.backend());
+            // All kinds are shown; coverage is new business: 35,000 open over 120,000 − 50,000 to go.
+            assert_eq!(row.summary.won_minor, 550_000);
+            assert_eq!(row.coverage, Coverage::Ratio { ratio: 0.5, remaining_minor: 70_000 }, "{name}");
+        }
+        assert_eq!(p.rows.iter().find(|r| r.name == "B").unwrap().quota_minor, None);
+    }
+}

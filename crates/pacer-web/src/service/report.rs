@@ -550,15 +550,36 @@ pub async fn pipeline(
         Some(catalog) => super::plan::pipeline_quotas(store, caches, org, catalog, whole.start, whole.end).await?,
         None => None,
     };
+    // Coverage compares like with like: the deals of the kinds the quota's KPI counts.
+    let quota_kinds: Vec<DealKind> = quotas
+        .as_ref()
+        .and_then(|(key, _)| catalog?.kpi(key))
+        .map(|k| k.definition.deal_kinds.clone())
+        .unwrap_or_default();
+    let window = whole.start..=whole.end;
+    let stages = &org.pipeline_stages;
+    let too_large = |e: pacer_core::pipeline::PipelineTooLarge| ApiError::Internal(e.to_string());
     let mut rows = Vec::with_capacity(owners.len());
     for ((owner, name), deals) in owners.into_iter().zip(grouped) {
-        let summary = summarize(deals, &org.pipeline_stages, whole.start..=whole.end)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        let quota_minor = quotas.as_ref().and_then(|(_, q)| q.get(&owner).copied());
-        let coverage = coverage(summary.open_minor, quota_minor.unwrap_or(0), summary.won_minor);
+        let summary = summarize(deals.iter().copied(), stages, window.clone()).map_err(too_large)?;
+        let quota_minor = quotas.as_ref().and_then(|(_, q)| quota_of(&view, q, owner));
+        let counted = deals.iter().copied().filter(|d| quota_kinds.is_empty() || quota_kinds.contains(&d.kind));
+        let basis = summarize(counted, stages, window.clone()).map_err(too_large)?;
+        let coverage = coverage(basis.open_minor, quota_minor.unwrap_or(0), basis.won_minor);
         rows.push(PipelineRow { owner, name, summary, quota_minor, coverage });
     }
     Ok(Pipeline { period: column(whole, req.from.zip(req.to)), quota_kpi: quotas.map(|(k, _)| k), rows })
+}
+
+/// An owner's quota: its own target, or for a team without one, the sum of its sub-teams'
+/// (a plan may set targets on the teams below a region only).
+fn quota_of(view: &OrgView, quotas: &HashMap<Owner, i64>, owner: Owner) -> Option<i64> {
+    if let Some(q) = quotas.get(&owner) {
+        return Some(*q);
+    }
+    let Owner::Team(team) = owner else { return None };
+    let children = view.teams.iter().filter(|t| t.parent_id == Some(team));
+    children.filter_map(|t| quota_of(view, quotas, Owner::Team(t.id))).reduce(|a, b| a.saturating_add(b))
 }
 
 /// A value as a table cell: plain numbers (money in major units, rates in
