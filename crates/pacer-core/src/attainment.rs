@@ -250,13 +250,6 @@ pub fn year_to_date(periods: &[(i64, i64)], tolerance: Tolerance, direction: Dir
     exact(actual, target, tolerance, direction)
 }
 
-/// Year-to-date attainment of `f64` periods `(actual, target)`: sum over sum, as [`year_to_date`].
-pub fn year_to_date_f64(periods: &[(f64, f64)], tolerance: Tolerance, direction: Direction) -> Attainment {
-    let actual: f64 = periods.iter().map(|&(a, _)| a).sum();
-    let target: f64 = periods.iter().map(|&(_, t)| t).sum();
-    attainment(actual, target, tolerance, direction)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,8 +366,6 @@ mod tests {
         let ytd = year_to_date(&[(150, 200), (100, 100)], tol(0.15), HIGHER);
         assert!(close(ytd.raw, 250.0 / 300.0) && close(ytd.credited, 250.0 / 255.0), "{ytd:?}");
         assert_eq!(ytd.attained, Some(false));
-        let f = year_to_date_f64(&[(50.0, 100.0), (300.0, 200.0)], Tolerance::ZERO, HIGHER);
-        assert!(close(f.raw, 350.0 / 300.0));
         // Sums of many large periods do not overflow.
         let big = year_to_date(&[(i64::MAX, i64::MAX); 12], Tolerance::ZERO, HIGHER);
         assert_eq!(big.attained, Some(true));

@@ -700,6 +700,27 @@ pub fn phase(annual: i64, profile: &Phasing, capacity: Option<&Capacity>) -> Res
     Ok(remainder_to_last(annual, &quantize(&weights)))
 }
 
+/// The target to date: the monthly targets of the months ended by `today`, and of the month
+/// holding it the share of its days gone by (today included), rounded down. A year-to-date
+/// attainment read in the middle of a quarter compares what could have been done with what
+/// was, not with the whole quarter's target. `months` are the fiscal months, first to last, one
+/// per target.
+pub fn target_to_date(monthly: &[i64], months: &[(NaiveDate, NaiveDate)], today: NaiveDate) -> i64 {
+    let share = |target: i64, (start, end): (NaiveDate, NaiveDate)| -> i128 {
+        if end <= today {
+            i128::from(target)
+        } else if start > today {
+            0
+        } else {
+            let gone = (today - start).num_days() + 1;
+            let days = (end - start).num_days() + 1;
+            i128::from(target) * i128::from(gone) / i128::from(days)
+        }
+    };
+    let sum: i128 = monthly.iter().zip(months).map(|(&t, &m)| share(t, m)).sum();
+    i64::try_from(sum).unwrap_or(if sum > 0 { i64::MAX } else { i64::MIN })
+}
+
 /// A bottom-up sum (what teams or reps commit to) against the top-down target (what the company
 /// needs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -1491,6 +1512,24 @@ mod tests {
         // Within the year the fiscal months count: hired on the first day of fiscal month 2.
         let m2 = fy[1].0;
         assert_eq!(ramp.capacity(&fy, m2, None).unwrap().months()[..5], [0, 2500, 5000, 7500, 10_000]);
+    }
+
+    #[test]
+    fn target_to_date_counts_ended_months_and_the_days_gone_of_this_one() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // February 1 to April 30, 10,000 a month.
+        let months = [
+            (day("2026-02-01"), day("2026-02-28")),
+            (day("2026-03-01"), day("2026-03-31")),
+            (day("2026-04-01"), day("2026-04-30")),
+        ];
+        let monthly = [10_000, 10_000, 10_000];
+        assert_eq!(target_to_date(&monthly, &months, day("2026-01-31")), 0);
+        assert_eq!(target_to_date(&monthly, &months, day("2026-02-28")), 10_000);
+        // 15 of March's 31 days: 4,838.7 rounded down.
+        assert_eq!(target_to_date(&monthly, &months, day("2026-03-15")), 14_838);
+        assert_eq!(target_to_date(&monthly, &months, day("2026-04-30")), 30_000);
+        assert_eq!(target_to_date(&monthly, &months, day("2027-01-01")), 30_000);
     }
 
     #[test]

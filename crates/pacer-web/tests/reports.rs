@@ -409,5 +409,16 @@ async fn pipeline_coverage_counts_what_the_quota_counts() {
             assert_eq!(row.coverage, Coverage::Ratio { ratio: 0.5, remaining_minor: 70_000 }, "{name}");
         }
         assert_eq!(p.rows.iter().find(|r| r.name == "B").unwrap().quota_minor, None);
+
+        // Year to date on 15 June: five months ended and half of June, not the whole second quarter.
+        let a =
+            attainment_report(store, caches, &org, &catalog, &plan, "new_business", "team", "quarter", d("2026-06-15"))
+                .await
+                .unwrap();
+        let row = a.rows.iter().find(|r| r.name == "A").unwrap();
+        let ytd = row.cells.last().unwrap();
+        assert_eq!(ytd.target, 55_000, "{}", db.backend());
+        assert_eq!(row.cells[1].target, 30_000, "the quarter's own column keeps its whole target");
+        assert_eq!(ytd.actual.as_f64(), Some(50_000.0));
     }
 }

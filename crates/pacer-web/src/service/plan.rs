@@ -9,7 +9,7 @@ use super::cache::{Caches, plan_targets};
 use super::report::{Column, ReportRequest, report};
 use crate::error::ApiError;
 use chrono::{Datelike, NaiveDate};
-use pacer_core::attainment::{Attainment, Direction, attainment, year_to_date_f64};
+use pacer_core::attainment::{Attainment, Direction, attainment};
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
@@ -17,7 +17,7 @@ use pacer_core::kpi::KpiValue;
 use pacer_core::org::{Organisation, Rep, RepId, TeamId, subtree};
 use pacer_core::plan::{
     Allocation, FISCAL_MONTHS, Gap, Phasing, Plan, PlanId, Scenario, Target, TargetLine, TargetOwner, TargetTier,
-    allocate, compare, gap, phase,
+    allocate, compare, gap, phase, target_to_date,
 };
 use pacer_core::report::{Owner, Scope};
 use pacer_core::seasonality::{SeasonalIndices, seasonal_indices};
@@ -633,6 +633,7 @@ pub async fn attainment_report(
         .map(|p| (0..12).filter(|m| months[*m].start >= p.start && months[*m].end <= p.end).collect())
         .collect();
     let elapsed: Vec<bool> = periods.iter().map(|p| p.start <= today).collect();
+    let month_spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
     let mut columns: Vec<Column> = periods.to_vec();
     columns.push(Column {
         name: "YTD".into(),
@@ -647,7 +648,7 @@ pub async fn attainment_report(
         .filter_map(|row| {
             let monthly = by_owner.get(&row.owner)?;
             let mut cells = Vec::new();
-            let mut ytd = Vec::new();
+            let mut actual_ytd = 0.0;
             for (p, set) in month_sets.iter().enumerate() {
                 let target: i64 = set.iter().map(|m| monthly[*m]).sum();
                 let value = row.values[p].clone();
@@ -655,19 +656,20 @@ pub async fn attainment_report(
                     .as_f64()
                     .map_or(Attainment::NO_TARGET, |x| attainment(x, target as f64, tolerance, direction));
                 if elapsed[p] {
-                    ytd.push((value.as_f64().unwrap_or(0.0), target as f64));
+                    actual_ytd += value.as_f64().unwrap_or(0.0);
                 }
                 cells.push(AttainmentCell { target, actual: value, attainment: a });
             }
-            let (actual_ytd, target_ytd) = ytd.iter().fold((0.0, 0.0), |(a, t), (x, y)| (a + x, t + y));
+            // Sums over the year so far, never a mean of the periods' percentages.
+            let target_ytd = target_to_date(monthly, &month_spans, today);
             cells.push(AttainmentCell {
-                target: target_ytd as i64,
+                target: target_ytd,
                 actual: match row.values.last() {
                     Some(KpiValue::Money(_)) => KpiValue::Money(actual_ytd as i64),
                     Some(KpiValue::Count(_)) => KpiValue::Count(actual_ytd as i64),
                     _ => KpiValue::Number(actual_ytd),
                 },
-                attainment: year_to_date_f64(&ytd, tolerance, direction),
+                attainment: attainment(actual_ytd, target_ytd as f64, tolerance, direction),
             });
             Some(AttainmentRow { owner: row.owner, name: row.name.clone(), cells })
         })
