@@ -119,3 +119,20 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// Every row of both daily rollups, in key order: what tests compare after writes and rebuilds.
+pub async fn rollup_rows(
+    store: &dyn crate::Store,
+) -> (Vec<pacer_core::rollup::ActivityDay>, Vec<pacer_core::rollup::DealDay>) {
+    let (from, to) = (
+        chrono::NaiveDate::from_ymd_opt(1, 1, 1).expect("a date"),
+        chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"),
+    );
+    let mut activities = Vec::new();
+    store.activity_days(from, to, None, None, &mut |row| activities.push(row)).await.expect("read the activity rollup");
+    let mut deals = Vec::new();
+    store.deal_days(from, to, None, &mut |row| deals.push(row)).await.expect("read the deal rollup");
+    activities.sort_by(|a, b| a.0.cmp(&b.0));
+    deals.sort_by_key(|a| a.0);
+    (activities, deals)
+}

@@ -6,25 +6,13 @@ use chrono::{Days, NaiveDate};
 use pacer_core::audit::Actor;
 use pacer_core::org::NewRep;
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
-use pacer_core::rollup::{ActivityDay, DealDay};
-use pacer_storage::testing::TestDb;
+use pacer_storage::testing::{TestDb, rollup_rows};
 use pacer_storage::{Store, UpsertCounts};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-async fn rollups(store: &dyn Store) -> (Vec<ActivityDay>, Vec<DealDay>) {
-    let (from, to) = (d("2000-01-01"), d("2100-01-01"));
-    let mut activities = Vec::new();
-    store.activity_days(from, to, None, None, &mut |row| activities.push(row)).await.unwrap();
-    let mut deals = Vec::new();
-    store.deal_days(from, to, None, &mut |row| deals.push(row)).await.unwrap();
-    activities.sort_by(|a, b| a.0.cmp(&b.0));
-    deals.sort_by_key(|a| a.0);
-    (activities, deals)
 }
 
 async fn reps(store: &dyn Store) -> Vec<i64> {
@@ -101,9 +89,9 @@ async fn bulk_imports_keep_the_rollups_equal_to_a_rebuild() {
                 import.deals(&deals).await.unwrap();
             }
             import.commit().await.unwrap();
-            let incremental = rollups(store).await;
+            let incremental = rollup_rows(store).await;
             store.rebuild_rollups().await.unwrap();
-            assert_eq!(incremental, rollups(store).await, "{} seed {seed}", db.backend());
+            assert_eq!(incremental, rollup_rows(store).await, "{} seed {seed}", db.backend());
         }
     }
 }
@@ -195,7 +183,7 @@ async fn an_import_not_committed_writes_nothing() {
         drop(import);
         let counts = store.record_counts().await.unwrap();
         assert_eq!((counts.activities, counts.deals), (0, 0), "{}", db.backend());
-        assert_eq!(rollups(store).await, (Vec::new(), Vec::new()));
+        assert_eq!(rollup_rows(store).await, (Vec::new(), Vec::new()));
         // A record that breaks a rule fails the chunk, or the commit (SQLite checks the
         // reps at the end); nothing is kept either.
         let unknown_rep = NewActivity { rep_id: 999_999, ..chunk[0].clone() };

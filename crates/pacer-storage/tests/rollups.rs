@@ -6,25 +6,13 @@ use chrono::{Days, NaiveDate};
 use pacer_core::audit::Actor;
 use pacer_core::org::NewRep;
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
-use pacer_core::rollup::{ActivityDay, DealDay};
 use pacer_storage::Store;
-use pacer_storage::testing::TestDb;
+use pacer_storage::testing::{TestDb, rollup_rows};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-async fn snapshot(store: &dyn Store) -> (Vec<ActivityDay>, Vec<DealDay>) {
-    let (from, to) = (d("2000-01-01"), d("2100-01-01"));
-    let mut activities = Vec::new();
-    store.activity_days(from, to, None, None, &mut |row| activities.push(row)).await.unwrap();
-    let mut deals = Vec::new();
-    store.deal_days(from, to, None, &mut |row| deals.push(row)).await.unwrap();
-    activities.sort_by(|a, b| a.0.cmp(&b.0));
-    deals.sort_by_key(|a| a.0);
-    (activities, deals)
 }
 
 fn activity(rng: &mut StdRng, reps: &[i64]) -> NewActivity {
@@ -100,7 +88,7 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
         for seed in 0..12u64 {
             let mut rng = StdRng::seed_from_u64(seed);
             let since = (store.data_version("activities").await.unwrap(), store.data_version("deals").await.unwrap());
-            let before = snapshot(store).await;
+            let before = rollup_rows(store).await;
             for _ in 0..6 {
                 match rng.random_range(0..6) {
                     0 => {
@@ -145,11 +133,11 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
                     );
                 }
             }
-            let incremental = snapshot(store).await;
+            let incremental = rollup_rows(store).await;
             assert_changed_days_cover(store, "activities", since.0, &before.0, &incremental.0, |k| k.day).await;
             assert_changed_days_cover(store, "deals", since.1, &before.1, &incremental.1, |k| k.day).await;
             let counts = store.rebuild_rollups().await.unwrap();
-            let rebuilt = snapshot(store).await;
+            let rebuilt = rollup_rows(store).await;
             assert_eq!(incremental, rebuilt, "{} seed {seed}", db.backend());
             assert_eq!(counts.activity_days as usize, rebuilt.0.len());
             assert_eq!(counts.deal_days as usize, rebuilt.1.len());

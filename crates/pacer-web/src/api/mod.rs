@@ -76,6 +76,31 @@ pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Re
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A result as JSON (`format` absent or `json`), or as a download named `name`: CSV of the
+/// first sheet or XLSX of them all. Any other format is a 400.
+pub fn tabular_response<T: serde::Serialize>(
+    value: &T,
+    sheets: impl FnOnce() -> Vec<crate::export::Sheet>,
+    name: &str,
+    format: Option<&str>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let failed = |e: crate::export::ExportError| ApiError::Internal(e.to_string());
+    let (kind, ext, body) = match format.unwrap_or("json") {
+        "json" => return Ok(axum::Json(value).into_response()),
+        "csv" => {
+            let sheets = sheets();
+            let first = sheets.first().ok_or_else(|| ApiError::Internal("nothing to export".into()))?;
+            ("text/csv; charset=utf-8", "csv", crate::export::csv(first).map_err(failed)?)
+        }
+        "xlsx" => (crate::service::plan_xlsx::XLSX_MEDIA_TYPE, "xlsx", crate::export::xlsx(&sheets()).map_err(failed)?),
+        other => return Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),
+    };
+    let file = format!("attachment; filename=\"{name}.{ext}\"");
+    Ok(([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, file)], body).into_response())
+}
+
 /// Today, in the server's time zone.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()

@@ -7,13 +7,12 @@ use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::export;
 use crate::service::report::{self as reports, Leaderboard, Pipeline, ReportRequest, report_sheet};
 use crate::service::{catalog_in_force, current_catalog};
 use axum::Json;
 use axum::extract::{Extension, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use chrono::NaiveDate;
 use pacer_core::access::Principal;
 use pacer_core::org::RepId;
@@ -128,28 +127,7 @@ pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuer
 
 /// A report as JSON, CSV or an XLSX download.
 pub fn report_response(report: &reports::Report, format: Option<&str>) -> ApiResult<Response> {
-    let file = |ext: &str| format!("attachment; filename=\"{}.{ext}\"", report.kpi);
-    let failed = |e: export::ExportError| ApiError::Internal(e.to_string());
-    match format.unwrap_or("json") {
-        "json" => Ok(Json(report).into_response()),
-        "csv" => {
-            let body = export::csv(&report_sheet(report)).map_err(failed)?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, file("csv")),
-                ],
-                body,
-            )
-                .into_response())
-        }
-        "xlsx" => {
-            let body = export::xlsx(&[report_sheet(report)]).map_err(failed)?;
-            let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string();
-            Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, file("xlsx"))], body).into_response())
-        }
-        other => Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),
-    }
+    super::tabular_response(report, || vec![report_sheet(report)], &report.kpi, format)
 }
 
 /// A KPI by rep, team or company, per fiscal period: the last column is the

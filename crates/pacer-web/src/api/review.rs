@@ -7,13 +7,12 @@ use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::export;
 use crate::service::catalog_in_force;
 use crate::service::review::{self as reviews, Proposal, ReviewView};
 use axum::Json;
 use axum::extract::{Extension, State};
-use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use pacer_core::plan::Plan;
 use pacer_core::review::{NewNote, Review, ReviewNote};
 use serde::Deserialize;
@@ -46,28 +45,7 @@ pub async fn get(
     ApiQuery(q): ApiQuery<ReviewQuery>,
 ) -> ApiResult<Response> {
     let v = view(&state, &period, q.plan).await?;
-    let failed = |e: export::ExportError| ApiError::Internal(e.to_string());
-    let file = |ext: &str| format!("attachment; filename=\"review-{}.{ext}\"", v.document.period);
-    match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(v).into_response()),
-        "csv" => {
-            let body = export::csv(&reviews::sheets(&v)[0]).map_err(failed)?;
-            Ok((
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (header::CONTENT_DISPOSITION, file("csv")),
-                ],
-                body,
-            )
-                .into_response())
-        }
-        "xlsx" => {
-            let body = export::xlsx(&reviews::sheets(&v)).map_err(failed)?;
-            let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string();
-            Ok(([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, file("xlsx"))], body).into_response())
-        }
-        other => Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),
-    }
+    super::tabular_response(&v, || reviews::sheets(&v), &format!("review-{}", v.document.period), q.format.as_deref())
 }
 
 /// Opening a review.

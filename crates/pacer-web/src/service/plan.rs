@@ -152,13 +152,7 @@ pub async fn monthly_history(
 ) -> Result<Vec<Option<f64>>, ApiError> {
     let mut series = Vec::new();
     for fy in fiscal_year - 3..fiscal_year {
-        let req = ReportRequest {
-            kpi: kpi.into(),
-            by: Some("company".into()),
-            per: Some("month".into()),
-            fy: Some(fy),
-            ..ReportRequest::default()
-        };
+        let req = ReportRequest::company_months(kpi, fy);
         let r = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
         let values = r.rows.first().map(|row| row.values[..row.values.len() - 1].to_vec()).unwrap_or_default();
         series.extend(values.iter().map(KpiValue::as_f64));
@@ -238,13 +232,7 @@ pub async fn outlook(
 ) -> Result<Outlook, ApiError> {
     let months = plan_months(org, fiscal_year)?;
     let done = months.iter().filter(|m| m.end < today).count();
-    let req = ReportRequest {
-        kpi: kpi.into(),
-        by: Some("company".into()),
-        per: Some("month".into()),
-        fy: Some(fiscal_year),
-        ..ReportRequest::default()
-    };
+    let req = ReportRequest::company_months(kpi, fiscal_year);
     let this_year = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
     let actuals: Vec<Option<f64>> =
         this_year.rows.first().map(|r| r.values[..done].iter().map(KpiValue::as_f64).collect()).unwrap_or_default();
@@ -592,7 +580,8 @@ pub struct AttainmentReport {
 }
 
 /// Attainment of every owner with targets in the plan, per period of kind `per`, plus year to
-/// date: actuals and targets are summed over the elapsed periods, never the mean of percentages.
+/// date: actuals summed over the periods begun, against the target to date
+/// ([`target_to_date`]), never the mean of percentages.
 #[allow(clippy::too_many_arguments)] // the plan, the KPI, the grouping and what computing them reads
 pub async fn attainment_report(
     store: &dyn Store,

@@ -108,6 +108,19 @@ pub struct ReportRequest {
     pub deal_kinds: Vec<DealKind>,
 }
 
+impl ReportRequest {
+    /// A KPI for the whole company per fiscal month of fiscal year `fy`.
+    pub fn company_months(kpi: &str, fy: i32) -> Self {
+        ReportRequest {
+            kpi: kpi.into(),
+            by: Some("company".into()),
+            per: Some("month".into()),
+            fy: Some(fy),
+            ..ReportRequest::default()
+        }
+    }
+}
+
 /// A column of a report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {
@@ -563,9 +576,15 @@ pub async fn pipeline(
     for ((owner, name), deals) in owners.into_iter().zip(grouped) {
         let summary = summarize(deals.iter().copied(), stages, window.clone()).map_err(too_large)?;
         let quota_minor = quotas.as_ref().and_then(|(_, q)| quota_of(&view, q, owner));
-        let counted = deals.iter().copied().filter(|d| quota_kinds.is_empty() || quota_kinds.contains(&d.kind));
-        let basis = summarize(counted, stages, window.clone()).map_err(too_large)?;
-        let coverage = coverage(basis.open_minor, quota_minor.unwrap_or(0), basis.won_minor);
+        // Summed again only when the quota counts some kinds of deal, not all.
+        let (open, won) = if quota_kinds.is_empty() {
+            (summary.open_minor, summary.won_minor)
+        } else {
+            let counted = deals.iter().copied().filter(|d| quota_kinds.contains(&d.kind));
+            let basis = summarize(counted, stages, window.clone()).map_err(too_large)?;
+            (basis.open_minor, basis.won_minor)
+        };
+        let coverage = coverage(open, quota_minor.unwrap_or(0), won);
         rows.push(PipelineRow { owner, name, summary, quota_minor, coverage });
     }
     Ok(Pipeline { period: column(whole, req.from.zip(req.to)), quota_kpi: quotas.map(|(k, _)| k), rows })
