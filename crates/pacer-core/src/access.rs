@@ -143,6 +143,12 @@ pub enum Denied {
 }
 
 impl Principal {
+    /// Whoever runs the command line where the database is: an administrator
+    /// (they hold the file or the connection string already).
+    pub fn command_line() -> Self {
+        Principal::User { id: 0, username: "cli".into(), role: Role::Admin, rep_id: None, managed_teams: Vec::new() }
+    }
+
     /// The name written in the audit log.
     pub fn actor_name(&self) -> String {
         match self {

@@ -22,3 +22,4 @@ pub mod report;
 pub mod review;
 pub mod rollup;
 pub mod seasonality;
+pub mod values;

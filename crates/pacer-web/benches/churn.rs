@@ -8,10 +8,12 @@
 
 use chrono::{Months, NaiveDate};
 use criterion::{Criterion, criterion_group, criterion_main};
+use pacer_app::Context;
+use pacer_app::churn::SeriesCache;
+use pacer_app::churn::mrr_series;
 use pacer_core::churn::{MrrSeries, PeriodRates};
 use pacer_core::records::SubscriptionMonth;
 use pacer_storage::{DatabaseUrl, RecordStore, SqlStore};
-use pacer_web::service::{SeriesCache, mrr_series};
 use std::hint::black_box;
 
 fn rows() -> Vec<SubscriptionMonth> {
@@ -53,6 +55,14 @@ fn every_month(series: &MrrSeries) -> Vec<(PeriodRates, Option<f64>)> {
     out
 }
 
+/// A context over the bench database with its own recurring-revenue cache.
+async fn context<'a>(store: &'a SqlStore, series: &'a SeriesCache) -> Context<'a> {
+    let caches = pacer_app::cache::Caches { warm: None, series };
+    Context::new(store, caches, pacer_core::access::Principal::command_line(), chrono::Local::now().date_naive())
+        .await
+        .expect("a context")
+}
+
 fn bench(c: &mut Criterion) {
     let rows = rows();
     eprintln!("{} subscription rows", rows.len());
@@ -82,16 +92,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("sqlite_cold_load_index_and_rates", |b| {
         b.iter(|| {
             runtime.block_on(async {
-                let series = mrr_series(&store, &SeriesCache::default()).await.expect("series");
+                let cold = SeriesCache::default();
+                let ctx = context(&store, &cold).await;
+                let series = mrr_series(&ctx).await.expect("series");
                 black_box(every_month(&series))
             })
         })
     });
     let cache = SeriesCache::default();
+    let ctx = runtime.block_on(context(&store, &cache));
     group.bench_function("sqlite_warm_cached_series_and_rates", |b| {
         b.iter(|| {
             runtime.block_on(async {
-                let series = mrr_series(&store, &cache).await.expect("series");
+                let series = mrr_series(&ctx).await.expect("series");
                 black_box(every_month(&series))
             })
         })

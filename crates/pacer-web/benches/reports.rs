@@ -13,9 +13,16 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use criterion::{Criterion, criterion_group, criterion_main};
+use pacer_app::Context;
+use pacer_app::cache::{Caches, WarmCache};
+use pacer_app::churn::SeriesCache;
+use pacer_app::plan::{AttainmentReport, attainment_report};
+use pacer_app::report::{Report, ReportRequest, report};
+use pacer_core::access::Principal;
 use pacer_core::attainment::Tolerance;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Catalog, check};
+use pacer_core::fiscal_calendar::PeriodKind;
 use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};
 use pacer_core::kpi::KpiValue;
 use pacer_core::org::{NewRep, NewTeam, Organisation, RepId};
@@ -23,12 +30,9 @@ use pacer_core::plan::{
     Allocation, NewPlan, Plan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier, allocate,
 };
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
+use pacer_core::report::Grouping;
 use pacer_core::report::{Owner, Scope};
 use pacer_storage::{DatabaseUrl, OrgStore, PlanStore, RecordStore, RepFilter, SqlStore};
-use pacer_web::service::SeriesCache;
-use pacer_web::service::cache::{Caches, WarmCache};
-use pacer_web::service::plan::{AttainmentReport, attainment_report};
-use pacer_web::service::report::{Report, ReportRequest, report};
 use std::collections::{HashMap, HashSet};
 use std::hint::black_box;
 use std::time::Instant;
@@ -233,13 +237,11 @@ async fn q2(
     plans: &[Plan],
 ) -> Vec<AttainmentReport> {
     let today = NaiveDate::from_ymd_opt(2024, 2, 1).expect("date");
+    let ctx =
+        Context::with_org(store, caches, org.clone(), Principal::command_line(), today).with_catalog(catalog.clone());
     let mut out = Vec::new();
     for plan in plans {
-        out.push(
-            attainment_report(store, caches, org, catalog, plan, "won", "rep", "quarter", today)
-                .await
-                .expect("attainment"),
-        );
+        out.push(attainment_report(&ctx, plan, "won", Grouping::Rep, PeriodKind::Quarter).await.expect("attainment"));
     }
     out
 }
@@ -261,8 +263,8 @@ fn direct_counts(dir: &str) -> HashMap<(i64, i32, u32, String), i64> {
 fn request(kpi: &str, fy: i32) -> ReportRequest {
     ReportRequest {
         kpi: kpi.into(),
-        by: Some("rep".into()),
-        per: Some("month".into()),
+        by: Some(Grouping::Rep),
+        per: Some(PeriodKind::Month),
         fy: Some(fy),
         ..ReportRequest::default()
     }
@@ -272,17 +274,19 @@ fn request(kpi: &str, fy: i32) -> ReportRequest {
 /// One report per type over the three fiscal years as a date range, per fiscal month.
 async fn q1(store: &SqlStore, caches: Caches<'_>, org: &Organisation, catalog: &Catalog) -> Vec<(String, Report)> {
     let today = NaiveDate::from_ymd_opt(2024, 2, 1).expect("date");
+    let ctx =
+        Context::with_org(store, caches, org.clone(), Principal::command_line(), today).with_catalog(catalog.clone());
     let mut out = Vec::new();
     for t in TYPES {
         let req = ReportRequest {
             kpi: format!("{t}s"),
-            by: Some("rep".into()),
-            per: Some("month".into()),
+            by: Some(Grouping::Rep),
+            per: Some(PeriodKind::Month),
             from: NaiveDate::from_ymd_opt(2021, 2, 1),
             to: NaiveDate::from_ymd_opt(2024, 1, 31),
             ..ReportRequest::default()
         };
-        let r = report(store, caches, org, catalog, Scope::default(), &req, today).await.expect("report");
+        let r = report(&ctx, Scope::default(), &req).await.expect("report");
         out.push((t.to_string(), r));
     }
     out
@@ -324,7 +328,7 @@ fn bench(c: &mut Criterion) {
     // What a server keeps warm besides the rollups, read cold: the organisation and a plan's targets.
     let started = Instant::now();
     runtime
-        .block_on(pacer_web::service::cache::org_view(
+        .block_on(pacer_app::cache::org_view(
             &store,
             Caches { warm: None, series: &series },
             NaiveDate::from_ymd_opt(2024, 2, 1).expect("date"),
@@ -427,32 +431,15 @@ fn bench(c: &mut Criterion) {
     let cold = Caches { warm: None, series: &series };
     let today = NaiveDate::from_ymd_opt(2024, 2, 1).expect("date");
     let scope = Scope { reps: Some(twenty), ..Scope::default() };
+    let ctx =
+        Context::with_org(&store, cold, org.clone(), Principal::command_line(), today).with_catalog(catalog.clone());
     group.bench_function("team_of_20_one_year_calls_from_sqlite", |b| {
-        b.iter(|| {
-            black_box(runtime.block_on(report(
-                &store,
-                cold,
-                &org,
-                &catalog,
-                scope.clone(),
-                &request("calls", 2024),
-                today,
-            )))
-            .expect("report")
-        })
+        b.iter(|| black_box(runtime.block_on(report(&ctx, scope.clone(), &request("calls", 2024)))).expect("report"))
     });
     group.bench_function("team_of_20_one_year_all_types_from_sqlite", |b| {
         b.iter(|| {
             for t in TYPES {
-                let r = runtime.block_on(report(
-                    &store,
-                    cold,
-                    &org,
-                    &catalog,
-                    scope.clone(),
-                    &request(&format!("{t}s"), 2024),
-                    today,
-                ));
+                let r = runtime.block_on(report(&ctx, scope.clone(), &request(&format!("{t}s"), 2024)));
                 black_box(r.expect("report"));
             }
         })

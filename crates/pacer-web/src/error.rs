@@ -5,8 +5,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use pacer_core::plan::PlanError;
-use pacer_core::review::ReviewError;
+use pacer_app::AppError;
 use pacer_storage::StoreError;
 use serde::Serialize;
 
@@ -90,24 +89,28 @@ impl ApiError {
     }
 }
 
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::BadRequest(m) => ApiError::BadRequest(m),
+            AppError::Forbidden => ApiError::Forbidden,
+            AppError::NotFound(m) => ApiError::NotFound(m),
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Invalid { message, details } => ApiError::Unprocessable { message, details },
+            internal @ AppError::Internal(_) => ApiError::Internal(internal.chain()),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound { .. } => ApiError::NotFound(e.to_string()),
-            StoreError::Conflict(m) => ApiError::Conflict(m),
-            StoreError::Invalid(rule) => ApiError::invalid(rule.to_string()),
-            // Changing an approved plan, or a status change the life cycle forbids: a conflict with its state.
-            StoreError::Plan(e @ (PlanError::NotEditable(_) | PlanError::Transition { .. })) => {
-                ApiError::Conflict(e.to_string())
-            }
-            StoreError::Plan(e) => ApiError::invalid(e.to_string()),
-            // A closed review does not change: a conflict with its state.
-            StoreError::Review(e @ (ReviewError::Closed(_) | ReviewError::AlreadyClosed { .. })) => {
-                ApiError::Conflict(e.to_string())
-            }
-            StoreError::Review(e) => ApiError::invalid(e.to_string()),
-            other => ApiError::Internal(other.to_string()),
-        }
+        AppError::from(e).into()
+    }
+}
+
+impl From<pacer_core::values::ValueError> for ApiError {
+    fn from(e: pacer_core::values::ValueError) -> Self {
+        AppError::from(e).into()
     }
 }
 

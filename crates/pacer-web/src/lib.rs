@@ -10,10 +10,8 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod error;
-pub mod export;
 pub mod pages;
 pub mod routes;
-pub mod service;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -49,15 +47,21 @@ pub struct AppState {
     /// Web settings.
     pub settings: Arc<WebSettings>,
     /// Recurring revenue, kept between requests while unchanged.
-    pub series: Arc<service::SeriesCache>,
+    pub series: Arc<pacer_app::churn::SeriesCache>,
     /// Daily rollups, the organisation and plans' targets, kept between requests while unchanged.
-    pub warm: Arc<service::cache::WarmCache>,
+    pub warm: Arc<pacer_app::cache::WarmCache>,
 }
 
 impl AppState {
     /// The caches reports read through.
-    pub fn caches(&self) -> service::cache::Caches<'_> {
-        service::cache::Caches { warm: Some(&self.warm), series: &self.series }
+    pub fn caches(&self) -> pacer_app::cache::Caches<'_> {
+        pacer_app::cache::Caches { warm: Some(&self.warm), series: &self.series }
+    }
+
+    /// The use cases' context for a request's caller, today.
+    pub async fn context(&self, caller: &auth::Caller) -> Result<pacer_app::Context<'_>, error::ApiError> {
+        let principal = api::principal(caller)?.clone();
+        Ok(pacer_app::Context::new(self.store.as_ref(), self.caches(), principal, api::today()).await?)
     }
 
     /// State over a store.
@@ -71,7 +75,7 @@ impl AppState {
         let (store, warm) = (self.store.clone(), self.warm.clone());
         tokio::spawn(async move {
             let started = std::time::Instant::now();
-            match service::cache::daily_cube(store.as_ref(), &warm).await {
+            match pacer_app::cache::daily_cube(store.as_ref(), &warm).await {
                 Ok(cube) => {
                     tracing::info!(
                         rollup_rows = cube.cells(),

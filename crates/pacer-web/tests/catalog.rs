@@ -15,7 +15,6 @@ use pacer_core::records::{
 };
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, CatalogStore, RecordStore};
-use pacer_web::service;
 use std::collections::HashSet;
 use tower::ServiceExt;
 
@@ -81,7 +80,7 @@ async fn apply_edit_and_export_through_the_api() {
             send(&w.app, with_session(Request::get("/api/v1/catalog/toml")).body(Body::empty()).unwrap()).await;
         assert_eq!(status, StatusCode::OK);
         let exported = check("export.toml", &toml, None).valid().unwrap();
-        let (_, in_force) = service::current_catalog(&db.store).await.unwrap().unwrap();
+        let (_, in_force) = pacer_app::catalog::current_catalog(&db.store).await.unwrap().unwrap();
         assert_eq!(exported, in_force);
         assert_eq!(exported.kpi("calls_made").unwrap().owner, "Head of Inside Sales");
         // Applying the export again changes nothing.
@@ -185,15 +184,19 @@ async fn evaluation_agrees_on_both_databases() {
             ])
             .await
             .unwrap();
-        let (_, catalog) = service::current_catalog(&store).await.unwrap().unwrap();
-        let cache = service::SeriesCache::default();
+        let (_, catalog) = pacer_app::catalog::current_catalog(&store).await.unwrap().unwrap();
+        let cache = pacer_app::churn::SeriesCache::default();
+        let caches = pacer_app::cache::Caches { warm: None, series: &cache };
+        let ctx =
+            pacer_app::Context::new(&store, caches, pacer_core::access::Principal::command_line(), d("2026-07-01"))
+                .await
+                .unwrap();
         let (from, to) = (d("2026-06-01"), d("2026-06-30"));
         let rep_a = HashSet::from([w.rep_a]);
         let mut values = Vec::new();
         for kpi in catalog.by_priority() {
-            let company = service::kpi_value(&store, &cache, &catalog, kpi.key(), from, to, None).await.unwrap();
-            let one_rep =
-                service::kpi_value(&store, &cache, &catalog, kpi.key(), from, to, Some(&rep_a)).await.unwrap();
+            let company = pacer_app::kpi::kpi_value(&ctx, kpi.key(), from, to, None).await.unwrap();
+            let one_rep = pacer_app::kpi::kpi_value(&ctx, kpi.key(), from, to, Some(&rep_a)).await.unwrap();
             values.push((kpi.key().to_string(), company, one_rep));
         }
         let get = |key: &str| values.iter().find(|(k, _, _)| k == key).cloned().unwrap();

@@ -1,14 +1,14 @@
-//! A streamed CSV import (`service::import::import_csv`) over several chunks,
+//! A streamed CSV import (`pacer_app::import::import_csv`) over several chunks,
 //! on SQLite and PostgreSQL: all or nothing by default, the bad rows set
 //! aside with `skip_invalid`, nothing changed by a second run, and the daily
 //! rollups equal to a rebuild.
 
+use pacer_app::import::{Progress, StreamError, StreamOptions, Streamed, import_csv};
 use pacer_core::audit::Actor;
 use pacer_core::import::preset;
 use pacer_core::org::NewRep;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{Store, UpsertCounts};
-use pacer_web::service::import::{Progress, StreamError, StreamOptions, Streamed, import_csv};
 use std::fmt::Write as _;
 use std::sync::Mutex;
 

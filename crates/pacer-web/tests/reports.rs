@@ -10,19 +10,22 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{Datelike, NaiveDate};
 use common::world;
 use http_body_util::BodyExt;
+use pacer_app::Context;
+use pacer_app::cache::{Caches, WarmCache};
+use pacer_app::churn::SeriesCache;
+use pacer_app::plan::attainment_report;
+use pacer_app::report::{ReportRequest, report};
+use pacer_core::access::Principal;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
-use pacer_core::catalog::Catalog;
+use pacer_core::fiscal_calendar::PeriodKind;
 use pacer_core::org::Organisation;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
+use pacer_core::report::Grouping;
 use pacer_core::report::Scope;
 use pacer_storage::Store;
 use pacer_storage::testing::TestDb;
-use pacer_web::service::SeriesCache;
-use pacer_web::service::cache::{Caches, WarmCache};
-use pacer_web::service::plan::attainment_report;
-use pacer_web::service::report::{ReportRequest, report};
 use serde_json::Value;
 use std::collections::HashMap;
 use tower::ServiceExt;
@@ -261,34 +264,33 @@ async fn pages_show_the_figures_and_the_rebuild_agrees() {
 }
 
 /// Reports of an activity KPI and a deal KPI, and attainment against the approved plan, as JSON.
-async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation, catalog: &Catalog) -> Vec<Value> {
+async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation) -> Vec<Value> {
     let today = d("2026-12-31");
+    let ctx = Context::with_org(store, caches, org.clone(), Principal::command_line(), today);
     let mut out = Vec::new();
     for kpi in ["calls_made", "new_business"] {
         let req = ReportRequest {
             kpi: kpi.into(),
-            by: Some("team".into()),
-            per: Some("month".into()),
+            by: Some(Grouping::Team),
+            per: Some(PeriodKind::Month),
             fy: Some(2026),
             ..ReportRequest::default()
         };
-        let r = report(store, caches, org, catalog, Scope::default(), &req, today).await.unwrap();
+        let r = report(&ctx, Scope::default(), &req).await.unwrap();
         out.push(serde_json::to_value(r).unwrap());
     }
     // A date range starting on a day without records, inside the data's span.
     let req = ReportRequest {
         kpi: "calls_made".into(),
-        by: Some("rep".into()),
+        by: Some(Grouping::Rep),
         from: Some(d("2026-05-21")),
         to: Some(d("2026-09-30")),
         ..ReportRequest::default()
     };
-    let r = report(store, caches, org, catalog, Scope::default(), &req, today).await.unwrap();
+    let r = report(&ctx, Scope::default(), &req).await.unwrap();
     out.push(serde_json::to_value(r).unwrap());
     if let Some(plan) = store.approved_plan(2026).await.unwrap() {
-        let a = attainment_report(store, caches, org, catalog, &plan, "new_business", "rep", "quarter", today)
-            .await
-            .unwrap();
+        let a = attainment_report(&ctx, &plan, "new_business", Grouping::Rep, PeriodKind::Quarter).await.unwrap();
         out.push(serde_json::to_value(a).unwrap());
     }
     out
@@ -304,12 +306,11 @@ async fn a_servers_cached_figures_follow_every_write() {
         let w = world(&db).await;
         let store = w.store.as_ref();
         let ops = Actor::named("test");
-        let (_, catalog) = pacer_web::service::current_catalog(store).await.unwrap().unwrap();
         let org = store.organisation().await.unwrap().unwrap();
         let (warm, series) = (WarmCache::default(), SeriesCache::default());
         let check = async |step: &str| {
-            let cached = answers(store, Caches { warm: Some(&warm), series: &series }, &org, &catalog).await;
-            let fresh = answers(store, Caches { warm: None, series: &series }, &org, &catalog).await;
+            let cached = answers(store, Caches { warm: Some(&warm), series: &series }, &org).await;
+            let fresh = answers(store, Caches { warm: None, series: &series }, &org).await;
             assert_eq!(cached, fresh, "{} after {step}", db.backend());
         };
         store.upsert_activities(&[call(w.rep_a, d("2026-02-03"), 0), call(w.rep_b, d("2026-05-20"), 0)]).await.unwrap();
@@ -357,9 +358,9 @@ async fn a_servers_cached_figures_follow_every_write() {
 /// gets their sum.
 #[tokio::test]
 async fn pipeline_coverage_counts_what_the_quota_counts() {
+    use pacer_app::report::pipeline;
     use pacer_core::org::{NewTeam, TeamUpdate};
     use pacer_core::pipeline::Coverage;
-    use pacer_web::service::report::pipeline;
 
     for db in TestDb::all().await {
         let w = world(&db).await;
@@ -394,12 +395,12 @@ async fn pipeline_coverage_counts_what_the_quota_counts() {
         store.put_targets(plan.id, "new_business", &targets, &ops).await.unwrap();
         store.set_plan_status(plan.id, PlanStatus::Approved, &ops).await.unwrap();
 
-        let (_, catalog) = pacer_web::service::current_catalog(store).await.unwrap().unwrap();
         let org = store.organisation().await.unwrap().unwrap();
         let series = SeriesCache::default();
         let caches = Caches { warm: None, series: &series };
-        let req = ReportRequest { fy: Some(2026), by: Some("team".into()), ..ReportRequest::default() };
-        let p = pipeline(store, caches, &org, Some(&catalog), Scope::default(), &req, d("2026-06-30")).await.unwrap();
+        let on = |day| Context::with_org(store, caches, org.clone(), Principal::command_line(), d(day));
+        let req = ReportRequest { fy: Some(2026), by: Some(Grouping::Team), ..ReportRequest::default() };
+        let p = pipeline(&on("2026-06-30"), Scope::default(), &req).await.unwrap();
         assert_eq!(p.quota_kpi.as_deref(), Some("new_business"));
         for name in ["A", "Region"] {
             let row = p.rows.iter().find(|r| r.name == name).unwrap();
@@ -411,10 +412,9 @@ async fn pipeline_coverage_counts_what_the_quota_counts() {
         assert_eq!(p.rows.iter().find(|r| r.name == "B").unwrap().quota_minor, None);
 
         // Year to date on 15 June: five months ended and half of June, not the whole second quarter.
-        let a =
-            attainment_report(store, caches, &org, &catalog, &plan, "new_business", "team", "quarter", d("2026-06-15"))
-                .await
-                .unwrap();
+        let a = attainment_report(&on("2026-06-15"), &plan, "new_business", Grouping::Team, PeriodKind::Quarter)
+            .await
+            .unwrap();
         let row = a.rows.iter().find(|r| r.name == "A").unwrap();
         let ytd = row.cells.last().unwrap();
         assert_eq!(ytd.target, 55_000, "{}", db.backend());

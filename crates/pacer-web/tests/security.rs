@@ -7,10 +7,10 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{Who, world};
 use http_body_util::BodyExt;
+use pacer_app::credentials::token_hash;
 use pacer_core::access::Role;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, OrgStore, RecordStore, Session};
-use pacer_web::auth::token_hash;
 use tower::ServiceExt;
 
 async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {

@@ -6,10 +6,10 @@ use crate::org_cmd::{OrgSetArgs, apply_settings};
 use crate::output::{Format, Listing, cell};
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
+use pacer_app::credentials::{hash_password, new_api_token, random_secret, token_hash};
 use pacer_core::access::{Role, Scope, User, check_password, check_username};
 use pacer_core::audit::{Actor, AuditFilter};
 use pacer_storage::{AccessStore, NewUser, OrgStore, SqlStore, UserUpdate};
-use pacer_web::auth::{hash_password, new_api_token, random_secret, token_hash};
 
 fn cli_actor(reason: Option<String>) -> Actor {
     Actor::named("cli").because(reason)

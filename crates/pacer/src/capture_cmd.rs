@@ -4,21 +4,13 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::output::{Format, Listing};
+use crate::today;
 use anyhow::{Result, anyhow, bail};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use clap::Args;
 use pacer_core::catalog::CaptureMethod;
 use pacer_storage::{OrgStore, RecordStore, RepFilter};
-use pacer_web::service;
 use std::collections::HashMap;
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn web(e: pacer_web::error::ApiError) -> anyhow::Error {
-    anyhow!("{e}")
-}
 
 /// `pacer log`.
 #[derive(Args)]
@@ -42,9 +34,8 @@ pub struct LogArgs {
 /// `pacer log`: one manually logged activity, checked against the catalog.
 pub async fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let (_, catalog) = service::current_catalog(&store)
-        .await
-        .map_err(web)?
+    let (_, catalog) = pacer_app::catalog::current_catalog(&store)
+        .await?
         .ok_or_else(|| anyhow!("no metric catalog has been applied yet: run `pacer metrics apply metrics.toml`"))?;
     let at = match args.at.as_deref() {
         None => chrono::Local::now().naive_local(),
@@ -85,7 +76,7 @@ pub async fn log(ctx: &Context, args: LogArgs) -> Result<()> {
         _ => bail!("{} reps are called {key:?}: use the id", matches.len()),
     };
     let activity =
-        service::manual_activity(&catalog, rep, &args.activity_type, at, args.minutes, &fields, "cli").map_err(web)?;
+        pacer_app::logging::manual_activity(&catalog, rep, &args.activity_type, at, args.minutes, &fields, "cli")?;
     store.insert_activities(&[activity]).await?;
     println!("Logged a {} for {} on {}.", args.activity_type, rep.name, at.format("%Y-%m-%d %H:%M"));
     Ok(())
@@ -111,11 +102,9 @@ pub async fn completeness(ctx: &Context, args: CompletenessArgs) -> Result<()> {
         bail!("--days {} is not valid: use 1 to 60 working days", args.days);
     }
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
-    let (_, catalog) = service::current_catalog(&store)
-        .await
-        .map_err(web)?
-        .ok_or_else(|| anyhow!("no metric catalog has been applied yet"))?;
+    let series = pacer_app::churn::SeriesCache::default();
+    let app = crate::use_cases(&store, pacer_app::cache::Caches { warm: None, series: &series }).await?;
+    let catalog = app.catalog_if_any().await?.ok_or_else(|| anyhow!("no metric catalog has been applied yet"))?;
     let names: HashMap<i64, String> =
         store.reps(&RepFilter::default(), today()).await?.into_iter().map(|r| (r.id, r.name)).collect();
     #[derive(serde::Serialize)]
@@ -132,7 +121,7 @@ pub async fn completeness(ctx: &Context, args: CompletenessArgs) -> Result<()> {
             continue;
         }
         let types: Vec<String> = kpi.definition.types.iter().map(|t| t.get_ref().clone()).collect();
-        let c = service::kpi_completeness(&store, &org, &types, today(), args.days).await.map_err(web)?;
+        let c = pacer_app::readiness::kpi_completeness(&app, &types, today(), args.days).await?;
         let not_logging =
             c.missing.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))).collect();
         records.push(Row {
@@ -184,7 +173,7 @@ pub async fn contest(ctx: &Context, args: ContestArgs) -> Result<()> {
         bail!("--to {to} is before --from {from}");
     }
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let standings = service::logging_contest(&store, from, to).await.map_err(web)?;
+    let standings = pacer_app::logging::logging_contest(&store, from, to).await?;
     let rows = standings.iter().map(|s| vec![s.rank.to_string(), s.name.clone(), s.value.to_string()]).collect();
     Listing { headers: &["rank", "rep", "logged"], rows, records: &standings }.print(args.format)
 }

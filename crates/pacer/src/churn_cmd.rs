@@ -4,13 +4,13 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::output::{Format, Listing, ReportFormat, cell};
+use crate::today;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use pacer_core::audit::Actor;
 use pacer_core::churn::{ChurnTag, RatePeriod, convert_rate};
 use pacer_core::org::subtree;
-use pacer_storage::{OrgStore, RecordStore, RepFilter};
-use pacer_web::service;
+use pacer_storage::{RecordStore, RepFilter};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -90,32 +90,29 @@ enum ChurnCommand {
     Reasons,
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 fn pct(x: Option<f64>) -> String {
     x.map(|v| format!("{:.2}%", v * 100.0)).unwrap_or_default()
 }
 
 /// `pacer churn ...`.
 pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
-    let web = |e: pacer_web::error::ApiError| anyhow!("{e}");
     if let Some(ChurnCommand::Convert { rate, from, to }) = &args.command {
-        let value = pacer_web::api::churn::parse_rate(rate).map_err(web)?;
+        let value = rate.parse::<pacer_core::values::Rate>()?.0;
         let (from, to): (RatePeriod, RatePeriod) = (from.parse()?, to.parse()?);
         let converted = convert_rate(value, from, to)?;
         println!("{:.4}% {from} = {:.4}% {to}", value * 100.0, converted * 100.0);
         return Ok(());
     }
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
+    let series = pacer_app::churn::SeriesCache::default();
+    let app = crate::use_cases(&store, pacer_app::cache::Caches { warm: None, series: &series }).await?;
+    let org = &app.org;
     match args.command {
         Some(ChurnCommand::Cohorts { months, format }) => {
             if !(1..=60).contains(&months) {
                 bail!("--months {months} is not valid: use 1 to 60");
             }
-            let rows = service::cohorts(&store, &Default::default(), months).await.map_err(web)?;
+            let rows = pacer_app::churn::cohorts(&app, months).await?;
             let ages = rows.first().map(|r| r.customer_retention.len()).unwrap_or(0);
             let mut headers: Vec<String> = vec!["cohort".into(), "customers".into()];
             headers.extend((0..ages).map(|k| format!("M{k}")));
@@ -135,12 +132,12 @@ pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
             Listing { headers: &headers, rows: table, records: &rows }.print(format)
         }
         Some(ChurnCommand::Tag { account, month, reason, note }) => {
-            let month = pacer_web::api::churn::parse_month(&month).map_err(web)?;
+            let month = month.parse::<pacer_core::values::Month>()?.0;
             if !org.churn_reasons.iter().any(|r| r.key == reason) {
                 let known: Vec<&str> = org.churn_reasons.iter().map(|r| r.key.as_str()).collect();
                 bail!("unknown reason {reason:?}: use {}", known.join(", "));
             }
-            let moved = service::movements(&store, &Default::default(), month, None).await.map_err(web)?;
+            let moved = pacer_app::churn::movements(&app, month, None).await?;
             if !moved.churn_accounts.contains(&account) {
                 bail!("account {account} did not churn in {}", month.format("%Y-%m"));
             }
@@ -158,13 +155,19 @@ pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
                 .print(Format::Table)
         }
         Some(ChurnCommand::Convert { .. }) => unreachable!("handled above"),
-        None => report(&store, &org, args.report).await,
+        None => report(&app, args.report).await,
     }
 }
 
-async fn report(store: &pacer_storage::SqlStore, org: &pacer_core::org::Organisation, a: ReportArgs) -> Result<()> {
-    let web = |e: pacer_web::error::ApiError| anyhow!("{e}");
-    let periods = service::report_periods(org, a.fy, a.period.as_deref(), Some(&a.by), today()).map_err(web)?;
+async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
+    let (store, org) = (app.store, &app.org);
+    let periods = pacer_app::report::report_periods(
+        org,
+        a.fy,
+        a.period.as_deref(),
+        pacer_app::parse_word(Some(&a.by))?,
+        today(),
+    )?;
     let reps: Option<HashSet<i64>> = match &a.team {
         Some(team) => {
             let teams = store.teams().await?;
@@ -182,10 +185,7 @@ async fn report(store: &pacer_storage::SqlStore, org: &pacer_core::org::Organisa
         }
         None => None,
     };
-    let report =
-        service::churn_report(store, &Default::default(), org, &periods, reps.as_ref(), a.segment.as_deref(), today())
-            .await
-            .map_err(web)?;
+    let report = pacer_app::churn::churn_report(app, &periods, reps.as_ref(), a.segment.as_deref()).await?;
     if a.format == ReportFormat::Json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());

@@ -2,11 +2,12 @@
 
 use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use pacer_core::access::Principal;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::org::{NewRep, NewTeam, TeamUpdate};
 use pacer_demo::{DemoConfig, DemoOrg, generate};
-use pacer_storage::{AccessStore, NewUser, OrgStore, PlanStore, RecordStore, ReviewStore, SqlStore};
+use pacer_storage::{AccessStore, NewUser, OrgStore, PlanStore, RecordStore, SqlStore};
 
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "pacer-demo";
@@ -84,9 +85,12 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
     store.tag_churn(&pacer_demo::churn_tags(&org), &actor).await?;
     create_users(store, &org, &actor).await?;
     let catalog = pacer_demo::catalog_toml(config.today);
-    match pacer_web::service::apply_catalog(store, &org.organisation, "metrics.toml", &catalog, config.today, &actor)
-        .await
-    {
+    let series = pacer_app::churn::SeriesCache::default();
+    let caches = pacer_app::cache::Caches { warm: None, series: &series };
+    // The organisation is saved after the plans: use the demo's own settings.
+    let app =
+        pacer_app::Context::with_org(store, caches, org.organisation.clone(), Principal::command_line(), config.today);
+    match pacer_app::catalog::apply_catalog(&app, "metrics.toml", &catalog, &actor).await {
         Ok(_) => {}
         Err(problems) => bail!(
             "the demo catalog does not check: {}",
@@ -111,20 +115,20 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
 /// stretch scenario: targets grown from last year's actuals, allocated to
 /// teams and reps with the ramp and phased by seasonality.
 async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate) -> Result<()> {
+    use pacer_app::cache::Caches;
+    use pacer_app::plan::{AllocationRequest, MonthProfile, Recipients, Split, allocate_kpi};
+    use pacer_app::report::{ReportRequest, report};
     use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus};
-    use pacer_web::service::cache::Caches;
-    use pacer_web::service::plan::{AllocationRequest, MonthProfile, Recipients, Split, allocate_kpi};
-    use pacer_web::service::report::{ReportRequest, report};
     let organisation = &org.organisation;
-    let Some((_, catalog)) = pacer_web::service::current_catalog(store).await.map_err(|e| anyhow::anyhow!("{e}"))?
-    else {
-        bail!("the demo catalog is missing");
-    };
     let fy = organisation.fiscal_year_of(today);
-    let series = pacer_web::service::SeriesCache::default();
+    let series = pacer_app::churn::SeriesCache::default();
     // Many reports over the same data: read the rollups once.
-    let warm = pacer_web::service::cache::WarmCache::default();
+    let warm = pacer_app::cache::WarmCache::default();
     let caches = Caches { warm: Some(&warm), series: &series };
+    let app = pacer_app::Context::with_org(store, caches, organisation.clone(), Principal::command_line(), today);
+    if app.catalog_if_any().await?.is_none() {
+        bail!("the demo catalog is missing");
+    }
     let ops = Actor::named("ops").because(Some("demo plan".into()));
     let settings = PlanSettings { tolerance: pacer_core::attainment::Tolerance::new(0.1)?, ..PlanSettings::default() };
     let new = NewPlan { fiscal_year: fy, name: format!("FY{fy} plan"), settings, copied_from: None };
@@ -137,16 +141,15 @@ async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate)
         ("demos_given", 110, Recipients::Reps, Split::Equal),
         ("calls_made", 100, Recipients::Reps, Split::Equal),
     ];
-    let web = |e: pacer_web::error::ApiError| anyhow::anyhow!("{e}");
     for (kpi, growth, to, split) in goals.clone() {
         let req = ReportRequest {
             kpi: kpi.into(),
-            by: Some("company".into()),
-            per: Some("year".into()),
+            by: Some(pacer_core::report::Grouping::Company),
+            per: Some(pacer_core::fiscal_calendar::PeriodKind::Year),
             fy: Some(fy - 1),
             ..ReportRequest::default()
         };
-        let last = report(store, caches, organisation, &catalog, Default::default(), &req, today).await.map_err(web)?;
+        let last = report(&app, Default::default(), &req).await?;
         let last =
             last.rows.first().and_then(|r| r.values.last()).and_then(pacer_core::kpi::KpiValue::as_f64).unwrap_or(0.0);
         let annual = (last * f64::from(growth) / 100.0).round() as i64;
@@ -159,7 +162,7 @@ async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate)
             team: None,
             even_if_short_history: true,
         };
-        allocate_kpi(store, caches, organisation, &catalog, &plan, &allocation, &ops, today).await.map_err(web)?;
+        allocate_kpi(&app, &plan, &allocation, &ops).await?;
     }
     store
         .set_plan_status(plan.id, PlanStatus::Approved, &Actor::named("lead").because(Some("board approval".into())))
@@ -182,30 +185,22 @@ async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate)
         team: None,
         even_if_short_history: true,
     };
-    allocate_kpi(store, caches, organisation, &catalog, &scenario, &stretch, &ops, today).await.map_err(web)?;
-    create_reviews(store, organisation, &catalog, today).await
+    allocate_kpi(&app, &scenario, &stretch, &ops).await?;
+    create_reviews(&app).await
 }
 
 /// A closed review of the last completed quarter (with notes for the
 /// directors) and an open one for the current quarter.
-async fn create_reviews(
-    store: &SqlStore,
-    organisation: &pacer_core::org::Organisation,
-    catalog: &pacer_core::catalog::Catalog,
-    today: chrono::NaiveDate,
-) -> Result<()> {
+async fn create_reviews(app: &pacer_app::Context<'_>) -> Result<()> {
+    use pacer_app::review;
     use pacer_core::fiscal_calendar::PeriodKind;
     use pacer_core::review::{NewNote, NoteSubject};
-    use pacer_web::service::review;
-    let web = |e: pacer_web::error::ApiError| anyhow::anyhow!("{e}");
-    let series = pacer_web::service::SeriesCache::default();
-    let warm = pacer_web::service::cache::WarmCache::default();
-    let caches = pacer_web::service::cache::Caches { warm: Some(&warm), series: &series };
+    let (store, organisation, today) = (app.store, &app.org, app.today);
     let fy = organisation.fiscal_year_of(today);
     let quarters = organisation.calendar.periods(fy, PeriodKind::Quarter)?;
     let ops = Actor::named("ops").because(Some("quarterly review".into()));
     if let Some(done) = quarters.iter().rev().find(|q| q.end < today) {
-        let r = review::open(store, organisation, &done.name(), None, &ops, today).await.map_err(web)?;
+        let r = review::open(app, &done.name(), None, &ops).await?;
         for (subject, text) in [
             (
                 NoteSubject::Kpi("connected_calls".into()),
@@ -215,10 +210,10 @@ async fn create_reviews(
         ] {
             store.add_note(r.id, &NewNote { subject, text: text.into() }, &ops).await?;
         }
-        review::close(store, caches, organisation, catalog, r.id, &Actor::named("lead"), today).await.map_err(web)?;
+        review::close(app, r.id, &Actor::named("lead")).await?;
     }
     if let Some(current) = quarters.iter().find(|q| q.start <= today && today <= q.end) {
-        review::open(store, organisation, &current.name(), None, &ops, today).await.map_err(web)?;
+        review::open(app, &current.name(), None, &ops).await?;
     }
     Ok(())
 }
@@ -238,7 +233,7 @@ async fn create_users(store: &SqlStore, org: &DemoOrg, actor: &Actor) -> Result<
                 && Some(r.id) != manager_of("NA Mid-Market")
         })
         .map(|r| r.id);
-    let hash = pacer_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = pacer_app::credentials::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
     for (username, role, _) in DEMO_USERS {
         let rep_id = match username {
             "manager" => manager_of("NA Mid-Market"),

@@ -1,5 +1,5 @@
 //! `pacer import`: CSV and XLSX files through a column mapping (a TOML file or
-//! a preset); the work is `pacer_web::service::import`, shared with the
+//! a preset); the work is `pacer_app::import`, shared with the
 //! import page. A CSV of activities, deals or recurring revenue is streamed
 //! (constant memory, a progress bar on a terminal); workbooks, reps and teams
 //! are read whole. By default all-or-nothing: one bad row rejects the file
@@ -13,11 +13,10 @@ use crate::config::DEFAULT_DATABASE;
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use pacer_app::import::{self as importing, StreamError, StreamOptions};
 use pacer_core::audit::Actor;
 use pacer_core::import::{DateOrder, ImportKind, Mapping, RowError, preset, preset_names};
 use pacer_storage::{SqlStore, UpsertCounts};
-use pacer_web::error::ApiError;
-use pacer_web::service::import::{self as importing, StreamError, StreamOptions};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -161,7 +160,7 @@ async fn stream(
             anyhow!("{name}: {total} problem(s); nothing was imported (fix them, or use --skip-invalid --rejects FILE)")
         }
         StreamError::File(message) => anyhow!(message),
-        StreamError::Store(e) => anyhow!("{name}: {}; nothing was imported", detail(&e)),
+        StreamError::Store(e) => anyhow!("{name}: {}; nothing was imported", e.chain()),
     })?;
     if !bar.is_hidden() {
         let seconds = started.elapsed().as_secs_f64();
@@ -210,15 +209,6 @@ async fn in_memory(
         std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let rejected = parsed.rejected.len();
-    let counts = importing::write(store, parsed.good, actor).await.map_err(|e| anyhow!("{name}: {}", detail(&e)))?;
+    let counts = importing::write(store, parsed.good, actor).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
     Ok((counts, rejected))
-}
-
-/// What went wrong, in full: the web layer keeps an internal error's detail
-/// from clients, but the person at the command line needs it (a full disk...).
-fn detail(e: &ApiError) -> String {
-    match e {
-        ApiError::Internal(detail) => detail.clone(),
-        other => other.to_string(),
-    }
 }

@@ -98,6 +98,20 @@ enum Command {
     Review(review_cmd::ReviewArgs),
 }
 
+/// Today, on this machine's clock.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The use cases' context of a command: the command line runs as the
+/// administrator of the database it opens, today.
+pub async fn use_cases<'a>(
+    store: &'a dyn pacer_storage::Store,
+    caches: pacer_app::cache::Caches<'a>,
+) -> Result<pacer_app::Context<'a>, pacer_app::AppError> {
+    pacer_app::Context::new(store, caches, pacer_core::access::Principal::command_line(), today()).await
+}
+
 /// What every command needs: the configuration and a way to open the store.
 pub struct Context {
     /// The settings file.

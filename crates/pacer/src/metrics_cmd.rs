@@ -4,14 +4,15 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::output::{Format, Listing, cell};
+use crate::today;
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
+use pacer_app::catalog::Applied;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Severity, check};
 use pacer_core::org::subtree;
 use pacer_storage::{CatalogStore, OrgStore, RepFilter};
-use pacer_web::service::{self, Applied};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -89,21 +90,18 @@ pub enum MetricsCommand {
     },
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
 /// `pacer metrics ...`.
 pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
-    let web = |e: pacer_web::error::ApiError| anyhow!("{e}");
+    let series = pacer_app::churn::SeriesCache::default();
+    let app = crate::use_cases(&store, pacer_app::cache::Caches { warm: None, series: &series }).await?;
+    let org = &app.org;
     match cmd {
         MetricsCommand::Check { file, fy } => {
             let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
             let name = file.display().to_string();
             let catalog_year = check(&name, &text, None).catalog.and_then(|c| c.fiscal_year);
-            let year_start = service::catalog_year_start(&org, fy.or(catalog_year), today());
+            let year_start = pacer_app::catalog::catalog_year_start(org, fy.or(catalog_year), today());
             let checked = check(&name, &text, year_start);
             for p in &checked.problems {
                 eprintln!("{p}");
@@ -119,7 +117,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
         MetricsCommand::Apply { file, reason } => {
             let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
             let actor = Actor::named("cli").because(reason);
-            match service::apply_catalog(&store, &org, &file.display().to_string(), &text, today(), &actor).await {
+            match pacer_app::catalog::apply_catalog(&app, &file.display().to_string(), &text, &actor).await {
                 Err(problems) => {
                     for p in &problems {
                         eprintln!("{p}");
@@ -143,7 +141,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             }
         }
         MetricsCommand::Show { format } => {
-            let (_, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            let (_, catalog) = pacer_app::catalog::current_catalog(&store).await?.ok_or_else(no_catalog)?;
             let kpis = catalog.by_priority();
             let rows = kpis
                 .iter()
@@ -167,7 +165,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             .print(format)
         }
         MetricsCommand::Export { output } => {
-            let (version, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            let (version, catalog) = pacer_app::catalog::current_catalog(&store).await?.ok_or_else(no_catalog)?;
             let text = catalog.to_toml().map_err(|e| anyhow!(e))?;
             let text = format!(
                 "# Pacer metric catalog, version {} (applied {} by {})\n{text}",
@@ -198,10 +196,10 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             Listing { headers: &["version", "applied", "by", "why", "changes"], rows, records: &versions }.print(format)
         }
         MetricsCommand::Readiness { fy, days, format } => {
-            let (_, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            app.catalog_if_any().await?.ok_or_else(no_catalog)?;
             let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
             let year = org.calendar.year(fy)?;
-            let rows = service::readiness(&store, &org, &catalog, &year, today(), days).await.map_err(web)?;
+            let rows = pacer_app::readiness::readiness(&app, &year, today(), days).await?;
             let table = rows
                 .iter()
                 .map(|r| {
@@ -253,7 +251,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             if to < from {
                 bail!("--to {to} is before --from {from}");
             }
-            let (_, catalog) = service::current_catalog(&store).await.map_err(web)?.ok_or_else(no_catalog)?;
+            app.catalog_if_any().await?.ok_or_else(no_catalog)?;
             let reps: Option<HashSet<i64>> = match (team, rep) {
                 (Some(team), _) => {
                     let teams = store.teams().await?;
@@ -266,9 +264,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                 (None, Some(rep)) => Some(HashSet::from([rep])),
                 (None, None) => None,
             };
-            let value = service::kpi_value(&store, &Default::default(), &catalog, &kpi, from, to, reps.as_ref())
-                .await
-                .map_err(web)?;
+            let value = pacer_app::kpi::kpi_value(&app, &kpi, from, to, reps.as_ref()).await?;
             println!("{}", serde_json::to_string(&value)?);
             Ok(())
         }

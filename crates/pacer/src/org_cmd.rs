@@ -3,6 +3,7 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::output::{Format, Listing, cell};
+use crate::today;
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -16,10 +17,6 @@ use pacer_storage::{OrgStore, RepFilter, SqlStore};
 
 fn cli_actor(reason: Option<String>) -> Actor {
     Actor::named("cli").because(reason)
-}
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 /// Fiscal-calendar settings given on the command line.

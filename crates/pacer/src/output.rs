@@ -63,12 +63,12 @@ impl<T: Serialize> Listing<'_, T> {
     /// Writes the listing as one sheet of an XLSX workbook: numbers stay
     /// numbers (so sales people can sum them), the header row is bold.
     pub fn write_xlsx(&self, path: &std::path::Path, sheet: &str) -> Result<()> {
-        let sheet = pacer_web::export::Sheet {
+        let sheet = pacer_app::export::Sheet {
             name: sheet.into(),
             headers: self.headers.iter().map(|h| h.to_string()).collect(),
             rows: self.rows.clone(),
         };
-        let bytes = pacer_web::export::xlsx(&[sheet])?;
+        let bytes = pacer_app::export::xlsx(&[sheet])?;
         std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
     }
 }

@@ -3,20 +3,19 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::output::{Format, Listing, ReportFormat, emit_report};
+use crate::today;
 use anyhow::{Result, anyhow, bail};
-use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use pacer_app::cache::Caches;
+use pacer_app::churn::SeriesCache;
+use pacer_app::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
+use pacer_app::plan_xlsx;
+use pacer_app::report::{cell_text, display};
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::growth::gross_new_needed;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
-use pacer_storage::{OrgStore, PlanStore, SqlStore};
-use pacer_web::service::SeriesCache;
-use pacer_web::service::cache::Caches;
-use pacer_web::service::current_catalog;
-use pacer_web::service::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
-use pacer_web::service::plan_xlsx;
-use pacer_web::service::report::{cell_text, display};
+use pacer_storage::{OrgStore, PlanStore};
 
 /// `pacer plan`.
 #[derive(Subcommand)]
@@ -233,17 +232,9 @@ pub struct GrowthArgs {
     kpi: Option<String>,
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn web(e: pacer_web::error::ApiError) -> anyhow::Error {
-    anyhow!("{e}")
-}
-
 /// A rate typed as 7%, 7 % or 0.07.
 fn rate(text: &str) -> Result<f64> {
-    pacer_web::api::churn::parse_rate(text).map_err(web)
+    Ok(text.parse::<pacer_core::values::Rate>()?.0)
 }
 
 /// An amount of a KPI in its units: money (currency unit) to minor units, counts as they are.
@@ -256,12 +247,8 @@ fn amount(catalog: &Catalog, kpi: &str, text: &str) -> Result<i64> {
     }
 }
 
-async fn catalog_of(store: &SqlStore) -> Result<Catalog> {
-    Ok(current_catalog(store)
-        .await
-        .map_err(web)?
-        .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?
-        .1)
+async fn catalog_of<'a>(app: &'a pacer_app::Context<'_>) -> Result<&'a Catalog> {
+    app.catalog_if_any().await?.ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))
 }
 
 fn owner(text: &str) -> Result<TargetOwner> {
@@ -281,9 +268,10 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
         return growth(g, None).await;
     }
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
     let series = SeriesCache::default();
     let caches = Caches { warm: None, series: &series };
+    let app = crate::use_cases(&store, caches).await?;
+    let org = app.org.clone();
     let cli = |reason: Option<String>| Actor::named("cli").because(reason);
     match cmd {
         PlanCommand::List { fy, format } => {
@@ -310,7 +298,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             .print(format)
         }
         PlanCommand::Create { fy, name, tolerance, ramp } => {
-            plans::plan_months(&org, fy).map_err(web)?;
+            plans::plan_months(&org, fy)?;
             let mut settings = PlanSettings::default();
             if let Some(t) = tolerance {
                 settings.tolerance = pacer_core::attainment::Tolerance::new(rate(&t)?)?;
@@ -336,27 +324,22 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             even_if_short_history,
             reason,
         } => {
-            let catalog = catalog_of(&store).await?;
+            let catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
             let team = match team {
                 Some(key) => Some(crate::org_cmd::find_team(&store, &key).await?.id),
                 None => None,
             };
-            let body = pacer_web::api::plan::AllocateBody {
+            let req = AllocationRequest {
                 kpi: kpi.clone(),
-                annual: amount(&catalog, &kpi, &annual)?,
-                to,
-                split: split.replace('-', "_"),
-                weights,
-                months,
-                month_weights,
+                annual: amount(catalog, &kpi, &annual)?,
+                to: to.parse()?,
+                split: Split::from_word(&split, &weights)?,
+                months: MonthProfile::from_word(&months, &month_weights)?,
                 team,
                 even_if_short_history,
             };
-            let req: AllocationRequest = body.request().map_err(web)?;
-            let done = plans::allocate_kpi(&store, caches, &org, &catalog, &plan, &req, &cli(reason), today())
-                .await
-                .map_err(web)?;
+            let done = plans::allocate_kpi(&app, &plan, &req, &cli(reason)).await?;
             for w in &done.warnings {
                 eprintln!("warning: {w}");
             }
@@ -369,9 +352,9 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Show { plan, kpi, format, output } => {
-            let catalog = catalog_of(&store).await?;
+            let _catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
-            let sheet = plans::sheet(&store, &org, &catalog, &plan, &kpi, today()).await.map_err(web)?;
+            let sheet = plans::sheet(&app, &plan, &kpi).await?;
             let money = sheet.unit == "currency";
             let show = |v: i64| {
                 let value =
@@ -413,10 +396,10 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Set { plan, kpi, owner: who, month, amount: text, tier, reason } => {
-            let catalog = catalog_of(&store).await?;
+            let catalog = catalog_of(&app).await?;
             let tier: TargetTier = tier.parse()?;
             let target =
-                Target { kpi: kpi.clone(), owner: owner(&who)?, month, tier, amount: amount(&catalog, &kpi, &text)? };
+                Target { kpi: kpi.clone(), owner: owner(&who)?, month, tier, amount: amount(catalog, &kpi, &text)? };
             pacer_core::plan::check_target_row(&target)?;
             store.set_target(plan, &target, &cli(reason)).await?;
             println!("Set.");
@@ -434,7 +417,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Compare { plans: ids, format } => {
-            let c = plans::compare_plans(&store, &ids, today()).await.map_err(web)?;
+            let c = plans::compare_plans(&store, &ids, today()).await?;
             let mut headers: Vec<String> = vec!["kpi".into(), "team".into()];
             for (i, name) in c.scenarios.iter().enumerate() {
                 headers.push(name.clone());
@@ -461,11 +444,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Listing { headers: &headers, rows, records: &c.by_kpi }.print(format)
         }
         PlanCommand::Attainment { plan, kpi, by, per, format, output } => {
-            let catalog = catalog_of(&store).await?;
+            let _catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
-            let a = plans::attainment_report(&store, caches, &org, &catalog, &plan, &kpi, &by, &per, today())
-                .await
-                .map_err(web)?;
+            let a =
+                plans::attainment_report(&app, &plan, &kpi, by.parse().map_err(|e: String| anyhow!(e))?, per.parse()?)
+                    .await?;
             let mut headers: Vec<String> = vec!["name".into()];
             for c in &a.columns {
                 headers.extend([
@@ -518,7 +501,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             }
             Ok(())
         }
-        PlanCommand::Growth(g) => growth(&g, Some((&store, &org, caches))).await,
+        PlanCommand::Growth(g) => growth(&g, Some(&app)).await,
         PlanCommand::Horizon { file, format } => {
             let mut org = org;
             if let Some(path) = file {
@@ -530,9 +513,9 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 org.horizon = Some(horizon);
                 store.save_organisation(&org, &cli(Some("long-term horizon".into()))).await?;
             }
-            let view = plans::horizon_view(&store, &series, &org, today())
-                .await
-                .map_err(web)?
+            let app = crate::use_cases(&store, caches).await?;
+            let view = plans::horizon_view(&app)
+                .await?
                 .ok_or_else(|| anyhow!("no long-term horizon yet: set one with --file horizon.toml"))?;
             let rows = view
                 .years
@@ -573,11 +556,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Seasonality { kpi, fy } => {
-            let catalog = catalog_of(&store).await?;
+            let _catalog = catalog_of(&app).await?;
             let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
-            let o = plans::outlook(&store, caches, &org, &catalog, &kpi, fy, today()).await.map_err(web)?;
+            let o = plans::outlook(&app, &kpi, fy).await?;
             let s = o.indices.as_ref().ok_or_else(|| anyhow!("{}", o.indices_error.clone().unwrap_or_default()))?;
-            let months = plans::plan_months(&org, fy).map_err(web)?;
+            let months = plans::plan_months(&org, fy)?;
             let cell = |v: Option<&Option<f64>>| v.copied().flatten().map(|x| format!("{x:.0}")).unwrap_or_default();
             let rows: Vec<Vec<String>> = months
                 .iter()
@@ -604,9 +587,9 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Export { plan, output } => {
-            let catalog = catalog_of(&store).await?;
+            let _catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
-            let book = plan_xlsx::export(&store, &org, &catalog, &plan, today()).await.map_err(web)?;
+            let book = plan_xlsx::export(&app, &plan).await?;
             std::fs::write(&output, book).map_err(|e| anyhow!("cannot write {}: {e}", output.display()))?;
             println!(
                 "Wrote plan {} ({} v{}, {}) to {}.",
@@ -619,10 +602,10 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Import { plan, file, reason } => {
-            let catalog = catalog_of(&store).await?;
+            let _catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
             let bytes = std::fs::read(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
-            match plan_xlsx::import(&store, &org, &catalog, &plan, &bytes, &cli(reason)).await {
+            match plan_xlsx::import(&app, &plan, &bytes, &cli(reason)).await {
                 Ok(report) => {
                     for k in &report.kpis {
                         println!("{}: {} lines, {} targets.", k.kpi, k.lines, k.targets);
@@ -630,19 +613,19 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                     println!("Imported {} into plan {} ({} v{}).", file.display(), plan.id, plan.name, plan.version);
                     Ok(())
                 }
-                Err(pacer_web::error::ApiError::Unprocessable { message, details }) => {
+                Err(pacer_app::AppError::Invalid { message, details }) => {
                     for detail in &details {
                         eprintln!("{}", plan_xlsx::problem_line(detail));
                     }
                     bail!("{message}")
                 }
-                Err(e) => Err(web(e)),
+                Err(e) => Err(e.into()),
             }
         }
     }
 }
 
-async fn growth(g: &GrowthArgs, with: Option<(&SqlStore, &pacer_core::org::Organisation, Caches<'_>)>) -> Result<()> {
+async fn growth(g: &GrowthArgs, with: Option<&pacer_app::Context<'_>>) -> Result<()> {
     let base = g.base.trim().replace(',', "");
     let base: i64 = match base.parse::<i64>() {
         Ok(n) => n,
@@ -652,9 +635,8 @@ async fn growth(g: &GrowthArgs, with: Option<(&SqlStore, &pacer_core::org::Organ
     };
     let target = gross_new_needed(base, rate(&g.churn)?, rate(&g.expansion)?, rate(&g.growth)?)?;
     println!("{}", target.explain());
-    if let (Some((store, org, caches)), Some(plan), Some(kpi)) = (with, g.plan, &g.kpi) {
-        let catalog = catalog_of(store).await?;
-        let plan = store.plan(plan).await?;
+    if let (Some(app), Some(plan), Some(kpi)) = (with, g.plan, &g.kpi) {
+        let plan = app.store.plan(plan).await?;
         let req = AllocationRequest {
             kpi: kpi.clone(),
             annual: target.gross_new,
@@ -664,9 +646,7 @@ async fn growth(g: &GrowthArgs, with: Option<(&SqlStore, &pacer_core::org::Organ
             team: None,
             even_if_short_history: false,
         };
-        let done = plans::allocate_kpi(store, caches, org, &catalog, &plan, &req, &Actor::named("cli"), today())
-            .await
-            .map_err(web)?;
+        let done = plans::allocate_kpi(app, &plan, &req, &Actor::named("cli")).await?;
         println!("Allocated {} of {kpi} in plan {}: {} targets.", target.gross_new, plan.id, done.targets);
     }
     Ok(())

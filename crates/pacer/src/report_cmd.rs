@@ -7,12 +7,11 @@ use crate::output::{Listing, ReportFormat, emit_report};
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use pacer_app::cache::Caches;
+use pacer_app::churn::SeriesCache;
+use pacer_app::report::{self as reports, ReportRequest, display, report_sheet};
 use pacer_core::report::Scope;
-use pacer_storage::{OrgStore, RecordStore, SqlStore};
-use pacer_web::service::SeriesCache;
-use pacer_web::service::cache::Caches;
-use pacer_web::service::current_catalog;
-use pacer_web::service::report::{self as reports, ReportRequest, display, report_sheet};
+use pacer_storage::{RecordStore, SqlStore};
 use std::path::PathBuf;
 
 /// What every report command takes: span, rows, filters, output.
@@ -81,14 +80,6 @@ pub enum RollupsCommand {
     Rebuild,
 }
 
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn web(e: pacer_web::error::ApiError) -> anyhow::Error {
-    anyhow!("{e}")
-}
-
 async fn request(store: &SqlStore, kpi: &str, per: Option<String>, span: &Span) -> Result<ReportRequest> {
     let team = match &span.team {
         Some(key) => Some(crate::org_cmd::find_team(store, key).await?.id),
@@ -107,8 +98,8 @@ async fn request(store: &SqlStore, kpi: &str, per: Option<String>, span: &Span) 
         span.deal_kinds.iter().map(|k| k.parse().map_err(|e: String| anyhow!(e))).collect::<Result<_>>()?;
     Ok(ReportRequest {
         kpi: kpi.to_string(),
-        by: span.by.clone(),
-        per,
+        by: pacer_app::parse_word(span.by.as_deref())?,
+        per: pacer_app::parse_word(per.as_deref())?,
         fy: span.fy,
         period: span.period.clone(),
         from: span.from,
@@ -120,18 +111,22 @@ async fn request(store: &SqlStore, kpi: &str, per: Option<String>, span: &Span) 
     })
 }
 
+/// Refuses a report before any catalog is applied, saying how to apply one.
+async fn catalog_applied(app: &pacer_app::Context<'_>) -> Result<()> {
+    app.catalog_if_any()
+        .await?
+        .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;
+    Ok(())
+}
+
 /// `pacer report KPI ...`.
 pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
-    let (_, catalog) = current_catalog(&store)
-        .await
-        .map_err(web)?
-        .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;
     let req = request(&store, &args.kpi, Some(args.per.clone()), &args.span).await?;
     let series = SeriesCache::default();
-    let caches = Caches { warm: None, series: &series };
-    let report = reports::report(&store, caches, &org, &catalog, Scope::default(), &req, today()).await.map_err(web)?;
+    let app = crate::use_cases(&store, Caches { warm: None, series: &series }).await?;
+    catalog_applied(&app).await?;
+    let report = reports::report(&app, Scope::default(), &req).await?;
     let sheet = report_sheet(&report);
     let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
     let rows = match args.span.format {
@@ -155,17 +150,11 @@ pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
 /// `pacer leaderboard KPI ...`.
 pub async fn leaderboard(ctx: &Context, args: LeaderboardArgs) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
-    let (_, catalog) = current_catalog(&store)
-        .await
-        .map_err(web)?
-        .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;
     let req = request(&store, &args.kpi, None, &args.span).await?;
     let series = SeriesCache::default();
-    let caches = Caches { warm: None, series: &series };
-    let board = reports::leaderboard(&store, caches, &org, &catalog, Scope::default(), &req, None, today())
-        .await
-        .map_err(web)?;
+    let app = crate::use_cases(&store, Caches { warm: None, series: &series }).await?;
+    catalog_applied(&app).await?;
+    let board = reports::leaderboard(&app, Scope::default(), &req).await?;
     let value = |v: &pacer_core::kpi::KpiValue| match args.span.format {
         ReportFormat::Table => display(v),
         _ => reports::cell_text(v),
@@ -188,14 +177,10 @@ pub async fn leaderboard(ctx: &Context, args: LeaderboardArgs) -> Result<()> {
 /// `pacer pipeline ...`.
 pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
     let req = request(&store, "", None, &span).await?;
-    let catalog = current_catalog(&store).await.map_err(web)?.map(|(_, c)| c);
     let series = SeriesCache::default();
-    let caches = Caches { warm: None, series: &series };
-    let p = reports::pipeline(&store, caches, &org, catalog.as_ref(), Scope::default(), &req, today())
-        .await
-        .map_err(web)?;
+    let app = crate::use_cases(&store, Caches { warm: None, series: &series }).await?;
+    let p = reports::pipeline(&app, Scope::default(), &req).await?;
     let money = |m: i64| match span.format {
         ReportFormat::Table => pacer_core::money::format_minor(m),
         _ => reports::cell_text(&pacer_core::kpi::KpiValue::Money(m)),

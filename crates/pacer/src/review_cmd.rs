@@ -3,15 +3,15 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::output::{Listing, ReportFormat, emit_report};
+use crate::today;
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
+use pacer_app::cache::{Caches, WarmCache};
+use pacer_app::churn::SeriesCache;
+use pacer_app::review::{self as reviews, sheets};
 use pacer_core::audit::Actor;
 use pacer_core::review::{NewNote, NoteSubject};
-use pacer_storage::{OrgStore, ReviewStore, SqlStore};
-use pacer_web::service::SeriesCache;
-use pacer_web::service::cache::{Caches, WarmCache};
-use pacer_web::service::current_catalog;
-use pacer_web::service::review::{self as reviews, sheets};
+use pacer_storage::{ReviewStore, SqlStore};
 use std::path::PathBuf;
 
 /// `pacer review`.
@@ -78,34 +78,25 @@ enum ReviewCommand {
     },
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-fn web(e: pacer_web::error::ApiError) -> anyhow::Error {
-    anyhow!("{e}")
-}
-
 /// `pacer review ...`.
 pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
     let store: SqlStore = ctx.open(DEFAULT_DATABASE).await?;
-    let org = store.organisation().await?.unwrap_or_default();
-    let catalog =
-        current_catalog(&store).await.map_err(web)?.map(|(_, c)| c).ok_or_else(|| anyhow!("no metric catalog yet"))?;
     let series = SeriesCache::default();
     // A review runs many reports over the same data: read the rollups once.
     let warm = WarmCache::default();
-    let caches = Caches { warm: Some(&warm), series: &series };
+    let app = crate::use_cases(&store, Caches { warm: Some(&warm), series: &series }).await?;
+    app.catalog_if_any().await?.ok_or_else(|| anyhow!("no metric catalog yet"))?;
+    let org = &app.org;
     let cli = |reason: Option<String>| Actor::named("cli").because(reason);
     match args.command {
         Some(ReviewCommand::Open { period, plan }) => {
-            let r = reviews::open(&store, &org, &period, plan, &cli(None), today()).await.map_err(web)?;
+            let r = reviews::open(&app, &period, plan, &cli(None)).await?;
             println!("Opened the review of {} against plan {}.", r.period, r.plan_id);
             Ok(())
         }
         Some(ReviewCommand::Close { period }) => {
             let r = store.review_for(&period).await?.ok_or_else(|| anyhow!("no review of {period} has been opened"))?;
-            let r = reviews::close(&store, caches, &org, &catalog, r.id, &cli(None), today()).await.map_err(web)?;
+            let r = reviews::close(&app, r.id, &cli(None)).await?;
             println!("Closed the review of {}: its figures are frozen.", r.period);
             Ok(())
         }
@@ -123,11 +114,9 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             Ok(())
         }
         Some(ReviewCommand::Rebalance { period, kpi, annual, apply, reason }) => {
-            let q = reviews::quarter(&org, &period, today()).map_err(web)?;
-            let plan = reviews::plan_for(&store, &q, None).await.map_err(web)?;
-            let p = reviews::propose(&store, caches, &org, &catalog, &plan, &kpi, annual, q.end.min(today()), today())
-                .await
-                .map_err(web)?;
+            let q = reviews::quarter(org, &period, today())?;
+            let plan = reviews::plan_for(&store, &q, None).await?;
+            let p = reviews::propose(&app, &plan, &kpi, annual, q.end.min(today())).await?;
             let mut headers: Vec<String> = vec!["line".into(), "".into()];
             headers.extend((1..=12).map(|m| format!("M{m}")));
             headers.push("year".into());
@@ -149,7 +138,7 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
                 "Rebalance",
             )?;
             if apply {
-                let next = reviews::apply(&store, &p, &cli(reason)).await.map_err(web)?;
+                let next = reviews::apply(&store, &p, &cli(reason)).await?;
                 println!("Applied: plan {} ({} v{}) is {}.", next.id, next.name, next.version, next.status);
             } else {
                 println!("{} months past keep their targets. Apply with --apply --reason \"...\".", p.months_past);
@@ -158,11 +147,11 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
         }
         None => {
             let period = args.period.ok_or_else(|| anyhow!("name a fiscal quarter, e.g. pacer review FY2027-Q2"))?;
-            let v = reviews::view(&store, caches, &org, &catalog, &period, args.plan, today()).await.map_err(web)?;
+            let v = reviews::view(&app, &period, args.plan).await?;
             let all = sheets(&v);
             if args.format == ReportFormat::Xlsx {
                 let path = args.output.ok_or_else(|| anyhow!("--format xlsx needs --output FILE.xlsx"))?;
-                std::fs::write(&path, pacer_web::export::xlsx(&all)?)
+                std::fs::write(&path, pacer_app::export::xlsx(&all)?)
                     .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
                 println!("Wrote {}", path.display());
                 return Ok(());

@@ -78,13 +78,13 @@ pub async fn ensure_first_admin(store: &SqlStore) -> Result<()> {
     if !store.users().await?.is_empty() {
         return Ok(());
     }
-    let password = pacer_web::auth::random_secret()[..20].to_string();
+    let password = pacer_app::credentials::random_secret()[..20].to_string();
     let user = NewUser {
         username: "admin".into(),
         display_name: "Administrator".into(),
         role: Role::Admin,
         rep_id: None,
-        password_hash: pacer_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
+        password_hash: pacer_app::credentials::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     store.create_user(&user, &Actor::named("pacer")).await?;
     println!("First start: created user 'admin' with password {password}");

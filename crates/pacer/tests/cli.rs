@@ -432,3 +432,22 @@ fn a_killed_import_leaves_all_or_nothing() {
 
     eprintln!("states seen after kills: {seen:?}");
 }
+
+/// An internal error (here a stored catalog that no longer checks, as after a
+/// hand edit of the database) is printed with its cause, so that the person at
+/// the terminal can act on it; web clients get "internal error" alone.
+#[test]
+fn an_internal_error_prints_its_cause() {
+    let w = Workdir::new("internal");
+    w.ok(&["init", "--name", "Acme", "--password", "correct horse battery"]);
+    std::fs::write(w.path().join("metrics.toml"), pacer_demo::catalog_toml(chrono::Local::now().date_naive())).unwrap();
+    w.ok(&["metrics", "apply", "metrics.toml"]);
+    let url = format!("sqlite://{}", w.path().join("pacer.sqlite").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query("UPDATE catalog_versions SET source = 'not a catalog ['").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    let stderr = w.refused(&["report", "calls_made"]);
+    assert!(stderr.starts_with("error: internal error: stored catalog version 1 does not check"), "{stderr}");
+}

@@ -2,11 +2,12 @@
 
 use super::{ApiJson, ApiPath, ApiQuery, actor, double_option, principal};
 use crate::AppState;
-use crate::auth::{Caller, hash_password, new_api_token, token_hash};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
+use pacer_app::credentials::{hash_password, new_api_token, token_hash};
 use pacer_core::access::{ApiToken, Principal, Role, Scope, User, check_password};
 use pacer_core::audit::{AuditEntry, AuditFilter};
 use pacer_storage::{NewUser, UserUpdate};

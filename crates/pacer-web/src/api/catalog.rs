@@ -6,12 +6,12 @@ use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::service::{self, Applied};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
+use pacer_app::catalog::Applied;
 use pacer_core::catalog::{Catalog, KpiEdit, Problem, Severity, check};
 use pacer_core::kpi::KpiValue;
 use pacer_core::org::subtree;
@@ -37,7 +37,7 @@ pub struct CatalogBody {
 
 /// Loads the catalog in force, or answers 404 saying how to apply one.
 pub async fn require_catalog(state: &AppState) -> ApiResult<(CatalogVersion, Catalog)> {
-    service::current_catalog(state.store.as_ref())
+    pacer_app::catalog::current_catalog(state.store.as_ref())
         .await?
         .ok_or_else(|| ApiError::NotFound("no metric catalog has been applied yet".into()))
 }
@@ -103,20 +103,19 @@ pub async fn put_catalog(
     headers: HeaderMap,
     body: String,
 ) -> ApiResult<Json<AppliedBody>> {
-    let org = load_organisation(&state).await?;
+    let ctx = state.context(&caller).await?;
     let who = actor(&caller, &headers)?;
-    apply_text(&state, &org, "metrics.toml", &body, &who).await.map(Json)
+    apply_text(&ctx, "metrics.toml", &body, &who).await.map(Json)
 }
 
 /// Checks and applies `text`; the answer the API and the pages show.
 pub async fn apply_text(
-    state: &AppState,
-    org: &pacer_core::org::Organisation,
+    ctx: &pacer_app::Context<'_>,
     file: &str,
     text: &str,
     who: &pacer_core::audit::Actor,
 ) -> ApiResult<AppliedBody> {
-    match service::apply_catalog(state.store.as_ref(), org, file, text, today(), who).await {
+    match pacer_app::catalog::apply_catalog(ctx, file, text, who).await {
         Err(problems) => Err(problems_error(problems)),
         Ok(Applied::Unchanged(version)) => {
             Ok(AppliedBody { version, changed: false, diff: Vec::new(), warnings: Vec::new() })
@@ -137,10 +136,10 @@ pub async fn patch_kpi(
     ApiPath(key): ApiPath<String>,
     super::ApiJson(edit): super::ApiJson<KpiEdit>,
 ) -> ApiResult<Json<AppliedBody>> {
+    let ctx = state.context(&caller).await?;
     let (_, catalog) = require_catalog(&state).await?;
     let text = catalog.with_kpi_edit(&key, &edit).map_err(ApiError::invalid)?.to_toml().map_err(ApiError::Internal)?;
-    let org = load_organisation(&state).await?;
-    apply_text(&state, &org, "metrics.toml", &text, &actor(&caller, &headers)?).await.map(Json)
+    apply_text(&ctx, "metrics.toml", &text, &actor(&caller, &headers)?).await.map(Json)
 }
 
 /// Readiness parameters.
@@ -153,25 +152,25 @@ pub struct ReadinessQuery {
 }
 
 /// The readiness rows for a query, shared by the API and the page.
-pub async fn readiness_rows(state: &AppState, q: &ReadinessQuery) -> ApiResult<(i32, Vec<ReadinessRow>)> {
-    let (_, catalog) = require_catalog(state).await?;
-    let org = load_organisation(state).await?;
-    let fy = q.fy.unwrap_or_else(|| org.fiscal_year_of(today()));
-    let year = org.calendar.year(fy).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+pub async fn readiness_rows(ctx: &pacer_app::Context<'_>, q: &ReadinessQuery) -> ApiResult<(i32, Vec<ReadinessRow>)> {
+    let fy = q.fy.unwrap_or_else(|| ctx.org.fiscal_year_of(ctx.today));
+    let year = ctx.org.calendar.year(fy).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let days = q.days.unwrap_or(5);
     if !(1..=60).contains(&days) {
         return Err(ApiError::BadRequest(format!("days {days} is not valid: use 1 to 60 working days")));
     }
-    Ok((fy, service::readiness(state.store.as_ref(), &org, &catalog, &year, today(), days).await?))
+    Ok((fy, pacer_app::readiness::readiness(ctx, &year, ctx.today, days).await?))
 }
 
 /// The readiness report, by priority.
 #[utoipa::path(get, path = "/api/v1/readiness", tag = "catalog", params(ReadinessQuery), responses((status = 200, body = [Object])))]
 pub async fn readiness(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<ReadinessQuery>,
 ) -> ApiResult<Json<Vec<ReadinessRow>>> {
-    Ok(Json(readiness_rows(&state, &q).await?.1))
+    let ctx = state.context(&caller).await?;
+    Ok(Json(readiness_rows(&ctx, &q).await?.1))
 }
 
 /// A KPI's value over a range.
@@ -196,6 +195,7 @@ pub async fn kpi_value(
     ApiPath(key): ApiPath<String>,
     ApiQuery(q): ApiQuery<ValueQuery>,
 ) -> ApiResult<Json<KpiValue>> {
+    let ctx = state.context(&caller).await?;
     if q.to < q.from {
         return Err(ApiError::BadRequest(format!("to {} is before from {}", q.to, q.from)));
     }
@@ -212,10 +212,7 @@ pub async fn kpi_value(
         (None, None) if principal(&caller)?.sees_everything() => None,
         (None, None) => return Err(ApiError::Forbidden),
     };
-    let (_, catalog) = require_catalog(&state).await?;
-    Ok(Json(
-        service::kpi_value(state.store.as_ref(), &state.series, &catalog, &key, q.from, q.to, reps.as_ref()).await?,
-    ))
+    Ok(Json(pacer_app::kpi::kpi_value(&ctx, &key, q.from, q.to, reps.as_ref()).await?))
 }
 
 /// Checks a catalog without applying it: every problem.
@@ -224,7 +221,7 @@ pub async fn kpi_value(
 pub async fn check_catalog(State(state): State<AppState>, body: String) -> ApiResult<(StatusCode, Json<Vec<Problem>>)> {
     let org = load_organisation(&state).await?;
     let year = check("metrics.toml", &body, None).catalog.and_then(|c| c.fiscal_year);
-    let checked = check("metrics.toml", &body, service::catalog_year_start(&org, year, today()));
+    let checked = check("metrics.toml", &body, pacer_app::catalog::catalog_year_start(&org, year, today()));
     let status = if checked.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, Json(checked.problems)))
 }
@@ -242,10 +239,11 @@ pub struct CompletenessQuery {
 #[utoipa::path(get, path = "/api/v1/completeness", tag = "capture", params(CompletenessQuery), responses((status = 200, body = Object)))]
 pub async fn completeness(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<CompletenessQuery>,
 ) -> ApiResult<Json<Vec<serde_json::Value>>> {
+    let ctx = state.context(&caller).await?;
     let (_, catalog) = require_catalog(&state).await?;
-    let org = load_organisation(&state).await?;
     let days = q.days.unwrap_or(5);
     if !(1..=60).contains(&days) {
         return Err(ApiError::BadRequest(format!("days {days} is not valid: use 1 to 60 working days")));
@@ -258,7 +256,7 @@ pub async fn completeness(
             continue;
         }
         let types: Vec<String> = kpi.definition.types.iter().map(|t| t.get_ref().clone()).collect();
-        let c = service::kpi_completeness(state.store.as_ref(), &org, &types, today(), days).await?;
+        let c = pacer_app::readiness::kpi_completeness(&ctx, &types, today(), days).await?;
         out.push(serde_json::json!({ "kpi": kpi.key(), "name": kpi.name, "days": days, "completeness": c }));
     }
     if let Some(key) = &q.kpi
@@ -289,5 +287,5 @@ pub async fn logging_contest(
     if to < from {
         return Err(ApiError::BadRequest(format!("to {to} is before from {from}")));
     }
-    Ok(Json(service::logging_contest(state.store.as_ref(), from, to).await?))
+    Ok(Json(pacer_app::logging::logging_contest(state.store.as_ref(), from, to).await?))
 }

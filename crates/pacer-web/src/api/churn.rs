@@ -7,13 +7,14 @@ use crate::AppState;
 use crate::api::org::{load_organisation, visible_team};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::service::{self, ChurnReport};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use chrono::NaiveDate;
+use pacer_app::churn::ChurnReport;
 use pacer_core::churn::{ChurnTag, CohortRow, Movements, RatePeriod, convert_rate};
 use pacer_core::org::subtree;
+use pacer_core::values::{Month, Rate};
 use pacer_storage::RepFilter;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -62,21 +63,19 @@ pub async fn churn_scope(
 
 /// The churn report for a query, shared by the API and the page.
 pub async fn report(state: &AppState, caller: &Caller, q: &ChurnQuery) -> ApiResult<ChurnReport> {
+    let ctx = state.context(caller).await?;
     let viewer = Viewer::of(state, caller).await?;
     let org = load_organisation(state).await?;
-    let periods = service::report_periods(&org, q.fy, q.period.as_deref(), q.by.as_deref(), today())?;
+    let periods = pacer_app::report::report_periods(
+        &org,
+        q.fy,
+        q.period.as_deref(),
+        pacer_app::parse_word(q.by.as_deref())?,
+        today(),
+    )?;
     let on = periods.last().map(|p| p.end.min(today())).unwrap_or_else(today);
     let reps = churn_scope(state, &viewer, q.team, on).await?;
-    service::churn_report(
-        state.store.as_ref(),
-        &state.series,
-        &org,
-        &periods,
-        reps.as_ref(),
-        q.segment.as_deref(),
-        today(),
-    )
-    .await
+    Ok(pacer_app::churn::churn_report(&ctx, &periods, reps.as_ref(), q.segment.as_deref()).await?)
 }
 
 /// Movements, bridge, customer churn, gross and net MRR churn, GRR, NRR, the
@@ -100,14 +99,6 @@ pub struct MonthQuery {
     pub team: Option<i64>,
 }
 
-/// Parses `YYYY-MM` (or a date) to the first day of the month.
-pub fn parse_month(text: &str) -> ApiResult<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
-        .or_else(|_| text.trim().parse::<NaiveDate>())
-        .map(|d| d - chrono::Days::new(u64::from(chrono::Datelike::day(&d)) - 1))
-        .map_err(|_| ApiError::BadRequest(format!("month {text:?} is not valid: use YYYY-MM")))
-}
-
 /// The month's movements (new, reactivation, expansion, contraction, churn) with the accounts behind each.
 #[utoipa::path(get, path = "/api/v1/churn/movements", tag = "churn", params(MonthQuery), responses((status = 200, body = Object)))]
 pub async fn movements(
@@ -115,10 +106,11 @@ pub async fn movements(
     Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> ApiResult<Json<Movements>> {
-    let month = parse_month(&q.month)?;
+    let ctx = state.context(&caller).await?;
+    let month = q.month.parse::<Month>()?.0;
     let viewer = Viewer::of(&state, &caller).await?;
     let reps = churn_scope(&state, &viewer, q.team, month).await?;
-    Ok(Json(service::movements(state.store.as_ref(), &state.series, month, reps.as_ref()).await?))
+    Ok(Json(pacer_app::churn::movements(&ctx, month, reps.as_ref()).await?))
 }
 
 /// How many cohorts.
@@ -132,13 +124,15 @@ pub struct CohortQuery {
 #[utoipa::path(get, path = "/api/v1/churn/cohorts", tag = "churn", params(CohortQuery), responses((status = 200, body = [Object])))]
 pub async fn cohorts(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<CohortQuery>,
 ) -> ApiResult<Json<Vec<CohortRow>>> {
+    let ctx = state.context(&caller).await?;
     let months = q.months.unwrap_or(12);
     if !(1..=60).contains(&months) {
         return Err(ApiError::BadRequest(format!("months {months} is not valid: use 1 to 60")));
     }
-    Ok(Json(service::cohorts(state.store.as_ref(), &state.series, months).await?))
+    Ok(Json(pacer_app::churn::cohorts(&ctx, months).await?))
 }
 
 /// A rate to convert.
@@ -165,23 +159,10 @@ pub struct Converted {
     pub to: String,
 }
 
-/// Parses "0.5%" or "0.005".
-pub fn parse_rate(text: &str) -> ApiResult<f64> {
-    let t = text.trim();
-    let value = match t.strip_suffix('%') {
-        Some(p) => p.trim().parse::<f64>().map(|v| v / 100.0),
-        None => t.parse::<f64>(),
-    };
-    value
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or_else(|| ApiError::BadRequest(format!("rate {text:?} is not a number: use 0.005 or 0.5%")))
-}
-
 /// Converts a churn rate between monthly, quarterly and annual (compounding).
 #[utoipa::path(get, path = "/api/v1/churn/convert", tag = "churn", params(ConvertQuery), responses((status = 200, body = Converted)))]
 pub async fn convert(ApiQuery(q): ApiQuery<ConvertQuery>) -> ApiResult<Json<Converted>> {
-    let rate = parse_rate(&q.rate)?;
+    let rate = q.rate.parse::<Rate>()?.0;
     let from: RatePeriod =
         q.from.parse().map_err(|e: pacer_core::churn::ChurnError| ApiError::BadRequest(e.to_string()))?;
     let to: RatePeriod =
@@ -191,18 +172,22 @@ pub async fn convert(ApiQuery(q): ApiQuery<ConvertQuery>) -> ApiResult<Json<Conv
 }
 
 /// Checks tags against the organisation's reasons and the actual churn events, then stores them.
-pub async fn tag_events(state: &AppState, tags: Vec<ChurnTag>, who: &pacer_core::audit::Actor) -> ApiResult<usize> {
-    let org = load_organisation(state).await?;
+pub async fn tag_events(
+    ctx: &pacer_app::Context<'_>,
+    tags: Vec<ChurnTag>,
+    who: &pacer_core::audit::Actor,
+) -> ApiResult<usize> {
+    let org = &ctx.org;
     let mut problems = Vec::new();
     let mut tags = tags;
     for (i, tag) in tags.iter_mut().enumerate() {
-        tag.month = parse_month(&tag.month.format("%Y-%m").to_string())?;
+        tag.month = chrono::Datelike::with_day(&tag.month, 1).unwrap_or(tag.month);
         if !org.churn_reasons.iter().any(|r| r.key == tag.reason) {
             let known: Vec<&str> = org.churn_reasons.iter().map(|r| r.key.as_str()).collect();
             problems.push(serde_json::json!({"index": i, "field": "reason", "reason": format!("unknown reason {:?}: use {}", tag.reason, known.join(", "))}));
             continue;
         }
-        let m = service::movements(state.store.as_ref(), &state.series, tag.month, None).await?;
+        let m = pacer_app::churn::movements(ctx, tag.month, None).await?;
         if !m.churn_accounts.contains(&tag.account_id) {
             problems.push(serde_json::json!({"index": i, "field": "account_id", "reason": format!("account {} did not churn in {}", tag.account_id, tag.month.format("%Y-%m"))}));
         }
@@ -213,7 +198,7 @@ pub async fn tag_events(state: &AppState, tags: Vec<ChurnTag>, who: &pacer_core:
             details: problems,
         });
     }
-    state.store.tag_churn(&tags, who).await?;
+    ctx.store.tag_churn(&tags, who).await?;
     Ok(tags.len())
 }
 
@@ -225,6 +210,7 @@ pub async fn put_tags(
     headers: HeaderMap,
     ApiJson(tags): ApiJson<Vec<ChurnTag>>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let stored = tag_events(&state, tags, &actor(&caller, &headers)?).await?;
+    let ctx = state.context(&caller).await?;
+    let stored = tag_events(&ctx, tags, &actor(&caller, &headers)?).await?;
     Ok(Json(serde_json::json!({ "stored": stored })))
 }

@@ -355,7 +355,12 @@ pub async fn post_subscriptions(
     let mut out = Vec::with_capacity(batch.records.len());
     let mut seen = std::collections::HashSet::new();
     for (i, s) in batch.records.iter().enumerate() {
-        let month = crate::api::churn::parse_month(&s.month).map_err(|e| problems.add(i, "month", e.to_string())).ok();
+        let month = s
+            .month
+            .parse::<pacer_core::values::Month>()
+            .map(|m| m.0)
+            .map_err(|e| problems.add(i, "month", e.to_string()))
+            .ok();
         if s.mrr_minor < 0 {
             problems.add(i, "mrr_minor", format!("negative MRR {} is not allowed", s.mrr_minor));
         }

@@ -80,21 +80,21 @@ pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Re
 /// first sheet or XLSX of them all. Any other format is a 400.
 pub fn tabular_response<T: serde::Serialize>(
     value: &T,
-    sheets: impl FnOnce() -> Vec<crate::export::Sheet>,
+    sheets: impl FnOnce() -> Vec<pacer_app::export::Sheet>,
     name: &str,
     format: Option<&str>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::http::header;
     use axum::response::IntoResponse;
-    let failed = |e: crate::export::ExportError| ApiError::Internal(e.to_string());
+    let failed = |e: pacer_app::export::ExportError| ApiError::Internal(e.to_string());
     let (kind, ext, body) = match format.unwrap_or("json") {
         "json" => return Ok(axum::Json(value).into_response()),
         "csv" => {
             let sheets = sheets();
             let first = sheets.first().ok_or_else(|| ApiError::Internal("nothing to export".into()))?;
-            ("text/csv; charset=utf-8", "csv", crate::export::csv(first).map_err(failed)?)
+            ("text/csv; charset=utf-8", "csv", pacer_app::export::csv(first).map_err(failed)?)
         }
-        "xlsx" => (crate::service::plan_xlsx::XLSX_MEDIA_TYPE, "xlsx", crate::export::xlsx(&sheets()).map_err(failed)?),
+        "xlsx" => (pacer_app::plan_xlsx::XLSX_MEDIA_TYPE, "xlsx", pacer_app::export::xlsx(&sheets()).map_err(failed)?),
         other => return Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),
     };
     let file = format!("attachment; filename=\"{name}.{ext}\"");

@@ -8,13 +8,10 @@ use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::service::catalog_in_force;
-use crate::service::plan::{
-    self as plans, Allocated, AllocationRequest, AttainmentReport, MonthProfile, PlanSheet, Recipients, Split,
-};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
+use pacer_app::plan::{self as plans, Allocated, AllocationRequest, AttainmentReport, MonthProfile, PlanSheet, Split};
 use pacer_core::growth::{GrowthTarget, gross_new_needed};
 use pacer_core::plan::{Comparison, NewPlan, Plan, PlanSettings, PlanStatus, Target};
 use serde::Deserialize;
@@ -173,29 +170,12 @@ fn default_months() -> String {
 impl AllocateBody {
     /// The request, with unknown words refused.
     pub fn request(&self) -> ApiResult<AllocationRequest> {
-        let bad = |what: &str, value: &str, choices: &str| {
-            ApiError::BadRequest(format!("unknown {what} {value:?}: use {choices}"))
-        };
         Ok(AllocationRequest {
             kpi: self.kpi.clone(),
             annual: self.annual,
-            to: match self.to.as_str() {
-                "teams" | "team" => Recipients::Teams,
-                "reps" | "rep" => Recipients::Reps,
-                other => return Err(bad("recipients", other, "teams or reps")),
-            },
-            split: match self.split.as_str() {
-                "equal" => Split::Equal,
-                "weights" => Split::Weights(self.weights.clone()),
-                "last_year" | "last-year" => Split::LastYear,
-                other => return Err(bad("split", other, "equal, weights or last_year")),
-            },
-            months: match self.months.as_str() {
-                "even" => MonthProfile::Even,
-                "seasonal" => MonthProfile::Seasonal,
-                "custom" => MonthProfile::Custom(self.month_weights.clone()),
-                other => return Err(bad("phasing", other, "even, seasonal or custom")),
-            },
+            to: self.to.parse()?,
+            split: Split::from_word(&self.split, &self.weights)?,
+            months: MonthProfile::from_word(&self.months, &self.month_weights)?,
             team: self.team,
             even_if_short_history: self.even_if_short_history,
         })
@@ -213,14 +193,11 @@ pub async fn allocate(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<AllocateBody>,
 ) -> ApiResult<Json<Allocated>> {
+    let ctx = state.context(&caller).await?;
     let who = actor(&caller, &headers)?;
     let plan = state.store.plan(id).await?;
-    let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let req = body.request()?;
-    Ok(Json(
-        plans::allocate_kpi(state.store.as_ref(), state.caches(), &org, &catalog, &plan, &req, &who, today()).await?,
-    ))
+    Ok(Json(plans::allocate_kpi(&ctx, &plan, &req, &who).await?))
 }
 
 /// A plan's targets of one KPI: company, teams and reps by month, with the bottom-up gap.
@@ -229,12 +206,12 @@ pub async fn allocate(
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
 pub async fn targets(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiPath((id, key)): ApiPath<(i64, String)>,
 ) -> ApiResult<Json<PlanSheet>> {
+    let ctx = state.context(&caller).await?;
     let plan = state.store.plan(id).await?;
-    let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
-    Ok(Json(plans::sheet(state.store.as_ref(), &org, &catalog, &plan, &key, today()).await?))
+    Ok(Json(plans::sheet(&ctx, &plan, &key).await?))
 }
 
 /// Sets one target (a bottom-up edit) in a draft.
@@ -267,17 +244,15 @@ pub struct AttainmentQuery {
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
 pub async fn attainment(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiPath((id, key)): ApiPath<(i64, String)>,
     ApiQuery(q): ApiQuery<AttainmentQuery>,
 ) -> ApiResult<Json<AttainmentReport>> {
+    let ctx = state.context(&caller).await?;
     let plan = state.store.plan(id).await?;
-    let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
-    let (by, per) = (q.by.as_deref().unwrap_or("rep"), q.per.as_deref().unwrap_or("quarter"));
-    Ok(Json(
-        plans::attainment_report(state.store.as_ref(), state.caches(), &org, &catalog, &plan, &key, by, per, today())
-            .await?,
-    ))
+    let by = pacer_app::parse_word(q.by.as_deref())?.unwrap_or(pacer_core::report::Grouping::Rep);
+    let per = pacer_app::parse_word(q.per.as_deref())?.unwrap_or(pacer_core::fiscal_calendar::PeriodKind::Quarter);
+    Ok(Json(plans::attainment_report(&ctx, &plan, &key, by, per).await?))
 }
 
 /// Which plans to compare.
@@ -325,9 +300,12 @@ pub async fn growth(ApiQuery(q): ApiQuery<GrowthQuery>) -> ApiResult<Json<Growth
 
 /// The long-term horizon in stages with its projection of customers and recurring revenue.
 #[utoipa::path(get, path = "/api/v1/horizon", tag = "plans", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
-pub async fn horizon(State(state): State<AppState>) -> ApiResult<Json<plans::HorizonView>> {
-    let org = load_organisation(&state).await?;
-    plans::horizon_view(state.store.as_ref(), &state.series, &org, today())
+pub async fn horizon(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> ApiResult<Json<plans::HorizonView>> {
+    let ctx = state.context(&caller).await?;
+    plans::horizon_view(&ctx)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::NotFound("no long-term horizon has been set".into()))
@@ -342,11 +320,12 @@ pub async fn set_horizon(
     headers: HeaderMap,
     ApiJson(horizon): ApiJson<pacer_core::plan::Horizon>,
 ) -> ApiResult<Json<plans::HorizonView>> {
+    let ctx = state.context(&caller).await?;
     horizon.validate().map_err(|e| ApiError::invalid(e.to_string()))?;
     let mut org = load_organisation(&state).await?;
     org.horizon = Some(horizon);
     state.store.save_organisation(&org, &actor(&caller, &headers)?).await?;
-    plans::horizon_view(state.store.as_ref(), &state.series, &org, today())
+    plans::horizon_view(&ctx)
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::Internal("the horizon just saved is missing".into()))
@@ -367,13 +346,14 @@ pub struct SeasonalityQuery {
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
 pub async fn seasonality(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiPath(key): ApiPath<String>,
     ApiQuery(q): ApiQuery<SeasonalityQuery>,
 ) -> ApiResult<Json<plans::Outlook>> {
+    let ctx = state.context(&caller).await?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let fy = q.fy.unwrap_or_else(|| org.fiscal_year_of(today()));
-    Ok(Json(plans::outlook(state.store.as_ref(), state.caches(), &org, &catalog, &key, fy, today()).await?))
+    Ok(Json(plans::outlook(&ctx, &key, fy).await?))
 }
 
 /// The plan as a workbook: an About sheet, then a sheet per KPI with owners by fiscal month and
@@ -383,15 +363,15 @@ pub async fn seasonality(
         (status = 404, body = crate::error::ErrorDetail)))]
 pub async fn export_xlsx(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<axum::response::Response> {
-    use crate::service::plan_xlsx;
+    let ctx = state.context(&caller).await?;
     use axum::http::header;
     use axum::response::IntoResponse;
+    use pacer_app::plan_xlsx;
     let plan = state.store.plan(id).await?;
-    let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
-    let body = plan_xlsx::export(state.store.as_ref(), &org, &catalog, &plan, today()).await?;
+    let body = plan_xlsx::export(&ctx, &plan).await?;
     let file = format!("attachment; filename=\"plan-{}-FY{}-v{}.xlsx\"", plan.id, plan.fiscal_year, plan.version);
     Ok(([(header::CONTENT_TYPE, plan_xlsx::XLSX_MEDIA_TYPE.to_string()), (header::CONTENT_DISPOSITION, file)], body)
         .into_response())
@@ -404,7 +384,7 @@ pub async fn export_xlsx(
 #[utoipa::path(put, path = "/api/v1/plans/{id}/xlsx", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
     request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         description = "The workbook (also accepted as application/octet-stream)"),
-    responses((status = 200, body = crate::service::plan_xlsx::ImportReport), (status = 400, body = crate::error::ErrorDetail),
+    responses((status = 200, body = pacer_app::plan_xlsx::ImportReport), (status = 400, body = crate::error::ErrorDetail),
         (status = 409, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
 pub async fn import_xlsx(
     State(state): State<AppState>,
@@ -412,8 +392,9 @@ pub async fn import_xlsx(
     headers: HeaderMap,
     ApiPath(id): ApiPath<i64>,
     body: axum::body::Bytes,
-) -> ApiResult<Json<crate::service::plan_xlsx::ImportReport>> {
-    use crate::service::plan_xlsx;
+) -> ApiResult<Json<pacer_app::plan_xlsx::ImportReport>> {
+    let ctx = state.context(&caller).await?;
+    use pacer_app::plan_xlsx;
     let who = actor(&caller, &headers)?;
     let kind = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let kind = kind.split(';').next().unwrap_or_default().trim();
@@ -425,7 +406,5 @@ pub async fn import_xlsx(
         )));
     }
     let plan = state.store.plan(id).await?;
-    let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
-    Ok(Json(plan_xlsx::import(state.store.as_ref(), &org, &catalog, &plan, &body, &who).await?))
+    Ok(Json(plan_xlsx::import(&ctx, &plan, &body, &who).await?))
 }

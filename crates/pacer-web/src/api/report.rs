@@ -2,20 +2,16 @@
 //! the rebuild of the daily rollups. Everyone reads within their scope: a
 //! rep their own figures, a manager their teams', leaders everything.
 
-use super::{ApiPath, ApiQuery, Viewer, actor, today};
+use super::{ApiPath, ApiQuery, Viewer, actor};
 use crate::AppState;
-use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::service::report::{self as reports, Leaderboard, Pipeline, ReportRequest, report_sheet};
-use crate::service::{catalog_in_force, current_catalog};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::NaiveDate;
-use pacer_core::access::Principal;
-use pacer_core::org::RepId;
+use pacer_app::report::{self as reports, Leaderboard, Pipeline, ReportRequest, report_sheet};
 use pacer_core::report::Scope;
 use pacer_storage::RollupCounts;
 use serde::Deserialize;
@@ -74,8 +70,8 @@ impl ReportQuery {
             .collect::<ApiResult<Vec<_>>>()?;
         Ok(ReportRequest {
             kpi: kpi.to_string(),
-            by: self.by.clone(),
-            per: self.per.clone(),
+            by: pacer_app::parse_word(self.by.as_deref())?,
+            per: pacer_app::parse_word(self.per.as_deref())?,
             fy: self.fy,
             period: self.period.clone(),
             from: self.from,
@@ -88,41 +84,19 @@ impl ReportQuery {
     }
 }
 
-/// What the viewer may read, and the viewer's own rep: a rep sees their own
-/// figures, a manager the teams they manage, leaders and read tokens everything.
-pub fn viewer_scope(viewer: &Viewer) -> ApiResult<(Scope, Option<RepId>)> {
-    match &viewer.principal {
-        p if p.sees_everything() => {
-            let me = match p {
-                Principal::User { rep_id, .. } => *rep_id,
-                Principal::Token { .. } => None,
-            };
-            Ok((Scope::default(), me))
-        }
-        Principal::User { role: pacer_core::access::Role::Manager, managed_teams, rep_id, .. } => {
-            Ok((Scope { teams: Some(managed_teams.iter().copied().collect()), ..Scope::default() }, *rep_id))
-        }
-        Principal::User { rep_id: Some(rep), .. } => {
-            Ok((Scope { reps: Some(HashSet::from([*rep])), ..Scope::default() }, Some(*rep)))
-        }
-        _ => Err(ApiError::Forbidden),
-    }
-}
-
 /// The report for a query, shared by the API and the pages.
 pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuery) -> ApiResult<reports::Report> {
     let viewer = Viewer::of(state, caller).await?;
-    let (scope, _) = viewer_scope(&viewer)?;
+    let ctx = state.context(caller).await?;
+    let scope = ctx.scope()?;
     if scope.reps.is_some() && q.by.as_deref().is_some_and(|b| b.trim() != "rep") {
         return Err(ApiError::Forbidden);
     }
     if let Some(team) = q.team {
         crate::api::org::visible_team(state, &viewer, team).await?;
     }
-    let org = load_organisation(state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let req = q.request(kpi)?;
-    reports::report(state.store.as_ref(), state.caches(), &org, &catalog, scope, &req, today()).await
+    Ok(reports::report(&ctx, scope, &req).await?)
 }
 
 /// A report as JSON, CSV or an XLSX download.
@@ -147,7 +121,9 @@ pub async fn get_report(
 /// The leaderboard for a query, shared by the API and the pages.
 pub async fn leaderboard(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuery) -> ApiResult<Leaderboard> {
     let viewer = Viewer::of(state, caller).await?;
-    let (mut scope, me) = viewer_scope(&viewer)?;
+    let ctx = state.context(caller).await?;
+    let mut scope = ctx.scope()?;
+    let me = ctx.own_rep();
     // A rep sees the board of their own team, to know where they stand.
     if scope.reps.is_some() {
         scope = Scope { teams: viewer.own_team.map(|t| HashSet::from([t])), ..Scope::default() };
@@ -158,10 +134,8 @@ pub async fn leaderboard(state: &AppState, caller: &Caller, kpi: &str, q: &Repor
     if let Some(team) = q.team {
         crate::api::org::visible_team(state, &viewer, team).await?;
     }
-    let org = load_organisation(state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let req = q.request(kpi)?;
-    reports::leaderboard(state.store.as_ref(), state.caches(), &org, &catalog, scope, &req, me, today()).await
+    Ok(reports::leaderboard(&ctx, scope, &req).await?)
 }
 
 /// Reps ranked on a KPI over a period: equal values share a rank and the
@@ -180,14 +154,13 @@ pub async fn get_leaderboard(
 /// The pipeline for a query, shared by the API and the pages.
 pub async fn pipeline(state: &AppState, caller: &Caller, q: &ReportQuery) -> ApiResult<Pipeline> {
     let viewer = Viewer::of(state, caller).await?;
-    let (scope, _) = viewer_scope(&viewer)?;
+    let ctx = state.context(caller).await?;
+    let scope = ctx.scope()?;
     if let Some(team) = q.team {
         crate::api::org::visible_team(state, &viewer, team).await?;
     }
-    let org = load_organisation(state).await?;
-    let catalog = current_catalog(state.store.as_ref()).await?.map(|(_, c)| c);
     let req = q.request("")?;
-    reports::pipeline(state.store.as_ref(), state.caches(), &org, catalog.as_ref(), scope, &req, today()).await
+    Ok(reports::pipeline(&ctx, scope, &req).await?)
 }
 
 /// Open deals by stage and forecast category, weighted pipeline, won

@@ -7,12 +7,11 @@ use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
-use crate::service::catalog_in_force;
-use crate::service::review::{self as reviews, Proposal, ReviewView};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use pacer_app::review::{self as reviews, Proposal, ReviewView};
 use pacer_core::plan::Plan;
 use pacer_core::review::{NewNote, Review, ReviewNote};
 use serde::Deserialize;
@@ -28,10 +27,8 @@ pub struct ReviewQuery {
 }
 
 /// The review of a quarter, shared by the API and the page.
-pub async fn view(state: &AppState, period: &str, plan: Option<i64>) -> ApiResult<ReviewView> {
-    let org = load_organisation(state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
-    reviews::view(state.store.as_ref(), state.caches(), &org, &catalog, period, plan, today()).await
+pub async fn view(ctx: &pacer_app::Context<'_>, period: &str, plan: Option<i64>) -> ApiResult<ReviewView> {
+    Ok(reviews::view(ctx, period, plan).await?)
 }
 
 /// The review of a fiscal quarter (e.g. FY2027-Q2): per KPI target, actual, raw and credited
@@ -41,10 +38,12 @@ pub async fn view(state: &AppState, period: &str, plan: Option<i64>) -> ApiResul
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
 pub async fn get(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiPath(period): ApiPath<String>,
     ApiQuery(q): ApiQuery<ReviewQuery>,
 ) -> ApiResult<Response> {
-    let v = view(&state, &period, q.plan).await?;
+    let ctx = state.context(&caller).await?;
+    let v = view(&ctx, &period, q.plan).await?;
     super::tabular_response(&v, || reviews::sheets(&v), &format!("review-{}", v.document.period), q.format.as_deref())
 }
 
@@ -65,8 +64,8 @@ pub async fn open(
     ApiPath(period): ApiPath<String>,
     ApiJson(body): ApiJson<OpenBody>,
 ) -> ApiResult<Json<Review>> {
-    let org = load_organisation(&state).await?;
-    Ok(Json(reviews::open(state.store.as_ref(), &org, &period, body.plan, &actor(&caller, &headers)?, today()).await?))
+    let ctx = state.context(&caller).await?;
+    Ok(Json(reviews::open(&ctx, &period, body.plan, &actor(&caller, &headers)?).await?))
 }
 
 /// Closes a review: its figures are frozen.
@@ -78,25 +77,13 @@ pub async fn close(
     headers: HeaderMap,
     ApiPath(period): ApiPath<String>,
 ) -> ApiResult<Json<Review>> {
-    let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
+    let ctx = state.context(&caller).await?;
     let review = state
         .store
         .review_for(&period)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no review of {period} has been opened")))?;
-    Ok(Json(
-        reviews::close(
-            state.store.as_ref(),
-            state.caches(),
-            &org,
-            &catalog,
-            review.id,
-            &actor(&caller, &headers)?,
-            today(),
-        )
-        .await?,
-    ))
+    Ok(Json(reviews::close(&ctx, review.id, &actor(&caller, &headers)?).await?))
 }
 
 /// Adds a note for the directors to a review, about the review, a KPI or a rep.
@@ -151,23 +138,12 @@ pub async fn rebalance(
     ApiPath(period): ApiPath<String>,
     ApiJson(body): ApiJson<RebalanceBody>,
 ) -> ApiResult<Json<Rebalanced>> {
+    let ctx = state.context(&caller).await?;
     let who = actor(&caller, &headers)?;
     let org = load_organisation(&state).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let q = reviews::quarter(&org, &period, today())?;
     let plan = reviews::plan_for(state.store.as_ref(), &q, None).await?;
-    let proposal = reviews::propose(
-        state.store.as_ref(),
-        state.caches(),
-        &org,
-        &catalog,
-        &plan,
-        &body.kpi,
-        body.annual,
-        q.end.min(today()),
-        today(),
-    )
-    .await?;
+    let proposal = reviews::propose(&ctx, &plan, &body.kpi, body.annual, q.end.min(today())).await?;
     let plan = if body.apply { Some(reviews::apply(state.store.as_ref(), &proposal, &who).await?) } else { None };
     Ok(Json(Rebalanced { proposal, plan }))
 }

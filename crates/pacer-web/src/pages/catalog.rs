@@ -6,7 +6,6 @@ use crate::AppState;
 use crate::api::catalog::{ReadinessQuery, apply_text, readiness_rows};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::service;
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
@@ -34,7 +33,7 @@ pub async fn page(
     Query(n): Query<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
-    let current = service::current_catalog(state.store.as_ref()).await?;
+    let current = pacer_app::catalog::current_catalog(state.store.as_ref()).await?;
     let versions = state.store.catalog_versions().await?;
     let admin = frame.role() == Role::Admin;
     let body = html! {
@@ -148,8 +147,9 @@ pub async fn apply(
     Form(form): Form<ApplyForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let who = Actor::named(frame.principal.actor_name()).because(filled(form.reason));
-    match apply_text(&state, &frame.org, "metrics.toml", &form.toml, &who).await {
+    match apply_text(&ctx, "metrics.toml", &form.toml, &who).await {
         Ok(applied) if applied.changed => Ok(redirect_with_notice(
             "/catalog",
             &format!("Applied version {}: {}", applied.version, applied.diff.join("; ")),
@@ -183,6 +183,7 @@ pub async fn edit(
     Form(form): Form<EditForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let (_, catalog) = crate::api::catalog::require_catalog(&state).await?;
     let method: CaptureMethod = toml_enum(&form.capture_method)?;
     let text = filled(form.capture_text);
@@ -203,7 +204,7 @@ pub async fn edit(
     };
     let new = catalog.with_kpi_edit(&key, &edit).map_err(ApiError::invalid)?.to_toml().map_err(ApiError::Internal)?;
     let who = Actor::named(frame.principal.actor_name()).because(filled(form.reason));
-    match apply_text(&state, &frame.org, "metrics.toml", &new, &who).await {
+    match apply_text(&ctx, "metrics.toml", &new, &who).await {
         Ok(applied) if applied.changed => Ok(redirect_with_notice(
             "/catalog",
             &format!("Saved as version {}: {}", applied.version, applied.diff.join("; ")),
@@ -225,7 +226,8 @@ pub async fn readiness(
     Query(q): Query<ReadinessQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
-    let (fy, rows) = readiness_rows(&state, &q).await?;
+    let ctx = frame.context(&state);
+    let (fy, rows) = readiness_rows(&ctx, &q).await?;
     let names: HashMap<i64, String> = state
         .store
         .reps(&RepFilter::default(), crate::api::today())
@@ -281,6 +283,7 @@ pub async fn completeness(
     Query(q): Query<crate::api::catalog::RangeQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let viewer = crate::api::Viewer::of(&state, &caller).await?;
     let (_, catalog) = crate::api::catalog::require_catalog(&state).await?;
     let today = crate::api::today();
@@ -293,12 +296,9 @@ pub async fn completeness(
     let mut lines = Vec::new();
     for kpi in catalog.by_priority().into_iter().filter(|k| k.capture.method == CaptureMethod::Manual) {
         let types: Vec<String> = kpi.definition.types.iter().map(|t| t.get_ref().clone()).collect();
-        lines.push((
-            kpi.name.clone(),
-            service::kpi_completeness(state.store.as_ref(), &frame.org, &types, today, 5).await?,
-        ));
+        lines.push((kpi.name.clone(), pacer_app::readiness::kpi_completeness(&ctx, &types, today, 5).await?));
     }
-    let standings = service::logging_contest(state.store.as_ref(), from, to).await?;
+    let standings = pacer_app::logging::logging_contest(state.store.as_ref(), from, to).await?;
     let body = html! {
         h1 { "Logging" }
         p.muted { "\"If it is not in the system, it did not happen.\" Manual KPIs over the last 5 working days." }

@@ -4,19 +4,20 @@
 use super::layout::{self, Frame};
 use super::{PageResult, filled, redirect_with_notice};
 use crate::AppState;
-use crate::api::churn::{ChurnQuery, parse_month, report, tag_events};
+use crate::api::churn::{ChurnQuery, report, tag_events};
 use crate::api::{Viewer, today};
 use crate::auth::Caller;
 use crate::charts::{self, StepKind, WaterfallStep};
 use crate::error::ApiError;
-use crate::service::{self, ChurnPeriod};
 use axum::extract::{Extension, Form, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
+use pacer_app::churn::ChurnPeriod;
 use pacer_core::access::{Principal, Role};
 use pacer_core::audit::Actor;
 use pacer_core::churn::{BandLevel, ChurnTag, RatePeriod, convert_rate};
 use pacer_core::money::format_minor;
+use pacer_core::values::Month;
 use serde::Deserialize;
 
 fn pct(x: f64) -> String {
@@ -57,6 +58,7 @@ pub async fn page(
     Query(q): Query<PageQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let viewer = Viewer::of(&state, &caller).await?;
     // A manager sees their own team by default; leaders the whole company.
     let team = match (&viewer.principal, q.team) {
@@ -85,7 +87,7 @@ pub async fn page(
             let mut ids = Vec::new();
             let mut month = w.bridge.first_month;
             while month <= w.bridge.last_month {
-                let m = service::movements(state.store.as_ref(), &state.series, month, None).await?;
+                let m = pacer_app::churn::movements(&ctx, month, None).await?;
                 ids.extend(
                     m.churn_accounts
                         .iter()
@@ -98,11 +100,8 @@ pub async fn page(
         }
         _ => Vec::new(),
     };
-    let cohorts = if viewer.principal.sees_everything() {
-        service::cohorts(state.store.as_ref(), &state.series, 12).await?
-    } else {
-        Vec::new()
-    };
+    let cohorts =
+        if viewer.principal.sees_everything() { pacer_app::churn::cohorts(&ctx, 12).await? } else { Vec::new() };
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
         h1 { "Attrition and churn: FY" (fy) @if let Some(t) = team { " · team #" (t) } }
@@ -230,10 +229,11 @@ pub async fn tag(
     Form(form): Form<TagForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
-    let month = parse_month(&form.month)?;
+    let ctx = frame.context(&state);
+    let month = form.month.parse::<Month>()?.0;
     let tag = ChurnTag { account_id: form.account_id, month, reason: form.reason, note: filled(form.note) };
     let who = Actor::named(frame.principal.actor_name());
-    match tag_events(&state, vec![tag], &who).await {
+    match tag_events(&ctx, vec![tag], &who).await {
         Ok(_) => Ok(redirect_with_notice(
             "/churn",
             &format!("Tagged account {} in {}.", form.account_id, month.format("%Y-%m")),

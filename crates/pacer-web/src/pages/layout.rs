@@ -33,6 +33,17 @@ impl Frame {
         Ok(Self { principal, display_name, csrf, org: load_organisation(state).await? })
     }
 
+    /// The use cases' context for this page, today.
+    pub fn context<'a>(&self, state: &'a AppState) -> pacer_app::Context<'a> {
+        pacer_app::Context::with_org(
+            state.store.as_ref(),
+            state.caches(),
+            self.org.clone(),
+            self.principal.clone(),
+            crate::api::today(),
+        )
+    }
+
     /// The user's role (pages are for users, not tokens).
     pub fn role(&self) -> Role {
         self.principal.role().unwrap_or(Role::Rep)

@@ -1,14 +1,13 @@
 //! Sign in and sign out.
 
 use crate::AppState;
-use crate::auth::{
-    CSRF_FIELD, Caller, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, random_secret, set_cookie, start_session,
-};
+use crate::auth::{CSRF_FIELD, Caller, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, set_cookie, start_session};
 use crate::error::ApiError;
 use axum::extract::{ConnectInfo, Extension, Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, html};
+use pacer_app::credentials::random_secret;
 use serde::Deserialize;
 use std::net::SocketAddr;
 

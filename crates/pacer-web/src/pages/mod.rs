@@ -37,6 +37,18 @@ impl From<StoreError> for PageError {
     }
 }
 
+impl From<pacer_core::values::ValueError> for PageError {
+    fn from(e: pacer_core::values::ValueError) -> Self {
+        Self(e.into())
+    }
+}
+
+impl From<pacer_app::AppError> for PageError {
+    fn from(e: pacer_app::AppError) -> Self {
+        Self(e.into())
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         error_page(&self.0)

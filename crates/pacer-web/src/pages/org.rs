@@ -211,8 +211,10 @@ pub async fn rep_page(
     let memberships = state.store.memberships(id).await?;
     let activities = state.store.recent_activities(id, 20).await?;
     // The quick-log form offers the catalog's activity types and their fields.
-    let types =
-        crate::service::current_catalog(state.store.as_ref()).await?.map(|(_, c)| c.activity_types).unwrap_or_default();
+    let types = pacer_app::catalog::current_catalog(state.store.as_ref())
+        .await?
+        .map(|(_, c)| c.activity_types)
+        .unwrap_or_default();
     let today = today();
     let body = html! {
         (notice(&n))
@@ -320,7 +322,7 @@ pub async fn quick_log(
         form.iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|key| (key.to_string(), v.clone()))).collect();
     let now = chrono::Local::now().time();
     let time = if date == today() { now } else { NaiveTime::from_hms_opt(12, 0, 0).unwrap_or(now) };
-    let activity = crate::service::manual_activity(
+    let activity = pacer_app::logging::manual_activity(
         &catalog,
         &rep,
         &activity_type,

@@ -9,12 +9,12 @@ use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
-use crate::service::catalog_in_force;
-use crate::service::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
-use crate::service::report::display;
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
+use pacer_app::catalog::catalog_in_force;
+use pacer_app::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
+use pacer_app::report::display;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Catalog, Kpi};
@@ -64,11 +64,12 @@ pub async fn list(
     Query(q): Query<PlansQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let list = state.store.plans(None).await?;
     let fy = frame.org.fiscal_year_of(today());
     let growth = match (&q.base, &q.churn, &q.growth) {
         (Some(b), Some(c), Some(g)) => {
-            let rate = |t: &str| crate::api::churn::parse_rate(t);
+            let rate = |t: &str| t.parse::<pacer_core::values::Rate>().map(|r| r.0);
             let base = b
                 .trim()
                 .replace(',', "")
@@ -83,7 +84,7 @@ pub async fn list(
         _ => None,
     };
     let admin = frame.role() == Role::Admin;
-    let horizon = plans::horizon_view(state.store.as_ref(), &state.series, &frame.org, today()).await?;
+    let horizon = plans::horizon_view(&ctx).await?;
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
         h1 { "Annual plans" }
@@ -166,7 +167,7 @@ pub async fn create(
     plans::plan_months(&frame.org, form.fiscal_year)?;
     let mut settings = PlanSettings::default();
     if let Some(t) = filled(form.tolerance) {
-        let rate = crate::api::churn::parse_rate(&t)?;
+        let rate = t.parse::<pacer_core::values::Rate>()?.0;
         settings.tolerance =
             pacer_core::attainment::Tolerance::new(rate).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     }
@@ -191,6 +192,7 @@ pub async fn page(
     Query(q): Query<PlanQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let plan = state.store.plan(id).await?;
     let catalog = catalog_in_force(state.store.as_ref()).await?;
     let targets = state.store.targets(id, None).await?;
@@ -203,7 +205,7 @@ pub async fn page(
         .or_else(|| planned.first().cloned())
         .or_else(|| catalog.kpis.first().map(|k| k.key().to_string()));
     let sheet = match &kpi {
-        Some(k) => Some(plans::sheet(state.store.as_ref(), &frame.org, &catalog, &plan, k, today()).await?),
+        Some(k) => Some(plans::sheet(&ctx, &plan, k).await?),
         None => None,
     };
     let role = frame.role();
@@ -292,6 +294,7 @@ pub async fn allocate(
     Form(form): Form<AllocateForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let plan = state.store.plan(id).await?;
     let catalog = catalog_in_force(state.store.as_ref()).await?;
     let money = catalog.kpi(&form.kpi).is_some_and(Kpi::is_money);
@@ -313,17 +316,7 @@ pub async fn allocate(
         team: None,
         even_if_short_history: form.even_if_short_history.is_some(),
     };
-    let done = plans::allocate_kpi(
-        state.store.as_ref(),
-        state.caches(),
-        &frame.org,
-        &catalog,
-        &plan,
-        &req,
-        &actor(&frame, filled(form.reason)),
-        today(),
-    )
-    .await?;
+    let done = plans::allocate_kpi(&ctx, &plan, &req, &actor(&frame, filled(form.reason))).await?;
     let mut notice = format!("{} targets written for {} recipients.", done.targets, done.recipients.len());
     for w in &done.warnings {
         notice.push_str(&format!(" Warning: {w}."));
@@ -384,22 +377,12 @@ pub async fn attainment(
     Query(q): Query<AttainmentQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let plan = state.store.plan(id).await?;
-    let catalog = catalog_in_force(state.store.as_ref()).await?;
     let kpi = q.kpi.clone().ok_or_else(|| ApiError::BadRequest("choose a KPI".into()))?;
-    let (by, per) = (q.by.as_deref().unwrap_or("rep"), q.per.as_deref().unwrap_or("quarter"));
-    let a = plans::attainment_report(
-        state.store.as_ref(),
-        state.caches(),
-        &frame.org,
-        &catalog,
-        &plan,
-        &kpi,
-        by,
-        per,
-        today(),
-    )
-    .await?;
+    let by = pacer_app::parse_word(q.by.as_deref())?.unwrap_or(pacer_core::report::Grouping::Rep);
+    let per = pacer_app::parse_word(q.per.as_deref())?.unwrap_or(pacer_core::fiscal_calendar::PeriodKind::Quarter);
+    let a = plans::attainment_report(&ctx, &plan, &kpi, by, per).await?;
     let pct = |x: Option<f64>| x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into());
     let body = html! {
         h1 { "Attainment: " (kpi) " · " (plan.name) " v" (plan.version) }
@@ -474,10 +457,11 @@ pub async fn seasonality(
     Query(q): Query<SeasonalityQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let catalog = catalog_in_force(state.store.as_ref()).await?;
     let fy = q.fy.unwrap_or_else(|| frame.org.fiscal_year_of(today()));
     let kpi = q.kpi.clone().or_else(|| catalog.kpis.first().map(|k| k.key().to_string())).unwrap_or_default();
-    let outlook = plans::outlook(state.store.as_ref(), state.caches(), &frame.org, &catalog, &kpi, fy, today()).await?;
+    let outlook = plans::outlook(&ctx, &kpi, fy).await?;
     let months = plans::plan_months(&frame.org, fy)?;
     let unit_of = catalog
         .kpi(&kpi)

@@ -10,11 +10,10 @@ use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
-use crate::service::current_catalog;
-use crate::service::review::{self as reviews, Figure};
 use axum::extract::{Extension, Form, Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
+use pacer_app::review::{self as reviews, Figure};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::fiscal_calendar::PeriodKind;
@@ -89,15 +88,12 @@ pub async fn page(
     Query(q): Query<ReviewQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
-    let v = view(&state, &period, None).await?;
+    let ctx = frame.context(&state);
+    let v = view(&ctx, &period, None).await?;
     let d = &v.document;
     let role = frame.role();
     let proposal = match &q.kpi {
         Some(kpi) if role == Role::Admin => {
-            let catalog = current_catalog(state.store.as_ref())
-                .await?
-                .map(|(_, c)| c)
-                .ok_or_else(|| ApiError::NotFound("no catalog".into()))?;
             let quarter = reviews::quarter(&frame.org, &d.period, today())?;
             let plan = reviews::plan_for(state.store.as_ref(), &quarter, None).await?;
             let annual = filled(q.annual.clone())
@@ -107,20 +103,7 @@ pub async fn page(
                         .map_err(|_| ApiError::BadRequest(format!("{a:?} is not a whole number of units")))
                 })
                 .transpose()?;
-            Some(
-                reviews::propose(
-                    state.store.as_ref(),
-                    state.caches(),
-                    &frame.org,
-                    &catalog,
-                    &plan,
-                    kpi,
-                    annual,
-                    d.end.min(today()),
-                    today(),
-                )
-                .await?,
-            )
+            Some(reviews::propose(&ctx, &plan, kpi, annual, d.end.min(today())).await?)
         }
         _ => None,
     };
@@ -256,23 +239,19 @@ pub async fn set_state(
     Form(form): Form<StateForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     let who = actor(&frame, None);
     match form.action.as_str() {
         "open" if frame.role() == Role::Admin => {
-            reviews::open(state.store.as_ref(), &frame.org, &period, None, &who, today()).await?;
+            reviews::open(&ctx, &period, None, &who).await?;
         }
         "close" => {
-            let catalog = current_catalog(state.store.as_ref())
-                .await?
-                .map(|(_, c)| c)
-                .ok_or_else(|| ApiError::NotFound("no catalog".into()))?;
             let review = state
                 .store
                 .review_for(&period)
                 .await?
                 .ok_or_else(|| ApiError::NotFound(format!("no review of {period}")))?;
-            reviews::close(state.store.as_ref(), state.caches(), &frame.org, &catalog, review.id, &who, today())
-                .await?;
+            reviews::close(&ctx, review.id, &who).await?;
         }
         _ => return Err(ApiError::Forbidden.into()),
     }
@@ -295,27 +274,13 @@ pub async fn rebalance(
     Form(form): Form<RebalanceForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
-    let catalog = current_catalog(state.store.as_ref())
-        .await?
-        .map(|(_, c)| c)
-        .ok_or_else(|| ApiError::NotFound("no catalog".into()))?;
+    let ctx = frame.context(&state);
     let q = reviews::quarter(&frame.org, &period, today())?;
     let plan = reviews::plan_for(state.store.as_ref(), &q, None).await?;
     let annual = filled(form.annual)
         .map(|a| a.parse::<i64>().map_err(|_| ApiError::BadRequest(format!("{a:?} is not a whole number"))))
         .transpose()?;
-    let proposal = reviews::propose(
-        state.store.as_ref(),
-        state.caches(),
-        &frame.org,
-        &catalog,
-        &plan,
-        &form.kpi,
-        annual,
-        q.end.min(today()),
-        today(),
-    )
-    .await?;
+    let proposal = reviews::propose(&ctx, &plan, &form.kpi, annual, q.end.min(today())).await?;
     let next = reviews::apply(state.store.as_ref(), &proposal, &actor(&frame, filled(form.reason))).await?;
     Ok(redirect_with_notice(
         &format!("/plans/{}?kpi={}", next.id, form.kpi),

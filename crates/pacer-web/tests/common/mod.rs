@@ -4,12 +4,12 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use pacer_app::credentials::{hash_password, token_hash};
 use pacer_core::access::{Role, Scope};
 use pacer_core::audit::Actor;
 use pacer_core::org::{NewRep, NewTeam, Organisation, TeamUpdate};
 use pacer_storage::testing::TestDb;
 use pacer_storage::{NewUser, Session, Store};
-use pacer_web::auth::{hash_password, token_hash};
 use pacer_web::{AppState, WebSettings, app};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -102,15 +102,16 @@ pub async fn world(db: &TestDb) -> World {
     }
     let victim_token = store.create_token("victim", Scope::Read, &token_hash("victim"), &ops).await.unwrap().id;
     let catalog = pacer_demo::catalog_toml(chrono::Local::now().date_naive());
-    let applied = pacer_web::service::apply_catalog(
+    let series = pacer_app::churn::SeriesCache::default();
+    let caches = pacer_app::cache::Caches { warm: None, series: &series };
+    let ctx = pacer_app::Context::with_org(
         store.as_ref(),
-        &Organisation::default(),
-        "metrics.toml",
-        &catalog,
+        caches,
+        Organisation::default(),
+        pacer_core::access::Principal::command_line(),
         d("2026-11-26"),
-        &ops,
-    )
-    .await;
+    );
+    let applied = pacer_app::catalog::apply_catalog(&ctx, "metrics.toml", &catalog, &ops).await;
     assert!(applied.is_ok(), "the demo catalog applies");
     let settings = WebSettings { secure_cookies: false, ..WebSettings::default() };
     let app = app(AppState::new(store.clone(), settings));

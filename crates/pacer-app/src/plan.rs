@@ -5,13 +5,12 @@
 //! with the tolerance, and scenario comparison. Shared by the API, the
 //! pages and the CLI.
 
-use super::cache::{Caches, plan_targets};
-use super::report::{Column, ReportRequest, report};
-use crate::error::ApiError;
+use crate::cache::plan_targets;
+use crate::report::{Column, ReportRequest, report};
+use crate::{AppError, Context};
 use chrono::{Datelike, NaiveDate};
 use pacer_core::attainment::{Attainment, Direction, attainment};
 use pacer_core::audit::Actor;
-use pacer_core::catalog::Catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::kpi::KpiValue;
 use pacer_core::org::{Organisation, Rep, RepId, TeamId, subtree};
@@ -19,18 +18,18 @@ use pacer_core::plan::{
     Allocation, FISCAL_MONTHS, Gap, Phasing, Plan, PlanId, Scenario, Target, TargetLine, TargetOwner, TargetTier,
     allocate, compare, gap, phase, target_to_date,
 };
-use pacer_core::report::{Owner, Scope};
+use pacer_core::report::{Grouping, Owner, Scope};
 use pacer_core::seasonality::{SeasonalIndices, seasonal_indices};
 use pacer_storage::{RepFilter, Store};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::BadRequest(message.into())
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::BadRequest(message.into())
 }
 
 /// The 12 fiscal months of a plan's year.
-pub fn plan_months(org: &Organisation, fiscal_year: i32) -> Result<Vec<FiscalPeriod>, ApiError> {
+pub fn plan_months(org: &Organisation, fiscal_year: i32) -> Result<Vec<FiscalPeriod>, AppError> {
     let months = org.calendar.periods(fiscal_year, PeriodKind::Month).map_err(|e| bad(e.to_string()))?;
     if months.len() != FISCAL_MONTHS {
         return Err(bad(format!("fiscal year {fiscal_year} has {} months; plans need 12", months.len())));
@@ -69,6 +68,46 @@ pub enum MonthProfile {
     Custom(Vec<f64>),
 }
 
+fn unknown(what: &str, word: &str, choices: &str) -> AppError {
+    bad(format!("unknown {what} {word:?}: use {choices}"))
+}
+
+impl std::str::FromStr for Recipients {
+    type Err = AppError;
+
+    fn from_str(word: &str) -> Result<Self, AppError> {
+        match word.trim() {
+            "teams" | "team" => Ok(Recipients::Teams),
+            "reps" | "rep" => Ok(Recipients::Reps),
+            other => Err(unknown("recipients", other, "teams or reps")),
+        }
+    }
+}
+
+impl Split {
+    /// The split a word names (`equal`, `weights`, `last_year`), with the weights `weights` uses.
+    pub fn from_word(word: &str, weights: &[f64]) -> Result<Self, AppError> {
+        match word.trim() {
+            "equal" => Ok(Split::Equal),
+            "weights" => Ok(Split::Weights(weights.to_vec())),
+            "last_year" | "last-year" => Ok(Split::LastYear),
+            other => Err(unknown("split", other, "equal, weights or last_year")),
+        }
+    }
+}
+
+impl MonthProfile {
+    /// The phasing a word names (`even`, `seasonal`, `custom`), with the 12 weights `custom` uses.
+    pub fn from_word(word: &str, weights: &[f64]) -> Result<Self, AppError> {
+        match word.trim() {
+            "even" => Ok(MonthProfile::Even),
+            "seasonal" => Ok(MonthProfile::Seasonal),
+            "custom" => Ok(MonthProfile::Custom(weights.to_vec())),
+            other => Err(unknown("phasing", other, "even, seasonal or custom")),
+        }
+    }
+}
+
 /// A top-down allocation.
 #[derive(Debug, Clone)]
 pub struct AllocationRequest {
@@ -102,7 +141,7 @@ pub struct Allocated {
 }
 
 /// Sellers: reps who are not team managers, employed at some point of `[from, to]`.
-async fn sellers(store: &dyn Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Rep>, ApiError> {
+async fn sellers(store: &dyn Store, from: NaiveDate, to: NaiveDate) -> Result<Vec<Rep>, AppError> {
     let managers: HashSet<RepId> = store.teams().await?.iter().filter_map(|t| t.manager_id).collect();
     let reps = store.reps(&RepFilter::default(), to).await?;
     Ok(reps
@@ -113,12 +152,12 @@ async fn sellers(store: &dyn Store, from: NaiveDate, to: NaiveDate) -> Result<Ve
 
 /// The teams and reps an allocation goes to, in order (teams by name, reps by name).
 pub async fn allocation_recipients(
-    store: &dyn Store,
-    org: &Organisation,
+    ctx: &Context<'_>,
     fiscal_year: i32,
     to: Recipients,
     team: Option<TeamId>,
-) -> Result<(Vec<(TeamId, String)>, Vec<Rep>), ApiError> {
+) -> Result<(Vec<(TeamId, String)>, Vec<Rep>), AppError> {
+    let (store, org) = (ctx.store, &ctx.org);
     let months = plan_months(org, fiscal_year)?;
     let (start, end) = (months[0].start, months[11].end);
     let teams = store.teams().await?;
@@ -141,19 +180,13 @@ pub async fn allocation_recipients(
 
 /// The KPI's monthly values over the fiscal years before `fiscal_year` (up to three), for the
 /// whole company, oldest first; `None` for a month without any record.
-pub async fn monthly_history(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    kpi: &str,
-    fiscal_year: i32,
-    today: NaiveDate,
-) -> Result<Vec<Option<f64>>, ApiError> {
+pub async fn monthly_history(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<Vec<Option<f64>>, AppError> {
+    let (_store, _caches, _org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let _catalog = ctx.catalog().await?;
     let mut series = Vec::new();
     for fy in fiscal_year - 3..fiscal_year {
         let req = ReportRequest::company_months(kpi, fy);
-        let r = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+        let r = report(ctx, Scope::default(), &req).await?;
         let values = r.rows.first().map(|row| row.values[..row.values.len() - 1].to_vec()).unwrap_or_default();
         series.extend(values.iter().map(KpiValue::as_f64));
     }
@@ -168,16 +201,10 @@ pub async fn monthly_history(
 }
 
 /// The KPI's seasonal indices from its history, with the warnings.
-pub async fn seasonality(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    kpi: &str,
-    fiscal_year: i32,
-    today: NaiveDate,
-) -> Result<SeasonalIndices, ApiError> {
-    let history = monthly_history(store, caches, org, catalog, kpi, fiscal_year, today).await?;
+pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<SeasonalIndices, AppError> {
+    let (_store, _caches, _org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let _catalog = ctx.catalog().await?;
+    let history = monthly_history(ctx, kpi, fiscal_year).await?;
     if history.len() < 12 {
         return Err(bad(format!(
             "{kpi} has {} months of history before FY{fiscal_year}; seasonal phasing needs at least 12 (24 for a \
@@ -221,23 +248,17 @@ pub struct Outlook {
 }
 
 /// The outlook of a KPI for fiscal year `fiscal_year` as of `today`.
-pub async fn outlook(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    kpi: &str,
-    fiscal_year: i32,
-    today: NaiveDate,
-) -> Result<Outlook, ApiError> {
+pub async fn outlook(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<Outlook, AppError> {
+    let (_store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let _catalog = ctx.catalog().await?;
     let months = plan_months(org, fiscal_year)?;
     let done = months.iter().filter(|m| m.end < today).count();
     let req = ReportRequest::company_months(kpi, fiscal_year);
-    let this_year = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+    let this_year = report(ctx, Scope::default(), &req).await?;
     let actuals: Vec<Option<f64>> =
         this_year.rows.first().map(|r| r.values[..done].iter().map(KpiValue::as_f64).collect()).unwrap_or_default();
     let ytd: f64 = actuals.iter().flatten().sum();
-    let (indices, indices_error) = match seasonality(store, caches, org, catalog, kpi, fiscal_year, today).await {
+    let (indices, indices_error) = match seasonality(ctx, kpi, fiscal_year).await {
         Ok(s) => (Some(s), None),
         Err(e) => (None, Some(e.to_string())),
     };
@@ -249,11 +270,8 @@ pub async fn outlook(
     let even = [1.0; FISCAL_MONTHS];
     let index_projection =
         pacer_core::seasonality::project_year_end(ytd, done, indices.as_ref().map_or(&even[..], |s| &s.monthly[..]));
-    let mut history: Vec<f64> = monthly_history(store, caches, org, catalog, kpi, fiscal_year, today)
-        .await?
-        .into_iter()
-        .map(|v| v.unwrap_or(0.0))
-        .collect();
+    let mut history: Vec<f64> =
+        monthly_history(ctx, kpi, fiscal_year).await?.into_iter().map(|v| v.unwrap_or(0.0)).collect();
     history.extend(actuals.iter().map(|v| v.unwrap_or(0.0)));
     let (forecast_projection, forecast_months, forecast_error) =
         match pacer_core::forecast::forecast_months(&history, FISCAL_MONTHS - done, FISCAL_MONTHS) {
@@ -276,25 +294,22 @@ pub async fn outlook(
 }
 
 /// Last fiscal year's actual of the KPI per owner, as whole units.
-#[allow(clippy::too_many_arguments)] // what a report reads, plus the year and the rows
 async fn last_year(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
+    ctx: &Context<'_>,
     kpi: &str,
     fiscal_year: i32,
-    by: &str,
-    today: NaiveDate,
-) -> Result<HashMap<Owner, i64>, ApiError> {
+    by: Grouping,
+) -> Result<HashMap<Owner, i64>, AppError> {
+    let (_store, _caches, _org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let _catalog = ctx.catalog().await?;
     let req = ReportRequest {
         kpi: kpi.into(),
-        by: Some(by.into()),
-        per: Some("year".into()),
+        by: Some(by),
+        per: Some(PeriodKind::Year),
         fy: Some(fiscal_year - 1),
         ..ReportRequest::default()
     };
-    let r = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+    let r = report(ctx, Scope::default(), &req).await?;
     r.rows
         .iter()
         .map(|row| match row.values.last() {
@@ -306,18 +321,15 @@ async fn last_year(
 }
 
 /// Allocates and phases a KPI's annual target in a draft plan, replacing that KPI's targets.
-#[allow(clippy::too_many_arguments)] // the plan, the request, and what computing them reads
 pub async fn allocate_kpi(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
+    ctx: &Context<'_>,
     plan: &Plan,
     req: &AllocationRequest,
     actor: &Actor,
-    today: NaiveDate,
-) -> Result<Allocated, ApiError> {
-    plan.status.ensure_editable().map_err(|e| ApiError::Conflict(e.to_string()))?;
+) -> Result<Allocated, AppError> {
+    let (store, _caches, org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let catalog = ctx.catalog().await?;
+    plan.status.ensure_editable().map_err(|e| AppError::Conflict(e.to_string()))?;
     if catalog.kpi(&req.kpi).is_none() {
         let known: Vec<&str> = catalog.kpis.iter().map(|k| k.key()).collect();
         return Err(bad(format!("KPI {:?} is not in the catalog; KPIs: {}", req.kpi, known.join(", "))));
@@ -329,22 +341,20 @@ pub async fn allocate_kpi(
     let profile = match &req.months {
         MonthProfile::Even => Phasing::Even,
         MonthProfile::Custom(w) => Phasing::Custom(w.clone()),
-        MonthProfile::Seasonal => {
-            match seasonality(store, caches, org, catalog, &req.kpi, plan.fiscal_year, today).await {
-                Ok(indices) => {
-                    warnings.extend(indices.warnings.clone());
-                    Phasing::Seasonal(indices.monthly.to_vec())
-                }
-                Err(e) if req.even_if_short_history => {
-                    warnings.push(format!("{e}; phased evenly as asked"));
-                    Phasing::Even
-                }
-                Err(e) => return Err(e),
+        MonthProfile::Seasonal => match seasonality(ctx, &req.kpi, plan.fiscal_year).await {
+            Ok(indices) => {
+                warnings.extend(indices.warnings.clone());
+                Phasing::Seasonal(indices.monthly.to_vec())
             }
-        }
+            Err(e) if req.even_if_short_history => {
+                warnings.push(format!("{e}; phased evenly as asked"));
+                Phasing::Even
+            }
+            Err(e) => return Err(e),
+        },
     };
     profile.validate().map_err(|e| bad(e.to_string()))?;
-    let (teams, reps) = allocation_recipients(store, org, plan.fiscal_year, req.to, req.team).await?;
+    let (teams, reps) = allocation_recipients(ctx, plan.fiscal_year, req.to, req.team).await?;
     if reps.is_empty() {
         return Err(bad("no sellers are employed in that fiscal year: there is no one to allocate to"));
     }
@@ -368,7 +378,7 @@ pub async fn allocate_kpi(
         None => TargetOwner::Company,
     };
     targets.extend(row(top, phased(req.annual, None)?));
-    let split_of = |count: usize, last: Option<Vec<i64>>| -> Result<Allocation, ApiError> {
+    let split_of = |count: usize, last: Option<Vec<i64>>| -> Result<Allocation, AppError> {
         Ok(match (&req.split, last) {
             (Split::Equal, _) => Allocation::Equal,
             (Split::Weights(w), _) if w.len() == count => Allocation::Weights(w.clone()),
@@ -384,7 +394,7 @@ pub async fn allocate_kpi(
     if req.to == Recipients::Teams {
         let last = match req.split {
             Split::LastYear => {
-                let values = last_year(store, caches, org, catalog, kpi, plan.fiscal_year, "team", today).await?;
+                let values = last_year(ctx, kpi, plan.fiscal_year, Grouping::Team).await?;
                 Some(teams.iter().map(|(id, _)| values.get(&Owner::Team(*id)).copied().unwrap_or(0)).collect())
             }
             _ => None,
@@ -405,7 +415,7 @@ pub async fn allocate_kpi(
         let split = match req.split {
             Split::Equal => Allocation::Capacity(caps.clone()),
             Split::LastYear => {
-                let values = last_year(store, caches, org, catalog, kpi, plan.fiscal_year, "rep", today).await?;
+                let values = last_year(ctx, kpi, plan.fiscal_year, Grouping::Rep).await?;
                 split_of(
                     reps.len(),
                     Some(reps.iter().map(|r| values.get(&Owner::Rep(r.id)).copied().unwrap_or(0)).collect()),
@@ -468,7 +478,7 @@ pub struct PlanSheet {
 }
 
 /// Names of owners, for sheets.
-pub async fn owner_names(store: &dyn Store, today: NaiveDate) -> Result<HashMap<TargetOwner, String>, ApiError> {
+pub async fn owner_names(store: &dyn Store, today: NaiveDate) -> Result<HashMap<TargetOwner, String>, AppError> {
     let mut names = HashMap::from([(TargetOwner::Company, "Company".to_string())]);
     for t in store.teams().await? {
         names.insert(TargetOwner::Team(t.id), t.name);
@@ -512,14 +522,9 @@ pub fn lines(targets: &[Target], names: &HashMap<TargetOwner, String>) -> Vec<Sh
 }
 
 /// The plan sheet of a KPI.
-pub async fn sheet(
-    store: &dyn Store,
-    org: &Organisation,
-    catalog: &Catalog,
-    plan: &Plan,
-    kpi: &str,
-    today: NaiveDate,
-) -> Result<PlanSheet, ApiError> {
+pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanSheet, AppError> {
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
+    let catalog = ctx.catalog().await?;
     let unit = catalog
         .kpi(kpi)
         .and_then(|k| serde_json::to_value(k.unit).ok())
@@ -582,28 +587,25 @@ pub struct AttainmentReport {
 /// Attainment of every owner with targets in the plan, per period of kind `per`, plus year to
 /// date: actuals summed over the periods begun, against the target to date
 /// ([`target_to_date`]), never the mean of percentages.
-#[allow(clippy::too_many_arguments)] // the plan, the KPI, the grouping and what computing them reads
 pub async fn attainment_report(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
+    ctx: &Context<'_>,
     plan: &Plan,
     kpi: &str,
-    by: &str,
-    per: &str,
-    today: NaiveDate,
-) -> Result<AttainmentReport, ApiError> {
-    let def = catalog.kpi(kpi).ok_or_else(|| ApiError::NotFound(format!("KPI {kpi:?} is not in the catalog")))?;
+    by: Grouping,
+    per: PeriodKind,
+) -> Result<AttainmentReport, AppError> {
+    let (store, caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let catalog = ctx.catalog().await?;
+    let def = catalog.kpi(kpi).ok_or_else(|| AppError::NotFound(format!("KPI {kpi:?} is not in the catalog")))?;
     let tolerance = plan.settings.tolerance_for(kpi);
     let req = ReportRequest {
         kpi: kpi.into(),
-        by: Some(by.into()),
-        per: Some(per.into()),
+        by: Some(by),
+        per: Some(per),
         fy: Some(plan.fiscal_year),
         ..ReportRequest::default()
     };
-    let actual = report(store, caches, org, catalog, Scope::default(), &req, today).await?;
+    let actual = report(ctx, Scope::default(), &req).await?;
     let months = plan_months(org, plan.fiscal_year)?;
     let targets = plan_targets(store, caches, plan.id).await?;
     let mut by_owner: HashMap<Owner, [i64; FISCAL_MONTHS]> = HashMap::new();
@@ -670,13 +672,12 @@ pub async fn attainment_report(
 /// of the first deal-amount KPI in priority order that it plans, summed over the months wholly
 /// inside `[from, to]`. `None` without an approved plan or such a KPI.
 pub async fn pipeline_quotas(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
+    ctx: &Context<'_>,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Option<(String, HashMap<Owner, i64>)>, ApiError> {
+) -> Result<Option<(String, HashMap<Owner, i64>)>, AppError> {
+    let (store, caches, org) = (ctx.store, ctx.caches, &ctx.org);
+    let catalog = ctx.catalog().await?;
     let fy = org.fiscal_year_of(from);
     let Some(plan) = store.approved_plan(fy).await? else { return Ok(None) };
     let months = plan_months(org, fy)?;
@@ -718,14 +719,10 @@ pub struct HorizonView {
 }
 
 /// The organisation's horizon and its projection; `None` when none is set.
-pub async fn horizon_view(
-    store: &dyn Store,
-    series: &super::SeriesCache,
-    org: &Organisation,
-    today: NaiveDate,
-) -> Result<Option<HorizonView>, ApiError> {
+pub async fn horizon_view(ctx: &Context<'_>) -> Result<Option<HorizonView>, AppError> {
+    let (_store, _series, org, today) = (ctx.store, ctx.caches.series, &ctx.org, ctx.today);
     let Some(horizon) = org.horizon.clone() else { return Ok(None) };
-    let mrr = super::mrr_series(store, series).await?;
+    let mrr = crate::churn::mrr_series(ctx).await?;
     let this_month = today.with_day(1).unwrap_or(today);
     let base_month = mrr.last_month().map(|last| last.min(this_month));
     let (base_customers, base_arr) =
@@ -740,7 +737,7 @@ pub async fn compare_plans(
     store: &dyn Store,
     ids: &[PlanId],
     today: NaiveDate,
-) -> Result<pacer_core::plan::Comparison, ApiError> {
+) -> Result<pacer_core::plan::Comparison, AppError> {
     let names = owner_names(store, today).await?;
     let mut scenarios = Vec::new();
     for id in ids {

@@ -13,18 +13,18 @@
 //! is written unless the whole workbook is valid; then each sheet's KPI has its targets replaced
 //! (drafts only).
 
-use super::plan::{SheetLine, lines, owner_names, plan_months};
-use crate::error::ApiError;
 use crate::export::sheet_name;
+use crate::plan::{SheetLine, lines, owner_names, plan_months};
+use crate::{AppError, Context};
 use calamine::{Data, Range, Reader};
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
-use pacer_core::catalog::{Catalog, Kpi};
+use pacer_core::catalog::Kpi;
 use pacer_core::fiscal_calendar::FiscalPeriod;
 use pacer_core::money::format_minor;
 use pacer_core::org::Organisation;
 use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanId, Target, TargetOwner, TargetTier, check_kpi_targets};
-use pacer_storage::{RepFilter, Store};
+use pacer_storage::RepFilter;
 use rust_xlsxwriter::{Format, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -47,8 +47,8 @@ const YEAR: &str = "Year";
 /// Minor units in a currency unit.
 const CENTS: i64 = 100;
 
-fn failed(e: XlsxError) -> ApiError {
-    ApiError::Internal(format!("cannot write the plan workbook: {e}"))
+fn failed(e: XlsxError) -> AppError {
+    AppError::internal(format!("cannot write the plan workbook: {e}"))
 }
 
 /// A column's letters: 0 is A, 26 is AA.
@@ -66,13 +66,9 @@ pub fn column_letters(column: u32) -> String {
 
 /// The plan as a workbook: "About", then a sheet per KPI of the catalog that has targets in the
 /// plan, in the catalog's order.
-pub async fn export(
-    store: &dyn Store,
-    org: &Organisation,
-    catalog: &Catalog,
-    plan: &Plan,
-    today: NaiveDate,
-) -> Result<Vec<u8>, ApiError> {
+pub async fn export(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<u8>, AppError> {
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
+    let catalog = ctx.catalog().await?;
     let months = plan_months(org, plan.fiscal_year)?;
     let targets = store.targets(plan.id, None).await?;
     let names = owner_names(store, today).await?;
@@ -603,9 +599,9 @@ fn read_sheet(
 }
 
 /// Reads a workbook's sheets, in order.
-fn read_workbook(bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, ApiError> {
+fn read_workbook(bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, AppError> {
     let unreadable = |e: &dyn std::fmt::Display| {
-        ApiError::BadRequest(format!("cannot read the file as an XLSX workbook: {e}; send a plan exported by Pacer"))
+        AppError::BadRequest(format!("cannot read the file as an XLSX workbook: {e}; send a plan exported by Pacer"))
     };
     let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let names = book.sheet_names().to_vec();
@@ -621,15 +617,10 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, ApiError> {
 /// Imports an edited workbook into a draft plan: checks every sheet and cell, and when all is
 /// valid replaces each sheet's KPI's targets with its lines (12 targets a line). With any problem
 /// nothing is written and the answer is a 422 listing each `{sheet, row, column, value, reason}`.
-pub async fn import(
-    store: &dyn Store,
-    org: &Organisation,
-    catalog: &Catalog,
-    plan: &Plan,
-    bytes: &[u8],
-    actor: &Actor,
-) -> Result<ImportReport, ApiError> {
-    plan.status.ensure_editable().map_err(|e| ApiError::Conflict(e.to_string()))?;
+pub async fn import(ctx: &Context<'_>, plan: &Plan, bytes: &[u8], actor: &Actor) -> Result<ImportReport, AppError> {
+    let (store, org) = (ctx.store, &ctx.org);
+    let catalog = ctx.catalog().await?;
+    plan.status.ensure_editable().map_err(|e| AppError::Conflict(e.to_string()))?;
     let months = plan_months(org, plan.fiscal_year)?;
     let book = read_workbook(bytes)?;
     let known = Known {
@@ -663,7 +654,7 @@ pub async fn import(
     }
     if !problems.is_empty() {
         let count = problems.len();
-        return Err(ApiError::Unprocessable {
+        return Err(AppError::Invalid {
             message: format!(
                 "{count} problem{} in the workbook; nothing was imported",
                 if count == 1 { "" } else { "s" }
@@ -672,7 +663,7 @@ pub async fn import(
         });
     }
     for (kpi, _, targets) in &read {
-        check_kpi_targets(kpi.key(), targets).map_err(|e| ApiError::invalid(e.to_string()))?;
+        check_kpi_targets(kpi.key(), targets).map_err(|e| AppError::invalid(e.to_string()))?;
     }
     let mut kpis = Vec::new();
     for (kpi, lines, targets) in read {

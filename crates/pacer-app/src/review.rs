@@ -8,25 +8,26 @@
 //! proposes re-phased (or revised) targets and applies them as a new plan
 //! version.
 
-use super::cache::{Caches, plan_targets};
-use super::plan::{AttainmentCell, AttainmentReport, attainment_report, owner_names, plan_months, seasonality};
-use super::report::{ReportRequest, pipeline};
-use super::{churn_report, readiness};
-use crate::error::ApiError;
+use crate::cache::plan_targets;
+use crate::churn::churn_report;
+use crate::plan::{AttainmentCell, AttainmentReport, attainment_report, owner_names, plan_months, seasonality};
+use crate::readiness::readiness;
+use crate::report::{ReportRequest, open_pipeline};
+use crate::{AppError, Context};
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
-use pacer_core::catalog::{CaptureMethod, Catalog};
+use pacer_core::catalog::CaptureMethod;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::org::Organisation;
 use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
-use pacer_core::report::{Owner, Scope};
+use pacer_core::report::{Grouping, Owner, Scope};
 use pacer_core::review::{Review, ReviewId, ReviewNote};
 use pacer_storage::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::BadRequest(message.into())
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::BadRequest(message.into())
 }
 
 /// One figure against its target.
@@ -188,7 +189,7 @@ pub struct ReviewView {
 }
 
 /// The quarter named `period`, which must have started.
-pub fn quarter(org: &Organisation, period: &str, today: NaiveDate) -> Result<FiscalPeriod, ApiError> {
+pub fn quarter(org: &Organisation, period: &str, today: NaiveDate) -> Result<FiscalPeriod, AppError> {
     let q = org.calendar.parse_period(period).map_err(|e| bad(e.to_string()))?;
     if q.kind != PeriodKind::Quarter {
         return Err(bad(format!("{period} is not a fiscal quarter: name one like FY{}-Q2", q.fiscal_year)));
@@ -200,7 +201,7 @@ pub fn quarter(org: &Organisation, period: &str, today: NaiveDate) -> Result<Fis
 }
 
 /// The plan a quarter is measured against: the given one, or the fiscal year's approved plan.
-pub async fn plan_for(store: &dyn Store, q: &FiscalPeriod, plan: Option<i64>) -> Result<Plan, ApiError> {
+pub async fn plan_for(store: &dyn Store, q: &FiscalPeriod, plan: Option<i64>) -> Result<Plan, AppError> {
     let plan = match plan {
         Some(id) => store.plan(id).await?,
         None => store.approved_plan(q.fiscal_year).await?.ok_or_else(|| {
@@ -232,15 +233,9 @@ fn figures(report: &AttainmentReport, q_index: usize) -> Vec<(Owner, OwnerFigure
 }
 
 /// The review document of a quarter against a plan, from today's data.
-pub async fn document(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    q: &FiscalPeriod,
-    plan: &Plan,
-    today: NaiveDate,
-) -> Result<ReviewDocument, ApiError> {
+pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Result<ReviewDocument, AppError> {
+    let (store, caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let catalog = ctx.catalog().await?;
     let as_of = today.min(q.end);
     let year = org.calendar.year(q.fiscal_year).map_err(|e| bad(e.to_string()))?;
     let months = plan_months(org, q.fiscal_year)?;
@@ -249,26 +244,26 @@ pub async fn document(
     let mut planned: Vec<&str> = targets.iter().map(|t| t.kpi.as_str()).collect();
     planned.sort_unstable();
     planned.dedup();
-    let readiness = readiness(store, org, catalog, &year, as_of, 5).await?;
+    let readiness = readiness(ctx, &year, as_of, 5).await?;
     let names = owner_names(store, today).await?;
     let q_index = q.index as usize - 1;
+    // Attainment is measured on the quarter's last day once it has ended.
+    let at_quarter = ctx.on(as_of);
     let mut kpis = Vec::new();
     for kpi in catalog.by_priority().into_iter().filter(|k| planned.contains(&k.key())) {
         let key = kpi.key();
-        let by = |grouping: &'static str| {
-            attainment_report(store, caches, org, catalog, plan, key, grouping, "quarter", as_of)
-        };
-        let company = figures(&by("company").await?, q_index).into_iter().next().map(|(_, f)| f);
-        let teams: Vec<OwnerFigures> = figures(&by("team").await?, q_index).into_iter().map(|(_, f)| f).collect();
-        let reps: Vec<OwnerFigures> = figures(&by("rep").await?, q_index).into_iter().map(|(_, f)| f).collect();
+        let by = |grouping: Grouping| attainment_report(&at_quarter, plan, key, grouping, PeriodKind::Quarter);
+        let company = figures(&by(Grouping::Company).await?, q_index).into_iter().next().map(|(_, f)| f);
+        let teams: Vec<OwnerFigures> =
+            figures(&by(Grouping::Team).await?, q_index).into_iter().map(|(_, f)| f).collect();
+        let reps: Vec<OwnerFigures> = figures(&by(Grouping::Rep).await?, q_index).into_iter().map(|(_, f)| f).collect();
         let annual_target: i64 = targets
             .iter()
             .filter(|t| t.kpi == key && t.owner == TargetOwner::Company && t.tier == TargetTier::Target)
             .map(|t| t.amount)
             .sum();
         let ytd_actual = company.as_ref().and_then(|c| c.ytd.actual);
-        let indices =
-            seasonality(store, caches, org, catalog, key, q.fiscal_year, today).await.ok().map(|s| s.monthly.to_vec());
+        let indices = seasonality(ctx, key, q.fiscal_year).await.ok().map(|s| s.monthly.to_vec());
         let projected_year_end = ytd_actual.and_then(|a| {
             pacer_core::seasonality::project_year_end(
                 a,
@@ -283,13 +278,13 @@ pub async fn document(
         let pipeline_coverage = match (&kpi.definition.kind, ytd_actual) {
             (pacer_core::catalog::DefinitionKind::DealAmount, Some(done)) if as_of < year.end => {
                 let req = ReportRequest {
-                    by: Some("company".into()),
+                    by: Some(Grouping::Company),
                     from: Some(as_of.succ_opt().unwrap_or(as_of)),
                     to: Some(year.end),
                     deal_kinds: kpi.definition.deal_kinds.clone(),
                     ..ReportRequest::default()
                 };
-                let p = pipeline(store, caches, org, None, Scope::default(), &req, today).await?;
+                let p = open_pipeline(ctx, Scope::default(), &req).await?;
                 let open = p.rows.first().map_or(0, |r| r.summary.open_minor);
                 pacer_core::pipeline::coverage(open, annual_target, done as i64).ratio()
             }
@@ -316,7 +311,7 @@ pub async fn document(
         });
     }
     let gaps = data_gaps(&readiness, &names, q);
-    let churn = churn_report(store, caches.series, org, std::slice::from_ref(q), None, None, today).await?;
+    let churn = churn_report(ctx, std::slice::from_ref(q), None, None).await?;
     let churn = churn.periods.first().map(|p| ChurnLine {
         customer_churn: p.rates.customer_churn_rate,
         annualised: p.annualised_customer_churn,
@@ -457,27 +452,21 @@ pub fn differences(frozen: &ReviewDocument, now: &ReviewDocument) -> Vec<Differe
 
 /// The review of a quarter as shown: the stored review's frozen document when closed (with
 /// the differences from today's data), else today's figures.
-pub async fn view(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    period: &str,
-    plan: Option<i64>,
-    today: NaiveDate,
-) -> Result<ReviewView, ApiError> {
+pub async fn view(ctx: &Context<'_>, period: &str, plan: Option<i64>) -> Result<ReviewView, AppError> {
+    let (store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let _catalog = ctx.catalog().await?;
     let q = quarter(org, period, today)?;
     let review = store.review_for(&q.name()).await?;
     let plan_id = plan.or(review.as_ref().map(|r| r.plan_id));
     let plan = plan_for(store, &q, plan_id).await?;
-    let live = document(store, caches, org, catalog, &q, &plan, today).await?;
+    let live = document(ctx, &q, &plan).await?;
     let notes = match &review {
         Some(r) => store.notes(r.id).await?,
         None => Vec::new(),
     };
     let frozen =
         review.as_ref().and_then(|r| r.snapshot.as_deref()).map(serde_json::from_str::<ReviewDocument>).transpose();
-    let frozen = frozen.map_err(|e| ApiError::Internal(format!("a review snapshot does not read back: {e}")))?;
+    let frozen = frozen.map_err(|e| AppError::internal(format!("a review snapshot does not read back: {e}")))?;
     Ok(match frozen {
         Some(doc) => ReviewView { differences: differences(&doc, &live), review, document: doc, notes },
         None => ReviewView { review, document: live, notes, differences: Vec::new() },
@@ -485,34 +474,22 @@ pub async fn view(
 }
 
 /// Opens the review of a quarter against a plan (the year's approved plan by default).
-pub async fn open(
-    store: &dyn Store,
-    org: &Organisation,
-    period: &str,
-    plan: Option<i64>,
-    actor: &Actor,
-    today: NaiveDate,
-) -> Result<Review, ApiError> {
+pub async fn open(ctx: &Context<'_>, period: &str, plan: Option<i64>, actor: &Actor) -> Result<Review, AppError> {
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
     let q = quarter(org, period, today)?;
     let plan = plan_for(store, &q, plan).await?;
     Ok(store.open_review(&q.name(), q.fiscal_year, plan.id, actor).await?)
 }
 
 /// Closes a review: its document is frozen as of now.
-pub async fn close(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    id: ReviewId,
-    actor: &Actor,
-    today: NaiveDate,
-) -> Result<Review, ApiError> {
+pub async fn close(ctx: &Context<'_>, id: ReviewId, actor: &Actor) -> Result<Review, AppError> {
+    let (store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let _catalog = ctx.catalog().await?;
     let review = store.review(id).await?;
     let q = quarter(org, &review.period, today)?;
     let plan = store.plan(review.plan_id).await?;
-    let doc = document(store, caches, org, catalog, &q, &plan, today).await?;
-    let snapshot = serde_json::to_string(&doc).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let doc = document(ctx, &q, &plan).await?;
+    let snapshot = serde_json::to_string(&doc).map_err(AppError::internal)?;
     Ok(store.close_review(id, &snapshot, actor).await?)
 }
 
@@ -549,27 +526,24 @@ pub struct Proposal {
 /// Proposes (for the plan in force: the year's approved plan) re-phasing each remaining annual target of `kpi` over the months after `as_of` by
 /// seasonal indices (even when the history is too short), or revising the company's annual
 /// target (teams and reps scaled in proportion); every line still sums to its year.
-#[allow(clippy::too_many_arguments)] // the plan, the KPI, the revision and what computing them reads
 pub async fn propose(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
+    ctx: &Context<'_>,
     plan: &Plan,
     kpi: &str,
     revised_annual: Option<i64>,
     as_of: NaiveDate,
-    today: NaiveDate,
-) -> Result<Proposal, ApiError> {
+) -> Result<Proposal, AppError> {
+    let (store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let _catalog = ctx.catalog().await?;
     if matches!(plan.status, PlanStatus::Archived | PlanStatus::Revised) {
-        return Err(ApiError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "plan {} is {}: rebalance the plan in force instead",
             plan.id, plan.status
         )));
     }
     let months = plan_months(org, plan.fiscal_year)?;
     let past = months.iter().filter(|m| m.end <= as_of).count();
-    let weights = seasonality(store, caches, org, catalog, kpi, plan.fiscal_year, today)
+    let weights = seasonality(ctx, kpi, plan.fiscal_year)
         .await
         .map(|s| s.monthly.to_vec())
         .unwrap_or_else(|_| vec![1.0; FISCAL_MONTHS]);
@@ -578,7 +552,7 @@ pub async fn propose(
         return Err(bad(format!("plan {} has no targets for {kpi}", plan.id)));
     }
     let names = owner_names(store, today).await?;
-    let lines = super::plan::lines(&targets, &names);
+    let lines = crate::plan::lines(&targets, &names);
     let company_total =
         lines.iter().find(|l| l.owner == TargetOwner::Company && l.tier == TargetTier::Target).map(|l| l.total);
     let mut out = Vec::new();
@@ -605,10 +579,10 @@ pub async fn propose(
 
 /// Applies a proposal: a new version of the plan with the KPI's targets re-phased, approved in
 /// place of the old one when that was the approved plan; the reason goes to the audit log.
-pub async fn apply(store: &dyn Store, proposal: &Proposal, actor: &Actor) -> Result<Plan, ApiError> {
+pub async fn apply(store: &dyn Store, proposal: &Proposal, actor: &Actor) -> Result<Plan, AppError> {
     let plan = store.plan(proposal.plan_id).await?;
     if matches!(plan.status, PlanStatus::Archived | PlanStatus::Revised) {
-        return Err(ApiError::Conflict(format!(
+        return Err(AppError::Conflict(format!(
             "plan {} is {}: rebalance the plan in force instead",
             plan.id, plan.status
         )));

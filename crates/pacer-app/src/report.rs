@@ -3,9 +3,10 @@
 //! rollups, held in memory per version of the data; the others are
 //! evaluated on raw records.
 
-use super::cache::{Caches, daily_cube, org_view};
-use super::revenue_figures;
-use crate::error::ApiError;
+use crate::AppError;
+use crate::Context;
+use crate::cache::{daily_cube, org_view};
+use crate::churn::revenue_figures;
 use chrono::NaiveDate;
 use pacer_core::catalog::Catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
@@ -65,7 +66,7 @@ pub async fn load_cube(
     to: NaiveDate,
     reps: Option<&[RepId]>,
     wanted: Inputs,
-) -> Result<DailyCube, ApiError> {
+) -> Result<DailyCube, AppError> {
     let mut cube = DailyCube::default();
     if wanted.activities {
         store
@@ -87,9 +88,9 @@ pub struct ReportRequest {
     /// The KPI's key.
     pub kpi: String,
     /// Rows per rep, team or company.
-    pub by: Option<String>,
+    pub by: Option<Grouping>,
     /// Columns per week, month, quarter, half or year (default month).
-    pub per: Option<String>,
+    pub per: Option<PeriodKind>,
     /// A fiscal year (default: the current one).
     pub fy: Option<i32>,
     /// A named period instead, e.g. FY2027-Q2.
@@ -113,8 +114,8 @@ impl ReportRequest {
     pub fn company_months(kpi: &str, fy: i32) -> Self {
         ReportRequest {
             kpi: kpi.into(),
-            by: Some("company".into()),
-            per: Some("month".into()),
+            by: Some(Grouping::Company),
+            per: Some(PeriodKind::Month),
             fy: Some(fy),
             ..ReportRequest::default()
         }
@@ -156,15 +157,15 @@ pub struct Report {
     pub computed_from: &'static str,
 }
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::BadRequest(message.into())
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::BadRequest(message.into())
 }
 
 /// The columns of a request: the sub-periods of a fiscal year or named
 /// period (or those overlapping a date range, cut to it), then the whole.
-pub fn columns(org: &Organisation, req: &ReportRequest, today: NaiveDate) -> Result<Vec<FiscalPeriod>, ApiError> {
+pub fn columns(org: &Organisation, req: &ReportRequest, today: NaiveDate) -> Result<Vec<FiscalPeriod>, AppError> {
     match (req.from, req.to) {
-        (None, None) => super::report_periods(org, req.fy, req.period.as_deref(), req.per.as_deref(), today),
+        (None, None) => report_periods(org, req.fy, req.period.as_deref(), req.per, today),
         (Some(from), Some(to)) => {
             if req.fy.is_some() || req.period.is_some() {
                 return Err(bad("give a fiscal year, a period or a date range (--from and --to), not several"));
@@ -172,8 +173,7 @@ pub fn columns(org: &Organisation, req: &ReportRequest, today: NaiveDate) -> Res
             if from > to {
                 return Err(bad(format!("the date range is reversed: {from} is after {to}")));
             }
-            let kind = req.per.as_deref().map(str::parse::<PeriodKind>).transpose().map_err(|e| bad(e.to_string()))?;
-            let kind = kind.unwrap_or(PeriodKind::Month);
+            let kind = req.per.unwrap_or(PeriodKind::Month);
             let calendar = &org.calendar;
             let mut out = Vec::new();
             for fy in calendar.fiscal_year_of(from)..=calendar.fiscal_year_of(to) {
@@ -215,7 +215,7 @@ fn column(p: &FiscalPeriod, range: Option<(NaiveDate, NaiveDate)>) -> Column {
 
 /// The scope of a request on top of what the viewer may see: a team, a
 /// region, deal kinds.
-pub fn narrow_scope(org: &OrgView, mut scope: Scope, req: &ReportRequest) -> Result<Scope, ApiError> {
+pub fn narrow_scope(org: &OrgView, mut scope: Scope, req: &ReportRequest) -> Result<Scope, AppError> {
     let mut narrow = |teams: HashSet<TeamId>| {
         scope.teams = Some(match scope.teams.take() {
             Some(visible) => visible.intersection(&teams).copied().collect(),
@@ -224,7 +224,7 @@ pub fn narrow_scope(org: &OrgView, mut scope: Scope, req: &ReportRequest) -> Res
     };
     if let Some(team) = req.team {
         if !org.teams.iter().any(|t| t.id == team) {
-            return Err(ApiError::NotFound(format!("no team {team}")));
+            return Err(AppError::NotFound(format!("no team {team}")));
         }
         narrow(subtree(&org.teams, team).into_iter().collect());
     }
@@ -250,7 +250,7 @@ pub fn narrow_scope(org: &OrgView, mut scope: Scope, req: &ReportRequest) -> Res
 }
 
 /// The typed values of the request's field filters, checked against the catalog.
-fn field_filters(catalog: &Catalog, req: &ReportRequest) -> Result<Vec<(String, FieldValue)>, ApiError> {
+fn field_filters(catalog: &Catalog, req: &ReportRequest) -> Result<Vec<(String, FieldValue)>, AppError> {
     req.fields
         .iter()
         .map(|(key, text)| {
@@ -272,25 +272,19 @@ fn field_filters(catalog: &Catalog, req: &ReportRequest) -> Result<Vec<(String, 
 }
 
 /// A KPI report.
-pub async fn report(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    scope: Scope,
-    req: &ReportRequest,
-    today: NaiveDate,
-) -> Result<Report, ApiError> {
+pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Result<Report, AppError> {
+    let (store, caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let catalog = ctx.catalog().await?;
     let Some(kpi) = catalog.kpi(&req.kpi) else {
         let known: Vec<&str> = catalog.kpis.iter().map(|k| k.key()).collect();
-        return Err(ApiError::NotFound(format!("KPI {:?} is not in the catalog; KPIs: {}", req.kpi, known.join(", "))));
+        return Err(AppError::NotFound(format!("KPI {:?} is not in the catalog; KPIs: {}", req.kpi, known.join(", "))));
     };
-    let by = req.by.as_deref().map(str::parse::<Grouping>).transpose().map_err(bad)?.unwrap_or(Grouping::Rep);
+    let by = req.by.unwrap_or(Grouping::Rep);
     let periods = columns(org, req, today)?;
     let view = org_view(store, caches, today).await?;
     let scope = narrow_scope(&view, scope, req)?;
     let fields = field_filters(catalog, req)?;
-    let measure = rollup_measure(catalog, &req.kpi).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let measure = rollup_measure(catalog, &req.kpi).map_err(AppError::internal)?;
     let range = req.from.zip(req.to);
     let (rows, computed_from) = match measure {
         Some(measure) if fields.is_empty() => {
@@ -312,7 +306,7 @@ pub async fn report(
             }
             (rollup_report(&measure, &cube, &view, by, &periods, &scope), "rollups")
         }
-        _ => (raw_rows(store, caches, catalog, &req.kpi, &view, by, &periods, &scope, &fields).await?, "raw records"),
+        _ => (raw_rows(ctx, &req.kpi, &view, by, &periods, &scope, &fields).await?, "raw records"),
     };
     Ok(Report {
         kpi: req.kpi.clone(),
@@ -326,7 +320,7 @@ pub async fn report(
     })
 }
 
-fn span_of(periods: &[FiscalPeriod]) -> Result<(NaiveDate, NaiveDate), ApiError> {
+fn span_of(periods: &[FiscalPeriod]) -> Result<(NaiveDate, NaiveDate), AppError> {
     match (periods.iter().map(|p| p.start).min(), periods.iter().map(|p| p.end).max()) {
         (Some(from), Some(to)) => Ok((from, to)),
         _ => Err(bad("the report has no period")),
@@ -359,7 +353,7 @@ fn check_range_has_data(
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let Some((first, last)) = span else { return Err(bad("there is no data yet")) };
     if from < first || to > last.max(today) {
         return Err(bad(format!("the date range {from}..{to} spans more than the data, which covers {first}..{last}")));
@@ -367,21 +361,19 @@ fn check_range_has_data(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn raw_rows(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    catalog: &Catalog,
+    ctx: &Context<'_>,
     key: &str,
     view: &OrgView,
     by: Grouping,
     periods: &[FiscalPeriod],
     scope: &Scope,
     fields: &[(String, FieldValue)],
-) -> Result<Vec<ReportRow>, ApiError> {
+) -> Result<Vec<ReportRow>, AppError> {
     let (Some(from), Some(to)) = (periods.iter().map(|p| p.start).min(), periods.iter().map(|p| p.end).max()) else {
         return Ok(Vec::new());
     };
+    let (store, catalog) = (ctx.store, ctx.catalog().await?);
     let needs = catalog.inputs_of(key);
     use pacer_core::readiness::InputNeed;
     let mut activities = if needs.iter().any(|n| matches!(n, InputNeed::Activities { .. })) {
@@ -397,16 +389,14 @@ async fn raw_rows(
         for (r, (owner, _)) in owners.iter().enumerate() {
             for (p, period) in periods.iter().enumerate() {
                 let reps = owner_reps(view, *owner, scope, period.end);
-                if let Some(figures) =
-                    revenue_figures(store, caches.series, period.start, period.end, reps.as_ref()).await?
-                {
+                if let Some(figures) = revenue_figures(ctx, period.start, period.end, reps.as_ref()).await? {
                     revenue.insert((r, p), figures);
                 }
             }
         }
     }
     let records = RawRecords { activities: &activities, deals: &deals, revenue: &revenue };
-    raw_report(catalog, key, records, view, by, periods, scope).map_err(|e| ApiError::Internal(e.to_string()))
+    raw_report(catalog, key, records, view, by, periods, scope).map_err(AppError::internal)
 }
 
 /// The reps whose accounts count for an owner on `day` (`None`: every account).
@@ -458,20 +448,12 @@ pub struct Leaderboard {
 }
 
 /// Ranks reps on a KPI over the whole span of a request.
-#[allow(clippy::too_many_arguments)] // a report's inputs, plus whose line is "mine"
-pub async fn leaderboard(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: &Catalog,
-    scope: Scope,
-    req: &ReportRequest,
-    me: Option<RepId>,
-    today: NaiveDate,
-) -> Result<Leaderboard, ApiError> {
+/// The caller's own line is `me` when they are a rep on the board.
+pub async fn leaderboard(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Result<Leaderboard, AppError> {
     // Only the whole span is ranked: ask for one column.
-    let req = ReportRequest { by: Some("rep".into()), per: Some("year".into()), ..req.clone() };
-    let report = report(store, caches, org, catalog, scope, &req, today).await?;
+    let req = ReportRequest { by: Some(Grouping::Rep), per: Some(PeriodKind::Year), ..req.clone() };
+    let report = report(ctx, scope, &req).await?;
+    let catalog = ctx.catalog().await?;
     let direction = catalog.kpi(&req.kpi).map(|k| k.direction).unwrap_or_default();
     let last = report.columns.len().saturating_sub(1);
     let value_of = |row: &ReportRow| row.values.get(last).cloned().unwrap_or(KpiValue::NoFigure("no data".into()));
@@ -497,7 +479,7 @@ pub async fn leaderboard(
         })
         .collect();
     lines.extend(unranked);
-    let me = me.and_then(|rep| lines.iter().find(|l| l.rep_id == rep).cloned());
+    let me = ctx.own_rep().and_then(|rep| lines.iter().find(|l| l.rep_id == rep).cloned());
     Ok(Leaderboard {
         kpi: report.kpi,
         name: report.name,
@@ -535,21 +517,29 @@ pub struct Pipeline {
 }
 
 /// The pipeline report. With the catalog, each owner's quota for the period comes from the
-/// fiscal year's approved plan (see [`super::plan::pipeline_quotas`]), and coverage with it.
-pub async fn pipeline(
-    store: &dyn Store,
-    caches: Caches<'_>,
-    org: &Organisation,
-    catalog: Option<&Catalog>,
+/// fiscal year's approved plan (see [`crate::plan::pipeline_quotas`]), and coverage with it.
+pub async fn pipeline(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Result<Pipeline, AppError> {
+    pipeline_against(ctx, scope, req, ctx.catalog_if_any().await?).await
+}
+
+/// The open and won deals alone, without quotas (what the review's coverage of the rest of the year reads).
+pub(crate) async fn open_pipeline(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Result<Pipeline, AppError> {
+    pipeline_against(ctx, scope, req, None).await
+}
+
+/// The pipeline, with quotas from the catalog's KPIs when it is given.
+async fn pipeline_against(
+    ctx: &Context<'_>,
     scope: Scope,
     req: &ReportRequest,
-    today: NaiveDate,
-) -> Result<Pipeline, ApiError> {
-    let by = req.by.as_deref().map(str::parse::<Grouping>).transpose().map_err(bad)?.unwrap_or(Grouping::Team);
-    let req = ReportRequest { per: Some("year".into()), ..req.clone() };
+    catalog: Option<&Catalog>,
+) -> Result<Pipeline, AppError> {
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
+    let by = req.by.unwrap_or(Grouping::Team);
+    let req = ReportRequest { per: Some(PeriodKind::Year), ..req.clone() };
     let periods = columns(org, &req, today)?;
     let whole = periods.last().ok_or_else(|| bad("no period"))?;
-    let view = org_view(store, caches, today).await?;
+    let view = org_view(store, ctx.caches, today).await?;
     let scope = narrow_scope(&view, scope, &req)?;
     let deals = store.deals_between(whole.start, whole.end).await?;
     let wanted: Vec<&pacer_core::records::DealRecord> = deals
@@ -560,7 +550,7 @@ pub async fn pipeline(
     let (owners, grouped) =
         group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| (d.rep_id, d.close_date));
     let quotas = match catalog {
-        Some(catalog) => super::plan::pipeline_quotas(store, caches, org, catalog, whole.start, whole.end).await?,
+        Some(_) => crate::plan::pipeline_quotas(ctx, whole.start, whole.end).await?,
         None => None,
     };
     // Coverage compares like with like: the deals of the kinds the quota's KPI counts.
@@ -571,7 +561,7 @@ pub async fn pipeline(
         .unwrap_or_default();
     let window = whole.start..=whole.end;
     let stages = &org.pipeline_stages;
-    let too_large = |e: pacer_core::pipeline::PipelineTooLarge| ApiError::Internal(e.to_string());
+    let too_large = |e: pacer_core::pipeline::PipelineTooLarge| AppError::internal(e);
     let mut rows = Vec::with_capacity(owners.len());
     for ((owner, name), deals) in owners.into_iter().zip(grouped) {
         let summary = summarize(deals.iter().copied(), stages, window.clone()).map_err(too_large)?;
@@ -648,4 +638,36 @@ pub fn report_sheet(report: &Report) -> crate::export::Sheet {
             .map(|r| std::iter::once(r.name.clone()).chain(r.values.iter().map(cell_text)).collect())
             .collect(),
     }
+}
+
+/// The periods a report covers: the sub-periods of kind `by` within a named
+/// period (or a fiscal year), followed by that whole period. Unknown names
+/// and kinds are 400s that list what is allowed.
+pub fn report_periods(
+    org: &Organisation,
+    fy: Option<i32>,
+    period: Option<&str>,
+    by: Option<PeriodKind>,
+    today: NaiveDate,
+) -> Result<Vec<FiscalPeriod>, AppError> {
+    let bad = |e: pacer_core::fiscal_calendar::CalendarError| AppError::BadRequest(e.to_string());
+    let whole = match (fy, period) {
+        (Some(_), Some(_)) => return Err(AppError::BadRequest("give a fiscal year or a period, not both".into())),
+        (_, Some(name)) => org.calendar.parse_period(name).map_err(bad)?,
+        (fy, None) => org.calendar.year(fy.unwrap_or_else(|| org.fiscal_year_of(today))).map_err(bad)?,
+    };
+    let by = by.unwrap_or(PeriodKind::Month);
+    let rank = |k: PeriodKind| PeriodKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+    let mut out: Vec<FiscalPeriod> = if rank(by) < rank(whole.kind) {
+        org.calendar
+            .periods(whole.fiscal_year, by)
+            .map_err(bad)?
+            .into_iter()
+            .filter(|p| p.start >= whole.start && p.end <= whole.end)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    out.push(whole);
+    Ok(out)
 }

@@ -3,9 +3,9 @@
 //! [`Store::data_version`]) and recomputed when that version has moved, so
 //! several servers over one database never serve stale figures.
 
-use super::SeriesCache;
-use super::report::{Inputs, load_cube};
-use crate::error::ApiError;
+use crate::AppError;
+use crate::churn::SeriesCache;
+use crate::report::{Inputs, load_cube};
 use chrono::NaiveDate;
 use pacer_core::plan::{PlanId, Target};
 use pacer_core::report::{DailyCube, OrgView};
@@ -31,10 +31,10 @@ impl<K: PartialEq, V> Versioned<K, V> {
     /// The value at `key`, computed by `load` when the kept one is older. The
     /// key must be read before the data `load` reads: a write in between only
     /// makes the next call load again.
-    pub(crate) async fn get<F, Fut>(&self, key: K, load: F) -> Result<Arc<V>, ApiError>
+    pub(crate) async fn get<F, Fut>(&self, key: K, load: F) -> Result<Arc<V>, AppError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<V, ApiError>>,
+        Fut: Future<Output = Result<V, AppError>>,
     {
         // Held while loading, so that concurrent requests wait for one load.
         let mut slot = self.slot.lock().await;
@@ -89,7 +89,7 @@ struct RollupVersions {
 /// The whole history's rollups, from the cache while activities and deals
 /// are unchanged. After a write, only the days it changed are read again
 /// when the store knows them (see [`Store::changed_days`]).
-pub async fn daily_cube(store: &dyn Store, cache: &WarmCache) -> Result<Arc<DailyCube>, ApiError> {
+pub async fn daily_cube(store: &dyn Store, cache: &WarmCache) -> Result<Arc<DailyCube>, AppError> {
     // The versions are read before the rows: a write in between only makes the next call read again.
     let now = RollupVersions {
         activities: store.data_version("activities").await?,
@@ -117,7 +117,7 @@ async fn refresh(
     then: RollupVersions,
     now: RollupVersions,
     cube: &mut DailyCube,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AppError> {
     let mut activity_days = None;
     if then.activities != now.activities {
         let Some(days) = store.changed_days("activities", then.activities, now.activities).await? else {
@@ -142,7 +142,7 @@ async fn refresh(
 }
 
 /// Reps, teams and who was in which team when; reps' current teams as of `today`.
-pub async fn org_view(store: &dyn Store, caches: Caches<'_>, today: NaiveDate) -> Result<Arc<OrgView>, ApiError> {
+pub async fn org_view(store: &dyn Store, caches: Caches<'_>, today: NaiveDate) -> Result<Arc<OrgView>, AppError> {
     let read = || async {
         let reps = store.reps(&RepFilter::default(), today).await?;
         Ok(OrgView::new(reps, store.teams().await?, store.all_memberships().await?))
@@ -154,7 +154,7 @@ pub async fn org_view(store: &dyn Store, caches: Caches<'_>, today: NaiveDate) -
 }
 
 /// A plan's targets, every KPI's, in the store's order.
-pub async fn plan_targets(store: &dyn Store, caches: Caches<'_>, plan: PlanId) -> Result<Arc<Vec<Target>>, ApiError> {
+pub async fn plan_targets(store: &dyn Store, caches: Caches<'_>, plan: PlanId) -> Result<Arc<Vec<Target>>, AppError> {
     let Some(cache) = caches.warm else { return Ok(Arc::new(store.targets(plan, None).await?)) };
     let version = store.data_version("plans").await?;
     let mut kept = cache.targets.lock().await;

@@ -8,7 +8,7 @@
 //! ([`import_csv`]: the command line), whose rows are checked on a thread of
 //! their own while the chunks before them are written, all in one transaction.
 
-use crate::error::ApiError;
+use crate::AppError;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::import::{Imported, Importer, Mapping, RowError, not_utf8, sniff_delimiter, utf8_bom_len};
@@ -165,9 +165,9 @@ struct Lookup {
 }
 
 impl Lookup {
-    async fn load(store: &dyn Store) -> Result<Self, ApiError> {
+    async fn load(store: &dyn Store) -> Result<Self, AppError> {
         let org = store.organisation().await?.unwrap_or_default();
-        let catalog = super::current_catalog(store).await?.map(|(_, c)| c);
+        let catalog = crate::catalog::current_catalog(store).await?.map(|(_, c)| c);
         let reps = store.reps(&RepFilter::default(), chrono::Local::now().date_naive()).await?;
         let mut by_key = HashMap::new();
         // Earlier reps win a shared name or e-mail: insert the later ones first.
@@ -311,7 +311,7 @@ impl Split {
     }
 
     /// Writes the activities, deals and recurring revenue into an import.
-    async fn write_records(&self, import: &mut dyn RecordImport) -> Result<UpsertCounts, ApiError> {
+    async fn write_records(&self, import: &mut dyn RecordImport) -> Result<UpsertCounts, AppError> {
         let mut counts = UpsertCounts::default();
         for chunk in self.activities.chunks(CHUNK_ROWS) {
             add(&mut counts, import.activities(chunk).await?);
@@ -335,7 +335,7 @@ fn add(total: &mut UpsertCounts, c: UpsertCounts) {
 /// Writes the records: activities, deals and recurring revenue in one
 /// transaction; reps and teams one by one through the organisation's rules
 /// (each audited). Every record keeps who entered it.
-pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> Result<UpsertCounts, ApiError> {
+pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> Result<UpsertCounts, AppError> {
     let split = Split::of(records, actor);
     let mut counts = UpsertCounts::default();
     if !(split.activities.is_empty() && split.deals.is_empty() && split.months.is_empty()) {
@@ -399,7 +399,7 @@ pub enum StreamError {
     File(String),
     /// The database refused or failed.
     #[error(transparent)]
-    Store(#[from] ApiError),
+    Store(#[from] AppError),
 }
 
 /// A chunk of checked records on its way to the database, and how far the reading got.
@@ -438,7 +438,7 @@ pub async fn import_csv<R: Read + Send + 'static>(
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
     let file = name.to_string();
     let reader = tokio::task::spawn_blocking(move || read_chunks(&file, input, mapping, &lookup, options, &sender));
-    let mut import = store.begin_import().await.map_err(ApiError::from)?;
+    let mut import = store.begin_import().await.map_err(AppError::from)?;
     let mut counts = UpsertCounts::default();
     while let Some(batch) = receiver.recv().await {
         if !batch.records.is_empty() {
@@ -446,12 +446,12 @@ pub async fn import_csv<R: Read + Send + 'static>(
         }
         progress(batch.progress);
     }
-    let read = reader.await.map_err(|e| ApiError::Internal(format!("reading {name} stopped: {e}")))??;
+    let read = reader.await.map_err(|e| AppError::internal(format!("reading {name} stopped: {e}")))??;
     if read.rejected > 0 && !skip_invalid {
         // Dropping the import rolls every chunk back.
         return Err(StreamError::Rows { first: read.first, total: read.problems });
     }
-    import.commit().await.map_err(ApiError::from)?;
+    import.commit().await.map_err(AppError::from)?;
     Ok(Streamed { counts, rows: read.rows, rejected: read.rejected })
 }
 

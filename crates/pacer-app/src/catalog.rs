@@ -1,0 +1,73 @@
+//! The metric catalog in force, and applying a new one.
+
+use crate::{AppError, Context};
+use chrono::NaiveDate;
+use pacer_core::audit::Actor;
+use pacer_core::catalog::{Catalog, Problem, check};
+use pacer_core::org::Organisation;
+use pacer_storage::{CatalogVersion, Store};
+
+/// The catalog in force: its version and the parsed catalog.
+pub async fn current_catalog(store: &dyn Store) -> Result<Option<(CatalogVersion, Catalog)>, AppError> {
+    let Some(version) = store.current_catalog().await? else { return Ok(None) };
+    // Stored catalogs were checked when applied; a failure here is a bug or a hand-edited database.
+    let catalog = check("catalog", &version.source, None).valid().map_err(|p| {
+        AppError::internal(format!("stored catalog version {} does not check: {:?}", version.version, p))
+    })?;
+    Ok(Some((version, catalog)))
+}
+
+/// The catalog in force, or a 404 saying none has been applied.
+pub async fn catalog_in_force(store: &dyn Store) -> Result<Catalog, AppError> {
+    current_catalog(store)
+        .await?
+        .map(|(_, c)| c)
+        .ok_or_else(|| AppError::NotFound("no metric catalog has been applied yet".into()))
+}
+
+/// The first day of the fiscal year a catalog prepares for: its own
+/// `fiscal_year`, else the year holding `today`.
+pub fn catalog_year_start(org: &Organisation, catalog_year: Option<i32>, today: NaiveDate) -> Option<NaiveDate> {
+    let fy = catalog_year.unwrap_or_else(|| org.fiscal_year_of(today));
+    org.calendar.year(fy).ok().map(|y| y.start)
+}
+
+/// What applying a catalog did.
+pub enum Applied {
+    /// A new version, with the warnings found.
+    New(CatalogVersion, Vec<Problem>),
+    /// The same as the version in force: nothing recorded.
+    Unchanged(i64),
+}
+
+/// Checks `text` and, when it has no error, records it as a new catalog
+/// version with its diff; a catalog with errors changes nothing.
+pub async fn apply_catalog(ctx: &Context<'_>, file: &str, text: &str, actor: &Actor) -> Result<Applied, Vec<Problem>> {
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
+    let probe = check(file, text, None);
+    let year_start = catalog_year_start(org, probe.catalog.as_ref().and_then(|c| c.fiscal_year), today);
+    let checked = check(file, text, year_start);
+    let warnings: Vec<Problem> = checked.problems.clone();
+    let catalog = checked.valid()?;
+    let internal = |e: AppError| {
+        vec![Problem {
+            severity: pacer_core::catalog::Severity::Error,
+            file: file.into(),
+            line: 1,
+            column: 1,
+            message: e.to_string(),
+        }]
+    };
+    let previous = current_catalog(store).await.map_err(internal)?;
+    let diff = match &previous {
+        Some((_, before)) => catalog.diff(before),
+        None => catalog.diff(&Catalog::default()),
+    };
+    if let Some((version, _)) = &previous
+        && diff.is_empty()
+    {
+        return Ok(Applied::Unchanged(version.version));
+    }
+    let version = store.apply_catalog(text, &diff, actor).await.map_err(|e| internal(e.into()))?;
+    Ok(Applied::New(version, warnings))
+}

@@ -1,0 +1,75 @@
+//! Readiness of the catalog's KPIs and completeness of manual logging.
+
+use crate::{AppError, Context};
+use chrono::NaiveDate;
+use pacer_core::catalog::CaptureMethod;
+use pacer_core::fiscal_calendar::FiscalPeriod;
+use pacer_core::org::RepId;
+use pacer_core::readiness::{Completeness, InputNeed, KpiFacts, ReadinessRow, completeness, readiness_row};
+use pacer_storage::{DataInput, RepFilter, Store};
+use std::collections::HashSet;
+
+fn data_input(need: &InputNeed) -> DataInput<'_> {
+    match need {
+        InputNeed::Activities { types, with_field } => {
+            DataInput::Activities { types, with_field: with_field.as_deref() }
+        }
+        InputNeed::Deals => DataInput::Deals,
+        InputNeed::Subscriptions => DataInput::Subscriptions,
+    }
+}
+
+/// Active quota-carrying reps on `day`: employed, and not a team's manager.
+pub async fn active_sellers(store: &dyn Store, day: NaiveDate) -> Result<Vec<RepId>, AppError> {
+    let managers: HashSet<RepId> = store.teams().await?.iter().filter_map(|t| t.manager_id).collect();
+    let reps = store.reps(&RepFilter { teams: None, active_on: Some(day) }, day).await?;
+    Ok(reps.iter().map(|r| r.id).filter(|id| !managers.contains(id)).collect())
+}
+
+/// Completeness of a manual KPI's activity types over the last `days` working days.
+pub async fn kpi_completeness(
+    ctx: &Context<'_>,
+    types: &[String],
+    as_of: NaiveDate,
+    days: u32,
+) -> Result<Completeness, AppError> {
+    let (store, org) = (ctx.store, &ctx.org);
+    let (from, to) = org.working_days.last_n_working_days(as_of, days);
+    let logged: HashSet<RepId> =
+        store.activities_between(from, to, Some(types)).await?.iter().map(|a| a.rep_id).collect();
+    Ok(completeness(&active_sellers(store, to).await?, &logged))
+}
+
+/// The readiness report of `catalog` for fiscal year `year`, on `as_of`,
+/// with completeness over the last `window_days` working days.
+pub async fn readiness(
+    ctx: &Context<'_>,
+    year: &FiscalPeriod,
+    as_of: NaiveDate,
+    window_days: u32,
+) -> Result<Vec<ReadinessRow>, AppError> {
+    let (store, _org) = (ctx.store, &ctx.org);
+    let catalog = ctx.catalog().await?;
+    let mut rows = Vec::new();
+    for kpi in catalog.by_priority() {
+        let mut span: Option<(NaiveDate, NaiveDate)> = None;
+        let needs = catalog.inputs_of(kpi.key());
+        for (i, need) in needs.iter().enumerate() {
+            let part = store.data_span(data_input(need)).await?;
+            // A KPI reading several inputs has data only where all of them have.
+            span = match (i, span, part) {
+                (0, _, p) => p,
+                (_, Some((f1, l1)), Some((f2, l2))) => Some((f1.max(f2), l1.min(l2))),
+                _ => None,
+            };
+        }
+        let completeness = match (&kpi.capture.method, needs.as_slice()) {
+            (CaptureMethod::Manual, [InputNeed::Activities { types, .. }]) => {
+                Some(kpi_completeness(ctx, types, as_of, window_days).await?)
+            }
+            _ => None,
+        };
+        rows.push(readiness_row(kpi, year.start, year.end, as_of, &KpiFacts { data_span: span, completeness }));
+    }
+    Ok(rows)
+}
