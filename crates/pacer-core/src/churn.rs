@@ -1086,13 +1086,10 @@ pub fn annualise(rate: f64, months: u32) -> Result<f64, ChurnError> {
 mod tests {
     use super::*;
     use crate::fiscal_calendar::{FiscalCalendar, PeriodKind, WeekPattern, YearEndRule, YearNaming};
+    use crate::testing::ymd;
     use chrono::Weekday;
     use proptest::prelude::*;
     use std::collections::HashSet;
-
-    fn d(y: i32, m: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, 1).unwrap()
-    }
 
     fn row(account_id: i64, month: NaiveDate, mrr_minor: i64) -> SubscriptionMonth {
         SubscriptionMonth { account_id, month, mrr_minor }
@@ -1134,13 +1131,13 @@ mod tests {
             (8, vec![120, 120, 120, 0, 0, 90]),
         ];
         let cents = table.into_iter().map(|(id, v)| (id, v.into_iter().map(|x| x * 100).collect())).collect::<Vec<_>>();
-        MrrSeries::from_rows(rows_of(&cents, d(2025, 1), true)).unwrap()
+        MrrSeries::from_rows(rows_of(&cents, ymd(2025, 1, 1), true)).unwrap()
     }
 
     #[test]
     fn hand_example_movements() {
         let s = hand();
-        let apr = s.movements(d(2025, 4));
+        let apr = s.movements(ymd(2025, 4, 1));
         assert_eq!((apr.start_mrr, apr.end_mrr), (132_000, 145_000));
         assert_eq!((apr.customers_at_start, apr.customers_at_end), (5, 6));
         assert_eq!(
@@ -1157,7 +1154,7 @@ mod tests {
         assert!(apr.contraction_accounts.is_empty());
         assert_eq!(apr.churn_accounts, vec![8]);
 
-        let may = s.movements(d(2025, 5));
+        let may = s.movements(ymd(2025, 5, 1));
         assert_eq!(
             (may.new, may.reactivation, may.expansion, may.contraction, may.churn),
             (60_000, 0, 0, 15_000, 50_000)
@@ -1165,25 +1162,25 @@ mod tests {
         assert_eq!((may.new_accounts, may.contraction_accounts, may.churn_accounts), (vec![5], vec![3], vec![4]));
         assert_eq!(may.end_mrr, 140_000);
 
-        let jun = s.movements(d(2025, 6));
+        let jun = s.movements(ymd(2025, 6, 1));
         assert_eq!((jun.reactivation_accounts, jun.churn_accounts), (vec![8], vec![7]));
         assert_eq!((jun.reactivation, jun.churn, jun.end_mrr), (9_000, 7_000, 142_000));
 
         // The series knows nothing before its first month: everyone paying then is new.
-        let jan = s.movements(d(2025, 1));
+        let jan = s.movements(ymd(2025, 1, 1));
         assert_eq!((jan.new_count, jan.new, jan.start_mrr), (6, 137_000, 0));
         assert_eq!(jan.new_accounts, vec![1, 2, 3, 4, 6, 8]);
         // Any day names its month.
-        assert_eq!(s.movements(NaiveDate::from_ymd_opt(2025, 4, 17).unwrap()), apr);
+        assert_eq!(s.movements(ymd(2025, 4, 17)), apr);
         // After the data, everyone churns (a missing row is MRR 0).
-        let jul = s.movements(d(2025, 7));
+        let jul = s.movements(ymd(2025, 7, 1));
         assert_eq!((jul.churn, jul.churn_count, jul.end_mrr), (142_000, 6, 0));
     }
 
     #[test]
     fn hand_example_bridge() {
-        let b = hand().bridge(d(2025, 4), d(2025, 6)).unwrap();
-        assert_eq!((b.first_month, b.last_month), (d(2025, 4), d(2025, 6)));
+        let b = hand().bridge(ymd(2025, 4, 1), ymd(2025, 6, 1)).unwrap();
+        assert_eq!((b.first_month, b.last_month), (ymd(2025, 4, 1), ymd(2025, 6, 1)));
         assert_eq!(
             (b.start_mrr, b.new, b.reactivation, b.expansion, b.contraction, b.churn, b.end_mrr),
             (132_000, 67_000, 17_000, 10_000, 15_000, 69_000, 142_000)
@@ -1200,14 +1197,14 @@ mod tests {
         assert!(!broken.balances());
 
         // Nothing lost: no quick ratio.
-        let growing = MrrSeries::from_rows([row(1, d(2025, 1), 100), row(1, d(2025, 2), 150)]).unwrap();
-        let g = growing.bridge(d(2025, 1), d(2025, 2)).unwrap();
+        let growing = MrrSeries::from_rows([row(1, ymd(2025, 1, 1), 100), row(1, ymd(2025, 2, 1), 150)]).unwrap();
+        let g = growing.bridge(ymd(2025, 1, 1), ymd(2025, 2, 1)).unwrap();
         assert_eq!((g.new, g.expansion, g.quick_ratio), (100, 50, None));
     }
 
     #[test]
     fn hand_example_period_rates() {
-        let r = hand().period_rates(d(2025, 4), d(2025, 6)).unwrap();
+        let r = hand().period_rates(ymd(2025, 4, 1), ymd(2025, 6, 1)).unwrap();
         // Cohort (paying in March): 1, 2, 3, 4, 8. Not 6 (0 in March) nor 5 and 7 (start inside Q2).
         assert_eq!((r.cohort_customers, r.cohort_mrr), (5, 132_000));
         assert_eq!((r.churned_customers, r.churned_mrr), (1, 50_000));
@@ -1257,12 +1254,11 @@ mod tests {
             (&[(1, 0), (999, 1999)], 1, 0, 1000, 0.5, 0.001, -0.999, 1.999),
         ];
         for (accounts, churned, contraction, expansion, customer, gross, net, nrr) in cases {
-            let rows = accounts
-                .iter()
-                .enumerate()
-                .flat_map(|(i, &(start, end))| [row(i as i64, d(2024, 12), start), row(i as i64, d(2025, 3), end)]);
+            let rows = accounts.iter().enumerate().flat_map(|(i, &(start, end))| {
+                [row(i as i64, ymd(2024, 12, 1), start), row(i as i64, ymd(2025, 3, 1), end)]
+            });
             let s = MrrSeries::from_rows(rows).unwrap();
-            let r = s.period_rates(d(2025, 1), d(2025, 3)).unwrap();
+            let r = s.period_rates(ymd(2025, 1, 1), ymd(2025, 3, 1)).unwrap();
             assert_eq!(
                 (r.churned_mrr, r.contraction_mrr, r.expansion_mrr),
                 (churned, contraction, expansion),
@@ -1281,19 +1277,19 @@ mod tests {
         let empty = MrrSeries::from_rows([]).unwrap();
         assert!(empty.is_empty());
         assert_eq!((empty.first_month(), empty.last_month()), (None, None));
-        let r = empty.period_rates(d(2025, 1), d(2025, 12)).unwrap();
+        let r = empty.period_rates(ymd(2025, 1, 1), ymd(2025, 12, 1)).unwrap();
         assert_eq!((r.cohort_customers, r.cohort_mrr), (0, 0));
         for rate in [r.customer_churn_rate, r.gross_mrr_churn_rate, r.net_mrr_churn_rate, r.grr, r.nrr] {
             assert_eq!(rate, None);
         }
-        assert!(empty.bridge(d(2025, 1), d(2025, 12)).unwrap().balances());
+        assert!(empty.bridge(ymd(2025, 1, 1), ymd(2025, 12, 1)).unwrap().balances());
         assert!(empty.cohort_table(12).is_empty());
 
         // The data's first month: nobody paid the month before, whatever joins.
-        let r = hand().period_rates(d(2025, 1), d(2025, 6)).unwrap();
+        let r = hand().period_rates(ymd(2025, 1, 1), ymd(2025, 6, 1)).unwrap();
         assert_eq!((r.cohort_customers, r.nrr, r.customer_churn_rate), (0, None, None));
         // A filter that keeps nobody.
-        let r = hand().period_rates_for(d(2025, 4), d(2025, 6), |_| false).unwrap();
+        let r = hand().period_rates_for(ymd(2025, 4, 1), ymd(2025, 6, 1), |_| false).unwrap();
         assert_eq!((r.cohort_customers, r.grr), (0, None));
     }
 
@@ -1301,14 +1297,14 @@ mod tests {
     fn subset_filter() {
         let s = hand();
         let team: HashSet<i64> = [2, 4, 5, 7].into();
-        let r = s.period_rates_for(d(2025, 4), d(2025, 6), |id| team.contains(&id)).unwrap();
+        let r = s.period_rates_for(ymd(2025, 4, 1), ymd(2025, 6, 1), |id| team.contains(&id)).unwrap();
         // Cohort of the team: 2 (200 -> 300) and 4 (500 -> 0).
         assert_eq!((r.cohort_customers, r.cohort_mrr, r.churned_mrr, r.expansion_mrr), (2, 70_000, 50_000, 10_000));
         assert!(close(r.customer_churn_rate, 0.5));
-        let b = s.bridge_for(d(2025, 4), d(2025, 6), |id| team.contains(&id)).unwrap();
+        let b = s.bridge_for(ymd(2025, 4, 1), ymd(2025, 6, 1), |id| team.contains(&id)).unwrap();
         assert!(b.balances());
         assert_eq!((b.start_mrr, b.new, b.expansion, b.churn, b.end_mrr), (70_000, 67_000, 10_000, 57_000, 90_000));
-        let m = s.movements_for(d(2025, 5), |id| team.contains(&id));
+        let m = s.movements_for(ymd(2025, 5, 1), |id| team.contains(&id));
         assert_eq!((m.new_accounts, m.churn_accounts, m.contraction_count), (vec![5], vec![4], 0));
     }
 
@@ -1316,51 +1312,60 @@ mod tests {
     fn lookups() {
         let s = hand();
         assert_eq!(s.accounts(), &[1, 2, 3, 4, 5, 6, 7, 8]);
-        assert_eq!((s.first_month(), s.last_month()), (Some(d(2025, 1)), Some(d(2025, 6))));
-        assert_eq!(s.mrr(2, d(2025, 4)), 30_000);
-        assert_eq!(s.mrr(2, d(2030, 4)), 0);
-        assert_eq!(s.mrr(99, d(2025, 4)), 0);
-        assert_eq!(s.first_paying_month(5), Some(d(2025, 5)));
+        assert_eq!((s.first_month(), s.last_month()), (Some(ymd(2025, 1, 1)), Some(ymd(2025, 6, 1))));
+        assert_eq!(s.mrr(2, ymd(2025, 4, 1)), 30_000);
+        assert_eq!(s.mrr(2, ymd(2030, 4, 1)), 0);
+        assert_eq!(s.mrr(99, ymd(2025, 4, 1)), 0);
+        assert_eq!(s.first_paying_month(5), Some(ymd(2025, 5, 1)));
         assert_eq!(s.first_paying_month(99), None);
-        assert_eq!((s.total_mrr(d(2025, 3)), s.customers(d(2025, 3))), (132_000, 5));
+        assert_eq!((s.total_mrr(ymd(2025, 3, 1)), s.customers(ymd(2025, 3, 1))), (132_000, 5));
         // Rows of MRR 0 only: in the span, not an account.
-        let s = MrrSeries::from_rows([row(1, d(2025, 1), 10), row(2, d(2025, 9), 0)]).unwrap();
-        assert_eq!((s.accounts(), s.last_month()), (&[1][..], Some(d(2025, 9))));
+        let s = MrrSeries::from_rows([row(1, ymd(2025, 1, 1), 10), row(2, ymd(2025, 9, 1), 0)]).unwrap();
+        assert_eq!((s.accounts(), s.last_month()), (&[1][..], Some(ymd(2025, 9, 1))));
     }
 
     #[test]
     fn refuses_bad_rows() {
-        let err = MrrSeries::from_rows([row(1, d(2025, 1), 10), row(7, d(2025, 2), -5)]).unwrap_err();
-        assert_eq!(err, ChurnError::NegativeMrr { account_id: 7, month: d(2025, 2), mrr_minor: -5 });
+        let err = MrrSeries::from_rows([row(1, ymd(2025, 1, 1), 10), row(7, ymd(2025, 2, 1), -5)]).unwrap_err();
+        assert_eq!(err, ChurnError::NegativeMrr { account_id: 7, month: ymd(2025, 2, 1), mrr_minor: -5 });
         assert_eq!(err.to_string(), "account 7, month 2025-02-01: MRR -5 is negative; MRR is 0 or more minor units");
 
-        let err =
-            MrrSeries::from_rows([row(3, d(2025, 1), 10), row(1, d(2025, 2), 0), row(3, d(2025, 1), 12)]).unwrap_err();
+        let err = MrrSeries::from_rows([
+            row(3, ymd(2025, 1, 1), 10),
+            row(1, ymd(2025, 2, 1), 0),
+            row(3, ymd(2025, 1, 1), 12),
+        ])
+        .unwrap_err();
         assert_eq!(
             err,
-            ChurnError::DuplicateMonth { account_id: 3, month: d(2025, 1), first_mrr_minor: 10, second_mrr_minor: 12 }
+            ChurnError::DuplicateMonth {
+                account_id: 3,
+                month: ymd(2025, 1, 1),
+                first_mrr_minor: 10,
+                second_mrr_minor: 12
+            }
         );
         assert!(err.to_string().contains("account 3, month 2025-01-01 is given twice (MRR 10 and 12)"), "{err}");
 
-        let mid = NaiveDate::from_ymd_opt(2025, 3, 15).unwrap();
+        let mid = ymd(2025, 3, 15);
         let err = MrrSeries::from_rows([row(4, mid, 10)]).unwrap_err();
         assert_eq!(
             err,
-            ChurnError::NotFirstOfMonth { account_id: 4, month: mid, mrr_minor: 10, first_day: d(2025, 3) }
+            ChurnError::NotFirstOfMonth { account_id: 4, month: mid, mrr_minor: 10, first_day: ymd(2025, 3, 1) }
         );
         assert!(err.to_string().contains("such as 2025-03-01"), "{err}");
 
-        let err = MrrSeries::from_rows([row(1, d(2025, 1), i64::MAX), row(2, d(2025, 1), 1)]).unwrap_err();
+        let err = MrrSeries::from_rows([row(1, ymd(2025, 1, 1), i64::MAX), row(2, ymd(2025, 1, 1), 1)]).unwrap_err();
         assert_eq!(err, ChurnError::TotalTooLarge);
         // Right at the limit is fine, and every sum still fits.
-        let s = MrrSeries::from_rows([row(1, d(2025, 1), i64::MAX - 1), row(2, d(2025, 2), 1)]).unwrap();
-        let b = s.bridge(d(2025, 1), d(2025, 3)).unwrap();
+        let s = MrrSeries::from_rows([row(1, ymd(2025, 1, 1), i64::MAX - 1), row(2, ymd(2025, 2, 1), 1)]).unwrap();
+        let b = s.bridge(ymd(2025, 1, 1), ymd(2025, 3, 1)).unwrap();
         assert!(b.balances());
         assert_eq!(b.new, i64::MAX);
 
-        let err = s.bridge(d(2025, 3), d(2025, 1)).unwrap_err();
-        assert_eq!(err, ChurnError::ReversedPeriod { first_month: d(2025, 3), last_month: d(2025, 1) });
-        assert!(s.period_rates(d(2025, 3), d(2025, 2)).is_err());
+        let err = s.bridge(ymd(2025, 3, 1), ymd(2025, 1, 1)).unwrap_err();
+        assert_eq!(err, ChurnError::ReversedPeriod { first_month: ymd(2025, 3, 1), last_month: ymd(2025, 1, 1) });
+        assert!(s.period_rates(ymd(2025, 3, 1), ymd(2025, 2, 1)).is_err());
     }
 
     #[test]
@@ -1368,31 +1373,31 @@ mod tests {
         let s = hand();
         let calendar = FiscalCalendar::monthly(2, YearNaming::EndYear).unwrap();
         let q1 = calendar.parse_period("FY2026-Q1").unwrap(); // Feb .. Apr 2025
-        assert_eq!(calendar_months_of(&q1), (d(2025, 2), d(2025, 4)));
-        assert_eq!(s.period_rates_in(&q1).unwrap(), s.period_rates(d(2025, 2), d(2025, 4)).unwrap());
-        assert_eq!(s.bridge_in(&q1).unwrap(), s.bridge(d(2025, 2), d(2025, 4)).unwrap());
+        assert_eq!(calendar_months_of(&q1), (ymd(2025, 2, 1), ymd(2025, 4, 1)));
+        assert_eq!(s.period_rates_in(&q1).unwrap(), s.period_rates(ymd(2025, 2, 1), ymd(2025, 4, 1)).unwrap());
+        assert_eq!(s.bridge_in(&q1).unwrap(), s.bridge(ymd(2025, 2, 1), ymd(2025, 4, 1)).unwrap());
         let m = calendar.periods(2026, PeriodKind::Month).unwrap()[3]; // May 2025
-        assert_eq!(calendar_months_of(&m), (d(2025, 5), d(2025, 5)));
+        assert_eq!(calendar_months_of(&m), (ymd(2025, 5, 1), ymd(2025, 5, 1)));
 
         // Week-based: the calendar months holding the first and last days.
         let retail =
             FiscalCalendar::weekly(WeekPattern::P454, 1, Weekday::Sat, YearEndRule::Nearest, YearNaming::StartYear)
                 .unwrap();
         let year = retail.year(2023).unwrap(); // 2023-01-29 .. 2024-02-03
-        assert_eq!(calendar_months_of(&year), (d(2023, 1), d(2024, 2)));
+        assert_eq!(calendar_months_of(&year), (ymd(2023, 1, 1), ymd(2024, 2, 1)));
         let q1 = retail.parse_period("FY2023-Q1").unwrap(); // 2023-01-29 .. 2023-04-29
-        assert_eq!(calendar_months_of(&q1), (d(2023, 1), d(2023, 4)));
+        assert_eq!(calendar_months_of(&q1), (ymd(2023, 1, 1), ymd(2023, 4, 1)));
     }
 
     #[test]
     fn outputs_serialize() {
         let s = hand();
-        let m = serde_json::to_value(s.movements(d(2025, 4))).unwrap();
+        let m = serde_json::to_value(s.movements(ymd(2025, 4, 1))).unwrap();
         assert_eq!(m["month"], "2025-04-01");
         assert_eq!(m["churn_accounts"], serde_json::json!([8]));
-        let r = serde_json::to_value(s.period_rates(d(2025, 1), d(2025, 1)).unwrap()).unwrap();
+        let r = serde_json::to_value(s.period_rates(ymd(2025, 1, 1), ymd(2025, 1, 1)).unwrap()).unwrap();
         assert_eq!(r["nrr"], serde_json::Value::Null);
-        let b = serde_json::to_value(s.bridge(d(2025, 4), d(2025, 6)).unwrap()).unwrap();
+        let b = serde_json::to_value(s.bridge(ymd(2025, 4, 1), ymd(2025, 6, 1)).unwrap()).unwrap();
         assert_eq!(b["end_mrr"], 142_000);
         let c = serde_json::to_value(s.cohort_table(2)).unwrap();
         assert_eq!(c[0]["revenue_retention"], serde_json::json!([1.0, 1.0]));
@@ -1407,7 +1412,7 @@ mod tests {
         let all = s.cohort_table(100); // limited to the data: January .. June
         assert_eq!(all.len(), 6);
         let jan = &all[0];
-        assert_eq!((jan.cohort_month, jan.customers, jan.mrr), (d(2025, 1), 6, 137_000));
+        assert_eq!((jan.cohort_month, jan.customers, jan.mrr), (ymd(2025, 1, 1), 6, 137_000));
         let some = |v: &[usize]| v.iter().map(|&x| Some(x)).collect::<Vec<_>>();
         assert_eq!(jan.customers_paying, some(&[6, 5, 5, 5, 4, 5]));
         let mrr: Vec<_> = [137_000, 132_000, 132_000, 138_000, 73_000, 82_000].into_iter().map(Some).collect();
@@ -1419,7 +1424,10 @@ mod tests {
         assert_eq!(all[1].customers_paying[5], None);
 
         let last3 = s.cohort_table(3);
-        assert_eq!(last3.iter().map(|r| r.cohort_month).collect::<Vec<_>>(), vec![d(2025, 4), d(2025, 5), d(2025, 6)]);
+        assert_eq!(
+            last3.iter().map(|r| r.cohort_month).collect::<Vec<_>>(),
+            vec![ymd(2025, 4, 1), ymd(2025, 5, 1), ymd(2025, 6, 1)]
+        );
         let apr = &last3[0]; // account 7: 70, 70, 0
         assert_eq!((apr.customers, apr.mrr), (1, 7_000));
         assert_eq!(apr.customer_retention, vec![Some(1.0), Some(1.0), Some(0.0)]);
@@ -1548,9 +1556,9 @@ mod tests {
             })
         });
         let s = MrrSeries::from_rows(rows).unwrap();
-        let b = s.bridge(d(2023, 1), d(2025, 12)).unwrap();
+        let b = s.bridge(ymd(2023, 1, 1), ymd(2025, 12, 1)).unwrap();
         assert!(b.balances());
-        let r = s.period_rates(d(2025, 1), d(2025, 12)).unwrap();
+        let r = s.period_rates(ymd(2025, 1, 1), ymd(2025, 12, 1)).unwrap();
         assert!(r.cohort_customers > 10_000 && r.nrr.is_some());
         assert_eq!(s.cohort_table(36).len(), 36);
     }
@@ -1577,10 +1585,10 @@ mod tests {
         fn series(&self) -> MrrSeries {
             let table: Vec<_> = self.values.iter().enumerate().map(|(i, v)| (id(i), v.clone())).collect();
             // Explicit zero rows for every other account, missing rows for the rest.
-            let mut rows = rows_of(&table, d(BASE.0, BASE.1), false);
+            let mut rows = rows_of(&table, ymd(BASE.0, BASE.1, 1), false);
             for (i, values) in self.values.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
                 for (k, _) in values.iter().enumerate().filter(|(_, v)| **v == 0) {
-                    rows.push(row(id(i), month_date(month_index(d(BASE.0, BASE.1)) + k as i32), 0));
+                    rows.push(row(id(i), month_date(month_index(ymd(BASE.0, BASE.1, 1)) + k as i32), 0));
                 }
             }
             rows.reverse(); // order does not matter
@@ -1588,7 +1596,7 @@ mod tests {
         }
 
         fn month(k: i32) -> NaiveDate {
-            month_date(month_index(d(BASE.0, BASE.1)) + k)
+            month_date(month_index(ymd(BASE.0, BASE.1, 1)) + k)
         }
 
         /// Movements of month k as ([amounts], [accounts]) by kind, written from the table's words.
@@ -1733,7 +1741,7 @@ mod tests {
             let Some(last) = s.last_month().map(month_index) else { return Ok(()); };
             let first = s.first_month().map(month_index).unwrap();
             prop_assert_eq!(table.len(), n.min((last - first + 1) as usize));
-            let base = month_index(d(BASE.0, BASE.1));
+            let base = month_index(ymd(BASE.0, BASE.1, 1));
             for row in &table {
                 prop_assert_eq!(row.customers_paying.len(), table.len());
                 let c = month_index(row.cohort_month) - base;
@@ -1780,7 +1788,7 @@ mod tests {
 
     #[test]
     fn churn_reasons_give_the_uncontrollable_share() {
-        let month = |m: u32| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+        let month = |m: u32| ymd(2026, m, 1);
         let rows = [(1, 1, 100), (2, 1, 300), (3, 1, 600), (1, 2, 100), (3, 2, 600)]
             .map(|(a, m, v)| SubscriptionMonth { account_id: a, month: month(m), mrr_minor: v });
         let series = MrrSeries::from_rows(rows).unwrap();

@@ -22,3 +22,5 @@ pub mod report;
 pub mod review;
 pub mod rollup;
 pub mod seasonality;
+#[cfg(test)]
+pub(crate) mod testing;

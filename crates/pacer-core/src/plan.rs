@@ -1186,11 +1186,8 @@ mod tests {
     use crate::attainment::Tolerance;
     use crate::fiscal_calendar::{FiscalCalendar, PeriodKind, WeekPattern, YearEndRule, YearNaming};
     use crate::growth::NewBusiness;
+    use crate::testing::day;
     use proptest::prelude::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
 
     /// The 12 months of fiscal year `fy` starting in `start_month`, named by end year.
     fn months(start_month: u32, fy: i32) -> Vec<(NaiveDate, NaiveDate)> {
@@ -1468,7 +1465,7 @@ mod tests {
             ("2025-04-15", Some("2025-08-01"), [0, 0, 0, 2500, 5000, 7500, 10_000, 0, 0, 0, 0, 0]),
         ];
         for &(hire, leave, want) in table {
-            let got = ramp.capacity(&fy, d(hire), leave.map(d)).unwrap();
+            let got = ramp.capacity(&fy, day(hire), leave.map(day)).unwrap();
             assert_eq!(got.months(), &want, "hired {hire}, leaving {leave:?}");
         }
         assert_eq!(bp(HIRED_M4).total(), 75_000);
@@ -1476,20 +1473,20 @@ mod tests {
         // A year starting in February (FY2026 = Feb 2025 .. Jan 2026): a January hire is already in
         // ramp month 2 in fiscal month 1.
         let feb = months(2, 2026);
-        let got = ramp.capacity(&feb, d("2025-01-10"), None).unwrap();
+        let got = ramp.capacity(&feb, day("2025-01-10"), None).unwrap();
         assert_eq!(got.months()[..3], [5000, 7500, 10_000]);
         // No ramp: full from the hire month.
         let none = Ramp::new(vec![]).unwrap();
-        assert_eq!(none.capacity(&fy, d("2025-11-30"), None).unwrap().months()[9..], [0, 10_000, 10_000]);
+        assert_eq!(none.capacity(&fy, day("2025-11-30"), None).unwrap().months()[9..], [0, 10_000, 10_000]);
         // Errors: dates, month count and order.
         assert_eq!(
-            ramp.capacity(&fy, d("2025-04-15"), Some(d("2025-04-15"))),
-            Err(PlanError::LeaveBeforeHire { hire: d("2025-04-15"), leave: d("2025-04-15") })
+            ramp.capacity(&fy, day("2025-04-15"), Some(day("2025-04-15"))),
+            Err(PlanError::LeaveBeforeHire { hire: day("2025-04-15"), leave: day("2025-04-15") })
         );
-        assert_eq!(ramp.capacity(&fy[..11], d("2025-04-15"), None), Err(PlanError::MonthCount(11)));
+        assert_eq!(ramp.capacity(&fy[..11], day("2025-04-15"), None), Err(PlanError::MonthCount(11)));
         let mut shuffled = fy.clone();
         shuffled.swap(3, 4);
-        assert_eq!(ramp.capacity(&shuffled, d("2025-04-15"), None), Err(PlanError::MonthsNotContiguous(4)));
+        assert_eq!(ramp.capacity(&shuffled, day("2025-04-15"), None), Err(PlanError::MonthsNotContiguous(4)));
     }
 
     #[test]
@@ -1506,9 +1503,9 @@ mod tests {
         )
         .unwrap();
         let fy: Vec<_> = calendar.periods(2024, PeriodKind::Month).unwrap().iter().map(|p| (p.start, p.end)).collect();
-        assert_eq!(fy[0].0, d("2024-02-04"));
+        assert_eq!(fy[0].0, day("2024-02-04"));
         let ramp = Ramp::default();
-        assert_eq!(ramp.capacity(&fy, d("2024-02-01"), None).unwrap().months()[..3], [5000, 7500, 10_000]);
+        assert_eq!(ramp.capacity(&fy, day("2024-02-01"), None).unwrap().months()[..3], [5000, 7500, 10_000]);
         // Within the year the fiscal months count: hired on the first day of fiscal month 2.
         let m2 = fy[1].0;
         assert_eq!(ramp.capacity(&fy, m2, None).unwrap().months()[..5], [0, 2500, 5000, 7500, 10_000]);
@@ -1516,7 +1513,6 @@ mod tests {
 
     #[test]
     fn target_to_date_counts_ended_months_and_the_days_gone_of_this_one() {
-        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
         // February 1 to April 30, 10,000 a month.
         let months = [
             (day("2026-02-01"), day("2026-02-28")),
@@ -1576,7 +1572,7 @@ mod tests {
         let ramp = Ramp::default();
         let caps: Vec<Capacity> = ["2020-01-01", "2023-05-01", "2025-04-15"]
             .iter()
-            .map(|hire| ramp.capacity(&fy, d(hire), None).unwrap())
+            .map(|hire| ramp.capacity(&fy, day(hire), None).unwrap())
             .collect();
         let quotas = allocate(3_150_000, &Allocation::Capacity(caps.clone()), 3).unwrap();
         // Weights 12 : 12 : 7.5 full months of 31.5: 1,200,000 each and 750,000.

@@ -621,10 +621,7 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::{datetime, day};
 
     #[test]
     fn the_iso_shortcut_reads_as_the_general_path() {
@@ -676,7 +673,7 @@ mod tests {
             ("4 march 2026", None, "2026-03-04"),
         ];
         for (text, order, want) in cases {
-            assert_eq!(parse_date(text, *order), Ok(d(want)), "{text} {order:?}");
+            assert_eq!(parse_date(text, *order), Ok(day(want)), "{text} {order:?}");
         }
     }
 
@@ -706,7 +703,6 @@ mod tests {
 
     #[test]
     fn datetimes() {
-        let dt = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap();
         let m = Some(DateOrder::MonthFirst);
         let cases: &[(&str, Option<DateOrder>, &str)] = &[
             ("2026-03-04T10:30:00", None, "2026-03-04 10:30:00"),
@@ -721,7 +717,7 @@ mod tests {
             ("Mar 4, 2026 9:00 p.m.", None, "2026-03-04 21:00:00"),
         ];
         for (text, order, want) in cases {
-            assert_eq!(parse_datetime(text, *order), Ok(dt(want)), "{text}");
+            assert_eq!(parse_datetime(text, *order), Ok(datetime(want)), "{text}");
         }
         assert_eq!(
             parse_datetime("2026-03-04T10:30:00Z", None).unwrap_err(),
@@ -747,11 +743,11 @@ mod tests {
 
     #[test]
     fn months() {
-        assert_eq!(parse_month("2026-03", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("2026/3", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("03/2026", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("2026-03-17", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("17.03.2026", None), Ok(d("2026-03-01")));
+        assert_eq!(parse_month("2026-03", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("2026/3", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("03/2026", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("2026-03-17", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("17.03.2026", None), Ok(day("2026-03-01")));
         assert_eq!(parse_month("2026-13", None).unwrap_err(), "month \"2026-13\" does not exist");
         assert!(parse_month("March", None).is_err());
     }
