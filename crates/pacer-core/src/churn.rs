@@ -19,14 +19,12 @@
 //! of movements is bounded by that grand total, so no computation here can
 //! overflow. Rates are `f64`, each computed as one division of exact integers.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::fiscal_calendar::FiscalPeriod;
 use crate::records::SubscriptionMonth;
+use crate::text_enum::text_enum;
 
 /// A refused input: every message names the bad value and what is allowed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -105,7 +103,7 @@ pub enum ChurnError {
         /// Upper limit of the acceptable level, as given.
         acceptable_up_to: f64,
     },
-    /// A rate period name [`RatePeriod::from_str`] does not know.
+    /// A rate period name that [`RatePeriod`] does not know.
     #[error("unknown rate period \"{0}\": use monthly, quarterly or annual")]
     UnknownRatePeriod(String),
 }
@@ -798,35 +796,12 @@ impl RatePeriod {
             Self::Annual => 12,
         }
     }
+}
 
+text_enum! {
     /// The canonical name, as parsed and serialized.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Monthly => "monthly",
-            Self::Quarterly => "quarterly",
-            Self::Annual => "annual",
-        }
-    }
-}
-
-impl fmt::Display for RatePeriod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for RatePeriod {
-    type Err = ChurnError;
-
-    /// "monthly", "quarterly" or "annual", any case.
-    fn from_str(s: &str) -> Result<Self, ChurnError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "monthly" => Ok(Self::Monthly),
-            "quarterly" => Ok(Self::Quarterly),
-            "annual" => Ok(Self::Annual),
-            _ => Err(ChurnError::UnknownRatePeriod(s.to_owned())),
-        }
-    }
+    RatePeriod { Monthly => "monthly", Quarterly => "quarterly", Annual => "annual" },
+    unknown: ChurnError::UnknownRatePeriod
 }
 
 /// Converts a churn-type rate between periods by compounding (FORMULAS.md):
@@ -872,21 +847,9 @@ pub enum BandLevel {
     High,
 }
 
-impl BandLevel {
+text_enum! {
     /// The name, as serialized.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Normal => "normal",
-            Self::Acceptable => "acceptable",
-            Self::High => "high",
-        }
-    }
-}
-
-impl fmt::Display for BandLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    BandLevel { Normal => "normal", Acceptable => "acceptable", High => "high" }
 }
 
 /// The benchmark band for annual churn (configurable). Defaults from the

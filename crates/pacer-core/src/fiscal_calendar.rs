@@ -21,12 +21,12 @@
 //! 53rd week belongs to month 12 (so to Q4 and H2).
 
 use std::collections::BTreeSet;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::text_enum::text_enum;
 
 /// First fiscal year the calendar accepts.
 pub const MIN_FISCAL_YEAR: i32 = 1900;
@@ -76,50 +76,6 @@ pub enum CalendarError {
     NoWorkingDays,
 }
 
-/// Gives a small enum `as_str`, `Display`, `FromStr` (case-insensitive, with
-/// aliases) and serde as that string, from one table so the forms cannot drift.
-macro_rules! string_enum {
-    ($ty:ident, $err:ident, { $($variant:ident => $name:literal $(| $alias:literal)*),+ $(,)? }) => {
-        impl $ty {
-            /// The canonical string form, as in settings files and serde.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $name,)+
-                }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = CalendarError;
-
-            fn from_str(s: &str) -> Result<Self, CalendarError> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($name $(| $alias)* => Ok(Self::$variant),)+
-                    _ => Err(CalendarError::$err(s.to_owned())),
-                }
-            }
-        }
-
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer)?.parse().map_err(D::Error::custom)
-            }
-        }
-    };
-}
-
 /// How a fiscal year is named (see the module docs for week-based years).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum YearNaming {
@@ -130,7 +86,12 @@ pub enum YearNaming {
     StartYear,
 }
 
-string_enum!(YearNaming, UnknownNaming, { EndYear => "end", StartYear => "start" });
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    YearNaming { EndYear => "end", StartYear => "start" },
+    unknown: CalendarError::UnknownNaming,
+    serde
+}
 
 /// Week pattern of each 13-week quarter of a week-based year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,11 +104,16 @@ pub enum WeekPattern {
     P544,
 }
 
-string_enum!(WeekPattern, UnknownPattern, {
-    P445 => "4-4-5" | "445",
-    P454 => "4-5-4" | "454",
-    P544 => "5-4-4" | "544",
-});
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    WeekPattern {
+        P445 => "4-4-5" | "445",
+        P454 => "4-5-4" | "454",
+        P544 => "5-4-4" | "544",
+    },
+    unknown: CalendarError::UnknownPattern,
+    serde
+}
 
 impl WeekPattern {
     /// Weeks of the three months of a quarter.
@@ -169,7 +135,12 @@ pub enum YearEndRule {
     Nearest,
 }
 
-string_enum!(YearEndRule, UnknownRule, { Last => "last", Nearest => "nearest" });
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    YearEndRule { Last => "last", Nearest => "nearest" },
+    unknown: CalendarError::UnknownRule,
+    serde
+}
 
 /// A kind of fiscal period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -186,13 +157,18 @@ pub enum PeriodKind {
     Year,
 }
 
-string_enum!(PeriodKind, UnknownPeriodKind, {
-    Week => "week",
-    Month => "month",
-    Quarter => "quarter",
-    Half => "half",
-    Year => "year",
-});
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    PeriodKind {
+        Week => "week",
+        Month => "month",
+        Quarter => "quarter",
+        Half => "half",
+        Year => "year",
+    },
+    unknown: CalendarError::UnknownPeriodKind,
+    serde
+}
 
 impl PeriodKind {
     /// Every kind, shortest first.

@@ -24,3 +24,4 @@ pub mod rollup;
 pub mod seasonality;
 #[cfg(test)]
 pub(crate) mod testing;
+mod text_enum;

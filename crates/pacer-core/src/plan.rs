@@ -22,12 +22,12 @@
 use crate::attainment::{AttainmentError, Tolerance};
 use crate::growth::{self, GrowthError, YearAssumption, YearProjection};
 use crate::org::{RepId, TeamId};
+use crate::text_enum::text_enum;
 use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::RangeInclusive;
-use std::str::FromStr;
 
 /// Months in a fiscal year: plans are phased into fiscal months.
 pub const FISCAL_MONTHS: usize = 12;
@@ -259,17 +259,13 @@ pub enum PlanStatus {
     Archived,
 }
 
-impl PlanStatus {
+text_enum! {
     /// The stored and displayed form: `draft`, `approved`, `revised` or `archived`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Approved => "approved",
-            Self::Revised => "revised",
-            Self::Archived => "archived",
-        }
-    }
+    PlanStatus { Draft => "draft", Approved => "approved", Revised => "revised", Archived => "archived" },
+    unknown: PlanError::UnknownStatus
+}
 
+impl PlanStatus {
     /// Whether targets may be changed: only in a draft, so an approved plan stays what was agreed.
     pub fn is_editable(self) -> bool {
         self == Self::Draft
@@ -307,26 +303,6 @@ impl PlanStatus {
     }
 }
 
-impl fmt::Display for PlanStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PlanStatus {
-    type Err = PlanError;
-    /// Parses the [`PlanStatus::as_str`] form, any case, surrounding spaces ignored.
-    fn from_str(s: &str) -> Result<Self, PlanError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "draft" => Ok(Self::Draft),
-            "approved" => Ok(Self::Approved),
-            "revised" => Ok(Self::Revised),
-            "archived" => Ok(Self::Archived),
-            _ => Err(PlanError::UnknownStatus(s.to_owned())),
-        }
-    }
-}
-
 /// Level of a target: the quota itself, or an optional higher tier to aim for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -339,34 +315,10 @@ pub enum TargetTier {
     Challenge,
 }
 
-impl TargetTier {
+text_enum! {
     /// The stored and displayed form: `target`, `stretch` or `challenge`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Target => "target",
-            Self::Stretch => "stretch",
-            Self::Challenge => "challenge",
-        }
-    }
-}
-
-impl fmt::Display for TargetTier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for TargetTier {
-    type Err = PlanError;
-    /// Parses the [`TargetTier::as_str`] form, any case, surrounding spaces ignored.
-    fn from_str(s: &str) -> Result<Self, PlanError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "target" => Ok(Self::Target),
-            "stretch" => Ok(Self::Stretch),
-            "challenge" => Ok(Self::Challenge),
-            _ => Err(PlanError::UnknownTier(s.to_owned())),
-        }
-    }
+    TargetTier { Target => "target", Stretch => "stretch", Challenge => "challenge" },
+    unknown: PlanError::UnknownTier
 }
 
 /// Checks a target amount in units: 0 or more.

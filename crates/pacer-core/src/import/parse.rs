@@ -2,9 +2,9 @@
 //! durations and custom-field values. Every function is total: bad text is an
 //! `Err` with a sentence that names the value, never a panic.
 
+use crate::text_enum::text_enum;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::str::FromStr;
 
 /// How to read a numeric date whose day and month could be swapped.
@@ -19,21 +19,9 @@ pub enum DateOrder {
     DayFirst,
 }
 
-impl DateOrder {
+text_enum! {
     /// The written form, as in a mapping file or `--date-order`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DateOrder::Iso => "iso",
-            DateOrder::MonthFirst => "month-first",
-            DateOrder::DayFirst => "day-first",
-        }
-    }
-}
-
-impl fmt::Display for DateOrder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    DateOrder { Iso => "iso", MonthFirst => "month-first", DayFirst => "day-first" }
 }
 
 impl FromStr for DateOrder {
