@@ -11,9 +11,9 @@
 //! figures are the sum of actuals over the sum of targets ([`year_to_date`]), never the mean of the
 //! periods' ratios.
 
+use crate::text_enum::text_enum;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// Tolerances and rates are held to a billionth (1e-9): fine enough for any rate a person types,
 /// coarse enough that `0.1` means exactly one tenth in the integer comparisons.
@@ -35,32 +35,10 @@ pub enum Direction {
     LowerIsBetter,
 }
 
-impl Direction {
+text_enum! {
     /// The stored and displayed form: `higher` or `lower`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Direction::HigherIsBetter => "higher",
-            Direction::LowerIsBetter => "lower",
-        }
-    }
-}
-
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Direction {
-    type Err = AttainmentError;
-    /// Parses `higher` or `lower` (any case, surrounding spaces ignored).
-    fn from_str(s: &str) -> Result<Self, AttainmentError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "higher" => Ok(Direction::HigherIsBetter),
-            "lower" => Ok(Direction::LowerIsBetter),
-            _ => Err(AttainmentError::UnknownDirection(s.to_owned())),
-        }
-    }
+    Direction { HigherIsBetter => "higher", LowerIsBetter => "lower" },
+    unknown: AttainmentError::UnknownDirection
 }
 
 /// Invalid input to the attainment formulas.

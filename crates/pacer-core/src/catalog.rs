@@ -919,6 +919,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::day;
 
     /// A small catalog that checks clean; tests break one thing at a time.
     pub(crate) const GOOD: &str = r#"
@@ -1016,7 +1017,7 @@ capture = { method = "automatic", source = "Billing" }
 "#;
 
     fn fy_start() -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(2027, 2, 1)
+        Some(day("2027-02-01"))
     }
 
     fn problems(text: &str) -> Vec<String> {
@@ -1142,7 +1143,7 @@ capture = { method = "automatic", source = "Billing" }
             capture_method: Some(CaptureMethod::Planned),
             capture_process: Some("Dialler integration".into()),
             setup_days: Some(5),
-            ready_by: NaiveDate::from_ymd_opt(2027, 1, 10),
+            ready_by: Some(day("2027-01-10")),
             ..KpiEdit::default()
         };
         let edited = catalog.with_kpi_edit("calls", &edit).unwrap();

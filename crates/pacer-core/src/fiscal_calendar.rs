@@ -21,12 +21,12 @@
 //! 53rd week belongs to month 12 (so to Q4 and H2).
 
 use std::collections::BTreeSet;
-use std::fmt;
-use std::str::FromStr;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::text_enum::text_enum;
 
 /// First fiscal year the calendar accepts.
 pub const MIN_FISCAL_YEAR: i32 = 1900;
@@ -76,50 +76,6 @@ pub enum CalendarError {
     NoWorkingDays,
 }
 
-/// Gives a small enum `as_str`, `Display`, `FromStr` (case-insensitive, with
-/// aliases) and serde as that string, from one table so the forms cannot drift.
-macro_rules! string_enum {
-    ($ty:ident, $err:ident, { $($variant:ident => $name:literal $(| $alias:literal)*),+ $(,)? }) => {
-        impl $ty {
-            /// The canonical string form, as in settings files and serde.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $name,)+
-                }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = CalendarError;
-
-            fn from_str(s: &str) -> Result<Self, CalendarError> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($name $(| $alias)* => Ok(Self::$variant),)+
-                    _ => Err(CalendarError::$err(s.to_owned())),
-                }
-            }
-        }
-
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer)?.parse().map_err(D::Error::custom)
-            }
-        }
-    };
-}
-
 /// How a fiscal year is named (see the module docs for week-based years).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum YearNaming {
@@ -130,7 +86,12 @@ pub enum YearNaming {
     StartYear,
 }
 
-string_enum!(YearNaming, UnknownNaming, { EndYear => "end", StartYear => "start" });
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    YearNaming { EndYear => "end", StartYear => "start" },
+    unknown: CalendarError::UnknownNaming,
+    serde
+}
 
 /// Week pattern of each 13-week quarter of a week-based year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,11 +104,16 @@ pub enum WeekPattern {
     P544,
 }
 
-string_enum!(WeekPattern, UnknownPattern, {
-    P445 => "4-4-5" | "445",
-    P454 => "4-5-4" | "454",
-    P544 => "5-4-4" | "544",
-});
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    WeekPattern {
+        P445 => "4-4-5" | "445",
+        P454 => "4-5-4" | "454",
+        P544 => "5-4-4" | "544",
+    },
+    unknown: CalendarError::UnknownPattern,
+    serde
+}
 
 impl WeekPattern {
     /// Weeks of the three months of a quarter.
@@ -169,7 +135,12 @@ pub enum YearEndRule {
     Nearest,
 }
 
-string_enum!(YearEndRule, UnknownRule, { Last => "last", Nearest => "nearest" });
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    YearEndRule { Last => "last", Nearest => "nearest" },
+    unknown: CalendarError::UnknownRule,
+    serde
+}
 
 /// A kind of fiscal period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -186,13 +157,18 @@ pub enum PeriodKind {
     Year,
 }
 
-string_enum!(PeriodKind, UnknownPeriodKind, {
-    Week => "week",
-    Month => "month",
-    Quarter => "quarter",
-    Half => "half",
-    Year => "year",
-});
+text_enum! {
+    /// The canonical string form, as in settings files and serde.
+    PeriodKind {
+        Week => "week",
+        Month => "month",
+        Quarter => "quarter",
+        Half => "half",
+        Year => "year",
+    },
+    unknown: CalendarError::UnknownPeriodKind,
+    serde
+}
 
 impl PeriodKind {
     /// Every kind, shortest first.
@@ -736,12 +712,9 @@ impl WorkingDays {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::ymd;
     use Weekday::{Fri, Mon, Sat, Sun, Thu, Tue, Wed};
     use proptest::prelude::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
 
     fn monthly(start_month: u32, naming: YearNaming) -> FiscalCalendar {
         FiscalCalendar::monthly(start_month, naming).unwrap()
@@ -761,31 +734,31 @@ mod tests {
     fn monthly_starting_february_named_by_end_year() {
         let cal = monthly(2, YearNaming::EndYear);
         let year = cal.year(2026).unwrap();
-        assert_eq!((year.start, year.end), (d(2025, 2, 1), d(2026, 1, 31)));
+        assert_eq!((year.start, year.end), (ymd(2025, 2, 1), ymd(2026, 1, 31)));
         assert_eq!((year.kind, year.index, year.days()), (PeriodKind::Year, 1, 365));
         assert_eq!(
             spans(&cal, 2026, PeriodKind::Quarter),
             [
-                (d(2025, 2, 1), d(2025, 4, 30)),
-                (d(2025, 5, 1), d(2025, 7, 31)),
-                (d(2025, 8, 1), d(2025, 10, 31)),
-                (d(2025, 11, 1), d(2026, 1, 31)),
+                (ymd(2025, 2, 1), ymd(2025, 4, 30)),
+                (ymd(2025, 5, 1), ymd(2025, 7, 31)),
+                (ymd(2025, 8, 1), ymd(2025, 10, 31)),
+                (ymd(2025, 11, 1), ymd(2026, 1, 31)),
             ]
         );
         assert_eq!(
             spans(&cal, 2026, PeriodKind::Half),
-            [(d(2025, 2, 1), d(2025, 7, 31)), (d(2025, 8, 1), d(2026, 1, 31))]
+            [(ymd(2025, 2, 1), ymd(2025, 7, 31)), (ymd(2025, 8, 1), ymd(2026, 1, 31))]
         );
         let months = cal.periods(2026, PeriodKind::Month).unwrap();
-        assert_eq!((months[0].start, months[0].end), (d(2025, 2, 1), d(2025, 2, 28)));
-        assert_eq!((months[11].start, months[11].end), (d(2026, 1, 1), d(2026, 1, 31)));
+        assert_eq!((months[0].start, months[0].end), (ymd(2025, 2, 1), ymd(2025, 2, 28)));
+        assert_eq!((months[11].start, months[11].end), (ymd(2026, 1, 1), ymd(2026, 1, 31)));
         let weeks = cal.periods(2026, PeriodKind::Week).unwrap();
         assert_eq!(weeks.len(), 53);
-        assert_eq!((weeks[0].start, weeks[0].end), (d(2025, 2, 1), d(2025, 2, 7)));
-        assert_eq!((weeks[52].start, weeks[52].end), (d(2026, 1, 31), d(2026, 1, 31)));
-        assert_eq!(cal.fiscal_year_of(d(2025, 1, 31)), 2025);
-        assert_eq!(cal.fiscal_year_of(d(2025, 2, 1)), 2026);
-        assert_eq!(cal.fiscal_year_of(d(2026, 1, 31)), 2026);
+        assert_eq!((weeks[0].start, weeks[0].end), (ymd(2025, 2, 1), ymd(2025, 2, 7)));
+        assert_eq!((weeks[52].start, weeks[52].end), (ymd(2026, 1, 31), ymd(2026, 1, 31)));
+        assert_eq!(cal.fiscal_year_of(ymd(2025, 1, 31)), 2025);
+        assert_eq!(cal.fiscal_year_of(ymd(2025, 2, 1)), 2026);
+        assert_eq!(cal.fiscal_year_of(ymd(2026, 1, 31)), 2026);
         assert!(!cal.is_calendar_aligned());
     }
 
@@ -793,17 +766,17 @@ mod tests {
     fn monthly_start_year_naming_and_calendar_years() {
         let cal = monthly(2, YearNaming::StartYear);
         let year = cal.year(2025).unwrap();
-        assert_eq!((year.start, year.end), (d(2025, 2, 1), d(2026, 1, 31)));
-        assert_eq!(cal.fiscal_year_of(d(2026, 1, 31)), 2025);
+        assert_eq!((year.start, year.end), (ymd(2025, 2, 1), ymd(2026, 1, 31)));
+        assert_eq!(cal.fiscal_year_of(ymd(2026, 1, 31)), 2025);
 
         for naming in [YearNaming::EndYear, YearNaming::StartYear] {
             let cal = monthly(1, naming);
             assert!(cal.is_calendar_aligned());
             let year = cal.year(2024).unwrap();
-            assert_eq!((year.start, year.end, year.days()), (d(2024, 1, 1), d(2024, 12, 31), 366));
-            assert_eq!(cal.fiscal_year_of(d(2024, 12, 31)), 2024);
+            assert_eq!((year.start, year.end, year.days()), (ymd(2024, 1, 1), ymd(2024, 12, 31), 366));
+            assert_eq!(cal.fiscal_year_of(ymd(2024, 12, 31)), 2024);
             let weeks = cal.periods(2024, PeriodKind::Week).unwrap();
-            assert_eq!((weeks[52].start, weeks[52].end), (d(2024, 12, 30), d(2024, 12, 31)));
+            assert_eq!((weeks[52].start, weeks[52].end), (ymd(2024, 12, 30), ymd(2024, 12, 31)));
         }
     }
 
@@ -811,24 +784,24 @@ mod tests {
     fn us_retail_calendar() {
         let cal = retail(YearNaming::StartYear);
         let y2023 = cal.year(2023).unwrap();
-        assert_eq!((y2023.start, y2023.end), (d(2023, 1, 29), d(2024, 2, 3)));
+        assert_eq!((y2023.start, y2023.end), (ymd(2023, 1, 29), ymd(2024, 2, 3)));
         assert_eq!(cal.periods(2023, PeriodKind::Week).unwrap().len(), 53);
         let y2024 = cal.year(2024).unwrap();
-        assert_eq!((y2024.start, y2024.end), (d(2024, 2, 4), d(2025, 2, 1)));
+        assert_eq!((y2024.start, y2024.end), (ymd(2024, 2, 4), ymd(2025, 2, 1)));
         assert_eq!(cal.periods(2024, PeriodKind::Week).unwrap().len(), 52);
 
         let months = spans(&cal, 2023, PeriodKind::Month);
-        assert_eq!(months[0], (d(2023, 1, 29), d(2023, 2, 25)));
-        assert_eq!(months[1], (d(2023, 2, 26), d(2023, 4, 1)));
-        assert_eq!(months[2], (d(2023, 4, 2), d(2023, 4, 29)));
+        assert_eq!(months[0], (ymd(2023, 1, 29), ymd(2023, 2, 25)));
+        assert_eq!(months[1], (ymd(2023, 2, 26), ymd(2023, 4, 1)));
+        assert_eq!(months[2], (ymd(2023, 4, 2), ymd(2023, 4, 29)));
         // The 53rd week goes to month 12, which has 4 + 1 weeks.
-        assert_eq!(months[11], (d(2023, 12, 31), d(2024, 2, 3)));
+        assert_eq!(months[11], (ymd(2023, 12, 31), ymd(2024, 2, 3)));
         let quarters = spans(&cal, 2023, PeriodKind::Quarter);
-        assert_eq!(quarters[0], (d(2023, 1, 29), d(2023, 4, 29)));
-        assert_eq!(quarters[3], (d(2023, 10, 29), d(2024, 2, 3)));
+        assert_eq!(quarters[0], (ymd(2023, 1, 29), ymd(2023, 4, 29)));
+        assert_eq!(quarters[3], (ymd(2023, 10, 29), ymd(2024, 2, 3)));
         assert_eq!(
             spans(&cal, 2023, PeriodKind::Half),
-            [(d(2023, 1, 29), d(2023, 7, 29)), (d(2023, 7, 30), d(2024, 2, 3))]
+            [(ymd(2023, 1, 29), ymd(2023, 7, 29)), (ymd(2023, 7, 30), ymd(2024, 2, 3))]
         );
 
         // Named by end year, the same year is FY2024 (its nominal end month is January 2024).
@@ -842,38 +815,38 @@ mod tests {
             let cal = FiscalCalendar::weekly(WeekPattern::P445, 12, Sat, YearEndRule::Nearest, naming).unwrap();
             // Ends 2022-01-01, a few days into the next calendar year.
             let y2021 = cal.year(2021).unwrap();
-            assert_eq!((y2021.start, y2021.end), (d(2021, 1, 3), d(2022, 1, 1)));
+            assert_eq!((y2021.start, y2021.end), (ymd(2021, 1, 3), ymd(2022, 1, 1)));
             // Starts 2023-12-31, a day before the calendar year.
             let y2024 = cal.year(2024).unwrap();
-            assert_eq!((y2024.start, y2024.end), (d(2023, 12, 31), d(2024, 12, 28)));
-            assert_eq!(cal.fiscal_year_of(d(2023, 12, 31)), 2024);
-            assert_eq!(cal.fiscal_year_of(d(2022, 1, 1)), 2021);
+            assert_eq!((y2024.start, y2024.end), (ymd(2023, 12, 31), ymd(2024, 12, 28)));
+            assert_eq!(cal.fiscal_year_of(ymd(2023, 12, 31)), 2024);
+            assert_eq!(cal.fiscal_year_of(ymd(2022, 1, 1)), 2021);
         }
         let last = FiscalCalendar::weekly(WeekPattern::P544, 12, Fri, YearEndRule::Last, YearNaming::EndYear).unwrap();
         let y2024 = last.year(2024).unwrap();
-        assert_eq!((y2024.start, y2024.end), (d(2023, 12, 30), d(2024, 12, 27)));
+        assert_eq!((y2024.start, y2024.end), (ymd(2023, 12, 30), ymd(2024, 12, 27)));
     }
 
     #[test]
     fn period_of_boundary_days() {
         let cal = monthly(2, YearNaming::EndYear);
-        let q = cal.period_of(d(2025, 4, 30), PeriodKind::Quarter);
+        let q = cal.period_of(ymd(2025, 4, 30), PeriodKind::Quarter);
         assert_eq!((q.fiscal_year, q.index), (2026, 1));
-        let q = cal.period_of(d(2025, 5, 1), PeriodKind::Quarter);
-        assert_eq!((q.fiscal_year, q.index, q.start), (2026, 2, d(2025, 5, 1)));
-        let m = cal.period_of(d(2026, 1, 31), PeriodKind::Month);
+        let q = cal.period_of(ymd(2025, 5, 1), PeriodKind::Quarter);
+        assert_eq!((q.fiscal_year, q.index, q.start), (2026, 2, ymd(2025, 5, 1)));
+        let m = cal.period_of(ymd(2026, 1, 31), PeriodKind::Month);
         assert_eq!((m.fiscal_year, m.index), (2026, 12));
-        let h = cal.period_of(d(2025, 8, 1), PeriodKind::Half);
+        let h = cal.period_of(ymd(2025, 8, 1), PeriodKind::Half);
         assert_eq!((h.fiscal_year, h.index), (2026, 2));
-        let w = cal.period_of(d(2025, 2, 8), PeriodKind::Week);
-        assert_eq!((w.index, w.start, w.end), (2, d(2025, 2, 8), d(2025, 2, 14)));
+        let w = cal.period_of(ymd(2025, 2, 8), PeriodKind::Week);
+        assert_eq!((w.index, w.start, w.end), (2, ymd(2025, 2, 8), ymd(2025, 2, 14)));
 
         let cal = retail(YearNaming::StartYear);
-        let w = cal.period_of(d(2024, 2, 3), PeriodKind::Week);
+        let w = cal.period_of(ymd(2024, 2, 3), PeriodKind::Week);
         assert_eq!((w.fiscal_year, w.index), (2023, 53));
-        let m = cal.period_of(d(2024, 2, 4), PeriodKind::Month);
-        assert_eq!((m.fiscal_year, m.index, m.end), (2024, 1, d(2024, 3, 2)));
-        let q = cal.period_of(d(2023, 10, 28), PeriodKind::Quarter);
+        let m = cal.period_of(ymd(2024, 2, 4), PeriodKind::Month);
+        assert_eq!((m.fiscal_year, m.index, m.end), (2024, 1, ymd(2024, 3, 2)));
+        let q = cal.period_of(ymd(2023, 10, 28), PeriodKind::Quarter);
         assert_eq!((q.fiscal_year, q.index), (2023, 3));
     }
 
@@ -881,32 +854,32 @@ mod tests {
     fn periods_elapsed_counts_complete_periods() {
         let cal = monthly(2, YearNaming::EndYear);
         let elapsed = |kind, as_of| cal.periods_elapsed(2026, kind, as_of).unwrap();
-        assert_eq!(elapsed(PeriodKind::Month, d(2025, 1, 15)), 0);
-        assert_eq!(elapsed(PeriodKind::Month, d(2025, 2, 1)), 0);
-        assert_eq!(elapsed(PeriodKind::Month, d(2025, 4, 30)), 2);
-        assert_eq!(elapsed(PeriodKind::Month, d(2025, 5, 1)), 3);
-        assert_eq!(elapsed(PeriodKind::Quarter, d(2025, 4, 30)), 0);
-        assert_eq!(elapsed(PeriodKind::Quarter, d(2025, 5, 1)), 1);
-        assert_eq!(elapsed(PeriodKind::Month, d(2026, 1, 31)), 11);
-        assert_eq!(elapsed(PeriodKind::Month, d(2026, 2, 1)), 12);
-        assert_eq!(elapsed(PeriodKind::Year, d(2026, 2, 1)), 1);
-        assert_eq!(elapsed(PeriodKind::Week, d(2030, 1, 1)), 53);
-        assert_eq!(cal.periods_elapsed(1800, PeriodKind::Week, d(2030, 1, 1)), Err(CalendarError::OutOfRange(1800)));
+        assert_eq!(elapsed(PeriodKind::Month, ymd(2025, 1, 15)), 0);
+        assert_eq!(elapsed(PeriodKind::Month, ymd(2025, 2, 1)), 0);
+        assert_eq!(elapsed(PeriodKind::Month, ymd(2025, 4, 30)), 2);
+        assert_eq!(elapsed(PeriodKind::Month, ymd(2025, 5, 1)), 3);
+        assert_eq!(elapsed(PeriodKind::Quarter, ymd(2025, 4, 30)), 0);
+        assert_eq!(elapsed(PeriodKind::Quarter, ymd(2025, 5, 1)), 1);
+        assert_eq!(elapsed(PeriodKind::Month, ymd(2026, 1, 31)), 11);
+        assert_eq!(elapsed(PeriodKind::Month, ymd(2026, 2, 1)), 12);
+        assert_eq!(elapsed(PeriodKind::Year, ymd(2026, 2, 1)), 1);
+        assert_eq!(elapsed(PeriodKind::Week, ymd(2030, 1, 1)), 53);
+        assert_eq!(cal.periods_elapsed(1800, PeriodKind::Week, ymd(2030, 1, 1)), Err(CalendarError::OutOfRange(1800)));
     }
 
     #[test]
     fn names_labels_and_parsing() {
         let cal = monthly(2, YearNaming::EndYear);
-        let q2 = cal.period_of(d(2025, 6, 1), PeriodKind::Quarter);
+        let q2 = cal.period_of(ymd(2025, 6, 1), PeriodKind::Quarter);
         assert_eq!((q2.name(), q2.label()), ("FY2026-Q2".into(), "Q2 FY2026".into()));
-        let m02 = cal.period_of(d(2025, 3, 10), PeriodKind::Month);
+        let m02 = cal.period_of(ymd(2025, 3, 10), PeriodKind::Month);
         assert_eq!((m02.name(), m02.label()), ("FY2026-M02".into(), "Mar 2025 (M02)".into()));
-        let w07 = cal.period_of(d(2025, 3, 15), PeriodKind::Week);
+        let w07 = cal.period_of(ymd(2025, 3, 15), PeriodKind::Week);
         assert_eq!((w07.name(), w07.label()), ("FY2026-W07".into(), "W07 FY2026".into()));
-        let h1 = cal.period_of(d(2025, 3, 15), PeriodKind::Half);
+        let h1 = cal.period_of(ymd(2025, 3, 15), PeriodKind::Half);
         assert_eq!((h1.name(), h1.label()), ("FY2026-H1".into(), "H1 FY2026".into()));
         assert_eq!(cal.year(2026).unwrap().name(), "FY2026");
-        let retail_month = retail(YearNaming::StartYear).period_of(d(2023, 3, 1), PeriodKind::Month);
+        let retail_month = retail(YearNaming::StartYear).period_of(ymd(2023, 3, 1), PeriodKind::Month);
         assert_eq!(retail_month.label(), "M02 FY2023");
 
         for kind in PeriodKind::ALL {
@@ -916,8 +889,8 @@ mod tests {
         }
         assert_eq!(cal.parse_period(" fy2026-q2 "), Ok(q2));
         assert_eq!(cal.parse_period("FY2026-M3"), cal.parse_period("FY2026-M03"));
-        assert!(q2.contains(d(2025, 5, 1)) && q2.contains(d(2025, 7, 31)));
-        assert!(!q2.contains(d(2025, 8, 1)));
+        assert!(q2.contains(ymd(2025, 5, 1)) && q2.contains(ymd(2025, 7, 31)));
+        assert!(!q2.contains(ymd(2025, 8, 1)));
     }
 
     #[test]
@@ -1002,7 +975,7 @@ mod tests {
             serde_json::to_string(&period).unwrap(),
             r#"{"kind":"year","fiscal_year":2026,"index":1,"start":"2025-02-01","end":"2026-01-31"}"#
         );
-        let days = WorkingDays::new([Sun, Fri, Fri], [d(2025, 12, 25)]).unwrap();
+        let days = WorkingDays::new([Sun, Fri, Fri], [ymd(2025, 12, 25)]).unwrap();
         let json = serde_json::to_string(&days).unwrap();
         assert_eq!(json, r#"{"weekend":["fri","sun"],"holidays":["2025-12-25"]}"#);
         assert_eq!(serde_json::from_str::<WorkingDays>(&json).unwrap(), days);
@@ -1014,22 +987,22 @@ mod tests {
     #[test]
     fn working_days_with_holidays() {
         // Christmas 2025 on Thursday and Friday; the 27th is a Saturday anyway.
-        let days = WorkingDays::new([Sat, Sun], [d(2025, 12, 25), d(2025, 12, 26), d(2025, 12, 27)]).unwrap();
-        assert_eq!(days.count(d(2025, 12, 1), d(2025, 12, 31)), 21);
-        assert_eq!(WorkingDays::default().count(d(2025, 12, 1), d(2025, 12, 31)), 23);
-        assert_eq!(days.count(d(2025, 12, 27), d(2025, 12, 28)), 0);
-        assert_eq!(days.count(d(2025, 12, 31), d(2025, 12, 1)), 0);
-        assert!(!days.is_working_day(d(2025, 12, 25)));
-        assert!(days.is_working_day(d(2025, 12, 24)));
+        let days = WorkingDays::new([Sat, Sun], [ymd(2025, 12, 25), ymd(2025, 12, 26), ymd(2025, 12, 27)]).unwrap();
+        assert_eq!(days.count(ymd(2025, 12, 1), ymd(2025, 12, 31)), 21);
+        assert_eq!(WorkingDays::default().count(ymd(2025, 12, 1), ymd(2025, 12, 31)), 23);
+        assert_eq!(days.count(ymd(2025, 12, 27), ymd(2025, 12, 28)), 0);
+        assert_eq!(days.count(ymd(2025, 12, 31), ymd(2025, 12, 1)), 0);
+        assert!(!days.is_working_day(ymd(2025, 12, 25)));
+        assert!(days.is_working_day(ymd(2025, 12, 24)));
 
-        assert_eq!(days.last_n_working_days(d(2025, 12, 28), 3), (d(2025, 12, 22), d(2025, 12, 24)));
-        assert_eq!(days.last_n_working_days(d(2025, 12, 29), 1), (d(2025, 12, 29), d(2025, 12, 29)));
-        let (first, last) = days.last_n_working_days(d(2025, 12, 29), 0);
+        assert_eq!(days.last_n_working_days(ymd(2025, 12, 28), 3), (ymd(2025, 12, 22), ymd(2025, 12, 24)));
+        assert_eq!(days.last_n_working_days(ymd(2025, 12, 29), 1), (ymd(2025, 12, 29), ymd(2025, 12, 29)));
+        let (first, last) = days.last_n_working_days(ymd(2025, 12, 29), 0);
         assert!(first > last && days.count(first, last) == 0);
-        assert_eq!(days.add_working_days(d(2025, 12, 19), 1), d(2025, 12, 22));
-        assert_eq!(days.add_working_days(d(2025, 12, 24), 1), d(2025, 12, 29));
-        assert_eq!(days.add_working_days(d(2025, 12, 29), -1), d(2025, 12, 24));
-        assert_eq!(days.add_working_days(d(2025, 12, 27), 0), d(2025, 12, 27));
+        assert_eq!(days.add_working_days(ymd(2025, 12, 19), 1), ymd(2025, 12, 22));
+        assert_eq!(days.add_working_days(ymd(2025, 12, 24), 1), ymd(2025, 12, 29));
+        assert_eq!(days.add_working_days(ymd(2025, 12, 29), -1), ymd(2025, 12, 24));
+        assert_eq!(days.add_working_days(ymd(2025, 12, 27), 0), ymd(2025, 12, 27));
     }
 
     /// Every calendar setting: 24 monthly and 1,008 weekly.
@@ -1111,7 +1084,7 @@ mod tests {
 
         #[test]
         fn a_date_is_in_exactly_its_periods(cal in calendar(), offset in 0..40_541u64) {
-            let date = d(1990, 1, 1) + Days::new(offset);
+            let date = ymd(1990, 1, 1) + Days::new(offset);
             let fy = cal.fiscal_year_of(date);
             prop_assert!(cal.year(fy).unwrap().contains(date));
             for kind in PeriodKind::ALL {
@@ -1133,7 +1106,7 @@ mod tests {
             holidays in prop::collection::vec(0..4_000u64, 0..30),
             n in 0..40u32,
         ) {
-            let base = d(2020, 1, 1);
+            let base = ymd(2020, 1, 1);
             let days = WorkingDays::new(
                 weekend.into_iter().map(|w| Weekday::try_from(w).unwrap()),
                 holidays.into_iter().map(|h| base + Days::new(h)),

@@ -319,154 +319,33 @@ fn measure_at_depth(catalog: &Catalog, key: &str, depth: usize) -> Result<Option
 mod tests {
     use super::*;
     use crate::catalog::check;
-    use crate::records::{DealKind, Fields, SourceKind};
+    use crate::records::DealKind;
+    use crate::testing::{activity, catalog, day, deal, kpi_toml};
     use proptest::prelude::*;
-
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn call(id: i64, rep: RepId, on: &str, outcome: Option<&str>, minutes: i64) -> ActivityRecord {
-        let mut fields = Fields::new();
-        if let Some(o) = outcome {
-            fields.insert("outcome".into(), FieldValue::Text(o.into()));
-        }
-        ActivityRecord {
-            id,
-            rep_id: rep,
-            activity_type: "call".into(),
-            occurred_at: day(on).and_hms_opt(10, 0, 0).unwrap(),
-            duration_s: Some(minutes * 60),
-            source: SourceKind::Manual,
-            account_id: Some(id % 3),
-            fields,
-            entered_by: None,
-        }
-    }
-
-    fn deal(id: i64, rep: RepId, kind: DealKind, status: DealStatus, amount: i64, close: &str) -> DealRecord {
-        DealRecord {
-            id,
-            rep_id: rep,
-            account_id: id,
-            kind,
-            status,
-            stage: "x".into(),
-            amount_minor: amount,
-            created_on: day(close),
-            close_date: day(close),
-        }
-    }
-
-    const CATALOG: &str = r#"
-[[activity_types]]
-key = "call"
-name = "Call"
-fields = [{ key = "outcome", type = "one_of", values = ["connected", "voicemail"] }]
-
-[[kpis]]
-key = "calls"
-name = "Calls"
-category = "activity"
-unit = "count"
-direction = "higher"
-priority = 1
-owner = "ops"
-definition = { kind = "activity_count", types = ["call"] }
-capture = { method = "manual", process = "log it" }
-
-[[kpis]]
-key = "connected"
-name = "Connected calls"
-category = "activity"
-unit = "count"
-direction = "higher"
-priority = 2
-owner = "ops"
-definition = { kind = "activity_count", types = ["call"], where = { outcome = ["connected"] } }
-capture = { method = "automatic", source = "phone" }
-
-[[kpis]]
-key = "connect_rate"
-name = "Connect rate"
-category = "activity"
-unit = "percent"
-direction = "higher"
-priority = 3
-owner = "ops"
-definition = { kind = "ratio", numerator = "connected", denominator = "calls" }
-capture = { method = "automatic", source = "phone" }
-
-[[kpis]]
-key = "talk_time"
-name = "Average call minutes"
-category = "activity"
-unit = "duration"
-direction = "higher"
-priority = 4
-owner = "ops"
-definition = { kind = "activity_average", types = ["call"], field = "duration_minutes" }
-capture = { method = "automatic", source = "phone" }
-
-[[kpis]]
-key = "accounts"
-name = "Accounts touched"
-category = "activity"
-unit = "count"
-direction = "higher"
-priority = 5
-owner = "ops"
-definition = { kind = "distinct_accounts", types = ["call"] }
-capture = { method = "automatic", source = "phone" }
-
-[[kpis]]
-key = "expansion"
-name = "Expansion won"
-category = "expansion"
-unit = "currency"
-direction = "higher"
-priority = 6
-owner = "ops"
-definition = { kind = "deal_amount", deal_kinds = ["upsell", "cross-sell"] }
-capture = { method = "automatic", source = "crm" }
-
-[[kpis]]
-key = "lost_new"
-name = "New deals lost"
-category = "pipeline"
-unit = "count"
-direction = "lower"
-priority = 7
-owner = "ops"
-definition = { kind = "deal_count", deal_kinds = ["new"], deal_status = "lost" }
-capture = { method = "automatic", source = "crm" }
-
-[[kpis]]
-key = "nrr"
-name = "NRR"
-category = "retention"
-unit = "percent"
-direction = "higher"
-priority = 8
-owner = "ops"
-definition = { kind = "churn", measure = "nrr" }
-capture = { method = "automatic", source = "billing" }
-"#;
 
     #[test]
     fn every_kind_of_definition() {
-        let catalog = check("t.toml", CATALOG, None).valid().unwrap();
+        let catalog = catalog(&[
+            ("calls", "count", r#"kind = "activity_count", types = ["call"]"#),
+            ("connected", "count", r#"kind = "activity_count", types = ["call"], where = { outcome = ["connected"] }"#),
+            ("connect_rate", "percent", r#"kind = "ratio", numerator = "connected", denominator = "calls""#),
+            ("talk_time", "duration", r#"kind = "activity_average", types = ["call"], field = "duration_minutes""#),
+            ("accounts", "count", r#"kind = "distinct_accounts", types = ["call"]"#),
+            ("expansion", "currency", r#"kind = "deal_amount", deal_kinds = ["upsell", "cross-sell"]"#),
+            ("lost_new", "count", r#"kind = "deal_count", deal_kinds = ["new"], deal_status = "lost""#),
+            ("nrr", "percent", r#"kind = "churn", measure = "nrr""#),
+        ]);
         let activities = vec![
-            call(1, 1, "2026-03-01", Some("connected"), 10),
-            call(2, 1, "2026-03-02", Some("voicemail"), 2),
-            call(3, 2, "2026-03-03", None, 6),
-            call(4, 2, "2026-04-01", Some("connected"), 30),
+            activity(1, 1, "call", day("2026-03-01"), Some(10), Some("connected")),
+            activity(2, 1, "call", day("2026-03-02"), Some(2), Some("voicemail")),
+            activity(3, 2, "call", day("2026-03-03"), Some(6), None),
+            activity(4, 2, "call", day("2026-04-01"), Some(30), Some("connected")),
         ];
         let deals = vec![
-            deal(1, 1, DealKind::Upsell, DealStatus::Won, 120_000, "2026-03-10"),
-            deal(2, 2, DealKind::CrossSell, DealStatus::Won, 30_050, "2026-03-11"),
-            deal(3, 2, DealKind::Upsell, DealStatus::Lost, 99_999, "2026-03-12"),
-            deal(4, 1, DealKind::New, DealStatus::Lost, 5_000, "2026-03-13"),
+            deal(1, 1, DealKind::Upsell, DealStatus::Won, 120_000, day("2026-03-10")),
+            deal(2, 2, DealKind::CrossSell, DealStatus::Won, 30_050, day("2026-03-11")),
+            deal(3, 2, DealKind::Upsell, DealStatus::Lost, 99_999, day("2026-03-12")),
+            deal(4, 1, DealKind::New, DealStatus::Lost, 5_000, day("2026-03-13")),
         ];
         let revenue = RevenueFigures { nrr: Some(1.03), ..RevenueFigures::default() };
         let march = KpiInputs {
@@ -529,9 +408,7 @@ capture = { method = "automatic", source = "billing" }
                 "[[activity_types]]\nkey = \"call\"\nname = \"Call\"\nfields = [{ key = \"outcome\", type = \"one_of\", values = [\"connected\"] }, { key = \"score\", type = \"integer\" }]\n",
             );
             for (i, (definition, capture, priority)) in kpis.iter().enumerate() {
-                text.push_str(&format!(
-                    "[[kpis]]\nkey = \"k{i}\"\nname = \"K\"\ncategory = \"other\"\nunit = \"count\"\ndirection = \"higher\"\npriority = {priority}\nowner = \"o\"\ndefinition = {{ {definition} }}\ncapture = {{ {capture} }}\n"
-                ));
+                text.push_str(&kpi_toml(&format!("k{i}"), "count", *priority, definition, capture));
             }
             text
         })
@@ -544,9 +421,9 @@ capture = { method = "automatic", source = "billing" }
             let checked = check("p.toml", &text, None);
             if let Ok(catalog) = checked.valid() {
                 let activities: Vec<ActivityRecord> = minutes.iter().enumerate()
-                    .map(|(i, m)| call(i as i64, 1 + i as i64 % 2, "2026-03-05", (i % 2 == 0).then_some("connected"), *m))
+                    .map(|(i, m)| activity(i as i64, 1 + i as i64 % 2, "call", day("2026-03-05"), Some(*m), (i % 2 == 0).then_some("connected")))
                     .collect();
-                let deals = vec![deal(1, 1, DealKind::New, DealStatus::Won, 500, "2026-03-06")];
+                let deals = vec![deal(1, 1, DealKind::New, DealStatus::Won, 500, day("2026-03-06"))];
                 let inputs = KpiInputs { from: day("2026-03-01"), to: day("2026-03-31"), reps: None, activities: &activities, deals: &deals, revenue: Some(RevenueFigures::default()) };
                 for kpi in &catalog.kpis {
                     prop_assert!(evaluate(&catalog, kpi.key(), &inputs).is_ok());

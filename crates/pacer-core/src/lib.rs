@@ -22,4 +22,7 @@ pub mod report;
 pub mod review;
 pub mod rollup;
 pub mod seasonality;
+#[cfg(test)]
+pub(crate) mod testing;
+mod text_enum;
 pub mod values;

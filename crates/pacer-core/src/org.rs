@@ -292,6 +292,7 @@ impl Organisation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::day;
 
     #[test]
     fn parent_cycles_are_refused() {
@@ -306,10 +307,9 @@ mod tests {
 
     #[test]
     fn rep_dates() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        assert!(check_rep("Ann", d("2024-01-01"), Some(d("2024-06-01"))).is_ok());
-        assert!(check_rep("Ann", d("2024-01-01"), Some(d("2024-01-01"))).is_err());
-        assert_eq!(check_rep(" ", d("2024-01-01"), None), Err(OrgError::EmptyName));
+        assert!(check_rep("Ann", day("2024-01-01"), Some(day("2024-06-01"))).is_ok());
+        assert!(check_rep("Ann", day("2024-01-01"), Some(day("2024-01-01"))).is_err());
+        assert_eq!(check_rep(" ", day("2024-01-01"), None), Err(OrgError::EmptyName));
     }
 
     #[test]
@@ -329,15 +329,14 @@ mod tests {
 
     #[test]
     fn team_on_follows_effective_dates() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let ms = vec![
-            Membership { rep_id: 1, team_id: 10, valid_from: d("2024-01-01"), valid_to: Some(d("2024-06-01")) },
-            Membership { rep_id: 1, team_id: 20, valid_from: d("2024-06-01"), valid_to: Some(d("2024-09-01")) },
+            Membership { rep_id: 1, team_id: 10, valid_from: day("2024-01-01"), valid_to: Some(day("2024-06-01")) },
+            Membership { rep_id: 1, team_id: 20, valid_from: day("2024-06-01"), valid_to: Some(day("2024-09-01")) },
         ];
-        assert_eq!(team_on(&ms, d("2023-12-31")), None);
-        assert_eq!(team_on(&ms, d("2024-05-31")), Some(10));
-        assert_eq!(team_on(&ms, d("2024-06-01")), Some(20));
+        assert_eq!(team_on(&ms, day("2023-12-31")), None);
+        assert_eq!(team_on(&ms, day("2024-05-31")), Some(10));
+        assert_eq!(team_on(&ms, day("2024-06-01")), Some(20));
         // After the last membership ended (the rep left), the last team stays.
-        assert_eq!(team_on(&ms, d("2025-01-01")), Some(20));
+        assert_eq!(team_on(&ms, day("2025-01-01")), Some(20));
     }
 }

@@ -584,23 +584,16 @@ pub fn coverage(open_pipeline: i64, quota: i64, closed_won: i64) -> Coverage {
 mod tests {
     use super::*;
     use crate::records::DealKind;
+    use crate::testing::{self, day};
     use proptest::prelude::*;
 
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
+    /// A new deal of rep 7 in `stage`, created at the start of 2026.
     fn deal(id: i64, status: DealStatus, stage: &str, amount_minor: i64, close: &str) -> DealRecord {
         DealRecord {
-            id,
-            rep_id: 7,
             account_id: 100 + id,
-            kind: DealKind::New,
-            status,
             stage: stage.into(),
-            amount_minor,
             created_on: day("2026-01-01"),
-            close_date: day(close),
+            ..testing::deal(id, 7, DealKind::New, status, amount_minor, day(close))
         }
     }
 

@@ -295,29 +295,26 @@ pub fn readiness_row(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::day;
 
     #[test]
     fn coverage_of_a_kpi_added_mid_year() {
         // FY2027 = 2026-02-01 .. 2027-01-31, tracked from 2026-06-01, seen on 2026-11-26.
-        let c = coverage(d("2026-02-01"), d("2027-01-31"), d("2026-11-26"), Some(d("2026-06-01")));
+        let c = coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), Some(day("2026-06-01")));
         assert_eq!((c.tracked_days, c.elapsed_days), (179, 299));
         assert_eq!((c.months_tracked, c.months_elapsed), (6, 10));
         assert_eq!(c.label(), "partial: covers 6 of 10 months: not a full-year picture");
         // A closed year counts all its days.
-        let closed = coverage(d("2025-02-01"), d("2026-01-31"), d("2026-11-26"), Some(d("2025-09-01")));
+        let closed = coverage(day("2025-02-01"), day("2026-01-31"), day("2026-11-26"), Some(day("2025-09-01")));
         assert_eq!(
             (closed.tracked_days, closed.elapsed_days, closed.months_tracked, closed.months_elapsed),
             (153, 365, 5, 12)
         );
-        let full = coverage(d("2026-02-01"), d("2027-01-31"), d("2026-11-26"), None);
+        let full = coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), None);
         assert_eq!((full.share, full.label().as_str()), (Some(1.0), "full"));
-        let before = coverage(d("2026-02-01"), d("2027-01-31"), d("2025-11-26"), None);
+        let before = coverage(day("2026-02-01"), day("2027-01-31"), day("2025-11-26"), None);
         assert_eq!(before.share, None);
-        let never = coverage(d("2026-02-01"), d("2027-01-31"), d("2026-11-26"), Some(d("2027-02-01")));
+        let never = coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), Some(day("2027-02-01")));
         assert_eq!((never.tracked_days, never.share, never.label().as_str()), (0, Some(0.0), "not tracked yet"));
     }
 

@@ -1,10 +1,9 @@
 //! The raw records of sales activity: activities, deals and monthly recurring revenue.
 
 use crate::org::RepId;
+use crate::text_enum::text_enum;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Where a record came from; kept on every record ("if it is not in the system, it did not happen").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -99,41 +98,23 @@ pub enum DealStatus {
     Lost,
 }
 
-macro_rules! text_enum {
-    ($ty:ty, $what:literal, $($variant:path => $text:literal),+ $(,)?) => {
-        impl $ty {
-            /// The stored and displayed form.
-            pub fn as_str(&self) -> &'static str {
-                match self { $($variant => $text),+ }
-            }
-        }
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl FromStr for $ty {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s.trim().to_ascii_lowercase().as_str() {
-                    $($text => Ok($variant),)+
-                    other => Err(format!(
-                        concat!("unknown ", $what, " {:?}: use {}"),
-                        other,
-                        [$($text),+].join(", ")
-                    )),
-                }
-            }
-        }
-    };
+text_enum! {
+    /// The stored and displayed form.
+    SourceKind { Manual => "manual", Import => "import", Integration => "integration", Demo => "demo" },
+    unknown: "source"
 }
 
-text_enum!(SourceKind, "source", SourceKind::Manual => "manual", SourceKind::Import => "import",
-    SourceKind::Integration => "integration", SourceKind::Demo => "demo");
-text_enum!(DealKind, "deal kind", DealKind::New => "new", DealKind::Upsell => "upsell",
-    DealKind::CrossSell => "cross-sell", DealKind::Renewal => "renewal");
-text_enum!(DealStatus, "deal status", DealStatus::Open => "open", DealStatus::Won => "won",
-    DealStatus::Lost => "lost");
+text_enum! {
+    /// The stored and displayed form.
+    DealKind { New => "new", Upsell => "upsell", CrossSell => "cross-sell", Renewal => "renewal" },
+    unknown: "deal kind"
+}
+
+text_enum! {
+    /// The stored and displayed form.
+    DealStatus { Open => "open", Won => "won", Lost => "lost" },
+    unknown: "deal status"
+}
 
 /// A deal (opportunity).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,9 +11,9 @@
 
 use crate::org::RepId;
 use crate::plan::PlanId;
+use crate::text_enum::text_enum;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// Identifier of a stored review.
 pub type ReviewId = i64;
@@ -85,32 +85,10 @@ pub enum ReviewStatus {
     Closed,
 }
 
-impl ReviewStatus {
+text_enum! {
     /// The stored and displayed form: `open` or `closed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-        }
-    }
-}
-
-impl fmt::Display for ReviewStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ReviewStatus {
-    type Err = ReviewError;
-    /// Parses the [`ReviewStatus::as_str`] form, any case, surrounding spaces ignored.
-    fn from_str(s: &str) -> Result<Self, ReviewError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "open" => Ok(Self::Open),
-            "closed" => Ok(Self::Closed),
-            _ => Err(ReviewError::UnknownStatus(s.to_owned())),
-        }
-    }
+    ReviewStatus { Open => "open", Closed => "closed" },
+    unknown: ReviewError::UnknownStatus
 }
 
 /// A review of a fiscal quarter against a plan.

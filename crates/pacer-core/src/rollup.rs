@@ -145,13 +145,10 @@ impl RollupDelta {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::ymd;
 
     fn key(rep: RepId, day: u32, t: &str) -> ActivityDayKey {
-        ActivityDayKey {
-            rep_id: rep,
-            day: NaiveDate::from_ymd_opt(2026, 3, day).expect("valid"),
-            activity_type: t.into(),
-        }
+        ActivityDayKey { rep_id: rep, day: ymd(2026, 3, day), activity_type: t.into() }
     }
 
     #[test]
@@ -173,12 +170,7 @@ mod tests {
         let mut delta = RollupDelta::default();
         delta.activity(Change::Remove, key(1, 2, "call"), None);
         delta.activity(Change::Add, key(1, 2, "call"), None);
-        let deal = DealDayKey {
-            rep_id: 1,
-            day: NaiveDate::from_ymd_opt(2026, 3, 1).expect("valid"),
-            kind: DealKind::New,
-            status: DealStatus::Won,
-        };
+        let deal = DealDayKey { rep_id: 1, day: ymd(2026, 3, 1), kind: DealKind::New, status: DealStatus::Won };
         delta.deal(Change::Add, deal, 500);
         delta.deal(Change::Remove, deal, 500);
         assert!(delta.is_empty());

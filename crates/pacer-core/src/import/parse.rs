@@ -2,9 +2,9 @@
 //! durations and custom-field values. Every function is total: bad text is an
 //! `Err` with a sentence that names the value, never a panic.
 
+use crate::text_enum::text_enum;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::str::FromStr;
 
 /// How to read a numeric date whose day and month could be swapped.
@@ -19,21 +19,9 @@ pub enum DateOrder {
     DayFirst,
 }
 
-impl DateOrder {
+text_enum! {
     /// The written form, as in a mapping file or `--date-order`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DateOrder::Iso => "iso",
-            DateOrder::MonthFirst => "month-first",
-            DateOrder::DayFirst => "day-first",
-        }
-    }
-}
-
-impl fmt::Display for DateOrder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    DateOrder { Iso => "iso", MonthFirst => "month-first", DayFirst => "day-first" }
 }
 
 impl FromStr for DateOrder {
@@ -621,10 +609,7 @@ pub(crate) fn parse_bool(text: &str) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::testing::{datetime, day};
 
     #[test]
     fn the_iso_shortcut_reads_as_the_general_path() {
@@ -676,7 +661,7 @@ mod tests {
             ("4 march 2026", None, "2026-03-04"),
         ];
         for (text, order, want) in cases {
-            assert_eq!(parse_date(text, *order), Ok(d(want)), "{text} {order:?}");
+            assert_eq!(parse_date(text, *order), Ok(day(want)), "{text} {order:?}");
         }
     }
 
@@ -706,22 +691,21 @@ mod tests {
 
     #[test]
     fn datetimes() {
-        let dt = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap();
-        let m = Some(DateOrder::MonthFirst);
+        use DateOrder::MonthFirst;
         let cases: &[(&str, Option<DateOrder>, &str)] = &[
             ("2026-03-04T10:30:00", None, "2026-03-04 10:30:00"),
             ("2026-03-04T10:30:00.250", None, "2026-03-04 10:30:00.250"),
             ("2026-03-04 10:30", None, "2026-03-04 10:30:00"),
             ("2026-03-04", None, "2026-03-04 00:00:00"),
-            ("03/04/2026 10:30 AM", m, "2026-03-04 10:30:00"),
-            ("03/04/2026 12:05 AM", m, "2026-03-04 00:05:00"),
-            ("03/04/2026 12:05 PM", m, "2026-03-04 12:05:00"),
-            ("3/4/2026 4:05:09pm", m, "2026-03-04 16:05:09"),
+            ("03/04/2026 10:30 AM", Some(MonthFirst), "2026-03-04 10:30:00"),
+            ("03/04/2026 12:05 AM", Some(MonthFirst), "2026-03-04 00:05:00"),
+            ("03/04/2026 12:05 PM", Some(MonthFirst), "2026-03-04 12:05:00"),
+            ("3/4/2026 4:05:09pm", Some(MonthFirst), "2026-03-04 16:05:09"),
             ("13.04.2026 08:15", None, "2026-04-13 08:15:00"),
             ("Mar 4, 2026 9:00 p.m.", None, "2026-03-04 21:00:00"),
         ];
         for (text, order, want) in cases {
-            assert_eq!(parse_datetime(text, *order), Ok(dt(want)), "{text}");
+            assert_eq!(parse_datetime(text, *order), Ok(datetime(want)), "{text}");
         }
         assert_eq!(
             parse_datetime("2026-03-04T10:30:00Z", None).unwrap_err(),
@@ -747,11 +731,11 @@ mod tests {
 
     #[test]
     fn months() {
-        assert_eq!(parse_month("2026-03", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("2026/3", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("03/2026", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("2026-03-17", None), Ok(d("2026-03-01")));
-        assert_eq!(parse_month("17.03.2026", None), Ok(d("2026-03-01")));
+        assert_eq!(parse_month("2026-03", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("2026/3", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("03/2026", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("2026-03-17", None), Ok(day("2026-03-01")));
+        assert_eq!(parse_month("17.03.2026", None), Ok(day("2026-03-01")));
         assert_eq!(parse_month("2026-13", None).unwrap_err(), "month \"2026-13\" does not exist");
         assert!(parse_month("March", None).is_err());
     }
@@ -795,28 +779,33 @@ mod tests {
 
     #[test]
     fn amount_errors() {
-        let cases: &[(&str, bool, &str)] = &[
-            ("-12", false, "negative amount -12.00 is not allowed here"),
-            ("(1,234.56)", false, "negative amount -1,234.56 is not allowed here"),
-            ("1234.567", true, "\"1234.567\" has more than 2 decimals"),
-            ("0.125", true, "\"0.125\" has more than 2 decimals"),
-            ("12.3456", true, "\"12.3456\" has more than 2 decimals"),
-            ("1,234.567", true, "\"1,234.567\" has more than 2 decimals"),
-            ("1.234.56", true, "\"1.234.56\" is not an amount"),
-            ("1,23,456", true, "\"1,23,456\" is not an amount"),
-            ("12.", true, "\"12.\" is not an amount"),
-            ("abc", true, "\"abc\" is not an amount"),
-            ("12 apples", true, "\"12 apples\" is not an amount: unknown currency mark \"apples\""),
-            ("$12 EUR", true, "\"$12 EUR\" is not an amount: it has two currency marks"),
-            ("(12", true, "\"(12\" is not an amount"),
-            ("-(12)", true, "\"-(12)\" is not an amount"),
-            ("1 2", true, "\"1 2\" is not an amount"),
-            ("92233720368547758.08", true, "amount \"92233720368547758.08\" is too large"),
-            ("99999999999999999999", true, "amount \"99999999999999999999\" is too large"),
-            ("", true, "empty amount"),
+        // A negative amount where the column allows none.
+        assert_eq!(parse_amount_minor("-12", false).unwrap_err(), "negative amount -12.00 is not allowed here");
+        assert_eq!(
+            parse_amount_minor("(1,234.56)", false).unwrap_err(),
+            "negative amount -1,234.56 is not allowed here"
+        );
+        // Text that is no amount, even where negatives are allowed.
+        let cases: &[(&str, &str)] = &[
+            ("1234.567", "\"1234.567\" has more than 2 decimals"),
+            ("0.125", "\"0.125\" has more than 2 decimals"),
+            ("12.3456", "\"12.3456\" has more than 2 decimals"),
+            ("1,234.567", "\"1,234.567\" has more than 2 decimals"),
+            ("1.234.56", "\"1.234.56\" is not an amount"),
+            ("1,23,456", "\"1,23,456\" is not an amount"),
+            ("12.", "\"12.\" is not an amount"),
+            ("abc", "\"abc\" is not an amount"),
+            ("12 apples", "\"12 apples\" is not an amount: unknown currency mark \"apples\""),
+            ("$12 EUR", "\"$12 EUR\" is not an amount: it has two currency marks"),
+            ("(12", "\"(12\" is not an amount"),
+            ("-(12)", "\"-(12)\" is not an amount"),
+            ("1 2", "\"1 2\" is not an amount"),
+            ("92233720368547758.08", "amount \"92233720368547758.08\" is too large"),
+            ("99999999999999999999", "amount \"99999999999999999999\" is too large"),
+            ("", "empty amount"),
         ];
-        for (text, allow, want) in cases {
-            assert_eq!(parse_amount_minor(text, *allow).unwrap_err(), *want, "{text}");
+        for (text, want) in cases {
+            assert_eq!(parse_amount_minor(text, true).unwrap_err(), *want, "{text}");
         }
     }
 

@@ -1,5 +1,5 @@
 use super::*;
-use chrono::NaiveDateTime;
+use crate::testing::{datetime, day};
 
 const CATALOG: &str = r#"
 [[activity_types]]
@@ -61,14 +61,6 @@ fn csv(line: &str) -> Vec<String> {
     line.split('|').map(str::to_string).collect()
 }
 
-fn dt(s: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
-}
-
-fn day(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
 fn err(row: usize, column: &str, value: &str, reason: &str) -> RowError {
     RowError { row, column: column.into(), value: value.into(), reason: reason.into() }
 }
@@ -125,7 +117,7 @@ fn salesforce_activities_export() {
     for (got, (ext, rep, ty, at, dur, acc)) in got.into_iter().zip(want) {
         let Ok(Imported::Activity(a)) = got else { panic!("{got:?}") };
         assert_eq!(a.external_id.as_deref(), Some(ext));
-        assert_eq!((a.rep_id, a.activity_type.as_str(), a.occurred_at), (rep, ty, dt(at)));
+        assert_eq!((a.rep_id, a.activity_type.as_str(), a.occurred_at), (rep, ty, datetime(at)));
         assert_eq!((a.duration_s, a.account_id, a.source), (dur, acc, SourceKind::Import));
         assert!(a.fields.is_empty());
     }
@@ -140,7 +132,7 @@ fn salesforce_activities_export() {
     let us = Mapping { date_order: Some(DateOrder::MonthFirst), ..preset("salesforce-activities").unwrap() };
     let importer = Importer::new(us, &csv(header), Some(&cat), &resolve).unwrap();
     let a = importer.activity(2, &csv("00T1|Ann Lee|03/04/2026|Call")).unwrap();
-    assert_eq!((a.occurred_at, a.duration_s, a.account_id), (dt("2026-03-04 00:00:00"), None, None));
+    assert_eq!((a.occurred_at, a.duration_s, a.account_id), (datetime("2026-03-04 00:00:00"), None, None));
 }
 
 #[test]
@@ -197,7 +189,7 @@ fn hubspot_exports() {
         let Ok(Imported::Activity(a)) = got else { panic!("{got:?}") };
         assert_eq!(
             (a.rep_id, a.activity_type.as_str(), a.occurred_at, a.duration_s, a.account_id),
-            (rep, ty, dt(at), dur, acc)
+            (rep, ty, datetime(at), dur, acc)
         );
     }
 
@@ -263,7 +255,7 @@ fn pacer_generator_files() {
     let Ok(Imported::Activity(a)) = &acts[0] else { panic!("{acts:?}") };
     assert_eq!(
         (a.rep_id, a.occurred_at, a.duration_s, a.account_id),
-        (1, dt("2021-02-01 09:30:12"), Some(240), Some(17))
+        (1, datetime("2021-02-01 09:30:12"), Some(240), Some(17))
     );
     assert_eq!(a.external_id.as_deref(), Some("1"));
     // The generator's demos carry no attendees; a catalog that requires them refuses the row.
@@ -337,7 +329,10 @@ fn custom_fields_are_typed_by_the_catalog() {
     let importer = Importer::new(activity_mapping(), &csv(ACTIVITY_HEADER), Some(&cat), &resolve).unwrap();
     // A short row: the missing cells at the end are empty.
     let a = importer.activity(2, &csv("a1|Ann Lee|Phone|04.03.2026 09:15|2,5|Voicemail")).unwrap();
-    assert_eq!((a.activity_type.as_str(), a.occurred_at, a.duration_s), ("call", dt("2026-03-04 09:15:00"), Some(150)));
+    assert_eq!(
+        (a.activity_type.as_str(), a.occurred_at, a.duration_s),
+        ("call", datetime("2026-03-04 09:15:00"), Some(150))
+    );
     assert_eq!(a.fields, Fields::from([("outcome".into(), FieldValue::Text("voicemail".into()))]));
 
     let a = importer.activity(3, &csv("a2|bob@example.com|meeting|05.03.2026|60||yes|4,5|12/03/2026|")).unwrap();

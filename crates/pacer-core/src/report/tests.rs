@@ -1,122 +1,22 @@
 use super::*;
-use crate::catalog::check;
 use crate::fiscal_calendar::{FiscalCalendar, PeriodKind, YearNaming};
-use crate::records::{FieldValue, Fields, SourceKind};
 use crate::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
+use crate::testing::{activity, catalog, day, deal};
 use proptest::prelude::*;
 
-const CATALOG: &str = r#"
-[[activity_types]]
-key = "call"
-name = "Call"
-fields = [{ key = "outcome", type = "one_of", values = ["connected", "voicemail"] }]
-
-[[activity_types]]
-key = "demo"
-name = "Demo"
-
-[[kpis]]
-key = "calls"
-name = "Calls"
-category = "activity"
-unit = "count"
-direction = "higher"
-priority = 1
-owner = "ops"
-definition = { kind = "activity_count", types = ["call"] }
-capture = { method = "manual", process = "log it" }
-
-[[kpis]]
-key = "touches"
-name = "Calls and demos"
-category = "activity"
-unit = "count"
-direction = "higher"
-priority = 2
-owner = "ops"
-definition = { kind = "activity_count", types = ["call", "demo"] }
-capture = { method = "manual", process = "log it" }
-
-[[kpis]]
-key = "call_minutes"
-name = "Call minutes"
-category = "activity"
-unit = "duration"
-direction = "higher"
-priority = 3
-owner = "ops"
-definition = { kind = "activity_sum", types = ["call"], field = "duration_minutes" }
-capture = { method = "automatic", source = "phone" }
-
-[[kpis]]
-key = "talk_time"
-name = "Average call minutes"
-category = "activity"
-unit = "duration"
-direction = "higher"
-priority = 4
-owner = "ops"
-definition = { kind = "activity_average", types = ["call"], field = "duration_minutes" }
-capture = { method = "automatic", source = "phone" }
-
-[[kpis]]
-key = "won_new"
-name = "New business won"
-category = "revenue"
-unit = "currency"
-direction = "higher"
-priority = 5
-owner = "ops"
-definition = { kind = "deal_amount", deal_kinds = ["new"] }
-capture = { method = "automatic", source = "crm" }
-
-[[kpis]]
-key = "wins"
-name = "Deals won"
-category = "revenue"
-unit = "count"
-direction = "higher"
-priority = 6
-owner = "ops"
-definition = { kind = "deal_count" }
-capture = { method = "automatic", source = "crm" }
-
-[[kpis]]
-key = "win_per_demo"
-name = "Wins per demo"
-category = "revenue"
-unit = "percent"
-direction = "higher"
-priority = 7
-owner = "ops"
-definition = { kind = "ratio", numerator = "wins", denominator = "demos" }
-capture = { method = "automatic", source = "crm" }
-
-[[kpis]]
-key = "demos"
-name = "Demos"
-category = "activity"
-unit = "count"
-direction = "higher"
-priority = 8
-owner = "ops"
-definition = { kind = "activity_count", types = ["demo"] }
-capture = { method = "manual", process = "log it" }
-
-[[kpis]]
-key = "connected"
-name = "Connected calls"
-category = "activity"
-unit = "count"
-direction = "higher"
-priority = 9
-owner = "ops"
-definition = { kind = "activity_count", types = ["call"], where = { outcome = "connected" } }
-capture = { method = "automatic", source = "phone" }
-"#;
-
-fn day(s: &str) -> NaiveDate {
-    s.parse().expect("test date")
+/// Additive KPIs of each kind, a ratio of two of them, and a filtered one.
+fn kpis() -> Catalog {
+    catalog(&[
+        ("calls", "count", r#"kind = "activity_count", types = ["call"]"#),
+        ("touches", "count", r#"kind = "activity_count", types = ["call", "demo"]"#),
+        ("call_minutes", "duration", r#"kind = "activity_sum", types = ["call"], field = "duration_minutes""#),
+        ("talk_time", "duration", r#"kind = "activity_average", types = ["call"], field = "duration_minutes""#),
+        ("won_new", "currency", r#"kind = "deal_amount", deal_kinds = ["new"]"#),
+        ("wins", "count", r#"kind = "deal_count""#),
+        ("win_per_demo", "percent", r#"kind = "ratio", numerator = "wins", denominator = "demos""#),
+        ("demos", "count", r#"kind = "activity_count", types = ["demo"]"#),
+        ("connected", "count", r#"kind = "activity_count", types = ["call"], where = { outcome = "connected" }"#),
+    ])
 }
 
 fn team(id: TeamId, name: &str, parent: Option<TeamId>) -> Team {
@@ -162,46 +62,6 @@ fn periods() -> Vec<FiscalPeriod> {
     out.extend(calendar.periods(2027, PeriodKind::Quarter).expect("quarters"));
     out.push(calendar.year(2027).expect("year"));
     out
-}
-
-fn activity(
-    id: i64,
-    rep_id: RepId,
-    kind: &str,
-    on: NaiveDate,
-    minutes: Option<i64>,
-    connected: bool,
-) -> ActivityRecord {
-    let mut fields = Fields::new();
-    if kind == "call" {
-        let outcome = if connected { "connected" } else { "voicemail" };
-        fields.insert("outcome".into(), FieldValue::Text(outcome.into()));
-    }
-    ActivityRecord {
-        id,
-        rep_id,
-        activity_type: kind.into(),
-        occurred_at: on.and_hms_opt(9, 30, 0).expect("time"),
-        duration_s: minutes.map(|m| m * 60),
-        source: SourceKind::Manual,
-        account_id: Some(id % 7),
-        fields,
-        entered_by: None,
-    }
-}
-
-fn deal(id: i64, rep_id: RepId, kind: DealKind, status: DealStatus, amount: i64, on: NaiveDate) -> DealRecord {
-    DealRecord {
-        id,
-        rep_id,
-        account_id: id,
-        kind,
-        status,
-        stage: "closed".into(),
-        amount_minor: amount,
-        created_on: on,
-        close_date: on,
-    }
 }
 
 /// The cube the storage would hold for these records.
@@ -263,11 +123,11 @@ fn both_ways(
 
 #[test]
 fn history_stays_with_the_team_of_the_day() {
-    let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+    let catalog = kpis();
     // Bo (12) calls once in June (team East) and once in September (team West).
     let activities = vec![
-        activity(1, 12, "call", day("2026-06-10"), Some(5), true),
-        activity(2, 12, "call", day("2026-09-10"), None, false),
+        activity(1, 12, "call", day("2026-06-10"), Some(5), Some("connected")),
+        activity(2, 12, "call", day("2026-09-10"), None, Some("voicemail")),
     ];
     let measure = crate::kpi::rollup_measure(&catalog, "calls").expect("known").expect("additive");
     let periods = periods();
@@ -286,12 +146,12 @@ fn history_stays_with_the_team_of_the_day() {
 
 #[test]
 fn a_year_ratio_is_the_ratio_of_the_sums() {
-    let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+    let catalog = kpis();
     // February: 1 win of 1 demo (100%); March: 1 win of 4 demos (25%). The
     // year is 2 / 5 = 40%, not the 62.5% mean of the months.
-    let mut activities = vec![activity(1, 11, "demo", day("2026-02-03"), None, false)];
+    let mut activities = vec![activity(1, 11, "demo", day("2026-02-03"), None, None)];
     for i in 0..4 {
-        activities.push(activity(2 + i, 11, "demo", day("2026-03-03"), None, false));
+        activities.push(activity(2 + i, 11, "demo", day("2026-03-03"), None, None));
     }
     let deals = vec![
         deal(1, 11, DealKind::New, DealStatus::Won, 1_000, day("2026-02-20")),
@@ -310,7 +170,7 @@ fn a_year_ratio_is_the_ratio_of_the_sums() {
 
 #[test]
 fn filtered_kpis_need_raw_records() {
-    let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+    let catalog = kpis();
     assert_eq!(crate::kpi::rollup_measure(&catalog, "connected").expect("known"), None);
     assert!(crate::kpi::rollup_measure(&catalog, "nope").is_err());
 }
@@ -344,8 +204,12 @@ fn records() -> impl Strategy<Value = (Vec<ActivityRecord>, Vec<DealRecord>)> {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (rep, is_call, offset, minutes, connected))| {
-                    let kind = if is_call { "call" } else { "demo" };
-                    activity(i as i64, rep, kind, start + chrono::Days::new(offset), minutes, connected)
+                    let (kind, outcome) = if is_call {
+                        ("call", Some(if connected { "connected" } else { "voicemail" }))
+                    } else {
+                        ("demo", None)
+                    };
+                    activity(i as i64, rep, kind, start + chrono::Days::new(offset), minutes, outcome)
                 })
                 .collect();
             let kinds = [DealKind::New, DealKind::Upsell, DealKind::CrossSell, DealKind::Renewal];
@@ -369,7 +233,7 @@ proptest! {
     /// additive KPI, grouping and scope.
     #[test]
     fn rollups_agree_with_raw_records((activities, deals) in records(), east_only in prop::bool::ANY, new_only in prop::bool::ANY) {
-        let catalog = check("t.toml", CATALOG, None).valid().expect("valid");
+        let catalog = kpis();
         let scope = Scope {
             teams: east_only.then(|| HashSet::from([2])),
             reps: None,
