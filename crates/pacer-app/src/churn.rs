@@ -21,7 +21,7 @@ pub async fn revenue_figures(
     to: NaiveDate,
     reps: Option<&HashSet<RepId>>,
 ) -> Result<Option<RevenueFigures>, AppError> {
-    let (store, _cache) = (ctx.store, ctx.caches.series);
+    let store = ctx.store;
     let series = mrr_series(ctx).await?;
     let (Some(first), Some(last)) = (series.first_month(), series.last_month()) else { return Ok(None) };
     let month = |d: NaiveDate| d.with_day(1).unwrap_or(d);
@@ -86,7 +86,7 @@ pub async fn churn_report(
     reps: Option<&HashSet<RepId>>,
     segment: Option<&str>,
 ) -> Result<ChurnReport, AppError> {
-    let (store, _cache, org, today) = (ctx.store, ctx.caches.series, &ctx.org, ctx.today);
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
     let series = mrr_series(ctx).await?;
     let mut owned = owned_accounts(store, reps).await?;
     if let Some(segment) = segment {
@@ -142,7 +142,6 @@ pub async fn churn_report(
 
 /// The cohort retention table of the last `months` cohorts (all accounts).
 pub async fn cohorts(ctx: &Context<'_>, months: usize) -> Result<Vec<CohortRow>, AppError> {
-    let (_store, _cache) = (ctx.store, ctx.caches.series);
     let series = mrr_series(ctx).await?;
     Ok(series.cohort_table(months))
 }
@@ -153,7 +152,7 @@ pub async fn movements(
     month: NaiveDate,
     reps: Option<&HashSet<RepId>>,
 ) -> Result<Movements, AppError> {
-    let (store, _cache) = (ctx.store, ctx.caches.series);
+    let store = ctx.store;
     let series = mrr_series(ctx).await?;
     let owned = owned_accounts(store, reps).await?;
     Ok(series.movements_for(month.with_day(1).unwrap_or(month), |id| owned.as_ref().is_none_or(|s| s.contains(&id))))

@@ -16,7 +16,7 @@ pub async fn kpi_value(
     to: NaiveDate,
     reps: Option<&HashSet<RepId>>,
 ) -> Result<KpiValue, AppError> {
-    let (store, _cache) = (ctx.store, ctx.caches.series);
+    let store = ctx.store;
     let catalog = ctx.catalog().await?;
     let needs = catalog.inputs_of(key);
     if catalog.kpi(key).is_none() {

@@ -1,13 +1,13 @@
 //! Manual logging (the quick-log form, `pacer log`) and the logging contest.
 
-use crate::AppError;
 use crate::readiness::active_sellers;
+use crate::{AppError, Context};
 use chrono::NaiveDate;
 use pacer_core::attainment::Direction;
 use pacer_core::catalog::Catalog;
 use pacer_core::org::RepId;
 use pacer_core::report::{Standing, rank};
-use pacer_storage::{RepFilter, Store};
+use pacer_storage::RepFilter;
 
 /// Builds a manually logged activity (quick-log form, `pacer log`): the
 /// type and the custom field values (as typed by a person) are checked
@@ -65,13 +65,16 @@ pub fn manual_activity(
     })
 }
 
-/// The logging contest: manually logged activities per active rep over a date range.
+/// The logging contest: manually logged activities per active rep over a date range, among the
+/// reps the caller may rank (a rep: their team).
 pub async fn logging_contest(
-    store: &dyn Store,
+    ctx: &Context<'_>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Standing<i64>>, AppError> {
-    let active = active_sellers(store, to).await?;
+    let store = ctx.store;
+    let seen = ctx.board_visibility().await?;
+    let active: Vec<RepId> = active_sellers(store, to).await?.into_iter().filter(|r| seen.sees_rep(*r)).collect();
     let names: std::collections::HashMap<RepId, String> =
         store.reps(&RepFilter::default(), to).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut counts: std::collections::HashMap<RepId, i64> = active.iter().map(|r| (*r, 0)).collect();

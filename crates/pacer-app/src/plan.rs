@@ -181,8 +181,6 @@ pub async fn allocation_recipients(
 /// The KPI's monthly values over the fiscal years before `fiscal_year` (up to three), for the
 /// whole company, oldest first; `None` for a month without any record.
 pub async fn monthly_history(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<Vec<Option<f64>>, AppError> {
-    let (_store, _caches, _org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
-    let _catalog = ctx.catalog().await?;
     let mut series = Vec::new();
     for fy in fiscal_year - 3..fiscal_year {
         let req = ReportRequest::company_months(kpi, fy);
@@ -202,8 +200,6 @@ pub async fn monthly_history(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> 
 
 /// The KPI's seasonal indices from its history, with the warnings.
 pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<SeasonalIndices, AppError> {
-    let (_store, _caches, _org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
-    let _catalog = ctx.catalog().await?;
     let history = monthly_history(ctx, kpi, fiscal_year).await?;
     if history.len() < 12 {
         return Err(bad(format!(
@@ -249,8 +245,7 @@ pub struct Outlook {
 
 /// The outlook of a KPI for fiscal year `fiscal_year` as of `today`.
 pub async fn outlook(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<Outlook, AppError> {
-    let (_store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
-    let _catalog = ctx.catalog().await?;
+    let (org, today) = (&ctx.org, ctx.today);
     let months = plan_months(org, fiscal_year)?;
     let done = months.iter().filter(|m| m.end < today).count();
     let req = ReportRequest::company_months(kpi, fiscal_year);
@@ -300,8 +295,6 @@ async fn last_year(
     fiscal_year: i32,
     by: Grouping,
 ) -> Result<HashMap<Owner, i64>, AppError> {
-    let (_store, _caches, _org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
-    let _catalog = ctx.catalog().await?;
     let req = ReportRequest {
         kpi: kpi.into(),
         by: Some(by),
@@ -327,7 +320,7 @@ pub async fn allocate_kpi(
     req: &AllocationRequest,
     actor: &Actor,
 ) -> Result<Allocated, AppError> {
-    let (store, _caches, org, _today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
+    let (store, org) = (ctx.store, &ctx.org);
     let catalog = ctx.catalog().await?;
     plan.status.ensure_editable().map_err(|e| AppError::Conflict(e.to_string()))?;
     if catalog.kpi(&req.kpi).is_none() {
@@ -542,6 +535,9 @@ pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanShee
         .iter()
         .map(|p| Column { name: p.name(), label: p.label(), start: p.start, end: p.end })
         .collect();
+    // The gap is the company's; the lines are those the caller may see.
+    let seen = ctx.visibility().await?;
+    let lines = lines.into_iter().filter(|l| seen.sees_target_owner(l.owner)).collect();
     Ok(PlanSheet { plan: plan.clone(), kpi: kpi.to_string(), unit, months, lines, gap })
 }
 
@@ -633,9 +629,11 @@ pub async fn attainment_report(
         end: today.min(months[11].end),
     });
     let direction = def.direction;
+    let seen = ctx.visibility().await?;
     let rows = actual
         .rows
         .iter()
+        .filter(|row| seen.sees_owner(row.owner))
         .filter_map(|row| {
             let monthly = by_owner.get(&row.owner)?;
             let mut cells = Vec::new();
@@ -720,7 +718,7 @@ pub struct HorizonView {
 
 /// The organisation's horizon and its projection; `None` when none is set.
 pub async fn horizon_view(ctx: &Context<'_>) -> Result<Option<HorizonView>, AppError> {
-    let (_store, _series, org, today) = (ctx.store, ctx.caches.series, &ctx.org, ctx.today);
+    let (org, today) = (&ctx.org, ctx.today);
     let Some(horizon) = org.horizon.clone() else { return Ok(None) };
     let mrr = crate::churn::mrr_series(ctx).await?;
     let this_month = today.with_day(1).unwrap_or(today);
@@ -733,18 +731,19 @@ pub async fn horizon_view(ctx: &Context<'_>) -> Result<Option<HorizonView>, AppE
 }
 
 /// Two or more plans side by side: totals per KPI and per owner, differences against the first.
-pub async fn compare_plans(
-    store: &dyn Store,
-    ids: &[PlanId],
-    today: NaiveDate,
-) -> Result<pacer_core::plan::Comparison, AppError> {
-    let names = owner_names(store, today).await?;
+pub async fn compare_plans(ctx: &Context<'_>, ids: &[PlanId]) -> Result<pacer_core::plan::Comparison, AppError> {
+    let store = ctx.store;
+    let names = owner_names(store, ctx.today).await?;
+    let seen = ctx.visibility().await?;
     let mut scenarios = Vec::new();
     for id in ids {
         let plan = store.plan(*id).await?;
         let targets = store.targets(*id, None).await?;
         let mut lines: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
-        for t in targets.iter().filter(|t| t.tier == TargetTier::Target && !matches!(t.owner, TargetOwner::Rep(_))) {
+        let compared = |t: &&Target| {
+            t.tier == TargetTier::Target && !matches!(t.owner, TargetOwner::Rep(_)) && seen.sees_target_owner(t.owner)
+        };
+        for t in targets.iter().filter(compared) {
             let name = names.get(&t.owner).cloned().unwrap_or_default();
             let months = lines.entry((t.kpi.clone(), name)).or_insert_with(|| vec![0; FISCAL_MONTHS]);
             if let Some(m) = months.get_mut(usize::from(t.month).saturating_sub(1)) {

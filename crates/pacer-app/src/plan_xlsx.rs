@@ -72,8 +72,9 @@ pub async fn export(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<u8>, AppError>
     let months = plan_months(org, plan.fiscal_year)?;
     let targets = store.targets(plan.id, None).await?;
     let names = owner_names(store, today).await?;
+    let seen = ctx.visibility().await?;
     let mut by_kpi: BTreeMap<&str, Vec<Target>> = BTreeMap::new();
-    for t in &targets {
+    for t in targets.iter().filter(|t| seen.sees_target_owner(t.owner)) {
         by_kpi.entry(t.kpi.as_str()).or_default().push(t.clone());
     }
     let exported: Vec<&Kpi> = catalog.kpis.iter().filter(|k| by_kpi.contains_key(k.key())).collect();

@@ -26,7 +26,8 @@ pub async fn active_sellers(store: &dyn Store, day: NaiveDate) -> Result<Vec<Rep
     Ok(reps.iter().map(|r| r.id).filter(|id| !managers.contains(id)).collect())
 }
 
-/// Completeness of a manual KPI's activity types over the last `days` working days.
+/// Completeness of a manual KPI's activity types over the last `days` working days, naming
+/// the reps the caller may see who have not logged.
 pub async fn kpi_completeness(
     ctx: &Context<'_>,
     types: &[String],
@@ -37,7 +38,11 @@ pub async fn kpi_completeness(
     let (from, to) = org.working_days.last_n_working_days(as_of, days);
     let logged: HashSet<RepId> =
         store.activities_between(from, to, Some(types)).await?.iter().map(|a| a.rep_id).collect();
-    Ok(completeness(&active_sellers(store, to).await?, &logged))
+    let mut share = completeness(&active_sellers(store, to).await?, &logged);
+    // The share is the company's; the names are those of reps the caller may see.
+    let seen = ctx.visibility().await?;
+    share.missing.retain(|rep| seen.sees_rep(*rep));
+    Ok(share)
 }
 
 /// The readiness report of `catalog` for fiscal year `year`, on `as_of`,
@@ -48,7 +53,7 @@ pub async fn readiness(
     as_of: NaiveDate,
     window_days: u32,
 ) -> Result<Vec<ReadinessRow>, AppError> {
-    let (store, _org) = (ctx.store, &ctx.org);
+    let store = ctx.store;
     let catalog = ctx.catalog().await?;
     let mut rows = Vec::new();
     for kpi in catalog.by_priority() {

@@ -13,6 +13,7 @@ use crate::churn::churn_report;
 use crate::plan::{AttainmentCell, AttainmentReport, attainment_report, owner_names, plan_months, seasonality};
 use crate::readiness::readiness;
 use crate::report::{ReportRequest, open_pipeline};
+use crate::visibility::Visibility;
 use crate::{AppError, Context};
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
@@ -21,7 +22,7 @@ use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::org::Organisation;
 use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
 use pacer_core::report::{Grouping, Owner, Scope};
-use pacer_core::review::{Review, ReviewId, ReviewNote};
+use pacer_core::review::{NoteSubject, Review, ReviewId, ReviewNote};
 use pacer_storage::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -453,8 +454,7 @@ pub fn differences(frozen: &ReviewDocument, now: &ReviewDocument) -> Vec<Differe
 /// The review of a quarter as shown: the stored review's frozen document when closed (with
 /// the differences from today's data), else today's figures.
 pub async fn view(ctx: &Context<'_>, period: &str, plan: Option<i64>) -> Result<ReviewView, AppError> {
-    let (store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
-    let _catalog = ctx.catalog().await?;
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
     let q = quarter(org, period, today)?;
     let review = store.review_for(&q.name()).await?;
     let plan_id = plan.or(review.as_ref().map(|r| r.plan_id));
@@ -467,10 +467,43 @@ pub async fn view(ctx: &Context<'_>, period: &str, plan: Option<i64>) -> Result<
     let frozen =
         review.as_ref().and_then(|r| r.snapshot.as_deref()).map(serde_json::from_str::<ReviewDocument>).transpose();
     let frozen = frozen.map_err(|e| AppError::internal(format!("a review snapshot does not read back: {e}")))?;
-    Ok(match frozen {
+    let view = match frozen {
         Some(doc) => ReviewView { differences: differences(&doc, &live), review, document: doc, notes },
         None => ReviewView { review, document: live, notes, differences: Vec::new() },
-    })
+    };
+    Ok(view.seen_by(&ctx.visibility().await?))
+}
+
+impl ReviewView {
+    /// The review as a caller sees it: the teams' and reps' lines, names and notes of those
+    /// they may see (a frozen document keeps names only, so names decide), the company's figures.
+    fn seen_by(mut self, seen: &Visibility) -> Self {
+        if seen.is_everything() {
+            return self;
+        }
+        // The stored snapshot is the whole frozen document: the filtered one stands for it.
+        if let Some(review) = &mut self.review {
+            review.snapshot = None;
+        }
+        let named = |name: &String| seen.sees_name(name);
+        for kpi in &mut self.document.kpis {
+            kpi.teams.retain(|f| named(&f.name));
+            kpi.reps.retain(|f| named(&f.name));
+            kpi.best.retain(named);
+            kpi.worst.retain(named);
+        }
+        for gap in &mut self.document.gaps {
+            gap.reps.retain(named);
+        }
+        self.notes.retain(|n| match n.subject {
+            NoteSubject::Rep(rep) => seen.sees_rep(rep),
+            NoteSubject::Review | NoteSubject::Kpi(_) => true,
+        });
+        let company: Vec<String> =
+            self.document.kpis.iter().filter_map(|k| k.company.as_ref().map(|c| c.name.clone())).collect();
+        self.differences.retain(|d| company.contains(&d.owner) || named(&d.owner));
+        self
+    }
 }
 
 /// Opens the review of a quarter against a plan (the year's approved plan by default).
@@ -483,8 +516,7 @@ pub async fn open(ctx: &Context<'_>, period: &str, plan: Option<i64>, actor: &Ac
 
 /// Closes a review: its document is frozen as of now.
 pub async fn close(ctx: &Context<'_>, id: ReviewId, actor: &Actor) -> Result<Review, AppError> {
-    let (store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
-    let _catalog = ctx.catalog().await?;
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
     let review = store.review(id).await?;
     let q = quarter(org, &review.period, today)?;
     let plan = store.plan(review.plan_id).await?;
@@ -533,8 +565,7 @@ pub async fn propose(
     revised_annual: Option<i64>,
     as_of: NaiveDate,
 ) -> Result<Proposal, AppError> {
-    let (store, _caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
-    let _catalog = ctx.catalog().await?;
+    let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
     if matches!(plan.status, PlanStatus::Archived | PlanStatus::Revised) {
         return Err(AppError::Conflict(format!(
             "plan {} is {}: rebalance the plan in force instead",

@@ -44,6 +44,8 @@ const MANAGER_READ: Access = Access::AtLeastOrToken(Role::Manager, Scope::Read);
 const LEADER_READ: Access = Access::AtLeastOrToken(Role::Leader, Scope::Read);
 const INGEST: Access = Access::SignedInOrToken(Scope::Ingest);
 // Recurring revenue is company-wide: integrations and leadership write it.
+/// Deals come from the CRM or from managers up: a rep's own won deal would count as their revenue.
+const MANAGER_INGEST: Access = Access::AtLeastOrToken(Role::Manager, Scope::Ingest);
 const LEADER_INGEST: Access = Access::AtLeastOrToken(Role::Leader, Scope::Ingest);
 const LEADER: Access = Access::AtLeast(Role::Leader);
 const ADMIN: Access = Access::AtLeast(Role::Admin);
@@ -147,7 +149,7 @@ pub fn table() -> Vec<Route> {
         route(M::POST, "/api/v1/reviews/{period}/notes", LEADER, api::review::add_note),
         // JSON API: data capture
         route(M::POST, "/api/v1/activities", INGEST, api::ingest::post_activities),
-        route(M::POST, "/api/v1/deals", INGEST, api::ingest::post_deals),
+        route(M::POST, "/api/v1/deals", MANAGER_INGEST, api::ingest::post_deals),
         route(M::POST, "/api/v1/subscriptions", LEADER_INGEST, api::ingest::post_subscriptions),
         // JSON API: changing the organisation, users and tokens
         route(M::PUT, "/api/v1/churn/tags", ADMIN, api::churn::put_tags),

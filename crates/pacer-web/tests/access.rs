@@ -23,6 +23,7 @@ enum Rule {
     LeaderUp,
     LeaderUpOrReadToken,
     SignedInOrIngestToken,
+    ManagerUpOrIngestToken,
     LeaderUpOrIngestToken,
     AdminOnly,
 }
@@ -108,7 +109,7 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/churn/convert"), SignedInOrReadToken),
         (("PUT", "/api/v1/churn/tags"), AdminOnly),
         (("POST", "/api/v1/activities"), SignedInOrIngestToken),
-        (("POST", "/api/v1/deals"), SignedInOrIngestToken),
+        (("POST", "/api/v1/deals"), ManagerUpOrIngestToken),
         (("POST", "/api/v1/subscriptions"), LeaderUpOrIngestToken),
         (("GET", "/api/v1/completeness"), ManagerUpOrReadToken),
         (("GET", "/api/v1/logging-contest"), SignedInOrReadToken),
@@ -161,8 +162,9 @@ fn allowed(rule: Rule, who: Who) -> bool {
         (Rule::LeaderUp | Rule::LeaderUpOrReadToken, Who::User(role)) => role >= Role::Leader,
         (Rule::LeaderUpOrReadToken, Who::Token(Scope::Read)) => true,
         (Rule::SignedInOrIngestToken, Who::User(_) | Who::Token(Scope::Ingest)) => true,
+        (Rule::ManagerUpOrIngestToken, Who::User(role)) => role >= Role::Manager,
+        (Rule::ManagerUpOrIngestToken | Rule::LeaderUpOrIngestToken, Who::Token(Scope::Ingest)) => true,
         (Rule::LeaderUpOrIngestToken, Who::User(role)) => role >= Role::Leader,
-        (Rule::LeaderUpOrIngestToken, Who::Token(Scope::Ingest)) => true,
         (Rule::AdminOnly, Who::User(role)) => role == Role::Admin,
         _ => false,
     }

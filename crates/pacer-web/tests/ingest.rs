@@ -5,10 +5,10 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, Request, StatusCode, header};
 use common::world;
 use http_body_util::BodyExt;
-use pacer_core::access::Scope;
+use pacer_core::access::{Role, Scope};
 use pacer_storage::RecordStore;
 use pacer_storage::testing::TestDb;
 use tower::ServiceExt;
@@ -218,5 +218,27 @@ async fn the_import_page_previews_then_imports() {
         let html = String::from_utf8(done.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         assert!(html.contains("2 new, 0 updated, 0 unchanged, 1 left out") && html.contains("rejects.csv"), "{html}");
         assert_eq!(db.store.subscriptions().await.unwrap().len(), 2);
+    }
+}
+
+/// A rep cannot record a won deal for themselves (it would count as their revenue): deals come
+/// from the CRM (an ingest token) or from a manager, for the reps of their own teams.
+#[tokio::test]
+async fn reps_cannot_enter_deals_and_managers_only_their_teams() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let deal = |rep: i64, id: &str| {
+            serde_json::json!({"records": [{"source": "manual", "external_id": id, "rep": rep, "account_id": 1,
+                "kind": "new", "status": "won", "amount_minor": 9_900_000, "created_on": "2026-05-01", "close_date": "2026-06-15"}]})
+        };
+        let (status, _) = w.send(Role::Rep, Method::POST, "/api/v1/deals", Some(deal(w.rep_a, "self"))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{}", db.backend());
+        let (status, body) = w.send(Role::Manager, Method::POST, "/api/v1/deals", Some(deal(w.rep_b, "other"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "another team's rep: {body}");
+        let (status, body) = w.send(Role::Manager, Method::POST, "/api/v1/deals", Some(deal(w.rep_a, "own"))).await;
+        assert_eq!((status, body["new"].as_i64()), (StatusCode::OK, Some(1)), "{body}");
+        let day = |s: &str| s.parse().unwrap();
+        let stored = db.store.deals_between(day("2026-01-01"), day("2026-12-31")).await.unwrap();
+        assert_eq!(stored.len(), 1, "only the manager's deal for their own rep is stored");
     }
 }

@@ -156,7 +156,8 @@ async fn a_plan_round_trips_through_a_spreadsheet() {
 
         // The export: a download, an About sheet, then a sheet per KPI with targets.
         let path = format!("/api/v1/plans/{id}/xlsx");
-        let (status, kind, bytes) = send(&w, Role::Manager, Method::GET, &path, None).await;
+        // A leader's export holds every line (a manager's holds their teams': tests/scope.rs).
+        let (status, kind, bytes) = send(&w, Role::Leader, Method::GET, &path, None).await;
         assert_eq!(status, StatusCode::OK, "{context}: {}", String::from_utf8_lossy(&bytes));
         assert_eq!(kind, XLSX);
         let exported = read(&bytes);

@@ -66,7 +66,11 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
 
         let (status, _) = w.send(Role::Admin, Method::POST, "/api/v1/reviews/FY2026-Q3", Some(json!({}))).await;
         assert_eq!(status, StatusCode::OK);
-        let (status, v) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
+        // The leader's review names everyone; the manager of team A sees only team A's reps.
+        let (status, mine) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
+        assert_eq!(status, StatusCode::OK, "{mine}");
+        assert!(!mine.to_string().contains("Rep B"), "{mine}");
+        let (status, v) = w.send(Role::Leader, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
         assert_eq!(status, StatusCode::OK, "{v}");
         let doc = &v["document"];
         let kpi = doc["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "calls_made").unwrap();

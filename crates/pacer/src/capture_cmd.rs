@@ -173,7 +173,9 @@ pub async fn contest(ctx: &Context, args: ContestArgs) -> Result<()> {
         bail!("--to {to} is before --from {from}");
     }
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let standings = pacer_app::logging::logging_contest(&store, from, to).await?;
+    let series = pacer_app::churn::SeriesCache::default();
+    let app = crate::use_cases(&store, pacer_app::cache::Caches { warm: None, series: &series }).await?;
+    let standings = pacer_app::logging::logging_contest(&app, from, to).await?;
     let rows = standings.iter().map(|s| vec![s.rank.to_string(), s.name.clone(), s.value.to_string()]).collect();
     Listing { headers: &["rank", "rep", "logged"], rows, records: &standings }.print(args.format)
 }

@@ -417,7 +417,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Ok(())
         }
         PlanCommand::Compare { plans: ids, format } => {
-            let c = plans::compare_plans(&store, &ids, today()).await?;
+            let c = plans::compare_plans(&app, &ids).await?;
             let mut headers: Vec<String> = vec!["kpi".into(), "team".into()];
             for (i, name) in c.scenarios.iter().enumerate() {
                 headers.push(name.clone());

@@ -280,12 +280,14 @@ pub struct RangeQuery {
 #[utoipa::path(get, path = "/api/v1/logging-contest", tag = "capture", params(RangeQuery), responses((status = 200, body = [Object])))]
 pub async fn logging_contest(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<RangeQuery>,
 ) -> ApiResult<Json<Vec<pacer_core::report::Standing<i64>>>> {
+    let ctx = state.context(&caller).await?;
     let to = q.to.unwrap_or_else(today);
     let from = q.from.unwrap_or(to - chrono::Days::new(30));
     if to < from {
         return Err(ApiError::BadRequest(format!("to {to} is before from {from}")));
     }
-    Ok(Json(pacer_app::logging::logging_contest(state.store.as_ref(), from, to).await?))
+    Ok(Json(pacer_app::logging::logging_contest(&ctx, from, to).await?))
 }

@@ -267,14 +267,16 @@ pub struct CompareQuery {
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
 pub async fn compare(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<CompareQuery>,
 ) -> ApiResult<Json<Comparison>> {
+    let ctx = state.context(&caller).await?;
     let ids = q
         .ids
         .split(',')
         .map(|s| s.trim().parse::<i64>().map_err(|_| ApiError::BadRequest(format!("plan id {s:?} is not a number"))))
         .collect::<ApiResult<Vec<_>>>()?;
-    Ok(Json(plans::compare_plans(state.store.as_ref(), &ids, today()).await?))
+    Ok(Json(plans::compare_plans(&ctx, &ids).await?))
 }
 
 /// The growth calculator's inputs (rates as fractions: 0.07 for 7%).

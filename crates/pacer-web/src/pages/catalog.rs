@@ -284,21 +284,18 @@ pub async fn completeness(
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
-    let viewer = crate::api::Viewer::of(&state, &caller).await?;
     let (_, catalog) = crate::api::catalog::require_catalog(&state).await?;
     let today = crate::api::today();
     let to = q.to.unwrap_or(today);
     let from = q.from.unwrap_or(to - chrono::Days::new(30));
     let reps = state.store.reps(&RepFilter::default(), today).await?;
     let names: HashMap<i64, String> = reps.iter().map(|r| (r.id, r.name.clone())).collect();
-    // Names of reps outside one's scope are not shown: only counts.
-    let visible = |id: i64| reps.iter().find(|r| r.id == id).is_some_and(|r| viewer.sees_rep(r));
     let mut lines = Vec::new();
     for kpi in catalog.by_priority().into_iter().filter(|k| k.capture.method == CaptureMethod::Manual) {
         let types: Vec<String> = kpi.definition.types.iter().map(|t| t.get_ref().clone()).collect();
         lines.push((kpi.name.clone(), pacer_app::readiness::kpi_completeness(&ctx, &types, today, 5).await?));
     }
-    let standings = pacer_app::logging::logging_contest(state.store.as_ref(), from, to).await?;
+    let standings = pacer_app::logging::logging_contest(&ctx, from, to).await?;
     let body = html! {
         h1 { "Logging" }
         p.muted { "\"If it is not in the system, it did not happen.\" Manual KPIs over the last 5 working days." }
@@ -307,8 +304,9 @@ pub async fn completeness(
             tbody { @for (name, c) in &lines { tr {
                 td { (name) } td.num { (c.logged) " of " (c.active_reps) }
                 td.num { (c.share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_default()) }
-                td { (c.missing.iter().filter(|id| visible(**id)).map(|id| names.get(id).cloned().unwrap_or_default()).collect::<Vec<_>>().join(", "))
-                     @let hidden = c.missing.iter().filter(|id| !visible(**id)).count();
+                // The use case names only the reps one may see; the others are counted.
+                td { (c.missing.iter().map(|id| names.get(id).cloned().unwrap_or_default()).collect::<Vec<_>>().join(", "))
+                     @let hidden = (c.active_reps - c.logged).saturating_sub(c.missing.len());
                      @if hidden > 0 { " " span.muted { "(+" (hidden) " in other teams)" } } }
             } } }
         } }

@@ -418,6 +418,7 @@ pub async fn compare(
     axum_extra_query: axum::extract::RawQuery,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
     // `ids=1&ids=2`: read repeated keys by hand (the form sends one per ticked plan).
     let raw = axum_extra_query.0.unwrap_or_default();
     let q = CompareQuery {
@@ -428,7 +429,7 @@ pub async fn compare(
             .filter_map(|(_, v)| v.parse().ok())
             .collect(),
     };
-    let c = plans::compare_plans(state.store.as_ref(), &q.ids, today()).await?;
+    let c = plans::compare_plans(&ctx, &q.ids).await?;
     let body = html! {
         h1 { "Scenarios side by side" }
         p.muted { "Totals of the year per KPI, then per KPI and team; differences against the first plan." }
