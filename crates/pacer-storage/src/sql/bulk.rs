@@ -6,7 +6,7 @@
 //! transaction, and `data_versions` moves when something changed.
 //!
 //! An import runs on a connection of the backend's own driver, opened from
-//! the pool's URL, rather than through `Any`: `Any` boxes every bound value,
+//! the store's URL, rather than through `Any`: `Any` boxes every bound value,
 //! and only the PostgreSQL driver speaks COPY. On SQLite the rows go in as
 //! multi-row INSERTs with `?` parameters; on PostgreSQL each chunk is copied
 //! into a temporary table and moved with one `INSERT ... SELECT`.
@@ -45,15 +45,12 @@ use futures_util::future::join;
 use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_core::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, Postgres};
+use sqlx::postgres::Postgres;
 use sqlx::query::Query;
-use sqlx::sqlite::{
-    Sqlite, SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{AssertSqlSafe, ConnectOptions, Pool, Row, Transaction};
+use sqlx::sqlite::{Sqlite, SqliteArguments};
+use sqlx::{AssertSqlSafe, Pool, Row, Transaction};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::time::Duration;
 
 /// Bound values per statement on SQLite: the more rows a statement carries,
 /// the less each pays for the statement; SQLite takes up to 32,766.
@@ -61,10 +58,6 @@ const SQLITE_VALUES: usize = 30_000;
 
 /// Records counted into the rollup change before it is added to the tables.
 const ROLLUP_FLUSH: usize = 100_000;
-
-/// SQLite's page cache for an import, in KiB: the hot index pages stay in
-/// memory (the default 2 MiB makes it write and read pages back all the time).
-const SQLITE_CACHE_KIB: i64 = 64 * 1024;
 
 /// A value to bind or to COPY.
 #[derive(Debug, Clone, PartialEq)]
@@ -298,29 +291,15 @@ struct BulkImport {
 #[async_trait]
 impl ImportStore for SqlStore {
     async fn begin_import(&self) -> StoreResult<Box<dyn RecordImport>> {
-        let url = self.pool.connect_options().database_url.clone();
-        let conn = match self.backend {
+        let conn = match self.backend() {
             Backend::Sqlite => {
-                // WAL with synchronous = NORMAL is durable across a crash of the process
-                // (a commit is in the WAL before COMMIT returns); only a power loss may
-                // lose the last commits, never corrupt the file.
-                let options = SqliteConnectOptions::from_url(&url)?
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(false)
-                    .busy_timeout(Duration::from_secs(5))
-                    .pragma("cache_size", (-SQLITE_CACHE_KIB).to_string())
-                    .pragma("temp_store", "memory")
-                    // An import's statements are long by nature: no warning for each.
-                    .disable_statement_logging();
-                let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+                let pool = self.url.sqlite_import().await?;
                 // Take the write lock now rather than fail half-way when another writer has it.
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 Conn::Sqlite(tx, pool)
             }
             Backend::Postgres => {
-                let options = PgConnectOptions::from_url(&url)?.disable_statement_logging();
-                let pool = PgPoolOptions::new().max_connections(1).connect_with(options).await?;
+                let pool = self.url.postgres_import().await?;
                 let mut tx = pool.begin().await?;
                 // The tables grow inside this transaction, before any statistics say so:
                 // key lookups must go through the unique indexes, never scan the table.

@@ -1,8 +1,8 @@
 //! The SQL implementation of the storage traits, for SQLite and PostgreSQL.
 //! Dates are stored as ISO text and money as integer minor units, so one set
 //! of queries serves both backends through sqlx's `Any` driver; what differs
-//! (connection pragmas, DDL) lives in each backend's migrations and in
-//! [`SqlStore::connect`].
+//! lives in `backend.rs` (connections and their pragmas) and in each
+//! backend's migrations (DDL).
 
 mod access;
 mod bulk;
@@ -19,10 +19,9 @@ use crate::{StoreResult, migrate};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use pacer_core::audit::Actor;
 use serde::Serialize;
-use sqlx::AnyConnection;
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor, Row};
+use sqlx::any::AnyRow;
+use sqlx::sqlite::SqlitePool;
+use sqlx::{AnyConnection, AnyPool, Row};
 
 /// How many rows go into one multi-row INSERT: keeps statements under both
 /// backends' bind-parameter limits (SQLite: 32766) while staying fast.
@@ -32,58 +31,18 @@ const INSERT_CHUNK: usize = 500;
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
-    backend: Backend,
-    /// SQLite: a pool of the driver's own for reading the rollups in bulk. Through `Any`, every
-    /// row crosses from SQLite's thread one at a time (a channel of 50) and is converted; this
-    /// one lets SQLite's thread run ahead and decodes rows in place (a third of the time).
+    url: DatabaseUrl,
+    /// SQLite: the driver's own pool for reading the rollups in bulk ([`DatabaseUrl::rollup_reader`]).
     reader: Option<SqlitePool>,
 }
-
-/// Rows SQLite's thread may read ahead of the reader of a query.
-const READ_AHEAD_ROWS: usize = 8192;
 
 impl SqlStore {
     /// Connects, applies pending migrations, and returns the store.
     pub async fn connect(url: &DatabaseUrl) -> StoreResult<Self> {
-        sqlx::any::install_default_drivers();
-        let backend = url.backend();
-        let options = match backend {
-            // One writer at a time is SQLite's rule; WAL lets readers go on meanwhile.
-            Backend::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
-                Box::pin(async move {
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = NORMAL",
-                        "PRAGMA foreign_keys = ON",
-                        "PRAGMA busy_timeout = 5000",
-                    ] {
-                        conn.execute(pragma).await?;
-                    }
-                    Ok(())
-                })
-            }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(10),
-        };
-        let pool = options
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect(url.as_str())
-            .await
-            .map_err(|e| StoreError::Url(format!("cannot open database {}: {e}", url.redacted())))?;
-        migrate::run(&pool, backend).await?;
-        let reader = match backend {
-            Backend::Sqlite => {
-                let options = SqliteConnectOptions::from_url(
-                    &url.as_str()
-                        .parse()
-                        .map_err(|e| StoreError::Url(format!("cannot open database {}: {e}", url.redacted())))?,
-                )?
-                .busy_timeout(std::time::Duration::from_secs(5))
-                .row_buffer_size(READ_AHEAD_ROWS);
-                Some(SqlitePoolOptions::new().max_connections(2).connect_with(options).await?)
-            }
-            Backend::Postgres => None,
-        };
-        Ok(Self { pool, backend, reader })
+        let pool = url.pool().await?;
+        migrate::run(&pool, url.backend()).await?;
+        let reader = url.rollup_reader().await?;
+        Ok(Self { pool, url: url.clone(), reader })
     }
 
     /// Closes every connection.
@@ -99,7 +58,7 @@ impl SqlStore {
     /// transaction that reads first and writes later cannot wait at its first write, and would
     /// fail with "database is locked" while another connection's transaction ends.
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
+        Ok(match self.backend() {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
@@ -107,7 +66,7 @@ impl SqlStore {
 
     /// Which backend this store talks to.
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.url.backend()
     }
 
     /// Whether the database answers a trivial query.

@@ -347,7 +347,7 @@ impl PlanStore for SqlStore {
         }
         for chunk in targets.chunks(INSERT_CHUNK) {
             // Built from fixed table and column names; every value is bound.
-            let sql = multi_insert(self.backend, "plan_targets", &TARGET_COLUMNS, chunk.len());
+            let sql = multi_insert(self.backend(), "plan_targets", &TARGET_COLUMNS, chunk.len());
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for target in chunk {
                 query = bind_target(query, plan, target);
@@ -381,7 +381,7 @@ impl PlanStore for SqlStore {
         let before = before.map(|amount| Target { amount, ..target.clone() });
         let sql = format!(
             "{} ON CONFLICT (plan_id, kpi, owner_kind, owner_id, month, tier) DO UPDATE SET amount = excluded.amount",
-            multi_insert(self.backend, "plan_targets", &TARGET_COLUMNS, 1)
+            multi_insert(self.backend(), "plan_targets", &TARGET_COLUMNS, 1)
         );
         // Built from fixed table and column names; every value is bound.
         bind_target(sqlx::query(sqlx::AssertSqlSafe(sql)), plan, target).execute(&mut *tx).await?;

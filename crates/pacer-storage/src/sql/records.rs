@@ -32,7 +32,7 @@ impl SqlStore {
         if rollups.is_empty() {
             return Ok(());
         }
-        rollup::apply(tx, self.backend, rollups).await?;
+        rollup::apply(tx, self.backend(), rollups).await?;
         bump_version(tx, table, rollups.days()).await
     }
 
@@ -47,7 +47,7 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         for chunk in rows.chunks(INSERT_CHUNK) {
-            let sql = multi_insert(self.backend, table, columns, chunk.len());
+            let sql = multi_insert(self.backend(), table, columns, chunk.len());
             // Built from fixed table and column names; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {
@@ -55,7 +55,7 @@ impl SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
-        rollup::apply(&mut tx, self.backend, rollups).await?;
+        rollup::apply(&mut tx, self.backend(), rollups).await?;
         if !rows.is_empty() {
             // Caches of what is computed from this table learn of the change with it.
             bump_version(&mut tx, table, rollups.days()).await?;
@@ -107,7 +107,7 @@ impl RecordStore for SqlStore {
 
     async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts> {
         let mut tx = self.begin_write().await?;
-        if self.backend == Backend::Postgres {
+        if self.backend() == Backend::Postgres {
             // The key lookups must use the unique index even while the table grows
             // inside this transaction, before any statistics say it is large.
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
@@ -133,7 +133,7 @@ impl RecordStore for SqlStore {
             .collect();
         for chunk in wanted.chunks(INSERT_CHUNK) {
             // One query finds which of the chunk's keys are stored already, with their values.
-            let existing = stored_activities(&mut tx, self.backend, chunk).await?;
+            let existing = stored_activities(&mut tx, self.backend(), chunk).await?;
             let mut to_insert = Vec::with_capacity(chunk.len());
             for a in chunk {
                 let key = a.external_id.as_ref().map(|id| (a.source.as_str().to_string(), id.clone()));
@@ -165,7 +165,7 @@ impl RecordStore for SqlStore {
                 }
             }
             if !to_insert.is_empty() {
-                let sql = multi_insert(self.backend, "activities", &ACTIVITY_COLUMNS, to_insert.len());
+                let sql = multi_insert(self.backend(), "activities", &ACTIVITY_COLUMNS, to_insert.len());
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for a in &to_insert {
                     query = bind_activity(query, a);
@@ -232,7 +232,7 @@ impl RecordStore for SqlStore {
                 }
                 (None, _) => {
                     rollups.deal(Change::Add, deal_day(d), d.amount_minor);
-                    let sql = multi_insert(self.backend, "deals", &DEAL_COLUMNS, 1);
+                    let sql = multi_insert(self.backend(), "deals", &DEAL_COLUMNS, 1);
                     bind_deal(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
                     counts.new += 1;
                 }

@@ -135,15 +135,15 @@ impl SqlStore {
             Some([]) => " AND 1 = 0".into(),
             Some(types) => format!(
                 " AND activity_type IN ({})",
-                params(self.backend, 3 + reps.map_or(0, <[RepId]>::len), types.len())
+                params(self.backend(), 3 + reps.map_or(0, <[RepId]>::len), types.len())
             ),
         };
         let sql = format!(
             "SELECT rep_id, day, activity_type, n, duration_s, duration_n FROM activity_rollup \
              WHERE day >= {} AND day <= {}{}{type_filter}",
-            param(self.backend, 1),
-            param(self.backend, 2),
-            rep_filter(self.backend, 3, reps)
+            param(self.backend(), 1),
+            param(self.backend(), 2),
+            rep_filter(self.backend(), 3, reps)
         );
         let binds = DayBinds { from, to, reps, texts: types.unwrap_or_default() };
         match &self.reader {
@@ -172,9 +172,9 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let sql = format!(
             "SELECT rep_id, day, kind, status, n, amount_minor FROM deal_rollup WHERE day >= {} AND day <= {}{}",
-            param(self.backend, 1),
-            param(self.backend, 2),
-            rep_filter(self.backend, 3, reps)
+            param(self.backend(), 1),
+            param(self.backend(), 2),
+            rep_filter(self.backend(), 3, reps)
         );
         let binds = DayBinds { from, to, reps, texts: &[] };
         match &self.reader {
