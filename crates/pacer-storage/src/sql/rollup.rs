@@ -145,22 +145,7 @@ impl SqlStore {
             param(self.backend(), 2),
             rep_filter(self.backend(), 3, reps)
         );
-        let binds = DayBinds { from, to, reps, texts: types.unwrap_or_default() };
-        match &self.reader {
-            Some(reader) => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(reader);
-                while let Some(row) = rows.try_next().await? {
-                    sink(activity_day(&row)?);
-                }
-            }
-            None => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(&self.pool);
-                while let Some(row) = rows.try_next().await? {
-                    sink(activity_day(&row)?);
-                }
-            }
-        }
-        Ok(())
+        self.stream(sql, DayBinds { from, to, reps, texts: types.unwrap_or_default() }, sink).await
     }
 
     pub(super) async fn read_deal_days(
@@ -176,23 +161,35 @@ impl SqlStore {
             param(self.backend(), 2),
             rep_filter(self.backend(), 3, reps)
         );
-        let binds = DayBinds { from, to, reps, texts: &[] };
-        match &self.reader {
-            Some(reader) => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(reader);
-                while let Some(row) = rows.try_next().await? {
-                    sink(deal_day(&row)?);
-                }
-            }
-            None => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(&self.pool);
-                while let Some(row) = rows.try_next().await? {
-                    sink(deal_day(&row)?);
-                }
-            }
-        }
-        Ok(())
+        self.stream(sql, DayBinds { from, to, reps, texts: &[] }, sink).await
     }
+
+    /// Feeds the rows of a read of a rollup to `sink` as they come: through SQLite's own
+    /// driver when the store has that reader, else through `Any`.
+    async fn stream<T: DayRow>(
+        &self,
+        sql: String,
+        binds: DayBinds<'_>,
+        sink: &mut (dyn FnMut(T) + Send),
+    ) -> StoreResult<()> {
+        // Built from fixed names and numbered parameters; every value is bound.
+        let sql = AssertSqlSafe(sql);
+        match &self.reader {
+            Some(reader) => feed(binds.bind(sqlx::query(sql)).fetch(reader), sink).await,
+            None => feed(binds.bind(sqlx::query(sql)).fetch(&self.pool), sink).await,
+        }
+    }
+}
+
+/// Decodes each row of `rows` and hands it to `sink`, one at a time.
+async fn feed<R: Columns, T: DayRow>(
+    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+    sink: &mut (dyn FnMut(T) + Send),
+) -> StoreResult<()> {
+    while let Some(row) = rows.try_next().await? {
+        sink(T::decode(&row)?);
+    }
+    Ok(())
 }
 
 /// The parameters of a read of rollup rows, in their order: the days, the reps, then texts
@@ -221,45 +218,61 @@ impl DayBinds<'_> {
     }
 }
 
-/// A row of the activity rollup, from either driver.
-fn activity_day<'r, R: Row>(row: &'r R) -> StoreResult<ActivityDay>
-where
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    &'static str: ColumnIndex<R>,
-{
-    Ok((
-        ActivityDayKey {
-            rep_id: row.try_get("rep_id")?,
-            day: parse_date("activity_rollup.day", row.try_get("day")?)?,
-            activity_type: row.try_get::<&str, _>("activity_type")?.to_string(),
-        },
-        ActivityTotals {
-            n: row.try_get("n")?,
-            duration_s: row.try_get("duration_s")?,
-            duration_n: row.try_get("duration_n")?,
-        },
-    ))
+/// The columns of a row of either driver, decoded in place.
+trait Columns {
+    fn int(&self, column: &'static str) -> StoreResult<i64>;
+    fn text(&self, column: &'static str) -> StoreResult<&str>;
 }
 
-/// A row of the deal rollup, from either driver.
-fn deal_day<'r, R: Row>(row: &'r R) -> StoreResult<DealDay>
+impl<R: Row> Columns for R
 where
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> &'r str: Decode<'r, R::Database> + Type<R::Database>,
     &'static str: ColumnIndex<R>,
 {
-    let kind: &str = row.try_get("kind")?;
-    let status: &str = row.try_get("status")?;
-    Ok((
-        DealDayKey {
-            rep_id: row.try_get("rep_id")?,
-            day: parse_date("deal_rollup.day", row.try_get("day")?)?,
-            kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deal_rollup.kind", value: kind.into() })?,
-            status: status
-                .parse()
-                .map_err(|_| StoreError::Corrupt { column: "deal_rollup.status", value: status.into() })?,
-        },
-        DealTotals { n: row.try_get("n")?, amount_minor: row.try_get("amount_minor")? },
-    ))
+    fn int(&self, column: &'static str) -> StoreResult<i64> {
+        Ok(self.try_get(column)?)
+    }
+
+    fn text(&self, column: &'static str) -> StoreResult<&str> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// A row of a rollup.
+trait DayRow: Sized {
+    fn decode(row: &impl Columns) -> StoreResult<Self>;
+}
+
+impl DayRow for ActivityDay {
+    fn decode(row: &impl Columns) -> StoreResult<Self> {
+        Ok((
+            ActivityDayKey {
+                rep_id: row.int("rep_id")?,
+                day: parse_date("activity_rollup.day", row.text("day")?)?,
+                activity_type: row.text("activity_type")?.to_string(),
+            },
+            ActivityTotals { n: row.int("n")?, duration_s: row.int("duration_s")?, duration_n: row.int("duration_n")? },
+        ))
+    }
+}
+
+impl DayRow for DealDay {
+    fn decode(row: &impl Columns) -> StoreResult<Self> {
+        let kind = row.text("kind")?;
+        let status = row.text("status")?;
+        Ok((
+            DealDayKey {
+                rep_id: row.int("rep_id")?,
+                day: parse_date("deal_rollup.day", row.text("day")?)?,
+                kind: kind
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt { column: "deal_rollup.kind", value: kind.into() })?,
+                status: status
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt { column: "deal_rollup.status", value: status.into() })?,
+            },
+            DealTotals { n: row.int("n")?, amount_minor: row.int("amount_minor")? },
+        ))
+    }
 }
