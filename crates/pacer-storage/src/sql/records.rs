@@ -640,34 +640,38 @@ impl RecordStore for SqlStore {
     }
 }
 
-/// The columns an activity is written with, in [`bind_activity`]'s order.
-const ACTIVITY_COLUMNS: [&str; 9] = [
+/// The columns an activity is written with, in [`bind_activity`]'s order: the key, then
+/// the values a re-import compares, then `entered_by` (which bulk imports rely on).
+pub(super) const ACTIVITY_COLUMNS: [&str; 9] = [
+    "source",
+    "external_id",
     "rep_id",
     "activity_type",
     "occurred_at",
     "duration_s",
     "account_id",
-    "source",
-    "external_id",
     "fields",
     "entered_by",
 ];
 
 /// Binds an activity's values in [`ACTIVITY_COLUMNS`] order.
 fn bind_activity(q: AnyQuery, a: &NewActivity) -> AnyQuery {
-    q.bind(a.rep_id)
+    q.bind(a.source.as_str())
+        .bind(a.external_id.clone())
+        .bind(a.rep_id)
         .bind(a.activity_type.clone())
         .bind(datetime_text(a.occurred_at))
         .bind(a.duration_s)
         .bind(a.account_id)
-        .bind(a.source.as_str())
-        .bind(a.external_id.clone())
         .bind(fields_json(&a.fields))
         .bind(a.entered_by.clone())
 }
 
-/// The columns a deal is written with, in [`bind_deal`]'s order.
-const DEAL_COLUMNS: [&str; 11] = [
+/// The columns a deal is written with, in [`bind_deal`]'s order: the key, then the values
+/// a re-import compares, then `entered_by` (which bulk imports rely on).
+pub(super) const DEAL_COLUMNS: [&str; 11] = [
+    "source",
+    "external_id",
     "rep_id",
     "account_id",
     "kind",
@@ -676,14 +680,14 @@ const DEAL_COLUMNS: [&str; 11] = [
     "amount_minor",
     "created_on",
     "close_date",
-    "source",
-    "external_id",
     "entered_by",
 ];
 
 /// Binds a deal's values in [`DEAL_COLUMNS`] order.
 fn bind_deal(q: AnyQuery, d: &NewDeal) -> AnyQuery {
-    q.bind(d.rep_id)
+    q.bind(d.source.as_str())
+        .bind(d.external_id.clone())
+        .bind(d.rep_id)
         .bind(d.account_id)
         .bind(d.kind.as_str())
         .bind(d.status.as_str())
@@ -691,8 +695,6 @@ fn bind_deal(q: AnyQuery, d: &NewDeal) -> AnyQuery {
         .bind(d.amount_minor)
         .bind(date_text(d.created_on))
         .bind(date_text(d.close_date))
-        .bind(d.source.as_str())
-        .bind(d.external_id.clone())
         .bind(d.entered_by.clone())
 }
 
