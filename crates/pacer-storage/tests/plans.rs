@@ -10,7 +10,7 @@ use pacer_core::plan::{
     NewPlan, Phasing, Plan, PlanError, PlanSettings, PlanStatus, Ramp, Target, TargetOwner, TargetTier,
 };
 use pacer_storage::testing::TestDb;
-use pacer_storage::{AccessStore, OrgStore, PlanStore, RecordStore, StoreError};
+use pacer_storage::{AccessStore, OrgStore, PlanStore, StoreError, VersionStore};
 use std::collections::BTreeMap;
 
 fn planner() -> Actor {

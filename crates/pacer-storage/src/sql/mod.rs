@@ -12,6 +12,7 @@ mod plan;
 mod records;
 mod review;
 mod rollup;
+mod version;
 
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
@@ -135,52 +136,6 @@ fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Conflict(format!("cannot encode value: {e}")))
 }
 
-/// Moves the counter of a kind of data (`$1`) in `data_versions`.
-const BUMP_VERSION: &str = "UPDATE data_versions SET version = version + 1 WHERE name = $1";
-
-/// Records the days (`$2` to `$3`) that the rollup change just counted touched.
-const NOTE_CHANGED_DAYS: &str = "INSERT INTO rollup_changes (name, version, first_day, last_day) \
-     SELECT name, version, $2, $3 FROM data_versions WHERE name = $1";
-
-/// Keeps the last thousand changes' days: a cache further behind reads everything again.
-const PRUNE_CHANGED_DAYS: &str = "DELETE FROM rollup_changes WHERE name = $1 \
-     AND version <= (SELECT version FROM data_versions WHERE name = $1) - 1000";
-
-/// The statements, with their text parameters, that move the counter of a
-/// kind of data inside the writer's transaction: servers caching what they
-/// compute from it see the change with the data. `days`, for a change of
-/// the rollups, lets them read only those days again.
-fn version_statements(name: &str, days: Option<(NaiveDate, NaiveDate)>) -> Vec<(&'static str, Vec<String>)> {
-    let mut out = vec![(BUMP_VERSION, vec![name.to_string()])];
-    if let Some((first, last)) = days {
-        out.push((NOTE_CHANGED_DAYS, vec![name.to_string(), date_text(first), date_text(last)]));
-        out.push((PRUNE_CHANGED_DAYS, vec![name.to_string()]));
-    }
-    out
-}
-
-/// Runs [`version_statements`] on a connection of the pool.
-async fn bump_version(conn: &mut AnyConnection, name: &str, days: Option<(NaiveDate, NaiveDate)>) -> StoreResult<()> {
-    for (sql, params) in version_statements(name, days) {
-        let mut query = sqlx::query(sql);
-        for p in params {
-            query = query.bind(p);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// The counter an audited entity's changes move: servers cache the
-/// organisation (settings, teams, reps and their memberships) and plans.
-fn version_of(entity: &str) -> Option<&'static str> {
-    match entity {
-        "organisation" | "team" | "rep" => Some("organisation"),
-        "plan" => Some("plans"),
-        _ => None,
-    }
-}
-
 /// Appends one entry to the audit log, inside the caller's transaction so
 /// that a change and its record land together or not at all; a change to
 /// cached data also moves its version.
@@ -206,8 +161,8 @@ async fn audit<B: Serialize, A: Serialize>(
     .bind(&actor.reason)
     .execute(&mut *conn)
     .await?;
-    if let Some(name) = version_of(entity) {
-        bump_version(conn, name, None).await?;
+    if let Some(name) = version::of_entity(entity) {
+        version::bump(conn, name, None).await?;
     }
     Ok(())
 }

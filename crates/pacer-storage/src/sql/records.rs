@@ -1,10 +1,10 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
-use super::rollup;
 use super::{
-    INSERT_CHUNK, SqlStore, audit, bump_version, date_text, datetime_text, get_date, multi_insert, now_text, opt_date,
-    param, params, parse_date,
+    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
+    parse_date,
 };
+use super::{rollup, version};
 use crate::backend::Backend;
 use crate::error::StoreError;
 use crate::{DataInput, RecordCounts, RecordStore, RollupCounts, StoreResult, UpsertCounts};
@@ -16,7 +16,7 @@ use pacer_core::org::RepId;
 use pacer_core::records::{
     ActivityRecord, DealRecord, Fields, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
 };
-use pacer_core::rollup::{ActivityDay, ActivityDayKey, Change, DealDay, DealDayKey, RollupDelta};
+use pacer_core::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
 use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::any::AnyRow;
@@ -33,7 +33,7 @@ impl SqlStore {
             return Ok(());
         }
         rollup::apply(tx, self.backend(), rollups).await?;
-        bump_version(tx, table, rollups.days()).await
+        version::bump(tx, table, rollups.days()).await
     }
 
     /// Inserts `rows` in chunks of multi-row INSERTs, all in one transaction.
@@ -58,7 +58,7 @@ impl SqlStore {
         rollup::apply(&mut tx, self.backend(), rollups).await?;
         if !rows.is_empty() {
             // Caches of what is computed from this table learn of the change with it.
-            bump_version(&mut tx, table, rollups.days()).await?;
+            version::bump(&mut tx, table, rollups.days()).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -303,27 +303,6 @@ impl RecordStore for SqlStore {
         self.rebuild().await
     }
 
-    async fn activity_days(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        reps: Option<&[RepId]>,
-        types: Option<&[String]>,
-        sink: &mut (dyn FnMut(ActivityDay) + Send),
-    ) -> StoreResult<()> {
-        self.read_activity_days(from, to, reps, types, sink).await
-    }
-
-    async fn deal_days(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        reps: Option<&[RepId]>,
-        sink: &mut (dyn FnMut(DealDay) + Send),
-    ) -> StoreResult<()> {
-        self.read_deal_days(from, to, reps, sink).await
-    }
-
     async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts> {
         let mut tx = self.begin_write().await?;
         let mut counts = UpsertCounts::default();
@@ -357,49 +336,10 @@ impl RecordStore for SqlStore {
             }
         }
         if counts.new + counts.updated > 0 {
-            bump_version(&mut tx, "subscriptions", None).await?;
+            version::bump(&mut tx, "subscriptions", None).await?;
         }
         tx.commit().await?;
         Ok(counts)
-    }
-
-    async fn changed_days(&self, name: &str, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(first_day) AS first_day, MAX(last_day) AS last_day FROM rollup_changes \
-             WHERE name = $1 AND version > $2 AND version <= $3",
-        )
-        .bind(name)
-        .bind(after)
-        .bind(upto)
-        .fetch_one(&self.pool)
-        .await?;
-        let n: i64 = row.try_get("n")?;
-        if after >= upto || n != upto - after {
-            return Ok(None);
-        }
-        Ok(Some((get_date(&row, "first_day")?, get_date(&row, "last_day")?)))
-    }
-
-    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-        let row = sqlx::query(
-            "SELECT MIN(d) AS first_day, MAX(d) AS last_day FROM (\
-             SELECT MIN(day) AS d FROM activity_rollup UNION ALL SELECT MAX(day) FROM activity_rollup \
-             UNION ALL SELECT MIN(day) FROM deal_rollup UNION ALL SELECT MAX(day) FROM deal_rollup) AS t",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        match (opt_date(&row, "first_day")?, opt_date(&row, "last_day")?) {
-            (Some(first), Some(last)) => Ok(Some((first, last))),
-            _ => Ok(None),
-        }
-    }
-
-    async fn data_version(&self, name: &str) -> StoreResult<i64> {
-        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM data_versions WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(version.unwrap_or(0))
     }
 
     async fn record_counts(&self) -> StoreResult<RecordCounts> {

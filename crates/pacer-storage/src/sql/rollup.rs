@@ -2,10 +2,11 @@
 //! (the writer builds a [`RollupDelta`] and applies it in its transaction),
 //! rebuilt from raw records on request, and read by reports.
 
-use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, param, params, parse_date};
+use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, opt_date, param, params, parse_date};
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::{RollupCounts, StoreResult};
+use crate::{RollupCounts, RollupStore, StoreResult};
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use pacer_core::org::RepId;
@@ -114,15 +115,18 @@ impl SqlStore {
         // Whatever was cached from the rollups is stale now.
         for name in ["activities", "deals"] {
             // Without the days changed: caches read everything again.
-            super::bump_version(&mut tx, name, None).await?;
+            super::version::bump(&mut tx, name, None).await?;
         }
         let activity_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_rollup").fetch_one(&mut *tx).await?;
         let deal_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deal_rollup").fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(RollupCounts { activity_days, deal_days })
     }
+}
 
-    pub(super) async fn read_activity_days(
+#[async_trait]
+impl RollupStore for SqlStore {
+    async fn activity_days(
         &self,
         from: NaiveDate,
         to: NaiveDate,
@@ -148,7 +152,7 @@ impl SqlStore {
         self.stream(sql, DayBinds { from, to, reps, texts: types.unwrap_or_default() }, sink).await
     }
 
-    pub(super) async fn read_deal_days(
+    async fn deal_days(
         &self,
         from: NaiveDate,
         to: NaiveDate,
@@ -164,6 +168,22 @@ impl SqlStore {
         self.stream(sql, DayBinds { from, to, reps, texts: &[] }, sink).await
     }
 
+    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+        let row = sqlx::query(
+            "SELECT MIN(d) AS first_day, MAX(d) AS last_day FROM (\
+             SELECT MIN(day) AS d FROM activity_rollup UNION ALL SELECT MAX(day) FROM activity_rollup \
+             UNION ALL SELECT MIN(day) FROM deal_rollup UNION ALL SELECT MAX(day) FROM deal_rollup) AS t",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        match (opt_date(&row, "first_day")?, opt_date(&row, "last_day")?) {
+            (Some(first), Some(last)) => Ok(Some((first, last))),
+            _ => Ok(None),
+        }
+    }
+}
+
+impl SqlStore {
     /// Feeds the rows of a read of a rollup to `sink` as they come: through SQLite's own
     /// driver when the store has that reader, else through `Any`.
     async fn stream<T: DayRow>(

@@ -30,7 +30,7 @@ mod sqlite;
 
 use super::records::{ACTIVITY_COLUMNS, DEAL_COLUMNS, activity_day, deal_day, fields_json};
 use super::rollup::{ACTIVITY_DAY_COLUMNS, ADD_ACTIVITY_DAYS, ADD_DEAL_DAYS, DEAL_DAY_COLUMNS};
-use super::{SqlStore, date_text, datetime_text, parse_date, version_statements};
+use super::{SqlStore, date_text, datetime_text, parse_date, version};
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
 use crate::{ImportStore, RecordImport, StoreResult, UpsertCounts};
@@ -407,7 +407,7 @@ impl<D: Dialect + 'static> RecordImport for BulkImport<D> {
         let changed = std::mem::take(&mut self.changed);
         for table in changed {
             // An import writes one kind of record: only activities and deals have rollups.
-            for (sql, params) in version_statements(table, self.rollup_days) {
+            for (sql, params) in version::statements(table, self.rollup_days) {
                 self.conn.execute_with(sql, &params).await?;
             }
         }
