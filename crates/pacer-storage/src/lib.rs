@@ -289,17 +289,32 @@ pub trait RollupStore: Send + Sync {
     async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
 }
 
+/// A kind of data whose changes are counted ([`VersionStore`]): servers keep
+/// what they compute from it while its version stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataKind {
+    /// Activities, and their daily rollup.
+    Activities,
+    /// Deals, and their daily rollup.
+    Deals,
+    /// Account-months of recurring revenue.
+    Subscriptions,
+    /// The organisation's settings, teams, reps and memberships.
+    Organisation,
+    /// Plans and their targets.
+    Plans,
+}
+
 /// The versions of the kinds of data, which servers caching what they compute from them
 /// watch: every write moves its kind's version in its own transaction.
 #[async_trait]
 pub trait VersionStore: Send + Sync {
-    /// The version of a kind of data (`activities`, `deals`, `subscriptions`, `organisation`,
-    /// `plans`): it changes with every write of it.
-    async fn data_version(&self, name: &str) -> StoreResult<i64>;
+    /// The version of a kind of data: it changes with every write of it.
+    async fn data_version(&self, kind: DataKind) -> StoreResult<i64>;
     /// The first and last day that the changes of activities or deals from version `after`
     /// (excluded) to `upto` touched in the rollups; `None` when some of them are not known
-    /// (a rebuild, or changes long ago): then every day may have changed.
-    async fn changed_days(&self, name: &str, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
+    /// (a rebuild, or changes long ago, or another kind of data): then every day may have changed.
+    async fn changed_days(&self, kind: DataKind, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
 }
 
 /// Bulk imports: a file's records written chunk by chunk in one transaction.

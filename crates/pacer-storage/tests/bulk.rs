@@ -7,7 +7,7 @@ use pacer_core::audit::Actor;
 use pacer_core::org::NewRep;
 use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use pacer_storage::testing::{TestDb, rollup_rows};
-use pacer_storage::{Store, UpsertCounts};
+use pacer_storage::{DataKind, Store, UpsertCounts};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -107,7 +107,7 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
             a.external_id = a.external_id.as_ref().map(|_| format!("a{i}"));
         }
         let keyed = first.iter().filter(|a| a.external_id.is_some()).count();
-        let version = store.data_version("activities").await.unwrap();
+        let version = store.data_version(DataKind::Activities).await.unwrap();
 
         let mut import = store.begin_import().await.unwrap();
         let mut counts = UpsertCounts::default();
@@ -116,10 +116,10 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
         }
         import.commit().await.unwrap();
         assert_eq!(counts, UpsertCounts { new: 300, updated: 0, unchanged: 0 }, "{}", db.backend());
-        assert!(store.data_version("activities").await.unwrap() > version);
+        assert!(store.data_version(DataKind::Activities).await.unwrap() > version);
 
         // A replay of the keyed records changes nothing, not even the data version.
-        let version = store.data_version("activities").await.unwrap();
+        let version = store.data_version(DataKind::Activities).await.unwrap();
         let replay: Vec<NewActivity> = first.iter().filter(|a| a.external_id.is_some()).cloned().collect();
         let mut import = store.begin_import().await.unwrap();
         let mut counts = UpsertCounts::default();
@@ -128,7 +128,7 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
         }
         import.commit().await.unwrap();
         assert_eq!(counts, UpsertCounts { new: 0, updated: 0, unchanged: keyed }, "{}", db.backend());
-        assert_eq!(store.data_version("activities").await.unwrap(), version);
+        assert_eq!(store.data_version(DataKind::Activities).await.unwrap(), version);
 
         // Corrections are updated; a key twice in a chunk: the last wins.
         let mut fixed = replay[..10].to_vec();

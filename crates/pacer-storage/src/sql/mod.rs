@@ -161,8 +161,8 @@ async fn audit<B: Serialize, A: Serialize>(
     .bind(&actor.reason)
     .execute(&mut *conn)
     .await?;
-    if let Some(name) = version::of_entity(entity) {
-        version::bump(conn, name, None).await?;
+    if let Some(kind) = version::of_entity(entity) {
+        version::bump(conn, kind, None).await?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::{
 use super::{rollup, version};
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::{DataInput, RecordCounts, RecordStore, RollupCounts, StoreResult, UpsertCounts};
+use crate::{DataInput, DataKind, RecordCounts, RecordStore, RollupCounts, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
@@ -28,18 +28,24 @@ type AnyQuery = Query<'static, sqlx::Any, AnyArguments>;
 impl SqlStore {
     /// Ends a write of activities or deals inside its transaction: the
     /// rollups take the change and, when something changed, caches learn it.
-    async fn finish_write(&self, tx: &mut sqlx::AnyConnection, table: &str, rollups: &RollupDelta) -> StoreResult<()> {
+    async fn finish_write(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        kind: DataKind,
+        rollups: &RollupDelta,
+    ) -> StoreResult<()> {
         if rollups.is_empty() {
             return Ok(());
         }
         rollup::apply(tx, self.backend(), rollups).await?;
-        version::bump(tx, table, rollups.days()).await
+        version::bump(tx, kind, rollups.days()).await
     }
 
-    /// Inserts `rows` in chunks of multi-row INSERTs, all in one transaction.
+    /// Inserts `rows` in chunks of multi-row INSERTs into `table`, all in one transaction,
+    /// and moves the version of its kind of data, if it has one.
     async fn insert_all<T>(
         &self,
-        table: &str,
+        (table, kind): (&str, Option<DataKind>),
         columns: &[&str],
         rows: &[T],
         bind: impl Fn(AnyQuery, &T) -> AnyQuery,
@@ -56,9 +62,11 @@ impl SqlStore {
             query.execute(&mut *tx).await?;
         }
         rollup::apply(&mut tx, self.backend(), rollups).await?;
-        if !rows.is_empty() {
+        if let Some(kind) = kind
+            && !rows.is_empty()
+        {
             // Caches of what is computed from this table learn of the change with it.
-            version::bump(&mut tx, table, rollups.days()).await?;
+            version::bump(&mut tx, kind, rollups.days()).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -68,8 +76,9 @@ impl SqlStore {
 #[async_trait]
 impl RecordStore for SqlStore {
     async fn insert_accounts(&self, accounts: &[NewAccount]) -> StoreResult<()> {
+        // Nothing is cached from accounts: they have no version.
         self.insert_all(
-            "accounts",
+            ("accounts", None),
             &["id", "name", "owner_id", "segment"],
             accounts,
             |q, a| q.bind(a.id).bind(&a.name).bind(a.owner_id).bind(&a.segment),
@@ -83,7 +92,14 @@ impl RecordStore for SqlStore {
         for a in activities {
             rollups.activity(Change::Add, activity_day(a), a.duration_s);
         }
-        self.insert_all("activities", &ACTIVITY_COLUMNS, activities, bind_activity, &rollups).await
+        self.insert_all(
+            ("activities", Some(DataKind::Activities)),
+            &ACTIVITY_COLUMNS,
+            activities,
+            bind_activity,
+            &rollups,
+        )
+        .await
     }
 
     async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()> {
@@ -91,12 +107,12 @@ impl RecordStore for SqlStore {
         for d in deals {
             rollups.deal(Change::Add, deal_day(d), d.amount_minor);
         }
-        self.insert_all("deals", &DEAL_COLUMNS, deals, bind_deal, &rollups).await
+        self.insert_all(("deals", Some(DataKind::Deals)), &DEAL_COLUMNS, deals, bind_deal, &rollups).await
     }
 
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()> {
         self.insert_all(
-            "subscriptions",
+            ("subscriptions", Some(DataKind::Subscriptions)),
             &["account_id", "month", "mrr_minor"],
             months,
             |q, m| q.bind(m.account_id).bind(date_text(m.month)).bind(m.mrr_minor),
@@ -174,7 +190,7 @@ impl RecordStore for SqlStore {
                 counts.new += to_insert.len();
             }
         }
-        self.finish_write(&mut tx, "activities", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -238,7 +254,7 @@ impl RecordStore for SqlStore {
                 }
             }
         }
-        self.finish_write(&mut tx, "deals", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -272,7 +288,7 @@ impl RecordStore for SqlStore {
                 .await?;
             deleted += 1;
         }
-        self.finish_write(&mut tx, "activities", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -294,7 +310,7 @@ impl RecordStore for SqlStore {
             sqlx::query("DELETE FROM deals WHERE id = $1").bind(row.try_get::<i64, _>("id")?).execute(&mut *tx).await?;
             deleted += 1;
         }
-        self.finish_write(&mut tx, "deals", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -336,7 +352,7 @@ impl RecordStore for SqlStore {
             }
         }
         if counts.new + counts.updated > 0 {
-            version::bump(&mut tx, "subscriptions", None).await?;
+            version::bump(&mut tx, DataKind::Subscriptions, None).await?;
         }
         tx.commit().await?;
         Ok(counts)

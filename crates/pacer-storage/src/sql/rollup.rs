@@ -5,7 +5,7 @@
 use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, opt_date, param, params, parse_date};
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::{RollupCounts, RollupStore, StoreResult};
+use crate::{DataKind, RollupCounts, RollupStore, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
@@ -113,9 +113,9 @@ impl SqlStore {
         sqlx::query(REBUILD_ACTIVITIES).execute(&mut *tx).await?;
         sqlx::query(REBUILD_DEALS).execute(&mut *tx).await?;
         // Whatever was cached from the rollups is stale now.
-        for name in ["activities", "deals"] {
+        for kind in [DataKind::Activities, DataKind::Deals] {
             // Without the days changed: caches read everything again.
-            super::version::bump(&mut tx, name, None).await?;
+            super::version::bump(&mut tx, kind, None).await?;
         }
         let activity_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_rollup").fetch_one(&mut *tx).await?;
         let deal_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deal_rollup").fetch_one(&mut *tx).await?;

@@ -4,10 +4,23 @@
 //! compute from the data know when, and where, it changed.
 
 use super::{SqlStore, date_text, get_date};
-use crate::{StoreResult, VersionStore};
+use crate::{DataKind, StoreResult, VersionStore};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
+
+impl DataKind {
+    /// Its name in `data_versions` and `rollup_changes`.
+    fn as_str(self) -> &'static str {
+        match self {
+            DataKind::Activities => "activities",
+            DataKind::Deals => "deals",
+            DataKind::Subscriptions => "subscriptions",
+            DataKind::Organisation => "organisation",
+            DataKind::Plans => "plans",
+        }
+    }
+}
 
 /// Moves the counter of a kind of data (`$1`) in `data_versions`.
 const BUMP_VERSION: &str = "UPDATE data_versions SET version = version + 1 WHERE name = $1";
@@ -24,7 +37,8 @@ const PRUNE_CHANGED_DAYS: &str = "DELETE FROM rollup_changes WHERE name = $1 \
 /// kind of data inside the writer's transaction: servers caching what they
 /// compute from it see the change with the data. `days`, for a change of
 /// the rollups, lets them read only those days again.
-pub(super) fn statements(name: &str, days: Option<(NaiveDate, NaiveDate)>) -> Vec<(&'static str, Vec<String>)> {
+pub(super) fn statements(kind: DataKind, days: Option<(NaiveDate, NaiveDate)>) -> Vec<(&'static str, Vec<String>)> {
+    let name = kind.as_str();
     let mut out = vec![(BUMP_VERSION, vec![name.to_string()])];
     if let Some((first, last)) = days {
         out.push((NOTE_CHANGED_DAYS, vec![name.to_string(), date_text(first), date_text(last)]));
@@ -36,10 +50,10 @@ pub(super) fn statements(name: &str, days: Option<(NaiveDate, NaiveDate)>) -> Ve
 /// Runs [`statements`] on a connection of the pool.
 pub(super) async fn bump(
     conn: &mut AnyConnection,
-    name: &str,
+    kind: DataKind,
     days: Option<(NaiveDate, NaiveDate)>,
 ) -> StoreResult<()> {
-    for (sql, params) in statements(name, days) {
+    for (sql, params) in statements(kind, days) {
         let mut query = sqlx::query(sql);
         for p in params {
             query = query.bind(p);
@@ -51,30 +65,30 @@ pub(super) async fn bump(
 
 /// The counter an audited entity's changes move: servers cache the
 /// organisation (settings, teams, reps and their memberships) and plans.
-pub(super) fn of_entity(entity: &str) -> Option<&'static str> {
+pub(super) fn of_entity(entity: &str) -> Option<DataKind> {
     match entity {
-        "organisation" | "team" | "rep" => Some("organisation"),
-        "plan" => Some("plans"),
+        "organisation" | "team" | "rep" => Some(DataKind::Organisation),
+        "plan" => Some(DataKind::Plans),
         _ => None,
     }
 }
 
 #[async_trait]
 impl VersionStore for SqlStore {
-    async fn data_version(&self, name: &str) -> StoreResult<i64> {
+    async fn data_version(&self, kind: DataKind) -> StoreResult<i64> {
         let version: Option<i64> = sqlx::query_scalar("SELECT version FROM data_versions WHERE name = $1")
-            .bind(name)
+            .bind(kind.as_str())
             .fetch_optional(&self.pool)
             .await?;
         Ok(version.unwrap_or(0))
     }
 
-    async fn changed_days(&self, name: &str, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+    async fn changed_days(&self, kind: DataKind, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
         let row = sqlx::query(
             "SELECT COUNT(*) AS n, MIN(first_day) AS first_day, MAX(last_day) AS last_day FROM rollup_changes \
              WHERE name = $1 AND version > $2 AND version <= $3",
         )
-        .bind(name)
+        .bind(kind.as_str())
         .bind(after)
         .bind(upto)
         .fetch_one(&self.pool)

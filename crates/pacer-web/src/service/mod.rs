@@ -22,7 +22,7 @@ use pacer_core::kpi::{KpiInputs, KpiValue, RevenueFigures, evaluate};
 use pacer_core::org::{Organisation, RepId};
 use pacer_core::readiness::{Completeness, InputNeed, KpiFacts, ReadinessRow, completeness, readiness_row};
 use pacer_core::report::{Standing, rank};
-use pacer_storage::{CatalogVersion, DataInput, RepFilter, Store};
+use pacer_storage::{CatalogVersion, DataInput, DataKind, RepFilter, Store};
 use std::collections::HashSet;
 
 /// The catalog in force: its version and the parsed catalog.
@@ -403,7 +403,7 @@ pub struct SeriesCache {
 
 /// The recurring-revenue series, from the cache while the data is unchanged.
 pub async fn mrr_series(store: &dyn Store, cache: &SeriesCache) -> Result<std::sync::Arc<MrrSeries>, ApiError> {
-    let version = store.data_version("subscriptions").await?;
+    let version = store.data_version(DataKind::Subscriptions).await?;
     let load =
         || async { MrrSeries::from_rows(store.subscriptions().await?).map_err(|e| ApiError::Internal(e.to_string())) };
     cache.loaded.get(version, load).await

@@ -33,7 +33,7 @@ use super::rollup::{ACTIVITY_DAY_COLUMNS, ADD_ACTIVITY_DAYS, ADD_DEAL_DAYS, DEAL
 use super::{SqlStore, date_text, datetime_text, parse_date, version};
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
-use crate::{ImportStore, RecordImport, StoreResult, UpsertCounts};
+use crate::{DataKind, ImportStore, RecordImport, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::org::RepId;
@@ -93,8 +93,9 @@ impl Value {
 
 /// A table an import writes.
 struct Table {
-    /// Its name, also the name of its counter in `data_versions`.
     name: &'static str,
+    /// The kind of data whose version its writes move.
+    version: DataKind,
     /// The columns written: the two of the key first, then the `compared`
     /// ones, then any that a re-import leaves as they are.
     columns: &'static [&'static str],
@@ -177,7 +178,8 @@ impl RepRecord for NewActivity {
 }
 
 impl Kind for NewActivity {
-    const TABLE: Table = Table { name: "activities", columns: &ACTIVITY_COLUMNS, compared: 6 };
+    const TABLE: Table =
+        Table { name: "activities", version: DataKind::Activities, columns: &ACTIVITY_COLUMNS, compared: 6 };
 
     fn uncount_stored(stored: &[Option<String>], rollups: &mut RollupDelta) -> StoreResult<()> {
         let at = text(stored, 2, "activities.occurred_at")?;
@@ -214,7 +216,7 @@ impl RepRecord for NewDeal {
 }
 
 impl Kind for NewDeal {
-    const TABLE: Table = Table { name: "deals", columns: &DEAL_COLUMNS, compared: 8 };
+    const TABLE: Table = Table { name: "deals", version: DataKind::Deals, columns: &DEAL_COLUMNS, compared: 8 };
 
     fn uncount_stored(stored: &[Option<String>], rollups: &mut RollupDelta) -> StoreResult<()> {
         let kind = text(stored, 2, "deals.kind")?;
@@ -237,7 +239,12 @@ impl Kind for NewDeal {
 }
 
 impl Kind for SubscriptionMonth {
-    const TABLE: Table = Table { name: "subscriptions", columns: &["account_id", "month", "mrr_minor"], compared: 1 };
+    const TABLE: Table = Table {
+        name: "subscriptions",
+        version: DataKind::Subscriptions,
+        columns: &["account_id", "month", "mrr_minor"],
+        compared: 1,
+    };
 
     fn uncount_stored(_: &[Option<String>], _: &mut RollupDelta) -> StoreResult<()> {
         Ok(())
@@ -366,8 +373,8 @@ struct BulkImport<D> {
     temp_tables: HashSet<String>,
     /// Tables whose next chunk is written carefully, as the last one found keys stored.
     careful: HashSet<&'static str>,
-    /// Tables something was written to, whose data version moves at commit.
-    changed: BTreeSet<&'static str>,
+    /// The kinds of data written, whose versions move at commit.
+    changed: BTreeSet<DataKind>,
     /// Reps of the records written: SQLite checks at commit that they exist.
     reps: HashSet<RepId>,
     rollups: RollupDelta,
@@ -405,9 +412,9 @@ impl<D: Dialect + 'static> RecordImport for BulkImport<D> {
         self.flush_rollups().await?;
         self.conn.check_reps(&self.reps).await?;
         let changed = std::mem::take(&mut self.changed);
-        for table in changed {
+        for kind in changed {
             // An import writes one kind of record: only activities and deals have rollups.
-            for (sql, params) in version::statements(table, self.rollup_days) {
+            for (sql, params) in version::statements(kind, self.rollup_days) {
                 self.conn.execute_with(sql, &params).await?;
             }
         }
@@ -522,7 +529,7 @@ impl<D: Dialect + 'static> BulkImport<D> {
     /// the tables when enough has gathered.
     async fn written<K: Record>(&mut self, rows: &[&K]) -> StoreResult<()> {
         if !rows.is_empty() {
-            self.changed.insert(K::TABLE.name);
+            self.changed.insert(K::TABLE.version);
         }
         self.reps.extend(rows.iter().filter_map(|r| r.rep()));
         self.pending += rows.len();
