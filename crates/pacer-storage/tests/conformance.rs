@@ -312,3 +312,53 @@ async fn raw_records_bulk_insert() {
         );
     }
 }
+
+/// A unique value taken again is a conflict told in the product's words, naming the value that
+/// clashed: the database's own text would reach clients in the body of a 409.
+#[tokio::test]
+async fn taken_values_are_conflicts_in_the_products_words() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let team = |name: &str| NewTeam { name: name.into(), ..NewTeam::default() };
+        store.create_team(&team("East"), &admin()).await.unwrap();
+        let west = store.create_team(&team("West"), &admin()).await.unwrap();
+        let renamed = TeamUpdate { name: Some("East".into()), ..TeamUpdate::default() };
+        let with_email = NewRep { email: Some("ann@example.com".into()), ..rep("Ann", None, "2024-01-01") };
+        store.create_rep(&with_email, &admin()).await.unwrap();
+        let user = NewUser {
+            username: "ann".into(),
+            display_name: "Ann".into(),
+            role: Role::Rep,
+            rep_id: None,
+            password_hash: "$argon2id$x".into(),
+        };
+        store.create_user(&user, &admin()).await.unwrap();
+        let account = NewAccount { id: 7, name: "Globex".into(), owner_id: None, segment: None };
+        store.insert_accounts(std::slice::from_ref(&account)).await.unwrap();
+
+        let refusals = [
+            (store.create_team(&team("East"), &admin()).await.err(), "the team name \"East\" is taken"),
+            (store.update_team(west.id, &renamed, &admin()).await.err(), "the team name \"East\" is taken"),
+            (
+                store.create_rep(&NewRep { name: "Bo".into(), ..with_email.clone() }, &admin()).await.err(),
+                "the rep email \"ann@example.com\" is taken",
+            ),
+            (store.create_user(&user, &admin()).await.err(), "the user name \"ann\" is taken"),
+            (store.insert_accounts(&[account]).await.err(), "an account with the same id already exists"),
+        ];
+        for (refused, told) in refusals {
+            match refused {
+                Some(StoreError::Conflict(message)) => {
+                    assert_eq!(message, told, "{}", db.backend());
+                    for database_words in
+                        ["UNIQUE constraint", "duplicate key value", "violates", "_key", "teams.", "SQL"]
+                    {
+                        assert!(!message.contains(database_words), "{}: {message}", db.backend());
+                    }
+                }
+                other => panic!("{}: {told}: {other:?}", db.backend()),
+            }
+        }
+        assert_eq!(store.team(west.id).await.unwrap().name, "West", "a refused rename changes nothing");
+    }
+}

@@ -5,7 +5,7 @@
 //! the write that relies on it.
 
 use super::{INSERT_CHUNK, SqlStore, audit, multi_insert, now_text, to_json};
-use crate::error::StoreError;
+use crate::error::{StoreError, Unique};
 use crate::{PlanStore, StoreResult};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
@@ -162,7 +162,10 @@ async fn write_status(conn: &mut AnyConnection, plan: &Plan) -> StoreResult<()> 
         .bind(&plan.approved_at)
         .bind(plan.id)
         .execute(conn)
-        .await?;
+        .await
+        .map_err(|e| {
+            StoreError::unique(e, |rule| (rule == Unique::ApprovedPlan).then(|| plan.fiscal_year.to_string()))
+        })?;
     Ok(())
 }
 
