@@ -174,14 +174,14 @@ impl From<sqlx::Error> for StoreError {
         }
         if let sqlx::Error::Database(db) = &e {
             match db.kind() {
-                // A rule the schema keeps that no writer knows: still none of the database's words.
+                // A unique rule not in the table above: still none of the database's words.
                 ErrorKind::UniqueViolation => {
                     return Self::Conflict("a record with the same key already exists".into());
                 }
                 ErrorKind::ForeignKeyViolation => {
-                    return Self::Conflict(format!("refers to a record that does not exist: {}", db.message()));
+                    return Self::Conflict("refers to a record that does not exist".into());
                 }
-                ErrorKind::CheckViolation => return Self::Conflict(format!("value not allowed: {}", db.message())),
+                ErrorKind::CheckViolation => return Self::Conflict("a value is not allowed".into()),
                 _ => {}
             }
         }
