@@ -2,18 +2,15 @@
 //! sequence of writes happens (inserts, upserts that correct records,
 //! deletions), on SQLite and PostgreSQL.
 
+mod common;
+
 use chrono::{Days, NaiveDate};
-use pacer_core::audit::Actor;
-use pacer_core::org::NewRep;
-use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
+use common::{d, deal, reps};
+use pacer_core::records::{NewActivity, NewDeal, SourceKind};
 use pacer_storage::testing::{TestDb, rollup_rows};
 use pacer_storage::{DataKind, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
 
 fn activity(rng: &mut StdRng, reps: &[i64]) -> NewActivity {
     let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
@@ -26,23 +23,6 @@ fn activity(rng: &mut StdRng, reps: &[i64]) -> NewActivity {
         source: SourceKind::Integration,
         external_id: Some(format!("a{}", rng.random_range(0..40))),
         fields: Default::default(),
-        entered_by: None,
-    }
-}
-
-fn deal(rng: &mut StdRng, reps: &[i64]) -> NewDeal {
-    let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
-    NewDeal {
-        rep_id: reps[rng.random_range(0..reps.len())],
-        account_id: rng.random_range(1..5),
-        kind: [DealKind::New, DealKind::Upsell][rng.random_range(0..2)],
-        status: [DealStatus::Open, DealStatus::Won, DealStatus::Lost][rng.random_range(0..3)],
-        stage: "proposal".into(),
-        amount_minor: rng.random_range(0..1_000_000),
-        created_on: day,
-        close_date: day,
-        source: SourceKind::Integration,
-        external_id: Some(format!("d{}", rng.random_range(0..20))),
         entered_by: None,
     }
 }
@@ -72,19 +52,7 @@ async fn assert_changed_days_cover<K: PartialEq + std::fmt::Debug, T: PartialEq 
 async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
     for db in TestDb::all().await {
         let store: &dyn Store = &db.store;
-        let mut reps = Vec::new();
-        for name in ["Ada", "Bo", "Cy"] {
-            let new = NewRep {
-                name: name.into(),
-                email: None,
-                title: None,
-                team_id: None,
-                hire_date: d("2020-01-01"),
-                leave_date: None,
-                external_id: None,
-            };
-            reps.push(store.create_rep(&new, &Actor::named("ops")).await.unwrap().id);
-        }
+        let reps = reps(store, &["Ada", "Bo", "Cy"]).await;
         for seed in 0..12u64 {
             let mut rng = StdRng::seed_from_u64(seed);
             let since = (
@@ -112,7 +80,9 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
                         store.delete_activities(SourceKind::Integration, &ids).await.unwrap();
                     }
                     4 => {
-                        let batch: Vec<NewDeal> = (0..rng.random_range(1..10)).map(|_| deal(&mut rng, &reps)).collect();
+                        let batch: Vec<NewDeal> = (0..rng.random_range(1..10))
+                            .map(|_| deal(&mut rng, &reps, SourceKind::Integration, 20))
+                            .collect();
                         store.upsert_deals(&batch).await.unwrap();
                     }
                     _ => {
@@ -153,17 +123,8 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
 async fn writes_bump_the_data_versions_that_caches_watch() {
     for db in TestDb::all().await {
         let store: &dyn Store = &db.store;
-        let new = NewRep {
-            name: "Ada".into(),
-            email: None,
-            title: None,
-            team_id: None,
-            hire_date: d("2020-01-01"),
-            leave_date: None,
-            external_id: None,
-        };
         let org = store.data_version(DataKind::Organisation).await.unwrap();
-        let rep = store.create_rep(&new, &Actor::named("ops")).await.unwrap().id;
+        let rep = reps(store, &["Ada"]).await[0];
         assert!(
             store.data_version(DataKind::Organisation).await.unwrap() > org,
             "a new rep moves the organisation's version"
@@ -178,7 +139,7 @@ async fn writes_bump_the_data_versions_that_caches_watch() {
         store.upsert_activities(&batch).await.unwrap();
         assert_eq!(store.data_version(DataKind::Activities).await.unwrap(), after);
         let before = store.data_version(DataKind::Deals).await.unwrap();
-        store.upsert_deals(&[deal(&mut rng, &[rep])]).await.unwrap();
+        store.upsert_deals(&[deal(&mut rng, &[rep], SourceKind::Integration, 20)]).await.unwrap();
         assert!(store.data_version(DataKind::Deals).await.unwrap() > before);
         // A rebuild says nothing of the days it changed: caches read everything again.
         let before = store.data_version(DataKind::Deals).await.unwrap();

@@ -22,7 +22,7 @@ use pacer_core::audit::Actor;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::sqlite::SqlitePool;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Row};
 
 /// How many rows go into one multi-row INSERT: keeps statements under both
 /// backends' bind-parameter limits (SQLite: 32766) while staying fast.
@@ -68,6 +68,26 @@ impl SqlStore {
     /// Which backend this store talks to.
     pub fn backend(&self) -> Backend {
         self.url.backend()
+    }
+
+    /// The rows of `select` (a query of a table with a `fiscal_year` column) of one fiscal
+    /// year, or of all, in `order`.
+    async fn of_fiscal_year(
+        &self,
+        select: &'static str,
+        fiscal_year: Option<i32>,
+        order: &'static str,
+    ) -> StoreResult<Vec<AnyRow>> {
+        // Built from fixed names; the year is bound.
+        Ok(match fiscal_year {
+            Some(year) => {
+                sqlx::query(AssertSqlSafe(format!("{select} WHERE fiscal_year = $1 ORDER BY {order}")))
+                    .bind(i64::from(year))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => sqlx::query(AssertSqlSafe(format!("{select} ORDER BY {order}"))).fetch_all(&self.pool).await?,
+        })
     }
 
     /// Whether the database answers a trivial query.

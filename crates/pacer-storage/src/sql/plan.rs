@@ -233,23 +233,8 @@ impl PlanStore for SqlStore {
     }
 
     async fn plans(&self, fiscal_year: Option<i32>) -> StoreResult<Vec<Plan>> {
-        let rows = match fiscal_year {
-            Some(year) => {
-                sqlx::query(concat!(
-                    "SELECT ",
-                    plan_columns!(),
-                    " FROM plans WHERE fiscal_year = $1 ORDER BY fiscal_year, name, version"
-                ))
-                .bind(i64::from(year))
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query(concat!("SELECT ", plan_columns!(), " FROM plans ORDER BY fiscal_year, name, version"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let select = concat!("SELECT ", plan_columns!(), " FROM plans");
+        let rows = self.of_fiscal_year(select, fiscal_year, "fiscal_year, name, version").await?;
         rows.iter().map(plan_from_row).collect()
     }
 

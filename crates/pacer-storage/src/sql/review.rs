@@ -156,23 +156,8 @@ impl ReviewStore for SqlStore {
     }
 
     async fn reviews(&self, fiscal_year: Option<i32>) -> StoreResult<Vec<Review>> {
-        let rows = match fiscal_year {
-            Some(year) => {
-                sqlx::query(concat!(
-                    "SELECT ",
-                    review_columns!(),
-                    " FROM reviews WHERE fiscal_year = $1 ORDER BY period, id"
-                ))
-                .bind(i64::from(year))
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query(concat!("SELECT ", review_columns!(), " FROM reviews ORDER BY period, id"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let select = concat!("SELECT ", review_columns!(), " FROM reviews");
+        let rows = self.of_fiscal_year(select, fiscal_year, "period, id").await?;
         rows.iter().map(review_from_row).collect()
     }
 
