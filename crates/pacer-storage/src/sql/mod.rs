@@ -7,6 +7,7 @@
 mod access;
 mod bulk;
 mod catalog;
+mod columns;
 mod org;
 mod plan;
 mod records;
@@ -124,6 +125,12 @@ fn parse_date(column: &'static str, text: &str) -> StoreResult<NaiveDate> {
         }
         _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt()),
     }
+}
+
+/// A stored text that names a value (a deal's kind, a record's source, a number); `column`
+/// says where it was when it names none.
+fn parse_text<T: std::str::FromStr>(column: &'static str, text: &str) -> StoreResult<T> {
+    text.parse().map_err(|_| StoreError::Corrupt { column, value: text.to_string() })
 }
 
 fn get_date(row: &AnyRow, column: &'static str) -> StoreResult<NaiveDate> {

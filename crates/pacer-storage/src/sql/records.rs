@@ -1,8 +1,9 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
+use super::columns::{self, ACTIVITY_COLUMNS, DEAL_COLUMNS};
 use super::{
     INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
-    parse_date,
+    parse_date, parse_text,
 };
 use super::{rollup, version};
 use crate::backend::Backend;
@@ -96,7 +97,7 @@ impl RecordStore for SqlStore {
             ("activities", Some(DataKind::Activities)),
             &ACTIVITY_COLUMNS,
             activities,
-            bind_activity,
+            columns::bind,
             &rollups,
         )
         .await
@@ -107,7 +108,7 @@ impl RecordStore for SqlStore {
         for d in deals {
             rollups.deal(Change::Add, deal_day(d), d.amount_minor);
         }
-        self.insert_all(("deals", Some(DataKind::Deals)), &DEAL_COLUMNS, deals, bind_deal, &rollups).await
+        self.insert_all(("deals", Some(DataKind::Deals)), &DEAL_COLUMNS, deals, columns::bind, &rollups).await
     }
 
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()> {
@@ -184,7 +185,7 @@ impl RecordStore for SqlStore {
                 let sql = multi_insert(self.backend(), "activities", &ACTIVITY_COLUMNS, to_insert.len());
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for a in &to_insert {
-                    query = bind_activity(query, a);
+                    query = columns::bind(query, *a);
                 }
                 query.execute(&mut *tx).await?;
                 counts.new += to_insert.len();
@@ -249,7 +250,7 @@ impl RecordStore for SqlStore {
                 (None, _) => {
                     rollups.deal(Change::Add, deal_day(d), d.amount_minor);
                     let sql = multi_insert(self.backend(), "deals", &DEAL_COLUMNS, 1);
-                    bind_deal(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
+                    columns::bind(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
                     counts.new += 1;
                 }
             }
@@ -451,18 +452,12 @@ impl RecordStore for SqlStore {
         .await?;
         rows.iter()
             .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                let status: String = row.try_get("status")?;
                 Ok(DealRecord {
                     id: row.try_get("id")?,
                     rep_id: row.try_get("rep_id")?,
                     account_id: row.try_get("account_id")?,
-                    kind: kind
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt { column: "deals.kind", value: kind.clone() })?,
-                    status: status
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt { column: "deals.status", value: status.clone() })?,
+                    kind: parse_text("deals.kind", row.try_get("kind")?)?,
+                    status: parse_text("deals.status", row.try_get("status")?)?,
                     stage: row.try_get("stage")?,
                     amount_minor: row.try_get("amount_minor")?,
                     created_on: get_date(row, "created_on")?,
@@ -596,64 +591,6 @@ impl RecordStore for SqlStore {
     }
 }
 
-/// The columns an activity is written with, in [`bind_activity`]'s order: the key, then
-/// the values a re-import compares, then `entered_by` (which bulk imports rely on).
-pub(super) const ACTIVITY_COLUMNS: [&str; 9] = [
-    "source",
-    "external_id",
-    "rep_id",
-    "activity_type",
-    "occurred_at",
-    "duration_s",
-    "account_id",
-    "fields",
-    "entered_by",
-];
-
-/// Binds an activity's values in [`ACTIVITY_COLUMNS`] order.
-fn bind_activity(q: AnyQuery, a: &NewActivity) -> AnyQuery {
-    q.bind(a.source.as_str())
-        .bind(a.external_id.clone())
-        .bind(a.rep_id)
-        .bind(a.activity_type.clone())
-        .bind(datetime_text(a.occurred_at))
-        .bind(a.duration_s)
-        .bind(a.account_id)
-        .bind(fields_json(&a.fields))
-        .bind(a.entered_by.clone())
-}
-
-/// The columns a deal is written with, in [`bind_deal`]'s order: the key, then the values
-/// a re-import compares, then `entered_by` (which bulk imports rely on).
-pub(super) const DEAL_COLUMNS: [&str; 11] = [
-    "source",
-    "external_id",
-    "rep_id",
-    "account_id",
-    "kind",
-    "status",
-    "stage",
-    "amount_minor",
-    "created_on",
-    "close_date",
-    "entered_by",
-];
-
-/// Binds a deal's values in [`DEAL_COLUMNS`] order.
-fn bind_deal(q: AnyQuery, d: &NewDeal) -> AnyQuery {
-    q.bind(d.source.as_str())
-        .bind(d.external_id.clone())
-        .bind(d.rep_id)
-        .bind(d.account_id)
-        .bind(d.kind.as_str())
-        .bind(d.status.as_str())
-        .bind(d.stage.clone())
-        .bind(d.amount_minor)
-        .bind(date_text(d.created_on))
-        .bind(date_text(d.close_date))
-        .bind(d.entered_by.clone())
-}
-
 /// The values of an activity that a re-import compares.
 type ActivityValues = (i64, String, String, Option<i64>, Option<i64>, Option<String>);
 
@@ -731,9 +668,7 @@ fn activity_from_row(row: &AnyRow) -> StoreResult<ActivityRecord> {
         occurred_at: chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
             .map_err(|_| StoreError::Corrupt { column: "activities.occurred_at", value: at.clone() })?,
         duration_s: row.try_get("duration_s")?,
-        source: source
-            .parse()
-            .map_err(|_| StoreError::Corrupt { column: "activities.source", value: source.clone() })?,
+        source: parse_text("activities.source", &source)?,
         account_id: row.try_get("account_id")?,
         fields: match fields {
             Some(text) => serde_json::from_str(&text)
@@ -763,12 +698,10 @@ pub(super) fn deal_day(d: &NewDeal) -> DealDayKey {
 
 /// The rollup row of a stored deal.
 fn stored_deal_day(row: &AnyRow) -> StoreResult<DealDayKey> {
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
     Ok(DealDayKey {
         rep_id: row.try_get("rep_id")?,
         day: get_date(row, "close_date")?,
-        kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deals.kind", value: kind })?,
-        status: status.parse().map_err(|_| StoreError::Corrupt { column: "deals.status", value: status })?,
+        kind: parse_text("deals.kind", row.try_get("kind")?)?,
+        status: parse_text("deals.status", row.try_get("status")?)?,
     })
 }

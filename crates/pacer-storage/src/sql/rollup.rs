@@ -2,9 +2,8 @@
 //! (the writer builds a [`RollupDelta`] and applies it in its transaction),
 //! rebuilt from raw records on request, and read by reports.
 
-use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, opt_date, param, params, parse_date};
+use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, opt_date, param, params, parse_date, parse_text};
 use crate::backend::Backend;
-use crate::error::StoreError;
 use crate::{DataKind, RollupCounts, RollupStore, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -207,7 +206,7 @@ async fn feed<R: Columns, T: DayRow>(
     sink: &mut (dyn FnMut(T) + Send),
 ) -> StoreResult<()> {
     while let Some(row) = rows.try_next().await? {
-        sink(T::decode(&row)?);
+        sink(T::read(&row)?);
     }
     Ok(())
 }
@@ -259,40 +258,39 @@ where
     }
 }
 
-/// A row of a rollup.
+/// A row of a rollup: keyed by rep and day first, like both rollups.
 trait DayRow: Sized {
-    fn decode(row: &impl Columns) -> StoreResult<Self>;
+    /// The rollup's day column, for a message when it does not read.
+    const DAY: &'static str;
+
+    /// The row, from the rest of its columns.
+    fn decode(row: &impl Columns, rep_id: RepId, day: NaiveDate) -> StoreResult<Self>;
+
+    fn read(row: &impl Columns) -> StoreResult<Self> {
+        Self::decode(row, row.int("rep_id")?, parse_date(Self::DAY, row.text("day")?)?)
+    }
 }
 
 impl DayRow for ActivityDay {
-    fn decode(row: &impl Columns) -> StoreResult<Self> {
-        Ok((
-            ActivityDayKey {
-                rep_id: row.int("rep_id")?,
-                day: parse_date("activity_rollup.day", row.text("day")?)?,
-                activity_type: row.text("activity_type")?.to_string(),
-            },
-            ActivityTotals { n: row.int("n")?, duration_s: row.int("duration_s")?, duration_n: row.int("duration_n")? },
-        ))
+    const DAY: &'static str = "activity_rollup.day";
+
+    fn decode(row: &impl Columns, rep_id: RepId, day: NaiveDate) -> StoreResult<Self> {
+        let totals =
+            ActivityTotals { n: row.int("n")?, duration_s: row.int("duration_s")?, duration_n: row.int("duration_n")? };
+        Ok((ActivityDayKey { rep_id, day, activity_type: row.text("activity_type")?.to_string() }, totals))
     }
 }
 
 impl DayRow for DealDay {
-    fn decode(row: &impl Columns) -> StoreResult<Self> {
-        let kind = row.text("kind")?;
-        let status = row.text("status")?;
-        Ok((
-            DealDayKey {
-                rep_id: row.int("rep_id")?,
-                day: parse_date("deal_rollup.day", row.text("day")?)?,
-                kind: kind
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt { column: "deal_rollup.kind", value: kind.into() })?,
-                status: status
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt { column: "deal_rollup.status", value: status.into() })?,
-            },
-            DealTotals { n: row.int("n")?, amount_minor: row.int("amount_minor")? },
-        ))
+    const DAY: &'static str = "deal_rollup.day";
+
+    fn decode(row: &impl Columns, rep_id: RepId, day: NaiveDate) -> StoreResult<Self> {
+        let key = DealDayKey {
+            rep_id,
+            day,
+            kind: parse_text("deal_rollup.kind", row.text("kind")?)?,
+            status: parse_text("deal_rollup.status", row.text("status")?)?,
+        };
+        Ok((key, DealTotals { n: row.int("n")?, amount_minor: row.int("amount_minor")? }))
     }
 }

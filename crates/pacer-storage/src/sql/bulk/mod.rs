@@ -28,16 +28,17 @@
 mod postgres;
 mod sqlite;
 
-use super::records::{ACTIVITY_COLUMNS, DEAL_COLUMNS, activity_day, deal_day, fields_json};
+use super::columns::{ACTIVITY_COLUMNS, DEAL_COLUMNS, Record, Value};
+use super::records::{activity_day, deal_day};
 use super::rollup::{ACTIVITY_DAY_COLUMNS, ADD_ACTIVITY_DAYS, ADD_DEAL_DAYS, DEAL_DAY_COLUMNS};
-use super::{SqlStore, date_text, datetime_text, parse_date, version};
+use super::{SqlStore, date_text, parse_date, parse_text, version};
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
 use crate::{DataKind, ImportStore, RecordImport, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::org::RepId;
-use pacer_core::records::{NewActivity, NewDeal, SourceKind, SubscriptionMonth};
+use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_core::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
 use sqlx::{AssertSqlSafe, Database, Encode, Executor, IntoArguments, Pool, Row, Transaction, Type};
 use std::borrow::Cow;
@@ -66,31 +67,6 @@ const ACTIVITY_ROLLUP: Rollup<6> =
 
 const DEAL_ROLLUP: Rollup<6> = Rollup { table: "deal_rollup", columns: DEAL_DAY_COLUMNS, key: 4, add: ADD_DEAL_DAYS };
 
-/// A value to bind or to COPY.
-#[derive(Debug, Clone, PartialEq)]
-enum Value {
-    Int(Option<i64>),
-    Text(Option<String>),
-}
-
-impl Value {
-    fn text(s: impl Into<String>) -> Self {
-        Value::Text(Some(s.into()))
-    }
-
-    fn int(i: i64) -> Self {
-        Value::Int(Some(i))
-    }
-
-    /// As the database shows it with `CAST(... AS TEXT)`.
-    fn into_text(self) -> Option<String> {
-        match self {
-            Value::Int(i) => i.map(|i| i.to_string()),
-            Value::Text(t) => t,
-        }
-    }
-}
-
 /// A table an import writes.
 struct Table {
     name: &'static str,
@@ -116,65 +92,12 @@ impl Table {
 }
 
 /// A kind of record an import writes: its table, and how it counts in the rollups.
-trait Kind: Sync {
+trait Kind: Record + Sync {
     const TABLE: Table;
     /// Counts a stored record, given by its compared columns as text, out of the rollups.
     fn uncount_stored(stored: &[Option<String>], rollups: &mut RollupDelta) -> StoreResult<()>;
     /// Counts the record into (or out of) the rollups.
     fn count(&self, rollups: &mut RollupDelta, change: Change);
-}
-
-/// A record of a [`Kind`]: its key and values.
-trait Record: Kind {
-    /// The key as the database shows it as text (`None`: the record is always new).
-    fn key(&self) -> Option<(Cow<'_, str>, Cow<'_, str>)>;
-    /// The values of the table's columns.
-    fn values(&self, out: &mut Vec<Value>);
-    /// The rep the record belongs to, if any.
-    fn rep(&self) -> Option<RepId>;
-}
-
-/// Activities and deals: keyed by (source, external id) and each a rep's. Their
-/// columns are `source`, `external_id`, `rep_id`, their own, then `entered_by`.
-trait RepRecord: Kind {
-    /// The source, external id, rep and who entered the record.
-    fn common(&self) -> (SourceKind, Option<&str>, RepId, Option<&str>);
-    /// The values of the record's own columns.
-    fn own_values(&self, out: &mut Vec<Value>);
-}
-
-impl<R: RepRecord> Record for R {
-    fn key(&self) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
-        let (source, external_id, _, _) = self.common();
-        external_id.map(|id| (Cow::Borrowed(source.as_str()), Cow::Borrowed(id)))
-    }
-
-    fn values(&self, out: &mut Vec<Value>) {
-        let (source, external_id, rep_id, entered_by) = self.common();
-        out.extend([Value::text(source.as_str()), Value::Text(external_id.map(String::from)), Value::int(rep_id)]);
-        self.own_values(out);
-        out.push(Value::Text(entered_by.map(String::from)));
-    }
-
-    fn rep(&self) -> Option<RepId> {
-        Some(self.common().2)
-    }
-}
-
-impl RepRecord for NewActivity {
-    fn common(&self) -> (SourceKind, Option<&str>, RepId, Option<&str>) {
-        (self.source, self.external_id.as_deref(), self.rep_id, self.entered_by.as_deref())
-    }
-
-    fn own_values(&self, out: &mut Vec<Value>) {
-        out.extend([
-            Value::text(self.activity_type.as_str()),
-            Value::text(datetime_text(self.occurred_at)),
-            Value::Int(self.duration_s),
-            Value::Int(self.account_id),
-            Value::Text(fields_json(&self.fields)),
-        ]);
-    }
 }
 
 impl Kind for NewActivity {
@@ -197,37 +120,15 @@ impl Kind for NewActivity {
     }
 }
 
-impl RepRecord for NewDeal {
-    fn common(&self) -> (SourceKind, Option<&str>, RepId, Option<&str>) {
-        (self.source, self.external_id.as_deref(), self.rep_id, self.entered_by.as_deref())
-    }
-
-    fn own_values(&self, out: &mut Vec<Value>) {
-        out.extend([
-            Value::int(self.account_id),
-            Value::text(self.kind.as_str()),
-            Value::text(self.status.as_str()),
-            Value::text(self.stage.as_str()),
-            Value::int(self.amount_minor),
-            Value::text(date_text(self.created_on)),
-            Value::text(date_text(self.close_date)),
-        ]);
-    }
-}
-
 impl Kind for NewDeal {
     const TABLE: Table = Table { name: "deals", version: DataKind::Deals, columns: &DEAL_COLUMNS, compared: 8 };
 
     fn uncount_stored(stored: &[Option<String>], rollups: &mut RollupDelta) -> StoreResult<()> {
-        let kind = text(stored, 2, "deals.kind")?;
-        let status = text(stored, 3, "deals.status")?;
         let key = DealDayKey {
             rep_id: int(stored, 0, "deals.rep_id")?,
             day: parse_date("deals.close_date", text(stored, 7, "deals.close_date")?)?,
-            kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deals.kind", value: kind.to_string() })?,
-            status: status
-                .parse()
-                .map_err(|_| StoreError::Corrupt { column: "deals.status", value: status.to_string() })?,
+            kind: parse_text("deals.kind", text(stored, 2, "deals.kind")?)?,
+            status: parse_text("deals.status", text(stored, 3, "deals.status")?)?,
         };
         rollups.deal(Change::Remove, key, int(stored, 5, "deals.amount_minor")?);
         Ok(())
@@ -254,20 +155,6 @@ impl Kind for SubscriptionMonth {
     fn count(&self, _: &mut RollupDelta, _: Change) {}
 }
 
-impl Record for SubscriptionMonth {
-    fn key(&self) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
-        Some((Cow::Owned(self.account_id.to_string()), Cow::Owned(date_text(self.month))))
-    }
-
-    fn values(&self, out: &mut Vec<Value>) {
-        out.extend([Value::int(self.account_id), Value::text(date_text(self.month)), Value::int(self.mrr_minor)]);
-    }
-
-    fn rep(&self) -> Option<RepId> {
-        None
-    }
-}
-
 /// The `i`th stored column as text.
 fn text<'a>(stored: &'a [Option<String>], i: usize, column: &'static str) -> StoreResult<&'a str> {
     stored.get(i).and_then(Option::as_deref).ok_or(StoreError::Corrupt { column, value: String::new() })
@@ -275,15 +162,14 @@ fn text<'a>(stored: &'a [Option<String>], i: usize, column: &'static str) -> Sto
 
 /// The `i`th stored column as a whole number.
 fn int(stored: &[Option<String>], i: usize, column: &'static str) -> StoreResult<i64> {
-    let t = text(stored, i, column)?;
-    t.parse().map_err(|_| StoreError::Corrupt { column, value: t.to_string() })
+    parse_text(column, text(stored, i, column)?)
 }
 
 /// The `i`th stored column as a whole number, or nothing.
 fn opt_int(stored: &[Option<String>], i: usize, column: &'static str) -> StoreResult<Option<i64>> {
     match stored.get(i).and_then(Option::as_deref) {
         None => Ok(None),
-        Some(t) => t.parse().map(Some).map_err(|_| StoreError::Corrupt { column, value: t.to_string() }),
+        Some(t) => parse_text(column, t).map(Some),
     }
 }
 
@@ -315,15 +201,15 @@ trait Dialect: Statements + Sized {
     fn empty(temp: &str) -> String;
     /// Inserts every row when none of their keys is stored (`true`), else
     /// leaves the table as it was (`false`).
-    async fn optimistic<K: Record>(&mut self, rows: &[&K]) -> StoreResult<bool>;
+    async fn optimistic<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<bool>;
     /// Inserts the rows whose key is not stored (the others are left alone);
     /// returns how many were inserted. A row that breaks another rule may be left
     /// out too (SQLite): the caller compares the count.
-    async fn insert<K: Record>(&mut self, rows: &[&K]) -> StoreResult<usize>;
+    async fn insert<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<usize>;
     /// Hands `take` the `shown` columns (`t.`, the key's first) of the rows whose key is stored.
-    async fn stored<K: Record>(&mut self, rows: &[&K], shown: &str, take: &mut Take<'_>) -> StoreResult<()>;
+    async fn stored<K: Kind>(&mut self, rows: &[&K], shown: &str, take: &mut Take<'_>) -> StoreResult<()>;
     /// Writes the compared columns of rows whose key is stored with other values.
-    async fn update<K: Record>(&mut self, rows: &[&K]) -> StoreResult<()>;
+    async fn update<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<()>;
     /// Adds rows (`values`, `columns` at a time, at most [`SQLITE_VALUES`]) to the temporary table `temp`.
     async fn fill(&mut self, temp: &str, columns: &[&str], values: Vec<Value>) -> StoreResult<()>;
     /// Checks, before the commit, that the reps of the records written exist.
@@ -437,7 +323,7 @@ impl<D: Dialect + 'static> BulkImport<D> {
     }
 
     /// Writes one chunk of records of kind `K`.
-    async fn write<K: Record>(&mut self, chunk: &[K]) -> StoreResult<UpsertCounts> {
+    async fn write<K: Kind>(&mut self, chunk: &[K]) -> StoreResult<UpsertCounts> {
         let table = K::TABLE;
         let mut counts = UpsertCounts::default();
         // A key given twice: the last record wins, the earlier ones count as updated.
@@ -527,7 +413,7 @@ impl<D: Dialect + 'static> BulkImport<D> {
 
     /// Notes records written to `K`'s table, and adds the rollup change to
     /// the tables when enough has gathered.
-    async fn written<K: Record>(&mut self, rows: &[&K]) -> StoreResult<()> {
+    async fn written<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<()> {
         if !rows.is_empty() {
             self.changed.insert(K::TABLE.version);
         }
@@ -540,7 +426,7 @@ impl<D: Dialect + 'static> BulkImport<D> {
     }
 
     /// The stored compared columns of the rows' keys, as text, by key.
-    async fn stored<K: Record>(&mut self, rows: &[&K]) -> StoreResult<HashMap<(String, String), Vec<Option<String>>>> {
+    async fn stored<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<HashMap<(String, String), Vec<Option<String>>>> {
         let table = K::TABLE;
         let shown: Vec<String> =
             table.columns[..2 + table.compared].iter().map(|c| format!("CAST(t.{c} AS TEXT)")).collect();
@@ -653,7 +539,7 @@ fn temp_table(table: &str) -> String {
 }
 
 /// The values of every row, in the order of its table's columns.
-fn all_values<K: Record>(rows: &[&K]) -> Vec<Value> {
+fn all_values<K: Kind>(rows: &[&K]) -> Vec<Value> {
     let mut values = Vec::with_capacity(rows.len() * K::TABLE.columns.len());
     for r in rows {
         r.values(&mut values);
@@ -671,16 +557,4 @@ where
         take((0..2 + table.compared).map(|i| row.try_get::<Option<String>, _>(i)).collect::<Result<_, _>>()?)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_as_the_database_shows_them() {
-        assert_eq!(Value::int(5).into_text(), Some("5".into()));
-        assert_eq!(Value::Int(None).into_text(), None);
-        assert_eq!(Value::text("x").into_text(), Some("x".into()));
-    }
 }

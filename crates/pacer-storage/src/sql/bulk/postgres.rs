@@ -3,7 +3,7 @@
 //! statement. An optimistic chunk that found keys stored is undone back to a
 //! savepoint.
 
-use super::{Dialect, Record, Take, Tx, Value, take_rows, temp_table};
+use super::{Dialect, Kind, Take, Tx, Value, take_rows, temp_table};
 use crate::StoreResult;
 use crate::backend::DatabaseUrl;
 use async_trait::async_trait;
@@ -43,7 +43,7 @@ impl Dialect for Tx<Postgres> {
         format!("TRUNCATE {temp}")
     }
 
-    async fn optimistic<K: Record>(&mut self, _: &[&K]) -> StoreResult<bool> {
+    async fn optimistic<K: Kind>(&mut self, _: &[&K]) -> StoreResult<bool> {
         // A plain INSERT, a third cheaper than one that looks for conflicts:
         // a key already stored fails it, back to the savepoint.
         sqlx::raw_sql("SAVEPOINT pacer_chunk").execute(&mut *self.tx).await?;
@@ -62,7 +62,7 @@ impl Dialect for Tx<Postgres> {
     }
 
     /// The rows are those staged.
-    async fn insert<K: Record>(&mut self, _: &[&K]) -> StoreResult<usize> {
+    async fn insert<K: Kind>(&mut self, _: &[&K]) -> StoreResult<usize> {
         let table = K::TABLE;
         let ((k1, k2), columns) = (table.key(), table.columns.join(", "));
         let sql = format!(
@@ -75,7 +75,7 @@ impl Dialect for Tx<Postgres> {
     }
 
     /// The rows are those staged.
-    async fn stored<K: Record>(&mut self, _: &[&K], shown: &str, take: &mut Take<'_>) -> StoreResult<()> {
+    async fn stored<K: Kind>(&mut self, _: &[&K], shown: &str, take: &mut Take<'_>) -> StoreResult<()> {
         let table = K::TABLE;
         let (k1, k2) = table.key();
         let sql = format!(
@@ -87,7 +87,7 @@ impl Dialect for Tx<Postgres> {
     }
 
     /// The staged rows hold the new values; only those that differ are written.
-    async fn update<K: Record>(&mut self, _: &[&K]) -> StoreResult<()> {
+    async fn update<K: Kind>(&mut self, _: &[&K]) -> StoreResult<()> {
         let table = K::TABLE;
         let (k1, k2) = table.key();
         let sql = format!(

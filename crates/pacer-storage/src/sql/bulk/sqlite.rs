@@ -10,7 +10,7 @@
 //! chunk that found keys stored is undone by deleting its new rows, the last
 //! rowids.
 
-use super::{Dialect, Record, SQLITE_VALUES, Statements, Take, Tx, Value, all_values, take_rows};
+use super::{Dialect, Kind, SQLITE_VALUES, Statements, Take, Tx, Value, all_values, take_rows};
 use crate::StoreResult;
 use crate::backend::DatabaseUrl;
 use crate::error::StoreError;
@@ -48,7 +48,7 @@ impl Dialect for Tx<Sqlite> {
         format!("DELETE FROM {temp}")
     }
 
-    async fn optimistic<K: Record>(&mut self, rows: &[&K]) -> StoreResult<bool> {
+    async fn optimistic<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<bool> {
         // SQLite gives new rows the rowids after the largest one: the chunk's
         // rows are those after it, and can go without a savepoint (whose journal
         // would copy every page the chunk touches).
@@ -62,7 +62,7 @@ impl Dialect for Tx<Sqlite> {
         Ok(all)
     }
 
-    async fn insert<K: Record>(&mut self, rows: &[&K]) -> StoreResult<usize> {
+    async fn insert<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<usize> {
         let mut parts = rows.chunks(SQLITE_VALUES / K::TABLE.columns.len());
         let mut next = parts.next().map(insert_statement);
         let mut inserted = 0;
@@ -76,7 +76,7 @@ impl Dialect for Tx<Sqlite> {
         Ok(usize::try_from(inserted).unwrap_or(usize::MAX))
     }
 
-    async fn stored<K: Record>(&mut self, rows: &[&K], shown: &str, take: &mut Take<'_>) -> StoreResult<()> {
+    async fn stored<K: Kind>(&mut self, rows: &[&K], shown: &str, take: &mut Take<'_>) -> StoreResult<()> {
         let table = K::TABLE;
         let (k1, k2) = table.key();
         let keyed: Vec<&&K> = rows.iter().filter(|r| r.key().is_some()).collect();
@@ -99,7 +99,7 @@ impl Dialect for Tx<Sqlite> {
         Ok(())
     }
 
-    async fn update<K: Record>(&mut self, rows: &[&K]) -> StoreResult<()> {
+    async fn update<K: Kind>(&mut self, rows: &[&K]) -> StoreResult<()> {
         let table = K::TABLE;
         let (k1, k2) = table.key();
         let sql = format!(
@@ -147,7 +147,7 @@ impl Dialect for Tx<Sqlite> {
 }
 
 /// The INSERT of `rows` (see [`Dialect::insert`]), bound.
-fn insert_statement<K: Record>(rows: &[&K]) -> Query<'static, Sqlite, SqliteArguments> {
+fn insert_statement<K: Kind>(rows: &[&K]) -> Query<'static, Sqlite, SqliteArguments> {
     let columns = K::TABLE.columns;
     let sql = format!(
         "INSERT OR IGNORE INTO {} ({}) VALUES {}",
