@@ -9,7 +9,7 @@ use crate::report::{Inputs, load_cube};
 use chrono::NaiveDate;
 use pacer_core::plan::{PlanId, Target};
 use pacer_core::report::{DailyCube, OrgView};
-use pacer_storage::{RepFilter, Store};
+use pacer_storage::{DataKind, RepFilter, Store};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -92,8 +92,8 @@ struct RollupVersions {
 pub async fn daily_cube(store: &dyn Store, cache: &WarmCache) -> Result<Arc<DailyCube>, AppError> {
     // The versions are read before the rows: a write in between only makes the next call read again.
     let now = RollupVersions {
-        activities: store.data_version("activities").await?,
-        deals: store.data_version("deals").await?,
+        activities: store.data_version(DataKind::Activities).await?,
+        deals: store.data_version(DataKind::Deals).await?,
     };
     let mut kept = cache.cube.lock().await;
     // Taken out: should reading fail half-way, the next call reads everything.
@@ -120,14 +120,14 @@ async fn refresh(
 ) -> Result<bool, AppError> {
     let mut activity_days = None;
     if then.activities != now.activities {
-        let Some(days) = store.changed_days("activities", then.activities, now.activities).await? else {
+        let Some(days) = store.changed_days(DataKind::Activities, then.activities, now.activities).await? else {
             return Ok(false);
         };
         activity_days = Some(days);
     }
     let mut deal_days = None;
     if then.deals != now.deals {
-        let Some(days) = store.changed_days("deals", then.deals, now.deals).await? else { return Ok(false) };
+        let Some(days) = store.changed_days(DataKind::Deals, then.deals, now.deals).await? else { return Ok(false) };
         deal_days = Some(days);
     }
     if let Some((from, to)) = activity_days {
@@ -148,7 +148,7 @@ pub async fn org_view(store: &dyn Store, caches: Caches<'_>, today: NaiveDate) -
         Ok(OrgView::new(reps, store.teams().await?, store.all_memberships().await?))
     };
     match caches.warm {
-        Some(cache) => cache.org.get((store.data_version("organisation").await?, today), read).await,
+        Some(cache) => cache.org.get((store.data_version(DataKind::Organisation).await?, today), read).await,
         None => Ok(Arc::new(read().await?)),
     }
 }
@@ -156,7 +156,7 @@ pub async fn org_view(store: &dyn Store, caches: Caches<'_>, today: NaiveDate) -
 /// A plan's targets, every KPI's, in the store's order.
 pub async fn plan_targets(store: &dyn Store, caches: Caches<'_>, plan: PlanId) -> Result<Arc<Vec<Target>>, AppError> {
     let Some(cache) = caches.warm else { return Ok(Arc::new(store.targets(plan, None).await?)) };
-    let version = store.data_version("plans").await?;
+    let version = store.data_version(DataKind::Plans).await?;
     let mut kept = cache.targets.lock().await;
     if kept.0 != version {
         *kept = (version, HashMap::new());

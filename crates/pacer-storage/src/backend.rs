@@ -1,8 +1,26 @@
-//! Choosing a backend from a database URL, and what differs between backends.
+//! Choosing a backend from a database URL, and how each backend's
+//! connections are opened: the pools, their pragmas and timeouts.
 
+use crate::StoreResult;
 use crate::error::StoreError;
+use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::fmt;
 use std::path::Path;
+use std::time::Duration;
+
+/// How long an SQLite connection waits for another's write lock (the `Any`
+/// pool's `busy_timeout` pragma says the same in milliseconds).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Rows SQLite's thread may read ahead of the reader of a query.
+const READ_AHEAD_ROWS: usize = 8192;
+
+/// SQLite's page cache for an import, in KiB: the hot index pages stay in
+/// memory (the default 2 MiB makes it write and read pages back all the time).
+const SQLITE_IMPORT_CACHE_KIB: i64 = 64 * 1024;
 
 /// The two supported databases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,6 +99,81 @@ impl DatabaseUrl {
             }
             _ => self.url.clone(),
         }
+    }
+}
+
+impl DatabaseUrl {
+    /// The pool every query goes through, sqlx's `Any` driver, with each
+    /// backend's connection settings. Migrations have not run yet.
+    pub(crate) async fn pool(&self) -> StoreResult<AnyPool> {
+        sqlx::any::install_default_drivers();
+        let options = match self.backend {
+            // One writer at a time is SQLite's rule; WAL lets readers go on meanwhile.
+            Backend::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                    ] {
+                        conn.execute(pragma).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(10),
+        };
+        options.acquire_timeout(Duration::from_secs(10)).connect(&self.url).await.map_err(|e| self.cannot_open(e))
+    }
+
+    /// SQLite: a pool of the driver's own for reading the rollups in bulk. Through `Any`, every
+    /// row crosses from SQLite's thread one at a time (a channel of 50) and is converted; this
+    /// one lets SQLite's thread run ahead and decodes rows in place (a third of the time).
+    pub(crate) async fn rollup_reader(&self) -> StoreResult<Option<SqlitePool>> {
+        match self.backend {
+            Backend::Sqlite => {
+                let options =
+                    self.options::<SqliteConnectOptions>()?.busy_timeout(BUSY_TIMEOUT).row_buffer_size(READ_AHEAD_ROWS);
+                Ok(Some(SqlitePoolOptions::new().max_connections(2).connect_with(options).await?))
+            }
+            Backend::Postgres => Ok(None),
+        }
+    }
+
+    /// The one connection of an import on SQLite, through the driver itself (see `sql/bulk`):
+    /// foreign keys off, as the import checks its reps itself, and a large page cache.
+    pub(crate) async fn sqlite_import(&self) -> StoreResult<SqlitePool> {
+        // WAL with synchronous = NORMAL is durable across a crash of the process
+        // (a commit is in the WAL before COMMIT returns); only a power loss may
+        // lose the last commits, never corrupt the file.
+        let options = self
+            .options::<SqliteConnectOptions>()?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(false)
+            .busy_timeout(BUSY_TIMEOUT)
+            .pragma("cache_size", (-SQLITE_IMPORT_CACHE_KIB).to_string())
+            .pragma("temp_store", "memory")
+            // An import's statements are long by nature: no warning for each.
+            .disable_statement_logging();
+        Ok(SqlitePoolOptions::new().max_connections(1).connect_with(options).await?)
+    }
+
+    /// The one connection of an import on PostgreSQL, through the driver itself, which speaks COPY.
+    pub(crate) async fn postgres_import(&self) -> StoreResult<PgPool> {
+        let options = self.options::<PgConnectOptions>()?.disable_statement_logging();
+        Ok(PgPoolOptions::new().max_connections(1).connect_with(options).await?)
+    }
+
+    /// The options of a driver of its own for this URL.
+    fn options<O: ConnectOptions>(&self) -> StoreResult<O> {
+        let url = self.url.parse().map_err(|e| self.cannot_open(e))?;
+        Ok(O::from_url(&url)?)
+    }
+
+    fn cannot_open(&self, e: impl fmt::Display) -> StoreError {
+        StoreError::Url(format!("cannot open database {}: {e}", self.redacted()))
     }
 }
 

@@ -65,18 +65,123 @@ impl StoreError {
     pub fn not_found(what: &'static str, id: impl ToString) -> Self {
         Self::NotFound { what, id: id.to_string() }
     }
+
+    /// `e` as a storage error; when it breaks a unique rule, the conflict names the value that
+    /// clashed if `key` gives it: the writer knows what it wrote under each rule.
+    pub(crate) fn unique(e: sqlx::Error, key: impl FnOnce(Unique) -> Option<String>) -> Self {
+        match Unique::broken_by(&e) {
+            Some(rule) => Self::Conflict(rule.message(key(rule).as_deref())),
+            None => e.into(),
+        }
+    }
+}
+
+/// A unique rule of the schema that a write can break. PostgreSQL names the constraint or
+/// index; SQLite names only the columns ("UNIQUE constraint failed: teams.name"), so each
+/// rule is known by both: a conflict is told in the product's words, never the database's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unique {
+    TeamName,
+    RepEmail,
+    RepExternalId,
+    Username,
+    ApiToken,
+    Session,
+    PlanVersion,
+    ApprovedPlan,
+    OpenReview,
+    Activity,
+    Deal,
+    Account,
+    SubscriptionMonth,
+    CatalogVersion,
+    Target,
+}
+
+/// Each rule with PostgreSQL's name for it (the migrations' index names, or the names
+/// PostgreSQL gives unnamed constraints) and the columns SQLite names.
+const UNIQUE_NAMES: [(Unique, &str, &str); 15] = [
+    (Unique::TeamName, "teams_name_key", "teams.name"),
+    (Unique::RepEmail, "reps_email_key", "reps.email"),
+    (Unique::RepExternalId, "reps_external_id_key", "reps.external_id"),
+    (Unique::Username, "users_username_key", "users.username"),
+    (Unique::ApiToken, "api_tokens_token_hash_key", "api_tokens.token_hash"),
+    (Unique::Session, "sessions_pkey", "sessions.token_hash"),
+    (Unique::PlanVersion, "plans_fiscal_year_name_version_key", "plans.fiscal_year, plans.name, plans.version"),
+    (Unique::ApprovedPlan, "plans_one_approved", "plans.fiscal_year"),
+    (Unique::OpenReview, "reviews_one_open", "reviews.period, reviews.plan_id"),
+    (Unique::Activity, "activities_source_external_id_key", "activities.source, activities.external_id"),
+    (Unique::Deal, "deals_source_external_id_key", "deals.source, deals.external_id"),
+    (Unique::Account, "accounts_pkey", "accounts.id"),
+    (Unique::SubscriptionMonth, "subscriptions_pkey", "subscriptions.account_id, subscriptions.month"),
+    (Unique::CatalogVersion, "catalog_versions_pkey", "catalog_versions.version"),
+    (
+        Unique::Target,
+        "plan_targets_pkey",
+        "plan_targets.plan_id, plan_targets.kpi, plan_targets.owner_kind, plan_targets.owner_id, \
+         plan_targets.month, plan_targets.tier",
+    ),
+];
+
+impl Unique {
+    /// The rule `e` breaks, when it is a unique violation of a known one.
+    fn broken_by(e: &sqlx::Error) -> Option<Self> {
+        let sqlx::Error::Database(db) = e else { return None };
+        if db.kind() != sqlx::error::ErrorKind::UniqueViolation {
+            return None;
+        }
+        let sqlite_columns = db.message().strip_prefix("UNIQUE constraint failed: ");
+        UNIQUE_NAMES
+            .iter()
+            .find(|(_, name, columns)| db.constraint() == Some(*name) || sqlite_columns == Some(*columns))
+            .map(|(rule, ..)| *rule)
+    }
+
+    /// What people are told; `key`, the value that clashed, when the writer knows it.
+    fn message(self, key: Option<&str>) -> String {
+        let taken =
+            |what: &str| key.map_or_else(|| format!("{what} is taken"), |key| format!("{what} {key:?} is taken"));
+        match self {
+            Unique::TeamName => taken("the team name"),
+            Unique::RepEmail => taken("the rep email"),
+            Unique::RepExternalId => taken("the rep external id"),
+            Unique::Username => taken("the user name"),
+            Unique::ApprovedPlan => {
+                let year = key.map_or_else(|| "that fiscal year".to_string(), |year| format!("FY{year}"));
+                format!("a plan is already approved for {year}")
+            }
+            Unique::OpenReview => {
+                format!("a review of {} against that plan is already open", key.unwrap_or("that quarter"))
+            }
+            Unique::ApiToken => "a token with the same secret already exists".into(),
+            Unique::Session => "a session with the same token already exists".into(),
+            Unique::PlanVersion => "another writer saved that version of the plan meanwhile: try again".into(),
+            Unique::Activity => "an activity with the same source and external id already exists".into(),
+            Unique::Deal => "a deal with the same source and external id already exists".into(),
+            Unique::Account => "an account with the same id already exists".into(),
+            Unique::SubscriptionMonth => "the recurring revenue of that account and month is already recorded".into(),
+            Unique::CatalogVersion => "another catalog version was applied meanwhile: apply it again".into(),
+            Unique::Target => "a target of the same KPI, owner, month and tier is given twice".into(),
+        }
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         use sqlx::error::ErrorKind;
+        if let Some(rule) = Unique::broken_by(&e) {
+            return Self::Conflict(rule.message(None));
+        }
         if let sqlx::Error::Database(db) = &e {
             match db.kind() {
-                ErrorKind::UniqueViolation => return Self::Conflict(format!("already exists: {}", db.message())),
-                ErrorKind::ForeignKeyViolation => {
-                    return Self::Conflict(format!("refers to a record that does not exist: {}", db.message()));
+                // A unique rule not in the table above: still none of the database's words.
+                ErrorKind::UniqueViolation => {
+                    return Self::Conflict("a record with the same key already exists".into());
                 }
-                ErrorKind::CheckViolation => return Self::Conflict(format!("value not allowed: {}", db.message())),
+                ErrorKind::ForeignKeyViolation => {
+                    return Self::Conflict("refers to a record that does not exist".into());
+                }
+                ErrorKind::CheckViolation => return Self::Conflict("a value is not allowed".into()),
                 _ => {}
             }
         }

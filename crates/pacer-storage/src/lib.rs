@@ -1,7 +1,9 @@
 //! Pacer's storage. The traits here are the whole contract between the
 //! product and its database: [`OrgStore`] (organisation, teams, reps),
-//! [`AccessStore`] (users, sessions, tokens, audit log) and [`RecordStore`]
-//! (raw sales records), [`ImportStore`] (bulk imports of them), [`CatalogStore`] (the metric catalog)
+//! [`AccessStore`] (users, sessions, tokens, audit log), [`RecordStore`]
+//! (raw sales records and their churn tags), [`RollupStore`] (the daily rollups
+//! reports read), [`VersionStore`] (the data versions caches watch),
+//! [`ImportStore`] (bulk imports of records), [`CatalogStore`] (the metric catalog),
 //! [`PlanStore`] (annual plans and their targets) and [`ReviewStore`] (quarterly reviews and
 //! their notes), gathered in [`Store`]. [`SqlStore`] implements them
 //! for SQLite (the embedded default) and PostgreSQL (the team deployment);
@@ -208,7 +210,8 @@ pub struct RecordCounts {
     pub subscription_months: i64,
 }
 
-/// The raw sales records: accounts, activities, deals, recurring revenue.
+/// The raw sales records: accounts, activities, deals, recurring revenue and the tags of
+/// its churn events.
 #[async_trait]
 pub trait RecordStore: Send + Sync {
     /// Inserts accounts (caller-chosen ids).
@@ -242,15 +245,6 @@ pub trait RecordStore: Send + Sync {
     async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>>;
     /// Every account-month of recurring revenue.
     async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>>;
-    /// The first and last day that the changes of activities or deals from version `after`
-    /// (excluded) to `upto` touched in the rollups; `None` when some of them are not known
-    /// (a rebuild, or changes long ago): then every day may have changed.
-    async fn changed_days(&self, name: &str, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
-    /// The version of a kind of data (`activities`, `deals`, `subscriptions`, `organisation`,
-    /// `plans`): it changes with every write of it.
-    async fn data_version(&self, name: &str) -> StoreResult<i64>;
-    /// The first and last day in the daily rollups (activities and deals), `None` without data.
-    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
     /// Every account.
     async fn accounts(&self) -> StoreResult<Vec<NewAccount>>;
     /// Tags churn events with reasons (replacing earlier tags of the same events).
@@ -263,8 +257,15 @@ pub trait RecordStore: Send + Sync {
     async fn delete_activities(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize>;
     /// Deletes deals by (source, external id) in one transaction; returns how many there were.
     async fn delete_deals(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize>;
-    /// Recomputes the daily rollups from the raw records.
+    /// Recomputes the daily rollups from the raw records: a write, like the others here that
+    /// keep the rollups in step ([`RollupStore`] reads them).
     async fn rebuild_rollups(&self) -> StoreResult<RollupCounts>;
+}
+
+/// The daily rollups of activities and deals, as reports read them. Every write of
+/// [`RecordStore`] keeps them equal to the raw records, in its own transaction.
+#[async_trait]
+pub trait RollupStore: Send + Sync {
     /// Feeds the activity rollup of days `from ..= to` (optionally of some
     /// reps and activity types only) to `sink` row by row, so that a large
     /// history is never held twice.
@@ -284,6 +285,36 @@ pub trait RecordStore: Send + Sync {
         reps: Option<&[RepId]>,
         sink: &mut (dyn FnMut(DealDay) + Send),
     ) -> StoreResult<()>;
+    /// The first and last day in the daily rollups (activities and deals), `None` without data.
+    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
+}
+
+/// A kind of data whose changes are counted ([`VersionStore`]): servers keep
+/// what they compute from it while its version stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataKind {
+    /// Activities, and their daily rollup.
+    Activities,
+    /// Deals, and their daily rollup.
+    Deals,
+    /// Account-months of recurring revenue.
+    Subscriptions,
+    /// The organisation's settings, teams, reps and memberships.
+    Organisation,
+    /// Plans and their targets.
+    Plans,
+}
+
+/// The versions of the kinds of data, which servers caching what they compute from them
+/// watch: every write moves its kind's version in its own transaction.
+#[async_trait]
+pub trait VersionStore: Send + Sync {
+    /// The version of a kind of data: it changes with every write of it.
+    async fn data_version(&self, kind: DataKind) -> StoreResult<i64>;
+    /// The first and last day that the changes of activities or deals from version `after`
+    /// (excluded) to `upto` touched in the rollups; `None` when some of them are not known
+    /// (a rebuild, or changes long ago, or another kind of data): then every day may have changed.
+    async fn changed_days(&self, kind: DataKind, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
 }
 
 /// Bulk imports: a file's records written chunk by chunk in one transaction.
@@ -429,7 +460,16 @@ pub trait ReviewStore: Send + Sync {
 /// Everything Pacer stores, behind one object.
 #[async_trait]
 pub trait Store:
-    OrgStore + AccessStore + RecordStore + ImportStore + CatalogStore + PlanStore + ReviewStore + 'static
+    OrgStore
+    + AccessStore
+    + RecordStore
+    + RollupStore
+    + VersionStore
+    + ImportStore
+    + CatalogStore
+    + PlanStore
+    + ReviewStore
+    + 'static
 {
     /// Which backend answers.
     fn backend(&self) -> Backend;

@@ -2,35 +2,15 @@
 //! they count and store what the upserts would, leave the daily rollups equal
 //! to a rebuild from raw records, and write nothing unless committed.
 
-use chrono::{Days, NaiveDate};
-use pacer_core::audit::Actor;
-use pacer_core::org::NewRep;
-use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
+mod common;
+
+use chrono::Days;
+use common::{d, deal, reps};
+use pacer_core::records::{NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use pacer_storage::testing::{TestDb, rollup_rows};
-use pacer_storage::{Store, UpsertCounts};
+use pacer_storage::{DataKind, Store, UpsertCounts};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-async fn reps(store: &dyn Store) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for name in ["Ada", "Bo", "Cy"] {
-        let new = NewRep {
-            name: name.into(),
-            email: None,
-            title: None,
-            team_id: None,
-            hire_date: d("2020-01-01"),
-            leave_date: None,
-            external_id: None,
-        };
-        ids.push(store.create_rep(&new, &Actor::named("ops")).await.unwrap().id);
-    }
-    ids
-}
 
 fn activity(rng: &mut StdRng, reps: &[i64], keys: u32) -> NewActivity {
     let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
@@ -48,23 +28,6 @@ fn activity(rng: &mut StdRng, reps: &[i64], keys: u32) -> NewActivity {
     }
 }
 
-fn deal(rng: &mut StdRng, reps: &[i64]) -> NewDeal {
-    let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
-    NewDeal {
-        rep_id: reps[rng.random_range(0..reps.len())],
-        account_id: rng.random_range(1..5),
-        kind: [DealKind::New, DealKind::Upsell][rng.random_range(0..2)],
-        status: [DealStatus::Open, DealStatus::Won, DealStatus::Lost][rng.random_range(0..3)],
-        stage: "proposal".into(),
-        amount_minor: rng.random_range(0..1_000_000),
-        created_on: day,
-        close_date: day,
-        source: SourceKind::Import,
-        external_id: Some(format!("d{}", rng.random_range(0..30))),
-        entered_by: None,
-    }
-}
-
 fn add(total: &mut UpsertCounts, c: UpsertCounts) {
     total.new += c.new;
     total.updated += c.updated;
@@ -75,7 +38,7 @@ fn add(total: &mut UpsertCounts, c: UpsertCounts) {
 async fn bulk_imports_keep_the_rollups_equal_to_a_rebuild() {
     for db in TestDb::all().await {
         let store: &dyn Store = &db.store;
-        let reps = reps(store).await;
+        let reps = reps(store, &["Ada", "Bo", "Cy"]).await;
         for seed in 0..8u64 {
             let mut rng = StdRng::seed_from_u64(seed);
             let mut import = store.begin_import().await.unwrap();
@@ -85,7 +48,8 @@ async fn bulk_imports_keep_the_rollups_equal_to_a_rebuild() {
                 let chunk: Vec<NewActivity> =
                     (0..rng.random_range(1..60)).map(|_| activity(&mut rng, &reps, 80)).collect();
                 import.activities(&chunk).await.unwrap();
-                let deals: Vec<NewDeal> = (0..rng.random_range(0..10)).map(|_| deal(&mut rng, &reps)).collect();
+                let deals: Vec<NewDeal> =
+                    (0..rng.random_range(0..10)).map(|_| deal(&mut rng, &reps, SourceKind::Import, 30)).collect();
                 import.deals(&deals).await.unwrap();
             }
             import.commit().await.unwrap();
@@ -100,14 +64,14 @@ async fn bulk_imports_keep_the_rollups_equal_to_a_rebuild() {
 async fn bulk_imports_count_and_store_what_upserts_do() {
     for db in TestDb::all().await {
         let store: &dyn Store = &db.store;
-        let reps = reps(store).await;
+        let reps = reps(store, &["Ada", "Bo", "Cy"]).await;
         let mut rng = StdRng::seed_from_u64(42);
         let mut first: Vec<NewActivity> = (0..300).map(|_| activity(&mut rng, &reps, 1)).collect();
         for (i, a) in first.iter_mut().enumerate() {
             a.external_id = a.external_id.as_ref().map(|_| format!("a{i}"));
         }
         let keyed = first.iter().filter(|a| a.external_id.is_some()).count();
-        let version = store.data_version("activities").await.unwrap();
+        let version = store.data_version(DataKind::Activities).await.unwrap();
 
         let mut import = store.begin_import().await.unwrap();
         let mut counts = UpsertCounts::default();
@@ -116,10 +80,10 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
         }
         import.commit().await.unwrap();
         assert_eq!(counts, UpsertCounts { new: 300, updated: 0, unchanged: 0 }, "{}", db.backend());
-        assert!(store.data_version("activities").await.unwrap() > version);
+        assert!(store.data_version(DataKind::Activities).await.unwrap() > version);
 
         // A replay of the keyed records changes nothing, not even the data version.
-        let version = store.data_version("activities").await.unwrap();
+        let version = store.data_version(DataKind::Activities).await.unwrap();
         let replay: Vec<NewActivity> = first.iter().filter(|a| a.external_id.is_some()).cloned().collect();
         let mut import = store.begin_import().await.unwrap();
         let mut counts = UpsertCounts::default();
@@ -128,7 +92,7 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
         }
         import.commit().await.unwrap();
         assert_eq!(counts, UpsertCounts { new: 0, updated: 0, unchanged: keyed }, "{}", db.backend());
-        assert_eq!(store.data_version("activities").await.unwrap(), version);
+        assert_eq!(store.data_version(DataKind::Activities).await.unwrap(), version);
 
         // Corrections are updated; a key twice in a chunk: the last wins.
         let mut fixed = replay[..10].to_vec();
@@ -174,12 +138,12 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
 async fn an_import_not_committed_writes_nothing() {
     for db in TestDb::all().await {
         let store: &dyn Store = &db.store;
-        let reps = reps(store).await;
+        let reps = reps(store, &["Ada", "Bo", "Cy"]).await;
         let mut rng = StdRng::seed_from_u64(3);
         let chunk: Vec<NewActivity> = (0..50).map(|_| activity(&mut rng, &reps, 1_000)).collect();
         let mut import = store.begin_import().await.unwrap();
         import.activities(&chunk).await.unwrap();
-        import.deals(&[deal(&mut rng, &reps)]).await.unwrap();
+        import.deals(&[deal(&mut rng, &reps, SourceKind::Import, 30)]).await.unwrap();
         drop(import);
         let counts = store.record_counts().await.unwrap();
         assert_eq!((counts.activities, counts.deals), (0, 0), "{}", db.backend());

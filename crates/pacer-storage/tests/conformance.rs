@@ -32,6 +32,17 @@ fn rep(name: &str, team: Option<i64>, hire: &str) -> NewRep {
     }
 }
 
+/// A rep user named `name` (display name and login), with the password hash `$argon2id$x`.
+fn user(name: &str, rep_id: Option<i64>) -> NewUser {
+    NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        role: Role::Rep,
+        rep_id,
+        password_hash: "$argon2id$x".into(),
+    }
+}
+
 fn team_row(name: &str, parent: Option<&str>) -> TeamRow {
     TeamRow { name: name.into(), parent: parent.map(String::from), region: Some("EMEA".into()), manager: None }
 }
@@ -208,13 +219,7 @@ async fn memberships_keep_history_with_the_team_at_the_time() {
 async fn users_sessions_throttling_and_tokens() {
     for db in TestDb::all().await {
         let store = &db.store;
-        let new = NewUser {
-            username: "Ann".into(),
-            display_name: "Ann".into(),
-            role: Role::Rep,
-            rep_id: None,
-            password_hash: "$argon2id$x".into(),
-        };
+        let new = user("Ann", None);
         let ann = store.create_user(&new, &admin()).await.unwrap();
         assert_eq!(ann.username, "ann");
         assert!(matches!(store.create_user(&new, &admin()).await, Err(StoreError::Conflict(_))));
@@ -310,5 +315,67 @@ async fn raw_records_bulk_insert() {
             "{}",
             db.backend()
         );
+    }
+}
+
+/// A unique value taken again is a conflict told in the product's words, naming the value that
+/// clashed: the database's own text would reach clients in the body of a 409.
+#[tokio::test]
+async fn taken_values_are_conflicts_in_the_products_words() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let team = |name: &str| NewTeam { name: name.into(), ..NewTeam::default() };
+        store.create_team(&team("East"), &admin()).await.unwrap();
+        let west = store.create_team(&team("West"), &admin()).await.unwrap();
+        let renamed = TeamUpdate { name: Some("East".into()), ..TeamUpdate::default() };
+        let with_email = NewRep { email: Some("ann@example.com".into()), ..rep("Ann", None, "2024-01-01") };
+        store.create_rep(&with_email, &admin()).await.unwrap();
+        let ann = user("ann", None);
+        store.create_user(&ann, &admin()).await.unwrap();
+        let account = NewAccount { id: 7, name: "Globex".into(), owner_id: None, segment: None };
+        store.insert_accounts(std::slice::from_ref(&account)).await.unwrap();
+
+        let refusals = [
+            (store.create_team(&team("East"), &admin()).await.err(), "the team name \"East\" is taken"),
+            (store.update_team(west.id, &renamed, &admin()).await.err(), "the team name \"East\" is taken"),
+            (
+                store.create_rep(&NewRep { name: "Bo".into(), ..with_email.clone() }, &admin()).await.err(),
+                "the rep email \"ann@example.com\" is taken",
+            ),
+            (store.create_user(&ann, &admin()).await.err(), "the user name \"ann\" is taken"),
+            (store.insert_accounts(&[account]).await.err(), "an account with the same id already exists"),
+        ];
+        for (refused, told) in refusals {
+            match refused {
+                Some(StoreError::Conflict(message)) => {
+                    assert_eq!(message, told, "{}", db.backend());
+                    for database_words in
+                        ["UNIQUE constraint", "duplicate key value", "violates", "_key", "teams.", "SQL"]
+                    {
+                        assert!(!message.contains(database_words), "{}: {message}", db.backend());
+                    }
+                }
+                other => panic!("{}: {told}: {other:?}", db.backend()),
+            }
+        }
+        assert_eq!(store.team(west.id).await.unwrap().name, "West", "a refused rename changes nothing");
+    }
+}
+
+/// A reference to a missing record, or a value the schema refuses, is a conflict without the
+/// database's words either.
+#[tokio::test]
+async fn broken_references_and_checks_are_conflicts_without_the_databases_words() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let bo = user("Bo", Some(999));
+        let negative = SubscriptionMonth { account_id: 1, month: d("2026-01-01"), mrr_minor: -5 };
+        let refusals = [
+            (store.create_user(&bo, &admin()).await.err(), "refers to a record that does not exist"),
+            (store.insert_subscriptions(&[negative]).await.err(), "a value is not allowed"),
+        ];
+        for (refused, told) in refusals {
+            assert!(matches!(&refused, Some(StoreError::Conflict(m)) if m == told), "{}: {refused:?}", db.backend());
+        }
     }
 }

@@ -10,7 +10,7 @@ use pacer_core::plan::{
     NewPlan, Phasing, Plan, PlanError, PlanSettings, PlanStatus, Ramp, Target, TargetOwner, TargetTier,
 };
 use pacer_storage::testing::TestDb;
-use pacer_storage::{AccessStore, OrgStore, PlanStore, RecordStore, StoreError};
+use pacer_storage::{AccessStore, DataKind, OrgStore, PlanStore, StoreError, VersionStore};
 use std::collections::BTreeMap;
 
 fn planner() -> Actor {
@@ -125,9 +125,9 @@ async fn only_a_draft_is_edited() {
         let (_, ann, _) = team_and_reps(store).await;
         let plan = create(store, 2026, "Base").await;
         let quota = target("revenue", TargetOwner::Rep(ann), 1, TargetTier::Target, 1_000);
-        let version = store.data_version("plans").await.unwrap();
+        let version = store.data_version(DataKind::Plans).await.unwrap();
         store.put_targets(plan.id, "revenue", std::slice::from_ref(&quota), &planner()).await.unwrap();
-        assert!(store.data_version("plans").await.unwrap() > version, "targets move the plans' version");
+        assert!(store.data_version(DataKind::Plans).await.unwrap() > version, "targets move the plans' version");
         let settings = PlanSettings { tolerance: Tolerance::new(0.07).unwrap(), ..PlanSettings::default() };
         let edited = store.update_plan_settings(plan.id, &settings, &planner()).await.unwrap();
         assert_eq!(edited.settings, settings);
@@ -148,9 +148,9 @@ async fn only_a_draft_is_edited() {
             assert_eq!(store.plan(plan.id).await.unwrap().settings, settings);
             assert_eq!(store.targets(plan.id, None).await.unwrap(), std::slice::from_ref(&quota), "nothing changed");
         }
-        let version = store.data_version("plans").await.unwrap();
+        let version = store.data_version(DataKind::Plans).await.unwrap();
         assert!(store.put_targets(plan.id, "revenue", &[], &planner()).await.is_err());
-        assert_eq!(store.data_version("plans").await.unwrap(), version, "a refused write moves nothing");
+        assert_eq!(store.data_version(DataKind::Plans).await.unwrap(), version, "a refused write moves nothing");
         let missing = store.put_targets(999, "revenue", &[], &planner()).await;
         assert!(matches!(missing, Err(StoreError::NotFound { what: "plan", .. })), "{missing:?}");
         assert!(matches!(store.targets(999, None).await, Err(StoreError::NotFound { .. })));

@@ -2,18 +2,15 @@
 //! sequence of writes happens (inserts, upserts that correct records,
 //! deletions), on SQLite and PostgreSQL.
 
+mod common;
+
 use chrono::{Days, NaiveDate};
-use pacer_core::audit::Actor;
-use pacer_core::org::NewRep;
-use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
-use pacer_storage::Store;
+use common::{d, deal, reps};
+use pacer_core::records::{NewActivity, NewDeal, SourceKind};
 use pacer_storage::testing::{TestDb, rollup_rows};
+use pacer_storage::{DataKind, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
 
 fn activity(rng: &mut StdRng, reps: &[i64]) -> NewActivity {
     let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
@@ -30,41 +27,24 @@ fn activity(rng: &mut StdRng, reps: &[i64]) -> NewActivity {
     }
 }
 
-fn deal(rng: &mut StdRng, reps: &[i64]) -> NewDeal {
-    let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
-    NewDeal {
-        rep_id: reps[rng.random_range(0..reps.len())],
-        account_id: rng.random_range(1..5),
-        kind: [DealKind::New, DealKind::Upsell][rng.random_range(0..2)],
-        status: [DealStatus::Open, DealStatus::Won, DealStatus::Lost][rng.random_range(0..3)],
-        stage: "proposal".into(),
-        amount_minor: rng.random_range(0..1_000_000),
-        created_on: day,
-        close_date: day,
-        source: SourceKind::Integration,
-        external_id: Some(format!("d{}", rng.random_range(0..20))),
-        entered_by: None,
-    }
-}
-
 /// The days the store says changed since version `since` hold every rollup row that changed.
 async fn assert_changed_days_cover<K: PartialEq + std::fmt::Debug, T: PartialEq + std::fmt::Debug>(
     store: &dyn Store,
-    name: &str,
+    kind: DataKind,
     since: i64,
     before: &[(K, T)],
     after: &[(K, T)],
     day: fn(&K) -> NaiveDate,
 ) {
-    let now = store.data_version(name).await.unwrap();
+    let now = store.data_version(kind).await.unwrap();
     if now == since {
-        assert_eq!(before, after, "{name}: the version did not move, nothing changed");
+        assert_eq!(before, after, "{kind:?}: the version did not move, nothing changed");
         return;
     }
-    let (first, last) = store.changed_days(name, since, now).await.unwrap().expect("every change's days are known");
+    let (first, last) = store.changed_days(kind, since, now).await.unwrap().expect("every change's days are known");
     let changed = before.iter().filter(|r| !after.contains(r)).chain(after.iter().filter(|r| !before.contains(r)));
     for (key, _) in changed {
-        assert!((first..=last).contains(&day(key)), "{name}: {key:?} changed outside {first}..{last}");
+        assert!((first..=last).contains(&day(key)), "{kind:?}: {key:?} changed outside {first}..{last}");
     }
 }
 
@@ -72,22 +52,13 @@ async fn assert_changed_days_cover<K: PartialEq + std::fmt::Debug, T: PartialEq 
 async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
     for db in TestDb::all().await {
         let store: &dyn Store = &db.store;
-        let mut reps = Vec::new();
-        for name in ["Ada", "Bo", "Cy"] {
-            let new = NewRep {
-                name: name.into(),
-                email: None,
-                title: None,
-                team_id: None,
-                hire_date: d("2020-01-01"),
-                leave_date: None,
-                external_id: None,
-            };
-            reps.push(store.create_rep(&new, &Actor::named("ops")).await.unwrap().id);
-        }
+        let reps = reps(store, &["Ada", "Bo", "Cy"]).await;
         for seed in 0..12u64 {
             let mut rng = StdRng::seed_from_u64(seed);
-            let since = (store.data_version("activities").await.unwrap(), store.data_version("deals").await.unwrap());
+            let since = (
+                store.data_version(DataKind::Activities).await.unwrap(),
+                store.data_version(DataKind::Deals).await.unwrap(),
+            );
             let before = rollup_rows(store).await;
             for _ in 0..6 {
                 match rng.random_range(0..6) {
@@ -109,7 +80,9 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
                         store.delete_activities(SourceKind::Integration, &ids).await.unwrap();
                     }
                     4 => {
-                        let batch: Vec<NewDeal> = (0..rng.random_range(1..10)).map(|_| deal(&mut rng, &reps)).collect();
+                        let batch: Vec<NewDeal> = (0..rng.random_range(1..10))
+                            .map(|_| deal(&mut rng, &reps, SourceKind::Integration, 20))
+                            .collect();
                         store.upsert_deals(&batch).await.unwrap();
                     }
                     _ => {
@@ -134,8 +107,8 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
                 }
             }
             let incremental = rollup_rows(store).await;
-            assert_changed_days_cover(store, "activities", since.0, &before.0, &incremental.0, |k| k.day).await;
-            assert_changed_days_cover(store, "deals", since.1, &before.1, &incremental.1, |k| k.day).await;
+            assert_changed_days_cover(store, DataKind::Activities, since.0, &before.0, &incremental.0, |k| k.day).await;
+            assert_changed_days_cover(store, DataKind::Deals, since.1, &before.1, &incremental.1, |k| k.day).await;
             let counts = store.rebuild_rollups().await.unwrap();
             let rebuilt = rollup_rows(store).await;
             assert_eq!(incremental, rebuilt, "{} seed {seed}", db.backend());
@@ -150,35 +123,29 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
 async fn writes_bump_the_data_versions_that_caches_watch() {
     for db in TestDb::all().await {
         let store: &dyn Store = &db.store;
-        let new = NewRep {
-            name: "Ada".into(),
-            email: None,
-            title: None,
-            team_id: None,
-            hire_date: d("2020-01-01"),
-            leave_date: None,
-            external_id: None,
-        };
-        let org = store.data_version("organisation").await.unwrap();
-        let rep = store.create_rep(&new, &Actor::named("ops")).await.unwrap().id;
-        assert!(store.data_version("organisation").await.unwrap() > org, "a new rep moves the organisation's version");
+        let org = store.data_version(DataKind::Organisation).await.unwrap();
+        let rep = reps(store, &["Ada"]).await[0];
+        assert!(
+            store.data_version(DataKind::Organisation).await.unwrap() > org,
+            "a new rep moves the organisation's version"
+        );
         let mut rng = StdRng::seed_from_u64(7);
-        let before = store.data_version("activities").await.unwrap();
+        let before = store.data_version(DataKind::Activities).await.unwrap();
         let batch = vec![activity(&mut rng, &[rep])];
         store.upsert_activities(&batch).await.unwrap();
-        let after = store.data_version("activities").await.unwrap();
+        let after = store.data_version(DataKind::Activities).await.unwrap();
         assert!(after > before, "{}", db.backend());
         // A replay changes nothing, not even the version.
         store.upsert_activities(&batch).await.unwrap();
-        assert_eq!(store.data_version("activities").await.unwrap(), after);
-        let before = store.data_version("deals").await.unwrap();
-        store.upsert_deals(&[deal(&mut rng, &[rep])]).await.unwrap();
-        assert!(store.data_version("deals").await.unwrap() > before);
+        assert_eq!(store.data_version(DataKind::Activities).await.unwrap(), after);
+        let before = store.data_version(DataKind::Deals).await.unwrap();
+        store.upsert_deals(&[deal(&mut rng, &[rep], SourceKind::Integration, 20)]).await.unwrap();
+        assert!(store.data_version(DataKind::Deals).await.unwrap() > before);
         // A rebuild says nothing of the days it changed: caches read everything again.
-        let before = store.data_version("deals").await.unwrap();
+        let before = store.data_version(DataKind::Deals).await.unwrap();
         store.rebuild_rollups().await.unwrap();
-        let after = store.data_version("deals").await.unwrap();
-        assert_eq!(store.changed_days("deals", before, after).await.unwrap(), None);
-        assert_eq!(store.changed_days("deals", after, after).await.unwrap(), None);
+        let after = store.data_version(DataKind::Deals).await.unwrap();
+        assert_eq!(store.changed_days(DataKind::Deals, before, after).await.unwrap(), None);
+        assert_eq!(store.changed_days(DataKind::Deals, after, after).await.unwrap(), None);
     }
 }

@@ -1,7 +1,7 @@
 //! Users, sessions, sign-in throttling, API tokens and the audit log.
 
 use super::{SqlStore, audit, get_flag, now_text};
-use crate::error::StoreError;
+use crate::error::{StoreError, Unique};
 use crate::{AccessStore, NewUser, Session, StoreResult, UserCredentials, UserUpdate};
 use async_trait::async_trait;
 use pacer_core::access::{ApiToken, Scope, User, check_username};
@@ -72,7 +72,8 @@ impl AccessStore for SqlStore {
         .bind(user.rep_id)
         .bind(&user.password_hash)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| StoreError::unique(e, |rule| (rule == Unique::Username).then(|| username.clone())))?;
         let created = fetch_user(&mut tx, id).await?;
         audit(&mut tx, actor, "user.create", ("user", id.to_string()), None::<&User>, Some(&created)).await?;
         tx.commit().await?;

@@ -1,17 +1,19 @@
 //! The SQL implementation of the storage traits, for SQLite and PostgreSQL.
 //! Dates are stored as ISO text and money as integer minor units, so one set
 //! of queries serves both backends through sqlx's `Any` driver; what differs
-//! (connection pragmas, DDL) lives in each backend's migrations and in
-//! [`SqlStore::connect`].
+//! lives in `backend.rs` (connections and their pragmas) and in each
+//! backend's migrations (DDL).
 
 mod access;
 mod bulk;
 mod catalog;
+mod columns;
 mod org;
 mod plan;
 mod records;
 mod review;
 mod rollup;
+mod version;
 
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
@@ -19,10 +21,9 @@ use crate::{StoreResult, migrate};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use pacer_core::audit::Actor;
 use serde::Serialize;
-use sqlx::AnyConnection;
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor, Row};
+use sqlx::any::AnyRow;
+use sqlx::sqlite::SqlitePool;
+use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Row};
 
 /// How many rows go into one multi-row INSERT: keeps statements under both
 /// backends' bind-parameter limits (SQLite: 32766) while staying fast.
@@ -32,58 +33,18 @@ const INSERT_CHUNK: usize = 500;
 #[derive(Clone)]
 pub struct SqlStore {
     pool: AnyPool,
-    backend: Backend,
-    /// SQLite: a pool of the driver's own for reading the rollups in bulk. Through `Any`, every
-    /// row crosses from SQLite's thread one at a time (a channel of 50) and is converted; this
-    /// one lets SQLite's thread run ahead and decodes rows in place (a third of the time).
+    url: DatabaseUrl,
+    /// SQLite: the driver's own pool for reading the rollups in bulk ([`DatabaseUrl::rollup_reader`]).
     reader: Option<SqlitePool>,
 }
-
-/// Rows SQLite's thread may read ahead of the reader of a query.
-const READ_AHEAD_ROWS: usize = 8192;
 
 impl SqlStore {
     /// Connects, applies pending migrations, and returns the store.
     pub async fn connect(url: &DatabaseUrl) -> StoreResult<Self> {
-        sqlx::any::install_default_drivers();
-        let backend = url.backend();
-        let options = match backend {
-            // One writer at a time is SQLite's rule; WAL lets readers go on meanwhile.
-            Backend::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
-                Box::pin(async move {
-                    for pragma in [
-                        "PRAGMA journal_mode = WAL",
-                        "PRAGMA synchronous = NORMAL",
-                        "PRAGMA foreign_keys = ON",
-                        "PRAGMA busy_timeout = 5000",
-                    ] {
-                        conn.execute(pragma).await?;
-                    }
-                    Ok(())
-                })
-            }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(10),
-        };
-        let pool = options
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect(url.as_str())
-            .await
-            .map_err(|e| StoreError::Url(format!("cannot open database {}: {e}", url.redacted())))?;
-        migrate::run(&pool, backend).await?;
-        let reader = match backend {
-            Backend::Sqlite => {
-                let options = SqliteConnectOptions::from_url(
-                    &url.as_str()
-                        .parse()
-                        .map_err(|e| StoreError::Url(format!("cannot open database {}: {e}", url.redacted())))?,
-                )?
-                .busy_timeout(std::time::Duration::from_secs(5))
-                .row_buffer_size(READ_AHEAD_ROWS);
-                Some(SqlitePoolOptions::new().max_connections(2).connect_with(options).await?)
-            }
-            Backend::Postgres => None,
-        };
-        Ok(Self { pool, backend, reader })
+        let pool = url.pool().await?;
+        migrate::run(&pool, url.backend()).await?;
+        let reader = url.rollup_reader().await?;
+        Ok(Self { pool, url: url.clone(), reader })
     }
 
     /// Closes every connection.
@@ -99,7 +60,7 @@ impl SqlStore {
     /// transaction that reads first and writes later cannot wait at its first write, and would
     /// fail with "database is locked" while another connection's transaction ends.
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
+        Ok(match self.backend() {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
@@ -107,7 +68,27 @@ impl SqlStore {
 
     /// Which backend this store talks to.
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.url.backend()
+    }
+
+    /// The rows of `select` (a query of a table with a `fiscal_year` column) of one fiscal
+    /// year, or of all, in `order`.
+    async fn of_fiscal_year(
+        &self,
+        select: &'static str,
+        fiscal_year: Option<i32>,
+        order: &'static str,
+    ) -> StoreResult<Vec<AnyRow>> {
+        // Built from fixed names; the year is bound.
+        Ok(match fiscal_year {
+            Some(year) => {
+                sqlx::query(AssertSqlSafe(format!("{select} WHERE fiscal_year = $1 ORDER BY {order}")))
+                    .bind(i64::from(year))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => sqlx::query(AssertSqlSafe(format!("{select} ORDER BY {order}"))).fetch_all(&self.pool).await?,
+        })
     }
 
     /// Whether the database answers a trivial query.
@@ -146,6 +127,12 @@ fn parse_date(column: &'static str, text: &str) -> StoreResult<NaiveDate> {
     }
 }
 
+/// A stored text that names a value (a deal's kind, a record's source, a number); `column`
+/// says where it was when it names none.
+fn parse_text<T: std::str::FromStr>(column: &'static str, text: &str) -> StoreResult<T> {
+    text.parse().map_err(|_| StoreError::Corrupt { column, value: text.to_string() })
+}
+
 fn get_date(row: &AnyRow, column: &'static str) -> StoreResult<NaiveDate> {
     parse_date(column, &row.try_get::<String, _>(column)?)
 }
@@ -176,52 +163,6 @@ fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Conflict(format!("cannot encode value: {e}")))
 }
 
-/// Moves the counter of a kind of data (`$1`) in `data_versions`.
-const BUMP_VERSION: &str = "UPDATE data_versions SET version = version + 1 WHERE name = $1";
-
-/// Records the days (`$2` to `$3`) that the rollup change just counted touched.
-const NOTE_CHANGED_DAYS: &str = "INSERT INTO rollup_changes (name, version, first_day, last_day) \
-     SELECT name, version, $2, $3 FROM data_versions WHERE name = $1";
-
-/// Keeps the last thousand changes' days: a cache further behind reads everything again.
-const PRUNE_CHANGED_DAYS: &str = "DELETE FROM rollup_changes WHERE name = $1 \
-     AND version <= (SELECT version FROM data_versions WHERE name = $1) - 1000";
-
-/// The statements, with their text parameters, that move the counter of a
-/// kind of data inside the writer's transaction: servers caching what they
-/// compute from it see the change with the data. `days`, for a change of
-/// the rollups, lets them read only those days again.
-fn version_statements(name: &str, days: Option<(NaiveDate, NaiveDate)>) -> Vec<(&'static str, Vec<String>)> {
-    let mut out = vec![(BUMP_VERSION, vec![name.to_string()])];
-    if let Some((first, last)) = days {
-        out.push((NOTE_CHANGED_DAYS, vec![name.to_string(), date_text(first), date_text(last)]));
-        out.push((PRUNE_CHANGED_DAYS, vec![name.to_string()]));
-    }
-    out
-}
-
-/// Runs [`version_statements`] on a connection of the pool.
-async fn bump_version(conn: &mut AnyConnection, name: &str, days: Option<(NaiveDate, NaiveDate)>) -> StoreResult<()> {
-    for (sql, params) in version_statements(name, days) {
-        let mut query = sqlx::query(sql);
-        for p in params {
-            query = query.bind(p);
-        }
-        query.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// The counter an audited entity's changes move: servers cache the
-/// organisation (settings, teams, reps and their memberships) and plans.
-fn version_of(entity: &str) -> Option<&'static str> {
-    match entity {
-        "organisation" | "team" | "rep" => Some("organisation"),
-        "plan" => Some("plans"),
-        _ => None,
-    }
-}
-
 /// Appends one entry to the audit log, inside the caller's transaction so
 /// that a change and its record land together or not at all; a change to
 /// cached data also moves its version.
@@ -247,8 +188,8 @@ async fn audit<B: Serialize, A: Serialize>(
     .bind(&actor.reason)
     .execute(&mut *conn)
     .await?;
-    if let Some(name) = version_of(entity) {
-        bump_version(conn, name, None).await?;
+    if let Some(kind) = version::of_entity(entity) {
+        version::bump(conn, kind, None).await?;
     }
     Ok(())
 }

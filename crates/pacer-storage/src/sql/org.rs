@@ -1,7 +1,7 @@
 //! Organisation, teams, reps and effective-dated memberships.
 
 use super::{SqlStore, audit, date_text, get_date, get_flag, opt_date};
-use crate::error::StoreError;
+use crate::error::{StoreError, Unique};
 use crate::{OrgStore, RepFilter, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -100,6 +100,20 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// A write of a team, refused when another team has its name.
+fn team_name_taken(e: sqlx::Error, name: &str) -> StoreError {
+    StoreError::unique(e, |rule| (rule == Unique::TeamName).then(|| name.to_string()))
+}
+
+/// A write of a rep, refused when another rep has its email or external id.
+fn rep_taken(e: sqlx::Error, email: Option<&str>, external_id: Option<&str>) -> StoreError {
+    StoreError::unique(e, |rule| match rule {
+        Unique::RepEmail => email.map(String::from),
+        Unique::RepExternalId => external_id.map(String::from),
+        _ => None,
+    })
+}
+
 async fn create_team(conn: &mut AnyConnection, team: &NewTeam, actor: &Actor) -> StoreResult<Team> {
     if team.name.trim().is_empty() {
         return Err(OrgError::EmptyName.into());
@@ -116,7 +130,8 @@ async fn create_team(conn: &mut AnyConnection, team: &NewTeam, actor: &Actor) ->
     .bind(team.parent_id)
     .bind(team.manager_id)
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(|e| team_name_taken(e, team.name.trim()))?;
     let created = team_from_row(&row)?;
     audit(conn, actor, "team.create", ("team", created.id.to_string()), None::<&Team>, Some(&created)).await?;
     Ok(created)
@@ -158,7 +173,8 @@ async fn update_team(conn: &mut AnyConnection, id: TeamId, update: &TeamUpdate, 
         .bind(team.manager_id)
         .bind(id)
         .execute(&mut *conn)
-        .await?;
+        .await
+        .map_err(|e| team_name_taken(e, &team.name))?;
     audit(conn, actor, "team.update", ("team", id.to_string()), Some(&before), Some(&team)).await?;
     Ok(team)
 }
@@ -178,7 +194,8 @@ async fn create_rep(conn: &mut AnyConnection, rep: &NewRep, actor: &Actor) -> St
     .bind(rep.leave_date.map(date_text))
     .bind(&rep.external_id)
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(|e| rep_taken(e, rep.email.as_deref(), rep.external_id.as_deref()))?;
     if let Some(team) = rep.team_id {
         sqlx::query("INSERT INTO team_memberships (rep_id, team_id, valid_from, valid_to) VALUES ($1, $2, $3, NULL)")
             .bind(id)
@@ -211,7 +228,8 @@ async fn update_rep(conn: &mut AnyConnection, id: RepId, update: &RepUpdate, act
         .bind(after.leave_date.map(date_text))
         .bind(id)
         .execute(&mut *conn)
-        .await?;
+        .await
+        .map_err(|e| rep_taken(e, after.email.as_deref(), None))?;
     audit(conn, actor, "rep.update", ("rep", id.to_string()), Some(&before), Some(&after)).await?;
     Ok(after)
 }

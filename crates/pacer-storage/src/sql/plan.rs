@@ -5,7 +5,7 @@
 //! the write that relies on it.
 
 use super::{INSERT_CHUNK, SqlStore, audit, multi_insert, now_text, to_json};
-use crate::error::StoreError;
+use crate::error::{StoreError, Unique};
 use crate::{PlanStore, StoreResult};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
@@ -162,7 +162,10 @@ async fn write_status(conn: &mut AnyConnection, plan: &Plan) -> StoreResult<()> 
         .bind(&plan.approved_at)
         .bind(plan.id)
         .execute(conn)
-        .await?;
+        .await
+        .map_err(|e| {
+            StoreError::unique(e, |rule| (rule == Unique::ApprovedPlan).then(|| plan.fiscal_year.to_string()))
+        })?;
     Ok(())
 }
 
@@ -230,23 +233,8 @@ impl PlanStore for SqlStore {
     }
 
     async fn plans(&self, fiscal_year: Option<i32>) -> StoreResult<Vec<Plan>> {
-        let rows = match fiscal_year {
-            Some(year) => {
-                sqlx::query(concat!(
-                    "SELECT ",
-                    plan_columns!(),
-                    " FROM plans WHERE fiscal_year = $1 ORDER BY fiscal_year, name, version"
-                ))
-                .bind(i64::from(year))
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query(concat!("SELECT ", plan_columns!(), " FROM plans ORDER BY fiscal_year, name, version"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let select = concat!("SELECT ", plan_columns!(), " FROM plans");
+        let rows = self.of_fiscal_year(select, fiscal_year, "fiscal_year, name, version").await?;
         rows.iter().map(plan_from_row).collect()
     }
 
@@ -347,7 +335,7 @@ impl PlanStore for SqlStore {
         }
         for chunk in targets.chunks(INSERT_CHUNK) {
             // Built from fixed table and column names; every value is bound.
-            let sql = multi_insert(self.backend, "plan_targets", &TARGET_COLUMNS, chunk.len());
+            let sql = multi_insert(self.backend(), "plan_targets", &TARGET_COLUMNS, chunk.len());
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for target in chunk {
                 query = bind_target(query, plan, target);
@@ -381,7 +369,7 @@ impl PlanStore for SqlStore {
         let before = before.map(|amount| Target { amount, ..target.clone() });
         let sql = format!(
             "{} ON CONFLICT (plan_id, kpi, owner_kind, owner_id, month, tier) DO UPDATE SET amount = excluded.amount",
-            multi_insert(self.backend, "plan_targets", &TARGET_COLUMNS, 1)
+            multi_insert(self.backend(), "plan_targets", &TARGET_COLUMNS, 1)
         );
         // Built from fixed table and column names; every value is bound.
         bind_target(sqlx::query(sqlx::AssertSqlSafe(sql)), plan, target).execute(&mut *tx).await?;

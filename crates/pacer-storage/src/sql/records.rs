@@ -1,13 +1,14 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
-use super::rollup;
+use super::columns::{self, ACTIVITY_COLUMNS, DEAL_COLUMNS};
 use super::{
-    INSERT_CHUNK, SqlStore, audit, bump_version, date_text, datetime_text, get_date, multi_insert, now_text, opt_date,
-    param, params, parse_date,
+    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
+    parse_date, parse_text,
 };
+use super::{rollup, version};
 use crate::backend::Backend;
 use crate::error::StoreError;
-use crate::{DataInput, RecordCounts, RecordStore, RollupCounts, StoreResult, UpsertCounts};
+use crate::{DataInput, DataKind, RecordCounts, RecordStore, RollupCounts, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use pacer_core::audit::Actor;
@@ -16,7 +17,7 @@ use pacer_core::org::RepId;
 use pacer_core::records::{
     ActivityRecord, DealRecord, Fields, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
 };
-use pacer_core::rollup::{ActivityDay, ActivityDayKey, Change, DealDay, DealDayKey, RollupDelta};
+use pacer_core::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
 use sqlx::Row;
 use sqlx::any::AnyArguments;
 use sqlx::any::AnyRow;
@@ -28,18 +29,24 @@ type AnyQuery = Query<'static, sqlx::Any, AnyArguments>;
 impl SqlStore {
     /// Ends a write of activities or deals inside its transaction: the
     /// rollups take the change and, when something changed, caches learn it.
-    async fn finish_write(&self, tx: &mut sqlx::AnyConnection, table: &str, rollups: &RollupDelta) -> StoreResult<()> {
+    async fn finish_write(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        kind: DataKind,
+        rollups: &RollupDelta,
+    ) -> StoreResult<()> {
         if rollups.is_empty() {
             return Ok(());
         }
-        rollup::apply(tx, self.backend, rollups).await?;
-        bump_version(tx, table, rollups.days()).await
+        rollup::apply(tx, self.backend(), rollups).await?;
+        version::bump(tx, kind, rollups.days()).await
     }
 
-    /// Inserts `rows` in chunks of multi-row INSERTs, all in one transaction.
+    /// Inserts `rows` in chunks of multi-row INSERTs into `table`, all in one transaction,
+    /// and moves the version of its kind of data, if it has one.
     async fn insert_all<T>(
         &self,
-        table: &str,
+        (table, kind): (&str, Option<DataKind>),
         columns: &[&str],
         rows: &[T],
         bind: impl Fn(AnyQuery, &T) -> AnyQuery,
@@ -47,7 +54,7 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         for chunk in rows.chunks(INSERT_CHUNK) {
-            let sql = multi_insert(self.backend, table, columns, chunk.len());
+            let sql = multi_insert(self.backend(), table, columns, chunk.len());
             // Built from fixed table and column names; every value is bound.
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for row in chunk {
@@ -55,10 +62,12 @@ impl SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
-        rollup::apply(&mut tx, self.backend, rollups).await?;
-        if !rows.is_empty() {
+        rollup::apply(&mut tx, self.backend(), rollups).await?;
+        if let Some(kind) = kind
+            && !rows.is_empty()
+        {
             // Caches of what is computed from this table learn of the change with it.
-            bump_version(&mut tx, table, rollups.days()).await?;
+            version::bump(&mut tx, kind, rollups.days()).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -68,8 +77,9 @@ impl SqlStore {
 #[async_trait]
 impl RecordStore for SqlStore {
     async fn insert_accounts(&self, accounts: &[NewAccount]) -> StoreResult<()> {
+        // Nothing is cached from accounts: they have no version.
         self.insert_all(
-            "accounts",
+            ("accounts", None),
             &["id", "name", "owner_id", "segment"],
             accounts,
             |q, a| q.bind(a.id).bind(&a.name).bind(a.owner_id).bind(&a.segment),
@@ -83,7 +93,14 @@ impl RecordStore for SqlStore {
         for a in activities {
             rollups.activity(Change::Add, activity_day(a), a.duration_s);
         }
-        self.insert_all("activities", &ACTIVITY_COLUMNS, activities, bind_activity, &rollups).await
+        self.insert_all(
+            ("activities", Some(DataKind::Activities)),
+            &ACTIVITY_COLUMNS,
+            activities,
+            columns::bind,
+            &rollups,
+        )
+        .await
     }
 
     async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()> {
@@ -91,12 +108,12 @@ impl RecordStore for SqlStore {
         for d in deals {
             rollups.deal(Change::Add, deal_day(d), d.amount_minor);
         }
-        self.insert_all("deals", &DEAL_COLUMNS, deals, bind_deal, &rollups).await
+        self.insert_all(("deals", Some(DataKind::Deals)), &DEAL_COLUMNS, deals, columns::bind, &rollups).await
     }
 
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()> {
         self.insert_all(
-            "subscriptions",
+            ("subscriptions", Some(DataKind::Subscriptions)),
             &["account_id", "month", "mrr_minor"],
             months,
             |q, m| q.bind(m.account_id).bind(date_text(m.month)).bind(m.mrr_minor),
@@ -107,7 +124,7 @@ impl RecordStore for SqlStore {
 
     async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts> {
         let mut tx = self.begin_write().await?;
-        if self.backend == Backend::Postgres {
+        if self.backend() == Backend::Postgres {
             // The key lookups must use the unique index even while the table grows
             // inside this transaction, before any statistics say it is large.
             sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await?;
@@ -133,7 +150,7 @@ impl RecordStore for SqlStore {
             .collect();
         for chunk in wanted.chunks(INSERT_CHUNK) {
             // One query finds which of the chunk's keys are stored already, with their values.
-            let existing = stored_activities(&mut tx, self.backend, chunk).await?;
+            let existing = stored_activities(&mut tx, self.backend(), chunk).await?;
             let mut to_insert = Vec::with_capacity(chunk.len());
             for a in chunk {
                 let key = a.external_id.as_ref().map(|id| (a.source.as_str().to_string(), id.clone()));
@@ -165,16 +182,16 @@ impl RecordStore for SqlStore {
                 }
             }
             if !to_insert.is_empty() {
-                let sql = multi_insert(self.backend, "activities", &ACTIVITY_COLUMNS, to_insert.len());
+                let sql = multi_insert(self.backend(), "activities", &ACTIVITY_COLUMNS, to_insert.len());
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for a in &to_insert {
-                    query = bind_activity(query, a);
+                    query = columns::bind(query, *a);
                 }
                 query.execute(&mut *tx).await?;
                 counts.new += to_insert.len();
             }
         }
-        self.finish_write(&mut tx, "activities", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -232,13 +249,13 @@ impl RecordStore for SqlStore {
                 }
                 (None, _) => {
                     rollups.deal(Change::Add, deal_day(d), d.amount_minor);
-                    let sql = multi_insert(self.backend, "deals", &DEAL_COLUMNS, 1);
-                    bind_deal(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
+                    let sql = multi_insert(self.backend(), "deals", &DEAL_COLUMNS, 1);
+                    columns::bind(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
                     counts.new += 1;
                 }
             }
         }
-        self.finish_write(&mut tx, "deals", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -272,7 +289,7 @@ impl RecordStore for SqlStore {
                 .await?;
             deleted += 1;
         }
-        self.finish_write(&mut tx, "activities", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -294,34 +311,13 @@ impl RecordStore for SqlStore {
             sqlx::query("DELETE FROM deals WHERE id = $1").bind(row.try_get::<i64, _>("id")?).execute(&mut *tx).await?;
             deleted += 1;
         }
-        self.finish_write(&mut tx, "deals", &rollups).await?;
+        self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
         tx.commit().await?;
         Ok(deleted)
     }
 
     async fn rebuild_rollups(&self) -> StoreResult<RollupCounts> {
         self.rebuild().await
-    }
-
-    async fn activity_days(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        reps: Option<&[RepId]>,
-        types: Option<&[String]>,
-        sink: &mut (dyn FnMut(ActivityDay) + Send),
-    ) -> StoreResult<()> {
-        self.read_activity_days(from, to, reps, types, sink).await
-    }
-
-    async fn deal_days(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        reps: Option<&[RepId]>,
-        sink: &mut (dyn FnMut(DealDay) + Send),
-    ) -> StoreResult<()> {
-        self.read_deal_days(from, to, reps, sink).await
     }
 
     async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts> {
@@ -357,49 +353,10 @@ impl RecordStore for SqlStore {
             }
         }
         if counts.new + counts.updated > 0 {
-            bump_version(&mut tx, "subscriptions", None).await?;
+            version::bump(&mut tx, DataKind::Subscriptions, None).await?;
         }
         tx.commit().await?;
         Ok(counts)
-    }
-
-    async fn changed_days(&self, name: &str, after: i64, upto: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(first_day) AS first_day, MAX(last_day) AS last_day FROM rollup_changes \
-             WHERE name = $1 AND version > $2 AND version <= $3",
-        )
-        .bind(name)
-        .bind(after)
-        .bind(upto)
-        .fetch_one(&self.pool)
-        .await?;
-        let n: i64 = row.try_get("n")?;
-        if after >= upto || n != upto - after {
-            return Ok(None);
-        }
-        Ok(Some((get_date(&row, "first_day")?, get_date(&row, "last_day")?)))
-    }
-
-    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-        let row = sqlx::query(
-            "SELECT MIN(d) AS first_day, MAX(d) AS last_day FROM (\
-             SELECT MIN(day) AS d FROM activity_rollup UNION ALL SELECT MAX(day) FROM activity_rollup \
-             UNION ALL SELECT MIN(day) FROM deal_rollup UNION ALL SELECT MAX(day) FROM deal_rollup) AS t",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        match (opt_date(&row, "first_day")?, opt_date(&row, "last_day")?) {
-            (Some(first), Some(last)) => Ok(Some((first, last))),
-            _ => Ok(None),
-        }
-    }
-
-    async fn data_version(&self, name: &str) -> StoreResult<i64> {
-        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM data_versions WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(version.unwrap_or(0))
     }
 
     async fn record_counts(&self) -> StoreResult<RecordCounts> {
@@ -495,18 +452,12 @@ impl RecordStore for SqlStore {
         .await?;
         rows.iter()
             .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                let status: String = row.try_get("status")?;
                 Ok(DealRecord {
                     id: row.try_get("id")?,
                     rep_id: row.try_get("rep_id")?,
                     account_id: row.try_get("account_id")?,
-                    kind: kind
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt { column: "deals.kind", value: kind.clone() })?,
-                    status: status
-                        .parse()
-                        .map_err(|_| StoreError::Corrupt { column: "deals.status", value: status.clone() })?,
+                    kind: parse_text("deals.kind", row.try_get("kind")?)?,
+                    status: parse_text("deals.status", row.try_get("status")?)?,
                     stage: row.try_get("stage")?,
                     amount_minor: row.try_get("amount_minor")?,
                     created_on: get_date(row, "created_on")?,
@@ -640,62 +591,6 @@ impl RecordStore for SqlStore {
     }
 }
 
-/// The columns an activity is written with, in [`bind_activity`]'s order.
-const ACTIVITY_COLUMNS: [&str; 9] = [
-    "rep_id",
-    "activity_type",
-    "occurred_at",
-    "duration_s",
-    "account_id",
-    "source",
-    "external_id",
-    "fields",
-    "entered_by",
-];
-
-/// Binds an activity's values in [`ACTIVITY_COLUMNS`] order.
-fn bind_activity(q: AnyQuery, a: &NewActivity) -> AnyQuery {
-    q.bind(a.rep_id)
-        .bind(a.activity_type.clone())
-        .bind(datetime_text(a.occurred_at))
-        .bind(a.duration_s)
-        .bind(a.account_id)
-        .bind(a.source.as_str())
-        .bind(a.external_id.clone())
-        .bind(fields_json(&a.fields))
-        .bind(a.entered_by.clone())
-}
-
-/// The columns a deal is written with, in [`bind_deal`]'s order.
-const DEAL_COLUMNS: [&str; 11] = [
-    "rep_id",
-    "account_id",
-    "kind",
-    "status",
-    "stage",
-    "amount_minor",
-    "created_on",
-    "close_date",
-    "source",
-    "external_id",
-    "entered_by",
-];
-
-/// Binds a deal's values in [`DEAL_COLUMNS`] order.
-fn bind_deal(q: AnyQuery, d: &NewDeal) -> AnyQuery {
-    q.bind(d.rep_id)
-        .bind(d.account_id)
-        .bind(d.kind.as_str())
-        .bind(d.status.as_str())
-        .bind(d.stage.clone())
-        .bind(d.amount_minor)
-        .bind(date_text(d.created_on))
-        .bind(date_text(d.close_date))
-        .bind(d.source.as_str())
-        .bind(d.external_id.clone())
-        .bind(d.entered_by.clone())
-}
-
 /// The values of an activity that a re-import compares.
 type ActivityValues = (i64, String, String, Option<i64>, Option<i64>, Option<String>);
 
@@ -773,9 +668,7 @@ fn activity_from_row(row: &AnyRow) -> StoreResult<ActivityRecord> {
         occurred_at: chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
             .map_err(|_| StoreError::Corrupt { column: "activities.occurred_at", value: at.clone() })?,
         duration_s: row.try_get("duration_s")?,
-        source: source
-            .parse()
-            .map_err(|_| StoreError::Corrupt { column: "activities.source", value: source.clone() })?,
+        source: parse_text("activities.source", &source)?,
         account_id: row.try_get("account_id")?,
         fields: match fields {
             Some(text) => serde_json::from_str(&text)
@@ -805,12 +698,10 @@ pub(super) fn deal_day(d: &NewDeal) -> DealDayKey {
 
 /// The rollup row of a stored deal.
 fn stored_deal_day(row: &AnyRow) -> StoreResult<DealDayKey> {
-    let kind: String = row.try_get("kind")?;
-    let status: String = row.try_get("status")?;
     Ok(DealDayKey {
         rep_id: row.try_get("rep_id")?,
         day: get_date(row, "close_date")?,
-        kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deals.kind", value: kind })?,
-        status: status.parse().map_err(|_| StoreError::Corrupt { column: "deals.status", value: status })?,
+        kind: parse_text("deals.kind", row.try_get("kind")?)?,
+        status: parse_text("deals.status", row.try_get("status")?)?,
     })
 }

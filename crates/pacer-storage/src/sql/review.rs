@@ -6,7 +6,7 @@
 //! the first one's snapshot.
 
 use super::{SqlStore, audit, now_text};
-use crate::error::StoreError;
+use crate::error::{StoreError, Unique};
 use crate::{ReviewStore, StoreResult};
 use async_trait::async_trait;
 use pacer_core::audit::Actor;
@@ -114,7 +114,7 @@ impl ReviewStore for SqlStore {
         .fetch_optional(&mut *tx)
         .await?;
         // A concurrent opening that commits after this read is refused by the unique index on
-        // open reviews, as a plain conflict.
+        // open reviews, as a conflict naming the quarter.
         if let Some(open) = open.as_ref().map(review_from_row).transpose()? {
             return Err(StoreError::Conflict(format!(
                 "review {} of {} against plan {} is already open (opened by {} at {}): close it before opening another",
@@ -144,7 +144,8 @@ impl ReviewStore for SqlStore {
         .bind(&review.opened_by)
         .bind(&review.opened_at)
         .fetch_one(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| StoreError::unique(e, |rule| (rule == Unique::OpenReview).then(|| review.period.clone())))?;
         audit(&mut tx, actor, "review.open", ("review", review.id.to_string()), None::<&Review>, Some(&review)).await?;
         tx.commit().await?;
         Ok(review)
@@ -155,23 +156,8 @@ impl ReviewStore for SqlStore {
     }
 
     async fn reviews(&self, fiscal_year: Option<i32>) -> StoreResult<Vec<Review>> {
-        let rows = match fiscal_year {
-            Some(year) => {
-                sqlx::query(concat!(
-                    "SELECT ",
-                    review_columns!(),
-                    " FROM reviews WHERE fiscal_year = $1 ORDER BY period, id"
-                ))
-                .bind(i64::from(year))
-                .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query(concat!("SELECT ", review_columns!(), " FROM reviews ORDER BY period, id"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let select = concat!("SELECT ", review_columns!(), " FROM reviews");
+        let rows = self.of_fiscal_year(select, fiscal_year, "period, id").await?;
         rows.iter().map(review_from_row).collect()
     }
 

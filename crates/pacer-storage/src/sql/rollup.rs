@@ -2,10 +2,10 @@
 //! (the writer builds a [`RollupDelta`] and applies it in its transaction),
 //! rebuilt from raw records on request, and read by reports.
 
-use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, param, params, parse_date};
+use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, opt_date, param, params, parse_date, parse_text};
 use crate::backend::Backend;
-use crate::error::StoreError;
-use crate::{RollupCounts, StoreResult};
+use crate::{DataKind, RollupCounts, RollupStore, StoreResult};
+use async_trait::async_trait;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use pacer_core::org::RepId;
@@ -112,17 +112,20 @@ impl SqlStore {
         sqlx::query(REBUILD_ACTIVITIES).execute(&mut *tx).await?;
         sqlx::query(REBUILD_DEALS).execute(&mut *tx).await?;
         // Whatever was cached from the rollups is stale now.
-        for name in ["activities", "deals"] {
+        for kind in [DataKind::Activities, DataKind::Deals] {
             // Without the days changed: caches read everything again.
-            super::bump_version(&mut tx, name, None).await?;
+            super::version::bump(&mut tx, kind, None).await?;
         }
         let activity_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activity_rollup").fetch_one(&mut *tx).await?;
         let deal_days: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM deal_rollup").fetch_one(&mut *tx).await?;
         tx.commit().await?;
         Ok(RollupCounts { activity_days, deal_days })
     }
+}
 
-    pub(super) async fn read_activity_days(
+#[async_trait]
+impl RollupStore for SqlStore {
+    async fn activity_days(
         &self,
         from: NaiveDate,
         to: NaiveDate,
@@ -135,35 +138,20 @@ impl SqlStore {
             Some([]) => " AND 1 = 0".into(),
             Some(types) => format!(
                 " AND activity_type IN ({})",
-                params(self.backend, 3 + reps.map_or(0, <[RepId]>::len), types.len())
+                params(self.backend(), 3 + reps.map_or(0, <[RepId]>::len), types.len())
             ),
         };
         let sql = format!(
             "SELECT rep_id, day, activity_type, n, duration_s, duration_n FROM activity_rollup \
              WHERE day >= {} AND day <= {}{}{type_filter}",
-            param(self.backend, 1),
-            param(self.backend, 2),
-            rep_filter(self.backend, 3, reps)
+            param(self.backend(), 1),
+            param(self.backend(), 2),
+            rep_filter(self.backend(), 3, reps)
         );
-        let binds = DayBinds { from, to, reps, texts: types.unwrap_or_default() };
-        match &self.reader {
-            Some(reader) => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(reader);
-                while let Some(row) = rows.try_next().await? {
-                    sink(activity_day(&row)?);
-                }
-            }
-            None => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(&self.pool);
-                while let Some(row) = rows.try_next().await? {
-                    sink(activity_day(&row)?);
-                }
-            }
-        }
-        Ok(())
+        self.stream(sql, DayBinds { from, to, reps, texts: types.unwrap_or_default() }, sink).await
     }
 
-    pub(super) async fn read_deal_days(
+    async fn deal_days(
         &self,
         from: NaiveDate,
         to: NaiveDate,
@@ -172,27 +160,55 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let sql = format!(
             "SELECT rep_id, day, kind, status, n, amount_minor FROM deal_rollup WHERE day >= {} AND day <= {}{}",
-            param(self.backend, 1),
-            param(self.backend, 2),
-            rep_filter(self.backend, 3, reps)
+            param(self.backend(), 1),
+            param(self.backend(), 2),
+            rep_filter(self.backend(), 3, reps)
         );
-        let binds = DayBinds { from, to, reps, texts: &[] };
-        match &self.reader {
-            Some(reader) => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(reader);
-                while let Some(row) = rows.try_next().await? {
-                    sink(deal_day(&row)?);
-                }
-            }
-            None => {
-                let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(&self.pool);
-                while let Some(row) = rows.try_next().await? {
-                    sink(deal_day(&row)?);
-                }
-            }
-        }
-        Ok(())
+        self.stream(sql, DayBinds { from, to, reps, texts: &[] }, sink).await
     }
+
+    async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+        let row = sqlx::query(
+            "SELECT MIN(d) AS first_day, MAX(d) AS last_day FROM (\
+             SELECT MIN(day) AS d FROM activity_rollup UNION ALL SELECT MAX(day) FROM activity_rollup \
+             UNION ALL SELECT MIN(day) FROM deal_rollup UNION ALL SELECT MAX(day) FROM deal_rollup) AS t",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        match (opt_date(&row, "first_day")?, opt_date(&row, "last_day")?) {
+            (Some(first), Some(last)) => Ok(Some((first, last))),
+            _ => Ok(None),
+        }
+    }
+}
+
+impl SqlStore {
+    /// Feeds the rows of a read of a rollup to `sink` as they come: through SQLite's own
+    /// driver when the store has that reader, else through `Any`.
+    async fn stream<T: DayRow>(
+        &self,
+        sql: String,
+        binds: DayBinds<'_>,
+        sink: &mut (dyn FnMut(T) + Send),
+    ) -> StoreResult<()> {
+        // Built from fixed names and numbered parameters; every value is bound.
+        let sql = AssertSqlSafe(sql);
+        match &self.reader {
+            Some(reader) => feed(binds.bind(sqlx::query(sql)).fetch(reader), sink).await,
+            None => feed(binds.bind(sqlx::query(sql)).fetch(&self.pool), sink).await,
+        }
+    }
+}
+
+/// Decodes each row of `rows` and hands it to `sink`, one at a time.
+async fn feed<R: Columns, T: DayRow>(
+    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+    sink: &mut (dyn FnMut(T) + Send),
+) -> StoreResult<()> {
+    while let Some(row) = rows.try_next().await? {
+        sink(T::read(&row)?);
+    }
+    Ok(())
 }
 
 /// The parameters of a read of rollup rows, in their order: the days, the reps, then texts
@@ -221,45 +237,60 @@ impl DayBinds<'_> {
     }
 }
 
-/// A row of the activity rollup, from either driver.
-fn activity_day<'r, R: Row>(row: &'r R) -> StoreResult<ActivityDay>
-where
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    &'static str: ColumnIndex<R>,
-{
-    Ok((
-        ActivityDayKey {
-            rep_id: row.try_get("rep_id")?,
-            day: parse_date("activity_rollup.day", row.try_get("day")?)?,
-            activity_type: row.try_get::<&str, _>("activity_type")?.to_string(),
-        },
-        ActivityTotals {
-            n: row.try_get("n")?,
-            duration_s: row.try_get("duration_s")?,
-            duration_n: row.try_get("duration_n")?,
-        },
-    ))
+/// The columns of a row of either driver, decoded in place.
+trait Columns {
+    fn int(&self, column: &'static str) -> StoreResult<i64>;
+    fn text(&self, column: &'static str) -> StoreResult<&str>;
 }
 
-/// A row of the deal rollup, from either driver.
-fn deal_day<'r, R: Row>(row: &'r R) -> StoreResult<DealDay>
+impl<R: Row> Columns for R
 where
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> &'r str: Decode<'r, R::Database> + Type<R::Database>,
     &'static str: ColumnIndex<R>,
 {
-    let kind: &str = row.try_get("kind")?;
-    let status: &str = row.try_get("status")?;
-    Ok((
-        DealDayKey {
-            rep_id: row.try_get("rep_id")?,
-            day: parse_date("deal_rollup.day", row.try_get("day")?)?,
-            kind: kind.parse().map_err(|_| StoreError::Corrupt { column: "deal_rollup.kind", value: kind.into() })?,
-            status: status
-                .parse()
-                .map_err(|_| StoreError::Corrupt { column: "deal_rollup.status", value: status.into() })?,
-        },
-        DealTotals { n: row.try_get("n")?, amount_minor: row.try_get("amount_minor")? },
-    ))
+    fn int(&self, column: &'static str) -> StoreResult<i64> {
+        Ok(self.try_get(column)?)
+    }
+
+    fn text(&self, column: &'static str) -> StoreResult<&str> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+/// A row of a rollup: keyed by rep and day first, like both rollups.
+trait DayRow: Sized {
+    /// The rollup's day column, for a message when it does not read.
+    const DAY: &'static str;
+
+    /// The row, from the rest of its columns.
+    fn decode(row: &impl Columns, rep_id: RepId, day: NaiveDate) -> StoreResult<Self>;
+
+    fn read(row: &impl Columns) -> StoreResult<Self> {
+        Self::decode(row, row.int("rep_id")?, parse_date(Self::DAY, row.text("day")?)?)
+    }
+}
+
+impl DayRow for ActivityDay {
+    const DAY: &'static str = "activity_rollup.day";
+
+    fn decode(row: &impl Columns, rep_id: RepId, day: NaiveDate) -> StoreResult<Self> {
+        let totals =
+            ActivityTotals { n: row.int("n")?, duration_s: row.int("duration_s")?, duration_n: row.int("duration_n")? };
+        Ok((ActivityDayKey { rep_id, day, activity_type: row.text("activity_type")?.to_string() }, totals))
+    }
+}
+
+impl DayRow for DealDay {
+    const DAY: &'static str = "deal_rollup.day";
+
+    fn decode(row: &impl Columns, rep_id: RepId, day: NaiveDate) -> StoreResult<Self> {
+        let key = DealDayKey {
+            rep_id,
+            day,
+            kind: parse_text("deal_rollup.kind", row.text("kind")?)?,
+            status: parse_text("deal_rollup.status", row.text("status")?)?,
+        };
+        Ok((key, DealTotals { n: row.int("n")?, amount_minor: row.int("amount_minor")? }))
+    }
 }
