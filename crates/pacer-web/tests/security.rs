@@ -5,25 +5,11 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{Who, world};
-use http_body_util::BodyExt;
+use common::{Who, get, send, world};
 use pacer_app::credentials::token_hash;
 use pacer_core::access::Role;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, OrgStore, RecordStore, Session};
-use tower::ServiceExt;
-
-async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned(), headers)
-}
-
-fn get(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path).header(header::COOKIE, format!("pacer_session={cookie}")).body(Body::empty()).unwrap()
-}
 
 #[tokio::test]
 async fn reps_and_managers_see_only_their_scope() {
