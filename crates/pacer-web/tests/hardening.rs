@@ -6,8 +6,8 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use common::{get, send, world};
+use axum::http::{Method, Request, StatusCode, header};
+use common::{get, send, with_session, world};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::org::NewRep;
@@ -93,16 +93,13 @@ async fn every_response_carries_the_security_headers_and_private_ones_are_not_st
 async fn oversized_bodies_and_unknown_api_paths_answer_in_the_error_shape() {
     for db in TestDb::all().await {
         let w = world(&db).await;
-        let (cookie, csrf) = w.session(Role::Admin).await;
+        let session = w.session(Role::Admin).await;
+        let cookie = session.0.clone();
         // With its length announced, as clients send it: the limit answers before any handler runs.
         let huge = |path: &str, kind: &str| {
-            Request::post(path)
-                .header(header::CONTENT_LENGTH, 17 * 1024 * 1024)
-                .header(header::COOKIE, format!("pacer_session={cookie}"))
-                .header("x-csrf-token", csrf.clone())
-                .header(header::CONTENT_TYPE, kind)
-                .body(Body::from(vec![b'x'; 17 * 1024 * 1024]))
-                .unwrap()
+            let mut req = with_session(Method::POST, path, &session, kind, Body::from(vec![b'x'; 17 * 1024 * 1024]));
+            req.headers_mut().insert(header::CONTENT_LENGTH, (17 * 1024 * 1024).into());
+            req
         };
         let (status, body, headers) = send(&w.app, huge("/api/v1/teams", "application/json")).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -123,5 +120,38 @@ async fn oversized_bodies_and_unknown_api_paths_answer_in_the_error_shape() {
         let (status, body, _) = send(&w.app, get("/no/such/page", &cookie)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.starts_with("<!DOCTYPE html>"), "pages keep HTML: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_catalog_without_kpis_is_refused_unless_forced() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let kpis = || async { pacer_app::catalog::catalog_in_force(w.store.as_ref()).await.unwrap().kpis.len() };
+        let before = kpis().await;
+        assert!(before > 0);
+        let session = w.session(Role::Admin).await;
+        let put = |path: &str, body: &'static str| {
+            with_session(Method::PUT, path, &session, "application/toml", Body::from(body))
+        };
+        let types_only = "[[activity_types]]\nkey = \"call\"\nname = \"Call\"\n";
+        for body in ["", "# nothing yet\n", types_only] {
+            let (status, answer, _) = send(&w.app, put("/api/v1/catalog", body)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body:?}: {answer}");
+            assert!(answer.contains("defines no KPI") && answer.contains("force"), "{answer}");
+            assert_eq!(kpis().await, before, "refused: nothing changed");
+        }
+        let form = |force: &str| {
+            let body = Body::from(format!("toml=&reason=test{force}"));
+            with_session(Method::POST, "/catalog", &session, "application/x-www-form-urlencoded", body)
+        };
+        let (status, page, _) = send(&w.app, form("")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("defines no KPI"), "{page}");
+        assert_eq!(kpis().await, before);
+        assert_eq!(send(&w.app, form("&force=true")).await.0, StatusCode::SEE_OTHER, "the page's checkbox forces it");
+        assert_eq!(kpis().await, 0);
+        let (status, answer, _) = send(&w.app, put("/api/v1/catalog?force=true", types_only)).await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
     }
 }

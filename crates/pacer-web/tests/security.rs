@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{Who, get, send, world};
+use common::{Who, get, send, with_session, world};
 use pacer_app::credentials::token_hash;
 use pacer_core::access::Role;
 use pacer_storage::testing::TestDb;
@@ -181,14 +181,10 @@ async fn expired_and_forged_sessions_are_anonymous() {
 async fn bad_requests_get_the_one_error_shape() {
     for db in TestDb::all().await {
         let w = world(&db).await;
-        let (cookie, csrf) = w.session(Role::Admin).await;
+        let session = w.session(Role::Admin).await;
+        let (cookie, csrf) = session.clone();
         let post = |path: &str, body: &'static str| {
-            Request::post(path)
-                .header(header::COOKIE, format!("pacer_session={cookie}"))
-                .header("x-csrf-token", csrf.clone())
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body))
-                .unwrap()
+            with_session(Method::POST, path, &session, "application/json", Body::from(body))
         };
         let (status, body, _) = send(&w.app, post("/api/v1/teams", "{not json")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -232,6 +232,14 @@ fn metric_catalog_check_apply_readiness() {
         r#"{"type":"count","value":0}"#
     );
     assert!(w.ok(&["metrics", "versions", "--format", "csv"]).contains("1,"));
+
+    // An empty file would remove every KPI: refused (exit 1, nothing applied) unless forced.
+    std::fs::write(w.path().join("empty.toml"), "").unwrap();
+    let out = w.pacer(&["metrics", "apply", "empty.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("defines no KPI"), "{out:?}");
+    assert_eq!(w.ok(&["metrics", "readiness", "--format", "json"]).matches("\"key\"").count(), 14);
+    assert!(w.ok(&["metrics", "apply", "empty.toml", "--force"]).contains("Applied catalog version 2"));
 }
 
 #[test]
