@@ -40,24 +40,37 @@ pub enum Applied {
     Unchanged(i64),
 }
 
+/// A problem of the whole file, reported at its first line.
+fn file_problem(file: &str, message: String) -> Vec<Problem> {
+    vec![Problem { severity: pacer_core::catalog::Severity::Error, file: file.into(), line: 1, column: 1, message }]
+}
+
 /// Checks `text` and, when it has no error, records it as a new catalog
-/// version with its diff; a catalog with errors changes nothing.
-pub async fn apply_catalog(ctx: &Context<'_>, file: &str, text: &str, actor: &Actor) -> Result<Applied, Vec<Problem>> {
+/// version with its diff; a catalog with errors changes nothing. A catalog
+/// without any KPI would remove every KPI in force (an empty upload, a wrong
+/// file), so it is refused unless `force` says that is meant.
+pub async fn apply_catalog(
+    ctx: &Context<'_>,
+    file: &str,
+    text: &str,
+    actor: &Actor,
+    force: bool,
+) -> Result<Applied, Vec<Problem>> {
     let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
     let probe = check(file, text, None);
     let year_start = catalog_year_start(org, probe.catalog.as_ref().and_then(|c| c.fiscal_year), today);
     let checked = check(file, text, year_start);
     let warnings: Vec<Problem> = checked.problems.clone();
     let catalog = checked.valid()?;
-    let internal = |e: AppError| {
-        vec![Problem {
-            severity: pacer_core::catalog::Severity::Error,
-            file: file.into(),
-            line: 1,
-            column: 1,
-            message: e.to_string(),
-        }]
-    };
+    if catalog.kpis.is_empty() && !force {
+        return Err(file_problem(
+            file,
+            "the catalog defines no KPI: applying it would remove every KPI in force; nothing was applied \
+             (force it with --force, ?force=true or the page's checkbox if that is meant)"
+                .into(),
+        ));
+    }
+    let internal = |e: AppError| file_problem(file, e.to_string());
     let previous = current_catalog(store).await.map_err(internal)?;
     let diff = match &previous {
         Some((_, before)) => catalog.diff(before),

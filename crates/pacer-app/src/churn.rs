@@ -185,7 +185,7 @@ pub struct SeriesCache {
 /// The recurring-revenue series, from the cache while the data is unchanged.
 pub async fn mrr_series(ctx: &Context<'_>) -> Result<std::sync::Arc<MrrSeries>, AppError> {
     let (store, cache) = (ctx.store, ctx.caches.series);
-    let version = store.data_version("subscriptions").await?;
+    let version = store.data_version(pacer_storage::DataKind::Subscriptions).await?;
     let load = || async { MrrSeries::from_rows(store.subscriptions().await?).map_err(AppError::internal) };
     cache.loaded.get(version, load).await
 }

@@ -1,6 +1,9 @@
 //! Tables as files: CSV and XLSX, shared by the API, the pages and the CLI
 //! so that a report downloads the same wherever it comes from.
 
+use std::borrow::Cow;
+use std::io::Write;
+
 /// A table: a name (the sheet's), headers and rows of text cells. Cells
 /// that read as numbers are written as numbers to workbooks, so sales
 /// people can sum them.
@@ -25,15 +28,41 @@ pub enum ExportError {
     Csv(String),
 }
 
-/// The table as CSV.
+/// The table as CSV, every cell through [`csv_cell`].
 pub fn csv(sheet: &Sheet) -> Result<Vec<u8>, ExportError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ExportError::Csv(e.to_string());
-    writer.write_record(&sheet.headers).map_err(fail)?;
+    write_csv_row(&mut writer, &sheet.headers).map_err(fail)?;
     for row in &sheet.rows {
-        writer.write_record(row).map_err(fail)?;
+        write_csv_row(&mut writer, row).map_err(fail)?;
     }
     writer.into_inner().map_err(|e| ExportError::Csv(e.to_string()))
+}
+
+/// A cell as Pacer writes it to CSV. Spreadsheets run a cell that starts with
+/// `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a formula,
+/// so a rep or account named `=HYPERLINK(...)` would run in whoever opens the
+/// file: such text gets a leading `'` (OWASP's rule). A plain number such as
+/// `-12.5` stays as it is, as figures must stay summable.
+pub fn csv_cell(text: &str) -> Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_plain_number(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
+}
+
+/// `-12`, `-12.5`: a minus, digits and at most one decimal point between digits.
+fn is_plain_number(text: &str) -> bool {
+    let Some(digits) = text.strip_prefix('-') else { return false };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction)
+}
+
+/// Writes one CSV row, each cell through [`csv_cell`]: the one way Pacer writes CSV.
+pub fn write_csv_row<W: Write, S: AsRef<str>>(
+    writer: &mut csv::Writer<W>,
+    cells: impl IntoIterator<Item = S>,
+) -> csv::Result<()> {
+    writer.write_record(cells.into_iter().map(|c| csv_cell(c.as_ref()).into_owned()))
 }
 
 /// A sheet name a workbook accepts: without `[]:*?/` or a backslash, at most 31 characters, never empty.
@@ -81,5 +110,34 @@ mod tests {
         assert_eq!(String::from_utf8(csv(&sheet).unwrap()).unwrap(), "Rep,Calls\n\"Ada, \"\"A\"\"\",12\n");
         let book = xlsx(&[sheet]).unwrap();
         assert!(book.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn cells_that_would_run_as_formulas_are_neutralised() {
+        for (text, written) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("-", "'-"),
+            ("-.5", "'-.5"),
+            ("-1.", "'-1."),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("-12.5", "-12.5"),
+            ("-3", "-3"),
+            ("12", "12"),
+            ("Ada = 1", "Ada = 1"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(text), written, "{text:?}");
+        }
+        let sheet = Sheet {
+            name: "x".into(),
+            headers: vec!["=h".into()],
+            rows: vec![vec!["@SUM(A1)".into()], vec!["-0.50".into()]],
+        };
+        assert_eq!(String::from_utf8(csv(&sheet).unwrap()).unwrap(), "'=h\n'@SUM(A1)\n-0.50\n");
     }
 }

@@ -9,6 +9,7 @@
 //! their own while the chunks before them are written, all in one transaction.
 
 use crate::AppError;
+use crate::export::write_csv_row;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::import::{Imported, Importer, Mapping, RowError, not_utf8, sniff_delimiter, utf8_bom_len};
@@ -246,7 +247,7 @@ pub async fn parse(
 }
 
 /// Rejected rows as a CSV that can be fixed and imported again: the original
-/// columns and a `pacer_errors` column.
+/// columns and a `pacer_errors` column (cells neutralised as every CSV Pacer writes).
 struct Rejects<W: Write> {
     out: csv::Writer<W>,
     width: usize,
@@ -256,7 +257,7 @@ impl<W: Write> Rejects<W> {
     fn new<S: AsRef<str>>(out: W, header: &[S]) -> Result<Self, String> {
         let mut out = csv::Writer::from_writer(out);
         let names = header.iter().map(AsRef::as_ref).chain(["pacer_errors"]);
-        out.write_record(names).map_err(|e| e.to_string())?;
+        write_csv_row(&mut out, names).map_err(|e| e.to_string())?;
         Ok(Self { out, width: header.len() })
     }
 
@@ -265,7 +266,7 @@ impl<W: Write> Rejects<W> {
         let reasons = errors.iter().map(|e| format!("{}: {}", e.column, e.reason)).collect::<Vec<_>>().join("; ");
         let padding = self.width.saturating_sub(cells.len());
         let fields = cells.iter().map(AsRef::as_ref).chain(std::iter::repeat_n("", padding)).chain([reasons.as_str()]);
-        self.out.write_record(fields).map_err(|e| e.to_string())
+        write_csv_row(&mut self.out, fields).map_err(|e| e.to_string())
     }
 
     fn finish(self) -> Result<W, String> {
@@ -529,4 +530,18 @@ fn send<R: Read>(
         progress: Progress { rows: read.rows, bytes: rows.bytes_read() },
     };
     sender.blocking_send(batch).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejected_rows_are_written_with_formulas_neutralised() {
+        let table =
+            Table { header: vec!["name".into(), "amount".into()], rows: vec![vec!["=1+1".into(), "-5".into()]] };
+        let problem = RowError { row: 2, column: "amount".into(), value: "-5".into(), reason: "negative".into() };
+        let csv = rejects_csv(&table, &[(0, vec![problem])]).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "name,amount,pacer_errors\n'=1+1,-5,amount: negative\n");
+    }
 }

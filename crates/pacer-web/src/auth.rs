@@ -103,7 +103,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiEr
 }
 
 fn wants_html(req: &Request) -> bool {
-    !req.uri().path().starts_with("/api/")
+    !crate::error::is_api(req.uri().path())
 }
 
 /// First middleware: works out the caller and checks CSRF on every
@@ -112,8 +112,7 @@ pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: N
     let html = wants_html(&req);
     let caller = match identify(&state, req.headers()).await {
         Ok(caller) => caller,
-        Err(e) if html => return crate::pages::error_page(&e),
-        Err(e) => return e.into_response(),
+        Err(e) => return e.answer(req.uri().path()),
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let expected_csrf = match (&caller.session, req.uri().path()) {
@@ -184,8 +183,7 @@ pub async fn enforce(access: Access, req: Request, next: Next) -> Response {
             Redirect::to(&format!("/login?{encoded}")).into_response()
         }
         Err(Denied::NotSignedIn) => ApiError::Unauthorized.into_response(),
-        Err(Denied::Forbidden) if wants_html(&req) => crate::pages::error_page(&ApiError::Forbidden),
-        Err(Denied::Forbidden) => ApiError::Forbidden.into_response(),
+        Err(Denied::Forbidden) => ApiError::Forbidden.answer(req.uri().path()),
     }
 }
 

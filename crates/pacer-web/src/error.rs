@@ -82,6 +82,11 @@ impl ApiError {
         }
     }
 
+    /// The answer to a request for `path`: the JSON shape under `/api/`, a page elsewhere.
+    pub fn answer(self, path: &str) -> Response {
+        if is_api(path) { self.into_response() } else { crate::pages::error_page(&self) }
+    }
+
     /// A 422 with one problem.
     pub fn invalid(message: impl Into<String>) -> Self {
         let message = message.into();
@@ -127,6 +132,11 @@ impl IntoResponse for ApiError {
         let body = ErrorBody { error: ErrorDetail { code, message: self.to_string(), details } };
         (status, Json(body)).into_response()
     }
+}
+
+/// Whether requests for `path` are answered in the API's JSON shape (else with pages).
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
 }
 
 /// Result of an API handler.

@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod error;
+pub mod headers;
 pub mod pages;
 pub mod routes;
 
@@ -89,7 +90,7 @@ impl AppState {
     }
 }
 
-/// The whole application: routes, access rules, request ids, logs, body limit.
+/// The whole application: routes, access rules, request ids, logs, body limit, security headers.
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let max_body = state.settings.max_body_bytes;
@@ -98,6 +99,7 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(max_body))
         // One limit for every extractor too (axum's own default is 2 MB).
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(headers::harden))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -5,25 +5,11 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{Who, world};
-use http_body_util::BodyExt;
+use common::{Who, get, send, with_session, world};
 use pacer_app::credentials::token_hash;
 use pacer_core::access::Role;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, OrgStore, RecordStore, Session};
-use tower::ServiceExt;
-
-async fn send(app: &axum::Router, req: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let body = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned(), headers)
-}
-
-fn get(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path).header(header::COOKIE, format!("pacer_session={cookie}")).body(Body::empty()).unwrap()
-}
 
 #[tokio::test]
 async fn reps_and_managers_see_only_their_scope() {
@@ -195,14 +181,10 @@ async fn expired_and_forged_sessions_are_anonymous() {
 async fn bad_requests_get_the_one_error_shape() {
     for db in TestDb::all().await {
         let w = world(&db).await;
-        let (cookie, csrf) = w.session(Role::Admin).await;
+        let session = w.session(Role::Admin).await;
+        let (cookie, csrf) = session.clone();
         let post = |path: &str, body: &'static str| {
-            Request::post(path)
-                .header(header::COOKIE, format!("pacer_session={cookie}"))
-                .header("x-csrf-token", csrf.clone())
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body))
-                .unwrap()
+            with_session(Method::POST, path, &session, "application/json", Body::from(body))
         };
         let (status, body, _) = send(&w.app, post("/api/v1/teams", "{not json")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -90,7 +90,7 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
     // The organisation is saved after the plans: use the demo's own settings.
     let app =
         pacer_app::Context::with_org(store, caches, org.organisation.clone(), Principal::command_line(), config.today);
-    match pacer_app::catalog::apply_catalog(&app, "metrics.toml", &catalog, &actor).await {
+    match pacer_app::catalog::apply_catalog(&app, "metrics.toml", &catalog, &actor, false).await {
         Ok(_) => {}
         Err(problems) => bail!(
             "the demo catalog does not check: {}",

@@ -40,6 +40,9 @@ pub enum MetricsCommand {
         /// Why (kept with the version and in the audit log).
         #[arg(long)]
         reason: Option<String>,
+        /// Apply it even if it defines no KPI (which removes every KPI in force).
+        #[arg(long)]
+        force: bool,
     },
     /// The KPIs in force, by priority.
     Show {
@@ -114,10 +117,10 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             println!("{name}: {kpis} KPIs, no errors, {warnings} warning(s)");
             Ok(())
         }
-        MetricsCommand::Apply { file, reason } => {
+        MetricsCommand::Apply { file, reason, force } => {
             let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
             let actor = Actor::named("cli").because(reason);
-            match pacer_app::catalog::apply_catalog(&app, &file.display().to_string(), &text, &actor).await {
+            match pacer_app::catalog::apply_catalog(&app, &file.display().to_string(), &text, &actor, force).await {
                 Err(problems) => {
                     for p in &problems {
                         eprintln!("{p}");

@@ -47,28 +47,24 @@ impl<T: Serialize> Listing<'_, T> {
                 format!("{table}\n")
             }
             Format::Json => format!("{}\n", serde_json::to_string_pretty(self.records)?),
-            Format::Csv => {
-                let mut writer = csv::Writer::from_writer(Vec::new());
-                writer.write_record(self.headers)?;
-                for row in &self.rows {
-                    writer.write_record(row)?;
-                }
-                String::from_utf8(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?
-            }
+            // The one CSV writer: cells that would run as formulas are neutralised.
+            Format::Csv => String::from_utf8(pacer_app::export::csv(&self.sheet(""))?)?,
         })
     }
-}
 
-impl<T: Serialize> Listing<'_, T> {
+    /// The listing as a table to export.
+    fn sheet(&self, name: &str) -> pacer_app::export::Sheet {
+        pacer_app::export::Sheet {
+            name: name.into(),
+            headers: self.headers.iter().map(|h| h.to_string()).collect(),
+            rows: self.rows.clone(),
+        }
+    }
+
     /// Writes the listing as one sheet of an XLSX workbook: numbers stay
     /// numbers (so sales people can sum them), the header row is bold.
     pub fn write_xlsx(&self, path: &std::path::Path, sheet: &str) -> Result<()> {
-        let sheet = pacer_app::export::Sheet {
-            name: sheet.into(),
-            headers: self.headers.iter().map(|h| h.to_string()).collect(),
-            rows: self.rows.clone(),
-        };
-        let bytes = pacer_app::export::xlsx(&[sheet])?;
+        let bytes = pacer_app::export::xlsx(&[self.sheet(sheet)])?;
         std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
     }
 }
@@ -132,5 +128,7 @@ mod tests {
         assert_eq!(listing.render(Format::Csv).unwrap(), "a,b\n1,\"x,y\"\n");
         assert!(listing.render(Format::Json).unwrap().contains("\"a\": 1"));
         assert!(listing.render(Format::Table).unwrap().contains("x,y"));
+        let evil = Listing { headers: &["a"], rows: vec![vec!["=1+1".into()], vec!["-4.5".into()]], records: &records };
+        assert_eq!(evil.render(Format::Csv).unwrap(), "a\n'=1+1\n-4.5\n");
     }
 }

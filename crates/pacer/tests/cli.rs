@@ -176,6 +176,17 @@ fn organisation_people_users_tokens_and_the_audit_log() {
     assert_eq!(serde_json::from_str::<serde_json::Value>(&only_teams).unwrap().as_array().unwrap().len(), 2);
 }
 
+/// A name a spreadsheet would run as a formula is written to CSV with a leading `'`.
+#[test]
+fn csv_listings_neutralise_formulas() {
+    let w = Workdir::new("formulas");
+    w.ok(&["team", "add", "@SUM(A1)"]);
+    w.ok(&["rep", "add", "=1+1", "--hired", "2024-01-15", "--team", "@SUM(A1)"]);
+    let reps = w.ok(&["rep", "list", "--format", "csv"]);
+    assert!(reps.contains("'=1+1,,'@SUM(A1),2024-01-15"), "{reps}");
+    assert!(w.ok(&["team", "list", "--format", "json"]).contains("\"@SUM(A1)\""), "JSON keeps the name as it is");
+}
+
 #[test]
 fn metric_catalog_check_apply_readiness() {
     let w = Workdir::new("metrics");
@@ -221,6 +232,14 @@ fn metric_catalog_check_apply_readiness() {
         r#"{"type":"count","value":0}"#
     );
     assert!(w.ok(&["metrics", "versions", "--format", "csv"]).contains("1,"));
+
+    // An empty file would remove every KPI: refused (exit 1, nothing applied) unless forced.
+    std::fs::write(w.path().join("empty.toml"), "").unwrap();
+    let out = w.pacer(&["metrics", "apply", "empty.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("defines no KPI"), "{out:?}");
+    assert_eq!(w.ok(&["metrics", "readiness", "--format", "json"]).matches("\"key\"").count(), 14);
+    assert!(w.ok(&["metrics", "apply", "empty.toml", "--force"]).contains("Applied catalog version 2"));
 }
 
 #[test]

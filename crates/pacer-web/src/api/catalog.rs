@@ -94,28 +94,39 @@ fn problems_error(problems: Vec<Problem>) -> ApiError {
     }
 }
 
-/// Applies a catalog sent as TOML text; with any error, nothing is applied (422 lists every problem).
-#[utoipa::path(put, path = "/api/v1/catalog", tag = "catalog", request_body(content = String, content_type = "application/toml"),
+/// How to apply a catalog.
+#[derive(Deserialize, IntoParams)]
+pub struct ApplyQuery {
+    /// Apply it even if it defines no KPI, which removes every KPI in force (default false).
+    pub force: Option<bool>,
+}
+
+/// Applies a catalog sent as TOML text; with any error, nothing is applied (422 lists every
+/// problem). A catalog without KPIs is refused unless `force=true`.
+#[utoipa::path(put, path = "/api/v1/catalog", tag = "catalog", params(ApplyQuery), request_body(content = String, content_type = "application/toml"),
     responses((status = 200, body = AppliedBody), (status = 422, body = crate::error::ErrorDetail)))]
 pub async fn put_catalog(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
+    ApiQuery(q): ApiQuery<ApplyQuery>,
     body: String,
 ) -> ApiResult<Json<AppliedBody>> {
     let ctx = state.context(&caller).await?;
     let who = actor(&caller, &headers)?;
-    apply_text(&ctx, "metrics.toml", &body, &who).await.map(Json)
+    apply_text(&ctx, "metrics.toml", &body, &who, q.force.unwrap_or(false)).await.map(Json)
 }
 
-/// Checks and applies `text`; the answer the API and the pages show.
+/// Checks and applies `text` (see [`pacer_app::catalog::apply_catalog`] for `force`); the
+/// answer the API and the pages show.
 pub async fn apply_text(
     ctx: &pacer_app::Context<'_>,
     file: &str,
     text: &str,
     who: &pacer_core::audit::Actor,
+    force: bool,
 ) -> ApiResult<AppliedBody> {
-    match pacer_app::catalog::apply_catalog(ctx, file, text, who).await {
+    match pacer_app::catalog::apply_catalog(ctx, file, text, who, force).await {
         Err(problems) => Err(problems_error(problems)),
         Ok(Applied::Unchanged(version)) => {
             Ok(AppliedBody { version, changed: false, diff: Vec::new(), warnings: Vec::new() })
@@ -139,7 +150,7 @@ pub async fn patch_kpi(
     let ctx = state.context(&caller).await?;
     let (_, catalog) = require_catalog(&state).await?;
     let text = catalog.with_kpi_edit(&key, &edit).map_err(ApiError::invalid)?.to_toml().map_err(ApiError::Internal)?;
-    apply_text(&ctx, "metrics.toml", &text, &actor(&caller, &headers)?).await.map(Json)
+    apply_text(&ctx, "metrics.toml", &text, &actor(&caller, &headers)?, false).await.map(Json)
 }
 
 /// Readiness parameters.

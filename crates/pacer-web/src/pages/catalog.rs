@@ -99,6 +99,7 @@ pub async fn page(
                     (frame.csrf_field())
                     label { "metrics.toml" textarea name="toml" rows="12" required placeholder="Paste the catalog here (see docs/metrics.md)" {} }
                     label { "Reason (audit log)" input name="reason"; }
+                    label { input type="checkbox" name="force" value="true"; " Apply even if it defines no KPI (this removes every KPI)" }
                     button type="submit" { "Check and apply" }
                 }
             }
@@ -124,6 +125,8 @@ pub async fn page(
 pub struct ApplyForm {
     toml: String,
     reason: Option<String>,
+    /// The "apply even without KPIs" checkbox, sent only when ticked.
+    force: Option<String>,
 }
 
 fn problems_page(frame: &Frame, e: ApiError) -> PageResult<Response> {
@@ -149,7 +152,7 @@ pub async fn apply(
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
     let who = Actor::named(frame.principal.actor_name()).because(filled(form.reason));
-    match apply_text(&ctx, "metrics.toml", &form.toml, &who).await {
+    match apply_text(&ctx, "metrics.toml", &form.toml, &who, form.force.is_some()).await {
         Ok(applied) if applied.changed => Ok(redirect_with_notice(
             "/catalog",
             &format!("Applied version {}: {}", applied.version, applied.diff.join("; ")),
@@ -204,7 +207,7 @@ pub async fn edit(
     };
     let new = catalog.with_kpi_edit(&key, &edit).map_err(ApiError::invalid)?.to_toml().map_err(ApiError::Internal)?;
     let who = Actor::named(frame.principal.actor_name()).because(filled(form.reason));
-    match apply_text(&ctx, "metrics.toml", &new, &who).await {
+    match apply_text(&ctx, "metrics.toml", &new, &who, false).await {
         Ok(applied) if applied.changed => Ok(redirect_with_notice(
             "/catalog",
             &format!("Saved as version {}: {}", applied.version, applied.diff.join("; ")),

@@ -88,9 +88,14 @@ pub fn error_page(e: &ApiError) -> Response {
     message_page(status, title, &e.to_string())
 }
 
-/// 404 for any path no route has.
-pub async fn not_found() -> Response {
-    error_page(&ApiError::NotFound("there is no page at this address".into()))
+/// 404 for any path no route has: in the API's error shape under `/api/`, a page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let what = if crate::error::is_api(uri.path()) {
+        "there is no API endpoint at this address: see /api/v1/openapi.json"
+    } else {
+        "there is no page at this address"
+    };
+    ApiError::NotFound(what.into()).answer(uri.path())
 }
 
 /// After a successful form: back to `to`, with a notice to show.

@@ -111,7 +111,7 @@ pub async fn world(db: &TestDb) -> World {
         pacer_core::access::Principal::command_line(),
         d("2026-11-26"),
     );
-    let applied = pacer_app::catalog::apply_catalog(&ctx, "metrics.toml", &catalog, &ops).await;
+    let applied = pacer_app::catalog::apply_catalog(&ctx, "metrics.toml", &catalog, &ops, false).await;
     assert!(applied.is_ok(), "the demo catalog applies");
     let settings = WebSettings { secure_cookies: false, ..WebSettings::default() };
     let app = app(AppState::new(store.clone(), settings));
@@ -216,6 +216,34 @@ impl World {
             resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         (status, location)
     }
+}
+
+/// Sends a request: the status, the body as text and the headers.
+pub async fn send(app: &Router, req: Request<Body>) -> (StatusCode, String, axum::http::HeaderMap) {
+    use http_body_util::BodyExt;
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned(), headers)
+}
+
+/// A GET with a session cookie.
+pub fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path).header(header::COOKIE, format!("pacer_session={cookie}")).body(Body::empty()).unwrap()
+}
+
+/// A request with a session's cookie and CSRF token and a body of content type `kind`.
+pub fn with_session(method: Method, path: &str, session: &(String, String), kind: &str, body: Body) -> Request<Body> {
+    let (cookie, csrf) = session;
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, format!("pacer_session={cookie}"))
+        .header("x-csrf-token", csrf)
+        .header(header::CONTENT_TYPE, kind)
+        .body(body)
+        .unwrap()
 }
 
 pub fn rand_suffix() -> String {
