@@ -247,6 +247,14 @@ fn amount(catalog: &Catalog, kpi: &str, text: &str) -> Result<i64> {
     }
 }
 
+/// A word given on the command line (`--by team`), read as the value it names.
+fn parsed<T: std::str::FromStr>(word: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    pacer_app::parse_word(Some(word))?.ok_or_else(|| anyhow!("empty word"))
+}
+
 async fn catalog_of<'a>(app: &'a pacer_app::Context<'_>) -> Result<&'a Catalog> {
     app.catalog_if_any().await?.ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))
 }
@@ -446,9 +454,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
         PlanCommand::Attainment { plan, kpi, by, per, format, output } => {
             let _catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
-            let a =
-                plans::attainment_report(&app, &plan, &kpi, by.parse().map_err(|e: String| anyhow!(e))?, per.parse()?)
-                    .await?;
+            let a = plans::attainment_report(&app, &plan, &kpi, parsed(&by)?, parsed(&per)?).await?;
             let mut headers: Vec<String> = vec!["name".into()];
             for c in &a.columns {
                 headers.extend([
