@@ -12,6 +12,7 @@ pub mod forecast;
 pub mod growth;
 pub mod import;
 pub mod kpi;
+pub mod limits;
 pub mod money;
 pub mod org;
 pub mod pipeline;

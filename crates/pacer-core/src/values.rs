@@ -44,8 +44,8 @@ impl FromStr for Month {
             .or_else(|_| t.parse::<NaiveDate>())
             .ok()
             .and_then(|d| d.with_day(1))
-            .map(Month)
             .ok_or_else(|| ValueError(format!("month {text:?} is not valid: use YYYY-MM")))
+            .and_then(|d| crate::limits::check_day(d).map(|()| Month(d)).map_err(|e| ValueError(e.to_string())))
     }
 }
 

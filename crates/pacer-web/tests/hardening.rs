@@ -124,6 +124,48 @@ async fn oversized_bodies_and_unknown_api_paths_answer_in_the_error_shape() {
 }
 
 #[tokio::test]
+async fn text_and_days_beyond_the_limits_are_refused_and_nothing_is_written() {
+    use serde_json::json;
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let teams = || async { db.store.teams().await.unwrap().len() };
+        let before = teams().await;
+        let activity = |external_id: String, at: &str| json!({"records": [{"source": "crm", "external_id": external_id, "rep": w.rep_a, "type": "call", "occurred_at": at}]});
+        let cases = [
+            ("/api/v1/activities", activity("x".repeat(300), "2026-03-03T10:00"), "records[0].external_id"),
+            ("/api/v1/activities", activity("ok\u{0}".into(), "2026-03-03T10:00"), "records[0].external_id"),
+            ("/api/v1/activities", activity("ok-1".into(), "9999-03-03T10:00"), "occurred_at"),
+            ("/api/v1/teams", json!({"name": "Sales\u{1b}[31m"}), "name"),
+            ("/api/v1/teams", json!({"name": "n".repeat(201)}), "name"),
+        ];
+        for (path, body, field) in cases {
+            let (status, answer) = w.send(Role::Admin, Method::POST, path, Some(body)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path} {field}: {answer}");
+            assert!(answer["error"]["details"].to_string().contains(field), "{}: {answer}", db.backend());
+        }
+        let deal = json!({"records": [{"source": "crm", "external_id": "d1", "rep": w.rep_a, "account_id": 1,
+            "kind": "new", "status": "won", "amount_minor": 100, "created_on": "2026-01-01", "close_date": "9999-12-31"}]});
+        let (status, answer) = w.send(Role::Admin, Method::POST, "/api/v1/deals", Some(deal)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(answer.to_string().contains("not a plausible day"), "{answer}");
+        let month = json!({"records": [{"account_id": 1, "month": "9999-01", "mrr_minor": 100}]});
+        let (status, answer) = w.send(Role::Admin, Method::POST, "/api/v1/subscriptions", Some(month)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+
+        let session = w.session(Role::Admin).await;
+        let form = Body::from("name=Evil%00Team&reason=test");
+        let req = with_session(Method::POST, "/teams", &session, "application/x-www-form-urlencoded", form);
+        let (status, page, _) = send(&w.app, req).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(page.contains("control character U+0000"), "{page}");
+
+        assert_eq!(teams().await, before, "{}: nothing was written", db.backend());
+        let (from, to) = ("1900-01-01".parse().unwrap(), "2099-12-31".parse().unwrap());
+        assert!(db.store.activities_between(from, to, None).await.unwrap().is_empty(), "no activity was written");
+    }
+}
+
+#[tokio::test]
 async fn a_catalog_without_kpis_is_refused_unless_forced() {
     for db in TestDb::all().await {
         let w = world(&db).await;

@@ -28,6 +28,7 @@ pub use presets::{preset, preset_names};
 pub use text::{not_utf8, sniff_delimiter, utf8_bom_len};
 
 use crate::catalog::{ActivityType, Catalog, FieldDef, FieldKind};
+use crate::limits::{self, TextKind};
 use crate::money::Currency;
 use crate::org::RepId;
 use crate::records::{DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
@@ -550,7 +551,23 @@ impl<'a> Importer<'a> {
                 reason: format!("this mapping imports {}, not {kind}", self.mapping.kind),
             }]);
         }
-        Ok(Row { importer: self, row, cells: cells.iter().map(AsRef::as_ref).collect(), errors: Vec::new() })
+        let cells: Vec<&str> = cells.iter().map(AsRef::as_ref).collect();
+        // Every cell that feeds a field is bounded before it is read (unmapped columns are never stored).
+        let errors = self
+            .index
+            .iter()
+            .filter_map(|(target, (i, header))| {
+                let raw = cells.get(*i)?.trim();
+                let problem = limits::check_text(raw, TextKind::of_field(target));
+                problem.err().map(|e| RowError {
+                    row,
+                    column: header.clone(),
+                    value: limits::excerpt(raw),
+                    reason: e.to_string(),
+                })
+            })
+            .collect();
+        Ok(Row { importer: self, row, cells, errors })
     }
 
     fn resolve(&self, key: &str) -> Result<RepId, String> {

@@ -51,7 +51,20 @@ const TWO_DIGIT_PIVOT: i32 = 68;
 /// above 12 is the day (`13/04/2026`), and equal parts (`04/04/2026`) read the same both
 /// ways; otherwise it is an "ambiguous date" error. Each value is judged alone: nothing is
 /// inferred from other rows. Two-digit years 00-68 are 2000-2068, 69-99 are 1969-1999.
+/// The day must be plausible ([`crate::limits::check_day`]).
 pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
+    plausible(calendar_date(text, order))
+}
+
+/// Refuses a parsed day outside the plausible range.
+fn plausible(day: Result<NaiveDate, String>) -> Result<NaiveDate, String> {
+    let day = day?;
+    crate::limits::check_day(day).map_err(|e| e.to_string())?;
+    Ok(day)
+}
+
+/// [`parse_date`] without the range check.
+fn calendar_date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty date".into());
@@ -131,10 +144,12 @@ fn expand_year(yy: u32) -> u32 {
 /// zone (`Z`, `+02:00`) are refused rather than guessed: Pacer stores local times.
 pub fn parse_datetime(text: &str, order: Option<DateOrder>) -> Result<NaiveDateTime, String> {
     let t = text.trim();
-    match iso_datetime(t) {
-        Some(at) => Ok(at),
-        None => any_datetime(t, order),
-    }
+    let at = match iso_datetime(t) {
+        Some(at) => at,
+        None => any_datetime(t, order)?,
+    };
+    plausible(Ok(at.date()))?;
+    Ok(at)
 }
 
 /// [`parse_datetime`] of trimmed text, in every form.
@@ -143,7 +158,7 @@ fn any_datetime(t: &str, order: Option<DateOrder>) -> Result<NaiveDateTime, Stri
         return Err("empty date".into());
     }
     let (date_part, time_part) = split_date_time(t);
-    let date = parse_date(date_part, order)?;
+    let date = calendar_date(date_part, order)?;
     let Some(time_part) = time_part else {
         return Ok(date.and_time(NaiveTime::MIN));
     };
@@ -249,6 +264,11 @@ fn num_long(digits: &str) -> u32 {
 /// Parses a month: `2026-03`, `2026/03`, `03/2026`, or any date [`parse_date`] accepts
 /// (the month it falls in). Returns the first day of the month.
 pub fn parse_month(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
+    plausible(any_month(text, order))
+}
+
+/// [`parse_month`] without the range check.
+fn any_month(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
     let t = text.trim();
     let two = |sep: char| -> Option<(&str, &str)> {
         let (a, b) = t.split_once(sep)?;

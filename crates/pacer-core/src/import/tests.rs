@@ -407,6 +407,32 @@ fn every_problem_of_a_row_at_once() {
 }
 
 #[test]
+fn cells_beyond_the_limits_are_refused_with_an_excerpt() {
+    let cat = catalog();
+    let importer = Importer::new(activity_mapping(), &csv(ACTIVITY_HEADER), Some(&cat), &resolve).unwrap();
+    let long_id = "9".repeat(5_000);
+    let row = format!("{long_id}|Ann Lee|call|04.03.2026 09:15||");
+    let excerpt = format!("{}…", "9".repeat(40));
+    assert_eq!(
+        importer.activity(2, &csv(&row)).unwrap_err(),
+        vec![err(2, "ID", &excerpt, "5000 characters is too long: at most 255")]
+    );
+    assert_eq!(
+        importer.activity(3, &csv("a1\u{0}|Ann Lee|call|04.03.2026 09:15||")).unwrap_err(),
+        vec![err(3, "ID", "a1\u{0}", "control character U+0000 at character 3 is not allowed")]
+    );
+    assert_eq!(
+        importer.activity(4, &csv("a2|Ann Lee|call|31.12.9999 09:15||")).unwrap_err(),
+        vec![err(
+            4,
+            "When",
+            "31.12.9999 09:15",
+            "9999-12-31 is not a plausible day: use a day from 1900-01-01 to 2099-12-31"
+        )]
+    );
+}
+
+#[test]
 fn header_problems() {
     let cat = catalog();
     let header = csv("\u{feff}ID|owner|Kind|When|Minutes|Outcome|Billable|Rating|Follow-up");

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::{Extension, State};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use pacer_core::access::Principal;
+use pacer_core::limits;
 use pacer_core::org::Rep;
 use pacer_core::records::{
     DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
@@ -232,7 +233,9 @@ pub async fn post_activities(
         if when.is_none() {
             problems.add(i, "occurred_at", format!("{:?} is not a date and time (YYYY-MM-DDTHH:MM:SS)", r.occurred_at));
         }
-        if let (Some(rep), Some(when)) = (rep, when)
+        if let Some(Err(e)) = when.map(|w| limits::check_day(w.date())) {
+            problems.add(i, "occurred_at", e.to_string());
+        } else if let (Some(rep), Some(when)) = (rep, when)
             && !rep.is_active_on(when.date())
         {
             problems.add(i, "occurred_at", format!("{} was not employed on {}", rep.name, when.date()));
@@ -305,6 +308,11 @@ pub async fn post_deals(
         let status = d.status.parse::<DealStatus>().map_err(|e| problems.add(i, "status", e)).ok();
         if d.amount_minor < 0 {
             problems.add(i, "amount_minor", format!("negative amount {} is not allowed", d.amount_minor));
+        }
+        for (field, day) in [("created_on", d.created_on), ("close_date", d.close_date)] {
+            if let Err(e) = limits::check_day(day) {
+                problems.add(i, field, e.to_string());
+            }
         }
         if d.close_date < d.created_on {
             problems.add(

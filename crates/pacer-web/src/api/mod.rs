@@ -20,12 +20,33 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::HeaderMap;
 use pacer_core::access::Principal;
 use pacer_core::audit::Actor;
+use pacer_core::limits;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
-/// A JSON body; malformed JSON is a 400 or 422 in the API's error shape.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body; malformed JSON is a 400 or 422 in the API's error shape, and so is any text
+/// beyond Pacer's limits (too long, control characters), whichever route reads it.
 pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(document) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        check_json(&document).map_err(|(path, e)| ApiError::Unprocessable {
+            message: format!("{path}: {e}"),
+            details: vec![serde_json::json!({ "field": path, "reason": e.to_string() })],
+        })?;
+        serde_path_to_error::deserialize(document).map(ApiJson).map_err(|e| {
+            let path = e.path().to_string();
+            let reason = e.into_inner().to_string();
+            ApiError::Unprocessable {
+                message: format!("Failed to deserialize the JSON body into the target type: {path}: {reason}"),
+                details: vec![serde_json::json!({ "field": path, "reason": reason })],
+            }
+        })
+    }
+}
 
 /// Query parameters; bad ones are a 400 in the API's error shape.
 #[derive(FromRequestParts)]
@@ -57,6 +78,38 @@ impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
         ApiError::BadRequest(r.body_text())
     }
+}
+
+/// The first text of a JSON document that breaks a limit: its path (`records[3].external_id`)
+/// and why. Object keys are keys; string values take the kind of their field's name.
+fn check_json(value: &serde_json::Value) -> Result<(), (String, limits::LimitError)> {
+    fn walk(value: &serde_json::Value, path: &mut String, field: &str) -> Result<(), (String, limits::LimitError)> {
+        match value {
+            serde_json::Value::String(s) => {
+                limits::check_text(s, limits::TextKind::of_field(field)).map_err(|e| (path.clone(), e))
+            }
+            serde_json::Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk(item, path, field)?;
+                path.truncate(len);
+                Ok(())
+            }),
+            serde_json::Value::Object(map) => map.iter().try_for_each(|(key, item)| {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                limits::check_text(key, limits::TextKind::Key).map_err(|e| (path.clone(), e))?;
+                walk(item, path, key)?;
+                path.truncate(len);
+                Ok(())
+            }),
+            _ => Ok(()),
+        }
+    }
+    walk(value, &mut String::new(), "")
 }
 
 /// The principal of a request that passed an access rule other than `Public`.
@@ -134,5 +187,22 @@ impl Viewer {
     /// Whether the viewer sees this rep's records.
     pub fn sees_rep(&self, rep: &pacer_core::org::Rep) -> bool {
         self.principal.can_see_rep(rep.id, rep.team_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_problems_name_their_path() {
+        let doc = serde_json::json!({"records": [{"external_id": "ok"}, {"external_id": "x".repeat(300)}]});
+        let (path, e) = check_json(&doc).unwrap_err();
+        assert_eq!(path, "records[1].external_id");
+        assert_eq!(e, limits::LimitError::TooLong { chars: 300, max: limits::KEY_MAX_CHARS });
+        let note = serde_json::json!({"text": "a\nlong note"});
+        assert_eq!(check_json(&note), Ok(()));
+        let nul = serde_json::json!({"name": "Ada\u{0}"});
+        assert_eq!(check_json(&nul).unwrap_err().0, "name");
     }
 }

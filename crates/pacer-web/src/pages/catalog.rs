@@ -1,12 +1,12 @@
 //! The metric catalog and readiness pages.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::catalog::{ReadinessQuery, apply_text, readiness_rows};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Form, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_core::access::Role;
@@ -147,7 +147,7 @@ fn problems_page(frame: &Frame, e: ApiError) -> PageResult<Response> {
 pub async fn apply(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<ApplyForm>,
+    PageForm(form): PageForm<ApplyForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
@@ -183,7 +183,7 @@ pub async fn edit(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(key): Path<String>,
-    Form(form): Form<EditForm>,
+    PageForm(form): PageForm<EditForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);

@@ -2,14 +2,14 @@
 //! churn by reason, and cohort retention.
 
 use super::layout::{self, Frame};
-use super::{PageResult, filled, redirect_with_notice};
+use super::{PageForm, PageResult, filled, redirect_with_notice};
 use crate::AppState;
 use crate::api::churn::{ChurnQuery, report, tag_events};
 use crate::api::{Viewer, today};
 use crate::auth::Caller;
 use crate::charts::{self, StepKind, WaterfallStep};
 use crate::error::ApiError;
-use axum::extract::{Extension, Form, Query, State};
+use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::churn::ChurnPeriod;
@@ -226,7 +226,7 @@ pub struct TagForm {
 pub async fn tag(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<TagForm>,
+    PageForm(form): PageForm<TagForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);

@@ -2,11 +2,11 @@
 //! the mapping with every problem, then confirm (admins).
 
 use super::layout::{self, Frame};
-use super::{PageResult, filled};
+use super::{PageForm, PageResult, filled};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Form, Multipart, State};
+use axum::extract::{Extension, Multipart, State};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use maud::{Markup, html};
@@ -159,7 +159,7 @@ pub async fn preview(
 pub async fn confirm(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<ImportForm>,
+    PageForm(form): PageForm<ImportForm>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let bytes = BASE64

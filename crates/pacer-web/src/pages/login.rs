@@ -1,9 +1,10 @@
 //! Sign in and sign out.
 
+use super::PageForm;
 use crate::AppState;
 use crate::auth::{CSRF_FIELD, Caller, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, set_cookie, start_session};
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, Extension, Form, Query, State};
+use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, html};
@@ -69,7 +70,7 @@ pub struct Credentials {
 pub async fn submit(
     State(state): State<AppState>,
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
-    Form(form): Form<Credentials>,
+    PageForm(form): PageForm<Credentials>,
 ) -> Response {
     let address = connect.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()).unwrap_or_else(|| "local".into());
     let next = safe_next(form.next.as_deref()).to_string();

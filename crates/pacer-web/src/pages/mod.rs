@@ -16,10 +16,14 @@ pub mod review;
 pub mod users;
 
 use crate::error::ApiError;
+use axum::Form;
+use axum::extract::FromRequest;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use pacer_core::limits;
 use pacer_storage::StoreError;
+use serde::de::DeserializeOwned;
 
 /// An error shown as a page.
 #[derive(Debug)]
@@ -57,6 +61,32 @@ impl IntoResponse for PageError {
 
 /// Result of a page handler.
 pub type PageResult<T> = Result<T, PageError>;
+
+/// A submitted form, read like axum's `Form` once every field is within Pacer's limits
+/// ([`limits::check_text`]); a field beyond them answers a page that names it, and nothing is saved.
+pub struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let Form(fields) =
+            Form::<Vec<(String, String)>>::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        for (name, value) in &fields {
+            if let Err(e) = limits::check_text(value, limits::TextKind::of_field(name)) {
+                let message =
+                    format!("The field {name:?} was refused: {e}. Nothing was saved; go back and correct it.");
+                return Err(message_page(StatusCode::UNPROCESSABLE_ENTITY, "Not saved", &message));
+            }
+        }
+        let encoded = serde_urlencoded::to_string(&fields).map_err(|e| bad_form(&e.to_string()))?;
+        serde_urlencoded::from_str(&encoded).map(PageForm).map_err(|e| bad_form(&e.to_string()))
+    }
+}
+
+fn bad_form(reason: &str) -> Response {
+    message_page(StatusCode::UNPROCESSABLE_ENTITY, "Not saved", &format!("The form could not be read: {reason}."))
+}
 
 /// A bare page with a title and a message, outside the layout (works before sign-in).
 pub fn message_page(status: StatusCode, title: &str, message: &str) -> Response {

@@ -2,13 +2,13 @@
 //! and the quick-log form on a rep's page.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::org::{visible_rep, visible_team};
 use crate::api::{Viewer, today};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Form, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use maud::{Markup, html};
@@ -306,7 +306,7 @@ pub async fn quick_log(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<Vec<(String, String)>>,
+    PageForm(form): PageForm<Vec<(String, String)>>,
 ) -> PageResult<Response> {
     let viewer = Viewer::of(&state, &caller).await?;
     let rep = visible_rep(&state, &viewer, id).await?;
@@ -349,7 +349,7 @@ pub struct TeamForm {
 pub async fn create_team(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<TeamForm>,
+    PageForm(form): PageForm<TeamForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let new = NewTeam {
@@ -367,7 +367,7 @@ pub async fn update_team(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<TeamForm>,
+    PageForm(form): PageForm<TeamForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let update = TeamUpdate {
@@ -407,7 +407,7 @@ pub struct RepForm {
 pub async fn create_rep(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<RepForm>,
+    PageForm(form): PageForm<RepForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let new = NewRep {
@@ -428,7 +428,7 @@ pub async fn update_rep(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<RepForm>,
+    PageForm(form): PageForm<RepForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let update = RepUpdate {
@@ -455,7 +455,7 @@ pub async fn move_rep(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<MoveForm>,
+    PageForm(form): PageForm<MoveForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let team = parse_opt_id("team", Some(form.team_id))?.ok_or_else(|| ApiError::invalid("choose a team"))?;

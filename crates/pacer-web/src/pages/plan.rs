@@ -3,13 +3,13 @@
 //! tolerance, scenario comparison, the growth calculator and seasonality.
 
 use super::layout::{self, Frame};
-use super::{PageResult, filled, redirect_with_notice};
+use super::{PageForm, PageResult, filled, redirect_with_notice};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
-use axum::extract::{Extension, Form, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::catalog::catalog_in_force;
@@ -161,7 +161,7 @@ pub struct CreateForm {
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<CreateForm>,
+    PageForm(form): PageForm<CreateForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     plans::plan_months(&frame.org, form.fiscal_year)?;
@@ -291,7 +291,7 @@ pub async fn allocate(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<AllocateForm>,
+    PageForm(form): PageForm<AllocateForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
@@ -337,7 +337,7 @@ pub async fn set_status(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<StatusForm>,
+    PageForm(form): PageForm<StatusForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let status: PlanStatus = form
@@ -354,7 +354,7 @@ pub async fn copy(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<StatusForm>,
+    PageForm(form): PageForm<StatusForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let plan = state.store.copy_plan(id, filled(form.name).as_deref(), &actor(&frame, filled(form.reason))).await?;

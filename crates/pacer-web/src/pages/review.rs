@@ -3,14 +3,14 @@
 //! proposal; and the list of the year's quarters.
 
 use super::layout::{self, Frame};
-use super::{PageResult, filled, redirect_with_notice};
+use super::{PageForm, PageResult, filled, redirect_with_notice};
 use crate::AppState;
 use crate::api::review::view;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
-use axum::extract::{Extension, Form, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::review::{self as reviews, Figure};
@@ -206,7 +206,7 @@ pub async fn add_note(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(period): Path<String>,
-    Form(form): Form<NoteForm>,
+    PageForm(form): PageForm<NoteForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let review = state
@@ -236,7 +236,7 @@ pub async fn set_state(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(period): Path<String>,
-    Form(form): Form<StateForm>,
+    PageForm(form): PageForm<StateForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
@@ -271,7 +271,7 @@ pub async fn rebalance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(period): Path<String>,
-    Form(form): Form<RebalanceForm>,
+    PageForm(form): PageForm<RebalanceForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);

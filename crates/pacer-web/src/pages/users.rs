@@ -1,12 +1,12 @@
 //! Users and API tokens (admins), and one's own account.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Form, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::credentials::{hash_password, new_api_token, token_hash, verify_password};
@@ -93,7 +93,7 @@ fn parse_rep(value: Option<String>) -> Result<Option<i64>, ApiError> {
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<CreateForm>,
+    PageForm(form): PageForm<CreateForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let username = check_username(&form.username).map_err(ApiError::invalid)?;
@@ -123,7 +123,7 @@ pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Form(form): Form<UpdateForm>,
+    PageForm(form): PageForm<UpdateForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let who = actor(&frame);
@@ -179,7 +179,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<PasswordForm>,
+    PageForm(form): PageForm<PasswordForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let user = caller.user.as_ref().ok_or(ApiError::Unauthorized)?;
@@ -253,7 +253,7 @@ pub struct TokenForm {
 pub async fn create_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Form(form): Form<TokenForm>,
+    PageForm(form): PageForm<TokenForm>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let scope: Scope = form.scope.parse().map_err(ApiError::invalid)?;
