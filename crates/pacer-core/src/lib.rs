@@ -26,4 +26,5 @@ pub mod seasonality;
 #[cfg(test)]
 pub(crate) mod testing;
 mod text_enum;
+pub mod throttle;
 pub mod values;

@@ -137,6 +137,17 @@ pub struct Session {
     pub csrf_token: String,
     /// Unix seconds after which the session is void.
     pub expires_at: i64,
+    /// Unix seconds of the last request seen with it, to end idle sessions.
+    pub last_seen_at: i64,
+}
+
+/// Failed sign-ins under one throttle key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoginFailures {
+    /// How many.
+    pub count: i64,
+    /// Unix seconds of the last one (0 when none).
+    pub last_at: i64,
 }
 
 /// Users, sessions, sign-in throttling, API tokens and the audit log.
@@ -159,13 +170,16 @@ pub trait AccessStore: Send + Sync {
     async fn create_session(&self, session: &Session) -> StoreResult<()>;
     /// The live session with this token hash and its active user, if any.
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>>;
+    /// Notes that a session was used at `now`.
+    async fn touch_session(&self, token_hash: &str, now: i64) -> StoreResult<()>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    /// Records a failed sign-in under each key (account, address).
-    async fn record_login_failure(&self, keys: &[String], at: i64) -> StoreResult<()>;
+    /// Records a failed sign-in under each key (account, address, both), and forgets
+    /// failures under them older than `forget_before`.
+    async fn record_login_failure(&self, keys: &[String], at: i64, forget_before: i64) -> StoreResult<()>;
     /// Failed sign-ins under `key` since `since`.
-    async fn login_failures(&self, key: &str, since: i64) -> StoreResult<i64>;
+    async fn login_failures(&self, key: &str, since: i64) -> StoreResult<LoginFailures>;
     /// Forgets the failures under `key` (after a successful sign-in).
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
 

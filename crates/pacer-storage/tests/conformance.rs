@@ -10,7 +10,9 @@ use pacer_core::import::{RepRow, TeamRow};
 use pacer_core::org::{NewRep, NewTeam, OrgError, Organisation, RepUpdate, TeamUpdate};
 use pacer_core::records::{DealKind, DealStatus, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use pacer_storage::testing::TestDb;
-use pacer_storage::{AccessStore, NewUser, OrgStore, RecordStore, RepFilter, Session, Store, StoreError, UserUpdate};
+use pacer_storage::{
+    AccessStore, LoginFailures, NewUser, OrgStore, RecordStore, RepFilter, Session, Store, StoreError, UserUpdate,
+};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -226,9 +228,17 @@ async fn users_sessions_throttling_and_tokens() {
         assert_eq!(store.credentials("ANN").await.unwrap().unwrap().password_hash, "$argon2id$x");
         assert!(store.credentials("nobody").await.unwrap().is_none());
 
-        let session = Session { token_hash: "h1".into(), user_id: ann.id, csrf_token: "c".into(), expires_at: 1_000 };
+        let session = Session {
+            token_hash: "h1".into(),
+            user_id: ann.id,
+            csrf_token: "c".into(),
+            expires_at: 1_000,
+            last_seen_at: 10,
+        };
         store.create_session(&session).await.unwrap();
         assert_eq!(store.session("h1", 999).await.unwrap().unwrap().1.id, ann.id);
+        store.touch_session("h1", 500).await.unwrap();
+        assert_eq!(store.session("h1", 999).await.unwrap().unwrap().0.last_seen_at, 500);
         assert!(store.session("h1", 1_000).await.unwrap().is_none(), "expired");
         store
             .update_user(ann.id, &UserUpdate { active: Some(false), ..UserUpdate::default() }, &admin())
@@ -237,12 +247,14 @@ async fn users_sessions_throttling_and_tokens() {
         assert!(store.session("h1", 999).await.unwrap().is_none(), "deactivation ends sessions");
 
         let keys = vec!["user:ann".to_string(), "addr:1.2.3.4".to_string()];
-        store.record_login_failure(&keys, 100).await.unwrap();
-        store.record_login_failure(&keys, 200).await.unwrap();
-        assert_eq!(store.login_failures("user:ann", 150).await.unwrap(), 1);
-        assert_eq!(store.login_failures("addr:1.2.3.4", 0).await.unwrap(), 2);
+        store.record_login_failure(&keys, 100, 0).await.unwrap();
+        store.record_login_failure(&keys, 200, 0).await.unwrap();
+        assert_eq!(store.login_failures("user:ann", 150).await.unwrap(), LoginFailures { count: 1, last_at: 200 });
+        assert_eq!(store.login_failures("addr:1.2.3.4", 0).await.unwrap(), LoginFailures { count: 2, last_at: 200 });
+        store.record_login_failure(&keys[1..], 300, 150).await.unwrap();
+        assert_eq!(store.login_failures("addr:1.2.3.4", 0).await.unwrap().count, 2, "the one at 100 is forgotten");
         store.clear_login_failures("user:ann").await.unwrap();
-        assert_eq!(store.login_failures("user:ann", 0).await.unwrap(), 0);
+        assert_eq!(store.login_failures("user:ann", 0).await.unwrap(), LoginFailures::default());
 
         let token = store.create_token("crm", Scope::Ingest, "th", &admin()).await.unwrap();
         assert_eq!(store.token_by_hash("th").await.unwrap().unwrap().scope, Scope::Ingest);

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pacer_app::credentials::{random_secret, token_hash, verify_against_dummy, verify_password};
 use pacer_core::access::{Access, Denied, Principal, User, check};
 use pacer_core::org::subtree;
+use pacer_core::throttle::{self, ThrottleKey};
 use pacer_storage::Session;
 
 /// Name of the session cookie.
@@ -22,12 +23,8 @@ pub const LOGIN_CSRF_COOKIE: &str = "pacer_login_csrf";
 pub const CSRF_FIELD: &str = "csrf";
 /// Largest form body the CSRF check reads.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
-/// Failed sign-ins counted over this window.
-pub const THROTTLE_WINDOW_S: i64 = 15 * 60;
-/// Failures per account name in the window before sign-in is refused.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// Failures per address in the window before sign-in is refused.
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+/// A session's last use is written at most this often, so that reading pages does not write each time.
+const TOUCH_EVERY_S: i64 = 60;
 
 /// What the server knows of the caller of this request.
 #[derive(Debug, Clone, Default)]
@@ -96,6 +93,15 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiEr
     if let Some(secret) = cookie(headers, SESSION_COOKIE)
         && let Some((session, user)) = state.store.session(&token_hash(secret), now_s()).await?
     {
+        let now = now_s();
+        let idle = now - session.last_seen_at;
+        if idle > state.settings.session_idle_s {
+            state.store.delete_session(&session.token_hash).await?;
+            return Ok(Caller::default());
+        }
+        if idle >= TOUCH_EVERY_S {
+            state.store.touch_session(&session.token_hash, now).await?;
+        }
         let principal = principal_for_user(state, &user).await?;
         return Ok(Caller { principal: Some(principal), session: Some(session), user: Some(user) });
     }
@@ -187,21 +193,23 @@ pub async fn enforce(access: Access, req: Request, next: Next) -> Response {
     }
 }
 
-/// Throttle keys for a sign-in attempt: the account name and the address.
-pub fn throttle_keys(username: &str, address: &str) -> [String; 2] {
-    [format!("user:{}", username.trim().to_ascii_lowercase()), format!("addr:{address}")]
-}
-
-/// Checks a sign-in: throttling first, then the password. On success returns
-/// the user and records nothing; on failure records the attempt. The error
-/// never says whether the account exists.
+/// Checks a sign-in: the back-off first ([`pacer_core::throttle`]), then the password. On
+/// success returns the user and forgets this account's failures from this address; on failure
+/// records the attempt under each key. An attempt made while a wait runs is refused without
+/// looking at the password, and is not counted. The error never says whether the account exists.
 pub async fn authenticate(state: &AppState, username: &str, password: &str, address: &str) -> Result<User, ApiError> {
-    let [account_key, address_key] = throttle_keys(username, address);
-    let since = now_s() - THROTTLE_WINDOW_S;
-    if state.store.login_failures(&account_key, since).await? >= MAX_FAILURES_PER_ACCOUNT
-        || state.store.login_failures(&address_key, since).await? >= MAX_FAILURES_PER_ADDRESS
-    {
-        return Err(ApiError::TooManyRequests("too many failed sign-ins: wait 15 minutes and try again".into()));
+    let now = now_s();
+    let keys = ThrottleKey::ALL.map(|k| (k, k.key(username, address)));
+    let mut wait_s = 0;
+    for (kind, key) in &keys {
+        let failures = state.store.login_failures(key, now - throttle::WINDOW_S).await?;
+        wait_s = wait_s.max(kind.backoff().remaining_s(failures.count, failures.last_at, now));
+    }
+    if wait_s > 0 {
+        return Err(ApiError::TooManyRequests {
+            message: format!("too many failed sign-ins: try again in {wait_s} seconds"),
+            retry_after_s: wait_s,
+        });
     }
     let credentials = state.store.credentials(username).await?;
     let user = match credentials {
@@ -212,13 +220,15 @@ pub async fn authenticate(state: &AppState, username: &str, password: &str, addr
             None
         }
     };
+    let [(_, pair_key), ..] = &keys;
     match user {
         Some(user) => {
-            state.store.clear_login_failures(&account_key).await?;
+            state.store.clear_login_failures(pair_key).await?;
             Ok(user)
         }
         None => {
-            state.store.record_login_failure(&[account_key, address_key], now_s()).await?;
+            let keys: Vec<String> = keys.into_iter().map(|(_, key)| key).collect();
+            state.store.record_login_failure(&keys, now, now - throttle::WINDOW_S).await?;
             Err(ApiError::Unauthorized)
         }
     }
@@ -232,6 +242,7 @@ pub async fn start_session(state: &AppState, user: &User) -> Result<String, ApiE
         user_id: user.id,
         csrf_token: random_secret(),
         expires_at: now_s() + state.settings.session_ttl_s,
+        last_seen_at: now_s(),
     };
     state.store.create_session(&session).await?;
     Ok(set_cookie(state, SESSION_COOKIE, &secret, state.settings.session_ttl_s))

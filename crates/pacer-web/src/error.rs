@@ -41,9 +41,14 @@ pub enum ApiError {
     /// 413: the request body is larger than the server accepts.
     #[error("request body too large")]
     PayloadTooLarge,
-    /// 429: too many attempts.
-    #[error("{0}")]
-    TooManyRequests(String),
+    /// 429: too many attempts; the client may try again after `retry_after_s` seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What to do.
+        message: String,
+        /// Seconds to wait (the `Retry-After` header).
+        retry_after_s: i64,
+    },
     /// 500: logged, never detailed to the client.
     #[error("internal error")]
     Internal(String),
@@ -77,7 +82,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            ApiError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -85,6 +90,14 @@ impl ApiError {
     /// The answer to a request for `path`: the JSON shape under `/api/`, a page elsewhere.
     pub fn answer(self, path: &str) -> Response {
         if is_api(path) { self.into_response() } else { crate::pages::error_page(&self) }
+    }
+
+    /// The `Retry-After` header of a 429.
+    pub fn retry_after(&self) -> Option<axum::http::HeaderValue> {
+        match self {
+            ApiError::TooManyRequests { retry_after_s, .. } => Some((*retry_after_s).into()),
+            _ => None,
+        }
     }
 
     /// A 422 with one problem.
@@ -130,7 +143,11 @@ impl IntoResponse for ApiError {
             _ => Vec::new(),
         };
         let body = ErrorBody { error: ErrorDetail { code, message: self.to_string(), details } };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(retry) = self.retry_after() {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry);
+        }
+        response
     }
 }
 

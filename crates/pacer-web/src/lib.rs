@@ -30,13 +30,15 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// How long a session lasts, in seconds.
     pub session_ttl_s: i64,
+    /// How long a session may go unused before it ends, in seconds.
+    pub session_idle_s: i64,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { secure_cookies: true, session_ttl_s: 12 * 3600, max_body_bytes: 16 * 1024 * 1024 }
+        Self { secure_cookies: true, session_ttl_s: 12 * 3600, session_idle_s: 3600, max_body_bytes: 16 * 1024 * 1024 }
     }
 }
 

@@ -1,15 +1,18 @@
 //! What a caller may see and what bad input gets: record scoping, CSRF,
-//! sign-in throttling, sessions, malformed and oversized requests. Both databases.
+//! sign-in back-off, idle and expired sessions, malformed and oversized requests. Both databases.
 
 mod common;
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use common::{Who, get, send, with_session, world};
 use pacer_app::credentials::token_hash;
 use pacer_core::access::Role;
+use pacer_core::throttle::ThrottleKey;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, OrgStore, RecordStore, Session};
+use std::net::SocketAddr;
 
 #[tokio::test]
 async fn reps_and_managers_see_only_their_scope() {
@@ -118,32 +121,45 @@ async fn state_changes_need_the_csrf_token() {
     }
 }
 
-fn login(user: &str, password: &str) -> Request<Body> {
-    Request::post("/login")
+/// A sign-in from an address, as the server sees the connection.
+fn login_from(user: &str, password: &str, address: [u8; 4]) -> Request<Body> {
+    let mut req = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::COOKIE, "pacer_login_csrf=t")
         .body(Body::from(format!("csrf=t&username={user}&password={password}")))
-        .unwrap()
+        .unwrap();
+    req.extensions_mut().insert(ConnectInfo(SocketAddr::from((address, 40_000))));
+    req
+}
+
+fn retry_after(headers: &axum::http::HeaderMap) -> i64 {
+    headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap()
 }
 
 #[tokio::test]
-async fn sign_in_is_throttled_and_says_nothing_about_accounts() {
+async fn sign_in_backs_off_without_locking_the_real_user_out() {
+    const ATTACKER: [u8; 4] = [203, 0, 113, 9];
+    const OFFICE: [u8; 4] = [198, 51, 100, 7];
     for db in TestDb::all().await {
         let w = world(&db).await;
-        let (status, wrong_password, _) = send(&w.app, login("admin", "nope")).await;
-        let (status2, no_such_user, _) = send(&w.app, login("nobody", "nope")).await;
+        let (status, wrong_password, _) = send(&w.app, login_from("admin", "nope", ATTACKER)).await;
+        let (status2, no_such_user, _) = send(&w.app, login_from("nobody", "nope", ATTACKER)).await;
         assert_eq!((status, status2), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
         let message = |page: &str| {
             page.split("role=\"alert\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or("").to_string()
         };
         assert_eq!(message(&wrong_password), message(&no_such_user));
         for _ in 0..4 {
-            send(&w.app, login("admin", "nope")).await;
+            send(&w.app, login_from("admin", "nope", ATTACKER)).await;
         }
-        // Five failures: even the right password is refused for a while.
-        assert_eq!(send(&w.app, login("admin", "a+long+password")).await.0, StatusCode::TOO_MANY_REQUESTS);
-        // Another account from the same place still signs in, and gets a session.
-        let (status, _, headers) = send(&w.app, login("leader", "a+long+password")).await;
+        // Five failures from one place: that place waits, even with the right password.
+        let (status, page, headers) = send(&w.app, login_from("admin", "a+long+password", ATTACKER)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{}", db.backend());
+        assert!(message(&page).starts_with("too many failed sign-ins: try again in "), "{page}");
+        assert!((1..=2).contains(&retry_after(&headers)), "the first wait is a second or so");
+        // The real admin, elsewhere, is not locked out; another account from the attacker's place neither.
+        assert_eq!(send(&w.app, login_from("admin", "a+long+password", OFFICE)).await.0, StatusCode::SEE_OTHER);
+        let (status, _, headers) = send(&w.app, login_from("leader", "a+long+password", ATTACKER)).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{}", db.backend());
         let cookies: Vec<_> =
             headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
@@ -153,6 +169,52 @@ async fn sign_in_is_throttled_and_says_nothing_about_accounts() {
                 .any(|c| c.starts_with("pacer_session=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")),
             "{cookies:?}"
         );
+
+        // The wait doubles with each failure: twelve from the attacker's place, 2^7 seconds.
+        let now = chrono::Utc::now().timestamp();
+        let pair = ThrottleKey::AccountAtAddress.key("manager", "203.0.113.9");
+        for _ in 0..12 {
+            db.store.record_login_failure(std::slice::from_ref(&pair), now, 0).await.unwrap();
+        }
+        let (status, _, headers) = send(&w.app, login_from("manager", "a+long+password", ATTACKER)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!((127..=128).contains(&retry_after(&headers)), "{headers:?}");
+        // Guesses from everywhere slow the account down, but its owner waits a minute at most.
+        let account = ThrottleKey::Account.key("rep", "");
+        for _ in 0..200 {
+            db.store.record_login_failure(std::slice::from_ref(&account), now, 0).await.unwrap();
+        }
+        let (status, _, headers) = send(&w.app, login_from("rep", "a+long+password", OFFICE)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(retry_after(&headers) <= 60, "{headers:?}");
+        // Once the wait has passed, the password is checked again.
+        db.store.clear_login_failures(&account).await.unwrap();
+        for _ in 0..12 {
+            db.store.record_login_failure(std::slice::from_ref(&account), now - 120, 0).await.unwrap();
+        }
+        assert_eq!(send(&w.app, login_from("rep", "a+long+password", OFFICE)).await.0, StatusCode::SEE_OTHER);
+    }
+}
+
+#[tokio::test]
+async fn idle_sessions_end_before_their_expiry_and_used_ones_stay() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let now = chrono::Utc::now().timestamp();
+        let session = |secret: &str, last_seen_at: i64| Session {
+            token_hash: token_hash(secret),
+            user_id: w.users[&Role::Admin],
+            csrf_token: "c".into(),
+            expires_at: now + 3600 * 10,
+            last_seen_at,
+        };
+        db.store.create_session(&session("idle", now - 2 * 3600)).await.unwrap();
+        db.store.create_session(&session("busy", now - 600)).await.unwrap();
+        assert_eq!(send(&w.app, get("/api/v1/me", "idle")).await.0, StatusCode::UNAUTHORIZED, "an hour idle ends it");
+        assert!(db.store.session(&token_hash("idle"), now).await.unwrap().is_none(), "and removes it");
+        assert_eq!(send(&w.app, get("/api/v1/me", "busy")).await.0, StatusCode::OK);
+        let (seen, _) = db.store.session(&token_hash("busy"), now).await.unwrap().unwrap();
+        assert!(seen.last_seen_at >= now, "a use counts as activity: {}", seen.last_seen_at);
     }
 }
 
@@ -165,6 +227,7 @@ async fn expired_and_forged_sessions_are_anonymous() {
             user_id: w.users[&Role::Admin],
             csrf_token: "c".into(),
             expires_at: 1,
+            last_seen_at: 0,
         };
         db.store.create_session(&expired).await.unwrap();
         let (status, _, headers) = send(&w.app, get("/org", "old")).await;

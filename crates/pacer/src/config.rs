@@ -23,6 +23,8 @@ pub struct FileConfig {
     pub secure_cookies: Option<String>,
     /// Session lifetime in hours.
     pub session_hours: Option<i64>,
+    /// Minutes a session may go unused before it ends.
+    pub session_idle_minutes: Option<i64>,
 }
 
 impl FileConfig {

@@ -52,6 +52,7 @@ async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs) -> Resu
     let settings = WebSettings {
         secure_cookies: secure_cookies(ctx.file.secure_cookies.as_deref(), &bind)?,
         session_ttl_s: ctx.file.session_hours.unwrap_or(12).clamp(1, 24 * 30) * 3600,
+        session_idle_s: ctx.file.session_idle_minutes.unwrap_or(60).clamp(5, 24 * 60) * 60,
         ..WebSettings::default()
     };
     let state = AppState::new(Arc::new(store), settings);

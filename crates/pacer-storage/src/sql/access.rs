@@ -2,7 +2,7 @@
 
 use super::{SqlStore, audit, get_flag, now_text};
 use crate::error::{StoreError, Unique};
-use crate::{AccessStore, NewUser, Session, StoreResult, UserCredentials, UserUpdate};
+use crate::{AccessStore, LoginFailures, NewUser, Session, StoreResult, UserCredentials, UserUpdate};
 use async_trait::async_trait;
 use pacer_core::access::{ApiToken, Scope, User, check_username};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
@@ -143,11 +143,14 @@ impl AccessStore for SqlStore {
     }
 
     async fn create_session(&self, session: &Session) -> StoreResult<()> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(&session.token_hash)
-            .bind(session.user_id)
-            .bind(&session.csrf_token)
-            .bind(session.expires_at)
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user_id)
+        .bind(&session.csrf_token)
+        .bind(session.expires_at)
+        .bind(session.last_seen_at)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -155,7 +158,7 @@ impl AccessStore for SqlStore {
 
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>> {
         let row = sqlx::query(
-            "SELECT s.token_hash, s.user_id, s.csrf_token, s.expires_at, u.id, u.username, u.display_name, u.role, u.rep_id, CAST(u.active AS INTEGER) AS active \
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.rep_id, CAST(u.active AS INTEGER) AS active \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
         )
         .bind(token_hash)
@@ -168,10 +171,20 @@ impl AccessStore for SqlStore {
                 user_id: row.try_get("user_id")?,
                 csrf_token: row.try_get("csrf_token")?,
                 expires_at: row.try_get("expires_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
             };
             Ok((session, user_from_row(&row)?))
         })
         .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
@@ -179,9 +192,14 @@ impl AccessStore for SqlStore {
         Ok(())
     }
 
-    async fn record_login_failure(&self, keys: &[String], at: i64) -> StoreResult<()> {
+    async fn record_login_failure(&self, keys: &[String], at: i64, forget_before: i64) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         for key in keys {
+            sqlx::query("DELETE FROM login_failures WHERE throttle_key = $1 AND at < $2")
+                .bind(key)
+                .bind(forget_before)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)")
                 .bind(key)
                 .bind(at)
@@ -192,12 +210,15 @@ impl AccessStore for SqlStore {
         Ok(())
     }
 
-    async fn login_failures(&self, key: &str, since: i64) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND at >= $2")
-            .bind(key)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?)
+    async fn login_failures(&self, key: &str, since: i64) -> StoreResult<LoginFailures> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS count, COALESCE(MAX(at), 0) AS last_at FROM login_failures WHERE throttle_key = $1 AND at >= $2",
+        )
+        .bind(key)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(LoginFailures { count: row.try_get("count")?, last_at: row.try_get("last_at")? })
     }
 
     async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {

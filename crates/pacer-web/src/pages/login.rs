@@ -84,8 +84,12 @@ pub async fn submit(
             }
             Err(e) => super::error_page(&e),
         },
-        Err(e @ ApiError::TooManyRequests(_)) => {
-            login_page(&state, StatusCode::TOO_MANY_REQUESTS, &next, Some(&e.to_string()))
+        Err(e @ ApiError::TooManyRequests { .. }) => {
+            let mut page = login_page(&state, StatusCode::TOO_MANY_REQUESTS, &next, Some(&e.to_string()));
+            if let Some(retry) = e.retry_after() {
+                page.headers_mut().insert(header::RETRY_AFTER, retry);
+            }
+            page
         }
         Err(ApiError::Unauthorized) => {
             login_page(&state, StatusCode::UNAUTHORIZED, &next, Some("User name or password is wrong."))

@@ -128,6 +128,7 @@ impl World {
             user_id: self.users[&role],
             csrf_token: csrf.clone(),
             expires_at: i64::MAX / 2,
+            last_seen_at: chrono::Utc::now().timestamp(),
         };
         self.store.create_session(&session).await.unwrap();
         (secret, csrf)
