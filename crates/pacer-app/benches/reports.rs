@@ -405,14 +405,20 @@ fn bench(c: &mut Criterion) {
         fields: Default::default(),
         entered_by: None,
     };
-    runtime.block_on(store.upsert_activities(&[logged])).expect("log");
+    runtime.block_on(store.upsert_activities(&[logged], &pacer_core::audit::Actor::named("test"))).expect("log");
     let started = Instant::now();
     runtime.block_on(q1(&store, warm, &org, &catalog));
     eprintln!(
         "Q1 after one activity logged (that day's rollups read again): {:.0} ms",
         started.elapsed().as_secs_f64() * 1e3
     );
-    runtime.block_on(store.delete_activities(SourceKind::Manual, &["bench-write".into()])).expect("delete");
+    runtime
+        .block_on(store.delete_activities(
+            SourceKind::Manual,
+            &["bench-write".into()],
+            &pacer_core::audit::Actor::named("test"),
+        ))
+        .expect("delete");
     runtime.block_on(q1(&store, warm, &org, &catalog));
 
     let mut group = c.benchmark_group("reports");

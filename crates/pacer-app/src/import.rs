@@ -335,12 +335,17 @@ fn add(total: &mut UpsertCounts, c: UpsertCounts) {
 
 /// Writes the records: activities, deals and recurring revenue in one
 /// transaction; reps and teams one by one through the organisation's rules
-/// (each audited). Every record keeps who entered it.
-pub async fn write(store: &dyn Store, records: Vec<Imported>, actor: &Actor) -> Result<UpsertCounts, AppError> {
+/// (each audited). Every record keeps who entered it; the import is audited as from `source`.
+pub async fn write(
+    store: &dyn Store,
+    records: Vec<Imported>,
+    actor: &Actor,
+    source: &str,
+) -> Result<UpsertCounts, AppError> {
     let split = Split::of(records, actor);
     let mut counts = UpsertCounts::default();
     if !(split.activities.is_empty() && split.deals.is_empty() && split.months.is_empty()) {
-        let mut import = store.begin_import().await?;
+        let mut import = store.begin_import(actor, source).await?;
         add(&mut counts, split.write_records(import.as_mut()).await?);
         import.commit().await?;
     }
@@ -439,7 +444,7 @@ pub async fn import_csv<R: Read + Send + 'static>(
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
     let file = name.to_string();
     let reader = tokio::task::spawn_blocking(move || read_chunks(&file, input, mapping, &lookup, options, &sender));
-    let mut import = store.begin_import().await.map_err(AppError::from)?;
+    let mut import = store.begin_import(actor, name).await.map_err(AppError::from)?;
     let mut counts = UpsertCounts::default();
     while let Some(batch) = receiver.recv().await {
         if !batch.records.is_empty() {

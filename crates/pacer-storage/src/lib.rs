@@ -230,7 +230,8 @@ pub struct RecordCounts {
 pub trait RecordStore: Send + Sync {
     /// Inserts accounts (caller-chosen ids).
     async fn insert_accounts(&self, accounts: &[NewAccount]) -> StoreResult<()>;
-    /// Inserts activities in one transaction.
+    /// Inserts generated activities in one transaction (the demo, benchmarks). Not audited:
+    /// what people and integrations send goes through the upserts or an import, which are.
     async fn insert_activities(&self, activities: &[NewActivity]) -> StoreResult<()>;
     /// Inserts deals in one transaction.
     async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()>;
@@ -240,12 +241,13 @@ pub trait RecordStore: Send + Sync {
     async fn record_counts(&self) -> StoreResult<RecordCounts>;
     /// Writes activities keyed by (source, external id) in one transaction:
     /// new ones are inserted, changed ones updated, the same ones left alone
-    /// (records without an external id are always new).
-    async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts>;
+    /// (records without an external id are always new). A write that changes anything is
+    /// audited: who, the counts, and the first records as written.
+    async fn upsert_activities(&self, activities: &[NewActivity], actor: &Actor) -> StoreResult<UpsertCounts>;
     /// Writes deals keyed by (source, external id), like [`Self::upsert_activities`].
-    async fn upsert_deals(&self, deals: &[NewDeal]) -> StoreResult<UpsertCounts>;
+    async fn upsert_deals(&self, deals: &[NewDeal], actor: &Actor) -> StoreResult<UpsertCounts>;
     /// Writes account-months keyed by (account, month), like [`Self::upsert_activities`].
-    async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts>;
+    async fn upsert_subscriptions(&self, months: &[SubscriptionMonth], actor: &Actor) -> StoreResult<UpsertCounts>;
     /// A rep's most recent activities, newest first.
     async fn recent_activities(&self, rep: RepId, limit: u32) -> StoreResult<Vec<ActivityRecord>>;
     /// Activities from `from` to `to` (inclusive days), optionally of some types only.
@@ -267,10 +269,11 @@ pub trait RecordStore: Send + Sync {
     async fn churn_tags(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ChurnTag>>;
     /// When data last arrived and first arrived, per input of the catalog.
     async fn data_span(&self, input: DataInput<'_>) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
-    /// Deletes activities by (source, external id) in one transaction; returns how many there were.
-    async fn delete_activities(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize>;
-    /// Deletes deals by (source, external id) in one transaction; returns how many there were.
-    async fn delete_deals(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize>;
+    /// Deletes activities by (source, external id) in one transaction, audited; returns how many there were.
+    async fn delete_activities(&self, source: SourceKind, external_ids: &[String], actor: &Actor)
+    -> StoreResult<usize>;
+    /// Deletes deals by (source, external id) in one transaction, audited; returns how many there were.
+    async fn delete_deals(&self, source: SourceKind, external_ids: &[String], actor: &Actor) -> StoreResult<usize>;
     /// Recomputes the daily rollups from the raw records: a write, like the others here that
     /// keep the rollups in step ([`RollupStore`] reads them).
     async fn rebuild_rollups(&self) -> StoreResult<RollupCounts>;
@@ -336,8 +339,9 @@ pub trait VersionStore: Send + Sync {
 pub trait ImportStore: Send + Sync {
     /// Starts an import. Nothing it writes is seen by others, or kept, before
     /// [`RecordImport::commit`]; dropped unfinished (or the process killed),
-    /// it leaves the database as it was.
-    async fn begin_import(&self) -> StoreResult<Box<dyn RecordImport>>;
+    /// it leaves the database as it was. Its commit audits what it wrote, as `actor`, from
+    /// `source` (the file's name).
+    async fn begin_import(&self, actor: &Actor, source: &str) -> StoreResult<Box<dyn RecordImport>>;
 }
 
 /// An import under way (see [`ImportStore::begin_import`]). Each call writes

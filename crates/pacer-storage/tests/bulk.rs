@@ -41,7 +41,7 @@ async fn bulk_imports_keep_the_rollups_equal_to_a_rebuild() {
         let reps = reps(store, &["Ada", "Bo", "Cy"]).await;
         for seed in 0..8u64 {
             let mut rng = StdRng::seed_from_u64(seed);
-            let mut import = store.begin_import().await.unwrap();
+            let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
             // Several chunks: new keys, corrections of earlier chunks and of earlier imports,
             // keys repeated within a chunk, replays.
             for _ in 0..rng.random_range(1..6) {
@@ -73,7 +73,7 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
         let keyed = first.iter().filter(|a| a.external_id.is_some()).count();
         let version = store.data_version(DataKind::Activities).await.unwrap();
 
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         let mut counts = UpsertCounts::default();
         for chunk in first.chunks(70) {
             add(&mut counts, import.activities(chunk).await.unwrap());
@@ -85,7 +85,7 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
         // A replay of the keyed records changes nothing, not even the data version.
         let version = store.data_version(DataKind::Activities).await.unwrap();
         let replay: Vec<NewActivity> = first.iter().filter(|a| a.external_id.is_some()).cloned().collect();
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         let mut counts = UpsertCounts::default();
         for chunk in replay.chunks(64) {
             add(&mut counts, import.activities(chunk).await.unwrap());
@@ -102,7 +102,7 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
         let mut twice = fixed[0].clone();
         twice.duration_s = Some(9_999);
         fixed.push(twice);
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         let counts = import.activities(&fixed).await.unwrap();
         import.commit().await.unwrap();
         assert_eq!(counts, UpsertCounts { new: 0, updated: 11, unchanged: 0 }, "{}", db.backend());
@@ -119,12 +119,12 @@ async fn bulk_imports_count_and_store_what_upserts_do() {
                 mrr_minor: 100 * i,
             })
             .collect();
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         assert_eq!(import.subscriptions(&months).await.unwrap().new, 40);
         import.commit().await.unwrap();
         let mut changed = months.clone();
         changed[3].mrr_minor += 1;
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         let counts = import.subscriptions(&changed).await.unwrap();
         import.commit().await.unwrap();
         assert_eq!(counts, UpsertCounts { new: 0, updated: 1, unchanged: 39 }, "{}", db.backend());
@@ -141,7 +141,7 @@ async fn an_import_not_committed_writes_nothing() {
         let reps = reps(store, &["Ada", "Bo", "Cy"]).await;
         let mut rng = StdRng::seed_from_u64(3);
         let chunk: Vec<NewActivity> = (0..50).map(|_| activity(&mut rng, &reps, 1_000)).collect();
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         import.activities(&chunk).await.unwrap();
         import.deals(&[deal(&mut rng, &reps, SourceKind::Import, 30)]).await.unwrap();
         drop(import);
@@ -151,7 +151,7 @@ async fn an_import_not_committed_writes_nothing() {
         // A record that breaks a rule fails the chunk, or the commit (SQLite checks the
         // reps at the end); nothing is kept either.
         let unknown_rep = NewActivity { rep_id: 999_999, ..chunk[0].clone() };
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         let refused = match import.activities(&[chunk[1].clone(), unknown_rep]).await {
             Err(_) => true,
             Ok(_) => import.commit().await.is_err(),
@@ -159,7 +159,7 @@ async fn an_import_not_committed_writes_nothing() {
         assert!(refused, "{}", db.backend());
         let negative = SubscriptionMonth { account_id: 1, month: d("2026-01-01"), mrr_minor: -5 };
         let fine = SubscriptionMonth { account_id: 2, month: d("2026-01-01"), mrr_minor: 5 };
-        let mut import = store.begin_import().await.unwrap();
+        let mut import = store.begin_import(&pacer_core::audit::Actor::named("test"), "test.csv").await.unwrap();
         assert!(import.subscriptions(&[fine, negative]).await.is_err(), "{}", db.backend());
         drop(import);
         let counts = store.record_counts().await.unwrap();

@@ -73,21 +73,27 @@ async fn incremental_rollups_agree_with_a_rebuild_after_random_writes() {
                         // Keyed upserts: new records, corrections (other day, rep or type) and replays.
                         let batch: Vec<NewActivity> =
                             (0..rng.random_range(1..30)).map(|_| activity(&mut rng, &reps)).collect();
-                        store.upsert_activities(&batch).await.unwrap();
+                        store.upsert_activities(&batch, &pacer_core::audit::Actor::named("test")).await.unwrap();
                     }
                     3 => {
                         let ids: Vec<String> = (0..5).map(|_| format!("a{}", rng.random_range(0..40))).collect();
-                        store.delete_activities(SourceKind::Integration, &ids).await.unwrap();
+                        store
+                            .delete_activities(SourceKind::Integration, &ids, &pacer_core::audit::Actor::named("test"))
+                            .await
+                            .unwrap();
                     }
                     4 => {
                         let batch: Vec<NewDeal> = (0..rng.random_range(1..10))
                             .map(|_| deal(&mut rng, &reps, SourceKind::Integration, 20))
                             .collect();
-                        store.upsert_deals(&batch).await.unwrap();
+                        store.upsert_deals(&batch, &pacer_core::audit::Actor::named("test")).await.unwrap();
                     }
                     _ => {
                         let ids: Vec<String> = (0..3).map(|_| format!("d{}", rng.random_range(0..20))).collect();
-                        store.delete_deals(SourceKind::Integration, &ids).await.unwrap();
+                        store
+                            .delete_deals(SourceKind::Integration, &ids, &pacer_core::audit::Actor::named("test"))
+                            .await
+                            .unwrap();
                     }
                 }
             }
@@ -132,14 +138,20 @@ async fn writes_bump_the_data_versions_that_caches_watch() {
         let mut rng = StdRng::seed_from_u64(7);
         let before = store.data_version(DataKind::Activities).await.unwrap();
         let batch = vec![activity(&mut rng, &[rep])];
-        store.upsert_activities(&batch).await.unwrap();
+        store.upsert_activities(&batch, &pacer_core::audit::Actor::named("test")).await.unwrap();
         let after = store.data_version(DataKind::Activities).await.unwrap();
         assert!(after > before, "{}", db.backend());
         // A replay changes nothing, not even the version.
-        store.upsert_activities(&batch).await.unwrap();
+        store.upsert_activities(&batch, &pacer_core::audit::Actor::named("test")).await.unwrap();
         assert_eq!(store.data_version(DataKind::Activities).await.unwrap(), after);
         let before = store.data_version(DataKind::Deals).await.unwrap();
-        store.upsert_deals(&[deal(&mut rng, &[rep], SourceKind::Integration, 20)]).await.unwrap();
+        store
+            .upsert_deals(
+                &[deal(&mut rng, &[rep], SourceKind::Integration, 20)],
+                &pacer_core::audit::Actor::named("test"),
+            )
+            .await
+            .unwrap();
         assert!(store.data_version(DataKind::Deals).await.unwrap() > before);
         // A rebuild says nothing of the days it changed: caches read everything again.
         let before = store.data_version(DataKind::Deals).await.unwrap();

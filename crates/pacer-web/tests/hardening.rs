@@ -40,7 +40,7 @@ async fn csv_downloads_neutralise_formulas() {
             fields: Default::default(),
             entered_by: None,
         };
-        db.store.upsert_activities(&[call]).await.unwrap();
+        db.store.upsert_activities(&[call], &pacer_core::audit::Actor::named("test")).await.unwrap();
         let (cookie, _) = w.session(Role::Admin).await;
         let (status, csv, _) =
             send(&w.app, get("/api/v1/reports/calls_made?fy=2026&per=year&format=csv", &cookie)).await;

@@ -9,8 +9,9 @@ use axum::http::{Method, Request, StatusCode, header};
 use common::world;
 use http_body_util::BodyExt;
 use pacer_core::access::{Role, Scope};
-use pacer_storage::RecordStore;
+use pacer_core::audit::AuditFilter;
 use pacer_storage::testing::TestDb;
+use pacer_storage::{AccessStore, RecordStore};
 use tower::ServiceExt;
 
 async fn post(app: &axum::Router, path: &str, token: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
@@ -100,6 +101,22 @@ async fn batches_are_idempotent_and_all_or_nothing() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"]["details"].as_array().unwrap().len(), 2, "{body}");
         assert_eq!(db.store.subscriptions().await.unwrap().len(), 2);
+
+        // Every write that changed something is in the audit log, with who and what; replays are not.
+        let log = |entity: &str| {
+            let filter = AuditFilter { entity: Some(entity.into()), ..AuditFilter::default() };
+            let store = db.store.clone();
+            async move { store.audit_log(&filter).await.unwrap() }
+        };
+        let activities = log("activities").await;
+        assert_eq!(activities.len(), 2, "{}: the first write and the correction", db.backend());
+        assert!(activities.iter().all(|e| e.actor == "token:ingest" && e.action == "activities.write"));
+        let correction: serde_json::Value = serde_json::from_str(activities[0].after.as_deref().unwrap()).unwrap();
+        assert_eq!(correction["updated"], 1, "{correction}");
+        assert_eq!(correction["records"][0]["external_id"], "aircall:c2", "{correction}");
+        assert_eq!(correction["records"][0]["fields"]["outcome"], "connected");
+        assert_eq!(log("deals").await.len(), 1);
+        assert_eq!(log("subscriptions").await.len(), 1);
     }
 }
 
@@ -218,6 +235,13 @@ async fn the_import_page_previews_then_imports() {
         let html = String::from_utf8(done.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         assert!(html.contains("2 new, 0 updated, 0 unchanged, 1 left out") && html.contains("rejects.csv"), "{html}");
         assert_eq!(db.store.subscriptions().await.unwrap().len(), 2);
+        let filter = AuditFilter { entity: Some("import".into()), ..AuditFilter::default() };
+        let imports = db.store.audit_log(&filter).await.unwrap();
+        assert_eq!(imports.len(), 1, "one entry for the whole file");
+        assert_eq!((imports[0].actor.as_str(), imports[0].entity_id.as_str()), ("admin", "mrr.csv"));
+        assert_eq!(imports[0].reason.as_deref(), Some("import mrr.csv"));
+        let written: serde_json::Value = serde_json::from_str(imports[0].after.as_deref().unwrap()).unwrap();
+        assert_eq!(written["written"]["subscriptions"]["new"], 2, "{written}");
     }
 }
 

@@ -168,7 +168,7 @@ async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
                 entered_by: None,
             })
             .collect();
-        w.store.upsert_activities(&calls).await.unwrap();
+        w.store.upsert_activities(&calls, &pacer_core::audit::Actor::named("test")).await.unwrap();
         let (status, att) = w
             .send(
                 Role::Manager,

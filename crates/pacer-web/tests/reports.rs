@@ -117,14 +117,14 @@ async fn reports_agree_with_the_raw_records_and_history_stays_with_the_team() {
                 calls.push(call(w.rep_b, d(day), n));
             }
         }
-        w.store.upsert_activities(&calls).await.unwrap();
+        w.store.upsert_activities(&calls, &pacer_core::audit::Actor::named("test")).await.unwrap();
         let deals = vec![
             deal(w.rep_a, d("2026-03-10"), 100_000, DealStatus::Won, "closed"),
             deal(w.rep_b, d("2026-08-10"), 50_050, DealStatus::Won, "closed"),
             deal(w.rep_b, d("2026-11-10"), 80_000, DealStatus::Open, "Proposal"),
             deal(w.rep_a, d("2026-11-12"), 999, DealStatus::Lost, "closed"),
         ];
-        w.store.upsert_deals(&deals).await.unwrap();
+        w.store.upsert_deals(&deals, &pacer_core::audit::Actor::named("test")).await.unwrap();
         let c = Client { w: &w };
 
         // Calls by team per quarter of 2026 (the default calendar is the calendar year).
@@ -204,7 +204,10 @@ async fn reports_agree_with_the_raw_records_and_history_stays_with_the_team() {
 async fn bad_requests_say_what_is_wrong_and_list_the_choices() {
     for db in TestDb::all().await {
         let w = world(&db).await;
-        w.store.upsert_activities(&[call(w.rep_a, d("2026-03-03"), 0)]).await.unwrap();
+        w.store
+            .upsert_activities(&[call(w.rep_a, d("2026-03-03"), 0)], &pacer_core::audit::Actor::named("test"))
+            .await
+            .unwrap();
         let c = Client { w: &w };
         for (path, status, needle) in [
             ("/api/v1/reports/nope", StatusCode::NOT_FOUND, "calls_made"),
@@ -236,7 +239,10 @@ async fn bad_requests_say_what_is_wrong_and_list_the_choices() {
 async fn pages_show_the_figures_and_the_rebuild_agrees() {
     for db in TestDb::all().await {
         let w = world(&db).await;
-        w.store.upsert_activities(&[call(w.rep_a, d("2026-03-03"), 0)]).await.unwrap();
+        w.store
+            .upsert_activities(&[call(w.rep_a, d("2026-03-03"), 0)], &pacer_core::audit::Actor::named("test"))
+            .await
+            .unwrap();
         let c = Client { w: &w };
         for path in
             ["/reports?kpi=calls_made&fy=2026&sort=1&desc=true", "/leaderboard?kpi=calls_made&fy=2026", "/pipeline"]
@@ -313,14 +319,45 @@ async fn a_servers_cached_figures_follow_every_write() {
             let fresh = answers(store, Caches { warm: None, series: &series }, &org).await;
             assert_eq!(cached, fresh, "{} after {step}", db.backend());
         };
-        store.upsert_activities(&[call(w.rep_a, d("2026-02-03"), 0), call(w.rep_b, d("2026-05-20"), 0)]).await.unwrap();
-        store.upsert_deals(&[deal(w.rep_a, d("2026-03-10"), 100_000, DealStatus::Won, "closed")]).await.unwrap();
+        store
+            .upsert_activities(
+                &[call(w.rep_a, d("2026-02-03"), 0), call(w.rep_b, d("2026-05-20"), 0)],
+                &pacer_core::audit::Actor::named("test"),
+            )
+            .await
+            .unwrap();
+        store
+            .upsert_deals(
+                &[deal(w.rep_a, d("2026-03-10"), 100_000, DealStatus::Won, "closed")],
+                &pacer_core::audit::Actor::named("test"),
+            )
+            .await
+            .unwrap();
         check("the first writes").await;
-        store.upsert_activities(&[call(w.rep_a, d("2026-09-09"), 1), call(w.rep_b, d("2026-09-10"), 1)]).await.unwrap();
+        store
+            .upsert_activities(
+                &[call(w.rep_a, d("2026-09-09"), 1), call(w.rep_b, d("2026-09-10"), 1)],
+                &pacer_core::audit::Actor::named("test"),
+            )
+            .await
+            .unwrap();
         check("more calls").await;
-        store.delete_activities(SourceKind::Integration, &[format!("call-{}-2026-02-03-0", w.rep_a)]).await.unwrap();
+        store
+            .delete_activities(
+                SourceKind::Integration,
+                &[format!("call-{}-2026-02-03-0", w.rep_a)],
+                &pacer_core::audit::Actor::named("test"),
+            )
+            .await
+            .unwrap();
         check("a deletion").await;
-        store.upsert_deals(&[deal(w.rep_b, d("2026-08-10"), 50_050, DealStatus::Won, "closed")]).await.unwrap();
+        store
+            .upsert_deals(
+                &[deal(w.rep_b, d("2026-08-10"), 50_050, DealStatus::Won, "closed")],
+                &pacer_core::audit::Actor::named("test"),
+            )
+            .await
+            .unwrap();
         check("a deal").await;
         store.rebuild_rollups().await.unwrap();
         check("a rebuild").await;
@@ -372,12 +409,15 @@ async fn pipeline_coverage_counts_what_the_quota_counts() {
         let upsell =
             |d: NewDeal| NewDeal { kind: DealKind::Upsell, external_id: d.external_id.map(|x| x + "-up"), ..d };
         store
-            .upsert_deals(&[
-                deal(w.rep_a, d("2026-03-10"), 50_000, DealStatus::Won, "closed"),
-                deal(w.rep_a, d("2026-11-10"), 35_000, DealStatus::Open, "Proposal"),
-                upsell(deal(w.rep_a, d("2026-04-10"), 500_000, DealStatus::Won, "closed")),
-                upsell(deal(w.rep_a, d("2026-10-10"), 999_999, DealStatus::Open, "Proposal")),
-            ])
+            .upsert_deals(
+                &[
+                    deal(w.rep_a, d("2026-03-10"), 50_000, DealStatus::Won, "closed"),
+                    deal(w.rep_a, d("2026-11-10"), 35_000, DealStatus::Open, "Proposal"),
+                    upsell(deal(w.rep_a, d("2026-04-10"), 500_000, DealStatus::Won, "closed")),
+                    upsell(deal(w.rep_a, d("2026-10-10"), 999_999, DealStatus::Open, "Proposal")),
+                ],
+                &pacer_core::audit::Actor::named("test"),
+            )
             .await
             .unwrap();
         let new =

@@ -62,7 +62,10 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
             .await;
         // Q3 target for each rep: 3 × 50 = 150. Rep A makes 140 (93%), all in the last week of September
         // (so only Rep A logged lately: completeness 50%); Rep B makes none.
-        w.store.upsert_activities(&calls(w.rep_a, d("2026-09-28"), 140, "q3")).await.unwrap();
+        w.store
+            .upsert_activities(&calls(w.rep_a, d("2026-09-28"), 140, "q3"), &pacer_core::audit::Actor::named("test"))
+            .await
+            .unwrap();
 
         let (status, _) = w.send(Role::Admin, Method::POST, "/api/v1/reviews/FY2026-Q3", Some(json!({}))).await;
         assert_eq!(status, StatusCode::OK);
@@ -105,7 +108,10 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
         let (status, _) = w.send(Role::Leader, Method::POST, "/api/v1/reviews/FY2026-Q3/close", None).await;
         assert_eq!(status, StatusCode::OK);
         // A correction of raw data after closing: Rep A's late calls arrive.
-        w.store.upsert_activities(&calls(w.rep_a, d("2026-09-29"), 10, "late")).await.unwrap();
+        w.store
+            .upsert_activities(&calls(w.rep_a, d("2026-09-29"), 10, "late"), &pacer_core::audit::Actor::named("test"))
+            .await
+            .unwrap();
         let (_, frozen) = w.send(Role::Manager, Method::GET, "/api/v1/reviews/FY2026-Q3", None).await;
         let kpi = frozen["document"]["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "calls_made").unwrap();
         let rep_a = kpi["reps"].as_array().unwrap().iter().find(|r| r["name"] == "Rep A").unwrap();

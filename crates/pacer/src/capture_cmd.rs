@@ -77,7 +77,7 @@ pub async fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     };
     let activity =
         pacer_app::logging::manual_activity(&catalog, rep, &args.activity_type, at, args.minutes, &fields, "cli")?;
-    store.insert_activities(&[activity]).await?;
+    store.upsert_activities(&[activity], &pacer_core::audit::Actor::named("cli")).await?;
     println!("Logged a {} for {} on {}.", args.activity_type, rep.name, at.format("%Y-%m-%d %H:%M"));
     Ok(())
 }

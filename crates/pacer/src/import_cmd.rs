@@ -209,6 +209,7 @@ async fn in_memory(
         std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let rejected = parsed.rejected.len();
-    let counts = importing::write(store, parsed.good, actor).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
+    let counts =
+        importing::write(store, parsed.good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
     Ok((counts, rejected))
 }

@@ -163,6 +163,11 @@ fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Conflict(format!("cannot encode value: {e}")))
 }
 
+/// The one statement that appends to the audit log. Empty texts are NULL, so that the bulk
+/// path (which binds texts only) and [`audit`] write the same rows.
+pub(super) const AUDIT_INSERT: &str = "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, reason) \
+     VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''), NULLIF($8, ''))";
+
 /// Appends one entry to the audit log, inside the caller's transaction so
 /// that a change and its record land together or not at all; a change to
 /// cached data also moves its version.
@@ -174,20 +179,17 @@ async fn audit<B: Serialize, A: Serialize>(
     before: Option<&B>,
     after: Option<&A>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(now_text())
-    .bind(&actor.name)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(before.map(to_json).transpose()?)
-    .bind(after.map(to_json).transpose()?)
-    .bind(&actor.reason)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query(AUDIT_INSERT)
+        .bind(now_text())
+        .bind(&actor.name)
+        .bind(action)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(before.map(to_json).transpose()?)
+        .bind(after.map(to_json).transpose()?)
+        .bind(&actor.reason)
+        .execute(&mut *conn)
+        .await?;
     if let Some(kind) = version::of_entity(entity) {
         version::bump(conn, kind, None).await?;
     }

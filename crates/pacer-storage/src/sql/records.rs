@@ -26,6 +26,46 @@ use std::collections::HashMap;
 
 type AnyQuery = Query<'static, sqlx::Any, AnyArguments>;
 
+/// Records quoted in the audit entry of one write; the others are only counted.
+pub(super) const AUDITED_RECORDS: usize = 50;
+
+/// The audit entry of a write of raw records (`ENTITY.write`): the counts, and the first
+/// records as written. A replay that changes nothing leaves no entry.
+async fn audit_written<T: serde::Serialize>(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    entity: &str,
+    counts: UpsertCounts,
+    records: &[T],
+) -> StoreResult<()> {
+    if counts.new + counts.updated == 0 {
+        return Ok(());
+    }
+    let shown = &records[..records.len().min(AUDITED_RECORDS)];
+    let after = serde_json::json!({
+        "received": records.len(), "new": counts.new, "updated": counts.updated, "unchanged": counts.unchanged,
+        "records": shown, "records_not_shown": records.len() - shown.len(),
+    });
+    audit::<(), _>(conn, actor, &format!("{entity}.write"), (entity, "batch".into()), None, Some(&after)).await
+}
+
+/// The audit entry of a deletion of raw records (`ENTITY.delete`) by (source, external id).
+async fn audit_deleted(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    entity: &str,
+    source: SourceKind,
+    external_ids: &[String],
+    deleted: usize,
+) -> StoreResult<()> {
+    if deleted == 0 {
+        return Ok(());
+    }
+    let before = serde_json::json!({ "source": source, "external_ids": external_ids, "deleted": deleted });
+    audit::<_, ()>(conn, actor, &format!("{entity}.delete"), (entity, source.as_str().into()), Some(&before), None)
+        .await
+}
+
 impl SqlStore {
     /// Ends a write of activities or deals inside its transaction: the
     /// rollups take the change and, when something changed, caches learn it.
@@ -122,7 +162,7 @@ impl RecordStore for SqlStore {
         .await
     }
 
-    async fn upsert_activities(&self, activities: &[NewActivity]) -> StoreResult<UpsertCounts> {
+    async fn upsert_activities(&self, activities: &[NewActivity], actor: &Actor) -> StoreResult<UpsertCounts> {
         let mut tx = self.begin_write().await?;
         if self.backend() == Backend::Postgres {
             // The key lookups must use the unique index even while the table grows
@@ -192,11 +232,12 @@ impl RecordStore for SqlStore {
             }
         }
         self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
+        audit_written(&mut tx, actor, "activities", counts, activities).await?;
         tx.commit().await?;
         Ok(counts)
     }
 
-    async fn upsert_deals(&self, deals: &[NewDeal]) -> StoreResult<UpsertCounts> {
+    async fn upsert_deals(&self, deals: &[NewDeal], actor: &Actor) -> StoreResult<UpsertCounts> {
         let mut tx = self.begin_write().await?;
         let mut counts = UpsertCounts::default();
         let mut rollups = RollupDelta::default();
@@ -256,11 +297,17 @@ impl RecordStore for SqlStore {
             }
         }
         self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
+        audit_written(&mut tx, actor, "deals", counts, deals).await?;
         tx.commit().await?;
         Ok(counts)
     }
 
-    async fn delete_activities(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize> {
+    async fn delete_activities(
+        &self,
+        source: SourceKind,
+        external_ids: &[String],
+        actor: &Actor,
+    ) -> StoreResult<usize> {
         let mut tx = self.begin_write().await?;
         let mut rollups = RollupDelta::default();
         let mut deleted = 0;
@@ -290,11 +337,12 @@ impl RecordStore for SqlStore {
             deleted += 1;
         }
         self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
+        audit_deleted(&mut tx, actor, "activities", source, external_ids, deleted).await?;
         tx.commit().await?;
         Ok(deleted)
     }
 
-    async fn delete_deals(&self, source: SourceKind, external_ids: &[String]) -> StoreResult<usize> {
+    async fn delete_deals(&self, source: SourceKind, external_ids: &[String], actor: &Actor) -> StoreResult<usize> {
         let mut tx = self.begin_write().await?;
         let mut rollups = RollupDelta::default();
         let mut deleted = 0;
@@ -312,6 +360,7 @@ impl RecordStore for SqlStore {
             deleted += 1;
         }
         self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
+        audit_deleted(&mut tx, actor, "deals", source, external_ids, deleted).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -320,7 +369,7 @@ impl RecordStore for SqlStore {
         self.rebuild().await
     }
 
-    async fn upsert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<UpsertCounts> {
+    async fn upsert_subscriptions(&self, months: &[SubscriptionMonth], actor: &Actor) -> StoreResult<UpsertCounts> {
         let mut tx = self.begin_write().await?;
         let mut counts = UpsertCounts::default();
         for m in months {
@@ -355,6 +404,7 @@ impl RecordStore for SqlStore {
         if counts.new + counts.updated > 0 {
             version::bump(&mut tx, DataKind::Subscriptions, None).await?;
         }
+        audit_written(&mut tx, actor, "subscriptions", counts, months).await?;
         tx.commit().await?;
         Ok(counts)
     }

@@ -305,7 +305,7 @@ impl From<AuditEntry> for AuditBody {
 pub struct AuditQuery {
     /// Only this actor.
     pub actor: Option<String>,
-    /// Only this kind of record (team, rep, user, token, organisation...).
+    /// Only this kind of record (team, rep, user, token, organisation, activities, deals, subscriptions, import...).
     pub entity: Option<String>,
     /// Only this record.
     pub entity_id: Option<String>,

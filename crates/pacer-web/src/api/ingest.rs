@@ -4,12 +4,13 @@
 //! month) for revenue, so a replayed batch changes nothing; a batch with any
 //! invalid record is refused whole, listing each record's problems.
 
-use super::{ApiJson, Viewer};
+use super::{ApiJson, Viewer, actor};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use axum::Json;
 use axum::extract::{Extension, State};
+use axum::http::HeaderMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use pacer_core::access::Principal;
 use pacer_core::limits;
@@ -216,6 +217,7 @@ async fn reps_for(state: &AppState) -> ApiResult<Vec<Rep>> {
 pub async fn post_activities(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     ApiJson(batch): ApiJson<Batch<ActivityIn>>,
 ) -> ApiResult<Json<BatchResult>> {
     check_size(&batch.records)?;
@@ -283,7 +285,10 @@ pub async fn post_activities(
         }
     }
     problems.into_result("activities")?;
-    Ok(Json(BatchResult::of(batch.records.len(), state.store.upsert_activities(&out).await?)))
+    Ok(Json(BatchResult::of(
+        batch.records.len(),
+        state.store.upsert_activities(&out, &actor(&caller, &headers)?).await?,
+    )))
 }
 
 /// Records deals (at most 10,000 per batch).
@@ -292,6 +297,7 @@ pub async fn post_activities(
 pub async fn post_deals(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     ApiJson(batch): ApiJson<Batch<DealIn>>,
 ) -> ApiResult<Json<BatchResult>> {
     check_size(&batch.records)?;
@@ -348,7 +354,7 @@ pub async fn post_deals(
         }
     }
     problems.into_result("deals")?;
-    Ok(Json(BatchResult::of(batch.records.len(), state.store.upsert_deals(&out).await?)))
+    Ok(Json(BatchResult::of(batch.records.len(), state.store.upsert_deals(&out, &actor(&caller, &headers)?).await?)))
 }
 
 /// Records monthly recurring revenue per account (at most 10,000 per batch).
@@ -356,6 +362,8 @@ pub async fn post_deals(
     responses((status = 200, body = BatchResult), (status = 422, body = crate::error::ErrorDetail)))]
 pub async fn post_subscriptions(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
     ApiJson(batch): ApiJson<Batch<SubscriptionIn>>,
 ) -> ApiResult<Json<BatchResult>> {
     check_size(&batch.records)?;
@@ -384,6 +392,6 @@ pub async fn post_subscriptions(
         }
     }
     problems.into_result("records")?;
-    let counts = state.store.upsert_subscriptions(&out).await?;
+    let counts = state.store.upsert_subscriptions(&out, &actor(&caller, &headers)?).await?;
     Ok(Json(BatchResult::of(batch.records.len(), counts)))
 }

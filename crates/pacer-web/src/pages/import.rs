@@ -184,7 +184,7 @@ pub async fn confirm(
     };
     let rejected = parsed.rejected.len();
     let actor = Actor::named(frame.principal.actor_name()).because(Some(format!("import {file_name}")));
-    let counts = importing::write(state.store.as_ref(), parsed.good, &actor).await?;
+    let counts = importing::write(state.store.as_ref(), parsed.good, &actor, &file_name).await?;
     let body = html! {
         h1 { "Imported " (file_name) }
         div.notice { (counts.new) " new, " (counts.updated) " updated, " (counts.unchanged) " unchanged, " (rejected) " left out." }

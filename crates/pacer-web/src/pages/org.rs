@@ -331,7 +331,7 @@ pub async fn quick_log(
         &fields,
         &viewer.principal.actor_name(),
     )?;
-    state.store.insert_activities(&[activity]).await?;
+    state.store.upsert_activities(&[activity], &Actor::named(viewer.principal.actor_name())).await?;
     Ok(redirect_with_notice(&format!("/reps/{id}"), &format!("Logged a {activity_type} on {date}.")))
 }
 

@@ -31,18 +31,19 @@ mod sqlite;
 use super::columns::{ACTIVITY_COLUMNS, DEAL_COLUMNS, Record, Value};
 use super::records::{activity_day, deal_day};
 use super::rollup::{ACTIVITY_DAY_COLUMNS, ADD_ACTIVITY_DAYS, ADD_DEAL_DAYS, DEAL_DAY_COLUMNS};
-use super::{SqlStore, date_text, parse_date, parse_text, version};
+use super::{AUDIT_INSERT, SqlStore, date_text, now_text, parse_date, parse_text, version};
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
 use crate::{DataKind, ImportStore, RecordImport, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use pacer_core::audit::Actor;
 use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_core::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
 use sqlx::{AssertSqlSafe, Database, Encode, Executor, IntoArguments, Pool, Row, Transaction, Type};
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Bound values per statement on SQLite: the more rows a statement carries,
 /// the less each pays for the statement; SQLite takes up to 32,766. A rollup
@@ -268,14 +269,19 @@ struct BulkImport<D> {
     pending: usize,
     /// The first and last day whose rollups changed.
     rollup_days: Option<(NaiveDate, NaiveDate)>,
+    /// Who imports, and from what: the audit entry written at commit.
+    actor: Actor,
+    source: String,
+    /// What was written, per table, for that entry.
+    written: BTreeMap<&'static str, UpsertCounts>,
 }
 
 #[async_trait]
 impl ImportStore for SqlStore {
-    async fn begin_import(&self) -> StoreResult<Box<dyn RecordImport>> {
+    async fn begin_import(&self, actor: &Actor, source: &str) -> StoreResult<Box<dyn RecordImport>> {
         Ok(match self.backend() {
-            Backend::Sqlite => BulkImport::<Tx<sqlx::Sqlite>>::begin(&self.url).await?,
-            Backend::Postgres => BulkImport::<Tx<sqlx::Postgres>>::begin(&self.url).await?,
+            Backend::Sqlite => BulkImport::<Tx<sqlx::Sqlite>>::begin(&self.url, actor, source).await?,
+            Backend::Postgres => BulkImport::<Tx<sqlx::Postgres>>::begin(&self.url, actor, source).await?,
         })
     }
 }
@@ -304,12 +310,26 @@ impl<D: Dialect + 'static> RecordImport for BulkImport<D> {
                 self.conn.execute_with(sql, &params).await?;
             }
         }
+        if self.written.values().any(|c| c.new + c.updated > 0) {
+            let after = serde_json::json!({ "file": self.source, "written": self.written });
+            let entry = [
+                now_text(),
+                self.actor.name.clone(),
+                "records.import".into(),
+                "import".into(),
+                self.source.clone(),
+                String::new(),
+                after.to_string(),
+                self.actor.reason.clone().unwrap_or_default(),
+            ];
+            self.conn.execute_with(AUDIT_INSERT, &entry).await?;
+        }
         self.conn.commit().await
     }
 }
 
 impl<D: Dialect + 'static> BulkImport<D> {
-    async fn begin(url: &DatabaseUrl) -> StoreResult<Box<dyn RecordImport>> {
+    async fn begin(url: &DatabaseUrl, actor: &Actor, source: &str) -> StoreResult<Box<dyn RecordImport>> {
         Ok(Box::new(Self {
             conn: D::begin(url).await?,
             temp_tables: HashSet::new(),
@@ -319,11 +339,24 @@ impl<D: Dialect + 'static> BulkImport<D> {
             rollups: RollupDelta::default(),
             pending: 0,
             rollup_days: None,
+            actor: actor.clone(),
+            source: source.to_string(),
+            written: BTreeMap::new(),
         }))
     }
 
-    /// Writes one chunk of records of kind `K`.
+    /// Writes one chunk of records of kind `K`, counted for the audit entry.
     async fn write<K: Kind>(&mut self, chunk: &[K]) -> StoreResult<UpsertCounts> {
+        let counts = self.write_chunk(chunk).await?;
+        let total = self.written.entry(K::TABLE.name).or_default();
+        total.new += counts.new;
+        total.updated += counts.updated;
+        total.unchanged += counts.unchanged;
+        Ok(counts)
+    }
+
+    /// Writes one chunk of records of kind `K`.
+    async fn write_chunk<K: Kind>(&mut self, chunk: &[K]) -> StoreResult<UpsertCounts> {
         let table = K::TABLE;
         let mut counts = UpsertCounts::default();
         // A key given twice: the last record wins, the earlier ones count as updated.
