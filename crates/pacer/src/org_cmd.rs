@@ -49,13 +49,16 @@ impl CalendarSpec {
             FiscalCalendar::Monthly { naming, .. } | FiscalCalendar::Weekly { naming, .. } => *naming,
         };
         let naming = self.naming.as_deref().map(str::parse::<YearNaming>).transpose()?.unwrap_or(base_naming);
-        let weekly =
+        let weekly_flags =
             self.pattern.is_some() || self.end_weekday.is_some() || self.rule.is_some() || self.end_month.is_some();
-        if weekly && self.start_month.is_some() {
+        if weekly_flags && self.start_month.is_some() {
             bail!(
                 "--start-month is for month-based years; week-based years take --pattern, --end-month, --end-weekday and --rule"
             );
         }
+        // Week-based years stay week-based unless --start-month asks for months: a flag left out
+        // (or none at all, as in `org set --currency`) keeps the organisation's own setting.
+        let weekly = weekly_flags || (self.start_month.is_none() && matches!(base, FiscalCalendar::Weekly { .. }));
         let calendar = if weekly {
             let (pattern, end_month, end_weekday, rule) = match base {
                 FiscalCalendar::Weekly { pattern, end_month, end_weekday, rule, .. } => {

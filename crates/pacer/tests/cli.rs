@@ -117,6 +117,48 @@ fn calendar_in_every_format() {
     assert!(retail.contains("FY2023,FY2023,2023-01-29,2024-02-03,371,"), "{retail}");
 }
 
+/// Each `org set` changes only what it names; `pacer calendar` shows the organisation's own
+/// calendar, a week-based one included, unless flags ask for another.
+#[test]
+fn settings_hold_when_others_change() {
+    let w = Workdir::new("settings");
+    let retail = ["--pattern", "4-5-4", "--end-month", "1", "--end-weekday", "sat", "--rule", "nearest"];
+    let mut init = vec!["init", "--name", "Acme", "--password", "correct horse battery"];
+    init.extend(retail);
+    w.ok(&init);
+    let show = || serde_json::from_str::<serde_json::Value>(&w.ok(&["org", "show"])).unwrap();
+    let before = show();
+    assert_eq!((&before["calendar"]["kind"], &before["calendar"]["pattern"]), (&"weekly".into(), &"4-5-4".into()));
+    let year = || w.ok(&["calendar", "--fy", "2026", "--kind", "year", "--format", "csv"]);
+    let weekly_year = year();
+    assert!(
+        weekly_year.contains("FY2026,FY2026,2025-02-02,2026-01-31,364,"),
+        "the organisation's calendar: {weekly_year}"
+    );
+    let changes: [(&[&str], &str); 5] = [
+        (&["--currency", "EUR"], "currency"),
+        (&["--name", "Acme Europe"], "name"),
+        (&["--holidays", "2026-05-01,2026-12-25"], "working_days"),
+        (&["--weekend", "fri,sat"], "working_days"),
+        (&["--naming", "start"], "calendar"),
+    ];
+    let mut expected = before.clone();
+    for (flags, setting) in changes {
+        let mut args = vec!["org", "set"];
+        args.extend(flags);
+        w.ok(&args);
+        let after = show();
+        expected[setting] = after[setting].clone();
+        assert_eq!(after, expected, "`org set {}` changed only {setting}", flags.join(" "));
+        assert_ne!(after[setting], before[setting], "{setting} did change");
+    }
+    assert_eq!(show()["calendar"]["pattern"], "4-5-4", "still week-based");
+    assert_eq!(show()["currency"], "EUR");
+    // Months only when asked for.
+    w.ok(&["org", "set", "--start-month", "2"]);
+    assert_eq!(show()["calendar"]["kind"], "monthly", "{}", show());
+}
+
 #[test]
 fn bad_input_is_one_line_and_exit_2() {
     let w = Workdir::new("bad");
