@@ -84,3 +84,58 @@ pub async fn apply_catalog(
     let version = store.apply_catalog(text, &diff, actor).await.map_err(|e| internal(e.into()))?;
     Ok(Applied::New(version, warnings))
 }
+
+/// A starter catalog: what a new organisation begins with, to edit rather than write from nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Template {
+    /// The name to choose it by (`--template NAME`).
+    pub name: &'static str,
+    /// Whom it suits.
+    pub description: &'static str,
+    /// Its `metrics.toml`.
+    pub toml: &'static str,
+}
+
+/// The starter catalogs, the default first.
+pub const TEMPLATES: [Template; 2] = [
+    Template {
+        name: "saas-startup",
+        description: "new business, the activity that feeds it, MRR and churn",
+        toml: include_str!("catalog_templates/saas-startup.toml"),
+    },
+    Template {
+        name: "expansion-stage",
+        description: "the start-up's KPIs plus expansion, renewals, NRR and GRR",
+        toml: include_str!("catalog_templates/expansion-stage.toml"),
+    },
+];
+
+/// The starter catalog called `name`.
+pub fn template(name: &str) -> Result<Template, AppError> {
+    let wanted = name.trim().to_ascii_lowercase();
+    TEMPLATES.into_iter().find(|t| t.name == wanted).ok_or_else(|| {
+        let names: Vec<&str> = TEMPLATES.iter().map(|t| t.name).collect();
+        AppError::BadRequest(format!("unknown catalog template {name:?}: use {}", names.join(" or ")))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_checks_without_a_problem() {
+        for t in TEMPLATES {
+            let checked = check(&format!("{}.toml", t.name), t.toml, None);
+            assert!(checked.problems.is_empty(), "{}: {:?}", t.name, checked.problems);
+            let catalog = checked.valid().unwrap();
+            assert!(catalog.kpis.len() >= 12, "{}", t.name);
+        }
+        let expansion = check("e", template("Expansion-Stage").unwrap().toml, None).valid().unwrap();
+        assert!(expansion.kpis.iter().any(|k| k.key.get_ref() == "nrr"));
+        assert_eq!(
+            template("big-co").unwrap_err().to_string(),
+            "unknown catalog template \"big-co\": use saas-startup or expansion-stage"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use pacer_app::credentials::{hash_password, new_api_token, random_secret, token_hash};
 use pacer_core::access::{Role, Scope, User, check_password, check_username};
 use pacer_core::audit::{Actor, AuditFilter};
-use pacer_storage::{AccessStore, NewUser, OrgStore, SqlStore, UserUpdate};
+use pacer_storage::{AccessStore, CatalogStore, NewUser, OrgStore, SqlStore, UserUpdate};
 
 fn cli_actor(reason: Option<String>) -> Actor {
     Actor::named("cli").because(reason)
@@ -40,6 +40,15 @@ pub struct InitArgs {
     /// Password of the first admin [default: a random one, printed once].
     #[arg(long, env = "PACER_PASSWORD")]
     password: Option<String>,
+    /// Starter catalog applied when none is in force: saas-startup or expansion-stage.
+    #[arg(long, default_value = "saas-startup", conflicts_with_all = ["catalog", "no_catalog"])]
+    template: String,
+    /// Apply this catalog file instead of a starter one.
+    #[arg(long, conflicts_with = "no_catalog")]
+    catalog: Option<std::path::PathBuf>,
+    /// Apply no catalog (reports wait for `pacer metrics apply`).
+    #[arg(long)]
+    no_catalog: bool,
 }
 
 /// `pacer init`: organisation settings and the first admin.
@@ -48,6 +57,17 @@ pub async fn init(ctx: &Context, args: InitArgs) -> Result<()> {
     let mut org = store.organisation().await?.unwrap_or_default();
     apply_settings(&mut org, &args.settings)?;
     let username = check_username(&args.admin).map_err(|e| anyhow!(e))?;
+    let starter = match (&args.catalog, args.no_catalog) {
+        (_, true) => None,
+        (Some(file), _) => Some((
+            file.display().to_string(),
+            std::fs::read_to_string(file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?,
+        )),
+        (None, false) => {
+            let t = pacer_app::catalog::template(&args.template)?;
+            Some((format!("{}.toml", t.name), t.toml.to_string()))
+        }
+    };
     let has_users = !store.users().await?.is_empty();
     // Check everything before writing anything.
     let new_admin = if has_users {
@@ -69,6 +89,14 @@ pub async fn init(ctx: &Context, args: InitArgs) -> Result<()> {
             println!("Created admin user {username}.");
         }
         None => println!("Users exist already: no admin created."),
+    }
+    if let Some((name, text)) = starter
+        && store.current_catalog().await?.is_none()
+    {
+        let series = pacer_app::churn::SeriesCache::default();
+        let app = crate::use_cases(&store, pacer_app::cache::Caches { warm: None, series: &series }).await?;
+        let actor = cli_actor(Some("pacer init: starter catalog".into()));
+        crate::metrics_cmd::apply_and_report(&app, &name, &text, &actor, false).await?;
     }
     println!(
         "Organisation {:?} is set up; the current fiscal year is FY{}.",

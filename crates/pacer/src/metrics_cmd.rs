@@ -44,6 +44,18 @@ pub enum MetricsCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Write a starter catalog to a file, to edit and apply.
+    Init {
+        /// File to write.
+        #[arg(default_value = "metrics.toml")]
+        file: PathBuf,
+        /// Which starter: saas-startup or expansion-stage.
+        #[arg(long, default_value = "saas-startup")]
+        template: String,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// The KPIs in force, by priority.
     Show {
         /// Output format.
@@ -120,28 +132,22 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
         MetricsCommand::Apply { file, reason, force } => {
             let text = std::fs::read_to_string(&file).map_err(|e| anyhow!("cannot read {}: {e}", file.display()))?;
             let actor = Actor::named("cli").because(reason);
-            match pacer_app::catalog::apply_catalog(&app, &file.display().to_string(), &text, &actor, force).await {
-                Err(problems) => {
-                    for p in &problems {
-                        eprintln!("{p}");
-                    }
-                    Err(CatalogRejected.into())
-                }
-                Ok(Applied::Unchanged(version)) => {
-                    println!("Unchanged: the catalog in force (version {version}) means the same.");
-                    Ok(())
-                }
-                Ok(Applied::New(version, warnings)) => {
-                    for p in &warnings {
-                        eprintln!("{p}");
-                    }
-                    println!("Applied catalog version {}:", version.version);
-                    for line in &version.diff {
-                        println!("  {line}");
-                    }
-                    Ok(())
-                }
+            apply_and_report(&app, &file.display().to_string(), &text, &actor, force).await
+        }
+        MetricsCommand::Init { file, template, force } => {
+            let template = pacer_app::catalog::template(&template)?;
+            if file.exists() && !force {
+                bail!("{} exists already: choose another file, or --force to replace it", file.display());
             }
+            std::fs::write(&file, template.toml).map_err(|e| anyhow!("cannot write {}: {e}", file.display()))?;
+            println!(
+                "Wrote the {} catalog ({}) to {}: edit it, then `pacer metrics apply {}`.",
+                template.name,
+                template.description,
+                file.display(),
+                file.display()
+            );
+            Ok(())
         }
         MetricsCommand::Show { format } => {
             let (_, catalog) = pacer_app::catalog::current_catalog(&store).await?.ok_or_else(no_catalog)?;
@@ -276,4 +282,36 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
 
 fn no_catalog() -> anyhow::Error {
     anyhow!("no metric catalog has been applied yet: run `pacer metrics apply metrics.toml`")
+}
+
+/// Applies a catalog's text and says what it did (`pacer metrics apply`, `pacer init`).
+pub(crate) async fn apply_and_report(
+    app: &pacer_app::Context<'_>,
+    name: &str,
+    text: &str,
+    actor: &Actor,
+    force: bool,
+) -> Result<()> {
+    match pacer_app::catalog::apply_catalog(app, name, text, actor, force).await {
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            Err(CatalogRejected.into())
+        }
+        Ok(Applied::Unchanged(version)) => {
+            println!("Unchanged: the catalog in force (version {version}) means the same.");
+            Ok(())
+        }
+        Ok(Applied::New(version, warnings)) => {
+            for p in &warnings {
+                eprintln!("{p}");
+            }
+            println!("Applied catalog version {}:", version.version);
+            for line in &version.diff {
+                println!("  {line}");
+            }
+            Ok(())
+        }
+    }
 }

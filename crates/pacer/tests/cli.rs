@@ -159,6 +159,32 @@ fn settings_hold_when_others_change() {
     assert_eq!(show()["calendar"]["kind"], "monthly", "{}", show());
 }
 
+/// A new organisation starts with a starter catalog, so reports work at once; another starter
+/// or one's own file can be chosen, and a starter can be written out to edit.
+#[test]
+fn a_new_organisation_starts_with_a_catalog() {
+    let w = Workdir::new("starter");
+    let refused = w.refused(&["init", "--name", "Acme", "--password", "correct horse battery", "--template", "big-co"]);
+    assert!(refused.contains("use saas-startup or expansion-stage"), "{refused}");
+    assert!(!w.ok(&["org", "show"]).contains("Acme"), "nothing was written");
+    let init =
+        w.ok(&["init", "--name", "Acme", "--password", "correct horse battery", "--template", "expansion-stage"]);
+    assert!(init.contains("Applied catalog version 1:") && init.contains("+ KPI nrr"), "{init}");
+    let kpis = w.ok(&["metrics", "show", "--format", "csv"]);
+    assert!(kpis.contains("new_business") && kpis.contains("grr"), "{kpis}");
+    assert!(
+        w.ok(&["report", "new_business", "--fy", "2026", "--format", "csv"]).starts_with("Rep,"),
+        "reports work at once"
+    );
+    // Run again, it leaves the catalog in force alone.
+    assert!(!w.ok(&["init", "--name", "Acme"]).contains("Applied catalog"));
+    w.ok(&["metrics", "init", "mine.toml"]);
+    let mine = std::fs::read_to_string(w.path().join("mine.toml")).unwrap();
+    assert!(mine.contains("key = \"connect_rate\""), "{mine}");
+    assert!(w.refused(&["metrics", "init", "mine.toml"]).contains("exists already"));
+    w.ok(&["metrics", "check", "mine.toml"]);
+}
+
 #[test]
 fn bad_input_is_one_line_and_exit_2() {
     let w = Workdir::new("bad");
@@ -500,7 +526,7 @@ fn a_killed_import_leaves_all_or_nothing() {
 #[test]
 fn an_internal_error_prints_its_cause() {
     let w = Workdir::new("internal");
-    w.ok(&["init", "--name", "Acme", "--password", "correct horse battery"]);
+    w.ok(&["init", "--name", "Acme", "--password", "correct horse battery", "--no-catalog"]);
     std::fs::write(w.path().join("metrics.toml"), pacer_demo::catalog_toml(chrono::Local::now().date_naive())).unwrap();
     w.ok(&["metrics", "apply", "metrics.toml"]);
     let url = format!("sqlite://{}", w.path().join("pacer.sqlite").display());
