@@ -106,7 +106,11 @@ pub const TEMPLATES: [Template; 2] = [
     Template {
         name: "expansion-stage",
         description: "the start-up's KPIs plus expansion, renewals, NRR and GRR",
-        toml: include_str!("catalog_templates/expansion-stage.toml"),
+        // The start-up's catalog, then what the expansion stage adds (TOML arrays of tables append).
+        toml: concat!(
+            include_str!("catalog_templates/saas-startup.toml"),
+            include_str!("catalog_templates/expansion-stage.toml")
+        ),
     },
 ];
 
