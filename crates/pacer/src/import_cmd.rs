@@ -100,6 +100,9 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     file.seek(SeekFrom::Start(0)).with_context(|| format!("cannot read {name}"))?;
     let records = matches!(kind, ImportKind::Activities | ImportKind::Deals | ImportKind::Subscriptions);
     let actor = Actor::named("cli").because(Some(format!("import {name}")));
+    if mapping.keys_by_content() {
+        println!("{name}: no id column, so each record is keyed by its content; importing it again changes nothing");
+    }
     let (counts, rejected) = if records && !importing::is_workbook(&name, &head) {
         stream(&store, mapping, &args, file, &actor).await?
     } else {

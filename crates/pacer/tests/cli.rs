@@ -392,6 +392,18 @@ fn imports_are_all_or_nothing_and_idempotent() {
     let again = w.ok(&["import", "deals", "opps.csv", "--preset", "salesforce-opportunities"]);
     assert_eq!(again.trim(), "opps.csv: 0 new, 0 updated, 2 unchanged, 0 rejected", "re-importing changes nothing");
 
+    // An activity report without an id column: each row is keyed by its content, so the same
+    // export imported twice is counted once.
+    let mapping = "kind = \"activities\"\ndate_order = \"month-first\"\n[columns]\nrep = \"Assigned\"\ntype = \"Type\"\noccurred_at = \"Date\"\n";
+    std::fs::write(w.path().join("activities.toml"), mapping).unwrap();
+    let report = "Assigned,Subject,Type,Date\nAnn Lee,Intro call,Call,3/2/2026\nAnn Lee,Follow-up,Call,3/3/2026\nAnn Lee,Follow-up,Call,3/3/2026 10:00\n";
+    std::fs::write(w.path().join("tasks.csv"), report).unwrap();
+    let first = w.ok(&["import", "activities", "tasks.csv", "--mapping", "activities.toml"]);
+    assert!(first.contains("no id column, so each record is keyed by its content"), "{first}");
+    assert!(first.contains("tasks.csv: 3 new, 0 updated, 0 unchanged, 0 rejected"), "{first}");
+    let second = w.ok(&["import", "activities", "tasks.csv", "--mapping", "activities.toml"]);
+    assert!(second.contains("tasks.csv: 0 new, 0 updated, 3 unchanged, 0 rejected"), "{second}");
+
     // A bad row rejects the file: row, column, value and reason; nothing written.
     let bad = format!("{export}\"0063\",\"Zed Nobody\",\"001C\",\"31/13/2026\",\"\",\"-$5\",\"Closed Won\",\"Gift\"\n");
     std::fs::write(w.path().join("bad.csv"), &bad).unwrap();

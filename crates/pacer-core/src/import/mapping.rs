@@ -219,6 +219,12 @@ impl Mapping {
     }
 
     /// Whether `target` gets a value from a column or a default.
+    /// Whether activities and deals are keyed by their content (a natural key) because no column
+    /// feeds their id; re-importing the same export then changes nothing.
+    pub fn keys_by_content(&self) -> bool {
+        matches!(self.kind, ImportKind::Activities | ImportKind::Deals) && !self.feeds("external_id")
+    }
+
     pub(crate) fn feeds(&self, target: &str) -> bool {
         self.columns.contains_key(target) || self.defaults.contains_key(target)
     }

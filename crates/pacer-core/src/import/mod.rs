@@ -405,17 +405,32 @@ impl<'a> Importer<'a> {
             None => Fields::new(),
         };
         match (rep_id, activity_type, occurred_at) {
-            (Some(rep_id), Some((activity_type, _)), Some(occurred_at)) if r.errors.is_empty() => Ok(NewActivity {
-                rep_id,
-                activity_type,
-                occurred_at,
-                duration_s,
-                account_id,
-                source: SourceKind::Import,
-                external_id,
-                fields,
-                entered_by: None,
-            }),
+            (Some(rep_id), Some((activity_type, _)), Some(occurred_at)) if r.errors.is_empty() => {
+                let mut activity = NewActivity {
+                    rep_id,
+                    activity_type,
+                    occurred_at,
+                    duration_s,
+                    account_id,
+                    source: SourceKind::Import,
+                    external_id,
+                    fields,
+                    entered_by: None,
+                };
+                if activity.external_id.is_none() {
+                    let content = format!(
+                        "{}|{}|{}|{:?}|{:?}|{:?}",
+                        activity.rep_id,
+                        activity.activity_type,
+                        activity.occurred_at,
+                        activity.duration_s,
+                        activity.account_id,
+                        activity.fields
+                    );
+                    activity.external_id = Some(natural_key(&content));
+                }
+                Ok(activity)
+            }
             _ => Err(r.into_errors()),
         }
     }
@@ -455,6 +470,11 @@ impl<'a> Importer<'a> {
             (Some(rep_id), Some(account_id), Some(kind), Some(status), Some(amount_minor), Some(close_date))
                 if r.errors.is_empty() =>
             {
+                let created_on = created_on.unwrap_or(close_date);
+                // Without an id, a deal is its owner, account, kind and creation day: a later export
+                // with another stage, amount or close day updates it rather than adds a second one.
+                let external_id = external_id
+                    .or_else(|| Some(natural_key(&format!("{rep_id}|{account_id}|{}|{created_on}", kind.as_str()))));
                 Ok(NewDeal {
                     rep_id,
                     account_id,
@@ -462,7 +482,7 @@ impl<'a> Importer<'a> {
                     status,
                     stage: stage_cell.map_or_else(|| status.as_str().to_string(), |c| c.value.into_owned()),
                     amount_minor,
-                    created_on: created_on.unwrap_or(close_date),
+                    created_on,
                     close_date,
                     source: SourceKind::Import,
                     external_id,
@@ -624,6 +644,16 @@ impl<'a> Importer<'a> {
         }
     }
 }
+
+/// The key of an imported record that has no id of its own: a digest of what identifies it, so that
+/// importing the same export again finds the same records. An activity is all it holds (rep, time,
+/// type, duration, account, fields); a deal its owner, account, kind and creation day.
+fn natural_key(content: &str) -> String {
+    format!("{NATURAL_KEY_PREFIX}{:016x}", parse::stable_hash(content))
+}
+
+/// How natural keys start, so that they never meet a CRM's own ids.
+pub const NATURAL_KEY_PREFIX: &str = "pacer-key:";
 
 /// The translation of `text` for `target`: exact key first, then ignoring case.
 fn translate(values: &BTreeMap<String, BTreeMap<String, String>>, target: &str, text: &str) -> Option<String> {

@@ -537,12 +537,18 @@ pub fn parse_account_id(text: &str) -> Result<i64, String> {
     {
         return Ok(id);
     }
+    Ok(DERIVED | (stable_hash(t) & (DERIVED as u64 - 1)) as i64)
+}
+
+/// FNV-1a of `text`: the same on every machine and release, unlike std's hasher, since what it
+/// derives (account ids, natural keys) is stored and compared across imports.
+pub(crate) fn stable_hash(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in t.bytes() {
+    for b in text.bytes() {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    Ok(DERIVED | (hash & (DERIVED as u64 - 1)) as i64)
+    hash
 }
 
 /// Parses a duration given in seconds: a whole number (`95`) or a clock (`1:02:03`, `1:35` = 1 min 35 s).

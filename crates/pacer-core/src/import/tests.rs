@@ -433,6 +433,22 @@ fn cells_beyond_the_limits_are_refused_with_an_excerpt() {
 }
 
 #[test]
+fn records_without_ids_are_keyed_by_their_content() {
+    let cat = catalog();
+    let mut mapping = activity_mapping();
+    mapping.columns.remove("external_id");
+    assert!(mapping.keys_by_content());
+    let importer = Importer::new(mapping, &csv(ACTIVITY_HEADER), Some(&cat), &resolve).unwrap();
+    let key = |row: &str| importer.activity(2, &csv(row)).unwrap().external_id.unwrap();
+    let call = key("|Ann Lee|Phone|04.03.2026 09:15|2|Voicemail");
+    assert!(call.starts_with(NATURAL_KEY_PREFIX), "{call}");
+    assert_eq!(call, key("ignored|Ann Lee|Phone|04.03.2026 09:15|2|Voicemail"), "the same row, the same key");
+    assert_ne!(call, key("|Ann Lee|Phone|04.03.2026 09:16|2|Voicemail"));
+    assert_ne!(call, key("|Bob Stone|Phone|04.03.2026 09:15|2|Voicemail"));
+    assert!(!activity_mapping().keys_by_content(), "a file with ids uses them");
+}
+
+#[test]
 fn header_problems() {
     let cat = catalog();
     let header = csv("\u{feff}ID|owner|Kind|When|Minutes|Outcome|Billable|Rating|Follow-up");
