@@ -22,7 +22,7 @@ pub mod testing;
 
 pub use backend::{Backend, DatabaseUrl};
 pub use error::{BackupError, StoreError};
-pub use sql::{CopyProgress, Progress, SqlStore, TableRows};
+pub use sql::{BackupFile, CopyProgress, Progress, SqlStore, TableRows};
 
 use async_trait::async_trait;
 use chrono::NaiveDate;

@@ -16,8 +16,8 @@ use pacer_core::records::{
 use pacer_core::review::{NewNote, NoteSubject};
 use pacer_storage::testing::{TestDb, backup_contents};
 use pacer_storage::{
-    AccessStore, BackupError, CatalogStore, CopyProgress, NewUser, OrgStore, PlanStore, RecordStore, ReviewStore,
-    Session, SqlStore, StoreError, TableRows, UserUpdate,
+    AccessStore, BackupError, BackupFile, CatalogStore, CopyProgress, NewUser, OrgStore, PlanStore, RecordStore,
+    ReviewStore, Session, SqlStore, StoreError, TableRows, UserUpdate,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -211,6 +211,14 @@ async fn populate(store: &SqlStore) {
     store.close_review(review, r#"{ "kpis": [], "note": "dépassé" }"#, &ops).await.unwrap();
 }
 
+/// Restores the backup at `file` into `store`, as `ops`.
+async fn restore(store: &SqlStore, file: &Path) -> Result<Vec<TableRows>, StoreError> {
+    let backup = BackupFile::open(file).await?;
+    let restored = store.restore(&backup, &ops(), &quiet).await;
+    backup.close().await;
+    restored
+}
+
 fn rows_of(tables: &[TableRows], table: &str) -> i64 {
     tables.iter().find(|t| t.table == table).map(|t| t.rows).unwrap()
 }
@@ -248,7 +256,7 @@ async fn a_backup_restores_into_either_backend_with_the_same_content() {
 
         for target in TestDb::all().await {
             let how = format!("{} -> {}", source.backend(), target.backend());
-            let restored = target.store.restore(first.path(), &ops(), &quiet).await.unwrap();
+            let restored = restore(&target.store, first.path()).await.unwrap();
             assert_eq!(restored, tables, "{how}");
             let again = TempFile::new("again.sqlite");
             target.store.backup(again.path(), false, &quiet).await.unwrap();
@@ -293,7 +301,7 @@ async fn a_restore_into_a_database_with_data_is_refused_and_changes_nothing() {
         target.store.create_team(&team, &ops()).await.unwrap();
         let before = TempFile::new("before.sqlite");
         target.store.backup(before.path(), false, &quiet).await.unwrap();
-        let err = target.store.restore(file.path(), &ops(), &quiet).await.unwrap_err();
+        let err = restore(&target.store, file.path()).await.unwrap_err();
         assert!(matches!(err, StoreError::Backup(BackupError::NotEmpty { .. })), "{err:?}");
         let message = err.to_string();
         assert!(
@@ -306,7 +314,7 @@ async fn a_restore_into_a_database_with_data_is_refused_and_changes_nothing() {
         assert_eq!(backup_contents(after.path()).await, backup_contents(before.path()).await, "{}", target.backend());
     }
     // Nor into the database the backup came from.
-    let err = source.store.restore(file.path(), &ops(), &quiet).await.unwrap_err().to_string();
+    let err = restore(&source.store, file.path()).await.unwrap_err().to_string();
     assert!(
         err.contains("it holds 1 organisation, 2 reps, 4 teams, 3 team memberships, 2 accounts, 4 activities"),
         "{err}"
@@ -323,30 +331,30 @@ async fn files_that_are_not_pacer_backups_are_refused() {
     let refused = |e: StoreError| e.to_string();
 
     let missing = TempFile::new("missing.sqlite");
-    let err = refused(target.store.restore(missing.path(), &ops(), &quiet).await.unwrap_err());
+    let err = refused(restore(&target.store, missing.path()).await.unwrap_err());
     assert_eq!(err, format!("{} does not exist", missing.path().display()));
 
     let text = TempFile::new("notes.txt");
     std::fs::write(text.path(), "these are not the rows you are looking for\n".repeat(200)).unwrap();
-    let err = refused(target.store.restore(text.path(), &ops(), &quiet).await.unwrap_err());
+    let err = refused(restore(&target.store, text.path()).await.unwrap_err());
     assert_eq!(err, format!("{} is not a Pacer backup: it is not an SQLite database", text.path().display()));
 
     let other = TempFile::new("other.sqlite");
     edit(other.path(), &["CREATE TABLE things (id INTEGER PRIMARY KEY)"]).await;
-    let err = refused(target.store.restore(other.path(), &ops(), &quiet).await.unwrap_err());
+    let err = refused(restore(&target.store, other.path()).await.unwrap_err());
     assert_eq!(err, format!("{} is not a Pacer backup: it has no schema_migrations table", other.path().display()));
 
     let newer = TempFile::new("newer.sqlite");
     std::fs::copy(good.path(), newer.path()).unwrap();
     edit(newer.path(), &["INSERT INTO schema_migrations VALUES (99, '0099_future.sql', '2030-01-01')"]).await;
-    let err = refused(target.store.restore(newer.path(), &ops(), &quiet).await.unwrap_err());
+    let err = refused(restore(&target.store, newer.path()).await.unwrap_err());
     let upgrade = "is from a newer Pacer (schema 99; this one knows up to 11): upgrade Pacer to restore it";
     assert!(err.ends_with(upgrade), "{err}");
 
     let foreign = TempFile::new("foreign.sqlite");
     std::fs::copy(good.path(), foreign.path()).unwrap();
     edit(foreign.path(), &["UPDATE schema_migrations SET name = '0003_widgets.sql' WHERE version = 3"]).await;
-    let err = refused(target.store.restore(foreign.path(), &ops(), &quiet).await.unwrap_err());
+    let err = refused(restore(&target.store, foreign.path()).await.unwrap_err());
     assert!(
         err.ends_with("is not a Pacer backup: its migration 3 is \"0003_widgets.sql\", not one of Pacer's"),
         "{err}"
@@ -354,7 +362,7 @@ async fn files_that_are_not_pacer_backups_are_refused() {
 
     // None of it wrote anything: the good file still restores.
     assert_eq!(target.store.record_counts().await.unwrap().teams, 0);
-    target.store.restore(good.path(), &ops(), &quiet).await.unwrap();
+    restore(&target.store, good.path()).await.unwrap();
     assert_eq!(target.store.record_counts().await.unwrap(), source.store.record_counts().await.unwrap());
 }
 
@@ -377,7 +385,7 @@ async fn a_backup_of_an_older_schema_restores_and_stays_as_it_was() {
     .await;
     let written = std::fs::read(file.path()).unwrap();
     for target in TestDb::all().await {
-        target.store.restore(file.path(), &ops(), &quiet).await.unwrap();
+        restore(&target.store, file.path()).await.unwrap();
         assert_eq!(target.store.record_counts().await.unwrap(), source.store.record_counts().await.unwrap());
     }
     assert!(std::fs::read(file.path()).unwrap() == written, "the backup is only read");

@@ -18,7 +18,7 @@
 use super::bulk::SQLITE_VALUES;
 use super::{SqlStore, audit, begin_write, multi_insert, param};
 use crate::backend::{Backend, DatabaseUrl};
-use crate::error::BackupError;
+use crate::error::{BackupError, StoreError};
 use crate::{StoreResult, migrate};
 use futures_util::future::join;
 use futures_util::{Stream, TryStreamExt};
@@ -439,16 +439,20 @@ async fn holdings(conn: &mut AnyConnection) -> StoreResult<Option<String>> {
     Ok((!held.is_empty()).then(|| held.join(", ")))
 }
 
-/// A backup opened for a restore: the file itself, only read; or, when an older Pacer wrote it,
-/// a temporary copy brought to this schema (a restore never writes its input).
-struct Opened {
+/// A backup opened for a restore ([`SqlStore::restore`]): the file itself, only read; or, when an
+/// older Pacer wrote it, a temporary copy brought to this schema (a restore never writes its
+/// input). Opened before the database to restore into, so that a file that is no backup is
+/// refused before anything else happens.
+pub struct BackupFile {
     pool: AnyPool,
     path: String,
     temporary: Option<PathBuf>,
 }
 
-impl Opened {
-    async fn open(file: &Path) -> StoreResult<Self> {
+impl BackupFile {
+    /// Opens the backup at `file`; refused when it does not exist, is no Pacer database, or comes
+    /// from a newer Pacer.
+    pub async fn open(file: &Path) -> StoreResult<Self> {
         let path = file.display().to_string();
         if !file.is_file() {
             return Err(BackupError::Missing { path }.into());
@@ -487,7 +491,8 @@ impl Opened {
         }
     }
 
-    async fn close(self) {
+    /// Closes the file (and removes a temporary copy).
+    pub async fn close(self) {
         self.pool.close().await;
         if let Some(copy) = &self.temporary {
             remove_sqlite_file(copy);
@@ -592,55 +597,58 @@ impl SqlStore {
 
     /// The copy itself, into a new file at `partial`.
     async fn write_backup(&self, partial: &Path, progress: &Progress<'_>) -> StoreResult<()> {
-        match self.backend() {
+        let reader = self.url.copy_pool().await?;
+        let copied = match self.backend() {
             // SQLite copies the pages of one read transaction's snapshot; writers go on (WAL).
-            Backend::Sqlite => {
-                sqlx::query("VACUUM INTO $1").bind(partial.to_string_lossy().into_owned()).execute(&self.pool).await?;
-                Ok(())
-            }
-            Backend::Postgres => {
-                let (reader, file) = (self.url.copy_pool().await?, DatabaseUrl::backup_file(partial, true).await?);
-                let copied = async {
-                    migrate::run(&file, Backend::Sqlite).await?;
-                    // One snapshot of every table, whatever commits meanwhile.
-                    let mut source = reader.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?;
-                    let mut target = file.begin().await?;
-                    let shapes = shapes(&mut target, &partial.display().to_string()).await?;
-                    copy_tables(&mut source, &mut target, Backend::Sqlite, &shapes, progress).await?;
-                    target.commit().await?;
-                    source.commit().await?;
-                    Ok(())
-                };
-                let copied = copied.await;
-                reader.close().await;
-                file.close().await;
-                copied
-            }
-        }
+            Backend::Sqlite => sqlx::query("VACUUM INTO $1")
+                .bind(partial.to_string_lossy().into_owned())
+                .execute(&reader)
+                .await
+                .map(drop)
+                .map_err(StoreError::from),
+            Backend::Postgres => match DatabaseUrl::backup_file(partial, true).await {
+                Ok(file) => {
+                    let copied = async {
+                        migrate::run(&file, Backend::Sqlite).await?;
+                        // One snapshot of every table, whatever commits meanwhile.
+                        let mut source = reader.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?;
+                        let mut target = file.begin().await?;
+                        let shapes = shapes(&mut target, &partial.display().to_string()).await?;
+                        copy_tables(&mut source, &mut target, Backend::Sqlite, &shapes, progress).await?;
+                        target.commit().await?;
+                        source.commit().await?;
+                        Ok(())
+                    };
+                    let copied = copied.await;
+                    file.close().await;
+                    copied
+                }
+                Err(e) => Err(e),
+            },
+        };
+        reader.close().await;
+        copied
     }
 
-    /// Loads the backup at `file` (a Pacer SQLite file, from this version or an older one) into
-    /// this database, which must hold no data: otherwise refused, and nothing changes. Every
-    /// table is written in one transaction, audited as `actor`'s restore; returns the rows
-    /// written of each table.
-    pub async fn restore(&self, file: &Path, actor: &Actor, progress: &Progress<'_>) -> StoreResult<Vec<TableRows>> {
-        let backup = Opened::open(file).await?;
-        let restored = match self.url.copy_pool().await {
-            Ok(writer) => {
-                let restored = self.restore_from(&backup, &writer, actor, progress).await;
-                writer.close().await;
-                restored
-            }
-            Err(e) => Err(e),
-        };
-        backup.close().await;
+    /// Loads `backup` into this database, which must hold no data: otherwise refused, and
+    /// nothing changes. Every table is written in one transaction, audited as `actor`'s restore;
+    /// returns the rows written of each table.
+    pub async fn restore(
+        &self,
+        backup: &BackupFile,
+        actor: &Actor,
+        progress: &Progress<'_>,
+    ) -> StoreResult<Vec<TableRows>> {
+        let writer = self.url.copy_pool().await?;
+        let restored = self.restore_from(backup, &writer, actor, progress).await;
+        writer.close().await;
         restored
     }
 
-    /// [`Self::restore`] of an opened backup, through `writer`, a connection to this database.
+    /// [`Self::restore`] through `writer`, a connection to this database.
     async fn restore_from(
         &self,
-        backup: &Opened,
+        backup: &BackupFile,
         writer: &AnyPool,
         actor: &Actor,
         progress: &Progress<'_>,

@@ -16,7 +16,7 @@ mod review;
 mod rollup;
 mod version;
 
-pub use backup::{CopyProgress, Progress, TableRows};
+pub use backup::{BackupFile, CopyProgress, Progress, TableRows};
 
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
