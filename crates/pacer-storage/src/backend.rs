@@ -3,7 +3,7 @@
 
 use crate::StoreResult;
 use crate::error::StoreError;
-use sqlx::any::AnyPoolOptions;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -87,8 +87,18 @@ impl DatabaseUrl {
         &self.url
     }
 
-    /// The URL with any password replaced, for logs and messages.
+    /// The file of an SQLite database (as given, not made absolute).
+    pub(crate) fn sqlite_path(&self) -> Option<&Path> {
+        let rest = self.url.strip_prefix("sqlite://").filter(|_| self.backend == Backend::Sqlite)?;
+        Some(Path::new(rest.split_once('?').map_or(rest, |(path, _)| path)))
+    }
+
+    /// The URL with any password replaced, for logs and messages (an SQLite file's without the
+    /// mode Pacer gives it by default).
     pub fn redacted(&self) -> String {
+        if let Some(plain) = self.url.strip_suffix("?mode=rwc").filter(|_| self.backend == Backend::Sqlite) {
+            return plain.to_string();
+        }
         match (self.url.find("://"), self.url.rfind('@')) {
             (Some(scheme_end), Some(at)) if at > scheme_end => {
                 let userinfo = &self.url[scheme_end + 3..at];
@@ -106,10 +116,24 @@ impl DatabaseUrl {
     /// The pool every query goes through, sqlx's `Any` driver, with each
     /// backend's connection settings. Migrations have not run yet.
     pub(crate) async fn pool(&self) -> StoreResult<AnyPool> {
+        let size = match self.backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
+        };
+        self.any_pool(size, self.options::<AnyConnectOptions>()?).await
+    }
+
+    /// The one connection of a backup's or a restore's copy (`sql/backup.rs`), set as the
+    /// pool's are, without statement logging: a copy's statements are long by nature.
+    pub(crate) async fn copy_pool(&self) -> StoreResult<AnyPool> {
+        self.any_pool(1, self.options::<AnyConnectOptions>()?.disable_statement_logging()).await
+    }
+
+    async fn any_pool(&self, size: u32, options: AnyConnectOptions) -> StoreResult<AnyPool> {
         sqlx::any::install_default_drivers();
-        let options = match self.backend {
+        let pool = match self.backend {
             // One writer at a time is SQLite's rule; WAL lets readers go on meanwhile.
-            Backend::Sqlite => AnyPoolOptions::new().max_connections(4).after_connect(|conn, _| {
+            Backend::Sqlite => AnyPoolOptions::new().after_connect(|conn, _| {
                 Box::pin(async move {
                     for pragma in [
                         "PRAGMA journal_mode = WAL",
@@ -122,9 +146,37 @@ impl DatabaseUrl {
                     Ok(())
                 })
             }),
-            Backend::Postgres => AnyPoolOptions::new().max_connections(10),
+            Backend::Postgres => AnyPoolOptions::new(),
         };
-        options.acquire_timeout(Duration::from_secs(10)).connect(&self.url).await.map_err(|e| self.cannot_open(e))
+        pool.max_connections(size)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| self.cannot_open(e))
+    }
+
+    /// The one connection, through `Any`, to the SQLite file of a backup (`sql/backup.rs`):
+    /// written (a new backup, or an older one brought to this schema), else only read. Written,
+    /// it keeps a rollback journal rather than a WAL, so that the file is whole by itself.
+    pub(crate) async fn backup_file(path: &Path, write: bool) -> StoreResult<AnyPool> {
+        sqlx::any::install_default_drivers();
+        let url = Self::sqlite_file(format!("{}?mode={}", path.display(), if write { "rwc" } else { "ro" }));
+        AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    if write {
+                        conn.execute("PRAGMA journal_mode = DELETE").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(url.options::<AnyConnectOptions>()?.disable_statement_logging())
+            .await
+            .map_err(|e| url.cannot_open(e))
     }
 
     /// SQLite: a pool of the driver's own for reading the rollups in bulk. Through `Any`, every
@@ -198,5 +250,6 @@ mod tests {
     fn passwords_are_redacted() {
         let url = DatabaseUrl::parse("postgres://pacer:s3cret@db:5432/pacer").unwrap();
         assert_eq!(url.redacted(), "postgres://pacer:***@db:5432/pacer");
+        assert_eq!(DatabaseUrl::parse("pacer.sqlite").unwrap().redacted(), "sqlite://pacer.sqlite");
     }
 }

@@ -34,6 +34,9 @@ pub enum StoreError {
     /// fiscal year, a note, the snapshot).
     #[error(transparent)]
     Review(#[from] ReviewError),
+    /// A backup or a restore refused, or a copy that failed (see [`BackupError`]).
+    #[error(transparent)]
+    Backup(#[from] BackupError),
     /// The database URL cannot be used.
     #[error("{0}")]
     Url(String),
@@ -58,6 +61,82 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+}
+
+/// Why a backup or a restore did not happen; nothing was written then (a backup's file appears
+/// only once whole and checked).
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    /// The backup's file exists, and was not to be replaced.
+    #[error("{path} already exists: choose another file, or replace it (--force)")]
+    Exists {
+        /// The file.
+        path: String,
+    },
+    /// The backup's file is the database being backed up.
+    #[error("{path} is the database itself: write the backup to another file")]
+    IsTheDatabase {
+        /// The file.
+        path: String,
+    },
+    /// The file to restore does not exist.
+    #[error("{path} does not exist")]
+    Missing {
+        /// The file.
+        path: String,
+    },
+    /// The file to restore is not one Pacer wrote.
+    #[error("{path} is not a Pacer backup: {reason}")]
+    NotABackup {
+        /// The file.
+        path: String,
+        /// What gives it away.
+        reason: String,
+    },
+    /// The file to restore has a schema this binary does not know yet.
+    #[error("{path} is from a newer Pacer (schema {found}; this one knows up to {known}): upgrade Pacer to restore it")]
+    Newer {
+        /// The file.
+        path: String,
+        /// Its schema version.
+        found: i64,
+        /// The newest this binary knows.
+        known: i64,
+    },
+    /// The database to restore into holds data.
+    #[error("database {database} is not empty: it holds {holds}; restore only into an empty database")]
+    NotEmpty {
+        /// The database (its URL without password).
+        database: String,
+        /// What it holds, e.g. "3 teams, 1200 activities".
+        holds: String,
+    },
+    /// The backup written does not pass SQLite's integrity check.
+    #[error("the backup {path} fails SQLite's integrity check: {problems}")]
+    Damaged {
+        /// The file.
+        path: String,
+        /// The check's first findings.
+        problems: String,
+    },
+    /// A table could not be copied (a broken reference, a value the target refuses).
+    #[error("copying table {table}")]
+    Copy {
+        /// The table.
+        table: &'static str,
+        /// What went wrong.
+        #[source]
+        source: Box<StoreError>,
+    },
+    /// The backup's file could not be moved into place or removed.
+    #[error("cannot write {path}")]
+    File {
+        /// The file.
+        path: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl StoreError {

@@ -21,8 +21,8 @@ mod sql;
 pub mod testing;
 
 pub use backend::{Backend, DatabaseUrl};
-pub use error::StoreError;
-pub use sql::SqlStore;
+pub use error::{BackupError, StoreError};
+pub use sql::{BackupFile, CopyProgress, Progress, SqlStore, TableRows};
 
 use async_trait::async_trait;
 use chrono::NaiveDate;

@@ -25,6 +25,12 @@ macro_rules! migrations {
 const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql", 4 => "0004_churn_reasons.sql", 5 => "0005_data_versions.sql", 6 => "0006_entered_by.sql", 7 => "0007_rollups.sql", 8 => "0008_plans.sql", 9 => "0009_reviews.sql", 10 => "0010_cache_versions.sql", 11 => "0011_activities_by_time.sql", 13 => "0013_session_idle.sql");
 const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql", 4 => "0004_churn_reasons.sql", 5 => "0005_data_versions.sql", 6 => "0006_entered_by.sql", 7 => "0007_rollups.sql", 8 => "0008_plans.sql", 9 => "0009_reviews.sql", 10 => "0010_cache_versions.sql", 11 => "0011_activities_by_time.sql", 13 => "0013_session_idle.sql");
 
+/// The number and file name of every migration this binary knows, oldest first: the same
+/// numbered files in both backends' folders.
+pub(crate) fn known() -> impl Iterator<Item = (i64, &'static str)> {
+    SQLITE.iter().map(|m| (m.version, m.name))
+}
+
 /// Applies every migration not yet recorded, each in its own transaction.
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     pool.execute(

@@ -7,9 +7,11 @@
 
 use crate::backend::{Backend, DatabaseUrl};
 use crate::sql::SqlStore;
-use sqlx::Connection;
+use crate::sql::backup::{Cell, shapes};
 use sqlx::postgres::PgConnection;
-use std::path::PathBuf;
+use sqlx::{AssertSqlSafe, Connection};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -135,4 +137,26 @@ pub async fn rollup_rows(
     activities.sort_by(|a, b| a.0.cmp(&b.0));
     deals.sort_by_key(|a| a.0);
     (activities, deals)
+}
+
+/// Every row of every table of the backup at `file`, in key order, each value written out
+/// (`NULL`, `7`, `"text"`, `true`): what tests compare after backups and restores.
+pub async fn backup_contents(file: &Path) -> BTreeMap<&'static str, Vec<Vec<String>>> {
+    let pool = DatabaseUrl::backup_file(file, false).await.expect("open the backup");
+    let mut conn = pool.acquire().await.expect("a connection to the backup");
+    let mut tables = BTreeMap::new();
+    for shape in shapes(&mut conn, &file.display().to_string()).await.expect("a Pacer backup") {
+        let rows = sqlx::query(AssertSqlSafe(shape.select())).fetch_all(&mut *conn).await.expect("read a table");
+        let written = |cell: &Cell| match cell {
+            Cell::Integer(Some(v)) => v.to_string(),
+            Cell::Text(Some(text)) => format!("{text:?}"),
+            Cell::Flag(Some(flag)) => flag.to_string(),
+            Cell::Integer(None) | Cell::Text(None) | Cell::Flag(None) => "NULL".to_string(),
+        };
+        let rows = rows.iter().map(|row| shape.read(row).expect("read a row").iter().map(written).collect()).collect();
+        tables.insert(shape.table.name, rows);
+    }
+    drop(conn);
+    pool.close().await;
+    tables
 }

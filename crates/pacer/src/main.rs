@@ -2,6 +2,7 @@
 //! configuration, opens the store and calls the library crates.
 
 mod access_cmd;
+mod backup_cmd;
 mod capture_cmd;
 mod churn_cmd;
 mod config;
@@ -96,6 +97,10 @@ enum Command {
     Plan(plan_cmd::PlanCommand),
     /// The quarterly review: figures against plan, data gaps, notes, rebalancing.
     Review(review_cmd::ReviewArgs),
+    /// Write a consistent copy of the database, taken while others write, as a portable SQLite file.
+    Backup(backup_cmd::BackupArgs),
+    /// Load a backup into an empty database, SQLite or PostgreSQL (--database).
+    Restore(backup_cmd::RestoreArgs),
 }
 
 /// Today, on this machine's clock.
@@ -175,6 +180,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
         Command::Plan(cmd) => plan_cmd::plan(&ctx, cmd).await,
         Command::Review(args) => review_cmd::review(&ctx, args).await,
+        Command::Backup(args) => backup_cmd::backup(&ctx, args).await,
+        Command::Restore(args) => backup_cmd::restore(&ctx, args).await,
     }
 }
 

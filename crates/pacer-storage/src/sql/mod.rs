@@ -5,6 +5,7 @@
 //! backend's migrations (DDL).
 
 mod access;
+pub(crate) mod backup;
 mod bulk;
 mod catalog;
 mod columns;
@@ -14,6 +15,8 @@ mod records;
 mod review;
 mod rollup;
 mod version;
+
+pub use backup::{BackupFile, CopyProgress, Progress, TableRows};
 
 use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
@@ -60,10 +63,7 @@ impl SqlStore {
     /// transaction that reads first and writes later cannot wait at its first write, and would
     /// fail with "database is locked" while another connection's transaction ends.
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend() {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
+        begin_write(&self.pool, self.backend()).await
     }
 
     /// Which backend this store talks to.
@@ -96,6 +96,14 @@ impl SqlStore {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// [`SqlStore::begin_write`] on a pool of `backend`.
+async fn begin_write(pool: &AnyPool, backend: Backend) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
+    Ok(match backend {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => pool.begin().await?,
+    })
 }
 
 // Dates and timestamps are stored as ISO text, written and read for every

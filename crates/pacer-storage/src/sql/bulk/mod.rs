@@ -48,7 +48,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// Bound values per statement on SQLite: the more rows a statement carries,
 /// the less each pays for the statement; SQLite takes up to 32,766. A rollup
 /// change is staged in parts of this size on both backends.
-const SQLITE_VALUES: usize = 30_000;
+pub(super) const SQLITE_VALUES: usize = 30_000;
 
 /// Records counted into the rollup change before it is added to the tables.
 const ROLLUP_FLUSH: usize = 100_000;
