@@ -133,7 +133,10 @@ async fn populate(store: &SqlStore) {
         activity(bo, "demo", "2025-04-10T14:30:00", Some("a2")),
     ];
     store.insert_activities(&activities).await.unwrap();
-    store.upsert_activities(&[activity(bo, "email", "2025-05-02T08:00:00", Some("a3"))]).await.unwrap();
+    store
+        .upsert_activities(&[activity(bo, "email", "2025-05-02T08:00:00", Some("a3"))], &Actor::named("test"))
+        .await
+        .unwrap();
     let deal = |rep_id, status, amount_minor, close: &str, key: &str| NewDeal {
         rep_id,
         account_id: 10,
@@ -148,7 +151,10 @@ async fn populate(store: &SqlStore) {
         entered_by: None,
     };
     store.insert_deals(&[deal(ann, DealStatus::Won, 1_250_000, "2025-03-31", "d1")]).await.unwrap();
-    store.upsert_deals(&[deal(bo, DealStatus::Open, 990_000, "2025-06-30", "d2")]).await.unwrap();
+    store
+        .upsert_deals(&[deal(bo, DealStatus::Open, 990_000, "2025-06-30", "d2")], &Actor::named("test"))
+        .await
+        .unwrap();
     let months = [("2025-02-01", 50_000), ("2025-03-01", 50_000), ("2025-04-01", 0)];
     let months: Vec<SubscriptionMonth> =
         months.iter().map(|(m, mrr)| SubscriptionMonth { account_id: 10, month: d(m), mrr_minor: *mrr }).collect();
@@ -167,9 +173,15 @@ async fn populate(store: &SqlStore) {
     let admin = store.create_user(&user("admin", Role::Admin, None), &ops).await.unwrap();
     let former = store.create_user(&user("bo", Role::Rep, Some(bo)), &ops).await.unwrap();
     store.update_user(former.id, &UserUpdate { active: Some(false), ..UserUpdate::default() }, &ops).await.unwrap();
-    let session = Session { token_hash: "s1".into(), user_id: admin.id, csrf_token: "c1".into(), expires_at: 4_000 };
+    let session = Session {
+        token_hash: "s1".into(),
+        user_id: admin.id,
+        csrf_token: "c1".into(),
+        expires_at: 4_000,
+        last_seen_at: 3_000,
+    };
     store.create_session(&session).await.unwrap();
-    store.record_login_failure(&["user:bo".to_string(), "addr:10.0.0.1".to_string()], 100).await.unwrap();
+    store.record_login_failure(&["user:bo".to_string(), "addr:10.0.0.1".to_string()], 100, 0).await.unwrap();
     store.create_token("crm", Scope::Ingest, "t1", &ops).await.unwrap();
     let revoked = store.create_token("old", Scope::Read, "t2", &ops).await.unwrap();
     store.revoke_token(revoked.id, &ops).await.unwrap();
@@ -348,7 +360,7 @@ async fn files_that_are_not_pacer_backups_are_refused() {
     std::fs::copy(good.path(), newer.path()).unwrap();
     edit(newer.path(), &["INSERT INTO schema_migrations VALUES (99, '0099_future.sql', '2030-01-01')"]).await;
     let err = refused(restore(&target.store, newer.path()).await.unwrap_err());
-    let upgrade = "is from a newer Pacer (schema 99; this one knows up to 11): upgrade Pacer to restore it";
+    let upgrade = "is from a newer Pacer (schema 99; this one knows up to 13): upgrade Pacer to restore it";
     assert!(err.ends_with(upgrade), "{err}");
 
     let foreign = TempFile::new("foreign.sqlite");
