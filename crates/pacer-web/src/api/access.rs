@@ -186,7 +186,7 @@ pub struct TokenBody {
     pub id: i64,
     /// Name.
     pub name: String,
-    /// ingest or read.
+    /// ingest, read or admin.
     pub scope: String,
     /// Who created it.
     pub created_by: String,
@@ -215,7 +215,7 @@ impl From<ApiToken> for TokenBody {
 pub struct CreateToken {
     /// Name, e.g. the integration.
     pub name: String,
-    /// ingest or read.
+    /// ingest, read or admin.
     pub scope: String,
 }
 
