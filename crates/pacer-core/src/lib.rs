@@ -13,6 +13,8 @@ pub mod growth;
 pub mod import;
 pub mod kpi;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod org;
 pub mod pipeline;
 pub mod plan;
