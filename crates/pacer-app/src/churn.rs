@@ -46,7 +46,7 @@ pub async fn revenue_figures(
 }
 
 /// One period of the churn report.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ChurnPeriod {
     /// Stable name, e.g. `FY2027-Q2`.
     pub name: String,
@@ -69,7 +69,7 @@ pub struct ChurnPeriod {
 }
 
 /// The churn report of some fiscal periods.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ChurnReport {
     /// One row per period with data.
     pub periods: Vec<ChurnPeriod>,

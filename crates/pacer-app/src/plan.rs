@@ -128,11 +128,12 @@ pub struct AllocationRequest {
 }
 
 /// What an allocation did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Allocated {
     /// Targets written for the KPI.
     pub targets: usize,
     /// Each recipient's annual target.
+    #[schema(value_type = Vec<pacer_core::openapi::NamedAmount>)]
     pub recipients: Vec<(String, i64)>,
     /// The monthly weights used.
     pub month_weights: Vec<f64>,
@@ -217,7 +218,7 @@ pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Resu
 /// projections of the year end (C6): the seasonal indices' (year to date over the indices'
 /// share of the year) and, as a second opinion, a statistical forecast of the remaining months
 /// (exponential smoothing after a seasonal decomposition, [`pacer_core::forecast`]).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Outlook {
     /// The KPI.
     pub kpi: String,
@@ -439,7 +440,7 @@ pub async fn allocate_kpi(
 }
 
 /// One line of a plan sheet: an owner's 12 months and their total.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SheetLine {
     /// Whose target.
     pub owner: TargetOwner,
@@ -454,7 +455,7 @@ pub struct SheetLine {
 }
 
 /// A plan's targets of one KPI, owner by owner, with the bottom-up gap.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanSheet {
     /// The plan.
     pub plan: Plan,
@@ -542,7 +543,7 @@ pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanShee
 }
 
 /// One owner's attainment in one period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttainmentCell {
     /// The target (sum of the period's months).
     pub target: i64,
@@ -553,7 +554,7 @@ pub struct AttainmentCell {
 }
 
 /// One owner's attainment per period, and for the year to date.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttainmentRow {
     /// Whose.
     pub owner: Owner,
@@ -564,7 +565,7 @@ pub struct AttainmentRow {
 }
 
 /// Actual against plan for a KPI.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttainmentReport {
     /// The plan measured against.
     pub plan: Plan,
@@ -700,7 +701,7 @@ pub async fn pipeline_quotas(
 }
 
 /// The long-term horizon with its projection from today's customers and recurring revenue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HorizonView {
     /// The stages.
     pub horizon: pacer_core::plan::Horizon,

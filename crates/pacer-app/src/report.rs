@@ -123,7 +123,7 @@ impl ReportRequest {
 }
 
 /// A column of a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Column {
     /// Stable name, e.g. `FY2027-M03`, or `2026-03-01..2026-04-15` for a range.
     pub name: String,
@@ -137,7 +137,7 @@ pub struct Column {
 
 /// A report: one row per owner, one value per column; the last column is
 /// the whole span (a year's figure is computed from the year's sums).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     /// The KPI's key.
     pub kpi: String,
@@ -418,7 +418,7 @@ fn owner_reps(view: &OrgView, owner: Owner, scope: &Scope, day: NaiveDate) -> Op
 }
 
 /// One line of a leaderboard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LeaderLine {
     /// Rank: equal values share it and the next rank skips; none without a figure.
     pub rank: Option<usize>,
@@ -431,7 +431,7 @@ pub struct LeaderLine {
 }
 
 /// A leaderboard: reps ranked on a KPI over one period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Leaderboard {
     /// The KPI's key.
     pub kpi: String,
@@ -491,7 +491,7 @@ pub async fn leaderboard(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -
 }
 
 /// One row of the pipeline report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PipelineRow {
     /// Whose pipeline.
     pub owner: Owner,
@@ -506,7 +506,7 @@ pub struct PipelineRow {
 }
 
 /// The pipeline of a period: deals expected to close (open) or closed won in it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Pipeline {
     /// The period.
     pub period: Column,

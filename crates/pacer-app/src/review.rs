@@ -32,7 +32,7 @@ fn bad(message: impl Into<String>) -> AppError {
 }
 
 /// One figure against its target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figure {
     /// The target (sum of the months).
     pub target: i64,
@@ -63,7 +63,7 @@ impl From<&AttainmentCell> for Figure {
 }
 
 /// An owner's quarter and year to date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OwnerFigures {
     /// Whose.
     pub name: String,
@@ -74,7 +74,7 @@ pub struct OwnerFigures {
 }
 
 /// One KPI of the review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KpiReview {
     /// Key.
     pub key: String,
@@ -109,7 +109,7 @@ pub struct KpiReview {
 }
 
 /// A data gap and what to do about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DataGap {
     /// no_data, low_completeness, silent_source, not_live or partial.
     pub kind: String,
@@ -124,7 +124,7 @@ pub struct DataGap {
 }
 
 /// Churn of the quarter against the band.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChurnLine {
     /// Customer churn of the quarter (start cohort).
     pub customer_churn: Option<f64>,
@@ -137,7 +137,7 @@ pub struct ChurnLine {
 }
 
 /// The review document: what is shown, exported and frozen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReviewDocument {
     /// e.g. FY2027-Q2.
     pub period: String,
@@ -164,7 +164,7 @@ pub struct ReviewDocument {
 }
 
 /// A difference between a closed review's frozen figure and today's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Difference {
     /// The KPI.
     pub kpi: String,
@@ -177,7 +177,7 @@ pub struct Difference {
 }
 
 /// A review as shown: its record, its document (frozen once closed), notes and differences.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReviewView {
     /// The stored review, when one is open or closed for the quarter.
     pub review: Option<Review>,
@@ -526,7 +526,7 @@ pub async fn close(ctx: &Context<'_>, id: ReviewId, actor: &Actor) -> Result<Rev
 }
 
 /// One line of a rebalancing proposal.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RebalanceLine {
     /// Whose target.
     pub owner: TargetOwner,
@@ -539,7 +539,7 @@ pub struct RebalanceLine {
 }
 
 /// A rebalancing proposal for one KPI of a plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Proposal {
     /// The plan.
     pub plan_id: i64,

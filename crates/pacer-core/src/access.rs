@@ -29,6 +29,9 @@ pub enum Scope {
     Ingest,
     /// Read reports and records, company-wide.
     Read,
+    /// Everything an administrator may do through the API: read and push every record, change
+    /// the organisation, the catalog, plans and reviews, users and tokens. Pages stay for people.
+    Admin,
 }
 
 impl Role {
@@ -48,14 +51,21 @@ impl Role {
 
 impl Scope {
     /// Every scope.
-    pub const ALL: [Scope; 2] = [Scope::Ingest, Scope::Read];
+    pub const ALL: [Scope; 3] = [Scope::Ingest, Scope::Read, Scope::Admin];
 
     /// The stored and displayed form.
     pub fn as_str(&self) -> &'static str {
         match self {
             Scope::Ingest => "ingest",
             Scope::Read => "read",
+            Scope::Admin => "admin",
         }
+    }
+
+    /// Whether a token of this scope may call a route that asks for `needed`: its own scope, and
+    /// the admin scope everything a token may be asked for.
+    pub fn grants(self, needed: Scope) -> bool {
+        self == needed || self == Scope::Admin
     }
 }
 
@@ -87,7 +97,7 @@ impl FromStr for Scope {
         Scope::ALL
             .into_iter()
             .find(|r| r.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown token scope {s:?}: use ingest or read"))
+            .ok_or_else(|| format!("unknown token scope {s:?}: use ingest, read or admin"))
     }
 }
 
@@ -127,9 +137,10 @@ pub enum Access {
     SignedIn,
     /// A signed-in user with at least this role.
     AtLeast(Role),
-    /// Any signed-in user, or a token with this scope.
+    /// Any signed-in user, or a token with this scope (or the admin scope).
     SignedInOrToken(Scope),
-    /// A signed-in user with at least this role, or a token with this scope.
+    /// A signed-in user with at least this role, or a token with this scope (or the admin scope).
+    /// API routes for administrators are `AtLeastOrToken(Role::Admin, Scope::Admin)`.
     AtLeastOrToken(Role, Scope),
 }
 
@@ -165,11 +176,11 @@ impl Principal {
         }
     }
 
-    /// Whether this principal sees every rep and team (leaders, admins, read tokens).
+    /// Whether this principal sees every rep and team (leaders, admins, read and admin tokens).
     pub fn sees_everything(&self) -> bool {
         match self {
             Principal::User { role, .. } => *role >= Role::Leader,
-            Principal::Token { scope, .. } => *scope == Scope::Read,
+            Principal::Token { scope, .. } => matches!(scope, Scope::Read | Scope::Admin),
         }
     }
 
@@ -195,7 +206,9 @@ impl Principal {
     }
 }
 
-/// The one access check, run before every handler.
+/// The one access check, run before every handler. Tokens pass only the rules that name a
+/// token scope (`SignedInOrToken`, `AtLeastOrToken`): `SignedIn` and `AtLeast` are for people
+/// (the pages), so an admin token reaches every API route an admin user does, and no page.
 pub fn check(access: Access, who: Option<&Principal>) -> Result<(), Denied> {
     match (access, who) {
         (Access::Public, _) => Ok(()),
@@ -203,9 +216,9 @@ pub fn check(access: Access, who: Option<&Principal>) -> Result<(), Denied> {
         (Access::SignedIn, Some(Principal::User { .. })) => Ok(()),
         (Access::AtLeast(min), Some(Principal::User { role, .. })) if *role >= min => Ok(()),
         (Access::SignedInOrToken(_), Some(Principal::User { .. })) => Ok(()),
-        (Access::SignedInOrToken(needed), Some(Principal::Token { scope, .. })) if *scope == needed => Ok(()),
+        (Access::SignedInOrToken(needed), Some(Principal::Token { scope, .. })) if scope.grants(needed) => Ok(()),
         (Access::AtLeastOrToken(min, _), Some(Principal::User { role, .. })) if *role >= min => Ok(()),
-        (Access::AtLeastOrToken(_, needed), Some(Principal::Token { scope, .. })) if *scope == needed => Ok(()),
+        (Access::AtLeastOrToken(_, needed), Some(Principal::Token { scope, .. })) if scope.grants(needed) => Ok(()),
         _ => Err(Denied::Forbidden),
     }
 }
@@ -224,6 +237,7 @@ mod tests {
         let admin = user(Role::Admin, None, vec![]);
         let ingest = Principal::Token { id: 1, name: "crm".into(), scope: Scope::Ingest };
         let read = Principal::Token { id: 2, name: "bi".into(), scope: Scope::Read };
+        let admin_token = Principal::Token { id: 3, name: "ops".into(), scope: Scope::Admin };
         let cases = [
             (Access::Public, None, Ok(())),
             (Access::SignedIn, None, Err(Denied::NotSignedIn)),
@@ -239,6 +253,18 @@ mod tests {
             (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&admin), Ok(())),
             (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&read), Ok(())),
             (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&ingest), Err(Denied::Forbidden)),
+            // The admin scope: every rule that names a token scope, as an admin user; no page.
+            (Access::SignedInOrToken(Scope::Read), Some(&admin_token), Ok(())),
+            (Access::SignedInOrToken(Scope::Ingest), Some(&admin_token), Ok(())),
+            (Access::AtLeastOrToken(Role::Leader, Scope::Ingest), Some(&admin_token), Ok(())),
+            (Access::AtLeastOrToken(Role::Manager, Scope::Read), Some(&admin_token), Ok(())),
+            (Access::AtLeastOrToken(Role::Admin, Scope::Admin), Some(&admin_token), Ok(())),
+            (Access::AtLeastOrToken(Role::Admin, Scope::Admin), Some(&admin), Ok(())),
+            (Access::AtLeastOrToken(Role::Admin, Scope::Admin), Some(&read), Err(Denied::Forbidden)),
+            (Access::AtLeastOrToken(Role::Admin, Scope::Admin), Some(&ingest), Err(Denied::Forbidden)),
+            (Access::AtLeastOrToken(Role::Leader, Scope::Admin), Some(&rep), Err(Denied::Forbidden)),
+            (Access::AtLeast(Role::Admin), Some(&admin_token), Err(Denied::Forbidden)),
+            (Access::SignedIn, Some(&admin_token), Err(Denied::Forbidden)),
         ];
         for (access, who, expected) in cases {
             assert_eq!(check(access, who), expected, "{access:?} as {who:?}");
@@ -260,6 +286,19 @@ mod tests {
         assert!(leader.can_see_rep(9, None) && leader.can_see_team(5));
         assert!("Admin".parse::<Role>() == Ok(Role::Admin));
         assert!("root".parse::<Role>().is_err());
+        let admin_token = Principal::Token { id: 3, name: "ops".into(), scope: Scope::Admin };
+        assert!(admin_token.sees_everything() && admin_token.can_see_rep(9, None) && admin_token.can_see_team(5));
+        let ingest = Principal::Token { id: 1, name: "crm".into(), scope: Scope::Ingest };
+        assert!(!ingest.sees_everything() && !ingest.can_see_team(5));
+    }
+
+    #[test]
+    fn scopes_read_back() {
+        for scope in Scope::ALL {
+            assert_eq!(scope.as_str().parse::<Scope>(), Ok(scope));
+        }
+        assert_eq!(" Admin ".parse::<Scope>(), Ok(Scope::Admin));
+        assert_eq!("root".parse::<Scope>(), Err("unknown token scope \"root\": use ingest, read or admin".into()));
     }
 }
 

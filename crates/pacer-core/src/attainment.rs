@@ -25,6 +25,7 @@ pub const RATIO_EPSILON: f64 = 1e-9;
 
 /// Whether a bigger actual is good (revenue, demos) or bad (churn, response time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Direction {
     /// More is better: attained when the actual reaches the (tolerated) target.
     #[default]
@@ -60,6 +61,23 @@ pub enum AttainmentError {
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Tolerance(f64);
+
+/// Written as the fraction, `0 <= t < 1`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Tolerance {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(0.0))
+            .exclusive_maximum(Some(1.0))
+            .description(Some("The share of a target that may be missed (or exceeded) and still count as attained"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Tolerance {}
 
 impl Tolerance {
     /// No tolerance: credited attainment equals raw attainment.
@@ -119,6 +137,7 @@ impl fmt::Display for Tolerance {
 
 /// Attainment of one target: all `None` when there is no target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attainment {
     /// Raw attainment: A / T (higher is better) or T / A (lower is better); 1.0 is 100%.
     /// `None` without a target, or (lower is better) when the actual is 0 or below.

@@ -228,6 +228,7 @@ pub struct Definition {
 
 /// How a KPI gets into the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaptureMethod {
     /// Filled by an automated process from a named source.
@@ -333,6 +334,7 @@ impl<'de> Deserialize<'de> for CatalogDate {
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; the catalog can still be applied.
@@ -343,6 +345,7 @@ pub enum Severity {
 
 /// One problem found in a catalog, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// Error or warning.
     pub severity: Severity,
@@ -845,6 +848,7 @@ impl Catalog {
 
 /// The parts of a KPI people edit in the UI: absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KpiEdit {
     /// New priority (unique).

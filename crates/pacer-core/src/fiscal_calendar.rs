@@ -170,6 +170,16 @@ text_enum! {
     serde
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for PeriodKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::schema_of_names(Self::ALL.map(Self::as_str), "A kind of fiscal period")
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for PeriodKind {}
+
 impl PeriodKind {
     /// Every kind, shortest first.
     pub const ALL: [Self; 5] = [Self::Week, Self::Month, Self::Quarter, Self::Half, Self::Year];

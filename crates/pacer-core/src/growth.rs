@@ -83,6 +83,7 @@ fn percent(nanos: i128) -> String {
 /// `gross_new = max(0, growth_part + churn_replacement − expansion_offset)`; each part is
 /// `base × rate` rounded half away from zero to a whole unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GrowthTarget {
     /// Starting base B: customers, or recurring revenue in minor units.
     pub base: i64,
@@ -195,6 +196,7 @@ fn nanos(rate: f64) -> i128 {
 
 /// Where a projected year's new business comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum NewBusiness {
     /// A fixed amount each year (customers or minor units), 0 or more.
@@ -205,6 +207,7 @@ pub enum NewBusiness {
 
 /// The assumptions for one projected year (a long-term plan's stage repeats one over its years).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearAssumption {
     /// Expected churn rate of the year's starting base, in [0, 1].
     pub churn_rate: f64,
@@ -216,6 +219,7 @@ pub struct YearAssumption {
 
 /// One year of a projection: `end = start − churned + expansion + new`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearProjection {
     /// 1 for the first projected year.
     pub year: u32,

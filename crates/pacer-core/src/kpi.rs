@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 /// A KPI's value, in the kind of number its definition gives.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum KpiValue {
     /// A number of things.

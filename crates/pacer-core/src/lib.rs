@@ -14,6 +14,8 @@ pub mod import;
 pub mod kpi;
 pub mod limits;
 pub mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod org;
 pub mod pipeline;
 pub mod plan;

@@ -17,6 +17,7 @@ use std::str::FromStr;
 
 /// Where a deal counts in a sales forecast, from least to most certain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ForecastCategory {
     /// Open and early: may close in the period, nobody would bet on it.
@@ -325,6 +326,7 @@ pub fn weighted_minor(amount_minor: i64, probability_percent: u8) -> i64 {
 
 /// An open deal whose stage the configuration does not list, left out of the summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnknownStage {
     /// The deal.
     pub deal_id: i64,
@@ -348,6 +350,7 @@ impl fmt::Display for UnknownStage {
 
 /// Deals, amounts and weighted amounts of one stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageLine {
     /// Stage name as configured.
     pub stage: String,
@@ -365,6 +368,7 @@ pub struct StageLine {
 
 /// Deals and amounts of one forecast category, counted on their own (not cumulative).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CategoryLine {
     /// The category.
     pub category: ForecastCategory,
@@ -385,6 +389,7 @@ pub struct CategoryLine {
 /// Lost deals and open deals in an unknown stage are in no figure; the latter are listed in
 /// `unknown_stages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PipelineSummary {
     /// First close day of the window.
     pub from: NaiveDate,
@@ -530,6 +535,8 @@ pub const HEALTHY_COVERAGE: f64 = 3.0;
 
 /// Pipeline coverage of a quota: the open pipeline over the quota still to reach.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = PipelineCoverage))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Coverage {
     /// `open_pipeline / (quota − closed_won)`.

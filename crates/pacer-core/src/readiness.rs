@@ -65,6 +65,8 @@ impl Catalog {
 
 /// How much of a fiscal year a KPI covers.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ReadinessCoverage))]
 pub struct Coverage {
     /// Days of the year tracked so far.
     pub tracked_days: i64,
@@ -139,6 +141,7 @@ pub fn coverage(
 /// FORMULAS.md "Completeness": the share of active reps with at least one
 /// logged record of the KPI's activity types over the last N working days.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Completeness {
     /// Active reps expected to log.
     pub active_reps: usize,
@@ -164,6 +167,7 @@ pub fn completeness(active: &[RepId], logged: &HashSet<RepId>) -> Completeness {
 
 /// Can a KPI be tracked on the first day of the fiscal year?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayOne {
     /// Yes: captured already.
@@ -185,6 +189,7 @@ pub struct KpiFacts {
 
 /// One line of the readiness report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReadinessRow {
     /// Priority (1 first).
     pub priority: u32,

@@ -25,6 +25,7 @@ use std::str::FromStr;
 
 /// Who a report's rows are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Grouping {
     /// One row per rep.
@@ -59,6 +60,7 @@ impl fmt::Display for Grouping {
 
 /// The owner of a report row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum Owner {
     /// A rep.
@@ -129,6 +131,7 @@ pub struct Scope {
 
 /// One row of a report: an owner's values, one per period.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     /// Whose figures.
     pub owner: Owner,
@@ -668,6 +671,7 @@ pub fn raw_report(
 
 /// One line of a leaderboard.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Standing<V> {
     /// Rank: equal values share it, and the next rank skips (1, 2, 2, 4).
     pub rank: usize,

@@ -77,6 +77,7 @@ pub enum ReviewError {
 
 /// Where a review is in its life: under discussion, or closed with its figures frozen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ReviewStatus {
     /// Under discussion: figures are computed live.
@@ -93,6 +94,7 @@ text_enum! {
 
 /// A review of a fiscal quarter against a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     /// Identifier.
     pub id: ReviewId,
@@ -131,6 +133,7 @@ impl Review {
 /// Serialised like [`crate::plan::TargetOwner`], with the KPI's key or the rep's id under `key`:
 /// `{"kind":"review"}`, `{"kind":"kpi","key":"calls_made"}`, `{"kind":"rep","key":12}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "key")]
 pub enum NoteSubject {
     /// The review as a whole.
@@ -184,6 +187,7 @@ impl fmt::Display for NoteSubject {
 
 /// A note ("exception") for the directors, attached to a review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewNote {
     /// Identifier.
     pub id: i64,
@@ -201,6 +205,7 @@ pub struct ReviewNote {
 
 /// What is needed to add a note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewNote {
     /// What it is about.
     pub subject: NoteSubject,

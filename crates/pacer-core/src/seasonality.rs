@@ -49,6 +49,8 @@ pub enum SeasonalityError {
 
 /// How indices were computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = SeasonalMethod))]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Classical multiplicative decomposition (ratio to the 2×12 centred moving average).
@@ -59,6 +61,7 @@ pub enum Method {
 
 /// Seasonal indices of the 12 fiscal months, averaging 1.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SeasonalIndices {
     /// Index of fiscal month 1..=12 at position 0..=11; 1.3 means a month 30% above an average month.
     pub monthly: [f64; 12],

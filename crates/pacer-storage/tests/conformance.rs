@@ -261,6 +261,9 @@ async fn users_sessions_throttling_and_tokens() {
         store.revoke_token(token.id, &admin()).await.unwrap();
         assert!(store.token_by_hash("th").await.unwrap().is_none());
         assert!(store.tokens().await.unwrap()[0].revoked_at.is_some());
+        let ops_token = store.create_token("ops-bot", Scope::Admin, "th-admin", &admin()).await.unwrap();
+        assert_eq!(ops_token.scope, Scope::Admin);
+        assert_eq!(store.token_by_hash("th-admin").await.unwrap().unwrap().scope, Scope::Admin);
 
         store.set_password(ann.id, "$argon2id$y", &admin()).await.unwrap();
         let log = store

@@ -54,19 +54,24 @@ pub enum ApiError {
     Internal(String),
 }
 
+/// The body of every error the API answers: `{"error": {"code", "message", "details"}}`.
 #[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ErrorBody {
+pub struct ErrorBody {
+    /// What went wrong.
     error: ErrorDetail,
 }
 
-/// The one error shape of the API.
+/// What went wrong: a stable code, a sentence and, for invalid values, one entry per problem.
 #[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ErrorDetail {
-    /// Stable machine-readable code, e.g. `not_found`.
+pub struct ErrorDetail {
+    /// Stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `csrf`,
+    /// `not_found`, `conflict`, `invalid`, `too_large`, `too_many_requests` or `internal`.
+    #[schema(example = "not_found")]
     code: &'static str,
     /// A sentence for people.
     message: String,
-    /// Per-field or per-record problems, when there are several.
+    /// Per-field or per-record problems (422), e.g. `{"index", "field", "reason"}`; else empty.
+    #[schema(value_type = Vec<Object>)]
     details: Vec<serde_json::Value>,
 }
 

@@ -246,7 +246,7 @@ pub enum TokenCommand {
     Add {
         /// Name, e.g. the integration.
         name: String,
-        /// ingest or read.
+        /// ingest, read or admin (everything an admin user may do through the API).
         #[arg(long)]
         scope: String,
     },

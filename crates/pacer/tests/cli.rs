@@ -235,6 +235,8 @@ fn organisation_people_users_tokens_and_the_audit_log() {
     w.ok(&["user", "update", "ops", "--deactivate", "--reason", "left the company"]);
     let token = w.ok(&["token", "add", "telephony", "--scope", "ingest"]);
     assert!(token.lines().any(|l| l.starts_with("pacer_") && l.len() == 70), "{token}");
+    assert!(w.ok(&["token", "add", "ops-bot", "--scope", "admin"]).contains("admin"));
+    assert!(w.refused(&["token", "add", "root", "--scope", "root"]).contains("use ingest, read or admin"));
 
     let audit = w.ok(&["audit", "--format", "csv"]);
     assert!(audit.contains("rep.move,rep 1,reorg"), "{audit}");

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an annual churn rate falls in the benchmark band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum BandLevel {
     /// Up to the normal limit ("normal for SaaS").
@@ -25,6 +26,7 @@ text_enum! {
 /// source: up to 7% normal, up to 10% acceptable, above 10% high. Both limits
 /// are inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "BandRepr")]
 pub struct ChurnBand {
     /// Highest annual rate that is normal (default 0.07).

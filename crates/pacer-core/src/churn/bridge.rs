@@ -13,6 +13,7 @@ use serde::Serialize;
 /// Movement amounts and counts sum the period's monthly movements, so an
 /// account that churns in one month and comes back in another counts in both.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MrrBridge {
     /// First month of the period.
     pub first_month: NaiveDate,

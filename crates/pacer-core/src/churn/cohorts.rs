@@ -14,6 +14,7 @@ use serde::Serialize;
 /// `None` when the cohort is empty. An account is counted at every age it pays
 /// at, so one that lapsed and came back counts again.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CohortRow {
     /// The first paying month of the cohort's accounts.
     pub cohort_month: NaiveDate,

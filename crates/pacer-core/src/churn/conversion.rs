@@ -30,6 +30,16 @@ impl RatePeriod {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for RatePeriod {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::schema_of_names(Self::ALL.map(Self::as_str), "The period of a rate")
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for RatePeriod {}
+
 text_enum! {
     /// The canonical name, as parsed and serialized.
     RatePeriod { Monthly => "monthly", Quarterly => "quarterly", Annual => "annual" },

@@ -11,6 +11,7 @@ use serde::Serialize;
 /// Amounts are positive minor units; each paying account has at most one
 /// movement a month. Account lists are ascending by id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Movements {
     /// The month (its first day).
     pub month: NaiveDate,

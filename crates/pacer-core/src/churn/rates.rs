@@ -14,6 +14,7 @@ use serde::Serialize;
 /// not count (one that churns and comes back at a lower MRR is a contraction).
 /// Every rate is `None` ("no figure") when the cohort is empty.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PeriodRates {
     /// First month of the period.
     pub first_month: NaiveDate,

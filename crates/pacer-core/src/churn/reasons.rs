@@ -34,6 +34,7 @@ pub fn default_reasons() -> Vec<ChurnReason> {
 
 /// A churn event tagged with a reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChurnTag {
     /// The account that stopped paying.
     pub account_id: i64,
@@ -47,6 +48,7 @@ pub struct ChurnTag {
 
 /// Churn of a period by reason: how much of it the company could not have prevented.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReasonSummary {
     /// Churn events (accounts that stopped paying, month by month).
     pub events: usize,
@@ -61,6 +63,7 @@ pub struct ReasonSummary {
     /// Uncontrollable MRR / MRR of the tagged events; `None` when nothing is tagged.
     pub uncontrollable_share: Option<f64>,
     /// MRR churned per reason key (`untagged` for the rest).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::openapi::NamedAmount>))]
     pub by_reason: Vec<(String, i64)>,
 }
 

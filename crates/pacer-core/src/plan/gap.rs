@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A bottom-up sum (what teams or reps commit to) against the top-down target (what the company
 /// needs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Gap {
     /// The top-down target, in units.
     pub top_down: i64,

@@ -13,6 +13,8 @@ pub const HORIZON_YEARS: RangeInclusive<i64> = 5..=10;
 /// A stage of the long-term horizon, e.g. acquisition first, then expansion: the KPI priorities
 /// the yearly plans of its years inherit, and the growth assumptions of its years.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = HorizonStage))]
 pub struct Stage {
     /// Name, e.g. "acquisition".
     pub name: String,
@@ -49,6 +51,7 @@ impl Stage {
 
 /// The long-term view: 5 to 10 fiscal years in contiguous stages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Horizon {
     /// First fiscal year of the horizon; the first stage starts in it.
     pub first_year: i32,
@@ -58,6 +61,7 @@ pub struct Horizon {
 
 /// One projected year of a [`Horizon`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HorizonYear {
     /// The fiscal year.
     pub fiscal_year: i32,

@@ -50,6 +50,7 @@ pub const FISCAL_MONTHS: usize = 12;
 
 /// Where a plan version is in its life: drafted, approved by leadership, superseded, archived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     /// Being built: the only status in which targets can be edited.

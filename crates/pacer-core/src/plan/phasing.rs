@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// How an annual target is spread over the 12 fiscal months.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "profile", content = "weights")]
 pub enum Phasing {
     /// The same share every month.

@@ -15,6 +15,23 @@ pub struct Ramp {
     steps: Vec<u8>,
 }
 
+/// Written as its steps: `[25, 50, 75]`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Ramp {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+        let step = ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(1)).maximum(Some(100));
+        ArrayBuilder::new()
+            .items(step)
+            .max_items(Some(FISCAL_MONTHS))
+            .description(Some("Percent of a full quota in each month from the hire month, then 100%"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Ramp {}
+
 impl Default for Ramp {
     fn default() -> Self {
         Self { steps: vec![25, 50, 75] }

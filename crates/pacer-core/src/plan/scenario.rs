@@ -27,6 +27,7 @@ pub struct Scenario {
 /// One row of a scenario comparison: a KPI's totals across scenarios, all owners together or for
 /// one owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComparedTotal {
     /// KPI key.
     pub kpi: String,
@@ -41,6 +42,7 @@ pub struct ComparedTotal {
 /// Scenarios side by side: annual totals per KPI, then per KPI and owner (never summed across
 /// KPIs, since revenue and demos do not add up), each against the first scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparison {
     /// Scenario names, the baseline first.
     pub scenarios: Vec<String>,

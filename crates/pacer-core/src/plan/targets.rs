@@ -9,6 +9,7 @@ use std::fmt;
 
 /// One target of a plan: a KPI's units for an owner in a fiscal month, at a tier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Target {
     /// KPI key, as in the metric catalog.
     pub kpi: String,
@@ -35,6 +36,7 @@ impl Target {
 /// Ordered top-down (the company, then teams, then reps, each by id), the order plans list their
 /// targets in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "id")]
 pub enum TargetOwner {
     /// The company as a whole.
@@ -76,6 +78,7 @@ impl fmt::Display for TargetOwner {
 
 /// Level of a target: the quota itself, or an optional higher tier to aim for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TargetTier {
     /// The quota: attainment and the tolerance are measured against it.

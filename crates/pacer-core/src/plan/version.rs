@@ -11,6 +11,7 @@ pub type PlanId = i64;
 /// A plan's assumptions. Every field has a default, so settings stored before a field existed
 /// still load.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PlanSettings {
     /// The attrition tolerance of every KPI without its own (0 by default: credited attainment is
@@ -41,6 +42,7 @@ impl PlanSettings {
 
 /// One version of an annual plan, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     /// Identifier.
     pub id: PlanId,

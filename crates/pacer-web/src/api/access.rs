@@ -3,7 +3,7 @@
 use super::{ApiJson, ApiPath, ApiQuery, actor, double_option, principal};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,12 +18,13 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Serialize, ToSchema)]
 pub struct MeBody {
     /// `user` or `token`.
+    #[schema(example = "token")]
     pub kind: &'static str,
     /// User or token name.
     pub name: String,
     /// The user's role (users only).
     pub role: Option<String>,
-    /// The token's scope (tokens only).
+    /// The token's scope (tokens only): ingest, read or admin.
     pub scope: Option<String>,
     /// The user's rep record.
     pub rep_id: Option<i64>,
@@ -32,7 +33,7 @@ pub struct MeBody {
 }
 
 /// The signed-in user or the token in use.
-#[utoipa::path(get, path = "/api/v1/me", tag = "access", responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorDetail)))]
+#[utoipa::path(get, path = "/api/v1/me", tag = "access", responses((status = 200, body = MeBody)))]
 pub async fn me(Extension(caller): Extension<Caller>) -> ApiResult<Json<MeBody>> {
     Ok(Json(match principal(&caller)? {
         Principal::User { username, role, rep_id, managed_teams, .. } => MeBody {
@@ -130,7 +131,8 @@ pub async fn list_users(State(state): State<AppState>) -> ApiResult<Json<Vec<Use
 
 /// Creates a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "access", request_body = CreateUser,
-    responses((status = 201, body = UserBody), (status = 409, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    responses((status = 201, body = UserBody), (status = 409, description = "The user name is taken, or a rep that does not exist", body = ErrorBody),
+        (status = 422, description = "An unknown role, a user name or password that is not valid, or a rep that does not exist", body = ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -154,7 +156,9 @@ pub async fn create_user(
 /// Changes a user (role, rep link, activation, password).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "access", request_body = UpdateUser,
     params(("id" = i64, Path, description = "User id")),
-    responses((status = 200, body = UserBody), (status = 404, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = UserBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "A rep that does not exist", body = ErrorBody),
+        (status = 422, description = "An unknown role, a password that is not valid, or a rep that does not exist", body = ErrorBody)))]
 pub async fn update_user(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -186,7 +190,7 @@ pub struct TokenBody {
     pub id: i64,
     /// Name.
     pub name: String,
-    /// ingest or read.
+    /// ingest, read or admin.
     pub scope: String,
     /// Who created it.
     pub created_by: String,
@@ -215,7 +219,7 @@ impl From<ApiToken> for TokenBody {
 pub struct CreateToken {
     /// Name, e.g. the integration.
     pub name: String,
-    /// ingest or read.
+    /// ingest, read or admin.
     pub scope: String,
 }
 
@@ -236,7 +240,7 @@ pub async fn list_tokens(State(state): State<AppState>) -> ApiResult<Json<Vec<To
 
 /// Creates a token; the secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "access", request_body = CreateToken,
-    responses((status = 201, body = CreatedToken), (status = 422, body = crate::error::ErrorDetail)))]
+    responses((status = 201, body = CreatedToken), (status = 422, description = "An unknown scope", body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -251,7 +255,7 @@ pub async fn create_token(
 
 /// Revokes a token.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "access", params(("id" = i64, Path, description = "Token id")),
-    responses((status = 200, body = TokenBody), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = TokenBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -302,6 +306,7 @@ impl From<AuditEntry> for AuditBody {
 
 /// Audit-log filters.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Only this actor.
     pub actor: Option<String>,

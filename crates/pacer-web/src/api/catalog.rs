@@ -5,10 +5,10 @@ use super::{ApiPath, ApiQuery, Viewer, actor, principal, today};
 use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use pacer_app::catalog::Applied;
@@ -43,7 +43,8 @@ pub async fn require_catalog(state: &AppState) -> ApiResult<(CatalogVersion, Cat
 }
 
 /// The catalog in force.
-#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog", responses((status = 200, body = CatalogBody), (status = 404, body = crate::error::ErrorDetail)))]
+#[utoipa::path(get, path = "/api/v1/catalog", tag = "catalog",
+    responses((status = 200, body = CatalogBody), (status = 404, description = "No catalog has been applied yet", body = ErrorBody)))]
 pub async fn get_catalog(State(state): State<AppState>) -> ApiResult<Json<CatalogBody>> {
     let (version, catalog) = require_catalog(&state).await?;
     Ok(Json(CatalogBody {
@@ -55,7 +56,9 @@ pub async fn get_catalog(State(state): State<AppState>) -> ApiResult<Json<Catalo
 }
 
 /// The catalog in force as `metrics.toml`.
-#[utoipa::path(get, path = "/api/v1/catalog/toml", tag = "catalog", responses((status = 200, content_type = "application/toml", body = String)))]
+#[utoipa::path(get, path = "/api/v1/catalog/toml", tag = "catalog",
+    responses((status = 200, content_type = "application/toml", body = String, description = "metrics.toml"),
+        (status = 404, description = "No catalog has been applied yet", body = ErrorBody)))]
 pub async fn export_catalog(State(state): State<AppState>) -> ApiResult<impl IntoResponse> {
     let (version, catalog) = require_catalog(&state).await?;
     let text = catalog.to_toml().map_err(ApiError::Internal)?;
@@ -82,7 +85,6 @@ pub struct AppliedBody {
     /// What changed.
     pub diff: Vec<String>,
     /// Warnings (e.g. a planned KPI ready after the year starts).
-    #[schema(value_type = Vec<Object>)]
     pub warnings: Vec<Problem>,
 }
 
@@ -96,6 +98,7 @@ fn problems_error(problems: Vec<Problem>) -> ApiError {
 
 /// How to apply a catalog.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApplyQuery {
     /// Apply it even if it defines no KPI, which removes every KPI in force (default false).
     pub force: Option<bool>,
@@ -103,8 +106,11 @@ pub struct ApplyQuery {
 
 /// Applies a catalog sent as TOML text; with any error, nothing is applied (422 lists every
 /// problem). A catalog without KPIs is refused unless `force=true`.
-#[utoipa::path(put, path = "/api/v1/catalog", tag = "catalog", params(ApplyQuery), request_body(content = String, content_type = "application/toml"),
-    responses((status = 200, body = AppliedBody), (status = 422, body = crate::error::ErrorDetail)))]
+#[utoipa::path(put, path = "/api/v1/catalog", tag = "catalog", params(ApplyQuery),
+    request_body(description = "metrics.toml (any content type is read as text)",
+        content((String = "application/toml"), (String = "text/plain"))),
+    responses((status = 200, body = AppliedBody),
+        (status = 422, description = "The catalog has errors (or no KPI, without force): `details` lists each problem", body = ErrorBody)))]
 pub async fn put_catalog(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -138,8 +144,9 @@ pub async fn apply_text(
 }
 
 /// Edits a KPI's priority, owner, description or capture; the result is checked and applied as a new version.
-#[utoipa::path(patch, path = "/api/v1/kpis/{key}", tag = "catalog", request_body = Object, params(("key" = String, Path, description = "KPI key")),
-    responses((status = 200, body = AppliedBody), (status = 404, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+#[utoipa::path(patch, path = "/api/v1/kpis/{key}", tag = "catalog", request_body = KpiEdit, params(("key" = String, Path, description = "KPI key")),
+    responses((status = 200, body = AppliedBody), (status = 404, description = "No catalog, or no such KPI", body = ErrorBody),
+        (status = 422, description = "The edited catalog has errors", body = ErrorBody)))]
 pub async fn patch_kpi(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -155,10 +162,13 @@ pub async fn patch_kpi(
 
 /// Readiness parameters.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReadinessQuery {
     /// Fiscal year (default: the current one).
+    #[param(minimum = 1900, maximum = 2200)]
     pub fy: Option<i32>,
     /// Completeness window in working days (default 5).
+    #[param(minimum = 1, maximum = 60)]
     pub days: Option<u32>,
 }
 
@@ -174,7 +184,8 @@ pub async fn readiness_rows(ctx: &pacer_app::Context<'_>, q: &ReadinessQuery) ->
 }
 
 /// The readiness report, by priority.
-#[utoipa::path(get, path = "/api/v1/readiness", tag = "catalog", params(ReadinessQuery), responses((status = 200, body = [Object])))]
+#[utoipa::path(get, path = "/api/v1/readiness", tag = "catalog", params(ReadinessQuery),
+    responses((status = 200, body = [ReadinessRow]), (status = 400, description = "A year or window out of range", body = ErrorBody)))]
 pub async fn readiness(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -186,6 +197,7 @@ pub async fn readiness(
 
 /// A KPI's value over a range.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ValueQuery {
     /// First day.
     pub from: NaiveDate,
@@ -199,7 +211,9 @@ pub struct ValueQuery {
 
 /// The value of a KPI over a date range, for the company, a team or a rep the caller may see.
 #[utoipa::path(get, path = "/api/v1/kpis/{key}/value", tag = "catalog", params(("key" = String, Path, description = "KPI key"), ValueQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = KpiValue), (status = 400, description = "Dates out of order, or both team and rep", body = ErrorBody),
+        (status = 403, description = "The company's figure, asked by someone who does not see everything", body = ErrorBody),
+        (status = 404, description = "No such KPI, team or rep (or one the caller may not see)", body = ErrorBody)))]
 pub async fn kpi_value(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -227,32 +241,59 @@ pub async fn kpi_value(
 }
 
 /// Checks a catalog without applying it: every problem.
-#[utoipa::path(post, path = "/api/v1/catalog/check", tag = "catalog", request_body(content = String, content_type = "application/toml"),
-    responses((status = 200, body = [Object])))]
-pub async fn check_catalog(State(state): State<AppState>, body: String) -> ApiResult<(StatusCode, Json<Vec<Problem>>)> {
+#[utoipa::path(post, path = "/api/v1/catalog/check", tag = "catalog",
+    request_body(description = "metrics.toml (any content type is read as text)",
+        content((String = "application/toml"), (String = "text/plain"))),
+    responses((status = 200, description = "No error: the warnings, if any", body = [Problem]),
+        (status = 422, description = "The catalog has errors: `details` lists every problem", body = ErrorBody)))]
+pub async fn check_catalog(State(state): State<AppState>, body: String) -> ApiResult<Json<Vec<Problem>>> {
     let org = load_organisation(&state).await?;
     let year = check("metrics.toml", &body, None).catalog.and_then(|c| c.fiscal_year);
     let checked = check("metrics.toml", &body, pacer_app::catalog::catalog_year_start(&org, year, today()));
-    let status = if checked.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok((status, Json(checked.problems)))
+    if checked.has_errors() {
+        let errors = checked.problems.iter().filter(|p| p.severity == Severity::Error).count();
+        return Err(ApiError::Unprocessable {
+            message: format!("the catalog has {errors} error(s)"),
+            details: checked.problems.iter().map(|p| serde_json::to_value(p).unwrap_or_default()).collect(),
+        });
+    }
+    Ok(Json(checked.problems))
 }
 
 /// Completeness parameters.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompletenessQuery {
     /// The manual KPI (default: every manual KPI).
     pub kpi: Option<String>,
     /// Working days to look back (default 5).
+    #[param(minimum = 1, maximum = 60)]
     pub days: Option<u32>,
 }
 
+/// How complete a manual KPI's logging is.
+#[derive(Serialize, ToSchema)]
+pub struct CompletenessBody {
+    /// The KPI's key.
+    pub kpi: String,
+    /// Its name.
+    pub name: String,
+    /// The window, in working days.
+    pub days: u32,
+    /// Who logged and who did not.
+    pub completeness: pacer_core::readiness::Completeness,
+}
+
 /// Which active reps have not logged a manual KPI's activities in the last N working days.
-#[utoipa::path(get, path = "/api/v1/completeness", tag = "capture", params(CompletenessQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/completeness", tag = "capture", params(CompletenessQuery),
+    responses((status = 200, description = "One line per manual KPI", body = [CompletenessBody]),
+        (status = 400, description = "A window out of range", body = ErrorBody),
+        (status = 404, description = "No catalog, or not a manual KPI of it", body = ErrorBody)))]
 pub async fn completeness(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<CompletenessQuery>,
-) -> ApiResult<Json<Vec<serde_json::Value>>> {
+) -> ApiResult<Json<Vec<CompletenessBody>>> {
     let ctx = state.context(&caller).await?;
     let (_, catalog) = require_catalog(&state).await?;
     let days = q.days.unwrap_or(5);
@@ -268,7 +309,7 @@ pub async fn completeness(
         }
         let types: Vec<String> = kpi.definition.types.iter().map(|t| t.get_ref().clone()).collect();
         let c = pacer_app::readiness::kpi_completeness(&ctx, &types, today(), days).await?;
-        out.push(serde_json::json!({ "kpi": kpi.key(), "name": kpi.name, "days": days, "completeness": c }));
+        out.push(CompletenessBody { kpi: kpi.key().to_string(), name: kpi.name.clone(), days, completeness: c });
     }
     if let Some(key) = &q.kpi
         && out.is_empty()
@@ -280,6 +321,7 @@ pub async fn completeness(
 
 /// A date range.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RangeQuery {
     /// First day (default: 30 days ago).
     pub from: Option<NaiveDate>,
@@ -288,7 +330,8 @@ pub struct RangeQuery {
 }
 
 /// The logging contest: manually logged activities per rep, ranked with ties.
-#[utoipa::path(get, path = "/api/v1/logging-contest", tag = "capture", params(RangeQuery), responses((status = 200, body = [Object])))]
+#[utoipa::path(get, path = "/api/v1/logging-contest", tag = "capture", params(RangeQuery),
+    responses((status = 200, body = [pacer_core::report::Standing<i64>]), (status = 400, description = "Dates out of order", body = ErrorBody)))]
 pub async fn logging_contest(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

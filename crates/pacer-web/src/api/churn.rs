@@ -6,7 +6,7 @@ use super::{ApiJson, ApiQuery, Viewer, actor, today};
 use crate::AppState;
 use crate::api::org::{load_organisation, visible_team};
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
@@ -22,12 +22,15 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Which periods, and whose accounts.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct ChurnQuery {
     /// Fiscal year (default: the current one).
+    #[param(minimum = 1900, maximum = 2200)]
     pub fy: Option<i32>,
     /// A named period instead, e.g. `FY2027-Q2`.
     pub period: Option<String>,
     /// Rows per month, quarter or half (default month).
+    #[param(value_type = Option<pacer_core::fiscal_calendar::PeriodKind>, inline)]
     pub by: Option<String>,
     /// Only the accounts of this team's reps (and the teams below it).
     pub team: Option<i64>,
@@ -81,7 +84,9 @@ pub async fn report(state: &AppState, caller: &Caller, q: &ChurnQuery) -> ApiRes
 /// Movements, bridge, customer churn, gross and net MRR churn, GRR, NRR, the
 /// annualised rate against the band, and churn by reason, per period.
 #[utoipa::path(get, path = "/api/v1/churn", tag = "churn", params(ChurnQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 403, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = ChurnReport), (status = 400, description = "An unknown period or grouping", body = ErrorBody),
+        (status = 403, description = "Company-wide figures, asked by a token that does not see everything", body = ErrorBody),
+        (status = 404, description = "No such team (or one the caller may not see)", body = ErrorBody)))]
 pub async fn churn(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -92,15 +97,19 @@ pub async fn churn(
 
 /// A month and whose accounts.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MonthQuery {
     /// The month, `YYYY-MM`.
+    #[param(pattern = r"^[0-9]{4}-[0-9]{2}$", example = "2026-06")]
     pub month: String,
     /// Only this team's accounts.
     pub team: Option<i64>,
 }
 
 /// The month's movements (new, reactivation, expansion, contraction, churn) with the accounts behind each.
-#[utoipa::path(get, path = "/api/v1/churn/movements", tag = "churn", params(MonthQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/churn/movements", tag = "churn", params(MonthQuery),
+    responses((status = 200, body = Movements), (status = 400, description = "A month that is not YYYY-MM", body = ErrorBody),
+        (status = 404, description = "No such team (or one the caller may not see)", body = ErrorBody)))]
 pub async fn movements(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -115,13 +124,16 @@ pub async fn movements(
 
 /// How many cohorts.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CohortQuery {
     /// Cohorts (first paying months) to show, newest last (default 12).
+    #[param(minimum = 1, maximum = 60)]
     pub months: Option<usize>,
 }
 
 /// Retention by first paying month: customers and revenue still there after N months.
-#[utoipa::path(get, path = "/api/v1/churn/cohorts", tag = "churn", params(CohortQuery), responses((status = 200, body = [Object])))]
+#[utoipa::path(get, path = "/api/v1/churn/cohorts", tag = "churn", params(CohortQuery),
+    responses((status = 200, body = [CohortRow]), (status = 400, description = "A number of months out of range", body = ErrorBody)))]
 pub async fn cohorts(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -137,12 +149,15 @@ pub async fn cohorts(
 
 /// A rate to convert.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConvertQuery {
     /// The rate, as a fraction (0.005) or a percentage ("0.5%").
     pub rate: String,
     /// monthly, quarterly or annual.
+    #[param(value_type = pacer_core::churn::RatePeriod, inline)]
     pub from: String,
     /// monthly, quarterly or annual.
+    #[param(value_type = pacer_core::churn::RatePeriod, inline)]
     pub to: String,
 }
 
@@ -160,7 +175,8 @@ pub struct Converted {
 }
 
 /// Converts a churn rate between monthly, quarterly and annual (compounding).
-#[utoipa::path(get, path = "/api/v1/churn/convert", tag = "churn", params(ConvertQuery), responses((status = 200, body = Converted)))]
+#[utoipa::path(get, path = "/api/v1/churn/convert", tag = "churn", params(ConvertQuery),
+    responses((status = 200, body = Converted), (status = 400, description = "A rate or period that is not valid", body = ErrorBody)))]
 pub async fn convert(ApiQuery(q): ApiQuery<ConvertQuery>) -> ApiResult<Json<Converted>> {
     let rate = q.rate.parse::<Rate>()?.0;
     let from: RatePeriod =
@@ -203,14 +219,23 @@ pub async fn tag_events(
 }
 
 /// Tags churn events with reasons; any bad tag refuses the whole batch (422).
-#[utoipa::path(put, path = "/api/v1/churn/tags", tag = "churn", request_body = [Object], responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorDetail)))]
+#[utoipa::path(put, path = "/api/v1/churn/tags", tag = "churn", request_body = Vec<ChurnTag>,
+    responses((status = 200, body = TagsStored),
+        (status = 422, description = "Unknown reasons or accounts that did not churn that month: `details` lists each; nothing was stored", body = ErrorBody)))]
 pub async fn put_tags(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     ApiJson(tags): ApiJson<Vec<ChurnTag>>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<TagsStored>> {
     let ctx = state.context(&caller).await?;
     let stored = tag_events(&ctx, tags, &actor(&caller, &headers)?).await?;
-    Ok(Json(serde_json::json!({ "stored": stored })))
+    Ok(Json(TagsStored { stored }))
+}
+
+/// What tagging did.
+#[derive(Serialize, ToSchema)]
+pub struct TagsStored {
+    /// Tags stored.
+    pub stored: usize,
 }

@@ -16,7 +16,8 @@ pub struct Health {
 }
 
 /// Whether the server and its database answer.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health), (status = 503, body = Health)))]
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
+    responses((status = 200, body = Health), (status = 503, description = "The database does not answer", body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let database = state.store.backend().to_string();
     match state.store.health().await {

@@ -7,7 +7,7 @@
 use super::{ApiJson, Viewer, actor};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
@@ -52,6 +52,17 @@ impl BatchResult {
     }
 }
 
+/// A rep as sent: Pacer id, e-mail or CRM id (the schema of `rep`).
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+enum RepKey {
+    /// Pacer id.
+    Id(i64),
+    /// Pacer id, e-mail or CRM id.
+    Text(String),
+}
+
 /// An activity as sent.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,7 +72,7 @@ pub struct ActivityIn {
     /// Its identifier in that system.
     pub external_id: Option<String>,
     /// The rep: Pacer id, e-mail or CRM id.
-    #[schema(value_type = String)]
+    #[schema(value_type = RepKey)]
     pub rep: serde_json::Value,
     /// Activity type key from the catalog.
     #[serde(rename = "type")]
@@ -87,7 +98,7 @@ pub struct DealIn {
     /// Its identifier there.
     pub external_id: String,
     /// The owner: Pacer id, e-mail or CRM id.
-    #[schema(value_type = String)]
+    #[schema(value_type = RepKey)]
     pub rep: serde_json::Value,
     /// Account.
     pub account_id: i64,
@@ -212,8 +223,9 @@ async fn reps_for(state: &AppState) -> ApiResult<Vec<Rep>> {
 }
 
 /// Records activities (at most 10,000 per batch).
-#[utoipa::path(post, path = "/api/v1/activities", tag = "capture", request_body = Object,
-    responses((status = 200, body = BatchResult), (status = 422, body = crate::error::ErrorDetail)))]
+#[utoipa::path(post, path = "/api/v1/activities", tag = "capture", request_body = Batch<ActivityIn>,
+    responses((status = 200, body = BatchResult), (status = 404, description = "No catalog has been applied yet", body = ErrorBody),
+        (status = 422, description = "Invalid records: `details` has `{index, field, reason}` for each problem; nothing was written", body = ErrorBody)))]
 pub async fn post_activities(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -292,8 +304,9 @@ pub async fn post_activities(
 }
 
 /// Records deals (at most 10,000 per batch).
-#[utoipa::path(post, path = "/api/v1/deals", tag = "capture", request_body = Object,
-    responses((status = 200, body = BatchResult), (status = 422, body = crate::error::ErrorDetail)))]
+#[utoipa::path(post, path = "/api/v1/deals", tag = "capture", request_body = Batch<DealIn>,
+    responses((status = 200, body = BatchResult),
+        (status = 422, description = "Invalid records: `details` has `{index, field, reason}` for each problem; nothing was written", body = ErrorBody)))]
 pub async fn post_deals(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -358,8 +371,9 @@ pub async fn post_deals(
 }
 
 /// Records monthly recurring revenue per account (at most 10,000 per batch).
-#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "capture", request_body = Object,
-    responses((status = 200, body = BatchResult), (status = 422, body = crate::error::ErrorDetail)))]
+#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "capture", request_body = Batch<SubscriptionIn>,
+    responses((status = 200, body = BatchResult),
+        (status = 422, description = "Invalid records: `details` has `{index, field, reason}` for each problem; nothing was written", body = ErrorBody)))]
 pub async fn post_subscriptions(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -154,6 +154,34 @@ pub fn tabular_response<T: serde::Serialize>(
     Ok(([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, file)], body).into_response())
 }
 
+/// The `format` of a result that can be downloaded, in the OpenAPI document (read as text:
+/// another value is a 400).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// JSON (the default).
+    Json,
+    /// CSV of the first table.
+    Csv,
+    /// A workbook of every table.
+    Xlsx,
+}
+
+/// A file's bytes (XLSX), in the OpenAPI document.
+pub struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Binary {}
+
 /// Today, in the server's time zone.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()

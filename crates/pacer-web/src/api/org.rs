@@ -3,7 +3,7 @@
 use super::{ApiJson, ApiPath, ApiQuery, Viewer, actor, double_option, today};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -90,10 +90,13 @@ impl PeriodBody {
 
 /// Which periods to list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CalendarQuery {
     /// Fiscal year (default: the current one).
+    #[param(minimum = 1900, maximum = 2200)]
     pub fy: Option<i32>,
     /// Only this kind: week, month, quarter, half or year (default: all but weeks).
+    #[param(value_type = Option<pacer_core::fiscal_calendar::PeriodKind>, inline)]
     pub kind: Option<String>,
 }
 
@@ -102,7 +105,7 @@ pub const DEFAULT_KINDS: [PeriodKind; 4] = [PeriodKind::Year, PeriodKind::Half, 
 
 /// The periods of a fiscal year with their working days.
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "organisation", params(CalendarQuery),
-    responses((status = 200, body = [PeriodBody]), (status = 400, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = [PeriodBody]), (status = 400, description = "An unknown kind or a year out of range", body = ErrorBody)))]
 pub async fn calendar(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<CalendarQuery>,
@@ -206,7 +209,7 @@ pub async fn visible_rep(state: &AppState, viewer: &Viewer, id: i64) -> ApiResul
 
 /// One team.
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "organisation", params(("id" = i64, Path, description = "Team id")),
-    responses((status = 200, body = TeamBody), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = TeamBody), (status = 404, body = ErrorBody)))]
 pub async fn get_team(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -218,7 +221,8 @@ pub async fn get_team(
 
 /// Creates a team.
 #[utoipa::path(post, path = "/api/v1/teams", tag = "organisation", request_body = CreateTeam,
-    responses((status = 201, body = TeamBody), (status = 409, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    responses((status = 201, body = TeamBody), (status = 404, description = "No such parent team", body = ErrorBody), (status = 409, description = "A unique value is taken, or the change conflicts with stored data", body = ErrorBody),
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn create_team(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -233,7 +237,9 @@ pub async fn create_team(
 /// Changes a team; a parent that would make a cycle is refused with 422.
 #[utoipa::path(patch, path = "/api/v1/teams/{id}", tag = "organisation", request_body = UpdateTeam,
     params(("id" = i64, Path, description = "Team id")),
-    responses((status = 200, body = TeamBody), (status = 404, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = TeamBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "A unique value is taken, or the change conflicts with stored data", body = ErrorBody),
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn update_team(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -248,7 +254,7 @@ pub async fn update_team(
 
 /// Deactivates a team; its history stays.
 #[utoipa::path(delete, path = "/api/v1/teams/{id}", tag = "organisation", params(("id" = i64, Path, description = "Team id")),
-    responses((status = 200, body = TeamBody), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = TeamBody), (status = 404, body = ErrorBody)))]
 pub async fn deactivate_team(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -352,6 +358,7 @@ pub struct MoveRep {
 
 /// Which reps to list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RepQuery {
     /// Only this team and the teams below it.
     pub team: Option<i64>,
@@ -360,7 +367,8 @@ pub struct RepQuery {
 }
 
 /// Reps the caller may see.
-#[utoipa::path(get, path = "/api/v1/reps", tag = "organisation", params(RepQuery), responses((status = 200, body = [RepBody])))]
+#[utoipa::path(get, path = "/api/v1/reps", tag = "organisation", params(RepQuery),
+    responses((status = 200, body = [RepBody]), (status = 404, description = "No such team (or one the caller may not see)", body = ErrorBody)))]
 pub async fn list_reps(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -380,7 +388,7 @@ pub async fn list_reps(
 
 /// One rep.
 #[utoipa::path(get, path = "/api/v1/reps/{id}", tag = "organisation", params(("id" = i64, Path, description = "Rep id")),
-    responses((status = 200, body = RepBody), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = RepBody), (status = 404, body = ErrorBody)))]
 pub async fn get_rep(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -392,7 +400,8 @@ pub async fn get_rep(
 
 /// Creates a rep.
 #[utoipa::path(post, path = "/api/v1/reps", tag = "organisation", request_body = CreateRep,
-    responses((status = 201, body = RepBody), (status = 409, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    responses((status = 201, body = RepBody), (status = 409, description = "A unique value is taken, or the change conflicts with stored data", body = ErrorBody),
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn create_rep(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -415,7 +424,9 @@ pub async fn create_rep(
 /// Changes a rep; a leave date deactivates them (their history stays).
 #[utoipa::path(patch, path = "/api/v1/reps/{id}", tag = "organisation", request_body = UpdateRep,
     params(("id" = i64, Path, description = "Rep id")),
-    responses((status = 200, body = RepBody), (status = 404, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = RepBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "A unique value is taken, or the change conflicts with stored data", body = ErrorBody),
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn update_rep(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -436,7 +447,9 @@ pub async fn update_rep(
 /// Moves a rep to another team from a date; earlier history stays with the old team.
 #[utoipa::path(post, path = "/api/v1/reps/{id}/move", tag = "organisation", request_body = MoveRep,
     params(("id" = i64, Path, description = "Rep id")),
-    responses((status = 200, body = RepBody), (status = 404, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = RepBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "A unique value is taken, or the change conflicts with stored data", body = ErrorBody),
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn move_rep(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -7,7 +7,7 @@ use super::{ApiJson, ApiPath, ApiQuery, actor, today};
 use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
@@ -19,13 +19,15 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Which plans.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlansQuery {
     /// Only this fiscal year's.
+    #[param(minimum = 1900, maximum = 2200)]
     pub fy: Option<i32>,
 }
 
 /// Plans, by fiscal year, name and version.
-#[utoipa::path(get, path = "/api/v1/plans", tag = "plans", params(PlansQuery), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/plans", tag = "plans", params(PlansQuery), responses((status = 200, body = [Plan])))]
 pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<PlansQuery>) -> ApiResult<Json<Vec<Plan>>> {
     Ok(Json(state.store.plans(q.fy).await?))
 }
@@ -39,13 +41,13 @@ pub struct NewPlanBody {
     pub name: String,
     /// Tolerance, phasing, ramp (defaults when absent).
     #[serde(default)]
-    #[schema(value_type = Object)]
     pub settings: Option<PlanSettings>,
 }
 
 /// Creates a draft plan (version 1, or the next version of that name).
 #[utoipa::path(post, path = "/api/v1/plans", tag = "plans", request_body = NewPlanBody,
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = Plan), (status = 400, description = "A fiscal year out of range, or no name", body = ErrorBody),
+        (status = 409, description = "A plan of that name and version exists", body = ErrorBody), (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -68,14 +70,14 @@ pub async fn create(
 
 /// One plan.
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = Plan), (status = 404, description = "No such plan", body = ErrorBody)))]
 pub async fn get(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Plan>> {
     Ok(Json(state.store.plan(id).await?))
 }
 
 /// Changes a draft's settings (tolerances, phasing, ramp).
 #[utoipa::path(patch, path = "/api/v1/plans/{id}", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    request_body = Object, responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorDetail)))]
+    request_body = PlanSettings, responses((status = 200, body = Plan), (status = 409, description = "The plan is not a draft, or the change conflicts with its state", body = ErrorBody), (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -95,7 +97,8 @@ pub struct StatusBody {
 
 /// Approves, revises or archives a plan; approving one revises the year's previously approved plan.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/status", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    request_body = StatusBody, responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorDetail)))]
+    request_body = StatusBody, responses((status = 200, body = Plan), (status = 400, description = "An unknown status", body = ErrorBody),
+        (status = 409, description = "The life cycle forbids this change (or another plan of the year is approved)", body = ErrorBody)))]
 pub async fn set_status(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -117,7 +120,8 @@ pub struct CopyBody {
 
 /// Copies a plan into a new draft (a scenario, or the next version).
 #[utoipa::path(post, path = "/api/v1/plans/{id}/copy", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    request_body = CopyBody, responses((status = 200, body = Object)))]
+    request_body = CopyBody, responses((status = 200, body = Plan),
+        (status = 409, description = "A plan of that name and version exists", body = ErrorBody), (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn copy(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -185,7 +189,9 @@ impl AllocateBody {
 /// Allocates a KPI's annual target to teams and reps (with the ramp) and phases it into months;
 /// replaces the plan's targets of that KPI. Drafts only.
 #[utoipa::path(post, path = "/api/v1/plans/{id}/allocate", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    request_body = AllocateBody, responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+    request_body = AllocateBody, responses((status = 200, body = Allocated),
+        (status = 400, description = "An unknown word (to, split, months) or weights that do not fit", body = ErrorBody),
+        (status = 404, description = "No such plan, KPI or team", body = ErrorBody), (status = 409, description = "The plan is not a draft, or the change conflicts with its state", body = ErrorBody), (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn allocate(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -203,7 +209,7 @@ pub async fn allocate(
 /// A plan's targets of one KPI: company, teams and reps by month, with the bottom-up gap.
 #[utoipa::path(get, path = "/api/v1/plans/{id}/targets/{key}", tag = "plans",
     params(("id" = i64, Path, description = "Plan id"), ("key" = String, Path, description = "KPI key")),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = PlanSheet), (status = 404, description = "No such plan (or KPI)", body = ErrorBody)))]
 pub async fn targets(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -216,7 +222,7 @@ pub async fn targets(
 
 /// Sets one target (a bottom-up edit) in a draft.
 #[utoipa::path(put, path = "/api/v1/plans/{id}/targets", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    request_body = Object, responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+    request_body = Target, responses((status = 200, body = Target), (status = 409, description = "The plan is not a draft, or the change conflicts with its state", body = ErrorBody), (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn set_target(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -231,17 +237,20 @@ pub async fn set_target(
 
 /// Rows and columns of an attainment report.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AttainmentQuery {
     /// Rows per rep, team or company (default rep).
+    #[param(value_type = Option<pacer_core::report::Grouping>, inline)]
     pub by: Option<String>,
     /// Columns per month, quarter, half or year (default quarter).
+    #[param(value_type = Option<pacer_core::fiscal_calendar::PeriodKind>, inline)]
     pub per: Option<String>,
 }
 
 /// Actual against plan: raw and credited attainment with the tolerance, per period and year to date.
 #[utoipa::path(get, path = "/api/v1/plans/{id}/attainment/{key}", tag = "plans",
     params(("id" = i64, Path, description = "Plan id"), ("key" = String, Path, description = "KPI key"), AttainmentQuery),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = AttainmentReport), (status = 400, description = "An unknown grouping or period", body = ErrorBody), (status = 404, description = "No such plan (or KPI)", body = ErrorBody)))]
 pub async fn attainment(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -257,6 +266,7 @@ pub async fn attainment(
 
 /// Which plans to compare.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CompareQuery {
     /// Plan ids, comma-separated; the first is the baseline.
     pub ids: String,
@@ -264,7 +274,8 @@ pub struct CompareQuery {
 
 /// Plans side by side: totals per KPI and per team, differences against the first.
 #[utoipa::path(get, path = "/api/v1/plans/compare", tag = "plans", params(CompareQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = Comparison), (status = 400, description = "Plan ids that are not numbers", body = ErrorBody),
+        (status = 404, description = "No such plan", body = ErrorBody), (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn compare(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -281,6 +292,7 @@ pub async fn compare(
 
 /// The growth calculator's inputs (rates as fractions: 0.07 for 7%).
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct GrowthQuery {
     /// Starting customers, or recurring revenue in minor units.
     pub base: i64,
@@ -295,13 +307,14 @@ pub struct GrowthQuery {
 
 /// Gross new business needed to grow by the wanted rate despite churn: B × (g + c − e), with the arithmetic.
 #[utoipa::path(get, path = "/api/v1/growth", tag = "plans", params(GrowthQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = GrowthTarget), (status = 400, description = "Rates out of range", body = ErrorBody)))]
 pub async fn growth(ApiQuery(q): ApiQuery<GrowthQuery>) -> ApiResult<Json<GrowthTarget>> {
     gross_new_needed(q.base, q.churn, q.expansion, q.growth).map(Json).map_err(|e| ApiError::BadRequest(e.to_string()))
 }
 
 /// The long-term horizon in stages with its projection of customers and recurring revenue.
-#[utoipa::path(get, path = "/api/v1/horizon", tag = "plans", responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail)))]
+#[utoipa::path(get, path = "/api/v1/horizon", tag = "plans",
+    responses((status = 200, body = plans::HorizonView), (status = 404, description = "No horizon has been set", body = ErrorBody)))]
 pub async fn horizon(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -314,8 +327,8 @@ pub async fn horizon(
 }
 
 /// Sets the long-term horizon (5 to 10 years in contiguous stages).
-#[utoipa::path(put, path = "/api/v1/horizon", tag = "plans", request_body = Object,
-    responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorDetail)))]
+#[utoipa::path(put, path = "/api/v1/horizon", tag = "plans", request_body = pacer_core::plan::Horizon,
+    responses((status = 200, body = plans::HorizonView), (status = 422, description = "Stages that are not 5 to 10 contiguous years, or rates out of range", body = ErrorBody)))]
 pub async fn set_horizon(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -335,8 +348,10 @@ pub async fn set_horizon(
 
 /// Which KPI and year.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SeasonalityQuery {
     /// The fiscal year the indices are for (from the years before it; default the current one).
+    #[param(minimum = 1900, maximum = 2200)]
     pub fy: Option<i32>,
 }
 
@@ -345,7 +360,8 @@ pub struct SeasonalityQuery {
 /// projection by the indices next to a statistical forecast.
 #[utoipa::path(get, path = "/api/v1/seasonality/{key}", tag = "plans",
     params(("key" = String, Path, description = "KPI key"), SeasonalityQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = plans::Outlook), (status = 400, description = "A fiscal year out of range", body = ErrorBody),
+        (status = 404, description = "No such KPI", body = ErrorBody)))]
 pub async fn seasonality(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -361,8 +377,8 @@ pub async fn seasonality(
 /// The plan as a workbook: an About sheet, then a sheet per KPI with owners by fiscal month and
 /// the year as a formula; only the month cells are editable.
 #[utoipa::path(get, path = "/api/v1/plans/{id}/xlsx", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-        (status = 404, body = crate::error::ErrorDetail)))]
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = super::Binary),
+        (status = 404, description = "No such plan", body = ErrorBody)))]
 pub async fn export_xlsx(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -384,10 +400,11 @@ pub async fn export_xlsx(
 /// months), and with any problem nothing is written (422 lists each sheet, row, column, value and
 /// reason). Otherwise each KPI sheet replaces that KPI's targets.
 #[utoipa::path(put, path = "/api/v1/plans/{id}/xlsx", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        description = "The workbook (also accepted as application/octet-stream)"),
-    responses((status = 200, body = pacer_app::plan_xlsx::ImportReport), (status = 400, body = crate::error::ErrorDetail),
-        (status = 409, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    request_body(description = "The workbook",
+        content((super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (super::Binary = "application/octet-stream"))),
+    responses((status = 200, body = pacer_app::plan_xlsx::ImportReport), (status = 400, description = "Another content type", body = ErrorBody),
+        (status = 404, description = "No such plan", body = ErrorBody), (status = 409, description = "The plan is not a draft, or the change conflicts with its state", body = ErrorBody),
+        (status = 422, description = "Not a workbook, or cells that are not valid: `details` has each sheet, row, column, value and reason; nothing was written", body = ErrorBody)))]
 pub async fn import_xlsx(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -5,7 +5,7 @@
 use super::{ApiPath, ApiQuery, Viewer, actor};
 use crate::AppState;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
@@ -20,12 +20,16 @@ use utoipa::IntoParams;
 
 /// Which figures: rows, columns, span and filters.
 #[derive(Deserialize, IntoParams, Default, Clone)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// Rows per `rep`, `team` or `company` (reports default to rep, the pipeline to team).
+    #[param(value_type = Option<pacer_core::report::Grouping>, inline)]
     pub by: Option<String>,
     /// Columns per `week`, `month`, `quarter`, `half` or `year` (default month).
+    #[param(value_type = Option<pacer_core::fiscal_calendar::PeriodKind>, inline)]
     pub per: Option<String>,
     /// Fiscal year (default: the current one).
+    #[param(minimum = 1900, maximum = 2200)]
     pub fy: Option<i32>,
     /// A named period instead, e.g. `FY2027-Q2`.
     pub period: Option<String>,
@@ -42,6 +46,7 @@ pub struct ReportQuery {
     /// Deal kinds, comma-separated (new, upsell, cross-sell, renewal).
     pub deal_kind: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
+    #[param(value_type = Option<super::Format>, inline)]
     pub format: Option<String>,
 }
 
@@ -106,8 +111,12 @@ pub fn report_response(report: &reports::Report, format: Option<&str>) -> ApiRes
 
 /// A KPI by rep, team or company, per fiscal period: the last column is the
 /// whole span, computed from its sums (never a mean of percentages).
-#[utoipa::path(get, path = "/api/v1/reports/{kpi}", tag = "reports", params(("kpi" = String, Path, description = "KPI key"), ReportQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 404, body = crate::error::ErrorDetail)))]
+#[utoipa::path(get, path = "/api/v1/reports/{key}", tag = "reports", params(("key" = String, Path, description = "KPI key"), ReportQuery),
+    responses((status = 200, description = "The report as JSON, or a CSV or XLSX download (`format`)",
+            content((reports::Report = "application/json"), (String = "text/csv"), (super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, description = "An unknown grouping, period, filter or format", body = ErrorBody),
+        (status = 403, description = "A rep asking for figures other than their own lines", body = ErrorBody),
+        (status = 404, description = "No such KPI or team (or one the caller may not see)", body = ErrorBody)))]
 pub async fn get_report(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -140,8 +149,9 @@ pub async fn leaderboard(state: &AppState, caller: &Caller, kpi: &str, q: &Repor
 
 /// Reps ranked on a KPI over a period: equal values share a rank and the
 /// next rank skips; `me` is the caller's own line.
-#[utoipa::path(get, path = "/api/v1/leaderboards/{kpi}", tag = "reports", params(("kpi" = String, Path, description = "KPI key"), ReportQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+#[utoipa::path(get, path = "/api/v1/leaderboards/{key}", tag = "reports", params(("key" = String, Path, description = "KPI key"), ReportQuery),
+    responses((status = 200, body = Leaderboard), (status = 400, description = "An unknown period or filter", body = ErrorBody),
+        (status = 404, description = "No such KPI or team (or one the caller may not see)", body = ErrorBody)))]
 pub async fn get_leaderboard(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -166,7 +176,8 @@ pub async fn pipeline(state: &AppState, caller: &Caller, q: &ReportQuery) -> Api
 /// Open deals by stage and forecast category, weighted pipeline, won
 /// business and coverage of the quota still to reach, per rep, team or company.
 #[utoipa::path(get, path = "/api/v1/pipeline", tag = "reports", params(ReportQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = Pipeline), (status = 400, description = "An unknown grouping, period or filter", body = ErrorBody),
+        (status = 404, description = "No such team (or one the caller may not see)", body = ErrorBody)))]
 pub async fn get_pipeline(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -176,15 +187,29 @@ pub async fn get_pipeline(
 }
 
 /// Recomputes the daily rollups from the raw records.
-#[utoipa::path(post, path = "/api/v1/rollups/rebuild", tag = "reports",
-    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorDetail)))]
+#[utoipa::path(post, path = "/api/v1/rollups/rebuild", tag = "reports", responses((status = 200, body = RollupCountsBody)))]
 pub async fn rebuild(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-) -> ApiResult<Json<RollupCounts>> {
+) -> ApiResult<Json<RollupCountsBody>> {
     let who = actor(&caller, &headers)?;
     let counts = state.store.rebuild_rollups().await?;
     tracing::info!(actor = %who.name, activity_days = counts.activity_days, deal_days = counts.deal_days, "rollups rebuilt");
-    Ok(Json(counts))
+    Ok(Json(counts.into()))
+}
+
+/// How many rows the daily rollups hold after a rebuild.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RollupCountsBody {
+    /// (rep, day, activity type) rows.
+    pub activity_days: i64,
+    /// (rep, close date, deal kind, status) rows.
+    pub deal_days: i64,
+}
+
+impl From<RollupCounts> for RollupCountsBody {
+    fn from(c: RollupCounts) -> Self {
+        Self { activity_days: c.activity_days, deal_days: c.deal_days }
+    }
 }

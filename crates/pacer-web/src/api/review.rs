@@ -6,7 +6,7 @@ use super::{ApiJson, ApiPath, ApiQuery, actor, today};
 use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
@@ -19,10 +19,12 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Which plan, and how to answer.
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct ReviewQuery {
     /// The plan to measure against (default: the review's, else the year's approved plan).
     pub plan: Option<i64>,
     /// `json` (default), `csv` (the KPI summary) or `xlsx` (one sheet per section).
+    #[param(value_type = Option<super::Format>, inline)]
     pub format: Option<String>,
 }
 
@@ -35,7 +37,10 @@ pub async fn view(ctx: &pacer_app::Context<'_>, period: &str, plan: Option<i64>)
 /// attainment, variance, pace, best and worst, pipeline coverage; churn; data gaps; notes. A
 /// closed review shows its frozen figures and what has changed since.
 #[utoipa::path(get, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2"), ReviewQuery),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail)))]
+    responses((status = 200, description = "The review as JSON, or a CSV (the KPI summary) or XLSX download (`format`)",
+            content((ReviewView = "application/json"), (String = "text/csv"), (super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, description = "Not a fiscal quarter, or an unknown format", body = ErrorBody),
+        (status = 404, description = "No plan to measure against", body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -56,7 +61,10 @@ pub struct OpenBody {
 
 /// Opens the review of a quarter.
 #[utoipa::path(post, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
-    request_body = OpenBody, responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+    request_body = OpenBody, responses((status = 200, body = Review), (status = 400, description = "Not a fiscal quarter", body = ErrorBody),
+        (status = 404, description = "No plan to measure against", body = ErrorBody),
+        (status = 409, description = "The quarter's review is open already", body = ErrorBody),
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn open(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -70,7 +78,9 @@ pub async fn open(
 
 /// Closes a review: its figures are frozen.
 #[utoipa::path(post, path = "/api/v1/reviews/{period}/close", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+    responses((status = 200, body = Review), (status = 404, description = "No review of that quarter has been opened", body = ErrorBody),
+        (status = 409, description = "The review is closed already", body = ErrorBody),
+        (status = 422, description = "The quarter has not ended", body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -88,7 +98,9 @@ pub async fn close(
 
 /// Adds a note for the directors to a review, about the review, a KPI or a rep.
 #[utoipa::path(post, path = "/api/v1/reviews/{period}/notes", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
-    request_body = Object, responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorDetail), (status = 422, body = crate::error::ErrorDetail)))]
+    request_body = NewNote, responses((status = 200, body = ReviewNote), (status = 404, description = "No review of that quarter has been opened", body = ErrorBody),
+        (status = 409, description = "The review is closed", body = ErrorBody),
+        (status = 422, description = "An empty note, or a subject that is not there", body = ErrorBody)))]
 pub async fn add_note(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -105,7 +117,7 @@ pub async fn add_note(
 }
 
 /// A rebalancing request.
-#[derive(Deserialize, ToSchema, IntoParams)]
+#[derive(Deserialize, ToSchema)]
 pub struct RebalanceBody {
     /// The KPI.
     pub kpi: String,
@@ -120,17 +132,18 @@ pub struct RebalanceBody {
 #[derive(serde::Serialize, ToSchema)]
 pub struct Rebalanced {
     /// Before and after, per line.
-    #[schema(value_type = Object)]
     pub proposal: Proposal,
     /// The new plan version, when applied.
-    #[schema(value_type = Object)]
     pub plan: Option<Plan>,
 }
 
 /// Proposes (or applies) re-phasing a KPI's remaining targets by seasonality, or revising its
 /// annual target, after the quarter; every line still sums to its year.
 #[utoipa::path(post, path = "/api/v1/reviews/{period}/rebalance", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
-    request_body = RebalanceBody, responses((status = 200, body = Rebalanced), (status = 400, body = crate::error::ErrorDetail), (status = 409, body = crate::error::ErrorDetail)))]
+    request_body = RebalanceBody, responses((status = 200, body = Rebalanced), (status = 400, description = "Not a fiscal quarter", body = ErrorBody),
+        (status = 404, description = "No plan or KPI to rebalance", body = ErrorBody),
+        (status = 409, description = "The change conflicts with the plan's state", body = ErrorBody),
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn rebalance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

@@ -220,7 +220,7 @@ fn tokens_body(
         } }
         div.card {
             h2 { "Create a token" }
-            p.muted { "Integrations send it as " code { "Authorization: Bearer …" } ". Scope ingest pushes records; read reads everything." }
+            p.muted { "Integrations send it as " code { "Authorization: Bearer …" } ". Scope ingest pushes records; read reads everything; admin may do through the API everything an admin may, users and tokens included: keep it like an admin's password." }
             form.row method="post" action="/tokens" {
                 (frame.csrf_field())
                 label { "Name" input name="name" required placeholder="e.g. telephony"; }

@@ -22,7 +22,7 @@ pub enum Who {
     Token(Scope),
 }
 
-pub const EVERYONE: [Who; 7] = [
+pub const EVERYONE: [Who; 8] = [
     Who::Anonymous,
     Who::User(Role::Rep),
     Who::User(Role::Manager),
@@ -30,6 +30,7 @@ pub const EVERYONE: [Who; 7] = [
     Who::User(Role::Admin),
     Who::Token(Scope::Ingest),
     Who::Token(Scope::Read),
+    Who::Token(Scope::Admin),
 ];
 
 /// A seeded organisation: two teams with a manager and a rep each, a user per role, tokens.
