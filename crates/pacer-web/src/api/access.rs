@@ -65,6 +65,7 @@ pub struct UserBody {
     /// Name shown.
     pub display_name: String,
     /// rep, manager, leader or admin.
+    #[schema(value_type = Role)]
     pub role: String,
     /// Linked rep record.
     pub rep_id: Option<i64>,
@@ -89,15 +90,18 @@ impl From<User> for UserBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
-    /// Login name.
+    /// Login name: 2 to 64 letters, digits, `.`, `_` or `-` (kept in lower case).
+    #[schema(pattern = r"^[A-Za-z0-9._-]{2,64}$")]
     pub username: String,
     /// Name shown (default: the login name).
     pub display_name: Option<String>,
     /// rep, manager, leader or admin.
+    #[schema(value_type = Role)]
     pub role: String,
     /// Linked rep record.
     pub rep_id: Option<i64>,
     /// At least 10 characters.
+    #[schema(min_length = 10)]
     pub password: String,
 }
 
@@ -108,6 +112,7 @@ pub struct UpdateUser {
     /// New display name.
     pub display_name: Option<String>,
     /// New role.
+    #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
     /// New rep link (`null` clears).
     #[serde(default, deserialize_with = "double_option")]
@@ -115,7 +120,8 @@ pub struct UpdateUser {
     pub rep_id: Option<Option<i64>>,
     /// Activate or deactivate.
     pub active: Option<bool>,
-    /// New password.
+    /// New password (at least 10 characters).
+    #[schema(min_length = 10)]
     pub password: Option<String>,
 }
 
@@ -191,6 +197,7 @@ pub struct TokenBody {
     /// Name.
     pub name: String,
     /// ingest, read or admin.
+    #[schema(value_type = Scope)]
     pub scope: String,
     /// Who created it.
     pub created_by: String,
@@ -217,9 +224,11 @@ impl From<ApiToken> for TokenBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
-    /// Name, e.g. the integration.
+    /// Name, e.g. the integration (not blank).
+    #[schema(pattern = r"\S")]
     pub name: String,
     /// ingest, read or admin.
+    #[schema(value_type = Scope)]
     pub scope: String,
 }
 
@@ -240,7 +249,7 @@ pub async fn list_tokens(State(state): State<AppState>) -> ApiResult<Json<Vec<To
 
 /// Creates a token; the secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "access", request_body = CreateToken,
-    responses((status = 201, body = CreatedToken), (status = 422, description = "An unknown scope", body = ErrorBody)))]
+    responses((status = 201, body = CreatedToken), (status = 422, description = "An unknown scope, or no name", body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -248,6 +257,9 @@ pub async fn create_token(
     ApiJson(body): ApiJson<CreateToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
     let scope: Scope = body.scope.parse().map_err(ApiError::invalid)?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid("a token needs a name, e.g. the integration it serves"));
+    }
     let secret = new_api_token();
     let token = state.store.create_token(&body.name, scope, &token_hash(&secret), &actor(&caller, &headers)?).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token: token.into(), secret })))
