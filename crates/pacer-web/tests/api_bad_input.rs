@@ -105,5 +105,11 @@ async fn a_token_needs_a_name_and_a_catalog_check_answers_in_the_error_shape() {
         let body: Value = serde_json::from_str(&text).unwrap();
         assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"), "{body}");
         assert!(body["error"]["details"][0]["line"].is_number(), "each problem with its position: {body}");
+
+        // A `since` that is no date matched nothing and answered an empty log.
+        let (status, body) = call(&w, Method::GET, "/api/v1/audit?since=garbage", None).await;
+        assert_eq!((status, error_code(&body)), (StatusCode::BAD_REQUEST, "bad_request"), "{body}");
+        let (status, body) = call(&w, Method::GET, "/api/v1/audit?since=2020-01-01&limit=2", None).await;
+        assert_eq!((status, body.as_array().map(Vec::len)), (StatusCode::OK, Some(2)), "{body}");
     }
 }

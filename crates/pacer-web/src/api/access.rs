@@ -347,10 +347,19 @@ impl AuditQuery {
 }
 
 /// The audit log, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "access", params(AuditQuery), responses((status = 200, body = [AuditBody])))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "access", params(AuditQuery),
+    responses((status = 200, body = [AuditBody]), (status = 400, description = "A `since` that is neither a date nor an instant", body = ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditBody>>> {
+    if let Some(since) = q.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let date = chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d").is_ok();
+        if !date && chrono::DateTime::parse_from_rfc3339(since).is_err() {
+            return Err(ApiError::BadRequest(format!(
+                "since {since:?} is not a date or an instant: use YYYY-MM-DD or RFC 3339 (2026-03-01T09:00:00Z)"
+            )));
+        }
+    }
     Ok(Json(state.store.audit_log(&q.filter()).await?.into_iter().map(AuditBody::from).collect()))
 }

@@ -80,7 +80,7 @@ pub async fn open(
 #[utoipa::path(post, path = "/api/v1/reviews/{period}/close", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
     responses((status = 200, body = Review), (status = 404, description = "No review of that quarter has been opened", body = ErrorBody),
         (status = 409, description = "The review is closed already", body = ErrorBody),
-        (status = 422, description = "The quarter has not ended", body = ErrorBody)))]
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -98,9 +98,9 @@ pub async fn close(
 
 /// Adds a note for the directors to a review, about the review, a KPI or a rep.
 #[utoipa::path(post, path = "/api/v1/reviews/{period}/notes", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
-    request_body = NewNote, responses((status = 200, body = ReviewNote), (status = 404, description = "No review of that quarter has been opened", body = ErrorBody),
+    request_body = NewNote, responses((status = 200, body = ReviewNote), (status = 404, description = "No review of that quarter has been opened, or no such rep", body = ErrorBody),
         (status = 409, description = "The review is closed", body = ErrorBody),
-        (status = 422, description = "An empty note, or a subject that is not there", body = ErrorBody)))]
+        (status = 422, description = "An empty note", body = ErrorBody)))]
 pub async fn add_note(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
