@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 /// A person's role in Pacer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// A sales rep: their own records and the leaderboards.
@@ -23,6 +24,7 @@ pub enum Role {
 
 /// What an API token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// Push activities, deals and subscriptions.

@@ -72,6 +72,26 @@ impl fmt::Display for Money {
     }
 }
 
+/// The largest amount Pacer takes for one record or one target, in minor units (or units of
+/// a count): 10^13, i.e. 100,000,000,000.00. Every total Pacer adds up (a batch of 10,000
+/// records, a rep's day, a plan's months, the company's recurring revenue) then stays far
+/// inside 64 bits; a larger amount is a mistake (the wrong units) and is refused with the
+/// record, not found later as an overflow.
+pub const MAX_AMOUNT_MINOR: i64 = 10_000_000_000_000;
+
+/// Refuses an amount larger than [`MAX_AMOUNT_MINOR`] (either sign), showing both as the user
+/// would write them.
+pub fn check_magnitude(minor: i64) -> Result<(), String> {
+    if minor.unsigned_abs() > MAX_AMOUNT_MINOR as u64 {
+        return Err(format!(
+            "amount {} is larger than Pacer takes: at most {} (check the units: minor units are cents)",
+            format_minor(minor),
+            format_minor(MAX_AMOUNT_MINOR)
+        ));
+    }
+    Ok(())
+}
+
 /// Formats minor units as a grouped decimal with two places: `-123456` is `-1,234.56`.
 pub fn format_minor(minor: i64) -> String {
     let sign = if minor < 0 { "-" } else { "" };
@@ -90,6 +110,20 @@ pub fn format_minor(minor: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_have_a_ceiling() {
+        assert_eq!(check_magnitude(MAX_AMOUNT_MINOR), Ok(()));
+        assert_eq!(check_magnitude(-MAX_AMOUNT_MINOR), Ok(()));
+        assert_eq!(
+            check_magnitude(i64::MAX).unwrap_err(),
+            "amount 92,233,720,368,547,758.07 is larger than Pacer takes: at most 100,000,000,000.00 \
+             (check the units: minor units are cents)"
+        );
+        assert!(check_magnitude(i64::MIN).is_err());
+        // The ceiling leaves room for the largest batch on one rep's day.
+        assert!(MAX_AMOUNT_MINOR.checked_mul(10_000).is_some_and(|t| t < i64::MAX / 10));
+    }
 
     #[test]
     fn currency_codes() {

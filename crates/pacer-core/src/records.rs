@@ -74,6 +74,7 @@ pub type Fields = std::collections::BTreeMap<String, FieldValue>;
 
 /// What kind of business a deal brings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum DealKind {
     /// A new customer.
@@ -88,6 +89,7 @@ pub enum DealKind {
 
 /// Where a deal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DealStatus {
     /// Still in the pipeline.

@@ -461,7 +461,7 @@ impl<'a> Importer<'a> {
         let amount_minor = if self.mapping.feeds("amount") {
             r.required("amount", |v| self.amount(v))
         } else {
-            r.required("amount_minor", |v| parse::parse_integer(v).and_then(|m| parse::check_sign(m, false).map(|_| m)))
+            r.required("amount_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))
         };
         let close_date = r.required("close_date", |v| self.day(v));
         let created_on = r.optional("created_on", |v| self.day(v));
@@ -502,7 +502,7 @@ impl<'a> Importer<'a> {
         let mrr_minor = if self.mapping.feeds("mrr") {
             r.required("mrr", |v| self.amount(v))
         } else {
-            r.required("mrr_minor", |v| parse::parse_integer(v).and_then(|m| parse::check_sign(m, false).map(|_| m)))
+            r.required("mrr_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))
         };
         match (account_id, month, mrr_minor) {
             (Some(account_id), Some(month), Some(mrr_minor)) if r.errors.is_empty() => {
@@ -598,7 +598,7 @@ impl<'a> Importer<'a> {
         parse_datetime(text, self.mapping.date_order).map(|dt| dt.date())
     }
 
-    /// An amount that may not be negative, in the organisation's currency.
+    /// An amount that may not be negative nor beyond a record's ceiling, in the organisation's currency.
     fn amount(&self, text: &str) -> Result<i64, String> {
         let amount = parse::parse_amount(text)?;
         if let (Some(currency), Some(mark)) = (self.currency, &amount.mark)
@@ -606,8 +606,7 @@ impl<'a> Importer<'a> {
         {
             return Err(format!("amount in {mark}, but amounts are in {currency}: convert it before importing"));
         }
-        parse::check_sign(amount.minor, false)?;
-        Ok(amount.minor)
+        parse::check_record_amount(amount.minor)
     }
 
     /// The catalog's key for a type written as its key or name (any case), with its definition.

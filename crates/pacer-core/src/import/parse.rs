@@ -313,6 +313,14 @@ pub(crate) fn check_sign(minor: i64, allow_negative: bool) -> Result<(), String>
     Ok(())
 }
 
+/// The amount of an imported record: not negative, and not beyond
+/// [`crate::money::MAX_AMOUNT_MINOR`] (a record's ceiling, so that totals cannot overflow).
+pub(crate) fn check_record_amount(minor: i64) -> Result<i64, String> {
+    check_sign(minor, false)?;
+    crate::money::check_magnitude(minor)?;
+    Ok(minor)
+}
+
 /// An amount with the currency mark it was written with, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Amount {

@@ -520,6 +520,10 @@ fn deal_problems_and_stage_translation() {
             err(3, "Close", "soon", "date \"soon\" cannot be parsed: use YYYY-MM-DD, MM/DD/YYYY or DD.MM.YYYY"),
         ]
     );
+    // Beyond a record's ceiling: totals of such amounts would overflow.
+    let too_large = importer.deal(4, &csv("d3|Ann Lee|42|new|Closed Won|$200,000,000,000.00|2026-03-02")).unwrap_err();
+    assert_eq!(too_large.len(), 1, "{too_large:?}");
+    assert!(too_large[0].to_string().contains("larger than Pacer takes: at most 100,000,000,000.00"), "{too_large:?}");
     assert_eq!(
         importer.deal(4, &csv("d3|Ann Lee|1;2|new||12.345,678|2026-03-31")).unwrap_err(),
         vec![

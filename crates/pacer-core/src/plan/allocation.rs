@@ -2,7 +2,7 @@
 //! remainder.
 
 use super::split::{check_weights, largest_remainder, quantize};
-use super::{Capacity, PlanError, check_target};
+use super::{Capacity, PlanError};
 use serde::{Deserialize, Serialize};
 
 /// How a team or company target is split among its recipients (teams or reps).
@@ -26,9 +26,12 @@ pub enum Allocation {
 ///
 /// 1,000,000.00 equally to three reps is 333,333.34, 333,333.33 and 333,333.33. Method values
 /// must be one per recipient. Errors: a negative total, no recipients, invalid weights, all of
-/// last year's actuals 0 (choose another method), or no capacity for a positive total.
+/// last year's actuals 0 (choose another method), or no capacity for a positive total. Any total
+/// of 64 bits is split exactly; the ceiling of a target ([`super::check_target`]) is the caller's.
 pub fn allocate(total: i64, method: &Allocation, recipients: usize) -> Result<Vec<i64>, PlanError> {
-    check_target(total)?;
+    if total < 0 {
+        return Err(PlanError::NegativeTarget(total));
+    }
     if recipients == 0 {
         return Err(PlanError::NoRecipients);
     }

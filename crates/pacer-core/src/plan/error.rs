@@ -28,6 +28,9 @@ pub enum PlanError {
     /// A negative target.
     #[error("target {0} is negative: targets are 0 or more")]
     NegativeTarget(i64),
+    /// A target beyond [`crate::money::MAX_AMOUNT_MINOR`].
+    #[error("target {0} is larger than Pacer takes: at most {max}", max = crate::money::MAX_AMOUNT_MINOR)]
+    TargetTooLarge(i64),
     /// Allocation to nobody.
     #[error("there is no one to allocate to: give at least one team or rep")]
     NoRecipients,

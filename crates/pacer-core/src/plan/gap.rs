@@ -1,6 +1,6 @@
 //! The gap between the bottom-up targets (what teams or reps commit to) and the top-down one.
 
-use super::{PlanError, check_target};
+use super::PlanError;
 use serde::{Deserialize, Serialize};
 
 /// A bottom-up sum (what teams or reps commit to) against the top-down target (what the company
@@ -18,10 +18,12 @@ pub struct Gap {
     pub coverage: Option<f64>,
 }
 
-/// Compares the bottom-up targets with the top-down target (all 0 or more).
+/// Compares the bottom-up targets with the top-down target (all 0 or more; these are totals, such
+/// as a year of monthly targets, so they may exceed the ceiling of one target).
 pub fn gap(top_down: i64, bottom_up: &[i64]) -> Result<Gap, PlanError> {
-    check_target(top_down)?;
-    bottom_up.iter().try_for_each(|&b| check_target(b))?;
+    let not_negative = |t: i64| if t < 0 { Err(PlanError::NegativeTarget(t)) } else { Ok(()) };
+    not_negative(top_down)?;
+    bottom_up.iter().try_for_each(|&b| not_negative(b))?;
     let sum: i128 = bottom_up.iter().map(|&b| i128::from(b)).sum();
     let bottom_up_sum = i64::try_from(sum).map_err(|_| PlanError::Overflow)?;
     Ok(Gap {

@@ -16,10 +16,12 @@ pub struct Target {
     /// Whose target.
     pub owner: TargetOwner,
     /// Fiscal month, 1..=12.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
     pub month: u8,
     /// The quota or a higher tier.
     pub tier: TargetTier,
     /// Units (minor units of money or a count), 0 or more.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000000000000.0))]
     pub amount: i64,
 }
 
@@ -97,7 +99,13 @@ text_enum! {
 
 /// Checks a target amount in units: 0 or more.
 pub fn check_target(units: i64) -> Result<(), PlanError> {
-    if units < 0 { Err(PlanError::NegativeTarget(units)) } else { Ok(()) }
+    if units < 0 {
+        Err(PlanError::NegativeTarget(units))
+    } else if units > crate::money::MAX_AMOUNT_MINOR {
+        Err(PlanError::TargetTooLarge(units))
+    } else {
+        Ok(())
+    }
 }
 
 /// Checks one target: a KPI key, a fiscal month 1..=12 and an amount of 0 or more.
@@ -143,6 +151,8 @@ mod tests {
     fn a_target_is_zero_or_more() {
         assert_eq!(check_target(0), Ok(()));
         assert_eq!(check_target(-1), Err(PlanError::NegativeTarget(-1)));
+        assert_eq!(check_target(crate::money::MAX_AMOUNT_MINOR), Ok(()));
+        assert_eq!(check_target(i64::MAX), Err(PlanError::TargetTooLarge(i64::MAX)));
     }
 
     #[test]

@@ -65,6 +65,7 @@ pub struct UserBody {
     /// Name shown.
     pub display_name: String,
     /// rep, manager, leader or admin.
+    #[schema(value_type = Role)]
     pub role: String,
     /// Linked rep record.
     pub rep_id: Option<i64>,
@@ -89,15 +90,18 @@ impl From<User> for UserBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
-    /// Login name.
+    /// Login name: 2 to 64 letters, digits, `.`, `_` or `-` (kept in lower case).
+    #[schema(pattern = r"^[A-Za-z0-9._-]{2,64}$")]
     pub username: String,
     /// Name shown (default: the login name).
     pub display_name: Option<String>,
     /// rep, manager, leader or admin.
+    #[schema(value_type = Role)]
     pub role: String,
     /// Linked rep record.
     pub rep_id: Option<i64>,
     /// At least 10 characters.
+    #[schema(min_length = 10)]
     pub password: String,
 }
 
@@ -108,6 +112,7 @@ pub struct UpdateUser {
     /// New display name.
     pub display_name: Option<String>,
     /// New role.
+    #[schema(value_type = Option<Role>)]
     pub role: Option<String>,
     /// New rep link (`null` clears).
     #[serde(default, deserialize_with = "double_option")]
@@ -115,7 +120,8 @@ pub struct UpdateUser {
     pub rep_id: Option<Option<i64>>,
     /// Activate or deactivate.
     pub active: Option<bool>,
-    /// New password.
+    /// New password (at least 10 characters).
+    #[schema(min_length = 10)]
     pub password: Option<String>,
 }
 
@@ -191,6 +197,7 @@ pub struct TokenBody {
     /// Name.
     pub name: String,
     /// ingest, read or admin.
+    #[schema(value_type = Scope)]
     pub scope: String,
     /// Who created it.
     pub created_by: String,
@@ -217,9 +224,11 @@ impl From<ApiToken> for TokenBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
-    /// Name, e.g. the integration.
+    /// Name, e.g. the integration (not blank).
+    #[schema(pattern = r"\S")]
     pub name: String,
     /// ingest, read or admin.
+    #[schema(value_type = Scope)]
     pub scope: String,
 }
 
@@ -240,7 +249,7 @@ pub async fn list_tokens(State(state): State<AppState>) -> ApiResult<Json<Vec<To
 
 /// Creates a token; the secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "access", request_body = CreateToken,
-    responses((status = 201, body = CreatedToken), (status = 422, description = "An unknown scope", body = ErrorBody)))]
+    responses((status = 201, body = CreatedToken), (status = 422, description = "An unknown scope, or no name", body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -248,6 +257,9 @@ pub async fn create_token(
     ApiJson(body): ApiJson<CreateToken>,
 ) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
     let scope: Scope = body.scope.parse().map_err(ApiError::invalid)?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid("a token needs a name, e.g. the integration it serves"));
+    }
     let secret = new_api_token();
     let token = state.store.create_token(&body.name, scope, &token_hash(&secret), &actor(&caller, &headers)?).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token: token.into(), secret })))
@@ -335,10 +347,19 @@ impl AuditQuery {
 }
 
 /// The audit log, newest first.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "access", params(AuditQuery), responses((status = 200, body = [AuditBody])))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "access", params(AuditQuery),
+    responses((status = 200, body = [AuditBody]), (status = 400, description = "A `since` that is neither a date nor an instant", body = ErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditBody>>> {
+    if let Some(since) = q.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let date = chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d").is_ok();
+        if !date && chrono::DateTime::parse_from_rfc3339(since).is_err() {
+            return Err(ApiError::BadRequest(format!(
+                "since {since:?} is not a date or an instant: use YYYY-MM-DD or RFC 3339 (2026-03-01T09:00:00Z)"
+            )));
+        }
+    }
     Ok(Json(state.store.audit_log(&q.filter()).await?.into_iter().map(AuditBody::from).collect()))
 }

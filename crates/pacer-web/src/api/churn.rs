@@ -152,6 +152,7 @@ pub async fn cohorts(
 #[into_params(parameter_in = Query)]
 pub struct ConvertQuery {
     /// The rate, as a fraction (0.005) or a percentage ("0.5%").
+    #[param(pattern = r"^[0-9]*\.?[0-9]+%?$", example = "0.5%")]
     pub rate: String,
     /// monthly, quarterly or annual.
     #[param(value_type = pacer_core::churn::RatePeriod, inline)]

@@ -103,12 +103,15 @@ pub struct DealIn {
     /// Account.
     pub account_id: i64,
     /// new, upsell, cross-sell or renewal.
+    #[schema(value_type = DealKind)]
     pub kind: String,
     /// open, won or lost.
+    #[schema(value_type = DealStatus)]
     pub status: String,
     /// Stage name (default from the status).
     pub stage: Option<String>,
-    /// Amount in minor units (cents), not negative.
+    /// Amount in minor units (cents), 0 to 10^13.
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub amount_minor: i64,
     /// Day created.
     pub created_on: NaiveDate,
@@ -123,8 +126,10 @@ pub struct SubscriptionIn {
     /// Account.
     pub account_id: i64,
     /// The month, `YYYY-MM`.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}$", example = "2026-06")]
     pub month: String,
-    /// MRR in minor units, not negative.
+    /// MRR in minor units, 0 to 10^13.
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub mrr_minor: i64,
 }
 
@@ -327,6 +332,8 @@ pub async fn post_deals(
         let status = d.status.parse::<DealStatus>().map_err(|e| problems.add(i, "status", e)).ok();
         if d.amount_minor < 0 {
             problems.add(i, "amount_minor", format!("negative amount {} is not allowed", d.amount_minor));
+        } else if let Err(reason) = pacer_core::money::check_magnitude(d.amount_minor) {
+            problems.add(i, "amount_minor", reason);
         }
         for (field, day) in [("created_on", d.created_on), ("close_date", d.close_date)] {
             if let Err(e) = limits::check_day(day) {
@@ -393,6 +400,8 @@ pub async fn post_subscriptions(
             .ok();
         if s.mrr_minor < 0 {
             problems.add(i, "mrr_minor", format!("negative MRR {} is not allowed", s.mrr_minor));
+        } else if let Err(reason) = pacer_core::money::check_magnitude(s.mrr_minor) {
+            problems.add(i, "mrr_minor", reason);
         }
         if let Some(month) = month {
             if !seen.insert((s.account_id, month)) {

@@ -400,7 +400,7 @@ pub async fn get_rep(
 
 /// Creates a rep.
 #[utoipa::path(post, path = "/api/v1/reps", tag = "organisation", request_body = CreateRep,
-    responses((status = 201, body = RepBody), (status = 409, description = "A unique value is taken, or the change conflicts with stored data", body = ErrorBody),
+    responses((status = 201, body = RepBody), (status = 404, description = "No such team", body = ErrorBody), (status = 409, description = "A unique value is taken, or the change conflicts with stored data", body = ErrorBody),
         (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn create_rep(
     State(state): State<AppState>,

@@ -36,8 +36,10 @@ pub async fn list(State(state): State<AppState>, ApiQuery(q): ApiQuery<PlansQuer
 #[derive(Deserialize, ToSchema)]
 pub struct NewPlanBody {
     /// The fiscal year it plans.
+    #[schema(minimum = 1900, maximum = 2200)]
     pub fiscal_year: i32,
-    /// Its name, e.g. "FY2027 plan" or "FY2027 stretch scenario".
+    /// Its name, e.g. "FY2027 plan" or "FY2027 stretch scenario" (not blank).
+    #[schema(pattern = r"\S")]
     pub name: String,
     /// Tolerance, phasing, ramp (defaults when absent).
     #[serde(default)]
@@ -92,6 +94,7 @@ pub async fn update(
 #[derive(Deserialize, ToSchema)]
 pub struct StatusBody {
     /// approved, revised or archived.
+    #[schema(value_type = PlanStatus)]
     pub status: String,
 }
 
@@ -137,19 +140,23 @@ pub async fn copy(
 pub struct AllocateBody {
     /// The KPI.
     pub kpi: String,
-    /// Its annual target in units (minor units for money).
+    /// Its annual target in units (minor units for money), 0 to 10^13.
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub annual: i64,
     /// `teams` (then reps by capacity) or `reps`.
     #[serde(default = "default_to")]
+    #[schema(pattern = "^(teams|reps)$")]
     pub to: String,
     /// `equal`, `weights` or `last_year`.
     #[serde(default = "default_split")]
+    #[schema(pattern = "^(equal|weights|last_year)$")]
     pub split: String,
     /// One weight per recipient (split = weights).
     #[serde(default)]
     pub weights: Vec<f64>,
     /// `even`, `seasonal` or `custom`.
     #[serde(default = "default_months")]
+    #[schema(pattern = "^(even|seasonal|custom)$")]
     pub months: String,
     /// 12 monthly weights (months = custom).
     #[serde(default)]
@@ -269,6 +276,7 @@ pub async fn attainment(
 #[into_params(parameter_in = Query)]
 pub struct CompareQuery {
     /// Plan ids, comma-separated; the first is the baseline.
+    #[param(pattern = r"^[0-9]+(,[0-9]+)*$", example = "1,2")]
     pub ids: String,
 }
 
@@ -402,9 +410,9 @@ pub async fn export_xlsx(
 #[utoipa::path(put, path = "/api/v1/plans/{id}/xlsx", tag = "plans", params(("id" = i64, Path, description = "Plan id")),
     request_body(description = "The workbook",
         content((super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (super::Binary = "application/octet-stream"))),
-    responses((status = 200, body = pacer_app::plan_xlsx::ImportReport), (status = 400, description = "Another content type", body = ErrorBody),
+    responses((status = 200, body = pacer_app::plan_xlsx::ImportReport), (status = 400, description = "Another content type, or not a workbook", body = ErrorBody),
         (status = 404, description = "No such plan", body = ErrorBody), (status = 409, description = "The plan is not a draft, or the change conflicts with its state", body = ErrorBody),
-        (status = 422, description = "Not a workbook, or cells that are not valid: `details` has each sheet, row, column, value and reason; nothing was written", body = ErrorBody)))]
+        (status = 422, description = "Cells that are not valid: `details` has each sheet, row, column, value and reason; nothing was written", body = ErrorBody)))]
 pub async fn import_xlsx(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

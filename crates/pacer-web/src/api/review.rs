@@ -36,7 +36,7 @@ pub async fn view(ctx: &pacer_app::Context<'_>, period: &str, plan: Option<i64>)
 /// The review of a fiscal quarter (e.g. FY2027-Q2): per KPI target, actual, raw and credited
 /// attainment, variance, pace, best and worst, pipeline coverage; churn; data gaps; notes. A
 /// closed review shows its frozen figures and what has changed since.
-#[utoipa::path(get, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2"), ReviewQuery),
+#[utoipa::path(get, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$"), ReviewQuery),
     responses((status = 200, description = "The review as JSON, or a CSV (the KPI summary) or XLSX download (`format`)",
             content((ReviewView = "application/json"), (String = "text/csv"), (super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "Not a fiscal quarter, or an unknown format", body = ErrorBody),
@@ -60,7 +60,7 @@ pub struct OpenBody {
 }
 
 /// Opens the review of a quarter.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
     request_body = OpenBody, responses((status = 200, body = Review), (status = 400, description = "Not a fiscal quarter", body = ErrorBody),
         (status = 404, description = "No plan to measure against", body = ErrorBody),
         (status = 409, description = "The quarter's review is open already", body = ErrorBody),
@@ -77,10 +77,10 @@ pub async fn open(
 }
 
 /// Closes a review: its figures are frozen.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}/close", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/close", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
     responses((status = 200, body = Review), (status = 404, description = "No review of that quarter has been opened", body = ErrorBody),
         (status = 409, description = "The review is closed already", body = ErrorBody),
-        (status = 422, description = "The quarter has not ended", body = ErrorBody)))]
+        (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -97,10 +97,10 @@ pub async fn close(
 }
 
 /// Adds a note for the directors to a review, about the review, a KPI or a rep.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}/notes", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
-    request_body = NewNote, responses((status = 200, body = ReviewNote), (status = 404, description = "No review of that quarter has been opened", body = ErrorBody),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/notes", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
+    request_body = NewNote, responses((status = 200, body = ReviewNote), (status = 404, description = "No review of that quarter has been opened, or no such rep", body = ErrorBody),
         (status = 409, description = "The review is closed", body = ErrorBody),
-        (status = 422, description = "An empty note, or a subject that is not there", body = ErrorBody)))]
+        (status = 422, description = "An empty note", body = ErrorBody)))]
 pub async fn add_note(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -121,7 +121,8 @@ pub async fn add_note(
 pub struct RebalanceBody {
     /// The KPI.
     pub kpi: String,
-    /// A revised annual company target (units); absent: re-phase only.
+    /// A revised annual company target (units, 0 to 10^13); absent: re-phase only.
+    #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub annual: Option<i64>,
     /// Apply it (a new plan version), or only preview.
     #[serde(default)]
@@ -139,7 +140,7 @@ pub struct Rebalanced {
 
 /// Proposes (or applies) re-phasing a KPI's remaining targets by seasonality, or revising its
 /// annual target, after the quarter; every line still sums to its year.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}/rebalance", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter")),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/rebalance", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
     request_body = RebalanceBody, responses((status = 200, body = Rebalanced), (status = 400, description = "Not a fiscal quarter", body = ErrorBody),
         (status = 404, description = "No plan or KPI to rebalance", body = ErrorBody),
         (status = 409, description = "The change conflicts with the plan's state", body = ErrorBody),

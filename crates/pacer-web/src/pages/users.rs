@@ -257,6 +257,9 @@ pub async fn create_token(
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let scope: Scope = form.scope.parse().map_err(ApiError::invalid)?;
+    if form.name.trim().is_empty() {
+        return Err(ApiError::invalid("a token needs a name, e.g. the integration it serves").into());
+    }
     let secret = new_api_token();
     let token = state.store.create_token(&form.name, scope, &token_hash(&secret), &actor(&frame)).await?;
     let tokens = state.store.tokens().await?;
