@@ -5,7 +5,7 @@
 
 use pacer_app::import::{Progress, StreamError, StreamOptions, Streamed, import_csv};
 use pacer_core::audit::Actor;
-use pacer_core::import::preset;
+use pacer_core::import::{MappingChoice, Preset};
 use pacer_core::org::NewRep;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{Store, UpsertCounts};
@@ -27,7 +27,7 @@ fn activities(bad: Option<usize>) -> Vec<u8> {
 }
 
 async fn run(store: &dyn Store, csv: Vec<u8>, options: StreamOptions) -> Result<Streamed, StreamError> {
-    let mapping = preset("pacer-activities").unwrap();
+    let mapping = MappingChoice::Preset(Preset::named("pacer-activities").unwrap());
     let seen = Mutex::new(Vec::new());
     let progress = |p: Progress| seen.lock().unwrap().push(p);
     let done =
@@ -99,9 +99,17 @@ async fn a_mapping_that_does_not_fit_is_refused_before_any_row() {
         }
         other => panic!("{other:?}"),
     }
-    let not_utf8 = b"activity_id,rep_id,occurred_at,type,duration_s,account_id\n1,Ren\xe9,x,y,1,2\n".to_vec();
-    match run(&db.store, not_utf8, StreamOptions::default()).await {
-        Err(StreamError::File(message)) => assert!(message.contains("not UTF-8"), "{message}"),
+    // A file that starts as UTF-8 and turns to Latin-1 past the first megabyte is refused at
+    // the row, not guessed at; a small Latin-1 file is detected as such (see the CLI tests).
+    let mut mixed = activities(None);
+    let first = mixed.len();
+    mixed.extend(activities(None).into_iter().skip_while(|b| *b != b'\n').skip(1));
+    assert!(mixed.len() > 1 << 20 && first < 1 << 20);
+    mixed.extend_from_slice(b"x1,Ren\xe9,2024-01-01,call,1,2\n");
+    match run(&db.store, mixed, StreamOptions::default()).await {
+        Err(StreamError::File(message)) => {
+            assert!(message.contains(&format!("row {}", 2 * ROWS + 2)) && message.contains("not UTF-8"), "{message}")
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -266,3 +266,67 @@ async fn reps_cannot_enter_deals_and_managers_only_their_teams() {
         assert_eq!(stored.len(), 1, "only the manager's deal for their own rep is stored");
     }
 }
+
+/// The import page recognises a CRM export from its header and says how it read it; for a header
+/// no preset fits, it proposes a mapping to finish and previews again with the same file.
+#[tokio::test]
+async fn the_import_page_recognises_exports_and_proposes_a_mapping() {
+    let db = TestDb::sqlite().await;
+    let w = world(&db).await;
+    let (cookie, csrf) = w.session(pacer_core::access::Role::Admin).await;
+    let preview = |fields: Vec<(&str, String)>, file: Option<(&str, &str)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (content_type, mut body) = multipart(&fields, file.unwrap_or(("", "")));
+        if file.is_none() {
+            // No file part: the file comes back as base64 from the page.
+            body = body
+                .rsplit_once("--pacerboundary42\r\nContent-Disposition: form-data; name=\"file\"")
+                .unwrap()
+                .0
+                .to_string()
+                + "--pacerboundary42--\r\n";
+        }
+        Request::post(format!("/import/preview?csrf={csrf}"))
+            .header(header::COOKIE, format!("pacer_session={cookie}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let html_of = |response: axum::response::Response| async move {
+        String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    };
+    let report = "\"Deals closing this quarter\"\n\"\"\nRecord ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount\n\
+        1,Acme,closedwon,2026-06-30,Ann Lee,100\n\"\"\n\"Confidential\"\n";
+    let page =
+        w.app.clone().oneshot(preview(vec![("kind", "deals".into())], Some(("deals.csv", report)))).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = html_of(page).await;
+    assert!(html.contains("preset hubspot-deals (recognised from the header)"), "{html}");
+    assert!(
+        html.contains("2 report row(s) left out") && html.contains("row 1 &quot;Deals closing this quarter&quot;"),
+        "{html}"
+    );
+
+    let odd = "Owner,Client,Closing,Amount,Stage\nAnn Lee,Acme,2026-05-31,100,Proposal\n";
+    let page = w.app.clone().oneshot(preview(vec![("kind", "deals".into())], Some(("odd.csv", odd)))).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = html_of(page).await;
+    assert!(html.contains("no preset for deals fits this header") && html.contains("A mapping to finish"), "{html}");
+    assert!(
+        html.contains("amount = &quot;Amount&quot;") && html.contains("# account_id = &quot;&quot;  # required"),
+        "{html}"
+    );
+    let file = html.split("name=\"file_base64\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let mapping = "kind = \"deals\"\n[columns]\nrep = \"Owner\"\naccount_id = \"Client\"\nclose_date = \"Closing\"\namount = \"Amount\"\nstage = \"Stage\"\n[defaults]\nkind = \"new\"\n";
+    let again = preview(
+        vec![
+            ("kind", "deals".into()),
+            ("mapping", mapping.into()),
+            ("file_name", "odd.csv".into()),
+            ("file_base64", file),
+        ],
+        None,
+    );
+    let html = html_of(w.app.clone().oneshot(again).await.unwrap()).await;
+    assert!(html.contains("Preview: odd.csv") && html.contains("1 rows;"), "{html}");
+}

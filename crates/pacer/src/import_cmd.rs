@@ -13,9 +13,9 @@ use crate::config::DEFAULT_DATABASE;
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use pacer_app::import::{self as importing, StreamError, StreamOptions};
+use pacer_app::import::{self as importing, ReadOptions, StreamError, StreamOptions};
 use pacer_core::audit::Actor;
-use pacer_core::import::{DateOrder, ImportKind, Mapping, RowError, preset, preset_names};
+use pacer_core::import::{DateOrder, ImportKind, Mapping, MappingChoice, Preset, RowError, preset_names, propose};
 use pacer_storage::{SqlStore, UpsertCounts};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -31,18 +31,25 @@ pub struct ImportArgs {
     /// A column mapping (TOML, see docs/import.md).
     #[arg(long, conflicts_with = "preset")]
     mapping: Option<PathBuf>,
-    /// A built-in mapping, e.g. salesforce-opportunities.
+    /// A built-in mapping, e.g. salesforce-opportunities [default: recognised from the header].
     #[arg(long)]
     preset: Option<String>,
+    /// Write a mapping for this file to edit (the preset that fits it, or one proposed from its
+    /// header) instead of importing.
+    #[arg(long, value_name = "FILE")]
+    write_mapping: Option<PathBuf>,
     /// How ambiguous dates like 03/04/2026 read: iso, month-first or day-first.
     #[arg(long)]
     date_order: Option<String>,
     /// XLSX: the sheet to read [default: the first].
     #[arg(long)]
     sheet: Option<String>,
-    /// CSV: the delimiter [default: guessed from the header].
+    /// CSV: the delimiter [default: guessed from the first lines].
     #[arg(long)]
     delimiter: Option<char>,
+    /// CSV: the encoding, e.g. windows-1252, latin1, utf-16le [default: detected].
+    #[arg(long)]
+    encoding: Option<String>,
     /// Import the good rows and write the bad ones to --rejects.
     #[arg(long, requires = "rejects")]
     skip_invalid: bool,
@@ -51,32 +58,30 @@ pub struct ImportArgs {
     rejects: Option<PathBuf>,
 }
 
-/// The mapping named by the arguments, for the kind of file.
-pub fn mapping_for(
-    kind: ImportKind,
-    mapping: Option<&Path>,
-    preset_name: Option<&str>,
-    date_order: Option<&str>,
-) -> Result<Mapping> {
-    let mut m = match (mapping, preset_name) {
+/// How the arguments say the columns map: a mapping file, a preset, or the header recognised.
+pub fn mapping_choice(kind: ImportKind, mapping: Option<&Path>, preset_name: Option<&str>) -> Result<MappingChoice> {
+    let choice = match (mapping, preset_name) {
         (Some(path), _) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-            Mapping::from_toml(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
+            MappingChoice::Given(Mapping::from_toml(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?)
         }
-        (None, Some(name)) => {
-            preset(name).ok_or_else(|| anyhow!("unknown preset {name:?}: use {}", preset_names().join(", ")))?
-        }
-        (None, None) => {
-            bail!("say how the columns map: --mapping FILE or --preset NAME ({})", preset_names().join(", "))
-        }
+        (None, Some(name)) => MappingChoice::Preset(
+            Preset::named(name).ok_or_else(|| anyhow!("unknown preset {name:?}: use {}", preset_names().join(", ")))?,
+        ),
+        (None, None) => MappingChoice::Detect(kind),
     };
-    if m.kind != kind {
-        bail!("the mapping is for {}, not {kind}", m.kind);
+    if choice.kind() != kind {
+        bail!("the mapping is for {}, not {kind}", choice.kind());
     }
-    if let Some(order) = date_order {
-        m.date_order = Some(order.parse::<DateOrder>().map_err(|e| anyhow!("{e}"))?);
-    }
-    Ok(m)
+    Ok(choice)
+}
+
+/// The options of reading shared by every path: the delimiter, the encoding, the date order.
+fn read_options(args: &ImportArgs) -> Result<(ReadOptions<'_>, Option<DateOrder>)> {
+    let encoding = args.encoding.as_deref().map(importing::encoding_named).transpose().map_err(|e| anyhow!(e))?;
+    let date_order =
+        args.date_order.as_deref().map(|o| o.parse::<DateOrder>()).transpose().map_err(|e| anyhow!("{e}"))?;
+    Ok((ReadOptions { sheet: args.sheet.as_deref(), delimiter: args.delimiter, encoding }, date_order))
 }
 
 fn print_report(file: &Path, errors: &[RowError]) {
@@ -88,10 +93,26 @@ fn print_report(file: &Path, errors: &[RowError]) {
     }
 }
 
+/// The error of a mapping that does not fit the file: its sentence when it is about the header
+/// as a whole (no preset fits), else every problem reported and a summary.
+fn misfit(file: &Path, errors: &[RowError]) -> anyhow::Error {
+    let name = file.display();
+    match errors {
+        [e] if e.row <= 1 && e.column.is_empty() => anyhow!("{name}: {}", e.reason),
+        _ => {
+            print_report(file, errors);
+            anyhow!("{name}: the mapping does not fit the file")
+        }
+    }
+}
+
 /// `pacer import ...`.
 pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     let kind: ImportKind = args.kind.parse().map_err(|e| anyhow!("{e}"))?;
-    let mapping = mapping_for(kind, args.mapping.as_deref(), args.preset.as_deref(), args.date_order.as_deref())?;
+    let choice = mapping_choice(kind, args.mapping.as_deref(), args.preset.as_deref())?;
+    if let Some(out) = &args.write_mapping {
+        return write_mapping(&args, &choice, out);
+    }
     let store = ctx.open(DEFAULT_DATABASE).await?;
     let name = args.file.display().to_string();
     let mut file = std::fs::File::open(&args.file).with_context(|| format!("cannot read {name}"))?;
@@ -100,37 +121,72 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     file.seek(SeekFrom::Start(0)).with_context(|| format!("cannot read {name}"))?;
     let records = matches!(kind, ImportKind::Activities | ImportKind::Deals | ImportKind::Subscriptions);
     let actor = Actor::named("cli").because(Some(format!("import {name}")));
-    if mapping.keys_by_content() {
-        println!("{name}: no id column, so each record is keyed by its content; importing it again changes nothing");
-    }
-    let (counts, rejected) = if records && !importing::is_workbook(&name, &head) {
-        stream(&store, mapping, &args, file, &actor).await?
+    let done = if records && !importing::is_workbook(&name, &head) {
+        stream(&store, choice, &args, file, &actor).await?
     } else {
         drop(file);
-        in_memory(&store, mapping, &args, &actor).await?
+        in_memory(&store, choice, &args, &actor).await?
     };
+    println!("{name}: {}", done.notes.summary());
+    if done.keyed_by_content {
+        println!("{name}: no id column, so each record is keyed by its content; importing it again changes nothing");
+    }
     println!(
-        "{name}: {} new, {} updated, {} unchanged, {rejected} rejected{}",
-        counts.new,
-        counts.updated,
-        counts.unchanged,
+        "{name}: {} new, {} updated, {} unchanged, {} rejected{}",
+        done.counts.new,
+        done.counts.updated,
+        done.counts.unchanged,
+        done.rejected,
         args.rejects
             .as_ref()
-            .filter(|_| rejected > 0)
+            .filter(|_| done.rejected > 0)
             .map(|p| format!(" (written to {})", p.display()))
             .unwrap_or_default()
     );
     Ok(())
 }
 
+/// `--write-mapping FILE`: the mapping of the preset that fits the file, or one proposed from its
+/// header, written to edit; nothing is imported.
+fn write_mapping(args: &ImportArgs, choice: &MappingChoice, out: &Path) -> Result<()> {
+    let name = args.file.display().to_string();
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {name}"))?;
+    let (options, _) = read_options(args)?;
+    let header = importing::read_header(&name, &bytes, &options, choice).map_err(|e| anyhow!(e))?;
+    let (text, said) = match choice.resolve(&header) {
+        Ok(chosen) => {
+            let from = chosen.describe().unwrap_or_else(|| "the mapping given".into());
+            (
+                format!(
+                    "# {from}, fitted to {name}: edit it, then import with --mapping FILE.\n{}",
+                    chosen.mapping.to_toml()
+                ),
+                from,
+            )
+        }
+        Err(_) => (propose(choice.kind(), &header), "proposed from the header; fill in the commented lines".into()),
+    };
+    std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("{}: a mapping for {name} ({said})", out.display());
+    Ok(())
+}
+
+/// What an import did, whichever way the file was read.
+struct Done {
+    counts: UpsertCounts,
+    rejected: usize,
+    notes: importing::FileNotes,
+    keyed_by_content: bool,
+}
+
 /// A CSV of records, streamed: constant memory, a progress bar on a terminal.
 async fn stream(
     store: &SqlStore,
-    mapping: Mapping,
+    choice: MappingChoice,
     args: &ImportArgs,
     file: std::fs::File,
     actor: &Actor,
-) -> Result<(UpsertCounts, usize)> {
+) -> Result<Done> {
     let name = args.file.display().to_string();
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     // On a terminal only (indicatif draws nothing otherwise); the bar follows bytes, for the ETA.
@@ -146,15 +202,18 @@ async fn stream(
         bar.set_position(p.bytes);
         bar.set_message(format!("{} rows, {:.0} rows/s", p.rows, rate(p.rows)));
     };
-    let options =
-        StreamOptions { delimiter: args.delimiter, skip_invalid: args.skip_invalid, rejects: args.rejects.clone() };
-    let done = importing::import_csv(store, mapping, &name, file, options, actor, &progress).await;
+    let (read, date_order) = read_options(args)?;
+    let options = StreamOptions {
+        delimiter: read.delimiter,
+        encoding: read.encoding,
+        date_order,
+        skip_invalid: args.skip_invalid,
+        rejects: args.rejects.clone(),
+    };
+    let done = importing::import_csv(store, choice, &name, file, options, actor, &progress).await;
     bar.finish_and_clear();
     let done = done.map_err(|e| match e {
-        StreamError::Mapping(errors) => {
-            print_report(&args.file, &errors);
-            anyhow!("{name}: the mapping does not fit the file")
-        }
+        StreamError::Mapping(errors) => misfit(&args.file, &errors),
         StreamError::Rows { first, total } => {
             print_report(&args.file, &first[..first.len().min(50)]);
             if total > 50 {
@@ -169,21 +228,25 @@ async fn stream(
         let seconds = started.elapsed().as_secs_f64();
         eprintln!("  {} rows in {seconds:.1} s, {:.0} rows/s", done.rows, rate(done.rows));
     }
-    Ok((done.counts, done.rejected))
+    Ok(Done {
+        counts: done.counts,
+        rejected: done.rejected,
+        notes: done.notes,
+        keyed_by_content: done.keyed_by_content,
+    })
 }
 
 /// A workbook, or reps or teams: read whole (reps and teams go through the
 /// organisation's rules one by one; a workbook is parsed whole by calamine).
-async fn in_memory(
-    store: &SqlStore,
-    mapping: Mapping,
-    args: &ImportArgs,
-    actor: &Actor,
-) -> Result<(UpsertCounts, usize)> {
+async fn in_memory(store: &SqlStore, choice: MappingChoice, args: &ImportArgs, actor: &Actor) -> Result<Done> {
     let name = args.file.display().to_string();
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {name}"))?;
-    let table = importing::read_table(&name, &bytes, args.sheet.as_deref(), args.delimiter).map_err(|e| anyhow!(e))?;
+    let (options, date_order) = read_options(args)?;
+    let (table, mut notes) = importing::read_table(&name, &bytes, &options, &choice).map_err(|e| anyhow!(e))?;
     drop(bytes);
+    let mapping = importing::resolve_mapping(&choice, &table.header, date_order, &mut notes)
+        .map_err(|errors| misfit(&args.file, &errors))?;
+    let keyed_by_content = mapping.keys_by_content();
 
     let bar = ProgressBar::new(table.rows.len() as u64);
     bar.set_style(
@@ -192,10 +255,8 @@ async fn in_memory(
             .progress_chars("=> "),
     );
     let progress = |done: usize| bar.set_position(done as u64);
-    let parsed = importing::parse(store, mapping, &table, &progress).await.map_err(|errors| {
-        print_report(&args.file, &errors);
-        anyhow!("{name}: the mapping does not fit the file")
-    })?;
+    let parsed =
+        importing::parse(store, mapping, &table, &progress).await.map_err(|errors| misfit(&args.file, &errors))?;
     bar.finish_and_clear();
     if !parsed.rejected.is_empty() && !args.skip_invalid {
         let all: Vec<RowError> = parsed.rejected.into_iter().flat_map(|(_, e)| e).collect();
@@ -214,5 +275,5 @@ async fn in_memory(
     let rejected = parsed.rejected.len();
     let counts =
         importing::write(store, parsed.good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
-    Ok((counts, rejected))
+    Ok(Done { counts, rejected, notes, keyed_by_content })
 }

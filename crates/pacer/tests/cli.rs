@@ -390,9 +390,16 @@ fn imports_are_all_or_nothing_and_idempotent() {
         \"0062\",\"Ann Lee\",\"001B\",\"2026-04-15\",\"2026-02-01\",\"$3,500.50\",\"Negotiation\",\"Existing Business - Upgrade\"\n";
     std::fs::write(w.path().join("opps.csv"), export).unwrap();
     let done = w.ok(&["import", "deals", "opps.csv", "--preset", "salesforce-opportunities"]);
-    assert_eq!(done.trim(), "opps.csv: 2 new, 0 updated, 0 unchanged, 0 rejected");
+    assert!(
+        done.contains("opps.csv: read as UTF-8 (with BOM), delimiter ',', preset salesforce-opportunities\n"),
+        "{done}"
+    );
+    assert!(done.trim().ends_with("opps.csv: 2 new, 0 updated, 0 unchanged, 0 rejected"), "{done}");
     let again = w.ok(&["import", "deals", "opps.csv", "--preset", "salesforce-opportunities"]);
-    assert_eq!(again.trim(), "opps.csv: 0 new, 0 updated, 2 unchanged, 0 rejected", "re-importing changes nothing");
+    assert!(
+        again.trim().ends_with("opps.csv: 0 new, 0 updated, 2 unchanged, 0 rejected"),
+        "re-importing changes nothing"
+    );
 
     // An activity report without an id column: each row is keyed by its content, so the same
     // export imported twice is counted once.
@@ -432,7 +439,8 @@ fn imports_are_all_or_nothing_and_idempotent() {
     assert_eq!(rejects.lines().count(), 2);
     assert!(rejects.lines().nth(1).unwrap().starts_with("0063,Zed Nobody"), "{rejects}");
 
-    assert!(w.refused(&["import", "deals", "opps.csv"]).contains("--mapping FILE or --preset NAME"));
+    let recognised = w.ok(&["import", "deals", "opps.csv"]);
+    assert!(recognised.contains("preset salesforce-opportunities (recognised from the header)"), "{recognised}");
     assert!(w.refused(&["import", "deals", "opps.csv", "--preset", "sap"]).contains("unknown preset \"sap\""));
     assert!(w.refused(&["import", "gifts", "opps.csv", "--preset", "salesforce-opportunities"]).contains("gifts"));
     std::fs::write(w.path().join("latin1.csv"), b"Opportunity ID,Opportunity Owner\n1,Ren\xe9\n").unwrap();
@@ -458,7 +466,10 @@ fn imports_are_all_or_nothing_and_idempotent() {
     )
     .unwrap();
     let xlsx = w.ok(&["import", "subscriptions", "mrr.xlsx", "--mapping", "mrr.toml"]);
-    assert_eq!(xlsx.trim(), "mrr.xlsx: 2 new, 0 updated, 0 unchanged, 0 rejected");
+    assert_eq!(
+        xlsx.trim(),
+        "mrr.xlsx: read as a workbook, sheet \"Sheet1\"\nmrr.xlsx: 2 new, 0 updated, 0 unchanged, 0 rejected"
+    );
 }
 
 /// Kill the import at a random moment: the database holds all of the file or none of it.
@@ -551,4 +562,97 @@ fn an_internal_error_prints_its_cause() {
     });
     let stderr = w.refused(&["report", "calls_made"]);
     assert!(stderr.starts_with("error: internal error: stored catalog version 1 does not check"), "{stderr}");
+}
+
+/// Exports as CRMs write them, not shaped like Pacer's samples: a Salesforce report in
+/// Windows-1252 with its title and footer, the same report from a French user (semicolons,
+/// decimal commas, days first), a HubSpot export saved as UTF-16 by Excel, HubSpot calls and a
+/// Pipedrive deals export recognised from their headers, and a header no preset fits.
+#[test]
+fn crm_exports_import_as_they_come() {
+    let w = Workdir::new("crm-exports");
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+    w.ok(&["rep", "add", "René Faure", "--hired", "2024-01-15", "--team", "Sales"]);
+    let write = |name: &str, bytes: &[u8]| std::fs::write(w.path().join(name), bytes).unwrap();
+
+    // Salesforce "Export > Formatted report" as CSV in the user's Windows code page: a title,
+    // filters, a blank line, the header, the rows, then totals and the legal footer.
+    let report = "\"Opportunity Pipeline\"\n\"As of 04/03/2026\"\n\"Filtered By: Close Date equals THIS FISCAL YEAR\"\n\"\"\n\
+        \"Opportunity Owner\",\"Account Name\",\"Opportunity Name\",\"Stage\",\"Amount\",\"Close Date\",\"Type\"\n\
+        \"René Faure\",\"Société Générale\",\"SG – 40 seats\",\"Closed Won\",\"$12,000.00\",\"3/31/2026\",\"New Business\"\n\
+        \"Ann Lee\",\"Müller AG\",\"Müller renewal\",\"Negotiation/Review\",\"$8,500.50\",\"6/30/2026\",\"Renewal\"\n\
+        \"\"\n\"Grand Totals (2 records)\",\"\",\"\",\"\",\"$20,500.50\",\"\",\"\"\n\"\"\n\
+        \"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n";
+    let (latin, _, lossy) = encoding_rs::WINDOWS_1252.encode(report);
+    assert!(!lossy);
+    write("pipeline.csv", &latin);
+    let done = w.ok(&["import", "deals", "pipeline.csv", "--date-order", "month-first"]);
+    assert!(done.contains("read as windows-1252 (detected)"), "{done}");
+    assert!(done.contains("preset salesforce-opportunities (recognised from the header)"), "{done}");
+    assert!(done.contains("6 report row(s) left out"), "{done}");
+    assert!(
+        done.contains("row 1 \"Opportunity Pipeline\"") && done.contains("row 12 \"Copyright (c) 2000-2026"),
+        "{done}"
+    );
+    assert!(done.contains("no id column, so each record is keyed by its content"), "{done}");
+    assert!(done.contains("pipeline.csv: 2 new, 0 updated, 0 unchanged, 0 rejected"), "{done}");
+    let again = w.ok(&["import", "deals", "pipeline.csv", "--date-order", "month-first"]);
+    assert!(again.contains("0 new, 0 updated, 2 unchanged, 0 rejected"), "re-importing changes nothing: {again}");
+
+    // The same kind of report from a French user: UTF-8 with BOM, semicolons, decimal commas,
+    // days first (said by the French headers); the renewal has been won since.
+    let french = "\u{feff}Propriétaire de l'opportunité;Nom du compte;Nom de l'opportunité;Étape;Montant;Date de clôture;Type\n\
+        Ann Lee;Müller AG;Müller renewal;Fermée gagnée;8 500,50;30/06/2026;Renouvellement\n";
+    write("pipeline-fr.csv", french.as_bytes());
+    let fr = w.ok(&["import", "deals", "pipeline-fr.csv"]);
+    assert!(fr.contains("read as UTF-8 (with BOM), delimiter ';'"), "{fr}");
+    assert!(fr.contains("0 new, 1 updated, 0 unchanged"), "same owner, account, kind and day, now won: {fr}");
+
+    // HubSpot deals saved by Excel as "Unicode Text": UTF-16LE with BOM, tabs, and stages
+    // named by their internal ids.
+    let hubspot = "Record ID\tDeal Name\tDeal Stage\tClose Date\tDeal owner\tAmount\n\
+        9001\tAcme expansion\tclosedwon\t2026-03-12 00:00\tAnn Lee\t24000\n\
+        9002\tGlobex\tcontractsent\t2026-07-01 00:00\tRené Faure\t5000.5\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(hubspot.encode_utf16().flat_map(u16::to_le_bytes));
+    write("hubspot-deals.csv", &utf16);
+    let hs = w.ok(&["import", "deals", "hubspot-deals.csv"]);
+    assert!(hs.contains("read as UTF-16LE (BOM), delimiter tab, preset hubspot-deals (recognised"), "{hs}");
+    assert!(hs.contains("2 new, 0 updated, 0 unchanged, 0 rejected"), "{hs}");
+
+    // HubSpot calls: no type column, the export says what they are.
+    let calls = "Record ID,Call Title,Activity date,Activity assigned to,Call outcome,Call duration\n\
+        71,Intro,2026-03-02 09:15,Ann Lee,Connected,00:04:05\n72,Follow-up,2026-03-03 10:00,René Faure,Left voicemail,00:00:40\n";
+    write("calls.csv", calls.as_bytes());
+    let c = w.ok(&["import", "activities", "calls.csv"]);
+    assert!(c.contains("preset hubspot-calls (recognised from the header)") && c.contains("2 new"), "{c}");
+
+    // Pipedrive: closed deals have their won or lost time, open ones only the expected day.
+    let pipedrive = "Deal - ID,Deal - Title,Deal - Owner,Deal - Value,Deal - Currency,Deal - Organization,Deal - Stage,Deal - Status,Deal - Won time,Deal - Lost time,Deal - Expected close date\n\
+        p1,Initech,Ann Lee,1200,USD,Initech,Negotiations Started,won,2026-02-27 16:02:11,,2026-03-31\n\
+        p2,Hooli,Ann Lee,900,USD,Hooli,Proposal Made,open,,,2026-08-31\n";
+    write("pipedrive.csv", pipedrive.as_bytes());
+    let p = w.ok(&["import", "deals", "pipedrive.csv"]);
+    assert!(p.contains("preset pipedrive-deals (recognised from the header)") && p.contains("2 new"), "{p}");
+
+    // A header that no preset fits: the closest presets say what they lack, nothing is written,
+    // and --write-mapping proposes a mapping with the blanks to fill in.
+    write("odd.csv", b"Owner Email,Client,Closing,Amount,Stage\nAnn Lee,Acme,2026-05-31,100,Proposal\n");
+    let refused = w.refused(&["import", "deals", "odd.csv"]);
+    assert!(refused.contains("no preset for deals fits this header; closest: "), "{refused}");
+    let wrote = w.ok(&["import", "deals", "odd.csv", "--write-mapping", "odd.toml"]);
+    assert!(wrote.contains("proposed from the header"), "{wrote}");
+    let proposed = std::fs::read_to_string(w.path().join("odd.toml")).unwrap();
+    assert!(proposed.contains("amount = \"Amount\"") && proposed.contains("# rep = \"\"  # required"), "{proposed}");
+    let filled = proposed
+        .replace("# rep = \"\"  # required", "rep = \"Owner Email\"")
+        .replace("# account_id = \"\"  # required", "account_id = \"Client\"")
+        .replace("# close_date = \"\"  # required", "close_date = \"Closing\"");
+    write("odd.toml", filled.as_bytes());
+    let odd = w.ok(&["import", "deals", "odd.csv", "--mapping", "odd.toml"]);
+    assert!(odd.contains("1 new, 0 updated, 0 unchanged, 0 rejected"), "{odd}");
+    assert!(
+        w.refused(&["import", "deals", "odd.csv", "--encoding", "klingon"]).contains("unknown encoding \"klingon\"")
+    );
 }

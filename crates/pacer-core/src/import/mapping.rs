@@ -27,6 +27,9 @@ use toml::Spanned;
 /// duration_minutes = "Duration (Minutes)"
 /// "field.outcome" = "Call Result"
 ///
+/// [fallbacks]                    # target field = columns read, in order, when its cell is empty
+/// occurred_at = ["Due Date"]
+///
 /// [defaults]                     # target field = value, when the cell is empty or unmapped
 /// type = "meeting"
 ///
@@ -59,6 +62,10 @@ pub struct Mapping {
     /// Target field to the header of the column that feeds it.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
+    /// Target field to the columns read, in order, when its own column's cell is empty (e.g. a
+    /// deal's expected close date when it has no won date yet). They may be absent from a file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fallbacks: BTreeMap<String, Vec<String>>,
     /// Target field to the value used when its cell is empty or it has no column.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub defaults: BTreeMap<String, String>,
@@ -102,6 +109,7 @@ pub struct MappingError {
 pub(crate) enum Section {
     Kind,
     Columns,
+    Fallbacks,
     Optional,
     Defaults,
     Values,
@@ -130,6 +138,8 @@ struct RawMapping {
     #[serde(default)]
     columns: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
+    fallbacks: BTreeMap<Spanned<String>, Vec<String>>,
+    #[serde(default)]
     defaults: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
     values: BTreeMap<Spanned<String>, BTreeMap<String, String>>,
@@ -144,6 +154,7 @@ impl Mapping {
             date_order: None,
             optional: BTreeSet::new(),
             columns: BTreeMap::new(),
+            fallbacks: BTreeMap::new(),
             defaults: BTreeMap::new(),
             values: BTreeMap::new(),
         }
@@ -166,6 +177,7 @@ impl Mapping {
         };
         let spans = [
             (Section::Columns, spans_of(raw.columns.keys().collect())),
+            (Section::Fallbacks, spans_of(raw.fallbacks.keys().collect())),
             (Section::Defaults, spans_of(raw.defaults.keys().collect())),
             (Section::Values, spans_of(raw.values.keys().collect())),
             (Section::Optional, raw.optional.iter().map(|k| (k.get_ref().clone(), k.span().start)).collect()),
@@ -177,6 +189,7 @@ impl Mapping {
             date_order: raw.date_order,
             optional: raw.optional.into_iter().map(Spanned::into_inner).collect(),
             columns: raw.columns.into_iter().map(|(k, v)| (k.into_inner(), v)).collect(),
+            fallbacks: raw.fallbacks.into_iter().map(|(k, v)| (k.into_inner(), v)).collect(),
             defaults: raw.defaults.into_iter().map(|(k, v)| (k.into_inner(), v)).collect(),
             values: raw.values.into_iter().map(|(k, v)| (k.into_inner(), v)).collect(),
         };
@@ -242,6 +255,7 @@ impl Mapping {
         };
         for (section, keys) in [
             (Section::Columns, self.columns.keys().collect::<Vec<_>>()),
+            (Section::Fallbacks, self.fallbacks.keys().collect()),
             (Section::Defaults, self.defaults.keys().collect()),
             (Section::Values, self.values.keys().collect()),
             (Section::Optional, self.optional.iter().collect()),
@@ -258,6 +272,22 @@ impl Mapping {
                     section: Section::Columns,
                     key: Some(target.clone()),
                     message: format!("{target} is mapped to an empty column name"),
+                });
+            }
+        }
+        for (target, headers) in &self.fallbacks {
+            if known(target) && !self.columns.contains_key(target) {
+                out.push(Issue {
+                    section: Section::Fallbacks,
+                    key: Some(target.clone()),
+                    message: format!("{target} has fallbacks but no column in [columns]: map its first column there"),
+                });
+            }
+            if headers.iter().any(|h| h.trim().is_empty()) {
+                out.push(Issue {
+                    section: Section::Fallbacks,
+                    key: Some(target.clone()),
+                    message: format!("{target} falls back to an empty column name"),
                 });
             }
         }

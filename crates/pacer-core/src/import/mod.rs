@@ -24,8 +24,8 @@ pub use parse::{
     DateOrder, parse_account_id, parse_amount_minor, parse_date, parse_datetime, parse_duration_minutes,
     parse_duration_seconds, parse_month,
 };
-pub use presets::{preset, preset_names};
-pub use text::{not_utf8, sniff_delimiter, utf8_bom_len};
+pub use presets::{Chosen, MappingChoice, Misfit, Preset, choose_preset, preset_names, presets, propose};
+pub use text::{HEADER_SEARCH_ROWS, is_blank_row, is_footer_row, not_utf8, sniff_delimiter_lines};
 
 use crate::catalog::{ActivityType, Catalog, FieldDef, FieldKind};
 use crate::limits::{self, TextKind};
@@ -235,6 +235,8 @@ pub struct Importer<'a> {
     mapping: Mapping,
     /// Target field to (cell index, column header as in the file).
     index: BTreeMap<String, (usize, String)>,
+    /// Target field to the fallback columns found in the file, in the mapping's order.
+    fallbacks: BTreeMap<String, Vec<(usize, String)>>,
     catalog: Option<&'a Catalog>,
     resolve_rep: &'a dyn Fn(&str) -> Option<RepId>,
     currency: Option<Currency>,
@@ -296,13 +298,17 @@ impl<'a> Importer<'a> {
                 if i == 0 { h.trim_start_matches('\u{feff}').trim() } else { h.trim() }
             })
             .collect();
+        let find = |wanted: &str| -> Vec<usize> {
+            let found: Vec<usize> = (0..header.len()).filter(|&i| header[i] == wanted).collect();
+            if !found.is_empty() {
+                return found;
+            }
+            (0..header.len()).filter(|&i| header[i].to_lowercase() == wanted.to_lowercase()).collect()
+        };
         let mut index = BTreeMap::new();
         for (target, wanted) in &mapping.columns {
             let wanted = wanted.trim();
-            let mut found: Vec<usize> = (0..header.len()).filter(|&i| header[i] == wanted).collect();
-            if found.is_empty() {
-                found = (0..header.len()).filter(|&i| header[i].to_lowercase() == wanted.to_lowercase()).collect();
-            }
+            let found = find(wanted);
             match found[..] {
                 [i] => {
                     index.insert(target.clone(), (i, header[i].to_string()));
@@ -329,6 +335,15 @@ impl<'a> Importer<'a> {
                 }),
             }
         }
+        // Fallback columns are optional by nature: the ones the file has are read in order.
+        let fallbacks = mapping
+            .fallbacks
+            .iter()
+            .map(|(target, wanted)| {
+                let found = wanted.iter().filter_map(|w| find(w.trim()).first().map(|&i| (i, header[i].to_string())));
+                (target.clone(), found.collect())
+            })
+            .collect();
         if let Some(catalog) = catalog {
             let targets: BTreeSet<&String> = mapping.columns.keys().chain(mapping.defaults.keys()).collect();
             for target in targets {
@@ -347,7 +362,7 @@ impl<'a> Importer<'a> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Self { mapping, index, catalog, resolve_rep, currency: None })
+        Ok(Self { mapping, index, fallbacks, catalog, resolve_rep, currency: None })
     }
 
     /// Refuses amounts whose currency mark (`EUR 12`, `£12`) cannot stand for `currency`,
@@ -676,7 +691,8 @@ impl<'r> Row<'r> {
     fn get(&self, target: &str) -> Option<Cell<'r>> {
         let importer = self.importer;
         let mapping = &importer.mapping;
-        if let Some((i, header)) = importer.index.get(target) {
+        let fallbacks = importer.fallbacks.get(target).into_iter().flatten();
+        for (i, header) in importer.index.get(target).into_iter().chain(fallbacks) {
             // Cells missing at the end of a short row are empty.
             let raw = self.cells.get(*i).map_or("", |c| c.trim());
             if !raw.is_empty() {

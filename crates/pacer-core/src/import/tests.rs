@@ -88,14 +88,23 @@ fn import_kinds_parse_and_print() {
     );
 }
 
+/// The mapping of preset `name` fitted to a `|`-separated header.
+fn preset(name: &str, header: &str) -> Mapping {
+    Preset::named(name).unwrap_or_else(|| panic!("{name}")).fit(&csv(header)).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 #[test]
-fn every_preset_is_valid_and_round_trips_through_toml() {
-    for name in preset_names() {
-        let m = preset(name).unwrap_or_else(|| panic!("{name}"));
-        assert_eq!(m.check(), Ok(()), "{name}");
-        assert_eq!(Mapping::from_toml(&m.to_toml()), Ok(m), "{name}");
+fn every_preset_fits_its_own_headers_and_round_trips_through_toml() {
+    for p in presets() {
+        // The first header of every column, and of every signature.
+        let mut header: Vec<&str> = p.headers().map(|(_, h, _)| h[0]).collect();
+        header.extend(p.signature().first());
+        let m = p.fit(&header).unwrap_or_else(|e| panic!("{}: {e:?}", p.name));
+        assert_eq!(m.check(), Ok(()), "{}", p.name);
+        assert_eq!(Mapping::from_toml(&m.to_toml()), Ok(m), "{}", p.name);
+        assert_eq!(choose_preset(p.kind, &header).map(|(chosen, _)| chosen.name).ok(), Some(p.name), "{}", p.name);
     }
-    assert_eq!(preset("zoho-deals"), None);
+    assert!(Preset::named("zoho-deals").is_none());
 }
 
 #[test]
@@ -107,7 +116,7 @@ fn salesforce_activities_export() {
         "00U5g000002XyZ1|Onsite workshop|Ann Lee|03/20/2026||90||",
     ];
     let cat = catalog();
-    let got = import_all(preset("salesforce-activities").unwrap(), header, &rows, Some(&cat));
+    let got = import_all(preset("salesforce-activities", header), header, &rows, Some(&cat));
     let account = parse_account_id("0015g00000AbCdE").unwrap();
     let want = [
         ("00T5g000001AbcD", 1, "call", "2026-03-14 00:00:00", Some(720), Some(account)),
@@ -124,12 +133,12 @@ fn salesforce_activities_export() {
 
     // Without the optional columns, and with a date that needs an order.
     let header = "Activity ID|Assigned|Date|Task Subtype";
-    let importer = Importer::new(preset("salesforce-activities").unwrap(), &csv(header), Some(&cat), &resolve).unwrap();
+    let importer = Importer::new(preset("salesforce-activities", header), &csv(header), Some(&cat), &resolve).unwrap();
     assert_eq!(
         importer.activity(2, &csv("00T1|Ann Lee|03/04/2026|Call")).unwrap_err(),
         vec![err(2, "Date", "03/04/2026", "ambiguous date \"03/04/2026\": say --date-order month-first or day-first")]
     );
-    let us = Mapping { date_order: Some(DateOrder::MonthFirst), ..preset("salesforce-activities").unwrap() };
+    let us = Mapping { date_order: Some(DateOrder::MonthFirst), ..preset("salesforce-activities", header) };
     let importer = Importer::new(us, &csv(header), Some(&cat), &resolve).unwrap();
     let a = importer.activity(2, &csv("00T1|Ann Lee|03/04/2026|Call")).unwrap();
     assert_eq!((a.occurred_at, a.duration_s, a.account_id), (datetime("2026-03-04 00:00:00"), None, None));
@@ -143,7 +152,7 @@ fn salesforce_opportunities_export() {
         "Bob Stone|Globex|Globex upgrade|Proposal/Price Quote|$8,500.50|75|4/30/2026|2/20/2026|Existing Business - Upgrade|0065g00000Opp02|0015g00000XyZ12",
         "Ann Lee|Initech|Initech renewal|Closed Lost|$1,250|0|3/13/2026||Renewal|0065g00000Opp03|0015g00000Qwe34",
     ];
-    let got = import_all(preset("salesforce-opportunities").unwrap(), header, &rows, None);
+    let got = import_all(preset("salesforce-opportunities", header), header, &rows, None);
     let want = [
         (1, DealKind::New, DealStatus::Won, "Closed Won", 1_200_000, "2026-01-15", "2026-03-31", "0015g00000AbCdE"),
         (
@@ -179,7 +188,7 @@ fn hubspot_exports() {
         "38123456790|2026-03-04 11:02|EMAIL|Bob Stone||9876543210",
         "38123456791|2026-03-05 14:00|MEETING|Ann Lee|01:00:00|",
     ];
-    let got = import_all(preset("hubspot-activities").unwrap(), header, &rows, Some(&cat));
+    let got = import_all(preset("hubspot-activities", header), header, &rows, Some(&cat));
     let want = [
         (1, "call", "2026-03-04 10:30:00", Some(245), Some(9_876_543_210)),
         (2, "email", "2026-03-04 11:02:00", None, Some(9_876_543_210)),
@@ -200,7 +209,7 @@ fn hubspot_exports() {
         "15002|Globex new|closedlost|2026-03-15|Bob Stone|5000.5|newbusiness|9876543211",
         "15003|Hooli|appointmentscheduled|2026-05-01|Bob Stone|1,000|newbusiness|9876543212",
     ];
-    let got = import_all(preset("hubspot-deals").unwrap(), header, &rows, None);
+    let got = import_all(preset("hubspot-deals", header), header, &rows, None);
     let want = [
         (1, DealKind::Upsell, DealStatus::Won, "closedwon", 2_400_000, "2026-03-31", 9_876_543_210),
         (2, DealKind::New, DealStatus::Lost, "closedlost", 500_050, "2026-03-15", 9_876_543_211),
@@ -217,7 +226,7 @@ fn hubspot_exports() {
 fn pacer_generator_files() {
     // Lines as gen_activities.py writes them.
     let reps = import_all(
-        preset("pacer-reps").unwrap(),
+        preset("pacer-reps", "rep_id|name|team|region|hire_date"),
         "rep_id|name|team|region|hire_date",
         &["1|Ava Smith|NA-East Team 01|NA-East|2019-05-03", "2|Ben Jones|EMAIL Team 01|EMEA|2021-06-14"],
         None,
@@ -237,7 +246,7 @@ fn pacer_generator_files() {
     assert!(reps[1].is_ok());
 
     let teams = import_all(
-        preset("pacer-teams").unwrap(),
+        preset("pacer-teams", "rep_id|name|team|region|hire_date"),
         "rep_id|name|team|region|hire_date",
         &["1|Ava Smith|NA-East Team 01|NA-East|2019-05-03"],
         None,
@@ -247,7 +256,7 @@ fn pacer_generator_files() {
 
     let cat = catalog();
     let acts = import_all(
-        preset("pacer-activities").unwrap(),
+        preset("pacer-activities", "activity_id|rep_id|occurred_at|type|duration_s|account_id"),
         "activity_id|rep_id|occurred_at|type|duration_s|account_id",
         &["1|1|2021-02-01T09:30:12|call|240|17", "2|3|2021-02-01T09:31:40|demo|2700|4"],
         Some(&cat),
@@ -265,7 +274,7 @@ fn pacer_generator_files() {
     );
 
     let deals = import_all(
-        preset("pacer-deals").unwrap(),
+        preset("pacer-deals", "deal_id|rep_id|account_id|closed_at|amount_cents|stage"),
         "deal_id|rep_id|account_id|closed_at|amount_cents|stage",
         &["1|3|55|2021-02-26|1200000|won", "2|2|56|2021-02-27|600000|lost"],
         None,
@@ -280,7 +289,7 @@ fn pacer_generator_files() {
     assert_eq!(d.status, DealStatus::Lost);
 
     let subs = import_all(
-        preset("pacer-subscriptions").unwrap(),
+        preset("pacer-subscriptions", "account_id|month|mrr_cents"),
         "account_id|month|mrr_cents",
         &["17|2021-02|50000", "18|2021-03|0"],
         None,
@@ -540,7 +549,7 @@ fn deal_problems_and_stage_translation() {
     );
     assert_eq!(importer.deal(6, &csv("d5|Ann Lee|42|new|Open|$100|2026-03-31")).unwrap().amount_minor, 10_000);
 
-    let mut bad = preset("salesforce-opportunities").unwrap();
+    let mut bad = preset("salesforce-opportunities", "Opportunity Owner|Account ID|Close Date|Amount|Stage");
     bad.values.get_mut("status").unwrap().insert("Signed".into(), "closed".into());
     assert_eq!(bad.check().unwrap_err().to_string(), "status: unknown deal status \"closed\": use open, won, lost");
 }
@@ -587,9 +596,10 @@ fn rep_and_team_problems() {
         ]
     );
 
-    let mapping = preset("pacer-teams")
-        .map(|m| Mapping { columns: [("name".into(), "team".into()), ("parent".into(), "parent".into())].into(), ..m })
-        .unwrap();
+    let mapping = Mapping {
+        columns: [("name".into(), "team".into()), ("parent".into(), "parent".into())].into(),
+        ..preset("pacer-teams", "team|region")
+    };
     let importer = Importer::new(mapping, &csv("team|parent"), None, &resolve).unwrap();
     assert_eq!(
         importer.team(2, &csv("EMEA|EMEA")).unwrap_err(),
@@ -599,9 +609,10 @@ fn rep_and_team_problems() {
 
 #[test]
 fn rep_keys_can_be_translated() {
-    let mut mapping = preset("salesforce-activities").unwrap();
+    let header = "Activity ID|Assigned|Date|Task Subtype";
+    let mut mapping = preset("salesforce-activities", header);
     mapping.values.insert("rep".into(), [("A. Lee".to_string(), "ann@example.com".to_string())].into());
-    let importer = Importer::new(mapping, &csv("Activity ID|Assigned|Date|Task Subtype"), None, &resolve).unwrap();
+    let importer = Importer::new(mapping, &csv(header), None, &resolve).unwrap();
     assert_eq!(importer.activity(2, &csv("x|a. lee|2026-03-04|Call")).unwrap().rep_id, 1);
     assert_eq!(importer.source_name(), "salesforce");
 }
@@ -614,10 +625,10 @@ fn row_errors_read_as_sentences() {
 
 #[test]
 fn status_falls_back_to_the_stage() {
-    let mut mapping = preset("salesforce-opportunities").unwrap();
+    let header = "Opportunity ID|Opportunity Owner|Account ID|Close Date|Amount|Stage|Type|Won?";
+    let mut mapping = preset("salesforce-opportunities", header);
     mapping.columns.insert("status".into(), "Won?".into());
     mapping.values.insert("status".into(), [("Y".to_string(), "won".to_string())].into());
-    let header = "Opportunity ID|Opportunity Owner|Account ID|Close Date|Amount|Stage|Type|Won?";
     let importer = Importer::new(mapping, &csv(header), None, &resolve).unwrap();
     let d = importer.deal(2, &csv("o1|Ann Lee|7|2026-03-31|$10|Negotiation|Renewal|Y")).unwrap();
     assert_eq!((d.status, d.stage.as_str()), (DealStatus::Won, "Negotiation"));
@@ -627,4 +638,137 @@ fn status_falls_back_to_the_stage() {
         importer.deal(4, &csv("o3|Ann Lee|7|2026-03-31|$10||Renewal|")).unwrap_err(),
         vec![err(4, "Won?", "", "status is required")]
     );
+}
+
+#[test]
+fn salesforce_reports_in_french_and_german_fit_and_read_days_first() {
+    let header = "Propriétaire de l'opportunité|Nom du compte|Nom de l'opportunité|Étape|Montant|Date de clôture|Type";
+    let m = preset("salesforce-opportunities", header);
+    assert_eq!((m.date_order, m.columns["account_id"].as_str()), (Some(DateOrder::DayFirst), "Nom du compte"));
+    let got =
+        import_all(m, header, &["Ann Lee|Acme|Acme 50|Fermée gagnée|12 000,50 €|03/04/2026|Nouvelle affaire"], None);
+    let Ok(Imported::Deal(d)) = &got[0] else { panic!("{got:?}") };
+    assert_eq!(
+        (d.status, d.kind, d.amount_minor, d.close_date),
+        (DealStatus::Won, DealKind::New, 1_200_050, day("2026-04-03"))
+    );
+    assert_eq!(d.account_id, parse_account_id("Acme").unwrap());
+    assert!(d.external_id.as_deref().is_some_and(|k| k.starts_with(NATURAL_KEY_PREFIX)));
+
+    let header = "Betreff|Zugewiesen|Datum|Aufgabenuntertyp|Firma/Account";
+    let cat = catalog();
+    let got = import_all(
+        preset("salesforce-activities", header),
+        header,
+        &["Erstgespräch|Ann Lee|04.03.2026|Anruf|Acme"],
+        Some(&cat),
+    );
+    let Ok(Imported::Activity(a)) = &got[0] else { panic!("{got:?}") };
+    assert_eq!((a.activity_type.as_str(), a.occurred_at), ("call", datetime("2026-03-04 00:00:00")));
+}
+
+#[test]
+fn exports_are_recognised_from_their_header() {
+    let kinds = |kind, header: &str| choose_preset(kind, &csv(header)).map(|(p, _)| p.name);
+    assert_eq!(
+        kinds(ImportKind::Deals, "Opportunity Owner|Account Name|Opportunity Name|Stage|Amount|Close Date"),
+        Ok("salesforce-opportunities")
+    );
+    assert_eq!(
+        kinds(ImportKind::Deals, "Record ID|Deal Name|Deal Stage|Close Date|Deal owner|Amount"),
+        Ok("hubspot-deals")
+    );
+    assert_eq!(
+        kinds(
+            ImportKind::Deals,
+            "ID|Title|Owner|Value|Currency|Organization|Stage|Status|Expected close date|Won time"
+        ),
+        Ok("pipedrive-deals")
+    );
+    let calls = "Record ID|Call Title|Activity date|Activity assigned to|Call outcome|Call duration";
+    assert_eq!(kinds(ImportKind::Activities, calls), Ok("hubspot-calls"));
+    let meetings = "Record ID|Meeting name|Meeting start time|Activity assigned to|Meeting outcome";
+    assert_eq!(kinds(ImportKind::Activities, meetings), Ok("hubspot-meetings"));
+    let emails = "Record ID|Email subject|Activity date|Activity assigned to|Email direction";
+    assert_eq!(kinds(ImportKind::Activities, emails), Ok("hubspot-emails"));
+    assert_eq!(
+        kinds(ImportKind::Activities, "Subject|Assigned|Date|Task|Type|Company / Account"),
+        Ok("salesforce-activities")
+    );
+    assert_eq!(
+        kinds(ImportKind::Activities, "Activity - Type|Activity - Due date|Activity - Assigned to user"),
+        Ok("pipedrive-activities")
+    );
+
+    // No fit: the closest presets say what they lack, and nothing is guessed.
+    let choice = MappingChoice::Detect(ImportKind::Deals);
+    let header = csv("Opportunity Owner|Opportunity Name|Stage|Amount");
+    assert!(!choice.accepts(&header));
+    let e = choice.resolve(&header).unwrap_err();
+    assert_eq!(e[0].row, 1);
+    assert!(
+        e[0].reason.starts_with(
+            "no preset for deals fits this header; closest: salesforce-opportunities lacks account_id (a column \"Account ID (18 Digit)\""
+        ),
+        "{}",
+        e[0].reason
+    );
+    assert!(e[0].reason.contains("close_date (a column \"Close Date\" or \"Date de clôture\" or \"Schlusstermin\")"));
+    let named = MappingChoice::Preset(Preset::named("hubspot-deals").unwrap()).resolve(&header).unwrap_err();
+    assert!(
+        named[0].reason.starts_with("the header does not fit: hubspot-deals lacks rep (a column \"Deal owner\")"),
+        "{}",
+        named[0].reason
+    );
+}
+
+#[test]
+fn fallback_columns_feed_a_field_when_its_own_cell_is_empty() {
+    let header = "Deal - ID|Deal - Title|Deal - Owner|Deal - Value|Deal - Stage|Deal - Status|Deal - Won time|Deal - Lost time|Deal - Expected close date";
+    let m = preset("pipedrive-deals", header);
+    assert_eq!(
+        m.fallbacks["close_date"],
+        vec!["Deal - Lost time".to_string(), "Deal - Expected close date".to_string()]
+    );
+    assert_eq!(Mapping::from_toml(&m.to_toml()), Ok(m.clone()));
+    let rows = [
+        "1|Acme|Ann Lee|1200|Negotiation|won|2026-03-04 10:22:33||2026-03-31",
+        "2|Globex|Bob Stone|800|Proposal|lost||2026-02-11 09:00:00|2026-02-28",
+        "3|Hooli|Bob Stone|450.50|Proposal|open|||2026-06-30",
+    ];
+    let got = import_all(m, header, &rows, None);
+    let closes: Vec<(DealStatus, NaiveDate)> = got
+        .iter()
+        .map(|r| match r {
+            Ok(Imported::Deal(d)) => (d.status, d.close_date),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        closes,
+        vec![
+            (DealStatus::Won, day("2026-03-04")),
+            (DealStatus::Lost, day("2026-02-11")),
+            (DealStatus::Open, day("2026-06-30"))
+        ]
+    );
+
+    let bad = Mapping::from_toml("kind = \"deals\"\n[fallbacks]\nclose_date = [\"Expected\"]\n").unwrap_err();
+    assert!(bad.to_string().contains("line 3, column 1: close_date has fallbacks but no column in [columns]"), "{bad}");
+}
+
+#[test]
+fn a_proposed_mapping_maps_what_it_recognises_and_lists_the_rest() {
+    let text = propose(ImportKind::Deals, &csv("Owner Email|Account|Close Date|Amount|Stage|Region"));
+    assert!(text.contains("kind = \"deals\""), "{text}");
+    assert!(text.contains("close_date = \"Close Date\"\n"), "{text}");
+    assert!(text.contains("amount = \"Amount\"\n") && text.contains("stage = \"Stage\"\n"), "{text}");
+    assert!(text.contains("# rep = \"\"  # required"), "{text}");
+    assert!(text.contains("# Columns of the file not mapped: \"Owner Email\", \"Account\", \"Region\""), "{text}");
+    // Once the blanks are filled in, it is a mapping.
+    let filled = text
+        .replace("# rep = \"\"  # required", "rep = \"Owner Email\"")
+        .replace("# account_id = \"\"  # required", "account_id = \"Account\"");
+    let m = Mapping::from_toml(&filled).unwrap_or_else(|e| panic!("{e}\n{filled}"));
+    assert_eq!(m.defaults["kind"], "new");
 }

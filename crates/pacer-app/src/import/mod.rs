@@ -12,14 +12,19 @@ use crate::AppError;
 use crate::export::write_csv_row;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
-use pacer_core::import::{Imported, Importer, Mapping, RowError, not_utf8, sniff_delimiter, utf8_bom_len};
+use pacer_core::import::{Chosen, DateOrder, Imported, Importer, Mapping, MappingChoice, RowError};
 use pacer_core::money::Currency;
 use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_storage::{RecordImport, RepFilter, Store, UpsertCounts};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::PathBuf;
+
+mod reading;
+
+use reading::CsvRows;
+pub use reading::{FileNotes, ReadOptions, SkippedRow, Table, encoding_named, is_workbook, read_header, read_table};
 
 /// Rows per chunk of a streamed import: each write is worth its round trips,
 /// and a few chunks in flight stay a few megabytes.
@@ -27,132 +32,6 @@ const CHUNK_ROWS: usize = 10_000;
 
 /// Row problems kept for the report of a streamed import (the rest are counted).
 const KEPT_PROBLEMS: usize = 1_000;
-
-/// A file's rows as text.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    /// The header row.
-    pub header: Vec<String>,
-    /// The data rows (spreadsheet row `i + 2`).
-    pub rows: Vec<Vec<String>>,
-}
-
-/// Whether a file is a workbook: by its name, or by its zip signature.
-pub fn is_workbook(name: &str, bytes: &[u8]) -> bool {
-    let ext = name.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
-    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") || bytes.starts_with(b"PK\x03\x04")
-}
-
-/// Reads a CSV (UTF-8 with or without BOM, any delimiter) or a workbook sheet.
-pub fn read_table(name: &str, bytes: &[u8], sheet: Option<&str>, delimiter: Option<char>) -> Result<Table, String> {
-    if is_workbook(name, bytes) { read_xlsx(name, bytes, sheet) } else { read_csv(name, bytes, delimiter) }
-}
-
-fn read_csv(name: &str, bytes: &[u8], delimiter: Option<char>) -> Result<Table, String> {
-    let mut rows = CsvRows::new(name, bytes, delimiter)?;
-    let header = rows.header()?.iter().map(|c| c.to_string()).collect();
-    let mut table = Table { header, rows: Vec::new() };
-    while let Some((_, cells)) = rows.next_row()? {
-        table.rows.push(cells.iter().map(|c| c.to_string()).collect());
-    }
-    Ok(table)
-}
-
-/// The rows of a CSV from a reader: the byte order mark skipped, the
-/// delimiter guessed from the header line unless given, quoted fields, rows
-/// of any length; every row must be UTF-8.
-struct CsvRows<'n, R: Read> {
-    name: &'n str,
-    reader: csv::Reader<BufReader<R>>,
-    record: csv::ByteRecord,
-    /// Spreadsheet number of the row read last (the header is row 1).
-    row: usize,
-}
-
-impl<'n, R: Read> CsvRows<'n, R> {
-    fn new(name: &'n str, input: R, delimiter: Option<char>) -> Result<Self, String> {
-        let mut input = BufReader::with_capacity(1 << 20, input);
-        let head = input.fill_buf().map_err(|e| format!("cannot read {name}: {e}"))?;
-        let skip = utf8_bom_len(head).map_err(|e| format!("{name}: {e}"))?;
-        let first_line = head[skip..].split(|b| *b == b'\n').next().unwrap_or_default();
-        let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&String::from_utf8_lossy(first_line)));
-        input.consume(skip);
-        let reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter as u8)
-            .flexible(true)
-            .has_headers(false)
-            .buffer_capacity(1 << 16)
-            .from_reader(input);
-        Ok(Self { name, reader, record: csv::ByteRecord::new(), row: 0 })
-    }
-
-    /// The header row.
-    fn header(&mut self) -> Result<Vec<&str>, String> {
-        let name = self.name;
-        match self.next_row()? {
-            Some((_, cells)) => Ok(cells),
-            None => Err(format!("{name} is empty: it needs a header row")),
-        }
-    }
-
-    /// The next row with its spreadsheet number, or `None` at the end.
-    fn next_row(&mut self) -> Result<Option<(usize, Vec<&str>)>, String> {
-        let name = self.name;
-        let row = self.row + 1;
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => return Ok(None),
-            Ok(true) => {}
-            Err(e) => return Err(format!("{name}: row {row}: {e}")),
-        }
-        self.row = row;
-        let cells = self
-            .record
-            .iter()
-            .map(|c| std::str::from_utf8(c).map_err(|_| format!("{name}: {}", not_utf8(row, c))))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some((row, cells)))
-    }
-
-    /// Bytes of the file read so far.
-    fn bytes_read(&self) -> u64 {
-        self.reader.position().byte()
-    }
-}
-
-fn read_xlsx(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, String> {
-    use calamine::{Data, Reader, open_workbook_auto_from_rs};
-    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("cannot read {name} as a workbook: {e}"))?;
-    let names = book.sheet_names().to_vec();
-    let chosen = match sheet {
-        Some(s) => names
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(s))
-            .cloned()
-            .ok_or_else(|| format!("{name} has no sheet {s:?}; sheets: {}", names.join(", ")))?,
-        None => names.first().cloned().ok_or_else(|| format!("{name} has no sheet"))?,
-    };
-    let range = book.worksheet_range(&chosen).map_err(|e| format!("{name}: sheet {chosen:?}: {e}"))?;
-    let cell = |d: &Data| -> String {
-        match d {
-            Data::Empty => String::new(),
-            Data::String(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            // Spreadsheet dates are serial numbers: hand the importer ISO text.
-            Data::DateTime(dt) => {
-                dt.as_datetime().map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_else(|| dt.to_string())
-            }
-            Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Error(e) => format!("#{e:?}"),
-        }
-    };
-    let mut rows = range.rows().map(|r| r.iter().map(cell).collect::<Vec<_>>());
-    let header = rows.next().ok_or_else(|| format!("{name}: sheet {chosen:?} is empty: it needs a header row"))?;
-    Ok(Table { header, rows: rows.collect() })
-}
 
 /// What rows are checked against, read once per import: the organisation's
 /// currency, the catalog in force and the reps by every key a file may give.
@@ -232,8 +111,8 @@ pub async fn parse(
     let resolve = |key: &str| lookup.rep(key);
     let importer = lookup.importer(mapping, &table.header, &resolve)?;
     let mut parsed = Parsed::default();
-    for (i, cells) in table.rows.iter().enumerate() {
-        match convert(&importer, i + 2, cells) {
+    for (i, (row, cells)) in table.rows.iter().enumerate() {
+        match convert(&importer, *row, cells) {
             None => {}
             Some(Ok(record)) => parsed.good.push(record),
             Some(Err(errors)) => parsed.rejected.push((i, errors)),
@@ -279,7 +158,7 @@ impl<W: Write> Rejects<W> {
 pub fn rejects_csv(table: &Table, rejected: &[(usize, Vec<RowError>)]) -> Result<Vec<u8>, String> {
     let mut out = Rejects::new(Vec::new(), &table.header)?;
     for (i, errors) in rejected {
-        out.row(&table.rows[*i], errors)?;
+        out.row(&table.rows[*i].1, errors)?;
     }
     out.finish()
 }
@@ -358,8 +237,12 @@ pub async fn write(
 /// How a streamed import is run.
 #[derive(Debug, Clone, Default)]
 pub struct StreamOptions {
-    /// The CSV's delimiter; guessed from the header line when `None`.
+    /// The CSV's delimiter; guessed from the first lines when `None`.
     pub delimiter: Option<char>,
+    /// The file's encoding; detected when `None`.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// How ambiguous dates read, over what the mapping says.
+    pub date_order: Option<DateOrder>,
     /// Write the good rows even when some are rejected.
     pub skip_invalid: bool,
     /// Where rejected rows go, with their reasons (made at the first one).
@@ -384,6 +267,25 @@ pub struct Streamed {
     pub rows: usize,
     /// Rows rejected (written to the rejects file, if any).
     pub rejected: usize,
+    /// What reading the file found: encoding, delimiter, report rows left out, the preset chosen.
+    pub notes: FileNotes,
+    /// Whether records were keyed by their content, the file having no id column.
+    pub keyed_by_content: bool,
+}
+
+/// The mapping a file gets from `choice` for its header, with the date order asked for, and
+/// how it was chosen written into `notes`.
+pub fn resolve_mapping<S: AsRef<str>>(
+    choice: &MappingChoice,
+    header: &[S],
+    date_order: Option<DateOrder>,
+    notes: &mut FileNotes,
+) -> Result<Mapping, Vec<RowError>> {
+    let Chosen { mut mapping, .. } = choice.resolve(header).inspect(|c| notes.mapping = c.describe())?;
+    if date_order.is_some() {
+        mapping.date_order = date_order;
+    }
+    Ok(mapping)
 }
 
 /// Why a streamed import wrote nothing.
@@ -416,6 +318,8 @@ struct Batch {
 
 /// What reading the whole file found.
 struct Reading {
+    notes: FileNotes,
+    keyed_by_content: bool,
     rows: usize,
     rejected: usize,
     first: Vec<RowError>,
@@ -431,7 +335,7 @@ struct Reading {
 /// told how far it got after each chunk.
 pub async fn import_csv<R: Read + Send + 'static>(
     store: &dyn Store,
-    mapping: Mapping,
+    choice: MappingChoice,
     name: &str,
     input: R,
     options: StreamOptions,
@@ -443,7 +347,7 @@ pub async fn import_csv<R: Read + Send + 'static>(
     // Two chunks in the channel, one being checked, one being written: memory stays flat.
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
     let file = name.to_string();
-    let reader = tokio::task::spawn_blocking(move || read_chunks(&file, input, mapping, &lookup, options, &sender));
+    let reader = tokio::task::spawn_blocking(move || read_chunks(&file, input, &choice, &lookup, options, &sender));
     let mut import = store.begin_import(actor, name).await.map_err(AppError::from)?;
     let mut counts = UpsertCounts::default();
     while let Some(batch) = receiver.recv().await {
@@ -458,25 +362,35 @@ pub async fn import_csv<R: Read + Send + 'static>(
         return Err(StreamError::Rows { first: read.first, total: read.problems });
     }
     import.commit().await.map_err(AppError::from)?;
-    Ok(Streamed { counts, rows: read.rows, rejected: read.rejected })
+    Ok(Streamed {
+        counts,
+        rows: read.rows,
+        rejected: read.rejected,
+        notes: read.notes,
+        keyed_by_content: read.keyed_by_content,
+    })
 }
 
 /// Reads and checks every row of the file, sending the records in chunks
 /// (empty ones, for progress, once a bad row means nothing will be written).
-fn read_chunks<R: Read>(
+fn read_chunks<R: Read + Send>(
     name: &str,
     input: R,
-    mapping: Mapping,
+    choice: &MappingChoice,
     lookup: &Lookup,
     options: StreamOptions,
     sender: &tokio::sync::mpsc::Sender<Batch>,
 ) -> Result<Reading, StreamError> {
-    let mut rows = CsvRows::new(name, input, options.delimiter).map_err(StreamError::File)?;
-    let header: Vec<String> = rows.header().map_err(StreamError::File)?.iter().map(|c| c.to_string()).collect();
+    let read_options = ReadOptions { sheet: None, delimiter: options.delimiter, encoding: options.encoding };
+    let mut rows = CsvRows::new(name, input, &read_options, choice).map_err(StreamError::File)?;
+    let header = rows.header.clone();
+    let mut notes = FileNotes::default();
+    let mapping = resolve_mapping(choice, &header, options.date_order, &mut notes).map_err(StreamError::Mapping)?;
+    let keyed_by_content = mapping.keys_by_content();
     let resolve = |key: &str| lookup.rep(key);
     let importer = lookup.importer(mapping, &header, &resolve).map_err(StreamError::Mapping)?;
     let mut rejects: Option<Rejects<std::io::BufWriter<std::fs::File>>> = None;
-    let mut read = Reading { rows: 0, rejected: 0, first: Vec::new(), problems: 0 };
+    let mut read = Reading { notes, keyed_by_content, rows: 0, rejected: 0, first: Vec::new(), problems: 0 };
     let mut records = Vec::with_capacity(CHUNK_ROWS);
     let mut in_chunk = 0;
     while let Some((row, cells)) = rows.next_row().map_err(StreamError::File)? {
@@ -505,26 +419,28 @@ fn read_chunks<R: Read>(
         }
         if in_chunk == CHUNK_ROWS {
             in_chunk = 0;
-            if !send(sender, &mut records, &read, &rows, options.skip_invalid) {
+            if !send(sender, &mut records, &read, rows.bytes_read(), options.skip_invalid) {
                 break;
             }
         }
     }
-    send(sender, &mut records, &read, &rows, options.skip_invalid);
+    send(sender, &mut records, &read, rows.bytes_read(), options.skip_invalid);
     if let Some(out) = rejects {
         let mut file = out.finish().map_err(StreamError::File)?;
         file.flush().map_err(|e| StreamError::File(format!("cannot write the rejects: {e}")))?;
     }
+    let reading_notes = rows.finish();
+    read.notes = FileNotes { mapping: read.notes.mapping.take(), ..reading_notes };
     Ok(read)
 }
 
 /// Sends the records gathered (none once a row was rejected without
 /// `skip_invalid`: nothing will be written); `false` when the writer has stopped.
-fn send<R: Read>(
+fn send(
     sender: &tokio::sync::mpsc::Sender<Batch>,
     records: &mut Vec<Imported>,
     read: &Reading,
-    rows: &CsvRows<'_, R>,
+    bytes: u64,
     skip_invalid: bool,
 ) -> bool {
     if read.rejected > 0 && !skip_invalid {
@@ -532,7 +448,7 @@ fn send<R: Read>(
     }
     let batch = Batch {
         records: std::mem::replace(records, Vec::with_capacity(CHUNK_ROWS)),
-        progress: Progress { rows: read.rows, bytes: rows.bytes_read() },
+        progress: Progress { rows: read.rows, bytes },
     };
     sender.blocking_send(batch).is_ok()
 }
@@ -544,7 +460,7 @@ mod tests {
     #[test]
     fn rejected_rows_are_written_with_formulas_neutralised() {
         let table =
-            Table { header: vec!["name".into(), "amount".into()], rows: vec![vec!["=1+1".into(), "-5".into()]] };
+            Table { header: vec!["name".into(), "amount".into()], rows: vec![(2, vec!["=1+1".into(), "-5".into()])] };
         let problem = RowError { row: 2, column: "amount".into(), value: "-5".into(), reason: "negative".into() };
         let csv = rejects_csv(&table, &[(0, vec![problem])]).unwrap();
         assert_eq!(String::from_utf8(csv).unwrap(), "name,amount,pacer_errors\n'=1+1,-5,amount: negative\n");
