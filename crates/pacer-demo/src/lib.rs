@@ -12,9 +12,12 @@
 mod activities;
 mod calendar;
 mod dist;
+mod exports;
 mod names;
 mod people;
 mod revenue;
+
+pub use exports::{SampleFile, sample_exports};
 
 use chrono::{Datelike, NaiveDate};
 use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};

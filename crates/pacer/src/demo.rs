@@ -1,6 +1,6 @@
 //! Loading the generated demo organisation into a store, with demo users.
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use pacer_core::access::Principal;
 use pacer_core::access::Role;
@@ -257,4 +257,38 @@ pub fn print_users() {
     for (username, role, what) in DEMO_USERS {
         println!("  {username:<9} {:<8} {what}", role.as_str());
     }
+}
+
+/// `pacer samples`.
+#[derive(clap::Args)]
+pub struct SamplesArgs {
+    /// The folder to write the files into (made if missing).
+    dir: std::path::PathBuf,
+    /// The demo's seed (the same seed writes the same files).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Overwrite files already there.
+    #[arg(long)]
+    force: bool,
+}
+
+/// `pacer samples DIR`: the demo organisation as the files a CRM exports (see
+/// docs/getting-started.md), with the last twelve months of activities.
+pub fn samples(args: SamplesArgs) -> Result<()> {
+    let today = chrono::Local::now().date_naive();
+    let org = generate(&DemoConfig { seed: args.seed, today });
+    let files = pacer_demo::sample_exports(&org, today - chrono::Days::new(365));
+    std::fs::create_dir_all(&args.dir).with_context(|| format!("cannot make {}", args.dir.display()))?;
+    for file in &files {
+        let path = args.dir.join(file.name);
+        if path.exists() && !args.force {
+            bail!("{} exists: use --force to overwrite it", path.display());
+        }
+    }
+    for file in files {
+        let path = args.dir.join(file.name);
+        std::fs::write(&path, &file.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("{}: {}", path.display(), file.what);
+    }
+    Ok(())
 }

@@ -49,6 +49,8 @@ enum Command {
     Demo(serve::DemoArgs),
     /// Serve the web UI and the API on an existing database.
     Serve(serve::ServeArgs),
+    /// Write sample CRM exports of the demo organisation to try imports on (docs/getting-started.md).
+    Samples(demo::SamplesArgs),
     /// Set up the organisation and the first admin user.
     Init(access_cmd::InitArgs),
     /// The organisation's settings.
@@ -160,6 +162,7 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Demo(args) => serve::demo(&ctx, args).await,
         Command::Serve(args) => serve::serve(&ctx, args).await,
+        Command::Samples(args) => demo::samples(args),
         Command::Init(args) => access_cmd::init(&ctx, args).await,
         Command::Org(cmd) => org_cmd::org(&ctx, cmd).await,
         Command::Calendar(args) => org_cmd::calendar(&ctx, args).await,

@@ -31,9 +31,9 @@ pub enum PlanCommand {
     },
     /// Create a draft plan for a fiscal year.
     Create {
-        /// The fiscal year.
+        /// The fiscal year [default: the current one].
         #[arg(long)]
-        fy: i32,
+        fy: Option<i32>,
         /// Its name.
         #[arg(long)]
         name: String,
@@ -306,6 +306,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             .print(format)
         }
         PlanCommand::Create { fy, name, tolerance, ramp } => {
+            let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
             plans::plan_months(&org, fy)?;
             let mut settings = PlanSettings::default();
             if let Some(t) = tolerance {

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 pub struct ReviewArgs {
     #[command(subcommand)]
     command: Option<ReviewCommand>,
-    /// The fiscal quarter, e.g. FY2027-Q2.
+    /// The fiscal quarter, e.g. FY2027-Q2 [default: the current one].
     period: Option<String>,
     /// The plan to measure against [default: the review's, else the year's approved plan].
     #[arg(long)]
@@ -146,7 +146,19 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             Ok(())
         }
         None => {
-            let period = args.period.ok_or_else(|| anyhow!("name a fiscal quarter, e.g. pacer review FY2027-Q2"))?;
+            // Without a period, the quarter we are in.
+            let period = match args.period {
+                Some(period) => period,
+                None => {
+                    let today = today();
+                    let fy = org.fiscal_year_of(today);
+                    let quarters = org.calendar.periods(fy, pacer_core::fiscal_calendar::PeriodKind::Quarter)?;
+                    let current = quarters.iter().find(|q| q.start <= today && today <= q.end);
+                    current
+                        .map(|q| q.name())
+                        .ok_or_else(|| anyhow!("name a fiscal quarter, e.g. pacer review FY2027-Q2"))?
+                }
+            };
             let v = reviews::view(&app, &period, args.plan).await?;
             let all = sheets(&v);
             if args.format == ReportFormat::Xlsx {
