@@ -19,7 +19,7 @@ use pacer_core::plan::{
     allocate, compare, gap, phase, target_to_date,
 };
 use pacer_core::report::{Grouping, Owner, Scope};
-use pacer_core::seasonality::{SeasonalIndices, seasonal_indices};
+use pacer_core::seasonality::{SeasonalIndices, planning_indices};
 use pacer_storage::{RepFilter, Store};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -179,27 +179,36 @@ pub async fn allocation_recipients(
     Ok((team_list, reps))
 }
 
-/// The KPI's monthly values over the fiscal years before `fiscal_year` (up to three), for the
-/// whole company, oldest first; `None` for a month without any record.
+/// Fiscal years of history read for seasonality when the organisation sets no limit.
+const MAX_HISTORY_YEARS: u32 = 20;
+
+/// The KPI's monthly values over the fiscal years before `fiscal_year`, for the whole company,
+/// oldest first: every year back to the first with data (at most the organisation's
+/// `seasonality_years`, else 20); `None` for a month without any record.
 pub async fn monthly_history(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<Vec<Option<f64>>, AppError> {
-    let mut series = Vec::new();
-    for fy in fiscal_year - 3..fiscal_year {
+    let limit = ctx.org.seasonality_years.unwrap_or(MAX_HISTORY_YEARS).max(2) as i32;
+    let mut years: Vec<Vec<Option<f64>>> = Vec::new();
+    for fy in (fiscal_year - limit..fiscal_year).rev() {
         let req = ReportRequest::company_months(kpi, fy);
         let r = report(ctx, Scope::default(), &req).await?;
         let values = r.rows.first().map(|row| row.values[..row.values.len() - 1].to_vec()).unwrap_or_default();
-        series.extend(values.iter().map(KpiValue::as_f64));
+        let values: Vec<Option<f64>> = values.iter().map(KpiValue::as_f64).collect();
+        // A year without any value ends the history (after the first two, which may be empty
+        // because the KPI is new).
+        if years.len() >= 2 && values.iter().all(|v| v.is_none_or(|x| x == 0.0)) {
+            break;
+        }
+        years.push(values);
     }
-    // Leading months before any data are not history.
+    let series: Vec<Option<f64>> = years.into_iter().rev().flatten().collect();
+    // Months before the first record are not history: zeros there are missing data, not real zeros.
     let first = series.iter().position(|v| v.is_some_and(|x| x != 0.0)).unwrap_or(series.len());
-    let mut series = series.split_off(first);
-    // Zeros before the first record are missing data, not real zeros; the rest stays.
-    if series.is_empty() {
-        series.clear();
-    }
-    Ok(series)
+    Ok(series[first..].to_vec())
 }
 
-/// The KPI's seasonal indices from its history, with the warnings.
+/// The KPI's seasonal indices for planning, from its history, with the warnings: made robust to
+/// sparse months ([`planning_indices`]), so that the plan, the review and the seasonality page
+/// phase and adjust by the same indices.
 pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<SeasonalIndices, AppError> {
     let history = monthly_history(ctx, kpi, fiscal_year).await?;
     if history.len() < 12 {
@@ -211,7 +220,7 @@ pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Resu
     }
     // Whole fiscal years only: drop the oldest months of a partial first year.
     let whole = history.len() / 12 * 12;
-    seasonal_indices(&history[history.len() - whole..]).map_err(|e| bad(e.to_string()))
+    planning_indices(&history[history.len() - whole..]).map_err(|e| bad(e.to_string()))
 }
 
 /// Where a KPI's year is heading: this year's months so far, seasonally adjusted, and two

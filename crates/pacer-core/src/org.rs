@@ -35,6 +35,10 @@ pub struct Organisation {
     /// The long-term strategy in stages, which yearly plans inherit their KPI priorities from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub horizon: Option<crate::plan::Horizon>,
+    /// How many fiscal years of history seasonal indices learn from, at most (at least 2);
+    /// every year with data when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seasonality_years: Option<u32>,
 }
 
 impl Default for Organisation {
@@ -48,6 +52,7 @@ impl Default for Organisation {
             churn_reasons: crate::churn::default_reasons(),
             pipeline_stages: crate::pipeline::StageConfig::default(),
             horizon: None,
+            seasonality_years: None,
         }
     }
 }

@@ -229,6 +229,64 @@ pub fn share_of_year(series: &[Option<f64>]) -> Result<SeasonalIndices, Seasonal
     Ok(SeasonalIndices { monthly, method: Method::ShareOfYear, warnings })
 }
 
+/// Index below which a phased month gets a warning: a quarter of an average month.
+pub const LOW_INDEX: f64 = 0.25;
+
+/// Indices to plan with: [`seasonal_indices`] made robust to sparse history (docs/numbers.md,
+/// "Seasonality from sparse history").
+///
+/// Each fiscal month's index is shrunk toward 1 by the evidence behind it: with e_k the number
+/// of whole fiscal years of the series in which month k has a positive value,
+/// I'_k = (e_k × I_k + 1) / (e_k + 1), as if one average year were added to what was seen; the
+/// twelve are then rescaled to average exactly 1. A month seen in no year is phased as an
+/// average month (never near zero because its months were empty); a month seen every year of a
+/// long history keeps nearly its own index. A month whose index moves by more than 0.05 is named
+/// in a warning, and so is any index still under [`LOW_INDEX`].
+pub fn planning_indices(series: &[Option<f64>]) -> Result<SeasonalIndices, SeasonalityError> {
+    let found = seasonal_indices(series)?;
+    let evidence = evidence(series);
+    let shrunk: [f64; 12] =
+        std::array::from_fn(|k| (evidence[k] as f64 * found.monthly[k] + 1.0) / (evidence[k] as f64 + 1.0));
+    let total: f64 = shrunk.iter().sum();
+    let monthly = shrunk.map(|i| i * 12.0 / total);
+    let years = series.len() / 12;
+    let mut warnings = found.warnings;
+    for k in 0..12 {
+        if (monthly[k] - found.monthly[k]).abs() > 0.05 {
+            warnings.push(format!(
+                "fiscal month {}: a value in {} of {years} years, so its index is {:.2} rather than {:.2} \
+                 (shrunk toward an average month by the evidence behind it)",
+                k + 1,
+                evidence[k],
+                monthly[k],
+                found.monthly[k]
+            ));
+        }
+        if monthly[k] < LOW_INDEX {
+            warnings.push(format!(
+                "fiscal month {}: index {:.2}, so its target is under a quarter of an average month's: \
+                 check that its history is complete",
+                k + 1,
+                monthly[k]
+            ));
+        }
+    }
+    Ok(SeasonalIndices { monthly, method: found.method, warnings })
+}
+
+/// For each fiscal month, in how many whole fiscal years of the series it has a positive value.
+fn evidence(series: &[Option<f64>]) -> [usize; 12] {
+    let mut seen = [0usize; 12];
+    for year in series.chunks_exact(12) {
+        for (k, v) in year.iter().enumerate() {
+            if v.is_some_and(|v| v > 0.0) {
+                seen[k] += 1;
+            }
+        }
+    }
+    seen
+}
+
 /// Year-end projection after periods 1..=`elapsed`: YTD / (Σ_{k≤n} I_k / 12) (FORMULAS.md).
 ///
 /// Written as YTD × Σ_all I / Σ_{k≤n} I, which is the same for indices averaging 1 and also works
@@ -444,6 +502,44 @@ mod tests {
         assert_eq!(seasonal_indices(&zero).unwrap_err(), SeasonalityError::NoFullYear);
     }
 
+    /// The demo's April: empty in both years of history, share of year gives it 0; planning
+    /// phases it as an average month instead, and says so.
+    #[test]
+    fn months_seen_in_no_year_are_phased_as_average_months() {
+        let mut x: Vec<f64> =
+            (0..24).map(|t| [10.0, 12.0, 14.0, 9.0, 11.0, 13.0, 8.0, 10.0, 12.0, 15.0, 9.0, 17.0][t % 12]).collect();
+        x[2] = 0.0;
+        x[14] = 0.0;
+        let raw = seasonal_indices(&some(&x)).unwrap();
+        assert_eq!(raw.monthly[2], 0.0);
+        let planned = planning_indices(&some(&x)).unwrap();
+        assert!((planned.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-12);
+        // e = 0: (0 × 0 + 1) / 1 = 1, then rescaled with the others ((2 I + 1) / 3 each).
+        let shrunk: Vec<f64> = (0..12).map(|k| if k == 2 { 1.0 } else { (2.0 * raw.monthly[k] + 1.0) / 3.0 }).collect();
+        let total: f64 = shrunk.iter().sum();
+        assert_close(&planned.monthly, &shrunk.iter().map(|i| i * 12.0 / total).collect::<Vec<_>>(), 1e-12);
+        assert!(planned.monthly[2] > 0.9, "{:?}", planned.monthly);
+        assert!(
+            planned.warnings.iter().any(|w| w.starts_with("fiscal month 3: a value in 0 of 2 years, so its index is")),
+            "{:?}",
+            planned.warnings
+        );
+        // Ten steady years: the indices barely move.
+        let long: Vec<f64> =
+            (0..120).map(|t| [10.0, 12.0, 14.0, 9.0, 11.0, 13.0, 8.0, 10.0, 12.0, 15.0, 9.0, 17.0][t % 12]).collect();
+        let (raw, planned) = (seasonal_indices(&some(&long)).unwrap(), planning_indices(&some(&long)).unwrap());
+        for k in 0..12 {
+            assert!(
+                (raw.monthly[k] - planned.monthly[k]).abs() < 0.05,
+                "month {}: {} {}",
+                k + 1,
+                raw.monthly[k],
+                planned.monthly[k]
+            );
+        }
+        assert!(!planned.warnings.iter().any(|w| w.starts_with("fiscal month")), "{:?}", planned.warnings);
+    }
+
     #[test]
     fn year_end_projection() {
         // Even indices: YTD × 12 / n.
@@ -483,6 +579,25 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        /// Planning indices average 1, and a month seen in no year is never phased under half an
+        /// average month, whatever the other months hold.
+        #[test]
+        fn planning_indices_average_one_and_keep_unseen_months_up(
+            x in prop::collection::vec(prop_oneof![Just(0.0f64), 0.0f64..1000.0], 24..72),
+        ) {
+            if let Ok(idx) = planning_indices(&some(&x)) {
+                prop_assert!((idx.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-9);
+                let seen = evidence(&some(&x));
+                for (k, (index, seen)) in idx.monthly.iter().zip(seen).enumerate() {
+                    prop_assert!(*index >= 0.0);
+                    if seen == 0 {
+                        prop_assert!(*index >= 0.5, "month {} unseen: {}", k + 1, index);
+                    }
+                }
+            }
+        }
+
         #[test]
         fn indices_average_one(x in prop::collection::vec(1.0f64..1000.0, 24..60)) {
             let idx = seasonal_indices(&some(&x)).unwrap();

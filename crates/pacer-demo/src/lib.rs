@@ -123,6 +123,7 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
         churn_reasons: pacer_core::churn::default_reasons(),
         pipeline_stages: Default::default(),
         horizon: Some(horizon(config.today)),
+        seasonality_years: None,
     };
 
     // Separate streams so that a change to one part leaves the others alone.
