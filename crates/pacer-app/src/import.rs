@@ -10,11 +10,13 @@
 
 use crate::AppError;
 use crate::export::write_csv_row;
+use crate::stages::note_unmapped;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::import::{Imported, Importer, Mapping, RowError, not_utf8, sniff_delimiter, utf8_bom_len};
 use pacer_core::money::Currency;
 use pacer_core::org::RepId;
+use pacer_core::pipeline::{StageConfig, UnmappedStage, UnmappedTally};
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_storage::{RecordImport, RepFilter, Store, UpsertCounts};
 use std::collections::HashMap;
@@ -158,6 +160,8 @@ fn read_xlsx(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, Str
 /// currency, the catalog in force and the reps by every key a file may give.
 struct Lookup {
     currency: Currency,
+    /// The pipeline stages: won and lost ones give a deal's status, and open deals in none are noted.
+    stages: StageConfig,
     catalog: Option<Catalog>,
     /// Reps by CRM id.
     by_external: HashMap<String, RepId>,
@@ -180,7 +184,7 @@ impl Lookup {
             }
         }
         let by_external = reps.iter().filter_map(|r| r.external_id.clone().map(|e| (e, r.id))).collect();
-        Ok(Self { currency: org.currency, catalog, by_external, by_key })
+        Ok(Self { currency: org.currency, stages: org.pipeline_stages, catalog, by_external, by_key })
     }
 
     /// A rep by CRM id, e-mail, Pacer id or name, in that order.
@@ -196,7 +200,9 @@ impl Lookup {
         header: &[S],
         resolve: &'a dyn Fn(&str) -> Option<RepId>,
     ) -> Result<Importer<'a>, Vec<RowError>> {
-        Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?.with_currency(self.currency))
+        Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?
+            .with_currency(self.currency)
+            .with_stages(&self.stages))
     }
 }
 
@@ -215,6 +221,8 @@ pub struct Parsed {
     pub good: Vec<Imported>,
     /// Rejected rows: index into the table's rows, and every problem.
     pub rejected: Vec<(usize, Vec<RowError>)>,
+    /// Good rows that are open deals in stages the pipeline settings do not map.
+    pub unmapped: Vec<UnmappedStage>,
 }
 
 /// Checks every row of `table` through `mapping` against the catalog in
@@ -232,10 +240,14 @@ pub async fn parse(
     let resolve = |key: &str| lookup.rep(key);
     let importer = lookup.importer(mapping, &table.header, &resolve)?;
     let mut parsed = Parsed::default();
+    let mut unmapped = UnmappedTally::default();
     for (i, cells) in table.rows.iter().enumerate() {
         match convert(&importer, i + 2, cells) {
             None => {}
-            Some(Ok(record)) => parsed.good.push(record),
+            Some(Ok(record)) => {
+                note_unmapped(&lookup.stages, &record, &mut unmapped);
+                parsed.good.push(record);
+            }
             Some(Err(errors)) => parsed.rejected.push((i, errors)),
         }
         if i % 4096 == 0 {
@@ -243,6 +255,7 @@ pub async fn parse(
         }
     }
     progress(table.rows.len());
+    parsed.unmapped = unmapped.finish();
     Ok(parsed)
 }
 
@@ -384,6 +397,8 @@ pub struct Streamed {
     pub rows: usize,
     /// Rows rejected (written to the rejects file, if any).
     pub rejected: usize,
+    /// Rows written that are open deals in stages the pipeline settings do not map.
+    pub unmapped: Vec<UnmappedStage>,
 }
 
 /// Why a streamed import wrote nothing.
@@ -416,6 +431,7 @@ struct Batch {
 
 /// What reading the whole file found.
 struct Reading {
+    unmapped: UnmappedTally,
     rows: usize,
     rejected: usize,
     first: Vec<RowError>,
@@ -458,7 +474,7 @@ pub async fn import_csv<R: Read + Send + 'static>(
         return Err(StreamError::Rows { first: read.first, total: read.problems });
     }
     import.commit().await.map_err(AppError::from)?;
-    Ok(Streamed { counts, rows: read.rows, rejected: read.rejected })
+    Ok(Streamed { counts, rows: read.rows, rejected: read.rejected, unmapped: read.unmapped.finish() })
 }
 
 /// Reads and checks every row of the file, sending the records in chunks
@@ -476,7 +492,7 @@ fn read_chunks<R: Read>(
     let resolve = |key: &str| lookup.rep(key);
     let importer = lookup.importer(mapping, &header, &resolve).map_err(StreamError::Mapping)?;
     let mut rejects: Option<Rejects<std::io::BufWriter<std::fs::File>>> = None;
-    let mut read = Reading { rows: 0, rejected: 0, first: Vec::new(), problems: 0 };
+    let mut read = Reading { unmapped: UnmappedTally::default(), rows: 0, rejected: 0, first: Vec::new(), problems: 0 };
     let mut records = Vec::with_capacity(CHUNK_ROWS);
     let mut in_chunk = 0;
     while let Some((row, cells)) = rows.next_row().map_err(StreamError::File)? {
@@ -484,7 +500,10 @@ fn read_chunks<R: Read>(
         in_chunk += 1;
         match convert(&importer, row, &cells) {
             None => {}
-            Some(Ok(record)) => records.push(record),
+            Some(Ok(record)) => {
+                note_unmapped(&lookup.stages, &record, &mut read.unmapped);
+                records.push(record);
+            }
             Some(Err(errors)) => {
                 read.rejected += 1;
                 read.problems += errors.len();

@@ -260,6 +260,26 @@ pub enum StageConfigError {
     },
 }
 
+impl StageConfigError {
+    /// The stage the problem is about, when it is about one.
+    pub fn stage(&self) -> Option<&str> {
+        use StageConfigError as E;
+        match self {
+            E::Toml(_) | E::NoStages | E::EmptyName { .. } => None,
+            E::NoSuchStage(stage) | E::DuplicateStage { name: stage } => Some(stage),
+            E::Text { stage, .. }
+            | E::DuplicateAlias { stage, .. }
+            | E::EmptyAlias { stage }
+            | E::InvalidProbability { stage, .. }
+            | E::UnknownCategory { stage, .. }
+            | E::UnknownKind { stage, .. }
+            | E::Missing { stage, .. }
+            | E::ClosedCategory { stage }
+            | E::FixedStage { stage, .. } => Some(stage),
+        }
+    }
+}
+
 /// The stages of the sales process, in funnel order (the order of the list), each with its kind,
 /// probability, category and aliases.
 ///
@@ -270,8 +290,6 @@ pub enum StageConfigError {
 /// probabilities are whole percents up to 100, open stages have pipeline, best case or commit,
 /// won stages are 100% closed and lost stages 0% in no category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(value_type = Vec<Stage>))]
 #[serde(try_from = "Vec<Stage>", into = "Vec<Stage>")]
 pub struct StageConfig {
     stages: Vec<Stage>,
@@ -690,7 +708,7 @@ pub struct UnmappedStage {
 pub fn unmapped_stages<'a>(deals: impl IntoIterator<Item = (&'a str, i64)>) -> Vec<UnmappedStage> {
     let mut tally = UnmappedTally::default();
     for (stage, amount) in deals {
-        tally.add(stage, amount);
+        tally.add(stage, 1, amount);
     }
     tally.finish()
 }
@@ -703,14 +721,14 @@ pub struct UnmappedTally {
 }
 
 impl UnmappedTally {
-    /// Counts an open deal of `amount_minor` in the unmapped stage `stage`.
-    pub fn add(&mut self, stage: &str, amount_minor: i64) {
+    /// Counts `deals` open deals of `amount_minor` in all in the unmapped stage `stage`.
+    pub fn add(&mut self, stage: &str, deals: usize, amount_minor: i64) {
         let groups = &mut self.groups;
         let i = *self.at.entry(stage_key(stage)).or_insert_with(|| {
             groups.push(UnmappedStage { stage: stage.trim().to_string(), deals: 0, amount_minor: 0 });
             groups.len() - 1
         });
-        groups[i].deals += 1;
+        groups[i].deals += deals;
         groups[i].amount_minor = groups[i].amount_minor.saturating_add(amount_minor);
     }
 

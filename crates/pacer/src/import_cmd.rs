@@ -16,6 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use pacer_app::import::{self as importing, StreamError, StreamOptions};
 use pacer_core::audit::Actor;
 use pacer_core::import::{DateOrder, ImportKind, Mapping, RowError, preset, preset_names};
+use pacer_core::pipeline::UnmappedStage;
 use pacer_storage::{SqlStore, UpsertCounts};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -103,7 +104,7 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
     if mapping.keys_by_content() {
         println!("{name}: no id column, so each record is keyed by its content; importing it again changes nothing");
     }
-    let (counts, rejected) = if records && !importing::is_workbook(&name, &head) {
+    let (counts, rejected, unmapped) = if records && !importing::is_workbook(&name, &head) {
         stream(&store, mapping, &args, file, &actor).await?
     } else {
         drop(file);
@@ -120,6 +121,7 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
             .map(|p| format!(" (written to {})", p.display()))
             .unwrap_or_default()
     );
+    crate::stages_cmd::print_unmapped(&unmapped, pacer_app::stages::import_note);
     Ok(())
 }
 
@@ -130,7 +132,7 @@ async fn stream(
     args: &ImportArgs,
     file: std::fs::File,
     actor: &Actor,
-) -> Result<(UpsertCounts, usize)> {
+) -> Result<(UpsertCounts, usize, Vec<UnmappedStage>)> {
     let name = args.file.display().to_string();
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     // On a terminal only (indicatif draws nothing otherwise); the bar follows bytes, for the ETA.
@@ -169,7 +171,7 @@ async fn stream(
         let seconds = started.elapsed().as_secs_f64();
         eprintln!("  {} rows in {seconds:.1} s, {:.0} rows/s", done.rows, rate(done.rows));
     }
-    Ok((done.counts, done.rejected))
+    Ok((done.counts, done.rejected, done.unmapped))
 }
 
 /// A workbook, or reps or teams: read whole (reps and teams go through the
@@ -179,7 +181,7 @@ async fn in_memory(
     mapping: Mapping,
     args: &ImportArgs,
     actor: &Actor,
-) -> Result<(UpsertCounts, usize)> {
+) -> Result<(UpsertCounts, usize, Vec<UnmappedStage>)> {
     let name = args.file.display().to_string();
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {name}"))?;
     let table = importing::read_table(&name, &bytes, args.sheet.as_deref(), args.delimiter).map_err(|e| anyhow!(e))?;
@@ -192,7 +194,7 @@ async fn in_memory(
             .progress_chars("=> "),
     );
     let progress = |done: usize| bar.set_position(done as u64);
-    let parsed = importing::parse(store, mapping, &table, &progress).await.map_err(|errors| {
+    let mut parsed = importing::parse(store, mapping, &table, &progress).await.map_err(|errors| {
         print_report(&args.file, &errors);
         anyhow!("{name}: the mapping does not fit the file")
     })?;
@@ -212,7 +214,7 @@ async fn in_memory(
         std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let rejected = parsed.rejected.len();
-    let counts =
-        importing::write(store, parsed.good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
-    Ok((counts, rejected))
+    let good = std::mem::take(&mut parsed.good);
+    let counts = importing::write(store, good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
+    Ok((counts, rejected, parsed.unmapped))
 }

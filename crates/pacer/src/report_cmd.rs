@@ -215,6 +215,10 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
     )?;
     if span.format == ReportFormat::Table && span.output.is_none() {
         println!("{}: open deals expected to close in it and deals won in it.", p.period.label);
+        crate::stages_cmd::print_unmapped(&p.unmapped, |unmapped, how| {
+            pacer_core::pipeline::unmapped_note(unmapped)
+                .map(|note| format!("{note}, in no figure above; map them with {how}"))
+        });
     }
     Ok(())
 }
