@@ -519,6 +519,14 @@ impl StageConfig {
     /// The configuration with `alias` added to the stage `stage` means (checked like any change).
     pub fn with_alias(&self, stage: &str, alias: &str) -> Result<Self, StageConfigError> {
         let at = self.position(stage).ok_or_else(|| StageConfigError::NoSuchStage(stage.to_string()))?;
+        // Told about the stage it was added to, not the one that had it first in funnel order.
+        if let Some(taken) = self.position(alias).filter(|taken| *taken != at) {
+            return Err(StageConfigError::DuplicateAlias {
+                stage: self.stages[at].name.clone(),
+                alias: alias.to_string(),
+                taken_by: self.stages[taken].name.clone(),
+            });
+        }
         let mut stages = self.stages.clone();
         stages[at].aliases.push(alias.trim().to_string());
         Self::new(stages)
@@ -695,7 +703,7 @@ impl fmt::Display for UnknownStage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnmappedStage {
-    /// The stage as the deals carry it (the first spelling met).
+    /// The stage as the deals carry it (of several spellings, the first in text order).
     pub stage: String,
     /// Open deals in it.
     pub deals: usize,
@@ -728,6 +736,11 @@ impl UnmappedTally {
             groups.push(UnmappedStage { stage: stage.trim().to_string(), deals: 0, amount_minor: 0 });
             groups.len() - 1
         });
+        // The same spelling whichever order deals come in: the smallest, a label ("Contract Sent")
+        // before an id (`contractsent`).
+        if stage.trim() < groups[i].stage.as_str() {
+            groups[i].stage = stage.trim().to_string();
+        }
         groups[i].deals += deals;
         groups[i].amount_minor = groups[i].amount_minor.saturating_add(amount_minor);
     }
@@ -1281,7 +1294,7 @@ kind = "lost"
 
     #[test]
     fn unmapped_stages_are_grouped_and_said() {
-        let groups = unmapped_stages([("Contract Sent", 100_000), ("Demo", 50), ("contractsent", 49_630_050)]);
+        let groups = unmapped_stages([("contractsent", 100_000), ("Demo", 50), ("Contract Sent", 49_630_050)]);
         assert_eq!(
             groups,
             [

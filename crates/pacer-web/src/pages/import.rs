@@ -114,6 +114,7 @@ pub async fn preview(
     let body = html! {
         h1 { "Preview: " (file_name) }
         p { (table.rows.len()) " rows; " (parsed.good.len()) " ready, " (parsed.rejected.len()) " with problems. Nothing has been written yet." }
+        (super::stages::import_notice(&parsed.unmapped))
         div.card.scroll {
             h2 { "First rows" }
             table {
@@ -188,6 +189,7 @@ pub async fn confirm(
     let body = html! {
         h1 { "Imported " (file_name) }
         div.notice { (counts.new) " new, " (counts.updated) " updated, " (counts.unchanged) " unchanged, " (rejected) " left out." }
+        (super::stages::import_notice(&parsed.unmapped))
         @if let Some(csv) = rejects {
             p { a download="rejects.csv" href=(format!("data:text/csv;base64,{}", BASE64.encode(csv))) { "Download the rows left out, with their reasons" } }
         }
