@@ -50,7 +50,7 @@ fn render(frame: &Frame, view: &StagesView, toml: &str, error: Option<&str>, n: 
                         td { (u.stage) }
                         td.num { (u.deals) }
                         td.num { (format_minor(u.amount_minor)) }
-                        td { form.inline method="post" action="/stages/alias" {
+                        td { form.row method="post" action="/stages/alias" {
                             (frame.csrf_field())
                             input type="hidden" name="alias" value=(u.stage);
                             label { "Add as alias of "
@@ -84,7 +84,7 @@ fn render(frame: &Frame, view: &StagesView, toml: &str, error: Option<&str>, n: 
                 "The same file works with " code { "pacer stages set FILE" } "."
             }
             @if let Some(e) = error { div.error role="alert" { "Not saved: " (e) } }
-            form.stack method="post" action="/stages" {
+            form.stack.wide method="post" action="/stages" {
                 (frame.csrf_field())
                 label { "stages.toml" textarea name="toml" rows="18" required { (toml) } }
                 label { "Reason (audit log)" input name="reason"; }
