@@ -7,7 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
-use common::{get, send, with_session, world};
+use common::{get, multipart, send, with_session, world};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::records::{DealKind, DealStatus, NewDeal, SourceKind};
@@ -198,5 +198,55 @@ async fn the_stages_page_is_for_admins_and_maps_unmapped_stages() {
         assert!(headers["location"].to_str().unwrap().contains("Saved"), "{headers:?}");
         let org = w.store.organisation().await.unwrap().unwrap();
         assert_eq!(org.pipeline_stages.stages().len(), 1);
+    }
+}
+
+/// A deals import whose open rows are in stages the settings do not know imports them and says so,
+/// on the preview and on the result, with the lines to add.
+#[tokio::test]
+async fn the_import_page_says_which_stages_are_missing() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let session = w.session(Role::Admin).await;
+        let rep = w.rep_a;
+        let csv = format!(
+            "deal_id,rep_id,account_id,closed_at,amount_cents,stage\n\
+             d1,{rep},1,2026-04-01,10000,Contract Sent\nd2,{rep},1,2026-04-02,500,Decision Maker Bought-In\n\
+             d3,{rep},1,2026-04-03,700,won\nd4,{rep},1,2026-04-04,900,Negotiation\n"
+        );
+        let (content_type, body) = multipart(&[("kind", "deals"), ("preset", "pacer-deals")], ("deals.csv", &csv));
+        let preview = with_session(
+            Method::POST,
+            &format!("/import/preview?csrf={}", session.1),
+            &session,
+            &content_type,
+            Body::from(body),
+        );
+        let (status, html, _) = send(&w.app, preview).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let note = "2 rows in stages not in the pipeline settings: Contract Sent (1), Decision Maker Bought-In (1); \
+                    add them with the Pipeline stages page (proposed lines below)";
+        assert!(html.contains(note), "{html}");
+        let file = html.split("name=\"file_base64\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let form = serde_urlencoded::to_string([
+            ("kind", "deals"),
+            ("preset", "pacer-deals"),
+            ("file_name", "deals.csv"),
+            ("file_base64", file.as_str()),
+        ])
+        .unwrap();
+        let confirm = with_session(
+            Method::POST,
+            "/import/confirm",
+            &session,
+            "application/x-www-form-urlencoded",
+            Body::from(form),
+        );
+        let (status, html, _) = send(&w.app, confirm).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("4 new, 0 updated, 0 unchanged, 0 left out"), "imported all the same: {html}");
+        assert!(html.contains(note) && html.contains("name = &quot;Contract Sent&quot;"), "{html}");
+        let (_, view) = w.send(Role::Admin, Method::GET, "/api/v1/pipeline/stages", None).await;
+        assert_eq!(view["unmapped"].as_array().unwrap().len(), 2, "{view}");
     }
 }
