@@ -219,6 +219,9 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
             pacer_core::pipeline::unmapped_note(unmapped)
                 .map(|note| format!("{note}, in no figure above; map them with {how}"))
         });
+    } else if let Some(note) = pacer_core::pipeline::unmapped_note(&p.unmapped) {
+        // Files and JSON carry the figures; the person running the command still hears of these.
+        eprintln!("{note}, in no figure of the rows (see `pacer stages`)");
     }
     Ok(())
 }
