@@ -17,6 +17,7 @@ pub mod plan_xlsx;
 pub mod readiness;
 pub mod report;
 pub mod review;
+pub mod stages;
 pub mod visibility;
 
 pub use context::Context;

@@ -12,7 +12,7 @@ use pacer_core::catalog::Catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::kpi::{KpiValue, Measure, RevenueFigures, rollup_measure};
 use pacer_core::org::{Organisation, RepId, TeamId, subtree};
-use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize};
+use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize, unmapped_stages};
 use pacer_core::records::{DealKind, DealStatus, FieldValue};
 use pacer_core::report::{
     DailyCube, Grouping, OrgView, Owner, RawRecords, ReportRow, Scope, group_records, rank, raw_report, rollup_report,
@@ -514,6 +514,9 @@ pub struct Pipeline {
     pub quota_kpi: Option<String>,
     /// One row per owner.
     pub rows: Vec<PipelineRow>,
+    /// Open deals of the rows closing in the period whose stage is no open stage of the
+    /// settings, each deal once, by stage: in no figure above, and shown as such.
+    pub unmapped: Vec<pacer_core::pipeline::UnmappedStage>,
 }
 
 /// The pipeline report. With the catalog, each owner's quota for the period comes from the
@@ -577,7 +580,11 @@ async fn pipeline_against(
         let coverage = coverage(open, quota_minor.unwrap_or(0), won);
         rows.push(PipelineRow { owner, name, summary, quota_minor, coverage });
     }
-    Ok(Pipeline { period: column(whole, req.from.zip(req.to)), quota_kpi: quotas.map(|(k, _)| k), rows })
+    // A deal shows in its rep's row and in each team above: count it once.
+    let mut seen = HashSet::new();
+    let unknown = rows.iter().flat_map(|r| &r.summary.unknown_stages).filter(|u| seen.insert(u.deal_id));
+    let unmapped = unmapped_stages(unknown.map(|u| (u.stage.as_str(), u.amount_minor)));
+    Ok(Pipeline { period: column(whole, req.from.zip(req.to)), quota_kpi: quotas.map(|(k, _)| k), rows, unmapped })
 }
 
 /// An owner's quota: its own target, or for a team without one, the sum of its sub-teams'

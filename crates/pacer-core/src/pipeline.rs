@@ -8,9 +8,10 @@
 
 use crate::org::RepId;
 use crate::records::{DealRecord, DealStatus};
+use crate::text_enum::text_enum;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::RangeInclusive;
 use std::str::FromStr;
@@ -67,15 +68,92 @@ impl FromStr for ForecastCategory {
     }
 }
 
+/// Whether a stage is one deals move through (open) or one that ends them (won, lost).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    /// A step of the funnel: placed in the pipeline by its probability and category.
+    #[default]
+    Open,
+    /// Ends a deal won: a CRM's "Closed Won" and its like.
+    Won,
+    /// Ends a deal lost: a CRM's "Closed Lost" and its like.
+    Lost,
+}
+
+text_enum! {
+    /// The written form: `open`, `won` or `lost`.
+    StageKind { Open => "open", Won => "won", Lost => "lost" },
+    unknown: "stage kind"
+}
+
+impl StageKind {
+    /// The status of a deal in a stage of this kind.
+    pub fn status(self) -> DealStatus {
+        match self {
+            StageKind::Open => DealStatus::Open,
+            StageKind::Won => DealStatus::Won,
+            StageKind::Lost => DealStatus::Lost,
+        }
+    }
+}
+
 /// One stage of the sales process.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stage {
-    /// Name as deals carry it (matched ignoring case and surrounding spaces).
+    /// Name as deals carry it (matched by [`stage_key`]: ignoring case, spaces and punctuation).
     pub name: String,
-    /// Chance to win a deal in this stage, in whole percent (0..=100).
+    /// Open, won or lost (settings saved before stages had a kind are all open).
+    #[serde(default)]
+    pub kind: StageKind,
+    /// Chance to win a deal in this stage, in whole percent (0..=100; 100 for won, 0 for lost).
     pub probability_percent: u8,
-    /// Forecast category of the open deals in this stage (never [`ForecastCategory::Closed`]).
-    pub category: ForecastCategory,
+    /// Forecast category: pipeline, best case or commit for an open stage, closed for a won one,
+    /// none for a lost one (lost deals are in no figure).
+    pub category: Option<ForecastCategory>,
+    /// Other names of this stage in CRMs (`contractsent`, "Contract Sent"), matched like the name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl Stage {
+    /// An open stage without aliases.
+    pub fn open(name: &str, probability_percent: u8, category: ForecastCategory) -> Self {
+        Self {
+            name: name.into(),
+            kind: StageKind::Open,
+            probability_percent,
+            category: Some(category),
+            aliases: vec![],
+        }
+    }
+
+    /// A won (100%, closed) or lost (0%, no category) stage without aliases.
+    pub fn closing(name: &str, kind: StageKind) -> Self {
+        let (probability_percent, category) = fixed(kind).unwrap_or((0, None));
+        Self { name: name.into(), kind, probability_percent, category, aliases: vec![] }
+    }
+
+    /// The category of an open stage (checked present by [`StageConfig::new`]).
+    fn open_category(&self) -> ForecastCategory {
+        self.category.unwrap_or(ForecastCategory::Pipeline)
+    }
+
+    /// The name and the aliases.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// The probability and category a won or lost stage always has.
+fn fixed(kind: StageKind) -> Option<(u8, Option<ForecastCategory>)> {
+    match kind {
+        StageKind::Open => None,
+        StageKind::Won => Some((100, Some(ForecastCategory::Closed))),
+        StageKind::Lost => Some((0, None)),
+    }
 }
 
 /// Why a stage configuration was rejected; each variant names the offending stage or value.
@@ -84,21 +162,50 @@ pub enum StageConfigError {
     /// The text is not valid TOML or not of the expected shape (the message says where).
     #[error("the stage configuration cannot be read: {0}")]
     Toml(String),
-    /// No stage at all.
-    #[error("the stage configuration lists no stage: add [[stage]] tables with name, probability and category")]
+    /// No open stage at all.
+    #[error("the stage configuration lists no open stage: add [[stage]] tables with name, probability and category")]
     NoStages,
-    /// A stage without a name.
+    /// A stage without a name (or one of punctuation only, which matches nothing).
     #[error("stage {position} has no name")]
     EmptyName {
         /// 1-based position in the configuration.
         position: usize,
     },
-    /// Two stages with the same name, ignoring case.
-    #[error("stage {name:?} is listed twice (names are compared ignoring case)")]
+    /// A name or alias that is too long or holds a control character.
+    #[error("stage {stage:?}: name or alias {value:?}: {error}")]
+    Text {
+        /// The stage.
+        stage: String,
+        /// The name or alias, shortened.
+        value: String,
+        /// What is wrong with it.
+        error: crate::limits::LimitError,
+    },
+    /// Two stages with the same name, ignoring case, spaces and punctuation.
+    #[error("stage {name:?} is listed twice (names are compared ignoring case, spaces and punctuation)")]
     DuplicateStage {
         /// The second occurrence, as written.
         name: String,
     },
+    /// An alias that is already a name or alias of a stage (this one or another).
+    #[error("stage {stage:?}: alias {alias:?} already means stage {taken_by:?}")]
+    DuplicateAlias {
+        /// The stage whose alias it is.
+        stage: String,
+        /// The alias as written.
+        alias: String,
+        /// The stage it already means.
+        taken_by: String,
+    },
+    /// An alias without a letter or digit, which would match nothing.
+    #[error("stage {stage:?} has an empty alias")]
+    EmptyAlias {
+        /// The stage.
+        stage: String,
+    },
+    /// A stage named that no stage has as name or alias.
+    #[error("there is no stage {0:?}")]
+    NoSuchStage(String),
     /// A probability that is not a whole percent from 0 to 100.
     #[error("stage {stage:?}: probability {value} is not valid: use a whole percent from 0 to 100")]
     InvalidProbability {
@@ -115,23 +222,73 @@ pub enum StageConfigError {
         /// The value as written.
         value: String,
     },
+    /// A kind that is not open, won or lost.
+    #[error("stage {stage:?}: unknown kind {value:?}: use open, won or lost")]
+    UnknownKind {
+        /// The stage.
+        stage: String,
+        /// The value as written.
+        value: String,
+    },
+    /// An open stage without its probability or category.
+    #[error("stage {stage:?}: an open stage needs a {missing}")]
+    Missing {
+        /// The stage.
+        stage: String,
+        /// `probability` or `category`.
+        missing: &'static str,
+    },
     /// The closed category given to an open stage.
     #[error(
-        "stage {stage:?}: category closed is for won deals, which it takes from their status: \
-         give an open stage pipeline, best_case or commit"
+        "stage {stage:?}: category closed is for won deals: give an open stage pipeline, best_case or commit, \
+         or make it kind = \"won\""
     )]
     ClosedCategory {
         /// The stage.
         stage: String,
     },
+    /// A won or lost stage with another probability or category than its fixed ones.
+    #[error(
+        "stage {stage:?}: a {kind} stage is always {}; leave probability and category out",
+        if *.kind == StageKind::Won { "100% and category closed" } else { "0% and in no category" }
+    )]
+    FixedStage {
+        /// The stage.
+        stage: String,
+        /// Won or lost.
+        kind: StageKind,
+    },
 }
 
-/// The stages of the sales process, in funnel order, each with its probability and category.
+impl StageConfigError {
+    /// The stage the problem is about, when it is about one.
+    pub fn stage(&self) -> Option<&str> {
+        use StageConfigError as E;
+        match self {
+            E::Toml(_) | E::NoStages | E::EmptyName { .. } => None,
+            E::NoSuchStage(stage) | E::DuplicateStage { name: stage } => Some(stage),
+            E::Text { stage, .. }
+            | E::DuplicateAlias { stage, .. }
+            | E::EmptyAlias { stage }
+            | E::InvalidProbability { stage, .. }
+            | E::UnknownCategory { stage, .. }
+            | E::UnknownKind { stage, .. }
+            | E::Missing { stage, .. }
+            | E::ClosedCategory { stage }
+            | E::FixedStage { stage, .. } => Some(stage),
+        }
+    }
+}
+
+/// The stages of the sales process, in funnel order (the order of the list), each with its kind,
+/// probability, category and aliases.
 ///
-/// Only open stages are listed: "Closed Won" and "Closed Lost" need no entry, since a deal's
-/// status says whether it is won or lost. Built by [`StageConfig::new`] or
-/// [`StageConfig::from_toml`], which check that names are unique (ignoring case), probabilities are
-/// whole percents up to 100 and no open stage is `closed`.
+/// Open stages place open deals in the pipeline. Won and lost stages are optional: listing them
+/// lets an import read a CRM's own names ("Closed Won", `closedlost`, or an alias) as a deal's
+/// status; in the pipeline a deal's status decides. Built by [`StageConfig::new`] or
+/// [`StageConfig::from_toml`], which check that names and aliases are unique (by [`stage_key`]),
+/// probabilities are whole percents up to 100, open stages have pipeline, best case or commit,
+/// won stages are 100% closed and lost stages 0% in no category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "Vec<Stage>", into = "Vec<Stage>")]
 pub struct StageConfig {
@@ -151,13 +308,15 @@ impl From<StageConfig> for Vec<Stage> {
     }
 }
 
-/// Stage names are compared trimmed and case-insensitively ("negotiation " is "Negotiation").
-fn stage_key(name: &str) -> String {
-    name.trim().to_lowercase()
+/// How stage names are compared: letters and digits only, lowercased, so that a CRM's internal
+/// id and its label meet (`contractsent` is "Contract Sent", `decisionmakerboughtin` is
+/// "Decision Maker Bought-In").
+pub fn stage_key(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
-/// The TOML shape: `[[stage]]` tables. Probability and category are read loosely so that a wrong
-/// value gets a sentence naming its stage, not a serde type error.
+/// The TOML shape: `[[stage]]` tables. Values are read loosely so that a wrong one gets a
+/// sentence naming its stage, not a serde type error.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -169,8 +328,11 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawStage {
     name: String,
-    probability: toml::Value,
-    category: String,
+    kind: Option<String>,
+    probability: Option<toml::Value>,
+    category: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -178,35 +340,115 @@ struct OutConfig<'a> {
     stage: Vec<OutStage<'a>>,
 }
 
+/// One `[[stage]]` as written: won and lost stages without their fixed probability and category.
 #[derive(Serialize)]
 struct OutStage<'a> {
     name: &'a str,
-    probability: u8,
-    category: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    probability: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'static str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    aliases: &'a [String],
+}
+
+impl RawStage {
+    fn into_stage(self) -> Result<Stage, StageConfigError> {
+        let name = self.name;
+        let kind = match &self.kind {
+            Some(k) => k
+                .parse::<StageKind>()
+                .map_err(|_| StageConfigError::UnknownKind { stage: name.clone(), value: k.clone() })?,
+            None => StageKind::Open,
+        };
+        let probability = self
+            .probability
+            .map(|p| match &p {
+                toml::Value::Integer(i) => u8::try_from(*i).ok().filter(|i| *i <= 100).ok_or(p),
+                _ => Err(p),
+            })
+            .transpose()
+            .map_err(|p| StageConfigError::InvalidProbability { stage: name.clone(), value: p.to_string() })?;
+        let category = self
+            .category
+            .map(|c| {
+                c.parse::<ForecastCategory>()
+                    .map_err(|_| StageConfigError::UnknownCategory { stage: name.clone(), value: c.clone() })
+            })
+            .transpose()?;
+        let probability_percent = match (kind, probability) {
+            (_, Some(p)) => p,
+            (StageKind::Open, None) => return Err(StageConfigError::Missing { stage: name, missing: "probability" }),
+            (closing, None) => fixed(closing).map_or(0, |(p, _)| p),
+        };
+        if kind == StageKind::Open && category.is_none() {
+            return Err(StageConfigError::Missing { stage: name, missing: "category" });
+        }
+        Ok(Stage { name, kind, probability_percent, category, aliases: self.aliases })
+    }
 }
 
 impl StageConfig {
-    /// Checks and wraps `stages` (in funnel order).
-    pub fn new(stages: Vec<Stage>) -> Result<Self, StageConfigError> {
-        if stages.is_empty() {
+    /// Checks and wraps `stages` (in funnel order). A won stage without a category gets closed.
+    pub fn new(mut stages: Vec<Stage>) -> Result<Self, StageConfigError> {
+        if !stages.iter().any(|s| s.kind == StageKind::Open) {
             return Err(StageConfigError::NoStages);
         }
-        let mut seen = HashSet::new();
-        for (i, stage) in stages.iter().enumerate() {
-            if stage.name.trim().is_empty() {
+        // Every name and alias by its key, with the stage it means.
+        let mut taken: HashMap<String, usize> = HashMap::new();
+        for (i, stage) in stages.iter_mut().enumerate() {
+            for text in stage.names() {
+                crate::limits::check_text(text, crate::limits::TextKind::Name).map_err(|error| {
+                    StageConfigError::Text { stage: stage.name.clone(), value: crate::limits::excerpt(text), error }
+                })?;
+            }
+            let key = stage_key(&stage.name);
+            if key.is_empty() {
                 return Err(StageConfigError::EmptyName { position: i + 1 });
             }
-            if !seen.insert(stage_key(&stage.name)) {
+            if taken.insert(key, i).is_some() {
                 return Err(StageConfigError::DuplicateStage { name: stage.name.clone() });
             }
-            if stage.probability_percent > 100 {
-                return Err(StageConfigError::InvalidProbability {
-                    stage: stage.name.clone(),
-                    value: stage.probability_percent.to_string(),
-                });
+            if stage.kind == StageKind::Won && stage.category.is_none() {
+                stage.category = Some(ForecastCategory::Closed);
             }
-            if stage.category == ForecastCategory::Closed {
-                return Err(StageConfigError::ClosedCategory { stage: stage.name.clone() });
+            match fixed(stage.kind) {
+                Some(fixed) if fixed != (stage.probability_percent, stage.category) => {
+                    return Err(StageConfigError::FixedStage { stage: stage.name.clone(), kind: stage.kind });
+                }
+                Some(_) => {}
+                None if stage.probability_percent > 100 => {
+                    return Err(StageConfigError::InvalidProbability {
+                        stage: stage.name.clone(),
+                        value: stage.probability_percent.to_string(),
+                    });
+                }
+                None => match stage.category {
+                    None => return Err(StageConfigError::Missing { stage: stage.name.clone(), missing: "category" }),
+                    Some(ForecastCategory::Closed) => {
+                        return Err(StageConfigError::ClosedCategory { stage: stage.name.clone() });
+                    }
+                    Some(_) => {}
+                },
+            }
+        }
+        // Aliases once every name is known, so that an alias naming a later stage is caught too.
+        for (i, stage) in stages.iter().enumerate() {
+            for alias in &stage.aliases {
+                let key = stage_key(alias);
+                if key.is_empty() {
+                    return Err(StageConfigError::EmptyAlias { stage: stage.name.clone() });
+                }
+                // An alias spelling the stage's own name again is harmless (a CRM's id beside its label).
+                if let Some(at) = taken.insert(key, i).filter(|at| *at != i) {
+                    return Err(StageConfigError::DuplicateAlias {
+                        stage: stage.name.clone(),
+                        alias: alias.clone(),
+                        taken_by: stages[at].name.clone(),
+                    });
+                }
             }
         }
         Ok(Self { stages })
@@ -219,42 +461,21 @@ impl StageConfig {
     /// name = "Discovery"
     /// probability = 20      # whole percent, 0..=100
     /// category = "pipeline" # pipeline, best_case or commit
+    /// aliases = ["qualifiedtobuy", "Qualified To Buy"] # optional: CRM names of this stage
+    ///
+    /// [[stage]]
+    /// name = "Closed Won"
+    /// kind = "won"          # optional: open (the default), won or lost
     /// ```
     pub fn from_toml(text: &str) -> Result<Self, StageConfigError> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| StageConfigError::Toml(e.to_string()))?;
-        let mut stages = Vec::with_capacity(raw.stage.len());
-        for (i, s) in raw.stage.into_iter().enumerate() {
-            if s.name.trim().is_empty() {
-                return Err(StageConfigError::EmptyName { position: i + 1 });
-            }
-            let probability_percent = match &s.probability {
-                toml::Value::Integer(p) => u8::try_from(*p).ok().filter(|p| *p <= 100),
-                _ => None,
-            }
-            .ok_or_else(|| StageConfigError::InvalidProbability {
-                stage: s.name.clone(),
-                value: s.probability.to_string(),
-            })?;
-            let category = s
-                .category
-                .parse::<ForecastCategory>()
-                .map_err(|_| StageConfigError::UnknownCategory { stage: s.name.clone(), value: s.category.clone() })?;
-            stages.push(Stage { name: s.name, probability_percent, category });
-        }
+        let stages = raw.stage.into_iter().map(RawStage::into_stage).collect::<Result<Vec<_>, _>>()?;
         Self::new(stages)
     }
 
     /// Writes the TOML form read by [`StageConfig::from_toml`].
     pub fn to_toml(&self) -> String {
-        let out = OutConfig {
-            stage: self
-                .stages
-                .iter()
-                .map(|s| OutStage { name: &s.name, probability: s.probability_percent, category: s.category.as_str() })
-                .collect(),
-        };
-        // Strings, integers and arrays of tables always serialise.
-        toml::to_string(&out).unwrap_or_default()
+        stages_toml(&self.stages)
     }
 
     /// The stages, in funnel order.
@@ -262,40 +483,170 @@ impl StageConfig {
         &self.stages
     }
 
-    /// The stage called `name`, ignoring case and surrounding spaces.
+    /// The stage called `name` or having it as an alias, by [`stage_key`].
     pub fn stage(&self, name: &str) -> Option<&Stage> {
         self.position(name).map(|at| &self.stages[at])
     }
 
-    /// Position in funnel order of the stage called `name`, ignoring case and surrounding spaces.
+    /// Position in funnel order of the stage called `name` (or with that alias).
     fn position(&self, name: &str) -> Option<usize> {
         let key = stage_key(name);
-        self.stages.iter().position(|s| stage_key(&s.name) == key)
+        self.stages.iter().position(|s| s.names().any(|n| stage_key(n) == key))
     }
 
-    /// Where a deal with this status and stage counts (see [`DealStanding`]).
+    /// The open stage `name` means, if any: where an open deal in it counts.
+    fn open_position(&self, name: &str) -> Option<usize> {
+        self.position(name).filter(|at| self.stages[*at].kind == StageKind::Open)
+    }
+
+    /// The status a deal in stage `name` has, when the configuration lists the stage.
+    pub fn status_of(&self, name: &str) -> Option<DealStatus> {
+        self.stage(name).map(|s| s.kind.status())
+    }
+
+    /// Where a deal with this status and stage counts (see [`DealStanding`]). The status decides:
+    /// an open deal whose stage is no open stage (unlisted, or a won or lost one) is unknown.
     pub fn standing(&self, status: DealStatus, stage: &str) -> DealStanding<'_> {
         match status {
             DealStatus::Won => DealStanding::Won,
             DealStatus::Lost => DealStanding::Lost,
-            DealStatus::Open => self.stage(stage).map_or(DealStanding::UnknownStage, DealStanding::Open),
+            DealStatus::Open => {
+                self.open_position(stage).map_or(DealStanding::UnknownStage, |at| DealStanding::Open(&self.stages[at]))
+            }
+        }
+    }
+
+    /// The configuration with `alias` added to the stage `stage` means (checked like any change).
+    pub fn with_alias(&self, stage: &str, alias: &str) -> Result<Self, StageConfigError> {
+        let at = self.position(stage).ok_or_else(|| StageConfigError::NoSuchStage(stage.to_string()))?;
+        // Told about the stage it was added to, not the one that had it first in funnel order.
+        if let Some(taken) = self.position(alias).filter(|taken| *taken != at) {
+            return Err(StageConfigError::DuplicateAlias {
+                stage: self.stages[at].name.clone(),
+                alias: alias.to_string(),
+                taken_by: self.stages[taken].name.clone(),
+            });
+        }
+        let mut stages = self.stages.clone();
+        stages[at].aliases.push(alias.trim().to_string());
+        Self::new(stages)
+    }
+
+    /// What changed from `before` to this configuration, stage by stage, in this one's order.
+    pub fn changes_from(&self, before: &StageConfig) -> Vec<StageChange> {
+        let key_of = |s: &Stage| stage_key(&s.name);
+        let mut out: Vec<StageChange> = before
+            .stages
+            .iter()
+            .filter(|old| !self.stages.iter().any(|s| key_of(s) == key_of(old)))
+            .map(|old| StageChange::Removed(old.name.clone()))
+            .collect();
+        for stage in &self.stages {
+            match before.stages.iter().find(|old| key_of(old) == key_of(stage)) {
+                None => out.push(StageChange::Added(stage.clone())),
+                Some(old) if old != stage => {
+                    out.push(StageChange::Changed { before: old.clone(), after: stage.clone() })
+                }
+                Some(_) => {}
+            }
+        }
+        let order = |c: &StageConfig| -> Vec<String> {
+            c.stages.iter().map(key_of).filter(|k| before.stage(k).is_some() && self.stage(k).is_some()).collect()
+        };
+        if order(self) != order(before) {
+            out.push(StageChange::Reordered(self.stages.iter().map(|s| s.name.clone()).collect()));
+        }
+        out
+    }
+}
+
+/// The `[[stage]]` tables of `stages`.
+fn stages_toml(stages: &[Stage]) -> String {
+    let out = OutConfig {
+        stage: stages
+            .iter()
+            .map(|s| {
+                let open = s.kind == StageKind::Open;
+                OutStage {
+                    name: &s.name,
+                    kind: (!open).then(|| s.kind.as_str()),
+                    probability: open.then_some(s.probability_percent),
+                    category: if open { s.category.map(|c| c.as_str()) } else { None },
+                    aliases: &s.aliases,
+                }
+            })
+            .collect(),
+    };
+    // Strings, integers and arrays of tables always serialise.
+    toml::to_string(&out).unwrap_or_default()
+}
+
+/// The `[[stage]]` tables that would make `names` open stages: what to add to the settings for
+/// deals in stages they do not list, to be placed in funnel order and given their real
+/// probability and category.
+pub fn proposed_stages<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let stages: Vec<Stage> = names.into_iter().map(|n| Stage::open(n.trim(), 10, ForecastCategory::Pipeline)).collect();
+    stages_toml(&stages)
+}
+
+/// One difference between two stage configurations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StageChange {
+    /// A new stage.
+    Added(Stage),
+    /// A stage no longer listed.
+    Removed(String),
+    /// A stage whose kind, probability, category, aliases or spelling changed.
+    Changed {
+        /// As it was.
+        before: Stage,
+        /// As it is.
+        after: Stage,
+    },
+    /// The stages kept are in another order (the new order, every stage).
+    Reordered(Vec<String>),
+}
+
+/// A stage in a few words: "open, 20%, pipeline, aliases: a, b".
+fn describe(stage: &Stage) -> String {
+    let mut text = match stage.kind {
+        StageKind::Open => format!("open, {}%, {}", stage.probability_percent, stage.open_category()),
+        kind => kind.as_str().to_string(),
+    };
+    if !stage.aliases.is_empty() {
+        text.push_str(&format!(", aliases: {}", stage.aliases.join(", ")));
+    }
+    text
+}
+
+impl fmt::Display for StageChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StageChange::Added(s) => write!(f, "+ stage {:?} ({})", s.name, describe(s)),
+            StageChange::Removed(name) => write!(f, "- stage {name:?}"),
+            StageChange::Changed { before, after } => {
+                write!(f, "~ stage {:?}: {} -> {}", after.name, describe(before), describe(after))
+            }
+            StageChange::Reordered(names) => write!(f, "~ funnel order: {}", names.join(", ")),
         }
     }
 }
 
 impl Default for StageConfig {
     /// A common B2B process, covering the stages of the demo data: Prospecting 10% and Discovery
-    /// 20% (pipeline), Qualification 40% and Proposal 60% (best case), Negotiation 80% (commit).
+    /// 20% (pipeline), Qualification 40% and Proposal 60% (best case), Negotiation 80% (commit),
+    /// then Closed Won and Closed Lost.
     fn default() -> Self {
-        let stage =
-            |name: &str, probability_percent, category| Stage { name: name.into(), probability_percent, category };
+        use ForecastCategory::{BestCase, Commit, Pipeline};
         Self {
             stages: vec![
-                stage("Prospecting", 10, ForecastCategory::Pipeline),
-                stage("Discovery", 20, ForecastCategory::Pipeline),
-                stage("Qualification", 40, ForecastCategory::BestCase),
-                stage("Proposal", 60, ForecastCategory::BestCase),
-                stage("Negotiation", 80, ForecastCategory::Commit),
+                Stage::open("Prospecting", 10, Pipeline),
+                Stage::open("Discovery", 20, Pipeline),
+                Stage::open("Qualification", 40, BestCase),
+                Stage::open("Proposal", 60, BestCase),
+                Stage::open("Negotiation", 80, Commit),
+                Stage::closing("Closed Won", StageKind::Won),
+                Stage::closing("Closed Lost", StageKind::Lost),
             ],
         }
     }
@@ -345,6 +696,83 @@ impl fmt::Display for UnknownStage {
             "deal {} is open in stage {:?}, which the stage configuration does not list: it is left out of the pipeline",
             self.deal_id, self.stage
         )
+    }
+}
+
+/// Open deals in one stage that the configuration does not map to an open stage, counted together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnmappedStage {
+    /// The stage as the deals carry it (of several spellings, the first in text order).
+    pub stage: String,
+    /// Open deals in it.
+    pub deals: usize,
+    /// Their amount in minor units.
+    pub amount_minor: i64,
+}
+
+/// Groups (stage, amount) of open deals in unmapped stages by [`stage_key`], the largest amount
+/// first, so that a screen can say what the pipeline leaves out.
+pub fn unmapped_stages<'a>(deals: impl IntoIterator<Item = (&'a str, i64)>) -> Vec<UnmappedStage> {
+    let mut tally = UnmappedTally::default();
+    for (stage, amount) in deals {
+        tally.add(stage, 1, amount);
+    }
+    tally.finish()
+}
+
+/// [`unmapped_stages`] one deal at a time (an import counts as it reads).
+#[derive(Debug, Default)]
+pub struct UnmappedTally {
+    groups: Vec<UnmappedStage>,
+    at: HashMap<String, usize>,
+}
+
+impl UnmappedTally {
+    /// Counts `deals` open deals of `amount_minor` in all in the unmapped stage `stage`.
+    pub fn add(&mut self, stage: &str, deals: usize, amount_minor: i64) {
+        let groups = &mut self.groups;
+        let i = *self.at.entry(stage_key(stage)).or_insert_with(|| {
+            groups.push(UnmappedStage { stage: stage.trim().to_string(), deals: 0, amount_minor: 0 });
+            groups.len() - 1
+        });
+        // The same spelling whichever order deals come in: the smallest, a label ("Contract Sent")
+        // before an id (`contractsent`).
+        if stage.trim() < groups[i].stage.as_str() {
+            groups[i].stage = stage.trim().to_string();
+        }
+        groups[i].deals += deals;
+        groups[i].amount_minor = groups[i].amount_minor.saturating_add(amount_minor);
+    }
+
+    /// The groups, the largest amount first.
+    pub fn finish(mut self) -> Vec<UnmappedStage> {
+        self.groups.sort_by(|a, b| b.amount_minor.cmp(&a.amount_minor).then_with(|| a.stage.cmp(&b.stage)));
+        self.groups
+    }
+}
+
+/// The sentence that says so: "3 open deals in stages not mapped: 1,497,300.50 (Contract Sent: 2,
+/// Demo: 1)"; none when every open deal is in a mapped stage.
+pub fn unmapped_note(unmapped: &[UnmappedStage]) -> Option<String> {
+    if unmapped.is_empty() {
+        return None;
+    }
+    let deals: usize = unmapped.iter().map(|u| u.deals).sum();
+    let amount = unmapped.iter().fold(0i64, |sum, u| sum.saturating_add(u.amount_minor));
+    let names: Vec<String> = unmapped.iter().map(|u| format!("{}: {}", u.stage, u.deals)).collect();
+    let (noun, place) = if deals == 1 { ("deal", "a stage") } else { ("deals", "stages") };
+    Some(format!(
+        "{deals} open {noun} in {place} not mapped: {} ({})",
+        crate::money::format_minor(amount),
+        names.join(", ")
+    ))
+}
+
+impl PipelineSummary {
+    /// The open deals left out, grouped by stage.
+    pub fn unmapped(&self) -> Vec<UnmappedStage> {
+        unmapped_stages(self.unknown_stages.iter().map(|u| (u.stage.as_str(), u.amount_minor)))
     }
 }
 
@@ -411,9 +839,9 @@ pub struct PipelineSummary {
     pub commit_forecast_minor: i64,
     /// Closed + commit + best case: the upside.
     pub best_case_forecast_minor: i64,
-    /// One line per configured stage, in funnel order, empty stages included.
+    /// One line per configured open stage, in funnel order, empty stages included.
     pub stages: Vec<StageLine>,
-    /// Open deals in a stage the configuration does not list.
+    /// Open deals in a stage that is no configured open stage (see [`unmapped_stages`]).
     pub unknown_stages: Vec<UnknownStage>,
 }
 
@@ -465,12 +893,12 @@ pub fn summarize<'a>(
     let mut won = Tally::default();
     let mut unknown_stages = Vec::new();
     for deal in deals.into_iter().filter(|d| window.contains(&d.close_date)) {
-        match (deal.status, config.position(&deal.stage)) {
+        match (deal.status, config.open_position(&deal.stage)) {
             (DealStatus::Open, Some(at)) => {
                 let stage = &config.stages[at];
                 let weighted = weighted_minor(deal.amount_minor, stage.probability_percent);
                 stages[at].add(deal.amount_minor, weighted);
-                categories[stage.category as usize].add(deal.amount_minor, weighted);
+                categories[stage.open_category() as usize].add(deal.amount_minor, weighted);
                 open.add(deal.amount_minor, weighted);
             }
             (DealStatus::Open, None) => unknown_stages.push(UnknownStage {
@@ -515,11 +943,12 @@ pub fn summarize<'a>(
             .stages
             .iter()
             .zip(&stages)
+            .filter(|(s, _)| s.kind == StageKind::Open)
             .map(|(s, t)| {
                 Ok(StageLine {
                     stage: s.name.clone(),
                     probability_percent: s.probability_percent,
-                    category: s.category,
+                    category: s.open_category(),
                     count: t.count,
                     amount_minor: fit(t.amount)?,
                     weighted_minor: fit(t.weighted)?,
@@ -657,7 +1086,7 @@ mod tests {
     fn stage_lookup_ignores_case_and_spaces() {
         let config = StageConfig::default();
         assert_eq!(config.stage(" negotiation ").map(|s| s.probability_percent), Some(80));
-        assert_eq!(config.stage("PROPOSAL").map(|s| s.category), Some(ForecastCategory::BestCase));
+        assert_eq!(config.stage("PROPOSAL").and_then(|s| s.category), Some(ForecastCategory::BestCase));
         assert_eq!(config.stage("Demo"), None);
         assert_eq!(config.standing(DealStatus::Open, "Demo"), DealStanding::UnknownStage);
         // Won and lost deals are placed by their status, whatever their stage says.
@@ -673,7 +1102,7 @@ mod tests {
         let ok = stage("Discovery", "20", "pipeline");
         assert_eq!(
             check(&format!("{ok}{}", stage("discovery", "30", "commit"))),
-            "stage \"discovery\" is listed twice (names are compared ignoring case)"
+            "stage \"discovery\" is listed twice (names are compared ignoring case, spaces and punctuation)"
         );
         assert_eq!(
             check(&stage("Proposal", "120", "commit")),
@@ -701,8 +1130,188 @@ mod tests {
         assert!(unknown_key.starts_with("the stage configuration cannot be read: "), "{unknown_key}");
         assert!(unknown_key.contains("weight"), "{unknown_key}");
         // The same checks apply to stages built in code.
-        let s = Stage { name: "A".into(), probability_percent: 101, category: ForecastCategory::Pipeline };
+        let s = Stage::open("A", 101, ForecastCategory::Pipeline);
         assert!(matches!(StageConfig::new(vec![s]), Err(StageConfigError::InvalidProbability { .. })));
+    }
+
+    /// HubSpot's default pipeline as its export names it, by internal id or label.
+    const HUBSPOT: &str = r#"
+[[stage]]
+name = "Appointment Scheduled"
+probability = 20
+category = "pipeline"
+aliases = ["appointmentscheduled"]
+
+[[stage]]
+name = "Qualified To Buy"
+probability = 40
+category = "pipeline"
+
+[[stage]]
+name = "Presentation Scheduled"
+probability = 60
+category = "best_case"
+
+[[stage]]
+name = "Decision Maker Bought-In"
+probability = 80
+category = "best_case"
+
+[[stage]]
+name = "Contract Sent"
+probability = 90
+category = "commit"
+
+[[stage]]
+name = "Closed Won"
+kind = "won"
+aliases = ["Signed"]
+
+[[stage]]
+name = "Closed Lost"
+kind = "lost"
+"#;
+
+    #[test]
+    fn crm_names_match_ignoring_case_spaces_and_punctuation() {
+        let config = StageConfig::from_toml(HUBSPOT).unwrap();
+        for (crm, ours) in [
+            ("appointmentscheduled", "Appointment Scheduled"),
+            ("qualifiedtobuy", "Qualified To Buy"),
+            ("presentationscheduled", "Presentation Scheduled"),
+            ("decisionmakerboughtin", "Decision Maker Bought-In"),
+            ("contractsent", "Contract Sent"),
+            ("CONTRACT-SENT", "Contract Sent"),
+            ("closedwon", "Closed Won"),
+            ("signed", "Closed Won"),
+            ("closed_lost", "Closed Lost"),
+        ] {
+            assert_eq!(config.stage(crm).map(|s| s.name.as_str()), Some(ours), "{crm}");
+        }
+        assert_eq!(stage_key("Id. Decision Makers"), "iddecisionmakers");
+        assert_eq!(stage_key("Proposal/Price Quote"), "proposalpricequote");
+        assert_eq!(config.status_of("closedwon"), Some(DealStatus::Won));
+        assert_eq!(config.status_of("Closed Lost"), Some(DealStatus::Lost));
+        assert_eq!(config.status_of("contractsent"), Some(DealStatus::Open));
+        assert_eq!(config.status_of("Demo"), None);
+        // Won and lost stages are filled in and written back without their fixed values.
+        let won = config.stage("Closed Won").unwrap();
+        assert_eq!((won.probability_percent, won.category), (100, Some(ForecastCategory::Closed)));
+        let lost = config.stage("Closed Lost").unwrap();
+        assert_eq!((lost.probability_percent, lost.category), (0, None));
+        let text = config.to_toml();
+        assert!(text.contains("[[stage]]\nname = \"Closed Won\"\nkind = \"won\"\naliases = [\"Signed\"]\n"), "{text}");
+        assert_eq!(StageConfig::from_toml(&text), Ok(config.clone()));
+        // An open deal in a won stage is not counted as open pipeline: its status decides.
+        assert_eq!(config.standing(DealStatus::Open, "Closed Won"), DealStanding::UnknownStage);
+        assert!(
+            matches!(config.standing(DealStatus::Open, "contractsent"), DealStanding::Open(s) if s.name == "Contract Sent")
+        );
+        // The JSON of settings saved before stages had kinds and aliases still reads.
+        let old = r#"[{"name":"Discovery","probability_percent":20,"category":"pipeline"}]"#;
+        let read: StageConfig = serde_json::from_str(old).unwrap();
+        assert_eq!(read.stages(), [Stage::open("Discovery", 20, ForecastCategory::Pipeline)]);
+    }
+
+    #[test]
+    fn kinds_and_aliases_are_checked() {
+        let check = |text: &str| StageConfig::from_toml(text).unwrap_err().to_string();
+        let open = "[[stage]]\nname = \"Discovery\"\nprobability = 20\ncategory = \"pipeline\"\n";
+        assert_eq!(
+            check(&format!(
+                "{open}aliases = [\"Disco\"]\n[[stage]]\nname = \"Demo\"\nprobability = 30\ncategory = \"pipeline\"\naliases = [\"disco!\"]\n"
+            )),
+            "stage \"Demo\": alias \"disco!\" already means stage \"Discovery\""
+        );
+        assert_eq!(
+            check(&format!("{open}[[stage]]\nname = \"Closed Won\"\nkind = \"won\"\naliases = [\"discovery\"]\n")),
+            "stage \"Closed Won\": alias \"discovery\" already means stage \"Discovery\""
+        );
+        assert_eq!(
+            check(&format!(
+                "{open}[[stage]]\nname = \"Closed-Won\"\nkind = \"won\"\n[[stage]]\nname = \"closed won\"\nkind = \"won\"\n"
+            )),
+            "stage \"closed won\" is listed twice (names are compared ignoring case, spaces and punctuation)"
+        );
+        assert_eq!(
+            check(&format!("{open}[[stage]]\nname = \"Closed Won\"\nkind = \"won\"\nprobability = 90\n")),
+            "stage \"Closed Won\": a won stage is always 100% and category closed; leave probability and category out"
+        );
+        assert_eq!(
+            check(&format!("{open}[[stage]]\nname = \"Closed Lost\"\nkind = \"lost\"\ncategory = \"pipeline\"\n")),
+            "stage \"Closed Lost\": a lost stage is always 0% and in no category; leave probability and category out"
+        );
+        assert_eq!(
+            check(&format!("{open}[[stage]]\nname = \"Done\"\nkind = \"finished\"\n")),
+            "stage \"Done\": unknown kind \"finished\": use open, won or lost"
+        );
+        assert_eq!(
+            check("[[stage]]\nname = \"Demo\"\ncategory = \"pipeline\"\n"),
+            "stage \"Demo\": an open stage needs a probability"
+        );
+        assert_eq!(
+            check("[[stage]]\nname = \"Demo\"\nprobability = 5\n"),
+            "stage \"Demo\": an open stage needs a category"
+        );
+        assert_eq!(check("[[stage]]\nname = \"Closed Won\"\nkind = \"won\"\n"), StageConfigError::NoStages.to_string());
+        assert_eq!(check("[[stage]]\nname = \"--\"\nprobability = 5\ncategory = \"commit\"\n"), "stage 1 has no name");
+        assert_eq!(check(&format!("{open}aliases = [\" \"]\n")), "stage \"Discovery\" has an empty alias");
+        let long = "x".repeat(crate::limits::NAME_MAX_CHARS + 1);
+        assert!(check(&format!("{open}aliases = [\"{long}\"]\n")).starts_with("stage \"Discovery\": name or alias"));
+        // One alias added at a time, checked like the rest.
+        let config = StageConfig::default();
+        let more = config.with_alias("negotiation", "Contract Sent").unwrap();
+        assert_eq!(more.stage("contractsent").map(|s| s.name.as_str()), Some("Negotiation"));
+        assert_eq!(config.with_alias("Nope", "x"), Err(StageConfigError::NoSuchStage("Nope".into())));
+        assert!(matches!(more.with_alias("Proposal", "CONTRACT SENT"), Err(StageConfigError::DuplicateAlias { .. })));
+    }
+
+    #[test]
+    fn changes_say_what_moved() {
+        let before = StageConfig::default();
+        let after = StageConfig::from_toml(
+            "[[stage]]\nname = \"Discovery\"\nprobability = 25\ncategory = \"pipeline\"\naliases = [\"qualifiedtobuy\"]\n\
+             [[stage]]\nname = \"Prospecting\"\nprobability = 10\ncategory = \"pipeline\"\n\
+             [[stage]]\nname = \"Contract Sent\"\nprobability = 90\ncategory = \"commit\"\n",
+        )
+        .unwrap();
+        let changes: Vec<String> = after.changes_from(&before).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            changes,
+            [
+                "- stage \"Qualification\"",
+                "- stage \"Proposal\"",
+                "- stage \"Negotiation\"",
+                "- stage \"Closed Won\"",
+                "- stage \"Closed Lost\"",
+                "~ stage \"Discovery\": open, 20%, pipeline -> open, 25%, pipeline, aliases: qualifiedtobuy",
+                "+ stage \"Contract Sent\" (open, 90%, commit)",
+                "~ funnel order: Discovery, Prospecting, Contract Sent",
+            ]
+        );
+        assert!(before.changes_from(&before).is_empty());
+    }
+
+    #[test]
+    fn unmapped_stages_are_grouped_and_said() {
+        let groups = unmapped_stages([("contractsent", 100_000), ("Demo", 50), ("Contract Sent", 49_630_050)]);
+        assert_eq!(
+            groups,
+            [
+                UnmappedStage { stage: "Contract Sent".into(), deals: 2, amount_minor: 49_730_050 },
+                UnmappedStage { stage: "Demo".into(), deals: 1, amount_minor: 50 },
+            ]
+        );
+        assert_eq!(
+            unmapped_note(&groups).unwrap(),
+            "3 open deals in stages not mapped: 497,301.00 (Contract Sent: 2, Demo: 1)"
+        );
+        assert_eq!(unmapped_note(&groups[1..]).unwrap(), "1 open deal in a stage not mapped: 0.50 (Demo: 1)");
+        assert_eq!(unmapped_note(&[]), None);
+        let proposed = proposed_stages(["Contract Sent"]);
+        assert_eq!(proposed, "[[stage]]\nname = \"Contract Sent\"\nprobability = 10\ncategory = \"pipeline\"\n");
+        let added = format!("{}{proposed}", StageConfig::default().to_toml());
+        assert!(StageConfig::from_toml(&added).unwrap().stage("contractsent").is_some(), "the proposal applies");
     }
 
     #[test]
@@ -837,6 +1446,48 @@ mod tests {
             prop_assert_eq!(open, s.open_count + s.unknown_stages.len());
             let won: i64 = deals.iter().filter(in_window).filter(|d| d.status == DealStatus::Won).map(|d| d.amount_minor).sum();
             prop_assert_eq!(won, s.won_minor);
+        }
+
+        #[test]
+        fn written_configurations_read_back(
+            names in proptest::collection::hash_set("[A-Za-z][A-Za-z ]{0,12}", 1..8),
+            probabilities in proptest::collection::vec(0u8..=100, 8),
+            kinds in proptest::collection::vec(0u8..3, 8),
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let stages: Vec<Stage> = names
+                .iter()
+                .filter(|n| seen.insert(stage_key(n)))
+                .zip(probabilities.iter().zip(&kinds))
+                .enumerate()
+                .map(|(i, (name, (p, k)))| match (i, k) {
+                    (0, _) | (_, 0) => Stage::open(name, *p, ForecastCategory::ALL[usize::from(*p) % 3]),
+                    (_, 1) => Stage::closing(name, StageKind::Won),
+                    _ => Stage::closing(name, StageKind::Lost),
+                })
+                .collect();
+            let config = StageConfig::new(stages.clone()).unwrap();
+            prop_assert_eq!(StageConfig::from_toml(&config.to_toml()), Ok(config.clone()));
+            let json = serde_json::to_string(&config).unwrap();
+            prop_assert_eq!(serde_json::from_str::<StageConfig>(&json).unwrap(), config.clone());
+            for stage in &stages {
+                // Any spelling of a name finds its stage, and its status follows its kind.
+                let shouted = format!(" {}! ", stage.name.to_uppercase().replace(' ', "-"));
+                prop_assert_eq!(config.stage(&shouted), Some(stage));
+                prop_assert_eq!(config.status_of(&stage.name), Some(stage.kind.status()));
+            }
+            prop_assert!(config.changes_from(&config).is_empty());
+        }
+
+        #[test]
+        fn an_alias_of_another_stage_is_refused(a in "[a-z]{1,8}", b in "[a-z]{1,8}") {
+            prop_assume!(a != b);
+            let stages = vec![
+                Stage::open(&a, 10, ForecastCategory::Pipeline),
+                Stage { aliases: vec![a.to_uppercase()], ..Stage::open(&b, 20, ForecastCategory::Commit) },
+            ];
+            let refused = matches!(StageConfig::new(stages), Err(StageConfigError::DuplicateAlias { .. }));
+            prop_assert!(refused);
         }
 
         #[test]

@@ -224,6 +224,17 @@ pub struct RecordCounts {
     pub subscription_months: i64,
 }
 
+/// Open deals of one stage name, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageTotal {
+    /// The stage as the deals carry it.
+    pub stage: String,
+    /// How many open deals.
+    pub deals: i64,
+    /// Their amount in minor units.
+    pub amount_minor: i64,
+}
+
 /// The raw sales records: accounts, activities, deals, recurring revenue and the tags of
 /// its churn events.
 #[async_trait]
@@ -259,6 +270,9 @@ pub trait RecordStore: Send + Sync {
     ) -> StoreResult<Vec<ActivityRecord>>;
     /// Deals closing (or expected to close) from `from` to `to`, inclusive.
     async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>>;
+    /// Open deals by their stage as stored (any close date): how many and their amount, the stage
+    /// names in order. What the stage settings are checked against.
+    async fn open_deal_stages(&self) -> StoreResult<Vec<StageTotal>>;
     /// Every account-month of recurring revenue.
     async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>>;
     /// Every account.

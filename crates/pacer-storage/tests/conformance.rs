@@ -11,7 +11,8 @@ use pacer_core::org::{NewRep, NewTeam, OrgError, Organisation, RepUpdate, TeamUp
 use pacer_core::records::{DealKind, DealStatus, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use pacer_storage::testing::TestDb;
 use pacer_storage::{
-    AccessStore, LoginFailures, NewUser, OrgStore, RecordStore, RepFilter, Session, Store, StoreError, UserUpdate,
+    AccessStore, LoginFailures, NewUser, OrgStore, RecordStore, RepFilter, Session, StageTotal, Store, StoreError,
+    UserUpdate,
 };
 
 fn d(s: &str) -> NaiveDate {
@@ -100,6 +101,8 @@ async fn organisation_settings_round_trip() {
         let org = Organisation {
             name: "Acme".into(),
             calendar: FiscalCalendar::Monthly { start_month: 2, naming: YearNaming::EndYear },
+            // Stages with kinds and aliases survive the settings' JSON.
+            pipeline_stages: Organisation::default().pipeline_stages.with_alias("Closed Won", "closedwon").unwrap(),
             ..Organisation::default()
         };
         store.save_organisation(&org, &admin()).await.unwrap();
@@ -327,6 +330,50 @@ async fn raw_records_bulk_insert() {
         assert_eq!(
             (counts.teams, counts.reps, counts.accounts, counts.activities, counts.deals, counts.subscription_months),
             (1, 1, 1, 1_234, 1, 1),
+            "{}",
+            db.backend()
+        );
+    }
+}
+
+/// Open deals by stage, whatever their close date: what the stage settings are checked against.
+#[tokio::test]
+async fn open_deals_are_totalled_by_stage() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let ann = store.create_rep(&rep("Ann", None, "2024-01-01"), &admin()).await.unwrap();
+        store
+            .insert_accounts(&[NewAccount { id: 7, name: "Globex".into(), owner_id: Some(ann.id), segment: None }])
+            .await
+            .unwrap();
+        assert_eq!(store.open_deal_stages().await.unwrap(), [], "{}", db.backend());
+        let deal = |status, stage: &str, amount_minor, close: &str| NewDeal {
+            rep_id: ann.id,
+            account_id: 7,
+            kind: DealKind::New,
+            status,
+            stage: stage.into(),
+            amount_minor,
+            created_on: d("2024-02-01"),
+            close_date: d(close),
+            source: SourceKind::Demo,
+            external_id: None,
+            entered_by: None,
+        };
+        store
+            .insert_deals(&[
+                deal(DealStatus::Open, "Contract Sent", 4_000_000_000_000, "2024-03-01"),
+                deal(DealStatus::Open, "Contract Sent", 4_000_000_000_000, "2031-12-31"),
+                deal(DealStatus::Open, "Discovery", 50, "2020-01-01"),
+                deal(DealStatus::Won, "Closed Won", 1_200_000, "2024-03-01"),
+                deal(DealStatus::Lost, "Contract Sent", 7, "2024-03-01"),
+            ])
+            .await
+            .unwrap();
+        let total = |stage: &str, deals, amount_minor| StageTotal { stage: stage.into(), deals, amount_minor };
+        assert_eq!(
+            store.open_deal_stages().await.unwrap(),
+            [total("Contract Sent", 2, 8_000_000_000_000), total("Discovery", 1, 50)],
             "{}",
             db.backend()
         );

@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::world;
+use common::{multipart, world};
 use http_body_util::BodyExt;
 use pacer_core::access::{Role, Scope};
 use pacer_core::audit::AuditFilter;
@@ -165,19 +165,6 @@ async fn quick_log_checks_the_catalogs_fields() {
         let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         assert!(html.contains("Logging contest") && html.contains("in other teams"), "{html}");
     }
-}
-
-fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
-    let boundary = "pacerboundary42";
-    let mut body = String::new();
-    for (name, value) in fields {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
-    }
-    body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
-        file.0, file.1
-    ));
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 #[tokio::test]

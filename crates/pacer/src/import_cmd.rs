@@ -16,6 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use pacer_app::import::{self as importing, ReadOptions, StreamError, StreamOptions};
 use pacer_core::audit::Actor;
 use pacer_core::import::{DateOrder, ImportKind, Mapping, MappingChoice, Preset, RowError, preset_names, propose};
+use pacer_core::pipeline::UnmappedStage;
 use pacer_storage::{SqlStore, UpsertCounts};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -143,6 +144,7 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
             .map(|p| format!(" (written to {})", p.display()))
             .unwrap_or_default()
     );
+    crate::stages_cmd::print_unmapped(&done.unmapped, pacer_app::stages::import_note);
     Ok(())
 }
 
@@ -177,6 +179,7 @@ struct Done {
     rejected: usize,
     notes: importing::FileNotes,
     keyed_by_content: bool,
+    unmapped: Vec<UnmappedStage>,
 }
 
 /// A CSV of records, streamed: constant memory, a progress bar on a terminal.
@@ -233,6 +236,7 @@ async fn stream(
         rejected: done.rejected,
         notes: done.notes,
         keyed_by_content: done.keyed_by_content,
+        unmapped: done.unmapped,
     })
 }
 
@@ -255,7 +259,7 @@ async fn in_memory(store: &SqlStore, choice: MappingChoice, args: &ImportArgs, a
             .progress_chars("=> "),
     );
     let progress = |done: usize| bar.set_position(done as u64);
-    let parsed =
+    let mut parsed =
         importing::parse(store, mapping, &table, &progress).await.map_err(|errors| misfit(&args.file, &errors))?;
     bar.finish_and_clear();
     if !parsed.rejected.is_empty() && !args.skip_invalid {
@@ -273,7 +277,7 @@ async fn in_memory(store: &SqlStore, choice: MappingChoice, args: &ImportArgs, a
         std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let rejected = parsed.rejected.len();
-    let counts =
-        importing::write(store, parsed.good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
-    Ok(Done { counts, rejected, notes, keyed_by_content })
+    let good = std::mem::take(&mut parsed.good);
+    let counts = importing::write(store, good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
+    Ok(Done { counts, rejected, notes, keyed_by_content, unmapped: parsed.unmapped })
 }

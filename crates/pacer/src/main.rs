@@ -15,6 +15,7 @@ mod plan_cmd;
 mod report_cmd;
 mod review_cmd;
 mod serve;
+mod stages_cmd;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -91,6 +92,8 @@ enum Command {
     Leaderboard(report_cmd::LeaderboardArgs),
     /// Open deals by forecast category, weighted pipeline and coverage.
     Pipeline(report_cmd::Span),
+    /// The pipeline stages: show, write out to edit, replace, add a CRM's name.
+    Stages(stages_cmd::StagesArgs),
     /// The daily rollups that reports read.
     #[command(subcommand)]
     Rollups(report_cmd::RollupsCommand),
@@ -180,6 +183,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report_cmd::report(&ctx, args).await,
         Command::Leaderboard(args) => report_cmd::leaderboard(&ctx, args).await,
         Command::Pipeline(span) => report_cmd::pipeline(&ctx, span).await,
+        Command::Stages(args) => stages_cmd::stages(&ctx, args).await,
         Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
         Command::Plan(cmd) => plan_cmd::plan(&ctx, cmd).await,
         Command::Review(args) => review_cmd::review(&ctx, args).await,

@@ -215,6 +215,13 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
     )?;
     if span.format == ReportFormat::Table && span.output.is_none() {
         println!("{}: open deals expected to close in it and deals won in it.", p.period.label);
+        crate::stages_cmd::print_unmapped(&p.unmapped, |unmapped, how| {
+            pacer_core::pipeline::unmapped_note(unmapped)
+                .map(|note| format!("{note}, in no figure above; map them with {how}"))
+        });
+    } else if let Some(note) = pacer_core::pipeline::unmapped_note(&p.unmapped) {
+        // Files and JSON carry the figures; the person running the command still hears of these.
+        eprintln!("{note}, in no figure of the rows (see `pacer stages`)");
     }
     Ok(())
 }

@@ -135,7 +135,14 @@ fn settings_hold_when_others_change() {
         weekly_year.contains("FY2026,FY2026,2025-02-02,2026-01-31,364,"),
         "the organisation's calendar: {weekly_year}"
     );
-    let changes: [(&[&str], &str); 5] = [
+    // The stages are settings too, changed by `stages set` only.
+    std::fs::write(
+        w.path().join("stages.toml"),
+        "[[stage]]\nname = \"Demo\"\nprobability = 30\ncategory = \"pipeline\"\n",
+    )
+    .unwrap();
+    let changes: [(&[&str], &str); 6] = [
+        (&["stages", "set", "stages.toml"], "pipeline_stages"),
         (&["--currency", "EUR"], "currency"),
         (&["--name", "Acme Europe"], "name"),
         (&["--holidays", "2026-05-01,2026-12-25"], "working_days"),
@@ -144,12 +151,12 @@ fn settings_hold_when_others_change() {
     ];
     let mut expected = before.clone();
     for (flags, setting) in changes {
-        let mut args = vec!["org", "set"];
+        let mut args = if flags[0] == "stages" { vec![] } else { vec!["org", "set"] };
         args.extend(flags);
         w.ok(&args);
         let after = show();
         expected[setting] = after[setting].clone();
-        assert_eq!(after, expected, "`org set {}` changed only {setting}", flags.join(" "));
+        assert_eq!(after, expected, "`{}` changed only {setting}", args.join(" "));
         assert_ne!(after[setting], before[setting], "{setting} did change");
     }
     assert_eq!(show()["calendar"]["pattern"], "4-5-4", "still week-based");
@@ -378,6 +385,81 @@ fn manual_logging_completeness_and_contest() {
     assert_eq!(completeness.lines().nth(1).unwrap(), "calls_made,1 of 2,50%,Bob Stone");
     let contest = w.ok(&["contest", "--format", "csv"]);
     assert_eq!(contest.lines().collect::<Vec<_>>(), vec!["rank,rep,logged", "1,Ann Lee,1", "2,Bob Stone,0"]);
+}
+
+/// Deals in stages the settings do not know are imported all the same and said to be, with the
+/// lines to add; the pipeline shows them apart until the stages are set to map them.
+#[test]
+fn pipeline_stages_are_settings_and_unmapped_deals_are_shown() {
+    let w = Workdir::new("stages");
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+    let export = "\"Opportunity ID\",\"Opportunity Owner\",\"Account ID\",\"Close Date\",\"Created Date\",\"Amount\",\"Stage\",\"Type\"\n\
+        \"0061\",\"Ann Lee\",\"001A\",\"2026-03-31\",\"2026-01-10\",\"$12,000.00\",\"Closed Won\",\"New Business\"\n\
+        \"0062\",\"Ann Lee\",\"001B\",\"2026-04-15\",\"2026-02-01\",\"$3,500.50\",\"Contract Sent\",\"New Business\"\n\
+        \"0063\",\"Ann Lee\",\"001C\",\"2026-05-15\",\"2026-02-01\",\"$500.00\",\"Decision Maker Bought-In\",\"New Business\"\n\
+        \"0064\",\"Ann Lee\",\"001D\",\"2026-05-15\",\"2026-02-01\",\"$100.00\",\"Negotiation\",\"New Business\"\n";
+    std::fs::write(w.path().join("opps.csv"), export).unwrap();
+    let done = w.ok(&["import", "deals", "opps.csv", "--preset", "salesforce-opportunities"]);
+    assert!(done.contains("opps.csv: 4 new, 0 updated, 0 unchanged, 0 rejected"), "{done}");
+    assert!(
+        done.contains(
+            "2 rows in stages not in the pipeline settings: Contract Sent (1), Decision Maker Bought-In (1); \
+             add them with `pacer stages set` (proposed lines below)"
+        ),
+        "{done}"
+    );
+    assert!(
+        done.contains("[[stage]]\nname = \"Contract Sent\"\nprobability = 10\ncategory = \"pipeline\"\n"),
+        "{done}"
+    );
+    let pipeline = w.ok(&["pipeline", "--fy", "2026", "--by", "company"]);
+    assert!(
+        pipeline
+            .contains("2 open deals in stages not mapped: 4,000.50 (Contract Sent: 1, Decision Maker Bought-In: 1)"),
+        "{pipeline}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&w.ok(&["pipeline", "--fy", "2026", "--format", "json"])).unwrap();
+    assert_eq!(json["unmapped"][0]["stage"], "Contract Sent", "{json}");
+    let shown = w.ok(&["stages"]);
+    assert!(shown.contains("2 open deals in stages not mapped"), "{shown}");
+
+    // Edit the settings as TOML and apply them: both stages mapped, one by an alias.
+    let mut toml = w.ok(&["stages", "show", "--format", "toml"]);
+    assert_eq!(toml, w.ok(&["stages", "--format", "toml"]));
+    toml = toml.replace("name = \"Negotiation\"\n", "name = \"Negotiation\"\naliases = [\"decisionmakerboughtin\"]\n");
+    toml.push_str("\n[[stage]]\nname = \"Contract Sent\"\nprobability = 90\ncategory = \"commit\"\n");
+    std::fs::write(w.path().join("stages.toml"), &toml).unwrap();
+    let set = w.ok(&["stages", "set", "stages.toml", "--reason", "HubSpot names"]);
+    assert!(
+        set.contains("~ stage \"Negotiation\": open, 80%, commit -> open, 80%, commit, aliases: decisionmakerboughtin"),
+        "{set}"
+    );
+    assert!(set.contains("+ stage \"Contract Sent\" (open, 90%, commit)"), "{set}");
+    assert!(!set.contains("not mapped"), "{set}");
+    assert!(w.ok(&["stages", "set", "stages.toml"]).contains("No change"));
+    let csv = w.ok(&["pipeline", "--fy", "2026", "--by", "company", "--format", "csv"]);
+    assert!(csv.lines().nth(1).unwrap().starts_with("Company,3,4100.50,"), "all three open deals count: {csv}");
+    assert!(!w.ok(&["pipeline", "--fy", "2026"]).contains("not mapped"));
+    let listing = w.ok(&["stages", "--format", "csv"]);
+    assert!(listing.contains("5,Negotiation,open,80,commit,decisionmakerboughtin"), "{listing}");
+    assert!(w.ok(&["audit", "--format", "csv"]).contains("HubSpot names"), "audited with its reason");
+
+    // Bad files change nothing and say which stage is wrong.
+    std::fs::write(w.path().join("bad.toml"), "[[stage]]\nname = \"Demo\"\nprobability = 120\ncategory = \"commit\"\n")
+        .unwrap();
+    let refused = w.refused(&["stages", "set", "bad.toml"]);
+    assert!(refused.contains("stage \"Demo\": probability 120 is not valid"), "{refused}");
+    std::fs::write(w.path().join("bad.toml"), format!("{toml}aliases = [\"Negotiation\"]\n")).unwrap();
+    let refused = w.refused(&["stages", "set", "bad.toml"]);
+    assert!(refused.contains("alias \"Negotiation\" already means stage \"Negotiation\""), "{refused}");
+    assert!(w.refused(&["stages", "alias", "Nope", "x"]).contains("there is no stage \"Nope\""));
+    assert_eq!(w.ok(&["stages", "--format", "csv"]), listing, "nothing changed");
+    let template = w.ok(&["stages", "template"]);
+    assert!(
+        template.starts_with("# Pipeline stages, in funnel order") && template.contains("name = \"Contract Sent\"")
+    );
 }
 
 #[test]

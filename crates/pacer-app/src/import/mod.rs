@@ -10,11 +10,13 @@
 
 use crate::AppError;
 use crate::export::write_csv_row;
+use crate::stages::note_unmapped;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::import::{Chosen, DateOrder, Imported, Importer, Mapping, MappingChoice, RowError};
 use pacer_core::money::Currency;
 use pacer_core::org::RepId;
+use pacer_core::pipeline::{StageConfig, UnmappedStage, UnmappedTally};
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_storage::{RecordImport, RepFilter, Store, UpsertCounts};
 use std::collections::HashMap;
@@ -37,6 +39,8 @@ const KEPT_PROBLEMS: usize = 1_000;
 /// currency, the catalog in force and the reps by every key a file may give.
 struct Lookup {
     currency: Currency,
+    /// The pipeline stages: won and lost ones give a deal's status, and open deals in none are noted.
+    stages: StageConfig,
     catalog: Option<Catalog>,
     /// Reps by CRM id.
     by_external: HashMap<String, RepId>,
@@ -59,7 +63,7 @@ impl Lookup {
             }
         }
         let by_external = reps.iter().filter_map(|r| r.external_id.clone().map(|e| (e, r.id))).collect();
-        Ok(Self { currency: org.currency, catalog, by_external, by_key })
+        Ok(Self { currency: org.currency, stages: org.pipeline_stages, catalog, by_external, by_key })
     }
 
     /// A rep by CRM id, e-mail, Pacer id or name, in that order.
@@ -75,7 +79,9 @@ impl Lookup {
         header: &[S],
         resolve: &'a dyn Fn(&str) -> Option<RepId>,
     ) -> Result<Importer<'a>, Vec<RowError>> {
-        Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?.with_currency(self.currency))
+        Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?
+            .with_currency(self.currency)
+            .with_stages(&self.stages))
     }
 }
 
@@ -94,6 +100,8 @@ pub struct Parsed {
     pub good: Vec<Imported>,
     /// Rejected rows: index into the table's rows, and every problem.
     pub rejected: Vec<(usize, Vec<RowError>)>,
+    /// Good rows that are open deals in stages the pipeline settings do not map.
+    pub unmapped: Vec<UnmappedStage>,
 }
 
 /// Checks every row of `table` through `mapping` against the catalog in
@@ -111,10 +119,14 @@ pub async fn parse(
     let resolve = |key: &str| lookup.rep(key);
     let importer = lookup.importer(mapping, &table.header, &resolve)?;
     let mut parsed = Parsed::default();
+    let mut unmapped = UnmappedTally::default();
     for (i, (row, cells)) in table.rows.iter().enumerate() {
         match convert(&importer, *row, cells) {
             None => {}
-            Some(Ok(record)) => parsed.good.push(record),
+            Some(Ok(record)) => {
+                note_unmapped(&lookup.stages, &record, &mut unmapped);
+                parsed.good.push(record);
+            }
             Some(Err(errors)) => parsed.rejected.push((i, errors)),
         }
         if i % 4096 == 0 {
@@ -122,6 +134,7 @@ pub async fn parse(
         }
     }
     progress(table.rows.len());
+    parsed.unmapped = unmapped.finish();
     Ok(parsed)
 }
 
@@ -271,6 +284,8 @@ pub struct Streamed {
     pub notes: FileNotes,
     /// Whether records were keyed by their content, the file having no id column.
     pub keyed_by_content: bool,
+    /// Rows written that are open deals in stages the pipeline settings do not map.
+    pub unmapped: Vec<UnmappedStage>,
 }
 
 /// The mapping a file gets from `choice` for its header, with the date order asked for, and
@@ -320,6 +335,7 @@ struct Batch {
 struct Reading {
     notes: FileNotes,
     keyed_by_content: bool,
+    unmapped: UnmappedTally,
     rows: usize,
     rejected: usize,
     first: Vec<RowError>,
@@ -368,6 +384,7 @@ pub async fn import_csv<R: Read + Send + 'static>(
         rejected: read.rejected,
         notes: read.notes,
         keyed_by_content: read.keyed_by_content,
+        unmapped: read.unmapped.finish(),
     })
 }
 
@@ -390,7 +407,15 @@ fn read_chunks<R: Read + Send>(
     let resolve = |key: &str| lookup.rep(key);
     let importer = lookup.importer(mapping, &header, &resolve).map_err(StreamError::Mapping)?;
     let mut rejects: Option<Rejects<std::io::BufWriter<std::fs::File>>> = None;
-    let mut read = Reading { notes, keyed_by_content, rows: 0, rejected: 0, first: Vec::new(), problems: 0 };
+    let mut read = Reading {
+        notes,
+        keyed_by_content,
+        unmapped: UnmappedTally::default(),
+        rows: 0,
+        rejected: 0,
+        first: Vec::new(),
+        problems: 0,
+    };
     let mut records = Vec::with_capacity(CHUNK_ROWS);
     let mut in_chunk = 0;
     while let Some((row, cells)) = rows.next_row().map_err(StreamError::File)? {
@@ -398,7 +423,10 @@ fn read_chunks<R: Read + Send>(
         in_chunk += 1;
         match convert(&importer, row, &cells) {
             None => {}
-            Some(Ok(record)) => records.push(record),
+            Some(Ok(record)) => {
+                note_unmapped(&lookup.stages, &record, &mut read.unmapped);
+                records.push(record);
+            }
             Some(Err(errors)) => {
                 read.rejected += 1;
                 read.problems += errors.len();

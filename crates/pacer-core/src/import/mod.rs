@@ -240,6 +240,7 @@ pub struct Importer<'a> {
     catalog: Option<&'a Catalog>,
     resolve_rep: &'a dyn Fn(&str) -> Option<RepId>,
     currency: Option<Currency>,
+    stages: Option<&'a crate::pipeline::StageConfig>,
 }
 
 impl fmt::Debug for Importer<'_> {
@@ -362,7 +363,7 @@ impl<'a> Importer<'a> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Self { mapping, index, fallbacks, catalog, resolve_rep, currency: None })
+        Ok(Self { mapping, index, fallbacks, catalog, resolve_rep, currency: None, stages: None })
     }
 
     /// Refuses amounts whose currency mark (`EUR 12`, `£12`) cannot stand for `currency`,
@@ -370,6 +371,13 @@ impl<'a> Importer<'a> {
     /// Without this, any known mark is accepted and not compared.
     pub fn with_currency(mut self, currency: Currency) -> Self {
         self.currency = Some(currency);
+        self
+    }
+
+    /// Reads a deal's status from its stage by the organisation's won and lost stages (and their
+    /// aliases) when the mapping does not translate it.
+    pub fn with_stages(mut self, stages: &'a crate::pipeline::StageConfig) -> Self {
+        self.stages = Some(stages);
         self
     }
 
@@ -647,6 +655,9 @@ impl<'a> Importer<'a> {
         if let Some(status) =
             translate(&self.mapping.values, "status", stage).and_then(|t| t.parse::<DealStatus>().ok())
         {
+            return status;
+        }
+        if let Some(status) = self.stages.and_then(|s| s.status_of(stage)) {
             return status;
         }
         let squeezed: String =

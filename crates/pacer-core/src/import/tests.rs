@@ -554,6 +554,32 @@ fn deal_problems_and_stage_translation() {
     assert_eq!(bad.check().unwrap_err().to_string(), "status: unknown deal status \"closed\": use open, won, lost");
 }
 
+/// The organisation's won and lost stages name statuses too: the mapping's translation first, then
+/// the stages and their aliases, then the usual "Closed Won" spellings.
+#[test]
+fn won_and_lost_stages_give_the_status() {
+    let stages = crate::pipeline::StageConfig::from_toml(
+        "[[stage]]\nname = \"Contract Sent\"\nprobability = 90\ncategory = \"commit\"\n\
+         [[stage]]\nname = \"Booked\"\nkind = \"won\"\naliases = [\"Deal Done\"]\n\
+         [[stage]]\nname = \"Dead\"\nkind = \"lost\"\n",
+    )
+    .unwrap();
+    let header = "Deal|Owner|Account|Type|Stage|Amount|Close";
+    let importer = deal_importer(header).with_stages(&stages);
+    let status =
+        |stage: &str| importer.deal(2, &csv(&format!("d1|Ann Lee|42||{stage}|100|2026-03-31"))).unwrap().status;
+    assert_eq!(status("deal-done"), DealStatus::Won);
+    assert_eq!(status("DEAD"), DealStatus::Lost);
+    assert_eq!(status("contractsent"), DealStatus::Open);
+    assert_eq!(status("Signed"), DealStatus::Won, "the mapping's translation");
+    assert_eq!(status("closedlost"), DealStatus::Lost, "the usual spelling");
+    assert_eq!(status("Mystery"), DealStatus::Open, "an unknown stage is an open deal");
+    assert_eq!(
+        deal_importer(header).deal(2, &csv("d1|Ann Lee|42||Deal Done|100|2026-03-31")).unwrap().status,
+        DealStatus::Open
+    );
+}
+
 #[test]
 fn subscription_problems() {
     let mapping = Mapping::from_toml(

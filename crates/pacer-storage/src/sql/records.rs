@@ -491,6 +491,25 @@ impl RecordStore for SqlStore {
         Ok(out)
     }
 
+    async fn open_deal_stages(&self) -> StoreResult<Vec<crate::StageTotal>> {
+        // PostgreSQL sums BIGINTs as NUMERIC, which the Any driver cannot read: cast back.
+        let rows = sqlx::query(
+            "SELECT stage, COUNT(*) AS deals, CAST(SUM(amount_minor) AS BIGINT) AS amount_minor FROM deals \
+             WHERE status = 'open' GROUP BY stage ORDER BY stage",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(crate::StageTotal {
+                    stage: row.try_get("stage")?,
+                    deals: row.try_get("deals")?,
+                    amount_minor: row.try_get("amount_minor")?,
+                })
+            })
+            .collect()
+    }
+
     async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>> {
         let rows = sqlx::query(
             "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date FROM deals \

@@ -11,6 +11,7 @@ pub mod org;
 pub mod plan;
 pub mod report;
 pub mod review;
+pub mod stages;
 
 use crate::auth::Caller;
 use crate::error::ApiError;

@@ -91,7 +91,7 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
                         a href="/logging" { "Logging" }
                         @if role >= Role::Manager { a href="/churn" { "Churn" } a href="/plans" { "Plans" } a href="/reviews" { "Reviews" } a href="/seasonality" { "Seasonality" } }
                         @if role >= Role::Leader { a href="/audit" { "Audit log" } }
-                        @if role == Role::Admin { a href="/import" { "Import" } a href="/users" { "Users" } a href="/tokens" { "API tokens" } }
+                        @if role == Role::Admin { a href="/import" { "Import" } a href="/stages" { "Stages" } a href="/users" { "Users" } a href="/tokens" { "API tokens" } }
                     }
                     span.fy title="Current fiscal year" { (frame.fiscal_year_badge()) }
                     div.who {

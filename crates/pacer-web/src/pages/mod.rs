@@ -13,6 +13,7 @@ pub mod org;
 pub mod plan;
 pub mod report;
 pub mod review;
+pub mod stages;
 pub mod users;
 
 use crate::error::ApiError;

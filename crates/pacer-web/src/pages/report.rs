@@ -246,6 +246,7 @@ pub async fn pipeline_page(
                 }
             } }
         }
+        (super::stages::pipeline_notice(&frame, &p.unmapped))
     };
     Ok(layout::page(&frame, "Pipeline", body))
 }

@@ -253,3 +253,17 @@ pub fn rand_suffix() -> String {
     static N: AtomicU64 = AtomicU64::new(0);
     format!("{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
+
+/// A multipart form body with `fields` and one CSV `file` (name, text): (content type, body).
+pub fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
+    let boundary = "pacerboundary42";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
+        file.0, file.1
+    ));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
