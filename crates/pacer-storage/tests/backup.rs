@@ -144,6 +144,7 @@ async fn populate(store: &SqlStore) {
         status,
         stage: "proposal".into(),
         amount_minor,
+        currency: None,
         created_on: d("2025-01-15"),
         close_date: d(close),
         source: SourceKind::Integration,

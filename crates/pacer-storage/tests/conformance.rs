@@ -311,6 +311,7 @@ async fn raw_records_bulk_insert() {
                 status: DealStatus::Won,
                 stage: "Closed Won".into(),
                 amount_minor: 1_200_000,
+                currency: None,
                 created_on: d("2024-02-01"),
                 close_date: d("2024-03-01"),
                 source: SourceKind::Demo,

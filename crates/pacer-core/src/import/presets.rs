@@ -35,7 +35,8 @@ pub fn preset_names() -> &'static [&'static str] {
 /// - `salesforce-opportunities`: a Salesforce Opportunities report export.
 ///   `Opportunity ID` → external_id, `Opportunity Owner` → rep, `Account ID` →
 ///   account_id, `Close Date` → close_date, `Created Date` → created_on (optional),
-///   `Amount` → amount (`$12,000.00`), `Stage` → stage (`Closed Won` → won,
+///   `Amount` → amount (`$12,000.00`), `Opportunity Currency` → currency (optional),
+///   `Stage` → stage (`Closed Won` → won,
 ///   `Closed Lost` → lost, others open), `Type` → kind (`New Business`/`New Customer` →
 ///   new; `Existing Business`, `Existing Business - Upgrade`, `Existing Customer -
 ///   Upgrade` → upsell; `Existing Business - Cross-Sell` → cross-sell; `Renewal`,
@@ -48,7 +49,8 @@ pub fn preset_names() -> &'static [&'static str] {
 ///   (optional; one id per row).
 /// - `hubspot-deals`: a HubSpot deals export. `Record ID` → external_id, `Deal owner` →
 ///   rep, `Associated Company IDs` → account_id (one id per row), `Close Date` →
-///   close_date, `Create Date` → created_on (optional), `Amount` → amount, `Deal Stage` →
+///   close_date, `Create Date` → created_on (optional), `Amount` → amount, `Currency` →
+///   currency (optional), `Deal Stage` →
 ///   stage (`closedwon`/`Closed Won` → won, `closedlost`/`Closed Lost` → lost, others
 ///   open), `Deal Type` → kind (`newbusiness`/`New Business` → new,
 ///   `existingbusiness`/`Existing Business` → upsell, `renewal` → renewal).
@@ -105,10 +107,11 @@ pub fn preset(name: &str) -> Option<Mapping> {
                 ("close_date", "Close Date"),
                 ("created_on", "Created Date"),
                 ("amount", "Amount"),
+                ("currency", "Opportunity Currency"),
                 ("stage", "Stage"),
                 ("kind", "Type"),
             ],
-            &["created_on"],
+            &["created_on", "currency"],
             &[],
             &[
                 (
@@ -162,10 +165,11 @@ pub fn preset(name: &str) -> Option<Mapping> {
                 ("close_date", "Close Date"),
                 ("created_on", "Create Date"),
                 ("amount", "Amount"),
+                ("currency", "Currency"),
                 ("stage", "Deal Stage"),
                 ("kind", "Deal Type"),
             ],
-            &["created_on"],
+            &["created_on", "currency"],
             &[],
             &[
                 (
