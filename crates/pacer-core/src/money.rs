@@ -64,6 +64,13 @@ impl Currency {
     }
 }
 
+impl std::str::FromStr for Currency {
+    type Err = InvalidCurrency;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 impl TryFrom<String> for Currency {
     type Error = InvalidCurrency;
     fn try_from(s: String) -> Result<Self, Self::Error> {

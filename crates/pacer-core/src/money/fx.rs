@@ -43,6 +43,34 @@ pub enum FxError {
     /// A rate of the reporting currency into itself.
     #[error("{0} is the reporting currency: its amounts need no rate")]
     ReportingCurrency(Currency),
+    /// Deleting a rate would leave deals with none at or before their close month.
+    #[error(
+        "the rate of {currency} for {month} is in use: deals closing in {first} have no earlier rate to fall back on; \
+         set one before deleting it"
+    )]
+    RateInUse {
+        /// The rate's currency.
+        currency: Currency,
+        /// Its month.
+        month: Month,
+        /// The close month of a deal that would be left without a rate.
+        first: Month,
+    },
+    /// The reporting currency changing while amounts are held in the current one.
+    #[error(
+        "the currency cannot change from {from} to {to}: {deals} deal(s) are in other currencies than {to} and {rates} exchange rate(s) are into {from}; \
+         amounts already converted into {from} would be read as {to}"
+    )]
+    ReportingCurrencyInUse {
+        /// The current reporting currency.
+        from: Currency,
+        /// The one asked for.
+        to: Currency,
+        /// Deals in another currency than `to`.
+        deals: i64,
+        /// Stored rates (all into `from`).
+        rates: i64,
+    },
     /// The converted amount is beyond what Pacer takes.
     #[error("{amount} at {rate} is larger than Pacer takes (at most {} minor units)", format_minor(MAX_AMOUNT_MINOR))]
     TooLarge {
