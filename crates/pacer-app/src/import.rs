@@ -14,6 +14,7 @@ use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::import::{Imported, Importer, Mapping, RowError, not_utf8, sniff_delimiter, utf8_bom_len};
 use pacer_core::money::Currency;
+use pacer_core::money::fx::RateTable;
 use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_storage::{RecordImport, RepFilter, Store, UpsertCounts};
@@ -158,6 +159,8 @@ fn read_xlsx(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<Table, Str
 /// currency, the catalog in force and the reps by every key a file may give.
 struct Lookup {
     currency: Currency,
+    /// The exchange rates deals in other currencies are converted at.
+    rates: RateTable,
     catalog: Option<Catalog>,
     /// Reps by CRM id.
     by_external: HashMap<String, RepId>,
@@ -180,7 +183,8 @@ impl Lookup {
             }
         }
         let by_external = reps.iter().filter_map(|r| r.external_id.clone().map(|e| (e, r.id))).collect();
-        Ok(Self { currency: org.currency, catalog, by_external, by_key })
+        let rates = RateTable::new(store.fx_rates().await?);
+        Ok(Self { currency: org.currency, rates, catalog, by_external, by_key })
     }
 
     /// A rep by CRM id, e-mail, Pacer id or name, in that order.
@@ -196,7 +200,9 @@ impl Lookup {
         header: &[S],
         resolve: &'a dyn Fn(&str) -> Option<RepId>,
     ) -> Result<Importer<'a>, Vec<RowError>> {
-        Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?.with_currency(self.currency))
+        Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?
+            .with_currency(self.currency)
+            .with_rates(self.rates.clone()))
     }
 }
 

@@ -79,7 +79,7 @@ pub fn mapping_for(
     Ok(m)
 }
 
-fn print_report(file: &Path, errors: &[RowError]) {
+pub(crate) fn print_report(file: &Path, errors: &[RowError]) {
     for e in errors.iter().take(50) {
         eprintln!("{}: row {}, column {:?}, value {:?}: {}", file.display(), e.row, e.column, e.value, e.reason);
     }

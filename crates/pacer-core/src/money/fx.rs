@@ -154,6 +154,18 @@ pub struct FxRate {
 }
 
 impl FxRate {
+    /// Reads a rate from its three written values (`CHF`, `2026-01`, `1.0712`); a value that
+    /// does not read is named by its field (`currency`, `month`, `rate`) with the reason.
+    pub fn read(currency: &str, month: &str, rate: &str) -> Result<Self, Vec<(&'static str, String)>> {
+        let currency = Currency::parse(currency).map_err(|e| ("currency", e.to_string()));
+        let month = month.parse::<Month>().map_err(|e| ("month", e.to_string()));
+        let rate = rate.parse::<Rate>().map_err(|e| ("rate", e.to_string()));
+        match (currency, month, rate) {
+            (Ok(currency), Ok(month), Ok(rate)) => Ok(Self { currency, month, rate }),
+            (c, m, r) => Err([c.err(), m.err(), r.err()].into_iter().flatten().collect()),
+        }
+    }
+
     /// Refuses a rate of the reporting currency into itself.
     pub fn check(&self, reporting: Currency) -> Result<(), FxError> {
         if self.currency == reporting { Err(FxError::ReportingCurrency(reporting)) } else { Ok(()) }
@@ -306,6 +318,17 @@ mod tests {
             missing.to_string(),
             "no exchange rate for USD in 2026-01 or earlier: set one first (pacer fx set USD 2026-01 RATE)"
         );
+    }
+
+    #[test]
+    fn rates_read_from_their_written_values() {
+        let r = FxRate::read("chf", "2026-01", "1.0712").unwrap();
+        assert_eq!(
+            (r.currency.as_str(), r.month.to_string(), r.rate.to_string()),
+            ("CHF", "2026-01".into(), "1.0712".into())
+        );
+        let problems = FxRate::read("CHX", "January", "1.07").unwrap_err();
+        assert_eq!(problems.iter().map(|p| p.0).collect::<Vec<_>>(), ["currency", "month"]);
     }
 
     #[test]

@@ -158,6 +158,9 @@ impl FxStore for SqlStore {
     }
 
     async fn set_fx_rates(&self, rates: &[FxRate], actor: &Actor) -> StoreResult<usize> {
+        if rates.is_empty() {
+            return Ok(0);
+        }
         let mut tx = self.begin_write().await?;
         let before = Conversion::read(&mut tx).await?;
         for r in rates {
