@@ -141,14 +141,14 @@ pub struct SubscriptionIn {
 
 /// Collects each record's problems: `{index, field, reason}`.
 #[derive(Default)]
-struct Problems(Vec<serde_json::Value>);
+pub(super) struct Problems(Vec<serde_json::Value>);
 
 impl Problems {
-    fn add(&mut self, index: usize, field: &str, reason: impl Into<String>) {
+    pub(super) fn add(&mut self, index: usize, field: &str, reason: impl Into<String>) {
         self.0.push(serde_json::json!({ "index": index, "field": field, "reason": reason.into() }));
     }
 
-    fn into_result(self, what: &str) -> ApiResult<()> {
+    pub(super) fn into_result(self, what: &str) -> ApiResult<()> {
         if self.0.is_empty() {
             return Ok(());
         }
