@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use pacer_core::catalog::Catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::kpi::{KpiValue, Measure, RevenueFigures, rollup_measure};
+use pacer_core::money::Currency;
 use pacer_core::org::{Organisation, RepId, TeamId, subtree};
 use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize};
 use pacer_core::records::{DealKind, DealStatus, FieldValue};
@@ -155,6 +156,10 @@ pub struct Report {
     pub rows: Vec<ReportRow>,
     /// `rollups` when summed from the daily rollups, `raw records` otherwise.
     pub computed_from: &'static str,
+    /// The reporting currency every money figure is in (deals in other currencies are
+    /// converted at the rate of their close month).
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: Currency,
 }
 
 fn bad(message: impl Into<String>) -> AppError {
@@ -317,6 +322,7 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
         columns: periods.iter().map(|p| column(p, range)).collect(),
         rows,
         computed_from,
+        currency: org.currency,
     })
 }
 
@@ -514,6 +520,10 @@ pub struct Pipeline {
     pub quota_kpi: Option<String>,
     /// One row per owner.
     pub rows: Vec<PipelineRow>,
+    /// The reporting currency of every amount (deals in other currencies converted at the
+    /// rate of their close month).
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: Currency,
 }
 
 /// The pipeline report. With the catalog, each owner's quota for the period comes from the
@@ -577,7 +587,12 @@ async fn pipeline_against(
         let coverage = coverage(open, quota_minor.unwrap_or(0), won);
         rows.push(PipelineRow { owner, name, summary, quota_minor, coverage });
     }
-    Ok(Pipeline { period: column(whole, req.from.zip(req.to)), quota_kpi: quotas.map(|(k, _)| k), rows })
+    Ok(Pipeline {
+        period: column(whole, req.from.zip(req.to)),
+        quota_kpi: quotas.map(|(k, _)| k),
+        rows,
+        currency: org.currency,
+    })
 }
 
 /// An owner's quota: its own target, or for a team without one, the sum of its sub-teams'
