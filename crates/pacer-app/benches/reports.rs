@@ -161,6 +161,7 @@ async fn load_deals(
             status,
             stage: r[5].to_string(),
             amount_minor: amount,
+            currency: None,
             created_on: day,
             close_date: day,
             source: SourceKind::Import,

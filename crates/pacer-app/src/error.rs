@@ -69,6 +69,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => AppError::NotFound(e.to_string()),
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Invalid(rule) => AppError::invalid(rule.to_string()),
+            StoreError::Fx(rule) => AppError::invalid(rule.to_string()),
             // Changing an approved plan, or a status change the life cycle forbids: a conflict with its state.
             StoreError::Plan(e @ (PlanError::NotEditable(_) | PlanError::Transition { .. })) => {
                 AppError::Conflict(e.to_string())

@@ -9,6 +9,7 @@ pub mod context;
 pub mod credentials;
 pub mod error;
 pub mod export;
+pub mod fx;
 pub mod import;
 pub mod kpi;
 pub mod logging;

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use pacer_core::catalog::Catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::kpi::{KpiValue, Measure, RevenueFigures, rollup_measure};
+use pacer_core::money::Currency;
 use pacer_core::org::{Organisation, RepId, TeamId, subtree};
 use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize, unmapped_stages};
 use pacer_core::records::{DealKind, DealStatus, FieldValue};
@@ -155,6 +156,10 @@ pub struct Report {
     pub rows: Vec<ReportRow>,
     /// `rollups` when summed from the daily rollups, `raw records` otherwise.
     pub computed_from: &'static str,
+    /// The reporting currency every money figure is in (deals in other currencies are
+    /// converted at the rate of their close month).
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: Currency,
 }
 
 fn bad(message: impl Into<String>) -> AppError {
@@ -317,6 +322,7 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
         columns: periods.iter().map(|p| column(p, range)).collect(),
         rows,
         computed_from,
+        currency: org.currency,
     })
 }
 
@@ -517,6 +523,10 @@ pub struct Pipeline {
     /// Open deals of the rows closing in the period whose stage is no open stage of the
     /// settings, each deal once, by stage: in no figure above, and shown as such.
     pub unmapped: Vec<pacer_core::pipeline::UnmappedStage>,
+    /// The reporting currency of every amount (deals in other currencies converted at the
+    /// rate of their close month).
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: Currency,
 }
 
 /// The pipeline report. With the catalog, each owner's quota for the period comes from the
@@ -584,7 +594,13 @@ async fn pipeline_against(
     let mut seen = HashSet::new();
     let unknown = rows.iter().flat_map(|r| &r.summary.unknown_stages).filter(|u| seen.insert(u.deal_id));
     let unmapped = unmapped_stages(unknown.map(|u| (u.stage.as_str(), u.amount_minor)));
-    Ok(Pipeline { period: column(whole, req.from.zip(req.to)), quota_kpi: quotas.map(|(k, _)| k), rows, unmapped })
+    Ok(Pipeline {
+        period: column(whole, req.from.zip(req.to)),
+        quota_kpi: quotas.map(|(k, _)| k),
+        rows,
+        unmapped,
+        currency: org.currency,
+    })
 }
 
 /// An owner's quota: its own target, or for a team without one, the sum of its sub-teams'

@@ -1,5 +1,6 @@
 //! The raw records of sales activity: activities, deals and monthly recurring revenue.
 
+use crate::money::Currency;
 use crate::org::RepId;
 use crate::text_enum::text_enum;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -131,8 +132,13 @@ pub struct NewDeal {
     pub status: DealStatus,
     /// Pipeline stage name (e.g. "Discovery", "Proposal", "Closed Won").
     pub stage: String,
-    /// Amount in minor units of the organisation's currency.
+    /// Amount in minor units of `currency`.
     pub amount_minor: i64,
+    /// The currency of the amount; `None`: the organisation's (the reporting currency). The
+    /// store keeps it with the amount as given, and converts the amount into the reporting
+    /// currency at the rate of the close month (`pacer_core::money::fx`).
+    #[serde(default)]
+    pub currency: Option<Currency>,
     /// Day the deal was created.
     pub created_on: NaiveDate,
     /// Close day (expected while open).
@@ -224,7 +230,7 @@ pub struct DealRecord {
     pub status: DealStatus,
     /// Stage name.
     pub stage: String,
-    /// Amount in minor units.
+    /// Amount in minor units of the reporting currency (converted from its own when written).
     pub amount_minor: i64,
     /// Day created.
     pub created_on: NaiveDate,

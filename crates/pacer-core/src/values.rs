@@ -32,8 +32,29 @@ impl FromStr for Rate {
 }
 
 /// A calendar month, as its first day; typed `YYYY-MM` (or any day of it, `YYYY-MM-DD`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Month(pub NaiveDate);
+
+impl Month {
+    /// The month of `day`.
+    pub fn of(day: NaiveDate) -> Self {
+        Month(day.with_day(1).unwrap_or(day))
+    }
+}
+
+impl TryFrom<String> for Month {
+    type Error = ValueError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Month> for String {
+    fn from(m: Month) -> String {
+        m.to_string()
+    }
+}
 
 impl FromStr for Month {
     type Err = ValueError;

@@ -236,6 +236,7 @@ impl Sim<'_> {
             status,
             stage: stage.to_string(),
             amount_minor: amount,
+            currency: None,
             created_on,
             close_date,
             source: SourceKind::Import,

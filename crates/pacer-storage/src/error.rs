@@ -37,6 +37,9 @@ pub enum StoreError {
     /// A backup or a restore refused, or a copy that failed (see [`BackupError`]).
     #[error(transparent)]
     Backup(#[from] BackupError),
+    /// An exchange-rate rule refuses the change: a deal without a rate, a rate in use.
+    #[error(transparent)]
+    Fx(#[from] pacer_core::money::fx::FxError),
     /// The database URL cannot be used.
     #[error("{0}")]
     Url(String),

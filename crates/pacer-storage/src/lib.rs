@@ -30,6 +30,8 @@ use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
 use pacer_core::churn::ChurnTag;
 use pacer_core::import::{RepRow, TeamRow};
+use pacer_core::money::Currency;
+use pacer_core::money::fx::FxRate;
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
 use pacer_core::plan::{NewPlan, Plan, PlanId, PlanSettings, PlanStatus, Target};
 use pacer_core::records::{
@@ -37,6 +39,7 @@ use pacer_core::records::{
 };
 use pacer_core::review::{NewNote, NoteSubject, Review, ReviewId, ReviewNote};
 use pacer_core::rollup::{ActivityDay, DealDay};
+use pacer_core::values::Month;
 
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -489,6 +492,23 @@ pub trait ReviewStore: Send + Sync {
     async fn notes_about(&self, subject: &NoteSubject) -> StoreResult<Vec<(ReviewNote, String)>>;
 }
 
+/// Exchange rates into the reporting currency (`fx_rates`), by currency and month. Every
+/// write of deals converts each deal's amount at the rate of its close month (or the latest
+/// earlier month's, see [`pacer_core::money::fx::RateTable::in_force`]) into `amount_minor`,
+/// in its transaction, and refuses a deal whose currency has no such rate.
+#[async_trait]
+pub trait FxStore: Send + Sync {
+    /// Every rate, by currency then month.
+    async fn fx_rates(&self) -> StoreResult<Vec<FxRate>>;
+    /// Adds or replaces rates in one transaction, audited, converting again the deals of their
+    /// currencies (amounts, rollups and the deals' version with them); returns how many deals'
+    /// amounts changed. A rate of the reporting currency is refused.
+    async fn set_fx_rates(&self, rates: &[FxRate], actor: &Actor) -> StoreResult<usize>;
+    /// Deletes one rate likewise; refused when a deal would be left without a rate
+    /// ([`pacer_core::money::fx::FxError::RateInUse`]), not found when there is none.
+    async fn delete_fx_rate(&self, currency: Currency, month: Month, actor: &Actor) -> StoreResult<usize>;
+}
+
 /// Everything Pacer stores, behind one object.
 #[async_trait]
 pub trait Store:
@@ -501,6 +521,7 @@ pub trait Store:
     + CatalogStore
     + PlanStore
     + ReviewStore
+    + FxStore
     + 'static
 {
     /// Which backend answers.

@@ -16,8 +16,8 @@ use pacer_core::records::{
 use pacer_core::review::{NewNote, NoteSubject};
 use pacer_storage::testing::{TestDb, backup_contents};
 use pacer_storage::{
-    AccessStore, BackupError, BackupFile, CatalogStore, CopyProgress, NewUser, OrgStore, PlanStore, RecordStore,
-    ReviewStore, Session, SqlStore, StoreError, TableRows, UserUpdate,
+    AccessStore, BackupError, BackupFile, CatalogStore, CopyProgress, FxStore, NewUser, OrgStore, PlanStore,
+    RecordStore, ReviewStore, Session, SqlStore, StoreError, TableRows, UserUpdate,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -144,6 +144,7 @@ async fn populate(store: &SqlStore) {
         status,
         stage: "proposal".into(),
         amount_minor,
+        currency: None,
         created_on: d("2025-01-15"),
         close_date: d(close),
         source: SourceKind::Integration,
@@ -162,6 +163,12 @@ async fn populate(store: &SqlStore) {
     let tag =
         ChurnTag { account_id: 10, month: d("2025-04-01"), reason: "price".into(), note: Some("too dear".into()) };
     store.tag_churn(&[tag], &ops).await.unwrap();
+    let chf = pacer_core::money::fx::FxRate {
+        currency: pacer_core::money::Currency::parse("CHF").unwrap(),
+        month: "2025-01".parse().unwrap(),
+        rate: "1.1".parse().unwrap(),
+    };
+    store.set_fx_rates(&[chf], &ops).await.unwrap();
 
     let user = |name: &str, role, rep_id| NewUser {
         username: name.into(),
@@ -256,7 +263,7 @@ async fn a_backup_restores_into_either_backend_with_the_same_content() {
         };
         let tables = source.store.backup(first.path(), false, &progress).await.unwrap();
         let total: i64 = tables.iter().map(|t| t.rows).sum();
-        assert_eq!(tables.len(), 23, "every table");
+        assert_eq!(tables.len(), 24, "every table");
         assert_eq!((rows_of(&tables, "teams"), rows_of(&tables, "activities")), (4, 4), "{}", source.backend());
         assert!(!first.path().with_extension("sqlite.partial").exists());
         // SQLite copies its pages itself; rows are counted from PostgreSQL.
@@ -360,7 +367,7 @@ async fn files_that_are_not_pacer_backups_are_refused() {
     std::fs::copy(good.path(), newer.path()).unwrap();
     edit(newer.path(), &["INSERT INTO schema_migrations VALUES (99, '0099_future.sql', '2030-01-01')"]).await;
     let err = refused(restore(&target.store, newer.path()).await.unwrap_err());
-    let upgrade = "is from a newer Pacer (schema 99; this one knows up to 13): upgrade Pacer to restore it";
+    let upgrade = "is from a newer Pacer (schema 99; this one knows up to 14): upgrade Pacer to restore it";
     assert!(err.ends_with(upgrade), "{err}");
 
     let foreign = TempFile::new("foreign.sqlite");

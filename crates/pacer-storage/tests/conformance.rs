@@ -314,6 +314,7 @@ async fn raw_records_bulk_insert() {
                 status: DealStatus::Won,
                 stage: "Closed Won".into(),
                 amount_minor: 1_200_000,
+                currency: None,
                 created_on: d("2024-02-01"),
                 close_date: d("2024-03-01"),
                 source: SourceKind::Demo,
@@ -359,6 +360,7 @@ async fn open_deals_are_totalled_by_stage() {
             source: SourceKind::Demo,
             external_id: None,
             entered_by: None,
+            currency: None,
         };
         store
             .insert_deals(&[

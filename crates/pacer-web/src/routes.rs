@@ -140,6 +140,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/reports/{key}", READ, api::report::get_report),
         route(M::GET, "/api/v1/leaderboards/{key}", READ, api::report::get_leaderboard),
         route(M::GET, "/api/v1/pipeline", READ, api::report::get_pipeline),
+        route(M::GET, "/api/v1/fx-rates", READ, api::fx::list),
         route(M::GET, "/api/v1/plans", MANAGER_READ, api::plan::list),
         route(M::GET, "/api/v1/plans/compare", MANAGER_READ, api::plan::compare),
         route(M::GET, "/api/v1/plans/{id}", MANAGER_READ, api::plan::get),
@@ -160,6 +161,7 @@ pub fn table() -> Vec<Route> {
         // JSON API: changing the organisation, users and tokens
         route(M::PUT, "/api/v1/churn/tags", ADMIN_API, api::churn::put_tags),
         route(M::POST, "/api/v1/rollups/rebuild", ADMIN_API, api::report::rebuild),
+        route(M::PUT, "/api/v1/fx-rates", ADMIN_API, api::fx::put),
         route(M::POST, "/api/v1/plans", ADMIN_API, api::plan::create),
         route(M::PUT, "/api/v1/horizon", ADMIN_API, api::plan::set_horizon),
         route(M::GET, "/api/v1/pipeline/stages", ADMIN_API, api::stages::get_stages),

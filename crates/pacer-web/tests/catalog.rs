@@ -130,6 +130,7 @@ fn deal(rep: i64, kind: DealKind, status: DealStatus, amount: i64, close: &str) 
         status,
         stage: "x".into(),
         amount_minor: amount,
+        currency: None,
         created_on: d(close),
         close_date: d(close),
         source: SourceKind::Import,

@@ -80,6 +80,7 @@ fn deal(rep: i64, day: NaiveDate, amount: i64, status: DealStatus, stage: &str) 
         status,
         stage: stage.into(),
         amount_minor: amount,
+        currency: None,
         created_on: day,
         close_date: day,
         source: SourceKind::Integration,

@@ -23,6 +23,7 @@ fn deal(rep_id: i64, stage: &str, amount_minor: i64, close: &str) -> NewDeal {
         status: DealStatus::Open,
         stage: stage.into(),
         amount_minor,
+        currency: None,
         created_on: day,
         close_date: day,
         source: SourceKind::Integration,

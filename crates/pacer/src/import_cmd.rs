@@ -85,7 +85,7 @@ fn read_options(args: &ImportArgs) -> Result<(ReadOptions<'_>, Option<DateOrder>
     Ok((ReadOptions { sheet: args.sheet.as_deref(), delimiter: args.delimiter, encoding }, date_order))
 }
 
-fn print_report(file: &Path, errors: &[RowError]) {
+pub(crate) fn print_report(file: &Path, errors: &[RowError]) {
     for e in errors.iter().take(50) {
         eprintln!("{}: row {}, column {:?}, value {:?}: {}", file.display(), e.row, e.column, e.value, e.reason);
     }

@@ -7,6 +7,7 @@ mod capture_cmd;
 mod churn_cmd;
 mod config;
 mod demo;
+mod fx_cmd;
 mod import_cmd;
 mod metrics_cmd;
 mod org_cmd;
@@ -73,6 +74,9 @@ enum Command {
     Token(access_cmd::TokenCommand),
     /// Read the audit log.
     Audit(access_cmd::AuditArgs),
+    /// Exchange rates into the organisation's currency: list, set, import, delete.
+    #[command(subcommand)]
+    Fx(fx_cmd::FxCommand),
     /// Import reps, teams, activities, deals or recurring revenue from CSV or XLSX.
     Import(import_cmd::ImportArgs),
     /// Log an activity by hand, checked against the catalog.
@@ -174,6 +178,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::User(cmd) => access_cmd::user(&ctx, cmd).await,
         Command::Token(cmd) => access_cmd::token(&ctx, cmd).await,
         Command::Audit(args) => access_cmd::audit(&ctx, args).await,
+        Command::Fx(cmd) => fx_cmd::fx(&ctx, cmd).await,
         Command::Metrics(cmd) => metrics_cmd::metrics(&ctx, cmd).await,
         Command::Churn(args) => churn_cmd::churn(&ctx, args).await,
         Command::Log(args) => capture_cmd::log(&ctx, args).await,

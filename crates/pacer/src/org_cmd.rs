@@ -15,7 +15,7 @@ use pacer_core::money::Currency;
 use pacer_core::org::{NewRep, NewTeam, Organisation, Rep, RepUpdate, Team, TeamUpdate};
 use pacer_storage::{OrgStore, RepFilter, SqlStore};
 
-fn cli_actor(reason: Option<String>) -> Actor {
+pub(crate) fn cli_actor(reason: Option<String>) -> Actor {
     Actor::named("cli").because(reason)
 }
 

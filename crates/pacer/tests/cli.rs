@@ -738,3 +738,82 @@ fn crm_exports_import_as_they_come() {
         w.refused(&["import", "deals", "odd.csv", "--encoding", "klingon"]).contains("unknown encoding \"klingon\"")
     );
 }
+
+/// `pacer fx`: rates set one by one or from a file (all or nothing), listed in every format,
+/// deleted unless a deal depends on them; deals in other currencies are imported converted at
+/// them, and refused without one.
+#[test]
+fn exchange_rates_convert_deals_in_other_currencies() {
+    let w = Workdir::new("fx");
+    w.ok(&["init", "--name", "Acme", "--password", "correct horse battery"]);
+    w.ok(&["org", "set", "--currency", "EUR"]);
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+    assert!(w.ok(&["fx", "set", "CHF", "2026-01", "1.0712"]).contains("Set 1 rate(s)"));
+    assert!(w.refused(&["fx", "set", "EUR", "2026-01", "1"]).contains("EUR is the reporting currency"));
+    assert!(w.refused(&["fx", "set", "CHF", "2026-01", "1,07"]).contains("rate \"1,07\" is not valid"));
+    assert!(w.refused(&["fx", "set", "XYZ", "2026-01", "1"]).contains("currency \"XYZ\" is not valid"));
+
+    // A file with one bad row sets nothing.
+    std::fs::write(w.path().join("bad.csv"), "currency,month,rate\nUSD,2026-01,0.92\nUSD,2026-14,0.9\n").unwrap();
+    let out = w.pacer(&["fx", "import", "bad.csv"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("bad.csv: row 3, column \"month\", value \"2026-14\""), "{stderr}");
+    assert_eq!(w.ok(&["fx", "list", "--format", "csv"]).lines().count(), 2, "only CHF");
+    std::fs::write(w.path().join("rates.csv"), "currency,month,rate\nUSD,2026-01,0.92\nUSD,2026-03,0.9\n").unwrap();
+    assert!(w.ok(&["fx", "import", "rates.csv"]).contains("Set 2 rate(s)"));
+    let listed = w.ok(&["fx", "list", "--format", "csv"]);
+    assert_eq!(
+        listed.lines().collect::<Vec<_>>(),
+        ["currency,month,rate,into", "CHF,2026-01,1.0712,EUR", "USD,2026-01,0.92,EUR", "USD,2026-03,0.9,EUR"]
+    );
+    let json: serde_json::Value = serde_json::from_str(&w.ok(&["fx", "list", "--format", "json"])).unwrap();
+    assert_eq!(json[0], serde_json::json!({"currency": "CHF", "month": "2026-01", "rate": "1.0712"}));
+    assert!(w.ok(&["fx", "list"]).contains("1.0712"));
+
+    // EUR, USD and CHF rows, and one in JPY, which has no rate: the file is refused whole.
+    let export = "\"Opportunity ID\",\"Opportunity Owner\",\"Account ID\",\"Close Date\",\"Amount\",\"Opportunity Currency\",\"Stage\",\"Type\"\n\
+        \"0061\",\"Ann Lee\",\"001A\",\"2026-03-31\",\"12 000,00 €\",\"\",\"Closed Won\",\"New Business\"\n\
+        \"0062\",\"Ann Lee\",\"001B\",\"2026-02-15\",\"$1,000.00\",\"USD\",\"Closed Won\",\"New Business\"\n\
+        \"0063\",\"Ann Lee\",\"001C\",\"2026-02-20\",\"CHF 1,000.00\",\"CHF\",\"Closed Won\",\"New Business\"\n\
+        \"0064\",\"Ann Lee\",\"001D\",\"2026-02-20\",\"¥150,000\",\"JPY\",\"Closed Won\",\"New Business\"\n";
+    std::fs::write(w.path().join("opps.csv"), export).unwrap();
+    let out = w.pacer(&["import", "deals", "opps.csv", "--preset", "salesforce-opportunities"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "row 5, column \"Opportunity Currency\", value \"JPY\": no exchange rate for JPY in 2026-02 or earlier: \
+             set one first (pacer fx set JPY 2026-02 RATE)"
+        ),
+        "{stderr}"
+    );
+    let won = || {
+        let csv =
+            w.ok(&["pipeline", "--from", "2026-02-01", "--to", "2026-03-31", "--by", "company", "--format", "csv"]);
+        csv.lines().nth(1).map(|l| l.split(',').nth(7).unwrap_or_default().to_string()).unwrap_or_default()
+    };
+    assert_eq!(won(), "0.00", "nothing written");
+    // With --skip-invalid the good rows land, converted: 12,000.00 + 920.00 + 1,071.20 EUR.
+    let done = w.ok(&[
+        "import",
+        "deals",
+        "opps.csv",
+        "--preset",
+        "salesforce-opportunities",
+        "--skip-invalid",
+        "--rejects",
+        "rejects.csv",
+    ]);
+    assert!(done.contains("3 new, 0 updated, 0 unchanged, 1 rejected"), "{done}");
+    assert_eq!(won(), "13991.20");
+    // A new February rate converts the USD deal again.
+    w.ok(&["fx", "set", "USD", "2026-02", "0.95"]);
+    assert_eq!(won(), "14021.20");
+
+    assert!(w.refused(&["fx", "delete", "CHF", "2026-01"]).contains("the rate of CHF for 2026-01 is in use"));
+    assert!(w.ok(&["fx", "delete", "USD", "2026-03"]).contains("Deleted the rate of USD for 2026-03"));
+    assert!(w.refused(&["fx", "delete", "USD", "2026-03"]).contains("does not exist"));
+    assert!(w.refused(&["org", "set", "--currency", "USD"]).contains("the currency cannot change from EUR to USD"));
+}

@@ -15,6 +15,7 @@ use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::import::{Chosen, DateOrder, Imported, Importer, Mapping, MappingChoice, RowError};
 use pacer_core::money::Currency;
+use pacer_core::money::fx::RateTable;
 use pacer_core::org::RepId;
 use pacer_core::pipeline::{StageConfig, UnmappedStage, UnmappedTally};
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
@@ -41,6 +42,8 @@ struct Lookup {
     currency: Currency,
     /// The pipeline stages: won and lost ones give a deal's status, and open deals in none are noted.
     stages: StageConfig,
+    /// The exchange rates deals in other currencies are converted at.
+    rates: RateTable,
     catalog: Option<Catalog>,
     /// Reps by CRM id.
     by_external: HashMap<String, RepId>,
@@ -63,7 +66,8 @@ impl Lookup {
             }
         }
         let by_external = reps.iter().filter_map(|r| r.external_id.clone().map(|e| (e, r.id))).collect();
-        Ok(Self { currency: org.currency, stages: org.pipeline_stages, catalog, by_external, by_key })
+        let rates = RateTable::new(store.fx_rates().await?);
+        Ok(Self { currency: org.currency, stages: org.pipeline_stages, rates, catalog, by_external, by_key })
     }
 
     /// A rep by CRM id, e-mail, Pacer id or name, in that order.
@@ -81,7 +85,8 @@ impl Lookup {
     ) -> Result<Importer<'a>, Vec<RowError>> {
         Ok(Importer::new(mapping, header, self.catalog.as_ref(), resolve)?
             .with_currency(self.currency)
-            .with_stages(&self.stages))
+            .with_stages(&self.stages)
+            .with_rates(self.rates.clone()))
     }
 }
 

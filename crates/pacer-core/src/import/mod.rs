@@ -29,7 +29,8 @@ pub use text::{HEADER_SEARCH_ROWS, is_blank_row, is_footer_row, not_utf8, sniff_
 
 use crate::catalog::{ActivityType, Catalog, FieldDef, FieldKind};
 use crate::limits::{self, TextKind};
-use crate::money::Currency;
+use crate::money::fx::RateTable;
+use crate::money::{Currency, Money};
 use crate::org::RepId;
 use crate::records::{DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use chrono::NaiveDate;
@@ -98,7 +99,8 @@ impl ImportKind {
     /// - deals: `external_id`, `rep`, `account_id`, `kind` (new, upsell, cross-sell,
     ///   renewal), `status` (open, won, lost) and/or `stage` (stage name; without `status`
     ///   the status comes from it, see [`Importer::deal`]), `amount` (with currency marks and
-    ///   separators) or `amount_minor` (whole cents), `created_on` (defaults to the close
+    ///   separators) or `amount_minor` (whole minor units), `currency` (ISO code of the
+    ///   amount; empty or unmapped: the organisation's), `created_on` (defaults to the close
     ///   date), `close_date`.
     /// - subscriptions: `account_id`, `month` (`YYYY-MM` or a date in the month), `mrr`
     ///   (amount) or `mrr_minor` (whole cents).
@@ -118,6 +120,7 @@ impl ImportKind {
                 "stage",
                 "amount",
                 "amount_minor",
+                "currency",
                 "created_on",
                 "close_date",
             ],
@@ -241,6 +244,8 @@ pub struct Importer<'a> {
     resolve_rep: &'a dyn Fn(&str) -> Option<RepId>,
     currency: Option<Currency>,
     stages: Option<&'a crate::pipeline::StageConfig>,
+    /// The exchange rates deals in other currencies than `currency` need.
+    rates: RateTable,
 }
 
 impl fmt::Debug for Importer<'_> {
@@ -249,6 +254,7 @@ impl fmt::Debug for Importer<'_> {
             .field("mapping", &self.mapping)
             .field("index", &self.index)
             .field("currency", &self.currency)
+            .field("rates", &self.rates)
             .finish_non_exhaustive()
     }
 }
@@ -363,7 +369,16 @@ impl<'a> Importer<'a> {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Self { mapping, index, fallbacks, catalog, resolve_rep, currency: None, stages: None })
+        Ok(Self {
+            mapping,
+            index,
+            fallbacks,
+            catalog,
+            resolve_rep,
+            currency: None,
+            stages: None,
+            rates: RateTable::default(),
+        })
     }
 
     /// Refuses amounts whose currency mark (`EUR 12`, `£12`) cannot stand for `currency`,
@@ -378,6 +393,13 @@ impl<'a> Importer<'a> {
     /// aliases) when the mapping does not translate it.
     pub fn with_stages(mut self, stages: &'a crate::pipeline::StageConfig) -> Self {
         self.stages = Some(stages);
+        self
+    }
+
+    /// Refuses deals in a currency other than [`Self::with_currency`]'s that has no rate at
+    /// or before their close month in `rates` (the store could not convert them).
+    pub fn with_rates(mut self, rates: RateTable) -> Self {
+        self.rates = rates;
         self
     }
 
@@ -481,12 +503,21 @@ impl<'a> Importer<'a> {
                 None
             }
         };
+        let currency = r.optional("currency", |v| Currency::parse(v).map_err(|e| e.to_string()));
+        // A currency cell that does not read is its own error: the amount is not checked against another.
+        let amount_currency = if r.get("currency").is_some() { currency } else { self.currency };
         let amount_minor = if self.mapping.feeds("amount") {
-            r.required("amount", |v| self.amount(v))
+            r.required("amount", |v| self.amount(v, amount_currency))
         } else {
             r.required("amount_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))
         };
         let close_date = r.required("close_date", |v| self.day(v));
+        if let (Some(deal), Some(reporting), Some(day), Some(cell)) =
+            (currency, self.currency, close_date, r.get("currency"))
+            && let Err(e) = self.rates.to_reporting(Money::new(0, deal), reporting, day)
+        {
+            r.fail(&cell, e.to_string());
+        }
         let created_on = r.optional("created_on", |v| self.day(v));
         let external_id = r.optional("external_id", |v| Ok(v.to_string()));
         match (rep_id, account_id, kind, status, amount_minor, close_date) {
@@ -505,6 +536,7 @@ impl<'a> Importer<'a> {
                     status,
                     stage: stage_cell.map_or_else(|| status.as_str().to_string(), |c| c.value.into_owned()),
                     amount_minor,
+                    currency,
                     created_on,
                     close_date,
                     source: SourceKind::Import,
@@ -523,7 +555,7 @@ impl<'a> Importer<'a> {
         let account_id = r.required("account_id", parse_account_id);
         let month = r.required("month", |v| parse_month(v, self.mapping.date_order));
         let mrr_minor = if self.mapping.feeds("mrr") {
-            r.required("mrr", |v| self.amount(v))
+            r.required("mrr", |v| self.amount(v, self.currency))
         } else {
             r.required("mrr_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))
         };
@@ -621,15 +653,29 @@ impl<'a> Importer<'a> {
         parse_datetime(text, self.mapping.date_order).map(|dt| dt.date())
     }
 
-    /// An amount that may not be negative nor beyond a record's ceiling, in the organisation's currency.
-    fn amount(&self, text: &str) -> Result<i64, String> {
+    /// An amount in minor units of `currency` (the deal's, or the organisation's), that may
+    /// not be negative nor beyond a record's ceiling. A currency mark that cannot stand for
+    /// `currency` is refused rather than taken at 1:1.
+    fn amount(&self, text: &str, currency: Option<Currency>) -> Result<i64, String> {
         let amount = parse::parse_amount(text)?;
-        if let (Some(currency), Some(mark)) = (self.currency, &amount.mark)
+        let Some(currency) = currency else { return parse::check_record_amount(amount.minor) };
+        if let Some(mark) = &amount.mark
             && !parse::mark_currencies(mark).unwrap_or_default().iter().any(|c| c == currency.as_str())
         {
-            return Err(format!("amount in {mark}, but amounts are in {currency}: convert it before importing"));
+            return Err(format!("amount in {mark}, but the record is in {currency}: the mark must match its currency"));
         }
-        parse::check_record_amount(amount.minor)
+        // The parser reads hundredths; a currency without cents (JPY) or with mills (KWD) differs.
+        let minor = match currency.minor_exponent() {
+            2 => Some(amount.minor),
+            e if e < 2 => {
+                let per = 10i64.pow(2 - e);
+                (amount.minor % per == 0).then_some(amount.minor / per)
+            }
+            e => amount.minor.checked_mul(10i64.pow(e - 2)),
+        };
+        let minor = minor
+            .ok_or_else(|| format!("{text:?} has more decimals than {currency} has ({})", currency.minor_exponent()))?;
+        parse::check_record_amount(minor)
     }
 
     /// The catalog's key for a type written as its key or name (any case), with its definition.

@@ -545,7 +545,7 @@ fn deal_problems_and_stage_translation() {
         deal_importer("Deal|Owner|Account|Type|Stage|Amount|Close").with_currency(Currency::parse("USD").unwrap());
     assert_eq!(
         importer.deal(5, &csv("d4|Ann Lee|42|new|Open|EUR 100|2026-03-31")).unwrap_err(),
-        vec![err(5, "Amount", "EUR 100", "amount in EUR, but amounts are in USD: convert it before importing")]
+        vec![err(5, "Amount", "EUR 100", "amount in EUR, but the record is in USD: the mark must match its currency")]
     );
     assert_eq!(importer.deal(6, &csv("d5|Ann Lee|42|new|Open|$100|2026-03-31")).unwrap().amount_minor, 10_000);
 
@@ -578,6 +578,59 @@ fn won_and_lost_stages_give_the_status() {
         deal_importer(header).deal(2, &csv("d1|Ann Lee|42||Deal Done|100|2026-03-31")).unwrap().status,
         DealStatus::Open
     );
+}
+
+#[test]
+fn deals_in_their_currency() {
+    use crate::money::fx::{FxRate, RateTable};
+    let mapping = Mapping::from_toml(
+        "kind = \"deals\"\n[columns]\nexternal_id = \"Deal\"\nrep = \"Owner\"\naccount_id = \"Account\"\n\
+         kind = \"Type\"\nstatus = \"Status\"\namount = \"Amount\"\ncurrency = \"Opportunity Currency\"\n\
+         close_date = \"Close\"\n",
+    )
+    .unwrap();
+    let header = csv("Deal|Owner|Account|Type|Status|Amount|Opportunity Currency|Close");
+    let (eur, chf) = (Currency::parse("EUR").unwrap(), Currency::parse("CHF").unwrap());
+    let rates =
+        RateTable::new([FxRate { currency: chf, month: "2026-01".parse().unwrap(), rate: "1.07".parse().unwrap() }]);
+    let importer = Importer::new(mapping, &header, None, &resolve).unwrap().with_currency(eur).with_rates(rates);
+    let deal = |row, line: &str| importer.deal(row, &csv(line));
+    let d = deal(2, "d1|Ann Lee|42|new|won|CHF 12,000.00|chf|2026-02-10").unwrap();
+    assert_eq!((d.amount_minor, d.currency), (1_200_000, Some(chf)));
+    // Empty: the organisation's currency.
+    let d = deal(3, "d2|Ann Lee|42|new|won|12 000,00 €||2026-02-10").unwrap();
+    assert_eq!((d.amount_minor, d.currency), (1_200_000, None));
+    // Yen have no cents: ¥1,500 is 1,500 minor units.
+    let jpy = deal(4, "d3|Ann Lee|42|new|won|¥1,500|JPY|2026-02-10").unwrap_err();
+    assert_eq!(
+        jpy,
+        vec![err(
+            4,
+            "Opportunity Currency",
+            "JPY",
+            "no exchange rate for JPY in 2026-02 or earlier: set one first (pacer fx set JPY 2026-02 RATE)"
+        )]
+    );
+    assert_eq!(
+        deal(5, "d4|Ann Lee|42|new|won|1,500.50|JPY|2026-02-10").unwrap_err()[0].reason,
+        "\"1,500.50\" has more decimals than JPY has (0)"
+    );
+    assert_eq!(
+        deal(6, "d5|Ann Lee|42|new|won|CHF 10|Dollars|2026-02-10").unwrap_err(),
+        vec![err(
+            6,
+            "Opportunity Currency",
+            "Dollars",
+            "currency \"Dollars\" is not valid: use a three-letter ISO 4217 code such as USD or EUR"
+        )]
+    );
+    // The mark contradicts the currency column: never taken at 1:1.
+    assert_eq!(
+        deal(7, "d6|Ann Lee|42|new|won|USD 10|CHF|2026-02-10").unwrap_err(),
+        vec![err(7, "Amount", "USD 10", "amount in USD, but the record is in CHF: the mark must match its currency")]
+    );
+    // Before the first rate of the currency: refused.
+    assert!(deal(8, "d7|Ann Lee|42|new|won|CHF 10|CHF|2025-12-31").unwrap_err()[0].reason.contains("CHF in 2025-12"));
 }
 
 #[test]

@@ -43,7 +43,7 @@ const fn table(name: &'static str, one: &'static str, many: &'static str) -> Tab
 
 /// Every table Pacer keeps, each after the tables it refers to: backups write them and restores
 /// read them in this order. `schema_migrations` is not copied: each database records its own.
-pub(crate) const TABLES: [Table; 23] = [
+pub(crate) const TABLES: [Table; 24] = [
     table("organisation", "organisation", "organisations"),
     table("reps", "rep", "reps"),
     table("teams", "team", "teams"),
@@ -51,6 +51,7 @@ pub(crate) const TABLES: [Table; 23] = [
     table("accounts", "account", "accounts"),
     table("activities", "activity", "activities"),
     table("deals", "deal", "deals"),
+    table("fx_rates", "exchange rate", "exchange rates"),
     table("subscriptions", "account-month of recurring revenue", "account-months of recurring revenue"),
     table("churn_tags", "churn tag", "churn tags"),
     table("users", "user", "users"),

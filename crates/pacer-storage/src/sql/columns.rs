@@ -5,6 +5,7 @@
 
 use super::records::fields_json;
 use super::{date_text, datetime_text};
+use pacer_core::money::Currency;
 use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use sqlx::any::AnyArguments;
@@ -24,8 +25,8 @@ pub(super) const ACTIVITY_COLUMNS: [&str; 9] = [
     "entered_by",
 ];
 
-/// The columns a deal is written with: its key, the eight a re-import compares, `entered_by`.
-pub(super) const DEAL_COLUMNS: [&str; 11] = [
+/// The columns a deal is written with: its key, the ten a re-import compares, `entered_by`.
+pub(super) const DEAL_COLUMNS: [&str; 13] = [
     "source",
     "external_id",
     "rep_id",
@@ -36,8 +37,19 @@ pub(super) const DEAL_COLUMNS: [&str; 11] = [
     "amount_minor",
     "created_on",
     "close_date",
+    "currency",
+    "original_amount_minor",
     "entered_by",
 ];
+
+/// A deal as it is stored: as given, in its currency, with its amount in the reporting
+/// currency (`amount_minor`, what reports sum), converted in the writer's transaction.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct StoredDeal<'a> {
+    pub(super) deal: &'a NewDeal,
+    pub(super) currency: Currency,
+    pub(super) amount_minor: i64,
+}
 
 /// A value to bind or to COPY.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,20 +129,24 @@ impl RepRecord for NewActivity {
     }
 }
 
-impl RepRecord for NewDeal {
+impl RepRecord for StoredDeal<'_> {
     fn common(&self) -> (SourceKind, Option<&str>, RepId, Option<&str>) {
-        (self.source, self.external_id.as_deref(), self.rep_id, self.entered_by.as_deref())
+        let d = self.deal;
+        (d.source, d.external_id.as_deref(), d.rep_id, d.entered_by.as_deref())
     }
 
     fn own_values(&self, out: &mut Vec<Value>) {
+        let d = self.deal;
         out.extend([
-            Value::int(self.account_id),
-            Value::text(self.kind.as_str()),
-            Value::text(self.status.as_str()),
-            Value::text(self.stage.as_str()),
+            Value::int(d.account_id),
+            Value::text(d.kind.as_str()),
+            Value::text(d.status.as_str()),
+            Value::text(d.stage.as_str()),
             Value::int(self.amount_minor),
-            Value::text(date_text(self.created_on)),
-            Value::text(date_text(self.close_date)),
+            Value::text(date_text(d.created_on)),
+            Value::text(date_text(d.close_date)),
+            Value::text(self.currency.as_str()),
+            Value::int(d.amount_minor),
         ]);
     }
 }

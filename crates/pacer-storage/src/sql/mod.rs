@@ -9,6 +9,7 @@ pub(crate) mod backup;
 mod bulk;
 mod catalog;
 mod columns;
+mod fx;
 mod org;
 mod plan;
 mod records;

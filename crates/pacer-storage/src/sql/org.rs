@@ -277,6 +277,8 @@ impl OrgStore for SqlStore {
     async fn save_organisation(&self, org: &Organisation, actor: &Actor) -> StoreResult<()> {
         let before = self.organisation().await?;
         let mut tx = self.begin_write().await?;
+        let current = before.as_ref().map_or_else(|| Organisation::default().currency, |o| o.currency);
+        super::fx::check_reporting_change(&mut tx, current, org.currency).await?;
         sqlx::query(
             "INSERT INTO organisation (id, settings) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET settings = excluded.settings",
         )

@@ -1,6 +1,7 @@
 //! Raw sales records: accounts, activities, deals and recurring revenue.
 
 use super::columns::{self, ACTIVITY_COLUMNS, DEAL_COLUMNS};
+use super::fx::Conversion;
 use super::{
     INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
     parse_date, parse_text,
@@ -69,7 +70,7 @@ async fn audit_deleted(
 impl SqlStore {
     /// Ends a write of activities or deals inside its transaction: the
     /// rollups take the change and, when something changed, caches learn it.
-    async fn finish_write(
+    pub(super) async fn finish_write(
         &self,
         tx: &mut sqlx::AnyConnection,
         kind: DataKind,
@@ -93,6 +94,21 @@ impl SqlStore {
         rollups: &RollupDelta,
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
+        self.insert_in(&mut tx, (table, kind), columns, rows, bind, rollups).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Self::insert_all`] in the transaction of `tx`.
+    async fn insert_in<T>(
+        &self,
+        tx: &mut sqlx::AnyConnection,
+        (table, kind): (&str, Option<DataKind>),
+        columns: &[&str],
+        rows: &[T],
+        bind: impl Fn(AnyQuery, &T) -> AnyQuery,
+        rollups: &RollupDelta,
+    ) -> StoreResult<()> {
         for chunk in rows.chunks(INSERT_CHUNK) {
             let sql = multi_insert(self.backend(), table, columns, chunk.len());
             // Built from fixed table and column names; every value is bound.
@@ -102,14 +118,13 @@ impl SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
-        rollup::apply(&mut tx, self.backend(), rollups).await?;
+        rollup::apply(tx, self.backend(), rollups).await?;
         if let Some(kind) = kind
             && !rows.is_empty()
         {
             // Caches of what is computed from this table learn of the change with it.
-            version::bump(&mut tx, kind, rollups.days()).await?;
+            version::bump(tx, kind, rollups.days()).await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 }
@@ -144,11 +159,16 @@ impl RecordStore for SqlStore {
     }
 
     async fn insert_deals(&self, deals: &[NewDeal]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let deals = Conversion::read(&mut tx).await?.all(deals)?;
         let mut rollups = RollupDelta::default();
-        for d in deals {
-            rollups.deal(Change::Add, deal_day(d), d.amount_minor);
+        for d in &deals {
+            rollups.deal(Change::Add, deal_day(d.deal), d.amount_minor);
         }
-        self.insert_all(("deals", Some(DataKind::Deals)), &DEAL_COLUMNS, deals, columns::bind, &rollups).await
+        self.insert_in(&mut tx, ("deals", Some(DataKind::Deals)), &DEAL_COLUMNS, &deals, columns::bind, &rollups)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn insert_subscriptions(&self, months: &[SubscriptionMonth]) -> StoreResult<()> {
@@ -239,13 +259,15 @@ impl RecordStore for SqlStore {
 
     async fn upsert_deals(&self, deals: &[NewDeal], actor: &Actor) -> StoreResult<UpsertCounts> {
         let mut tx = self.begin_write().await?;
+        let stored = Conversion::read(&mut tx).await?.all(deals)?;
         let mut counts = UpsertCounts::default();
         let mut rollups = RollupDelta::default();
-        for d in deals {
+        for s in &stored {
+            let (d, currency, amount_minor) = (s.deal, s.currency.as_str(), s.amount_minor);
             let existing = match &d.external_id {
                 Some(id) => sqlx::query(
-                    "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date FROM deals \
-                     WHERE source = $1 AND external_id = $2",
+                    "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date, currency, \
+                     original_amount_minor FROM deals WHERE source = $1 AND external_id = $2",
                 )
                 .bind(d.source.as_str())
                 .bind(id)
@@ -261,37 +283,41 @@ impl RecordStore for SqlStore {
                         && row.try_get::<String, _>("kind")? == d.kind.as_str()
                         && row.try_get::<String, _>("status")? == d.status.as_str()
                         && row.try_get::<String, _>("stage")? == d.stage
-                        && row.try_get::<i64, _>("amount_minor")? == d.amount_minor
+                        && row.try_get::<i64, _>("amount_minor")? == amount_minor
                         && get_date(row, "created_on")? == d.created_on
                         && get_date(row, "close_date")? == d.close_date
+                        && row.try_get::<Option<String>, _>("currency")?.as_deref() == Some(currency)
+                        && row.try_get::<Option<i64>, _>("original_amount_minor")? == Some(d.amount_minor)
                 }
             };
             match (existing, same) {
                 (Some(_), true) => counts.unchanged += 1,
                 (Some(row), false) => {
                     rollups.deal(Change::Remove, stored_deal_day(&row)?, row.try_get("amount_minor")?);
-                    rollups.deal(Change::Add, deal_day(d), d.amount_minor);
+                    rollups.deal(Change::Add, deal_day(d), amount_minor);
                     sqlx::query(
                         "UPDATE deals SET rep_id = $1, account_id = $2, kind = $3, status = $4, stage = $5, amount_minor = $6, \
-                         created_on = $7, close_date = $8 WHERE id = $9",
+                         created_on = $7, close_date = $8, currency = $9, original_amount_minor = $10 WHERE id = $11",
                     )
                     .bind(d.rep_id)
                     .bind(d.account_id)
                     .bind(d.kind.as_str())
                     .bind(d.status.as_str())
                     .bind(&d.stage)
-                    .bind(d.amount_minor)
+                    .bind(amount_minor)
                     .bind(date_text(d.created_on))
                     .bind(date_text(d.close_date))
+                    .bind(currency)
+                    .bind(d.amount_minor)
                     .bind(row.try_get::<i64, _>("id")?)
                     .execute(&mut *tx)
                     .await?;
                     counts.updated += 1;
                 }
                 (None, _) => {
-                    rollups.deal(Change::Add, deal_day(d), d.amount_minor);
+                    rollups.deal(Change::Add, deal_day(d), amount_minor);
                     let sql = multi_insert(self.backend(), "deals", &DEAL_COLUMNS, 1);
-                    columns::bind(sqlx::query(sqlx::AssertSqlSafe(sql)), d).execute(&mut *tx).await?;
+                    columns::bind(sqlx::query(sqlx::AssertSqlSafe(sql)), s).execute(&mut *tx).await?;
                     counts.new += 1;
                 }
             }

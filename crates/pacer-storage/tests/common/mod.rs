@@ -41,6 +41,7 @@ pub fn deal(rng: &mut StdRng, reps: &[RepId], source: SourceKind, keys: u32) -> 
         status: [DealStatus::Open, DealStatus::Won, DealStatus::Lost][rng.random_range(0..3)],
         stage: "proposal".into(),
         amount_minor: rng.random_range(0..1_000_000),
+        currency: None,
         created_on: day,
         close_date: day,
         source,

@@ -14,6 +14,7 @@ use axum::http::HeaderMap;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use pacer_core::access::Principal;
 use pacer_core::limits;
+use pacer_core::money::Currency;
 use pacer_core::org::Rep;
 use pacer_core::records::{
     DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
@@ -110,9 +111,14 @@ pub struct DealIn {
     pub status: String,
     /// Stage name (default from the status).
     pub stage: Option<String>,
-    /// Amount in minor units (cents), 0 to 10^13.
+    /// Amount in minor units of `currency` (cents; whole yen for JPY), 0 to 10^13.
     #[schema(minimum = 0, maximum = 10000000000000.0)]
     pub amount_minor: i64,
+    /// ISO 4217 code of the amount, e.g. `CHF` (default: the organisation's). Another
+    /// currency than the organisation's needs an exchange rate at or before the close month
+    /// (`PUT /api/v1/fx-rates`); reports show the amount converted at it.
+    #[schema(example = "CHF")]
+    pub currency: Option<String>,
     /// Day created.
     pub created_on: NaiveDate,
     /// Close day (expected while open).
@@ -135,14 +141,14 @@ pub struct SubscriptionIn {
 
 /// Collects each record's problems: `{index, field, reason}`.
 #[derive(Default)]
-struct Problems(Vec<serde_json::Value>);
+pub(super) struct Problems(Vec<serde_json::Value>);
 
 impl Problems {
-    fn add(&mut self, index: usize, field: &str, reason: impl Into<String>) {
+    pub(super) fn add(&mut self, index: usize, field: &str, reason: impl Into<String>) {
         self.0.push(serde_json::json!({ "index": index, "field": field, "reason": reason.into() }));
     }
 
-    fn into_result(self, what: &str) -> ApiResult<()> {
+    pub(super) fn into_result(self, what: &str) -> ApiResult<()> {
         if self.0.is_empty() {
             return Ok(());
         }
@@ -330,6 +336,16 @@ pub async fn post_deals(
         }
         let kind = d.kind.parse::<DealKind>().map_err(|e| problems.add(i, "kind", e)).ok();
         let status = d.status.parse::<DealStatus>().map_err(|e| problems.add(i, "status", e)).ok();
+        let currency = match &d.currency {
+            Some(code) => match Currency::parse(code) {
+                Ok(c) => Some(Some(c)),
+                Err(e) => {
+                    problems.add(i, "currency", e.to_string());
+                    None
+                }
+            },
+            None => Some(None),
+        };
         if d.amount_minor < 0 {
             problems.add(i, "amount_minor", format!("negative amount {} is not allowed", d.amount_minor));
         } else if let Err(reason) = pacer_core::money::check_magnitude(d.amount_minor) {
@@ -349,7 +365,9 @@ pub async fn post_deals(
         }
         let key =
             keyed(&viewer, Some(&d.source), Some(&d.external_id)).map_err(|e| problems.add(i, "external_id", e)).ok();
-        if let (Some(rep), Some(kind), Some(status), Some((source, external_id))) = (rep, kind, status, key) {
+        if let (Some(rep), Some(kind), Some(status), Some(currency), Some((source, external_id))) =
+            (rep, kind, status, currency, key)
+        {
             let stage = d.stage.clone().unwrap_or_else(|| {
                 match status {
                     DealStatus::Won => "Closed Won",
@@ -365,6 +383,7 @@ pub async fn post_deals(
                 status,
                 stage,
                 amount_minor: d.amount_minor,
+                currency,
                 created_on: d.created_on,
                 close_date: d.close_date,
                 source,

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod catalog;
 pub mod churn;
+pub mod fx;
 pub mod health;
 pub mod ingest;
 pub mod openapi;

@@ -153,6 +153,7 @@ pub async fn reports(
         p.muted {
             "Rows per " (report.by) "; the last column is the whole span, computed from its sums. "
             "Computed from " (report.computed_from) ". "
+            @if report.unit == "currency" { "Amounts in " (report.currency) ", deals in other currencies converted at the rate of their close month. " }
             "Download: " a href=(format!("{api}csv")) { "CSV" } " · " a href=(format!("{api}xlsx")) { "XLSX" } " · " a href=(format!("{api}json")) { "JSON" }
         }
         @for (note, period) in &exceptions { div.notice { "Exception (" (period) " review): " (note.text) " — " (note.author) } }
@@ -225,7 +226,8 @@ pub async fn pipeline_page(
         h1 { "Pipeline: " (p.period.label) }
         (form(&frame, "/pipeline", &q, &[], false))
         p.muted { "Deals expected to close in the period (open) and closed won in it. Weighted = amount × stage probability. "
-                  "Coverage = open pipeline / quota still to reach (3× is the usual comfort level)." }
+                  "Coverage = open pipeline / quota still to reach (3× is the usual comfort level). "
+                  "Amounts in " (p.currency) ", deals in other currencies converted at the rate of their close month." }
         table {
             thead { tr {
                 th { "Name" } th.num { "Open deals" } th.num { "Open" } th.num { "Weighted" }

@@ -28,7 +28,8 @@
 mod postgres;
 mod sqlite;
 
-use super::columns::{ACTIVITY_COLUMNS, DEAL_COLUMNS, Record, Value};
+use super::columns::{ACTIVITY_COLUMNS, DEAL_COLUMNS, Record, StoredDeal, Value};
+use super::fx::{Conversion, LOCK_DEALS, ORGANISATION_SETTINGS, RATES};
 use super::records::{activity_day, deal_day};
 use super::rollup::{ACTIVITY_DAY_COLUMNS, ADD_ACTIVITY_DAYS, ADD_DEAL_DAYS, DEAL_DAY_COLUMNS};
 use super::{AUDIT_INSERT, SqlStore, date_text, now_text, parse_date, parse_text, version};
@@ -121,8 +122,8 @@ impl Kind for NewActivity {
     }
 }
 
-impl Kind for NewDeal {
-    const TABLE: Table = Table { name: "deals", version: DataKind::Deals, columns: &DEAL_COLUMNS, compared: 8 };
+impl Kind for StoredDeal<'_> {
+    const TABLE: Table = Table { name: "deals", version: DataKind::Deals, columns: &DEAL_COLUMNS, compared: 10 };
 
     fn uncount_stored(stored: &[Option<String>], rollups: &mut RollupDelta) -> StoreResult<()> {
         let key = DealDayKey {
@@ -136,7 +137,7 @@ impl Kind for NewDeal {
     }
 
     fn count(&self, rollups: &mut RollupDelta, change: Change) {
-        rollups.deal(change, deal_day(self), self.amount_minor);
+        rollups.deal(change, deal_day(self.deal), self.amount_minor);
     }
 }
 
@@ -224,6 +225,8 @@ trait Statements: Send {
     async fn execute(&mut self, sql: &str) -> StoreResult<()>;
     /// Runs a fixed statement with text values.
     async fn execute_with(&mut self, sql: &'static str, params: &[String]) -> StoreResult<()>;
+    /// The rows of a fixed query of `N` text columns.
+    async fn texts<const N: usize>(&mut self, sql: &'static str) -> StoreResult<Vec<[Option<String>; N]>>;
     /// Commits the transaction and closes the connection.
     async fn commit(self) -> StoreResult<()>;
 }
@@ -233,6 +236,8 @@ impl<DB: Database> Statements for Tx<DB>
 where
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
     for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'r> Option<String>: sqlx::Decode<'r, DB> + Type<DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
     DB::Arguments: IntoArguments<DB>,
 {
     async fn execute(&mut self, sql: &str) -> StoreResult<()> {
@@ -244,6 +249,19 @@ where
     async fn execute_with(&mut self, sql: &'static str, params: &[String]) -> StoreResult<()> {
         params.iter().fold(sqlx::query(sql), |q, p| q.bind(p.as_str())).execute(&mut *self.tx).await?;
         Ok(())
+    }
+
+    async fn texts<const N: usize>(&mut self, sql: &'static str) -> StoreResult<Vec<[Option<String>; N]>> {
+        let rows = sqlx::query(sql).fetch_all(&mut *self.tx).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut texts: [Option<String>; N] = std::array::from_fn(|_| None);
+            for (i, t) in texts.iter_mut().enumerate() {
+                *t = row.try_get(i)?;
+            }
+            out.push(texts);
+        }
+        Ok(out)
     }
 
     async fn commit(self) -> StoreResult<()> {
@@ -269,6 +287,8 @@ struct BulkImport<D> {
     pending: usize,
     /// The first and last day whose rollups changed.
     rollup_days: Option<(NaiveDate, NaiveDate)>,
+    /// What deals are converted with, read (under the deals' lock) at the first chunk of deals.
+    conversion: Option<Conversion>,
     /// Who imports, and from what: the audit entry written at commit.
     actor: Actor,
     source: String,
@@ -293,7 +313,13 @@ impl<D: Dialect + 'static> RecordImport for BulkImport<D> {
     }
 
     async fn deals(&mut self, chunk: &[NewDeal]) -> StoreResult<UpsertCounts> {
-        self.write(chunk).await
+        if self.conversion.is_none() {
+            self.conn.execute(LOCK_DEALS).await?;
+            let settings = self.conn.texts::<1>(ORGANISATION_SETTINGS).await?.pop().and_then(|[s]| s);
+            self.conversion = Some(Conversion::from_rows(settings, self.conn.texts::<3>(RATES).await?)?);
+        }
+        let stored = self.conversion.as_ref().map(|c| c.all(chunk)).transpose()?.unwrap_or_default();
+        self.write(&stored).await
     }
 
     async fn subscriptions(&mut self, chunk: &[SubscriptionMonth]) -> StoreResult<UpsertCounts> {
@@ -339,6 +365,7 @@ impl<D: Dialect + 'static> BulkImport<D> {
             rollups: RollupDelta::default(),
             pending: 0,
             rollup_days: None,
+            conversion: None,
             actor: actor.clone(),
             source: source.to_string(),
             written: BTreeMap::new(),
