@@ -30,8 +30,8 @@ use pacer_core::access::{ApiToken, Role, Scope, User};
 use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
 use pacer_core::churn::ChurnTag;
 use pacer_core::import::{RepRow, TeamRow};
-use pacer_core::money::Currency;
 use pacer_core::money::fx::FxRate;
+use pacer_core::money::{Currency, Money};
 use pacer_core::org::{Membership, NewRep, NewTeam, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate};
 use pacer_core::plan::{NewPlan, Plan, PlanId, PlanSettings, PlanStatus, Target};
 use pacer_core::records::{
@@ -498,6 +498,9 @@ pub trait ReviewStore: Send + Sync {
 /// in its transaction, and refuses a deal whose currency has no such rate.
 #[async_trait]
 pub trait FxStore: Send + Sync {
+    /// Deals closing from `from` to `to` (inclusive), by close day, each with its amount as
+    /// given, in its own currency (the record's `amount_minor` is in the reporting currency).
+    async fn deals_as_given(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<(DealRecord, Money)>>;
     /// Every rate, by currency then month.
     async fn fx_rates(&self) -> StoreResult<Vec<FxRate>>;
     /// Adds or replaces rates in one transaction, audited, converting again the deals of their

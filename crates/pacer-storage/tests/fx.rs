@@ -82,6 +82,14 @@ async fn deals_are_converted_at_the_rate_of_their_close_month() {
         assert_eq!(store.set_fx_rates(&[rate("CHF", "2026-01", "1.07")], &ops).await.unwrap(), 0);
         store.upsert_deals(&batch, &ops).await.unwrap();
         assert_eq!(amounts(store).await, [10_000, 107_000], "{}", db.backend());
+        let given: Vec<String> = store
+            .deals_as_given(d("2026-02-01"), d("2026-02-28"))
+            .await
+            .unwrap()
+            .iter()
+            .map(|(deal, money)| format!("{} {money}", deal.amount_minor))
+            .collect();
+        assert_eq!(given, ["10000 EUR 100.00", "107000 CHF 1,000.00"], "{}: kept as given", db.backend());
         let again = store.upsert_deals(&batch, &ops).await.unwrap();
         assert_eq!(again.unchanged, 2, "{}: a replay changes nothing", db.backend());
 

@@ -141,6 +141,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/leaderboards/{key}", READ, api::report::get_leaderboard),
         route(M::GET, "/api/v1/pipeline", READ, api::report::get_pipeline),
         route(M::GET, "/api/v1/fx-rates", READ, api::fx::list),
+        route(M::GET, "/api/v1/deals", READ, api::ingest::deals),
         route(M::GET, "/api/v1/plans", MANAGER_READ, api::plan::list),
         route(M::GET, "/api/v1/plans/compare", MANAGER_READ, api::plan::compare),
         route(M::GET, "/api/v1/plans/{id}", MANAGER_READ, api::plan::get),

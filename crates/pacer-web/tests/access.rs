@@ -65,6 +65,7 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/leaderboards/{key}"), SignedInOrReadToken),
         (("GET", "/api/v1/pipeline"), SignedInOrReadToken),
         (("GET", "/api/v1/fx-rates"), SignedInOrReadToken),
+        (("GET", "/api/v1/deals"), SignedInOrReadToken),
         (("POST", "/api/v1/rollups/rebuild"), AdminOrAdminToken),
         (("PUT", "/api/v1/fx-rates"), AdminOrAdminToken),
         (("GET", "/seasonality"), ManagerUp),

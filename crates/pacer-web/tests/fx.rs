@@ -100,6 +100,18 @@ async fn rates_convert_deals_in_other_currencies() {
         assert_eq!(body["deals_converted_again"], 1, "{body}");
         let (_, body) = call(&w.app, Method::GET, "/api/v1/fx-rates", &read, None).await;
         assert_eq!(body["rates"][1], serde_json::json!({"currency": "CHF", "month": "2026-06", "rate": "1.25"}));
+        // Listed as stored: in its currency, and in the reporting currency.
+        let (status, body) =
+            call(&w.app, Method::GET, "/api/v1/deals?from=2026-06-01&to=2026-06-30", &read, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let listed = &body[0];
+        assert_eq!(
+            (&listed["currency"], &listed["original_amount_minor"], &listed["amount_minor"]),
+            (&"CHF".into(), &100_000.into(), &125_000.into()),
+            "{body}"
+        );
+        let (status, _) = call(&w.app, Method::GET, "/api/v1/deals?from=2026-06-01&to=2028-06-30", &read, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "at most 366 days");
         let audit = db.store.audit_log(&AuditFilter::default()).await.unwrap();
         assert_eq!(audit.iter().filter(|e| e.action == "fx_rate.set").count(), 2, "{}", db.backend());
     }

@@ -3,15 +3,17 @@
 //! rates converts again, in the same transaction, the deals whose rate in force it changed.
 
 use super::columns::StoredDeal;
+use super::records::{deal_from_row, deal_rows};
 use super::{SqlStore, audit, date_text, get_date, parse_date, parse_text};
 use crate::error::StoreError;
 use crate::{DataKind, FxStore, StoreResult};
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use pacer_core::audit::Actor;
 use pacer_core::money::fx::{FxError, FxRate, Rate, RateTable};
 use pacer_core::money::{Currency, Money};
 use pacer_core::org::Organisation;
-use pacer_core::records::NewDeal;
+use pacer_core::records::{DealRecord, NewDeal};
 use pacer_core::rollup::{Change, DealDayKey, RollupDelta};
 use pacer_core::values::Month;
 use sqlx::{AnyConnection, Row};
@@ -152,6 +154,17 @@ impl SqlStore {
 
 #[async_trait]
 impl FxStore for SqlStore {
+    async fn deals_as_given(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<(DealRecord, Money)>> {
+        let rows = deal_rows(&self.pool, from, to).await?;
+        rows.iter()
+            .map(|row| {
+                let currency: String = row.try_get("currency")?;
+                let given = Money::new(row.try_get("original_amount_minor")?, parse_text("deals.currency", &currency)?);
+                Ok((deal_from_row(row)?, given))
+            })
+            .collect()
+    }
+
     async fn fx_rates(&self) -> StoreResult<Vec<FxRate>> {
         let rows = sqlx::query(RATES).fetch_all(&self.pool).await?;
         rows.iter().map(|r| rate_from_texts(&[r.try_get(0)?, r.try_get(1)?, r.try_get(2)?])).collect()
@@ -187,7 +200,11 @@ impl FxStore for SqlStore {
             })
             .collect();
         let after = serde_json::json!({ "rates": rates, "deals_converted_again": changed });
-        let id = rates.iter().map(|r| format!("{} {}", r.currency, r.month)).collect::<Vec<_>>().join(", ");
+        // The entry names a few rates; a file's hundreds are in `after`.
+        let id = match rates {
+            [one] => format!("{} {}", one.currency, one.month),
+            many => format!("{} rates", many.len()),
+        };
         audit(&mut tx, actor, "fx_rate.set", ("fx_rate", id), Some(&replaced), Some(&after)).await?;
         tx.commit().await?;
         Ok(changed)

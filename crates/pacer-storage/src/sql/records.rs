@@ -537,29 +537,7 @@ impl RecordStore for SqlStore {
     }
 
     async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date FROM deals \
-             WHERE close_date >= $1 AND close_date <= $2 ORDER BY close_date, id",
-        )
-        .bind(date_text(from))
-        .bind(date_text(to))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(DealRecord {
-                    id: row.try_get("id")?,
-                    rep_id: row.try_get("rep_id")?,
-                    account_id: row.try_get("account_id")?,
-                    kind: parse_text("deals.kind", row.try_get("kind")?)?,
-                    status: parse_text("deals.status", row.try_get("status")?)?,
-                    stage: row.try_get("stage")?,
-                    amount_minor: row.try_get("amount_minor")?,
-                    created_on: get_date(row, "created_on")?,
-                    close_date: get_date(row, "close_date")?,
-                })
-            })
-            .collect()
+        deal_rows(&self.pool, from, to).await?.iter().map(deal_from_row).collect()
     }
 
     async fn subscriptions(&self) -> StoreResult<Vec<SubscriptionMonth>> {
@@ -789,6 +767,33 @@ fn stored_activity_day(values: &ActivityValues) -> StoreResult<(ActivityDayKey, 
 /// The rollup row a deal counts in.
 pub(super) fn deal_day(d: &NewDeal) -> DealDayKey {
     DealDayKey { rep_id: d.rep_id, day: d.close_date, kind: d.kind, status: d.status }
+}
+
+/// The deals closing from `from` to `to` (inclusive), by close day: every column.
+pub(super) async fn deal_rows(pool: &sqlx::AnyPool, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<AnyRow>> {
+    Ok(sqlx::query(
+        "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date, currency, \
+         original_amount_minor FROM deals WHERE close_date >= $1 AND close_date <= $2 ORDER BY close_date, id",
+    )
+    .bind(date_text(from))
+    .bind(date_text(to))
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A stored deal as reports read it.
+pub(super) fn deal_from_row(row: &AnyRow) -> StoreResult<DealRecord> {
+    Ok(DealRecord {
+        id: row.try_get("id")?,
+        rep_id: row.try_get("rep_id")?,
+        account_id: row.try_get("account_id")?,
+        kind: parse_text("deals.kind", row.try_get("kind")?)?,
+        status: parse_text("deals.status", row.try_get("status")?)?,
+        stage: row.try_get("stage")?,
+        amount_minor: row.try_get("amount_minor")?,
+        created_on: get_date(row, "created_on")?,
+        close_date: get_date(row, "close_date")?,
+    })
 }
 
 /// The rollup row of a stored deal.

@@ -2,9 +2,10 @@
 //! revenue from integrations (API tokens with the ingest scope) or people.
 //! Idempotent: records are keyed by (source, external id), or (account,
 //! month) for revenue, so a replayed batch changes nothing; a batch with any
-//! invalid record is refused whole, listing each record's problems.
+//! invalid record is refused whole, listing each record's problems. Deals are listed back as
+//! stored: in their own currency, and converted into the reporting currency.
 
-use super::{ApiJson, Viewer, actor};
+use super::{ApiJson, ApiQuery, Viewer, actor, today};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -21,7 +22,8 @@ use pacer_core::records::{
 };
 use pacer_storage::{RepFilter, UpsertCounts};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use std::collections::HashSet;
+use utoipa::{IntoParams, ToSchema};
 
 /// Most records one batch may carry.
 pub const MAX_BATCH: usize = 10_000;
@@ -436,4 +438,83 @@ pub async fn post_subscriptions(
     problems.into_result("records")?;
     let counts = state.store.upsert_subscriptions(&out, &actor(&caller, &headers)?).await?;
     Ok(Json(BatchResult::of(batch.records.len(), counts)))
+}
+
+/// Which deals: those closing in a span of at most 366 days.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DealQuery {
+    /// First close day, `YYYY-MM-DD`.
+    pub from: NaiveDate,
+    /// Last close day, `YYYY-MM-DD`.
+    pub to: NaiveDate,
+}
+
+/// A deal as stored: its amount as given, in its currency, and in the reporting currency.
+#[derive(Serialize, ToSchema)]
+pub struct DealBody {
+    /// Pacer's id.
+    pub id: i64,
+    /// The owner.
+    pub rep_id: i64,
+    /// The account.
+    pub account_id: i64,
+    /// new, upsell, cross-sell or renewal.
+    pub kind: DealKind,
+    /// open, won or lost.
+    pub status: DealStatus,
+    /// The stage.
+    pub stage: String,
+    /// The deal's currency, e.g. `CHF`.
+    #[schema(example = "CHF")]
+    pub currency: String,
+    /// The amount as given, in minor units of `currency`.
+    pub original_amount_minor: i64,
+    /// The amount in minor units of the reporting currency (what reports sum), converted at
+    /// the rate of the close month.
+    pub amount_minor: i64,
+    /// Day created.
+    pub created_on: NaiveDate,
+    /// Close day (expected while open).
+    pub close_date: NaiveDate,
+}
+
+/// The deals closing in a span, of the reps the caller may see, each in its own currency and
+/// in the reporting currency.
+#[utoipa::path(get, path = "/api/v1/deals", tag = "capture", params(DealQuery),
+    responses((status = 200, body = [DealBody]),
+        (status = 400, description = "`from` after `to`, or a span longer than 366 days", body = ErrorBody)))]
+pub async fn deals(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    ApiQuery(q): ApiQuery<DealQuery>,
+) -> ApiResult<Json<Vec<DealBody>>> {
+    if q.from > q.to || (q.to - q.from).num_days() > 365 {
+        return Err(ApiError::BadRequest(format!(
+            "deals from {} to {}: give a span of at most 366 days, from before to",
+            q.from, q.to
+        )));
+    }
+    let viewer = Viewer::of(&state, &caller).await?;
+    let reps = state.store.reps(&RepFilter::default(), today()).await?;
+    let visible: HashSet<i64> = reps.iter().filter(|r| viewer.sees_rep(r)).map(|r| r.id).collect();
+    let deals = state.store.deals_as_given(q.from, q.to).await?;
+    let body = deals
+        .into_iter()
+        .filter(|(d, _)| visible.contains(&d.rep_id))
+        .map(|(d, given)| DealBody {
+            id: d.id,
+            rep_id: d.rep_id,
+            account_id: d.account_id,
+            kind: d.kind,
+            status: d.status,
+            stage: d.stage,
+            currency: given.currency.to_string(),
+            original_amount_minor: given.minor,
+            amount_minor: d.amount_minor,
+            created_on: d.created_on,
+            close_date: d.close_date,
+        })
+        .collect();
+    Ok(Json(body))
 }

@@ -131,7 +131,7 @@ impl Modify for CommonErrors {
         access::list_tokens, access::create_token, access::revoke_token, access::audit,
         catalog::get_catalog, catalog::export_catalog, catalog::put_catalog, catalog::check_catalog,
         catalog::patch_kpi, catalog::readiness, catalog::kpi_value, catalog::completeness, catalog::logging_contest,
-        ingest::post_activities, ingest::post_deals, ingest::post_subscriptions,
+        ingest::post_activities, ingest::post_deals, ingest::deals, ingest::post_subscriptions,
         churn::churn, churn::movements, churn::cohorts, churn::convert, churn::put_tags,
         report::get_report, report::get_leaderboard, report::get_pipeline, report::rebuild,
         stages::get_stages, stages::put_stages,
