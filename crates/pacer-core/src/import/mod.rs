@@ -487,8 +487,8 @@ impl<'a> Importer<'a> {
     /// then by name: a stage that reads `won` or `closed won` (any case, spaces, `-`
     /// and `_` ignored, so `closedwon` too) is won, `lost` or `closed lost` is lost, any
     /// other stage is open. The stage stored is the stage text (after `values.stage`),
-    /// or the status (`won`) when there is no stage. Amounts may not be negative. The
-    /// creation day defaults to the close day. The source is [`SourceKind::Import`].
+    /// or the status (`won`) when there is no stage. Amounts may not be negative; an open deal
+    /// without one counts at 0. The creation day defaults to the close day. The source is [`SourceKind::Import`].
     pub fn deal<S: AsRef<str>>(&self, row: usize, cells: &[S]) -> Result<NewDeal, Vec<RowError>> {
         let mut r = self.row(row, cells, ImportKind::Deals)?;
         let rep_id = r.required("rep", |v| self.resolve(v));
@@ -506,7 +506,11 @@ impl<'a> Importer<'a> {
         let currency = r.optional("currency", |v| Currency::parse(v).map_err(|e| e.to_string()));
         // A currency cell that does not read is its own error: the amount is not checked against another.
         let amount_currency = if r.get("currency").is_some() { currency } else { self.currency };
-        let amount_minor = if self.mapping.feeds("amount") {
+        let amount_target = if self.mapping.feeds("amount") { "amount" } else { "amount_minor" };
+        // Every CRM has open deals not yet priced: they count at 0 until the CRM says more.
+        let amount_minor = if status == Some(DealStatus::Open) && r.get(amount_target).is_none() {
+            Some(0)
+        } else if amount_target == "amount" {
             r.required("amount", |v| self.amount(v, amount_currency))
         } else {
             r.required("amount_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))

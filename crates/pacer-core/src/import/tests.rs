@@ -851,3 +851,17 @@ fn a_proposed_mapping_maps_what_it_recognises_and_lists_the_rest() {
     let m = Mapping::from_toml(&filled).unwrap_or_else(|e| panic!("{e}\n{filled}"));
     assert_eq!(m.defaults["kind"], "new");
 }
+
+#[test]
+fn open_deals_without_an_amount_count_at_zero_and_closed_ones_need_one() {
+    let header = "Record ID|Deal Name|Deal Stage|Close Date|Deal owner|Amount";
+    let got = import_all(
+        preset("hubspot-deals", header),
+        header,
+        &["1|Acme|appointmentscheduled|2026-05-01|Ann Lee|", "2|Globex|closedwon|2026-05-01|Ann Lee|"],
+        None,
+    );
+    let Ok(Imported::Deal(open)) = &got[0] else { panic!("{got:?}") };
+    assert_eq!((open.status, open.amount_minor), (DealStatus::Open, 0));
+    assert_eq!(got[1], Err(vec![err(3, "Amount", "", "amount is required")]));
+}
