@@ -3,32 +3,23 @@
 //! close month in the writer's transaction; a rate change converts the deals it touches again,
 //! rollups included; nothing is stored without a rate.
 
-use chrono::NaiveDate;
+// The shared fixtures; this file needs only some of them.
+#[allow(dead_code)]
+mod common;
+
+use common::{d, reps};
 use pacer_core::audit::{Actor, AuditFilter};
 use pacer_core::money::Currency;
 use pacer_core::money::fx::{FxError, FxRate};
-use pacer_core::org::{NewRep, Organisation};
+use pacer_core::org::Organisation;
 use pacer_core::records::{DealKind, DealStatus, NewDeal, SourceKind};
 use pacer_storage::testing::{TestDb, rollup_rows};
 use pacer_storage::{AccessStore, DataKind, FxStore, ImportStore, OrgStore, RecordStore, StoreError, VersionStore};
 
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
 /// A rep, in a EUR organisation.
 async fn eur_organisation(store: &dyn pacer_storage::Store, ops: &Actor) -> i64 {
     store.save_organisation(&Organisation { currency: cur("EUR"), ..Organisation::default() }, ops).await.unwrap();
-    let ann = NewRep {
-        name: "Ann".into(),
-        email: None,
-        title: None,
-        team_id: None,
-        hire_date: d("2020-01-01"),
-        leave_date: None,
-        external_id: None,
-    };
-    store.create_rep(&ann, ops).await.unwrap().id
+    reps(store, &["Ann"]).await[0]
 }
 
 fn cur(code: &str) -> Currency {

@@ -4,35 +4,12 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use common::world;
-use http_body_util::BodyExt;
+use axum::http::{Method, StatusCode};
+use common::{with_token as call, world};
 use pacer_core::access::Scope;
 use pacer_core::audit::AuditFilter;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, RecordStore};
-use tower::ServiceExt;
-
-async fn call(
-    app: &axum::Router,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<serde_json::Value>,
-) -> (StatusCode, serde_json::Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or_default())
-}
 
 #[tokio::test]
 async fn rates_convert_deals_in_other_currencies() {

@@ -6,25 +6,13 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use common::{multipart, world};
+use common::{multipart, with_token, world};
 use http_body_util::BodyExt;
 use pacer_core::access::{Role, Scope};
 use pacer_core::audit::AuditFilter;
 use pacer_storage::testing::TestDb;
 use pacer_storage::{AccessStore, RecordStore};
 use tower::ServiceExt;
-
-async fn post(app: &axum::Router, path: &str, token: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
-    let req = Request::post(path)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or_default())
-}
 
 #[tokio::test]
 async fn batches_are_idempotent_and_all_or_nothing() {
@@ -36,17 +24,17 @@ async fn batches_are_idempotent_and_all_or_nothing() {
                 "occurred_at": "2026-06-02T10:15:00", "duration_minutes": 4.5, "fields": {"outcome": outcome}})
         };
         let batch = serde_json::json!({"records": [call("c1", "connected"), call("c2", "voicemail")]});
-        let (status, body) = post(&w.app, "/api/v1/activities", &ingest, batch.clone()).await;
+        let (status, body) = with_token(&w.app, Method::POST, "/api/v1/activities", &ingest, Some(batch.clone())).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!((body["new"].as_u64(), body["unchanged"].as_u64()), (Some(2), Some(0)));
-        let (_, replay) = post(&w.app, "/api/v1/activities", &ingest, batch).await;
+        let (_, replay) = with_token(&w.app, Method::POST, "/api/v1/activities", &ingest, Some(batch)).await;
         assert_eq!(
             (replay["new"].as_u64(), replay["updated"].as_u64(), replay["unchanged"].as_u64()),
             (Some(0), Some(0), Some(2)),
             "{replay}"
         );
         let corrected = serde_json::json!({"records": [call("c2", "connected")]});
-        let (_, fixed) = post(&w.app, "/api/v1/activities", &ingest, corrected).await;
+        let (_, fixed) = with_token(&w.app, Method::POST, "/api/v1/activities", &ingest, Some(corrected)).await;
         assert_eq!(fixed["updated"], 1);
         let stored = db.store.recent_activities(w.rep_a, 10).await.unwrap();
         assert_eq!(stored.len(), 2, "{}", db.backend());
@@ -61,7 +49,7 @@ async fn batches_are_idempotent_and_all_or_nothing() {
             {"source": "aircall", "external_id": "c6", "rep": w.rep_a, "type": "call", "occurred_at": "2019-01-01T09:00:00", "fields": {"outcome": "busy"}},
             {"rep": w.rep_a, "type": "email", "occurred_at": "2026-06-02"},
         ]});
-        let (status, body) = post(&w.app, "/api/v1/activities", &ingest, bad).await;
+        let (status, body) = with_token(&w.app, Method::POST, "/api/v1/activities", &ingest, Some(bad)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         let details = body["error"]["details"].as_array().unwrap();
         let has = |index: u64, field: &str| details.iter().any(|d| d["index"] == index && d["field"] == field);
@@ -79,25 +67,33 @@ async fn batches_are_idempotent_and_all_or_nothing() {
 
         let read = w.tokens[&Scope::Read].clone();
         assert_eq!(
-            post(&w.app, "/api/v1/activities", &read, serde_json::json!({"records": []})).await.0,
+            with_token(&w.app, Method::POST, "/api/v1/activities", &read, Some(serde_json::json!({"records": []})))
+                .await
+                .0,
             StatusCode::FORBIDDEN
         );
 
         // Deals and recurring revenue: the same rules.
         let deal = serde_json::json!({"records": [{"source": "salesforce", "external_id": "006A", "rep": w.rep_a, "account_id": 1,
             "kind": "new", "status": "won", "amount_minor": 1_200_000, "created_on": "2026-05-01", "close_date": "2026-06-15"}]});
-        assert_eq!(post(&w.app, "/api/v1/deals", &ingest, deal.clone()).await.1["new"], 1);
-        assert_eq!(post(&w.app, "/api/v1/deals", &ingest, deal).await.1["unchanged"], 1);
+        assert_eq!(with_token(&w.app, Method::POST, "/api/v1/deals", &ingest, Some(deal.clone())).await.1["new"], 1);
+        assert_eq!(with_token(&w.app, Method::POST, "/api/v1/deals", &ingest, Some(deal)).await.1["unchanged"], 1);
         let negative = serde_json::json!({"records": [{"source": "salesforce", "external_id": "006B", "rep": w.rep_a, "account_id": 1,
             "kind": "gift", "status": "won", "amount_minor": -5, "created_on": "2026-05-01", "close_date": "2026-04-15"}]});
-        let (status, body) = post(&w.app, "/api/v1/deals", &ingest, negative).await;
+        let (status, body) = with_token(&w.app, Method::POST, "/api/v1/deals", &ingest, Some(negative)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"]["details"].as_array().unwrap().len(), 3, "kind, amount and close date: {body}");
         let mrr = serde_json::json!({"records": [{"account_id": 1, "month": "2026-05", "mrr_minor": 50_000}, {"account_id": 2, "month": "2026-05", "mrr_minor": 10_000}]});
-        assert_eq!(post(&w.app, "/api/v1/subscriptions", &ingest, mrr.clone()).await.1["new"], 2);
-        assert_eq!(post(&w.app, "/api/v1/subscriptions", &ingest, mrr).await.1["unchanged"], 2);
+        assert_eq!(
+            with_token(&w.app, Method::POST, "/api/v1/subscriptions", &ingest, Some(mrr.clone())).await.1["new"],
+            2
+        );
+        assert_eq!(
+            with_token(&w.app, Method::POST, "/api/v1/subscriptions", &ingest, Some(mrr)).await.1["unchanged"],
+            2
+        );
         let twice = serde_json::json!({"records": [{"account_id": 1, "month": "2026-06", "mrr_minor": 1}, {"account_id": 1, "month": "2026-06", "mrr_minor": -2}]});
-        let (status, body) = post(&w.app, "/api/v1/subscriptions", &ingest, twice).await;
+        let (status, body) = with_token(&w.app, Method::POST, "/api/v1/subscriptions", &ingest, Some(twice)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"]["details"].as_array().unwrap().len(), 2, "{body}");
         assert_eq!(db.store.subscriptions().await.unwrap().len(), 2);

@@ -271,7 +271,7 @@ impl<'n> CsvRows<'n> {
                 self.notes.skipped.extend(footer);
                 return Ok(None);
             };
-            let maybe_footer = is_footer_row(&lossy(&record), width);
+            let maybe_footer = is_footer_row(&record, width);
             self.held.push_back((self.row, record));
             if !maybe_footer {
                 self.release = self.held.len();
@@ -367,7 +367,7 @@ fn read_workbook(
     let mut data = rows.split_off(at + 1);
     let header = rows.pop().map(|(_, cells)| cells).unwrap_or_default();
     let mut footer = Vec::new();
-    while data.last().is_some_and(|(_, cells)| is_footer_row(cells, header.len())) {
+    while data.last().is_some_and(|(_, cells)| is_footer_row(cells.iter().map(String::as_bytes), header.len())) {
         footer.extend(data.pop());
     }
     notes.skipped.extend(footer.iter().rev().filter_map(|(row, cells)| skipped(*row, cells)));

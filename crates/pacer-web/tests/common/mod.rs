@@ -267,3 +267,25 @@ pub fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String
     ));
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// A JSON request with an API token: the status and the JSON body (`Null` when the body is not JSON).
+pub async fn with_token(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    use http_body_util::BodyExt;
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
