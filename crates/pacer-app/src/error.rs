@@ -68,6 +68,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound { .. } => AppError::NotFound(e.to_string()),
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Refused(m) => AppError::invalid(m),
             StoreError::Invalid(rule) => AppError::invalid(rule.to_string()),
             StoreError::Fx(rule) => AppError::invalid(rule.to_string()),
             // Changing an approved plan, or a status change the life cycle forbids: a conflict with its state.

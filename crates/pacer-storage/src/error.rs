@@ -16,9 +16,13 @@ pub enum StoreError {
         /// Its identifier as given.
         id: String,
     },
-    /// A unique value is already taken, or a referenced record is missing.
+    /// A unique value is already taken, or the change conflicts with a record's state.
     #[error("{0}")]
     Conflict(String),
+    /// The change is wrong in itself (it names a record that does not exist, or a value no rule
+    /// allows): nothing stored conflicts with it.
+    #[error("{0}")]
+    Refused(String),
     /// A domain rule refuses the change.
     #[error(transparent)]
     Invalid(#[from] OrgError),
@@ -261,7 +265,7 @@ impl From<sqlx::Error> for StoreError {
                     return Self::Conflict("a record with the same key already exists".into());
                 }
                 ErrorKind::ForeignKeyViolation => {
-                    return Self::Conflict("refers to a record that does not exist".into());
+                    return Self::Refused("refers to a record that does not exist".into());
                 }
                 ErrorKind::CheckViolation => return Self::Conflict("a value is not allowed".into()),
                 _ => {}

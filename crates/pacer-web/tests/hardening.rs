@@ -1,6 +1,6 @@
 //! Hardened output and input, on both databases: CSV cells that would run as
-//! formulas, the security headers, the one error shape for oversized bodies
-//! and unknown API paths, limits on what records and forms carry, and the
+//! formulas, the security headers, the one error shape for oversized bodies,
+//! unknown API paths and addresses with control characters, limits on what records and forms carry, and the
 //! catalog that would delete every KPI.
 
 mod common;
@@ -120,6 +120,42 @@ async fn oversized_bodies_and_unknown_api_paths_answer_in_the_error_shape() {
         let (status, body, _) = send(&w.app, get("/no/such/page", &cookie)).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body.starts_with("<!DOCTYPE html>"), "pages keep HTML: {body}");
+    }
+}
+
+#[tokio::test]
+async fn addresses_with_control_characters_are_refused_in_the_error_shape() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (cookie, _) = w.session(Role::Admin).await;
+        // Filters that reach the database as text: PostgreSQL refuses NUL in text, which was a 500.
+        for path in ["/api/v1/audit?actor=a%00b", "/api/v1/reviews/FY2026%0A-Q1", "/api/v1/reps?q=%7F"] {
+            let (status, body, _) = send(&w.app, get(path, &cookie)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{}: {path}: {body}", db.backend());
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: {body}"));
+            assert!(v["error"]["message"].as_str().unwrap().contains("control character"), "{body}");
+        }
+        let (status, body, _) = send(&w.app, get("/plans/1?kpi=%00", &cookie)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.starts_with("<!DOCTYPE html>") && body.contains("control character"), "a page: {body}");
+        // Escapes of ordinary characters, and a lone %, still pass.
+        let (status, body, _) = send(&w.app, get("/api/v1/audit?actor=Ada%20L%C3%B6vlace&limit=5", &cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _, _) = send(&w.app, get("/api/v1/audit?actor=100%", &cookie)).await;
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
+
+#[tokio::test]
+async fn a_body_naming_a_record_that_does_not_exist_is_unprocessable() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let user = serde_json::json!({"username": "ghost", "password": "a long enough password", "role": "rep", "rep_id": 999_999});
+        let (status, body) = w.send(Role::Admin, Method::POST, "/api/v1/users", Some(user)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{}: {body}", db.backend());
+        assert_eq!(body["error"]["code"], "invalid", "{body}");
+        let (_, users) = w.send(Role::Admin, Method::GET, "/api/v1/users", None).await;
+        assert!(!users.to_string().contains("ghost"), "nothing written: {users}");
     }
 }
 

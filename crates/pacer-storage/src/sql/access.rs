@@ -61,7 +61,7 @@ async fn fetch_user(conn: &mut AnyConnection, id: i64) -> StoreResult<User> {
 #[async_trait]
 impl AccessStore for SqlStore {
     async fn create_user(&self, user: &NewUser, actor: &Actor) -> StoreResult<User> {
-        let username = check_username(&user.username).map_err(StoreError::Conflict)?;
+        let username = check_username(&user.username).map_err(StoreError::Refused)?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (username, display_name, role, rep_id, password_hash, active) VALUES ($1, $2, $3, $4, $5, TRUE) RETURNING id",
@@ -228,7 +228,7 @@ impl AccessStore for SqlStore {
 
     async fn create_token(&self, name: &str, scope: Scope, token_hash: &str, actor: &Actor) -> StoreResult<ApiToken> {
         if name.trim().is_empty() {
-            return Err(StoreError::Conflict("token name must not be empty".into()));
+            return Err(StoreError::Refused("token name must not be empty".into()));
         }
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(concat!("INSERT INTO api_tokens (name, token_hash, scope, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING ", token_columns!()))

@@ -137,7 +137,7 @@ pub async fn list_users(State(state): State<AppState>) -> ApiResult<Json<Vec<Use
 
 /// Creates a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "access", request_body = CreateUser,
-    responses((status = 201, body = UserBody), (status = 409, description = "The user name is taken, or a rep that does not exist", body = ErrorBody),
+    responses((status = 201, body = UserBody), (status = 409, description = "The user name is taken", body = ErrorBody),
         (status = 422, description = "An unknown role, a user name or password that is not valid, or a rep that does not exist", body = ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -163,7 +163,6 @@ pub async fn create_user(
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "access", request_body = UpdateUser,
     params(("id" = i64, Path, description = "User id")),
     responses((status = 200, body = UserBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "A rep that does not exist", body = ErrorBody),
         (status = 422, description = "An unknown role, a password that is not valid, or a rep that does not exist", body = ErrorBody)))]
 pub async fn update_user(
     State(state): State<AppState>,

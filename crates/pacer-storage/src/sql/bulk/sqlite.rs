@@ -139,7 +139,7 @@ impl Dialect for Tx<Sqlite> {
             }
             let found: HashSet<i64> = query.fetch_all(&mut *self.tx).await?.into_iter().collect();
             if let Some(missing) = part.iter().find(|id| !found.contains(id)) {
-                return Err(StoreError::Conflict(format!("refers to a record that does not exist: rep {missing}")));
+                return Err(StoreError::Refused(format!("refers to a record that does not exist: rep {missing}")));
             }
         }
         Ok(())
