@@ -16,10 +16,11 @@ use pacer_core::kpi::KpiValue;
 use pacer_core::org::{Organisation, Rep, RepId, TeamId, subtree};
 use pacer_core::plan::{
     Allocation, FISCAL_MONTHS, Gap, Phasing, Plan, PlanId, Scenario, Target, TargetLine, TargetOwner, TargetTier,
-    allocate, compare, gap, phase, target_to_date,
+    allocate, compare, gap, phase,
 };
 use pacer_core::report::{Grouping, Owner, Scope};
 use pacer_core::seasonality::{SeasonalIndices, planning_indices};
+use pacer_core::to_date::{self, target_to_date};
 use pacer_storage::{RepFilter, Store};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -241,8 +242,11 @@ pub struct Outlook {
     pub actuals: Vec<Option<f64>>,
     /// Each completed month divided by its index.
     pub adjusted: Vec<Option<f64>>,
-    /// Sum of the completed months.
+    /// The year to date: the months begun, to the cut-off (the same figure as the attainment
+    /// report's and the review's year to date).
     pub ytd: f64,
+    /// The last day counted in `ytd` ([`to_date::cut_off`]); `None` before the year begins.
+    pub cut_off: Option<NaiveDate>,
     /// Year end by the seasonal indices (even phasing without them).
     pub index_projection: Option<f64>,
     /// Year end by the statistical forecast: the year to date plus the forecast months.
@@ -257,12 +261,22 @@ pub struct Outlook {
 pub async fn outlook(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<Outlook, AppError> {
     let (org, today) = (&ctx.org, ctx.today);
     let months = plan_months(org, fiscal_year)?;
-    let done = months.iter().filter(|m| m.end < today).count();
+    let spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
+    let cut_off = to_date::cut_off(months[0].start, months[FISCAL_MONTHS - 1].end, today);
+    // Whole months ended by the cut-off: what is adjusted and forecast from.
+    let done = cut_off.map_or(0, |c| spans.iter().filter(|&&(s, e)| to_date::Elapsed::of(s, e, c).ended()).count());
     let req = ReportRequest::company_months(kpi, fiscal_year);
     let this_year = report(ctx, Scope::default(), &req).await?;
-    let actuals: Vec<Option<f64>> =
-        this_year.rows.first().map(|r| r.values[..done].iter().map(KpiValue::as_f64).collect()).unwrap_or_default();
-    let ytd: f64 = actuals.iter().flatten().sum();
+    let values: Vec<Option<f64>> = this_year
+        .rows
+        .first()
+        .map(|r| r.values[..FISCAL_MONTHS].iter().map(KpiValue::as_f64).collect())
+        .unwrap_or_default();
+    let actuals: Vec<Option<f64>> = values.iter().take(done).copied().collect();
+    // The year to date counts the month in progress too, as the attainment report and the review do.
+    let elapsed = cut_off.map_or(0.0, |c| to_date::months_elapsed(&spans, c));
+    let ytd: f64 = values.iter().take(elapsed.ceil() as usize).flatten().sum();
+    let ended_sum: f64 = actuals.iter().flatten().sum();
     let (indices, indices_error) = match seasonality(ctx, kpi, fiscal_year).await {
         Ok(s) => (Some(s), None),
         Err(e) => (None, Some(e.to_string())),
@@ -274,13 +288,13 @@ pub async fn outlook(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<O
         .collect();
     let even = [1.0; FISCAL_MONTHS];
     let index_projection =
-        pacer_core::seasonality::project_year_end(ytd, done, indices.as_ref().map_or(&even[..], |s| &s.monthly[..]));
+        pacer_core::seasonality::project_year_end(ytd, elapsed, indices.as_ref().map_or(&even[..], |s| &s.monthly[..]));
     let mut history: Vec<f64> =
         monthly_history(ctx, kpi, fiscal_year).await?.into_iter().map(|v| v.unwrap_or(0.0)).collect();
     history.extend(actuals.iter().map(|v| v.unwrap_or(0.0)));
     let (forecast_projection, forecast_months, forecast_error) =
         match pacer_core::forecast::forecast_months(&history, FISCAL_MONTHS - done, FISCAL_MONTHS) {
-            Ok(f) => (Some(ytd + f.total()), f.point, None),
+            Ok(f) => (Some(ended_sum + f.total()), f.point, None),
             Err(e) => (None, Vec::new(), Some(e.to_string())),
         };
     Ok(Outlook {
@@ -291,6 +305,7 @@ pub async fn outlook(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<O
         actuals,
         adjusted,
         ytd,
+        cut_off,
         index_projection,
         forecast_projection,
         forecast_months,
@@ -554,8 +569,14 @@ pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanShee
 /// One owner's attainment in one period.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttainmentCell {
-    /// The target (sum of the period's months).
+    /// The target the actual is measured against: the period's whole target once it has ended,
+    /// its target to date while it is in progress ([`target_to_date`]).
     pub target: i64,
+    /// The period's whole target (the sum of its months), shown beside a target to date.
+    pub full_target: i64,
+    /// The last day counted ([`to_date::cut_off`]): before the period's end, the figures are "to
+    /// date"; `None` for a period not begun, which has no attainment yet.
+    pub cut_off: Option<NaiveDate>,
     /// The actual.
     pub actual: KpiValue,
     /// Raw and credited attainment, and whether attained with the tolerance.
@@ -588,6 +609,21 @@ pub struct AttainmentReport {
     pub columns: Vec<Column>,
     /// One row per owner with a target.
     pub rows: Vec<AttainmentRow>,
+    /// The last day counted in each column ([`to_date::cut_off`]); `None` for a period not begun.
+    pub cut_offs: Vec<Option<NaiveDate>>,
+}
+
+impl AttainmentReport {
+    /// What a column's figures cover, for its header: "to 2026-11-10" for a period in progress
+    /// (measured against its target to date), "not begun", or nothing for a period ended.
+    pub fn column_note(&self, column: usize) -> Option<String> {
+        let end = self.columns.get(column)?.end;
+        match self.cut_offs.get(column).copied().flatten() {
+            None => Some("not begun".to_owned()),
+            Some(c) if c < end || self.columns[column].name == "YTD" => Some(format!("to date, {c}")),
+            Some(_) => None,
+        }
+    }
 }
 
 /// Attainment of every owner with targets in the plan, per period of kind `per`, plus year to
@@ -629,8 +665,9 @@ pub async fn attainment_report(
         .iter()
         .map(|p| (0..12).filter(|m| months[*m].start >= p.start && months[*m].end <= p.end).collect())
         .collect();
-    let elapsed: Vec<bool> = periods.iter().map(|p| p.start <= today).collect();
     let month_spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
+    let cut_offs: Vec<Option<NaiveDate>> = periods.iter().map(|p| to_date::cut_off(p.start, p.end, today)).collect();
+    let year_cut_off = to_date::cut_off(months[0].start, months[FISCAL_MONTHS - 1].end, today);
     let mut columns: Vec<Column> = periods.to_vec();
     columns.push(Column {
         name: "YTD".into(),
@@ -649,20 +686,32 @@ pub async fn attainment_report(
             let mut cells = Vec::new();
             let mut actual_ytd = 0.0;
             for (p, set) in month_sets.iter().enumerate() {
-                let target: i64 = set.iter().map(|m| monthly[*m]).sum();
+                let full_target: i64 = set.iter().map(|m| monthly[*m]).sum();
                 let value = row.values[p].clone();
-                let a = value
-                    .as_f64()
-                    .map_or(Attainment::NO_TARGET, |x| attainment(x, target as f64, tolerance, direction));
-                if elapsed[p] {
-                    actual_ytd += value.as_f64().unwrap_or(0.0);
-                }
-                cells.push(AttainmentCell { target, actual: value, attainment: a });
+                let cut_off = cut_offs[p];
+                // A period in progress is measured against its target to date, by the same rule
+                // as the year to date; one not begun has no attainment yet.
+                let (target, a) = match cut_off {
+                    Some(c) => {
+                        let period_targets: Vec<i64> = set.iter().map(|m| monthly[*m]).collect();
+                        let period_spans: Vec<(NaiveDate, NaiveDate)> = set.iter().map(|m| month_spans[*m]).collect();
+                        let target = target_to_date(&period_targets, &period_spans, c);
+                        actual_ytd += value.as_f64().unwrap_or(0.0);
+                        let a = value
+                            .as_f64()
+                            .map_or(Attainment::NO_TARGET, |x| attainment(x, target as f64, tolerance, direction));
+                        (target, a)
+                    }
+                    None => (full_target, Attainment::NO_TARGET),
+                };
+                cells.push(AttainmentCell { target, full_target, cut_off, actual: value, attainment: a });
             }
             // Sums over the year so far, never a mean of the periods' percentages.
-            let target_ytd = target_to_date(monthly, &month_spans, today);
+            let target_ytd = year_cut_off.map_or(0, |c| target_to_date(monthly, &month_spans, c));
             cells.push(AttainmentCell {
                 target: target_ytd,
+                full_target: monthly.iter().sum(),
+                cut_off: year_cut_off,
                 actual: match row.values.last() {
                     Some(KpiValue::Money(_)) => KpiValue::Money(actual_ytd as i64),
                     Some(KpiValue::Count(_)) => KpiValue::Count(actual_ytd as i64),
@@ -673,7 +722,16 @@ pub async fn attainment_report(
             Some(AttainmentRow { owner: row.owner, name: row.name.clone(), cells })
         })
         .collect();
-    Ok(AttainmentReport { plan: plan.clone(), kpi: kpi.into(), tolerance: tolerance.value(), direction, columns, rows })
+    let cut_offs = cut_offs.into_iter().chain([year_cut_off]).collect();
+    Ok(AttainmentReport {
+        plan: plan.clone(),
+        kpi: kpi.into(),
+        tolerance: tolerance.value(),
+        direction,
+        columns,
+        rows,
+        cut_offs,
+    })
 }
 
 /// The quota of a pipeline's period per owner: the targets, in the fiscal year's approved plan,

@@ -240,7 +240,9 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
     let as_of = today.min(q.end);
     let year = org.calendar.year(q.fiscal_year).map_err(|e| bad(e.to_string()))?;
     let months = plan_months(org, q.fiscal_year)?;
-    let months_done = months.iter().filter(|m| m.end <= as_of).count();
+    // The year to date and its projection count to the same cut-off, the month in progress by its days.
+    let spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
+    let months_done = pacer_core::to_date::months_elapsed(&spans, as_of);
     let targets = plan_targets(store, caches, plan.id).await?;
     let mut planned: Vec<&str> = targets.iter().map(|t| t.kpi.as_str()).collect();
     planned.sort_unstable();

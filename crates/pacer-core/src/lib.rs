@@ -29,4 +29,5 @@ pub mod seasonality;
 pub(crate) mod testing;
 mod text_enum;
 pub mod throttle;
+pub mod to_date;
 pub mod values;

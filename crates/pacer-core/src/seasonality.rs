@@ -79,7 +79,7 @@ impl SeasonalIndices {
     }
 
     /// Year-end projection after fiscal months 1..=`months_elapsed` (see [`project_year_end`]).
-    pub fn project_year_end(&self, ytd_actual: f64, months_elapsed: usize) -> Option<f64> {
+    pub fn project_year_end(&self, ytd_actual: f64, months_elapsed: f64) -> Option<f64> {
         project_year_end(ytd_actual, months_elapsed, &self.monthly)
     }
 
@@ -287,22 +287,27 @@ fn evidence(series: &[Option<f64>]) -> [usize; 12] {
     seen
 }
 
-/// Year-end projection after periods 1..=`elapsed`: YTD / (Σ_{k≤n} I_k / 12) (FORMULAS.md).
+/// Year-end projection after `elapsed` periods: YTD / (Σ_{k≤n} I_k / 12) (FORMULAS.md).
 ///
 /// Written as YTD × Σ_all I / Σ_{k≤n} I, which is the same for indices averaging 1 and also works
-/// for custom weights of any scale; with even indices it is YTD × 12 / n. `None` when no period has
-/// elapsed, more have elapsed than there are indices, or the elapsed indices add up to 0 or less.
-pub fn project_year_end(ytd_actual: f64, elapsed: usize, indices: &[f64]) -> Option<f64> {
-    if elapsed == 0 || elapsed > indices.len() {
+/// for custom weights of any scale; with even indices it is YTD × 12 / n. `elapsed` may end inside
+/// a period (a year to date cut off on a day inside a month, [`crate::to_date::months_elapsed`]):
+/// that period's index then counts by the share gone by, 3.5 meaning three months and half of the
+/// fourth's index. `None` when nothing has elapsed, more has elapsed than there are indices, or the
+/// elapsed indices add up to 0 or less.
+pub fn project_year_end(ytd_actual: f64, elapsed: f64, indices: &[f64]) -> Option<f64> {
+    if !(elapsed > 0.0 && elapsed <= indices.len() as f64) {
         return None;
     }
-    let done: f64 = indices[..elapsed].iter().sum();
+    let whole = elapsed.floor() as usize;
+    let part = indices.get(whole).map_or(0.0, |i| i * (elapsed - whole as f64));
+    let done: f64 = indices[..whole].iter().sum::<f64>() + part;
     let all: f64 = indices.iter().sum();
     (done > 0.0 && all.is_finite()).then(|| ytd_actual * all / done)
 }
 
 /// [`project_year_end`] for money: rounded half away from zero to a whole minor unit.
-pub fn project_year_end_minor(ytd_minor: i64, elapsed: usize, indices: &[f64]) -> Option<i64> {
+pub fn project_year_end_minor(ytd_minor: i64, elapsed: f64, indices: &[f64]) -> Option<i64> {
     project_year_end(ytd_minor as f64, elapsed, indices).map(|p| p.round() as i64)
 }
 
@@ -544,19 +549,25 @@ mod tests {
     fn year_end_projection() {
         // Even indices: YTD × 12 / n.
         let even = [1.0; 12];
-        assert_eq!(project_year_end(300.0, 3, &even), Some(1200.0));
-        assert_eq!(project_year_end(300.0, 12, &even), Some(300.0));
-        assert_eq!(project_year_end_minor(1_000, 7, &even), Some(1714)); // 1714.28
-        assert_eq!(project_year_end(300.0, 0, &even), None);
-        assert_eq!(project_year_end(300.0, 13, &even), None);
+        assert_eq!(project_year_end(300.0, 3.0, &even), Some(1200.0));
+        assert_eq!(project_year_end(300.0, 12.0, &even), Some(300.0));
+        assert_eq!(project_year_end_minor(1_000, 7.0, &even), Some(1714)); // 1714.28
+        assert_eq!(project_year_end(300.0, 0.0, &even), None);
+        assert_eq!(project_year_end(300.0, 13.0, &even), None);
         // Seasonal: after Q1 of S (0.8 + 0.85 + 1.1 = 2.75), 275 is exactly on a 1200 pace.
         let idx = SeasonalIndices { monthly: S, method: Method::Decomposition, warnings: vec![] };
-        let p = idx.project_year_end(275.0, 3).unwrap();
+        let p = idx.project_year_end(275.0, 3.0).unwrap();
         assert!((p - 1200.0).abs() < 1e-9, "{p}");
         // A dead season elapsed gives no projection rather than a division by zero.
         let mut dead = [1.0; 12];
         dead[0] = 0.0;
-        assert_eq!(project_year_end(0.0, 1, &dead), None);
+        assert_eq!(project_year_end(0.0, 1.0, &dead), None);
+        // Cut off halfway through month 4: Q1 and half of its index (0.9 / 2), so
+        // 275 + 45 = 320 after 3.5 months of S is again a 1200 pace.
+        let p = idx.project_year_end(320.0, 3.5).unwrap();
+        assert!((p - 1200.0).abs() < 1e-9, "{p}");
+        // Half a month of even phasing: YTD × 12 / 0.5.
+        assert_eq!(project_year_end(10.0, 0.5, &even), Some(240.0));
     }
 
     #[test]

@@ -459,7 +459,16 @@ async fn pipeline_coverage_counts_what_the_quota_counts() {
         let row = a.rows.iter().find(|r| r.name == "A").unwrap();
         let ytd = row.cells.last().unwrap();
         assert_eq!(ytd.target, 55_000, "{}", db.backend());
-        assert_eq!(row.cells[1].target, 30_000, "the quarter's own column keeps its whole target");
         assert_eq!(ytd.actual.as_f64(), Some(50_000.0));
+        assert_eq!((ytd.full_target, ytd.cut_off), (120_000, Some(d("2026-06-15"))));
+        // The open quarter by the same rule: April, May and 15 of June's 30 days, the whole beside it.
+        let q2 = &row.cells[1];
+        assert_eq!((q2.target, q2.full_target, q2.cut_off), (25_000, 30_000, Some(d("2026-06-15"))));
+        assert_eq!(a.column_note(1).as_deref(), Some("to date, 2026-06-15"));
+        // An ended quarter is whole; one not begun has its target but no attainment yet.
+        assert_eq!((row.cells[0].target, a.column_note(0)), (30_000, None));
+        let q3 = &row.cells[2];
+        assert_eq!((q3.target, q3.cut_off, q3.attainment.attained), (30_000, None, None));
+        assert_eq!(a.column_note(2).as_deref(), Some("not begun"));
     }
 }

@@ -187,6 +187,9 @@ pub enum PlanCommand {
         /// The fiscal year they are for [default: the current one].
         #[arg(long)]
         fy: Option<i32>,
+        /// Output format (json: the indices, this year's months and the projections; csv: the months).
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
     },
     /// Export a plan to a workbook: a sheet per KPI, owners by fiscal month, the year as a formula.
     Export {
@@ -457,12 +460,18 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let plan = store.plan(plan).await?;
             let a = plans::attainment_report(&app, &plan, &kpi, parsed(&by)?, parsed(&per)?).await?;
             let mut headers: Vec<String> = vec!["name".into()];
-            for c in &a.columns {
+            for (i, c) in a.columns.iter().enumerate() {
+                let label = match a.column_note(i) {
+                    Some(note) => format!("{} ({note})", c.label),
+                    None => c.label.clone(),
+                };
+                let c = &label;
                 headers.extend([
-                    format!("{} target", c.label),
-                    format!("{} actual", c.label),
-                    format!("{} credited %", c.label),
-                    format!("{} attained", c.label),
+                    format!("{c} full target"),
+                    format!("{c} target"),
+                    format!("{c} actual"),
+                    format!("{c} credited %"),
+                    format!("{c} attained"),
                 ]);
             }
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -472,14 +481,15 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 .map(|r| {
                     let mut row = vec![r.name.clone()];
                     for cell in &r.cells {
-                        let target = match cell.actual {
-                            pacer_core::kpi::KpiValue::Money(_) => pacer_core::kpi::KpiValue::Money(cell.target),
-                            _ => pacer_core::kpi::KpiValue::Count(cell.target),
+                        let as_actual = |amount: i64| match cell.actual {
+                            pacer_core::kpi::KpiValue::Money(_) => pacer_core::kpi::KpiValue::Money(amount),
+                            _ => pacer_core::kpi::KpiValue::Count(amount),
                         };
                         let text = |v: &pacer_core::kpi::KpiValue| {
                             if format == ReportFormat::Table { display(v) } else { cell_text(v) }
                         };
-                        row.push(text(&target));
+                        row.push(text(&as_actual(cell.full_target)));
+                        row.push(text(&as_actual(cell.target)));
                         row.push(text(&cell.actual));
                         row.push(cell.attainment.credited.map(|c| format!("{:.1}", c * 100.0)).unwrap_or_default());
                         row.push(
@@ -562,10 +572,14 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             }
             Ok(())
         }
-        PlanCommand::Seasonality { kpi, fy } => {
+        PlanCommand::Seasonality { kpi, fy, format } => {
             let _catalog = catalog_of(&app).await?;
             let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
             let o = plans::outlook(&app, &kpi, fy).await?;
+            if format == Format::Json {
+                println!("{}", serde_json::to_string_pretty(&o)?);
+                return Ok(());
+            }
             let s = o.indices.as_ref().ok_or_else(|| anyhow!("{}", o.indices_error.clone().unwrap_or_default()))?;
             let months = plans::plan_months(&org, fy)?;
             let cell = |v: Option<&Option<f64>>| v.copied().flatten().map(|x| format!("{x:.0}")).unwrap_or_default();
@@ -577,7 +591,10 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 })
                 .collect();
             Listing { headers: &["fiscal month", "index", "actual", "seasonally adjusted"], rows, records: &s.monthly }
-                .print(Format::Table)?;
+                .print(format)?;
+            if format != Format::Table {
+                return Ok(());
+            }
             let q = s.quarterly();
             println!("Quarters: {:.3}, {:.3}, {:.3}, {:.3} ({:?})", q[0], q[1], q[2], q[3], s.method);
             for w in &s.warnings {
@@ -585,8 +602,9 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             }
             let num = |x: Option<f64>| x.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into());
             let why = o.forecast_error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
+            let to = o.cut_off.map(|c| format!(" (to {c})")).unwrap_or_default();
             println!(
-                "Year to date {:.0}; year end by the seasonal indices {}; by a statistical forecast {}{why}.",
+                "Year to date{to} {:.0}; year end by the seasonal indices {}; by a statistical forecast {}{why}.",
                 o.ytd,
                 num(o.index_projection),
                 num(o.forecast_projection)

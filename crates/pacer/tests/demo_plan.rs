@@ -90,7 +90,26 @@ fn the_demo_plan_is_approved_phased_and_sums_to_the_cent() {
             assert!(months.iter().any(|m| m != &months[0]), "phased by seasonality");
         }
         assert_eq!(sheet["gap"]["difference"], 0);
+        // Phased plausibly (docs/numbers.md): no month of the company's year under a quarter of its mean month.
+        let months: Vec<f64> = company["months"].as_array().unwrap().iter().map(|m| m.as_f64().unwrap()).collect();
+        let mean = months.iter().sum::<f64>() / 12.0;
+        assert!(months.iter().all(|&m| m >= 0.25 * mean), "{kpi}: {months:?} has a month under 25% of {mean}");
     }
+
+    // One cut-off, one figure: new business to date on the seasonality outlook, in the review and
+    // in the attainment report.
+    let outlook = demo.json(&["plan", "seasonality", "--kpi", "new_business", "--format", "json"]);
+    let review = demo.json(&["review", "--format", "json"]);
+    let doc = &review["document"];
+    let nb = doc["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "new_business").unwrap();
+    let attainment =
+        demo.json(&["plan", "attainment", "1", "--kpi", "new_business", "--by", "company", "--format", "json"]);
+    let ytd_cell = attainment["rows"][0]["cells"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(outlook["cut_off"], doc["as_of"]);
+    assert_eq!(attainment["cut_offs"].as_array().unwrap().last().unwrap(), &doc["as_of"]);
+    assert_eq!(outlook["ytd"].as_f64(), nb["company"]["ytd"]["actual"].as_f64(), "seasonality and review agree");
+    assert_eq!(ytd_cell["actual"]["value"].as_f64(), outlook["ytd"].as_f64(), "attainment and seasonality agree");
+    assert_eq!(ytd_cell["target"], nb["company"]["ytd"]["target"], "the same target to date");
 
     // The scenario is 30% more new business; the comparison says so.
     let cmp = demo.json(&["plan", "compare", "1", "2", "--format", "json"]);

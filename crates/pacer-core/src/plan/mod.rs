@@ -36,7 +36,7 @@ pub use allocation::{Allocation, allocate};
 pub use error::PlanError;
 pub use gap::{Gap, gap};
 pub use horizon::{HORIZON_YEARS, Horizon, HorizonYear, Stage};
-pub use phasing::{Phasing, phase, rebalance, target_to_date};
+pub use phasing::{Phasing, phase, rebalance};
 pub use ramp::{Capacity, FULL_MONTH, Ramp};
 pub use scenario::{ComparedTotal, Comparison, Scenario, TargetLine, compare};
 pub use targets::{Target, TargetOwner, TargetTier, check_kpi_targets, check_target, check_target_row};

@@ -3,7 +3,6 @@
 
 use super::split::{check_weights, quantize, remainder_to_last};
 use super::{Capacity, FISCAL_MONTHS, FULL_MONTH, PlanError, check_target};
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// How an annual target is spread over the 12 fiscal months.
@@ -68,27 +67,6 @@ pub fn phase(annual: i64, profile: &Phasing, capacity: Option<&Capacity>) -> Res
     Ok(remainder_to_last(annual, &quantize(&weights)))
 }
 
-/// The target to date: the monthly targets of the months ended by `today`, and of the month
-/// holding it the share of its days gone by (today included), rounded down. A year-to-date
-/// attainment read in the middle of a quarter compares what could have been done with what
-/// was, not with the whole quarter's target. `months` are the fiscal months, first to last, one
-/// per target.
-pub fn target_to_date(monthly: &[i64], months: &[(NaiveDate, NaiveDate)], today: NaiveDate) -> i64 {
-    let share = |target: i64, (start, end): (NaiveDate, NaiveDate)| -> i128 {
-        if end <= today {
-            i128::from(target)
-        } else if start > today {
-            0
-        } else {
-            let gone = (today - start).num_days() + 1;
-            let days = (end - start).num_days() + 1;
-            i128::from(target) * i128::from(gone) / i128::from(days)
-        }
-    };
-    let sum: i128 = monthly.iter().zip(months).map(|(&t, &m)| share(t, m)).sum();
-    i64::try_from(sum).unwrap_or(if sum > 0 { i64::MAX } else { i64::MIN })
-}
-
 /// Re-phases what remains of an annual target over the months after the first `elapsed`
 /// (the quarterly rebalancing, PRODUCT.md C7): the months already past keep their targets, the
 /// rest of `annual` (the target, or a revised one) is spread over the remaining months by
@@ -127,7 +105,6 @@ mod tests {
     use super::*;
     use crate::plan::fixtures::{HIRED_M4, bp, slack, weights};
     use crate::plan::split::NUDGE;
-    use crate::testing::day;
     use proptest::prelude::*;
 
     #[test]
@@ -137,23 +114,6 @@ mod tests {
         assert_eq!(Phasing::Custom(vec![0.0; 12]).validate(), Err(PlanError::ZeroWeights));
         assert!(Phasing::Even.validate().is_ok());
         assert_eq!(phase(-1, &Phasing::Even, None), Err(PlanError::NegativeTarget(-1)));
-    }
-
-    #[test]
-    fn target_to_date_counts_ended_months_and_the_days_gone_of_this_one() {
-        // February 1 to April 30, 10,000 a month.
-        let months = [
-            (day("2026-02-01"), day("2026-02-28")),
-            (day("2026-03-01"), day("2026-03-31")),
-            (day("2026-04-01"), day("2026-04-30")),
-        ];
-        let monthly = [10_000, 10_000, 10_000];
-        assert_eq!(target_to_date(&monthly, &months, day("2026-01-31")), 0);
-        assert_eq!(target_to_date(&monthly, &months, day("2026-02-28")), 10_000);
-        // 15 of March's 31 days: 4,838.7 rounded down.
-        assert_eq!(target_to_date(&monthly, &months, day("2026-03-15")), 14_838);
-        assert_eq!(target_to_date(&monthly, &months, day("2026-04-30")), 30_000);
-        assert_eq!(target_to_date(&monthly, &months, day("2027-01-01")), 30_000);
     }
 
     #[test]

@@ -388,13 +388,15 @@ pub async fn attainment(
         h1 { "Attainment: " (kpi) " · " (plan.name) " v" (plan.version) }
         p.muted { "Tolerance " (format!("{:.0}%", a.tolerance * 100.0)) ": a target counts as attained from "
             (format!("{:.0}%", (1.0 - a.tolerance) * 100.0)) " of it (credited attainment = actual / (target × (1 − tolerance))). "
-            "Year to date sums the actuals and the targets of the periods begun, never a mean of percentages. "
+            "A period in progress, and the year to date, are measured against the target to date (the months ended and the days gone of the current one), "
+            "with the whole target beside it; the year to date sums actuals and targets, never a mean of percentages. "
             a href=(format!("/plans/{id}?kpi={kpi}")) { "targets" } }
         table {
-            thead { tr { th { "Name" } @for c in &a.columns { th.num { (c.label) } } } }
+            thead { tr { th { "Name" } @for (i, c) in a.columns.iter().enumerate() { th.num { (c.label)
+                @if let Some(note) = a.column_note(i) { br; span.muted { (note) } } } } } }
             tbody { @for r in &a.rows { tr {
                 td { (r.name) }
-                @for c in &r.cells { td.num title=(format!("target {}, actual {}, raw {}", c.target, display(&c.actual), pct(c.attainment.raw))) {
+                @for c in &r.cells { td.num title=(format!("target {} (whole period {}), actual {}, raw {}", c.target, c.full_target, display(&c.actual), pct(c.attainment.raw))) {
                     (display(&c.actual)) " · " (pct(c.attainment.credited)) " "
                     @match c.attainment.attained { Some(true) => span.badge.on { "✓" }, Some(false) => span.badge.off { "✗" }, None => span.muted { "" } }
                 } }
