@@ -560,8 +560,12 @@ async fn pipeline_against(
         .filter(|d| d.status != DealStatus::Lost)
         .filter(|d| scope.deal_kinds.as_ref().is_none_or(|k| k.contains(&d.kind)))
         .collect();
-    let (owners, grouped) =
-        group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| (d.rep_id, d.close_date));
+    // An open deal without a close date counts for its rep's team of today (of the window's
+    // nearest day when today is outside it).
+    let undated_day = today.clamp(whole.start, whole.end);
+    let (owners, grouped) = group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| {
+        (d.rep_id, d.close_date.unwrap_or(undated_day))
+    });
     let quotas = match catalog {
         Some(_) => crate::plan::pipeline_quotas(ctx, whole.start, whole.end).await?,
         None => None,

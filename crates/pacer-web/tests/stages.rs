@@ -25,7 +25,7 @@ fn deal(rep_id: i64, stage: &str, amount_minor: i64, close: &str) -> NewDeal {
         amount_minor,
         currency: None,
         created_on: day,
-        close_date: day,
+        close_date: Some(day),
         source: SourceKind::Integration,
         external_id: Some(format!("{stage}-{amount_minor}")),
         entered_by: None,

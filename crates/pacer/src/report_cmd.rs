@@ -199,13 +199,24 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
                 cat(C::Pipeline),
                 cat(C::BestCase),
                 cat(C::Commit),
+                money(r.summary.no_close_date.amount_minor),
                 money(r.summary.won_minor),
                 r.coverage.ratio().map(|x| format!("{x:.2}")).unwrap_or_default(),
             ]
         })
         .collect();
-    let headers =
-        ["name", "open deals", "open", "weighted", "pipeline", "best case", "commit", "closed won", "coverage"];
+    let headers = [
+        "name",
+        "open deals",
+        "open",
+        "weighted",
+        "pipeline",
+        "best case",
+        "commit",
+        "no close date",
+        "closed won",
+        "coverage",
+    ];
     emit_report(
         &Listing { headers: &headers, rows, records: &p.rows },
         &p,
@@ -214,7 +225,11 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
         "Pipeline",
     )?;
     if span.format == ReportFormat::Table && span.output.is_none() {
-        println!("{}: open deals expected to close in it and deals won in it.", p.period.label);
+        println!(
+            "{}: open deals expected to close in it and deals won in it; open deals without a close date are in \
+             open and weighted, and under no close date rather than in a forecast category.",
+            p.period.label
+        );
         crate::stages_cmd::print_unmapped(&p.unmapped, |unmapped, how| {
             pacer_core::pipeline::unmapped_note(unmapped)
                 .map(|note| format!("{note}, in no figure above; map them with {how}"))

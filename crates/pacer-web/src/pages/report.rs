@@ -225,13 +225,14 @@ pub async fn pipeline_page(
     let body = html! {
         h1 { "Pipeline: " (p.period.label) }
         (form(&frame, "/pipeline", &q, &[], false))
-        p.muted { "Deals expected to close in the period (open) and closed won in it. Weighted = amount × stage probability. "
+        p.muted { "Deals expected to close in the period (open) and closed won in it. Open deals without a close date are "
+                  "in Open and Weighted and under No close date, in no forecast category. Weighted = amount × stage probability. "
                   "Coverage = open pipeline / quota still to reach (3× is the usual comfort level). "
                   "Amounts in " (p.currency) ", deals in other currencies converted at the rate of their close month." }
         table {
             thead { tr {
                 th { "Name" } th.num { "Open deals" } th.num { "Open" } th.num { "Weighted" }
-                th.num { "Pipeline" } th.num { "Best case" } th.num { "Commit" } th.num { "Closed won" } th.num { "Coverage" }
+                th.num { "Pipeline" } th.num { "Best case" } th.num { "Commit" } th.num { "No close date" } th.num { "Closed won" } th.num { "Coverage" }
             } }
             tbody { @for r in &p.rows {
                 @let cat = |c| r.summary.category(c).amount_minor;
@@ -243,6 +244,7 @@ pub async fn pipeline_page(
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Pipeline))) }
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::BestCase))) }
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Commit))) }
+                    td.num { (money(r.summary.no_close_date.amount_minor)) }
                     td.num { (money(r.summary.won_minor)) }
                     td.num { @match r.coverage.ratio() { Some(x) => { (format!("{x:.1}×")) }, None => span.muted { "no quota" } } }
                 }
