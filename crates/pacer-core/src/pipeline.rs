@@ -6,6 +6,7 @@
 //! An open deal whose stage the configuration does not list is never guessed at: it is reported as
 //! an [`UnknownStage`] so that the caller can show it.
 
+use crate::money::{Currency, Money};
 use crate::org::RepId;
 use crate::records::{DealRecord, DealStatus};
 use crate::text_enum::text_enum;
@@ -752,9 +753,9 @@ impl UnmappedTally {
     }
 }
 
-/// The sentence that says so: "3 open deals in stages not mapped: 1,497,300.50 (Contract Sent: 2,
-/// Demo: 1)"; none when every open deal is in a mapped stage.
-pub fn unmapped_note(unmapped: &[UnmappedStage]) -> Option<String> {
+/// The sentence that says so: "3 open deals in stages not mapped: EUR 1,497,300.50 (Contract Sent:
+/// 2, Demo: 1)", amounts in `currency`; none when every open deal is in a mapped stage.
+pub fn unmapped_note(unmapped: &[UnmappedStage], currency: Currency) -> Option<String> {
     if unmapped.is_empty() {
         return None;
     }
@@ -762,11 +763,7 @@ pub fn unmapped_note(unmapped: &[UnmappedStage]) -> Option<String> {
     let amount = unmapped.iter().fold(0i64, |sum, u| sum.saturating_add(u.amount_minor));
     let names: Vec<String> = unmapped.iter().map(|u| format!("{}: {}", u.stage, u.deals)).collect();
     let (noun, place) = if deals == 1 { ("deal", "a stage") } else { ("deals", "stages") };
-    Some(format!(
-        "{deals} open {noun} in {place} not mapped: {} ({})",
-        crate::money::format_minor(amount),
-        names.join(", ")
-    ))
+    Some(format!("{deals} open {noun} in {place} not mapped: {} ({})", Money::new(amount, currency), names.join(", ")))
 }
 
 impl PipelineSummary {
@@ -1333,12 +1330,17 @@ kind = "lost"
                 UnmappedStage { stage: "Demo".into(), deals: 1, amount_minor: 50 },
             ]
         );
+        let eur = Currency::parse("EUR").unwrap();
         assert_eq!(
-            unmapped_note(&groups).unwrap(),
-            "3 open deals in stages not mapped: 497,301.00 (Contract Sent: 2, Demo: 1)"
+            unmapped_note(&groups, eur).unwrap(),
+            "3 open deals in stages not mapped: EUR 497,301.00 (Contract Sent: 2, Demo: 1)"
         );
-        assert_eq!(unmapped_note(&groups[1..]).unwrap(), "1 open deal in a stage not mapped: 0.50 (Demo: 1)");
-        assert_eq!(unmapped_note(&[]), None);
+        assert_eq!(unmapped_note(&groups[1..], eur).unwrap(), "1 open deal in a stage not mapped: EUR 0.50 (Demo: 1)");
+        assert_eq!(
+            unmapped_note(&groups[1..], Currency::parse("JPY").unwrap()).unwrap(),
+            "1 open deal in a stage not mapped: JPY 50 (Demo: 1)"
+        );
+        assert_eq!(unmapped_note(&[], eur), None);
         let proposed = proposed_stages(["Contract Sent"]);
         assert_eq!(proposed, "[[stage]]\nname = \"Contract Sent\"\nprobability = 10\ncategory = \"pipeline\"\n");
         let added = format!("{}{proposed}", StageConfig::default().to_toml());

@@ -415,8 +415,9 @@ fn pipeline_stages_are_settings_and_unmapped_deals_are_shown() {
     );
     let pipeline = w.ok(&["pipeline", "--fy", "2026", "--by", "company"]);
     assert!(
-        pipeline
-            .contains("2 open deals in stages not mapped: 4,000.50 (Contract Sent: 1, Decision Maker Bought-In: 1)"),
+        pipeline.contains(
+            "2 open deals in stages not mapped: USD 4,000.50 (Contract Sent: 1, Decision Maker Bought-In: 1)"
+        ),
         "{pipeline}"
     );
     let json: serde_json::Value =
@@ -810,6 +811,31 @@ fn open_deals_without_a_close_date_are_pipeline_in_no_period() {
     );
     assert!(stderr.contains("nothing was imported"), "{stderr}");
     assert!(w.ok(&["import", "deals", "all-deals.csv"]).contains("4 unchanged"));
+}
+
+/// Money is written with its currency's exponent and its columns name the currency: whole yen,
+/// three decimals of dinar (amounts in files are still read with at most two).
+#[test]
+fn money_columns_name_their_currency_and_keep_its_decimals() {
+    for (currency, amount, table, csv) in
+        [("JPY", "150000", "150,000", "150000"), ("KWD", "1234.5", "1,234.500", "1234.500")]
+    {
+        let w = Workdir::new(&format!("money-{currency}"));
+        w.ok(&["org", "set", "--currency", currency]);
+        w.ok(&["team", "add", "Sales"]);
+        w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+        let export = format!(
+            "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount\n9001,Acme,Closed Won,2026-03-12,Ann Lee,{amount}\n"
+        );
+        std::fs::write(w.path().join("deals.csv"), export).unwrap();
+        w.ok(&["import", "deals", "deals.csv"]);
+        let shown = w.ok(&["pipeline", "--fy", "2026", "--by", "company"]);
+        assert!(shown.contains(&format!("closed won ({currency})")) && shown.contains(table), "{shown}");
+        let file = w.ok(&["pipeline", "--fy", "2026", "--by", "company", "--format", "csv"]);
+        let mut lines = file.lines();
+        assert!(lines.next().unwrap().contains(&format!(",closed won ({currency}),")), "{file}");
+        assert!(lines.next().unwrap().contains(&format!(",{csv},")), "{file}");
+    }
 }
 
 /// `pacer fx`: rates set one by one or from a file (all or nothing), listed in every format,

@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use pacer_app::catalog::current_catalog;
 use pacer_app::report::{cell_text, display};
 use pacer_core::kpi::KpiValue;
-use pacer_core::money::format_minor;
+use pacer_core::money::format_amount;
 use serde::Deserialize;
 
 /// The page's query: the report's, the KPI and the sort.
@@ -141,7 +141,12 @@ pub async fn reports(
                 .iter()
                 .zip(&r.values)
                 .map(|(c, v)| {
-                    (c.label.clone(), v.as_f64().map(|x| if report.unit == "currency" { x / 100.0 } else { x }))
+                    (
+                        c.label.clone(),
+                        v.as_f64().map(|x| {
+                            if report.unit == "currency" { x / report.currency.minor_per_major() as f64 } else { x }
+                        }),
+                    )
                 })
                 .collect()
         })
@@ -168,7 +173,7 @@ pub async fn reports(
             tbody {
                 @for r in &rows { tr {
                     td { (r.name) }
-                    @for v in &r.values { td.num title=(cell_text(v)) { (display(v)) } }
+                    @for v in &r.values { td.num title=(cell_text(v, report.currency)) { (display(v, report.currency)) } }
                 } }
             }
         }
@@ -197,14 +202,14 @@ pub async fn leaderboard_page(
         (form(&frame, "/leaderboard", &q, &kpis, false))
         p.muted { (board.period.label) " · equal values share a rank, and the next rank skips." }
         @if let Some(me) = &board.me {
-            div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (display(&me.value)) "." }
+            div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (frame.value(&me.value)) "." }
         }
         table {
             thead { tr { th.num { "Rank" } th { "Rep" } th.num { (board.name) } } }
             tbody { @for l in &board.lines { tr {
                 td.num { @if let Some(r) = l.rank { (r) } @else { "—" } }
                 td { (l.name) }
-                td.num { (display(&l.value)) }
+                td.num { (frame.value(&l.value)) }
             } } }
         }
     };
@@ -221,7 +226,7 @@ pub async fn pipeline_page(
     let mut query = q.report_query();
     query.by = query.by.or(Some("team".into()));
     let p = pipeline(&state, &caller, &query).await?;
-    let money = |m: i64| format_minor(m);
+    let money = |m: i64| format_amount(m, p.currency);
     let body = html! {
         h1 { "Pipeline: " (p.period.label) }
         (form(&frame, "/pipeline", &q, &[], false))
