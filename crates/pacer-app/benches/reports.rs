@@ -163,7 +163,7 @@ async fn load_deals(
             amount_minor: amount,
             currency: None,
             created_on: day,
-            close_date: day,
+            close_date: Some(day),
             source: SourceKind::Import,
             external_id: None,
             entered_by: None,

@@ -560,8 +560,12 @@ async fn pipeline_against(
         .filter(|d| d.status != DealStatus::Lost)
         .filter(|d| scope.deal_kinds.as_ref().is_none_or(|k| k.contains(&d.kind)))
         .collect();
-    let (owners, grouped) =
-        group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| (d.rep_id, d.close_date));
+    // An open deal without a close date counts for its rep's team of today (of the window's
+    // nearest day when today is outside it).
+    let undated_day = today.clamp(whole.start, whole.end);
+    let (owners, grouped) = group_records(&view, by, &scope, (whole.start, whole.end), &wanted, |d| {
+        (d.rep_id, d.close_date.unwrap_or(undated_day))
+    });
     let quotas = match catalog {
         Some(_) => crate::plan::pipeline_quotas(ctx, whole.start, whole.end).await?,
         None => None,
@@ -614,38 +618,42 @@ fn quota_of(view: &OrgView, quotas: &HashMap<Owner, i64>, owner: Owner) -> Optio
     children.filter_map(|t| quota_of(view, quotas, Owner::Team(t.id))).reduce(|a, b| a.saturating_add(b))
 }
 
-/// A value as a table cell: plain numbers (money in major units, rates in
-/// percent) so that CSV and workbooks can compute with them; empty when
+/// A value as a table cell: plain numbers (money in major units of `currency`, with its
+/// exponent; rates in percent) so that CSV and workbooks can compute with them; empty when
 /// there is no figure.
-pub fn cell_text(value: &KpiValue) -> String {
+pub fn cell_text(value: &KpiValue, currency: Currency) -> String {
     match value {
         KpiValue::Count(n) => n.to_string(),
-        KpiValue::Money(minor) => {
-            let sign = if *minor < 0 { "-" } else { "" };
-            format!("{sign}{}.{:02}", minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
-        }
+        KpiValue::Money(minor) => pacer_core::money::plain_amount(*minor, currency),
         KpiValue::Number(x) => format!("{x:.1}"),
         KpiValue::Rate(x) => format!("{:.1}", x * 100.0),
         KpiValue::NoFigure(_) => String::new(),
     }
 }
 
-/// A value for people: grouped money, percent signs, a dash for no figure.
-pub fn display(value: &KpiValue) -> String {
+/// A value for people: grouped money in `currency`, percent signs, a dash for no figure.
+pub fn display(value: &KpiValue, currency: Currency) -> String {
     match value {
-        KpiValue::Money(minor) => pacer_core::money::format_minor(*minor),
+        KpiValue::Money(minor) => pacer_core::money::format_amount(*minor, currency),
         KpiValue::Rate(x) => format!("{:.1}%", x * 100.0),
         KpiValue::NoFigure(_) => "—".into(),
-        other => cell_text(other),
+        other => cell_text(other, currency),
+    }
+}
+
+/// What a table's header adds to the label of a column of `unit`: ` (%)` for percentages,
+/// ` (EUR)` for money in the reporting currency (the one way money columns name their currency).
+pub fn unit_suffix(unit: &str, currency: Currency) -> String {
+    match unit {
+        "percent" => " (%)".into(),
+        "currency" => format!(" ({currency})"),
+        _ => String::new(),
     }
 }
 
 /// The report as a table: one row per owner, one column per period.
 pub fn report_sheet(report: &Report) -> crate::export::Sheet {
-    let unit = match report.unit.as_str() {
-        "percent" => " (%)",
-        _ => "",
-    };
+    let unit = unit_suffix(&report.unit, report.currency);
     let mut headers = vec![match report.by {
         Grouping::Rep => "Rep".to_string(),
         Grouping::Team => "Team".to_string(),
@@ -658,7 +666,9 @@ pub fn report_sheet(report: &Report) -> crate::export::Sheet {
         rows: report
             .rows
             .iter()
-            .map(|r| std::iter::once(r.name.clone()).chain(r.values.iter().map(cell_text)).collect())
+            .map(|r| {
+                std::iter::once(r.name.clone()).chain(r.values.iter().map(|v| cell_text(v, report.currency))).collect()
+            })
             .collect(),
     }
 }

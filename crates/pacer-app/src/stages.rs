@@ -3,6 +3,7 @@
 
 use crate::{AppError, Context};
 use pacer_core::audit::Actor;
+use pacer_core::money::Currency;
 use pacer_core::pipeline::{
     DealStanding, Stage, StageChange, StageConfig, StageConfigError, UnmappedStage, UnmappedTally, proposed_stages,
 };
@@ -20,6 +21,9 @@ pub struct StagesView {
     /// `[[stage]]` tables that would map them, to place in funnel order and adjust (empty when
     /// every open deal is mapped).
     pub proposed_toml: String,
+    /// The reporting currency the unmapped amounts are in.
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: Currency,
 }
 
 /// What a change of the stages did.
@@ -54,7 +58,7 @@ async fn view_of(ctx: &Context<'_>, config: &StageConfig) -> Result<StagesView, 
     }
     let unmapped = tally.finish();
     let proposed_toml = proposed_stages(unmapped.iter().map(|u| u.stage.as_str()));
-    Ok(StagesView { stages: config.stages().to_vec(), unmapped, proposed_toml })
+    Ok(StagesView { stages: config.stages().to_vec(), unmapped, proposed_toml, currency: ctx.org.currency })
 }
 
 /// Reads the TOML form (`[[stage]]` tables); a problem names its stage.

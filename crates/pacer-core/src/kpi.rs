@@ -143,7 +143,7 @@ fn evaluate_at_depth(catalog: &Catalog, key: &str, inputs: &KpiInputs, depth: us
     let deals = || {
         let status = d.deal_status.unwrap_or(DealStatus::Won);
         inputs.deals.iter().filter(move |deal| {
-            inputs.in_scope(deal.rep_id, deal.close_date)
+            deal.close_date.is_some_and(|day| inputs.in_scope(deal.rep_id, day))
                 && deal.status == status
                 && (d.deal_kinds.is_empty() || d.deal_kinds.contains(&deal.kind))
         })

@@ -57,6 +57,12 @@ impl Currency {
         ISO_4217.binary_search_by(|(k, _)| k.cmp(&self.as_str())).map_or(2, |i| u32::from(ISO_4217[i].1))
     }
 
+    /// Minor units in one major unit: 1 for JPY, 100 for EUR, 1,000 for KWD. For what draws
+    /// amounts to scale (a chart's axis); amounts shown as text are [`format_amount`].
+    pub fn minor_per_major(&self) -> i64 {
+        10i64.pow(self.minor_exponent())
+    }
+
     /// The code as text.
     pub fn as_str(&self) -> &str {
         // The bytes are checked ASCII letters at construction.
@@ -107,9 +113,9 @@ impl Money {
 }
 
 impl fmt::Display for Money {
-    /// Formats as `USD 1,234.56`, grouping thousands, for display only.
+    /// Formats as `USD 1,234.56` (`JPY 150,000`), grouping thousands, for display only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.currency, format_minor(self.minor))
+        write!(f, "{} {}", self.currency, format_amount(self.minor, self.currency))
     }
 }
 
@@ -133,19 +139,46 @@ pub fn check_magnitude(minor: i64) -> Result<(), String> {
     Ok(())
 }
 
-/// Formats minor units as a grouped decimal with two places: `-123456` is `-1,234.56`.
+/// Formats `minor` units of `currency` for people, grouped by thousands with the currency's ISO
+/// 4217 exponent: 123456 is `1,234.56` in EUR, `123,456` in JPY, `123.456` in KWD; a negative
+/// amount starts with `-`. The one place money is written as a decimal for display (with
+/// [`plain_amount`] for files).
+pub fn format_amount(minor: i64, currency: Currency) -> String {
+    decimal(minor, currency.minor_exponent(), true)
+}
+
+/// Formats `minor` units of `currency` for files (CSV cells, workbook text), a plain decimal with
+/// the currency's exponent and no grouping: 123456 is `1234.56` in EUR, `123456` in JPY.
+pub fn plain_amount(minor: i64, currency: Currency) -> String {
+    decimal(minor, currency.minor_exponent(), false)
+}
+
+/// Formats minor units of no particular currency as a grouped decimal with two places: `-123456`
+/// is `-1,234.56`. Only for what is the same in every currency: the limits on amounts
+/// ([`check_magnitude`]), said in the units people type. An amount of a known currency is
+/// [`format_amount`].
 pub fn format_minor(minor: i64) -> String {
+    decimal(minor, 2, true)
+}
+
+/// `minor` as a decimal with `exponent` places, thousands grouped with commas or not.
+fn decimal(minor: i64, exponent: u32, grouped: bool) -> String {
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
-    let units = (abs / 100).to_string();
-    let mut grouped = String::with_capacity(units.len() + units.len() / 3);
+    let per = 10u64.pow(exponent);
+    let units = (abs / per).to_string();
+    let mut out = String::with_capacity(units.len() + units.len() / 3 + exponent as usize + 2);
+    out.push_str(sign);
     for (i, ch) in units.chars().enumerate() {
-        if i > 0 && (units.len() - i).is_multiple_of(3) {
-            grouped.push(',');
+        if grouped && i > 0 && (units.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-        grouped.push(ch);
+        out.push(ch);
     }
-    format!("{sign}{grouped}.{:02}", abs % 100)
+    if exponent > 0 {
+        out.push_str(&format!(".{:0width$}", abs % per, width = exponent as usize));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -179,9 +212,44 @@ mod tests {
     #[test]
     fn minor_units_by_currency() {
         assert!(ISO_4217.windows(2).all(|w| w[0].0 < w[1].0), "sorted, for the binary search");
-        for (code, exponent) in [("EUR", 2), ("JPY", 0), ("KWD", 3), ("CHF", 2), ("KRW", 0)] {
-            assert_eq!(Currency::parse(code).unwrap().minor_exponent(), exponent, "{code}");
+        for (code, exponent, per) in [("EUR", 2, 100), ("JPY", 0, 1), ("KWD", 3, 1000), ("CHF", 2, 100), ("KRW", 0, 1)]
+        {
+            let currency = Currency::parse(code).unwrap();
+            assert_eq!((currency.minor_exponent(), currency.minor_per_major()), (exponent, per), "{code}");
         }
+    }
+
+    #[test]
+    fn amounts_are_written_with_their_currencys_exponent() {
+        let cur = |code: &str| Currency::parse(code).unwrap();
+        for (minor, code, people, files) in [
+            (0, "EUR", "0.00", "0.00"),
+            (5, "EUR", "0.05", "0.05"),
+            (123_450, "EUR", "1,234.50", "1234.50"),
+            (-123_450, "EUR", "-1,234.50", "-1234.50"),
+            (-5, "EUR", "-0.05", "-0.05"),
+            (0, "JPY", "0", "0"),
+            (1_234_567, "JPY", "1,234,567", "1234567"),
+            (-150_000, "JPY", "-150,000", "-150000"),
+            (999, "KRW", "999", "999"),
+            (1_234_567, "KWD", "1,234.567", "1234.567"),
+            (-1_005, "KWD", "-1.005", "-1.005"),
+            (7, "BHD", "0.007", "0.007"),
+            (100_000_000, "USD", "1,000,000.00", "1000000.00"),
+            (i64::MIN, "JPY", "-9,223,372,036,854,775,808", "-9223372036854775808"),
+            (i64::MIN, "KWD", "-9,223,372,036,854,775.808", "-9223372036854775.808"),
+        ] {
+            assert_eq!(format_amount(minor, cur(code)), people, "{minor} {code}");
+            assert_eq!(plain_amount(minor, cur(code)), files, "{minor} {code}");
+        }
+    }
+
+    #[test]
+    fn money_shows_its_currency() {
+        let money = |minor, code| Money::new(minor, Currency::parse(code).unwrap()).to_string();
+        assert_eq!(money(150_000, "JPY"), "JPY 150,000");
+        assert_eq!(money(-123_456, "USD"), "USD -1,234.56");
+        assert_eq!(money(1_000, "KWD"), "KWD 1.000");
     }
 
     #[test]

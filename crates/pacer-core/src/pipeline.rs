@@ -6,6 +6,7 @@
 //! An open deal whose stage the configuration does not list is never guessed at: it is reported as
 //! an [`UnknownStage`] so that the caller can show it.
 
+use crate::money::{Currency, Money};
 use crate::org::RepId;
 use crate::records::{DealRecord, DealStatus};
 use crate::text_enum::text_enum;
@@ -752,9 +753,9 @@ impl UnmappedTally {
     }
 }
 
-/// The sentence that says so: "3 open deals in stages not mapped: 1,497,300.50 (Contract Sent: 2,
-/// Demo: 1)"; none when every open deal is in a mapped stage.
-pub fn unmapped_note(unmapped: &[UnmappedStage]) -> Option<String> {
+/// The sentence that says so: "3 open deals in stages not mapped: EUR 1,497,300.50 (Contract Sent:
+/// 2, Demo: 1)", amounts in `currency`; none when every open deal is in a mapped stage.
+pub fn unmapped_note(unmapped: &[UnmappedStage], currency: Currency) -> Option<String> {
     if unmapped.is_empty() {
         return None;
     }
@@ -762,11 +763,7 @@ pub fn unmapped_note(unmapped: &[UnmappedStage]) -> Option<String> {
     let amount = unmapped.iter().fold(0i64, |sum, u| sum.saturating_add(u.amount_minor));
     let names: Vec<String> = unmapped.iter().map(|u| format!("{}: {}", u.stage, u.deals)).collect();
     let (noun, place) = if deals == 1 { ("deal", "a stage") } else { ("deals", "stages") };
-    Some(format!(
-        "{deals} open {noun} in {place} not mapped: {} ({})",
-        crate::money::format_minor(amount),
-        names.join(", ")
-    ))
+    Some(format!("{deals} open {noun} in {place} not mapped: {} ({})", Money::new(amount, currency), names.join(", ")))
 }
 
 impl PipelineSummary {
@@ -808,10 +805,26 @@ pub struct CategoryLine {
     pub weighted_minor: i64,
 }
 
-/// The pipeline of a set of deals whose close date falls in a window (PRODUCT.md C4).
+/// Open deals without a close date, counted together: in the open pipeline, in no period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoCloseDateLine {
+    /// Open deals in a configured stage without a close date.
+    pub count: usize,
+    /// Their amount in minor units.
+    pub amount_minor: i64,
+    /// Their weighted amount.
+    pub weighted_minor: i64,
+}
+
+/// The pipeline of a set of deals whose close date falls in a window, and of the open deals
+/// without one (PRODUCT.md C4).
 ///
-/// **Convention.** Each deal counts in exactly one category: [`CategoryLine`]s are *exclusive* and
-/// add up to `open_minor + won_minor`. CRMs report forecasts *cumulatively* from the most certain
+/// **Convention.** Each deal with a close date counts in exactly one category: [`CategoryLine`]s
+/// are *exclusive* and, with `no_close_date`, add up to `open_minor + won_minor`. An open deal
+/// without a close date is in the open pipeline (`open_*`, `weighted_minor`, its stage's line)
+/// and in `no_close_date`, never in a category: no period's forecast counts a deal that names no
+/// day. CRMs report forecasts *cumulatively* from the most certain
 /// end, and so do `commit_forecast_minor` = closed + commit and `best_case_forecast_minor` =
 /// closed + commit + best case; "pipeline" stays the open pipeline category on its own.
 /// Lost deals and open deals in an unknown stage are in no figure; the latter are listed in
@@ -823,7 +836,7 @@ pub struct PipelineSummary {
     pub from: NaiveDate,
     /// Last close day of the window (inclusive).
     pub to: NaiveDate,
-    /// Open deals in a configured stage.
+    /// Open deals in a configured stage, those without a close date included.
     pub open_count: usize,
     /// Their amount: the open pipeline, in minor units.
     pub open_minor: i64,
@@ -839,6 +852,9 @@ pub struct PipelineSummary {
     pub commit_forecast_minor: i64,
     /// Closed + commit + best case: the upside.
     pub best_case_forecast_minor: i64,
+    /// Open deals without a close date: in the open pipeline (and their stages' lines), in no
+    /// forecast category, so in no period's forecast or commit.
+    pub no_close_date: NoCloseDateLine,
     /// One line per configured open stage, in funnel order, empty stages included.
     pub stages: Vec<StageLine>,
     /// Open deals in a stage that is no configured open stage (see [`unmapped_stages`]).
@@ -878,8 +894,9 @@ fn fit(v: i128) -> Result<i64, PipelineTooLarge> {
     i64::try_from(v).map_err(|_| PipelineTooLarge)
 }
 
-/// Summarises the deals whose close date is in `window` (both ends included); see
-/// [`PipelineSummary`] for what counts where. Filter the deals by rep or team before calling.
+/// Summarises the deals whose close date is in `window` (both ends included), and the open deals
+/// without a close date whatever the window; see [`PipelineSummary`] for what counts where.
+/// Filter the deals by rep or team before calling.
 ///
 /// The only error is a total beyond the range of i64 minor units.
 pub fn summarize<'a>(
@@ -891,14 +908,20 @@ pub fn summarize<'a>(
     let mut categories = [Tally::default(); 4];
     let mut open = Tally::default();
     let mut won = Tally::default();
+    let mut undated = Tally::default();
     let mut unknown_stages = Vec::new();
-    for deal in deals.into_iter().filter(|d| window.contains(&d.close_date)) {
+    let counted = |d: &&DealRecord| d.close_date.is_none_or(|day| window.contains(&day));
+    for deal in deals.into_iter().filter(counted) {
         match (deal.status, config.open_position(&deal.stage)) {
             (DealStatus::Open, Some(at)) => {
                 let stage = &config.stages[at];
                 let weighted = weighted_minor(deal.amount_minor, stage.probability_percent);
                 stages[at].add(deal.amount_minor, weighted);
-                categories[stage.open_category() as usize].add(deal.amount_minor, weighted);
+                let bucket = match deal.close_date {
+                    Some(_) => &mut categories[stage.open_category() as usize],
+                    None => &mut undated,
+                };
+                bucket.add(deal.amount_minor, weighted);
                 open.add(deal.amount_minor, weighted);
             }
             (DealStatus::Open, None) => unknown_stages.push(UnknownStage {
@@ -939,6 +962,11 @@ pub fn summarize<'a>(
             .collect::<Result<_, _>>()?,
         commit_forecast_minor: fit(commit)?,
         best_case_forecast_minor: fit(best_case)?,
+        no_close_date: NoCloseDateLine {
+            count: undated.count,
+            amount_minor: fit(undated.amount)?,
+            weighted_minor: fit(undated.weighted)?,
+        },
         stages: config
             .stages
             .iter()
@@ -1302,12 +1330,17 @@ kind = "lost"
                 UnmappedStage { stage: "Demo".into(), deals: 1, amount_minor: 50 },
             ]
         );
+        let eur = Currency::parse("EUR").unwrap();
         assert_eq!(
-            unmapped_note(&groups).unwrap(),
-            "3 open deals in stages not mapped: 497,301.00 (Contract Sent: 2, Demo: 1)"
+            unmapped_note(&groups, eur).unwrap(),
+            "3 open deals in stages not mapped: EUR 497,301.00 (Contract Sent: 2, Demo: 1)"
         );
-        assert_eq!(unmapped_note(&groups[1..]).unwrap(), "1 open deal in a stage not mapped: 0.50 (Demo: 1)");
-        assert_eq!(unmapped_note(&[]), None);
+        assert_eq!(unmapped_note(&groups[1..], eur).unwrap(), "1 open deal in a stage not mapped: EUR 0.50 (Demo: 1)");
+        assert_eq!(
+            unmapped_note(&groups[1..], Currency::parse("JPY").unwrap()).unwrap(),
+            "1 open deal in a stage not mapped: JPY 50 (Demo: 1)"
+        );
+        assert_eq!(unmapped_note(&[], eur), None);
         let proposed = proposed_stages(["Contract Sent"]);
         assert_eq!(proposed, "[[stage]]\nname = \"Contract Sent\"\nprobability = 10\ncategory = \"pipeline\"\n");
         let added = format!("{}{proposed}", StageConfig::default().to_toml());
@@ -1368,6 +1401,42 @@ kind = "lost"
     }
 
     #[test]
+    fn open_deals_without_a_close_date_are_pipeline_in_no_period() {
+        let config = StageConfig::default();
+        let undated = |id, stage: &str, amount| DealRecord {
+            close_date: None,
+            ..deal(id, DealStatus::Open, stage, amount, "2026-01-01")
+        };
+        let deals = [
+            deal(1, DealStatus::Open, "Negotiation", 100_000, "2026-04-10"), // commit, 80%: 80,000
+            undated(2, "Negotiation", 50_000),                               // 80%: 40,000
+            undated(3, "Discovery", 20_001),                                 // 20%: 4,000.2 → 4,000
+            undated(4, "Demo", 7_000),                                       // unknown stage: said, not counted
+            deal(5, DealStatus::Won, "Closed Won", 30_000, "2026-05-01"),
+        ];
+        for (window, open, won) in [
+            // In every window, the undated deals are open pipeline; the dated ones only in theirs.
+            (day("2026-04-01")..=day("2026-06-30"), (3, 170_001, 124_000), 30_000),
+            (day("2026-07-01")..=day("2026-09-30"), (2, 70_001, 44_000), 0),
+        ] {
+            let s = summarize(&deals, &config, window.clone()).unwrap();
+            assert_eq!((s.open_count, s.open_minor, s.weighted_minor), open, "{window:?}");
+            assert_eq!(s.won_minor, won, "{window:?}");
+            assert_eq!(s.no_close_date, NoCloseDateLine { count: 2, amount_minor: 70_001, weighted_minor: 44_000 });
+            // In no forecast category: the commit forecast is the dated deals' alone.
+            let dated_commit = if won > 0 { 100_000 } else { 0 };
+            assert_eq!(s.category(ForecastCategory::Commit).amount_minor, dated_commit, "{window:?}");
+            assert_eq!(s.category(ForecastCategory::Pipeline).amount_minor, 0, "{window:?}");
+            assert_eq!(s.commit_forecast_minor, won + dated_commit, "{window:?}");
+            assert_eq!(s.best_case_forecast_minor, won + dated_commit, "{window:?}");
+            // Their stages' lines hold them: the funnel is the whole open pipeline.
+            let negotiation = s.stages.iter().find(|l| l.stage == "Negotiation").unwrap();
+            assert_eq!(negotiation.amount_minor, 50_000 + dated_commit, "{window:?}");
+            assert_eq!(s.unknown_stages.len(), 1);
+        }
+    }
+
+    #[test]
     fn summary_of_nothing() {
         let s = summarize(&[], &StageConfig::default(), day("2026-01-01")..=day("2026-12-31")).unwrap();
         assert_eq!((s.open_count, s.open_minor, s.weighted_minor, s.won_minor), (0, 0, 0, 0));
@@ -1415,8 +1484,9 @@ kind = "lost"
             Just("Closed Won"),
             Just("Mystery"),
         ];
-        (1i64..1000, statuses, stages, 0i64..1_000_000_000_000, 0u64..365).prop_map(|(id, status, stage, amount, d)| {
-            let close = day("2026-01-01") + chrono::Days::new(d);
+        // About one open deal in ten has no close date.
+        (1i64..1000, statuses, stages, 0i64..1_000_000_000_000, 0u64..400).prop_map(|(id, status, stage, amount, d)| {
+            let close = (d < 365 || status != DealStatus::Open).then(|| day("2026-01-01") + chrono::Days::new(d % 365));
             DealRecord { close_date: close, ..deal(id, status, stage, amount, "2026-01-01") }
         })
     }
@@ -1429,19 +1499,20 @@ kind = "lost"
             let s = summarize(&deals, &StageConfig::default(), window.clone()).unwrap();
             // The weighted pipeline never exceeds the open pipeline, nor goes below 0 for amounts ≥ 0.
             prop_assert!(0 <= s.weighted_minor && s.weighted_minor <= s.open_minor);
-            // Exclusive categories add up to open + won, and stages to open.
+            // Exclusive categories and the deals without a close date add up to open + won, and
+            // stages to open.
             let cats: i64 = s.categories.iter().map(|c| c.amount_minor).sum();
-            prop_assert_eq!(cats, s.open_minor + s.won_minor);
+            prop_assert_eq!(cats + s.no_close_date.amount_minor, s.open_minor + s.won_minor);
             let counted: usize = s.categories.iter().map(|c| c.count).sum();
-            prop_assert_eq!(counted, s.open_count + s.won_count);
+            prop_assert_eq!(counted + s.no_close_date.count, s.open_count + s.won_count);
             prop_assert_eq!(s.stages.iter().map(|l| l.amount_minor).sum::<i64>(), s.open_minor);
             prop_assert_eq!(s.stages.iter().map(|l| l.weighted_minor).sum::<i64>(), s.weighted_minor);
             // Cumulative forecasts grow from commit to best case to everything.
             prop_assert!(s.won_minor <= s.commit_forecast_minor);
             prop_assert!(s.commit_forecast_minor <= s.best_case_forecast_minor);
-            prop_assert!(s.best_case_forecast_minor <= s.open_minor + s.won_minor);
-            // Every open deal in the window is either counted or reported.
-            let in_window = |d: &&DealRecord| window.contains(&d.close_date);
+            prop_assert!(s.best_case_forecast_minor + s.no_close_date.amount_minor <= s.open_minor + s.won_minor);
+            // Every open deal in the window or without a close date is either counted or reported.
+            let in_window = |d: &&DealRecord| d.close_date.is_none_or(|day| window.contains(&day));
             let open = deals.iter().filter(in_window).filter(|d| d.status == DealStatus::Open).count();
             prop_assert_eq!(open, s.open_count + s.unknown_stages.len());
             let won: i64 = deals.iter().filter(in_window).filter(|d| d.status == DealStatus::Won).map(|d| d.amount_minor).sum();

@@ -141,8 +141,10 @@ pub struct NewDeal {
     pub currency: Option<Currency>,
     /// Day the deal was created.
     pub created_on: NaiveDate,
-    /// Close day (expected while open).
-    pub close_date: NaiveDate,
+    /// Close day (expected while open); `None` only for an open deal not yet dated (see
+    /// [`check_close_date`]): it is in the open pipeline and in no period.
+    #[serde(default)]
+    pub close_date: Option<NaiveDate>,
     /// Origin of the record.
     pub source: SourceKind,
     /// Identifier in the source system.
@@ -150,6 +152,21 @@ pub struct NewDeal {
     /// Who entered it.
     #[serde(default)]
     pub entered_by: Option<String>,
+}
+
+/// A won or lost deal without the day it closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a {0} deal needs its close date: only an open deal may leave it empty")]
+pub struct MissingCloseDate(pub DealStatus);
+
+/// Whether a deal of `status` may have `close_date`: an open deal may have none yet (every CRM
+/// has such deals; they count in the open pipeline, in no period), a won or lost deal needs the
+/// day it closed.
+pub fn check_close_date(status: DealStatus, close_date: Option<NaiveDate>) -> Result<(), MissingCloseDate> {
+    match (status, close_date) {
+        (DealStatus::Won | DealStatus::Lost, None) => Err(MissingCloseDate(status)),
+        _ => Ok(()),
+    }
 }
 
 /// An account (customer or prospect), owned by a rep.
@@ -188,6 +205,25 @@ mod tests {
         assert_eq!(
             "gift".parse::<DealKind>().unwrap_err(),
             "unknown deal kind \"gift\": use new, upsell, cross-sell, renewal"
+        );
+    }
+
+    #[test]
+    fn only_open_deals_may_lack_a_close_date() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 31);
+        for (status, close_date, allowed) in [
+            (DealStatus::Open, None, true),
+            (DealStatus::Open, day, true),
+            (DealStatus::Won, day, true),
+            (DealStatus::Lost, day, true),
+            (DealStatus::Won, None, false),
+            (DealStatus::Lost, None, false),
+        ] {
+            assert_eq!(check_close_date(status, close_date).is_ok(), allowed, "{status:?} {close_date:?}");
+        }
+        assert_eq!(
+            check_close_date(DealStatus::Won, None).unwrap_err().to_string(),
+            "a won deal needs its close date: only an open deal may leave it empty"
         );
     }
 }
@@ -234,6 +270,6 @@ pub struct DealRecord {
     pub amount_minor: i64,
     /// Day created.
     pub created_on: NaiveDate,
-    /// Close day (expected while open).
-    pub close_date: NaiveDate,
+    /// Close day (expected while open); `None`: an open deal not yet dated.
+    pub close_date: Option<NaiveDate>,
 }

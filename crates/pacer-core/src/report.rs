@@ -616,7 +616,7 @@ pub fn group_records<'r, T>(
 pub struct RawRecords<'a> {
     /// Activities of the report's span.
     pub activities: &'a [ActivityRecord],
-    /// Deals closing in the report's span.
+    /// Deals closing in the report's span (any without a close date are left out).
     pub deals: &'a [DealRecord],
     /// Recurring-revenue figures per (row, period), for churn KPIs.
     pub revenue: &'a HashMap<(usize, usize), RevenueFigures>,
@@ -637,14 +637,18 @@ pub fn raw_report(
         return Ok(Vec::new());
     };
     let kinds_wanted = |d: &&DealRecord| scope.deal_kinds.as_ref().is_none_or(|k| k.contains(&d.kind));
-    let deals: Vec<&DealRecord> = records.deals.iter().filter(kinds_wanted).collect();
-    let (owners, deals) = group_records(org, grouping, scope, (from, to), &deals, |d| (d.rep_id, d.close_date));
+    // A deal without a close date is in no period (KPIs count deals by their close day).
+    let deals: Vec<(&DealRecord, NaiveDate)> =
+        records.deals.iter().filter(kinds_wanted).filter_map(|d| Some((d, d.close_date?))).collect();
+    let deals: Vec<&(&DealRecord, NaiveDate)> = deals.iter().collect();
+    let (owners, deals) = group_records(org, grouping, scope, (from, to), &deals, |(d, day)| (d.rep_id, *day));
     let activities: Vec<&ActivityRecord> = records.activities.iter().collect();
     let (_, activities) =
         group_records(org, grouping, scope, (from, to), &activities, |a| (a.rep_id, a.occurred_at.date()));
     let activities: Vec<Vec<ActivityRecord>> =
         activities.into_iter().map(|list| list.into_iter().cloned().collect()).collect();
-    let deals: Vec<Vec<DealRecord>> = deals.into_iter().map(|list| list.into_iter().cloned().collect()).collect();
+    let deals: Vec<Vec<DealRecord>> =
+        deals.into_iter().map(|list| list.into_iter().map(|(d, _)| (*d).clone()).collect()).collect();
     owners
         .into_iter()
         .enumerate()

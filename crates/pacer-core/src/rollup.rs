@@ -54,6 +54,13 @@ pub struct DealDayKey {
     pub status: DealStatus,
 }
 
+impl DealDayKey {
+    /// The row a deal counts in; none for an open deal without a close date (see [`RollupDelta::deal`]).
+    pub fn of(rep_id: RepId, close_date: Option<NaiveDate>, kind: DealKind, status: DealStatus) -> Option<Self> {
+        close_date.map(|day| Self { rep_id, day, kind, status })
+    }
+}
+
 /// A stored row of the activity rollup.
 pub type ActivityDay = (ActivityDayKey, ActivityTotals);
 /// A stored row of the deal rollup.
@@ -96,8 +103,11 @@ impl RollupDelta {
         }
     }
 
-    /// Counts a deal in (or out).
-    pub fn deal(&mut self, change: Change, key: DealDayKey, amount_minor: i64) {
+    /// Counts a deal in (or out) of its day's row; `None`, an open deal without a close date,
+    /// is in no day's row: reports count deals by their day, and the pipeline reads such deals
+    /// from the records.
+    pub fn deal(&mut self, change: Change, key: Option<DealDayKey>, amount_minor: i64) {
+        let Some(key) = key else { return };
         let sign = change.sign();
         let totals = self.deals.entry(key).or_default();
         totals.n += sign;
@@ -171,8 +181,8 @@ mod tests {
         delta.activity(Change::Remove, key(1, 2, "call"), None);
         delta.activity(Change::Add, key(1, 2, "call"), None);
         let deal = DealDayKey { rep_id: 1, day: ymd(2026, 3, 1), kind: DealKind::New, status: DealStatus::Won };
-        delta.deal(Change::Add, deal, 500);
-        delta.deal(Change::Remove, deal, 500);
+        delta.deal(Change::Add, Some(deal), 500);
+        delta.deal(Change::Remove, Some(deal), 500);
         assert!(delta.is_empty());
     }
 }

@@ -93,6 +93,6 @@ pub(crate) fn deal(id: i64, rep: RepId, kind: DealKind, status: DealStatus, amou
         stage: "closed".into(),
         amount_minor: amount,
         created_on: on,
-        close_date: on,
+        close_date: Some(on),
     }
 }

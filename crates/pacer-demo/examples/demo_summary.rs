@@ -82,7 +82,7 @@ fn main() {
     let mut won_by_month = [0i64; 12];
     for d in org.deals.iter().filter(|d| d.status == DealStatus::Won) {
         use chrono::Datelike;
-        won_by_month[d.close_date.month0() as usize] += d.amount_minor / 100;
+        won_by_month[d.close_date.expect("a demo deal is dated").month0() as usize] += d.amount_minor / 100;
     }
     println!("won USD by calendar month (Jan..Dec): {won_by_month:?}");
     // Full fiscal years only: the three before the current one.
@@ -90,11 +90,13 @@ fn main() {
     let end = start.checked_add_months(chrono::Months::new(36)).unwrap();
     for kind in ["new", "renewal", "upsell", "cross-sell"] {
         let mut by_month = [0i64; 12];
-        for d in
-            org.deals.iter().filter(|d| d.status == DealStatus::Won && d.kind.as_str() == kind && d.close_date < end)
+        for d in org
+            .deals
+            .iter()
+            .filter(|d| d.status == DealStatus::Won && d.kind.as_str() == kind && d.close_date.is_some_and(|c| c < end))
         {
             use chrono::Datelike;
-            by_month[d.close_date.month0() as usize] += d.amount_minor / 100_000;
+            by_month[d.close_date.expect("a demo deal is dated").month0() as usize] += d.amount_minor / 100_000;
         }
         println!("full years, won {kind} kUSD by calendar month (Jan..Dec): {by_month:?}");
     }

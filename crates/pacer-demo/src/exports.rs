@@ -105,7 +105,7 @@ fn opportunities(org: &DemoOrg) -> Vec<u8> {
             &format!("006DEMO{:08}", i + 1),
             stage,
             &format!("${}", format_minor(deal.amount_minor)),
-            &us_date(deal.close_date),
+            &deal.close_date.map(us_date).unwrap_or_default(),
             &us_date(deal.created_on),
             kind,
         ]);

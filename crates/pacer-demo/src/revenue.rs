@@ -238,7 +238,7 @@ impl Sim<'_> {
             amount_minor: amount,
             currency: None,
             created_on,
-            close_date,
+            close_date: Some(close_date),
             source: SourceKind::Import,
             external_id: None,
             entered_by: None,

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Timelike};
 use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};
-use pacer_core::records::{DealKind, DealStatus, SourceKind};
+use pacer_core::records::{DealKind, DealStatus, NewDeal, SourceKind};
 use pacer_demo::{DemoConfig, DemoOrg, DemoRep, generate};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
@@ -202,18 +202,18 @@ fn check_structure(org: &DemoOrg, today: NaiveDate) {
         let id = deal.external_id.clone().unwrap();
         assert!(id.starts_with("SF-OPP-"));
         assert!(deal_ids.insert(id));
-        assert!(start <= deal.created_on && deal.created_on <= deal.close_date);
+        assert!(start <= deal.created_on && deal.created_on <= closes(deal));
         assert!(employed(rep, deal.created_on) && deal.created_on <= today);
         match deal.status {
             DealStatus::Won | DealStatus::Lost => {
-                assert!(employed(rep, deal.close_date), "{} closed a deal on {}", rep.name, deal.close_date);
-                assert!(deal.close_date <= today);
+                assert!(employed(rep, closes(deal)), "{} closed a deal on {}", rep.name, closes(deal));
+                assert!(closes(deal) <= today);
                 let stage = if deal.status == DealStatus::Won { "Closed Won" } else { "Closed Lost" };
                 assert_eq!(deal.stage, stage);
             }
             DealStatus::Open => {
                 assert!(employed(rep, today));
-                assert!(deal.close_date > today && deal.close_date <= today + Days::new(125));
+                assert!(closes(deal) > today && closes(deal) <= today + Days::new(125));
                 assert!(["Discovery", "Qualification", "Proposal", "Negotiation"].contains(&deal.stage.as_str()));
                 assert_ne!(deal.kind, DealKind::Renewal);
             }
@@ -246,7 +246,7 @@ fn check_structure(org: &DemoOrg, today: NaiveDate) {
         org.subscriptions.iter().map(|row| ((row.account_id, row.month), row.mrr_minor)).collect();
     let first_of = |day: NaiveDate| day.with_day(1).unwrap();
     for deal in org.deals.iter().filter(|deal| deal.status == DealStatus::Won) {
-        let month = first_of(deal.close_date);
+        let month = first_of(closes(deal));
         let now = mrr.get(&(deal.account_id, month)).copied().unwrap_or(0);
         let before = month.pred_opt().map(first_of).and_then(|m| mrr.get(&(deal.account_id, m))).copied();
         match deal.kind {
@@ -309,8 +309,8 @@ fn q4_and_summer_shares(org: &DemoOrg, today: NaiveDate) -> (f64, f64) {
     let current_year = org.organisation.calendar.year(org.organisation.calendar.fiscal_year_of(today)).unwrap();
     let mut by_month = [0_i64; 12];
     for deal in &org.deals {
-        if deal.status == DealStatus::Won && deal.close_date >= start && deal.close_date < current_year.start {
-            by_month[deal.close_date.month0() as usize] += deal.amount_minor;
+        if deal.status == DealStatus::Won && closes(deal) >= start && closes(deal) < current_year.start {
+            by_month[closes(deal).month0() as usize] += deal.amount_minor;
         }
     }
     let total: i64 = by_month.iter().sum();
@@ -413,4 +413,9 @@ fn the_demo_catalog_checks_clean_and_covers_every_readiness_case() {
     let since = catalog.kpi("connected_calls").unwrap().tracked_since.unwrap().0;
     assert_eq!(since, pacer_demo::call_outcome_since(today));
     assert_eq!(since, date("2026-06-01"));
+}
+
+/// The close day of a demo deal: every one has one.
+fn closes(deal: &NewDeal) -> NaiveDate {
+    deal.close_date.expect("every demo deal has a close date")
 }

@@ -271,7 +271,9 @@ pub trait RecordStore: Send + Sync {
         to: NaiveDate,
         types: Option<&[String]>,
     ) -> StoreResult<Vec<ActivityRecord>>;
-    /// Deals closing (or expected to close) from `from` to `to`, inclusive.
+    /// Deals closing (or expected to close) from `from` to `to`, inclusive, by close day, then
+    /// the open deals without a close date (whatever the window: they are open pipeline, in no
+    /// period, and callers counting by day leave them out).
     async fn deals_between(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DealRecord>>;
     /// Open deals by their stage as stored (any close date): how many and their amount, the stage
     /// names in order. What the stage settings are checked against.
@@ -498,8 +500,8 @@ pub trait ReviewStore: Send + Sync {
 /// in its transaction, and refuses a deal whose currency has no such rate.
 #[async_trait]
 pub trait FxStore: Send + Sync {
-    /// Deals closing from `from` to `to` (inclusive), by close day, each with its amount as
-    /// given, in its own currency (the record's `amount_minor` is in the reporting currency).
+    /// The deals of [`RecordStore::deals_between`] (the open ones without a close date last),
+    /// each with its amount as given, in its own currency (the record's `amount_minor` is in the reporting currency).
     async fn deals_as_given(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<(DealRecord, Money)>>;
     /// Every rate, by currency then month.
     async fn fx_rates(&self) -> StoreResult<Vec<FxRate>>;

@@ -146,7 +146,7 @@ async fn populate(store: &SqlStore) {
         amount_minor,
         currency: None,
         created_on: d("2025-01-15"),
-        close_date: d(close),
+        close_date: Some(d(close)),
         source: SourceKind::Integration,
         external_id: Some(key.into()),
         entered_by: None,
@@ -367,7 +367,7 @@ async fn files_that_are_not_pacer_backups_are_refused() {
     std::fs::copy(good.path(), newer.path()).unwrap();
     edit(newer.path(), &["INSERT INTO schema_migrations VALUES (99, '0099_future.sql', '2030-01-01')"]).await;
     let err = refused(restore(&target.store, newer.path()).await.unwrap_err());
-    let upgrade = "is from a newer Pacer (schema 99; this one knows up to 14): upgrade Pacer to restore it";
+    let upgrade = "is from a newer Pacer (schema 99; this one knows up to 15): upgrade Pacer to restore it";
     assert!(err.ends_with(upgrade), "{err}");
 
     let foreign = TempFile::new("foreign.sqlite");

@@ -11,8 +11,8 @@ use pacer_core::org::{NewRep, NewTeam, OrgError, Organisation, RepUpdate, TeamUp
 use pacer_core::records::{DealKind, DealStatus, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use pacer_storage::testing::TestDb;
 use pacer_storage::{
-    AccessStore, LoginFailures, NewUser, OrgStore, RecordStore, RepFilter, Session, StageTotal, Store, StoreError,
-    UserUpdate,
+    AccessStore, ImportStore, LoginFailures, NewUser, OrgStore, RecordStore, RepFilter, Session, StageTotal, Store,
+    StoreError, UserUpdate,
 };
 
 fn d(s: &str) -> NaiveDate {
@@ -316,7 +316,7 @@ async fn raw_records_bulk_insert() {
                 amount_minor: 1_200_000,
                 currency: None,
                 created_on: d("2024-02-01"),
-                close_date: d("2024-03-01"),
+                close_date: Some(d("2024-03-01")),
                 source: SourceKind::Demo,
                 external_id: None,
                 entered_by: None,
@@ -356,7 +356,7 @@ async fn open_deals_are_totalled_by_stage() {
             stage: stage.into(),
             amount_minor,
             created_on: d("2024-02-01"),
-            close_date: d(close),
+            close_date: Some(d(close)),
             source: SourceKind::Demo,
             external_id: None,
             entered_by: None,
@@ -379,6 +379,78 @@ async fn open_deals_are_totalled_by_stage() {
             "{}",
             db.backend()
         );
+    }
+}
+
+/// An open deal without a close date round-trips as one on both databases, through every write
+/// path: listed with the deals of any window, in no day's rollup; a won or lost one is refused.
+#[tokio::test]
+async fn open_deals_may_have_no_close_date() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let ann = store.create_rep(&rep("Ann", None, "2024-01-01"), &admin()).await.unwrap();
+        store
+            .insert_accounts(&[NewAccount { id: 7, name: "Globex".into(), owner_id: Some(ann.id), segment: None }])
+            .await
+            .unwrap();
+        let deal = |id: &str, status, close_date: Option<&str>| NewDeal {
+            rep_id: ann.id,
+            account_id: 7,
+            kind: DealKind::New,
+            status,
+            stage: "Negotiation".into(),
+            amount_minor: 50_000,
+            created_on: d("2024-02-01"),
+            close_date: close_date.map(d),
+            source: SourceKind::Import,
+            external_id: Some(id.into()),
+            entered_by: None,
+            currency: None,
+        };
+        let undated = [deal("a", DealStatus::Open, None)];
+        store.insert_deals(&undated).await.unwrap();
+        assert_eq!(store.upsert_deals(&[deal("b", DealStatus::Open, None)], &admin()).await.unwrap().new, 1);
+        let mut import = store.begin_import(&admin(), "deals.csv").await.unwrap();
+        assert_eq!(import.deals(&[deal("c", DealStatus::Open, None)]).await.unwrap().new, 1);
+        // Imported again, nothing changes: NULL equals NULL for the comparison.
+        assert_eq!(import.deals(&undated).await.unwrap().unchanged, 1);
+        import.commit().await.unwrap();
+        assert_eq!(store.upsert_deals(&undated, &admin()).await.unwrap().unchanged, 1, "{}", db.backend());
+
+        // Listed with the deals of any window, after the dated ones.
+        store.upsert_deals(&[deal("d", DealStatus::Won, Some("2024-03-01"))], &admin()).await.unwrap();
+        let listed = store.deals_between(d("2030-01-01"), d("2030-12-31")).await.unwrap();
+        let closes: Vec<_> = listed.iter().map(|r| r.close_date).collect();
+        assert_eq!(closes, [None, None, None], "{}", db.backend());
+        let listed = store.deals_between(d("2024-01-01"), d("2024-12-31")).await.unwrap();
+        let closes: Vec<_> = listed.iter().map(|r| r.close_date).collect();
+        assert_eq!(closes, [Some(d("2024-03-01")), None, None, None], "{}", db.backend());
+        // In no day's rollup: only the won deal is there, before and after a rebuild.
+        let (_, deal_days) = pacer_storage::testing::rollup_rows(store).await;
+        assert_eq!(deal_days.len(), 1, "{}: {deal_days:?}", db.backend());
+        store.rebuild_rollups().await.unwrap();
+        assert_eq!(pacer_storage::testing::rollup_rows(store).await.1, deal_days, "{}", db.backend());
+        // Dated later, and undated again: the rollups follow.
+        store.upsert_deals(&[deal("a", DealStatus::Open, Some("2024-05-01"))], &admin()).await.unwrap();
+        assert_eq!(pacer_storage::testing::rollup_rows(store).await.1.len(), 2, "{}", db.backend());
+        store.upsert_deals(&undated, &admin()).await.unwrap();
+        assert_eq!(pacer_storage::testing::rollup_rows(store).await.1, deal_days, "{}", db.backend());
+        assert_eq!(store.delete_deals(SourceKind::Import, &["a".into()], &admin()).await.unwrap(), 1);
+
+        // A won or lost deal needs its close date, whichever way it comes.
+        for status in [DealStatus::Won, DealStatus::Lost] {
+            let closed = [deal("e", status, None)];
+            let told = format!("a {status} deal needs its close date: only an open deal may leave it empty");
+            let refused = [
+                store.insert_deals(&closed).await.err(),
+                store.upsert_deals(&closed, &admin()).await.err(),
+                store.begin_import(&admin(), "deals.csv").await.unwrap().deals(&closed).await.err(),
+            ];
+            for e in refused {
+                assert!(matches!(&e, Some(StoreError::Refused(m)) if *m == told), "{}: {e:?}", db.backend());
+            }
+        }
+        assert_eq!(store.record_counts().await.unwrap().deals, 3, "{}", db.backend());
     }
 }
 

@@ -40,7 +40,7 @@ fn deal(rep: i64, key: &str, amount_minor: i64, currency: Option<&str>, close: &
         amount_minor,
         currency: currency.map(cur),
         created_on: d("2026-01-01"),
-        close_date: d(close),
+        close_date: Some(d(close)),
         source: SourceKind::Integration,
         external_id: Some(key.into()),
         entered_by: None,
@@ -63,7 +63,7 @@ async fn deals_are_converted_at_the_rate_of_their_close_month() {
         let batch = [deal(rep, "e1", 10_000, None, "2026-02-10"), deal(rep, "c1", 100_000, Some("CHF"), "2026-02-10")];
         let refused = store.upsert_deals(&batch, &ops).await.unwrap_err();
         assert!(
-            matches!(&refused, StoreError::Fx(FxError::NoRate { currency, month }) if currency.as_str() == "CHF" && month.to_string() == "2026-02"),
+            matches!(&refused, StoreError::Fx(FxError::NoRate { currency, month }) if currency.as_str() == "CHF" && month.map(|m| m.to_string()).as_deref() == Some("2026-02")),
             "{}: {refused:?}",
             db.backend()
         );
@@ -155,5 +155,44 @@ async fn imports_convert_deals_and_refuse_those_without_a_rate() {
         let mut import = store.begin_import(&ops, "deals.csv").await.unwrap();
         assert_eq!(import.deals(&chunk).await.unwrap().unchanged, 3, "{}: a re-import changes nothing", db.backend());
         import.commit().await.unwrap();
+    }
+}
+
+/// An open deal without a close date is converted at the latest rate of its currency, again
+/// whenever that changes; the last rate cannot be deleted from under it.
+#[tokio::test]
+async fn open_deals_without_a_close_date_take_the_latest_rate() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let ops = Actor::named("ops");
+        let rep = eur_organisation(store, &ops).await;
+        let undated = NewDeal {
+            status: DealStatus::Open,
+            close_date: None,
+            ..deal(rep, "u1", 100_000, Some("CHF"), "2026-01-01")
+        };
+        let refused = store.upsert_deals(std::slice::from_ref(&undated), &ops).await.unwrap_err();
+        assert!(
+            matches!(&refused, StoreError::Fx(FxError::NoRate { month: None, .. })),
+            "{}: {refused:?}",
+            db.backend()
+        );
+        store.set_fx_rates(&[rate("CHF", "2026-01", "1.07"), rate("CHF", "2026-03", "1.05")], &ops).await.unwrap();
+        store.upsert_deals(&[undated], &ops).await.unwrap();
+        assert_eq!(amounts(store).await, [105_000], "{}", db.backend());
+        assert_eq!(store.set_fx_rates(&[rate("CHF", "2026-06", "1.1")], &ops).await.unwrap(), 1, "{}", db.backend());
+        assert_eq!(amounts(store).await, [110_000], "{}", db.backend());
+        assert_eq!(store.delete_fx_rate(cur("CHF"), "2026-06".parse().unwrap(), &ops).await.unwrap(), 1);
+        assert_eq!(amounts(store).await, [105_000], "{}", db.backend());
+        assert_eq!(store.delete_fx_rate(cur("CHF"), "2026-01".parse().unwrap(), &ops).await.unwrap(), 0);
+        let in_use = store.delete_fx_rate(cur("CHF"), "2026-03".parse().unwrap(), &ops).await.unwrap_err();
+        assert_eq!(
+            in_use.to_string(),
+            "the rate of CHF for 2026-03 is in use: open deals without a close date would have no rate left; \
+             set one before deleting it",
+            "{}",
+            db.backend()
+        );
+        assert_eq!(store.fx_rates().await.unwrap().len(), 1, "{}: nothing deleted", db.backend());
     }
 }

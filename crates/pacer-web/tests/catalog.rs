@@ -132,7 +132,7 @@ fn deal(rep: i64, kind: DealKind, status: DealStatus, amount: i64, close: &str) 
         amount_minor: amount,
         currency: None,
         created_on: d(close),
-        close_date: d(close),
+        close_date: Some(d(close)),
         source: SourceKind::Import,
         external_id: None,
         entered_by: None,

@@ -113,6 +113,24 @@ async fn batches_are_idempotent_and_all_or_nothing() {
         assert_eq!(correction["records"][0]["fields"]["outcome"], "connected");
         assert_eq!(log("deals").await.len(), 1);
         assert_eq!(log("subscriptions").await.len(), 1);
+
+        // An open deal may leave its close date out; a won one may not.
+        let undated = serde_json::json!({"records": [{"source": "salesforce", "external_id": "006C", "rep": w.rep_a, "account_id": 1,
+            "kind": "new", "status": "open", "stage": "Negotiation", "amount_minor": 5_000, "created_on": "2026-05-01"}]});
+        assert_eq!(with_token(&w.app, Method::POST, "/api/v1/deals", &ingest, Some(undated)).await.1["new"], 1);
+        let stored =
+            db.store.deals_between("2030-01-01".parse().unwrap(), "2030-12-31".parse().unwrap()).await.unwrap();
+        assert_eq!(stored.iter().map(|d| d.close_date).collect::<Vec<_>>(), [None], "{}", db.backend());
+        let won = serde_json::json!({"records": [{"source": "salesforce", "external_id": "006D", "rep": w.rep_a, "account_id": 1,
+            "kind": "new", "status": "won", "amount_minor": 5_000, "created_on": "2026-05-01", "close_date": null}]});
+        let (status, body) = with_token(&w.app, Method::POST, "/api/v1/deals", &ingest, Some(won)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["details"][0]["field"], "close_date", "{body}");
+        assert_eq!(
+            body["error"]["details"][0]["reason"],
+            "a won deal needs its close date: only an open deal may leave it empty",
+            "{body}"
+        );
     }
 }
 

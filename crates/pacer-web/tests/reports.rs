@@ -82,7 +82,7 @@ fn deal(rep: i64, day: NaiveDate, amount: i64, status: DealStatus, stage: &str) 
         amount_minor: amount,
         currency: None,
         created_on: day,
-        close_date: day,
+        close_date: Some(day),
         source: SourceKind::Integration,
         external_id: Some(format!("deal-{rep}-{day}-{amount}")),
         entered_by: None,

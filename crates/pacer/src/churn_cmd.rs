@@ -190,28 +190,31 @@ async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
+    let currency = app.org.currency;
+    let money_header = |h: &str| format!("{h}{}", pacer_app::report::unit_suffix("currency", currency));
     let headers = [
-        "period",
-        "customers at start",
-        "churned",
-        "customer churn",
-        "annualised",
-        "band",
-        "gross MRR churn",
-        "net MRR churn",
-        "GRR",
-        "NRR",
-        "start MRR",
-        "new",
-        "reactivation",
-        "expansion",
-        "contraction",
-        "churn MRR",
-        "end MRR",
-        "quick ratio",
-        "uncontrollable",
+        "period".to_string(),
+        "customers at start".into(),
+        "churned".into(),
+        "customer churn".into(),
+        "annualised".into(),
+        "band".into(),
+        "gross MRR churn".into(),
+        "net MRR churn".into(),
+        "GRR".into(),
+        "NRR".into(),
+        money_header("start MRR"),
+        money_header("new"),
+        money_header("reactivation"),
+        money_header("expansion"),
+        money_header("contraction"),
+        money_header("churn MRR"),
+        money_header("end MRR"),
+        "quick ratio".into(),
+        "uncontrollable".into(),
     ];
-    let money = |m: i64| format!("{:.2}", m as f64 / 100.0);
+    let headers = headers.each_ref().map(String::as_str);
+    let money = |m: i64| a.format.money(m, currency);
     let rows = report
         .periods
         .iter()

@@ -15,7 +15,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use pacer_app::import::{self as importing, ReadOptions, StreamError, StreamOptions};
 use pacer_core::audit::Actor;
-use pacer_core::import::{DateOrder, ImportKind, Mapping, MappingChoice, Preset, RowError, preset_names, propose};
+use pacer_core::import::{
+    DateOrder, ImportKind, Mapping, MappingChoice, OpenDealGaps, Preset, RowError, preset_names, propose,
+};
 use pacer_core::pipeline::UnmappedStage;
 use pacer_storage::{SqlStore, UpsertCounts};
 use std::io::{Read, Seek, SeekFrom};
@@ -144,6 +146,9 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
             .map(|p| format!(" (written to {})", p.display()))
             .unwrap_or_default()
     );
+    for note in done.gaps.notes() {
+        println!("{name}: {note}");
+    }
     crate::stages_cmd::print_unmapped(&done.unmapped, pacer_app::stages::import_note);
     Ok(())
 }
@@ -180,6 +185,7 @@ struct Done {
     notes: importing::FileNotes,
     keyed_by_content: bool,
     unmapped: Vec<UnmappedStage>,
+    gaps: OpenDealGaps,
 }
 
 /// A CSV of records, streamed: constant memory, a progress bar on a terminal.
@@ -237,6 +243,7 @@ async fn stream(
         notes: done.notes,
         keyed_by_content: done.keyed_by_content,
         unmapped: done.unmapped,
+        gaps: done.gaps,
     })
 }
 
@@ -279,5 +286,5 @@ async fn in_memory(store: &SqlStore, choice: MappingChoice, args: &ImportArgs, a
     let rejected = parsed.rejected.len();
     let good = std::mem::take(&mut parsed.good);
     let counts = importing::write(store, good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
-    Ok(Done { counts, rejected, notes, keyed_by_content, unmapped: parsed.unmapped })
+    Ok(Done { counts, rejected, notes, keyed_by_content, unmapped: parsed.unmapped, gaps: parsed.gaps })
 }

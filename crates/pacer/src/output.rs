@@ -112,6 +112,22 @@ pub fn emit_report<T: Serialize>(
     }
 }
 
+impl ReportFormat {
+    /// A KPI value as this format writes it: grouped money and percent signs in a table for
+    /// people, plain numbers in files; money with `currency`'s exponent either way.
+    pub fn value(self, value: &pacer_core::kpi::KpiValue, currency: pacer_core::money::Currency) -> String {
+        match self {
+            ReportFormat::Table => pacer_app::report::display(value, currency),
+            _ => pacer_app::report::cell_text(value, currency),
+        }
+    }
+
+    /// An amount in minor units of `currency`, as this format writes it.
+    pub fn money(self, minor: i64, currency: pacer_core::money::Currency) -> String {
+        self.value(&pacer_core::kpi::KpiValue::Money(minor), currency)
+    }
+}
+
 /// An optional value as a cell.
 pub fn cell<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map(ToString::to_string).unwrap_or_default()

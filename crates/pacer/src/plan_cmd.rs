@@ -10,7 +10,7 @@ use pacer_app::cache::Caches;
 use pacer_app::churn::SeriesCache;
 use pacer_app::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
 use pacer_app::plan_xlsx;
-use pacer_app::report::{cell_text, display};
+use pacer_app::report::unit_suffix;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::growth::gross_new_needed;
@@ -371,11 +371,12 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let show = |v: i64| {
                 let value =
                     if money { pacer_core::kpi::KpiValue::Money(v) } else { pacer_core::kpi::KpiValue::Count(v) };
-                if format == ReportFormat::Table { display(&value) } else { cell_text(&value) }
+                format.value(&value, org.currency)
             };
+            let unit = unit_suffix(&sheet.unit, org.currency);
             let mut headers: Vec<String> = vec!["owner".into(), "tier".into()];
-            headers.extend(sheet.months.iter().map(|m| m.label.clone()));
-            headers.push("year".into());
+            headers.extend(sheet.months.iter().map(|m| format!("{}{unit}", m.label)));
+            headers.push(format!("year{unit}"));
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
             let rows = sheet
                 .lines
@@ -456,9 +457,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Listing { headers: &headers, rows, records: &c.by_kpi }.print(format)
         }
         PlanCommand::Attainment { plan, kpi, by, per, format, output } => {
-            let _catalog = catalog_of(&app).await?;
+            let catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
             let a = plans::attainment_report(&app, &plan, &kpi, parsed(&by)?, parsed(&per)?).await?;
+            let money = catalog.kpi(&kpi).is_some_and(|k| k.unit == pacer_core::catalog::Unit::Currency);
+            let unit = if money { unit_suffix("currency", org.currency) } else { String::new() };
             let mut headers: Vec<String> = vec!["name".into()];
             for (i, c) in a.columns.iter().enumerate() {
                 let label = match a.column_note(i) {
@@ -467,9 +470,9 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 };
                 let c = &label;
                 headers.extend([
-                    format!("{c} full target"),
-                    format!("{c} target"),
-                    format!("{c} actual"),
+                    format!("{c} full target{unit}"),
+                    format!("{c} target{unit}"),
+                    format!("{c} actual{unit}"),
                     format!("{c} credited %"),
                     format!("{c} attained"),
                 ]);
@@ -485,9 +488,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                             pacer_core::kpi::KpiValue::Money(_) => pacer_core::kpi::KpiValue::Money(amount),
                             _ => pacer_core::kpi::KpiValue::Count(amount),
                         };
-                        let text = |v: &pacer_core::kpi::KpiValue| {
-                            if format == ReportFormat::Table { display(v) } else { cell_text(v) }
-                        };
+                        let text = |v: &pacer_core::kpi::KpiValue| format.value(v, org.currency);
                         row.push(text(&as_actual(cell.full_target)));
                         row.push(text(&as_actual(cell.target)));
                         row.push(text(&cell.actual));
@@ -534,6 +535,10 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let view = plans::horizon_view(&app)
                 .await?
                 .ok_or_else(|| anyhow!("no long-term horizon yet: set one with --file horizon.toml"))?;
+            let money = |minor: i64| match format {
+                Format::Table => pacer_core::money::format_amount(minor, org.currency),
+                _ => pacer_core::money::plain_amount(minor, org.currency),
+            };
             let rows = view
                 .years
                 .iter()
@@ -545,27 +550,29 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                         y.customers.churned.to_string(),
                         y.customers.new.to_string(),
                         y.customers.end.to_string(),
-                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.start)),
-                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.churned)),
-                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.expansion)),
-                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.new)),
-                        cell_text(&pacer_core::kpi::KpiValue::Money(y.revenue.end)),
+                        money(y.revenue.start),
+                        money(y.revenue.churned),
+                        money(y.revenue.expansion),
+                        money(y.revenue.new),
+                        money(y.revenue.end),
                     ]
                 })
                 .collect();
+            let money_header = |h: &str| format!("{h} ({})", org.currency);
             let headers = [
-                "year",
-                "stage",
-                "customers",
-                "lost",
-                "new",
-                "customers at end",
-                "ARR",
-                "churned",
-                "expansion",
-                "new ARR",
-                "ARR at end",
+                "year".to_string(),
+                "stage".into(),
+                "customers".into(),
+                "lost".into(),
+                "new".into(),
+                "customers at end".into(),
+                money_header("ARR"),
+                money_header("churned"),
+                money_header("expansion"),
+                money_header("new ARR"),
+                money_header("ARR at end"),
             ];
+            let headers = headers.each_ref().map(String::as_str);
             Listing { headers: &headers, rows, records: &view.years }.print(format)?;
             if format == Format::Table {
                 println!("Current stage: {}.", view.current_stage.unwrap_or_else(|| "none".into()));

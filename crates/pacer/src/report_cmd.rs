@@ -134,7 +134,9 @@ pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
         ReportFormat::Table => report
             .rows
             .iter()
-            .map(|r| std::iter::once(r.name.clone()).chain(r.values.iter().map(display)).collect())
+            .map(|r| {
+                std::iter::once(r.name.clone()).chain(r.values.iter().map(|v| display(v, report.currency))).collect()
+            })
             .collect(),
         _ => sheet.rows.clone(),
     };
@@ -155,16 +157,15 @@ pub async fn leaderboard(ctx: &Context, args: LeaderboardArgs) -> Result<()> {
     let app = crate::use_cases(&store, Caches { warm: None, series: &series }).await?;
     catalog_applied(&app).await?;
     let board = reports::leaderboard(&app, Scope::default(), &req).await?;
-    let value = |v: &pacer_core::kpi::KpiValue| match args.span.format {
-        ReportFormat::Table => display(v),
-        _ => reports::cell_text(v),
-    };
+    let currency = app.org.currency;
+    let value = |v: &pacer_core::kpi::KpiValue| args.span.format.value(v, currency);
     let rows = board
         .lines
         .iter()
         .map(|l| vec![l.rank.map(|r| r.to_string()).unwrap_or_default(), l.name.clone(), value(&l.value)])
         .collect();
-    let headers = ["rank", "rep", board.name.as_str()];
+    let value_header = format!("{}{}", board.name, reports::unit_suffix(&board.unit, currency));
+    let headers = ["rank", "rep", value_header.as_str()];
     emit_report(
         &Listing { headers: &headers, rows, records: &board.lines },
         &board,
@@ -181,10 +182,7 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
     let series = SeriesCache::default();
     let app = crate::use_cases(&store, Caches { warm: None, series: &series }).await?;
     let p = reports::pipeline(&app, Scope::default(), &req).await?;
-    let money = |m: i64| match span.format {
-        ReportFormat::Table => pacer_core::money::format_minor(m),
-        _ => reports::cell_text(&pacer_core::kpi::KpiValue::Money(m)),
-    };
+    let money = |m: i64| span.format.money(m, p.currency);
     use pacer_core::pipeline::ForecastCategory as C;
     let rows = p
         .rows
@@ -199,13 +197,17 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
                 cat(C::Pipeline),
                 cat(C::BestCase),
                 cat(C::Commit),
+                money(r.summary.no_close_date.amount_minor),
                 money(r.summary.won_minor),
                 r.coverage.ratio().map(|x| format!("{x:.2}")).unwrap_or_default(),
             ]
         })
         .collect();
-    let headers =
-        ["name", "open deals", "open", "weighted", "pipeline", "best case", "commit", "closed won", "coverage"];
+    let money_columns = ["open", "weighted", "pipeline", "best case", "commit", "no close date", "closed won"];
+    let money_headers = money_columns.map(|h| format!("{h}{}", reports::unit_suffix("currency", p.currency)));
+    let mut headers = vec!["name", "open deals"];
+    headers.extend(money_headers.iter().map(String::as_str));
+    headers.push("coverage");
     emit_report(
         &Listing { headers: &headers, rows, records: &p.rows },
         &p,
@@ -214,12 +216,16 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
         "Pipeline",
     )?;
     if span.format == ReportFormat::Table && span.output.is_none() {
-        println!("{}: open deals expected to close in it and deals won in it.", p.period.label);
+        println!(
+            "{}: open deals expected to close in it and deals won in it; open deals without a close date are in \
+             open and weighted, and under no close date rather than in a forecast category.",
+            p.period.label
+        );
         crate::stages_cmd::print_unmapped(&p.unmapped, |unmapped, how| {
-            pacer_core::pipeline::unmapped_note(unmapped)
+            pacer_core::pipeline::unmapped_note(unmapped, p.currency)
                 .map(|note| format!("{note}, in no figure above; map them with {how}"))
         });
-    } else if let Some(note) = pacer_core::pipeline::unmapped_note(&p.unmapped) {
+    } else if let Some(note) = pacer_core::pipeline::unmapped_note(&p.unmapped, p.currency) {
         // Files and JSON carry the figures; the person running the command still hears of these.
         eprintln!("{note}, in no figure of the rows (see `pacer stages`)");
     }

@@ -129,7 +129,8 @@ fn show(view: &StagesView, format: StagesFormat) -> Result<()> {
         StagesFormat::Table => {
             listing(Format::Table)?;
             print_unmapped(&view.unmapped, |unmapped, how| {
-                pacer_core::pipeline::unmapped_note(unmapped).map(|note| format!("{note}; map them with {how}"))
+                pacer_core::pipeline::unmapped_note(unmapped, view.currency)
+                    .map(|note| format!("{note}; map them with {how}"))
             });
         }
         StagesFormat::Json => listing(Format::Json)?,
@@ -149,7 +150,8 @@ fn saved(saved: &StagesSaved) {
         }
     }
     print_unmapped(&saved.view.unmapped, |unmapped, how| {
-        pacer_core::pipeline::unmapped_note(unmapped).map(|note| format!("Still {note}; map them with {how}"))
+        pacer_core::pipeline::unmapped_note(unmapped, saved.view.currency)
+            .map(|note| format!("Still {note}; map them with {how}"))
     });
 }
 

@@ -415,8 +415,9 @@ fn pipeline_stages_are_settings_and_unmapped_deals_are_shown() {
     );
     let pipeline = w.ok(&["pipeline", "--fy", "2026", "--by", "company"]);
     assert!(
-        pipeline
-            .contains("2 open deals in stages not mapped: 4,000.50 (Contract Sent: 1, Decision Maker Bought-In: 1)"),
+        pipeline.contains(
+            "2 open deals in stages not mapped: USD 4,000.50 (Contract Sent: 1, Decision Maker Bought-In: 1)"
+        ),
         "{pipeline}"
     );
     let json: serde_json::Value =
@@ -739,6 +740,104 @@ fn crm_exports_import_as_they_come() {
     );
 }
 
+/// A HubSpot deals export has open deals without a close date or an amount: they are imported,
+/// said in the summary, and in the pipeline under "no close date", in no period's forecast; a won
+/// deal without its close date is refused.
+#[test]
+fn open_deals_without_a_close_date_are_pipeline_in_no_period() {
+    let w = Workdir::new("undated-deals");
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+    let stages = "[[stage]]\nname = \"Appointment Scheduled\"\nprobability = 20\ncategory = \"pipeline\"\n\
+        [[stage]]\nname = \"Contract Sent\"\nprobability = 90\ncategory = \"commit\"\n\
+        [[stage]]\nname = \"Closed Won\"\nkind = \"won\"\n[[stage]]\nname = \"Closed Lost\"\nkind = \"lost\"\n";
+    std::fs::write(w.path().join("stages.toml"), stages).unwrap();
+    w.ok(&["stages", "set", "stages.toml"]);
+    let export = "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Create Date\n\
+        101,Acme,Contract Sent,2026-03-31 00:00,Ann Lee,1000,2026-01-05 10:00\n\
+        102,Globex,Contract Sent,,Ann Lee,2500.50,2026-01-06 11:00\n\
+        103,Initech,Appointment Scheduled,,Ann Lee,,2026-01-07 09:00\n\
+        104,Hooli,Closed Won,2026-02-15 00:00,Ann Lee,400,2026-01-02 09:00\n";
+    std::fs::write(w.path().join("all-deals.csv"), export).unwrap();
+    let done = w.ok(&["import", "deals", "all-deals.csv"]);
+    assert!(done.contains("preset hubspot-deals (recognised from the header)"), "{done}");
+    assert!(done.contains("all-deals.csv: 4 new, 0 updated, 0 unchanged, 0 rejected"), "{done}");
+    assert!(
+        done.contains(
+            "all-deals.csv: 2 open deals have no close date; they are in the pipeline under 'no close date' \
+             and in no period's forecast"
+        ),
+        "{done}"
+    );
+    assert!(
+        done.contains(
+            "all-deals.csv: 1 open deal has no amount; it counts at 0 in the pipeline until the CRM gives one"
+        ),
+        "{done}"
+    );
+    let again = w.ok(&["import", "deals", "all-deals.csv"]);
+    assert!(again.contains("0 new, 0 updated, 4 unchanged, 0 rejected"), "re-importing changes nothing: {again}");
+
+    // In the open pipeline of every period, in no forecast category.
+    for fy in ["2026", "2030"] {
+        let json: serde_json::Value =
+            serde_json::from_str(&w.ok(&["pipeline", "--fy", fy, "--by", "company", "--format", "json"])).unwrap();
+        let summary = &json["rows"][0]["summary"];
+        assert_eq!(summary["no_close_date"]["count"], 2, "FY{fy}: {summary}");
+        assert_eq!(summary["no_close_date"]["amount_minor"], 250_050, "FY{fy}: {summary}");
+        let dated = if fy == "2026" { 100_000 } else { 0 };
+        assert_eq!(summary["open_minor"], 250_050 + dated, "FY{fy}: {summary}");
+        let commit = summary["categories"].as_array().unwrap().iter().find(|c| c["category"] == "commit").unwrap();
+        assert_eq!(commit["amount_minor"], dated, "FY{fy}: {summary}");
+    }
+    let table = w.ok(&["pipeline", "--fy", "2026", "--by", "company"]);
+    assert!(table.contains("no close date"), "{table}");
+
+    // A won deal needs the day it closed: the row is refused, nothing is written.
+    std::fs::write(
+        w.path().join("won.csv"),
+        "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Create Date\n\
+         105,Umbrella,Closed Won,,Ann Lee,700,2026-01-08 09:00\n",
+    )
+    .unwrap();
+    let out = w.pacer(&["import", "deals", "won.csv"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "won.csv: row 2, column \"Close Date\", value \"\": a won deal needs its close date: only an open deal may leave it empty"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(w.ok(&["import", "deals", "all-deals.csv"]).contains("4 unchanged"));
+}
+
+/// Money is written with its currency's exponent and its columns name the currency: whole yen,
+/// three decimals of dinar (amounts in files are still read with at most two).
+#[test]
+fn money_columns_name_their_currency_and_keep_its_decimals() {
+    for (currency, amount, table, csv) in
+        [("JPY", "150000", "150,000", "150000"), ("KWD", "1234.5", "1,234.500", "1234.500")]
+    {
+        let w = Workdir::new(&format!("money-{currency}"));
+        w.ok(&["org", "set", "--currency", currency]);
+        w.ok(&["team", "add", "Sales"]);
+        w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+        let export = format!(
+            "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount\n9001,Acme,Closed Won,2026-03-12,Ann Lee,{amount}\n"
+        );
+        std::fs::write(w.path().join("deals.csv"), export).unwrap();
+        w.ok(&["import", "deals", "deals.csv"]);
+        let shown = w.ok(&["pipeline", "--fy", "2026", "--by", "company"]);
+        assert!(shown.contains(&format!("closed won ({currency})")) && shown.contains(table), "{shown}");
+        let file = w.ok(&["pipeline", "--fy", "2026", "--by", "company", "--format", "csv"]);
+        let mut lines = file.lines();
+        assert!(lines.next().unwrap().contains(&format!(",closed won ({currency}),")), "{file}");
+        assert!(lines.next().unwrap().contains(&format!(",{csv},")), "{file}");
+    }
+}
+
 /// `pacer fx`: rates set one by one or from a file (all or nothing), listed in every format,
 /// deleted unless a deal depends on them; deals in other currencies are imported converted at
 /// them, and refused without one.
@@ -792,7 +891,7 @@ fn exchange_rates_convert_deals_in_other_currencies() {
     let won = || {
         let csv =
             w.ok(&["pipeline", "--from", "2026-02-01", "--to", "2026-03-31", "--by", "company", "--format", "csv"]);
-        csv.lines().nth(1).map(|l| l.split(',').nth(7).unwrap_or_default().to_string()).unwrap_or_default()
+        csv.lines().nth(1).map(|l| l.split(',').nth(8).unwrap_or_default().to_string()).unwrap_or_default()
     };
     assert_eq!(won(), "0.00", "nothing written");
     // With --skip-invalid the good rows land, converted: 12,000.00 + 920.00 + 1,071.20 EUR.

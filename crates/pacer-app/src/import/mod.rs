@@ -13,7 +13,7 @@ use crate::export::write_csv_row;
 use crate::stages::note_unmapped;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
-use pacer_core::import::{Chosen, DateOrder, Imported, Importer, Mapping, MappingChoice, RowError};
+use pacer_core::import::{Chosen, DateOrder, Imported, Importer, Mapping, MappingChoice, OpenDealGaps, RowError};
 use pacer_core::money::Currency;
 use pacer_core::money::fx::RateTable;
 use pacer_core::org::RepId;
@@ -107,6 +107,8 @@ pub struct Parsed {
     pub rejected: Vec<(usize, Vec<RowError>)>,
     /// Good rows that are open deals in stages the pipeline settings do not map.
     pub unmapped: Vec<UnmappedStage>,
+    /// Good rows that are open deals without an amount or a close date.
+    pub gaps: OpenDealGaps,
 }
 
 /// Checks every row of `table` through `mapping` against the catalog in
@@ -130,6 +132,7 @@ pub async fn parse(
             None => {}
             Some(Ok(record)) => {
                 note_unmapped(&lookup.stages, &record, &mut unmapped);
+                parsed.gaps.count(&record);
                 parsed.good.push(record);
             }
             Some(Err(errors)) => parsed.rejected.push((i, errors)),
@@ -291,6 +294,8 @@ pub struct Streamed {
     pub keyed_by_content: bool,
     /// Rows written that are open deals in stages the pipeline settings do not map.
     pub unmapped: Vec<UnmappedStage>,
+    /// Rows written that are open deals without an amount or a close date.
+    pub gaps: OpenDealGaps,
 }
 
 /// The mapping a file gets from `choice` for its header, with the date order asked for, and
@@ -341,6 +346,7 @@ struct Reading {
     notes: FileNotes,
     keyed_by_content: bool,
     unmapped: UnmappedTally,
+    gaps: OpenDealGaps,
     rows: usize,
     rejected: usize,
     first: Vec<RowError>,
@@ -390,6 +396,7 @@ pub async fn import_csv<R: Read + Send + 'static>(
         notes: read.notes,
         keyed_by_content: read.keyed_by_content,
         unmapped: read.unmapped.finish(),
+        gaps: read.gaps,
     })
 }
 
@@ -416,6 +423,7 @@ fn read_chunks<R: Read + Send>(
         notes,
         keyed_by_content,
         unmapped: UnmappedTally::default(),
+        gaps: OpenDealGaps::default(),
         rows: 0,
         rejected: 0,
         first: Vec::new(),
@@ -430,6 +438,7 @@ fn read_chunks<R: Read + Send>(
             None => {}
             Some(Ok(record)) => {
                 note_unmapped(&lookup.stages, &record, &mut read.unmapped);
+                read.gaps.count(&record);
                 records.push(record);
             }
             Some(Err(errors)) => {

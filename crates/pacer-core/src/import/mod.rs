@@ -32,7 +32,9 @@ use crate::limits::{self, TextKind};
 use crate::money::fx::RateTable;
 use crate::money::{Currency, Money};
 use crate::org::RepId;
-use crate::records::{DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
+use crate::records::{
+    DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth, check_close_date,
+};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -101,7 +103,7 @@ impl ImportKind {
     ///   the status comes from it, see [`Importer::deal`]), `amount` (with currency marks and
     ///   separators) or `amount_minor` (whole minor units), `currency` (ISO code of the
     ///   amount; empty or unmapped: the organisation's), `created_on` (defaults to the close
-    ///   date), `close_date`.
+    ///   date), `close_date` (a column every deals file has; its cell may be empty for an open deal).
     /// - subscriptions: `account_id`, `month` (`YYYY-MM` or a date in the month), `mrr`
     ///   (amount) or `mrr_minor` (whole cents).
     pub fn target_fields(self) -> &'static [&'static str] {
@@ -231,6 +233,50 @@ pub enum Imported {
     Deal(NewDeal),
     /// From a subscriptions file.
     Subscription(SubscriptionMonth),
+}
+
+/// The open deals a file brings without an amount (empty or 0) or without a close date: imported
+/// as every CRM has them, and said in the import's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenDealGaps {
+    /// Open deals without an amount: they count at 0.
+    pub no_amount: usize,
+    /// Open deals without a close date: in the open pipeline, in no period.
+    pub no_close_date: usize,
+}
+
+impl OpenDealGaps {
+    /// Counts `record` if it is such an open deal.
+    pub fn count(&mut self, record: &Imported) {
+        if let Imported::Deal(deal) = record
+            && deal.status == DealStatus::Open
+        {
+            self.no_amount += usize::from(deal.amount_minor == 0);
+            self.no_close_date += usize::from(deal.close_date.is_none());
+        }
+    }
+
+    /// What the summary says of them: a sentence for each kind of gap there is.
+    pub fn notes(&self) -> Vec<String> {
+        let deals = |n: usize| if n == 1 { "1 open deal has".to_string() } else { format!("{n} open deals have") };
+        let they_count = |n: usize| if n == 1 { ("it is", "it counts") } else { ("they are", "they count") };
+        let mut notes = Vec::new();
+        if self.no_amount > 0 {
+            let (_, count) = they_count(self.no_amount);
+            notes.push(format!(
+                "{} no amount; {count} at 0 in the pipeline until the CRM gives one",
+                deals(self.no_amount)
+            ));
+        }
+        if self.no_close_date > 0 {
+            let (are, _) = they_count(self.no_close_date);
+            notes.push(format!(
+                "{} no close date; {are} in the pipeline under 'no close date' and in no period's forecast",
+                deals(self.no_close_date)
+            ));
+        }
+        notes
+    }
 }
 
 /// Converts the rows of one file, checked once against its header.
@@ -488,7 +534,9 @@ impl<'a> Importer<'a> {
     /// and `_` ignored, so `closedwon` too) is won, `lost` or `closed lost` is lost, any
     /// other stage is open. The stage stored is the stage text (after `values.stage`),
     /// or the status (`won`) when there is no stage. Amounts may not be negative; an open deal
-    /// without one counts at 0. The creation day defaults to the close day. The source is [`SourceKind::Import`].
+    /// without one counts at 0. An open deal may have no close date (a won or lost one needs it,
+    /// [`check_close_date`]). The creation day defaults to the close day; a deal with neither is
+    /// refused. The source is [`SourceKind::Import`].
     pub fn deal<S: AsRef<str>>(&self, row: usize, cells: &[S]) -> Result<NewDeal, Vec<RowError>> {
         let mut r = self.row(row, cells, ImportKind::Deals)?;
         let rep_id = r.required("rep", |v| self.resolve(v));
@@ -515,20 +563,28 @@ impl<'a> Importer<'a> {
         } else {
             r.required("amount_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))
         };
-        let close_date = r.required("close_date", |v| self.day(v));
-        if let (Some(deal), Some(reporting), Some(day), Some(cell)) =
-            (currency, self.currency, close_date, r.get("currency"))
-            && let Err(e) = self.rates.to_reporting(Money::new(0, deal), reporting, day)
+        // Every CRM has open deals not yet dated too: they are pipeline in no period.
+        let close_date = r.optional("close_date", |v| self.day(v));
+        if let Some(status) = status
+            && r.get("close_date").is_none()
+            && let Err(e) = check_close_date(status, None)
+        {
+            r.missing_because("close_date", e.to_string());
+        }
+        if let (Some(deal), Some(reporting), Some(cell)) = (currency, self.currency, r.get("currency"))
+            && let Err(e) = self.rates.to_reporting(Money::new(0, deal), reporting, close_date)
         {
             r.fail(&cell, e.to_string());
         }
-        let created_on = r.optional("created_on", |v| self.day(v));
+        let created_on = r.optional("created_on", |v| self.day(v)).or(close_date);
+        if created_on.is_none() && r.get("created_on").is_none() && r.get("close_date").is_none() {
+            r.missing_because("created_on", "a deal without a close date needs its creation date".into());
+        }
         let external_id = r.optional("external_id", |v| Ok(v.to_string()));
-        match (rep_id, account_id, kind, status, amount_minor, close_date) {
-            (Some(rep_id), Some(account_id), Some(kind), Some(status), Some(amount_minor), Some(close_date))
+        match (rep_id, account_id, kind, status, amount_minor, created_on) {
+            (Some(rep_id), Some(account_id), Some(kind), Some(status), Some(amount_minor), Some(created_on))
                 if r.errors.is_empty() =>
             {
-                let created_on = created_on.unwrap_or(close_date);
                 // Without an id, a deal is its owner, account, kind and creation day: a later export
                 // with another stage, amount or close day updates it rather than adds a second one.
                 let external_id = external_id
@@ -786,13 +842,12 @@ impl<'r> Row<'r> {
     }
 
     fn missing(&mut self, target: &str) {
+        self.missing_because(target, format!("{target} is required"));
+    }
+
+    fn missing_because(&mut self, target: &str, reason: String) {
         let column = self.importer.index.get(target).map_or_else(|| target.to_string(), |(_, h)| h.clone());
-        self.errors.push(RowError {
-            row: self.row,
-            column,
-            value: String::new(),
-            reason: format!("{target} is required"),
-        });
+        self.errors.push(RowError { row: self.row, column, value: String::new(), reason });
     }
 
     fn optional<T>(&mut self, target: &str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {

@@ -171,7 +171,7 @@ fn salesforce_opportunities_export() {
     {
         let Ok(Imported::Deal(d)) = got else { panic!("{got:?}") };
         assert_eq!((d.rep_id, d.kind, d.status, d.stage.as_str()), (rep, kind, status, stage), "row {i}");
-        assert_eq!((d.amount_minor, d.created_on, d.close_date), (amount, day(created), day(close)), "row {i}");
+        assert_eq!((d.amount_minor, d.created_on, d.close_date), (amount, day(created), Some(day(close))), "row {i}");
         assert_eq!(d.account_id, parse_account_id(account).unwrap());
         assert_eq!(d.external_id, Some(format!("0065g00000Opp0{}", i + 1)));
         assert_eq!(d.source, SourceKind::Import);
@@ -218,7 +218,7 @@ fn hubspot_exports() {
     for (got, (rep, kind, status, stage, amount, close, account)) in got.into_iter().zip(want) {
         let Ok(Imported::Deal(d)) = got else { panic!("{got:?}") };
         assert_eq!((d.rep_id, d.kind, d.status, d.stage.as_str(), d.amount_minor), (rep, kind, status, stage, amount));
-        assert_eq!((d.close_date, d.created_on, d.account_id), (day(close), day(close), account));
+        assert_eq!((d.close_date, d.created_on, d.account_id), (Some(day(close)), day(close), account));
     }
 }
 
@@ -284,7 +284,7 @@ fn pacer_generator_files() {
         (d.rep_id, d.account_id, d.amount_minor, d.status, d.kind),
         (3, 55, 1_200_000, DealStatus::Won, DealKind::New)
     );
-    assert_eq!((d.stage.as_str(), d.close_date, d.created_on), ("won", day("2021-02-26"), day("2021-02-26")));
+    assert_eq!((d.stage.as_str(), d.close_date, d.created_on), ("won", Some(day("2021-02-26")), day("2021-02-26")));
     let Ok(Imported::Deal(d)) = &deals[1] else { panic!("{deals:?}") };
     assert_eq!(d.status, DealStatus::Lost);
 
@@ -554,6 +554,62 @@ fn deal_problems_and_stage_translation() {
     assert_eq!(bad.check().unwrap_err().to_string(), "status: unknown deal status \"closed\": use open, won, lost");
 }
 
+#[test]
+fn only_open_deals_may_have_no_close_date() {
+    let text = "kind = \"deals\"\n[columns]\nexternal_id = \"Deal\"\nrep = \"Owner\"\naccount_id = \"Account\"\n\
+                kind = \"Type\"\nstage = \"Stage\"\namount = \"Amount\"\nclose_date = \"Close\"\ncreated_on = \"Created\"\n\
+                [values.status]\n\"Signed\" = \"won\"\n";
+    let mapping = Mapping::from_toml(text).unwrap();
+    let importer =
+        Importer::new(mapping, &csv("Deal|Owner|Account|Type|Stage|Amount|Close|Created"), None, &resolve).unwrap();
+    let open = importer.deal(2, &csv("d1|Ann Lee|42|new|Negotiation||  |2026-02-01")).unwrap();
+    assert_eq!((open.status, open.amount_minor, open.close_date), (DealStatus::Open, 0, None));
+    assert_eq!(open.created_on, day("2026-02-01"));
+    assert_eq!(
+        importer.deal(3, &csv("d2|Ann Lee|42|new|Signed|100||2026-02-01")).unwrap_err(),
+        vec![err(3, "Close", "", "a won deal needs its close date: only an open deal may leave it empty")]
+    );
+    // Without a close date, the creation day is what the deal is known by.
+    assert_eq!(
+        importer.deal(4, &csv("d3|Ann Lee|42|new|Negotiation|100||")).unwrap_err(),
+        vec![err(4, "Created", "", "a deal without a close date needs its creation date")]
+    );
+}
+
+#[test]
+fn open_deals_without_an_amount_or_a_close_date_are_said() {
+    let importer = deal_importer("Deal|Owner|Account|Type|Stage|Amount|Close");
+    let base = importer.deal(2, &csv("d1|Ann Lee|42|new|Negotiation|100|2026-05-01")).unwrap();
+    let mut gaps = OpenDealGaps::default();
+    assert_eq!(gaps.notes(), Vec::<String>::new());
+    for (status, amount_minor, close_date) in [
+        (DealStatus::Open, 0, None),
+        (DealStatus::Open, 0, base.close_date),
+        (DealStatus::Open, 100, None),
+        (DealStatus::Open, 100, base.close_date),
+        (DealStatus::Won, 0, base.close_date),
+    ] {
+        gaps.count(&Imported::Deal(NewDeal { status, amount_minor, close_date, ..base.clone() }));
+    }
+    gaps.count(&Imported::Subscription(SubscriptionMonth { account_id: 1, month: day("2026-01-01"), mrr_minor: 0 }));
+    assert_eq!(gaps, OpenDealGaps { no_amount: 2, no_close_date: 2 });
+    assert_eq!(
+        gaps.notes(),
+        [
+            "2 open deals have no amount; they count at 0 in the pipeline until the CRM gives one",
+            "2 open deals have no close date; they are in the pipeline under 'no close date' and in no period's forecast",
+        ]
+    );
+    let one = OpenDealGaps { no_amount: 1, no_close_date: 1 };
+    assert_eq!(
+        one.notes(),
+        [
+            "1 open deal has no amount; it counts at 0 in the pipeline until the CRM gives one",
+            "1 open deal has no close date; it is in the pipeline under 'no close date' and in no period's forecast",
+        ]
+    );
+}
+
 /// The organisation's won and lost stages name statuses too: the mapping's translation first, then
 /// the stages and their aliases, then the usual "Closed Won" spellings.
 #[test]
@@ -729,7 +785,7 @@ fn salesforce_reports_in_french_and_german_fit_and_read_days_first() {
     let Ok(Imported::Deal(d)) = &got[0] else { panic!("{got:?}") };
     assert_eq!(
         (d.status, d.kind, d.amount_minor, d.close_date),
-        (DealStatus::Won, DealKind::New, 1_200_050, day("2026-04-03"))
+        (DealStatus::Won, DealKind::New, 1_200_050, Some(day("2026-04-03")))
     );
     assert_eq!(d.account_id, parse_account_id("Acme").unwrap());
     assert!(d.external_id.as_deref().is_some_and(|k| k.starts_with(NATURAL_KEY_PREFIX)));
@@ -819,7 +875,7 @@ fn fallback_columns_feed_a_field_when_its_own_cell_is_empty() {
     let closes: Vec<(DealStatus, NaiveDate)> = got
         .iter()
         .map(|r| match r {
-            Ok(Imported::Deal(d)) => (d.status, d.close_date),
+            Ok(Imported::Deal(d)) => (d.status, d.close_date.expect("a close date")),
             other => panic!("{other:?}"),
         })
         .collect();

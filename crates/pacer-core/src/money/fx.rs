@@ -30,31 +30,27 @@ pub enum FxError {
     /// Not a positive decimal with at most nine decimals.
     #[error("rate {0:?} is not valid: use a positive decimal with at most 9 decimals, such as 1.0712")]
     InvalidRate(String),
-    /// No rate of the currency at or before the month.
-    #[error(
-        "no exchange rate for {currency} in {month} or earlier: set one first (pacer fx set {currency} {month} RATE)"
-    )]
+    /// No rate of the currency at or before the month (for a deal without a close date: none at all).
+    #[error("{}", no_rate(*.currency, *.month))]
     NoRate {
         /// The deal's currency.
         currency: Currency,
-        /// The month of the deal's close day.
-        month: Month,
+        /// The month of the deal's close day; `None`: an open deal without a close date.
+        month: Option<Month>,
     },
     /// A rate of the reporting currency into itself.
     #[error("{0} is the reporting currency: its amounts need no rate")]
     ReportingCurrency(Currency),
     /// Deleting a rate would leave deals with none at or before their close month.
-    #[error(
-        "the rate of {currency} for {month} is in use: deals closing in {first} have no earlier rate to fall back on; \
-         set one before deleting it"
-    )]
+    #[error("the rate of {currency} for {month} is in use: {}; set one before deleting it", left_without(*.first))]
     RateInUse {
         /// The rate's currency.
         currency: Currency,
         /// Its month.
         month: Month,
-        /// The close month of a deal that would be left without a rate.
-        first: Month,
+        /// The close month of a deal that would be left without a rate; `None`: an open deal
+        /// without a close date, which would be left without any rate.
+        first: Option<Month>,
     },
     /// The reporting currency changing while amounts are held in the current one.
     #[error(
@@ -191,6 +187,25 @@ pub fn convert(amount: Money, rate: Rate, to: Currency) -> Result<i64, FxError> 
     i64::try_from(rounded).ok().filter(|m| m.unsigned_abs() <= MAX_AMOUNT_MINOR as u64).ok_or_else(too_large)
 }
 
+fn no_rate(currency: Currency, month: Option<Month>) -> String {
+    match month {
+        Some(m) => format!(
+            "no exchange rate for {currency} in {m} or earlier: set one first (pacer fx set {currency} {m} RATE)"
+        ),
+        None => format!(
+            "no exchange rate for {currency}: an open deal without a close date is converted at the latest rate; \
+             set one first (pacer fx set {currency} MONTH RATE)"
+        ),
+    }
+}
+
+fn left_without(first: Option<Month>) -> String {
+    match first {
+        Some(m) => format!("deals closing in {m} have no earlier rate to fall back on"),
+        None => "open deals without a close date would have no rate left".into(),
+    }
+}
+
 /// Every stored rate, by currency and month.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RateTable(BTreeMap<Currency, BTreeMap<NaiveDate, Rate>>);
@@ -214,14 +229,15 @@ impl RateTable {
     }
 
     /// `amount`, dated `day` (a deal's close day), in minor units of `reporting`, converted at
-    /// the rate in force ([`Self::in_force`]); an amount in `reporting` needs no rate.
-    pub fn to_reporting(&self, amount: Money, reporting: Currency, day: NaiveDate) -> Result<i64, FxError> {
+    /// the rate in force ([`Self::in_force`]); an amount in `reporting` needs no rate. Without a
+    /// day (an open deal not yet dated) the latest rate of its currency is in force.
+    pub fn to_reporting(&self, amount: Money, reporting: Currency, day: Option<NaiveDate>) -> Result<i64, FxError> {
         if amount.currency == reporting {
             return Ok(amount.minor);
         }
         let (_, rate) = self
-            .in_force(amount.currency, day)
-            .ok_or_else(|| FxError::NoRate { currency: amount.currency, month: Month::of(day) })?;
+            .in_force(amount.currency, day.unwrap_or(NaiveDate::MAX))
+            .ok_or_else(|| FxError::NoRate { currency: amount.currency, month: day.map(Month::of) })?;
         convert(amount, rate, reporting)
     }
 }
@@ -311,12 +327,21 @@ mod tests {
             let got = table.in_force(currency, day(on));
             assert_eq!(got, expected.map(|(m, r)| (month(m), rate(r))), "{currency} on {on}");
         }
-        assert_eq!(table.to_reporting(Money::new(10_000, chf), eur, day("2026-02-10")), Ok(10_700));
-        assert_eq!(table.to_reporting(Money::new(10_000, eur), eur, day("1999-02-10")), Ok(10_000));
-        let missing = table.to_reporting(Money::new(10_000, usd), eur, day("2026-01-20")).unwrap_err();
+        let on = |d: &str| Some(day(d));
+        assert_eq!(table.to_reporting(Money::new(10_000, chf), eur, on("2026-02-10")), Ok(10_700));
+        assert_eq!(table.to_reporting(Money::new(10_000, eur), eur, on("1999-02-10")), Ok(10_000));
+        // Without a close date, the latest rate.
+        assert_eq!(table.to_reporting(Money::new(10_000, chf), eur, None), Ok(10_500));
+        let missing = table.to_reporting(Money::new(10_000, usd), eur, on("2026-01-20")).unwrap_err();
         assert_eq!(
             missing.to_string(),
             "no exchange rate for USD in 2026-01 or earlier: set one first (pacer fx set USD 2026-01 RATE)"
+        );
+        let missing = table.to_reporting(Money::new(10_000, cur("JPY")), eur, None).unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "no exchange rate for JPY: an open deal without a close date is converted at the latest rate; \
+             set one first (pacer fx set JPY MONTH RATE)"
         );
     }
 

@@ -144,7 +144,7 @@ impl RepRecord for StoredDeal<'_> {
             Value::text(d.stage.as_str()),
             Value::int(self.amount_minor),
             Value::text(date_text(d.created_on)),
-            Value::text(date_text(d.close_date)),
+            Value::Text(d.close_date.map(date_text)),
             Value::text(self.currency.as_str()),
             Value::int(d.amount_minor),
         ]);

@@ -3,8 +3,8 @@
 //! rates converts again, in the same transaction, the deals whose rate in force it changed.
 
 use super::columns::StoredDeal;
-use super::records::{deal_from_row, deal_rows};
-use super::{SqlStore, audit, date_text, get_date, parse_date, parse_text};
+use super::records::{deal_from_row, deal_rows, stored_deal_day};
+use super::{SqlStore, audit, date_text, parse_date, parse_text};
 use crate::error::StoreError;
 use crate::{DataKind, FxStore, StoreResult};
 use async_trait::async_trait;
@@ -13,8 +13,8 @@ use pacer_core::audit::Actor;
 use pacer_core::money::fx::{FxError, FxRate, Rate, RateTable};
 use pacer_core::money::{Currency, Money};
 use pacer_core::org::Organisation;
-use pacer_core::records::{DealRecord, NewDeal};
-use pacer_core::rollup::{Change, DealDayKey, RollupDelta};
+use pacer_core::records::{DealRecord, NewDeal, check_close_date};
+use pacer_core::rollup::{Change, RollupDelta};
 use pacer_core::values::Month;
 use sqlx::{AnyConnection, Row};
 
@@ -64,8 +64,10 @@ impl Conversion {
     }
 
     /// `deal` as stored: in its currency (the reporting one when it names none), its amount
-    /// converted at the rate of its close month; refused when that currency has no rate then.
+    /// converted at the rate of its close month (the latest rate without a close date); refused
+    /// when that currency has no rate then, or when a won or lost deal has no close date.
     pub(super) fn stored<'a>(&self, deal: &'a NewDeal) -> StoreResult<StoredDeal<'a>> {
+        check_close_date(deal.status, deal.close_date).map_err(|e| StoreError::Refused(e.to_string()))?;
         let currency = deal.currency.unwrap_or(self.reporting);
         let amount = Money::new(deal.amount_minor, currency);
         let amount_minor = self.rates.to_reporting(amount, self.reporting, deal.close_date)?;
@@ -126,15 +128,11 @@ impl SqlStore {
             .fetch_all(&mut *tx)
             .await?;
             for row in &rows {
-                let day = DealDayKey {
-                    rep_id: row.try_get("rep_id")?,
-                    day: get_date(row, "close_date")?,
-                    kind: parse_text("deals.kind", row.try_get("kind")?)?,
-                    status: parse_text("deals.status", row.try_get("status")?)?,
-                };
+                let day = stored_deal_day(row)?;
                 let (old, original): (i64, i64) = (row.try_get("amount_minor")?, row.try_get("original_amount_minor")?);
+                let close_date = day.map(|d| d.day);
                 let new =
-                    conversion.rates.to_reporting(Money::new(original, *currency), conversion.reporting, day.day)?;
+                    conversion.rates.to_reporting(Money::new(original, *currency), conversion.reporting, close_date)?;
                 if new != old {
                     rollups.deal(Change::Remove, day, old);
                     rollups.deal(Change::Add, day, new);

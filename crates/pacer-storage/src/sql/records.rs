@@ -3,7 +3,7 @@
 use super::columns::{self, ACTIVITY_COLUMNS, DEAL_COLUMNS};
 use super::fx::Conversion;
 use super::{
-    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, param, params,
+    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, opt_date, param, params,
     parse_date, parse_text,
 };
 use super::{rollup, version};
@@ -285,7 +285,7 @@ impl RecordStore for SqlStore {
                         && row.try_get::<String, _>("stage")? == d.stage
                         && row.try_get::<i64, _>("amount_minor")? == amount_minor
                         && get_date(row, "created_on")? == d.created_on
-                        && get_date(row, "close_date")? == d.close_date
+                        && opt_date(row, "close_date")? == d.close_date
                         && row.try_get::<Option<String>, _>("currency")?.as_deref() == Some(currency)
                         && row.try_get::<Option<i64>, _>("original_amount_minor")? == Some(d.amount_minor)
                 }
@@ -306,7 +306,7 @@ impl RecordStore for SqlStore {
                     .bind(&d.stage)
                     .bind(amount_minor)
                     .bind(date_text(d.created_on))
-                    .bind(date_text(d.close_date))
+                    .bind(d.close_date.map(date_text))
                     .bind(currency)
                     .bind(d.amount_minor)
                     .bind(row.try_get::<i64, _>("id")?)
@@ -764,16 +764,19 @@ fn stored_activity_day(values: &ActivityValues) -> StoreResult<(ActivityDayKey, 
     Ok((ActivityDayKey { rep_id: *rep_id, day, activity_type: activity_type.clone() }, *duration_s))
 }
 
-/// The rollup row a deal counts in.
-pub(super) fn deal_day(d: &NewDeal) -> DealDayKey {
-    DealDayKey { rep_id: d.rep_id, day: d.close_date, kind: d.kind, status: d.status }
+/// The rollup row a deal counts in (none without a close date).
+pub(super) fn deal_day(d: &NewDeal) -> Option<DealDayKey> {
+    DealDayKey::of(d.rep_id, d.close_date, d.kind, d.status)
 }
 
-/// The deals closing from `from` to `to` (inclusive), by close day: every column.
+/// The deals closing from `from` to `to` (inclusive), by close day, then the open deals without
+/// a close date (in the open pipeline whatever the window): every column.
 pub(super) async fn deal_rows(pool: &sqlx::AnyPool, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<AnyRow>> {
+    // PostgreSQL sorts NULL last, SQLite first: the CASE puts the undated deals last on both.
     Ok(sqlx::query(
         "SELECT id, rep_id, account_id, kind, status, stage, amount_minor, created_on, close_date, currency, \
-         original_amount_minor FROM deals WHERE close_date >= $1 AND close_date <= $2 ORDER BY close_date, id",
+         original_amount_minor FROM deals WHERE (close_date >= $1 AND close_date <= $2) OR close_date IS NULL \
+         ORDER BY CASE WHEN close_date IS NULL THEN 1 ELSE 0 END, close_date, id",
     )
     .bind(date_text(from))
     .bind(date_text(to))
@@ -792,16 +795,16 @@ pub(super) fn deal_from_row(row: &AnyRow) -> StoreResult<DealRecord> {
         stage: row.try_get("stage")?,
         amount_minor: row.try_get("amount_minor")?,
         created_on: get_date(row, "created_on")?,
-        close_date: get_date(row, "close_date")?,
+        close_date: opt_date(row, "close_date")?,
     })
 }
 
-/// The rollup row of a stored deal.
-fn stored_deal_day(row: &AnyRow) -> StoreResult<DealDayKey> {
-    Ok(DealDayKey {
-        rep_id: row.try_get("rep_id")?,
-        day: get_date(row, "close_date")?,
-        kind: parse_text("deals.kind", row.try_get("kind")?)?,
-        status: parse_text("deals.status", row.try_get("status")?)?,
-    })
+/// The rollup row of a stored deal (none without a close date).
+pub(super) fn stored_deal_day(row: &AnyRow) -> StoreResult<Option<DealDayKey>> {
+    Ok(DealDayKey::of(
+        row.try_get("rep_id")?,
+        opt_date(row, "close_date")?,
+        parse_text("deals.kind", row.try_get("kind")?)?,
+        parse_text("deals.status", row.try_get("status")?)?,
+    ))
 }

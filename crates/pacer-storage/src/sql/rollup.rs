@@ -22,7 +22,7 @@ const REBUILD_ACTIVITIES: &str = "INSERT INTO activity_rollup (rep_id, day, acti
 /// Recomputes the deal rollup from raw records.
 const REBUILD_DEALS: &str = "INSERT INTO deal_rollup (rep_id, day, kind, status, n, amount_minor) \
      SELECT rep_id, close_date, kind, status, COUNT(*), CAST(SUM(amount_minor) AS BIGINT) \
-     FROM deals GROUP BY rep_id, close_date, kind, status";
+     FROM deals WHERE close_date IS NOT NULL GROUP BY rep_id, close_date, kind, status";
 
 /// The columns of the activity rollup, its key first.
 pub(super) const ACTIVITY_DAY_COLUMNS: [&str; 6] = ["rep_id", "day", "activity_type", "n", "duration_s", "duration_n"];

@@ -30,20 +30,23 @@ pub async fn reps(store: &dyn Store, names: &[&str]) -> Vec<RepId> {
     ids
 }
 
-/// A deal of one of `reps` closing in March 2026, from `source`, keyed `d0` to `d{keys - 1}`:
-/// a later deal of the same key corrects an earlier one.
+/// A deal of one of `reps` closing in March 2026 (a quarter of the open ones without a close
+/// date), from `source`, keyed `d0` to `d{keys - 1}`: a later deal of the same key corrects an
+/// earlier one.
 pub fn deal(rng: &mut StdRng, reps: &[RepId], source: SourceKind, keys: u32) -> NewDeal {
     let day = d("2026-03-01") + Days::new(rng.random_range(0..20));
+    let status = [DealStatus::Open, DealStatus::Won, DealStatus::Lost][rng.random_range(0..3)];
+    let undated = status == DealStatus::Open && rng.random_range(0..4) == 0;
     NewDeal {
         rep_id: reps[rng.random_range(0..reps.len())],
         account_id: rng.random_range(1..5),
         kind: [DealKind::New, DealKind::Upsell][rng.random_range(0..2)],
-        status: [DealStatus::Open, DealStatus::Won, DealStatus::Lost][rng.random_range(0..3)],
+        status,
         stage: "proposal".into(),
         amount_minor: rng.random_range(0..1_000_000),
         currency: None,
         created_on: day,
-        close_date: day,
+        close_date: (!undated).then_some(day),
         source,
         external_id: Some(format!("d{}", rng.random_range(0..keys))),
         entered_by: None,

@@ -18,7 +18,7 @@ use pacer_core::limits;
 use pacer_core::money::Currency;
 use pacer_core::org::Rep;
 use pacer_core::records::{
-    DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth,
+    DealKind, DealStatus, FieldValue, Fields, NewActivity, NewDeal, SourceKind, SubscriptionMonth, check_close_date,
 };
 use pacer_storage::{RepFilter, UpsertCounts};
 use serde::{Deserialize, Serialize};
@@ -123,8 +123,10 @@ pub struct DealIn {
     pub currency: Option<String>,
     /// Day created.
     pub created_on: NaiveDate,
-    /// Close day (expected while open).
-    pub close_date: NaiveDate,
+    /// Close day (expected while open); may be left out (or null) for an open deal not yet
+    /// dated, which is in the open pipeline and in no period. A won or lost deal needs it.
+    #[serde(default)]
+    pub close_date: Option<NaiveDate>,
 }
 
 /// An account's recurring revenue for a month, as sent.
@@ -353,17 +355,16 @@ pub async fn post_deals(
         } else if let Err(reason) = pacer_core::money::check_magnitude(d.amount_minor) {
             problems.add(i, "amount_minor", reason);
         }
-        for (field, day) in [("created_on", d.created_on), ("close_date", d.close_date)] {
-            if let Err(e) = limits::check_day(day) {
+        for (field, day) in [("created_on", Some(d.created_on)), ("close_date", d.close_date)] {
+            if let Some(Err(e)) = day.map(limits::check_day) {
                 problems.add(i, field, e.to_string());
             }
         }
-        if d.close_date < d.created_on {
-            problems.add(
-                i,
-                "close_date",
-                format!("{} is before the deal was created ({})", d.close_date, d.created_on),
-            );
+        if let Some(close) = d.close_date.filter(|close| *close < d.created_on) {
+            problems.add(i, "close_date", format!("{close} is before the deal was created ({})", d.created_on));
+        }
+        if let Some(Err(e)) = status.map(|s| check_close_date(s, d.close_date)) {
+            problems.add(i, "close_date", e.to_string());
         }
         let key =
             keyed(&viewer, Some(&d.source), Some(&d.external_id)).map_err(|e| problems.add(i, "external_id", e)).ok();
@@ -440,7 +441,7 @@ pub async fn post_subscriptions(
     Ok(Json(BatchResult::of(batch.records.len(), counts)))
 }
 
-/// Which deals: those closing in a span of at most 366 days.
+/// Which deals: those closing in a span of at most 366 days (and the open deals without a close date).
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DealQuery {
@@ -475,12 +476,12 @@ pub struct DealBody {
     pub amount_minor: i64,
     /// Day created.
     pub created_on: NaiveDate,
-    /// Close day (expected while open).
-    pub close_date: NaiveDate,
+    /// Close day (expected while open); null for an open deal not yet dated.
+    pub close_date: Option<NaiveDate>,
 }
 
-/// The deals closing in a span, of the reps the caller may see, each in its own currency and
-/// in the reporting currency.
+/// The deals closing in a span, then the open deals without a close date, of the reps the
+/// caller may see, each in its own currency and in the reporting currency.
 #[utoipa::path(get, path = "/api/v1/deals", tag = "capture", params(DealQuery),
     responses((status = 200, body = [DealBody]),
         (status = 400, description = "`from` after `to`, or a span longer than 366 days", body = ErrorBody)))]

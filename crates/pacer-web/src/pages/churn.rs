@@ -16,7 +16,6 @@ use pacer_app::churn::ChurnPeriod;
 use pacer_core::access::{Principal, Role};
 use pacer_core::audit::Actor;
 use pacer_core::churn::{BandLevel, ChurnTag, RatePeriod, convert_rate};
-use pacer_core::money::format_minor;
 use pacer_core::values::Month;
 use serde::Deserialize;
 
@@ -37,10 +36,6 @@ fn band_badge(level: Option<BandLevel>) -> Markup {
     } }
 }
 
-fn money(minor: i64) -> String {
-    format!("${}", format_minor(minor).trim_end_matches(".00"))
-}
-
 /// Query of the page: the report's, plus the page's own notice.
 #[derive(Deserialize, Default)]
 pub struct PageQuery {
@@ -58,6 +53,7 @@ pub async fn page(
     Query(q): Query<PageQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let money = |minor: i64| frame.money(minor);
     let ctx = frame.context(&state);
     let viewer = Viewer::of(&state, &caller).await?;
     // A manager sees their own team by default; leaders the whole company.

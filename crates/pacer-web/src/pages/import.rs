@@ -159,6 +159,7 @@ pub async fn preview(
         p { (table.rows.len()) " rows; " (parsed.good.len()) " ready, " (parsed.rejected.len()) " with problems. Nothing has been written yet." }
         p.muted { (notes.summary()) "." }
         @if keyed_by_content { p.muted { "The file has no id column, so each record is keyed by its content: importing it again changes nothing." } }
+        @for note in parsed.gaps.notes() { p.muted { (note) "." } }
         (super::stages::import_notice(&parsed.unmapped))
         div.card.scroll {
             h2 { "First rows" }
@@ -236,6 +237,7 @@ pub async fn confirm(
     let body = html! {
         h1 { "Imported " (file_name) }
         div.notice { (counts.new) " new, " (counts.updated) " updated, " (counts.unchanged) " unchanged, " (rejected) " left out." }
+        @for note in parsed.gaps.notes() { p.muted { (note) "." } }
         (super::stages::import_notice(&parsed.unmapped))
         @if let Some(csv) = rejects {
             p { a download="rejects.csv" href=(format!("data:text/csv;base64,{}", BASE64.encode(csv))) { "Download the rows left out, with their reasons" } }

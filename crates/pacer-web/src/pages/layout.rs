@@ -44,6 +44,16 @@ impl Frame {
         )
     }
 
+    /// An amount in minor units of the reporting currency, for people (with the currency's exponent).
+    pub fn money(&self, minor: i64) -> String {
+        pacer_core::money::format_amount(minor, self.org.currency)
+    }
+
+    /// A KPI value for people, money in the reporting currency.
+    pub fn value(&self, value: &pacer_core::kpi::KpiValue) -> String {
+        pacer_app::report::display(value, self.org.currency)
+    }
+
     /// The user's role (pages are for users, not tokens).
     pub fn role(&self) -> Role {
         self.principal.role().unwrap_or(Role::Rep)

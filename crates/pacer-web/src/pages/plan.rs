@@ -14,13 +14,11 @@ use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::catalog::catalog_in_force;
 use pacer_app::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
-use pacer_app::report::display;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::growth::gross_new_needed;
 use pacer_core::kpi::KpiValue;
-use pacer_core::money::format_minor;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus};
 use serde::Deserialize;
 
@@ -34,8 +32,8 @@ fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
     html! { @for k in kpis { option value=(k.key()) selected[selected == Some(k.key())] { (k.name) } } }
 }
 
-fn units(unit: &str, v: i64) -> String {
-    display(&if unit == "currency" { KpiValue::Money(v) } else { KpiValue::Count(v) })
+fn units(frame: &Frame, unit: &str, v: i64) -> String {
+    frame.value(&if unit == "currency" { KpiValue::Money(v) } else { KpiValue::Count(v) })
 }
 
 fn status_badge(s: PlanStatus) -> Markup {
@@ -115,7 +113,7 @@ pub async fn list(
         }
         @if let Some(h) = &horizon {
             h2 { "Long-term horizon" }
-            p.muted { "From " (h.base_customers) " customers and " (format_minor(h.base_arr)) " annual recurring revenue"
+            p.muted { "From " (h.base_customers) " customers and " (frame.money(h.base_arr)) " annual recurring revenue"
                 @if let Some(m) = h.base_month { " (" (m.format("%B %Y")) ")" } ". Current stage: " strong { (h.current_stage.clone().unwrap_or_else(|| "none".into())) } "." }
             table {
                 thead { tr { th { "Stage" } th { "Years" } th { "KPI priorities (yearly plans inherit them)" } } }
@@ -124,15 +122,15 @@ pub async fn list(
                     td { @for (k, w) in s.normalised_weights() { (k) " " (format!("{:.0}%", w * 100.0)) " · " } }
                 } } }
             }
-            @let bars: Vec<(String, Option<f64>)> = h.years.iter().map(|y| (format!("FY{} {}", y.fiscal_year, y.stage), Some(y.revenue.end as f64 / 100.0))).collect();
+            @let bars: Vec<(String, Option<f64>)> = h.years.iter().map(|y| (format!("FY{} {}", y.fiscal_year, y.stage), Some(y.revenue.end as f64 / frame.org.currency.minor_per_major() as f64))).collect();
             (charts::bars_with_goal("Projected annual recurring revenue at each year end", None, &bars, None, &|x| format!("{:.1}M", x / 1e6)))
             table {
                 thead { tr { th { "Year" } th { "Stage" } th.num { "Customers start" } th.num { "lost" } th.num { "new" } th.num { "end" } th.num { "ARR start" } th.num { "churned" } th.num { "expansion" } th.num { "new" } th.num { "end" } } }
                 tbody { @for y in &h.years { tr {
                     td { "FY" (y.fiscal_year) } td { (y.stage) }
                     td.num { (y.customers.start) } td.num { (y.customers.churned) } td.num { (y.customers.new) } td.num { (y.customers.end) }
-                    td.num { (format_minor(y.revenue.start)) } td.num { (format_minor(y.revenue.churned)) } td.num { (format_minor(y.revenue.expansion)) }
-                    td.num { (format_minor(y.revenue.new)) } td.num { (format_minor(y.revenue.end)) }
+                    td.num { (frame.money(y.revenue.start)) } td.num { (frame.money(y.revenue.churned)) } td.num { (frame.money(y.revenue.expansion)) }
+                    td.num { (frame.money(y.revenue.new)) } td.num { (frame.money(y.revenue.end)) }
                 } } }
             }
         }
@@ -230,15 +228,15 @@ pub async fn page(
         @if let Some(s) = &sheet {
             h2 { (s.kpi) }
             @if let Some(g) = &s.gap {
-                p { "Top-down " strong { (units(&s.unit, g.top_down)) } " · bottom-up (sum of reps) " strong { (units(&s.unit, g.bottom_up_sum)) }
-                    " · gap " strong { (units(&s.unit, g.difference)) } }
+                p { "Top-down " strong { (units(&frame, &s.unit, g.top_down)) } " · bottom-up (sum of reps) " strong { (units(&frame, &s.unit, g.bottom_up_sum)) }
+                    " · gap " strong { (units(&frame, &s.unit, g.difference)) } }
             }
             table {
                 thead { tr { th { "Owner" } th { "Tier" } @for m in &s.months { th.num { (m.label) } } th.num { "Year" } } }
                 tbody { @for l in &s.lines { tr {
                     td { (l.name) } td { (l.tier) }
-                    @for v in &l.months { td.num { (units(&s.unit, *v)) } }
-                    td.num { strong { (units(&s.unit, l.total)) } }
+                    @for v in &l.months { td.num { (units(&frame, &s.unit, *v)) } }
+                    td.num { strong { (units(&frame, &s.unit, l.total)) } }
                 } } }
             }
         }
@@ -396,8 +394,8 @@ pub async fn attainment(
                 @if let Some(note) = a.column_note(i) { br; span.muted { (note) } } } } } }
             tbody { @for r in &a.rows { tr {
                 td { (r.name) }
-                @for c in &r.cells { td.num title=(format!("target {} (whole period {}), actual {}, raw {}", c.target, c.full_target, display(&c.actual), pct(c.attainment.raw))) {
-                    (display(&c.actual)) " · " (pct(c.attainment.credited)) " "
+                @for c in &r.cells { td.num title=(format!("target {} (whole period {}), actual {}, raw {}", c.target, c.full_target, frame.value(&c.actual), pct(c.attainment.raw))) {
+                    (frame.value(&c.actual)) " · " (pct(c.attainment.credited)) " "
                     @match c.attainment.attained { Some(true) => span.badge.on { "✓" }, Some(false) => span.badge.off { "✗" }, None => span.muted { "" } }
                 } }
             } } }
@@ -471,7 +469,7 @@ pub async fn seasonality(
         .and_then(|k| serde_json::to_value(k.unit).ok())
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
-    let show = |x: Option<f64>| x.map(|v| units(&unit_of, v.round() as i64)).unwrap_or_else(|| "—".into());
+    let show = |x: Option<f64>| x.map(|v| units(&frame, &unit_of, v.round() as i64)).unwrap_or_else(|| "—".into());
     let body = html! {
         h1 { "Seasonality" }
         form.row method="get" action="/seasonality" {

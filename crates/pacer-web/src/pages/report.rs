@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use pacer_app::catalog::current_catalog;
 use pacer_app::report::{cell_text, display};
 use pacer_core::kpi::KpiValue;
-use pacer_core::money::format_minor;
+use pacer_core::money::format_amount;
 use serde::Deserialize;
 
 /// The page's query: the report's, the KPI and the sort.
@@ -141,7 +141,12 @@ pub async fn reports(
                 .iter()
                 .zip(&r.values)
                 .map(|(c, v)| {
-                    (c.label.clone(), v.as_f64().map(|x| if report.unit == "currency" { x / 100.0 } else { x }))
+                    (
+                        c.label.clone(),
+                        v.as_f64().map(|x| {
+                            if report.unit == "currency" { x / report.currency.minor_per_major() as f64 } else { x }
+                        }),
+                    )
                 })
                 .collect()
         })
@@ -168,7 +173,7 @@ pub async fn reports(
             tbody {
                 @for r in &rows { tr {
                     td { (r.name) }
-                    @for v in &r.values { td.num title=(cell_text(v)) { (display(v)) } }
+                    @for v in &r.values { td.num title=(cell_text(v, report.currency)) { (display(v, report.currency)) } }
                 } }
             }
         }
@@ -197,14 +202,14 @@ pub async fn leaderboard_page(
         (form(&frame, "/leaderboard", &q, &kpis, false))
         p.muted { (board.period.label) " · equal values share a rank, and the next rank skips." }
         @if let Some(me) = &board.me {
-            div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (display(&me.value)) "." }
+            div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (frame.value(&me.value)) "." }
         }
         table {
             thead { tr { th.num { "Rank" } th { "Rep" } th.num { (board.name) } } }
             tbody { @for l in &board.lines { tr {
                 td.num { @if let Some(r) = l.rank { (r) } @else { "—" } }
                 td { (l.name) }
-                td.num { (display(&l.value)) }
+                td.num { (frame.value(&l.value)) }
             } } }
         }
     };
@@ -221,17 +226,18 @@ pub async fn pipeline_page(
     let mut query = q.report_query();
     query.by = query.by.or(Some("team".into()));
     let p = pipeline(&state, &caller, &query).await?;
-    let money = |m: i64| format_minor(m);
+    let money = |m: i64| format_amount(m, p.currency);
     let body = html! {
         h1 { "Pipeline: " (p.period.label) }
         (form(&frame, "/pipeline", &q, &[], false))
-        p.muted { "Deals expected to close in the period (open) and closed won in it. Weighted = amount × stage probability. "
+        p.muted { "Deals expected to close in the period (open) and closed won in it. Open deals without a close date are "
+                  "in Open and Weighted and under No close date, in no forecast category. Weighted = amount × stage probability. "
                   "Coverage = open pipeline / quota still to reach (3× is the usual comfort level). "
                   "Amounts in " (p.currency) ", deals in other currencies converted at the rate of their close month." }
         table {
             thead { tr {
                 th { "Name" } th.num { "Open deals" } th.num { "Open" } th.num { "Weighted" }
-                th.num { "Pipeline" } th.num { "Best case" } th.num { "Commit" } th.num { "Closed won" } th.num { "Coverage" }
+                th.num { "Pipeline" } th.num { "Best case" } th.num { "Commit" } th.num { "No close date" } th.num { "Closed won" } th.num { "Coverage" }
             } }
             tbody { @for r in &p.rows {
                 @let cat = |c| r.summary.category(c).amount_minor;
@@ -243,6 +249,7 @@ pub async fn pipeline_page(
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Pipeline))) }
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::BestCase))) }
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Commit))) }
+                    td.num { (money(r.summary.no_close_date.amount_minor)) }
                     td.num { (money(r.summary.won_minor)) }
                     td.num { @match r.coverage.ratio() { Some(x) => { (format!("{x:.1}×")) }, None => span.muted { "no quota" } } }
                 }

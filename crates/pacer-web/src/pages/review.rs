@@ -17,7 +17,6 @@ use pacer_app::review::{self as reviews, Figure};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::fiscal_calendar::PeriodKind;
-use pacer_core::money::format_minor;
 use pacer_core::review::{NewNote, NoteSubject};
 use serde::Deserialize;
 
@@ -29,10 +28,10 @@ fn pct(x: Option<f64>) -> String {
     x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into())
 }
 
-fn amount(unit: &str, x: Option<f64>) -> String {
+fn amount(frame: &Frame, unit: &str, x: Option<f64>) -> String {
     match x {
         None => "—".into(),
-        Some(v) if unit == "currency" => format_minor(v.round() as i64),
+        Some(v) if unit == "currency" => frame.money(v.round() as i64),
         Some(v) if unit == "percent" => format!("{:.1}%", v * 100.0),
         Some(v) => format!("{v:.0}"),
     }
@@ -125,18 +124,18 @@ pub async fn page(
                 h2 { (k.priority) ". " (k.name) }
                 @if let Some(p) = &k.partial { div.notice { "Partial: " (p) } }
                 @if let Some(c) = &k.company {
-                    p { "Quarter: target " strong { (amount(&k.unit, Some(c.quarter.target as f64))) } ", actual " strong { (amount(&k.unit, c.quarter.actual)) }
+                    p { "Quarter: target " strong { (amount(&frame, &k.unit, Some(c.quarter.target as f64))) } ", actual " strong { (amount(&frame, &k.unit, c.quarter.actual)) }
                         ", raw " (pct(c.quarter.raw)) ", credited " (pct(c.quarter.credited)) " (tolerance " (format!("{:.0}%", k.tolerance * 100.0)) ") " (attained(&c.quarter))
-                        ", variance " (amount(&k.unit, c.quarter.variance)) "." }
-                    p { "Year to date: " (amount(&k.unit, c.ytd.actual)) " of " (amount(&k.unit, Some(c.ytd.target as f64))) " (" (pct(c.ytd.credited)) " credited) · annual target "
-                        (amount(&k.unit, Some(k.annual_target as f64))) " · projected year end " (amount(&k.unit, k.projected_year_end)) " (pace " (pct(k.pace)) ")"
+                        ", variance " (amount(&frame, &k.unit, c.quarter.variance)) "." }
+                    p { "Year to date: " (amount(&frame, &k.unit, c.ytd.actual)) " of " (amount(&frame, &k.unit, Some(c.ytd.target as f64))) " (" (pct(c.ytd.credited)) " credited) · annual target "
+                        (amount(&frame, &k.unit, Some(k.annual_target as f64))) " · projected year end " (amount(&frame, &k.unit, k.projected_year_end)) " (pace " (pct(k.pace)) ")"
                         @if let Some(cov) = k.pipeline_coverage { " · pipeline coverage of what remains " (format!("{cov:.1}×")) } }
                 }
                 p { "Best: " (k.best.join(", ")) " · worst: " (k.worst.join(", ")) }
                 table {
                     thead { tr { th { "Team or rep" } th.num { "Target" } th.num { "Actual" } th.num { "Raw" } th.num { "Credited" } th { "" } th.num { "YTD credited" } } }
                     tbody { @for o in k.teams.iter().chain(&k.reps) { tr {
-                        td { (o.name) } td.num { (amount(&k.unit, Some(o.quarter.target as f64))) } td.num { (amount(&k.unit, o.quarter.actual)) }
+                        td { (o.name) } td.num { (amount(&frame, &k.unit, Some(o.quarter.target as f64))) } td.num { (amount(&frame, &k.unit, o.quarter.actual)) }
                         td.num { (pct(o.quarter.raw)) } td.num { (pct(o.quarter.credited)) } td { (attained(&o.quarter)) } td.num { (pct(o.ytd.credited)) }
                     } } }
                 }

@@ -13,7 +13,6 @@ use maud::{Markup, html};
 use pacer_app::AppError;
 use pacer_app::stages::{self, StagesSaved, StagesView};
 use pacer_core::audit::Actor;
-use pacer_core::money::format_minor;
 use pacer_core::pipeline::{UnmappedStage, proposed_stages, unmapped_note};
 use serde::Deserialize;
 
@@ -40,16 +39,16 @@ fn render(frame: &Frame, view: &StagesView, toml: &str, error: Option<&str>, n: 
             "Names and aliases are matched ignoring case, spaces and punctuation, so "
             code { "contractsent" } " is “Contract Sent”."
         }
-        @if let Some(note) = unmapped_note(&view.unmapped) {
+        @if let Some(note) = unmapped_note(&view.unmapped, frame.org.currency) {
             div.card.warning {
                 h2 { "Open deals in stages not mapped" }
                 p { (note) ". They are in no pipeline figure until their stage is mapped." }
                 div.scroll { table {
-                    thead { tr { th { "Stage in the deals" } th.num { "Open deals" } th.num { "Amount" } th { "Map it" } } }
+                    thead { tr { th { "Stage in the deals" } th.num { "Open deals" } th.num { "Amount (" (frame.org.currency) ")" } th { "Map it" } } }
                     tbody { @for u in &view.unmapped { tr {
                         td { (u.stage) }
                         td.num { (u.deals) }
-                        td.num { (format_minor(u.amount_minor)) }
+                        td.num { (frame.money(u.amount_minor)) }
                         td { form.row method="post" action="/stages/alias" {
                             (frame.csrf_field())
                             input type="hidden" name="alias" value=(u.stage);
@@ -176,7 +175,7 @@ pub fn import_notice(unmapped: &[UnmappedStage]) -> Markup {
 /// What the pipeline page says of the open deals it leaves out.
 pub fn pipeline_notice(frame: &Frame, unmapped: &[UnmappedStage]) -> Markup {
     html! {
-        @if let Some(note) = unmapped_note(unmapped) {
+        @if let Some(note) = unmapped_note(unmapped, frame.org.currency) {
             div.card.warning role="status" {
                 (note) ", in no figure above."
                 @if frame.role() == pacer_core::access::Role::Admin { " " a href="/stages" { "Map their stages" } }

@@ -126,12 +126,13 @@ impl Kind for StoredDeal<'_> {
     const TABLE: Table = Table { name: "deals", version: DataKind::Deals, columns: &DEAL_COLUMNS, compared: 10 };
 
     fn uncount_stored(stored: &[Option<String>], rollups: &mut RollupDelta) -> StoreResult<()> {
-        let key = DealDayKey {
-            rep_id: int(stored, 0, "deals.rep_id")?,
-            day: parse_date("deals.close_date", text(stored, 7, "deals.close_date")?)?,
-            kind: parse_text("deals.kind", text(stored, 2, "deals.kind")?)?,
-            status: parse_text("deals.status", text(stored, 3, "deals.status")?)?,
-        };
+        let close_date = stored.get(7).and_then(Option::as_deref).map(|t| parse_date("deals.close_date", t));
+        let key = DealDayKey::of(
+            int(stored, 0, "deals.rep_id")?,
+            close_date.transpose()?,
+            parse_text("deals.kind", text(stored, 2, "deals.kind")?)?,
+            parse_text("deals.status", text(stored, 3, "deals.status")?)?,
+        );
         rollups.deal(Change::Remove, key, int(stored, 5, "deals.amount_minor")?);
         Ok(())
     }
