@@ -15,11 +15,11 @@ use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::kpi::KpiValue;
 use pacer_core::org::{Organisation, Rep, RepId, TeamId, subtree};
 use pacer_core::plan::{
-    Allocation, FISCAL_MONTHS, Gap, Phasing, Plan, PlanId, Scenario, Target, TargetLine, TargetOwner, TargetTier,
-    allocate, compare, gap, phase,
+    Allocation, FISCAL_MONTHS, Gap, Phasing, Plan, PlanId, Scenario, Target, TargetBasis, TargetLine, TargetOwner,
+    TargetTier, allocate, compare, explain, gap, phase,
 };
 use pacer_core::report::{Grouping, Owner, Scope};
-use pacer_core::seasonality::{SeasonalIndices, planning_indices};
+use pacer_core::seasonality::{MAX_HISTORY_YEARS, SeasonalIndices, planning_indices};
 use pacer_core::to_date::{self, target_to_date};
 use pacer_storage::{RepFilter, Store};
 use serde::Serialize;
@@ -180,14 +180,11 @@ pub async fn allocation_recipients(
     Ok((team_list, reps))
 }
 
-/// Fiscal years of history read for seasonality when the organisation sets no limit.
-const MAX_HISTORY_YEARS: u32 = 20;
-
 /// The KPI's monthly values over the fiscal years before `fiscal_year`, for the whole company,
 /// oldest first: every year back to the first with data (at most the organisation's
 /// `seasonality_years`, else 20); `None` for a month without any record.
 pub async fn monthly_history(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<Vec<Option<f64>>, AppError> {
-    let limit = ctx.org.seasonality_years.unwrap_or(MAX_HISTORY_YEARS).max(2) as i32;
+    let limit = ctx.org.seasonality_years.unwrap_or(MAX_HISTORY_YEARS).clamp(2, MAX_HISTORY_YEARS) as i32;
     let mut years: Vec<Vec<Option<f64>>> = Vec::new();
     for fy in (fiscal_year - limit..fiscal_year).rev() {
         let req = ReportRequest::company_months(kpi, fy);
@@ -556,10 +553,7 @@ pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanShee
     let reps: Vec<i64> =
         lines.iter().filter(of_tier).filter(|l| matches!(l.owner, TargetOwner::Rep(_))).map(|l| l.total).collect();
     let gap = top.map(|t| gap(t, &reps)).transpose().map_err(|e| bad(e.to_string()))?;
-    let months = plan_months(org, plan.fiscal_year)?
-        .iter()
-        .map(|p| Column { name: p.name(), label: p.label(), start: p.start, end: p.end })
-        .collect();
+    let months = plan_months(org, plan.fiscal_year)?.iter().map(Column::of).collect();
     // The gap is the company's; the lines are those the caller may see.
     let seen = ctx.visibility().await?;
     let lines = lines.into_iter().filter(|l| seen.sees_target_owner(l.owner)).collect();
@@ -581,6 +575,22 @@ pub struct AttainmentCell {
     pub actual: KpiValue,
     /// Raw and credited attainment, and whether attained with the tolerance.
     pub attainment: Attainment,
+    /// Why the target is what it is, when it is not a full quota over the whole period ("ramped:
+    /// 25% of a full quota in the first month (hired D)", "left on D: no target after"),
+    /// shown beside the figure ([`pacer_core::plan::explain`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Notes explaining targets (several periods often share one), each once, joined for a cell.
+pub fn distinct_notes<'n>(notes: impl IntoIterator<Item = &'n String>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for n in notes {
+        if !seen.contains(&n.as_str()) {
+            seen.push(n);
+        }
+    }
+    seen.join("; ")
 }
 
 /// One owner's attainment per period, and for the year to date.
@@ -615,20 +625,23 @@ pub struct AttainmentReport {
 
 impl AttainmentReport {
     /// What a column's figures cover, for its header: "to 2026-11-10" for a period in progress
-    /// (measured against its target to date), "not begun", or nothing for a period ended.
+    /// (measured against its target to date), "not begun", or nothing for a period ended; and
+    /// the KPI's coverage when it is tracked for part of the column only.
     pub fn column_note(&self, column: usize) -> Option<String> {
-        let end = self.columns.get(column)?.end;
-        match self.cut_offs.get(column).copied().flatten() {
+        let col = self.columns.get(column)?;
+        let to_date = match self.cut_offs.get(column).copied().flatten() {
             None => Some("not begun".to_owned()),
-            Some(c) if c < end || self.columns[column].name == "YTD" => Some(format!("to date, {c}")),
+            Some(c) if c < col.end || col.name == "YTD" => Some(format!("to date, {c}")),
             Some(_) => None,
-        }
+        };
+        let notes: Vec<String> = to_date.into_iter().chain(col.coverage.clone()).collect();
+        (!notes.is_empty()).then(|| notes.join("; "))
     }
 }
 
 /// Attainment of every owner with targets in the plan, per period of kind `per`, plus year to
-/// date: actuals summed over the periods begun, against the target to date
-/// ([`target_to_date`]), never the mean of percentages.
+/// date: actuals to the cut-off against the target to date ([`target_to_date`]), never the mean
+/// of percentages; each figure with the notes that explain its target.
 pub async fn attainment_report(
     ctx: &Context<'_>,
     plan: &Plan,
@@ -645,6 +658,7 @@ pub async fn attainment_report(
         by: Some(by),
         per: Some(per),
         fy: Some(plan.fiscal_year),
+        cut_off: Some(today),
         ..ReportRequest::default()
     };
     let actual = report(ctx, Scope::default(), &req).await?;
@@ -660,69 +674,81 @@ pub async fn attainment_report(
         by_owner.entry(owner).or_default()[usize::from(t.month) - 1] += t.amount;
     }
     let periods = &actual.columns[..actual.columns.len() - 1];
-    // Which months each period holds, and whether it has ended (for the year to date).
-    let month_sets: Vec<Vec<usize>> = periods
+    let month_spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
+    // Which months each period holds; the year to date holds them all.
+    let mut month_sets: Vec<Vec<usize>> = periods
         .iter()
         .map(|p| (0..12).filter(|m| months[*m].start >= p.start && months[*m].end <= p.end).collect())
         .collect();
-    let month_spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
-    let cut_offs: Vec<Option<NaiveDate>> = periods.iter().map(|p| to_date::cut_off(p.start, p.end, today)).collect();
-    let year_cut_off = to_date::cut_off(months[0].start, months[FISCAL_MONTHS - 1].end, today);
+    month_sets.push((0..FISCAL_MONTHS).collect());
     let mut columns: Vec<Column> = periods.to_vec();
     columns.push(Column {
         name: "YTD".into(),
         label: "Year to date".into(),
         start: months[0].start,
         end: today.min(months[11].end),
+        coverage: actual.columns.last().and_then(|c| c.coverage.clone()),
     });
+    let cut_offs: Vec<Option<NaiveDate>> = periods
+        .iter()
+        .map(|p| to_date::cut_off(p.start, p.end, today))
+        .chain([to_date::cut_off(months[0].start, months[FISCAL_MONTHS - 1].end, today)])
+        .collect();
     let direction = def.direction;
     let seen = ctx.visibility().await?;
+    let view = crate::cache::org_view(store, caches, today).await?;
     let rows = actual
         .rows
         .iter()
         .filter(|row| seen.sees_owner(row.owner))
         .filter_map(|row| {
             let monthly = by_owner.get(&row.owner)?;
-            let mut cells = Vec::new();
-            let mut actual_ytd = 0.0;
-            for (p, set) in month_sets.iter().enumerate() {
-                let full_target: i64 = set.iter().map(|m| monthly[*m]).sum();
-                let value = row.values[p].clone();
-                let cut_off = cut_offs[p];
-                // A period in progress is measured against its target to date, by the same rule
-                // as the year to date; one not begun has no attainment yet.
-                let (target, a) = match cut_off {
-                    Some(c) => {
-                        let period_targets: Vec<i64> = set.iter().map(|m| monthly[*m]).collect();
-                        let period_spans: Vec<(NaiveDate, NaiveDate)> = set.iter().map(|m| month_spans[*m]).collect();
-                        let target = target_to_date(&period_targets, &period_spans, c);
-                        actual_ytd += value.as_f64().unwrap_or(0.0);
-                        let a = value
-                            .as_f64()
-                            .map_or(Attainment::NO_TARGET, |x| attainment(x, target as f64, tolerance, direction));
-                        (target, a)
-                    }
-                    None => (full_target, Attainment::NO_TARGET),
-                };
-                cells.push(AttainmentCell { target, full_target, cut_off, actual: value, attainment: a });
-            }
-            // Sums over the year so far, never a mean of the periods' percentages.
-            let target_ytd = year_cut_off.map_or(0, |c| target_to_date(monthly, &month_spans, c));
-            cells.push(AttainmentCell {
-                target: target_ytd,
-                full_target: monthly.iter().sum(),
-                cut_off: year_cut_off,
-                actual: match row.values.last() {
-                    Some(KpiValue::Money(_)) => KpiValue::Money(actual_ytd as i64),
-                    Some(KpiValue::Count(_)) => KpiValue::Count(actual_ytd as i64),
-                    _ => KpiValue::Number(actual_ytd),
-                },
-                attainment: attainment(actual_ytd, target_ytd as f64, tolerance, direction),
-            });
+            let rep = match row.owner {
+                Owner::Rep(id) => view.reps.iter().find(|r| r.id == id),
+                _ => None,
+            };
+            let capacity = rep.and_then(|r| plan.settings.ramp.capacity(&month_spans, r.hire_date, r.leave_date).ok());
+            let cells = month_sets
+                .iter()
+                .enumerate()
+                .map(|(p, set)| {
+                    let full_target: i64 = set.iter().map(|m| monthly[*m]).sum();
+                    // The year to date is the report's whole-year column, counted to the same cut-off.
+                    let value = row.values[p].clone();
+                    // A period in progress is measured against its target to date, by the same
+                    // rule as the year to date; one not begun has no attainment yet.
+                    let (target, a) = match cut_offs[p] {
+                        Some(c) => {
+                            let period_targets: Vec<i64> = set.iter().map(|m| monthly[*m]).collect();
+                            let period_spans: Vec<(NaiveDate, NaiveDate)> =
+                                set.iter().map(|m| month_spans[*m]).collect();
+                            let target = target_to_date(&period_targets, &period_spans, c);
+                            let a = value
+                                .as_f64()
+                                .map_or(Attainment::NO_TARGET, |x| attainment(x, target as f64, tolerance, direction));
+                            (target, a)
+                        }
+                        None => (full_target, Attainment::NO_TARGET),
+                    };
+                    let caps: Option<Vec<u16>> = capacity.map(|c| set.iter().map(|m| c.months()[*m]).collect());
+                    let notes = match cut_offs[p] {
+                        Some(c) => explain(&TargetBasis {
+                            capacity: caps.as_deref(),
+                            hired: rep.map(|r| r.hire_date),
+                            left: rep.and_then(|r| r.leave_date),
+                            start: columns[p].start,
+                            end: c,
+                            target,
+                            full_target,
+                        }),
+                        None => Vec::new(),
+                    };
+                    AttainmentCell { target, full_target, cut_off: cut_offs[p], actual: value, attainment: a, notes }
+                })
+                .collect();
             Some(AttainmentRow { owner: row.owner, name: row.name.clone(), cells })
         })
         .collect();
-    let cut_offs = cut_offs.into_iter().chain([year_cut_off]).collect();
     Ok(AttainmentReport {
         plan: plan.clone(),
         kpi: kpi.into(),
@@ -798,7 +824,8 @@ pub async fn horizon_view(ctx: &Context<'_>) -> Result<Option<HorizonView>, AppE
     Ok(Some(HorizonView { horizon, base_month, base_customers, base_arr, years, current_stage }))
 }
 
-/// Two or more plans side by side: totals per KPI and per owner, differences against the first.
+/// Two or more plans side by side: totals per KPI and level (company, teams, reps: never added
+/// together), then per team and rep the caller may see, differences against the first.
 pub async fn compare_plans(ctx: &Context<'_>, ids: &[PlanId]) -> Result<pacer_core::plan::Comparison, AppError> {
     let store = ctx.store;
     let names = owner_names(store, ctx.today).await?;
@@ -807,20 +834,23 @@ pub async fn compare_plans(ctx: &Context<'_>, ids: &[PlanId]) -> Result<pacer_co
     for id in ids {
         let plan = store.plan(*id).await?;
         let targets = store.targets(*id, None).await?;
-        let mut lines: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
-        let compared = |t: &&Target| {
-            t.tier == TargetTier::Target && !matches!(t.owner, TargetOwner::Rep(_)) && seen.sees_target_owner(t.owner)
-        };
+        let mut lines: BTreeMap<(String, TargetOwner), Vec<i64>> = BTreeMap::new();
+        let compared = |t: &&Target| t.tier == TargetTier::Target && seen.sees_target_owner(t.owner);
         for t in targets.iter().filter(compared) {
-            let name = names.get(&t.owner).cloned().unwrap_or_default();
-            let months = lines.entry((t.kpi.clone(), name)).or_insert_with(|| vec![0; FISCAL_MONTHS]);
+            let months = lines.entry((t.kpi.clone(), t.owner)).or_insert_with(|| vec![0; FISCAL_MONTHS]);
             if let Some(m) = months.get_mut(usize::from(t.month).saturating_sub(1)) {
                 *m += t.amount;
             }
         }
+        let line = |((kpi, owner), months): ((String, TargetOwner), Vec<i64>)| TargetLine {
+            kpi,
+            level: owner.level(),
+            owner: names.get(&owner).cloned().unwrap_or_else(|| owner.to_string()),
+            months,
+        };
         scenarios.push(Scenario {
             name: format!("{} v{} ({})", plan.name, plan.version, plan.status),
-            lines: lines.into_iter().map(|((kpi, owner), months)| TargetLine { kpi, owner, months }).collect(),
+            lines: lines.into_iter().map(line).collect(),
         });
     }
     compare(&scenarios).map_err(|e| bad(e.to_string()))

@@ -14,6 +14,7 @@ use pacer_core::kpi::{KpiValue, Measure, RevenueFigures, rollup_measure};
 use pacer_core::money::Currency;
 use pacer_core::org::{Organisation, RepId, TeamId, subtree};
 use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize, unmapped_stages};
+use pacer_core::readiness::Tracked;
 use pacer_core::records::{DealKind, DealStatus, FieldValue};
 use pacer_core::report::{
     DailyCube, Grouping, OrgView, Owner, RawRecords, ReportRow, Scope, group_records, rank, raw_report, rollup_report,
@@ -108,6 +109,9 @@ pub struct ReportRequest {
     pub fields: Vec<(String, String)>,
     /// Only deals of these kinds.
     pub deal_kinds: Vec<DealKind>,
+    /// Count nothing after this day ([`pacer_core::to_date::cut_off`]): figures "to date", the
+    /// same in every page that names this cut-off; columns that begin after it have no figure.
+    pub cut_off: Option<NaiveDate>,
 }
 
 impl ReportRequest {
@@ -134,6 +138,17 @@ pub struct Column {
     pub start: NaiveDate,
     /// Last day.
     pub end: NaiveDate,
+    /// For a KPI tracked only since a day inside or after the column: "covers 6 of 10 months
+    /// (tracked since D)" (its figure counts the tracked days only) or "not tracked (...)".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<String>,
+}
+
+impl Column {
+    /// A fiscal period's column, covering all of it.
+    pub fn of(p: &FiscalPeriod) -> Self {
+        Column { name: p.name(), label: p.label(), start: p.start, end: p.end, coverage: None }
+    }
 }
 
 /// A report: one row per owner, one value per column; the last column is
@@ -215,7 +230,7 @@ fn column(p: &FiscalPeriod, range: Option<(NaiveDate, NaiveDate)>) -> Column {
     } else {
         (p.name(), p.label())
     };
-    Column { name, label, start: p.start, end: p.end }
+    Column { name, label, start: p.start, end: p.end, coverage: None }
 }
 
 /// The scope of a request on top of what the viewer may see: a team, a
@@ -291,6 +306,18 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
     let fields = field_filters(catalog, req)?;
     let measure = rollup_measure(catalog, &req.kpi).map_err(AppError::internal)?;
     let range = req.from.zip(req.to);
+    // A KPI tracked since a day: columns count from that day, and those before it have no figure.
+    let tracked: Vec<Tracked> =
+        periods.iter().map(|p| Tracked::of(p.start, p.end, today, kpi.tracked_since.map(|d| d.0))).collect();
+    let counted: Vec<FiscalPeriod> = periods
+        .iter()
+        .zip(&tracked)
+        .map(|(p, t)| FiscalPeriod {
+            start: t.counts_from(p.start),
+            end: req.cut_off.map_or(p.end, |c| p.end.min(c)),
+            ..*p
+        })
+        .collect();
     let (rows, computed_from) = match measure {
         Some(measure) if fields.is_empty() => {
             let cube = match caches.warm {
@@ -309,17 +336,32 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
                 };
                 check_range_has_data(span, from, to, today)?;
             }
-            (rollup_report(&measure, &cube, &view, by, &periods, &scope), "rollups")
+            (rollup_report(&measure, &cube, &view, by, &counted, &scope), "rollups")
         }
-        _ => (raw_rows(ctx, &req.kpi, &view, by, &periods, &scope, &fields).await?, "raw records"),
+        _ => (raw_rows(ctx, &req.kpi, &view, by, &counted, &scope, &fields).await?, "raw records"),
     };
+    let mut rows = rows;
+    for (i, (t, p)) in tracked.iter().zip(&counted).enumerate() {
+        let none = match t {
+            Tracked::Not { since } => Some(format!("not tracked before {since}")),
+            _ if p.start > p.end => Some("not begun".to_owned()),
+            _ => None,
+        };
+        if let Some(why) = none {
+            for row in &mut rows {
+                row.values[i] = KpiValue::NoFigure(why.clone());
+            }
+        }
+    }
+    let columns =
+        periods.iter().zip(&tracked).map(|(p, t)| Column { coverage: t.note(), ..column(p, range) }).collect();
     Ok(Report {
         kpi: req.kpi.clone(),
         name: kpi.name.clone(),
         unit: serde_json::to_value(kpi.unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
         direction: kpi.direction.as_str().to_string(),
         by,
-        columns: periods.iter().map(|p| column(p, range)).collect(),
+        columns,
         rows,
         computed_from,
         currency: org.currency,

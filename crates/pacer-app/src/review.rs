@@ -46,6 +46,9 @@ pub struct Figure {
     pub attained: Option<bool>,
     /// Actual − target.
     pub variance: Option<f64>,
+    /// Why the target is what it is (ramped, left, early in the period), shown beside it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl From<&AttainmentCell> for Figure {
@@ -58,6 +61,7 @@ impl From<&AttainmentCell> for Figure {
             credited: c.attainment.credited,
             attained: c.attainment.attained,
             variance: actual.map(|a| a - c.target as f64),
+            notes: c.notes.clone(),
         }
     }
 }

@@ -138,6 +138,61 @@ pub fn coverage(
     }
 }
 
+/// How much of a report column `[start, end]`, seen on `as_of`, a KPI tracked since
+/// `tracked_since` covers (docs/numbers.md, "Coverage honoured in totals").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tracked {
+    /// The whole column (no `tracked_since`, or one on or before its first day).
+    Whole,
+    /// None of it: tracking starts after the column's last day elapsed. Its figure is "not
+    /// tracked", never a 0 that reads as a result.
+    Not {
+        /// The day tracking starts.
+        since: NaiveDate,
+    },
+    /// Part of it: the figure is computed from `since` on (a ratio over the tracked months only,
+    /// never diluted by untracked ones) and labelled with its coverage.
+    Part {
+        /// The day tracking starts, inside the column.
+        since: NaiveDate,
+        /// Tracked days and months of the column so far.
+        coverage: Coverage,
+    },
+}
+
+impl Tracked {
+    /// Of the column `[start, end]` on `as_of`, for a KPI tracked since `tracked_since`.
+    pub fn of(start: NaiveDate, end: NaiveDate, as_of: NaiveDate, tracked_since: Option<NaiveDate>) -> Self {
+        match tracked_since {
+            None => Self::Whole,
+            Some(since) if since <= start => Self::Whole,
+            Some(since) if since > end.min(as_of.max(start)) => Self::Not { since },
+            Some(since) => Self::Part { since, coverage: coverage(start, end, as_of, Some(since)) },
+        }
+    }
+
+    /// The first day the column's figure counts from: `start`, or the day tracking starts.
+    pub fn counts_from(&self, start: NaiveDate) -> NaiveDate {
+        match *self {
+            Self::Part { since, .. } => since,
+            _ => start,
+        }
+    }
+
+    /// What the column's header says: nothing when whole, else "not tracked (tracked since D)"
+    /// or "covers 6 of 10 months (tracked since D)".
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Self::Whole => None,
+            Self::Not { since } => Some(format!("not tracked (tracked since {since})")),
+            Self::Part { since, coverage } => Some(format!(
+                "covers {} of {} months (tracked since {since})",
+                coverage.months_tracked, coverage.months_elapsed
+            )),
+        }
+    }
+}
+
 /// FORMULAS.md "Completeness": the share of active reps with at least one
 /// logged record of the KPI's activity types over the last N working days.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -321,6 +376,28 @@ mod tests {
         assert_eq!(before.share, None);
         let never = coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), Some(day("2027-02-01")));
         assert_eq!((never.tracked_days, never.share, never.label().as_str()), (0, Some(0.0), "not tracked yet"));
+    }
+
+    /// Connect rate tracked since 2026-06-01 in FY2027 (2026-02-01 .. 2027-01-31), seen on
+    /// 2026-11-26: the year covers 6 of 10 months, April is not tracked, June is whole.
+    #[test]
+    fn report_columns_know_what_they_cover() {
+        let (since, as_of) = (Some(day("2026-06-01")), day("2026-11-26"));
+        let year = Tracked::of(day("2026-02-01"), day("2027-01-31"), as_of, since);
+        assert_eq!(year.counts_from(day("2026-02-01")), day("2026-06-01"));
+        assert_eq!(year.note().as_deref(), Some("covers 6 of 10 months (tracked since 2026-06-01)"));
+        let april = Tracked::of(day("2026-04-01"), day("2026-04-30"), as_of, since);
+        assert_eq!(april, Tracked::Not { since: day("2026-06-01") });
+        assert_eq!(april.note().as_deref(), Some("not tracked (tracked since 2026-06-01)"));
+        assert_eq!(april.counts_from(day("2026-04-01")), day("2026-04-01"));
+        assert_eq!(Tracked::of(day("2026-06-01"), day("2026-06-30"), as_of, since), Tracked::Whole);
+        assert_eq!(Tracked::of(day("2026-04-01"), day("2026-04-30"), as_of, None), Tracked::Whole);
+        // A quarter tracked from its second month covers 2 of 3.
+        let q2 = Tracked::of(day("2026-05-01"), day("2026-07-31"), as_of, since);
+        assert_eq!(q2.note().as_deref(), Some("covers 2 of 3 months (tracked since 2026-06-01)"));
+        // Tracking announced for a day not yet come: nothing of the year so far is tracked.
+        let later = Tracked::of(day("2026-02-01"), day("2027-01-31"), as_of, Some(day("2026-12-15")));
+        assert_eq!(later, Tracked::Not { since: day("2026-12-15") });
     }
 
     #[test]

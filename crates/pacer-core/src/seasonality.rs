@@ -45,6 +45,19 @@ pub enum SeasonalityError {
     /// with a positive total) for the share of year.
     #[error("no full fiscal year with 12 values and a positive total: cannot compute seasonal indices")]
     NoFullYear,
+    /// A limit on the years of history under two (FORMULAS.md asks for two full years) or
+    /// beyond [`MAX_HISTORY_YEARS`].
+    #[error("seasonal indices learn from 2 to {MAX_HISTORY_YEARS} fiscal years of history, not {0}")]
+    HistoryYears(u32),
+}
+
+/// The most fiscal years of history that seasonal indices learn from.
+pub const MAX_HISTORY_YEARS: u32 = 20;
+
+/// Checks a limit on the fiscal years of history seasonal indices learn from: 2 to
+/// [`MAX_HISTORY_YEARS`].
+pub fn check_history_years(years: u32) -> Result<u32, SeasonalityError> {
+    if (2..=MAX_HISTORY_YEARS).contains(&years) { Ok(years) } else { Err(SeasonalityError::HistoryYears(years)) }
 }
 
 /// How indices were computed.
@@ -84,10 +97,11 @@ impl SeasonalIndices {
     }
 
     /// Seasonally adjusted actual of fiscal month `fiscal_month` (1..=12): `value / index`; `None`
-    /// for a month out of range or an index of 0.
+    /// for a month out of range, or an index under [`LOW_INDEX`]: dividing by a quarter of an
+    /// average month would multiply the month by four or more, a figure the data cannot support.
     pub fn adjusted(&self, fiscal_month: usize, value: f64) -> Option<f64> {
         let index = *self.monthly.get(fiscal_month.checked_sub(1)?)?;
-        seasonally_adjusted(value, index)
+        (index >= LOW_INDEX).then(|| seasonally_adjusted(value, index)).flatten()
     }
 }
 
@@ -578,6 +592,24 @@ mod tests {
         assert_eq!(idx.adjusted(0, 1.0), None);
         assert_eq!(idx.adjusted(13, 1.0), None);
         assert_eq!(seasonally_adjusted(5.0, 0.0), None);
+        // An index under a quarter of an average month adjusts nothing: 10 / 0.2 would read 50.
+        let mut low = idx.clone();
+        low.monthly[3] = 0.2;
+        assert_eq!(low.adjusted(4, 10.0), None);
+        low.monthly[3] = LOW_INDEX;
+        assert_eq!(low.adjusted(4, 10.0), Some(40.0));
+    }
+
+    #[test]
+    fn history_years_limit() {
+        assert_eq!(check_history_years(2), Ok(2));
+        assert_eq!(check_history_years(MAX_HISTORY_YEARS), Ok(MAX_HISTORY_YEARS));
+        assert_eq!(check_history_years(1), Err(SeasonalityError::HistoryYears(1)));
+        assert_eq!(check_history_years(21), Err(SeasonalityError::HistoryYears(21)));
+        assert_eq!(
+            check_history_years(0).unwrap_err().to_string(),
+            "seasonal indices learn from 2 to 20 fiscal years of history, not 0"
+        );
     }
 
     #[test]

@@ -231,9 +231,20 @@ async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
         let (status, cmp) =
             w.send(Role::Manager, Method::GET, &format!("/api/v1/plans/compare?ids={id},{copy_id}"), None).await;
         assert_eq!(status, StatusCode::OK, "{cmp}");
-        let calls = cmp["by_kpi"].as_array().unwrap().iter().find(|t| t["kpi"] == "calls_made").unwrap();
+        let levels = cmp["by_level"].as_array().unwrap();
+        let level = |kpi: &str, level: &str| levels.iter().find(|t| t["kpi"] == kpi && t["level"] == level);
+        let calls = level("calls_made", "company").unwrap_or_else(|| panic!("{cmp}"));
         assert_eq!(calls["totals"], json!([1000, 1300]));
         assert_eq!(calls["differences"], json!([0, 300]));
+        // Company, teams and reps side by side, never added up: the manager's reps are theirs only.
+        let new_business: Vec<&serde_json::Value> = ["company", "team", "rep"]
+            .iter()
+            .map(|l| &level("new_business", l).unwrap_or_else(|| panic!("{cmp}"))["totals"])
+            .collect();
+        assert_eq!(
+            new_business,
+            [&json!([120000001, 120000001]), &json!([60000001, 60000001]), &json!([60000001, 60000001])]
+        );
         let (_, now) = w
             .send(
                 Role::Leader,

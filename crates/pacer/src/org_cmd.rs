@@ -113,6 +113,10 @@ pub struct OrgSetArgs {
     /// Weekend days (mon..sun), comma-separated [default: sat,sun].
     #[arg(long, value_delimiter = ',')]
     pub weekend: Option<Vec<String>>,
+    /// At most this many fiscal years of history for seasonal indices (2 to 20); `all` for every
+    /// year with data.
+    #[arg(long, value_name = "N|all")]
+    pub seasonality_years: Option<String>,
     /// Why (kept in the audit log).
     #[arg(long)]
     pub reason: Option<String>,
@@ -146,6 +150,14 @@ pub fn apply_settings(org: &mut Organisation, args: &OrgSetArgs) -> Result<()> {
             None => org.working_days.holidays().iter().copied().collect(),
         };
         org.working_days = WorkingDays::new(weekend, holidays)?;
+    }
+    if let Some(years) = &args.seasonality_years {
+        org.seasonality_years = match years.trim() {
+            "all" => None,
+            n => Some(pacer_core::seasonality::check_history_years(
+                n.parse().map_err(|_| anyhow!("--seasonality-years {n:?}: give a number of years, or all"))?,
+            )?),
+        };
     }
     Ok(())
 }

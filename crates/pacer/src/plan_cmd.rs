@@ -75,6 +75,10 @@ pub enum PlanCommand {
         /// Phase evenly if the history is too short for seasonal phasing.
         #[arg(long)]
         even_if_short_history: bool,
+        /// With --months seasonal: learn from at most this many fiscal years of history
+        /// [default: the organisation's setting, else every year with data].
+        #[arg(long, value_name = "N")]
+        years: Option<u32>,
         /// Why (kept in the audit log).
         #[arg(long)]
         reason: Option<String>,
@@ -137,7 +141,8 @@ pub enum PlanCommand {
         #[arg(long)]
         reason: Option<String>,
     },
-    /// Plans side by side: totals per KPI and per team, and differences against the first.
+    /// Plans side by side: totals per KPI for the company, all teams and all reps (never added
+    /// together), then per team and rep, with differences against the first.
     Compare {
         /// Plan ids; the first is the baseline.
         #[arg(required = true, num_args = 2..)]
@@ -187,6 +192,10 @@ pub enum PlanCommand {
         /// The fiscal year they are for [default: the current one].
         #[arg(long)]
         fy: Option<i32>,
+        /// Learn from at most this many fiscal years of history (2 to 20) [default: the
+        /// organisation's setting, else every year with data].
+        #[arg(long, value_name = "N")]
+        years: Option<u32>,
         /// Output format (json: the indices, this year's months and the projections; csv: the months).
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -281,7 +290,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
     let series = SeriesCache::default();
     let caches = Caches { warm: None, series: &series };
-    let app = crate::use_cases(&store, caches).await?;
+    let mut app = crate::use_cases(&store, caches).await?;
+    // `--years N` limits the history seasonal indices learn from, for this command only.
+    if let PlanCommand::Allocate { years: Some(n), .. } | PlanCommand::Seasonality { years: Some(n), .. } = &cmd {
+        app.org.seasonality_years = Some(pacer_core::seasonality::check_history_years(*n)?);
+    }
     let org = app.org.clone();
     let cli = |reason: Option<String>| Actor::named("cli").because(reason);
     match cmd {
@@ -334,6 +347,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             month_weights,
             team,
             even_if_short_history,
+            years: _,
             reason,
         } => {
             let catalog = catalog_of(&app).await?;
@@ -431,7 +445,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
         }
         PlanCommand::Compare { plans: ids, format } => {
             let c = plans::compare_plans(&app, &ids).await?;
-            let mut headers: Vec<String> = vec!["kpi".into(), "team".into()];
+            let mut headers: Vec<String> = vec!["kpi".into(), "level".into(), "owner".into()];
             for (i, name) in c.scenarios.iter().enumerate() {
                 headers.push(name.clone());
                 if i > 0 {
@@ -439,22 +453,30 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 }
             }
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-            let rows = c
-                .by_kpi
+            let catalog = catalog_of(&app).await?;
+            // Money KPIs in the currency's decimals; counts as they are.
+            let amount = |kpi: &str, units: i64| match catalog.kpi(kpi).map(|k| k.unit) {
+                Some(pacer_core::catalog::Unit::Currency) if format == Format::Table => {
+                    pacer_core::money::format_amount(units, org.currency)
+                }
+                Some(pacer_core::catalog::Unit::Currency) => pacer_core::money::plain_amount(units, org.currency),
+                _ => units.to_string(),
+            };
+            let records: Vec<_> = c.by_level.iter().chain(&c.by_owner).cloned().collect();
+            let rows = records
                 .iter()
-                .chain(&c.by_owner)
                 .map(|t| {
-                    let mut row = vec![t.kpi.clone(), t.owner.clone().unwrap_or_else(|| "(all)".into())];
+                    let mut row = vec![t.kpi.clone(), t.level.to_string(), t.label().to_owned()];
                     for (i, total) in t.totals.iter().enumerate() {
-                        row.push(total.to_string());
+                        row.push(amount(&t.kpi, *total));
                         if i > 0 {
-                            row.push(t.differences[i].to_string());
+                            row.push(amount(&t.kpi, t.differences[i]));
                         }
                     }
                     row
                 })
                 .collect();
-            Listing { headers: &headers, rows, records: &c.by_kpi }.print(format)
+            Listing { headers: &headers, rows, records: &records }.print(format)
         }
         PlanCommand::Attainment { plan, kpi, by, per, format, output } => {
             let catalog = catalog_of(&app).await?;
@@ -477,6 +499,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                     format!("{c} attained"),
                 ]);
             }
+            headers.push("why".into());
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
             let rows = a
                 .rows
@@ -484,9 +507,12 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 .map(|r| {
                     let mut row = vec![r.name.clone()];
                     for cell in &r.cells {
-                        let as_actual = |amount: i64| match cell.actual {
-                            pacer_core::kpi::KpiValue::Money(_) => pacer_core::kpi::KpiValue::Money(amount),
-                            _ => pacer_core::kpi::KpiValue::Count(amount),
+                        let as_actual = |amount: i64| {
+                            if money {
+                                pacer_core::kpi::KpiValue::Money(amount)
+                            } else {
+                                pacer_core::kpi::KpiValue::Count(amount)
+                            }
                         };
                         let text = |v: &pacer_core::kpi::KpiValue| format.value(v, org.currency);
                         row.push(text(&as_actual(cell.full_target)));
@@ -500,6 +526,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                                 .unwrap_or_default(),
                         );
                     }
+                    row.push(plans::distinct_notes(r.cells.iter().flat_map(|c| &c.notes)));
                     row
                 })
                 .collect();
@@ -579,7 +606,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             }
             Ok(())
         }
-        PlanCommand::Seasonality { kpi, fy, format } => {
+        PlanCommand::Seasonality { kpi, fy, years: _, format } => {
             let _catalog = catalog_of(&app).await?;
             let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
             let o = plans::outlook(&app, &kpi, fy).await?;
@@ -599,14 +626,14 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 .collect();
             Listing { headers: &["fiscal month", "index", "actual", "seasonally adjusted"], rows, records: &s.monthly }
                 .print(format)?;
+            for w in &s.warnings {
+                eprintln!("warning: {w}");
+            }
             if format != Format::Table {
                 return Ok(());
             }
             let q = s.quarterly();
             println!("Quarters: {:.3}, {:.3}, {:.3}, {:.3} ({:?})", q[0], q[1], q[2], q[3], s.method);
-            for w in &s.warnings {
-                println!("warning: {w}");
-            }
             let num = |x: Option<f64>| x.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into());
             let why = o.forecast_error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
             let to = o.cut_off.map(|c| format!(" (to {c})")).unwrap_or_default();

@@ -108,6 +108,7 @@ async fn request(store: &SqlStore, kpi: &str, per: Option<String>, span: &Span) 
         region: span.region.clone(),
         fields,
         deal_kinds,
+        cut_off: None,
     })
 }
 
@@ -146,7 +147,14 @@ pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
         args.span.format,
         args.span.output.as_deref(),
         &sheet.name,
-    )
+    )?;
+    // What a partly tracked column covers, under the table (JSON carries it per column).
+    if args.span.format == ReportFormat::Table {
+        for c in report.columns.iter().filter(|c| c.coverage.is_some()) {
+            println!("{}: {}", c.label, c.coverage.as_deref().unwrap_or_default());
+        }
+    }
+    Ok(())
 }
 
 /// `pacer leaderboard KPI ...`.

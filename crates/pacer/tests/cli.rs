@@ -141,8 +141,9 @@ fn settings_hold_when_others_change() {
         "[[stage]]\nname = \"Demo\"\nprobability = 30\ncategory = \"pipeline\"\n",
     )
     .unwrap();
-    let changes: [(&[&str], &str); 6] = [
+    let changes: [(&[&str], &str); 7] = [
         (&["stages", "set", "stages.toml"], "pipeline_stages"),
+        (&["--seasonality-years", "5"], "seasonality_years"),
         (&["--currency", "EUR"], "currency"),
         (&["--name", "Acme Europe"], "name"),
         (&["--holidays", "2026-05-01,2026-12-25"], "working_days"),
@@ -161,6 +162,11 @@ fn settings_hold_when_others_change() {
     }
     assert_eq!(show()["calendar"]["pattern"], "4-5-4", "still week-based");
     assert_eq!(show()["currency"], "EUR");
+    assert_eq!(show()["seasonality_years"], 5);
+    let refused = w.refused(&["org", "set", "--seasonality-years", "1"]);
+    assert!(refused.contains("from 2 to 20 fiscal years of history, not 1"), "{refused}");
+    w.ok(&["org", "set", "--seasonality-years", "all"]);
+    assert!(show().get("seasonality_years").is_none(), "every year with data again");
     // Months only when asked for.
     w.ok(&["org", "set", "--start-month", "2"]);
     assert_eq!(show()["calendar"]["kind"], "monthly", "{}", show());

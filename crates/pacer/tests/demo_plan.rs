@@ -110,12 +110,57 @@ fn the_demo_plan_is_approved_phased_and_sums_to_the_cent() {
     assert_eq!(outlook["ytd"].as_f64(), nb["company"]["ytd"]["actual"].as_f64(), "seasonality and review agree");
     assert_eq!(ytd_cell["actual"]["value"].as_f64(), outlook["ytd"].as_f64(), "attainment and seasonality agree");
     assert_eq!(ytd_cell["target"], nb["company"]["ytd"]["target"], "the same target to date");
+    // The year's report column (nothing after today exists) says the same.
+    let report = demo.json(&["report", "new_business", "--by", "company", "--per", "quarter", "--format", "json"]);
+    let year = report["rows"][0]["values"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(year["value"].as_f64(), outlook["ytd"].as_f64(), "report and seasonality agree");
+
+    // Each rep's figure says why its target is small: ramped after the hire, or left.
+    let by_rep = demo.json(&["plan", "attainment", "1", "--kpi", "new_business", "--format", "json"]);
+    let notes: Vec<String> = by_rep["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["cells"].as_array().unwrap().iter().flat_map(|c| c["notes"].as_array().cloned().unwrap_or_default())
+        })
+        .map(|n| n.as_str().unwrap().to_owned())
+        .collect();
+    assert!(notes.iter().any(|n| n.starts_with("ramped: 25%") && n.contains("(hired ")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("left on ")), "{notes:?}");
+    let reps = nb["reps"].as_array().unwrap();
+    assert!(reps.iter().any(|r| r["ytd"]["notes"].as_array().is_some_and(|n| !n.is_empty())), "the review says so too");
+
+    // A KPI tracked from mid-year: untracked quarters have no figure, the year is the tracked
+    // months' rate, labelled with what it covers.
+    let since = pacer_demo::call_outcome_since(chrono::Local::now().date_naive());
+    let fy = (since.year() + 1).to_string(); // June of year Y is in FY Y+1 (February to January)
+    let rate =
+        demo.json(&["report", "connect_rate", "--by", "company", "--per", "quarter", "--fy", &fy, "--format", "json"]);
+    let cells = rate["rows"][0]["values"].as_array().unwrap();
+    assert_eq!(cells[0]["type"], "no_figure", "Q1 is before tracking began: {rate}");
+    let year_note = rate["columns"][4]["coverage"].as_str().unwrap_or_default();
+    assert!(year_note.starts_with("covers ") && year_note.ends_with(&format!("(tracked since {since})")), "{rate}");
+    let tracked: Vec<f64> = cells[1..cells.len() - 1].iter().filter_map(|c| c["value"].as_f64()).collect();
+    let year = cells.last().unwrap()["value"].as_f64().unwrap();
+    let (low, high) = tracked.iter().fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+    assert!(year >= low && year <= high, "the year's rate {year} lies among the tracked quarters' {tracked:?}");
+    let table = demo.ok(&["report", "connect_rate", "--by", "company", "--per", "quarter", "--fy", &fy]);
+    assert!(table.contains("covers ") && table.contains("(tracked since "), "{table}");
 
     // The scenario is 30% more new business; the comparison says so.
     let cmp = demo.json(&["plan", "compare", "1", "2", "--format", "json"]);
-    let nb = cmp.as_array().unwrap().iter().find(|t| t["kpi"] == "new_business").unwrap();
-    let totals: Vec<i64> = nb["totals"].as_array().unwrap().iter().map(|t| t.as_i64().unwrap()).collect();
-    assert_eq!(totals[1], totals[0] * 13 / 10);
+    let rows = cmp.as_array().unwrap();
+    let level = |level: &str| {
+        let row = rows.iter().find(|t| t["kpi"] == "new_business" && t["level"] == level && t["owner"].is_null());
+        let totals = row.unwrap_or_else(|| panic!("no {level} row: {cmp}"))["totals"].as_array().unwrap().clone();
+        totals.iter().map(|t| t.as_i64().unwrap()).collect::<Vec<i64>>()
+    };
+    let company = level("company");
+    assert_eq!(company[1], company[0] * 13 / 10);
+    // Each level on its own: the teams and the reps split the company's target, never added to it.
+    assert_eq!(level("team"), company, "all teams total the company's target");
+    assert_eq!(level("rep"), company, "all reps too");
 
     // Attainment with the plan's 10% tolerance, as CSV.
     let csv = demo.ok(&["plan", "attainment", "1", "--kpi", "new_business", "--by", "team", "--format", "csv"]);

@@ -21,6 +21,7 @@
 
 mod allocation;
 mod error;
+mod explain;
 #[cfg(test)]
 mod fixtures;
 mod gap;
@@ -34,12 +35,13 @@ mod version;
 
 pub use allocation::{Allocation, allocate};
 pub use error::PlanError;
+pub use explain::{TargetBasis, explain};
 pub use gap::{Gap, gap};
 pub use horizon::{HORIZON_YEARS, Horizon, HorizonYear, Stage};
 pub use phasing::{Phasing, phase, rebalance};
 pub use ramp::{Capacity, FULL_MONTH, Ramp};
 pub use scenario::{ComparedTotal, Comparison, Scenario, TargetLine, compare};
-pub use targets::{Target, TargetOwner, TargetTier, check_kpi_targets, check_target, check_target_row};
+pub use targets::{OwnerLevel, Target, TargetOwner, TargetTier, check_kpi_targets, check_target, check_target_row};
 pub use version::{NewPlan, Plan, PlanId, PlanSettings, check_plan_name};
 
 use crate::text_enum::text_enum;

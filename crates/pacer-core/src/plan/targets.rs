@@ -52,10 +52,15 @@ pub enum TargetOwner {
 impl TargetOwner {
     /// The stored and displayed kind: `company`, `team` or `rep`.
     pub fn kind_str(self) -> &'static str {
+        self.level().as_str()
+    }
+
+    /// The level the owner plans at: the company, a team or a rep.
+    pub fn level(self) -> OwnerLevel {
         match self {
-            Self::Company => "company",
-            Self::Team(_) => "team",
-            Self::Rep(_) => "rep",
+            Self::Company => OwnerLevel::Company,
+            Self::Team(_) => OwnerLevel::Team,
+            Self::Rep(_) => OwnerLevel::Rep,
         }
     }
 
@@ -74,6 +79,36 @@ impl fmt::Display for TargetOwner {
             Self::Company => f.write_str("the company"),
             Self::Team(id) => write!(f, "team {id}"),
             Self::Rep(id) => write!(f, "rep {id}"),
+        }
+    }
+}
+
+/// The level at which a target is set. The levels overlap (teams' targets are usually the
+/// company's split, reps' the teams'), so totals are compared per level, never added across.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerLevel {
+    /// The company as a whole.
+    Company,
+    /// Teams.
+    Team,
+    /// Reps.
+    Rep,
+}
+
+text_enum! {
+    /// The written form: `company`, `team` or `rep`.
+    OwnerLevel { Company => "company", Team => "team", Rep => "rep" }
+}
+
+impl OwnerLevel {
+    /// How a level's total is named: "company", "all teams", "all reps".
+    pub fn total_label(self) -> &'static str {
+        match self {
+            Self::Company => "company",
+            Self::Team => "all teams",
+            Self::Rep => "all reps",
         }
     }
 }

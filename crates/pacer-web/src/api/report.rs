@@ -85,6 +85,7 @@ impl ReportQuery {
             region: self.region.clone(),
             fields,
             deal_kinds,
+            cut_off: None,
         })
     }
 }

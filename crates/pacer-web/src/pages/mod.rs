@@ -131,8 +131,19 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
 
 /// After a successful form: back to `to`, with a notice to show.
 pub fn redirect_with_notice(to: &str, notice: &str) -> Response {
+    redirect_with_warnings(to, notice, &[])
+}
+
+/// After a form that succeeded with warnings: back to `to`, with the notice and the warnings,
+/// which the page shows as warnings, not as a success.
+pub fn redirect_with_warnings(to: &str, notice: &str, warnings: &[String]) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
-    let query = serde_urlencoded::to_string([("notice", notice)]).unwrap_or_default();
+    let warning = warnings.join("; ");
+    let mut pairs = vec![("notice", notice)];
+    if !warning.is_empty() {
+        pairs.push(("warning", &warning));
+    }
+    let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
     Redirect::to(&format!("{to}{sep}{query}")).into_response()
 }
 
@@ -141,11 +152,21 @@ pub fn redirect_with_notice(to: &str, notice: &str) -> Response {
 pub struct Notice {
     /// Text to show at the top of the page.
     pub notice: Option<String>,
+    /// A warning that goes with it.
+    pub warning: Option<String>,
 }
 
-/// Renders a notice, if any.
+/// Renders a notice and its warning, if any.
 pub fn notice(n: &Notice) -> Markup {
-    html! { @if let Some(text) = &n.notice { div.notice role="status" { (text) } } }
+    html! {
+        @if let Some(text) = &n.notice { div.notice role="status" { (text) } }
+        @if let Some(text) = &n.warning { (warning(text)) }
+    }
+}
+
+/// A warning: something worked but deserves a look (short history, a month far below the others).
+pub fn warning(text: &str) -> Markup {
+    html! { div.notice.warning role="alert" { strong { "Warning: " } (text) } }
 }
 
 /// A form field that was filled in: empty strings from forms mean "none".

@@ -3,7 +3,7 @@
 //! tolerance, scenario comparison, the growth calculator and seasonality.
 
 use super::layout::{self, Frame};
-use super::{PageForm, PageResult, filled, redirect_with_notice};
+use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice, redirect_with_warnings, warning};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
@@ -36,6 +36,14 @@ fn units(frame: &Frame, unit: &str, v: i64) -> String {
     frame.value(&if unit == "currency" { KpiValue::Money(v) } else { KpiValue::Count(v) })
 }
 
+/// The unit [`units`] shows a KPI's targets in: "currency" for money KPIs.
+fn unit_of(catalog: Option<&pacer_core::catalog::Catalog>, kpi: &str) -> &'static str {
+    match catalog.and_then(|c| c.kpi(kpi)).map(|k| k.unit) {
+        Some(pacer_core::catalog::Unit::Currency) => "currency",
+        _ => "",
+    }
+}
+
 fn status_badge(s: PlanStatus) -> Markup {
     html! { @match s {
         PlanStatus::Approved => span.badge.on { "approved" },
@@ -47,7 +55,8 @@ fn status_badge(s: PlanStatus) -> Markup {
 /// The page's query.
 #[derive(Deserialize, Default)]
 pub struct PlansQuery {
-    notice: Option<String>,
+    #[serde(flatten)]
+    notice: Notice,
     /// Growth calculator inputs.
     base: Option<String>,
     churn: Option<String>,
@@ -84,7 +93,7 @@ pub async fn list(
     let admin = frame.role() == Role::Admin;
     let horizon = plans::horizon_view(&ctx).await?;
     let body = html! {
-        @if let Some(text) = &q.notice { div.notice { (text) } }
+        (notice(&q.notice))
         h1 { "Annual plans" }
         p.muted { "Targets per KPI per rep, team or company per fiscal month. Only one plan is approved per fiscal year; copy a plan to try a scenario." }
         form method="get" action="/plans/compare" {
@@ -179,7 +188,8 @@ pub async fn create(
 #[derive(Deserialize, Default)]
 pub struct PlanQuery {
     kpi: Option<String>,
-    notice: Option<String>,
+    #[serde(flatten)]
+    notice: Notice,
 }
 
 /// A plan: its targets for one KPI, the gap, allocation and approval.
@@ -209,7 +219,7 @@ pub async fn page(
     let role = frame.role();
     let editable = plan.status.is_editable() && role == Role::Admin;
     let body = html! {
-        @if let Some(text) = &q.notice { div.notice { (text) } }
+        (notice(&q.notice))
         h1 { (plan.name) " · FY" (plan.fiscal_year) " · v" (plan.version) " " (status_badge(plan.status)) }
         p.muted {
             "Tolerance " (format!("{:.0}%", plan.settings.tolerance.value() * 100.0)) " · ramp " (format!("{:?}", plan.settings.ramp.steps())) "% of a full quota in a new hire's first months"
@@ -315,11 +325,8 @@ pub async fn allocate(
         even_if_short_history: form.even_if_short_history.is_some(),
     };
     let done = plans::allocate_kpi(&ctx, &plan, &req, &actor(&frame, filled(form.reason))).await?;
-    let mut notice = format!("{} targets written for {} recipients.", done.targets, done.recipients.len());
-    for w in &done.warnings {
-        notice.push_str(&format!(" Warning: {w}."));
-    }
-    Ok(redirect_with_notice(&format!("/plans/{id}?kpi={}", form.kpi), &notice))
+    let written = format!("{} targets written for {} recipients.", done.targets, done.recipients.len());
+    Ok(redirect_with_warnings(&format!("/plans/{id}?kpi={}", form.kpi), &written, &done.warnings))
 }
 
 /// A status change or a copy.
@@ -381,6 +388,7 @@ pub async fn attainment(
     let by = pacer_app::parse_word(q.by.as_deref())?.unwrap_or(pacer_core::report::Grouping::Rep);
     let per = pacer_app::parse_word(q.per.as_deref())?.unwrap_or(pacer_core::fiscal_calendar::PeriodKind::Quarter);
     let a = plans::attainment_report(&ctx, &plan, &kpi, by, per).await?;
+    let unit = unit_of(ctx.catalog_if_any().await?, &kpi);
     let pct = |x: Option<f64>| x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into());
     let body = html! {
         h1 { "Attainment: " (kpi) " · " (plan.name) " v" (plan.version) }
@@ -394,9 +402,10 @@ pub async fn attainment(
                 @if let Some(note) = a.column_note(i) { br; span.muted { (note) } } } } } }
             tbody { @for r in &a.rows { tr {
                 td { (r.name) }
-                @for c in &r.cells { td.num title=(format!("target {} (whole period {}), actual {}, raw {}", c.target, c.full_target, frame.value(&c.actual), pct(c.attainment.raw))) {
+                @for c in &r.cells { td.num title=(format!("target {} (whole period {}), actual {}, raw {}", units(&frame, unit, c.target), units(&frame, unit, c.full_target), frame.value(&c.actual), pct(c.attainment.raw))) {
                     (frame.value(&c.actual)) " · " (pct(c.attainment.credited)) " "
                     @match c.attainment.attained { Some(true) => span.badge.on { "✓" }, Some(false) => span.badge.off { "✗" }, None => span.muted { "" } }
+                    @if !c.notes.is_empty() { br; small.muted.why { (c.notes.join("; ")) } }
                 } }
             } } }
         }
@@ -430,14 +439,16 @@ pub async fn compare(
             .collect(),
     };
     let c = plans::compare_plans(&ctx, &q.ids).await?;
+    let catalog = ctx.catalog_if_any().await?;
+    let amount = |kpi: &str, v: i64| units(&frame, unit_of(catalog, kpi), v);
     let body = html! {
         h1 { "Scenarios side by side" }
-        p.muted { "Totals of the year per KPI, then per KPI and team; differences against the first plan." }
+        p.muted { "Totals of the year per KPI for the company, all teams and all reps side by side (each level on its own: the teams' targets split the company's, so they are never added to it), then per team and rep; differences against the first plan." }
         table {
-            thead { tr { th { "KPI" } th { "Team" } @for (i, s) in c.scenarios.iter().enumerate() { th.num { (s) } @if i > 0 { th.num { "Δ" } } } } }
-            tbody { @for t in c.by_kpi.iter().chain(&c.by_owner) { tr {
-                td { (t.kpi) } td { (t.owner.clone().unwrap_or_else(|| "all".into())) }
-                @for (i, total) in t.totals.iter().enumerate() { td.num { (total) } @if i > 0 { td.num { (t.differences[i]) } } }
+            thead { tr { th { "KPI" } th { "Level" } th { "Owner" } @for (i, s) in c.scenarios.iter().enumerate() { th.num { (s) } @if i > 0 { th.num { "Δ" } } } } }
+            tbody { @for t in c.by_level.iter().chain(&c.by_owner) { tr.(if t.owner.is_none() { "total" } else { "" }) {
+                td { (t.kpi) } td { (t.level) } td { (t.label()) }
+                @for (i, total) in t.totals.iter().enumerate() { td.num { (amount(&t.kpi, *total)) } @if i > 0 { td.num { (amount(&t.kpi, t.differences[i])) } } }
             } } }
         }
     };
@@ -482,9 +493,9 @@ pub async fn seasonality(
                 @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
                 (charts::bars_with_goal(&format!("Seasonal index of {kpi} per fiscal month (1.0 = an average month)"), None, &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
                 p { "Method: " (format!("{:?}", s.method)) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
-                @for w in &s.warnings { div.notice { "Warning: " (w) } }
+                @for w in &s.warnings { (warning(w)) }
             }
-            None => { div.notice { (outlook.indices_error.clone().unwrap_or_default()) } }
+            None => { (warning(outlook.indices_error.as_deref().unwrap_or_default())) }
         }
         h2 { "FY" (fy) " so far and where it is heading" }
         table {

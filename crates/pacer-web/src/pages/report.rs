@@ -168,7 +168,10 @@ pub async fn reports(
         table {
             thead { tr {
                 th { a href=(link(0)) { "Name" } }
-                @for (i, c) in report.columns.iter().enumerate() { th.num title=(c.name) { a href=(link(i + 1)) { (c.label) } } }
+                @for (i, c) in report.columns.iter().enumerate() { th.num title=(c.name) {
+                    a href=(link(i + 1)) { (c.label) }
+                    @if let Some(note) = &c.coverage { br; small.muted.partial { (note) } }
+                } }
             } }
             tbody {
                 @for r in &rows { tr {

@@ -122,7 +122,7 @@ pub async fn page(
         @for k in &d.kpis {
             section.card {
                 h2 { (k.priority) ". " (k.name) }
-                @if let Some(p) = &k.partial { div.notice { "Partial: " (p) } }
+                @if let Some(p) = &k.partial { (super::warning(&format!("partial: {p}"))) }
                 @if let Some(c) = &k.company {
                     p { "Quarter: target " strong { (amount(&frame, &k.unit, Some(c.quarter.target as f64))) } ", actual " strong { (amount(&frame, &k.unit, c.quarter.actual)) }
                         ", raw " (pct(c.quarter.raw)) ", credited " (pct(c.quarter.credited)) " (tolerance " (format!("{:.0}%", k.tolerance * 100.0)) ") " (attained(&c.quarter))
@@ -133,10 +133,11 @@ pub async fn page(
                 }
                 p { "Best: " (k.best.join(", ")) " · worst: " (k.worst.join(", ")) }
                 table {
-                    thead { tr { th { "Team or rep" } th.num { "Target" } th.num { "Actual" } th.num { "Raw" } th.num { "Credited" } th { "" } th.num { "YTD credited" } } }
+                    thead { tr { th { "Team or rep" } th.num { "Target" } th.num { "Actual" } th.num { "Raw" } th.num { "Credited" } th { "" } th.num { "YTD credited" } th { "Why" } } }
                     tbody { @for o in k.teams.iter().chain(&k.reps) { tr {
                         td { (o.name) } td.num { (amount(&frame, &k.unit, Some(o.quarter.target as f64))) } td.num { (amount(&frame, &k.unit, o.quarter.actual)) }
                         td.num { (pct(o.quarter.raw)) } td.num { (pct(o.quarter.credited)) } td { (attained(&o.quarter)) } td.num { (pct(o.ytd.credited)) }
+                        td { small.muted.why { (pacer_app::plan::distinct_notes(o.quarter.notes.iter().chain(&o.ytd.notes))) } }
                     } } }
                 }
                 @for n in v.notes.iter().filter(|n| matches!(&n.subject, NoteSubject::Kpi(key) if *key == k.key)) { div.notice { "Exception: " (n.text) " — " (n.author) } }
