@@ -297,7 +297,7 @@ pub async fn allocate(
     let catalog = catalog_in_force(state.store.as_ref()).await?;
     let money = catalog.kpi(&form.kpi).is_some_and(Kpi::is_money);
     let annual = if money {
-        pacer_core::import::parse_amount_minor(&form.annual, false).map_err(ApiError::BadRequest)?
+        pacer_core::import::parse_amount_minor(&form.annual, frame.org.currency, false).map_err(ApiError::BadRequest)?
     } else {
         form.annual
             .trim()
