@@ -32,7 +32,8 @@ fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
     html! { @for k in kpis { option value=(k.key()) selected[selected == Some(k.key())] { (k.name) } } }
 }
 
-fn units(frame: &Frame, unit: &str, v: i64) -> String {
+/// An amount of a KPI of `unit` for people: money in the reporting currency, else a count.
+pub(crate) fn units(frame: &Frame, unit: &str, v: i64) -> String {
     frame.value(&if unit == "currency" { KpiValue::Money(v) } else { KpiValue::Count(v) })
 }
 
@@ -430,6 +431,12 @@ pub async fn compare(
             .collect(),
     };
     let c = plans::compare_plans(&ctx, &q.ids).await?;
+    let catalog = catalog_in_force(state.store.as_ref()).await?;
+    // Totals of a money KPI in the reporting currency, with its decimals.
+    let show = |kpi: &str, v: i64| {
+        let unit = if catalog.kpi(kpi).is_some_and(Kpi::is_money) { "currency" } else { "count" };
+        units(&frame, unit, v)
+    };
     let body = html! {
         h1 { "Scenarios side by side" }
         p.muted { "Totals of the year per KPI, then per KPI and team; differences against the first plan." }
@@ -437,7 +444,7 @@ pub async fn compare(
             thead { tr { th { "KPI" } th { "Team" } @for (i, s) in c.scenarios.iter().enumerate() { th.num { (s) } @if i > 0 { th.num { "Δ" } } } } }
             tbody { @for t in c.by_kpi.iter().chain(&c.by_owner) { tr {
                 td { (t.kpi) } td { (t.owner.clone().unwrap_or_else(|| "all".into())) }
-                @for (i, total) in t.totals.iter().enumerate() { td.num { (total) } @if i > 0 { td.num { (t.differences[i]) } } }
+                @for (i, total) in t.totals.iter().enumerate() { td.num { (show(&t.kpi, *total)) } @if i > 0 { td.num { (show(&t.kpi, t.differences[i])) } } }
             } } }
         }
     };
