@@ -1,6 +1,7 @@
 //! Tables as files: CSV and XLSX, shared by the API, the pages and the CLI
 //! so that a report downloads the same wherever it comes from.
 
+use pacer_core::money::{Currency, plain_amount};
 use std::borrow::Cow;
 use std::io::Write;
 
@@ -65,16 +66,47 @@ pub fn write_csv_row<W: Write, S: AsRef<str>>(
     writer.write_record(cells.into_iter().map(|c| csv_cell(c.as_ref()).into_owned()))
 }
 
+/// The number format of a workbook cell holding an amount of `currency`: thousands grouped, with
+/// the currency's ISO 4217 decimals (`#,##0.00` for EUR, `#,##0` for JPY, `#,##0.000` for KWD).
+pub fn money_format(currency: Currency) -> String {
+    match currency.minor_exponent() {
+        0 => "#,##0".to_string(),
+        e => format!("#,##0.{}", "0".repeat(e as usize)),
+    }
+}
+
+/// An amount as a workbook cell's number: the double nearest the decimal [`plain_amount`] writes
+/// (1234.56 for 123456 euro cents). Workbook numbers are doubles; Pacer reads amounts back from
+/// their decimal digits, never computes with this one.
+pub fn money_number(minor: i64, currency: Currency) -> f64 {
+    plain_amount(minor, currency).parse().unwrap_or_default()
+}
+
 /// A sheet name a workbook accepts: without `[]:*?/` or a backslash, at most 31 characters, never empty.
 pub(crate) fn sheet_name(name: &str) -> String {
     let name: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
     if name.is_empty() { "Sheet".to_string() } else { name }
 }
 
-/// The tables as one workbook, a sheet each: bold header row, frozen, numbers as numbers.
+/// A cell's text as a workbook number and the decimals it is written with: `1234.500` is
+/// (1234.5, 3), `12` is (12.0, 0); text that is not a finite number is none.
+fn number_cell(text: &str) -> Option<(f64, usize)> {
+    let n = text.parse::<f64>().ok().filter(|n| n.is_finite())?;
+    Some((n, text.split_once('.').map_or(0, |(_, fraction)| fraction.len())))
+}
+
+/// The number format showing `places` decimals, without grouping (as the CSV writes them).
+fn decimals_format(places: usize) -> String {
+    if places == 0 { "0".to_string() } else { format!("0.{}", "0".repeat(places)) }
+}
+
+/// The tables as one workbook, a sheet each: bold header row, frozen, numbers as numbers. A
+/// number keeps the decimals it is written with (`1234.500` dinars show as 1234.500, `1234.50`
+/// euros as 1234.50, whole yen without any): the cell's number format has as many.
 pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, ExportError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
+    let mut decimals: std::collections::HashMap<usize, rust_xlsxwriter::Format> = std::collections::HashMap::new();
     for sheet in sheets {
         let ws = book.add_worksheet();
         ws.set_name(sheet_name(&sheet.name))?;
@@ -84,9 +116,15 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, ExportError> {
         for (r, row) in sheet.rows.iter().enumerate() {
             for (c, value) in row.iter().enumerate() {
                 let (r, c) = (r as u32 + 1, c as u16);
-                match value.parse::<f64>() {
-                    Ok(n) if n.is_finite() => ws.write_number(r, c, n)?,
-                    _ => ws.write_string(r, c, value)?,
+                match number_cell(value) {
+                    Some((n, 0)) => ws.write_number(r, c, n)?,
+                    Some((n, places)) => {
+                        let format = decimals
+                            .entry(places)
+                            .or_insert_with(|| rust_xlsxwriter::Format::new().set_num_format(decimals_format(places)));
+                        ws.write_number_with_format(r, c, n, format)?
+                    }
+                    None => ws.write_string(r, c, value)?,
                 };
             }
         }
@@ -110,6 +148,31 @@ mod tests {
         assert_eq!(String::from_utf8(csv(&sheet).unwrap()).unwrap(), "Rep,Calls\n\"Ada, \"\"A\"\"\",12\n");
         let book = xlsx(&[sheet]).unwrap();
         assert!(book.starts_with(b"PK"));
+    }
+
+    #[test]
+    fn numbers_keep_their_decimals_in_workbooks() {
+        let eur = Currency::parse("EUR").unwrap();
+        let jpy = Currency::parse("JPY").unwrap();
+        let kwd = Currency::parse("KWD").unwrap();
+        for (minor, currency, number, places, format) in [
+            (123_450, eur, 1234.5, 2, "0.00"),
+            (150_000, jpy, 150_000.0, 0, "0"),
+            (1_234_500, kwd, 1234.5, 3, "0.000"),
+            (-5, kwd, -0.005, 3, "0.000"),
+        ] {
+            let text = plain_amount(minor, currency);
+            assert_eq!(number_cell(&text), Some((number, places)), "{text}");
+            assert_eq!(decimals_format(places), format);
+            assert_eq!(money_number(minor, currency), number);
+        }
+        assert_eq!(number_cell("12"), Some((12.0, 0)));
+        assert_eq!(number_cell("Ada"), None);
+        assert_eq!(number_cell("NaN"), None);
+        assert_eq!(
+            (money_format(eur), money_format(jpy), money_format(kwd)),
+            ("#,##0.00".into(), "#,##0".into(), "#,##0.000".into())
+        );
     }
 
     #[test]

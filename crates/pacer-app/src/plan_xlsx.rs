@@ -4,16 +4,18 @@
 //! The workbook has an "About" sheet (the plan, and how to edit it) and one sheet per KPI with
 //! targets, named by the KPI key: a line per owner (company, teams, reps) and tier, the fiscal
 //! year's 12 months, and a "Year" column that is a `SUM` formula written with its result. Money
-//! is in currency units with 2 decimals, counts are whole. The sheets are protected: only the
-//! month cells are unlocked, so headers, ids and totals stay what they were.
+//! is in units of the plan's currency (the organisation's reporting currency) with that
+//! currency's ISO 4217 decimals (none for JPY, 2 for EUR, 3 for KWD), counts are whole. The
+//! sheets are protected: only the month cells are unlocked, so headers, ids and totals stay
+//! what they were.
 //!
 //! Importing reads every KPI sheet and checks every cell; a problem (an unknown team or rep, a
-//! month outside the fiscal year, a negative or malformed amount, a total that no longer matches
-//! its months) is reported with its sheet, row, column and value, never guessed around. Nothing
-//! is written unless the whole workbook is valid; then each sheet's KPI has its targets replaced
-//! (drafts only).
+//! month outside the fiscal year, a negative or malformed amount, an amount with more decimals
+//! than the currency has, a total that no longer matches its months) is reported with its
+//! sheet, row, column and value, never guessed around. Nothing is written unless the whole
+//! workbook is valid; then each sheet's KPI has its targets replaced (drafts only).
 
-use crate::export::sheet_name;
+use crate::export::{money_format, money_number, sheet_name};
 use crate::plan::{SheetLine, lines, owner_names, plan_months};
 use crate::{AppError, Context};
 use calamine::{Data, Range, Reader};
@@ -21,7 +23,7 @@ use chrono::NaiveDate;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Kpi;
 use pacer_core::fiscal_calendar::FiscalPeriod;
-use pacer_core::money::format_minor;
+use pacer_core::money::{Currency, DigitsError, format_amount, minor_from_digits, too_many_decimals};
 use pacer_core::org::Organisation;
 use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanId, Target, TargetOwner, TargetTier, check_kpi_targets};
 use pacer_storage::RepFilter;
@@ -44,8 +46,51 @@ const FIRST_MONTH: u16 = OWNER_COLUMNS.len() as u16;
 /// The header of the total column, after the months.
 const YEAR: &str = "Year";
 
-/// Minor units in a currency unit.
-const CENTS: i64 = 100;
+/// How a KPI's amounts are in the workbook: money in units of the plan's currency with its
+/// decimals, or whole counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Money(Currency),
+    Count,
+}
+
+impl Unit {
+    fn of(kpi: &Kpi, currency: Currency) -> Self {
+        if kpi.is_money() { Unit::Money(currency) } else { Unit::Count }
+    }
+
+    /// Decimals a cell may have: the currency's exponent, none for a count.
+    fn exponent(self) -> u32 {
+        match self {
+            Unit::Money(c) => c.minor_exponent(),
+            Unit::Count => 0,
+        }
+    }
+
+    /// The number format of its cells.
+    fn number_format(self) -> String {
+        match self {
+            Unit::Money(c) => money_format(c),
+            Unit::Count => "0".into(),
+        }
+    }
+
+    /// Units as a cell's number.
+    fn cell(self, units: i64) -> f64 {
+        match self {
+            Unit::Money(c) => money_number(units, c),
+            Unit::Count => units as f64,
+        }
+    }
+
+    /// Units as people read them, in a reason.
+    fn text(self, units: i64) -> String {
+        match self {
+            Unit::Money(c) => format_amount(units, c),
+            Unit::Count => units.to_string(),
+        }
+    }
+}
 
 fn failed(e: XlsxError) -> AppError {
     AppError::internal(format!("cannot write the plan workbook: {e}"))
@@ -84,7 +129,8 @@ pub async fn export(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<u8>, AppError>
     write_about(book.add_worksheet(), org, plan, &months, &exported, &left_out, today).map_err(failed)?;
     for kpi in exported {
         let kpi_lines = lines(&by_kpi[kpi.key()], &names);
-        write_kpi_sheet(book.add_worksheet(), kpi, &months, &kpi_lines).map_err(failed)?;
+        let unit = Unit::of(kpi, org.currency);
+        write_kpi_sheet(book.add_worksheet(), kpi, unit, &months, &kpi_lines).map_err(failed)?;
     }
     book.save_to_buffer().map_err(failed)
 }
@@ -123,10 +169,16 @@ fn write_about(
     line(
         ws,
         "",
-        &format!(
-            "Money is in {} with at most 2 decimals; counts are whole numbers; no amount is negative.",
-            org.currency
-        ),
+        &match org.currency.minor_exponent() {
+            0 => format!(
+                "Money is in {}, whole (it has no decimals); counts are whole numbers; no amount is negative.",
+                org.currency
+            ),
+            e => format!(
+                "Money is in {} with at most {e} decimals; counts are whole numbers; no amount is negative.",
+                org.currency
+            ),
+        },
     )?;
     line(ws, "", "Owner kind, Owner id and Tier say whose target a line is; Owner is the name, for reading.")?;
     line(ws, "", "Do not add months or columns: a plan has the fiscal year's 12 months.")?;
@@ -149,11 +201,12 @@ fn write_about(
 fn write_kpi_sheet(
     ws: &mut Worksheet,
     kpi: &Kpi,
+    unit: Unit,
     months: &[FiscalPeriod],
     lines: &[SheetLine],
 ) -> Result<(), XlsxError> {
-    let money = kpi.is_money();
-    let number_format = if money { "#,##0.00" } else { "0" };
+    let number_format = unit.number_format();
+    let number_format = number_format.as_str();
     let header = Format::new().set_bold();
     let month_cell = Format::new().set_num_format(number_format).set_unlocked();
     let total_cell = Format::new().set_num_format(number_format).set_bold();
@@ -166,7 +219,7 @@ fn write_kpi_sheet(
     }
     let year_column = FIRST_MONTH + FISCAL_MONTHS as u16;
     ws.write_string_with_format(0, year_column, YEAR, &header)?;
-    let shown = |units: i64| if money { units as f64 / CENTS as f64 } else { units as f64 };
+    let shown = |units: i64| unit.cell(units);
     let (first, last) = (column_letters(u32::from(FIRST_MONTH)), column_letters(u32::from(year_column) - 1));
     for (i, l) in lines.iter().enumerate() {
         let row = i as u32 + 1;
@@ -298,8 +351,9 @@ fn whole(d: &Data) -> Option<i64> {
     }
 }
 
-/// Decimal text (`1234.5`, `-3`, `0.25`) as units of 1/100 when `money`, whole units otherwise.
-fn decimal_units(t: &str, money: bool) -> Result<i64, String> {
+/// Decimal text (`1234.5`, `-3`, `0.25`) as minor units of the currency (its exponent's
+/// decimals) for money, whole units for counts: exactly, never rounded.
+fn decimal_units(t: &str, unit: Unit) -> Result<i64, String> {
     let t = t.trim();
     let (negative, digits) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -310,47 +364,38 @@ fn decimal_units(t: &str, money: bool) -> Result<i64, String> {
     if (int_part.is_empty() && frac_part.is_empty()) || !is_digits(int_part) || !is_digits(frac_part) {
         return Err("not a number: type the amount as a number".into());
     }
-    let frac = frac_part.trim_end_matches('0');
-    let scale = if money { 2 } else { 0 };
-    if frac.len() > scale {
-        return Err(if money {
-            "more than 2 decimals: money is in currency units to the cent".into()
-        } else {
-            "not a whole number: counts are whole".into()
-        });
-    }
-    let cents: i64 = if money { format!("{frac:0<2}").parse().unwrap_or(0) } else { 0 };
-    let magnitude = int_part
-        .bytes()
-        .try_fold(0i64, |acc, b| acc.checked_mul(10)?.checked_add(i64::from(b - b'0')))
-        .and_then(|n| n.checked_mul(if money { CENTS } else { 1 })?.checked_add(cents))
-        .ok_or_else(|| "too large: check for a mistyped amount".to_string())?;
+    let magnitude = minor_from_digits(int_part, frac_part, unit.exponent()).map_err(|e| match (e, unit) {
+        (DigitsError::TooManyDecimals(_), Unit::Money(c)) => format!("the amount {}", too_many_decimals(c)),
+        (DigitsError::TooManyDecimals(_), Unit::Count) => "not a whole number: counts are whole".to_string(),
+        (DigitsError::TooLarge, _) => "too large: check for a mistyped amount".to_string(),
+        (DigitsError::NotDigits, _) => "not a number: type the amount as a number".to_string(),
+    })?;
     if negative && magnitude != 0 {
         return Err("negative: targets are 0 or more".into());
     }
     Ok(magnitude)
 }
 
-/// A month cell as units: money in currency units to the cent (exactly: the number as the cell
+/// A month cell as units: money in minor units of the currency (exactly: the number as the cell
 /// holds it, never rounded), counts whole, never negative.
-fn month_units(d: &Data, money: bool) -> Result<i64, String> {
+fn month_units(d: &Data, unit: Unit) -> Result<i64, String> {
     match d {
         Data::Empty => Err("empty: type 0 for no target".into()),
         Data::Float(f) if !f.is_finite() => Err("not a number".into()),
         // Rust prints an f64 as the shortest decimal that reads back to it: the number typed.
-        Data::Float(f) => decimal_units(&f.to_string(), money),
-        Data::Int(i) => decimal_units(&i.to_string(), money),
-        Data::String(s) => decimal_units(s, money),
+        Data::Float(f) => decimal_units(&f.to_string(), unit),
+        Data::Int(i) => decimal_units(&i.to_string(), unit),
+        Data::String(s) => decimal_units(s, unit),
         Data::Error(_) => Err("an error value, not a number".into()),
         _ => Err("not a number: type the amount as a number".into()),
     }
 }
 
 /// The Year cell against the months' sum, in units: a formula's result may carry float noise
-/// (0.1 + 0.2), tolerated up to a hundredth of a unit (a tenth at 10¹³ units); a larger
-/// difference is a mismatch.
-fn check_total(d: &Data, sum: i64, money: bool) -> Result<(), String> {
-    let show = |units: i64| if money { format_minor(units) } else { units.to_string() };
+/// (0.1 + 0.2), tolerated up to a hundredth of a minor unit (a tenth at 10¹³ units); a larger
+/// difference is a mismatch. The float is the spreadsheet's; Pacer's sum stays in integers.
+fn check_total(d: &Data, sum: i64, unit: Unit) -> Result<(), String> {
+    let show = |units: i64| unit.text(units);
     let value = match d {
         Data::Float(f) => Some(*f),
         Data::Int(i) => Some(*i as f64),
@@ -366,14 +411,14 @@ fn check_total(d: &Data, sum: i64, money: bool) -> Result<(), String> {
     let Some(value) = value.filter(|v| v.is_finite()) else {
         return Err(format!("the total is not a number: the months sum to {}", show(sum)));
     };
-    let scale = if money { CENTS as f64 } else { 1.0 };
+    let scale = 10f64.powi(unit.exponent() as i32);
     let units = value * scale;
     let tolerance = 0.01_f64.max(sum.unsigned_abs() as f64 * 1e-14);
     if (units - sum as f64).abs() <= tolerance {
         return Ok(());
     }
-    let said = if money && units.abs() < 9e15 && units.fract() == 0.0 {
-        format_minor(units as i64)
+    let said = if matches!(unit, Unit::Money(_)) && units.abs() < 9e15 && units.fract() == 0.0 {
+        unit.text(units as i64)
     } else {
         value.to_string()
     };
@@ -386,6 +431,8 @@ fn check_total(d: &Data, sum: i64, money: bool) -> Result<(), String> {
 /// What the rows are checked against.
 struct Known<'a> {
     months: &'a [FiscalPeriod],
+    /// The plan's currency: the organisation's.
+    currency: Currency,
     teams: HashSet<i64>,
     reps: HashSet<i64>,
 }
@@ -503,7 +550,7 @@ fn read_sheet(
     known: &Known<'_>,
     problems: &mut Vec<Problem>,
 ) -> Option<(usize, Vec<Target>)> {
-    let money = kpi.is_money();
+    let unit = Unit::of(kpi, known.currency);
     let before = problems.len();
     if range.is_empty() {
         problems.push(Problem {
@@ -563,7 +610,7 @@ fn read_sheet(
         let mut amounts = [0i64; FISCAL_MONTHS];
         let mut months_ok = true;
         for (m, c) in columns.months.iter().enumerate() {
-            match month_units(cell(*c), money) {
+            match month_units(cell(*c), unit) {
                 Ok(units) => amounts[m] = units,
                 Err(reason) => {
                     bad(*c, reason);
@@ -574,7 +621,7 @@ fn read_sheet(
         if months_ok {
             match amounts.iter().try_fold(0i64, |acc, a| acc.checked_add(*a)) {
                 Some(sum) => {
-                    if let Err(reason) = check_total(cell(columns.year), sum, money) {
+                    if let Err(reason) = check_total(cell(columns.year), sum, unit) {
                         bad(columns.year, reason);
                     }
                 }
@@ -626,6 +673,7 @@ pub async fn import(ctx: &Context<'_>, plan: &Plan, bytes: &[u8], actor: &Actor)
     let book = read_workbook(bytes)?;
     let known = Known {
         months: &months,
+        currency: org.currency,
         teams: store.teams().await?.iter().map(|t| t.id).collect(),
         reps: store.reps(&RepFilter::default(), months[FISCAL_MONTHS - 1].end).await?.iter().map(|r| r.id).collect(),
     };
@@ -689,18 +737,23 @@ mod tests {
         assert_eq!(column_letters(702), "AAA");
     }
 
+    fn cur(code: &str) -> Currency {
+        Currency::parse(code).unwrap()
+    }
+
     #[test]
     fn month_cells_to_units_exactly() {
-        let money = |d: Data| month_units(&d, true);
-        let count = |d: Data| month_units(&d, false);
+        let money = |d: Data| month_units(&d, Unit::Money(cur("EUR")));
+        let count = |d: Data| month_units(&d, Unit::Count);
         assert_eq!(money(Data::Float(1234.56)), Ok(123_456));
         assert_eq!(money(Data::Float(0.1)), Ok(10));
         assert_eq!(money(Data::Float(100.0)), Ok(10_000));
         assert_eq!(money(Data::Float(1e12)), Ok(100_000_000_000_000));
         assert_eq!(money(Data::Int(7)), Ok(700));
         assert_eq!(money(Data::String(" 12.5 ".into())), Ok(1250));
-        assert!(money(Data::Float(0.1 + 0.2)).unwrap_err().contains("more than 2 decimals"));
-        assert!(money(Data::Float(12.345)).unwrap_err().contains("more than 2 decimals"));
+        let cent_fraction = "the amount has more than 2 decimals, the most EUR has";
+        assert_eq!(money(Data::Float(0.1 + 0.2)).unwrap_err(), cent_fraction);
+        assert_eq!(money(Data::Float(12.345)).unwrap_err(), cent_fraction);
         assert!(money(Data::Float(-1.0)).unwrap_err().contains("negative"));
         assert_eq!(money(Data::Float(-0.0)), Ok(0));
         assert!(money(Data::Empty).unwrap_err().contains("empty"));
@@ -711,18 +764,65 @@ mod tests {
         assert!(count(Data::Bool(true)).unwrap_err().contains("not a number"));
     }
 
+    /// Each currency's amounts are written with its decimals and read back to the same minor
+    /// units; a cell with more decimals than the currency has is refused with why.
+    #[test]
+    fn money_round_trips_with_its_currencys_decimals() {
+        for (code, format, amounts) in [
+            ("EUR", "#,##0.00", vec![0, 1, 10, 99, 123_456, 10_000_000_000_000, 9_999_999_999_999]),
+            ("JPY", "#,##0", vec![0, 1, 1500, 150_000, 10_000_000_000_000]),
+            ("KWD", "#,##0.000", vec![0, 1, 5, 1_234_567, 999_999, 10_000_000_000_000]),
+        ] {
+            let unit = Unit::Money(cur(code));
+            assert_eq!(unit.number_format(), format);
+            for minor in amounts {
+                let cell = Data::Float(unit.cell(minor));
+                assert_eq!(month_units(&cell, unit), Ok(minor), "{code} {minor}");
+                // As a spreadsheet may save it: the decimal text.
+                let text = Data::String(pacer_core::money::plain_amount(minor, cur(code)));
+                assert_eq!(month_units(&text, unit), Ok(minor), "{code} {text:?}");
+                assert_eq!(check_total(&cell, minor, unit), Ok(()), "{code} {minor}");
+            }
+        }
+        let jpy = Unit::Money(cur("JPY"));
+        assert_eq!(month_units(&Data::Float(1500.0), jpy), Ok(1500));
+        assert_eq!(
+            month_units(&Data::Float(1500.5), jpy).unwrap_err(),
+            "the amount has decimals, but JPY has none: amounts in JPY are whole"
+        );
+        let kwd = Unit::Money(cur("KWD"));
+        assert_eq!(month_units(&Data::Float(1234.567), kwd), Ok(1_234_567));
+        assert_eq!(month_units(&Data::Float(1.5), kwd), Ok(1_500));
+        assert_eq!(
+            month_units(&Data::Float(1234.5678), kwd).unwrap_err(),
+            "the amount has more than 3 decimals, the most KWD has"
+        );
+        assert_eq!(
+            check_total(&Data::Float(1300.0), 1_234_567, kwd).unwrap_err(),
+            "total does not match the months: months sum to 1,234.567, total says 1,300.000; change the months, \
+             not the total"
+        );
+        assert_eq!(
+            check_total(&Data::Float(1300.0), 1_500, jpy).unwrap_err(),
+            "total does not match the months: months sum to 1,500, total says 1,300; change the months, not the total"
+        );
+    }
+
     #[test]
     fn totals_match_or_are_reported() {
-        assert_eq!(check_total(&Data::Float(0.1 + 0.2), 30, true), Ok(()));
-        assert_eq!(check_total(&Data::Float(1234.56), 123_456, true), Ok(()));
-        assert_eq!(check_total(&Data::Float(12.0), 12, false), Ok(()));
+        let eur = Unit::Money(cur("EUR"));
+        assert_eq!(check_total(&Data::Float(0.1 + 0.2), 30, eur), Ok(()));
+        assert_eq!(check_total(&Data::Float(1234.56), 123_456, eur), Ok(()));
+        assert_eq!(check_total(&Data::Float(12.0), 12, Unit::Count), Ok(()));
         assert_eq!(
-            check_total(&Data::Float(1300.0), 123_456, true).unwrap_err(),
+            check_total(&Data::Float(1300.0), 123_456, eur).unwrap_err(),
             "total does not match the months: months sum to 1,234.56, total says 1,300.00; change the months, not \
              the total"
         );
-        assert!(check_total(&Data::Float(13.0), 12, false).unwrap_err().contains("months sum to 12, total says 13"));
-        assert!(check_total(&Data::Empty, 12, false).unwrap_err().contains("empty"));
+        assert!(
+            check_total(&Data::Float(13.0), 12, Unit::Count).unwrap_err().contains("months sum to 12, total says 13")
+        );
+        assert!(check_total(&Data::Empty, 12, Unit::Count).unwrap_err().contains("empty"));
     }
 
     #[test]

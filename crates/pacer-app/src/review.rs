@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::CaptureMethod;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
+use pacer_core::money::Currency;
 use pacer_core::org::Organisation;
 use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
 use pacer_core::report::{Grouping, Owner, Scope};
@@ -649,23 +650,31 @@ pub async fn apply(store: &dyn Store, proposal: &Proposal, actor: &Actor) -> Res
     Ok(next)
 }
 
-/// The review as sheets: the KPI summary, then per KPI its teams and reps, the data gaps and the notes.
-pub fn sheets(view: &ReviewView) -> Vec<crate::export::Sheet> {
+/// The review as sheets: the KPI summary, then per KPI its teams and reps, the data gaps and the
+/// notes. Money is in units of `currency` (the reporting currency) with its decimals, as
+/// [`plain_amount`](pacer_core::money::plain_amount) writes it (a workbook shows those decimals
+/// too); other figures with 2 decimals, rates in percent.
+pub fn sheets(view: &ReviewView, currency: Currency) -> Vec<crate::export::Sheet> {
     use crate::export::Sheet;
     let d = &view.document;
-    let num = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
     let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default();
-    // Money in currency units (amounts are kept in minor units), counts as they are.
+    // Amounts are kept in minor units (a projection or an average to the nearest one).
+    let amount = |unit: &str, x: Option<f64>| match x {
+        Some(v) if unit == "currency" => pacer_core::money::plain_amount(v.round() as i64, currency),
+        Some(v) => format!("{v:.2}"),
+        None => String::new(),
+    };
+    let whole = |unit: &str, n: i64| {
+        if unit == "currency" { pacer_core::money::plain_amount(n, currency) } else { amount(unit, Some(n as f64)) }
+    };
     let fig = |unit: &str, f: &Figure| {
-        let scale = if unit == "currency" { 100.0 } else { 1.0 };
-        let num = |x: Option<f64>| num(x.map(|v| v / scale));
         vec![
-            num(Some(f.target as f64)),
-            num(f.actual),
+            whole(unit, f.target),
+            amount(unit, f.actual),
             pct(f.raw),
             pct(f.credited),
             f.attained.map(|a| a.to_string()).unwrap_or_default(),
-            num(f.variance),
+            amount(unit, f.variance),
         ]
     };
     let head = |first: &str| -> Vec<String> {
@@ -693,12 +702,11 @@ pub fn sheets(view: &ReviewView) -> Vec<crate::export::Sheet> {
                 } else {
                     row.extend(std::iter::repeat_n(String::new(), 12));
                 }
-                let scale = if k.unit == "currency" { 100.0 } else { 1.0 };
                 row.extend([
-                    num(Some(k.annual_target as f64 / scale)),
-                    num(k.projected_year_end.map(|p| p / scale)),
+                    whole(&k.unit, k.annual_target),
+                    amount(&k.unit, k.projected_year_end),
                     pct(k.pace),
-                    num(k.pipeline_coverage),
+                    k.pipeline_coverage.map(|c| format!("{c:.2}")).unwrap_or_default(),
                     k.partial.clone().unwrap_or_default(),
                 ]);
                 row
@@ -741,4 +749,93 @@ pub fn sheets(view: &ReviewView) -> Vec<crate::export::Sheet> {
             .collect(),
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(target: i64, actual: f64) -> Figure {
+        Figure {
+            target,
+            actual: Some(actual),
+            raw: Some(actual / target as f64),
+            credited: None,
+            attained: None,
+            variance: Some(actual - target as f64),
+            notes: Vec::new(),
+        }
+    }
+
+    fn kpi(key: &str, unit: &str, target: i64, actual: f64) -> KpiReview {
+        let company =
+            OwnerFigures { name: "Company".into(), quarter: figure(target, actual), ytd: figure(target, actual) };
+        KpiReview {
+            key: key.into(),
+            name: key.into(),
+            unit: unit.into(),
+            priority: 1,
+            tolerance: 0.05,
+            partial: None,
+            teams: vec![OwnerFigures { name: "Team A".into(), ..company.clone() }],
+            company: Some(company),
+            annual_target: target * 4,
+            projected_year_end: Some(actual * 4.0 + 0.4),
+            pace: Some(0.5),
+            reps: Vec::new(),
+            best: Vec::new(),
+            worst: Vec::new(),
+            pipeline_coverage: Some(1.25),
+        }
+    }
+
+    fn view(kpis: Vec<KpiReview>) -> ReviewView {
+        let day = |s: &str| s.parse().unwrap();
+        ReviewView {
+            review: None,
+            document: ReviewDocument {
+                period: "FY2027-Q1".into(),
+                label: "Q1 FY2027".into(),
+                start: day("2026-02-01"),
+                end: day("2026-04-30"),
+                as_of: day("2026-04-30"),
+                plan_id: 1,
+                plan_name: "Base".into(),
+                plan_version: 1,
+                kpis,
+                gaps: Vec::new(),
+                churn: None,
+            },
+            notes: Vec::new(),
+            differences: Vec::new(),
+        }
+    }
+
+    /// Money in the review's files has the reporting currency's decimals: whole yen, cents of
+    /// euro, three decimals of dinar; counts and rates are as they were.
+    #[test]
+    fn review_files_write_money_with_its_currencys_decimals() {
+        let v =
+            view(vec![kpi("new_business", "currency", 1_234_567, 1_000_001.0), kpi("calls_made", "count", 400, 390.0)]);
+        for (code, target, actual, variance, annual, projected) in [
+            ("EUR", "12345.67", "10000.01", "-2345.66", "49382.68", "40000.04"),
+            ("JPY", "1234567", "1000001", "-234566", "4938268", "4000004"),
+            ("KWD", "1234.567", "1000.001", "-234.566", "4938.268", "4000.004"),
+        ] {
+            let sheets = sheets(&v, Currency::parse(code).unwrap());
+            let money = &sheets[0].rows[0];
+            assert_eq!(
+                [&money[1], &money[2], &money[6], &money[13], &money[14]],
+                [target, actual, variance, annual, projected],
+                "{code}"
+            );
+            assert_eq!((money[3].as_str(), money[15].as_str(), money[16].as_str()), ("81.0", "50.0", "1.25"), "{code}");
+            let count = &sheets[0].rows[1];
+            assert_eq!([&count[1], &count[2], &count[6]], ["400.00", "390.00", "-10.00"], "{code}: counts as ever");
+            assert_eq!(sheets[1].rows[0][1], target, "{code}: the KPI's sheet too");
+            let csv = String::from_utf8(crate::export::csv(&sheets[0]).unwrap()).unwrap();
+            assert!(csv.lines().nth(1).unwrap().starts_with(&format!("new_business,{target},{actual},")), "{csv}");
+            assert!(crate::export::xlsx(&sheets).unwrap().starts_with(b"PK"));
+        }
+    }
 }

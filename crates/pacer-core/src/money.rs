@@ -161,6 +161,51 @@ pub fn format_minor(minor: i64) -> String {
     decimal(minor, 2, true)
 }
 
+/// Why decimal digits are not a number of minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DigitsError {
+    /// A digit other than 0 after the exponent's places (`1500.5` yen, `12.345` euros): never rounded.
+    #[error("more decimals than {0}")]
+    TooManyDecimals(u32),
+    /// More minor units than 64 bits hold.
+    #[error("too large")]
+    TooLarge,
+    /// Something other than an ASCII digit.
+    #[error("not digits")]
+    NotDigits,
+}
+
+/// The whole and the decimal digits of an amount (ASCII digits, either may be empty) as minor
+/// units with `exponent` places, the inverse of [`plain_amount`]: `("1234", "5", 2)` is 123450,
+/// `("1500", "", 0)` is 1500 (yen), `("1234", "567", 3)` is 1234567 (dinars). Zeros after the
+/// exponent's places are the same amount (`1500.0` yen is 1500); any other digit there is
+/// refused, not rounded. The one reading of decimal digits as money, for imports and workbooks.
+pub fn minor_from_digits(whole: &str, fraction: &str, exponent: u32) -> Result<i64, DigitsError> {
+    let places = exponent as usize;
+    let (kept, past) = fraction.split_at(fraction.len().min(places));
+    if past.bytes().any(|b| b != b'0') {
+        return Err(DigitsError::TooManyDecimals(exponent));
+    }
+    let mut digits = whole.bytes().chain(kept.bytes()).chain(std::iter::repeat_n(b'0', places - kept.len()));
+    digits.try_fold(0i64, |acc, b| {
+        if !b.is_ascii_digit() {
+            return Err(DigitsError::NotDigits);
+        }
+        acc.checked_mul(10).and_then(|n| n.checked_add(i64::from(b - b'0'))).ok_or(DigitsError::TooLarge)
+    })
+}
+
+/// Why an amount with more decimals than `currency` has is refused, as the end of a sentence
+/// that starts with the amount: `"1500.5" has decimals, but JPY has none: amounts in JPY are
+/// whole`; `"12.345" has more than 2 decimals, the most EUR has`.
+pub fn too_many_decimals(currency: Currency) -> String {
+    match currency.minor_exponent() {
+        0 => format!("has decimals, but {currency} has none: amounts in {currency} are whole"),
+        1 => format!("has more than 1 decimal, the most {currency} has"),
+        e => format!("has more than {e} decimals, the most {currency} has"),
+    }
+}
+
 /// `minor` as a decimal with `exponent` places, thousands grouped with commas or not.
 fn decimal(minor: i64, exponent: u32, grouped: bool) -> String {
     let sign = if minor < 0 { "-" } else { "" };
@@ -242,6 +287,41 @@ mod tests {
             assert_eq!(format_amount(minor, cur(code)), people, "{minor} {code}");
             assert_eq!(plain_amount(minor, cur(code)), files, "{minor} {code}");
         }
+    }
+
+    #[test]
+    fn digits_read_back_with_their_currencys_exponent() {
+        for (whole, fraction, exponent, minor) in [
+            ("1234", "5", 2, 123_450),
+            ("1234", "56", 2, 123_456),
+            ("1234", "560", 2, 123_456),
+            ("", "5", 2, 50),
+            ("1500", "", 0, 1500),
+            ("1500", "00", 0, 1500),
+            ("1234", "567", 3, 1_234_567),
+            ("1", "5", 3, 1500),
+            ("0", "", 2, 0),
+            ("92233720368547758", "07", 2, i64::MAX),
+        ] {
+            assert_eq!(minor_from_digits(whole, fraction, exponent), Ok(minor), "{whole}.{fraction} at {exponent}");
+        }
+        assert_eq!(minor_from_digits("1500", "5", 0), Err(DigitsError::TooManyDecimals(0)));
+        assert_eq!(minor_from_digits("12", "345", 2), Err(DigitsError::TooManyDecimals(2)));
+        assert_eq!(minor_from_digits("1", "0001", 3), Err(DigitsError::TooManyDecimals(3)));
+        assert_eq!(minor_from_digits("92233720368547758", "08", 2), Err(DigitsError::TooLarge));
+        assert_eq!(minor_from_digits("9223372036854775808", "", 0), Err(DigitsError::TooLarge));
+        assert_eq!(minor_from_digits("1x", "", 0), Err(DigitsError::NotDigits));
+        assert_eq!(minor_from_digits("1", "-5", 2), Err(DigitsError::NotDigits));
+        // Every amount written by `plain_amount` reads back to itself.
+        let cur = |code: &str| Currency::parse(code).unwrap();
+        for (minor, code) in [(123_456, "EUR"), (1_234_567, "KWD"), (150_000, "JPY"), (7, "BHD"), (0, "KRW")] {
+            let text = plain_amount(minor, cur(code));
+            let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+            assert_eq!(minor_from_digits(whole, fraction, cur(code).minor_exponent()), Ok(minor), "{text}");
+        }
+        assert_eq!(too_many_decimals(cur("JPY")), "has decimals, but JPY has none: amounts in JPY are whole");
+        assert_eq!(too_many_decimals(cur("KWD")), "has more than 3 decimals, the most KWD has");
+        assert_eq!(too_many_decimals(cur("EUR")), "has more than 2 decimals, the most EUR has");
     }
 
     #[test]

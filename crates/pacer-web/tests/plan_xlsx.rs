@@ -13,6 +13,8 @@ use common::world;
 use http_body_util::BodyExt;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
+use pacer_core::money::Currency;
+use pacer_core::org::Organisation;
 use pacer_core::plan::{NewPlan, PlanStatus, Target, TargetOwner, TargetTier};
 use pacer_storage::testing::TestDb;
 use serde_json::Value;
@@ -277,7 +279,7 @@ async fn a_plan_round_trips_through_a_spreadsheet() {
         assert_eq!((p["value"].as_str(), p["reason"].as_str()), (Some("-5"), Some("negative: targets are 0 or more")));
         let p = problem(&body, "new_business", ("K", row(company)));
         assert_eq!(p["value"], "12.345");
-        assert_eq!(p["reason"], "more than 2 decimals: money is in currency units to the cent");
+        assert_eq!(p["reason"], "the amount has more than 2 decimals, the most USD has");
         assert_eq!(w.store.targets(id, None).await.unwrap(), after, "{context}: nothing written");
 
         // A sheet that is not a KPI, and a file that is not a workbook.
@@ -305,5 +307,68 @@ async fn a_plan_round_trips_through_a_spreadsheet() {
         assert_eq!(status, StatusCode::OK);
         let (status, _, _) = send(&w, Role::Manager, Method::PUT, &path, Some((XLSX, bytes))).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+}
+
+/// Money in the workbook has the plan's currency's decimals (the organisation's): whole yen,
+/// three decimals of dinar, cents of euro. Exported then imported, the targets are the same
+/// minor units; a month with more decimals than the currency has is refused at its cell with
+/// its value and why, and nothing is written.
+#[tokio::test]
+async fn money_keeps_its_currencys_decimals_through_the_workbook() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let ops = Actor::named("ops");
+        for (code, amount, shown, bad, reason) in [
+            ("EUR", 123_456, 1234.56, 12.345, "the amount has more than 2 decimals, the most EUR has"),
+            ("JPY", 150_000, 150_000.0, 1500.5, "the amount has decimals, but JPY has none: amounts in JPY are whole"),
+            ("KWD", 1_234_567, 1234.567, 1.2345, "the amount has more than 3 decimals, the most KWD has"),
+        ] {
+            let context = format!("{code} on {}", db.backend());
+            let org = Organisation { currency: Currency::parse(code).unwrap(), ..Organisation::default() };
+            w.store.save_organisation(&org, &ops).await.unwrap();
+            let new = NewPlan {
+                fiscal_year: 2026,
+                name: format!("In {code}"),
+                settings: Default::default(),
+                copied_from: None,
+            };
+            let id = w.store.create_plan(&new, &ops).await.unwrap().id;
+            let target = TargetTier::Target;
+            let mut money = targets("new_business", TargetOwner::Company, target, |m| amount + i64::from(m));
+            money.extend(targets("new_business", TargetOwner::Rep(w.rep_a), target, |m| amount * i64::from(m)));
+            w.store.put_targets(id, "new_business", &money, &ops).await.unwrap();
+            let before = w.store.targets(id, None).await.unwrap();
+
+            let (status, _, bytes) =
+                send(&w, Role::Leader, Method::GET, &format!("/api/v1/plans/{id}/xlsx"), None).await;
+            assert_eq!(status, StatusCode::OK, "{context}");
+            let exported = read(&bytes);
+            let about: Vec<String> = exported[0].1.iter().map(|r| r[1].to_string()).collect();
+            assert!(about.iter().any(|l| l.starts_with(&format!("Money is in {code}"))), "{context}: {about:?}");
+            let mut book = exported.clone();
+            let nb = sheet(&mut book, "new_business");
+            let a = row_of(nb, "rep", Some(w.rep_a), "target");
+            assert_eq!(nb[a][4], Data::Float(shown), "{context}: month 1 in {code} units");
+
+            // Export then import: the same minor units, from the workbook and as a spreadsheet saves it.
+            for book in [bytes.clone(), write(&exported)] {
+                let (status, report) = import(&w, id, book).await;
+                assert_eq!(status, StatusCode::OK, "{context}: {report}");
+                assert_eq!(w.store.targets(id, None).await.unwrap(), before, "{context}");
+            }
+
+            // A month with more decimals than the currency has: refused at its cell, nothing written.
+            let mut edited = exported.clone();
+            let nb = sheet(&mut edited, "new_business");
+            nb[a][5] = Data::Float(bad);
+            let (status, body) = import(&w, id, write(&edited)).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{context}: {body}");
+            assert_eq!(body["error"]["details"].as_array().unwrap().len(), 1, "{context}: {body}");
+            let p = problem(&body, "new_business", ("F", a as u32 + 1));
+            assert_eq!(p["value"], bad.to_string(), "{context}");
+            assert_eq!(p["reason"], reason, "{context}");
+            assert_eq!(w.store.targets(id, None).await.unwrap(), before, "{context}: nothing written");
+        }
     }
 }

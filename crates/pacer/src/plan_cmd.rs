@@ -14,6 +14,7 @@ use pacer_app::report::unit_suffix;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::growth::gross_new_needed;
+use pacer_core::money::Currency;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
 use pacer_storage::{OrgStore, PlanStore};
 
@@ -249,11 +250,12 @@ fn rate(text: &str) -> Result<f64> {
     Ok(text.parse::<pacer_core::values::Rate>()?.0)
 }
 
-/// An amount of a KPI in its units: money (currency unit) to minor units, counts as they are.
-fn amount(catalog: &Catalog, kpi: &str, text: &str) -> Result<i64> {
+/// An amount of a KPI in its units: money (units of the reporting currency, with its decimals)
+/// to minor units, counts as they are.
+fn amount(catalog: &Catalog, currency: Currency, kpi: &str, text: &str) -> Result<i64> {
     let money = catalog.kpi(kpi).is_some_and(Kpi::is_money);
     if money {
-        pacer_core::import::parse_amount_minor(text, false).map_err(|e| anyhow!("amount {text:?}: {e}"))
+        pacer_core::import::parse_amount_minor(text, currency, false).map_err(|e| anyhow!("amount {text:?}: {e}"))
     } else {
         text.trim().replace(',', "").parse::<i64>().map_err(|_| anyhow!("amount {text:?} is not a whole number"))
     }
@@ -358,7 +360,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             };
             let req = AllocationRequest {
                 kpi: kpi.clone(),
-                annual: amount(catalog, &kpi, &annual)?,
+                annual: amount(catalog, org.currency, &kpi, &annual)?,
                 to: to.parse()?,
                 split: Split::from_word(&split, &weights)?,
                 months: MonthProfile::from_word(&months, &month_weights)?,
@@ -425,8 +427,13 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
         PlanCommand::Set { plan, kpi, owner: who, month, amount: text, tier, reason } => {
             let catalog = catalog_of(&app).await?;
             let tier: TargetTier = tier.parse()?;
-            let target =
-                Target { kpi: kpi.clone(), owner: owner(&who)?, month, tier, amount: amount(catalog, &kpi, &text)? };
+            let target = Target {
+                kpi: kpi.clone(),
+                owner: owner(&who)?,
+                month,
+                tier,
+                amount: amount(catalog, org.currency, &kpi, &text)?,
+            };
             pacer_core::plan::check_target_row(&target)?;
             store.set_target(plan, &target, &cli(reason)).await?;
             println!("Set.");
@@ -455,12 +462,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
             let catalog = catalog_of(&app).await?;
             // Money KPIs in the currency's decimals; counts as they are.
-            let amount = |kpi: &str, units: i64| match catalog.kpi(kpi).map(|k| k.unit) {
-                Some(pacer_core::catalog::Unit::Currency) if format == Format::Table => {
-                    pacer_core::money::format_amount(units, org.currency)
-                }
-                Some(pacer_core::catalog::Unit::Currency) => pacer_core::money::plain_amount(units, org.currency),
-                _ => units.to_string(),
+            let amount = |kpi: &str, units: i64| match catalog.kpi(kpi).is_some_and(pacer_core::catalog::Kpi::is_money)
+            {
+                true if format == Format::Table => pacer_core::money::format_amount(units, org.currency),
+                true => pacer_core::money::plain_amount(units, org.currency),
+                false => units.to_string(),
             };
             let records: Vec<_> = c.by_level.iter().chain(&c.by_owner).cloned().collect();
             let rows = records
@@ -482,7 +488,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let catalog = catalog_of(&app).await?;
             let plan = store.plan(plan).await?;
             let a = plans::attainment_report(&app, &plan, &kpi, parsed(&by)?, parsed(&per)?).await?;
-            let money = catalog.kpi(&kpi).is_some_and(|k| k.unit == pacer_core::catalog::Unit::Currency);
+            let money = catalog.kpi(&kpi).is_some_and(pacer_core::catalog::Kpi::is_money);
             let unit = if money { unit_suffix("currency", org.currency) } else { String::new() };
             let mut headers: Vec<String> = vec!["name".into()];
             for (i, c) in a.columns.iter().enumerate() {
@@ -686,11 +692,15 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
 
 async fn growth(g: &GrowthArgs, with: Option<&pacer_app::Context<'_>>) -> Result<()> {
     let base = g.base.trim().replace(',', "");
-    let base: i64 = match base.parse::<i64>() {
-        Ok(n) => n,
-        Err(_) => {
-            pacer_core::import::parse_amount_minor(&g.base, false).map_err(|e| anyhow!("base {:?}: {e}", g.base))?
-        }
+    // A decimal base is money: read with the reporting currency's decimals, which needs the organisation.
+    let base: i64 = match (base.parse::<i64>(), with) {
+        (Ok(n), _) => n,
+        (Err(_), Some(app)) => pacer_core::import::parse_amount_minor(&g.base, app.org.currency, false)
+            .map_err(|e| anyhow!("base {:?}: {e}", g.base))?,
+        (Err(_), None) => bail!(
+            "base {:?}: without --plan the calculator takes a whole number (customers, or revenue in whole units)",
+            g.base
+        ),
     };
     let target = gross_new_needed(base, rate(&g.churn)?, rate(&g.expansion)?, rate(&g.growth)?)?;
     println!("{}", target.explain());

@@ -160,7 +160,7 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
                 }
             };
             let v = reviews::view(&app, &period, args.plan).await?;
-            let all = sheets(&v);
+            let all = sheets(&v, app.org.currency);
             if args.format == ReportFormat::Xlsx {
                 let path = args.output.ok_or_else(|| anyhow!("--format xlsx needs --output FILE.xlsx"))?;
                 std::fs::write(&path, pacer_app::export::xlsx(&all)?)

@@ -820,12 +820,14 @@ fn open_deals_without_a_close_date_are_pipeline_in_no_period() {
 }
 
 /// Money is written with its currency's exponent and its columns name the currency: whole yen,
-/// three decimals of dinar (amounts in files are still read with at most two).
+/// three decimals of dinar; amounts in files are read with the same decimals, and one with more
+/// is refused with its row, column, value and why.
 #[test]
 fn money_columns_name_their_currency_and_keep_its_decimals() {
-    for (currency, amount, table, csv) in
-        [("JPY", "150000", "150,000", "150000"), ("KWD", "1234.5", "1,234.500", "1234.500")]
-    {
+    for (currency, amount, table, csv, too_precise, reason) in [
+        ("JPY", "150000", "150,000", "150000", "1500.5", "has decimals, but JPY has none: amounts in JPY are whole"),
+        ("KWD", "1234.567", "1,234.567", "1234.567", "1.2345", "has more than 3 decimals, the most KWD has"),
+    ] {
         let w = Workdir::new(&format!("money-{currency}"));
         w.ok(&["org", "set", "--currency", currency]);
         w.ok(&["team", "add", "Sales"]);
@@ -841,6 +843,16 @@ fn money_columns_name_their_currency_and_keep_its_decimals() {
         let mut lines = file.lines();
         assert!(lines.next().unwrap().contains(&format!(",closed won ({currency}),")), "{file}");
         assert!(lines.next().unwrap().contains(&format!(",{csv},")), "{file}");
+        let export = format!(
+            "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount\n9002,Acme,Closed Won,2026-03-13,Ann Lee,{too_precise}\n"
+        );
+        std::fs::write(w.path().join("more.csv"), export).unwrap();
+        let out = w.pacer(&["import", "deals", "more.csv"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let want = format!("more.csv: row 2, column \"Amount\", value \"{too_precise}\": \"{too_precise}\" {reason}");
+        assert!(stderr.contains(&want), "{stderr}");
+        assert_eq!(w.ok(&["pipeline", "--fy", "2026", "--by", "company", "--format", "csv"]), file, "nothing changed");
     }
 }
 

@@ -317,6 +317,19 @@ fn skipped(row: usize, cells: &[String]) -> Option<SkippedRow> {
 }
 
 /// A workbook sheet, read whole: the header found as in a CSV, trailing footer rows left out.
+/// A number cell as text that reads back as the same number: the shortest decimal, with a zero
+/// after exactly 3 decimals of at most 3 whole digits. A number cell has no thousands separator,
+/// but text such as `1.234` reads as one (1,234 euros, or ambiguous in dinars); `1.2340` is
+/// 1.234 in every currency that has the decimals, and refused in one that has fewer.
+fn number_text(f: f64) -> String {
+    let mut text = f.to_string();
+    let whole_digits = text.trim_start_matches('-').split('.').next().map_or(0, str::len);
+    if text.split_once('.').is_some_and(|(_, fraction)| fraction.len() == 3) && whole_digits <= 3 {
+        text.push('0');
+    }
+    text
+}
+
 fn read_workbook(
     name: &str,
     bytes: &[u8],
@@ -341,7 +354,7 @@ fn read_workbook(
             Data::Empty => String::new(),
             Data::String(s) => s.clone(),
             Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
+            Data::Float(f) => number_text(*f),
             Data::Int(i) => i.to_string(),
             Data::Bool(b) => b.to_string(),
             // Spreadsheet dates are serial numbers: hand the importer ISO text.
@@ -381,6 +394,22 @@ mod tests {
 
     /// A Salesforce "formatted report" saved as XLSX: a title and filters above the header,
     /// totals and the footer below the rows.
+    #[test]
+    fn number_cells_read_back_as_their_number() {
+        for (f, text) in [
+            (1.234, "1.2340"),
+            (-234.5, "-234.5"),
+            (234.567, "234.5670"),
+            (-1.5, "-1.5"),
+            (1234.567, "1234.567"),
+            (12.5, "12.5"),
+            (0.125, "0.1250"),
+            (1e-7, "0.0000001"),
+        ] {
+            assert_eq!(number_text(f), text, "{f}");
+        }
+    }
+
     #[test]
     fn a_workbook_report_has_its_header_found_and_its_footer_left_out() {
         let mut book = rust_xlsxwriter::Workbook::new();

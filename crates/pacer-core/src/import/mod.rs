@@ -561,7 +561,9 @@ impl<'a> Importer<'a> {
         } else if amount_target == "amount" {
             r.required("amount", |v| self.amount(v, amount_currency))
         } else {
-            r.required("amount_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))
+            r.required("amount_minor", |v| {
+                parse::parse_integer(v).and_then(|minor| parse::check_record_amount(minor, amount_currency))
+            })
         };
         // Every CRM has open deals not yet dated too: they are pipeline in no period.
         let close_date = r.optional("close_date", |v| self.day(v));
@@ -617,7 +619,9 @@ impl<'a> Importer<'a> {
         let mrr_minor = if self.mapping.feeds("mrr") {
             r.required("mrr", |v| self.amount(v, self.currency))
         } else {
-            r.required("mrr_minor", |v| parse::parse_integer(v).and_then(parse::check_record_amount))
+            r.required("mrr_minor", |v| {
+                parse::parse_integer(v).and_then(|minor| parse::check_record_amount(minor, self.currency))
+            })
         };
         match (account_id, month, mrr_minor) {
             (Some(account_id), Some(month), Some(mrr_minor)) if r.errors.is_empty() => {
@@ -713,29 +717,19 @@ impl<'a> Importer<'a> {
         parse_datetime(text, self.mapping.date_order).map(|dt| dt.date())
     }
 
-    /// An amount in minor units of `currency` (the deal's, or the organisation's), that may
+    /// An amount in minor units of `currency` (the deal's, or the organisation's), read with
+    /// that currency's ISO 4217 exponent (hundredths when none is known), that may
     /// not be negative nor beyond a record's ceiling. A currency mark that cannot stand for
     /// `currency` is refused rather than taken at 1:1.
     fn amount(&self, text: &str, currency: Option<Currency>) -> Result<i64, String> {
-        let amount = parse::parse_amount(text)?;
-        let Some(currency) = currency else { return parse::check_record_amount(amount.minor) };
-        if let Some(mark) = &amount.mark
+        // Read with the currency's own decimals: none for JPY, 3 for KWD.
+        let amount = parse::parse_amount(text, currency)?;
+        if let (Some(currency), Some(mark)) = (currency, &amount.mark)
             && !parse::mark_currencies(mark).unwrap_or_default().iter().any(|c| c == currency.as_str())
         {
             return Err(format!("amount in {mark}, but the record is in {currency}: the mark must match its currency"));
         }
-        // The parser reads hundredths; a currency without cents (JPY) or with mills (KWD) differs.
-        let minor = match currency.minor_exponent() {
-            2 => Some(amount.minor),
-            e if e < 2 => {
-                let per = 10i64.pow(2 - e);
-                (amount.minor % per == 0).then_some(amount.minor / per)
-            }
-            e => amount.minor.checked_mul(10i64.pow(e - 2)),
-        };
-        let minor = minor
-            .ok_or_else(|| format!("{text:?} has more decimals than {currency} has ({})", currency.minor_exponent()))?;
-        parse::check_record_amount(minor)
+        parse::check_record_amount(amount.minor, currency)
     }
 
     /// The catalog's key for a type written as its key or name (any case), with its definition.

@@ -2,6 +2,7 @@
 //! durations and custom-field values. Every function is total: bad text is an
 //! `Err` with a sentence that names the value, never a panic.
 
+use crate::money::Currency;
 use crate::text_enum::text_enum;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -287,36 +288,44 @@ fn any_month(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> 
     Ok(date.with_day0(0).unwrap_or(date))
 }
 
-/// Parses a money amount into minor units (cents): `$1,234.56`, `1 234,56 €`,
-/// `EUR 1.234,56`, `(1,234.56)` (accounting negative), `-12`, `12-`, `12.5` (1250).
+/// Parses a money amount into minor units of `currency`, with its ISO 4217 exponent:
+/// `$1,234.56`, `1 234,56 €`, `EUR 1.234,56`, `(1,234.56)` (accounting negative), `-12`, `12-`,
+/// `12.5` (1250 in a two-decimal currency), `¥150,000` (150000: yen have no decimals),
+/// `1,234.567` (1234567 in KWD, which has three).
 ///
 /// The decimal separator is the last `.` or `,` when 1 or 2 digits follow it to the end;
 /// otherwise that separator groups thousands (`1,234` and `1.234` are both 1234). It is
 /// also the decimal separator when a different separator comes before it (`1,234.567`),
-/// or when it appears once after a zero or nothing (`0.125`, `.125`): those have more than
-/// 2 decimals, which is an error rather than a rounding. Thousands groups (`,` `.` space,
-/// no-break space, `'`) must be 3 digits. One currency mark may stand before or after the
-/// number: a symbol (`$`, `€`, `£`, `¥`, `₹`...), an ISO code (`EUR`), or a local mark
-/// (`US$`, `kr`, `zł`, `CHF`...). Integer arithmetic only; overflow is an error. Minor
-/// units are hundredths whatever the currency.
-pub fn parse_amount_minor(text: &str, allow_negative: bool) -> Result<i64, String> {
-    let amount = parse_amount(text)?;
-    check_sign(amount.minor, allow_negative)?;
+/// when it appears once after a zero or nothing (`0.125`, `.125`), or once after more than 3
+/// digits (`1234.567`). More decimals than the currency has is an error rather than a
+/// rounding (zeros past them are the same amount: `1500.00` yen is 1500). In a currency with
+/// 3 decimals (KWD, BHD...) a lone separator followed by 3 digits (`234.500`, `1,234`) could
+/// be either and is refused as ambiguous. Thousands groups (`,` `.` space, no-break space,
+/// `'`) must be 3 digits. One currency mark may stand before or after the number: a symbol
+/// (`$`, `€`, `£`, `¥`, `₹`...), an ISO code (`EUR`), or a local mark (`US$`, `kr`, `zł`,
+/// `CHF`...). Integer arithmetic only; overflow is an error.
+pub fn parse_amount_minor(text: &str, currency: Currency, allow_negative: bool) -> Result<i64, String> {
+    let amount = parse_amount(text, Some(currency))?;
+    check_sign(amount.minor, currency, allow_negative)?;
     Ok(amount.minor)
 }
 
 /// Refuses a negative amount where none is allowed, showing it as the user would write it.
-pub(crate) fn check_sign(minor: i64, allow_negative: bool) -> Result<(), String> {
+pub(crate) fn check_sign(minor: i64, currency: Currency, allow_negative: bool) -> Result<(), String> {
     if minor < 0 && !allow_negative {
-        return Err(format!("negative amount {} is not allowed here", crate::money::format_minor(minor)));
+        return Err(format!("negative amount {} is not allowed here", crate::money::format_amount(minor, currency)));
     }
     Ok(())
 }
 
 /// The amount of an imported record: not negative, and not beyond
 /// [`crate::money::MAX_AMOUNT_MINOR`] (a record's ceiling, so that totals cannot overflow).
-pub(crate) fn check_record_amount(minor: i64) -> Result<i64, String> {
-    check_sign(minor, false)?;
+pub(crate) fn check_record_amount(minor: i64, currency: Option<Currency>) -> Result<i64, String> {
+    if minor < 0 {
+        let shown =
+            currency.map_or_else(|| crate::money::format_minor(minor), |c| crate::money::format_amount(minor, c));
+        return Err(format!("negative amount {shown} is not allowed here"));
+    }
     crate::money::check_magnitude(minor)?;
     Ok(minor)
 }
@@ -330,7 +339,8 @@ pub(crate) struct Amount {
 
 const GROUPING_SPACES: [char; 4] = [' ', '\u{a0}', '\u{202f}', '\u{2009}'];
 
-pub(crate) fn parse_amount(text: &str) -> Result<Amount, String> {
+/// An amount in minor units of `currency` (hundredths when the currency is not known).
+pub(crate) fn parse_amount(text: &str, currency: Option<Currency>) -> Result<Amount, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty amount".into());
@@ -382,23 +392,23 @@ pub(crate) fn parse_amount(text: &str) -> Result<Amount, String> {
         _ => return Err(format!("{t:?} is not an amount: it has two currency marks")),
     };
 
-    let (int_part, frac_part) = split_decimal(core, t)?;
+    let exponent = currency.map_or(2, |c| c.minor_exponent());
+    let (int_part, frac_part) = split_decimal(core, t, currency)?;
     let digits = ungrouped_digits(int_part).ok_or_else(not_amount)?;
-    let cents = match frac_part.len() {
-        0 => 0,
-        1 => i64::from(num(frac_part)) * 10,
-        _ => i64::from(num(frac_part)),
-    };
-    let minor = digits
-        .bytes()
-        .try_fold(0i64, |acc, b| acc.checked_mul(10)?.checked_add(i64::from(b - b'0')))
-        .and_then(|units| units.checked_mul(100)?.checked_add(cents))
-        .ok_or_else(|| format!("amount {t:?} is too large"))?;
+    let minor = crate::money::minor_from_digits(&digits, frac_part, exponent).map_err(|e| match (e, currency) {
+        (crate::money::DigitsError::TooManyDecimals(_), Some(c)) => {
+            format!("{t:?} {}", crate::money::too_many_decimals(c))
+        }
+        (crate::money::DigitsError::TooManyDecimals(e), None) => format!("{t:?} has more than {e} decimals"),
+        (crate::money::DigitsError::TooLarge, _) => format!("amount {t:?} is too large"),
+        (crate::money::DigitsError::NotDigits, _) => not_amount(),
+    })?;
     Ok(Amount { minor: if negative { -minor } else { minor }, mark })
 }
 
-/// Splits the digits-and-separators core into integer and fraction digits (fraction: 0-2 digits).
-fn split_decimal<'a>(core: &'a str, whole: &str) -> Result<(&'a str, &'a str), String> {
+/// Splits the digits-and-separators core into integer and fraction digits. A lone separator
+/// followed by exactly 3 digits is refused as ambiguous when the currency has 3 decimals.
+fn split_decimal<'a>(core: &'a str, whole: &str, currency: Option<Currency>) -> Result<(&'a str, &'a str), String> {
     let not_amount = || format!("{whole:?} is not an amount");
     if core
         .chars()
@@ -413,19 +423,33 @@ fn split_decimal<'a>(core: &'a str, whole: &str) -> Result<(&'a str, &'a str), S
         return Err(not_amount());
     }
     let other = if sep == "." { ',' } else { '.' };
+    let once = !before.contains(sep);
     let decimal = if after.len() <= 2 {
         true
     } else {
         // Three or more digits after: grouping, unless the number cannot be grouped that way.
-        let once = !before.contains(sep);
         let leading = before.trim_start_matches(['0']);
-        before.contains(other) || (once && (after.len() != 3 || leading.is_empty() || before.len() > 3))
+        let grouping_possible = after.len() == 3 && !leading.is_empty() && before.len() <= 3;
+        if let Some(c) = currency.filter(|c| c.minor_exponent() == 3)
+            && once
+            && grouping_possible
+            && !before.contains(other)
+        {
+            let thousands = format!("{before}{after}");
+            let decimals = match after.trim_end_matches('0') {
+                "" => before.to_string(),
+                f if f.len() < 3 => format!("{before}.{f}"),
+                f => format!("{before}.{f}0"),
+            };
+            return Err(format!(
+                "{whole:?} is ambiguous in {c}, which has 3 decimals: is it {thousands} or {decimals}? Write \
+                 {thousands} or {decimals} (no thousands separator before the last 3 digits)"
+            ));
+        }
+        before.contains(other) || (once && !grouping_possible)
     };
     if !decimal {
         return Ok((core, ""));
-    }
-    if after.len() > 2 {
-        return Err(format!("{whole:?} has more than 2 decimals"));
     }
     if before.contains(sep) {
         return Err(not_amount());
@@ -645,6 +669,10 @@ mod tests {
     use super::*;
     use crate::testing::{datetime, day};
 
+    pub(super) fn eur() -> Currency {
+        Currency::parse("EUR").unwrap()
+    }
+
     #[test]
     fn the_iso_shortcut_reads_as_the_general_path() {
         for t in ["2026-03-04T10:30:00", "2026-03-04 23:59:59", "2024-02-29T00:00:00", "0999-01-01T00:00:00"] {
@@ -806,25 +834,25 @@ mod tests {
             ("92233720368547758.07", i64::MAX),
         ];
         for (text, want) in cases {
-            assert_eq!(parse_amount_minor(text, true), Ok(*want), "{text}");
+            assert_eq!(parse_amount_minor(text, eur(), true), Ok(*want), "{text}");
         }
-        assert_eq!(parse_amount("€12").unwrap().mark.as_deref(), Some("€"));
+        assert_eq!(parse_amount("€12", Some(eur())).unwrap().mark.as_deref(), Some("€"));
     }
 
     #[test]
     fn amount_errors() {
         // A negative amount where the column allows none.
-        assert_eq!(parse_amount_minor("-12", false).unwrap_err(), "negative amount -12.00 is not allowed here");
+        assert_eq!(parse_amount_minor("-12", eur(), false).unwrap_err(), "negative amount -12.00 is not allowed here");
         assert_eq!(
-            parse_amount_minor("(1,234.56)", false).unwrap_err(),
+            parse_amount_minor("(1,234.56)", eur(), false).unwrap_err(),
             "negative amount -1,234.56 is not allowed here"
         );
         // Text that is no amount, even where negatives are allowed.
         let cases: &[(&str, &str)] = &[
-            ("1234.567", "\"1234.567\" has more than 2 decimals"),
-            ("0.125", "\"0.125\" has more than 2 decimals"),
-            ("12.3456", "\"12.3456\" has more than 2 decimals"),
-            ("1,234.567", "\"1,234.567\" has more than 2 decimals"),
+            ("1234.567", "\"1234.567\" has more than 2 decimals, the most EUR has"),
+            ("0.125", "\"0.125\" has more than 2 decimals, the most EUR has"),
+            ("12.3456", "\"12.3456\" has more than 2 decimals, the most EUR has"),
+            ("1,234.567", "\"1,234.567\" has more than 2 decimals, the most EUR has"),
             ("1.234.56", "\"1.234.56\" is not an amount"),
             ("1,23,456", "\"1,23,456\" is not an amount"),
             ("12.", "\"12.\" is not an amount"),
@@ -839,8 +867,75 @@ mod tests {
             ("", "empty amount"),
         ];
         for (text, want) in cases {
-            assert_eq!(parse_amount_minor(text, true).unwrap_err(), *want, "{text}");
+            assert_eq!(parse_amount_minor(text, eur(), true).unwrap_err(), *want, "{text}");
         }
+    }
+
+    #[test]
+    fn amounts_with_their_currencys_decimals() {
+        let cur = |code: &str| Currency::parse(code).unwrap();
+        let cases: &[(&str, &str, i64)] = &[
+            // Yen have no decimals: grouping reads as today, zeros after the point are whole yen.
+            ("1500", "JPY", 1500),
+            ("¥150,000", "JPY", 150_000),
+            ("150.000", "JPY", 150_000),
+            ("150 000", "JPY", 150_000),
+            ("1500.00", "JPY", 1500),
+            ("1.500,0", "JPY", 1500),
+            // Dinars have three: the separator before 3 digits is decimal wherever it cannot group.
+            ("1234.567", "KWD", 1_234_567),
+            ("1234,567", "KWD", 1_234_567),
+            ("1,234.567", "KWD", 1_234_567),
+            ("1.234,567", "KWD", 1_234_567),
+            ("1 234,567 KWD", "KWD", 1_234_567),
+            ("0.125", "KWD", 125),
+            (".5", "KWD", 500),
+            ("12.5", "KWD", 12_500),
+            ("12,25", "KWD", 12_250),
+            ("1,234,567", "KWD", 1_234_567_000),
+            ("1.2340", "KWD", 1_234),
+            ("BHD 7", "BHD", 7_000),
+            // Two decimals as ever.
+            ("1.234,56", "EUR", 123_456),
+            ("1,234", "EUR", 123_400),
+            ("12.340", "EUR", 1_234_000),
+            ("1234.560", "EUR", 123_456),
+        ];
+        for (text, code, want) in cases {
+            assert_eq!(parse_amount_minor(text, cur(code), true), Ok(*want), "{text} {code}");
+        }
+        let refused: &[(&str, &str, &str)] = &[
+            ("1500.5", "JPY", "\"1500.5\" has decimals, but JPY has none: amounts in JPY are whole"),
+            ("¥1.50", "JPY", "\"¥1.50\" has decimals, but JPY has none: amounts in JPY are whole"),
+            ("1,500.50", "JPY", "\"1,500.50\" has decimals, but JPY has none: amounts in JPY are whole"),
+            ("1234.5678", "KWD", "\"1234.5678\" has more than 3 decimals, the most KWD has"),
+            (
+                "234.500",
+                "KWD",
+                "\"234.500\" is ambiguous in KWD, which has 3 decimals: is it 234500 or 234.5? Write 234500 or \
+                 234.5 (no thousands separator before the last 3 digits)",
+            ),
+            ("1,234", "KWD", "\"1,234\" is ambiguous in KWD, which has 3 decimals: is it 1234 or 1.2340?"),
+            ("1234.567", "EUR", "\"1234.567\" has more than 2 decimals, the most EUR has"),
+            ("-1.5", "JPY", "\"-1.5\" has decimals, but JPY has none"),
+        ];
+        for (text, code, want) in refused {
+            let got = parse_amount_minor(text, cur(code), true).unwrap_err();
+            assert!(got.starts_with(want), "{text} {code}: {got}");
+        }
+        assert_eq!(
+            parse_amount_minor("-1.500", cur("KWD"), false).unwrap_err(),
+            "\"-1.500\" is ambiguous in KWD, which has 3 decimals: is it 1500 or 1.5? Write 1500 or 1.5 (no \
+             thousands separator before the last 3 digits)"
+        );
+        assert_eq!(
+            parse_amount_minor("-1.5", cur("KWD"), false).unwrap_err(),
+            "negative amount -1.500 is not allowed here"
+        );
+        assert_eq!(
+            parse_amount_minor("-1500", cur("JPY"), false).unwrap_err(),
+            "negative amount -1,500 is not allowed here"
+        );
     }
 
     #[test]
@@ -897,6 +992,7 @@ mod tests {
 
     mod props {
         use super::super::*;
+        use super::eur;
         use proptest::prelude::*;
 
         fn group(n: u64, sep: &str) -> String {
@@ -932,7 +1028,7 @@ mod tests {
                 };
                 let want = (n * 100 + cents.unwrap_or(0)) as i64;
                 let want = if negative { -want } else { want };
-                prop_assert_eq!(parse_amount_minor(&text, true), Ok(want), "{}", text);
+                prop_assert_eq!(parse_amount_minor(&text, eur(), true), Ok(want), "{}", text);
             }
         }
     }

@@ -669,7 +669,7 @@ fn deals_in_their_currency() {
     );
     assert_eq!(
         deal(5, "d4|Ann Lee|42|new|won|1,500.50|JPY|2026-02-10").unwrap_err()[0].reason,
-        "\"1,500.50\" has more decimals than JPY has (0)"
+        "\"1,500.50\" has decimals, but JPY has none: amounts in JPY are whole"
     );
     assert_eq!(
         deal(6, "d5|Ann Lee|42|new|won|CHF 10|Dollars|2026-02-10").unwrap_err(),
@@ -687,6 +687,89 @@ fn deals_in_their_currency() {
     );
     // Before the first rate of the currency: refused.
     assert!(deal(8, "d7|Ann Lee|42|new|won|CHF 10|CHF|2025-12-31").unwrap_err()[0].reason.contains("CHF in 2025-12"));
+}
+
+/// Each amount is read with its row's currency's decimals (ISO 4217): none for yen, three for
+/// dinars, two for euros; decimal commas and thousands separators as ever; more decimals than
+/// the currency has is the row's error, with its column and value.
+#[test]
+fn amounts_are_read_with_their_currencys_decimals() {
+    use crate::money::fx::{FxRate, RateTable};
+    let mapping = Mapping::from_toml(
+        "kind = \"deals\"\n[columns]\nexternal_id = \"Deal\"\nrep = \"Owner\"\naccount_id = \"Account\"\n\
+         kind = \"Type\"\nstatus = \"Status\"\namount = \"Amount\"\ncurrency = \"Currency\"\n\
+         close_date = \"Close\"\n",
+    )
+    .unwrap();
+    let header = csv("Deal|Owner|Account|Type|Status|Amount|Currency|Close");
+    let cur = |code: &str| Currency::parse(code).unwrap();
+    let rate = |code: &str, rate: &str| FxRate {
+        currency: cur(code),
+        month: "2026-01".parse().unwrap(),
+        rate: rate.parse().unwrap(),
+    };
+    let rates = RateTable::new([rate("KWD", "3.0"), rate("JPY", "0.0062")]);
+    let importer = Importer::new(mapping, &header, None, &resolve).unwrap().with_currency(cur("EUR")).with_rates(rates);
+    let deal = |row, line: &str| importer.deal(row, &csv(line));
+    for (line, minor, currency) in [
+        ("d1|Ann Lee|42|new|won|1234.567|KWD|2026-02-10", 1_234_567, "KWD"),
+        ("d2|Ann Lee|42|new|won|1.234,567|KWD|2026-02-10", 1_234_567, "KWD"),
+        ("d3|Ann Lee|42|new|won|KWD 12,5|KWD|2026-02-10", 12_500, "KWD"),
+        ("d4|Ann Lee|42|new|won|1500|JPY|2026-02-10", 1500, "JPY"),
+        ("d5|Ann Lee|42|new|won|¥1.500.000|JPY|2026-02-10", 1_500_000, "JPY"),
+        ("d6|Ann Lee|42|new|won|1.234,56|EUR|2026-02-10", 123_456, "EUR"),
+    ] {
+        let d = deal(2, line).unwrap();
+        assert_eq!((d.amount_minor, d.currency), (minor, Some(cur(currency))), "{line}");
+    }
+    for (line, value, reason) in [
+        (
+            "d7|Ann Lee|42|new|won|1500.5|JPY|2026-02-10",
+            "1500.5",
+            "\"1500.5\" has decimals, but JPY has none: amounts in JPY are whole",
+        ),
+        ("d8|Ann Lee|42|new|won|12,345|EUR|2026-02-10", "", ""),
+        (
+            "d9|Ann Lee|42|new|won|1234.567|EUR|2026-02-10",
+            "1234.567",
+            "\"1234.567\" has more than 2 decimals, the most EUR has",
+        ),
+        (
+            "d10|Ann Lee|42|new|won|1234.5678|KWD|2026-02-10",
+            "1234.5678",
+            "\"1234.5678\" has more than 3 decimals, the most KWD has",
+        ),
+        (
+            "d11|Ann Lee|42|new|won|234.500|KWD|2026-02-10",
+            "234.500",
+            "\"234.500\" is ambiguous in KWD, which has 3 decimals: is it 234500 or 234.5? Write 234500 or 234.5 \
+             (no thousands separator before the last 3 digits)",
+        ),
+    ] {
+        if value.is_empty() {
+            // Thousands in euros, as ever.
+            assert_eq!(deal(9, line).unwrap().amount_minor, 1_234_500, "{line}");
+            continue;
+        }
+        assert_eq!(deal(9, line).unwrap_err(), vec![err(9, "Amount", value, reason)], "{line}");
+    }
+
+    // Without a currency column, the organisation's currency gives the decimals.
+    let mapping = Mapping::from_toml(
+        "kind = \"deals\"\n[columns]\nexternal_id = \"Deal\"\nrep = \"Owner\"\naccount_id = \"Account\"\n\
+         kind = \"Type\"\nstatus = \"Status\"\namount = \"Amount\"\nclose_date = \"Close\"\n",
+    )
+    .unwrap();
+    let header = csv("Deal|Owner|Account|Type|Status|Amount|Close");
+    let kwd = Importer::new(mapping.clone(), &header, None, &resolve).unwrap().with_currency(cur("KWD"));
+    let d = kwd.deal(2, &csv("d1|Ann Lee|42|new|won|1234.567|2026-02-10")).unwrap();
+    assert_eq!((d.amount_minor, d.currency), (1_234_567, None));
+    let jpy = Importer::new(mapping, &header, None, &resolve).unwrap().with_currency(cur("JPY"));
+    assert_eq!(jpy.deal(2, &csv("d1|Ann Lee|42|new|won|1500|2026-02-10")).unwrap().amount_minor, 1500);
+    assert_eq!(
+        jpy.deal(3, &csv("d2|Ann Lee|42|new|won|1500.5|2026-02-10")).unwrap_err(),
+        vec![err(3, "Amount", "1500.5", "\"1500.5\" has decimals, but JPY has none: amounts in JPY are whole")]
+    );
 }
 
 #[test]

@@ -49,7 +49,12 @@ pub async fn get(
 ) -> ApiResult<Response> {
     let ctx = state.context(&caller).await?;
     let v = view(&ctx, &period, q.plan).await?;
-    super::tabular_response(&v, || reviews::sheets(&v), &format!("review-{}", v.document.period), q.format.as_deref())
+    super::tabular_response(
+        &v,
+        || reviews::sheets(&v, ctx.org.currency),
+        &format!("review-{}", v.document.period),
+        q.format.as_deref(),
+    )
 }
 
 /// Opening a review.

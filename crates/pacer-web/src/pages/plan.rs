@@ -32,16 +32,14 @@ fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
     html! { @for k in kpis { option value=(k.key()) selected[selected == Some(k.key())] { (k.name) } } }
 }
 
-fn units(frame: &Frame, unit: &str, v: i64) -> String {
+/// An amount of a KPI of `unit` for people: money in the reporting currency, else a count.
+pub(crate) fn units(frame: &Frame, unit: &str, v: i64) -> String {
     frame.value(&if unit == "currency" { KpiValue::Money(v) } else { KpiValue::Count(v) })
 }
 
 /// The unit [`units`] shows a KPI's targets in: "currency" for money KPIs.
-fn unit_of(catalog: Option<&pacer_core::catalog::Catalog>, kpi: &str) -> &'static str {
-    match catalog.and_then(|c| c.kpi(kpi)).map(|k| k.unit) {
-        Some(pacer_core::catalog::Unit::Currency) => "currency",
-        _ => "",
-    }
+fn unit_of(catalog: Option<&Catalog>, kpi: &str) -> &'static str {
+    if catalog.and_then(|c| c.kpi(kpi)).is_some_and(Kpi::is_money) { "currency" } else { "count" }
 }
 
 fn status_badge(s: PlanStatus) -> Markup {
@@ -307,7 +305,7 @@ pub async fn allocate(
     let catalog = catalog_in_force(state.store.as_ref()).await?;
     let money = catalog.kpi(&form.kpi).is_some_and(Kpi::is_money);
     let annual = if money {
-        pacer_core::import::parse_amount_minor(&form.annual, false).map_err(ApiError::BadRequest)?
+        pacer_core::import::parse_amount_minor(&form.annual, frame.org.currency, false).map_err(ApiError::BadRequest)?
     } else {
         form.annual
             .trim()

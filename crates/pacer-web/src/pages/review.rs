@@ -3,6 +3,7 @@
 //! proposal; and the list of the year's quarters.
 
 use super::layout::{self, Frame};
+use super::plan::units;
 use super::{PageForm, PageResult, filled, redirect_with_notice};
 use crate::AppState;
 use crate::api::review::view;
@@ -35,6 +36,32 @@ fn amount(frame: &Frame, unit: &str, x: Option<f64>) -> String {
         Some(v) if unit == "percent" => format!("{:.1}%", v * 100.0),
         Some(v) => format!("{v:.0}"),
     }
+}
+
+/// A revised annual target as typed in the form: money in units of the reporting currency with
+/// its decimals (`1,250,000.50`), counts whole; none when left empty.
+async fn typed_annual(
+    frame: &Frame,
+    ctx: &pacer_app::Context<'_>,
+    kpi: &str,
+    text: Option<String>,
+) -> Result<Option<i64>, ApiError> {
+    let Some(text) = filled(text) else { return Ok(None) };
+    let money = ctx.catalog().await?.kpi(kpi).is_some_and(|k| k.is_money());
+    let annual = if money {
+        pacer_core::import::parse_amount_minor(&text, frame.org.currency, false).map_err(ApiError::BadRequest)?
+    } else {
+        text.trim()
+            .replace(',', "")
+            .parse::<i64>()
+            .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a whole number")))?
+    };
+    Ok(Some(annual))
+}
+
+/// An amount as the form takes it back: money as plain decimal units of the reporting currency.
+fn typed(frame: &Frame, unit: &str, v: i64) -> String {
+    if unit == "currency" { pacer_core::money::plain_amount(v, frame.org.currency) } else { v.to_string() }
 }
 
 fn attained(f: &Figure) -> Markup {
@@ -95,13 +122,7 @@ pub async fn page(
         Some(kpi) if role == Role::Admin => {
             let quarter = reviews::quarter(&frame.org, &d.period, today())?;
             let plan = reviews::plan_for(state.store.as_ref(), &quarter, None).await?;
-            let annual = filled(q.annual.clone())
-                .map(|a| {
-                    a.replace(',', "")
-                        .parse::<i64>()
-                        .map_err(|_| ApiError::BadRequest(format!("{a:?} is not a whole number of units")))
-                })
-                .transpose()?;
+            let annual = typed_annual(&frame, &ctx, kpi, q.annual.clone()).await?;
             Some(reviews::propose(&ctx, &plan, kpi, annual, d.end.min(today())).await?)
         }
         _ => None,
@@ -116,7 +137,10 @@ pub async fn page(
             " · download " a href=(format!("/api/v1/reviews/{}?format=xlsx", d.period)) { "XLSX" } " · " a href=(format!("/api/v1/reviews/{}?format=csv", d.period)) { "CSV" } }
         @if !v.differences.is_empty() {
             div.notice { "Raw data has been corrected since this review was closed; the frozen figures stand, the differences are:"
-                ul { @for x in &v.differences { li { (x.kpi) " · " (x.owner) ": " (x.frozen.map(|f| format!("{f:.2}")).unwrap_or_default()) " then, " (x.now.map(|f| format!("{f:.2}")).unwrap_or_default()) " now" } } } }
+                ul { @for x in &v.differences {
+                    @let unit = d.kpis.iter().find(|k| k.key == x.kpi).map_or("", |k| k.unit.as_str());
+                    li { (x.kpi) " · " (x.owner) ": " (amount(&frame, unit, x.frozen)) " then, " (amount(&frame, unit, x.now)) " now" }
+                } } }
         }
         (charts::bars_with_goal("Credited attainment of the quarter per KPI (company)", Some("the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
         @for k in &d.kpis {
@@ -169,22 +193,24 @@ pub async fn page(
             h2 { "Rebalancing" }
             form.row method="get" action=(format!("/reviews/{}", d.period)) {
                 label { "KPI" select name="kpi" { @for k in &d.kpis { option value=(k.key) selected[q.kpi.as_deref() == Some(k.key.as_str())] { (k.name) } } } }
-                label { "Revised annual target (units, optional)" input name="annual" size="14"; }
+                label { "Revised annual target (" (frame.org.currency) " for money, optional)" input name="annual" size="14"; }
                 button type="submit" { "Preview" }
             }
             @if let Some(p) = &proposal {
+                @let unit = d.kpis.iter().find(|k| k.key == p.kpi).map_or("", |k| k.unit.as_str());
+                @let show = |x: i64| units(&frame, unit, x);
                 p.muted { (p.months_past) " months past keep their targets; the rest of each year is re-phased by seasonality. Every line still sums to its year." }
                 table {
                     thead { tr { th { "Line" } th { "" } @for m in 1..=12 { th.num { "M" (m) } } th.num { "Year" } } }
                     tbody { @for l in &p.lines {
-                        tr { td { (l.name) } td.muted { "now" } @for x in &l.before { td.num { (x) } } td.num { (l.before.iter().sum::<i64>()) } }
-                        tr { td { } td { "proposed" } @for x in &l.after { td.num { (x) } } td.num { strong { (l.after.iter().sum::<i64>()) } } }
+                        tr { td { (l.name) } td.muted { "now" } @for x in &l.before { td.num { (show(*x)) } } td.num { (show(l.before.iter().sum::<i64>())) } }
+                        tr { td { } td { "proposed" } @for x in &l.after { td.num { (show(*x)) } } td.num { strong { (show(l.after.iter().sum::<i64>())) } } }
                     } }
                 }
                 form.row method="post" action=(format!("/reviews/{}/rebalance", d.period)) {
                     (frame.csrf_field())
                     input type="hidden" name="kpi" value=(p.kpi);
-                    input type="hidden" name="annual" value=(p.revised_annual.map(|a| a.to_string()).unwrap_or_default());
+                    input type="hidden" name="annual" value=(p.revised_annual.map(|a| typed(&frame, unit, a)).unwrap_or_default());
                     label { "Reason" input name="reason" size="40" required; }
                     button type="submit" { "Apply as a new plan version" }
                 }
@@ -277,9 +303,7 @@ pub async fn rebalance(
     let ctx = frame.context(&state);
     let q = reviews::quarter(&frame.org, &period, today())?;
     let plan = reviews::plan_for(state.store.as_ref(), &q, None).await?;
-    let annual = filled(form.annual)
-        .map(|a| a.parse::<i64>().map_err(|_| ApiError::BadRequest(format!("{a:?} is not a whole number"))))
-        .transpose()?;
+    let annual = typed_annual(&frame, &ctx, &form.kpi, form.annual).await?;
     let proposal = reviews::propose(&ctx, &plan, &form.kpi, annual, q.end.min(today())).await?;
     let next = reviews::apply(state.store.as_ref(), &proposal, &actor(&frame, filled(form.reason))).await?;
     Ok(redirect_with_notice(
