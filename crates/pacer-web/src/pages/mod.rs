@@ -169,6 +169,14 @@ pub fn warning(text: &str) -> Markup {
     html! { div.notice.warning role="alert" { strong { "Warning: " } (text) } }
 }
 
+/// Several warnings about one thing, in one box.
+pub fn warnings(about: &str, list: &[String]) -> Markup {
+    html! {
+        @if let [one] = list { (warning(one)) }
+        @else if !list.is_empty() { div.notice.warning role="alert" { strong { (about) } ul { @for w in list { li { (w) } } } } }
+    }
+}
+
 /// A form field that was filled in: empty strings from forms mean "none".
 pub fn filled(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())

@@ -3,7 +3,9 @@
 //! tolerance, scenario comparison, the growth calculator and seasonality.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice, redirect_with_warnings, warning};
+use super::{
+    Notice, PageForm, PageResult, filled, notice, redirect_with_notice, redirect_with_warnings, warning, warnings,
+};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
@@ -491,7 +493,7 @@ pub async fn seasonality(
                 @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
                 (charts::bars_with_goal(&format!("Seasonal index of {kpi} per fiscal month (1.0 = an average month)"), None, &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
                 p { "Method: " (format!("{:?}", s.method)) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
-                @for w in &s.warnings { (warning(w)) }
+                (warnings("Warnings about these indices", &s.warnings))
             }
             None => { (warning(outlook.indices_error.as_deref().unwrap_or_default())) }
         }
@@ -503,7 +505,7 @@ pub async fn seasonality(
                 tr { td { "Seasonally adjusted" } @for a in &outlook.adjusted { td.num { (show(*a)) } } }
             }
         }
-        p { "Year to date " strong { (show(Some(outlook.ytd))) } ". Year end by the seasonal indices: " strong { (show(outlook.index_projection)) }
+        p { "Year to date" @if let Some(c) = outlook.cut_off { " (to " (c) ")" } " " strong { (show(Some(outlook.ytd))) } ". Year end by the seasonal indices: " strong { (show(outlook.index_projection)) }
             ". Second opinion, a statistical forecast (exponential smoothing after a seasonal decomposition): "
             @match outlook.forecast_projection { Some(p) => { strong { (show(Some(p))) } }, None => { span.muted { (outlook.forecast_error.clone().unwrap_or_default()) } } } "." }
     };
