@@ -133,26 +133,46 @@ async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate)
     let settings = PlanSettings { tolerance: pacer_core::attainment::Tolerance::new(0.1)?, ..PlanSettings::default() };
     let new = NewPlan { fiscal_year: fy, name: format!("FY{fy} plan"), settings, copied_from: None };
     let plan = store.create_plan(&new, &ops).await?;
-    // (KPI, growth over last year in percent, recipients, split)
+    // (KPI, growth over last year in percent, recipients, split); `None`: the trend, last year's
+    // own growth over the year before (the demo company hires, so what it wins grows faster than
+    // each rep's activity), so that the plan asks for about what the company is on course for.
     let goals = [
-        ("new_business", 115, Recipients::Teams, Split::LastYear),
-        ("expansion", 110, Recipients::Teams, Split::LastYear),
-        ("new_deals_won", 110, Recipients::Reps, Split::Equal),
-        ("demos_given", 110, Recipients::Reps, Split::Equal),
-        ("calls_made", 100, Recipients::Reps, Split::Equal),
+        ("new_business", None, Recipients::Teams, Split::LastYear),
+        ("expansion", None, Recipients::Teams, Split::LastYear),
+        ("new_deals_won", None, Recipients::Reps, Split::Equal),
+        ("demos_given", Some(110), Recipients::Reps, Split::Equal),
+        ("calls_made", Some(100), Recipients::Reps, Split::Equal),
     ];
-    for (kpi, growth, to, split) in goals.clone() {
-        let req = ReportRequest {
-            kpi: kpi.into(),
-            by: Some(pacer_core::report::Grouping::Company),
-            per: Some(pacer_core::fiscal_calendar::PeriodKind::Year),
-            fy: Some(fy - 1),
-            ..ReportRequest::default()
+    for (kpi, growth, to, split) in goals {
+        let year_total = |fy: i32| {
+            let req = ReportRequest {
+                kpi: kpi.into(),
+                by: Some(pacer_core::report::Grouping::Company),
+                per: Some(pacer_core::fiscal_calendar::PeriodKind::Year),
+                fy: Some(fy),
+                ..ReportRequest::default()
+            };
+            let app = &app;
+            async move {
+                let r = report(app, Default::default(), &req).await?;
+                Ok::<f64, anyhow::Error>(
+                    r.rows
+                        .first()
+                        .and_then(|r| r.values.last())
+                        .and_then(pacer_core::kpi::KpiValue::as_f64)
+                        .unwrap_or(0.0),
+                )
+            }
         };
-        let last = report(&app, Default::default(), &req).await?;
-        let last =
-            last.rows.first().and_then(|r| r.values.last()).and_then(pacer_core::kpi::KpiValue::as_f64).unwrap_or(0.0);
-        let annual = (last * f64::from(growth) / 100.0).round() as i64;
+        let last = year_total(fy - 1).await?;
+        let growth = match growth {
+            Some(percent) => f64::from(percent) / 100.0,
+            None => {
+                let before = year_total(fy - 2).await?;
+                if before > 0.0 { (last / before).clamp(1.1, 1.6) } else { 1.15 }
+            }
+        };
+        let annual = (last * growth).round() as i64;
         let allocation = AllocationRequest {
             kpi: kpi.into(),
             annual,
