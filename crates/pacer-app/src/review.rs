@@ -206,6 +206,11 @@ pub fn quarter(org: &Organisation, period: &str, today: NaiveDate) -> Result<Fis
     Ok(q)
 }
 
+/// The review opened (or closed) for the quarter named `period`; not found when none has been.
+pub async fn opened(store: &dyn Store, period: &str) -> Result<Review, AppError> {
+    store.review_for(period).await?.ok_or_else(|| AppError::NotFound(format!("no review of {period} has been opened")))
+}
+
 /// The plan a quarter is measured against: the given one, or the fiscal year's approved plan.
 pub async fn plan_for(store: &dyn Store, q: &FiscalPeriod, plan: Option<i64>) -> Result<Plan, AppError> {
     let plan = match plan {

@@ -95,13 +95,13 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             Ok(())
         }
         Some(ReviewCommand::Close { period }) => {
-            let r = store.review_for(&period).await?.ok_or_else(|| anyhow!("no review of {period} has been opened"))?;
+            let r = reviews::opened(&store, &period).await?;
             let r = reviews::close(&app, r.id, &cli(None)).await?;
             println!("Closed the review of {}: its figures are frozen.", r.period);
             Ok(())
         }
         Some(ReviewCommand::Note { period, about, text }) => {
-            let r = store.review_for(&period).await?.ok_or_else(|| anyhow!("no review of {period} has been opened"))?;
+            let r = reviews::opened(&store, &period).await?;
             let subject = match about.as_deref() {
                 None => NoteSubject::Review,
                 Some(a) => match a.strip_prefix("rep:") {

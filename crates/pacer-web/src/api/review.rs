@@ -6,7 +6,7 @@ use super::{ApiJson, ApiPath, ApiQuery, actor, today};
 use crate::AppState;
 use crate::api::org::load_organisation;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use axum::Json;
 use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
@@ -93,11 +93,7 @@ pub async fn close(
     ApiPath(period): ApiPath<String>,
 ) -> ApiResult<Json<Review>> {
     let ctx = state.context(&caller).await?;
-    let review = state
-        .store
-        .review_for(&period)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no review of {period} has been opened")))?;
+    let review = reviews::opened(state.store.as_ref(), &period).await?;
     Ok(Json(reviews::close(&ctx, review.id, &actor(&caller, &headers)?).await?))
 }
 
@@ -113,11 +109,7 @@ pub async fn add_note(
     ApiPath(period): ApiPath<String>,
     ApiJson(note): ApiJson<NewNote>,
 ) -> ApiResult<Json<ReviewNote>> {
-    let review = state
-        .store
-        .review_for(&period)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no review of {period} has been opened")))?;
+    let review = reviews::opened(state.store.as_ref(), &period).await?;
     Ok(Json(state.store.add_note(review.id, &note, &actor(&caller, &headers)?).await?))
 }
 
