@@ -727,6 +727,11 @@ impl Catalog {
         self.kpis.iter().find(|k| k.key() == key)
     }
 
+    /// What people read for a KPI: its name, or the key of one no longer in the catalog.
+    pub fn kpi_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.kpi(key).map_or(key, |k| k.name.as_str())
+    }
+
     /// An activity type by key.
     pub fn activity_type(&self, key: &str) -> Option<&ActivityType> {
         self.activity_types.iter().find(|t| t.key.get_ref() == key)

@@ -388,10 +388,11 @@ pub async fn attainment(
     let by = pacer_app::parse_word(q.by.as_deref())?.unwrap_or(pacer_core::report::Grouping::Rep);
     let per = pacer_app::parse_word(q.per.as_deref())?.unwrap_or(pacer_core::fiscal_calendar::PeriodKind::Quarter);
     let a = plans::attainment_report(&ctx, &plan, &kpi, by, per).await?;
-    let unit = unit_of(ctx.catalog_if_any().await?, &kpi);
+    let catalog = ctx.catalog_if_any().await?;
+    let unit = unit_of(catalog, &kpi);
     let pct = |x: Option<f64>| x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into());
     let body = html! {
-        h1 { "Attainment: " (kpi) " · " (plan.name) " v" (plan.version) }
+        h1 { "Attainment: " (catalog.map_or(kpi.as_str(), |c| c.kpi_name(&kpi))) " · " (plan.name) " v" (plan.version) }
         p.muted { "Tolerance " (format!("{:.0}%", a.tolerance * 100.0)) ": a target counts as attained from "
             (format!("{:.0}%", (1.0 - a.tolerance) * 100.0)) " of it (credited attainment = actual / (target × (1 − tolerance))). "
             "A period in progress, and the year to date, are measured against the target to date (the months ended and the days gone of the current one), "
@@ -447,7 +448,7 @@ pub async fn compare(
         table {
             thead { tr { th { "KPI" } th { "Level" } th { "Owner" } @for (i, s) in c.scenarios.iter().enumerate() { th.num { (s) } @if i > 0 { th.num { "Δ" } } } } }
             tbody { @for t in c.by_level.iter().chain(&c.by_owner) { tr.(if t.owner.is_none() { "total" } else { "" }) {
-                td { (t.kpi) } td { (t.level) } td { (t.label()) }
+                td { (catalog.map_or(t.kpi.as_str(), |c| c.kpi_name(&t.kpi))) } td { (t.level) } td { (t.label()) }
                 @for (i, total) in t.totals.iter().enumerate() { td.num { (amount(&t.kpi, *total)) } @if i > 0 { td.num { (amount(&t.kpi, t.differences[i])) } } }
             } } }
         }
@@ -491,7 +492,7 @@ pub async fn seasonality(
         @match &outlook.indices {
             Some(s) => {
                 @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
-                (charts::bars_with_goal(&format!("Seasonal index of {kpi} per fiscal month (1.0 = an average month)"), None, &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
+                (charts::bars_with_goal(&format!("{}: seasonal index by fiscal month", catalog.kpi_name(&kpi)), Some("1.0 is an average month"), &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
                 p { "Method: " (format!("{:?}", s.method)) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
                 (warnings("Warnings about these indices", &s.warnings))
             }

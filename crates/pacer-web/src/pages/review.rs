@@ -128,7 +128,7 @@ pub async fn page(
         _ => None,
     };
     let bars: Vec<(String, Option<f64>)> =
-        d.kpis.iter().map(|k| (k.key.clone(), k.company.as_ref().and_then(|c| c.quarter.credited))).collect();
+        d.kpis.iter().map(|k| (k.name.clone(), k.company.as_ref().and_then(|c| c.quarter.credited))).collect();
     let status = v.review.as_ref().map(|r| r.status.to_string()).unwrap_or_else(|| "not opened".into());
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
@@ -142,7 +142,7 @@ pub async fn page(
                     li { (x.kpi) " · " (x.owner) ": " (amount(&frame, unit, x.frozen)) " then, " (amount(&frame, unit, x.now)) " now" }
                 } } }
         }
-        (charts::bars_with_goal("Credited attainment of the quarter per KPI (company)", Some("the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
+        (charts::bars_with_goal("The quarter's credited attainment", Some("company, per KPI; the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
         @for k in &d.kpis {
             section.card {
                 h2 { (k.priority) ". " (k.name) }
