@@ -518,6 +518,10 @@ async fn filter_forms_as_a_browser_submits_them_show_the_figures() {
             !body.contains("name=\"fy\"") && !body.to_lowercase().contains("team id"),
             "no form asks for a year or an id typed"
         );
+        // A rep's report has rows per rep only: no choice offered, and their own team alone.
+        let (status, _, body) = c.get(Role::Rep, "/reports?kpi=calls_made&by=&team=").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(!body.contains("name=\"by\"") && body.contains(">A</option>") && !body.contains(">B</option>"));
         // A year given in a shared link shows as that year.
         let (_, _, body) = c.get(Role::Admin, "/leaderboard?kpi=calls_made&fy=2026").await;
         assert!(body.contains(r#"<option value="FY2026" selected>"#), "fy=2026 is the period FY2026");

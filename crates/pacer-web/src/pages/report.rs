@@ -131,9 +131,15 @@ pub async fn reports(
         })
         .unwrap_or_default();
     let api = format!("/api/v1/reports/{kpi}?{}&format=", FiguresQuery { kpi: None, ..q.clone() }.params());
+    // A rep's report has rows per rep only (the server refuses the others): no choice to offer.
+    let pickers: &[Picker] = if frame.context(&state).scope()?.reps.is_some() {
+        &[Picker::Kpi, Picker::Columns, Picker::Period, Picker::Team]
+    } else {
+        &[Picker::Kpi, Picker::Rows, Picker::Columns, Picker::Period, Picker::Team]
+    };
     let body = html! {
         h1 { "Reports: " (report.name) }
-        (filter_form(&frame, "/reports", &[Picker::Kpi, Picker::Rows, Picker::Columns, Picker::Period, Picker::Team], &q.chosen(), &choices))
+        (filter_form(&frame, "/reports", pickers, &q.chosen(), &choices))
         p.muted {
             "Rows per " (report.by) "; the last column is the whole span, computed from its sums. "
             "Computed from " (report.computed_from) ". "
