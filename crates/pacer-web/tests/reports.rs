@@ -472,3 +472,83 @@ async fn pipeline_coverage_counts_what_the_quota_counts() {
         assert_eq!(a.column_note(2).as_deref(), Some("not begun"));
     }
 }
+
+#[tokio::test]
+async fn filter_forms_as_a_browser_submits_them_show_the_figures() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        w.store.upsert_activities(&[call(w.rep_a, d("2026-03-03"), 0)], &Actor::named("test")).await.unwrap();
+        let c = Client { w: &w };
+        // A GET form sends the fields left blank: each is no filter at all.
+        for path in [
+            "/reports?kpi=calls_made&by=rep&per=month&fy=&period=&team=",
+            "/reports?kpi=calls_made&fy=2026&period=",
+            "/reports?kpi=&by=&per=&period=FY2026-Q1&team=",
+            "/leaderboard?kpi=calls_made&fy=2026&period=&team=",
+            "/pipeline?by=&fy=&period=FY2026&team=",
+            "/seasonality?kpi=calls_made&fy=",
+            "/calendar?fy=",
+            "/audit?actor=&entity=&entity_id=&since=",
+        ] {
+            let (status, _, body) = c.get(Role::Admin, path).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {body}");
+            assert!(body.contains("<table"), "{path}");
+        }
+        let (_, _, body) = c.get(Role::Admin, "/reports?kpi=calls_made&fy=2026&period=").await;
+        assert_eq!(value_in_page(&body, "Rep A"), "1", "the report of FY2026 counts the call");
+
+        // Everything is picked by name; the choice stays selected; a manager is offered their teams only.
+        let path = format!("/reports?kpi=calls_made&by=team&per=quarter&period=FY2026-Q1&team={}", w.team_a);
+        let (status, _, body) = c.get(Role::Manager, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        for html in [
+            format!(r#"<option value="{}" selected>A</option>"#, w.team_a),
+            r#"<option value="FY2026-Q1" selected>"#.to_string(),
+            r#"<option value="team" selected>Teams</option>"#.into(),
+            r#"<option value="quarter" selected>Quarters</option>"#.into(),
+            r#"<option value="calls_made" selected>"#.into(),
+        ] {
+            assert!(body.contains(&html), "{path} should have {html}");
+        }
+        assert!(
+            !body.contains(">B</option>") && !body.contains(">C</option>"),
+            "a manager of team A is offered team A only"
+        );
+        assert!(
+            !body.contains("name=\"fy\"") && !body.to_lowercase().contains("team id"),
+            "no form asks for a year or an id typed"
+        );
+        // A rep's report has rows per rep only: no choice offered, and their own team alone.
+        let (status, _, body) = c.get(Role::Rep, "/reports?kpi=calls_made&by=&team=").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(!body.contains("name=\"by\"") && body.contains(">A</option>") && !body.contains(">B</option>"));
+        // A year given in a shared link shows as that year.
+        let (_, _, body) = c.get(Role::Admin, "/leaderboard?kpi=calls_made&fy=2026").await;
+        assert!(body.contains(r#"<option value="FY2026" selected>"#), "fy=2026 is the period FY2026");
+
+        // A value that cannot be read is a 400 page that names the field and the value.
+        for (path, field, value) in [
+            ("/reports?fy=abc", "fy", "abc"),
+            ("/leaderboard?team=North", "team", "North"),
+            ("/pipeline?fy=20x6&by=", "fy", "20x6"),
+        ] {
+            let (status, kind, body) = c.get(Role::Admin, path).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+            assert!(kind.starts_with("text/html"), "{path}: {kind}");
+            assert!(body.contains("That did not work") && body.contains("could not be read"), "{path}: {body}");
+            assert!(body.contains(&format!("{field} = &quot;{value}&quot;")), "{path}: {body}");
+            assert!(!body.contains("Failed to deserialize"), "{path}");
+        }
+        // The API keeps its contract: a blank year is a 400 in the API's error shape.
+        let (status, kind, _) = c.get(Role::Admin, "/api/v1/reports/calls_made?fy=").await;
+        assert_eq!((status, kind.as_str()), (StatusCode::BAD_REQUEST, "application/json"));
+    }
+}
+
+/// The figure in the last column of a report page's row for `name`.
+fn value_in_page(body: &str, name: &str) -> String {
+    let row =
+        body.split("<tr>").find(|r| r.contains(&format!("<td>{name}</td>"))).unwrap_or_else(|| panic!("no row {name}"));
+    let last = row.rsplit("<td class=\"num\"").next().unwrap_or_default();
+    last.split('>').nth(1).and_then(|s| s.split('<').next()).unwrap_or_default().to_string()
+}

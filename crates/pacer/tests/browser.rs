@@ -309,6 +309,37 @@ impl Browser {
         assert!(self.try_find("header.top").is_none(), "the Not found page of {path} shows the app's header");
     }
 
+    /// The values of the options of the filter form's select `name`, in order.
+    fn filter_options(&self, name: &str) -> Vec<String> {
+        self.find(&format!("form.filters select[name={name}]"));
+        self.find_all(&format!("form.filters select[name={name}] option"))
+            .iter()
+            .map(|o| self.property(o, "value").as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// Picks an option of the filter form's select `name` with a click, as a user does.
+    fn choose(&self, name: &str, value: &str) {
+        self.click(&self.find(&format!("form.filters select[name={name}] option[value='{value}']")));
+        let select = self.find(&format!("form.filters select[name={name}]"));
+        assert_eq!(self.property(&select, "value"), json!(value), "the {name} select did not take {value:?}");
+    }
+
+    /// The value the filter form's select `name` holds.
+    fn chosen(&self, name: &str) -> Value {
+        self.property(&self.find(&format!("form.filters select[name={name}]")), "value")
+    }
+
+    /// Submits the filter form and waits for the page it answers at `path`: the figures, not an error.
+    fn show_filtered(&self, path: &str, heading: &str) -> String {
+        self.click(&self.find("form.filters button[type=submit]"));
+        let at = self.wait_for_path(&format!("{path} with the chosen filters"), |p| p.starts_with(&format!("{path}?")));
+        let h1 = self.heading();
+        assert!(h1.starts_with(heading), "{at} shows {h1:?}, not {heading:?}:\n{}", self.body_text());
+        self.find("main table");
+        at
+    }
+
     /// Signs in from the login page (which must be open).
     fn sign_in(&self, username: &str, role: &str) {
         self.wait_for_path("the login page", |p| p.starts_with("/login"));
@@ -499,6 +530,51 @@ fn start_chromedriver(guard: &mut Guard) -> String {
     driver
 }
 
+/// Submits the filter forms of the report, leaderboard and pipeline pages as `who` would:
+/// values picked in the selects by name, the team left at "All teams" (a blank field) or
+/// chosen; each answers its figures, and the choice stays selected and in the URL.
+fn submit_filter_forms(browser: &Browser, who: &str, shot: &str) {
+    browser.navigate("/reports");
+    assert!(browser.heading().starts_with("Reports: "), "{who}'s /reports at {}", browser.current_url());
+    let kpis = browser.filter_options("kpi");
+    assert!(kpis.len() > 1, "{who}'s KPI picker offers {kpis:?}");
+    let periods = browser.filter_options("period");
+    // The oldest second quarter offered: a past period, not the default year.
+    let quarter = periods.iter().rev().find(|p| p.ends_with("-Q2")).cloned().expect("no quarter offered");
+    assert_eq!(browser.filter_options("team").first().map(String::as_str), Some(""), "\"All teams\" comes first");
+    browser.choose("kpi", &kpis[1]);
+    browser.choose("by", "team");
+    browser.choose("per", "month");
+    browser.choose("period", &quarter);
+    let at = browser.show_filtered("/reports", "Reports: ");
+    assert!(at.contains(&format!("period={quarter}")) && at.ends_with("team="), "the URL keeps the view: {at}");
+    assert_eq!(
+        [browser.chosen("kpi"), browser.chosen("by"), browser.chosen("period"), browser.chosen("team")],
+        [json!(kpis[1]), json!("team"), json!(quarter), json!("")],
+        "the choices stay selected at {at}"
+    );
+    // A quarter per month: three months and the quarter.
+    assert_eq!(browser.find_all("main table thead th").len(), 5, "columns of {at}");
+    browser.screenshot(&format!("{shot}-{who}-reports"));
+
+    browser.navigate("/leaderboard");
+    let teams = browser.filter_options("team");
+    let team = teams.get(1).cloned().unwrap_or_else(|| panic!("{who} is offered no team: {teams:?}"));
+    browser.choose("team", &team);
+    browser.choose("kpi", &kpis[0]);
+    let at = browser.show_filtered("/leaderboard", "Leaderboard: ");
+    assert_eq!(browser.chosen("team"), json!(team), "the team stays chosen at {at}");
+    browser.screenshot(&format!("{shot}-{who}-leaderboard"));
+
+    browser.navigate("/pipeline");
+    browser.choose("by", "company");
+    browser.choose("period", &quarter);
+    let at = browser.show_filtered("/pipeline", "Pipeline: ");
+    browser.wait_for_text("Company");
+    assert_eq!(browser.chosen("period"), json!(quarter), "the period stays chosen at {at}");
+    browser.screenshot(&format!("{shot}-{who}-pipeline"));
+}
+
 #[test]
 fn browser_rep_and_manager_journeys() {
     if !browser_available() {
@@ -666,6 +742,13 @@ fn browser_rep_and_manager_journeys() {
     browser.assert_not_found(&format!("/teams/{EMEA_NORTH}"));
     browser.screenshot("07-manager-other-team");
 
+    // 07a-c: the manager's filter forms, offering NA Mid-Market and the teams below it only.
+    browser.navigate("/reports");
+    let teams_source = browser.find("form.filters select[name=team]");
+    let offered = browser.property(&teams_source, "textContent").as_str().unwrap_or_default().to_string();
+    assert!(offered.contains("NA Mid-Market") && !offered.contains("EMEA North"), "the manager is offered {offered:?}");
+    submit_filter_forms(&browser, "manager", "07");
+
     // 08: signed out.
     browser.navigate("/");
     browser.sign_out();
@@ -676,6 +759,7 @@ fn browser_rep_and_manager_journeys() {
     let seen_by_leader = browser.org_people();
     browser.find(&format!("main a[href='/teams/{EMEA_NORTH}']"));
     browser.screenshot("09-leader-org");
+    submit_filter_forms(&browser, "leader", "09");
     browser.sign_out();
     let hidden: Vec<&String> =
         seen_by_leader.iter().filter(|p| !seen_by_manager.contains(p)).map(|(name, _)| name).collect();

@@ -1,18 +1,18 @@
 //! The audit-log page (leaders and admins): every change, filtered.
 
-use super::PageResult;
 use super::layout::{self, Frame};
+use super::{PageQuery, PageResult};
 use crate::AppState;
 use crate::api::access::AuditQuery;
 use crate::auth::Caller;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use maud::{Markup, html};
 
 /// The audit log, newest first.
 pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<AuditQuery>,
+    PageQuery(q): PageQuery<AuditQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let (actor, entity, entity_id, since) = (q.actor.clone(), q.entity.clone(), q.entity_id.clone(), q.since.clone());

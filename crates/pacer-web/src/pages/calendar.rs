@@ -1,13 +1,13 @@
 //! The fiscal calendar page: the periods of a fiscal year and their working days.
 
-use super::PageResult;
 use super::layout::{self, Frame};
+use super::{PageQuery, PageResult};
 use crate::AppState;
 use crate::api::org::DEFAULT_KINDS;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use maud::{Markup, html};
 use pacer_core::fiscal_calendar::PeriodKind;
 use serde::Deserialize;
@@ -22,7 +22,7 @@ pub struct YearQuery {
 pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<YearQuery>,
+    PageQuery(q): PageQuery<YearQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let org = &frame.org;

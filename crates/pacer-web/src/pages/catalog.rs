@@ -1,12 +1,12 @@
 //! The metric catalog and readiness pages.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::catalog::{ReadinessQuery, apply_text, readiness_rows};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_core::access::Role;
@@ -30,7 +30,7 @@ fn method_name(m: CaptureMethod) -> &'static str {
 pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let current = pacer_app::catalog::current_catalog(state.store.as_ref()).await?;
@@ -226,7 +226,7 @@ fn toml_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> 
 pub async fn readiness(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<ReadinessQuery>,
+    PageQuery(q): PageQuery<ReadinessQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
@@ -283,7 +283,7 @@ pub async fn readiness(
 pub async fn completeness(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<crate::api::catalog::RangeQuery>,
+    PageQuery(q): PageQuery<crate::api::catalog::RangeQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);

@@ -2,14 +2,14 @@
 //! churn by reason, and cohort retention.
 
 use super::layout::{self, Frame};
-use super::{PageForm, PageResult, filled, redirect_with_notice};
+use super::{PageForm, PageQuery, PageResult, filled, redirect_with_notice};
 use crate::AppState;
 use crate::api::churn::{ChurnQuery, report, tag_events};
 use crate::api::{Viewer, today};
 use crate::auth::Caller;
 use crate::charts::{self, StepKind, WaterfallStep};
 use crate::error::ApiError;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::churn::ChurnPeriod;
@@ -38,7 +38,7 @@ fn band_badge(level: Option<BandLevel>) -> Markup {
 
 /// Query of the page: the report's, plus the page's own notice.
 #[derive(Deserialize, Default)]
-pub struct PageQuery {
+pub struct ChurnPageQuery {
     fy: Option<i32>,
     period: Option<String>,
     by: Option<String>,
@@ -50,7 +50,7 @@ pub struct PageQuery {
 pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<PageQuery>,
+    PageQuery(q): PageQuery<ChurnPageQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let money = |minor: i64| frame.money(minor);

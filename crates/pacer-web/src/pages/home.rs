@@ -1,11 +1,11 @@
 //! The home page: what matters to the signed-in person.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageResult, notice};
+use super::{Notice, PageQuery, PageResult, notice};
 use crate::AppState;
 use crate::api::{Viewer, today};
 use crate::auth::Caller;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use maud::{Markup, html};
 use pacer_core::access::Role;
 
@@ -61,7 +61,7 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
 pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     page_handler(&state, &caller, &n).await
 }

@@ -1,10 +1,10 @@
 //! Sign in and sign out.
 
-use super::PageForm;
+use super::{PageForm, PageQuery};
 use crate::AppState;
 use crate::auth::{CSRF_FIELD, Caller, LOGIN_CSRF_COOKIE, SESSION_COOKIE, authenticate, set_cookie, start_session};
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, Extension, Query, State};
+use axum::extract::{ConnectInfo, Extension, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, html};
@@ -54,7 +54,7 @@ fn login_page(state: &AppState, status: StatusCode, next: &str, error: Option<&s
 }
 
 /// The sign-in form.
-pub async fn form(State(state): State<AppState>, Query(q): Query<NextPage>) -> Response {
+pub async fn form(State(state): State<AppState>, PageQuery(q): PageQuery<NextPage>) -> Response {
     login_page(&state, StatusCode::OK, safe_next(q.next.as_deref()), None)
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod churn;
+pub mod filters;
 pub mod home;
 pub mod import;
 pub mod layout;
@@ -18,7 +19,7 @@ pub mod users;
 
 use crate::error::ApiError;
 use axum::Form;
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -82,6 +83,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
         }
         let encoded = serde_urlencoded::to_string(&fields).map_err(|e| bad_form(&e.to_string()))?;
         serde_urlencoded::from_str(&encoded).map(PageForm).map_err(|e| bad_form(&e.to_string()))
+    }
+}
+
+/// A page's query string, read like axum's `Query` with two differences: a blank field is no
+/// field (a GET form sends the fields left blank as `fy=`), and a value that cannot be read
+/// answers a 400 page that names the field and the value.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Response> {
+        let bad = |reason: String| error_page(&ApiError::BadRequest(reason));
+        let fields: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
+            .map_err(|e| bad(format!("The address could not be read: {e}.")))?;
+        let filled: Vec<(String, String)> = fields.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+        let encoded = serde_urlencoded::to_string(&filled).map_err(|e| bad(e.to_string()))?;
+        let fields = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+        serde_path_to_error::deserialize(fields).map(PageQuery).map_err(|e| {
+            let name = e.path().to_string();
+            match filled.iter().find(|(k, _)| *k == name) {
+                Some((_, value)) => bad(format!(
+                    "The filter {name} = {value:?} could not be read ({}): choose a value from the form, or leave it blank.",
+                    e.inner()
+                )),
+                None => bad(format!("The filters could not be read: {e}.")),
+            }
+        })
     }
 }
 

@@ -2,13 +2,13 @@
 //! and the quick-log form on a rep's page.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::org::{visible_rep, visible_team};
 use crate::api::{Viewer, today};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use maud::{Markup, html};
@@ -103,7 +103,7 @@ fn rep_options(reps: &[Rep], selected: Option<i64>) -> Markup {
 pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let viewer = Viewer::of(&state, &caller).await?;
@@ -151,7 +151,7 @@ pub async fn team_page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let viewer = Viewer::of(&state, &caller).await?;
@@ -202,7 +202,7 @@ pub async fn rep_page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let viewer = Viewer::of(&state, &caller).await?;

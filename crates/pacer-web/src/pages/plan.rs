@@ -2,16 +2,18 @@
 //! KPI with the bottom-up gap, allocation, approval, attainment with the
 //! tolerance, scenario comparison, the growth calculator and seasonality.
 
+use super::filters::{Choices, Chosen, Picker, filter_form};
 use super::layout::{self, Frame};
 use super::{
-    Notice, PageForm, PageResult, filled, notice, redirect_with_notice, redirect_with_warnings, warning, warnings,
+    Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice, redirect_with_warnings, warning,
+    warnings,
 };
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::catalog::catalog_in_force;
@@ -68,7 +70,7 @@ pub struct PlansQuery {
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<PlansQuery>,
+    PageQuery(q): PageQuery<PlansQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
@@ -197,7 +199,7 @@ pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Query(q): Query<PlanQuery>,
+    PageQuery(q): PageQuery<PlanQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
@@ -379,7 +381,7 @@ pub async fn attainment(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
-    Query(q): Query<AttainmentQuery>,
+    PageQuery(q): PageQuery<AttainmentQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
@@ -467,11 +469,12 @@ pub struct SeasonalityQuery {
 pub async fn seasonality(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<SeasonalityQuery>,
+    PageQuery(q): PageQuery<SeasonalityQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
     let catalog = catalog_in_force(state.store.as_ref()).await?;
+    let choices = Choices::of(&state, &frame).await?;
     let fy = q.fy.unwrap_or_else(|| frame.org.fiscal_year_of(today()));
     let kpi = q.kpi.clone().or_else(|| catalog.kpis.first().map(|k| k.key().to_string())).unwrap_or_default();
     let outlook = plans::outlook(&ctx, &kpi, fy).await?;
@@ -484,11 +487,7 @@ pub async fn seasonality(
     let show = |x: Option<f64>| x.map(|v| units(&frame, &unit_of, v.round() as i64)).unwrap_or_else(|| "—".into());
     let body = html! {
         h1 { "Seasonality" }
-        form.row method="get" action="/seasonality" {
-            label { "KPI" select name="kpi" { (kpi_options(&catalog, Some(&kpi))) } }
-            label { "For fiscal year" input name="fy" size="6" value=(fy); }
-            button type="submit" { "Show" }
-        }
+        (filter_form(&frame, "/seasonality", &[Picker::Kpi, Picker::Year], &Chosen { kpi: Some(&kpi), fy: Some(fy), ..Chosen::default() }, &choices))
         @match &outlook.indices {
             Some(s) => {
                 @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();

@@ -1,15 +1,15 @@
 //! Report, leaderboard and pipeline pages: the same figures as the API,
 //! within the viewer's scope, with a chart, sortable columns and downloads.
 
-use super::PageResult;
+use super::filters::{Choices, Chosen, Picker, filter_form};
 use super::layout::{self, Frame};
+use super::{PageQuery, PageResult};
 use crate::AppState;
 use crate::api::report::{ReportQuery, leaderboard, pipeline, report};
 use crate::auth::Caller;
 use crate::charts;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use maud::{Markup, html};
-use pacer_app::catalog::current_catalog;
 use pacer_app::report::{cell_text, display};
 use pacer_core::kpi::KpiValue;
 use pacer_core::money::format_amount;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 /// The page's query: the report's, the KPI and the sort.
 #[derive(Deserialize, Default, Clone)]
-pub struct PageQuery {
+pub struct FiguresQuery {
     kpi: Option<String>,
     by: Option<String>,
     per: Option<String>,
@@ -31,7 +31,19 @@ pub struct PageQuery {
     desc: Option<bool>,
 }
 
-impl PageQuery {
+impl FiguresQuery {
+    /// What the filter form shows as chosen.
+    fn chosen(&self) -> Chosen<'_> {
+        Chosen {
+            kpi: self.kpi.as_deref(),
+            by: self.by.as_deref(),
+            per: self.per.as_deref(),
+            fy: self.fy,
+            period: self.period.as_deref(),
+            team: self.team,
+        }
+    }
+
     fn report_query(&self) -> ReportQuery {
         ReportQuery {
             by: self.by.clone(),
@@ -62,53 +74,20 @@ impl PageQuery {
     }
 }
 
-fn form(frame: &Frame, action: &str, q: &PageQuery, kpis: &[(String, String)], with_per: bool) -> Markup {
-    let selected = |a: &Option<String>, b: &str| a.as_deref() == Some(b);
-    html! {
-        form.row method="get" action=(action) {
-            @if !kpis.is_empty() {
-                label { "KPI" select name="kpi" {
-                    @for (key, name) in kpis { option value=(key) selected[selected(&q.kpi, key)] { (name) } }
-                } }
-            }
-            label { "Rows" select name="by" {
-                @for b in ["rep", "team", "company"] { option value=(b) selected[selected(&q.by, b)] { (b) } }
-            } }
-            @if with_per {
-                label { "Columns" select name="per" {
-                    @for p in ["month", "quarter", "half", "week", "year"] { option value=(p) selected[selected(&q.per, p)] { (p) } }
-                } }
-            }
-            label { "Fiscal year" input name="fy" size="6" value=(q.fy.map(|y| y.to_string()).unwrap_or_default()) placeholder=(frame.fiscal_year_badge()); }
-            label { "Period" input name="period" size="12" value=(q.period.clone().unwrap_or_default()) placeholder="FY2027-Q2"; }
-            label { "Team id" input name="team" size="4" value=(q.team.map(|t| t.to_string()).unwrap_or_default()); }
-            button type="submit" { "Show" }
-        }
-    }
-}
-
 fn sort_value(v: &KpiValue) -> f64 {
     v.as_f64().unwrap_or(f64::NEG_INFINITY)
-}
-
-async fn kpi_choices(state: &AppState) -> PageResult<(Vec<(String, String)>, Option<String>)> {
-    let catalog = current_catalog(state.store.as_ref()).await?.map(|(_, c)| c);
-    let mut kpis: Vec<_> = catalog.iter().flat_map(|c| c.kpis.iter()).collect();
-    kpis.sort_by_key(|k| *k.priority.get_ref());
-    let first = kpis.first().map(|k| k.key().to_string());
-    Ok((kpis.into_iter().map(|k| (k.key().to_string(), k.name.clone())).collect(), first))
 }
 
 /// The report page: a KPI by rep, team or company per period.
 pub async fn reports(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(mut q): Query<PageQuery>,
+    PageQuery(mut q): PageQuery<FiguresQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
-    let (kpis, first) = kpi_choices(&state).await?;
+    let choices = Choices::of(&state, &frame).await?;
     if q.kpi.is_none() {
-        q.kpi = first;
+        q.kpi = choices.first_kpi();
     }
     let Some(kpi) = q.kpi.clone() else {
         let body = html! { h1 { "Reports" } p { "No metric catalog has been applied yet: define the KPIs first." } };
@@ -151,10 +130,16 @@ pub async fn reports(
                 .collect()
         })
         .unwrap_or_default();
-    let api = format!("/api/v1/reports/{kpi}?{}&format=", PageQuery { kpi: None, ..q.clone() }.params());
+    let api = format!("/api/v1/reports/{kpi}?{}&format=", FiguresQuery { kpi: None, ..q.clone() }.params());
+    // A rep's report has rows per rep only (the server refuses the others): no choice to offer.
+    let pickers: &[Picker] = if frame.context(&state).scope()?.reps.is_some() {
+        &[Picker::Kpi, Picker::Columns, Picker::Period, Picker::Team]
+    } else {
+        &[Picker::Kpi, Picker::Rows, Picker::Columns, Picker::Period, Picker::Team]
+    };
     let body = html! {
         h1 { "Reports: " (report.name) }
-        (form(&frame, "/reports", &q, &kpis, true))
+        (filter_form(&frame, "/reports", pickers, &q.chosen(), &choices))
         p.muted {
             "Rows per " (report.by) "; the last column is the whole span, computed from its sums. "
             "Computed from " (report.computed_from) ". "
@@ -188,12 +173,12 @@ pub async fn reports(
 pub async fn leaderboard_page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(mut q): Query<PageQuery>,
+    PageQuery(mut q): PageQuery<FiguresQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
-    let (kpis, first) = kpi_choices(&state).await?;
+    let choices = Choices::of(&state, &frame).await?;
     if q.kpi.is_none() {
-        q.kpi = first;
+        q.kpi = choices.first_kpi();
     }
     let Some(kpi) = q.kpi.clone() else {
         let body = html! { h1 { "Leaderboard" } p { "No metric catalog has been applied yet." } };
@@ -202,7 +187,7 @@ pub async fn leaderboard_page(
     let board = leaderboard(&state, &caller, &kpi, &q.report_query()).await?;
     let body = html! {
         h1 { "Leaderboard: " (board.name) }
-        (form(&frame, "/leaderboard", &q, &kpis, false))
+        (filter_form(&frame, "/leaderboard", &[Picker::Kpi, Picker::Period, Picker::Team], &q.chosen(), &choices))
         p.muted { (board.period.label) " · equal values share a rank, and the next rank skips." }
         @if let Some(me) = &board.me {
             div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (frame.value(&me.value)) "." }
@@ -223,16 +208,17 @@ pub async fn leaderboard_page(
 pub async fn pipeline_page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(q): Query<PageQuery>,
+    PageQuery(q): PageQuery<FiguresQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let choices = Choices::of(&state, &frame).await?;
     let mut query = q.report_query();
     query.by = query.by.or(Some("team".into()));
     let p = pipeline(&state, &caller, &query).await?;
     let money = |m: i64| format_amount(m, p.currency);
     let body = html! {
         h1 { "Pipeline: " (p.period.label) }
-        (form(&frame, "/pipeline", &q, &[], false))
+        (filter_form(&frame, "/pipeline", &[Picker::Rows, Picker::Period, Picker::Team], &Chosen { by: query.by.as_deref(), ..q.chosen() }, &choices))
         p.muted { "Deals expected to close in the period (open) and closed won in it. Open deals without a close date are "
                   "in Open and Weighted and under No close date, in no forecast category. Weighted = amount × stage probability. "
                   "Coverage = open pipeline / quota still to reach (3× is the usual comfort level). "

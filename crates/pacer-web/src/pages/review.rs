@@ -4,14 +4,14 @@
 
 use super::layout::{self, Frame};
 use super::plan::units;
-use super::{PageForm, PageResult, filled, redirect_with_notice};
+use super::{PageForm, PageQuery, PageResult, filled, redirect_with_notice};
 use crate::AppState;
 use crate::api::review::view;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::review::{self as reviews, Figure};
@@ -111,7 +111,7 @@ pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(period): Path<String>,
-    Query(q): Query<ReviewQuery>,
+    PageQuery(q): PageQuery<ReviewQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);

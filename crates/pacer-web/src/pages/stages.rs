@@ -3,10 +3,10 @@
 //! setting as TOML to edit.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice};
 use crate::AppState;
 use crate::auth::Caller;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
@@ -20,7 +20,7 @@ use serde::Deserialize;
 pub async fn page(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);

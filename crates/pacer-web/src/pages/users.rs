@@ -1,12 +1,12 @@
 //! Users and API tokens (admins), and one's own account.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_app::credentials::{hash_password, new_api_token, token_hash, verify_password};
@@ -27,7 +27,7 @@ fn role_options(selected: Role) -> Markup {
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let users = state.store.users().await?;
@@ -148,7 +148,7 @@ pub async fn update(
 pub async fn account(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let body = html! {
@@ -235,7 +235,7 @@ fn tokens_body(
 pub async fn tokens(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    Query(n): Query<Notice>,
+    PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let tokens = state.store.tokens().await?;
