@@ -127,6 +127,16 @@ pub async fn page(
         }
         _ => None,
     };
+    // What each note is about, in words: the review, a KPI by its name, a rep by theirs.
+    let catalog = ctx.catalog_if_any().await?;
+    let mut subjects = Vec::new();
+    for n in &v.notes {
+        subjects.push(match &n.subject {
+            NoteSubject::Review => "The review".to_owned(),
+            NoteSubject::Kpi(key) => catalog.map_or(key.as_str(), |c| c.kpi_name(key)).to_owned(),
+            NoteSubject::Rep(id) => state.store.rep(*id, today()).await.map_or(format!("rep {id}"), |r| r.name),
+        });
+    }
     let bars: Vec<(String, Option<f64>)> =
         d.kpis.iter().map(|k| (k.name.clone(), k.company.as_ref().and_then(|c| c.quarter.credited))).collect();
     let status = v.review.as_ref().map(|r| r.status.to_string()).unwrap_or_else(|| "not opened".into());
@@ -173,9 +183,9 @@ pub async fn page(
         }
         h2 { "Data gaps" }
         @if d.gaps.is_empty() { p.muted { "None." } }
-        table { tbody { @for g in &d.gaps { tr { td { (g.kind) } td { (g.message) @if !g.reps.is_empty() { br; span.muted { (g.reps.join(", ")) } } } td { (g.action) } } } } }
+        table { tbody { @for g in &d.gaps { tr { td { (g.kind_label()) } td { (g.message) @if !g.reps.is_empty() { br; span.muted { (g.reps.join(", ")) } } } td { (g.action) } } } } }
         h2 { "Notes for the directors" }
-        ul { @for n in &v.notes { li { (format!("{:?}", n.subject)) ": " (n.text) " — " (n.author) ", " (n.at) } } }
+        ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " span title=(n.at) { (n.at.get(..10).unwrap_or(&n.at)) } } } }
         @if role >= Role::Leader {
             form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
                 (frame.csrf_field())
