@@ -127,6 +127,13 @@ pub async fn page(
         }
         _ => None,
     };
+    // Who a note can be about: the reps employed today (notes are written by leaders, who see all).
+    let reps = if role >= Role::Leader {
+        let employed = pacer_storage::RepFilter { active_on: Some(today()), ..Default::default() };
+        state.store.reps(&employed, today()).await?
+    } else {
+        Vec::new()
+    };
     // What each note is about, in words: the review, a KPI by its name, a rep by theirs.
     let catalog = ctx.catalog_if_any().await?;
     let mut subjects = Vec::new();
@@ -189,7 +196,11 @@ pub async fn page(
         @if role >= Role::Leader {
             form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
                 (frame.csrf_field())
-                label { "About (KPI key, rep id, or empty for the review)" input name="about" size="14"; }
+                label { "About" select name="about" {
+                    option value="" { "The review as a whole" }
+                    optgroup label="KPI" { @for k in &d.kpis { option value=(k.key) { (k.name) } } }
+                    optgroup label="Rep" { @for r in &reps { option value=(r.id) { (r.name) } } }
+                } }
                 label { "Note" input name="text" size="60"; }
                 button type="submit" { "Add note" }
             }
