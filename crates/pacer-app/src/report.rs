@@ -230,7 +230,7 @@ fn column(p: &FiscalPeriod, range: Option<(NaiveDate, NaiveDate)>) -> Column {
     } else {
         (p.name(), p.label())
     };
-    Column { name, label, start: p.start, end: p.end, coverage: None }
+    Column { name, label, ..Column::of(p) }
 }
 
 /// The scope of a request on top of what the viewer may see: a team, a
@@ -318,7 +318,7 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
             ..*p
         })
         .collect();
-    let (rows, computed_from) = match measure {
+    let (mut rows, computed_from) = match measure {
         Some(measure) if fields.is_empty() => {
             let cube = match caches.warm {
                 Some(cache) => daily_cube(store, cache).await?,
@@ -340,7 +340,6 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
         }
         _ => (raw_rows(ctx, &req.kpi, &view, by, &counted, &scope, &fields).await?, "raw records"),
     };
-    let mut rows = rows;
     for (i, (t, p)) in tracked.iter().zip(&counted).enumerate() {
         let none = match t {
             Tracked::Not { since } => Some(format!("not tracked before {since}")),
