@@ -35,6 +35,8 @@ pub struct Caller {
     pub session: Option<Session>,
     /// The user record, when signed in with a cookie.
     pub user: Option<User>,
+    /// The path asked for, so that a page's navigation shows where the caller is.
+    pub path: String,
 }
 
 /// The value of cookie `name`, if the request carries it.
@@ -88,7 +90,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiEr
         // A bearer token that is not valid is refused outright, not treated as anonymous.
         let token = state.store.token_by_hash(&token_hash(bearer.trim())).await?.ok_or(ApiError::Unauthorized)?;
         let principal = Principal::Token { id: token.id, name: token.name, scope: token.scope };
-        return Ok(Caller { principal: Some(principal), session: None, user: None });
+        return Ok(Caller { principal: Some(principal), ..Caller::default() });
     }
     if let Some(secret) = cookie(headers, SESSION_COOKIE)
         && let Some((session, user)) = state.store.session(&token_hash(secret), now_s()).await?
@@ -103,7 +105,12 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiEr
             state.store.touch_session(&session.token_hash, now).await?;
         }
         let principal = principal_for_user(state, &user).await?;
-        return Ok(Caller { principal: Some(principal), session: Some(session), user: Some(user) });
+        return Ok(Caller {
+            principal: Some(principal),
+            session: Some(session),
+            user: Some(user),
+            ..Caller::default()
+        });
     }
     Ok(Caller::default())
 }
@@ -117,7 +124,7 @@ fn wants_html(req: &Request) -> bool {
 pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let html = wants_html(&req);
     let caller = match identify(&state, req.headers()).await {
-        Ok(caller) => caller,
+        Ok(caller) => Caller { path: req.uri().path().to_owned(), ..caller },
         Err(e) => return e.answer(req.uri().path()),
     };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);

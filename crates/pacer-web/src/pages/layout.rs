@@ -21,6 +21,8 @@ pub struct Frame {
     pub csrf: String,
     /// The organisation.
     pub org: Organisation,
+    /// The path of the page, for the navigation to mark where the caller is.
+    pub path: String,
 }
 
 impl Frame {
@@ -30,7 +32,7 @@ impl Frame {
         let display_name =
             caller.user.as_ref().map(|u| u.display_name.clone()).unwrap_or_else(|| principal.actor_name());
         let csrf = caller.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default();
-        Ok(Self { principal, display_name, csrf, org: load_organisation(state).await? })
+        Ok(Self { principal, display_name, csrf, org: load_organisation(state).await?, path: caller.path.clone() })
     }
 
     /// The use cases' context for this page, today.
@@ -74,9 +76,73 @@ impl Frame {
     }
 }
 
-/// Wraps a page body in the layout.
-pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
+/// A section of the navigation: where it goes, its words, the least role that sees it, and the
+/// paths below it that are other places (a team's page is in Organisation).
+struct Section {
+    href: &'static str,
+    words: &'static str,
+    least: Role,
+    also: &'static [&'static str],
+}
+
+const fn section(href: &'static str, words: &'static str, least: Role) -> Section {
+    Section { href, words, least, also: &[] }
+}
+
+/// Every section, in the order of the navigation.
+const SECTIONS: [Section; 18] = [
+    section("/", "Home", Role::Rep),
+    Section { href: "/org", words: "Organisation", least: Role::Rep, also: &["/teams", "/reps"] },
+    section("/calendar", "Calendar", Role::Rep),
+    section("/catalog", "KPIs", Role::Rep),
+    section("/reports", "Reports", Role::Rep),
+    section("/leaderboard", "Leaderboard", Role::Rep),
+    section("/pipeline", "Pipeline", Role::Rep),
+    section("/readiness", "Readiness", Role::Rep),
+    section("/logging", "Logging", Role::Rep),
+    section("/churn", "Churn", Role::Manager),
+    section("/plans", "Plans", Role::Manager),
+    section("/reviews", "Reviews", Role::Manager),
+    section("/seasonality", "Seasonality", Role::Manager),
+    section("/audit", "Audit log", Role::Leader),
+    section("/import", "Import", Role::Admin),
+    section("/stages", "Stages", Role::Admin),
+    section("/users", "Users", Role::Admin),
+    section("/tokens", "API tokens", Role::Admin),
+];
+
+impl Section {
+    /// Whether `path` is this section's page or one below it (`/plans/3` is in Plans).
+    fn holds(&self, path: &str) -> bool {
+        let under =
+            |prefix: &str| path == prefix || path.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('/'));
+        if self.href == "/" { path == "/" } else { under(self.href) || self.also.iter().any(|p| under(p)) }
+    }
+}
+
+/// The links of the navigation the caller's role sees, the current section marked for
+/// assistive technology (`aria-current`) and for the eye (the stylesheet).
+fn section_links(frame: &Frame) -> Markup {
     let role = frame.role();
+    html! {
+        @for s in SECTIONS.iter().filter(|s| role >= s.least) {
+            a href=(s.href) aria-current=[s.holds(&frame.path).then_some("page")] { (s.words) }
+        }
+    }
+}
+
+/// The user's name (their account page) and the sign-out button.
+fn who(frame: &Frame) -> Markup {
+    html! {
+        a href="/account" aria-current=[(frame.path == "/account").then_some("page")] { (frame.display_name) " (" (frame.role()) ")" }
+        form method="post" action="/logout" { (frame.csrf_field()) button type="submit" { "Sign out" } }
+    }
+}
+
+/// Wraps a page body in the layout: a skip link, the header with the navigation (a bar on a
+/// laptop, a "Menu" disclosure on a phone: no script, which the CSP forbids), and the main part.
+pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
+    let here = SECTIONS.iter().find(|s| s.holds(&frame.path)).map(|s| s.words);
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -87,29 +153,23 @@ pub fn page(frame: &Frame, title: &str, body: Markup) -> Markup {
                 link rel="stylesheet" href="/assets/pacer.css";
             }
             body {
+                a.skip href="#content" { "Skip to content" }
                 header.top {
                     a.brand href="/" { "Pacer" }
-                    nav {
-                        a href="/" { "Home" }
-                        a href="/org" { "Organisation" }
-                        a href="/calendar" { "Calendar" }
-                        a href="/catalog" { "KPIs" }
-                        a href="/reports" { "Reports" }
-                        a href="/leaderboard" { "Leaderboard" }
-                        a href="/pipeline" { "Pipeline" }
-                        a href="/readiness" { "Readiness" }
-                        a href="/logging" { "Logging" }
-                        @if role >= Role::Manager { a href="/churn" { "Churn" } a href="/plans" { "Plans" } a href="/reviews" { "Reviews" } a href="/seasonality" { "Seasonality" } }
-                        @if role >= Role::Leader { a href="/audit" { "Audit log" } }
-                        @if role == Role::Admin { a href="/import" { "Import" } a href="/stages" { "Stages" } a href="/users" { "Users" } a href="/tokens" { "API tokens" } }
-                    }
-                    span.fy title="Current fiscal year" { (frame.fiscal_year_badge()) }
-                    div.who {
-                        a href="/account" { (frame.display_name) " (" (role) ")" }
-                        form method="post" action="/logout" { (frame.csrf_field()) button type="submit" { "Sign out" } }
+                    @let badge = frame.fiscal_year_badge();
+                    @let (year, span) = badge.split_once(" · ").unwrap_or((&badge, ""));
+                    span.fy title="Current fiscal year" { (year) @if !span.is_empty() { span.range { " · " (span) } } }
+                    div.who { (who(frame)) }
+                    nav.sections aria-label="Sections" { (section_links(frame)) }
+                    details.menu {
+                        summary { "Menu" @if let Some(words) = here { span.here { " · " (words) } } }
+                        div.panel {
+                            nav aria-label="Sections" { (section_links(frame)) }
+                            div.who { (who(frame)) }
+                        }
                     }
                 }
-                main { (body) }
+                main #content tabindex="-1" { (body) }
             }
         }
     }
@@ -121,4 +181,27 @@ pub async fn stylesheet() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../assets/pacer.css"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SECTIONS;
+
+    fn section_of(path: &str) -> Vec<&'static str> {
+        SECTIONS.iter().filter(|s| s.holds(path)).map(|s| s.words).collect()
+    }
+
+    #[test]
+    fn a_page_is_in_one_section_at_most() {
+        assert_eq!(section_of("/"), ["Home"]);
+        assert_eq!(section_of("/plans/3/attainment"), ["Plans"]);
+        assert_eq!(section_of("/plans/compare"), ["Plans"]);
+        assert_eq!(section_of("/teams/3"), ["Organisation"]);
+        assert_eq!(section_of("/reps/12"), ["Organisation"]);
+        assert_eq!(section_of("/reviews/FY2027-Q2"), ["Reviews"]);
+        assert_eq!(section_of("/tokens"), ["API tokens"]);
+        // A path that only begins like a section is not in it.
+        assert!(section_of("/reportsheet").is_empty());
+        assert!(section_of("/account").is_empty());
+    }
 }

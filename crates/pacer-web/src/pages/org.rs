@@ -264,13 +264,13 @@ pub async fn rep_page(
         }
         div.card {
             h2 { "Team history" }
-            table {
+            div.scroll { table {
                 thead { tr { th { "Team" } th { "From" } th { "Until" } } }
                 tbody { @for m in &memberships { tr {
                     td { (team_name(&teams, Some(m.team_id))) } td { (m.valid_from) }
                     td { (m.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "now".into())) }
                 } } }
-            }
+            } }
         }
         @if frame.role() == Role::Admin {
             div.card {

@@ -99,7 +99,7 @@ pub async fn list(
         h1 { "Annual plans" }
         p.muted { "Targets per KPI per rep, team or company per fiscal month. Only one plan is approved per fiscal year; copy a plan to try a scenario." }
         form method="get" action="/plans/compare" {
-            table {
+            div.scroll { table {
                 thead { tr { th { "Compare" } th { "Year" } th { "Plan" } th.num { "Version" } th { "Status" } th { "Approved by" } } }
                 tbody { @for p in &list { tr {
                     td { input type="checkbox" name="ids" value=(p.id); }
@@ -109,7 +109,7 @@ pub async fn list(
                     td { (status_badge(p.status)) }
                     td { (p.approved_by.clone().unwrap_or_default()) " " span.muted { (p.approved_at.clone().unwrap_or_default()) } }
                 } } }
-            }
+            } }
             button type="submit" { "Compare the ticked plans" }
         }
         @if admin {
@@ -126,16 +126,16 @@ pub async fn list(
             h2 { "Long-term horizon" }
             p.muted { "From " (h.base_customers) " customers and " (frame.money(h.base_arr)) " annual recurring revenue"
                 @if let Some(m) = h.base_month { " (" (m.format("%B %Y")) ")" } ". Current stage: " strong { (h.current_stage.clone().unwrap_or_else(|| "none".into())) } "." }
-            table {
+            div.scroll { table {
                 thead { tr { th { "Stage" } th { "Years" } th { "KPI priorities (yearly plans inherit them)" } } }
                 tbody { @for s in &h.horizon.stages { tr {
                     td { (s.name) } td { "FY" (s.first_year) "–FY" (s.last_year) }
                     td { @for (k, w) in s.normalised_weights() { (k) " " (format!("{:.0}%", w * 100.0)) " · " } }
                 } } }
-            }
+            } }
             @let bars: Vec<(String, Option<f64>)> = h.years.iter().map(|y| (format!("FY{} {}", y.fiscal_year, y.stage), Some(y.revenue.end as f64 / frame.org.currency.minor_per_major() as f64))).collect();
             (charts::bars_with_goal("Projected annual recurring revenue at each year end", None, &bars, None, &|x| format!("{:.1}M", x / 1e6)))
-            table {
+            div.scroll { table {
                 thead { tr { th { "Year" } th { "Stage" } th.num { "Customers start" } th.num { "lost" } th.num { "new" } th.num { "end" } th.num { "ARR start" } th.num { "churned" } th.num { "expansion" } th.num { "new" } th.num { "end" } } }
                 tbody { @for y in &h.years { tr {
                     td { "FY" (y.fiscal_year) } td { (y.stage) }
@@ -143,7 +143,7 @@ pub async fn list(
                     td.num { (frame.money(y.revenue.start)) } td.num { (frame.money(y.revenue.churned)) } td.num { (frame.money(y.revenue.expansion)) }
                     td.num { (frame.money(y.revenue.new)) } td.num { (frame.money(y.revenue.end)) }
                 } } }
-            }
+            } }
         }
         h2 { "Growth target that compensates churn" }
         form.row method="get" action="/plans" {
@@ -243,14 +243,14 @@ pub async fn page(
                 p { "Top-down " strong { (units(&frame, &s.unit, g.top_down)) } " · bottom-up (sum of reps) " strong { (units(&frame, &s.unit, g.bottom_up_sum)) }
                     " · gap " strong { (units(&frame, &s.unit, g.difference)) } }
             }
-            table {
+            div.scroll { table {
                 thead { tr { th { "Owner" } th { "Tier" } @for m in &s.months { th.num { (m.label) } } th.num { "Year" } } }
                 tbody { @for l in &s.lines { tr {
                     td { (l.name) } td { (l.tier) }
                     @for v in &l.months { td.num { (units(&frame, &s.unit, *v)) } }
                     td.num { strong { (units(&frame, &s.unit, l.total)) } }
                 } } }
-            }
+            } }
         }
         @if editable {
             h2 { "Allocate a KPI top-down" }
@@ -400,7 +400,7 @@ pub async fn attainment(
             "A period in progress, and the year to date, are measured against the target to date (the months ended and the days gone of the current one), "
             "with the whole target beside it; the year to date sums actuals and targets, never a mean of percentages. "
             a href=(format!("/plans/{id}?kpi={kpi}")) { "targets" } }
-        table {
+        div.scroll { table {
             thead { tr { th { "Name" } @for (i, c) in a.columns.iter().enumerate() { th.num { (c.label)
                 @if let Some(note) = a.column_note(i) { br; span.muted { (note) } } } } } }
             tbody { @for r in &a.rows { tr {
@@ -411,7 +411,7 @@ pub async fn attainment(
                     @if !c.notes.is_empty() { br; small.muted.why { (c.notes.join("; ")) } }
                 } }
             } } }
-        }
+        } }
     };
     Ok(layout::page(&frame, "Attainment", body))
 }
@@ -447,13 +447,13 @@ pub async fn compare(
     let body = html! {
         h1 { "Scenarios side by side" }
         p.muted { "Totals of the year per KPI for the company, all teams and all reps side by side (each level on its own: the teams' targets split the company's, so they are never added to it), then per team and rep; differences against the first plan." }
-        table {
+        div.scroll { table {
             thead { tr { th { "KPI" } th { "Level" } th { "Owner" } @for (i, s) in c.scenarios.iter().enumerate() { th.num { (s) } @if i > 0 { th.num { "Δ" } } } } }
             tbody { @for t in c.by_level.iter().chain(&c.by_owner) { tr.(if t.owner.is_none() { "total" } else { "" }) {
                 td { (catalog.map_or(t.kpi.as_str(), |c| c.kpi_name(&t.kpi))) } td { (t.level) } td { (t.label()) }
                 @for (i, total) in t.totals.iter().enumerate() { td.num { (amount(&t.kpi, *total)) } @if i > 0 { td.num { (amount(&t.kpi, t.differences[i])) } } }
             } } }
-        }
+        } }
     };
     Ok(layout::page(&frame, "Compare plans", body))
 }
@@ -498,13 +498,13 @@ pub async fn seasonality(
             None => { (warning(outlook.indices_error.as_deref().unwrap_or_default())) }
         }
         h2 { "FY" (fy) " so far and where it is heading" }
-        table {
-            thead { tr { th { "" } @for m in months.iter().take(outlook.actuals.len()) { th.num { (m.label()) } } } }
+        div.scroll { table {
+            thead { tr { th { "Figure" } @for m in months.iter().take(outlook.actuals.len()) { th.num { (m.label()) } } } }
             tbody {
                 tr { td { "Actual" } @for a in &outlook.actuals { td.num { (show(*a)) } } }
                 tr { td { "Seasonally adjusted" } @for a in &outlook.adjusted { td.num { (show(*a)) } } }
             }
-        }
+        } }
         p { "Year to date" @if let Some(c) = outlook.cut_off { " (to " (c) ")" } " " strong { (show(Some(outlook.ytd))) } ". Year end by the seasonal indices: " strong { (show(outlook.index_projection)) }
             ". Second opinion, a statistical forecast (exponential smoothing after a seasonal decomposition): "
             @match outlook.forecast_projection { Some(p) => { strong { (show(Some(p))) } }, None => { span.muted { (outlook.forecast_error.clone().unwrap_or_default()) } } } "." }

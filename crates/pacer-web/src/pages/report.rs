@@ -150,7 +150,7 @@ pub async fn reports(
         @if let Some(r) = chart_row {
             (charts::bars_with_goal(&format!("{}: {}", report.name, r.name), None, &bars, None, &|x| if report.unit == "percent" { format!("{:.0}%", x * 100.0) } else { format!("{x:.0}") }))
         }
-        table {
+        div.scroll { table {
             thead { tr {
                 th { a href=(link(0)) { "Name" } }
                 @for (i, c) in report.columns.iter().enumerate() { th.num title=(c.name) {
@@ -164,7 +164,7 @@ pub async fn reports(
                     @for v in &r.values { td.num title=(cell_text(v, report.currency)) { (display(v, report.currency)) } }
                 } }
             }
-        }
+        } }
     };
     Ok(layout::page(&frame, "Reports", body))
 }
@@ -192,14 +192,14 @@ pub async fn leaderboard_page(
         @if let Some(me) = &board.me {
             div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (frame.value(&me.value)) "." }
         }
-        table {
+        div.scroll { table {
             thead { tr { th.num { "Rank" } th { "Rep" } th.num { (board.name) } } }
             tbody { @for l in &board.lines { tr {
                 td.num { @if let Some(r) = l.rank { (r) } @else { "—" } }
                 td { (l.name) }
                 td.num { (frame.value(&l.value)) }
             } } }
-        }
+        } }
     };
     Ok(layout::page(&frame, "Leaderboard", body))
 }
@@ -223,7 +223,7 @@ pub async fn pipeline_page(
                   "in Open and Weighted and under No close date, in no forecast category. Weighted = amount × stage probability. "
                   "Coverage = open pipeline / quota still to reach (3× is the usual comfort level). "
                   "Amounts in " (p.currency) ", deals in other currencies converted at the rate of their close month." }
-        table {
+        div.scroll { table {
             thead { tr {
                 th { "Name" } th.num { "Open deals" } th.num { "Open" } th.num { "Weighted" }
                 th.num { "Pipeline" } th.num { "Best case" } th.num { "Commit" } th.num { "No close date" } th.num { "Closed won" } th.num { "Coverage" }
@@ -243,7 +243,7 @@ pub async fn pipeline_page(
                     td.num { @match r.coverage.ratio() { Some(x) => { (format!("{x:.1}×")) }, None => span.muted { "no quota" } } }
                 }
             } }
-        }
+        } }
         (super::stages::pipeline_notice(&frame, &p.unmapped))
     };
     Ok(layout::page(&frame, "Pipeline", body))

@@ -81,7 +81,7 @@ pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Ca
     let stored = state.store.reviews(None).await?;
     let body = html! {
         h1 { "Quarterly reviews" }
-        table {
+        div.scroll { table {
             thead { tr { th { "Quarter" } th { "Review" } th { "Plan" } th { "Closed by" } } }
             tbody { @for q in quarters.iter().filter(|q| q.start <= today()) {
                 @let r = stored.iter().rev().find(|r| r.period == q.name());
@@ -92,7 +92,7 @@ pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Ca
                     td { @if let Some(r) = r { (r.closed_by.clone().unwrap_or_default()) " " span.muted { (r.closed_at.clone().unwrap_or_default()) } } }
                 }
             } }
-        }
+        } }
     };
     Ok(layout::page(&frame, "Reviews", body))
 }
@@ -147,22 +147,39 @@ pub async fn page(
     let bars: Vec<(String, Option<f64>)> =
         d.kpis.iter().map(|k| (k.name.clone(), k.company.as_ref().and_then(|c| c.quarter.credited))).collect();
     let status = v.review.as_ref().map(|r| r.status.to_string()).unwrap_or_else(|| "not opened".into());
+    let admin = role == Role::Admin;
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
         h1 { "Quarterly review: " (d.label) }
         p.muted { "Measured against " a href=(format!("/plans/{}", d.plan_id)) { (d.plan_name) " v" (d.plan_version) } " · figures as of " (d.as_of) " · review " strong { (status) }
             " · download " a href=(format!("/api/v1/reviews/{}?format=xlsx", d.period)) { "XLSX" } " · " a href=(format!("/api/v1/reviews/{}?format=csv", d.period)) { "CSV" } }
+        // The review is long: a table of contents first, and every section folds.
+        nav.toc aria-label="Contents of the review" {
+            h2 { "Contents" }
+            ol {
+                li { a href="#overview" { "The quarter at a glance" } }
+                @for k in &d.kpis { li { a href=(format!("#kpi-{}", k.key)) { (k.name) } } }
+                @if d.churn.is_some() { li { a href="#churn" { "Churn against the band" } } }
+                li { a href="#gaps" { "Data gaps" } }
+                li { a href="#notes" { "Notes for the directors" } }
+                @if admin { li { a href="#rebalancing" { "Rebalancing" } } }
+            }
+        }
         @if !v.differences.is_empty() {
             div.notice { "Raw data has been corrected since this review was closed; the frozen figures stand, the differences are:"
                 ul { @for x in &v.differences {
-                    @let unit = d.kpis.iter().find(|k| k.key == x.kpi).map_or("", |k| k.unit.as_str());
-                    li { (x.kpi) " · " (x.owner) ": " (amount(&frame, unit, x.frozen)) " then, " (amount(&frame, unit, x.now)) " now" }
+                    @let kpi = d.kpis.iter().find(|k| k.key == x.kpi);
+                    @let unit = kpi.map_or("", |k| k.unit.as_str());
+                    li { (kpi.map_or(x.kpi.as_str(), |k| k.name.as_str())) " · " (x.owner) ": " (amount(&frame, unit, x.frozen)) " then, " (amount(&frame, unit, x.now)) " now" }
                 } } }
         }
-        (charts::bars_with_goal("The quarter's credited attainment", Some("company, per KPI; the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
+        details.fold #overview open {
+            summary { h2 { "The quarter at a glance" } }
+            (charts::bars_with_goal("The quarter's credited attainment", Some("company, per KPI; the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
+        }
         @for k in &d.kpis {
-            section.card {
-                h2 { (k.priority) ". " (k.name) }
+            details.fold.card id=(format!("kpi-{}", k.key)) open {
+                summary { h2 { (k.priority) ". " (k.name) } }
                 @if let Some(p) = &k.partial { (super::warning(&format!("partial: {p}"))) }
                 @if let Some(c) = &k.company {
                     p { "Quarter: target " strong { (amount(&frame, &k.unit, Some(c.quarter.target as f64))) } ", actual " strong { (amount(&frame, &k.unit, c.quarter.actual)) }
@@ -173,67 +190,79 @@ pub async fn page(
                         @if let Some(cov) = k.pipeline_coverage { " · pipeline coverage of what remains " (format!("{cov:.1}×")) } }
                 }
                 p { "Best: " (k.best.join(", ")) " · worst: " (k.worst.join(", ")) }
-                table {
-                    thead { tr { th { "Team or rep" } th.num { "Target" } th.num { "Actual" } th.num { "Raw" } th.num { "Credited" } th { "" } th.num { "YTD credited" } th { "Why" } } }
+                div.scroll { table {
+                    thead { tr { th { "Team or rep" } th.num { "Target" } th.num { "Actual" } th.num { "Raw" } th.num { "Credited" } th { "Attained" } th.num { "YTD credited" } th { "Why" } } }
                     tbody { @for o in k.teams.iter().chain(&k.reps) { tr {
                         td { (o.name) } td.num { (amount(&frame, &k.unit, Some(o.quarter.target as f64))) } td.num { (amount(&frame, &k.unit, o.quarter.actual)) }
                         td.num { (pct(o.quarter.raw)) } td.num { (pct(o.quarter.credited)) } td { (attained(&o.quarter)) } td.num { (pct(o.ytd.credited)) }
                         td { small.muted.why { (pacer_app::plan::distinct_notes(o.quarter.notes.iter().chain(&o.ytd.notes))) } }
                     } } }
-                }
+                } }
                 @for n in v.notes.iter().filter(|n| matches!(&n.subject, NoteSubject::Kpi(key) if *key == k.key)) { div.notice { "Exception: " (n.text) " — " (n.author) } }
             }
         }
         @if let Some(c) = &d.churn {
-            h2 { "Churn against the band" }
-            p { "Customer churn of the quarter " (pct(c.customer_churn)) ", annualised " (pct(c.annualised)) " (" (c.band.clone().unwrap_or_default()) "), NRR " (pct(c.nrr)) "." }
+            details.fold #churn open {
+                summary { h2 { "Churn against the band" } }
+                p { "Customer churn of the quarter " (pct(c.customer_churn)) ", annualised " (pct(c.annualised)) " (" (c.band.clone().unwrap_or_default()) "), NRR " (pct(c.nrr)) "." }
+            }
         }
-        h2 { "Data gaps" }
-        @if d.gaps.is_empty() { p.muted { "None." } }
-        table { tbody { @for g in &d.gaps { tr { td { (g.kind_label()) } td { (g.message) @if !g.reps.is_empty() { br; span.muted { (g.reps.join(", ")) } } } td { (g.action) } } } } }
-        h2 { "Notes for the directors" }
-        ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " span title=(n.at) { (n.at.get(..10).unwrap_or(&n.at)) } } } }
-        @if role >= Role::Leader {
-            form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
-                (frame.csrf_field())
-                label { "About" select name="about" {
-                    option value="" { "The review as a whole" }
-                    optgroup label="KPI" { @for k in &d.kpis { option value=(k.key) { (k.name) } } }
-                    optgroup label="Rep" { @for r in &reps { option value=(r.id) { (r.name) } } }
+        details.fold #gaps open {
+            summary { h2 { "Data gaps" } }
+            @if d.gaps.is_empty() { p.muted { "None." } } @else {
+                div.scroll { table {
+                    thead { tr { th { "Gap" } th { "What" } th { "What to do" } } }
+                    tbody { @for g in &d.gaps { tr { td { (g.kind_label()) } td { (g.message) @if !g.reps.is_empty() { br; span.muted { (g.reps.join(", ")) } } } td { (g.action) } } } }
                 } }
-                label { "Note" input name="text" size="60"; }
-                button type="submit" { "Add note" }
-            }
-            form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
-                (frame.csrf_field())
-                @if v.review.is_none() && role == Role::Admin { button type="submit" name="action" value="open" { "Open the review" } }
-                @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) { button type="submit" name="action" value="close" { "Close and freeze the figures" } }
             }
         }
-        @if role == Role::Admin {
-            h2 { "Rebalancing" }
-            form.row method="get" action=(format!("/reviews/{}", d.period)) {
-                label { "KPI" select name="kpi" { @for k in &d.kpis { option value=(k.key) selected[q.kpi.as_deref() == Some(k.key.as_str())] { (k.name) } } } }
-                label { "Revised annual target (" (frame.org.currency) " for money, optional)" input name="annual" size="14"; }
-                button type="submit" { "Preview" }
-            }
-            @if let Some(p) = &proposal {
-                @let unit = d.kpis.iter().find(|k| k.key == p.kpi).map_or("", |k| k.unit.as_str());
-                @let show = |x: i64| units(&frame, unit, x);
-                p.muted { (p.months_past) " months past keep their targets; the rest of each year is re-phased by seasonality. Every line still sums to its year." }
-                table {
-                    thead { tr { th { "Line" } th { "" } @for m in 1..=12 { th.num { "M" (m) } } th.num { "Year" } } }
-                    tbody { @for l in &p.lines {
-                        tr { td { (l.name) } td.muted { "now" } @for x in &l.before { td.num { (show(*x)) } } td.num { (show(l.before.iter().sum::<i64>())) } }
-                        tr { td { } td { "proposed" } @for x in &l.after { td.num { (show(*x)) } } td.num { strong { (show(l.after.iter().sum::<i64>())) } } }
-                    } }
-                }
-                form.row method="post" action=(format!("/reviews/{}/rebalance", d.period)) {
+        details.fold #notes open {
+            summary { h2 { "Notes for the directors" } }
+            ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " span title=(n.at) { (n.at.get(..10).unwrap_or(&n.at)) } } } }
+            @if role >= Role::Leader {
+                form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
                     (frame.csrf_field())
-                    input type="hidden" name="kpi" value=(p.kpi);
-                    input type="hidden" name="annual" value=(p.revised_annual.map(|a| typed(&frame, unit, a)).unwrap_or_default());
-                    label { "Reason" input name="reason" size="40" required; }
-                    button type="submit" { "Apply as a new plan version" }
+                    label { "About" select name="about" {
+                        option value="" { "The review as a whole" }
+                        optgroup label="KPI" { @for k in &d.kpis { option value=(k.key) { (k.name) } } }
+                        optgroup label="Rep" { @for r in &reps { option value=(r.id) { (r.name) } } }
+                    } }
+                    label { "Note" input name="text" size="60"; }
+                    button type="submit" { "Add note" }
+                }
+                form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
+                    (frame.csrf_field())
+                    @if v.review.is_none() && admin { button type="submit" name="action" value="open" { "Open the review" } }
+                    @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) { button type="submit" name="action" value="close" { "Close and freeze the figures" } }
+                }
+            }
+        }
+        @if admin {
+            details.fold #rebalancing open {
+                summary { h2 { "Rebalancing" } }
+                form.row method="get" action=(format!("/reviews/{}#rebalancing", d.period)) {
+                    label { "KPI" select name="kpi" { @for k in &d.kpis { option value=(k.key) selected[q.kpi.as_deref() == Some(k.key.as_str())] { (k.name) } } } }
+                    label { "Revised annual target (" (frame.org.currency) " for money, optional)" input name="annual" size="14"; }
+                    button type="submit" { "Preview" }
+                }
+                @if let Some(p) = &proposal {
+                    @let unit = d.kpis.iter().find(|k| k.key == p.kpi).map_or("", |k| k.unit.as_str());
+                    @let show = |x: i64| units(&frame, unit, x);
+                    p.muted { (p.months_past) " months past keep their targets; the rest of each year is re-phased by seasonality. Every line still sums to its year." }
+                    div.scroll { table {
+                        thead { tr { th { "Line" } th { "Targets" } @for m in 1..=12 { th.num { "M" (m) } } th.num { "Year" } } }
+                        tbody { @for l in &p.lines {
+                            tr { td { (l.name) } td.muted { "now" } @for x in &l.before { td.num { (show(*x)) } } td.num { (show(l.before.iter().sum::<i64>())) } }
+                            tr { td { } td { "proposed" } @for x in &l.after { td.num { (show(*x)) } } td.num { strong { (show(l.after.iter().sum::<i64>())) } } }
+                        } }
+                    } }
+                    form.row method="post" action=(format!("/reviews/{}/rebalance", d.period)) {
+                        (frame.csrf_field())
+                        input type="hidden" name="kpi" value=(p.kpi);
+                        input type="hidden" name="annual" value=(p.revised_annual.map(|a| typed(&frame, unit, a)).unwrap_or_default());
+                        label { "Reason" input name="reason" size="40" required; }
+                        button type="submit" { "Apply as a new plan version" }
+                    }
                 }
             }
         }

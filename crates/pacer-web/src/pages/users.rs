@@ -209,7 +209,7 @@ fn tokens_body(
             }
         }
         div.card.scroll { table {
-            thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "By" } th { "Status" } th {} } }
+            thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "By" } th { "Status" } th { "Action" } } }
             tbody { @for t in tokens { tr {
                 td { (t.name) } td { (t.scope) } td { (t.created_at) } td { (t.created_by) }
                 td { @if let Some(at) = &t.revoked_at { span.badge.off { "revoked " (at) } } @else { span.badge.on { "active" } } }
