@@ -46,6 +46,16 @@ impl ForecastCategory {
             ForecastCategory::Closed => "closed",
         }
     }
+
+    /// In words, for people: `Best case`.
+    pub fn words(&self) -> &'static str {
+        match self {
+            ForecastCategory::Pipeline => "Pipeline",
+            ForecastCategory::BestCase => "Best case",
+            ForecastCategory::Commit => "Commit",
+            ForecastCategory::Closed => "Closed won",
+        }
+    }
 }
 
 impl fmt::Display for ForecastCategory {

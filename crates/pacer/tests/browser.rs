@@ -676,7 +676,7 @@ fn browser_rep_and_manager_journeys() {
         r.len() == 5
             && r[0].starts_with(&today)
             && r[0] >= logged_at
-            && r[1] == "call"
+            && r[1] == "Call"
             && r[2] == "15"
             && r[3] == "manual"
             && r[4] == "rep"

@@ -5,7 +5,7 @@ use crate::error::{StoreError, Unique};
 use crate::{AccessStore, LoginFailures, NewUser, Session, StoreResult, UserCredentials, UserUpdate};
 use async_trait::async_trait;
 use pacer_core::access::{ApiToken, Scope, User, check_username};
-use pacer_core::audit::{Actor, AuditEntry, AuditFilter};
+use pacer_core::audit::{Actor, AuditAction, AuditEntry, AuditFilter};
 use sqlx::AnyConnection;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -75,7 +75,7 @@ impl AccessStore for SqlStore {
         .await
         .map_err(|e| StoreError::unique(e, |rule| (rule == Unique::Username).then(|| username.clone())))?;
         let created = fetch_user(&mut tx, id).await?;
-        audit(&mut tx, actor, "user.create", ("user", id.to_string()), None::<&User>, Some(&created)).await?;
+        audit(&mut tx, actor, AuditAction::UserCreate, id.to_string(), None::<&User>, Some(&created)).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -102,7 +102,7 @@ impl AccessStore for SqlStore {
             // A deactivated or re-roled user signs in again.
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
-        audit(&mut tx, actor, "user.update", ("user", id.to_string()), Some(&before), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::UserUpdate, id.to_string(), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -117,7 +117,7 @@ impl AccessStore for SqlStore {
             .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         // The hash itself never goes into the log.
-        audit(&mut tx, actor, "user.password", ("user", id.to_string()), None::<&()>, None::<&()>).await?;
+        audit(&mut tx, actor, AuditAction::UserPassword, id.to_string(), None::<&()>, None::<&()>).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -240,7 +240,7 @@ impl AccessStore for SqlStore {
         .fetch_one(&mut *tx)
         .await?;
         let token = token_from_row(&row)?;
-        audit(&mut tx, actor, "token.create", ("token", token.id.to_string()), None::<&ApiToken>, Some(&token)).await?;
+        audit(&mut tx, actor, AuditAction::TokenCreate, token.id.to_string(), None::<&ApiToken>, Some(&token)).await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -259,7 +259,7 @@ impl AccessStore for SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "token.revoke", ("token", id.to_string()), Some(&before), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::TokenRevoke, id.to_string(), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }

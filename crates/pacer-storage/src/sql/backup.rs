@@ -22,7 +22,7 @@ use crate::error::{BackupError, StoreError};
 use crate::{StoreResult, migrate};
 use futures_util::future::join;
 use futures_util::{Stream, TryStreamExt};
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Row};
@@ -675,7 +675,7 @@ impl SqlStore {
             reset_identities(&mut target).await?;
         }
         bump_versions(&mut target, backend, &before).await?;
-        audit(&mut target, actor, "restore", ("database", backup.path.clone()), None::<&()>, Some(&tables)).await?;
+        audit(&mut target, actor, AuditAction::Restore, backup.path.clone(), None::<&()>, Some(&tables)).await?;
         target.commit().await?;
         source.commit().await?;
         Ok(tables)

@@ -3,7 +3,7 @@
 use super::{SqlStore, audit, now_text};
 use crate::{CatalogStore, CatalogVersion, StoreResult};
 use async_trait::async_trait;
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -46,7 +46,7 @@ impl CatalogStore for SqlStore {
         .await?;
         let before = last.map(|v| serde_json::json!({ "version": v }));
         let after = serde_json::json!({ "version": version.version, "changes": version.diff });
-        audit(&mut tx, actor, "catalog.apply", ("catalog", version.version.to_string()), before.as_ref(), Some(&after))
+        audit(&mut tx, actor, AuditAction::CatalogApply, version.version.to_string(), before.as_ref(), Some(&after))
             .await?;
         tx.commit().await?;
         Ok(version)

@@ -9,7 +9,7 @@ use crate::error::StoreError;
 use crate::{DataKind, FxStore, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use pacer_core::money::fx::{FxError, FxRate, Rate, RateTable};
 use pacer_core::money::{Currency, Money};
 use pacer_core::org::Organisation;
@@ -203,7 +203,7 @@ impl FxStore for SqlStore {
             [one] => format!("{} {}", one.currency, one.month),
             many => format!("{} rates", many.len()),
         };
-        audit(&mut tx, actor, "fx_rate.set", ("fx_rate", id), Some(&replaced), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::FxRateSet, id, Some(&replaced), Some(&after)).await?;
         tx.commit().await?;
         Ok(changed)
     }
@@ -231,7 +231,7 @@ impl FxStore for SqlStore {
             other => other?,
         };
         let after = serde_json::json!({ "deals_converted_again": changed });
-        audit(&mut tx, actor, "fx_rate.delete", ("fx_rate", id), Some(&old), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::FxRateDelete, id, Some(&old), Some(&after)).await?;
         tx.commit().await?;
         Ok(changed)
     }

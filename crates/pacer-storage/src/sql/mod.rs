@@ -23,7 +23,7 @@ use crate::backend::{Backend, DatabaseUrl};
 use crate::error::StoreError;
 use crate::{StoreResult, migrate};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::sqlite::SqlitePool;
@@ -183,15 +183,16 @@ pub(super) const AUDIT_INSERT: &str = "INSERT INTO audit_log (at, actor, action,
 async fn audit<B: Serialize, A: Serialize>(
     conn: &mut AnyConnection,
     actor: &Actor,
-    action: &str,
-    (entity, entity_id): (&str, String),
+    action: AuditAction,
+    entity_id: String,
     before: Option<&B>,
     after: Option<&A>,
 ) -> StoreResult<()> {
+    let entity = action.kind().as_str();
     sqlx::query(AUDIT_INSERT)
         .bind(now_text())
         .bind(&actor.name)
-        .bind(action)
+        .bind(action.as_str())
         .bind(entity)
         .bind(entity_id)
         .bind(before.map(to_json).transpose()?)

@@ -5,7 +5,7 @@ use crate::error::{StoreError, Unique};
 use crate::{OrgStore, RepFilter, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use pacer_core::import::{RepChange, RepRow, TeamChange, TeamRow, rep_change, team_change};
 use pacer_core::org::{
     Membership, NewRep, NewTeam, OrgError, Organisation, Rep, RepId, RepUpdate, Team, TeamId, TeamUpdate, check_rep,
@@ -133,7 +133,7 @@ async fn create_team(conn: &mut AnyConnection, team: &NewTeam, actor: &Actor) ->
     .await
     .map_err(|e| team_name_taken(e, team.name.trim()))?;
     let created = team_from_row(&row)?;
-    audit(conn, actor, "team.create", ("team", created.id.to_string()), None::<&Team>, Some(&created)).await?;
+    audit(conn, actor, AuditAction::TeamCreate, created.id.to_string(), None::<&Team>, Some(&created)).await?;
     Ok(created)
 }
 
@@ -175,7 +175,7 @@ async fn update_team(conn: &mut AnyConnection, id: TeamId, update: &TeamUpdate, 
         .execute(&mut *conn)
         .await
         .map_err(|e| team_name_taken(e, &team.name))?;
-    audit(conn, actor, "team.update", ("team", id.to_string()), Some(&before), Some(&team)).await?;
+    audit(conn, actor, AuditAction::TeamUpdate, id.to_string(), Some(&before), Some(&team)).await?;
     Ok(team)
 }
 
@@ -205,7 +205,7 @@ async fn create_rep(conn: &mut AnyConnection, rep: &NewRep, actor: &Actor) -> St
             .await?;
     }
     let created = fetch_rep(conn, id, rep.hire_date.max(today())).await?;
-    audit(conn, actor, "rep.create", ("rep", id.to_string()), None::<&Rep>, Some(&created)).await?;
+    audit(conn, actor, AuditAction::RepCreate, id.to_string(), None::<&Rep>, Some(&created)).await?;
     Ok(created)
 }
 
@@ -230,7 +230,7 @@ async fn update_rep(conn: &mut AnyConnection, id: RepId, update: &RepUpdate, act
         .execute(&mut *conn)
         .await
         .map_err(|e| rep_taken(e, after.email.as_deref(), None))?;
-    audit(conn, actor, "rep.update", ("rep", id.to_string()), Some(&before), Some(&after)).await?;
+    audit(conn, actor, AuditAction::RepUpdate, id.to_string(), Some(&before), Some(&after)).await?;
     Ok(after)
 }
 
@@ -285,7 +285,7 @@ impl OrgStore for SqlStore {
         .bind(super::to_json(org)?)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "organisation.save", ("organisation", "1".into()), before.as_ref(), Some(org)).await?;
+        audit(&mut tx, actor, AuditAction::OrganisationSave, "1".into(), before.as_ref(), Some(org)).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -309,7 +309,7 @@ impl OrgStore for SqlStore {
         let before = fetch_team(&mut tx, id).await?;
         sqlx::query("UPDATE teams SET active = FALSE WHERE id = $1").bind(id).execute(&mut *tx).await?;
         let after = Team { active: false, ..before.clone() };
-        audit(&mut tx, actor, "team.deactivate", ("team", id.to_string()), Some(&before), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::TeamDeactivate, id.to_string(), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -365,7 +365,7 @@ impl OrgStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         let after = fetch_rep(&mut tx, id, from).await?;
-        audit(&mut tx, actor, "rep.move", ("rep", id.to_string()), Some(&before), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::RepMove, id.to_string(), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }

@@ -9,7 +9,7 @@ use crate::error::{StoreError, Unique};
 use crate::{PlanStore, StoreResult};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use pacer_core::plan::{
     NewPlan, Plan, PlanId, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier, check_kpi_targets,
     check_plan_name, check_target_row,
@@ -223,7 +223,7 @@ impl PlanStore for SqlStore {
         }
         let plan =
             insert_plan(&mut tx, (new.fiscal_year, new.name.trim()), &new.settings, new.copied_from, actor).await?;
-        audit(&mut tx, actor, "plan.create", ("plan", plan.id.to_string()), None::<&Plan>, Some(&plan)).await?;
+        audit(&mut tx, actor, AuditAction::PlanCreate, plan.id.to_string(), None::<&Plan>, Some(&plan)).await?;
         tx.commit().await?;
         Ok(plan)
     }
@@ -260,7 +260,7 @@ impl PlanStore for SqlStore {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "plan.settings", ("plan", id.to_string()), Some(&before), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::PlanSettings, id.to_string(), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -282,7 +282,7 @@ impl PlanStore for SqlStore {
                 if old.status == PlanStatus::Approved {
                     let revised = Plan { status: old.status.transition(PlanStatus::Revised)?, ..old.clone() };
                     write_status(&mut tx, &revised).await?;
-                    audit(&mut tx, actor, "plan.status", ("plan", previous.to_string()), Some(&old), Some(&revised))
+                    audit(&mut tx, actor, AuditAction::PlanStatus, previous.to_string(), Some(&old), Some(&revised))
                         .await?;
                 }
             }
@@ -290,7 +290,7 @@ impl PlanStore for SqlStore {
             after.approved_at = Some(now_text());
         }
         write_status(&mut tx, &after).await?;
-        audit(&mut tx, actor, "plan.status", ("plan", id.to_string()), Some(&before), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::PlanStatus, id.to_string(), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -311,7 +311,7 @@ impl PlanStore for SqlStore {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "plan.copy", ("plan", copy.id.to_string()), None::<&Plan>, Some(&copy)).await?;
+        audit(&mut tx, actor, AuditAction::PlanCopy, copy.id.to_string(), None::<&Plan>, Some(&copy)).await?;
         tx.commit().await?;
         Ok(copy)
     }
@@ -344,7 +344,7 @@ impl PlanStore for SqlStore {
         }
         let mut after = KpiTargets::new(kpi);
         targets.iter().for_each(|t| after.add(t.tier, t.amount));
-        audit(&mut tx, actor, "plan.targets.put", ("plan", plan.to_string()), Some(&before), Some(&after)).await?;
+        audit(&mut tx, actor, AuditAction::PlanTargetsPut, plan.to_string(), Some(&before), Some(&after)).await?;
         tx.commit().await?;
         Ok(targets.len())
     }
@@ -373,7 +373,7 @@ impl PlanStore for SqlStore {
         );
         // Built from fixed table and column names; every value is bound.
         bind_target(sqlx::query(sqlx::AssertSqlSafe(sql)), plan, target).execute(&mut *tx).await?;
-        audit(&mut tx, actor, "plan.target.set", ("plan", plan.to_string()), before.as_ref(), Some(target)).await?;
+        audit(&mut tx, actor, AuditAction::PlanTargetSet, plan.to_string(), before.as_ref(), Some(target)).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -12,7 +12,7 @@ use crate::error::StoreError;
 use crate::{DataInput, DataKind, RecordCounts, RecordStore, RollupCounts, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use pacer_core::churn::ChurnTag;
 use pacer_core::org::RepId;
 use pacer_core::records::{
@@ -35,7 +35,7 @@ pub(super) const AUDITED_RECORDS: usize = 50;
 async fn audit_written<T: serde::Serialize>(
     conn: &mut sqlx::AnyConnection,
     actor: &Actor,
-    entity: &str,
+    action: AuditAction,
     counts: UpsertCounts,
     records: &[T],
 ) -> StoreResult<()> {
@@ -47,14 +47,14 @@ async fn audit_written<T: serde::Serialize>(
         "received": records.len(), "new": counts.new, "updated": counts.updated, "unchanged": counts.unchanged,
         "records": shown, "records_not_shown": records.len() - shown.len(),
     });
-    audit::<(), _>(conn, actor, &format!("{entity}.write"), (entity, "batch".into()), None, Some(&after)).await
+    audit::<(), _>(conn, actor, action, "batch".into(), None, Some(&after)).await
 }
 
 /// The audit entry of a deletion of raw records (`ENTITY.delete`) by (source, external id).
 async fn audit_deleted(
     conn: &mut sqlx::AnyConnection,
     actor: &Actor,
-    entity: &str,
+    action: AuditAction,
     source: SourceKind,
     external_ids: &[String],
     deleted: usize,
@@ -63,8 +63,7 @@ async fn audit_deleted(
         return Ok(());
     }
     let before = serde_json::json!({ "source": source, "external_ids": external_ids, "deleted": deleted });
-    audit::<_, ()>(conn, actor, &format!("{entity}.delete"), (entity, source.as_str().into()), Some(&before), None)
-        .await
+    audit::<_, ()>(conn, actor, action, source.as_str().into(), Some(&before), None).await
 }
 
 impl SqlStore {
@@ -252,7 +251,7 @@ impl RecordStore for SqlStore {
             }
         }
         self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
-        audit_written(&mut tx, actor, "activities", counts, activities).await?;
+        audit_written(&mut tx, actor, AuditAction::ActivitiesWrite, counts, activities).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -323,7 +322,7 @@ impl RecordStore for SqlStore {
             }
         }
         self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
-        audit_written(&mut tx, actor, "deals", counts, deals).await?;
+        audit_written(&mut tx, actor, AuditAction::DealsWrite, counts, deals).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -363,7 +362,7 @@ impl RecordStore for SqlStore {
             deleted += 1;
         }
         self.finish_write(&mut tx, DataKind::Activities, &rollups).await?;
-        audit_deleted(&mut tx, actor, "activities", source, external_ids, deleted).await?;
+        audit_deleted(&mut tx, actor, AuditAction::ActivitiesDelete, source, external_ids, deleted).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -386,7 +385,7 @@ impl RecordStore for SqlStore {
             deleted += 1;
         }
         self.finish_write(&mut tx, DataKind::Deals, &rollups).await?;
-        audit_deleted(&mut tx, actor, "deals", source, external_ids, deleted).await?;
+        audit_deleted(&mut tx, actor, AuditAction::DealsDelete, source, external_ids, deleted).await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -430,7 +429,7 @@ impl RecordStore for SqlStore {
         if counts.new + counts.updated > 0 {
             version::bump(&mut tx, DataKind::Subscriptions, None).await?;
         }
-        audit_written(&mut tx, actor, "subscriptions", counts, months).await?;
+        audit_written(&mut tx, actor, AuditAction::SubscriptionsWrite, counts, months).await?;
         tx.commit().await?;
         Ok(counts)
     }
@@ -594,7 +593,7 @@ impl RecordStore for SqlStore {
             .execute(&mut *tx)
             .await?;
             let id = format!("{}@{}", tag.account_id, tag.month.format("%Y-%m"));
-            audit(&mut tx, actor, "churn.tag", ("churn_event", id), before.as_ref(), Some(tag)).await?;
+            audit(&mut tx, actor, AuditAction::ChurnTag, id, before.as_ref(), Some(tag)).await?;
         }
         tx.commit().await?;
         Ok(())

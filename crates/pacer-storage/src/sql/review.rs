@@ -9,7 +9,7 @@ use super::{SqlStore, audit, now_text};
 use crate::error::{StoreError, Unique};
 use crate::{ReviewStore, StoreResult};
 use async_trait::async_trait;
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use pacer_core::plan::PlanId;
 use pacer_core::review::{
     NewNote, NoteSubject, Review, ReviewError, ReviewId, ReviewNote, ReviewStatus, check_period, check_plan_year,
@@ -146,7 +146,7 @@ impl ReviewStore for SqlStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, |rule| (rule == Unique::OpenReview).then(|| review.period.clone())))?;
-        audit(&mut tx, actor, "review.open", ("review", review.id.to_string()), None::<&Review>, Some(&review)).await?;
+        audit(&mut tx, actor, AuditAction::ReviewOpen, review.id.to_string(), None::<&Review>, Some(&review)).await?;
         tx.commit().await?;
         Ok(review)
     }
@@ -203,7 +203,7 @@ impl ReviewStore for SqlStore {
             .await?;
         let logged =
             ClosedReview { review: &Review { snapshot: None, ..after.clone() }, snapshot_bytes: snapshot.len() };
-        audit(&mut tx, actor, "review.close", ("review", id.to_string()), Some(&before), Some(&logged)).await?;
+        audit(&mut tx, actor, AuditAction::ReviewClose, id.to_string(), Some(&before), Some(&logged)).await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -238,8 +238,7 @@ impl ReviewStore for SqlStore {
         .bind(&stored.at)
         .fetch_one(&mut *tx)
         .await?;
-        audit(&mut tx, actor, "review.note", ("review", review.to_string()), None::<&ReviewNote>, Some(&stored))
-            .await?;
+        audit(&mut tx, actor, AuditAction::ReviewNote, review.to_string(), None::<&ReviewNote>, Some(&stored)).await?;
         tx.commit().await?;
         Ok(stored)
     }

@@ -1,7 +1,7 @@
 //! The metric catalog and readiness pages.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageQuery, PageResult, filled, moment, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::catalog::{ReadinessQuery, apply_text, readiness_rows};
 use crate::auth::Caller;
@@ -43,14 +43,14 @@ pub async fn page(
             None => { div.card { p { "No catalog has been applied yet." } } }
             Some((version, catalog)) => {
                 p.muted {
-                    "Version " (version.version) ", applied " (version.applied_at) " by " (version.applied_by) ". "
+                    "Version " (version.version) ", applied " (moment(&version.applied_at)) " by " (version.applied_by) ". "
                     a href="/readiness" { "Readiness report" } " · " a href="/api/v1/catalog/toml" { "Download metrics.toml" }
                 }
                 div.card.scroll { table {
                     thead { tr { th.num { "#" } th { "KPI" } th { "Category" } th { "Unit" } th { "Owner" } th { "Capture" } th { "Tracked since" } } }
                     tbody { @for k in catalog.by_priority() { tr {
                         td.num { (k.priority.get_ref()) }
-                        td { strong { (k.name) } br; code { (k.key()) } @if !k.description.is_empty() { br; span.muted { (k.description) } } }
+                        td { strong { (k.name) } @if admin { br; code title="The key in metrics.toml and the API" { (k.key()) } } @if !k.description.is_empty() { br; span.muted { (k.description) } } }
                         td { (format!("{:?}", k.category).to_lowercase()) }
                         td { (format!("{:?}", k.unit).to_lowercase()) " " span.muted { "(" (k.direction) " is better)" } }
                         td { (k.owner) }
@@ -58,7 +58,7 @@ pub async fn page(
                              @if let Some(s) = &k.capture.source { ": " (s) }
                              @if let Some(p) = &k.capture.process { ": " (p) }
                              @if let Some(r) = k.capture.ready_by { br; span.muted { "ready by " (r.0) ", " (k.capture.setup_days.unwrap_or(0)) " days of setup" } }
-                             @if !k.capture.alternatives.is_empty() { br; span.muted { "instead: " (k.capture.alternatives.iter().map(|a| a.get_ref().as_str()).collect::<Vec<_>>().join(", ")) } } }
+                             @if !k.capture.alternatives.is_empty() { br; span.muted { "instead: " (k.capture.alternatives.iter().map(|a| catalog.kpi_name(a.get_ref())).collect::<Vec<_>>().join(", ")) } } }
                         td { (k.tracked_since.map(|d| d.0.to_string()).unwrap_or_default()) }
                     } } }
                 } }
@@ -81,7 +81,7 @@ pub async fn page(
                                     label { "Source / process" input name="capture_text" value=(k.capture.source.clone().or(k.capture.process.clone()).unwrap_or_default()); }
                                     label { "Setup days" input type="number" name="setup_days" min="0" value=(k.capture.setup_days.map(|d| d.to_string()).unwrap_or_default()); }
                                     label { "Ready by" input type="date" name="ready_by" value=(k.capture.ready_by.map(|d| d.0.to_string()).unwrap_or_default()); }
-                                    label { "Alternatives (keys, comma-separated)" input name="alternatives" value=(k.capture.alternatives.iter().map(|a| a.get_ref().as_str()).collect::<Vec<_>>().join(", ")); }
+                                    label { "Alternatives (KPI names, comma-separated)" input name="alternatives" value=(k.capture.alternatives.iter().map(|a| catalog.kpi_name(a.get_ref())).collect::<Vec<_>>().join(", ")); }
                                     label { "Description" input name="description" value=(k.description) size="40"; }
                                     label { "Reason (audit log)" input name="reason"; }
                                     button type="submit" { "Save" }
@@ -110,7 +110,7 @@ pub async fn page(
                 table {
                     thead { tr { th.num { "Version" } th { "Applied" } th { "By" } th { "Why" } th { "Changes" } } }
                     tbody { @for v in &versions { tr {
-                        td.num { (v.version) } td { (v.applied_at) } td { (v.applied_by) } td { (v.reason.as_deref().unwrap_or("")) }
+                        td.num { (v.version) } td { (moment(&v.applied_at)) } td { (v.applied_by) } td { (v.reason.as_deref().unwrap_or("")) }
                         td { @for line in &v.diff { (line) br; } }
                     } } }
                 }
@@ -203,7 +203,15 @@ pub async fn edit(
         ready_by: filled(form.ready_by)
             .map(|d| d.parse().map_err(|_| ApiError::invalid(format!("ready by {d:?} is not a date"))))
             .transpose()?,
-        alternatives: filled(form.alternatives).map(|a| a.split(',').map(|s| s.trim().to_string()).collect()),
+        // Named as people know them; a key is read too, and anything else is left for the check to refuse.
+        alternatives: filled(form.alternatives).map(|a| {
+            a.split(',')
+                .map(str::trim)
+                .map(|s| {
+                    catalog.kpis.iter().find(|k| k.name.eq_ignore_ascii_case(s)).map_or(s, |k| k.key()).to_string()
+                })
+                .collect()
+        }),
     };
     let new = catalog.with_kpi_edit(&key, &edit).map_err(ApiError::invalid)?.to_toml().map_err(ApiError::Internal)?;
     let who = Actor::named(frame.principal.actor_name()).because(filled(form.reason));
@@ -231,6 +239,8 @@ pub async fn readiness(
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
     let (fy, rows) = readiness_rows(&ctx, &q).await?;
+    let catalog = ctx.catalog_if_any().await?;
+    let kpi_name = |key: &str| catalog.map_or(key.to_owned(), |c| c.kpi_name(key).to_owned());
     let names: HashMap<i64, String> = state
         .store
         .reps(&RepFilter::default(), crate::api::today())
@@ -272,7 +282,7 @@ pub async fn readiness(
                 } }
                 td { @if r.coverage.is_partial() { span.bad { (r.coverage.label()) } } @else { (r.coverage.label()) } }
                 td { (r.setup_days.map(|d| format!("{d} days")).unwrap_or_default()) @if let Some(rb) = r.ready_by { br; span.muted { "ready by " (rb) } } }
-                td { (r.alternatives.join(", ")) }
+                td { (r.alternatives.iter().map(|a| kpi_name(a)).collect::<Vec<_>>().join(", ")) }
             } } }
         } }
     };

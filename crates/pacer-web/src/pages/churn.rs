@@ -18,6 +18,7 @@ use pacer_core::audit::Actor;
 use pacer_core::churn::{BandLevel, ChurnTag, RatePeriod, convert_rate};
 use pacer_core::values::Month;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
@@ -78,29 +79,38 @@ pub async fn page(
         Some(w) => state.store.churn_tags(w.bridge.first_month, w.bridge.last_month).await?,
         None => Vec::new(),
     };
-    let untagged: Vec<i64> = match whole {
+    // The churn events still without a reason, each an account in a month, named for the form.
+    let untagged: Vec<(String, String)> = match whole {
         Some(w) if frame.role() == Role::Admin && team.is_none() => {
-            let mut ids = Vec::new();
+            let names: HashMap<i64, String> =
+                state.store.accounts().await?.into_iter().map(|a| (a.id, a.name)).collect();
+            let mut events = Vec::new();
             let mut month = w.bridge.first_month;
             while month <= w.bridge.last_month {
                 let m = pacer_app::churn::movements(&ctx, month, None).await?;
-                ids.extend(
-                    m.churn_accounts
-                        .iter()
-                        .filter(|a| !tags.iter().any(|t| t.account_id == **a && t.month == month))
-                        .copied(),
-                );
+                for a in
+                    m.churn_accounts.iter().filter(|a| !tags.iter().any(|t| t.account_id == **a && t.month == month))
+                {
+                    let name = names.get(a).cloned().unwrap_or_else(|| format!("account {a}"));
+                    events.push((event_value(*a, month), format!("{name}, left in {}", month.format("%B %Y"))));
+                }
                 month = month + chrono::Months::new(1);
             }
-            ids
+            events
         }
         _ => Vec::new(),
+    };
+    let team_name = match team {
+        Some(t) => Some(
+            state.store.teams().await?.into_iter().find(|x| x.id == t).map_or_else(|| format!("team {t}"), |x| x.name),
+        ),
+        None => None,
     };
     let cohorts =
         if viewer.principal.sees_everything() { pacer_app::churn::cohorts(&ctx, 12).await? } else { Vec::new() };
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
-        h1 { "Attrition and churn: FY" (fy) @if let Some(t) = team { " · team #" (t) } }
+        h1 { "Attrition and churn: FY" (fy) @if let Some(name) = &team_name { " · " (name) } }
         p {
             a href=(format!("/churn?fy={}&by={by}{team_param}", fy - 1)) { "← FY" (fy - 1) } " · "
             a href=(format!("/churn?fy={}&by={by}{team_param}", fy + 1)) { "FY" (fy + 1) " →" } " · by "
@@ -184,8 +194,7 @@ pub async fn page(
                     h2 { "Tag a churn event" }
                     form.row method="post" action="/churn/tags" {
                         (frame.csrf_field())
-                        label { "Account" select name="account_id" { @for a in untagged.iter().take(200) { option value=(a) { "#" (a) } } } }
-                        label { "Month (YYYY-MM)" input name="month" required placeholder="2026-05"; }
+                        label { "Churn event" select name="event" { @for (value, words) in untagged.iter().take(200) { option value=(value) { (words) } } } }
                         label { "Reason" select name="reason" { @for r in &org.churn_reasons { option value=(r.key) { (r.name) } } } }
                         label { "Note" input name="note"; }
                         button type="submit" { "Tag" }
@@ -209,11 +218,16 @@ pub async fn page(
     Ok(layout::page(&frame, "Churn", body))
 }
 
+/// A churn event as the tag form sends it: the account and the month, `ACCOUNT@YYYY-MM`
+/// (as the audit log names it).
+fn event_value(account: i64, month: chrono::NaiveDate) -> String {
+    format!("{account}@{}", month.format("%Y-%m"))
+}
+
 /// The tag form.
 #[derive(Deserialize)]
 pub struct TagForm {
-    account_id: i64,
-    month: String,
+    event: String,
     reason: String,
     note: Option<String>,
 }
@@ -226,14 +240,14 @@ pub async fn tag(
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
-    let month = form.month.parse::<Month>()?.0;
-    let tag = ChurnTag { account_id: form.account_id, month, reason: form.reason, note: filled(form.note) };
+    let unreadable = || ApiError::BadRequest(format!("{:?} is not a churn event: pick one in the list", form.event));
+    let (account, month) = form.event.split_once('@').ok_or_else(unreadable)?;
+    let account_id: i64 = account.parse().map_err(|_| unreadable())?;
+    let month = month.parse::<Month>()?.0;
+    let tag = ChurnTag { account_id, month, reason: form.reason, note: filled(form.note) };
     let who = Actor::named(frame.principal.actor_name());
     match tag_events(&ctx, vec![tag], &who).await {
-        Ok(_) => Ok(redirect_with_notice(
-            "/churn",
-            &format!("Tagged account {} in {}.", form.account_id, month.format("%Y-%m")),
-        )),
+        Ok(_) => Ok(redirect_with_notice("/churn", &format!("Tagged the churn of {}.", month.format("%B %Y")))),
         Err(ApiError::Unprocessable { details, .. }) => {
             Err(ApiError::invalid(details.iter().filter_map(|d| d["reason"].as_str()).collect::<Vec<_>>().join("; "))
                 .into())

@@ -210,3 +210,20 @@ pub fn warnings(about: &str, list: &[String]) -> Markup {
 pub fn filled(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
+
+/// An instant as stored (RFC 3339, UTC) for people: the day and the minute, with the exact
+/// instant on hover; a text that is not an instant as it is.
+pub fn moment(at: &str) -> Markup {
+    let shown = chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.format("%-d %b %Y, %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_owned());
+    html! { time datetime=(at) title=(at) { (shown) } }
+}
+
+/// A key a file or the catalog defines without words for people (`no_answer`), as words:
+/// `No answer`.
+pub fn key_words(key: &str) -> String {
+    let spaced = key.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

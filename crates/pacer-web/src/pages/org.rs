@@ -2,7 +2,7 @@
 //! and the quick-log form on a rep's page.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageQuery, PageResult, filled, key_words, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::org::{visible_rep, visible_team};
 use crate::api::{Viewer, today};
@@ -234,9 +234,9 @@ pub async fn rep_page(
                     label { "Minutes" input type="number" name="minutes" min="0" max="1440" step="1"; }
                     @for t in &types { @for f in &t.fields {
                         @let name = format!("field.{}.{}", t.key.get_ref(), f.key.get_ref());
-                        @let label = format!("{} ({}){}", f.name.clone().unwrap_or_else(|| f.key.get_ref().clone()), t.name, if f.required { " *" } else { "" });
+                        @let label = format!("{} ({}){}", f.name.clone().unwrap_or_else(|| key_words(f.key.get_ref())), t.name, if f.required { " *" } else { "" });
                         @match f.kind {
-                            FieldKind::OneOf => label { (label) select name=(name) { option value="" { "—" } @for v in &f.values { option value=(v) { (v) } } } },
+                            FieldKind::OneOf => label { (label) select name=(name) { option value="" { "—" } @for v in &f.values { option value=(v) { (key_words(v)) } } } },
                             FieldKind::Boolean => label { (label) select name=(name) { option value="" { "—" } option value="yes" { "yes" } option value="no" { "no" } } },
                             FieldKind::Date => label { (label) input type="date" name=(name); },
                             FieldKind::Integer | FieldKind::Decimal => label { (label) input type="number" step="any" name=(name); },
@@ -254,7 +254,7 @@ pub async fn rep_page(
                     thead { tr { th { "When" } th { "Type" } th.num { "Minutes" } th { "Source" } th { "Entered by" } } }
                     tbody { @for a in &activities { tr {
                         td { (a.occurred_at.format("%Y-%m-%d %H:%M")) }
-                        td { (a.activity_type) }
+                        td { (types.iter().find(|t| *t.key.get_ref() == a.activity_type).map_or_else(|| key_words(&a.activity_type), |t| t.name.clone())) }
                         td.num { (a.duration_s.map(|s| (s / 60).to_string()).unwrap_or_default()) }
                         td { (a.source) }
                         td { (a.entered_by.as_deref().unwrap_or("")) }

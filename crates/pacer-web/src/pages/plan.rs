@@ -5,8 +5,8 @@
 use super::filters::{Choices, Chosen, Picker, filter_form};
 use super::layout::{self, Frame};
 use super::{
-    Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice, redirect_with_warnings, warning,
-    warnings,
+    Notice, PageForm, PageQuery, PageResult, filled, moment, notice, redirect_with_notice, redirect_with_warnings,
+    warning, warnings,
 };
 use crate::AppState;
 use crate::api::today;
@@ -39,6 +39,13 @@ fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
 /// An amount of a KPI of `unit` for people: money in the reporting currency, else a count.
 pub(crate) fn units(frame: &Frame, unit: &str, v: i64) -> String {
     frame.value(&if unit == "currency" { KpiValue::Money(v) } else { KpiValue::Count(v) })
+}
+
+/// A long-term stage's KPI priorities in words: "New business won 50% · Expansion won 20%".
+fn priorities(catalog: Option<&Catalog>, stage: &pacer_core::plan::Stage) -> String {
+    let name = |k: &str| catalog.map_or(k.to_owned(), |c| c.kpi_name(k).to_owned());
+    let weights = stage.normalised_weights();
+    weights.iter().map(|(k, w)| format!("{} {:.0}%", name(k), w * 100.0)).collect::<Vec<_>>().join(" · ")
 }
 
 /// The unit [`units`] shows a KPI's targets in: "currency" for money KPIs.
@@ -94,6 +101,7 @@ pub async fn list(
     };
     let admin = frame.role() == Role::Admin;
     let horizon = plans::horizon_view(&ctx).await?;
+    let catalog = ctx.catalog_if_any().await?;
     let body = html! {
         (notice(&q.notice))
         h1 { "Annual plans" }
@@ -104,10 +112,10 @@ pub async fn list(
                 tbody { @for p in &list { tr {
                     td { input type="checkbox" name="ids" value=(p.id); }
                     td { "FY" (p.fiscal_year) }
-                    td { a href=(format!("/plans/{}", p.id)) { (p.name) } @if let Some(c) = p.copied_from { span.muted { " (copy of #" (c) ")" } } }
+                    td { a href=(format!("/plans/{}", p.id)) { (p.name) } @if let Some(c) = p.copied_from { span.muted { " (copy of " (list.iter().find(|o| o.id == c).map_or("another plan", |o| o.name.as_str())) ")" } } }
                     td.num { (p.version) }
                     td { (status_badge(p.status)) }
-                    td { (p.approved_by.clone().unwrap_or_default()) " " span.muted { (p.approved_at.clone().unwrap_or_default()) } }
+                    td { (p.approved_by.clone().unwrap_or_default()) " " @if let Some(at) = &p.approved_at { span.muted { (moment(at)) } } }
                 } } }
             } }
             button type="submit" { "Compare the ticked plans" }
@@ -130,7 +138,7 @@ pub async fn list(
                 thead { tr { th { "Stage" } th { "Years" } th { "KPI priorities (yearly plans inherit them)" } } }
                 tbody { @for s in &h.horizon.stages { tr {
                     td { (s.name) } td { "FY" (s.first_year) "–FY" (s.last_year) }
-                    td { @for (k, w) in s.normalised_weights() { (k) " " (format!("{:.0}%", w * 100.0)) " · " } }
+                    td { (priorities(catalog, s)) }
                 } } }
             } }
             @let bars: Vec<(String, Option<f64>)> = h.years.iter().map(|y| (format!("FY{} {}", y.fiscal_year, y.stage), Some(y.revenue.end as f64 / frame.org.currency.minor_per_major() as f64))).collect();
@@ -224,21 +232,21 @@ pub async fn page(
         (notice(&q.notice))
         h1 { (plan.name) " · FY" (plan.fiscal_year) " · v" (plan.version) " " (status_badge(plan.status)) }
         p.muted {
-            "Tolerance " (format!("{:.0}%", plan.settings.tolerance.value() * 100.0)) " · ramp " (format!("{:?}", plan.settings.ramp.steps())) "% of a full quota in a new hire's first months"
-            @if let Some(by) = &plan.approved_by { " · approved by " (by) " on " (plan.approved_at.clone().unwrap_or_default()) }
+            "Tolerance " (format!("{:.0}%", plan.settings.tolerance.value() * 100.0)) " · ramp " (plan.settings.ramp.steps().iter().map(|s| format!("{s}%")).collect::<Vec<_>>().join(", ")) " of a full quota in a new hire's first months"
+            @if let Some(by) = &plan.approved_by { " · approved by " (by) @if let Some(at) = &plan.approved_at { " on " (moment(at)) } }
             " · " a href="/plans" { "all plans" }
         }
         @if let Some(stage) = frame.org.horizon.as_ref().and_then(|h| h.stage_of(plan.fiscal_year)) {
             p { "Long-term stage: " strong { (stage.name) } ". KPI priorities inherited: "
-                @for (k, w) in stage.normalised_weights() { (k) " " (format!("{:.0}%", w * 100.0)) " · " } }
+                (priorities(Some(&catalog), stage)) }
         }
         p { "KPIs in this plan: "
-            @for k in &planned { a href=(format!("/plans/{id}?kpi={k}")) { (k) } " " }
-            @if let Some(k) = &kpi { " · " a href=(format!("/plans/{id}/attainment?kpi={k}")) { "attainment of " (k) } }
+            @for k in &planned { a href=(format!("/plans/{id}?kpi={k}")) { (catalog.kpi_name(k)) } " " }
+            @if let Some(k) = &kpi { " · " a href=(format!("/plans/{id}/attainment?kpi={k}")) { "attainment of " (catalog.kpi_name(k)) } }
             " · " a href=(format!("/api/v1/plans/{id}/xlsx")) { "XLSX" }
         }
         @if let Some(s) = &sheet {
-            h2 { (s.kpi) }
+            h2 { (catalog.kpi_name(&s.kpi)) }
             @if let Some(g) = &s.gap {
                 p { "Top-down " strong { (units(&frame, &s.unit, g.top_down)) } " · bottom-up (sum of reps) " strong { (units(&frame, &s.unit, g.bottom_up_sum)) }
                     " · gap " strong { (units(&frame, &s.unit, g.difference)) } }
@@ -492,7 +500,7 @@ pub async fn seasonality(
             Some(s) => {
                 @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
                 (charts::bars_with_goal(&format!("{}: seasonal index by fiscal month", catalog.kpi_name(&kpi)), Some("1.0 is an average month"), &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
-                p { "Method: " (format!("{:?}", s.method)) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
+                p { "Method: " (s.method.words()) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
                 (warnings("Warnings about these indices", &s.warnings))
             }
             None => { (warning(outlook.indices_error.as_deref().unwrap_or_default())) }

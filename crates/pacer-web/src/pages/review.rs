@@ -4,7 +4,7 @@
 
 use super::layout::{self, Frame};
 use super::plan::units;
-use super::{PageForm, PageQuery, PageResult, filled, redirect_with_notice};
+use super::{PageForm, PageQuery, PageResult, filled, moment, redirect_with_notice};
 use crate::AppState;
 use crate::api::review::view;
 use crate::api::today;
@@ -79,6 +79,7 @@ pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Ca
         );
     }
     let stored = state.store.reviews(None).await?;
+    let plans = state.store.plans(None).await?;
     let body = html! {
         h1 { "Quarterly reviews" }
         div.scroll { table {
@@ -88,8 +89,8 @@ pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Ca
                 tr {
                     td { a href=(format!("/reviews/{}", q.name())) { (q.label()) } }
                     td { @match r { Some(r) => { (r.status) }, None => span.muted { "not opened" } } }
-                    td { @if let Some(r) = r { "#" (r.plan_id) } }
-                    td { @if let Some(r) = r { (r.closed_by.clone().unwrap_or_default()) " " span.muted { (r.closed_at.clone().unwrap_or_default()) } } }
+                    td { @if let Some(p) = r.and_then(|r| plans.iter().find(|p| p.id == r.plan_id)) { a href=(format!("/plans/{}", p.id)) { (p.name) " v" (p.version) } } }
+                    td { @if let Some(r) = r { (r.closed_by.clone().unwrap_or_default()) " " @if let Some(at) = &r.closed_at { span.muted { (moment(at)) } } } }
                 }
             } }
         } }
@@ -218,7 +219,7 @@ pub async fn page(
         }
         details.fold #notes open {
             summary { h2 { "Notes for the directors" } }
-            ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " span title=(n.at) { (n.at.get(..10).unwrap_or(&n.at)) } } } }
+            ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " (moment(&n.at)) } } }
             @if role >= Role::Leader {
                 form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
                     (frame.csrf_field())

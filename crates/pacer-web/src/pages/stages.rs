@@ -70,7 +70,7 @@ fn render(frame: &Frame, view: &StagesView, toml: &str, error: Option<&str>, n: 
                 td { strong { (s.name) } }
                 td { (s.kind) }
                 td.num { (s.probability_percent) "%" }
-                td { @match s.category { Some(c) => (c), None => span.muted { "none" } } }
+                td { @match s.category { Some(c) => (c.words()), None => span.muted { "none" } } }
                 td { @for (j, a) in s.aliases.iter().enumerate() { @if j > 0 { ", " } code { (a) } } }
             } } }
         } }
@@ -78,8 +78,8 @@ fn render(frame: &Frame, view: &StagesView, toml: &str, error: Option<&str>, n: 
             h2 { "Edit the stages" }
             p.muted {
                 "One " code { "[[stage]]" } " table per stage, in funnel order: " code { "name" } ", "
-                code { "kind" } " (open, won or lost; open when left out), " code { "probability" } " (0 to 100) and "
-                code { "category" } " (pipeline, best_case or commit) for open stages, " code { "aliases" } " (CRM names). "
+                code { "kind" } " (" code { "open" } ", " code { "won" } " or " code { "lost" } "; open when left out), " code { "probability" } " (0 to 100) and "
+                code { "category" } " (" code { "pipeline" } ", " code { "best_case" } " or " code { "commit" } ") for open stages, " code { "aliases" } " (CRM names). "
                 "The same file works with " code { "pacer stages set FILE" } "."
             }
             @if let Some(e) = error { div.error role="alert" { "Not saved: " (e) } }

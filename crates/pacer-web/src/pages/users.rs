@@ -1,7 +1,7 @@
 //! Users and API tokens (admins), and one's own account.
 
 use super::layout::{self, Frame};
-use super::{Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice};
+use super::{Notice, PageForm, PageQuery, PageResult, filled, moment, notice, redirect_with_notice};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
@@ -45,7 +45,9 @@ pub async fn list(
             thead { tr { th { "User" } th { "Name" } th { "Role" } th { "Rep record" } th { "Status" } th { "Change" } } }
             tbody { @for u in &users { tr {
                 td { (u.username) } td { (u.display_name) } td { (u.role) }
-                td { @if let Some(rep) = u.rep_id { a href=(format!("/reps/{rep}")) { "#" (rep) } } }
+                td { @if let Some(rep) = u.rep_id {
+                    a href=(format!("/reps/{rep}")) { (reps.iter().find(|r| r.id == rep).map_or_else(|| format!("rep {rep}"), |r| r.name.clone())) }
+                } }
                 td { @if u.active { span.badge.on { "active" } } @else { span.badge.off { "deactivated" } } }
                 td { form.row method="post" action=(format!("/users/{}", u.id)) {
                     (frame.csrf_field())
@@ -211,8 +213,8 @@ fn tokens_body(
         div.card.scroll { table {
             thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "By" } th { "Status" } th { "Action" } } }
             tbody { @for t in tokens { tr {
-                td { (t.name) } td { (t.scope) } td { (t.created_at) } td { (t.created_by) }
-                td { @if let Some(at) = &t.revoked_at { span.badge.off { "revoked " (at) } } @else { span.badge.on { "active" } } }
+                td { (t.name) } td { (t.scope) } td { (moment(&t.created_at)) } td { (t.created_by) }
+                td { @if let Some(at) = &t.revoked_at { span.badge.off { "revoked " (moment(at)) } } @else { span.badge.on { "active" } } }
                 td { @if t.revoked_at.is_none() {
                     form.inline method="post" action=(format!("/tokens/{}/revoke", t.id)) { (frame.csrf_field()) button.danger type="submit" { "Revoke" } }
                 } }

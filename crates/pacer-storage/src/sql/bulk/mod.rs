@@ -38,7 +38,7 @@ use crate::error::StoreError;
 use crate::{DataKind, ImportStore, RecordImport, StoreResult, UpsertCounts};
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use pacer_core::audit::Actor;
+use pacer_core::audit::{Actor, AuditAction};
 use pacer_core::org::RepId;
 use pacer_core::records::{NewActivity, NewDeal, SubscriptionMonth};
 use pacer_core::rollup::{ActivityDayKey, Change, DealDayKey, RollupDelta};
@@ -342,8 +342,8 @@ impl<D: Dialect + 'static> RecordImport for BulkImport<D> {
             let entry = [
                 now_text(),
                 self.actor.name.clone(),
-                "records.import".into(),
-                "import".into(),
+                AuditAction::RecordsImport.as_str().into(),
+                AuditAction::RecordsImport.kind().as_str().into(),
                 self.source.clone(),
                 String::new(),
                 after.to_string(),
