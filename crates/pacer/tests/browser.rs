@@ -25,6 +25,8 @@ const WAIT: Duration = Duration::from_secs(10);
 const SERVER_START: Duration = Duration::from_secs(120);
 /// The key of a web element reference in W3C WebDriver.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// How far down a screenshot of a whole page goes (a review is several screens long).
+const PAGE_SHOT_HEIGHT: u64 = 4000;
 /// Team ids of the demo organisation.
 const NA_MID_MARKET: i64 = 3;
 const EMEA_NORTH: i64 = 6;
@@ -284,14 +286,42 @@ impl Browser {
 
     /// Saves a screenshot as `<shots>/<name>.png`.
     fn screenshot(&self, name: &str) -> PathBuf {
-        let data = self.must("GET", "/screenshot", None);
+        let path = self.save_png(name, &self.must("GET", "/screenshot", None));
+        println!("  screenshot {}", path.display());
+        path
+    }
+
+    /// Sets the window to `width` pixels, as tall as a laptop's or a phone's.
+    fn set_width(&self, width: u32) {
+        let height = if width < 800 { 844 } else { 900 };
+        self.must("POST", "/window/rect", Some(&json!({ "width": width, "height": height })));
+    }
+
+    /// Saves a screenshot of the page from its top down to [`PAGE_SHOT_HEIGHT`] pixels, beyond
+    /// the window (a command of Chromium's own); of the window alone if that is refused.
+    fn screenshot_page(&self, name: &str) -> PathBuf {
+        let size = self.execute("return [window.innerWidth, document.documentElement.scrollHeight];", json!([]));
+        let (width, height) = (size[0].as_u64().unwrap_or(1440), size[1].as_u64().unwrap_or(900));
+        let clip = json!({ "x": 0, "y": 0, "width": width, "height": height.min(PAGE_SHOT_HEIGHT), "scale": 1 });
+        let params = json!({ "format": "png", "captureBeyondViewport": true, "clip": clip });
+        match self.command(
+            "POST",
+            "/goog/cdp/execute",
+            Some(&json!({ "cmd": "Page.captureScreenshot", "params": params })),
+        ) {
+            Ok(shot) => self.save_png(name, &shot["data"]),
+            Err(_) => self.screenshot(name),
+        }
+    }
+
+    /// Writes a screenshot WebDriver gave in base64 as `<shots>/<name>.png`.
+    fn save_png(&self, name: &str, data: &Value) -> PathBuf {
         let png = base64::engine::general_purpose::STANDARD
             .decode(data.as_str().unwrap_or_default())
             .expect("the screenshot is not base64");
         assert!(png.starts_with(b"\x89PNG"), "the screenshot {name} is not a PNG");
         let path = self.shots.join(format!("{name}.png"));
         std::fs::write(&path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        println!("  screenshot {}", path.display());
         path
     }
 
@@ -530,6 +560,15 @@ fn start_chromedriver(guard: &mut Guard) -> String {
     driver
 }
 
+/// Starts `pacer demo` and chromedriver, and opens a browser on the demo.
+fn open_browser(guard: &mut Guard) -> Browser {
+    let site = start_server(guard);
+    let driver = start_chromedriver(guard);
+    let profile = unique_dir("profile");
+    guard.dirs.push(profile.clone());
+    Browser::new_session(&driver, &site, &profile, screenshot_dir())
+}
+
 /// Submits the filter forms of the report, leaderboard and pipeline pages as `who` would:
 /// values picked in the selects by name, the team left at "All teams" (a blank field) or
 /// chosen; each answers its figures, and the choice stays selected and in the URL.
@@ -582,12 +621,7 @@ fn browser_rep_and_manager_journeys() {
     }
     let started = Instant::now();
     let mut guard = Guard::default();
-    let site = start_server(&mut guard);
-    let driver = start_chromedriver(&mut guard);
-    let profile = unique_dir("profile");
-    guard.dirs.push(profile.clone());
-    let shots = screenshot_dir();
-    let browser = Browser::new_session(&driver, &site, &profile, shots);
+    let browser = open_browser(&mut guard);
     let today = chrono::Local::now().date_naive().to_string();
 
     // 01: the login page.
@@ -777,4 +811,314 @@ fn browser_rep_and_manager_journeys() {
         hidden[0]
     );
     println!("browser test done in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The window widths every page is looked at: a laptop and a phone.
+const WIDTHS: [u32; 2] = [1440, 390];
+
+/// The demo's users, with the role the header names and how far up the roles they are.
+const DEMO_USERS: [(&str, &str, u8); 5] = [
+    ("ops", "admin", 3),
+    ("lead", "leader", 2),
+    ("manager", "manager", 1),
+    ("manager2", "manager", 1),
+    ("rep", "rep", 0),
+];
+
+/// Titles of the pages that say something went wrong rather than show what was asked for.
+const ERROR_TITLES: [&str; 5] =
+    ["Not found", "Not allowed", "That did not work", "Something went wrong", "Please sign in"];
+
+/// Statuses and reasons the server knows by keys, which people must read in words.
+const STATUS_KEYS: [&str; 7] =
+    ["no_data", "low_completeness", "silent_source", "not_live", "no_close_date", "not_opened", "churn_event"];
+
+/// One page to look at: what it is, its path, and the section of the navigation it is in.
+struct PageToSee {
+    what: &'static str,
+    path: String,
+    section: Option<&'static str>,
+}
+
+fn page(what: &'static str, path: impl Into<String>, section: Option<&'static str>) -> PageToSee {
+    PageToSee { what, path: path.into(), section }
+}
+
+/// What a page shows, as the browser laid it out.
+#[derive(Debug)]
+struct Seen {
+    scroll_width: u64,
+    inner_width: u64,
+    h1: String,
+    /// The text a person sees, but for code and files shown as they are (`code`, `pre`, `textarea`).
+    text: String,
+    /// Tables with a column no header names.
+    headless_tables: u64,
+    skip_link: bool,
+    /// The visible navigation links marked as the current page.
+    current: Vec<String>,
+    /// The phone menu's summary ("Menu · Reports").
+    menu: String,
+    /// Boxes of wide tables whose table is wider than the box (and scrolls inside it).
+    scrolling_boxes: u64,
+}
+
+impl Browser {
+    /// Lays out the page and reads what [`Seen`] holds.
+    fn seen(&self) -> Seen {
+        let v = self.execute(
+            "const text = [];
+             const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+             while (walk.nextNode()) {
+                 const e = walk.currentNode.parentElement;
+                 if (e && !e.closest('code, pre, textarea, script, style') && e.checkVisibility()) text.push(walk.currentNode.textContent);
+             }
+             const width = row => [...row.cells].reduce((n, c) => n + c.colSpan, 0);
+             const headless = [...document.querySelectorAll('main table')].filter(t => {
+                 const named = t.tHead ? Math.max(0, ...[...t.tHead.rows].map(width)) : 0;
+                 const widest = Math.max(0, ...[...t.tBodies].flatMap(b => [...b.rows]).map(width));
+                 const blank = t.tHead && [...t.tHead.querySelectorAll('th')].some(th => !th.textContent.trim());
+                 return named < widest || blank;
+             }).length;
+             return {
+                 scroll_width: document.documentElement.scrollWidth,
+                 inner_width: window.innerWidth,
+                 h1: (document.querySelector('h1') || {}).textContent || '',
+                 text: text.join(' '),
+                 headless_tables: headless,
+                 skip_link: !!document.querySelector('a.skip[href=\"#content\"]') && !!document.querySelector('main#content'),
+                 current: [...document.querySelectorAll('header.top [aria-current=page]')].filter(a => a.checkVisibility()).map(a => a.textContent.trim()),
+                 menu: (document.querySelector('details.menu summary') || {}).textContent || '',
+                 scrolling_boxes: [...document.querySelectorAll('main .scroll')].filter(b => b.scrollWidth > b.clientWidth).length,
+             };",
+            json!([]),
+        );
+        let text = |k: &str| v[k].as_str().unwrap_or_default().trim().to_string();
+        Seen {
+            scroll_width: v["scroll_width"].as_u64().unwrap_or(u64::MAX),
+            inner_width: v["inner_width"].as_u64().unwrap_or(0),
+            h1: text("h1"),
+            text: text("text"),
+            headless_tables: v["headless_tables"].as_u64().unwrap_or(u64::MAX),
+            skip_link: v["skip_link"].as_bool().unwrap_or(false),
+            current: v["current"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c.as_str().map(String::from))
+                .collect(),
+            menu: text("menu"),
+            scrolling_boxes: v["scrolling_boxes"].as_u64().unwrap_or(u64::MAX),
+        }
+    }
+
+    /// The `href` of the first link matching `css` on the page at `path`, if any.
+    fn link_on(&self, path: &str, css: &str) -> Option<String> {
+        self.navigate(path);
+        self.find("h1");
+        self.try_find(css).and_then(|a| self.attribute(&a, "href"))
+    }
+
+    /// The keys a page must not show: the catalog's KPI, activity type and field value keys in
+    /// snake_case, as `/api/v1/catalog` gives them, statuses and forecast categories, and the
+    /// audit log's actions as stored.
+    fn raw_keys(&self) -> BTreeSet<String> {
+        self.navigate("/api/v1/catalog");
+        let catalog: Value = serde_json::from_str(&self.body_text()).expect("/api/v1/catalog is not JSON");
+        let c = &catalog["catalog"];
+        let kpis = c["kpis"].as_array().into_iter().flatten().map(|k| &k["key"]);
+        let types = c["activity_types"].as_array().into_iter().flatten();
+        let fields = types.clone().flat_map(|t| t["fields"].as_array().into_iter().flatten());
+        let values = fields.flat_map(|f| f["values"].as_array().into_iter().flatten());
+        let mut keys: BTreeSet<String> =
+            kpis.chain(types.map(|t| &t["key"])).chain(values).filter_map(|k| k.as_str().map(String::from)).collect();
+        assert!(keys.contains("new_business"), "the demo catalog's keys: {keys:?}");
+        keys.extend(STATUS_KEYS.iter().map(|k| k.to_string()));
+        keys.extend(pacer_core::audit::AuditAction::ALL.iter().map(|a| a.as_str().to_string()));
+        keys.extend(pacer_core::pipeline::ForecastCategory::ALL.iter().map(|c| c.as_str().to_string()));
+        // A key of one word ("expansion") is a word too.
+        keys.retain(|k| k.contains(['_', '.']));
+        keys
+    }
+
+    /// The GET pages of `routes.rs` a user `level` up the roles may open (0 rep, 1 manager,
+    /// 2 leader, 3 admin), with real ids: the team, rep, plans and review their links lead to.
+    fn pages_to_see(&self, level: u8) -> Vec<PageToSee> {
+        let org = Some("Organisation");
+        let team = self.link_on("/org", "main a[href^='/teams/']").expect("no team on /org");
+        let rep =
+            self.try_find("main a[href^='/reps/']").and_then(|a| self.attribute(&a, "href")).expect("no rep on /org");
+        let mut pages = vec![
+            page("home", "/", Some("Home")),
+            page("org", "/org", org),
+            page("team", team, org),
+            page("rep", rep, org),
+            page("calendar", "/calendar", Some("Calendar")),
+            page("catalog", "/catalog", Some("KPIs")),
+            page("readiness", "/readiness", Some("Readiness")),
+            page("logging", "/logging", Some("Logging")),
+            page("reports", "/reports", Some("Reports")),
+            page("leaderboard", "/leaderboard", Some("Leaderboard")),
+            page("pipeline", "/pipeline", Some("Pipeline")),
+            page("account", "/account", None),
+        ];
+        if level >= 1 {
+            let plans = self.link_list("/plans", "main a[href^='/plans/']");
+            let plan = plans.first().cloned().expect("no plan on /plans");
+            let attainment =
+                self.link_on(&plan, "main a[href*='/attainment?kpi=']").expect("no attainment link on a plan");
+            let ids: Vec<&str> = plans.iter().take(2).map(|p| p.trim_start_matches("/plans/")).collect();
+            self.navigate("/reviews");
+            let review = self.execute(
+                "const rows = [...document.querySelectorAll('main tbody tr')];
+                 const opened = rows.filter(r => !r.cells[1].textContent.includes('not opened'));
+                 return (opened.pop() || rows.pop()).querySelector('a').getAttribute('href');",
+                json!([]),
+            );
+            let plans_section = Some("Plans");
+            pages.extend([
+                page("churn", "/churn", Some("Churn")),
+                page("seasonality", "/seasonality", Some("Seasonality")),
+                page("plans", "/plans", plans_section),
+                page("plan", plan, plans_section),
+                page("attainment", attainment, plans_section),
+                page("plans-compare", format!("/plans/compare?ids={}", ids.join("&ids=")), plans_section),
+                page("reviews", "/reviews", Some("Reviews")),
+                page("review", review.as_str().expect("no review on /reviews"), Some("Reviews")),
+            ]);
+        }
+        if level >= 2 {
+            pages.push(page("audit", "/audit", Some("Audit log")));
+        }
+        if level >= 3 {
+            pages.extend([
+                page("import", "/import", Some("Import")),
+                page("stages", "/stages", Some("Stages")),
+                page("users", "/users", Some("Users")),
+                page("tokens", "/tokens", Some("API tokens")),
+            ]);
+        }
+        pages
+    }
+
+    /// The `href`s of the links matching `css` on the page at `path` that lead to one record
+    /// (a number after the last slash).
+    fn link_list(&self, path: &str, css: &str) -> Vec<String> {
+        self.navigate(path);
+        self.find("h1");
+        let links = self.find_all(css).iter().filter_map(|a| self.attribute(a, "href")).collect::<Vec<_>>();
+        links.into_iter().filter(|h| h.rsplit('/').next().is_some_and(|id| id.parse::<i64>().is_ok())).collect()
+    }
+}
+
+/// What is wrong with the text a person sees: a raw key, a figure in minor units (seven or more
+/// digits without a separator) or a timestamp as stored.
+fn raw_text(text: &str, keys: &BTreeSet<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    let words: BTreeSet<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .map(|w| w.trim_matches('.'))
+        .collect();
+    found.extend(words.iter().filter(|w| keys.contains(**w)).map(|w| format!("the key {w:?}")));
+    let digits = text.split(|c: char| !c.is_ascii_digit()).filter(|run| run.len() >= 7);
+    found.extend(digits.map(|run| format!("the figure {run} without separators")));
+    let bytes = text.as_bytes();
+    let stamp = |w: &[u8]| {
+        w.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            10 => *b == b'T',
+            13 => *b == b':',
+            _ => b.is_ascii_digit(),
+        })
+    };
+    found.extend(
+        bytes.windows(16).filter(|w| stamp(w)).map(|w| format!("the timestamp {}", String::from_utf8_lossy(w))),
+    );
+    found
+}
+
+#[test]
+fn raw_text_finds_keys_minor_units_and_stored_timestamps() {
+    let keys: BTreeSet<String> = ["new_business", "plan.targets.put"].map(String::from).into();
+    let found = raw_text("Plan targets changed: new_business, 221089800 at 2026-12-02T06:30:17Z.", &keys);
+    assert_eq!(
+        found,
+        ["the key \"new_business\"", "the figure 221089800 without separators", "the timestamp 2026-12-02T06:30"]
+    );
+    let shown = raw_text("plan.targets.put. New business won 2,210,898.00 on 2 Dec 2026, 06:30; FY2027 Q3", &keys);
+    assert_eq!(shown, ["the key \"plan.targets.put\""]);
+}
+
+#[test]
+fn browser_every_page_as_every_role_on_a_laptop_and_a_phone() {
+    if !browser_available() {
+        return;
+    }
+    let started = Instant::now();
+    let mut guard = Guard::default();
+    let browser = open_browser(&mut guard);
+    let mut keys = None;
+    let mut problems = Vec::new();
+    let mut visits = 0;
+    for (user, role, level) in DEMO_USERS {
+        browser.set_width(WIDTHS[0]);
+        browser.navigate("/");
+        browser.sign_in(user, role);
+        let keys = keys.get_or_insert_with(|| browser.raw_keys());
+        let pages = browser.pages_to_see(level);
+        for width in WIDTHS {
+            browser.set_width(width);
+            for p in &pages {
+                browser.navigate(&p.path);
+                let seen = browser.seen();
+                visits += 1;
+                let at = format!("{} ({user}, {width} px)", p.path);
+                let mut problem = |what: String| problems.push(format!("{at}: {what}"));
+                if ERROR_TITLES.contains(&seen.h1.as_str()) || seen.h1.is_empty() {
+                    problem(format!("shows {:?} instead of the page", seen.h1));
+                }
+                if seen.scroll_width > seen.inner_width {
+                    problem(format!("the page is {} px wide in a {} px window", seen.scroll_width, seen.inner_width));
+                }
+                for raw in raw_text(&seen.text, keys) {
+                    problem(format!("shows {raw}"));
+                }
+                // A plan's grid shows every month and the year on a laptop, without scrolling.
+                if p.what == "plan" && width == WIDTHS[0] && seen.scrolling_boxes > 0 {
+                    problem("the plan's grid does not fit: it scrolls".into());
+                }
+                if seen.headless_tables > 0 {
+                    problem(format!("{} table(s) with a column without a header", seen.headless_tables));
+                }
+                if !seen.skip_link {
+                    problem("no skip link to the content".into());
+                }
+                match (p.section, width >= 800) {
+                    (Some(section), true) if seen.current != [section] => {
+                        problem(format!("the navigation marks {:?} as current, not {section:?}", seen.current))
+                    }
+                    (Some(section), false) if !seen.menu.ends_with(&format!("· {section}")) => {
+                        problem(format!("the menu reads {:?}, not where one is ({section})", seen.menu))
+                    }
+                    _ => {}
+                }
+                browser.screenshot_page(&format!("pages-{width}-{user}-{}", p.what));
+            }
+        }
+        // On a phone the sections are behind the Menu: it opens and leads on.
+        let summary = browser.find("details.menu summary");
+        browser.click(&summary);
+        let reports = browser.find("details.menu nav a[href='/reports']");
+        browser.click(&reports);
+        browser.wait_for_path("the reports page, from the phone menu", |p| p.starts_with("/reports"));
+        browser.set_width(WIDTHS[0]);
+        browser.sign_out();
+    }
+    assert!(problems.is_empty(), "{} problems on {visits} pages seen:\n{}", problems.len(), problems.join("\n"));
+    println!(
+        "{visits} pages seen as {} users at {WIDTHS:?} px in {:.1} s; screenshots in {}",
+        DEMO_USERS.len(),
+        started.elapsed().as_secs_f64(),
+        screenshot_dir().display()
+    );
 }

@@ -108,10 +108,10 @@ pub async fn page(
             div.card.scroll {
                 h2 { "Versions" }
                 table {
-                    thead { tr { th.num { "Version" } th { "Applied" } th { "By" } th { "Why" } th { "Changes" } } }
+                    thead { tr { th.num { "Version" } th { "Applied" } th { "By" } th { "Why" } th { "Changes to metrics.toml" } } }
                     tbody { @for v in &versions { tr {
                         td.num { (v.version) } td { (moment(&v.applied_at)) } td { (v.applied_by) } td { (v.reason.as_deref().unwrap_or("")) }
-                        td { @for line in &v.diff { (line) br; } }
+                        td { @for line in &v.diff { code { (line) } br; } }
                     } } }
                 }
             }

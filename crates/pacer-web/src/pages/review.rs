@@ -157,9 +157,9 @@ pub async fn page(
         // The review is long: a table of contents first, and every section folds.
         nav.toc aria-label="Contents of the review" {
             h2 { "Contents" }
-            ol {
+            ul {
                 li { a href="#overview" { "The quarter at a glance" } }
-                @for k in &d.kpis { li { a href=(format!("#kpi-{}", k.key)) { (k.name) } } }
+                @for k in &d.kpis { li { a href=(format!("#kpi-{}", k.key)) { (k.priority) ". " (k.name) } } }
                 @if d.churn.is_some() { li { a href="#churn" { "Churn against the band" } } }
                 li { a href="#gaps" { "Data gaps" } }
                 li { a href="#notes" { "Notes for the directors" } }
