@@ -5,7 +5,7 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, Request, StatusCode, header};
 use chrono::NaiveDate;
 use common::world;
 use http_body_util::BodyExt;
@@ -155,5 +155,23 @@ async fn churn_report_scope_conversions_and_tags() {
         assert_eq!(page.status(), StatusCode::OK);
         let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         assert!(html.contains("<svg") && html.contains("MRR bridge"), "the page draws the bridge");
+        // An admin tags a churn event picked by the account's name and month, never typed as ids.
+        let page = w.app.clone().oneshot(common::get("/churn?fy=2026", &admin)).await.unwrap();
+        let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(
+            html.contains(r#"<option value="3@2026-04">Account 3, left in April 2026</option>"#),
+            "the tag form offers account 3's churn in April by name"
+        );
+        let form = common::with_session(
+            Method::POST,
+            "/churn/tags",
+            &(admin.clone(), csrf.clone()),
+            "application/x-www-form-urlencoded",
+            Body::from(format!("csrf={csrf}&event=3%402026-04&reason=price")),
+        );
+        let (status, _, headers) = common::send(&w.app, form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
+        let (_, april) = get(&w.app, "/api/v1/churn?period=FY2026-M04&by=month", &leader).await;
+        assert_eq!(april["periods"][0]["reasons"]["tagged"], 1, "account 3's churn in April is tagged");
     }
 }

@@ -1037,6 +1037,25 @@ fn raw_text(text: &str, keys: &BTreeSet<String>) -> Vec<String> {
     found
 }
 
+/// Filters the audit log as a person does, picking who and what kind of record by name: the
+/// leader's changes to plans, in words.
+fn audit_by_picking(browser: &Browser) {
+    browser.navigate("/audit");
+    browser.choose("actor", "lead");
+    browser.choose("entity", "plan");
+    let at = browser.show_filtered("/audit", "Audit log");
+    let rows = browser.execute(
+        "return [...document.querySelectorAll('main tbody tr')].map(r => [r.cells[1].textContent.trim(), r.cells[2].textContent.trim()]);",
+        json!([]),
+    );
+    let rows: Vec<(String, String)> = serde_json::from_value(rows).expect("the audit rows");
+    assert!(
+        !rows.is_empty() && rows.iter().all(|(who, what)| who == "lead" && what.starts_with("Plan ")),
+        "{at} lists {rows:?}"
+    );
+    assert_eq!([browser.chosen("actor"), browser.chosen("entity")], [json!("lead"), json!("plan")], "at {at}");
+}
+
 #[test]
 fn raw_text_finds_keys_minor_units_and_stored_timestamps() {
     let keys: BTreeSet<String> = ["new_business", "plan.targets.put"].map(String::from).into();
@@ -1104,6 +1123,9 @@ fn browser_every_page_as_every_role_on_a_laptop_and_a_phone() {
                 }
                 browser.screenshot_page(&format!("pages-{width}-{user}-{}", p.what));
             }
+        }
+        if level >= 2 {
+            audit_by_picking(&browser);
         }
         // On a phone the sections are behind the Menu: it opens and leads on.
         let summary = browser.find("details.menu summary");

@@ -135,7 +135,7 @@ pub async fn page(
     let body = html! {
         h1 { "Audit log" }
         p.muted { "Every change to the organisation, users, tokens, the catalog and plans: who, when, what and why. Nothing here can be edited." }
-        form.row method="get" action="/audit" {
+        form.row.filters method="get" action="/audit" {
             label { "Who" select name="actor" {
                 option value="" { "Anyone" }
                 @for (name, words) in &actors.0 { option value=(name) selected[actor.as_deref() == Some(name.as_str())] { (words) } }
