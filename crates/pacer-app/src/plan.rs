@@ -536,6 +536,118 @@ pub fn lines(targets: &[Target], names: &HashMap<TargetOwner, String>) -> Vec<Sh
     out
 }
 
+/// The bottom-up gap of one KPI's lines: the company's target against the sum of the reps';
+/// `None` without a company line.
+fn kpi_gap(lines: &[SheetLine]) -> Result<Option<Gap>, AppError> {
+    let of_tier = |l: &&SheetLine| l.tier == TargetTier::Target;
+    let top = lines.iter().filter(of_tier).find(|l| l.owner == TargetOwner::Company).map(|l| l.total);
+    let reps: Vec<i64> =
+        lines.iter().filter(of_tier).filter(|l| matches!(l.owner, TargetOwner::Rep(_))).map(|l| l.total).collect();
+    top.map(|t| gap(t, &reps)).transpose().map_err(|e| bad(e.to_string()))
+}
+
+/// Writes some targets of a draft plan (bottom-up edits), all or nothing; a plan that is not a
+/// draft is refused before anything is read.
+pub async fn set_targets(ctx: &Context<'_>, plan: &Plan, targets: &[Target], actor: &Actor) -> Result<(), AppError> {
+    plan.status.ensure_editable().map_err(|e| AppError::Conflict(e.to_string()))?;
+    for target in targets {
+        pacer_core::plan::check_target_row(target).map_err(|e| AppError::invalid(e.to_string()))?;
+    }
+    Ok(ctx.store.set_targets(plan.id, targets, actor).await?)
+}
+
+/// One line of a plan sheet as typed in a form: a KPI's 12 months for one owner at one tier.
+#[derive(Debug, Clone)]
+pub struct LineEdit {
+    /// The KPI.
+    pub kpi: String,
+    /// Whose line.
+    pub owner: TargetOwner,
+    /// Its tier.
+    pub tier: TargetTier,
+    /// Fiscal months 1..=12 as typed: money in units of the reporting currency with its
+    /// decimals (`1234.50`), counts whole ([`crate::plan_xlsx::typed_units`]).
+    pub months: Vec<String>,
+}
+
+/// What a line edit changed, and the bottom-up gap before and after it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineEdited {
+    /// The fiscal months (1..=12) whose target changed.
+    pub changed: Vec<u8>,
+    /// The line's year before; `None` when the line is new.
+    pub year_before: Option<i64>,
+    /// The line's year now.
+    pub year_after: i64,
+    /// The KPI's bottom-up gap before the edit.
+    pub gap_before: Option<Gap>,
+    /// And after it.
+    pub gap_after: Option<Gap>,
+}
+
+/// Sets one line of a draft plan from what was typed: every month is read first, and with any
+/// that cannot be read nothing is written and the answer is `Invalid`, with a detail per month
+/// (`month`, `label`, `value`, `reason`). Only the months that change are written, in one
+/// transaction; a line the plan does not have yet is written whole.
+pub async fn edit_line(ctx: &Context<'_>, plan: &Plan, edit: &LineEdit, actor: &Actor) -> Result<LineEdited, AppError> {
+    plan.status.ensure_editable().map_err(|e| AppError::Conflict(e.to_string()))?;
+    let catalog = ctx.catalog().await?;
+    let kpi = catalog
+        .kpi(&edit.kpi)
+        .ok_or_else(|| AppError::NotFound(format!("KPI {:?} is not in the catalog", edit.kpi)))?;
+    let months = plan_months(&ctx.org, plan.fiscal_year)?;
+    if edit.months.len() != FISCAL_MONTHS {
+        return Err(bad(format!("{} months given: a line has the fiscal year's 12", edit.months.len())));
+    }
+    let mut amounts = [0i64; FISCAL_MONTHS];
+    let mut problems = Vec::new();
+    for (m, text) in edit.months.iter().enumerate() {
+        match crate::plan_xlsx::typed_units(text, kpi, ctx.org.currency) {
+            Ok(units) => amounts[m] = units,
+            Err(reason) => problems.push(serde_json::json!({
+                "month": m + 1, "label": months[m].label(), "value": text, "reason": reason,
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        let count = problems.len();
+        let months = if count == 1 { "month" } else { "months" };
+        return Err(AppError::Invalid {
+            message: format!("{count} {months} could not be read; nothing was saved"),
+            details: problems,
+        });
+    }
+    let current = ctx.store.targets(plan.id, Some(kpi.key())).await?;
+    let on_line = |t: &Target| t.owner == edit.owner && t.tier == edit.tier;
+    let mut was = [None; FISCAL_MONTHS];
+    for t in current.iter().filter(|t| on_line(t) && (1..=FISCAL_MONTHS as u8).contains(&t.month)) {
+        was[usize::from(t.month) - 1] = Some(t.amount);
+    }
+    let line: Vec<Target> = amounts
+        .iter()
+        .enumerate()
+        .map(|(m, amount)| Target {
+            kpi: kpi.key().to_string(),
+            owner: edit.owner,
+            month: m as u8 + 1,
+            tier: edit.tier,
+            amount: *amount,
+        })
+        .collect();
+    let changed: Vec<Target> =
+        line.iter().filter(|t| was[usize::from(t.month) - 1] != Some(t.amount)).cloned().collect();
+    set_targets(ctx, plan, &changed, actor).await?;
+    let after: Vec<Target> = current.iter().filter(|t| !on_line(t)).cloned().chain(line).collect();
+    let nameless = HashMap::new();
+    Ok(LineEdited {
+        changed: changed.iter().map(|t| t.month).collect(),
+        year_before: was.iter().any(Option::is_some).then(|| was.iter().flatten().sum()),
+        year_after: amounts.iter().sum(),
+        gap_before: kpi_gap(&lines(&current, &nameless))?,
+        gap_after: kpi_gap(&lines(&after, &nameless))?,
+    })
+}
+
 /// The plan sheet of a KPI.
 pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanSheet, AppError> {
     let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
@@ -548,11 +660,7 @@ pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanShee
     let targets = store.targets(plan.id, Some(kpi)).await?;
     let names = owner_names(store, today).await?;
     let lines = lines(&targets, &names);
-    let of_tier = |l: &&SheetLine| l.tier == TargetTier::Target;
-    let top = lines.iter().filter(of_tier).find(|l| l.owner == TargetOwner::Company).map(|l| l.total);
-    let reps: Vec<i64> =
-        lines.iter().filter(of_tier).filter(|l| matches!(l.owner, TargetOwner::Rep(_))).map(|l| l.total).collect();
-    let gap = top.map(|t| gap(t, &reps)).transpose().map_err(|e| bad(e.to_string()))?;
+    let gap = kpi_gap(&lines)?;
     let months = plan_months(org, plan.fiscal_year)?.iter().map(Column::of).collect();
     // The gap is the company's; the lines are those the caller may see.
     let seen = ctx.visibility().await?;

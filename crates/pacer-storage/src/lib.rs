@@ -458,8 +458,13 @@ pub trait PlanStore: Send + Sync {
     /// Replaces every target of `kpi` in a draft with `targets` (all of that KPI), all or nothing;
     /// returns how many were written.
     async fn put_targets(&self, plan: PlanId, kpi: &str, targets: &[Target], actor: &Actor) -> StoreResult<usize>;
-    /// Writes one target of a draft, replacing the one with the same KPI, owner, month and tier.
-    async fn set_target(&self, plan: PlanId, target: &Target, actor: &Actor) -> StoreResult<()>;
+    /// Writes targets of a draft in one transaction, each replacing the one with the same KPI,
+    /// owner, month and tier (a bottom-up edit of some cells): all or nothing, each audited.
+    async fn set_targets(&self, plan: PlanId, targets: &[Target], actor: &Actor) -> StoreResult<()>;
+    /// Writes one target of a draft ([`PlanStore::set_targets`] of one).
+    async fn set_target(&self, plan: PlanId, target: &Target, actor: &Actor) -> StoreResult<()> {
+        self.set_targets(plan, std::slice::from_ref(target), actor).await
+    }
     /// A plan's targets, of one KPI or all, by KPI, owner (company, teams, reps), tier and month.
     async fn targets(&self, plan: PlanId, kpi: Option<&str>) -> StoreResult<Vec<Target>>;
 }
