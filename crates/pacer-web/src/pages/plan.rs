@@ -8,13 +8,14 @@ use super::{
     Notice, PageForm, PageQuery, PageResult, filled, notice, redirect_with_notice, redirect_with_warnings, warning,
     warnings,
 };
+use super::{confirm, plan_edit};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
 use axum::extract::{Extension, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use pacer_app::catalog::catalog_in_force;
 use pacer_app::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
@@ -30,7 +31,7 @@ fn actor(frame: &Frame, reason: Option<String>) -> Actor {
     Actor::named(frame.principal.actor_name()).because(reason)
 }
 
-fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
+pub(crate) fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
     let mut kpis: Vec<_> = catalog.kpis.iter().collect();
     kpis.sort_by_key(|k| *k.priority.get_ref());
     html! { @for k in kpis { option value=(k.key()) selected[selected == Some(k.key())] { (k.name) } } }
@@ -220,6 +221,11 @@ pub async fn page(
     };
     let role = frame.role();
     let editable = plan.status.is_editable() && role == Role::Admin;
+    let edit_forms = match editable {
+        true => Some(plan_edit::editing(&state, &frame, &plan, kpi.as_deref(), &catalog).await?),
+        false => None,
+    };
+    let status_forms = plan_edit::status_forms(&state, &frame, &plan).await?;
     let body = html! {
         (notice(&q.notice))
         h1 { (plan.name) " · FY" (plan.fiscal_year) " · v" (plan.version) " " (status_badge(plan.status)) }
@@ -247,11 +253,15 @@ pub async fn page(
                 thead { tr { th { "Owner" } th { "Tier" } @for m in &s.months { th.num { (m.label) } } th.num { "Year" } } }
                 tbody { @for l in &s.lines { tr {
                     td { (l.name) } td { (l.tier) }
-                    @for v in &l.months { td.num { (units(&frame, &s.unit, *v)) } }
+                    @for (m, v) in l.months.iter().enumerate() { td.num {
+                        @if editable { a.cell href=(plan_edit::line_href(id, &s.kpi, l.owner, l.tier, Some(m + 1))) title="Change this line" { (units(&frame, &s.unit, *v)) } }
+                        @else { (units(&frame, &s.unit, *v)) }
+                    } }
                     td.num { strong { (units(&frame, &s.unit, l.total)) } }
                 } } }
             }
         }
+        @if let Some(edit) = &edit_forms { (edit) }
         @if editable {
             h2 { "Allocate a KPI top-down" }
             form.row method="post" action=(format!("/plans/{id}/allocate")) {
@@ -268,12 +278,7 @@ pub async fn page(
         }
         @if role >= Role::Leader || role == Role::Admin {
             h2 { "Status" }
-            form.row method="post" action=(format!("/plans/{id}/status")) {
-                (frame.csrf_field())
-                label { "Reason" input name="reason"; }
-                @if plan.status == PlanStatus::Draft { button type="submit" name="status" value="approved" { "Approve" } }
-                @if plan.status != PlanStatus::Archived { button type="submit" name="status" value="archived" { "Archive" } }
-            }
+            (status_forms)
             form.row method="post" action=(format!("/plans/{id}/copy")) {
                 (frame.csrf_field())
                 label { "Scenario name" input name="name" placeholder=(plan.name); }
@@ -337,9 +342,11 @@ pub struct StatusForm {
     status: Option<String>,
     name: Option<String>,
     reason: Option<String>,
+    /// A status change happens only with [`confirm::CONFIRM_FIELD`] set.
+    confirm: Option<String>,
 }
 
-/// Approves or archives.
+/// Approves or archives, once confirmed; without the confirmation, the page that asks for it.
 pub async fn set_status(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -352,6 +359,13 @@ pub async fn set_status(
         .unwrap_or_default()
         .parse()
         .map_err(|e: pacer_core::plan::PlanError| ApiError::BadRequest(e.to_string()))?;
+    if !confirm::confirmed(form.confirm.as_deref()) {
+        let plan = state.store.plan(id).await?;
+        let action = plan_edit::status_action(&state, &plan, status).await?;
+        let title = format!("{}?", action.button);
+        let reason = form.reason.unwrap_or_default();
+        return Ok(confirm::page(&frame, &title, &action, &reason, &format!("/plans/{id}")).into_response());
+    }
     let plan = state.store.set_plan_status(id, status, &actor(&frame, filled(form.reason))).await?;
     Ok(redirect_with_notice(&format!("/plans/{id}"), &format!("The plan is {}.", plan.status)))
 }

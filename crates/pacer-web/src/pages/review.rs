@@ -2,6 +2,7 @@
 //! room (printable), with its charts, data gaps, notes, and the rebalancing
 //! proposal; and the list of the year's quarters.
 
+use super::confirm;
 use super::layout::{self, Frame};
 use super::plan::units;
 use super::{PageForm, PageQuery, PageResult, filled, redirect_with_notice};
@@ -12,7 +13,7 @@ use crate::auth::Caller;
 use crate::charts;
 use crate::error::ApiError;
 use axum::extract::{Extension, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use pacer_app::review::{self as reviews, Figure};
 use pacer_core::access::Role;
@@ -204,10 +205,14 @@ pub async fn page(
                 label { "Note" input name="text" size="60"; }
                 button type="submit" { "Add note" }
             }
-            form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
-                (frame.csrf_field())
-                @if v.review.is_none() && role == Role::Admin { button type="submit" name="action" value="open" { "Open the review" } }
-                @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) { button type="submit" name="action" value="close" { "Close and freeze the figures" } }
+            @if v.review.is_none() && role == Role::Admin {
+                form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
+                    (frame.csrf_field())
+                    button type="submit" name="action" value="open" { "Open the review" }
+                }
+            }
+            @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) {
+                (confirm::disclosure(&frame, "Close and freeze the figures…", &close_action(&d.period, &d.label)))
             }
         }
         @if role == Role::Admin {
@@ -276,6 +281,23 @@ pub async fn add_note(
 #[derive(Deserialize)]
 pub struct StateForm {
     action: String,
+    /// Closing happens only with [`confirm::CONFIRM_FIELD`] set.
+    confirm: Option<String>,
+    reason: Option<String>,
+}
+
+/// Closing the review of `period`: what it will do.
+fn close_action<'a>(period: &str, label: &str) -> confirm::Action<'a> {
+    confirm::Action {
+        to: format!("/reviews/{period}/state"),
+        fields: vec![("action", "close".to_string())],
+        button: format!("Close the review of {label}"),
+        consequence: format!(
+            "Closing freezes the figures of {label} as they are now: the review keeps them for good, and a later \
+             correction of the raw data shows beside them as a difference. A closed review cannot be reopened; \
+             notes can still be added."
+        ),
+    }
 }
 
 /// Opens or closes the review.
@@ -287,10 +309,18 @@ pub async fn set_state(
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
-    let who = actor(&frame, None);
+    let who = actor(&frame, filled(form.reason.clone()));
     match form.action.as_str() {
         "open" if frame.role() == Role::Admin => {
             reviews::open(&ctx, &period, None, &who).await?;
+        }
+        "close" if !confirm::confirmed(form.confirm.as_deref()) => {
+            let label = reviews::quarter(&frame.org, &period, today())?.label();
+            let action = close_action(&period, &label);
+            let title = format!("{}?", action.button);
+            let reason = form.reason.unwrap_or_default();
+            let back = format!("/reviews/{period}");
+            return Ok(confirm::page(&frame, &title, &action, &reason, &back).into_response());
         }
         "close" => {
             let review = state
