@@ -182,7 +182,11 @@ fn write_about(
     )?;
     line(ws, "", "Owner kind, Owner id and Tier say whose target a line is; Owner is the name, for reading.")?;
     line(ws, "", "Do not add months or columns: a plan has the fiscal year's 12 months.")?;
-    line(ws, "Import", "pacer plan import PLAN FILE.xlsx, or PUT /api/v1/plans/PLAN/xlsx (drafts only).")?;
+    line(
+        ws,
+        "Import",
+        "Upload it on the plan's page, or pacer plan import PLAN FILE.xlsx, or PUT /api/v1/plans/PLAN/xlsx (drafts only).",
+    )?;
     line(ws, "", "Every cell is checked and every problem listed; nothing is written unless all is valid.")?;
     line(ws, "", "Each KPI sheet replaces that KPI's targets; KPIs without a sheet stay as they are.")?;
     line(ws, "", "")?;
@@ -375,11 +379,14 @@ fn decimal_units(t: &str, unit: Unit) -> Result<i64, String> {
     let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
     let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (int_part.is_empty() && frac_part.is_empty()) || !is_digits(int_part) || !is_digits(frac_part) {
-        return Err(if t.contains(',') {
-            "not a number: type it without thousands separators, with a point before any decimals (1234.56)".into()
-        } else {
-            "not a number: type the amount as a number".into()
-        });
+        return Err(match (t.contains(','), unit) {
+            (true, Unit::Money(_)) => {
+                "not a number: type it without thousands separators, with a point before any decimals (1234.56)"
+            }
+            (true, Unit::Count) => "not a number: type it without thousands separators (1200)",
+            (false, _) => "not a number: type the amount as a number",
+        }
+        .into());
     }
     let magnitude = minor_from_digits(int_part, frac_part, unit.exponent()).map_err(|e| match (e, unit) {
         (DigitsError::TooManyDecimals(_), Unit::Money(c)) => format!("the amount {}", too_many_decimals(c)),
@@ -826,6 +833,10 @@ mod tests {
         assert_eq!(money(Data::String("12x".into())).unwrap_err(), "not a number: type the amount as a number");
         assert!(money(Data::Float(1e300)).unwrap_err().contains("too large"));
         assert_eq!(count(Data::Float(42.0)), Ok(42));
+        assert_eq!(
+            count(Data::String("1,200".into())).unwrap_err(),
+            "not a number: type it without thousands separators (1200)"
+        );
         assert!(count(Data::Float(4.5)).unwrap_err().contains("whole"));
         assert!(count(Data::Bool(true)).unwrap_err().contains("not a number"));
     }
