@@ -271,6 +271,14 @@ pub trait RecordStore: Send + Sync {
         to: NaiveDate,
         types: Option<&[String]>,
     ) -> StoreResult<Vec<ActivityRecord>>;
+    /// How many activities from `from` to `to` (inclusive days) each rep has from `source`
+    /// (e.g. logged by hand), reps without any left out.
+    async fn activity_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        source: SourceKind,
+    ) -> StoreResult<Vec<(RepId, i64)>>;
     /// Deals closing (or expected to close) from `from` to `to`, inclusive, by close day, then
     /// the open deals without a close date (whatever the window: they are open pipeline, in no
     /// period, and callers counting by day leave them out).

@@ -21,7 +21,7 @@ use pacer_core::audit::Actor;
 use pacer_core::fiscal_calendar::PeriodKind;
 use pacer_core::org::Organisation;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
-use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
+use pacer_core::records::{DealKind, DealStatus, FieldValue, NewActivity, NewDeal, SourceKind};
 use pacer_core::report::Grouping;
 use pacer_core::report::Scope;
 use pacer_storage::Store;
@@ -67,7 +67,12 @@ fn call(rep: i64, day: NaiveDate, n: usize) -> NewActivity {
         account_id: None,
         source: SourceKind::Integration,
         external_id: Some(format!("call-{rep}-{day}-{n}")),
-        fields: Default::default(),
+        // Every other call reached someone: what the connect rate counts.
+        fields: [(
+            "outcome".to_owned(),
+            FieldValue::Text(if n.is_multiple_of(2) { "connected" } else { "no_answer" }.into()),
+        )]
+        .into(),
         entered_by: None,
     }
 }
@@ -270,12 +275,13 @@ async fn pages_show_the_figures_and_the_rebuild_agrees() {
     }
 }
 
-/// Reports of an activity KPI and a deal KPI, and attainment against the approved plan, as JSON.
+/// Reports of an activity KPI, a deal KPI and KPIs on a field of calls (read from the raw
+/// records), attainment against the approved plan and readiness (the spans of the data), as JSON.
 async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation) -> Vec<Value> {
     let today = d("2026-12-31");
     let ctx = Context::with_org(store, caches, org.clone(), Principal::command_line(), today);
     let mut out = Vec::new();
-    for kpi in ["calls_made", "new_business"] {
+    for kpi in ["calls_made", "new_business", "connected_calls", "connect_rate"] {
         let req = ReportRequest {
             kpi: kpi.into(),
             by: Some(Grouping::Team),
@@ -300,6 +306,9 @@ async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation) -> V
         let a = attainment_report(&ctx, &plan, "new_business", Grouping::Rep, PeriodKind::Quarter).await.unwrap();
         out.push(serde_json::to_value(a).unwrap());
     }
+    let year = org.calendar.year(2026).unwrap();
+    let readiness = pacer_app::readiness::readiness(&ctx, &year, today, 5).await.unwrap();
+    out.push(serde_json::to_value(readiness).unwrap());
     out
 }
 
@@ -337,12 +346,25 @@ async fn a_servers_cached_figures_follow_every_write() {
         check("the first writes").await;
         store
             .upsert_activities(
-                &[call(w.rep_a, d("2026-09-09"), 1), call(w.rep_b, d("2026-09-10"), 1)],
+                &[
+                    call(w.rep_a, d("2026-09-09"), 1),
+                    call(w.rep_a, d("2026-09-09"), 2),
+                    call(w.rep_b, d("2026-09-10"), 1),
+                ],
                 &pacer_core::audit::Actor::named("test"),
             )
             .await
             .unwrap();
         check("more calls").await;
+        // Not two empty answers: September's connected call is counted.
+        let fresh = answers(store, Caches { warm: None, series: &series }, &org).await;
+        let connected: i64 = fresh[2]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| row["values"].as_array().unwrap().iter().filter_map(|v| v["value"].as_i64()))
+            .sum();
+        assert_eq!(connected, 2, "{}: September's connected call, in its month and in the year", db.backend());
         store
             .delete_activities(
                 SourceKind::Integration,
