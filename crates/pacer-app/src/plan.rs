@@ -771,23 +771,11 @@ pub async fn attainment_report(
     };
     let actual = report(ctx, Scope::default(), &req).await?;
     let months = plan_months(org, plan.fiscal_year)?;
-    let targets = plan_targets(store, caches, plan.id).await?;
-    let mut by_owner: HashMap<Owner, [i64; FISCAL_MONTHS]> = HashMap::new();
-    for t in targets.iter().filter(|t| t.kpi == kpi && t.tier == TargetTier::Target && (1..=12).contains(&t.month)) {
-        let owner = match t.owner {
-            TargetOwner::Company => Owner::Company,
-            TargetOwner::Team(id) => Owner::Team(id),
-            TargetOwner::Rep(id) => Owner::Rep(id),
-        };
-        by_owner.entry(owner).or_default()[usize::from(t.month) - 1] += t.amount;
-    }
+    let by_owner = monthly_targets(&plan_targets(store, caches, plan.id).await?, kpi);
     let periods = &actual.columns[..actual.columns.len() - 1];
     let month_spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
     // Which months each period holds; the year to date holds them all.
-    let mut month_sets: Vec<Vec<usize>> = periods
-        .iter()
-        .map(|p| (0..12).filter(|m| months[*m].start >= p.start && months[*m].end <= p.end).collect())
-        .collect();
+    let mut month_sets: Vec<Vec<usize>> = periods.iter().map(|p| months_within(&months, p.start, p.end)).collect();
     month_sets.push((0..FISCAL_MONTHS).collect());
     let mut columns: Vec<Column> = periods.to_vec();
     columns.push(Column {
@@ -880,25 +868,69 @@ pub async fn pipeline_quotas(
     let catalog = ctx.catalog().await?;
     let fy = org.fiscal_year_of(from);
     let Some(plan) = store.approved_plan(fy).await? else { return Ok(None) };
-    let months = plan_months(org, fy)?;
-    let inside: Vec<bool> = months.iter().map(|m| m.start >= from && m.end <= to).collect();
+    let inside = months_within(&plan_months(org, fy)?, from, to);
     let targets = plan_targets(store, caches, plan.id).await?;
     let deal_kpi = catalog.by_priority().into_iter().find(|k| {
         k.definition.kind == pacer_core::catalog::DefinitionKind::DealAmount && targets.iter().any(|t| t.kpi == k.key())
     });
     let Some(kpi) = deal_kpi else { return Ok(None) };
-    let mut quotas: HashMap<Owner, i64> = HashMap::new();
-    for t in targets.iter().filter(|t| t.kpi == kpi.key() && t.tier == TargetTier::Target) {
-        if inside.get(usize::from(t.month).saturating_sub(1)).copied().unwrap_or(false) {
-            let owner = match t.owner {
-                TargetOwner::Company => Owner::Company,
-                TargetOwner::Team(id) => Owner::Team(id),
-                TargetOwner::Rep(id) => Owner::Rep(id),
+    let quotas = monthly_targets(&targets, kpi.key())
+        .into_iter()
+        .map(|(owner, monthly)| (owner, inside.iter().map(|m| monthly[*m]).sum()))
+        .collect();
+    Ok(Some((kpi.key().to_string(), quotas)))
+}
+
+/// Each owner's quota (the target tier) for a KPI per fiscal month of its plan, index 0 the
+/// first month: the plan's targets as allocated and phased, by seasonality or otherwise.
+fn monthly_targets(targets: &[Target], kpi: &str) -> HashMap<Owner, [i64; FISCAL_MONTHS]> {
+    let mut by_owner: HashMap<Owner, [i64; FISCAL_MONTHS]> = HashMap::new();
+    for t in targets.iter().filter(|t| t.kpi == kpi && t.tier == TargetTier::Target && (1..=12).contains(&t.month)) {
+        by_owner.entry(t.owner.into()).or_default()[usize::from(t.month) - 1] += t.amount;
+    }
+    by_owner
+}
+
+/// The months (indices into `months`) wholly inside `[start, end]`.
+fn months_within(months: &[FiscalPeriod], start: NaiveDate, end: NaiveDate) -> Vec<usize> {
+    (0..months.len()).filter(|m| months[*m].start >= start && months[*m].end <= end).collect()
+}
+
+/// The targets of the approved plans for a KPI over a report's columns, per owner the caller
+/// may see who has targets: for each column, the sum of the owner's phased monthly targets in
+/// the months it holds, as attainment measures them ([`attainment_report`]'s whole-period
+/// target). A column that is not whole months of one fiscal year with an approved plan (a
+/// week, a month cut by a date range, a year without a plan) has none.
+pub async fn column_targets(
+    ctx: &Context<'_>,
+    kpi: &str,
+    columns: &[Column],
+) -> Result<HashMap<Owner, Vec<Option<i64>>>, AppError> {
+    let (store, caches, org) = (ctx.store, ctx.caches, &ctx.org);
+    let seen = ctx.visibility().await?;
+    let mut by_owner: HashMap<Owner, Vec<Option<i64>>> = HashMap::new();
+    let mut years: Vec<i32> = columns.iter().map(|c| org.fiscal_year_of(c.start)).collect();
+    years.dedup();
+    for fy in years {
+        let Some(plan) = store.approved_plan(fy).await? else { continue };
+        let months = plan_months(org, fy)?;
+        let monthly = monthly_targets(&plan_targets(store, caches, plan.id).await?, kpi);
+        for (i, column) in columns.iter().enumerate() {
+            let held = months_within(&months, column.start, column.end);
+            let whole_months = match (held.first(), held.last()) {
+                (Some(first), Some(last)) => months[*first].start == column.start && months[*last].end == column.end,
+                _ => false,
             };
-            *quotas.entry(owner).or_insert(0) += t.amount;
+            if !whole_months {
+                continue;
+            }
+            for (owner, targets) in monthly.iter().filter(|(owner, _)| seen.sees_owner(**owner)) {
+                by_owner.entry(*owner).or_insert_with(|| vec![None; columns.len()])[i] =
+                    Some(held.iter().map(|m| targets[*m]).sum());
+            }
         }
     }
-    Ok(Some((kpi.key().to_string(), quotas)))
+    Ok(by_owner)
 }
 
 /// The long-term horizon with its projection from today's customers and recurring revenue.

@@ -696,13 +696,29 @@ pub fn cell_text(value: &KpiValue, currency: Currency) -> String {
     }
 }
 
-/// A value for people: grouped money in `currency`, percent signs, a dash for no figure.
+/// A value for people: grouped money in `currency`, grouped counts, percent signs, a dash for
+/// no figure.
 pub fn display(value: &KpiValue, currency: Currency) -> String {
     match value {
+        KpiValue::Count(n) => pacer_core::money::format_count(*n),
         KpiValue::Money(minor) => pacer_core::money::format_amount(*minor, currency),
         KpiValue::Rate(x) => format!("{:.1}%", x * 100.0),
         KpiValue::NoFigure(_) => "—".into(),
         other => cell_text(other, currency),
+    }
+}
+
+/// A value for people in short form, for a chart's axis and labels: `$1.2M` (money with its
+/// currency's sign or code), `12.3k`, `25%`, a dash for no figure
+/// ([`pacer_core::money::compact`]); [`display`] writes it exactly.
+pub fn compact(value: &KpiValue, currency: Currency) -> String {
+    use pacer_core::money::{compact, compact_amount};
+    match value {
+        KpiValue::Count(n) => compact(*n as f64),
+        KpiValue::Money(minor) => compact_amount(*minor, currency),
+        KpiValue::Number(x) => compact(*x),
+        KpiValue::Rate(x) => format!("{}%", compact(x * 100.0)),
+        KpiValue::NoFigure(_) => "—".into(),
     }
 }
 

@@ -574,3 +574,117 @@ fn value_in_page(body: &str, name: &str) -> String {
     let last = row.rsplit("<td class=\"num\"").next().unwrap_or_default();
     last.split('>').nth(1).and_then(|s| s.split('<').next()).unwrap_or_default().to_string()
 }
+
+/// The hover titles of the elements of the report page's chart that start with `tag`.
+fn chart_titles(body: &str, tag: &str) -> Vec<String> {
+    let svg = body.split("<svg").nth(1).and_then(|s| s.split("</svg>").next()).expect("the page draws a chart");
+    svg.split(tag)
+        .skip(1)
+        .map(|e| e.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap().to_string())
+        .collect()
+}
+
+/// The report's chart names the reps with the most calls and sums the others; the approved
+/// plan's targets step with their phasing, equal to the targets attainment measures against,
+/// for the company (a leader) and for a manager's team.
+#[tokio::test]
+async fn the_report_chart_draws_the_top_reps_and_the_plans_phased_target() {
+    use pacer_core::org::NewRep;
+
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let store = w.store.as_ref();
+        let ops = Actor::named("test");
+        // A year wholly past, whatever the day the test runs.
+        let fy = chrono::Local::now().year() - 1;
+        let day = |month: u32| NaiveDate::from_ymd_opt(fy, month, 15).unwrap();
+        let mut reps = vec![w.rep_a, w.rep_b];
+        for i in 0..6 {
+            let new = NewRep {
+                name: format!("Seller {i}"),
+                email: None,
+                title: None,
+                team_id: Some(if i % 2 == 0 { w.team_a } else { w.team_b }),
+                hire_date: d("2020-01-01"),
+                leave_date: None,
+                external_id: None,
+            };
+            reps.push(store.create_rep(&new, &ops).await.unwrap().id);
+        }
+        // Rep k makes k + 1 calls in each month: distinct totals, so the top five are known.
+        let calls: Vec<NewActivity> = reps
+            .iter()
+            .enumerate()
+            .flat_map(|(k, rep)| (1..=12).flat_map(move |m| (0..=k).map(move |n| call(*rep, day(m), n))))
+            .collect();
+        store.upsert_activities(&calls, &ops).await.unwrap();
+        // Phased targets: a month's is its number times ten (the company) or times three (team A).
+        let plan =
+            NewPlan { fiscal_year: fy, name: "Plan".into(), settings: PlanSettings::default(), copied_from: None };
+        let plan = store.create_plan(&plan, &ops).await.unwrap();
+        let targets: Vec<Target> = (1..=12u8)
+            .flat_map(|month| {
+                [(TargetOwner::Company, 10), (TargetOwner::Team(w.team_a), 3)].map(|(owner, per)| Target {
+                    kpi: "calls_made".into(),
+                    owner,
+                    month,
+                    tier: TargetTier::Target,
+                    amount: i64::from(month) * per,
+                })
+            })
+            .collect();
+        store.put_targets(plan.id, "calls_made", &targets, &ops).await.unwrap();
+        store.set_plan_status(plan.id, PlanStatus::Approved, &ops).await.unwrap();
+        let c = Client { w: &w };
+        let org = store.organisation().await.unwrap().unwrap();
+        let series = SeriesCache::default();
+        let ctx = Context::with_org(
+            store,
+            Caches { warm: None, series: &series },
+            org,
+            Principal::command_line(),
+            d(&format!("{}-06-30", fy + 1)),
+        );
+
+        for (role, owner, grouping) in
+            [(Role::Leader, "Company", Grouping::Company), (Role::Manager, "A", Grouping::Team)]
+        {
+            let (status, _, body) = c.get(role, &format!("/reports?kpi=calls_made&by=rep&per=quarter&fy={fy}")).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            // The targets attainment measures each quarter against.
+            let a = attainment_report(&ctx, &plan, "calls_made", grouping, PeriodKind::Quarter).await.unwrap();
+            let row = a.rows.iter().find(|r| r.name == owner).unwrap();
+            let expected: Vec<String> = a.columns[..4]
+                .iter()
+                .zip(&row.cells)
+                .map(|(col, cell)| format!("{}: target (approved plan) {}", col.label, cell.full_target))
+                .collect();
+            assert_eq!(chart_titles(&body, r#"<circle class="goal-point""#), expected, "{} {role}", db.backend());
+            let phased: Vec<i64> = row.cells[..4].iter().map(|c| c.full_target).collect();
+            assert!(phased.windows(2).all(|q| q[0] < q[1]), "the goal steps with the phasing: {phased:?}");
+
+            let bars = chart_titles(&body, r#"<rect class="bar""#);
+            let legend = body.matches(r#"<rect class="swatch""#).count();
+            if role == Role::Leader {
+                // Eight sellers and two managers without calls: the five with the most, the other five summed.
+                assert_eq!(legend, 6, "{body}");
+                assert!(bars.iter().any(|t| t.starts_with("Seller 5 · Q1 FY") && t.ends_with(": 24")), "{bars:?}");
+                assert!(
+                    bars.iter().any(|t| t.starts_with("Others (5 reps) · Q2 FY") && t.ends_with(": 18")),
+                    "{bars:?}"
+                );
+                assert!(!bars.iter().any(|t| t.starts_with("Rep A ·")), "Rep A is among the others: {bars:?}");
+            } else {
+                // Team A: Manager A, Rep A, Sellers 0, 2 and 4, each drawn, under a title that names the team.
+                assert_eq!(legend, 5, "{body}");
+                assert!(body.contains(&format!(">Calls made, A, FY{fy}<")), "{body}");
+                assert!(bars.iter().any(|t| t.starts_with("Seller 4 · Q3 FY") && t.ends_with(": 21")), "{bars:?}");
+                assert!(!bars.iter().any(|t| t.starts_with("Seller 5")), "team B is not the manager's: {bars:?}");
+            }
+        }
+
+        // Weeks hold no whole month: no target is drawn rather than a made-up one.
+        let (_, _, body) = c.get(Role::Leader, &format!("/reports?kpi=calls_made&by=rep&per=week&fy={fy}")).await;
+        assert!(!body.contains("goal-point") && body.contains(r#"<rect class="bar""#));
+    }
+}

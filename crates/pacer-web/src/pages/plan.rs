@@ -12,7 +12,7 @@ use super::{confirm, plan_edit};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
-use crate::charts;
+use crate::charts::{self, Chart, Goal, Kind, Label, Mark, Series, Unit};
 use crate::error::ApiError;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
@@ -134,8 +134,15 @@ pub async fn list(
                     td { @for (k, w) in s.normalised_weights() { (k) " " (format!("{:.0}%", w * 100.0)) " · " } }
                 } } }
             }
-            @let bars: Vec<(String, Option<f64>)> = h.years.iter().map(|y| (format!("FY{} {}", y.fiscal_year, y.stage), Some(y.revenue.end as f64 / frame.org.currency.minor_per_major() as f64))).collect();
-            (charts::bars_with_goal("Projected annual recurring revenue at each year end", None, &bars, None, &|x| format!("{:.1}M", x / 1e6)))
+            (charts::chart(&Chart {
+                title: "Projected annual recurring revenue at each year end",
+                note: None,
+                unit: Unit::new(Kind::Money, frame.org.currency),
+                columns: &h.years.iter().map(|y| Label { short: format!("FY{}", y.fiscal_year), full: format!("FY{} ({})", y.fiscal_year, y.stage), period: true }).collect::<Vec<_>>(),
+                series: &[Series::new("Annual recurring revenue", h.years.iter().map(|y| Some(y.revenue.end as f64)).collect())],
+                mark: Mark::Bars,
+                goal: None,
+            }))
             table {
                 thead { tr { th { "Year" } th { "Stage" } th.num { "Customers start" } th.num { "lost" } th.num { "new" } th.num { "end" } th.num { "ARR start" } th.num { "churned" } th.num { "expansion" } th.num { "new" } th.num { "end" } } }
                 tbody { @for y in &h.years { tr {
@@ -504,8 +511,15 @@ pub async fn seasonality(
         (filter_form(&frame, "/seasonality", &[Picker::Kpi, Picker::Year], &Chosen { kpi: Some(&kpi), fy: Some(fy), ..Chosen::default() }, &choices))
         @match &outlook.indices {
             Some(s) => {
-                @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
-                (charts::bars_with_goal(&format!("{}: seasonal index by fiscal month", catalog.kpi_name(&kpi)), Some("1.0 is an average month"), &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
+                (charts::chart(&Chart {
+                    title: &format!("{}: seasonal index by fiscal month, FY{fy}", catalog.kpi_name(&kpi)),
+                    note: Some("1.0 is an average month"),
+                    unit: Unit::new(Kind::Index, frame.org.currency),
+                    columns: &months.iter().map(|m| Label::period(&m.label())).collect::<Vec<_>>(),
+                    series: &[Series::new("Seasonal index", s.monthly.iter().map(|i| Some(*i)).collect())],
+                    mark: Mark::Bars,
+                    goal: Some(&Goal { name: "an average month".into(), values: vec![Some(1.0); months.len()] }),
+                }))
                 p { "Method: " (format!("{:?}", s.method)) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
                 (warnings("Warnings about these indices", &s.warnings))
             }

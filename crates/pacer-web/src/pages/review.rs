@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::api::review::view;
 use crate::api::today;
 use crate::auth::Caller;
-use crate::charts;
+use crate::charts::{self, Chart, Goal, Kind, Label, Mark, Series, Unit};
 use crate::error::ApiError;
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
@@ -145,8 +145,6 @@ pub async fn page(
             NoteSubject::Rep(id) => state.store.rep(*id, today()).await.map_or(format!("rep {id}"), |r| r.name),
         });
     }
-    let bars: Vec<(String, Option<f64>)> =
-        d.kpis.iter().map(|k| (k.name.clone(), k.company.as_ref().and_then(|c| c.quarter.credited))).collect();
     let status = v.review.as_ref().map(|r| r.status.to_string()).unwrap_or_else(|| "not opened".into());
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
@@ -160,7 +158,15 @@ pub async fn page(
                     li { (x.kpi) " · " (x.owner) ": " (amount(&frame, unit, x.frozen)) " then, " (amount(&frame, unit, x.now)) " now" }
                 } } }
         }
-        (charts::bars_with_goal("The quarter's credited attainment", Some("company, per KPI; the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
+        (charts::chart(&Chart {
+            title: &format!("Credited attainment, {}", d.label),
+            note: Some("company, per KPI; the line is 100%: the target, counting the tolerance"),
+            unit: Unit::new(Kind::Percent, frame.org.currency),
+            columns: &d.kpis.iter().map(|k| Label::new(&k.name)).collect::<Vec<_>>(),
+            series: &[Series::new("Credited attainment", d.kpis.iter().map(|k| k.company.as_ref().and_then(|c| c.quarter.credited)).collect())],
+            mark: Mark::Bars,
+            goal: Some(&Goal { name: "the target".into(), values: vec![Some(1.0); d.kpis.len()] }),
+        }))
         @for k in &d.kpis {
             section.card {
                 h2 { (k.priority) ". " (k.name) }
