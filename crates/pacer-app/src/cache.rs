@@ -8,8 +8,10 @@ use crate::churn::SeriesCache;
 use crate::report::{Inputs, load_cube};
 use chrono::NaiveDate;
 use pacer_core::plan::{PlanId, Target};
+use pacer_core::readiness::InputNeed;
+use pacer_core::records::ActivityRecord;
 use pacer_core::report::{DailyCube, OrgView};
-use pacer_storage::{DataKind, RepFilter, Store};
+use pacer_storage::{DataInput, DataKind, RepFilter, Store};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -50,9 +52,16 @@ impl<K: PartialEq, V> Versioned<K, V> {
 }
 
 /// What a server keeps for reports: the daily rollups of the whole history,
-/// the organisation (reps, teams, memberships) and plans' targets.
+/// the organisation (reps, teams, memberships), plans' targets, the raw
+/// activities of the types that KPIs with field conditions read (no rollup
+/// holds fields) and the span of each input's data.
 #[derive(Default)]
 pub struct WarmCache {
+    /// By the types read, sorted: the whole history's activities of those types, in
+    /// `(occurred_at, id)` order, at the activities' version.
+    activities: Mutex<HashMap<Vec<String>, (i64, History)>>,
+    /// By input: its first and last day, at the version of its kind of data.
+    spans: Mutex<HashMap<InputNeed, (i64, Option<Span>)>>,
     /// At the versions of activities and deals.
     cube: Mutex<Option<(RollupVersions, Arc<DailyCube>)>>,
     /// At the organisation's version and the day reps' current teams are read at.
@@ -60,6 +69,12 @@ pub struct WarmCache {
     /// At the plans' version: every plan read since, by id.
     targets: Mutex<(i64, PlansTargets)>,
 }
+
+/// Activities of the whole history, in `(occurred_at, id)` order.
+type History = Arc<Vec<ActivityRecord>>;
+
+/// The first and last day of some data.
+type Span = (NaiveDate, NaiveDate);
 
 /// Plans' targets by plan.
 type PlansTargets = HashMap<PlanId, Arc<Vec<Target>>>;
@@ -167,4 +182,58 @@ pub async fn plan_targets(store: &dyn Store, caches: Caches<'_>, plan: PlanId) -
     let targets = Arc::new(store.targets(plan, None).await?);
     kept.1.insert(plan, targets.clone());
     Ok(targets)
+}
+
+/// The whole history's activities of `types` (sorted, without repeats), in `(occurred_at, id)`
+/// order: from the cache while activities are unchanged; after a write, only the days it
+/// changed are read again when the store knows them.
+pub async fn activities_of(store: &dyn Store, cache: &WarmCache, types: &[String]) -> Result<History, AppError> {
+    // The version is read before the rows: a write in between only makes the next call read again.
+    let now = store.data_version(DataKind::Activities).await?;
+    let mut kept = cache.activities.lock().await;
+    // Taken out: should reading fail half-way, the next call reads everything.
+    let fresh = match kept.remove(types) {
+        Some((then, records)) if then == now => records,
+        Some((then, mut records)) => match store.changed_days(DataKind::Activities, then, now).await? {
+            Some((from, to)) => {
+                let changed = store.activities_between(from, to, Some(types)).await?;
+                let all = Arc::make_mut(&mut records);
+                all.retain(|a| !(from..=to).contains(&a.occurred_at.date()));
+                all.extend(changed);
+                all.sort_by_key(|a| (a.occurred_at, a.id));
+                records
+            }
+            None => Arc::new(store.activities_between(ALL_TIME.0, ALL_TIME.1, Some(types)).await?),
+        },
+        None => Arc::new(store.activities_between(ALL_TIME.0, ALL_TIME.1, Some(types)).await?),
+    };
+    kept.insert(types.to_vec(), (now, fresh.clone()));
+    Ok(fresh)
+}
+
+/// The first and last day of an input's data, from the cache while its kind of data is
+/// unchanged (readiness asks it of every KPI's every input on each visit).
+pub async fn data_span(store: &dyn Store, caches: Caches<'_>, need: &InputNeed) -> Result<Option<Span>, AppError> {
+    let input = match need {
+        InputNeed::Activities { types, with_field } => {
+            DataInput::Activities { types, with_field: with_field.as_deref() }
+        }
+        InputNeed::Deals => DataInput::Deals,
+        InputNeed::Subscriptions => DataInput::Subscriptions,
+    };
+    let Some(cache) = caches.warm else { return Ok(store.data_span(input).await?) };
+    let kind = match need {
+        InputNeed::Activities { .. } => DataKind::Activities,
+        InputNeed::Deals => DataKind::Deals,
+        InputNeed::Subscriptions => DataKind::Subscriptions,
+    };
+    let version = store.data_version(kind).await?;
+    if let Some((then, span)) = cache.spans.lock().await.get(need)
+        && *then == version
+    {
+        return Ok(*span);
+    }
+    let span = store.data_span(input).await?;
+    cache.spans.lock().await.insert(need.clone(), (version, span));
+    Ok(span)
 }

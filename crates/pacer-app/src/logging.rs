@@ -78,11 +78,9 @@ pub async fn logging_contest(
     let names: std::collections::HashMap<RepId, String> =
         store.reps(&RepFilter::default(), to).await?.into_iter().map(|r| (r.id, r.name)).collect();
     let mut counts: std::collections::HashMap<RepId, i64> = active.iter().map(|r| (*r, 0)).collect();
-    for a in store.activities_between(from, to, None).await? {
-        if a.source == pacer_core::records::SourceKind::Manual
-            && let Some(c) = counts.get_mut(&a.rep_id)
-        {
-            *c += 1;
+    for (rep, n) in store.activity_counts(from, to, pacer_core::records::SourceKind::Manual).await? {
+        if let Some(c) = counts.get_mut(&rep) {
+            *c = n;
         }
     }
     let entries = counts.into_iter().map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n)).collect();

@@ -536,6 +536,118 @@ pub fn lines(targets: &[Target], names: &HashMap<TargetOwner, String>) -> Vec<Sh
     out
 }
 
+/// The bottom-up gap of one KPI's lines: the company's target against the sum of the reps';
+/// `None` without a company line.
+fn kpi_gap(lines: &[SheetLine]) -> Result<Option<Gap>, AppError> {
+    let of_tier = |l: &&SheetLine| l.tier == TargetTier::Target;
+    let top = lines.iter().filter(of_tier).find(|l| l.owner == TargetOwner::Company).map(|l| l.total);
+    let reps: Vec<i64> =
+        lines.iter().filter(of_tier).filter(|l| matches!(l.owner, TargetOwner::Rep(_))).map(|l| l.total).collect();
+    top.map(|t| gap(t, &reps)).transpose().map_err(|e| bad(e.to_string()))
+}
+
+/// Writes some targets of a draft plan (bottom-up edits), all or nothing; a plan that is not a
+/// draft is refused before anything is read.
+pub async fn set_targets(ctx: &Context<'_>, plan: &Plan, targets: &[Target], actor: &Actor) -> Result<(), AppError> {
+    plan.status.ensure_editable().map_err(|e| AppError::Conflict(e.to_string()))?;
+    for target in targets {
+        pacer_core::plan::check_target_row(target).map_err(|e| AppError::invalid(e.to_string()))?;
+    }
+    Ok(ctx.store.set_targets(plan.id, targets, actor).await?)
+}
+
+/// One line of a plan sheet as typed in a form: a KPI's 12 months for one owner at one tier.
+#[derive(Debug, Clone)]
+pub struct LineEdit {
+    /// The KPI.
+    pub kpi: String,
+    /// Whose line.
+    pub owner: TargetOwner,
+    /// Its tier.
+    pub tier: TargetTier,
+    /// Fiscal months 1..=12 as typed: money in units of the reporting currency with its
+    /// decimals (`1234.50`), counts whole ([`crate::plan_xlsx::typed_units`]).
+    pub months: Vec<String>,
+}
+
+/// What a line edit changed, and the bottom-up gap before and after it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineEdited {
+    /// The fiscal months (1..=12) whose target changed.
+    pub changed: Vec<u8>,
+    /// The line's year before; `None` when the line is new.
+    pub year_before: Option<i64>,
+    /// The line's year now.
+    pub year_after: i64,
+    /// The KPI's bottom-up gap before the edit.
+    pub gap_before: Option<Gap>,
+    /// And after it.
+    pub gap_after: Option<Gap>,
+}
+
+/// Sets one line of a draft plan from what was typed: every month is read first, and with any
+/// that cannot be read nothing is written and the answer is `Invalid`, with a detail per month
+/// (`month`, `label`, `value`, `reason`). Only the months that change are written, in one
+/// transaction; a line the plan does not have yet is written whole.
+pub async fn edit_line(ctx: &Context<'_>, plan: &Plan, edit: &LineEdit, actor: &Actor) -> Result<LineEdited, AppError> {
+    plan.status.ensure_editable().map_err(|e| AppError::Conflict(e.to_string()))?;
+    let catalog = ctx.catalog().await?;
+    let kpi = catalog
+        .kpi(&edit.kpi)
+        .ok_or_else(|| AppError::NotFound(format!("KPI {:?} is not in the catalog", edit.kpi)))?;
+    let months = plan_months(&ctx.org, plan.fiscal_year)?;
+    if edit.months.len() != FISCAL_MONTHS {
+        return Err(bad(format!("{} months given: a line has the fiscal year's 12", edit.months.len())));
+    }
+    let mut amounts = [0i64; FISCAL_MONTHS];
+    let mut problems = Vec::new();
+    for (m, text) in edit.months.iter().enumerate() {
+        match crate::plan_xlsx::typed_units(text, kpi, ctx.org.currency) {
+            Ok(units) => amounts[m] = units,
+            Err(reason) => problems.push(serde_json::json!({
+                "month": m + 1, "label": months[m].label(), "value": text, "reason": reason,
+            })),
+        }
+    }
+    if !problems.is_empty() {
+        let count = problems.len();
+        let months = if count == 1 { "month" } else { "months" };
+        return Err(AppError::Invalid {
+            message: format!("{count} {months} could not be read; nothing was saved"),
+            details: problems,
+        });
+    }
+    let current = ctx.store.targets(plan.id, Some(kpi.key())).await?;
+    let on_line = |t: &Target| t.owner == edit.owner && t.tier == edit.tier;
+    let mut was = [None; FISCAL_MONTHS];
+    for t in current.iter().filter(|t| on_line(t) && (1..=FISCAL_MONTHS as u8).contains(&t.month)) {
+        was[usize::from(t.month) - 1] = Some(t.amount);
+    }
+    let line: Vec<Target> = amounts
+        .iter()
+        .enumerate()
+        .map(|(m, amount)| Target {
+            kpi: kpi.key().to_string(),
+            owner: edit.owner,
+            month: m as u8 + 1,
+            tier: edit.tier,
+            amount: *amount,
+        })
+        .collect();
+    let changed: Vec<Target> =
+        line.iter().filter(|t| was[usize::from(t.month) - 1] != Some(t.amount)).cloned().collect();
+    set_targets(ctx, plan, &changed, actor).await?;
+    let after: Vec<Target> = current.iter().filter(|t| !on_line(t)).cloned().chain(line).collect();
+    let nameless = HashMap::new();
+    Ok(LineEdited {
+        changed: changed.iter().map(|t| t.month).collect(),
+        year_before: was.iter().any(Option::is_some).then(|| was.iter().flatten().sum()),
+        year_after: amounts.iter().sum(),
+        gap_before: kpi_gap(&lines(&current, &nameless))?,
+        gap_after: kpi_gap(&lines(&after, &nameless))?,
+    })
+}
+
 /// The plan sheet of a KPI.
 pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanSheet, AppError> {
     let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
@@ -548,11 +660,7 @@ pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanShee
     let targets = store.targets(plan.id, Some(kpi)).await?;
     let names = owner_names(store, today).await?;
     let lines = lines(&targets, &names);
-    let of_tier = |l: &&SheetLine| l.tier == TargetTier::Target;
-    let top = lines.iter().filter(of_tier).find(|l| l.owner == TargetOwner::Company).map(|l| l.total);
-    let reps: Vec<i64> =
-        lines.iter().filter(of_tier).filter(|l| matches!(l.owner, TargetOwner::Rep(_))).map(|l| l.total).collect();
-    let gap = top.map(|t| gap(t, &reps)).transpose().map_err(|e| bad(e.to_string()))?;
+    let gap = kpi_gap(&lines)?;
     let months = plan_months(org, plan.fiscal_year)?.iter().map(Column::of).collect();
     // The gap is the company's; the lines are those the caller may see.
     let seen = ctx.visibility().await?;
@@ -663,23 +771,11 @@ pub async fn attainment_report(
     };
     let actual = report(ctx, Scope::default(), &req).await?;
     let months = plan_months(org, plan.fiscal_year)?;
-    let targets = plan_targets(store, caches, plan.id).await?;
-    let mut by_owner: HashMap<Owner, [i64; FISCAL_MONTHS]> = HashMap::new();
-    for t in targets.iter().filter(|t| t.kpi == kpi && t.tier == TargetTier::Target && (1..=12).contains(&t.month)) {
-        let owner = match t.owner {
-            TargetOwner::Company => Owner::Company,
-            TargetOwner::Team(id) => Owner::Team(id),
-            TargetOwner::Rep(id) => Owner::Rep(id),
-        };
-        by_owner.entry(owner).or_default()[usize::from(t.month) - 1] += t.amount;
-    }
+    let by_owner = monthly_targets(&plan_targets(store, caches, plan.id).await?, kpi);
     let periods = &actual.columns[..actual.columns.len() - 1];
     let month_spans: Vec<(NaiveDate, NaiveDate)> = months.iter().map(|m| (m.start, m.end)).collect();
     // Which months each period holds; the year to date holds them all.
-    let mut month_sets: Vec<Vec<usize>> = periods
-        .iter()
-        .map(|p| (0..12).filter(|m| months[*m].start >= p.start && months[*m].end <= p.end).collect())
-        .collect();
+    let mut month_sets: Vec<Vec<usize>> = periods.iter().map(|p| months_within(&months, p.start, p.end)).collect();
     month_sets.push((0..FISCAL_MONTHS).collect());
     let mut columns: Vec<Column> = periods.to_vec();
     columns.push(Column {
@@ -772,25 +868,69 @@ pub async fn pipeline_quotas(
     let catalog = ctx.catalog().await?;
     let fy = org.fiscal_year_of(from);
     let Some(plan) = store.approved_plan(fy).await? else { return Ok(None) };
-    let months = plan_months(org, fy)?;
-    let inside: Vec<bool> = months.iter().map(|m| m.start >= from && m.end <= to).collect();
+    let inside = months_within(&plan_months(org, fy)?, from, to);
     let targets = plan_targets(store, caches, plan.id).await?;
     let deal_kpi = catalog.by_priority().into_iter().find(|k| {
         k.definition.kind == pacer_core::catalog::DefinitionKind::DealAmount && targets.iter().any(|t| t.kpi == k.key())
     });
     let Some(kpi) = deal_kpi else { return Ok(None) };
-    let mut quotas: HashMap<Owner, i64> = HashMap::new();
-    for t in targets.iter().filter(|t| t.kpi == kpi.key() && t.tier == TargetTier::Target) {
-        if inside.get(usize::from(t.month).saturating_sub(1)).copied().unwrap_or(false) {
-            let owner = match t.owner {
-                TargetOwner::Company => Owner::Company,
-                TargetOwner::Team(id) => Owner::Team(id),
-                TargetOwner::Rep(id) => Owner::Rep(id),
+    let quotas = monthly_targets(&targets, kpi.key())
+        .into_iter()
+        .map(|(owner, monthly)| (owner, inside.iter().map(|m| monthly[*m]).sum()))
+        .collect();
+    Ok(Some((kpi.key().to_string(), quotas)))
+}
+
+/// Each owner's quota (the target tier) for a KPI per fiscal month of its plan, index 0 the
+/// first month: the plan's targets as allocated and phased, by seasonality or otherwise.
+fn monthly_targets(targets: &[Target], kpi: &str) -> HashMap<Owner, [i64; FISCAL_MONTHS]> {
+    let mut by_owner: HashMap<Owner, [i64; FISCAL_MONTHS]> = HashMap::new();
+    for t in targets.iter().filter(|t| t.kpi == kpi && t.tier == TargetTier::Target && (1..=12).contains(&t.month)) {
+        by_owner.entry(t.owner.into()).or_default()[usize::from(t.month) - 1] += t.amount;
+    }
+    by_owner
+}
+
+/// The months (indices into `months`) wholly inside `[start, end]`.
+fn months_within(months: &[FiscalPeriod], start: NaiveDate, end: NaiveDate) -> Vec<usize> {
+    (0..months.len()).filter(|m| months[*m].start >= start && months[*m].end <= end).collect()
+}
+
+/// The targets of the approved plans for a KPI over a report's columns, per owner the caller
+/// may see who has targets: for each column, the sum of the owner's phased monthly targets in
+/// the months it holds, as attainment measures them ([`attainment_report`]'s whole-period
+/// target). A column that is not whole months of one fiscal year with an approved plan (a
+/// week, a month cut by a date range, a year without a plan) has none.
+pub async fn column_targets(
+    ctx: &Context<'_>,
+    kpi: &str,
+    columns: &[Column],
+) -> Result<HashMap<Owner, Vec<Option<i64>>>, AppError> {
+    let (store, caches, org) = (ctx.store, ctx.caches, &ctx.org);
+    let seen = ctx.visibility().await?;
+    let mut by_owner: HashMap<Owner, Vec<Option<i64>>> = HashMap::new();
+    let mut years: Vec<i32> = columns.iter().map(|c| org.fiscal_year_of(c.start)).collect();
+    years.dedup();
+    for fy in years {
+        let Some(plan) = store.approved_plan(fy).await? else { continue };
+        let months = plan_months(org, fy)?;
+        let monthly = monthly_targets(&plan_targets(store, caches, plan.id).await?, kpi);
+        for (i, column) in columns.iter().enumerate() {
+            let held = months_within(&months, column.start, column.end);
+            let whole_months = match (held.first(), held.last()) {
+                (Some(first), Some(last)) => months[*first].start == column.start && months[*last].end == column.end,
+                _ => false,
             };
-            *quotas.entry(owner).or_insert(0) += t.amount;
+            if !whole_months {
+                continue;
+            }
+            for (owner, targets) in monthly.iter().filter(|(owner, _)| seen.sees_owner(**owner)) {
+                by_owner.entry(*owner).or_insert_with(|| vec![None; columns.len()])[i] =
+                    Some(held.iter().map(|m| targets[*m]).sum());
+            }
         }
     }
-    Ok(Some((kpi.key().to_string(), quotas)))
+    Ok(by_owner)
 }
 
 /// The long-term horizon with its projection from today's customers and recurring revenue.

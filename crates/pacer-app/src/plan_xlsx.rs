@@ -23,7 +23,7 @@ use chrono::NaiveDate;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Kpi;
 use pacer_core::fiscal_calendar::FiscalPeriod;
-use pacer_core::money::{Currency, DigitsError, format_amount, minor_from_digits, too_many_decimals};
+use pacer_core::money::{Currency, DigitsError, MAX_AMOUNT_MINOR, format_amount, minor_from_digits, too_many_decimals};
 use pacer_core::org::Organisation;
 use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanId, Target, TargetOwner, TargetTier, check_kpi_targets};
 use pacer_storage::RepFilter;
@@ -182,7 +182,11 @@ fn write_about(
     )?;
     line(ws, "", "Owner kind, Owner id and Tier say whose target a line is; Owner is the name, for reading.")?;
     line(ws, "", "Do not add months or columns: a plan has the fiscal year's 12 months.")?;
-    line(ws, "Import", "pacer plan import PLAN FILE.xlsx, or PUT /api/v1/plans/PLAN/xlsx (drafts only).")?;
+    line(
+        ws,
+        "Import",
+        "Upload it on the plan's page, or pacer plan import PLAN FILE.xlsx, or PUT /api/v1/plans/PLAN/xlsx (drafts only).",
+    )?;
     line(ws, "", "Every cell is checked and every problem listed; nothing is written unless all is valid.")?;
     line(ws, "", "Each KPI sheet replaces that KPI's targets; KPIs without a sheet stay as they are.")?;
     line(ws, "", "")?;
@@ -253,6 +257,9 @@ pub struct ImportedKpi {
     pub lines: usize,
     /// Targets written: 12 per line.
     pub targets: usize,
+    /// Targets whose amount is not what it was (new ones and removed ones included): 0 when the
+    /// sheet was imported as exported.
+    pub changed: usize,
 }
 
 /// What an import did: each KPI sheet's targets replaced that KPI's targets in the plan.
@@ -291,20 +298,30 @@ impl Problem {
     }
 }
 
-/// A problem as one line: `sheet!E5 "value": reason`.
-pub fn problem_line(detail: &serde_json::Value) -> String {
-    let field = |k: &str| match &detail[k] {
+/// A field of a problem (as an error's details hold it) as text; empty when absent.
+pub fn problem_field(detail: &serde_json::Value, name: &str) -> String {
+    match &detail[name] {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) => n.to_string(),
         _ => String::new(),
-    };
+    }
+}
+
+/// Where a problem is, as a spreadsheet names it: `sheet!E5`, a sheet, or the workbook.
+pub fn problem_place(detail: &serde_json::Value) -> String {
+    let field = |k: &str| problem_field(detail, k);
     let (sheet, row, column) = (field("sheet"), field("row"), field("column"));
-    let place = match (sheet.is_empty(), row.is_empty() && column.is_empty()) {
+    match (sheet.is_empty(), row.is_empty() && column.is_empty()) {
         (true, _) => "workbook".to_string(),
         (false, true) => sheet,
         (false, false) => format!("{sheet}!{column}{row}"),
-    };
-    format!("{place} {:?}: {}", field("value"), field("reason"))
+    }
+}
+
+/// A problem as one line: `sheet!E5 "value": reason`.
+pub fn problem_line(detail: &serde_json::Value) -> String {
+    let field = |k: &str| problem_field(detail, k);
+    format!("{} {:?}: {}", problem_place(detail), field("value"), field("reason"))
 }
 
 /// A cell as the user would read it.
@@ -362,7 +379,14 @@ fn decimal_units(t: &str, unit: Unit) -> Result<i64, String> {
     let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
     let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (int_part.is_empty() && frac_part.is_empty()) || !is_digits(int_part) || !is_digits(frac_part) {
-        return Err("not a number: type the amount as a number".into());
+        return Err(match (t.contains(','), unit) {
+            (true, Unit::Money(_)) => {
+                "not a number: type it without thousands separators, with a point before any decimals (1234.56)"
+            }
+            (true, Unit::Count) => "not a number: type it without thousands separators (1200)",
+            (false, _) => "not a number: type the amount as a number",
+        }
+        .into());
     }
     let magnitude = minor_from_digits(int_part, frac_part, unit.exponent()).map_err(|e| match (e, unit) {
         (DigitsError::TooManyDecimals(_), Unit::Money(c)) => format!("the amount {}", too_many_decimals(c)),
@@ -373,14 +397,42 @@ fn decimal_units(t: &str, unit: Unit) -> Result<i64, String> {
     if negative && magnitude != 0 {
         return Err("negative: targets are 0 or more".into());
     }
+    if magnitude > MAX_AMOUNT_MINOR {
+        return Err(format!(
+            "too large: a target is at most {}; check for a mistyped amount",
+            unit.text(MAX_AMOUNT_MINOR)
+        ));
+    }
     Ok(magnitude)
 }
+
+/// A plan cell typed as text (a month in the browser's plan grid, a workbook's text cell) as
+/// units of `kpi`: money in minor units of `currency` with its decimals, counts whole, never
+/// negative; the reason it cannot be read otherwise. One reading for the workbook and the page.
+pub fn typed_units(text: &str, kpi: &Kpi, currency: Currency) -> Result<i64, String> {
+    if text.trim().is_empty() {
+        return Err(EMPTY_CELL.into());
+    }
+    decimal_units(text, Unit::of(kpi, currency))
+}
+
+/// Units of `kpi` as [`typed_units`] reads them back: a plain decimal with the currency's
+/// decimals for money (`1234.50`), a whole number for counts.
+pub fn typed_text(units: i64, kpi: &Kpi, currency: Currency) -> String {
+    match Unit::of(kpi, currency) {
+        Unit::Money(c) => pacer_core::money::plain_amount(units, c),
+        Unit::Count => units.to_string(),
+    }
+}
+
+/// Why an empty month is refused: a target is a number, 0 for none.
+const EMPTY_CELL: &str = "empty: type 0 for no target";
 
 /// A month cell as units: money in minor units of the currency (exactly: the number as the cell
 /// holds it, never rounded), counts whole, never negative.
 fn month_units(d: &Data, unit: Unit) -> Result<i64, String> {
     match d {
-        Data::Empty => Err("empty: type 0 for no target".into()),
+        Data::Empty => Err(EMPTY_CELL.into()),
         Data::Float(f) if !f.is_finite() => Err("not a number".into()),
         // Rust prints an f64 as the shortest decimal that reads back to it: the number typed.
         Data::Float(f) => decimal_units(&f.to_string(), unit),
@@ -646,6 +698,17 @@ fn read_sheet(
     (problems.len() == before).then_some((seen.len(), targets))
 }
 
+/// How many targets differ between two sets of one KPI's targets: an amount changed, or a target
+/// only in one of them.
+fn changed_targets(before: &[Target], after: &[Target]) -> usize {
+    let amounts = |targets: &[Target]| -> HashMap<_, i64> {
+        targets.iter().map(|t| ((t.owner, t.tier, t.month), t.amount)).collect()
+    };
+    let (before, after) = (amounts(before), amounts(after));
+    let changed = after.iter().filter(|(key, amount)| before.get(key) != Some(amount)).count();
+    changed + before.keys().filter(|key| !after.contains_key(key)).count()
+}
+
 /// Reads a workbook's sheets, in order.
 fn read_workbook(bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, AppError> {
     let unreadable = |e: &dyn std::fmt::Display| {
@@ -716,8 +779,10 @@ pub async fn import(ctx: &Context<'_>, plan: &Plan, bytes: &[u8], actor: &Actor)
     }
     let mut kpis = Vec::new();
     for (kpi, lines, targets) in read {
+        let before = store.targets(plan.id, Some(kpi.key())).await?;
         let written = store.put_targets(plan.id, kpi.key(), &targets, actor).await?;
-        kpis.push(ImportedKpi { kpi: kpi.key().to_string(), lines, targets: written });
+        let changed = changed_targets(&before, &targets);
+        kpis.push(ImportedKpi { kpi: kpi.key().to_string(), lines, targets: written, changed });
     }
     Ok(ImportReport { plan: plan.id, kpis })
 }
@@ -748,7 +813,11 @@ mod tests {
         assert_eq!(money(Data::Float(1234.56)), Ok(123_456));
         assert_eq!(money(Data::Float(0.1)), Ok(10));
         assert_eq!(money(Data::Float(100.0)), Ok(10_000));
-        assert_eq!(money(Data::Float(1e12)), Ok(100_000_000_000_000));
+        assert_eq!(money(Data::Float(1e11)), Ok(10_000_000_000_000));
+        assert_eq!(
+            money(Data::Float(1e12)).unwrap_err(),
+            "too large: a target is at most 100,000,000,000.00; check for a mistyped amount"
+        );
         assert_eq!(money(Data::Int(7)), Ok(700));
         assert_eq!(money(Data::String(" 12.5 ".into())), Ok(1250));
         let cent_fraction = "the amount has more than 2 decimals, the most EUR has";
@@ -757,9 +826,17 @@ mod tests {
         assert!(money(Data::Float(-1.0)).unwrap_err().contains("negative"));
         assert_eq!(money(Data::Float(-0.0)), Ok(0));
         assert!(money(Data::Empty).unwrap_err().contains("empty"));
-        assert!(money(Data::String("1,200".into())).unwrap_err().contains("not a number"));
+        assert_eq!(
+            money(Data::String("1,200".into())).unwrap_err(),
+            "not a number: type it without thousands separators, with a point before any decimals (1234.56)"
+        );
+        assert_eq!(money(Data::String("12x".into())).unwrap_err(), "not a number: type the amount as a number");
         assert!(money(Data::Float(1e300)).unwrap_err().contains("too large"));
         assert_eq!(count(Data::Float(42.0)), Ok(42));
+        assert_eq!(
+            count(Data::String("1,200".into())).unwrap_err(),
+            "not a number: type it without thousands separators (1200)"
+        );
         assert!(count(Data::Float(4.5)).unwrap_err().contains("whole"));
         assert!(count(Data::Bool(true)).unwrap_err().contains("not a number"));
     }

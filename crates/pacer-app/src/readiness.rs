@@ -6,18 +6,8 @@ use pacer_core::catalog::CaptureMethod;
 use pacer_core::fiscal_calendar::FiscalPeriod;
 use pacer_core::org::RepId;
 use pacer_core::readiness::{Completeness, InputNeed, KpiFacts, ReadinessRow, completeness, readiness_row};
-use pacer_storage::{DataInput, RepFilter, Store};
+use pacer_storage::{RepFilter, Store};
 use std::collections::HashSet;
-
-fn data_input(need: &InputNeed) -> DataInput<'_> {
-    match need {
-        InputNeed::Activities { types, with_field } => {
-            DataInput::Activities { types, with_field: with_field.as_deref() }
-        }
-        InputNeed::Deals => DataInput::Deals,
-        InputNeed::Subscriptions => DataInput::Subscriptions,
-    }
-}
 
 /// Active quota-carrying reps on `day`: employed, and not a team's manager.
 pub async fn active_sellers(store: &dyn Store, day: NaiveDate) -> Result<Vec<RepId>, AppError> {
@@ -60,7 +50,7 @@ pub async fn readiness(
         let mut span: Option<(NaiveDate, NaiveDate)> = None;
         let needs = catalog.inputs_of(kpi.key());
         for (i, need) in needs.iter().enumerate() {
-            let part = store.data_span(data_input(need)).await?;
+            let part = crate::cache::data_span(store, ctx.caches, need).await?;
             // A KPI reading several inputs has data only where all of them have.
             span = match (i, span, part) {
                 (0, _, p) => p,

@@ -15,7 +15,7 @@ use pacer_core::money::Currency;
 use pacer_core::org::{Organisation, RepId, TeamId, subtree};
 use pacer_core::pipeline::{Coverage, PipelineSummary, coverage, summarize, unmapped_stages};
 use pacer_core::readiness::Tracked;
-use pacer_core::records::{DealKind, DealStatus, FieldValue};
+use pacer_core::records::{ActivityRecord, DealKind, DealStatus, FieldValue};
 use pacer_core::report::{
     DailyCube, Grouping, OrgView, Owner, RawRecords, ReportRow, Scope, group_records, rank, raw_report, rollup_report,
 };
@@ -423,12 +423,36 @@ async fn raw_rows(
     let (store, catalog) = (ctx.store, ctx.catalog().await?);
     let needs = catalog.inputs_of(key);
     use pacer_core::readiness::InputNeed;
-    let mut activities = if needs.iter().any(|n| matches!(n, InputNeed::Activities { .. })) {
-        store.activities_between(from, to, None).await?
-    } else {
-        Vec::new()
+    let mut types: Vec<String> = needs
+        .iter()
+        .flat_map(|n| match n {
+            InputNeed::Activities { types, .. } => types.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    // A server keeps these activities between requests; a command reads the span's.
+    let history;
+    let mut activities: &[ActivityRecord] = match ctx.caches.warm {
+        _ if types.is_empty() => &[],
+        Some(cache) => {
+            history = crate::cache::activities_of(store, cache, &types).await?;
+            let first = history.partition_point(|a| a.occurred_at.date() < from);
+            let end = history.partition_point(|a| a.occurred_at.date() <= to);
+            &history[first..end]
+        }
+        None => {
+            history = Arc::new(store.activities_between(from, to, Some(&types)).await?);
+            &history
+        }
     };
-    activities.retain(|a| fields.iter().all(|(k, v)| a.fields.get(k) == Some(v)));
+    let filtered: Vec<ActivityRecord>;
+    if !fields.is_empty() {
+        filtered =
+            activities.iter().filter(|a| fields.iter().all(|(k, v)| a.fields.get(k) == Some(v))).cloned().collect();
+        activities = &filtered;
+    }
     let deals = if needs.contains(&InputNeed::Deals) { store.deals_between(from, to).await? } else { Vec::new() };
     let mut revenue: HashMap<(usize, usize), RevenueFigures> = HashMap::new();
     if needs.contains(&InputNeed::Subscriptions) {
@@ -442,7 +466,7 @@ async fn raw_rows(
             }
         }
     }
-    let records = RawRecords { activities: &activities, deals: &deals, revenue: &revenue };
+    let records = RawRecords { activities, deals: &deals, revenue: &revenue };
     raw_report(catalog, key, records, view, by, periods, scope).map_err(AppError::internal)
 }
 
@@ -672,13 +696,29 @@ pub fn cell_text(value: &KpiValue, currency: Currency) -> String {
     }
 }
 
-/// A value for people: grouped money in `currency`, percent signs, a dash for no figure.
+/// A value for people: grouped money in `currency`, grouped counts, percent signs, a dash for
+/// no figure.
 pub fn display(value: &KpiValue, currency: Currency) -> String {
     match value {
+        KpiValue::Count(n) => pacer_core::money::format_count(*n),
         KpiValue::Money(minor) => pacer_core::money::format_amount(*minor, currency),
         KpiValue::Rate(x) => format!("{:.1}%", x * 100.0),
         KpiValue::NoFigure(_) => "—".into(),
         other => cell_text(other, currency),
+    }
+}
+
+/// A value for people in short form, for a chart's axis and labels: `$1.2M` (money with its
+/// currency's sign or code), `12.3k`, `25%`, a dash for no figure
+/// ([`pacer_core::money::compact`]); [`display`] writes it exactly.
+pub fn compact(value: &KpiValue, currency: Currency) -> String {
+    use pacer_core::money::{compact, compact_amount};
+    match value {
+        KpiValue::Count(n) => compact(*n as f64),
+        KpiValue::Money(minor) => compact_amount(*minor, currency),
+        KpiValue::Number(x) => compact(*x),
+        KpiValue::Rate(x) => format!("{}%", compact(x * 100.0)),
+        KpiValue::NoFigure(_) => "—".into(),
     }
 }
 

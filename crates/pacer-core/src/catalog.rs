@@ -303,6 +303,22 @@ impl Kpi {
         self.unit == Unit::Currency
     }
 
+    /// Whether the figures of separate owners add up to the figure of them together: counts and
+    /// sums of records do; ratios, averages, rates and distinct accounts (one account touched by
+    /// two reps is one account of their team) do not, so they are never summed across owners.
+    pub fn adds_up(&self) -> bool {
+        match self.definition.kind {
+            DefinitionKind::ActivityCount
+            | DefinitionKind::ActivitySum
+            | DefinitionKind::DealAmount
+            | DefinitionKind::DealCount => true,
+            DefinitionKind::Churn => {
+                matches!(self.definition.measure, Some(ChurnMeasure::Mrr | ChurnMeasure::Customers))
+            }
+            DefinitionKind::ActivityAverage | DefinitionKind::DistinctAccounts | DefinitionKind::Ratio => false,
+        }
+    }
+
     /// The key as text.
     pub fn key(&self) -> &str {
         self.key.get_ref()
@@ -1049,6 +1065,24 @@ capture = { method = "automatic", source = "Billing" }
         assert_eq!(again, catalog, "export is unchanged in meaning");
         assert!(again.diff(&catalog).is_empty());
         assert_eq!(catalog.by_priority()[0].key(), "new_revenue");
+    }
+
+    #[test]
+    fn counts_and_sums_add_up_across_owners_ratios_and_rates_do_not() {
+        let catalog = check("metrics.toml", GOOD, fy_start()).valid().unwrap();
+        let adds: Vec<(&str, bool)> = catalog.kpis.iter().map(|k| (k.key(), k.adds_up())).collect();
+        assert_eq!(
+            adds,
+            [
+                ("new_revenue", true),
+                ("calls", true),
+                ("connected_calls", true),
+                ("connect_rate", false),
+                ("events", true),
+                ("crm_time", true),
+                ("churn", false),
+            ]
+        );
     }
 
     #[test]

@@ -63,6 +63,20 @@ impl Currency {
         10i64.pow(self.minor_exponent())
     }
 
+    /// The sign people know the currency by, for the few whose sign is unambiguous ($ is the US
+    /// dollar's alone here); `None` for the others, which are written with their code.
+    pub fn symbol(&self) -> Option<&'static str> {
+        match self.as_str() {
+            "USD" => Some("$"),
+            "EUR" => Some("€"),
+            "GBP" => Some("£"),
+            "JPY" => Some("¥"),
+            "INR" => Some("₹"),
+            "KRW" => Some("₩"),
+            _ => None,
+        }
+    }
+
     /// The code as text.
     pub fn as_str(&self) -> &str {
         // The bytes are checked ASCII letters at construction.
@@ -159,6 +173,60 @@ pub fn plain_amount(minor: i64, currency: Currency) -> String {
 /// [`format_amount`].
 pub fn format_minor(minor: i64) -> String {
     decimal(minor, 2, true)
+}
+
+/// Formats a count for people, thousands grouped with commas: 1234567 is `1,234,567`.
+pub fn format_count(n: i64) -> String {
+    decimal(n, 0, true)
+}
+
+/// A number in short form for tight places (a chart's axis and bar labels), at most three
+/// significant digits with k, M, B or T for thousands, millions, billions and trillions:
+/// `950`, `12.3k`, `250k`, `1.25M`, `-3.5B`, `0.25`. The exact figure is [`format_amount`] or
+/// [`format_count`]; NaN and infinities, which are no figure, are `—`.
+pub fn compact(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let rounded = significant(x, 3);
+    let (scaled, suffix) = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
+        .into_iter()
+        .find(|(unit, _)| rounded.abs() >= *unit)
+        .map_or((rounded, ""), |(unit, suffix)| (rounded / unit, suffix));
+    // Three significant digits: as many decimals as the integer part leaves, none past them.
+    let digits = if scaled.abs() >= 1.0 { scaled.abs().log10().floor() as i32 + 1 } else { 0 };
+    let lead = if scaled.abs() >= 1.0 || scaled == 0.0 { 0 } else { -(scaled.abs().log10().floor() as i32) - 1 };
+    let places = (3 - digits + lead).clamp(0, 12) as usize;
+    let mut text = format!("{scaled:.places$}");
+    if text.contains('.') {
+        text = text.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    if text == "-0" {
+        text = "0".into();
+    }
+    text + suffix
+}
+
+/// `minor` units of `currency` in short form ([`compact`] of the major units) with the
+/// currency's sign or code: `$1.2M`, `€250k`, `-£3.5k`, `CHF 12.3k`, `¥950`. For a chart's
+/// axis and labels; the exact amount is [`format_amount`].
+pub fn compact_amount(minor: i64, currency: Currency) -> String {
+    let major = minor as f64 / currency.minor_per_major() as f64;
+    let digits = compact(major.abs());
+    let sign = if major < 0.0 && digits != "0" { "-" } else { "" };
+    match currency.symbol() {
+        Some(symbol) => format!("{sign}{symbol}{digits}"),
+        None => format!("{sign}{currency} {digits}"),
+    }
+}
+
+/// `x` rounded to `digits` significant digits.
+fn significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 {
+        return 0.0;
+    }
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    if scale.is_finite() && (x * scale).is_finite() { (x * scale).round() / scale } else { x }
 }
 
 /// Why decimal digits are not a number of minor units.
@@ -286,6 +354,64 @@ mod tests {
         ] {
             assert_eq!(format_amount(minor, cur(code)), people, "{minor} {code}");
             assert_eq!(plain_amount(minor, cur(code)), files, "{minor} {code}");
+        }
+    }
+
+    #[test]
+    fn counts_group_thousands() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1_234_567), "1,234,567");
+        assert_eq!(format_count(-12_345), "-12,345");
+    }
+
+    #[test]
+    fn compact_numbers_keep_three_significant_digits() {
+        for (x, text) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (7.0, "7"),
+            (950.0, "950"),
+            (999.4, "999"),
+            (999.6, "1k"),
+            (1_000.0, "1k"),
+            (12_345.0, "12.3k"),
+            (250_000.0, "250k"),
+            (1_200_000.0, "1.2M"),
+            (1_250_000.0, "1.25M"),
+            (1_234_567.0, "1.23M"),
+            (209_556_236_688.0, "210B"),
+            (-3_500_000_000.0, "-3.5B"),
+            (4.2e12, "4.2T"),
+            (0.25, "0.25"),
+            (0.2, "0.2"),
+            (0.1 + 0.2, "0.3"),
+            (0.001_234_5, "0.00123"),
+            (12.5, "12.5"),
+            (33.333, "33.3"),
+            (100.0, "100"),
+            (f64::NAN, "—"),
+            (f64::INFINITY, "—"),
+        ] {
+            assert_eq!(compact(x), text, "{x}");
+        }
+    }
+
+    #[test]
+    fn compact_amounts_carry_the_currencys_sign_or_code() {
+        let cur = |code: &str| Currency::parse(code).unwrap();
+        for (minor, code, text) in [
+            (0, "USD", "$0"),
+            (120_000_000, "USD", "$1.2M"),
+            (25_000_000, "EUR", "€250k"),
+            (-350_000, "GBP", "-£3.5k"),
+            (950, "JPY", "¥950"),
+            (1_234_567, "CHF", "CHF 12.3k"),
+            (1_234_567, "KWD", "KWD 1.23k"),
+            (-1, "USD", "-$0.01"),
+            (i64::MAX, "USD", "$92200T"),
+        ] {
+            assert_eq!(compact_amount(minor, cur(code)), text, "{minor} {code}");
         }
     }
 

@@ -71,6 +71,18 @@ pub enum Owner {
     Company,
 }
 
+impl From<crate::plan::TargetOwner> for Owner {
+    /// The report row a plan's target belongs to.
+    fn from(owner: crate::plan::TargetOwner) -> Self {
+        use crate::plan::TargetOwner;
+        match owner {
+            TargetOwner::Company => Owner::Company,
+            TargetOwner::Team(id) => Owner::Team(id),
+            TargetOwner::Rep(id) => Owner::Rep(id),
+        }
+    }
+}
+
 /// The organisation as reports see it: reps, the team tree, and who was in
 /// which team when.
 #[derive(Debug, Clone, Default)]

@@ -271,6 +271,14 @@ pub trait RecordStore: Send + Sync {
         to: NaiveDate,
         types: Option<&[String]>,
     ) -> StoreResult<Vec<ActivityRecord>>;
+    /// How many activities from `from` to `to` (inclusive days) each rep has from `source`
+    /// (e.g. logged by hand), reps without any left out.
+    async fn activity_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        source: SourceKind,
+    ) -> StoreResult<Vec<(RepId, i64)>>;
     /// Deals closing (or expected to close) from `from` to `to`, inclusive, by close day, then
     /// the open deals without a close date (whatever the window: they are open pipeline, in no
     /// period, and callers counting by day leave them out).
@@ -458,8 +466,13 @@ pub trait PlanStore: Send + Sync {
     /// Replaces every target of `kpi` in a draft with `targets` (all of that KPI), all or nothing;
     /// returns how many were written.
     async fn put_targets(&self, plan: PlanId, kpi: &str, targets: &[Target], actor: &Actor) -> StoreResult<usize>;
-    /// Writes one target of a draft, replacing the one with the same KPI, owner, month and tier.
-    async fn set_target(&self, plan: PlanId, target: &Target, actor: &Actor) -> StoreResult<()>;
+    /// Writes targets of a draft in one transaction, each replacing the one with the same KPI,
+    /// owner, month and tier (a bottom-up edit of some cells): all or nothing, each audited.
+    async fn set_targets(&self, plan: PlanId, targets: &[Target], actor: &Actor) -> StoreResult<()>;
+    /// Writes one target of a draft ([`PlanStore::set_targets`] of one).
+    async fn set_target(&self, plan: PlanId, target: &Target, actor: &Actor) -> StoreResult<()> {
+        self.set_targets(plan, std::slice::from_ref(target), actor).await
+    }
     /// A plan's targets, of one KPI or all, by KPI, owner (company, teams, reps), tier and month.
     async fn targets(&self, plan: PlanId, kpi: Option<&str>) -> StoreResult<Vec<Target>>;
 }

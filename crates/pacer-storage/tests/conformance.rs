@@ -337,6 +337,65 @@ async fn raw_records_bulk_insert() {
     }
 }
 
+/// Activities read back by day span and type, their spans and their counts per rep by source.
+#[tokio::test]
+async fn activities_are_read_by_span_type_and_source() {
+    for db in TestDb::all().await {
+        let (store, backend) = (&db.store, db.backend());
+        let team = store.create_team(&NewTeam { name: "A".into(), ..NewTeam::default() }, &admin()).await.unwrap();
+        let ann = store.create_rep(&rep("Ann", Some(team.id), "2024-01-01"), &admin()).await.unwrap();
+        let bob = store.create_rep(&rep("Bob", Some(team.id), "2024-01-01"), &admin()).await.unwrap();
+        let activity = |rep_id: i64, kind: &str, at: &str, source: SourceKind, outcome: Option<&str>| NewActivity {
+            rep_id,
+            activity_type: kind.into(),
+            occurred_at: at.parse().unwrap(),
+            duration_s: None,
+            account_id: None,
+            source,
+            external_id: None,
+            fields: outcome
+                .map(|o| [("outcome".to_owned(), pacer_core::records::FieldValue::Text(o.into()))].into())
+                .unwrap_or_default(),
+            entered_by: None,
+        };
+        store
+            .insert_activities(&[
+                activity(ann.id, "call", "2024-03-01T09:00:00", SourceKind::Manual, None),
+                activity(ann.id, "email", "2024-03-02T09:00:00", SourceKind::Manual, None),
+                activity(bob.id, "call", "2024-03-03T23:59:59", SourceKind::Integration, Some("connected")),
+                activity(bob.id, "meeting", "2024-03-04T00:00:00", SourceKind::Manual, None),
+                activity(ann.id, "call", "2024-03-05T12:00:00", SourceKind::Integration, Some("no_answer")),
+            ])
+            .await
+            .unwrap();
+        let between = |types| store.activities_between(d("2024-03-02"), d("2024-03-04"), types);
+        let kinds = |got: Vec<pacer_core::records::ActivityRecord>| {
+            got.into_iter().map(|a| a.activity_type).collect::<Vec<_>>()
+        };
+        // Whole days, in time order; types filtered; no type at all matches nothing.
+        assert_eq!(kinds(between(None).await.unwrap()), ["email", "call", "meeting"], "{backend}");
+        let some = ["call".to_owned(), "meeting".to_owned()];
+        assert_eq!(kinds(between(Some(&some)).await.unwrap()), ["call", "meeting"], "{backend}");
+        assert!(between(Some(&[])).await.unwrap().is_empty(), "{backend}");
+        // All of time, to the last day a date of four digits has.
+        let all = store.activities_between(d("0001-01-01"), d("9999-12-31"), None).await.unwrap();
+        assert_eq!(all.len(), 5, "{backend}");
+        let calls = ["call".to_owned()];
+        let span = |with_field| store.data_span(pacer_storage::DataInput::Activities { types: &calls, with_field });
+        assert_eq!(span(None).await.unwrap(), Some((d("2024-03-01"), d("2024-03-05"))), "{backend}");
+        assert_eq!(span(Some("outcome")).await.unwrap(), Some((d("2024-03-03"), d("2024-03-05"))), "{backend}");
+        let nothing: [String; 0] = [];
+        let none = pacer_storage::DataInput::Activities { types: &nothing, with_field: None };
+        assert_eq!(store.data_span(none).await.unwrap(), None, "{backend}");
+        // Logged by hand per rep: Bob's call came from the integration.
+        let manual = store.activity_counts(d("2024-03-01"), d("2024-03-04"), SourceKind::Manual).await.unwrap();
+        assert_eq!(manual, [(ann.id, 2), (bob.id, 1)], "{backend}");
+        let integrated =
+            store.activity_counts(d("2024-03-04"), d("2024-03-31"), SourceKind::Integration).await.unwrap();
+        assert_eq!(integrated, [(ann.id, 1)], "{backend}");
+    }
+}
+
 /// Open deals by stage, whatever their close date: what the stage settings are checked against.
 #[tokio::test]
 async fn open_deals_are_totalled_by_stage() {

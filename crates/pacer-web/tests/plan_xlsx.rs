@@ -372,3 +372,86 @@ async fn money_keeps_its_currencys_decimals_through_the_workbook() {
         }
     }
 }
+
+/// Uploads a workbook through the plan page's form (the CSRF token in the address, as the form
+/// sends it): status, body and where it redirects.
+async fn upload(w: &common::World, role: Role, plan: i64, book: &[u8]) -> (StatusCode, String, String) {
+    let (cookie, csrf) = w.session(role).await;
+    let (kind, body) = common::multipart_file(&[("reason", "q4 fix")], ("plan.xlsx", XLSX, book));
+    let req = Request::post(format!("/plans/{plan}/xlsx?csrf={csrf}"))
+        .header(header::COOKIE, format!("pacer_session={cookie}"))
+        .header(header::CONTENT_TYPE, kind)
+        .body(Body::from(body))
+        .unwrap();
+    let (status, body, headers) = common::send(&w.app, req).await;
+    let location = headers.get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, body, location)
+}
+
+/// The edited workbook uploaded in the browser goes through the command line's import: an edit
+/// lands and the notice says what changed per KPI; a bad workbook is refused with each problem's
+/// cell, value and reason, and nothing is written; only admins upload, only into a draft.
+#[tokio::test]
+async fn the_edited_workbook_uploads_in_the_browser() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let ops = Actor::named("ops");
+        let new = NewPlan { fiscal_year: 2026, name: "Base".into(), settings: Default::default(), copied_from: None };
+        let id = w.store.create_plan(&new, &ops).await.unwrap().id;
+        let target = TargetTier::Target;
+        let mut counts = targets("calls_made", TargetOwner::Company, target, |_| 400);
+        counts.extend(targets("calls_made", TargetOwner::Rep(w.rep_a), target, |_| 100));
+        counts.extend(targets("calls_made", TargetOwner::Rep(w.rep_b), target, |_| 100));
+        w.store.put_targets(id, "calls_made", &counts, &ops).await.unwrap();
+        let context = format!("on {}", db.backend());
+        let (_, _, bytes) = send(&w, Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/xlsx"), None).await;
+        let exported = read(&bytes);
+
+        // Rep B's last month to 0 (and the total the spreadsheet recalculates).
+        let mut edited = exported.clone();
+        let calls = sheet(&mut edited, "calls_made");
+        let b = row_of(calls, "rep", Some(w.rep_b), "target");
+        calls[b][15] = Data::Float(0.0);
+        calls[b][16] = Data::Float(1100.0);
+        let (status, body, location) = upload(&w, Role::Admin, id, &write(&edited)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{context}: {body}");
+        let query: Vec<(String, String)> = serde_urlencoded::from_str(location.split_once('?').unwrap().1).unwrap();
+        assert_eq!(query[0], ("kpi".into(), "calls_made".into()), "{context}: {location}");
+        assert_eq!(query[1].1, "Imported plan.xlsx into Base v1: Calls made: 1 of 36 targets changed.", "{context}");
+        let after = w.store.targets(id, None).await.unwrap();
+        let rep_b_december = after.iter().find(|t| t.owner == TargetOwner::Rep(w.rep_b) && t.month == 12).unwrap();
+        assert_eq!(rep_b_december.amount, 0, "{context}");
+        let audit = w.store.audit_log(&Default::default()).await.unwrap();
+        assert_eq!(audit[0].reason.as_deref(), Some("q4 fix"), "{context}: {:?}", audit[0]);
+
+        // A negative month and an unknown rep: each listed at its cell, nothing written.
+        let mut bad = edited.clone();
+        let calls = sheet(&mut bad, "calls_made");
+        calls[b][6] = Data::Float(-5.0);
+        let a = row_of(calls, "rep", Some(w.rep_a), "target");
+        calls[a][1] = Data::Float(999_999.0);
+        let (status, body, _) = upload(&w, Role::Admin, id, &write(&bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{context}: {body}");
+        assert!(body.contains("2 problems in the workbook; nothing was imported"), "{context}: {body}");
+        for (cell, value, reason) in [
+            (format!("calls_made!G{}", b + 1), "-5", "negative: targets are 0 or more"),
+            (format!("calls_made!B{}", a + 1), "999999", "rep 999999 does not exist: use the id of an existing rep"),
+        ] {
+            let row = format!("<td><code>{cell}</code></td><td>{value}</td><td>{reason}</td>");
+            assert!(body.contains(&row), "{context}: {row} in {body}");
+        }
+        assert_eq!(w.store.targets(id, None).await.unwrap(), after, "{context}: nothing written");
+        let (status, body, _) = upload(&w, Role::Admin, id, b"not a workbook").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{context}: {body}");
+        assert!(body.contains("cannot read the file as an XLSX workbook"), "{context}: {body}");
+
+        // Only admins, only drafts.
+        for role in [Role::Leader, Role::Manager] {
+            assert_eq!(upload(&w, role, id, &bytes).await.0, StatusCode::FORBIDDEN, "{role} {context}");
+        }
+        w.store.set_plan_status(id, PlanStatus::Approved, &Actor::named("lead")).await.unwrap();
+        let (status, body, _) = upload(&w, Role::Admin, id, &bytes).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{context}: {body}");
+        assert_eq!(w.store.targets(id, None).await.unwrap(), after, "{context}: nothing written");
+    }
+}

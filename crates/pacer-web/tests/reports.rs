@@ -21,7 +21,7 @@ use pacer_core::audit::Actor;
 use pacer_core::fiscal_calendar::PeriodKind;
 use pacer_core::org::Organisation;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
-use pacer_core::records::{DealKind, DealStatus, NewActivity, NewDeal, SourceKind};
+use pacer_core::records::{DealKind, DealStatus, FieldValue, NewActivity, NewDeal, SourceKind};
 use pacer_core::report::Grouping;
 use pacer_core::report::Scope;
 use pacer_storage::Store;
@@ -67,7 +67,12 @@ fn call(rep: i64, day: NaiveDate, n: usize) -> NewActivity {
         account_id: None,
         source: SourceKind::Integration,
         external_id: Some(format!("call-{rep}-{day}-{n}")),
-        fields: Default::default(),
+        // Every other call reached someone: what the connect rate counts.
+        fields: [(
+            "outcome".to_owned(),
+            FieldValue::Text(if n.is_multiple_of(2) { "connected" } else { "no_answer" }.into()),
+        )]
+        .into(),
         entered_by: None,
     }
 }
@@ -270,12 +275,13 @@ async fn pages_show_the_figures_and_the_rebuild_agrees() {
     }
 }
 
-/// Reports of an activity KPI and a deal KPI, and attainment against the approved plan, as JSON.
+/// Reports of an activity KPI, a deal KPI and KPIs on a field of calls (read from the raw
+/// records), attainment against the approved plan and readiness (the spans of the data), as JSON.
 async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation) -> Vec<Value> {
     let today = d("2026-12-31");
     let ctx = Context::with_org(store, caches, org.clone(), Principal::command_line(), today);
     let mut out = Vec::new();
-    for kpi in ["calls_made", "new_business"] {
+    for kpi in ["calls_made", "new_business", "connected_calls", "connect_rate"] {
         let req = ReportRequest {
             kpi: kpi.into(),
             by: Some(Grouping::Team),
@@ -300,6 +306,9 @@ async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation) -> V
         let a = attainment_report(&ctx, &plan, "new_business", Grouping::Rep, PeriodKind::Quarter).await.unwrap();
         out.push(serde_json::to_value(a).unwrap());
     }
+    let year = org.calendar.year(2026).unwrap();
+    let readiness = pacer_app::readiness::readiness(&ctx, &year, today, 5).await.unwrap();
+    out.push(serde_json::to_value(readiness).unwrap());
     out
 }
 
@@ -337,12 +346,25 @@ async fn a_servers_cached_figures_follow_every_write() {
         check("the first writes").await;
         store
             .upsert_activities(
-                &[call(w.rep_a, d("2026-09-09"), 1), call(w.rep_b, d("2026-09-10"), 1)],
+                &[
+                    call(w.rep_a, d("2026-09-09"), 1),
+                    call(w.rep_a, d("2026-09-09"), 2),
+                    call(w.rep_b, d("2026-09-10"), 1),
+                ],
                 &pacer_core::audit::Actor::named("test"),
             )
             .await
             .unwrap();
         check("more calls").await;
+        // Not two empty answers: September's connected call is counted.
+        let fresh = answers(store, Caches { warm: None, series: &series }, &org).await;
+        let connected: i64 = fresh[2]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| row["values"].as_array().unwrap().iter().filter_map(|v| v["value"].as_i64()))
+            .sum();
+        assert_eq!(connected, 2, "{}: September's connected call, in its month and in the year", db.backend());
         store
             .delete_activities(
                 SourceKind::Integration,
@@ -551,4 +573,118 @@ fn value_in_page(body: &str, name: &str) -> String {
         body.split("<tr>").find(|r| r.contains(&format!("<td>{name}</td>"))).unwrap_or_else(|| panic!("no row {name}"));
     let last = row.rsplit("<td class=\"num\"").next().unwrap_or_default();
     last.split('>').nth(1).and_then(|s| s.split('<').next()).unwrap_or_default().to_string()
+}
+
+/// The hover titles of the elements of the report page's chart that start with `tag`.
+fn chart_titles(body: &str, tag: &str) -> Vec<String> {
+    let svg = body.split("<svg").nth(1).and_then(|s| s.split("</svg>").next()).expect("the page draws a chart");
+    svg.split(tag)
+        .skip(1)
+        .map(|e| e.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap().to_string())
+        .collect()
+}
+
+/// The report's chart names the reps with the most calls and sums the others; the approved
+/// plan's targets step with their phasing, equal to the targets attainment measures against,
+/// for the company (a leader) and for a manager's team.
+#[tokio::test]
+async fn the_report_chart_draws_the_top_reps_and_the_plans_phased_target() {
+    use pacer_core::org::NewRep;
+
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let store = w.store.as_ref();
+        let ops = Actor::named("test");
+        // A year wholly past, whatever the day the test runs.
+        let fy = chrono::Local::now().year() - 1;
+        let day = |month: u32| NaiveDate::from_ymd_opt(fy, month, 15).unwrap();
+        let mut reps = vec![w.rep_a, w.rep_b];
+        for i in 0..6 {
+            let new = NewRep {
+                name: format!("Seller {i}"),
+                email: None,
+                title: None,
+                team_id: Some(if i % 2 == 0 { w.team_a } else { w.team_b }),
+                hire_date: d("2020-01-01"),
+                leave_date: None,
+                external_id: None,
+            };
+            reps.push(store.create_rep(&new, &ops).await.unwrap().id);
+        }
+        // Rep k makes k + 1 calls in each month: distinct totals, so the top five are known.
+        let calls: Vec<NewActivity> = reps
+            .iter()
+            .enumerate()
+            .flat_map(|(k, rep)| (1..=12).flat_map(move |m| (0..=k).map(move |n| call(*rep, day(m), n))))
+            .collect();
+        store.upsert_activities(&calls, &ops).await.unwrap();
+        // Phased targets: a month's is its number times ten (the company) or times three (team A).
+        let plan =
+            NewPlan { fiscal_year: fy, name: "Plan".into(), settings: PlanSettings::default(), copied_from: None };
+        let plan = store.create_plan(&plan, &ops).await.unwrap();
+        let targets: Vec<Target> = (1..=12u8)
+            .flat_map(|month| {
+                [(TargetOwner::Company, 10), (TargetOwner::Team(w.team_a), 3)].map(|(owner, per)| Target {
+                    kpi: "calls_made".into(),
+                    owner,
+                    month,
+                    tier: TargetTier::Target,
+                    amount: i64::from(month) * per,
+                })
+            })
+            .collect();
+        store.put_targets(plan.id, "calls_made", &targets, &ops).await.unwrap();
+        store.set_plan_status(plan.id, PlanStatus::Approved, &ops).await.unwrap();
+        let c = Client { w: &w };
+        let org = store.organisation().await.unwrap().unwrap();
+        let series = SeriesCache::default();
+        let ctx = Context::with_org(
+            store,
+            Caches { warm: None, series: &series },
+            org,
+            Principal::command_line(),
+            d(&format!("{}-06-30", fy + 1)),
+        );
+
+        for (role, owner, grouping) in
+            [(Role::Leader, "Company", Grouping::Company), (Role::Manager, "A", Grouping::Team)]
+        {
+            let (status, _, body) = c.get(role, &format!("/reports?kpi=calls_made&by=rep&per=quarter&fy={fy}")).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            // The targets attainment measures each quarter against.
+            let a = attainment_report(&ctx, &plan, "calls_made", grouping, PeriodKind::Quarter).await.unwrap();
+            let row = a.rows.iter().find(|r| r.name == owner).unwrap();
+            let expected: Vec<String> = a.columns[..4]
+                .iter()
+                .zip(&row.cells)
+                .map(|(col, cell)| format!("{}: target (approved plan) {}", col.label, cell.full_target))
+                .collect();
+            assert_eq!(chart_titles(&body, r#"<circle class="goal-point""#), expected, "{} {role}", db.backend());
+            let phased: Vec<i64> = row.cells[..4].iter().map(|c| c.full_target).collect();
+            assert!(phased.windows(2).all(|q| q[0] < q[1]), "the goal steps with the phasing: {phased:?}");
+
+            let bars = chart_titles(&body, r#"<rect class="bar""#);
+            let legend = body.matches(r#"<rect class="swatch""#).count();
+            if role == Role::Leader {
+                // Eight sellers and two managers without calls: the five with the most, the other five summed.
+                assert_eq!(legend, 6, "{body}");
+                assert!(bars.iter().any(|t| t.starts_with("Seller 5 · Q1 FY") && t.ends_with(": 24")), "{bars:?}");
+                assert!(
+                    bars.iter().any(|t| t.starts_with("Others (5 reps) · Q2 FY") && t.ends_with(": 18")),
+                    "{bars:?}"
+                );
+                assert!(!bars.iter().any(|t| t.starts_with("Rep A ·")), "Rep A is among the others: {bars:?}");
+            } else {
+                // Team A: Manager A, Rep A, Sellers 0, 2 and 4, each drawn, under a title that names the team.
+                assert_eq!(legend, 5, "{body}");
+                assert!(body.contains(&format!(">Calls made, A, FY{fy}<")), "{body}");
+                assert!(bars.iter().any(|t| t.starts_with("Seller 4 · Q3 FY") && t.ends_with(": 21")), "{bars:?}");
+                assert!(!bars.iter().any(|t| t.starts_with("Seller 5")), "team B is not the manager's: {bars:?}");
+            }
+        }
+
+        // Weeks hold no whole month: no target is drawn rather than a made-up one.
+        let (_, _, body) = c.get(Role::Leader, &format!("/reports?kpi=calls_made&by=rep&per=week&fy={fy}")).await;
+        assert!(!body.contains("goal-point") && body.contains(r#"<rect class="bar""#));
+    }
 }

@@ -673,7 +673,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             match plan_xlsx::import(&app, &plan, &bytes, &cli(reason)).await {
                 Ok(report) => {
                     for k in &report.kpis {
-                        println!("{}: {} lines, {} targets.", k.kpi, k.lines, k.targets);
+                        println!("{}: {} lines, {} targets, {} changed.", k.kpi, k.lines, k.targets, k.changed);
                     }
                     println!("Imported {} into plan {} ({} v{}).", file.display(), plan.id, plan.name, plan.version);
                     Ok(())

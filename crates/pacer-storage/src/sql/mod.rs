@@ -120,6 +120,16 @@ fn date_text(d: NaiveDate) -> String {
     }
 }
 
+/// The bound just after day `d` for timestamps stored as text (`occurred_at < bound`): the next
+/// day, or after 31 December 9999 (whose next day has no four-digit year) a text that sorts after
+/// every timestamp of that day. Stored days are plausible (`pacer_core::limits`), never later.
+fn day_after_text(d: NaiveDate) -> String {
+    match d.succ_opt() {
+        Some(next) if next.year() <= 9999 => date_text(next),
+        _ => "9999-12-32".to_owned(),
+    }
+}
+
 fn parse_date(column: &'static str, text: &str) -> StoreResult<NaiveDate> {
     let corrupt = || StoreError::Corrupt { column, value: text.into() };
     match text.as_bytes() {

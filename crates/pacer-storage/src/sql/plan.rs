@@ -349,31 +349,33 @@ impl PlanStore for SqlStore {
         Ok(targets.len())
     }
 
-    async fn set_target(&self, plan: PlanId, target: &Target, actor: &Actor) -> StoreResult<()> {
-        check_target_row(target)?;
+    async fn set_targets(&self, plan: PlanId, targets: &[Target], actor: &Actor) -> StoreResult<()> {
+        targets.iter().try_for_each(check_target_row)?;
         let mut tx = self.begin_write().await?;
         lock_draft(&mut tx, plan).await?;
-        check_owners(&mut tx, std::slice::from_ref(target)).await?;
-        let before: Option<i64> = sqlx::query_scalar(
-            "SELECT amount FROM plan_targets WHERE plan_id = $1 AND kpi = $2 AND owner_kind = $3 \
-             AND owner_id = $4 AND month = $5 AND tier = $6",
-        )
-        .bind(plan)
-        .bind(&target.kpi)
-        .bind(target.owner.kind_str())
-        .bind(target.owner.id().unwrap_or(0))
-        .bind(i64::from(target.month))
-        .bind(target.tier.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        let before = before.map(|amount| Target { amount, ..target.clone() });
-        let sql = format!(
-            "{} ON CONFLICT (plan_id, kpi, owner_kind, owner_id, month, tier) DO UPDATE SET amount = excluded.amount",
-            multi_insert(self.backend(), "plan_targets", &TARGET_COLUMNS, 1)
-        );
-        // Built from fixed table and column names; every value is bound.
-        bind_target(sqlx::query(sqlx::AssertSqlSafe(sql)), plan, target).execute(&mut *tx).await?;
-        audit(&mut tx, actor, AuditAction::PlanTargetSet, plan.to_string(), before.as_ref(), Some(target)).await?;
+        check_owners(&mut tx, targets).await?;
+        for target in targets {
+            let before: Option<i64> = sqlx::query_scalar(
+                "SELECT amount FROM plan_targets WHERE plan_id = $1 AND kpi = $2 AND owner_kind = $3 \
+                 AND owner_id = $4 AND month = $5 AND tier = $6",
+            )
+            .bind(plan)
+            .bind(&target.kpi)
+            .bind(target.owner.kind_str())
+            .bind(target.owner.id().unwrap_or(0))
+            .bind(i64::from(target.month))
+            .bind(target.tier.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let before = before.map(|amount| Target { amount, ..target.clone() });
+            let sql = format!(
+                "{} ON CONFLICT (plan_id, kpi, owner_kind, owner_id, month, tier) DO UPDATE SET amount = excluded.amount",
+                multi_insert(self.backend(), "plan_targets", &TARGET_COLUMNS, 1)
+            );
+            // Built from fixed table and column names; every value is bound.
+            bind_target(sqlx::query(sqlx::AssertSqlSafe(sql)), plan, target).execute(&mut *tx).await?;
+            audit(&mut tx, actor, AuditAction::PlanTargetSet, plan.to_string(), before.as_ref(), Some(target)).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -3,8 +3,8 @@
 use super::columns::{self, ACTIVITY_COLUMNS, DEAL_COLUMNS};
 use super::fx::Conversion;
 use super::{
-    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, get_date, multi_insert, now_text, opt_date, param, params,
-    parse_date, parse_text,
+    INSERT_CHUNK, SqlStore, audit, date_text, datetime_text, day_after_text, get_date, multi_insert, now_text,
+    opt_date, param, params, parse_date, parse_text,
 };
 use super::{rollup, version};
 use crate::backend::Backend;
@@ -482,7 +482,7 @@ impl RecordStore for SqlStore {
              ORDER BY occurred_at DESC, id DESC LIMIT $4"
         ))
         .bind(date_text(first))
-        .bind(date_text(last + chrono::Days::new(1)))
+        .bind(day_after_text(last))
         .bind(rep)
         .bind(i64::from(limit))
         .fetch_all(&mut *conn)
@@ -496,24 +496,41 @@ impl RecordStore for SqlStore {
         to: NaiveDate,
         types: Option<&[String]>,
     ) -> StoreResult<Vec<ActivityRecord>> {
-        // Timestamps are ISO text: the day's bounds compare as text.
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            activity_columns!(),
-            " FROM activities WHERE occurred_at >= $1 AND occurred_at < $2 ORDER BY occurred_at, id"
-        ))
+        // Timestamps are ISO text: the day's bounds compare as text. The types are filtered
+        // here, not after decoding: a report of calls reads no e-mail.
+        let mut sql =
+            concat!("SELECT ", activity_columns!(), " FROM activities WHERE occurred_at >= $1 AND occurred_at < $2")
+                .to_owned();
+        if let Some(types) = types {
+            sql.push_str(&format!(" AND activity_type IN ({})", numbered_in_list(3, types.len())));
+        }
+        sql.push_str(" ORDER BY occurred_at, id");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(from)).bind(day_after_text(to));
+        for t in types.unwrap_or_default() {
+            query = query.bind(t.clone());
+        }
+        query.fetch_all(&self.pool).await?.iter().map(activity_from_row).collect()
+    }
+
+    async fn activity_counts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        source: SourceKind,
+    ) -> StoreResult<Vec<(RepId, i64)>> {
+        // Counted in the sum, not filtered in WHERE: `source = ?` would lead SQLite to the
+        // (source, external id) index, the whole source's rows, rather than the days' range.
+        let rows = sqlx::query(
+            "SELECT rep_id, SUM(CASE WHEN source = $3 THEN 1 ELSE 0 END) AS n FROM activities \
+             WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY rep_id ORDER BY rep_id",
+        )
         .bind(date_text(from))
-        .bind(date_text(to + chrono::Days::new(1)))
+        .bind(day_after_text(to))
+        .bind(source.as_str())
         .fetch_all(&self.pool)
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let record = activity_from_row(row)?;
-            if types.is_none_or(|t| t.contains(&record.activity_type)) {
-                out.push(record);
-            }
-        }
-        Ok(out)
+        let counts = rows.iter().map(|row| Ok((row.try_get("rep_id")?, row.try_get("n")?)));
+        counts.filter(|count| !matches!(count, Ok((_, 0)))).collect()
     }
 
     async fn open_deal_stages(&self) -> StoreResult<Vec<crate::StageTotal>> {
@@ -620,11 +637,9 @@ impl RecordStore for SqlStore {
     async fn data_span(&self, input: DataInput<'_>) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
         let row = match input {
             DataInput::Activities { types, with_field } => {
-                // Few types: the placeholders are numbered, the values bound.
-                let placeholders: Vec<String> = (1..=types.len()).map(|i| format!("${i}")).collect();
                 let mut sql = format!(
                     "SELECT MIN(occurred_at) AS first, MAX(occurred_at) AS last FROM activities WHERE activity_type IN ({})",
-                    if placeholders.is_empty() { "NULL".to_string() } else { placeholders.join(", ") }
+                    numbered_in_list(1, types.len())
                 );
                 if with_field.is_some() {
                     sql.push_str(&format!(" AND fields LIKE ${}", types.len() + 1));
@@ -716,6 +731,16 @@ async fn stored_activities(
         }
     }
     Ok(out)
+}
+
+/// The inside of `IN (...)` for `count` values bound from `$first` on, numbered as this file's
+/// other statements are (SQLite's driver reads `$n` too, and mixing it with `?` misnumbers);
+/// `NULL`, which matches nothing, for none.
+fn numbered_in_list(first: usize, count: usize) -> String {
+    if count == 0 {
+        return "NULL".to_owned();
+    }
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 macro_rules! activity_columns {

@@ -237,8 +237,9 @@ pub async fn set_target(
     ApiPath(id): ApiPath<i64>,
     ApiJson(target): ApiJson<Target>,
 ) -> ApiResult<Json<Target>> {
-    pacer_core::plan::check_target_row(&target).map_err(|e| ApiError::invalid(e.to_string()))?;
-    state.store.set_target(id, &target, &actor(&caller, &headers)?).await?;
+    let ctx = state.context(&caller).await?;
+    let plan = state.store.plan(id).await?;
+    plans::set_targets(&ctx, &plan, std::slice::from_ref(&target), &actor(&caller, &headers)?).await?;
     Ok(Json(target))
 }
 

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::api::churn::{ChurnQuery, report, tag_events};
 use crate::api::{Viewer, today};
 use crate::auth::Caller;
-use crate::charts::{self, StepKind, WaterfallStep};
+use crate::charts::{self, Chart, Goal, Kind, Label, Mark, Series, StepKind, Unit, WaterfallStep};
 use crate::error::ApiError;
 use axum::extract::{Extension, State};
 use axum::response::Response;
@@ -55,6 +55,7 @@ pub async fn page(
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let money = |minor: i64| frame.money(minor);
+    let percent = Unit::new(Kind::Percent, frame.org.currency);
     let ctx = frame.context(&state);
     let viewer = Viewer::of(&state, &caller).await?;
     // A manager sees their own team by default; leaders the whole company.
@@ -133,7 +134,7 @@ pub async fn page(
                     div.stat { div.n { (opt_pct(w.reasons.uncontrollable_share)) } div.l { "of tagged churned MRR was not controllable" } }
                 }
                 div.card {
-                    (charts::band_gauge("Annualised customer churn", w.annualised_customer_churn, report.band.normal_up_to, report.band.acceptable_up_to, &pct))
+                    (charts::band_gauge("Annualised customer churn", w.annualised_customer_churn, report.band.normal_up_to, report.band.acceptable_up_to, percent))
                     p.muted { (label) ". Band: up to " (pct(report.band.normal_up_to)) " a year is normal for SaaS, up to " (pct(report.band.acceptable_up_to)) " acceptable, above that high." }
                 }
                 div.card {
@@ -145,7 +146,7 @@ pub async fn page(
                         WaterfallStep { label: "contraction".into(), amount: w.bridge.contraction, kind: StepKind::Decrease },
                         WaterfallStep { label: "churn".into(), amount: w.bridge.churn, kind: StepKind::Decrease },
                         WaterfallStep { label: "end".into(), amount: w.bridge.end_mrr, kind: StepKind::Total },
-                    ], &|m| money(m)))
+                    ], Unit::new(Kind::Money, frame.org.currency)))
                     p.muted { "start " (money(w.bridge.start_mrr)) " + new " (money(w.bridge.new)) " + reactivation " (money(w.bridge.reactivation))
                         " + expansion " (money(w.bridge.expansion)) " − contraction " (money(w.bridge.contraction)) " − churn " (money(w.bridge.churn))
                         " = end " (money(w.bridge.end_mrr)) @if w.bridge.balances() { " ✓" } }
@@ -154,13 +155,17 @@ pub async fn page(
         }
         @if !rows.is_empty() {
             div.card {
-                (charts::bars_with_goal(
-                    &format!("Customer churn by {by}"),
-                    Some(&format!("dashed: the normal band ({}) at the same period length", pct(report.band.normal_up_to))),
-                    &rows.iter().map(|r| (r.label.clone(), r.rates.customer_churn_rate)).collect::<Vec<_>>(),
-                    monthly_normal.map(|m| rows.iter().map(|r| 1.0 - (1.0 - m).powi(r.months as i32)).collect::<Vec<_>>()).as_deref(),
-                    &pct,
-                ))
+                (charts::chart(&Chart {
+                    title: &format!("Customer churn by {by}"),
+                    note: Some(&format!("dashed: the normal band ({}) at the same period length", pct(report.band.normal_up_to))),
+                    unit: percent,
+                    columns: &rows.iter().map(|r| Label::period(&r.label)).collect::<Vec<_>>(),
+                    series: &[Series::new("Customer churn", rows.iter().map(|r| r.rates.customer_churn_rate).collect())],
+                    mark: Mark::Bars,
+                    goal: monthly_normal
+                        .map(|m| Goal { name: "normal band".into(), values: rows.iter().map(|r| Some(1.0 - (1.0 - m).powi(r.months as i32))).collect() })
+                        .as_ref(),
+                }))
             }
             div.card.scroll { table {
                 thead { tr { th { "Period" } th.num { "Customers at start" } th.num { "Churned" } th.num { "Customer churn" } th.num { "Annualised" } th { "Band" }
@@ -210,7 +215,7 @@ pub async fn page(
                     &cohorts.iter().map(|c| c.cohort_month.format("%b %Y").to_string()).collect::<Vec<_>>(),
                     &(0..cohorts.first().map(|c| c.customer_retention.len()).unwrap_or(0)).map(|k| format!("M{k}")).collect::<Vec<_>>(),
                     &cohorts.iter().map(|c| c.customer_retention.clone()).collect::<Vec<_>>(),
-                    &|v| format!("{:.0}%", v * 100.0),
+                    percent,
                 ))
             }
         }

@@ -8,13 +8,14 @@ use super::{
     Notice, PageForm, PageQuery, PageResult, filled, moment, notice, redirect_with_notice, redirect_with_warnings,
     warning, warnings,
 };
+use super::{confirm, plan_edit};
 use crate::AppState;
 use crate::api::today;
 use crate::auth::Caller;
-use crate::charts;
+use crate::charts::{self, Chart, Goal, Kind, Label, Mark, Series, Unit};
 use crate::error::ApiError;
 use axum::extract::{Extension, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use pacer_app::catalog::catalog_in_force;
 use pacer_app::plan::{self as plans, AllocationRequest, MonthProfile, Recipients, Split};
@@ -30,7 +31,7 @@ fn actor(frame: &Frame, reason: Option<String>) -> Actor {
     Actor::named(frame.principal.actor_name()).because(reason)
 }
 
-fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
+pub(crate) fn kpi_options(catalog: &Catalog, selected: Option<&str>) -> Markup {
     let mut kpis: Vec<_> = catalog.kpis.iter().collect();
     kpis.sort_by_key(|k| *k.priority.get_ref());
     html! { @for k in kpis { option value=(k.key()) selected[selected == Some(k.key())] { (k.name) } } }
@@ -141,8 +142,15 @@ pub async fn list(
                     td { (priorities(catalog, s)) }
                 } } }
             } }
-            @let bars: Vec<(String, Option<f64>)> = h.years.iter().map(|y| (format!("FY{} {}", y.fiscal_year, y.stage), Some(y.revenue.end as f64 / frame.org.currency.minor_per_major() as f64))).collect();
-            (charts::bars_with_goal("Projected annual recurring revenue at each year end", None, &bars, None, &|x| format!("{:.1}M", x / 1e6)))
+            (charts::chart(&Chart {
+                title: "Projected annual recurring revenue at each year end",
+                note: None,
+                unit: Unit::new(Kind::Money, frame.org.currency),
+                columns: &h.years.iter().map(|y| Label { short: format!("FY{}", y.fiscal_year), full: format!("FY{} ({})", y.fiscal_year, y.stage), period: true }).collect::<Vec<_>>(),
+                series: &[Series::new("Annual recurring revenue", h.years.iter().map(|y| Some(y.revenue.end as f64)).collect())],
+                mark: Mark::Bars,
+                goal: None,
+            }))
             div.scroll { table {
                 thead { tr { th { "Year" } th { "Stage" } th.num { "Customers start" } th.num { "lost" } th.num { "new" } th.num { "end" } th.num { "ARR start" } th.num { "churned" } th.num { "expansion" } th.num { "new" } th.num { "end" } } }
                 tbody { @for y in &h.years { tr {
@@ -228,6 +236,11 @@ pub async fn page(
     };
     let role = frame.role();
     let editable = plan.status.is_editable() && role == Role::Admin;
+    let edit_forms = match editable {
+        true => Some(plan_edit::editing(&state, &frame, &plan, kpi.as_deref(), &catalog).await?),
+        false => None,
+    };
+    let status_forms = plan_edit::status_forms(&state, &frame, &plan).await?;
     let body = html! {
         (notice(&q.notice))
         h1 { (plan.name) " · FY" (plan.fiscal_year) " · v" (plan.version) " " (status_badge(plan.status)) }
@@ -255,11 +268,15 @@ pub async fn page(
                 thead { tr { th { "Owner" } th { "Tier" } @for m in &s.months { th.num { (m.label) } } th.num { "Year" } } }
                 tbody { @for l in &s.lines { tr {
                     td { (l.name) } td { (l.tier) }
-                    @for v in &l.months { td.num { (units(&frame, &s.unit, *v)) } }
+                    @for (m, v) in l.months.iter().enumerate() { td.num {
+                        @if editable { a.cell href=(plan_edit::line_href(id, &s.kpi, l.owner, l.tier, Some(m + 1))) title="Change this line" { (units(&frame, &s.unit, *v)) } }
+                        @else { (units(&frame, &s.unit, *v)) }
+                    } }
                     td.num { strong { (units(&frame, &s.unit, l.total)) } }
                 } } }
             } }
         }
+        @if let Some(edit) = &edit_forms { (edit) }
         @if editable {
             h2 { "Allocate a KPI top-down" }
             form.row method="post" action=(format!("/plans/{id}/allocate")) {
@@ -276,12 +293,7 @@ pub async fn page(
         }
         @if role >= Role::Leader || role == Role::Admin {
             h2 { "Status" }
-            form.row method="post" action=(format!("/plans/{id}/status")) {
-                (frame.csrf_field())
-                label { "Reason" input name="reason"; }
-                @if plan.status == PlanStatus::Draft { button type="submit" name="status" value="approved" { "Approve" } }
-                @if plan.status != PlanStatus::Archived { button type="submit" name="status" value="archived" { "Archive" } }
-            }
+            (status_forms)
             form.row method="post" action=(format!("/plans/{id}/copy")) {
                 (frame.csrf_field())
                 label { "Scenario name" input name="name" placeholder=(plan.name); }
@@ -345,9 +357,11 @@ pub struct StatusForm {
     status: Option<String>,
     name: Option<String>,
     reason: Option<String>,
+    /// A status change happens only with [`confirm::CONFIRM_FIELD`] set.
+    confirm: Option<String>,
 }
 
-/// Approves or archives.
+/// Approves or archives, once confirmed; without the confirmation, the page that asks for it.
 pub async fn set_status(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -360,6 +374,13 @@ pub async fn set_status(
         .unwrap_or_default()
         .parse()
         .map_err(|e: pacer_core::plan::PlanError| ApiError::BadRequest(e.to_string()))?;
+    if !confirm::confirmed(form.confirm.as_deref()) {
+        let plan = state.store.plan(id).await?;
+        let action = plan_edit::status_action(&state, &plan, status).await?;
+        let title = format!("{}?", action.button);
+        let reason = form.reason.unwrap_or_default();
+        return Ok(confirm::page(&frame, &title, &action, &reason, &format!("/plans/{id}")).into_response());
+    }
     let plan = state.store.set_plan_status(id, status, &actor(&frame, filled(form.reason))).await?;
     Ok(redirect_with_notice(&format!("/plans/{id}"), &format!("The plan is {}.", plan.status)))
 }
@@ -498,8 +519,15 @@ pub async fn seasonality(
         (filter_form(&frame, "/seasonality", &[Picker::Kpi, Picker::Year], &Chosen { kpi: Some(&kpi), fy: Some(fy), ..Chosen::default() }, &choices))
         @match &outlook.indices {
             Some(s) => {
-                @let bars: Vec<(String, Option<f64>)> = months.iter().zip(s.monthly).map(|(m, i)| (m.label(), Some(i))).collect();
-                (charts::bars_with_goal(&format!("{}: seasonal index by fiscal month", catalog.kpi_name(&kpi)), Some("1.0 is an average month"), &bars, Some(&[1.0; 12]), &|x| format!("{x:.2}")))
+                (charts::chart(&Chart {
+                    title: &format!("{}: seasonal index by fiscal month, FY{fy}", catalog.kpi_name(&kpi)),
+                    note: Some("1.0 is an average month"),
+                    unit: Unit::new(Kind::Index, frame.org.currency),
+                    columns: &months.iter().map(|m| Label::period(&m.label())).collect::<Vec<_>>(),
+                    series: &[Series::new("Seasonal index", s.monthly.iter().map(|i| Some(*i)).collect())],
+                    mark: Mark::Bars,
+                    goal: Some(&Goal { name: "an average month".into(), values: vec![Some(1.0); months.len()] }),
+                }))
                 p { "Method: " (s.method.words()) ". Quarters: " @for q in s.quarterly() { (format!("{q:.2} ")) } }
                 (warnings("Warnings about these indices", &s.warnings))
             }

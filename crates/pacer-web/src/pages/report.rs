@@ -7,12 +7,15 @@ use super::{PageQuery, PageResult};
 use crate::AppState;
 use crate::api::report::{ReportQuery, leaderboard, pipeline, report};
 use crate::auth::Caller;
-use crate::charts;
+use crate::charts::{self, Chart, Goal, Label, Mark, Series, Unit};
 use axum::extract::{Extension, State};
+use chrono::NaiveDate;
 use maud::{Markup, html};
-use pacer_app::report::{cell_text, display};
+use pacer_app::report::{Column, Report, cell_text, display};
 use pacer_core::kpi::KpiValue;
 use pacer_core::money::format_amount;
+use pacer_core::org::{Team, subtree};
+use pacer_core::report::{Grouping, Owner, ReportRow, Scope};
 use serde::Deserialize;
 
 /// The page's query: the report's, the KPI and the sort.
@@ -111,25 +114,7 @@ pub async fn reports(
         let desc = q.sort == Some(col) && !q.desc.unwrap_or(false);
         format!("/reports?{params}&sort={col}&desc={desc}")
     };
-    // The chart: the first row's (or the company's) values per sub-period.
-    let periods = report.columns.len().saturating_sub(1);
-    let chart_row = report.rows.iter().find(|r| r.name == "Company").or(report.rows.first());
-    let bars: Vec<(String, Option<f64>)> = chart_row
-        .map(|r| {
-            report.columns[..periods]
-                .iter()
-                .zip(&r.values)
-                .map(|(c, v)| {
-                    (
-                        c.label.clone(),
-                        v.as_f64().map(|x| {
-                            if report.unit == "currency" { x / report.currency.minor_per_major() as f64 } else { x }
-                        }),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let chart = report_chart(&state, &frame, &report, q.team).await?;
     let api = format!("/api/v1/reports/{kpi}?{}&format=", FiguresQuery { kpi: None, ..q.clone() }.params());
     // A rep's report has rows per rep only (the server refuses the others): no choice to offer.
     let pickers: &[Picker] = if frame.context(&state).scope()?.reps.is_some() {
@@ -147,9 +132,7 @@ pub async fn reports(
             "Download: " a href=(format!("{api}csv")) { "CSV" } " · " a href=(format!("{api}xlsx")) { "XLSX" } " · " a href=(format!("{api}json")) { "JSON" }
         }
         @for (note, period) in &exceptions { div.notice { "Exception (" (period) " review): " (note.text) " — " (note.author) } }
-        @if let Some(r) = chart_row {
-            (charts::bars_with_goal(&format!("{}: {}", report.name, r.name), None, &bars, None, &|x| if report.unit == "percent" { format!("{:.0}%", x * 100.0) } else { format!("{x:.0}") }))
-        }
+        (chart)
         div.scroll { table {
             thead { tr {
                 th { a href=(link(0)) { "Name" } }
@@ -167,6 +150,123 @@ pub async fn reports(
         } }
     };
     Ok(layout::page(&frame, "Reports", body))
+}
+
+/// How many rows the report's chart names; the others are summed as one series, or left out.
+const CHART_ROWS: usize = 5;
+
+/// The report's chart per sub-period: the rows with the largest totals over the span, stacked
+/// where they add up to the scope's total, with the approved plan's target for the scope the
+/// page shows stepping with its phasing ([`chart_series`], [`shown_scope`]).
+async fn report_chart(state: &AppState, frame: &Frame, report: &Report, team: Option<i64>) -> PageResult<Markup> {
+    let ctx = frame.context(state);
+    // The sub-periods: the last column is the whole span.
+    let periods = match report.columns.len() {
+        0 | 1 => &report.columns[..],
+        n => &report.columns[..n - 1],
+    };
+    let adds_up = ctx.catalog_if_any().await?.and_then(|c| c.kpi(&report.kpi)).is_some_and(|k| k.adds_up());
+    let view = pacer_app::cache::org_view(ctx.store, ctx.caches, ctx.today).await?;
+    // A team's row holds its sub-teams': a team and a team under it are never added up.
+    let nested = report.rows.iter().any(|a| {
+        let Owner::Team(a) = a.owner else { return false };
+        report.rows.iter().any(|b| matches!(b.owner, Owner::Team(b) if b != a && subtree(&view.teams, b).contains(&a)))
+    });
+    let stacked = adds_up && !nested;
+    let (series, named, note) = chart_series(report, periods, stacked, adds_up, ctx.today);
+    // The target is drawn where a figure to hold it against is: the scope's total (stacked, or
+    // the company row, which is the scope's), or its owner's own line.
+    let shown = shown_scope(team, &ctx.scope()?, &view.teams);
+    let owner = shown.filter(|o| stacked || report.by == Grouping::Company || named.contains(o));
+    let targets = match owner {
+        Some(o) => pacer_app::plan::column_targets(&ctx, &report.kpi, periods).await?.remove(&o),
+        None => None,
+    };
+    let goal = targets.filter(|t| t.iter().any(Option::is_some)).map(|t| Goal {
+        name: "target (approved plan)".into(),
+        values: t.into_iter().map(|v| v.map(|v| v as f64)).collect(),
+    });
+    // The title says whose figures they are, unless the company's.
+    let whose = match shown {
+        Some(Owner::Team(t)) => view.teams.iter().find(|x| x.id == t).map(|x| format!(", {}", x.name)),
+        Some(Owner::Rep(r)) => view.reps.iter().find(|x| x.id == r).map(|x| format!(", {}", x.name)),
+        _ => None,
+    };
+    let span = report.columns.last().map_or(String::new(), |c| format!(", {}", c.label));
+    Ok(charts::chart(&Chart {
+        title: &format!("{}{}{span}", report.name, whose.unwrap_or_default()),
+        note: note.as_deref(),
+        unit: Unit::of_kpi(&report.unit, report.currency),
+        columns: &periods.iter().map(|c| Label::period(&c.label)).collect::<Vec<_>>(),
+        series: &series,
+        mark: if stacked || series.len() == 1 { Mark::Bars } else { Mark::Lines },
+        goal: goal.as_ref(),
+    }))
+}
+
+/// The report's rows as chart series over `periods`, the largest totals over the span first
+/// (all of them when few); the others summed as "Others" when `stacked`, else left out (rates,
+/// averages, teams that hold their sub-teams). Returns the series, the owners named and a note
+/// saying which rows are drawn.
+fn chart_series(
+    report: &Report,
+    periods: &[Column],
+    stacked: bool,
+    adds_up: bool,
+    today: NaiveDate,
+) -> (Vec<Series>, Vec<Owner>, Option<String>) {
+    let total = |r: &ReportRow| r.values.last().and_then(KpiValue::as_f64).unwrap_or(f64::NEG_INFINITY);
+    let mut rows: Vec<&ReportRow> = report.rows.iter().collect();
+    rows.sort_by(|a, b| total(b).total_cmp(&total(a)).then_with(|| a.name.cmp(&b.name)));
+    // One more row than named is drawn itself rather than as "Others" of one.
+    let named = if rows.len() <= CHART_ROWS + 1 { rows.len() } else { CHART_ROWS };
+    // A period not begun has no figure yet, not a zero (its target still shows).
+    let figures = |r: &ReportRow| -> Vec<Option<f64>> {
+        periods.iter().zip(&r.values).map(|(c, v)| v.as_f64().filter(|_| c.start <= today)).collect()
+    };
+    let (top, rest) = rows.split_at(named);
+    let mut series: Vec<Series> = top.iter().map(|r| Series::new(&r.name, figures(r))).collect();
+    let kind = if report.by == Grouping::Team { "teams" } else { "reps" };
+    let note = if rest.is_empty() {
+        None
+    } else if stacked {
+        let rest_figures: Vec<Vec<Option<f64>>> = rest.iter().map(|r| figures(r)).collect();
+        let summed =
+            (0..periods.len()).map(|j| rest_figures.iter().filter_map(|f| f[j]).reduce(|a, b| a + b)).collect();
+        series.push(Series { rest: true, ..Series::new(format!("Others ({} {kind})", rest.len()), summed) });
+        Some(format!(
+            "The {named} of {} {kind} with the most over the span; the other {} summed as Others.",
+            rows.len(),
+            rest.len()
+        ))
+    } else {
+        let why = if adds_up { "a team holds its sub-teams" } else { "these figures do not add up" };
+        Some(format!(
+            "The {named} of {} {kind} with the most over the span ({why}: the others are left out).",
+            rows.len()
+        ))
+    };
+    (series, top.iter().map(|r| r.owner).collect(), note)
+}
+
+/// Whose figures the page shows as a whole: the team picked, else the caller's own (a rep
+/// themselves, a manager their one team and those below), else the company; `None` for a
+/// manager of several separate teams.
+fn shown_scope(team: Option<i64>, scope: &Scope, teams: &[Team]) -> Option<Owner> {
+    match (team, &scope.reps, &scope.teams) {
+        (Some(t), _, _) => Some(Owner::Team(t)),
+        (None, Some(reps), _) if reps.len() == 1 => reps.iter().next().map(|r| Owner::Rep(*r)),
+        (None, Some(_), _) => None,
+        (None, None, Some(seen)) => {
+            let mut roots =
+                teams.iter().filter(|t| seen.contains(&t.id) && !t.parent_id.is_some_and(|p| seen.contains(&p)));
+            match (roots.next(), roots.next()) {
+                (Some(root), None) => Some(Owner::Team(root.id)),
+                _ => None,
+            }
+        }
+        (None, None, None) => Some(Owner::Company),
+    }
 }
 
 /// The leaderboard page: reps ranked on a KPI, ties sharing a rank.

@@ -2,6 +2,7 @@
 //! room (printable), with its charts, data gaps, notes, and the rebalancing
 //! proposal; and the list of the year's quarters.
 
+use super::confirm;
 use super::layout::{self, Frame};
 use super::plan::units;
 use super::{PageForm, PageQuery, PageResult, filled, moment, redirect_with_notice};
@@ -9,10 +10,10 @@ use crate::AppState;
 use crate::api::review::view;
 use crate::api::today;
 use crate::auth::Caller;
-use crate::charts;
+use crate::charts::{self, Chart, Goal, Kind, Label, Mark, Series, Unit};
 use crate::error::ApiError;
 use axum::extract::{Extension, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use pacer_app::review::{self as reviews, Figure};
 use pacer_core::access::Role;
@@ -145,8 +146,6 @@ pub async fn page(
             NoteSubject::Rep(id) => state.store.rep(*id, today()).await.map_or(format!("rep {id}"), |r| r.name),
         });
     }
-    let bars: Vec<(String, Option<f64>)> =
-        d.kpis.iter().map(|k| (k.name.clone(), k.company.as_ref().and_then(|c| c.quarter.credited))).collect();
     let status = v.review.as_ref().map(|r| r.status.to_string()).unwrap_or_else(|| "not opened".into());
     let admin = role == Role::Admin;
     let body = html! {
@@ -176,7 +175,15 @@ pub async fn page(
         }
         details.fold #overview open {
             summary { h2 { "The quarter at a glance" } }
-            (charts::bars_with_goal("The quarter's credited attainment", Some("company, per KPI; the line is 100%: the target, counting the tolerance"), &bars, Some(&vec![1.0; bars.len()]), &|x| format!("{:.0}%", x * 100.0)))
+            (charts::chart(&Chart {
+                title: &format!("Credited attainment, {}", d.label),
+                note: Some("company, per KPI; the line is 100%: the target, counting the tolerance"),
+                unit: Unit::new(Kind::Percent, frame.org.currency),
+                columns: &d.kpis.iter().map(|k| Label::new(&k.name)).collect::<Vec<_>>(),
+                series: &[Series::new("Credited attainment", d.kpis.iter().map(|k| k.company.as_ref().and_then(|c| c.quarter.credited)).collect())],
+                mark: Mark::Bars,
+                goal: Some(&Goal { name: "the target".into(), values: vec![Some(1.0); d.kpis.len()] }),
+            }))
         }
         @for k in &d.kpis {
             details.fold.card id=(format!("kpi-{}", k.key)) open {
@@ -231,10 +238,14 @@ pub async fn page(
                     label { "Note" input name="text" size="60"; }
                     button type="submit" { "Add note" }
                 }
-                form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
-                    (frame.csrf_field())
-                    @if v.review.is_none() && admin { button type="submit" name="action" value="open" { "Open the review" } }
-                    @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) { button type="submit" name="action" value="close" { "Close and freeze the figures" } }
+                @if v.review.is_none() && admin {
+                    form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
+                        (frame.csrf_field())
+                        button type="submit" name="action" value="open" { "Open the review" }
+                    }
+                }
+                @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) {
+                    (confirm::disclosure(&frame, "Close and freeze the figures…", &close_action(&d.period, &d.label)))
                 }
             }
         }
@@ -306,6 +317,23 @@ pub async fn add_note(
 #[derive(Deserialize)]
 pub struct StateForm {
     action: String,
+    /// Closing happens only with [`confirm::CONFIRM_FIELD`] set.
+    confirm: Option<String>,
+    reason: Option<String>,
+}
+
+/// Closing the review of `period`: what it will do.
+fn close_action<'a>(period: &str, label: &str) -> confirm::Action<'a> {
+    confirm::Action {
+        to: format!("/reviews/{period}/state"),
+        fields: vec![("action", "close".to_string())],
+        button: format!("Close the review of {label}"),
+        consequence: format!(
+            "Closing freezes the figures of {label} as they are now: the review keeps them for good, and a later \
+             correction of the raw data shows beside them as a difference. A closed review cannot be reopened; \
+             notes can still be added."
+        ),
+    }
 }
 
 /// Opens or closes the review.
@@ -317,10 +345,18 @@ pub async fn set_state(
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
-    let who = actor(&frame, None);
+    let who = actor(&frame, filled(form.reason.clone()));
     match form.action.as_str() {
         "open" if frame.role() == Role::Admin => {
             reviews::open(&ctx, &period, None, &who).await?;
+        }
+        "close" if !confirm::confirmed(form.confirm.as_deref()) => {
+            let label = reviews::quarter(&frame.org, &period, today())?.label();
+            let action = close_action(&period, &label);
+            let title = format!("{}?", action.button);
+            let reason = form.reason.unwrap_or_default();
+            let back = format!("/reviews/{period}");
+            return Ok(confirm::page(&frame, &title, &action, &reason, &back).into_response());
         }
         "close" => {
             let review = state

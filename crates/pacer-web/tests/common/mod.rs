@@ -256,15 +256,28 @@ pub fn rand_suffix() -> String {
 
 /// A multipart form body with `fields` and one CSV `file` (name, text): (content type, body).
 pub fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, String) {
+    let (kind, body) = multipart_file(fields, (file.0, "text/csv", file.1.as_bytes()));
+    (kind, String::from_utf8(body).unwrap())
+}
+
+/// A multipart form body with `fields` and one `file` (name, media type, bytes): (content type, body).
+pub fn multipart_file(fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> (String, Vec<u8>) {
     let boundary = "pacerboundary42";
-    let mut body = String::new();
+    let mut body = Vec::new();
     for (name, value) in fields {
-        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
     }
-    body.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: text/csv\r\n\r\n{}\r\n--{boundary}--\r\n",
-        file.0, file.1
-    ));
+    let (name, kind, bytes) = file;
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {kind}\r\n\r\n"
+        )
+        .bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
