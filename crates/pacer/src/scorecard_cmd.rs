@@ -33,6 +33,9 @@ pub async fn run(ctx: &Context, args: ScorecardArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&card)?);
         return Ok(());
     }
+    if args.format == Format::Table {
+        println!("{} · FY{} to {}", card.name, card.fiscal_year, card.as_of);
+    }
     if let Some(note) = &card.note {
         eprintln!("{note}");
     }
@@ -55,7 +58,7 @@ pub async fn run(ctx: &Context, args: ScorecardArgs) -> Result<()> {
             let a = p.attainment.as_ref();
             vec![
                 k.name.clone(),
-                p.period.label.clone(),
+                format!("{} to date", p.period.label),
                 a.map(|c| amount(c.target)).unwrap_or_default(),
                 a.map(|c| amount(c.full_target)).unwrap_or_default(),
                 style.value(&p.actual, currency),
@@ -84,7 +87,6 @@ pub async fn run(ctx: &Context, args: ScorecardArgs) -> Result<()> {
         "pace %",
         "missing",
     ];
-    println!("{} · FY{} to {}", card.name, card.fiscal_year, card.as_of);
     Listing { headers: &headers, rows, records: &card.kpis }.print(args.format)
 }
 
