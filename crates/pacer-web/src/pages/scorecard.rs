@@ -77,7 +77,8 @@ fn kpi_card(frame: &Frame, k: &KpiScore) -> Markup {
             }
             p.muted {
                 @if let Some(t) = k.tolerance { "Tolerance " (pct(Some(t))) ". " }
-                @for n in pacer_app::plan::distinct_notes(notes).split("; ").filter(|n| !n.is_empty()) { (n) ". " }
+                @let explained = pacer_app::plan::distinct_notes(notes);
+                @if !explained.is_empty() { (explained) "." }
             }
             @if let Some(p) = k.projected_year_end {
                 p { "Pace: " strong { (figure(Some(p))) } " by year end at the seasonal pace"
