@@ -124,9 +124,36 @@ fn chart(frame: &Frame, k: &KpiScore) -> Markup {
         ("Month by month against plan", "dashed: the month's target")
     };
     // A small count's axis steps by fractions: they keep a decimal rather than repeat a number.
+    // Money is drawn in the currency's units, short ("48.7k"), so twelve labels fit side by side.
+    let per_major = frame.org.currency.minor_per_major() as f64;
     let label = |x: f64| match k.unit.as_str() {
         "count" if x.fract() != 0.0 => format!("{x:.1}"),
+        "currency" => short_amount(x / per_major),
         unit => amount(frame, unit, Some(x)),
     };
-    charts::bars_with_goal(title, Some(note), &bars, Some(&goal), &label)
+    let title = if k.unit == "currency" { format!("{title} ({})", frame.org.currency) } else { title.to_string() };
+    charts::bars_with_goal(&title, Some(note), &bars, Some(&goal), &label)
+}
+
+/// An amount in whole units of its currency, short for a chart: 950, 48.7k, 1.2M.
+fn short_amount(major: f64) -> String {
+    match major.abs() {
+        m if m >= 1e6 => format!("{:.1}M", major / 1e6),
+        m if m >= 1e5 => format!("{:.0}k", major / 1e3),
+        m if m >= 1e3 => format!("{:.1}k", major / 1e3),
+        _ => format!("{major:.0}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_amount;
+
+    #[test]
+    fn chart_amounts_are_short() {
+        assert_eq!(short_amount(950.0), "950");
+        assert_eq!(short_amount(48_696.0), "48.7k");
+        assert_eq!(short_amount(250_000.0), "250k");
+        assert_eq!(short_amount(-1_250_000.0), "-1.2M");
+    }
 }
