@@ -8,10 +8,10 @@ use super::{PageQuery, PageResult};
 use crate::AppState;
 use crate::api::scorecard::{ScorecardQuery, scorecard};
 use crate::auth::Caller;
-use crate::charts;
+use crate::charts::{self, Chart, Goal, Label, Mark, Series, Unit};
 use axum::extract::{Extension, State};
 use maud::{Markup, html};
-use pacer_app::scorecard::{KpiScore, MonthScore, PeriodScore, Rank, Scorecard};
+use pacer_app::scorecard::{KpiScore, PeriodScore, Rank, Scorecard};
 
 /// `/scorecard?rep=ID`: a rep's scorecard (the caller's own without `rep`).
 pub async fn page(
@@ -39,12 +39,12 @@ pub fn cards(frame: &Frame, card: &Scorecard) -> Markup {
         @if let Some(note) = &card.note { div.notice { (note) } }
         @if card.kpis.is_empty() { p.muted { "No KPI of the plan has a target for " (card.name) " yet." } }
         div.scorecard {
-            @for k in &card.kpis { (kpi_card(frame, k)) }
+            @for k in &card.kpis { (kpi_card(frame, k, card.plan.as_ref().map(|p| p.name.as_str()).unwrap_or_default())) }
         }
     }
 }
 
-fn kpi_card(frame: &Frame, k: &KpiScore) -> Markup {
+fn kpi_card(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
     let figure = |x: Option<f64>| amount(frame, &k.unit, x);
     let target = |p: &PeriodScore, whole: bool| {
         p.attainment
@@ -84,7 +84,7 @@ fn kpi_card(frame: &Frame, k: &KpiScore) -> Markup {
                 p { "Pace: " strong { (figure(Some(p))) } " by year end at the seasonal pace"
                     @if let Some(pace) = k.pace { ", " strong { (pct(Some(pace))) } " of the year's target" } "." }
             }
-            @if !k.months.is_empty() { (chart(frame, k)) }
+            @if !k.months.is_empty() { (chart(frame, k, plan)) }
         }
     }
 }
@@ -98,11 +98,11 @@ fn rank(r: &Option<Rank>) -> String {
 }
 
 /// The year month by month: sums as the cumulative actual against the cumulative target (the
-/// plan's phasing), rates and averages month by month against the month's target.
-fn chart(frame: &Frame, k: &KpiScore) -> Markup {
+/// plan's phasing, so the goal steps with the season), rates and averages month by month against
+/// the month's target.
+fn chart(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
     let cumulative = matches!(k.unit.as_str(), "count" | "currency");
-    let short = |m: &MonthScore| m.label.split_whitespace().next().unwrap_or_default().to_string();
-    let (bars, goal): (Vec<(String, Option<f64>)>, Vec<f64>) = if cumulative {
+    let (actual, target): (Vec<Option<f64>>, Vec<Option<f64>>) = if cumulative {
         let (mut done, mut planned) = (0.0, 0.0);
         k.months
             .iter()
@@ -112,48 +112,25 @@ fn chart(frame: &Frame, k: &KpiScore) -> Markup {
                     done += a;
                     done
                 });
-                ((short(m), actual), planned)
+                (actual, Some(planned))
             })
             .unzip()
     } else {
-        k.months.iter().map(|m| ((short(m), m.actual), m.target as f64)).unzip()
+        k.months.iter().map(|m| (m.actual, Some(m.target as f64))).unzip()
     };
-    let (title, note) = if cumulative {
-        ("Year so far against plan", "bars: actual to date; dashed: the target phased by season")
+    let columns: Vec<Label> = k.months.iter().map(|m| Label::period(&m.label)).collect();
+    let (title, note, mark) = if cumulative {
+        ("Year so far against plan", "bars: the actual to date; dashed: the target, phased by season", Mark::Bars)
     } else {
-        ("Month by month against plan", "dashed: the month's target")
+        ("Month by month against plan", "the month's actual against its target", Mark::Lines)
     };
-    // A small count's axis steps by fractions: they keep a decimal rather than repeat a number.
-    // Money is drawn in the currency's units, short ("48.7k"), so twelve labels fit side by side.
-    let per_major = frame.org.currency.minor_per_major() as f64;
-    let label = |x: f64| match k.unit.as_str() {
-        "count" if x.fract() != 0.0 => format!("{x:.1}"),
-        "currency" => short_amount(x / per_major),
-        unit => amount(frame, unit, Some(x)),
-    };
-    let title = if k.unit == "currency" { format!("{title} ({})", frame.org.currency) } else { title.to_string() };
-    charts::bars_with_goal(&title, Some(note), &bars, Some(&goal), &label)
-}
-
-/// An amount in whole units of its currency, short for a chart: 950, 48.7k, 1.2M.
-fn short_amount(major: f64) -> String {
-    match major.abs() {
-        m if m >= 1e6 => format!("{:.1}M", major / 1e6),
-        m if m >= 1e5 => format!("{:.0}k", major / 1e3),
-        m if m >= 1e3 => format!("{:.1}k", major / 1e3),
-        _ => format!("{major:.0}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::short_amount;
-
-    #[test]
-    fn chart_amounts_are_short() {
-        assert_eq!(short_amount(950.0), "950");
-        assert_eq!(short_amount(48_696.0), "48.7k");
-        assert_eq!(short_amount(250_000.0), "250k");
-        assert_eq!(short_amount(-1_250_000.0), "-1.2M");
-    }
+    charts::chart(&Chart {
+        title,
+        note: Some(note),
+        unit: Unit::of_kpi(&k.unit, frame.org.currency),
+        columns: &columns,
+        series: &[Series::new(if cumulative { "Actual to date" } else { "Actual" }, actual)],
+        mark,
+        goal: Some(&Goal { name: format!("Target ({plan})"), values: target }),
+    })
 }
