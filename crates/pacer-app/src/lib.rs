@@ -18,6 +18,7 @@ pub mod plan_xlsx;
 pub mod readiness;
 pub mod report;
 pub mod review;
+pub mod scorecard;
 pub mod stages;
 pub mod visibility;
 

@@ -221,6 +221,26 @@ pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Resu
     planning_indices(&history[history.len() - whole..]).map_err(|e| bad(e.to_string()))
 }
 
+/// Where `ytd_actual` heads by the end of fiscal year `fiscal_year` after `months_done` months (the
+/// month in progress by its days): by the KPI's seasonal indices when its history gives them,
+/// else evenly ([`pacer_core::seasonality::project_year_end`]). The review and the scorecard
+/// project alike.
+pub async fn project_year_end(
+    ctx: &Context<'_>,
+    kpi: &str,
+    fiscal_year: i32,
+    ytd_actual: f64,
+    months_done: f64,
+) -> Option<f64> {
+    pacer_core::seasonality::project_year_end(ytd_actual, months_done, &indices_or_even(ctx, kpi, fiscal_year).await)
+}
+
+/// The KPI's seasonal indices for `fiscal_year` ([`seasonality`]), or even ones when its history
+/// is too short to give them.
+pub async fn indices_or_even(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Vec<f64> {
+    seasonality(ctx, kpi, fiscal_year).await.map(|s| s.monthly.to_vec()).unwrap_or_else(|_| vec![1.0; FISCAL_MONTHS])
+}
+
 /// Where a KPI's year is heading: this year's months so far, seasonally adjusted, and two
 /// projections of the year end (C6): the seasonal indices' (year to date over the indices'
 /// share of the year) and, as a second opinion, a statistical forecast of the remaining months

@@ -2,7 +2,7 @@
 
 use crate::{AppError, Context};
 use chrono::NaiveDate;
-use pacer_core::catalog::CaptureMethod;
+use pacer_core::catalog::{CaptureMethod, Kpi};
 use pacer_core::fiscal_calendar::FiscalPeriod;
 use pacer_core::org::RepId;
 use pacer_core::readiness::{Completeness, InputNeed, KpiFacts, ReadinessRow, completeness, readiness_row};
@@ -35,6 +35,26 @@ pub async fn kpi_completeness(
     Ok(share)
 }
 
+/// The working days "lately" covers when asking who has logged a manual KPI.
+pub const RECENT_WORKING_DAYS: u32 = 5;
+
+/// Completeness of a KPI logged by hand as activities (`needs`: what it reads), over the last
+/// `days` working days; `None` for a KPI captured otherwise.
+pub async fn manual_completeness(
+    ctx: &Context<'_>,
+    kpi: &Kpi,
+    needs: &[InputNeed],
+    as_of: NaiveDate,
+    days: u32,
+) -> Result<Option<Completeness>, AppError> {
+    match (&kpi.capture.method, needs) {
+        (CaptureMethod::Manual, [InputNeed::Activities { types, .. }]) => {
+            Ok(Some(kpi_completeness(ctx, types, as_of, days).await?))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// The readiness report of `catalog` for fiscal year `year`, on `as_of`,
 /// with completeness over the last `window_days` working days.
 pub async fn readiness(
@@ -58,12 +78,7 @@ pub async fn readiness(
                 _ => None,
             };
         }
-        let completeness = match (&kpi.capture.method, needs.as_slice()) {
-            (CaptureMethod::Manual, [InputNeed::Activities { types, .. }]) => {
-                Some(kpi_completeness(ctx, types, as_of, window_days).await?)
-            }
-            _ => None,
-        };
+        let completeness = manual_completeness(ctx, kpi, &needs, as_of, window_days).await?;
         rows.push(readiness_row(kpi, year.start, year.end, as_of, &KpiFacts { data_span: span, completeness }));
     }
     Ok(rows)

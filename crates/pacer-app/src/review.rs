@@ -10,8 +10,10 @@
 
 use crate::cache::plan_targets;
 use crate::churn::churn_report;
-use crate::plan::{AttainmentCell, AttainmentReport, attainment_report, owner_names, plan_months, seasonality};
-use crate::readiness::readiness;
+use crate::plan::{
+    AttainmentCell, AttainmentReport, attainment_report, indices_or_even, owner_names, plan_months, project_year_end,
+};
+use crate::readiness::{RECENT_WORKING_DAYS, readiness};
 use crate::report::{ReportRequest, open_pipeline};
 use crate::visibility::Visibility;
 use crate::{AppError, Context};
@@ -21,7 +23,7 @@ use pacer_core::catalog::CaptureMethod;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::money::Currency;
 use pacer_core::org::Organisation;
-use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
+use pacer_core::plan::{Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
 use pacer_core::report::{Grouping, Owner, Scope};
 use pacer_core::review::{NoteSubject, Review, ReviewId, ReviewNote};
 use pacer_storage::Store;
@@ -271,7 +273,7 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
     let mut planned: Vec<&str> = targets.iter().map(|t| t.kpi.as_str()).collect();
     planned.sort_unstable();
     planned.dedup();
-    let readiness = readiness(ctx, &year, as_of, 5).await?;
+    let readiness = readiness(ctx, &year, as_of, RECENT_WORKING_DAYS).await?;
     let names = owner_names(store, today).await?;
     let q_index = q.index as usize - 1;
     // Attainment is measured on the quarter's last day once it has ended.
@@ -290,14 +292,10 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
             .map(|t| t.amount)
             .sum();
         let ytd_actual = company.as_ref().and_then(|c| c.ytd.actual);
-        let indices = seasonality(ctx, key, q.fiscal_year).await.ok().map(|s| s.monthly.to_vec());
-        let projected_year_end = ytd_actual.and_then(|a| {
-            pacer_core::seasonality::project_year_end(
-                a,
-                months_done,
-                indices.as_deref().unwrap_or(&[1.0; FISCAL_MONTHS]),
-            )
-        });
+        let projected_year_end = match ytd_actual {
+            Some(a) => project_year_end(ctx, key, q.fiscal_year, a, months_done).await,
+            None => None,
+        };
         let mut ranked: Vec<&OwnerFigures> = reps.iter().filter(|r| r.quarter.credited.is_some()).collect();
         ranked.sort_by(|a, b| b.quarter.credited.partial_cmp(&a.quarter.credited).unwrap_or(std::cmp::Ordering::Equal));
         let best = ranked.iter().take(3).map(|r| r.name.clone()).collect();
@@ -600,10 +598,7 @@ pub async fn propose(
     }
     let months = plan_months(org, plan.fiscal_year)?;
     let past = months.iter().filter(|m| m.end <= as_of).count();
-    let weights = seasonality(ctx, kpi, plan.fiscal_year)
-        .await
-        .map(|s| s.monthly.to_vec())
-        .unwrap_or_else(|_| vec![1.0; FISCAL_MONTHS]);
+    let weights = indices_or_even(ctx, kpi, plan.fiscal_year).await;
     let targets = store.targets(plan.id, Some(kpi)).await?;
     if targets.is_empty() {
         return Err(bad(format!("plan {} has no targets for {kpi}", plan.id)));

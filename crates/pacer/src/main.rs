@@ -15,6 +15,7 @@ mod output;
 mod plan_cmd;
 mod report_cmd;
 mod review_cmd;
+mod scorecard_cmd;
 mod serve;
 mod stages_cmd;
 
@@ -96,6 +97,8 @@ enum Command {
     Leaderboard(report_cmd::LeaderboardArgs),
     /// Open deals by forecast category, weighted pipeline and coverage.
     Pipeline(report_cmd::Span),
+    /// A rep's scorecard: each KPI of the approved plan, quarter and year to date, with pace and rank.
+    Scorecard(scorecard_cmd::ScorecardArgs),
     /// The pipeline stages: show, write out to edit, replace, add a CRM's name.
     Stages(stages_cmd::StagesArgs),
     /// The daily rollups that reports read.
@@ -188,6 +191,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report_cmd::report(&ctx, args).await,
         Command::Leaderboard(args) => report_cmd::leaderboard(&ctx, args).await,
         Command::Pipeline(span) => report_cmd::pipeline(&ctx, span).await,
+        Command::Scorecard(args) => scorecard_cmd::run(&ctx, args).await,
         Command::Stages(args) => stages_cmd::stages(&ctx, args).await,
         Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
         Command::Plan(cmd) => plan_cmd::plan(&ctx, cmd).await,

@@ -319,7 +319,7 @@ pub async fn find_team(store: &SqlStore, key: &str) -> Result<Team> {
     })
 }
 
-async fn find_rep(store: &SqlStore, key: &str) -> Result<Rep> {
+pub(crate) async fn find_rep(store: &SqlStore, key: &str) -> Result<Rep> {
     let reps = store.reps(&RepFilter::default(), today()).await?;
     let key = key.trim();
     let found: Vec<&Rep> = match key.parse::<i64>() {

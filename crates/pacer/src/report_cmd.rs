@@ -113,7 +113,7 @@ async fn request(store: &SqlStore, kpi: &str, per: Option<String>, span: &Span) 
 }
 
 /// Refuses a report before any catalog is applied, saying how to apply one.
-async fn catalog_applied(app: &pacer_app::Context<'_>) -> Result<()> {
+pub(crate) async fn catalog_applied(app: &pacer_app::Context<'_>) -> Result<()> {
     app.catalog_if_any()
         .await?
         .ok_or_else(|| anyhow!("no metric catalog yet: apply one with `pacer metrics apply`"))?;

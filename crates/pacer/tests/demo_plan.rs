@@ -262,3 +262,40 @@ fn reports_leaderboards_and_pipeline_on_the_demo() {
     let rebuilt = demo.ok(&["rollups", "rebuild"]);
     assert!(rebuilt.contains("activity rows"), "{rebuilt}");
 }
+
+/// `pacer scorecard`: a rep's KPIs of the approved plan with the attainment report's figures, in
+/// every format; a rep that does not exist is one line and exit code 2.
+#[test]
+fn a_reps_scorecard_on_the_demo() {
+    let demo = Demo::new("scorecard");
+    let plan = &demo.json(&["plan", "list", "--format", "json"])[0];
+    let sheet = demo.json(&["plan", "show", "1", "--kpi", "calls_made", "--format", "json"]);
+    let rep = sheet["lines"].as_array().unwrap().iter().find(|l| l["owner"]["kind"] == "rep").unwrap();
+    let (id, name) = (rep["owner"]["id"].as_i64().unwrap().to_string(), rep["name"].as_str().unwrap());
+    let card = demo.json(&["scorecard", "--rep", &id, "--format", "json"]);
+    assert_eq!(card["name"], name);
+    assert_eq!(card["plan"]["id"], plan["id"]);
+    let kpis = card["kpis"].as_array().unwrap();
+    let calls = kpis.iter().find(|k| k["key"] == "calls_made").expect("calls_made has a target for the rep");
+    let priorities: Vec<i64> = kpis.iter().map(|k| k["priority"].as_i64().unwrap()).collect();
+    assert!(priorities.is_sorted(), "in catalog priority order: {priorities:?}");
+
+    // The same figures as the attainment report's row of the rep.
+    let att = demo.json(&["plan", "attainment", "1", "--kpi", "calls_made", "--format", "json"]);
+    let row = att["rows"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap();
+    let ytd = att["columns"].as_array().unwrap().iter().position(|c| c["name"] == "YTD").unwrap();
+    assert_eq!(calls["year"]["attainment"], row["cells"][ytd]);
+
+    // By name too; CSV has a row per KPI and period, the table names the rep.
+    let csv = demo.ok(&["scorecard", "--rep", name, "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("kpi,period,target to date,period target,actual,raw %"), "{csv}");
+    assert_eq!(lines.len(), 1 + 2 * kpis.len(), "{csv}");
+    let year = format!("Calls made,FY{} to date,", card["fiscal_year"]);
+    let calls_ytd = lines.iter().find(|l| l.starts_with(&year)).expect("a year-to-date row");
+    let target = calls["year"]["attainment"]["target"].as_i64().unwrap();
+    assert!(calls_ytd.starts_with(&format!("{year}{target},")), "{calls_ytd}");
+    let table = demo.ok(&["scorecard", "--rep", &id]);
+    assert!(table.starts_with(name) && table.contains("team rank"), "{table}");
+    assert!(demo.refused(&["scorecard", "--rep", "Nobody Here"]).contains("does not exist"));
+}

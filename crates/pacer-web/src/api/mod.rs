@@ -12,6 +12,7 @@ pub mod org;
 pub mod plan;
 pub mod report;
 pub mod review;
+pub mod scorecard;
 pub mod stages;
 
 use crate::auth::Caller;

@@ -17,6 +17,13 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
     let teams = state.store.teams().await?;
     let my_teams: Vec<_> = teams.iter().filter(|t| viewer.principal.can_see_team(t.id)).collect();
     let fy = frame.org.fiscal_year_of(today());
+    // A rep's home is their scorecard; without a catalog yet it says why instead.
+    let scorecard = match (&viewer.principal, frame.role()) {
+        (pacer_core::access::Principal::User { rep_id: Some(_), .. }, Role::Rep) => {
+            Some(crate::api::scorecard::scorecard(state, caller, None).await)
+        }
+        _ => None,
+    };
     let body = html! {
         (notice(n))
         h1 { (frame.org.name) }
@@ -33,6 +40,11 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
                 div.stat { div.n { (counts.deals) } div.l { "deals" } }
                 div.stat { div.n { (counts.subscription_months) } div.l { "account-months of recurring revenue" } }
             }
+        }
+        @match &scorecard {
+            Some(Ok(card)) => { h2 { "My scorecard" } (super::scorecard::cards(&frame, card)) }
+            Some(Err(e)) => { div.card { h2 { "My scorecard" } p.muted { (e) } } }
+            None => {}
         }
         @if let pacer_core::access::Principal::User { rep_id: Some(rep), .. } = &viewer.principal {
             div.card { h2 { "My page" } p { a href=(format!("/reps/{rep}")) { "My activities and quick log" } } }

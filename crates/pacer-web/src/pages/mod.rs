@@ -16,6 +16,7 @@ pub mod plan;
 pub mod plan_edit;
 pub mod report;
 pub mod review;
+pub mod scorecard;
 pub mod stages;
 pub mod users;
 

@@ -224,6 +224,9 @@ pub async fn rep_page(
             @if let Some(left) = rep.leave_date { " · left " (left) }
             @if let Some(email) = &rep.email { " · " (email) }
         }
+        @if frame.role() >= Role::Manager {
+            p { a href=(format!("/scorecard?rep={id}")) { "Scorecard" } ": targets, attainment, pace and rank this quarter and year" }
+        }
         @if rep.is_active_on(today) {
             div.card {
                 h2 { "Quick log" }

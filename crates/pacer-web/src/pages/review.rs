@@ -26,16 +26,18 @@ fn actor(frame: &Frame, reason: Option<String>) -> Actor {
     Actor::named(frame.principal.actor_name()).because(reason)
 }
 
-fn pct(x: Option<f64>) -> String {
+/// A share for people ("87%"), a dash without one.
+pub(crate) fn pct(x: Option<f64>) -> String {
     x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into())
 }
 
-fn amount(frame: &Frame, unit: &str, x: Option<f64>) -> String {
+/// A figure of a KPI in `unit` for people: money, a percentage, or a grouped count.
+pub(crate) fn amount(frame: &Frame, unit: &str, x: Option<f64>) -> String {
     match x {
         None => "—".into(),
         Some(v) if unit == "currency" => frame.money(v.round() as i64),
         Some(v) if unit == "percent" => format!("{:.1}%", v * 100.0),
-        Some(v) => format!("{v:.0}"),
+        Some(v) => pacer_core::money::format_count(v.round() as i64),
     }
 }
 
