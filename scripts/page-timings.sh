@@ -55,6 +55,7 @@ for who in ops lead manager manager2 rep; do
       compare="/plans/compare?$(curl -sf -b "$JAR" "$BASE/plans" | grep -oE 'name="ids" value="[0-9]+"' | head -n 2 | sed 's/.*value="\([0-9]*\)"/ids=\1/' | paste -sd '&')"
       attainment="$(first_link "$plan" '/plans/[0-9]+/attainment[^"]*')"
       pages+=(/churn /seasonality /plans "$compare" /reviews "$plan" "$attainment" "$review")
+      pages+=("/scorecard?rep=$(first_link /org '/reps/[0-9]+' | sed 's|/reps/||')")
       # The review's rebalancing preview, for the plan's first KPI.
       pages+=("$review?kpi=${attainment##*kpi=}")
       ;;

@@ -180,6 +180,15 @@ pub fn format_count(n: i64) -> String {
     decimal(n, 0, true)
 }
 
+/// Formats a share (1.0 is all of it) for people as a whole percentage, grouped like a count:
+/// 0.874 is `87%`, 132.97 is `13,297%`; NaN and infinities, which are no figure, are `—`.
+pub fn format_share(share: f64) -> String {
+    if !share.is_finite() {
+        return "—".into();
+    }
+    format!("{}%", format_count((share * 100.0).round() as i64))
+}
+
 /// A number in short form for tight places (a chart's axis and bar labels), at most three
 /// significant digits with k, M, B or T for thousands, millions, billions and trillions:
 /// `950`, `12.3k`, `250k`, `1.25M`, `-3.5B`, `0.25`. The exact figure is [`format_amount`] or
@@ -358,11 +367,15 @@ mod tests {
     }
 
     #[test]
-    fn counts_group_thousands() {
+    fn counts_and_shares_group_thousands() {
         assert_eq!(format_count(0), "0");
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(1_234_567), "1,234,567");
         assert_eq!(format_count(-12_345), "-12,345");
+        assert_eq!(format_share(0.874), "87%");
+        assert_eq!(format_share(132.97), "13,297%");
+        assert_eq!(format_share(-0.05), "-5%");
+        assert_eq!(format_share(f64::NAN), "—");
     }
 
     #[test]

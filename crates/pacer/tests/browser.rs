@@ -952,7 +952,7 @@ impl Browser {
             page("home", "/", Some("Home")),
             page("org", "/org", org),
             page("team", team, org),
-            page("rep", rep, org),
+            page("rep", rep.clone(), org),
             page("calendar", "/calendar", Some("Calendar")),
             page("catalog", "/catalog", Some("KPIs")),
             page("readiness", "/readiness", Some("Readiness")),
@@ -985,6 +985,7 @@ impl Browser {
                 page("plans-compare", format!("/plans/compare?ids={}", ids.join("&ids=")), plans_section),
                 page("reviews", "/reviews", Some("Reviews")),
                 page("review", review.as_str().expect("no review on /reviews"), Some("Reviews")),
+                page("scorecard", format!("/scorecard?rep={}", rep.trim_start_matches("/reps/")), None),
             ]);
         }
         if level >= 2 {
@@ -1011,8 +1012,8 @@ impl Browser {
     }
 }
 
-/// What is wrong with the text a person sees: a raw key, a figure in minor units (seven or more
-/// digits without a separator) or a timestamp as stored.
+/// What is wrong with the text a person sees: a raw key, a figure in minor units or a count not
+/// grouped by thousands (five or more digits without a separator) or a timestamp as stored.
 fn raw_text(text: &str, keys: &BTreeSet<String>) -> Vec<String> {
     let mut found = Vec::new();
     let words: BTreeSet<&str> = text
@@ -1020,7 +1021,7 @@ fn raw_text(text: &str, keys: &BTreeSet<String>) -> Vec<String> {
         .map(|w| w.trim_matches('.'))
         .collect();
     found.extend(words.iter().filter(|w| keys.contains(**w)).map(|w| format!("the key {w:?}")));
-    let digits = text.split(|c: char| !c.is_ascii_digit()).filter(|run| run.len() >= 7);
+    let digits = text.split(|c: char| !c.is_ascii_digit()).filter(|run| run.len() >= 5);
     found.extend(digits.map(|run| format!("the figure {run} without separators")));
     let bytes = text.as_bytes();
     let stamp = |w: &[u8]| {

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use axum::extract::{Extension, State};
 use maud::{Markup, html};
 use pacer_core::access::Role;
+use pacer_core::money::format_count;
 
 /// Home.
 async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResult<Markup> {
@@ -33,12 +34,12 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
         }
         @if frame.role() >= Role::Leader {
             div.grid {
-                div.stat { div.n { (counts.teams) } div.l { "teams" } }
-                div.stat { div.n { (counts.reps) } div.l { "people" } }
-                div.stat { div.n { (counts.accounts) } div.l { "accounts" } }
-                div.stat { div.n { (counts.activities) } div.l { "activities logged" } }
-                div.stat { div.n { (counts.deals) } div.l { "deals" } }
-                div.stat { div.n { (counts.subscription_months) } div.l { "account-months of recurring revenue" } }
+                div.stat { div.n { (format_count(counts.teams)) } div.l { "teams" } }
+                div.stat { div.n { (format_count(counts.reps)) } div.l { "people" } }
+                div.stat { div.n { (format_count(counts.accounts)) } div.l { "accounts" } }
+                div.stat { div.n { (format_count(counts.activities)) } div.l { "activities logged" } }
+                div.stat { div.n { (format_count(counts.deals)) } div.l { "deals" } }
+                div.stat { div.n { (format_count(counts.subscription_months)) } div.l { "account-months of recurring revenue" } }
             }
         }
         @match &scorecard {

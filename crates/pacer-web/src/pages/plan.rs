@@ -421,7 +421,7 @@ pub async fn attainment(
     let a = plans::attainment_report(&ctx, &plan, &kpi, by, per).await?;
     let catalog = ctx.catalog_if_any().await?;
     let unit = unit_of(catalog, &kpi);
-    let pct = |x: Option<f64>| x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into());
+    let pct = super::review::pct;
     let body = html! {
         h1 { "Attainment: " (catalog.map_or(kpi.as_str(), |c| c.kpi_name(&kpi))) " · " (plan.name) " v" (plan.version) }
         p.muted { "Tolerance " (format!("{:.0}%", a.tolerance * 100.0)) ": a target counts as attained from "

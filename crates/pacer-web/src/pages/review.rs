@@ -28,7 +28,7 @@ fn actor(frame: &Frame, reason: Option<String>) -> Actor {
 
 /// A share for people ("87%"), a dash without one.
 pub(crate) fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "—".into())
+    x.map_or_else(|| "—".into(), pacer_core::money::format_share)
 }
 
 /// A figure of a KPI in `unit` for people: money, a percentage, or a grouped count.

@@ -64,8 +64,8 @@ fn kpi_card(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
         div.card.kpi-score {
             h2 { (k.name) }
             @if let Some(missing) = &k.missing { div.notice.warning { "Missing: " (missing) "." } }
-            table.score {
-                thead { tr { th {} th.num { (k.quarter.period.label) } th.num { "Year to date" } } }
+            div.scroll { table.score {
+                thead { tr { th { "Figure" } th.num { (k.quarter.period.label) } th.num { "Year to date" } } }
                 tbody {
                     tr { th { "Target to date" } td.num { (target(&k.quarter, false)) } td.num { (target(&k.year, false)) } }
                     tr { th { "Actual" } td.num { (frame.value(&k.quarter.actual)) } td.num { (frame.value(&k.year.actual)) } }
@@ -74,7 +74,7 @@ fn kpi_card(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
                     tr { th { "Rank in team" } td.num { (rank(&k.quarter.team_rank)) } td.num { (rank(&k.year.team_rank)) } }
                     tr { th { "Rank in company" } td.num { (rank(&k.quarter.company_rank)) } td.num { (rank(&k.year.company_rank)) } }
                 }
-            }
+            } }
             p.muted {
                 @if let Some(t) = k.tolerance { "Tolerance " (pct(Some(t))) ". " }
                 @let explained = pacer_app::plan::distinct_notes(notes);
