@@ -17,6 +17,15 @@ use pacer_core::review::{NewNote, Review, ReviewNote};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+/// The quarter a review is of, in every review operation's path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct QuarterPath {
+    /// Fiscal quarter, e.g. FY2027-Q2
+    #[param(pattern = r"^FY[0-9]{4}-Q[1-4]$")]
+    period: String,
+}
+
 /// Which plan, and how to answer.
 #[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
@@ -36,7 +45,7 @@ pub async fn view(ctx: &pacer_app::Context<'_>, period: &str, plan: Option<i64>)
 /// The review of a fiscal quarter (e.g. FY2027-Q2): per KPI target, actual, raw and credited
 /// attainment, variance, pace, best and worst, pipeline coverage; churn; data gaps; notes. A
 /// closed review shows its frozen figures and what has changed since.
-#[utoipa::path(get, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$"), ReviewQuery),
+#[utoipa::path(get, path = "/api/v1/reviews/{period}", tag = "reviews", params(QuarterPath, ReviewQuery),
     responses((status = 200, description = "The review as JSON, or a CSV (the KPI summary) or XLSX download (`format`)",
             content((ReviewView = "application/json"), (String = "text/csv"), (super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, description = "Not a fiscal quarter, or an unknown format", body = ErrorBody),
@@ -44,7 +53,7 @@ pub async fn view(ctx: &pacer_app::Context<'_>, period: &str, plan: Option<i64>)
 pub async fn get(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    ApiPath(period): ApiPath<String>,
+    ApiPath(QuarterPath { period }): ApiPath<QuarterPath>,
     ApiQuery(q): ApiQuery<ReviewQuery>,
 ) -> ApiResult<Response> {
     let ctx = state.context(&caller).await?;
@@ -65,7 +74,7 @@ pub struct OpenBody {
 }
 
 /// Opens the review of a quarter.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}", tag = "reviews", params(QuarterPath),
     request_body = OpenBody, responses((status = 200, body = Review), (status = 400, description = "Not a fiscal quarter", body = ErrorBody),
         (status = 404, description = "No plan to measure against", body = ErrorBody),
         (status = 409, description = "The quarter's review is open already", body = ErrorBody),
@@ -74,7 +83,7 @@ pub async fn open(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    ApiPath(period): ApiPath<String>,
+    ApiPath(QuarterPath { period }): ApiPath<QuarterPath>,
     ApiJson(body): ApiJson<OpenBody>,
 ) -> ApiResult<Json<Review>> {
     let ctx = state.context(&caller).await?;
@@ -82,7 +91,7 @@ pub async fn open(
 }
 
 /// Closes a review: its figures are frozen.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}/close", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/close", tag = "reviews", params(QuarterPath),
     responses((status = 200, body = Review), (status = 404, description = "No review of that quarter has been opened", body = ErrorBody),
         (status = 409, description = "The review is closed already", body = ErrorBody),
         (status = 422, description = "A value breaks a rule", body = ErrorBody)))]
@@ -90,7 +99,7 @@ pub async fn close(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    ApiPath(period): ApiPath<String>,
+    ApiPath(QuarterPath { period }): ApiPath<QuarterPath>,
 ) -> ApiResult<Json<Review>> {
     let ctx = state.context(&caller).await?;
     let review = reviews::opened(state.store.as_ref(), &period).await?;
@@ -98,7 +107,7 @@ pub async fn close(
 }
 
 /// Adds a note for the directors to a review, about the review, a KPI or a rep.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}/notes", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/notes", tag = "reviews", params(QuarterPath),
     request_body = NewNote, responses((status = 200, body = ReviewNote), (status = 404, description = "No review of that quarter has been opened, or no such rep", body = ErrorBody),
         (status = 409, description = "The review is closed", body = ErrorBody),
         (status = 422, description = "An empty note", body = ErrorBody)))]
@@ -106,7 +115,7 @@ pub async fn add_note(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    ApiPath(period): ApiPath<String>,
+    ApiPath(QuarterPath { period }): ApiPath<QuarterPath>,
     ApiJson(note): ApiJson<NewNote>,
 ) -> ApiResult<Json<ReviewNote>> {
     let review = reviews::opened(state.store.as_ref(), &period).await?;
@@ -137,7 +146,7 @@ pub struct Rebalanced {
 
 /// Proposes (or applies) re-phasing a KPI's remaining targets by seasonality, or revising its
 /// annual target, after the quarter; every line still sums to its year.
-#[utoipa::path(post, path = "/api/v1/reviews/{period}/rebalance", tag = "reviews", params(("period" = String, Path, description = "Fiscal quarter, e.g. FY2027-Q2", pattern = r"^FY[0-9]{4}-Q[1-4]$")),
+#[utoipa::path(post, path = "/api/v1/reviews/{period}/rebalance", tag = "reviews", params(QuarterPath),
     request_body = RebalanceBody, responses((status = 200, body = Rebalanced), (status = 400, description = "Not a fiscal quarter", body = ErrorBody),
         (status = 404, description = "No plan or KPI to rebalance", body = ErrorBody),
         (status = 409, description = "The change conflicts with the plan's state", body = ErrorBody),
@@ -146,7 +155,7 @@ pub async fn rebalance(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     headers: HeaderMap,
-    ApiPath(period): ApiPath<String>,
+    ApiPath(QuarterPath { period }): ApiPath<QuarterPath>,
     ApiJson(body): ApiJson<RebalanceBody>,
 ) -> ApiResult<Json<Rebalanced>> {
     let ctx = state.context(&caller).await?;
