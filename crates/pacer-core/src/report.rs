@@ -720,5 +720,8 @@ pub fn rank<V: PartialOrd + Copy>(mut entries: Vec<(RepId, String, V)>, directio
     out
 }
 
+mod snapshot;
+pub use snapshot::SnapshotError;
+
 #[cfg(test)]
 mod tests;

@@ -303,3 +303,47 @@ proptest! {
         prop_assert_eq!(listing(&cube), listing(&sealed(&final_a, &final_d)));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A cube read back from its snapshot holds every row, count and span it held.
+    #[test]
+    fn a_snapshot_reads_back_the_same_cube((activities, deals) in records(), sealed in prop::bool::ANY) {
+        let mut cube = cube_of(&activities, &deals);
+        if sealed {
+            cube.seal();
+        }
+        let back = DailyCube::from_snapshot(&cube.snapshot()).expect("a snapshot reads back");
+        let mut expected = cube.clone();
+        expected.seal();
+        prop_assert_eq!(listing(&back), listing(&expected));
+    }
+
+    /// A snapshot cut short or with a byte altered is refused or reads back as some cube, and
+    /// never panics.
+    #[test]
+    fn a_damaged_snapshot_is_refused_without_a_panic(
+        (activities, deals) in records(),
+        cut in 0usize..4000,
+        flip in 0usize..4000,
+        byte in 0u8..=255,
+    ) {
+        let bytes = cube_of(&activities, &deals).snapshot();
+        let short = &bytes[..cut.min(bytes.len().saturating_sub(1))];
+        prop_assert!(DailyCube::from_snapshot(short).is_err());
+        let mut altered = bytes.clone();
+        let at = flip % altered.len();
+        altered[at] = byte;
+        let _ = DailyCube::from_snapshot(&altered);
+    }
+}
+
+#[test]
+fn another_format_is_refused_by_name() {
+    assert_eq!(DailyCube::from_snapshot(b"PACERCUBE\x02rest").err(), Some(SnapshotError::Format));
+    assert_eq!(DailyCube::from_snapshot(b"").err(), Some(SnapshotError::Format));
+    let empty = DailyCube::default().snapshot();
+    let back = DailyCube::from_snapshot(&empty).expect("an empty cube reads back");
+    assert_eq!((back.cells(), back.span()), (0, None));
+}

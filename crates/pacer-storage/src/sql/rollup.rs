@@ -4,7 +4,7 @@
 
 use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, opt_date, param, params, parse_date, parse_text};
 use crate::backend::Backend;
-use crate::{DataKind, RollupCounts, RollupStore, StoreResult};
+use crate::{CubeSnapshot, DataKind, RollupCounts, RollupStore, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
@@ -179,6 +179,34 @@ impl RollupStore for SqlStore {
             (Some(first), Some(last)) => Ok(Some((first, last))),
             _ => Ok(None),
         }
+    }
+
+    async fn cube_snapshot(&self) -> StoreResult<Option<CubeSnapshot>> {
+        let row = sqlx::query("SELECT activities_version, deals_version, bytes FROM cube_snapshot WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(CubeSnapshot {
+                activities_version: row.try_get("activities_version")?,
+                deals_version: row.try_get("deals_version")?,
+                bytes: row.try_get("bytes")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn keep_cube_snapshot(&self, snapshot: &CubeSnapshot) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO cube_snapshot (id, activities_version, deals_version, bytes) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET activities_version = excluded.activities_version, \
+             deals_version = excluded.deals_version, bytes = excluded.bytes",
+        )
+        .bind(snapshot.activities_version)
+        .bind(snapshot.deals_version)
+        .bind(snapshot.bytes.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 }
 
