@@ -5,10 +5,11 @@
 
 use crate::cache::{org_view, plan_targets};
 use crate::churn::{ChurnReport, churn_report};
+use crate::export::{Sheet, figure_cell, percent_cell, whole_cell};
 use crate::plan::{AttainmentCell, attainment_report, owner_names};
 use crate::readiness::{RECENT_WORKING_DAYS, active_sellers, readiness};
 use crate::report::{Column, RestOfYear, rest_of_year};
-use crate::review::{DataGap, data_gaps};
+use crate::review::{DataGap, data_gaps, gaps_sheet};
 use crate::scorecard::{MonthScore, months_of, owner_cells};
 use crate::{AppError, Context};
 use chrono::NaiveDate;
@@ -162,6 +163,21 @@ fn readable(ctx: &Context<'_>, teams: &[pacer_core::org::Team], team: TeamId) ->
     found.filter(|_| allowed).map(|t| t.name.clone()).ok_or_else(|| AppError::NotFound(format!("no team {team}")))
 }
 
+/// The teams a manager's dashboards start from: those they manage that are not below another they
+/// manage (a regional manager's region, not each team in it), by name; none for anyone else.
+pub async fn managed_teams(ctx: &Context<'_>) -> Result<Vec<pacer_core::org::Team>, AppError> {
+    let Principal::User { role: Role::Manager, managed_teams, .. } = &ctx.caller else { return Ok(Vec::new()) };
+    let view = org_view(ctx.store, ctx.caches, ctx.today).await?;
+    let mut tops: Vec<pacer_core::org::Team> = view
+        .teams
+        .iter()
+        .filter(|t| managed_teams.contains(&t.id) && t.parent_id.is_none_or(|p| !managed_teams.contains(&p)))
+        .cloned()
+        .collect();
+    tops.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(tops)
+}
+
 /// The dashboard of `team` today: its KPIs against the approved plan, its reps side by side, the
 /// pipeline coverage of what remains, its churn against the band and the data gaps.
 pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppError> {
@@ -291,6 +307,130 @@ pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppE
 /// The reading of an attainment cell to date against the tolerance.
 fn pace_of(cell: &Option<AttainmentCell>, tolerance: Tolerance) -> Option<Pace> {
     cell.as_ref().and_then(|c| Pace::of(&c.attainment, tolerance))
+}
+
+/// The team dashboard as tables, the first the KPIs (what a CSV gives): the KPIs against plan, the
+/// reps side by side, the pipeline coverage, churn and the data gaps. Money in units of the
+/// reporting currency with its decimals, shares in percent ([`crate::export`]).
+pub fn team_sheets(board: &TeamDashboard) -> Vec<Sheet> {
+    let currency = board.currency;
+    let kpis = Sheet {
+        name: "KPIs".into(),
+        headers: [
+            "KPI",
+            "tolerance %",
+            "quarter target to date",
+            "quarter actual",
+            "quarter raw %",
+            "quarter credited %",
+            "YTD target to date",
+            "YTD actual",
+            "YTD raw %",
+            "YTD credited %",
+            "year target",
+            "pace",
+            "coverage",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: board
+            .kpis
+            .iter()
+            .map(|k| {
+                let mut row = vec![k.name.clone(), percent_cell(Some(k.tolerance))];
+                for cell in [&k.quarter, &k.year] {
+                    row.extend(cell_columns(&k.unit, cell.as_ref(), currency));
+                }
+                row.extend([
+                    k.year.as_ref().map(|c| whole_cell(&k.unit, c.full_target, currency)).unwrap_or_default(),
+                    k.pace.map(|p| p.label().to_string()).unwrap_or_default(),
+                    k.coverage.clone().unwrap_or_default(),
+                ]);
+                row
+            })
+            .collect(),
+    };
+    let mut rep_headers = vec!["Rep".to_string(), "status".to_string()];
+    rep_headers.extend(board.kpis.iter().map(|k| format!("{} YTD credited %", k.name)));
+    rep_headers.push("missing".into());
+    let reps = Sheet {
+        name: "Reps".into(),
+        headers: rep_headers,
+        rows: board
+            .reps
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.name.clone(), r.status.map(|s| s.label().to_string()).unwrap_or_default()];
+                row.extend(r.kpis.iter().map(|k| percent_cell(k.year.as_ref().and_then(|c| c.attainment.credited))));
+                row.push(r.missing.join(", "));
+                row
+            })
+            .collect(),
+    };
+    vec![
+        kpis,
+        reps,
+        pipeline_sheet(board.pipeline.as_ref(), currency),
+        churn_sheet(&board.churn),
+        gaps_sheet(&board.gaps),
+    ]
+}
+
+/// An attainment cell as four columns: target to date, actual, raw and credited attainment.
+fn cell_columns(unit: &str, cell: Option<&AttainmentCell>, currency: Currency) -> [String; 4] {
+    match cell {
+        None => Default::default(),
+        Some(c) => [
+            whole_cell(unit, c.target, currency),
+            figure_cell(unit, c.actual.as_f64(), currency),
+            percent_cell(c.attainment.raw),
+            percent_cell(c.attainment.credited),
+        ],
+    }
+}
+
+/// The pipeline coverage of what remains, one row (none without it).
+fn pipeline_sheet(rest: Option<&RestOfYear>, currency: Currency) -> Sheet {
+    let money = |n: i64| pacer_core::money::plain_amount(n, currency);
+    Sheet {
+        name: "Pipeline".into(),
+        headers: ["KPI", "year target", "won", "open pipeline", "still to reach", "coverage"]
+            .map(String::from)
+            .to_vec(),
+        rows: rest
+            .map(|r| {
+                let still = (r.annual_target - r.done).max(0);
+                let cover = r.coverage.ratio().map(|x| format!("{x:.2}")).unwrap_or_default();
+                vec![r.kpi.clone(), money(r.annual_target), money(r.done), money(r.open_minor), money(still), cover]
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// Churn per period against the band.
+fn churn_sheet(churn: &ChurnReport) -> Sheet {
+    Sheet {
+        name: "Churn".into(),
+        headers: ["period", "to date", "customer churn %", "annualised %", "band", "GRR %", "NRR %"]
+            .map(String::from)
+            .to_vec(),
+        rows: churn
+            .periods
+            .iter()
+            .map(|p| {
+                vec![
+                    p.label.clone(),
+                    p.to_date.to_string(),
+                    percent_cell(p.rates.customer_churn_rate),
+                    percent_cell(p.annualised_customer_churn),
+                    p.band.map(|b| b.to_string()).unwrap_or_default(),
+                    percent_cell(p.rates.grr),
+                    percent_cell(p.rates.nrr),
+                ]
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

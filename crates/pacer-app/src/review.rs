@@ -663,18 +663,10 @@ pub async fn apply(store: &dyn Store, proposal: &Proposal, actor: &Actor) -> Res
 /// [`plain_amount`](pacer_core::money::plain_amount) writes it (a workbook shows those decimals
 /// too); other figures with 2 decimals, rates in percent.
 pub fn sheets(view: &ReviewView, currency: Currency) -> Vec<crate::export::Sheet> {
-    use crate::export::Sheet;
+    use crate::export::{Sheet, percent_cell as pct};
     let d = &view.document;
-    let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default();
-    // Amounts are kept in minor units (a projection or an average to the nearest one).
-    let amount = |unit: &str, x: Option<f64>| match x {
-        Some(v) if unit == "currency" => pacer_core::money::plain_amount(v.round() as i64, currency),
-        Some(v) => format!("{v:.2}"),
-        None => String::new(),
-    };
-    let whole = |unit: &str, n: i64| {
-        if unit == "currency" { pacer_core::money::plain_amount(n, currency) } else { amount(unit, Some(n as f64)) }
-    };
+    let amount = |unit: &str, x: Option<f64>| crate::export::figure_cell(unit, x, currency);
+    let whole = |unit: &str, n: i64| crate::export::whole_cell(unit, n, currency);
     let fig = |unit: &str, f: &Figure| {
         vec![
             whole(unit, f.target),
@@ -738,15 +730,7 @@ pub fn sheets(view: &ReviewView, currency: Currency) -> Vec<crate::export::Sheet
                 .collect(),
         });
     }
-    out.push(Sheet {
-        name: "Data gaps".into(),
-        headers: ["kind", "KPI", "what", "what to do", "reps"].map(String::from).to_vec(),
-        rows: d
-            .gaps
-            .iter()
-            .map(|g| vec![g.kind.clone(), g.kpi.clone(), g.message.clone(), g.action.clone(), g.reps.join(", ")])
-            .collect(),
-    });
+    out.push(gaps_sheet(&d.gaps));
     out.push(Sheet {
         name: "Notes".into(),
         headers: ["about", "note", "by", "at"].map(String::from).to_vec(),
@@ -757,6 +741,18 @@ pub fn sheets(view: &ReviewView, currency: Currency) -> Vec<crate::export::Sheet
             .collect(),
     });
     out
+}
+
+/// The data gaps as a table: kind, KPI, what is wrong, what to do, the reps concerned.
+pub(crate) fn gaps_sheet(gaps: &[DataGap]) -> crate::export::Sheet {
+    crate::export::Sheet {
+        name: "Data gaps".into(),
+        headers: ["kind", "KPI", "what", "what to do", "reps"].map(String::from).to_vec(),
+        rows: gaps
+            .iter()
+            .map(|g| vec![g.kind.clone(), g.kpi.clone(), g.message.clone(), g.action.clone(), g.reps.join(", ")])
+            .collect(),
+    }
 }
 
 #[cfg(test)]

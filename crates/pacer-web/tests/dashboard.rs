@@ -194,5 +194,68 @@ async fn the_team_dashboard_is_the_attainment_reports_pipelines_and_churns_figur
         assert!(matches!(missing, AppError::NotFound(_)), "{missing:?}");
         let rep = team_dashboard(&w, Role::Rep, w.team_a).await.unwrap_err();
         assert!(matches!(rep, AppError::Forbidden), "{backend}: a rep reads no team dashboard: {rep:?}");
+
+        // Over the API: the use case's figures; a manager's own team by default; another team's
+        // and a missing one are not found, a rep is forbidden.
+        let api = w.ok(Role::Leader, &format!("/api/v1/dashboard?team={}", w.team_a)).await;
+        assert_eq!((&api["kpis"], &api["reps"], &api["gaps"]), (&logged["kpis"], &logged["reps"], &logged["gaps"]));
+        let own = w.ok(Role::Manager, "/api/v1/dashboard").await;
+        assert_eq!((&own["team_id"], &own["kpis"]), (&json!(w.team_a), &logged["kpis"]), "{backend}");
+        let read = common::with_token(
+            &w.app,
+            Method::GET,
+            &format!("/api/v1/dashboard?team={}", w.team_b),
+            &w.tokens[&pacer_core::access::Scope::Read],
+            None,
+        )
+        .await;
+        assert_eq!((read.0, &read.1["name"]), (StatusCode::OK, &json!("B")), "a read token reads any team");
+        for (role, path, status) in [
+            (Role::Manager, format!("/api/v1/dashboard?team={}", w.team_b), StatusCode::NOT_FOUND),
+            (Role::Leader, "/api/v1/dashboard?team=999999".to_string(), StatusCode::NOT_FOUND),
+            (Role::Rep, format!("/api/v1/dashboard?team={}", w.team_a), StatusCode::FORBIDDEN),
+            (Role::Leader, format!("/api/v1/dashboard?team={}&format=pdf", w.team_a), StatusCode::BAD_REQUEST),
+            (
+                Role::Leader,
+                format!("/api/v1/dashboard?team={}&format=csv&table=nope", w.team_a),
+                StatusCode::BAD_REQUEST,
+            ),
+        ] {
+            let (got, body) = w.send(role, Method::GET, &path, None).await;
+            assert_eq!(got, status, "{backend}: {path} as {role}: {body}");
+            assert!(body["error"]["message"].is_string(), "{body}");
+        }
+
+        // Every table downloads as CSV, the whole as a workbook; the pages show it to its manager.
+        let (cookie, _) = w.session(Role::Manager).await;
+        let csv = |table: &str| {
+            common::get(&format!("/api/v1/dashboard?team={}&format=csv&table={table}", w.team_a), &cookie)
+        };
+        let (status, text, _) = common::send(&w.app, csv("reps")).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(
+            text.starts_with("Rep,status,New business won YTD credited %,Calls made YTD credited %,missing\nRep A,"),
+            "{text}"
+        );
+        for table in ["kpis", "pipeline", "churn", "data-gaps"] {
+            let (status, text, _) = common::send(&w.app, csv(table)).await;
+            assert_eq!(status, StatusCode::OK, "{table}: {text}");
+        }
+        let xlsx = common::get(&format!("/api/v1/dashboard?team={}&format=xlsx", w.team_a), &cookie);
+        let (status, _, headers) = common::send(&w.app, xlsx).await;
+        assert_eq!(
+            (status, headers["content-type"].to_str().unwrap()),
+            (StatusCode::OK, pacer_app::plan_xlsx::XLSX_MEDIA_TYPE)
+        );
+        let (status, html, _) = common::send(&w.app, common::get("/", &cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("My team: A") && html.contains("Reps side by side") && html.contains("<svg"), "{html}");
+        let (status, _, _) = common::send(&w.app, common::get(&format!("/dashboard?team={}", w.team_b), &cookie)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: another team's page");
+        let (cookie, _) = w.session(Role::Leader).await;
+        let (status, html, _) =
+            common::send(&w.app, common::get(&format!("/dashboard?team={}", w.team_a), &cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Team dashboard: A") && html.contains("Rep A"), "{html}");
     }
 }

@@ -25,6 +25,12 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
         }
         _ => None,
     };
+    // A manager's is their team's dashboard, or a choice of them when they manage several.
+    let managed = pacer_app::dashboard::managed_teams(&frame.context(state)).await?;
+    let dashboard = match managed.as_slice() {
+        [only] => Some(crate::api::dashboard::team_dashboard(state, caller, Some(only.id)).await),
+        _ => None,
+    };
     let body = html! {
         (notice(n))
         h1 { (frame.org.name) }
@@ -50,10 +56,19 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
         @if let pacer_core::access::Principal::User { rep_id: Some(rep), .. } = &viewer.principal {
             div.card { h2 { "My page" } p { a href=(format!("/reps/{rep}")) { "My activities and quick log" } } }
         }
+        @match &dashboard {
+            Some(Ok(board)) => { h2 { "My team: " (board.name) } (super::dashboard::team_view(&frame, board)) }
+            Some(Err(e)) => { div.card { h2 { "My team" } p.muted { (e) } } }
+            None => {}
+        }
         @if frame.role() == Role::Manager {
             div.card {
                 h2 { "My teams" }
                 @if my_teams.is_empty() { p.muted { "You do not manage a team yet: ask sales operations to set you as a team's manager." } }
+                @if managed.len() > 1 {
+                    p { "Dashboards: " @for (i, t) in managed.iter().enumerate() {
+                        @if i > 0 { " · " } a href=(format!("/dashboard?team={}", t.id)) { (t.name) } } }
+                }
                 ul { @for t in &my_teams { li { a href=(format!("/teams/{}", t.id)) { (t.name) } } } }
             }
         }
