@@ -6,21 +6,23 @@
 use crate::cache::{org_view, plan_targets};
 use crate::churn::{ChurnReport, churn_report};
 use crate::export::{Sheet, figure_cell, percent_cell, whole_cell};
-use crate::plan::{AttainmentCell, attainment_report, owner_names};
+use crate::plan::{AttainmentCell, attainment_report, outlook, owner_names};
 use crate::readiness::{RECENT_WORKING_DAYS, active_sellers, readiness};
 use crate::report::{Column, RestOfYear, rest_of_year};
-use crate::review::{DataGap, data_gaps, gaps_sheet};
+use crate::review::{DataGap, Figure, OwnerFigures, data_gaps, document_and_readiness, gaps_sheet, notes_sheet};
 use crate::scorecard::{MonthScore, months_of, owner_cells};
 use crate::{AppError, Context};
 use chrono::NaiveDate;
 use pacer_core::access::{Principal, Role};
-use pacer_core::attainment::{Pace, Tolerance};
-use pacer_core::catalog::DefinitionKind;
-use pacer_core::fiscal_calendar::PeriodKind;
+use pacer_core::attainment::{Attainment, Pace, Tolerance};
+use pacer_core::catalog::{Business, DefinitionKind};
+use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::money::Currency;
 use pacer_core::org::{RepId, TeamId, subtree};
 use pacer_core::plan::{Plan, TargetOwner, TargetTier};
+use pacer_core::readiness::ReadinessRow;
 use pacer_core::report::{Grouping, Owner};
+use pacer_core::review::{Review, ReviewNote};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -62,6 +64,44 @@ impl RepStatus {
             RepStatus::Behind => "behind",
             RepStatus::NotLogging => "not logging",
         }
+    }
+}
+
+/// What a dashboard is measured over: the fiscal year to date, its quarter in progress and the
+/// year's approved plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DashboardYear {
+    /// The fiscal year.
+    pub fiscal_year: i32,
+    /// The fiscal quarter in progress.
+    pub quarter: Column,
+    /// The last day counted.
+    pub as_of: NaiveDate,
+    /// The approved plan measured against.
+    pub plan: Option<Plan>,
+    /// Why there are no targets, when there is no approved plan.
+    pub note: Option<String>,
+    /// The reporting currency of amounts.
+    #[schema(value_type = String, example = "EUR")]
+    pub currency: Currency,
+}
+
+impl DashboardYear {
+    /// The year of `ctx`'s today, with the fiscal periods of its quarter in progress and its whole.
+    async fn today(ctx: &Context<'_>) -> Result<(DashboardYear, FiscalPeriod, FiscalPeriod), AppError> {
+        let fy = ctx.org.fiscal_year_of(ctx.today);
+        let quarter = ctx.org.calendar.period_of(ctx.today, PeriodKind::Quarter);
+        let whole = ctx.org.calendar.year(fy).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let plan = ctx.store.approved_plan(fy).await?;
+        let year = DashboardYear {
+            fiscal_year: fy,
+            quarter: Column::of(&quarter),
+            as_of: ctx.today,
+            note: plan.is_none().then(|| format!("FY{fy} has no approved plan yet: no targets to measure against")),
+            plan,
+            currency: ctx.org.currency,
+        };
+        Ok((year, quarter, whole))
     }
 }
 
@@ -124,19 +164,9 @@ pub struct TeamDashboard {
     pub team_id: TeamId,
     /// Its name.
     pub name: String,
-    /// The fiscal year.
-    pub fiscal_year: i32,
-    /// The fiscal quarter in progress.
-    pub quarter: Column,
-    /// The last day counted.
-    pub as_of: NaiveDate,
-    /// The approved plan measured against.
-    pub plan: Option<Plan>,
-    /// Why there are no targets, when there is no approved plan.
-    pub note: Option<String>,
-    /// The reporting currency of amounts.
-    #[schema(value_type = String, example = "EUR")]
-    pub currency: Currency,
+    /// The year to date and the plan it is measured against.
+    #[serde(flatten)]
+    pub year: DashboardYear,
     /// The plan's KPIs with a target for the team or its reps, in priority order.
     pub kpis: Vec<TeamKpi>,
     /// The team's active sellers (its sub-teams' too), by name.
@@ -191,10 +221,8 @@ pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppE
         view.reps.iter().filter(in_team).filter(|r| sellers.contains(&r.id)).collect();
     members.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     let catalog = ctx.catalog().await?;
-    let fy = ctx.org.fiscal_year_of(today);
-    let quarter = ctx.org.calendar.period_of(today, PeriodKind::Quarter);
-    let year = ctx.org.calendar.year(fy).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let plan = store.approved_plan(fy).await?;
+    let (dashboard_year, quarter, year) = DashboardYear::today(ctx).await?;
+    let plan = &dashboard_year.plan;
     let ready = readiness(ctx, &year, today, RECENT_WORKING_DAYS).await?;
     let missing_of = |rep: RepId| -> Vec<String> {
         ready
@@ -206,7 +234,7 @@ pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppE
     let mut kpis = Vec::new();
     let mut per_rep: Vec<Vec<RepKpi>> = vec![Vec::new(); members.len()];
     let mut pipeline = None;
-    if let Some(plan) = &plan {
+    if let Some(plan) = plan {
         let targets = plan_targets(store, ctx.caches, plan.id).await?;
         let member_ids: HashSet<RepId> = members.iter().map(|r| r.id).collect();
         let for_team = |t: &&pacer_core::plan::Target| {
@@ -287,21 +315,7 @@ pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppE
     // The churn of the accounts of every rep whose team is in it now, as `/api/v1/churn?team=` reads it.
     let account_owners: HashSet<RepId> = view.reps.iter().filter(in_team).map(|r| r.id).collect();
     let churn = churn_report(ctx, &[quarter, year], Some(&account_owners), None).await?;
-    Ok(TeamDashboard {
-        team_id: team,
-        name,
-        fiscal_year: fy,
-        quarter: Column::of(&quarter),
-        as_of: today,
-        note: plan.is_none().then(|| format!("FY{fy} has no approved plan yet: no targets to measure against")),
-        plan,
-        currency: ctx.org.currency,
-        kpis,
-        reps,
-        pipeline,
-        churn,
-        gaps,
-    })
+    Ok(TeamDashboard { team_id: team, name, year: dashboard_year, kpis, reps, pipeline, churn, gaps })
 }
 
 /// The reading of an attainment cell to date against the tolerance.
@@ -309,11 +323,183 @@ fn pace_of(cell: &Option<AttainmentCell>, tolerance: Tolerance) -> Option<Pace> 
     cell.as_ref().and_then(|c| Pace::of(&c.attainment, tolerance))
 }
 
+/// One revenue KPI of the plan on the leadership dashboard: the company against plan, with the
+/// review's figures and projection and the statistical second opinion.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RevenueKpi {
+    /// Key.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// New or existing business ([`pacer_core::catalog::Kpi::business`]); none when it counts both.
+    pub business: Option<Business>,
+    /// The quarter in progress to date, as the review gives it.
+    pub quarter: Option<Figure>,
+    /// The year to date, likewise.
+    pub ytd: Option<Figure>,
+    /// The year's whole target.
+    pub annual_target: i64,
+    /// The year end at the seasonal pace (the review's projection).
+    pub projected_year_end: Option<f64>,
+    /// The seasonal projection over the annual target.
+    pub pace: Option<f64>,
+    /// The year end by the statistical forecast: the ended months plus the forecast of the others
+    /// ([`crate::plan::outlook`]), the second opinion.
+    pub forecast_year_end: Option<f64>,
+    /// Why there is no statistical forecast (too short a history).
+    pub forecast_note: Option<String>,
+    /// The forecast of each month not ended, in order, to the year's end.
+    pub forecast_months: Vec<f64>,
+    /// Open pipeline for the rest of the year over the target still to reach.
+    pub pipeline_coverage: Option<f64>,
+    /// "covers 7 of 12 months: not a full-year picture" for a KPI tracked for part of the year.
+    pub partial: Option<String>,
+    /// The company's months: the phased target and the actual, for the chart.
+    pub months: Vec<MonthScore>,
+}
+
+/// A team ranked by its attainment of the year to date.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TeamRank {
+    /// The team.
+    pub team_id: TeamId,
+    /// Its name.
+    pub name: String,
+    /// Its place: equal credited attainments share one; none without a figure.
+    pub rank: Option<usize>,
+    /// Its year to date against the target to date.
+    pub ytd: Figure,
+    /// The year to date's reading against the tolerance.
+    pub pace: Option<Pace>,
+}
+
+/// The KPI the teams are ranked on.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RankedKpi {
+    /// Key.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Unit: count, currency (minor units), percent or duration.
+    pub unit: String,
+}
+
+/// The leadership's dashboard: the company against the approved plan.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CompanyDashboard {
+    /// The year to date and the plan it is measured against.
+    #[serde(flatten)]
+    pub year: DashboardYear,
+    /// The plan's money KPIs in priority order, new and existing business apart.
+    pub revenue: Vec<RevenueKpi>,
+    /// The KPI teams are ranked on: the plan's first with targets for teams.
+    pub ranked_on: Option<RankedKpi>,
+    /// The teams with a target for it, best first.
+    pub teams: Vec<TeamRank>,
+    /// Churn of every account, the quarter and the year to date, against the band, with GRR and NRR.
+    pub churn: ChurnReport,
+    /// Each KPI of the catalog: can it be tracked, is data arriving, how complete, how much of the year.
+    pub readiness: Vec<ReadinessRow>,
+    /// Data gaps with what to do.
+    pub gaps: Vec<DataGap>,
+    /// The review of the quarter in progress, when one has been opened.
+    pub review: Option<Review>,
+    /// The exceptions noted in it for the directors.
+    pub exceptions: Vec<ReviewNote>,
+}
+
+/// The leadership dashboard today (leaders, admins and read tokens; anyone else is forbidden):
+/// the review of the quarter in progress read live ([`crate::review::document`]: the company's
+/// figures, the seasonal projection, pipeline coverage, teams' attainment, data gaps), the
+/// statistical forecast of each revenue KPI, churn of the quarter and the year and the review's notes.
+pub async fn company(ctx: &Context<'_>) -> Result<CompanyDashboard, AppError> {
+    if !ctx.caller.sees_everything() {
+        return Err(AppError::Forbidden);
+    }
+    let (store, today) = (ctx.store, ctx.today);
+    let catalog = ctx.catalog().await?;
+    let (dashboard_year, quarter, year) = DashboardYear::today(ctx).await?;
+    let (plan, fy) = (&dashboard_year.plan, dashboard_year.fiscal_year);
+    let (document, ready) = match plan {
+        Some(plan) => {
+            let (d, r) = document_and_readiness(ctx, &quarter, plan).await?;
+            (Some(d), r)
+        }
+        None => (None, readiness(ctx, &year, today, RECENT_WORKING_DAYS).await?),
+    };
+    let mut revenue = Vec::new();
+    let (mut ranked_on, mut teams) = (None, Vec::new());
+    if let (Some(plan), Some(d)) = (plan, &document) {
+        for k in &d.kpis {
+            let Some(kpi) = catalog.kpi(&k.key).filter(|kpi| kpi.is_money()) else { continue };
+            let by_month = attainment_report(ctx, plan, &k.key, Grouping::Company, PeriodKind::Month).await?;
+            let outlook = outlook(ctx, &k.key, fy).await?;
+            revenue.push(RevenueKpi {
+                key: k.key.clone(),
+                name: k.name.clone(),
+                business: kpi.business(),
+                quarter: k.company.as_ref().map(|c| c.quarter.clone()),
+                ytd: k.company.as_ref().map(|c| c.ytd.clone()),
+                annual_target: k.annual_target,
+                projected_year_end: k.projected_year_end,
+                pace: k.pace,
+                forecast_year_end: outlook.forecast_projection,
+                forecast_note: outlook.forecast_error,
+                forecast_months: outlook.forecast_months,
+                pipeline_coverage: k.pipeline_coverage,
+                partial: k.partial.clone(),
+                months: months_of(&by_month, Owner::Company),
+            });
+        }
+        if let Some(k) = d.kpis.iter().find(|k| !k.teams.is_empty()) {
+            let view = org_view(store, ctx.caches, today).await?;
+            let tolerance = Tolerance::new(k.tolerance).unwrap_or(Tolerance::ZERO);
+            let mut lines: Vec<&OwnerFigures> = k.teams.iter().collect();
+            lines.sort_by(|a, b| b.ytd.credited.partial_cmp(&a.ytd.credited).unwrap_or(std::cmp::Ordering::Equal));
+            for (i, line) in lines.iter().enumerate() {
+                let Some(team) = view.teams.iter().find(|t| t.name == line.name) else { continue };
+                let credited = line.ytd.credited;
+                let first_equal = lines.iter().position(|l| l.ytd.credited == credited).unwrap_or(i);
+                let attainment = Attainment { raw: line.ytd.raw, credited, attained: line.ytd.attained };
+                teams.push(TeamRank {
+                    team_id: team.id,
+                    name: line.name.clone(),
+                    rank: credited.map(|_| first_equal + 1),
+                    ytd: line.ytd.clone(),
+                    pace: Pace::of(&attainment, tolerance),
+                });
+            }
+            ranked_on = Some(RankedKpi { key: k.key.clone(), name: k.name.clone(), unit: k.unit.clone() });
+        }
+    }
+    let gaps = match document {
+        Some(d) => d.gaps,
+        None => data_gaps(&ready, &owner_names(store, today).await?, &quarter),
+    };
+    let churn = churn_report(ctx, &[quarter, year], None, None).await?;
+    let review = store.review_for(&quarter.name()).await?;
+    let exceptions = match &review {
+        Some(r) if r.closed_at.is_none() => store.notes(r.id).await?,
+        _ => Vec::new(),
+    };
+    Ok(CompanyDashboard {
+        year: dashboard_year,
+        revenue,
+        ranked_on,
+        teams,
+        churn,
+        readiness: ready,
+        gaps,
+        review,
+        exceptions,
+    })
+}
+
 /// The team dashboard as tables, the first the KPIs (what a CSV gives): the KPIs against plan, the
 /// reps side by side, the pipeline coverage, churn and the data gaps. Money in units of the
 /// reporting currency with its decimals, shares in percent ([`crate::export`]).
 pub fn team_sheets(board: &TeamDashboard) -> Vec<Sheet> {
-    let currency = board.currency;
+    let currency = board.year.currency;
     let kpis = Sheet {
         name: "KPIs".into(),
         headers: [
@@ -374,6 +560,134 @@ pub fn team_sheets(board: &TeamDashboard) -> Vec<Sheet> {
         churn_sheet(&board.churn),
         gaps_sheet(&board.gaps),
     ]
+}
+
+/// The leadership dashboard as tables, the first the revenue (what a CSV gives): revenue against
+/// plan, the teams ranked, churn, readiness, the data gaps and the review's exceptions.
+pub fn company_sheets(board: &CompanyDashboard) -> Vec<Sheet> {
+    let currency = board.year.currency;
+    let money = |x: Option<f64>| figure_cell("currency", x, currency);
+    let figure = |f: Option<&Figure>| match f {
+        None => vec![String::new(); 4],
+        Some(f) => vec![
+            whole_cell("currency", f.target, currency),
+            money(f.actual),
+            percent_cell(f.raw),
+            percent_cell(f.credited),
+        ],
+    };
+    let revenue = Sheet {
+        name: "Revenue".into(),
+        headers: [
+            "KPI",
+            "business",
+            "quarter target to date",
+            "quarter actual",
+            "quarter raw %",
+            "quarter credited %",
+            "YTD target to date",
+            "YTD actual",
+            "YTD raw %",
+            "YTD credited %",
+            "year target",
+            "year end at the seasonal pace",
+            "pace %",
+            "year end by the statistical forecast",
+            "pipeline coverage",
+            "partial",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: board
+            .revenue
+            .iter()
+            .map(|k| {
+                let mut row = vec![k.name.clone(), k.business.map(|b| b.to_string()).unwrap_or_default()];
+                row.extend(figure(k.quarter.as_ref()));
+                row.extend(figure(k.ytd.as_ref()));
+                row.extend([
+                    whole_cell("currency", k.annual_target, currency),
+                    money(k.projected_year_end),
+                    percent_cell(k.pace),
+                    money(k.forecast_year_end),
+                    k.pipeline_coverage.map(|c| format!("{c:.2}")).unwrap_or_default(),
+                    k.partial.clone().unwrap_or_default(),
+                ]);
+                row
+            })
+            .collect(),
+    };
+    let unit = board.ranked_on.as_ref().map_or("count", |k| k.unit.as_str());
+    let teams = Sheet {
+        name: "Teams".into(),
+        headers: ["rank", "team", "YTD target to date", "YTD actual", "YTD raw %", "YTD credited %", "pace"]
+            .map(String::from)
+            .to_vec(),
+        rows: board
+            .teams
+            .iter()
+            .map(|t| {
+                vec![
+                    t.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    t.name.clone(),
+                    whole_cell(unit, t.ytd.target, currency),
+                    figure_cell(unit, t.ytd.actual, currency),
+                    percent_cell(t.ytd.raw),
+                    percent_cell(t.ytd.credited),
+                    t.pace.map(|p| p.label().to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    };
+    let readiness = Sheet {
+        name: "Readiness".into(),
+        headers: ["KPI", "day one", "capture", "last data", "arriving", "completeness %", "coverage"]
+            .map(String::from)
+            .to_vec(),
+        rows: board
+            .readiness
+            .iter()
+            .map(|r| {
+                vec![
+                    r.name.clone(),
+                    r.day_one.to_string(),
+                    r.capture.clone(),
+                    r.last_data.map(|d| d.to_string()).unwrap_or_default(),
+                    r.arriving.to_string(),
+                    percent_cell(r.completeness.as_ref().and_then(|c| c.share)),
+                    r.coverage.label(),
+                ]
+            })
+            .collect(),
+    };
+    vec![
+        revenue,
+        teams,
+        churn_sheet(&board.churn),
+        readiness,
+        gaps_sheet(&board.gaps),
+        notes_sheet("Exceptions", &board.exceptions),
+    ]
+}
+
+/// A dashboard: a team's or the leadership's.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Dashboard {
+    /// A team's.
+    Team(TeamDashboard),
+    /// The leadership's.
+    Company(CompanyDashboard),
+}
+
+impl Dashboard {
+    /// Its tables ([`team_sheets`], [`company_sheets`]).
+    pub fn sheets(&self) -> Vec<Sheet> {
+        match self {
+            Dashboard::Team(board) => team_sheets(board),
+            Dashboard::Company(board) => company_sheets(board),
+        }
+    }
 }
 
 /// An attainment cell as four columns: target to date, actual, raw and credited attainment.

@@ -261,6 +261,16 @@ fn figures(report: &AttainmentReport, q_index: usize) -> Vec<(Owner, OwnerFigure
 
 /// The review document of a quarter against a plan, from today's data.
 pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Result<ReviewDocument, AppError> {
+    Ok(document_and_readiness(ctx, q, plan).await?.0)
+}
+
+/// The review document, and the readiness report its data gaps come from (the leadership
+/// dashboard shows both, read once).
+pub(crate) async fn document_and_readiness(
+    ctx: &Context<'_>,
+    q: &FiscalPeriod,
+    plan: &Plan,
+) -> Result<(ReviewDocument, Vec<pacer_core::readiness::ReadinessRow>), AppError> {
     let (store, caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
     let catalog = ctx.catalog().await?;
     let as_of = today.min(q.end);
@@ -335,7 +345,7 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         band: p.band.map(|b| format!("{b:?}").to_lowercase()),
         nrr: p.rates.nrr,
     });
-    Ok(ReviewDocument {
+    let document = ReviewDocument {
         period: q.name(),
         label: q.label(),
         start: q.start,
@@ -347,7 +357,8 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         kpis,
         gaps,
         churn,
-    })
+    };
+    Ok((document, readiness))
 }
 
 /// "covers 7 of 12 months: not a full-year picture" when a KPI is tracked for part of the year only.
@@ -731,16 +742,20 @@ pub fn sheets(view: &ReviewView, currency: Currency) -> Vec<crate::export::Sheet
         });
     }
     out.push(gaps_sheet(&d.gaps));
-    out.push(Sheet {
-        name: "Notes".into(),
+    out.push(notes_sheet("Notes", &view.notes));
+    out
+}
+
+/// A review's notes for the directors as a table named `name`: what each is about, the note, by whom, when.
+pub(crate) fn notes_sheet(name: &str, notes: &[ReviewNote]) -> crate::export::Sheet {
+    crate::export::Sheet {
+        name: name.into(),
         headers: ["about", "note", "by", "at"].map(String::from).to_vec(),
-        rows: view
-            .notes
+        rows: notes
             .iter()
             .map(|n| vec![format!("{:?}", n.subject), n.text.clone(), n.author.clone(), n.at.clone()])
             .collect(),
-    });
-    out
+    }
 }
 
 /// The data gaps as a table: kind, KPI, what is wrong, what to do, the reps concerned.

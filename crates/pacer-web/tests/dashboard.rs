@@ -259,3 +259,165 @@ async fn the_team_dashboard_is_the_attainment_reports_pipelines_and_churns_figur
         assert!(html.contains("Team dashboard: A") && html.contains("Rep A"), "{html}");
     }
 }
+
+/// The leadership dashboard as `role` gets it from the use case.
+async fn company_dashboard(w: &World, role: Role) -> Result<Value, AppError> {
+    let series = SeriesCache::default();
+    let caches = Caches { warm: None, series: &series };
+    let ctx = Context::new(w.store.as_ref(), caches, user(w, role), today()).await?;
+    let board = pacer_app::dashboard::company(&ctx).await?;
+    Ok(serde_json::from_str(&serde_json::to_string(&board).unwrap()).unwrap())
+}
+
+#[tokio::test]
+async fn the_leadership_dashboard_is_the_reviews_the_forecasts_and_the_churn_reports_figures() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let backend = db.backend();
+        // Without an approved plan: readiness, gaps and churn, and why there is no revenue against plan.
+        let board = w.ok(Role::Leader, "/api/v1/dashboard").await;
+        assert!(board["note"].as_str().unwrap().contains("no approved plan"), "{board}");
+        assert_eq!((&board["revenue"], &board["teams"]), (&json!([]), &json!([])));
+        assert_eq!(board["readiness"], w.ok(Role::Leader, "/api/v1/readiness").await, "{backend}");
+        let fy = board["fiscal_year"].as_i64().unwrap();
+        let quarter = board["quarter"]["name"].as_str().unwrap().to_string();
+        let quarter_start: NaiveDate = board["quarter"]["start"].as_str().unwrap().parse().unwrap();
+
+        let allocations = [
+            json!({"kpi": "new_business", "annual": 12_000_000, "to": "teams"}),
+            json!({"kpi": "expansion", "annual": 6_000_000, "to": "teams"}),
+            json!({"kpi": "calls_made", "annual": 1200, "to": "reps"}),
+        ];
+        approved_plan(&w, fy, &allocations).await;
+        let deal = |id: &str, rep: i64, kind: &str, amount: i64| {
+            json!({"source": "crm", "external_id": id, "rep": rep, "account_id": 1, "kind": kind, "status": "won",
+                "stage": "Closed Won", "amount_minor": amount, "created_on": quarter_start.to_string(),
+                "close_date": quarter_start.to_string()})
+        };
+        let deals = json!({"records": [deal("a", w.rep_a, "new", 1_500_000), deal("b", w.rep_b, "new", 600_000),
+            deal("c", w.rep_b, "upsell", 400_000)]});
+        let (status, body) = w.send(Role::Admin, Method::POST, "/api/v1/deals", Some(deals)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        w.store.upsert_activities(&calls(w.rep_a, quarter_start, 7, "a"), &Actor::named("test")).await.unwrap();
+        let path = format!("/api/v1/reviews/{quarter}");
+        let (status, body) = w.send(Role::Admin, Method::POST, &path, Some(json!({}))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let note = json!({"subject": {"kind": "kpi", "key": "new_business"}, "text": "Team B lost its biggest deal"});
+        let (status, body) = w.send(Role::Leader, Method::POST, &format!("{path}/notes"), Some(note)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        let board = w.ok(Role::Leader, "/api/v1/dashboard").await;
+        assert!(board["note"].is_null(), "{board}");
+        let review = w.ok(Role::Leader, &path).await;
+        let document = &review["document"];
+        // Revenue: the plan's money KPIs, new and existing business apart, with the review's figures.
+        let revenue = board["revenue"].as_array().unwrap();
+        let lines: Vec<(&Value, &Value)> = revenue.iter().map(|k| (&k["key"], &k["business"])).collect();
+        assert_eq!(lines, [(&json!("new_business"), &json!("new")), (&json!("expansion"), &json!("existing"))]);
+        for k in revenue {
+            let r = document["kpis"].as_array().unwrap().iter().find(|r| r["key"] == k["key"]).unwrap();
+            assert_eq!(
+                (&k["quarter"], &k["ytd"]),
+                (&r["company"]["quarter"], &r["company"]["ytd"]),
+                "{backend}: {}",
+                k["key"]
+            );
+            for field in ["annual_target", "projected_year_end", "pace", "pipeline_coverage", "partial"] {
+                assert_eq!(k[field], r[field], "{backend}: {} {field}", k["key"]);
+            }
+            // The second opinion is the outlook's statistical forecast.
+            let outlook = w.ok(Role::Leader, &format!("/api/v1/seasonality/{}", k["key"].as_str().unwrap())).await;
+            assert_eq!(k["forecast_year_end"], outlook["forecast_projection"], "{backend}");
+            assert_eq!(k["forecast_months"], outlook["forecast_months"]);
+            assert_eq!(k["forecast_note"], outlook["forecast_error"]);
+            let months: i64 = k["months"].as_array().unwrap().iter().map(|m| m["target"].as_i64().unwrap()).sum();
+            assert_eq!(months, k["annual_target"].as_i64().unwrap(), "the chart's months are the year's");
+        }
+        assert_eq!(revenue[0]["ytd"]["actual"], 2_100_000.0);
+        // Teams ranked on the first KPI with team targets, with the review's figures of each.
+        assert_eq!(board["ranked_on"]["key"], "new_business");
+        let teams = board["teams"].as_array().unwrap();
+        let names: Vec<&Value> = teams.iter().map(|t| &t["name"]).collect();
+        assert_eq!(names, ["A", "B"], "{backend}: A won more against the same target");
+        assert_eq!(
+            (&teams[0]["rank"], &teams[1]["rank"], &teams[0]["team_id"]),
+            (&json!(1), &json!(2), &json!(w.team_a))
+        );
+        for t in teams {
+            let r = document["kpis"][0]["teams"].as_array().unwrap().iter().find(|r| r["name"] == t["name"]).unwrap();
+            assert_eq!(t["ytd"], r["ytd"], "{backend}");
+        }
+        // Churn, readiness, gaps and the review's exceptions are their reports'.
+        let churn = w.ok(Role::Leader, &format!("/api/v1/churn?period={quarter}")).await;
+        let of_quarter: Vec<&Value> =
+            board["churn"]["periods"].as_array().unwrap().iter().filter(|p| p["name"] == quarter.as_str()).collect();
+        assert_eq!(of_quarter, churn["periods"].as_array().unwrap().iter().collect::<Vec<_>>(), "{backend}");
+        assert_eq!(board["readiness"], w.ok(Role::Leader, "/api/v1/readiness").await, "{backend}");
+        assert_eq!(board["gaps"], document["gaps"], "{backend}");
+        assert_eq!(board["exceptions"], review["notes"], "{backend}");
+        assert_eq!(board["exceptions"][0]["text"], "Team B lost its biggest deal");
+
+        // Whose: leaders, admins and read tokens; a manager gets their own team's; a rep none.
+        let use_case = company_dashboard(&w, Role::Leader).await.unwrap();
+        assert_eq!((&use_case["revenue"], &use_case["teams"]), (&board["revenue"], &board["teams"]), "{backend}");
+        let admin = w.ok(Role::Admin, "/api/v1/dashboard").await;
+        assert_eq!(admin["revenue"], board["revenue"]);
+        let read = common::with_token(
+            &w.app,
+            Method::GET,
+            "/api/v1/dashboard",
+            &w.tokens[&pacer_core::access::Scope::Read],
+            None,
+        )
+        .await;
+        assert_eq!((read.0, &read.1["teams"]), (StatusCode::OK, &board["teams"]));
+        let manager = w.ok(Role::Manager, "/api/v1/dashboard").await;
+        assert_eq!((&manager["team_id"], &manager["revenue"]), (&json!(w.team_a), &Value::Null), "their team's");
+        let refused = company_dashboard(&w, Role::Manager).await.unwrap_err();
+        assert!(matches!(refused, AppError::Forbidden), "{refused:?}");
+        let (status, _) = w.send(Role::Rep, Method::GET, "/api/v1/dashboard", None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Tables as CSV and the whole as a workbook; the home pages of leaders and admins.
+        let (cookie, _) = w.session(Role::Leader).await;
+        let (status, text, _) = common::send(&w.app, common::get("/api/v1/dashboard?format=csv", &cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(
+            text.starts_with("KPI,business,quarter target to date,") && text.contains("\nNew business won,new,"),
+            "{text}"
+        );
+        let (status, text, _) =
+            common::send(&w.app, common::get("/api/v1/dashboard?format=csv&table=teams", &cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(text.starts_with("rank,team,") && text.contains("\n1,A,"), "{text}");
+        for table in ["churn", "readiness", "data-gaps", "exceptions"] {
+            let (status, text, _) =
+                common::send(&w.app, common::get(&format!("/api/v1/dashboard?format=csv&table={table}"), &cookie))
+                    .await;
+            assert_eq!(status, StatusCode::OK, "{table}: {text}");
+        }
+        let (status, _, headers) = common::send(&w.app, common::get("/api/v1/dashboard?format=xlsx", &cookie)).await;
+        assert_eq!(
+            (status, headers["content-type"].to_str().unwrap()),
+            (StatusCode::OK, pacer_app::plan_xlsx::XLSX_MEDIA_TYPE)
+        );
+        for role in [Role::Leader, Role::Admin] {
+            let (cookie, _) = w.session(role).await;
+            let (status, html, _) = common::send(&w.app, common::get("/", &cookie)).await;
+            assert_eq!(status, StatusCode::OK);
+            for words in [
+                "Leadership dashboard",
+                "New business",
+                "Existing business",
+                "Teams ranked by attainment",
+                "Team B lost its biggest deal",
+                "<svg",
+            ] {
+                assert!(html.contains(words), "{role}: {words}: {html}");
+            }
+            let (status, html, _) = common::send(&w.app, common::get("/dashboard", &cookie)).await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(html.contains(&format!("Leadership dashboard: FY{fy}")), "{html}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! `pacer dashboard --team T`: a team's dashboard (PRODUCT.md C9) on the terminal, as CSV, JSON
-//! or a workbook.
+//! `pacer dashboard [--team T]`: the leadership's dashboard, or a team's (PRODUCT.md C9), on the
+//! terminal, as CSV, JSON or a workbook.
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
@@ -8,19 +8,20 @@ use anyhow::Result;
 use clap::Args;
 use pacer_app::cache::{Caches, WarmCache};
 use pacer_app::churn::SeriesCache;
-use pacer_app::dashboard::{team, team_sheets};
+use pacer_app::dashboard::{self, Dashboard};
 use std::path::PathBuf;
 
 /// `pacer dashboard`.
 #[derive(Args)]
 pub struct DashboardArgs {
-    /// The team: an id or a name.
+    /// A team's dashboard (an id or a name) [default: the leadership's].
     #[arg(long)]
-    team: String,
+    team: Option<String>,
     /// table (every table), json (the whole dashboard), csv (one table) or xlsx (every table, needs --output).
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     format: ReportFormat,
-    /// The one table to print: kpis (the default of csv), reps, pipeline, churn or data-gaps.
+    /// The one table to print: a team's kpis (the default of csv), reps, pipeline, churn or data-gaps;
+    /// the leadership's revenue (the default of csv), teams, churn, readiness, data-gaps or exceptions.
     #[arg(long)]
     table: Option<String>,
     /// File to write (required for xlsx).
@@ -28,22 +29,37 @@ pub struct DashboardArgs {
     output: Option<PathBuf>,
 }
 
-/// `pacer dashboard --team T`: the team's KPIs against plan, its reps side by side, pipeline
-/// coverage, churn and data gaps.
+/// `pacer dashboard [--team T]`: the leadership's revenue against plan, teams ranked, churn,
+/// readiness, data gaps and the review's exceptions; or the team's KPIs against plan, its reps
+/// side by side, pipeline coverage, churn and data gaps.
 pub async fn run(ctx: &Context, args: DashboardArgs) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
-    let found = crate::org_cmd::find_team(&store, &args.team).await?;
+    let team = match &args.team {
+        Some(key) => Some(crate::org_cmd::find_team(&store, key).await?.id),
+        None => None,
+    };
     let series = SeriesCache::default();
     // A dashboard runs many reports over the same data: read the rollups once.
     let warm = WarmCache::default();
     let app = crate::use_cases(&store, Caches { warm: Some(&warm), series: &series }).await?;
     crate::report_cmd::catalog_applied(&app).await?;
-    let board = team(&app, found.id).await?;
+    let (heading, note, board) = match team {
+        Some(t) => {
+            let b = dashboard::team(&app, t).await?;
+            let heading = format!("{} · FY{} to {}", b.name, b.year.fiscal_year, b.year.as_of);
+            (heading, b.year.note.clone(), Dashboard::Team(b))
+        }
+        None => {
+            let b = dashboard::company(&app).await?;
+            let heading = format!("Leadership dashboard · FY{} to {}", b.year.fiscal_year, b.year.as_of);
+            (heading, b.year.note.clone(), Dashboard::Company(b))
+        }
+    };
     if args.format == ReportFormat::Table && args.table.is_none() {
-        println!("{} · FY{} to {}", board.name, board.fiscal_year, board.as_of);
-        if let Some(note) = &board.note {
+        println!("{heading}");
+        if let Some(note) = note {
             println!("{note}");
         }
     }
-    emit_sheets(&team_sheets(&board), &board, args.format, args.table.as_deref(), args.output.as_deref())
+    emit_sheets(&board.sheets(), &board, args.format, args.table.as_deref(), args.output.as_deref())
 }

@@ -100,7 +100,7 @@ enum Command {
     Pipeline(report_cmd::Span),
     /// A rep's scorecard: each KPI of the approved plan, quarter and year to date, with pace and rank.
     Scorecard(scorecard_cmd::ScorecardArgs),
-    /// A team's dashboard: its KPIs against plan, its reps side by side, pipeline coverage, churn, data gaps.
+    /// The leadership's dashboard, or a team's: against plan, side by side, pipeline, churn, readiness, data gaps.
     Dashboard(dashboard_cmd::DashboardArgs),
     /// The pipeline stages: show, write out to edit, replace, add a CRM's name.
     Stages(stages_cmd::StagesArgs),

@@ -302,7 +302,7 @@ fn a_reps_scorecard_on_the_demo() {
 
 /// `pacer dashboard --team`: a team's KPIs with the attainment report's figures for the team, its
 /// reps side by side, in every format; a team that does not exist, or a table there is not, is one
-/// line and exit code 2.
+/// line and exit code 2. `pacer dashboard`: the leadership's, with the review's figures.
 #[test]
 fn the_dashboards_on_the_demo() {
     let demo = Demo::new("dashboard");
@@ -327,5 +327,21 @@ fn the_dashboards_on_the_demo() {
         assert!(table.lines().any(|l| l == heading), "{heading}: {table}");
     }
     assert!(demo.refused(&["dashboard", "--team", "Atlantis"]).contains("does not exist"));
+
+    // The leadership's: the review of the quarter in progress, read live, and the teams ranked.
+    let board = demo.json(&["dashboard", "--format", "json"]);
+    let review = demo.json(&["review", "--format", "json"]);
+    let revenue = board["revenue"].as_array().unwrap();
+    let keys: Vec<&Value> = revenue.iter().map(|k| &k["key"]).collect();
+    assert_eq!(keys, ["new_business", "expansion"], "the plan's money KPIs");
+    let nb = review["document"]["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "new_business").unwrap();
+    assert_eq!(revenue[0]["ytd"], nb["company"]["ytd"], "the review's year to date");
+    assert!(revenue[0]["forecast_year_end"].is_f64(), "the statistical second opinion: {}", revenue[0]);
+    assert!(!board["teams"].as_array().unwrap().is_empty());
+    let csv = demo.ok(&["dashboard", "--format", "csv", "--table", "teams"]);
+    assert!(
+        csv.starts_with("rank,team,") && csv.lines().count() == 1 + board["teams"].as_array().unwrap().len(),
+        "{csv}"
+    );
     assert!(demo.refused(&["dashboard", "--team", name, "--format", "csv", "--table", "nope"]).contains("data-gaps"));
 }
