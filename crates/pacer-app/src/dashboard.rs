@@ -127,7 +127,8 @@ pub struct TeamKpi {
     pub pace: Option<Pace>,
     /// The team's months: the phased target and the actual, for the chart; empty without a team target.
     pub months: Vec<MonthScore>,
-    /// For a KPI tracked for part of the year only: "covers 6 of 10 months (tracked since D)".
+    /// For a KPI tracked for part of the year only: "covers 6 of 10 months (tracked since D)", or
+    /// with data for part of it, "covers 7 of 12 months: not a full-year picture".
     pub coverage: Option<String>,
 }
 
@@ -279,7 +280,12 @@ pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppE
                 quarter: q,
                 year: y,
                 months,
-                coverage: teams.columns.last().and_then(|c| c.coverage.clone()),
+                // Tracked since a day, or with data from a day only (readiness's coverage).
+                coverage: teams
+                    .columns
+                    .last()
+                    .and_then(|c| c.coverage.clone())
+                    .or_else(|| ready.iter().find(|r| r.key == key).and_then(|r| crate::review::partial(&r.coverage))),
             });
         }
     }

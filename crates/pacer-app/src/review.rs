@@ -362,7 +362,7 @@ pub(crate) async fn document_and_readiness(
 }
 
 /// "covers 7 of 12 months: not a full-year picture" when a KPI is tracked for part of the year only.
-fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
+pub(crate) fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
     (c.months_tracked < c.months_elapsed)
         .then(|| format!("covers {} of {} months: not a full-year picture", c.months_tracked, c.months_elapsed))
 }

@@ -80,6 +80,8 @@ pub struct KpiScore {
     pub months: Vec<MonthScore>,
     /// What is missing: "not logged in the last 5 working days" for a manual KPI.
     pub missing: Option<String>,
+    /// For a KPI tracked for part of the year only: "covers 6 of 10 months (tracked since D)".
+    pub coverage: Option<String>,
 }
 
 /// A rep's scorecard.
@@ -149,12 +151,14 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
         let (unit, mut q) = standing(ctx, &in_quarter, rep, who.team_id).await?;
         let (_, mut y) = standing(ctx, &in_year, rep, who.team_id).await?;
         let mut month_scores = Vec::new();
+        let mut coverage = None;
         if let Some(plan) = &plan {
             let by_quarter = attainment_report(ctx, plan, key, Grouping::Rep, PeriodKind::Quarter).await?;
             let cells = owner_cells(&by_quarter.rows, Owner::Rep(rep));
             let at = |name: &str| by_quarter.columns.iter().position(|c| c.name == name).and_then(|i| cells.get(i));
             q.attainment = at(&quarter.name()).cloned();
             y.attainment = at("YTD").cloned();
+            coverage = by_quarter.columns.last().and_then(|c| c.coverage.clone());
             let by_month = attainment_report(ctx, plan, key, Grouping::Rep, PeriodKind::Month).await?;
             month_scores = months_of(&by_month, Owner::Rep(rep));
         }
@@ -182,6 +186,7 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
             missing: completeness
                 .filter(|c| c.missing.contains(&rep))
                 .map(|_| format!("not logged in the last {RECENT_WORKING_DAYS} working days")),
+            coverage,
         });
     }
     let note = plan.is_none().then(|| format!("FY{fy} has no approved plan yet: actuals and ranks only"));

@@ -85,7 +85,7 @@ pub fn team_view(frame: &Frame, board: &TeamDashboard) -> Markup {
                 } } }
             } }
             div.scorecard { @for k in board.kpis.iter().filter(|k| !k.months.is_empty()) {
-                div.card.kpi-score { (year_chart(frame, &k.unit, &k.months, plan)) }
+                div.card.kpi-score { h3 { (k.name) } (year_chart(frame, &k.unit, &k.months, plan, &frame.year_caveat(board.year.fiscal_year, board.year.as_of, k.coverage.as_deref()))) }
             } }
         }
         (heading("Reps side by side", &download(Some(board.team_id), Some("reps"))))
@@ -161,9 +161,10 @@ pub fn company_view(frame: &Frame, board: &CompanyDashboard) -> Markup {
             None => p.muted { "No KPI of the plan has targets for teams." },
             Some(kpi) => {
                 p.muted { "By credited attainment of " (kpi.name) ", year to date against the target to date." }
+                @let coverage = board.revenue.iter().find(|r| r.key == kpi.key).and_then(|r| r.partial.as_deref());
                 (charts::chart(&charts::Chart {
                     title: &format!("{}: credited attainment, year to date", kpi.name),
-                    note: Some("the line is 100%: the target to date, counting the tolerance"),
+                    note: Some(&format!("{}. The line is 100%: the target to date, phased by season, counting the tolerance", frame.year_caveat(board.year.fiscal_year, board.year.as_of, coverage))),
                     unit: percent,
                     columns: &board.teams.iter().map(|t| charts::Label::new(&t.name)).collect::<Vec<_>>(),
                     series: &[charts::Series::new("Credited attainment", board.teams.iter().map(|t| t.ytd.credited).collect())],
@@ -254,7 +255,10 @@ fn forecast_chart(frame: &Frame, k: &RevenueKpi, board: &CompanyDashboard) -> Ma
     }
     charts::chart(&charts::Chart {
         title: &format!("{}: the year so far and where it heads", k.name),
-        note: Some("cumulative; dashed: the target, phased by season"),
+        note: Some(&format!(
+            "{}. Cumulative; dashed: the target, phased by season",
+            frame.year_caveat(board.year.fiscal_year, board.year.as_of, k.partial.as_deref())
+        )),
         unit: Unit::of_kpi("currency", frame.org.currency),
         columns: &k.months.iter().map(|m| charts::Label::period(&m.label)).collect::<Vec<_>>(),
         series: &series,
@@ -322,7 +326,8 @@ pub(crate) fn churn(frame: &Frame, report: &pacer_app::churn::ChurnReport) -> Ma
                 } } }
             } }
             @if let Some(last) = report.periods.last() {
-                (charts::band_gauge(&format!("Annualised customer churn, {}", last.label), last.annualised_customer_churn, band.normal_up_to, band.acceptable_up_to, percent))
+                @let so_far = if last.to_date { format!(", to date ({} months)", last.months) } else { String::new() };
+                (charts::band_gauge(&format!("Annualised customer churn, {}{so_far}", last.label), last.annualised_customer_churn, band.normal_up_to, band.acceptable_up_to, percent))
             }
             p.muted { "Band: up to " (pct(Some(band.normal_up_to))) " a year is normal for SaaS, up to " (pct(Some(band.acceptable_up_to))) " acceptable, above that high." }
         }

@@ -39,12 +39,14 @@ pub fn cards(frame: &Frame, card: &Scorecard) -> Markup {
         @if let Some(note) = &card.note { div.notice { (note) } }
         @if card.kpis.is_empty() { p.muted { "No KPI of the plan has a target for " (card.name) " yet." } }
         div.scorecard {
-            @for k in &card.kpis { (kpi_card(frame, k, card.plan.as_ref().map(|p| p.name.as_str()).unwrap_or_default())) }
+            @for k in &card.kpis { (kpi_card(frame, k, card)) }
         }
     }
 }
 
-fn kpi_card(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
+fn kpi_card(frame: &Frame, k: &KpiScore, card: &Scorecard) -> Markup {
+    let plan = card.plan.as_ref().map(|p| p.name.as_str()).unwrap_or_default();
+    let (fiscal_year, as_of) = (card.fiscal_year, card.as_of);
     let figure = |x: Option<f64>| amount(frame, &k.unit, x);
     let target = |p: &PeriodScore, whole: bool| {
         p.attainment
@@ -84,7 +86,7 @@ fn kpi_card(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
                 p { "Pace: " strong { (figure(Some(p))) } " by year end at the seasonal pace"
                     @if let Some(pace) = k.pace { ", " strong { (pct(Some(pace))) } " of the year's target" } "." }
             }
-            @if !k.months.is_empty() { (year_chart(frame, &k.unit, &k.months, plan)) }
+            @if !k.months.is_empty() { (year_chart(frame, &k.unit, &k.months, plan, &frame.year_caveat(fiscal_year, as_of, k.coverage.as_deref()))) }
         }
     }
 }
@@ -101,7 +103,7 @@ fn rank(r: &Option<Rank>) -> String {
 /// cumulative actual against the cumulative target (the plan's phasing, so the goal steps with the
 /// season), rates and averages month by month against the month's target. The scorecard's and the
 /// team dashboard's.
-pub(crate) fn year_chart(frame: &Frame, unit: &str, months: &[MonthScore], plan: &str) -> Markup {
+pub(crate) fn year_chart(frame: &Frame, unit: &str, months: &[MonthScore], plan: &str, caveat: &str) -> Markup {
     let cumulative = matches!(unit, "count" | "currency");
     let (actual, target): (Vec<Option<f64>>, Vec<Option<f64>>) = if cumulative {
         let (mut done, mut planned) = (0.0, 0.0);
@@ -123,11 +125,11 @@ pub(crate) fn year_chart(frame: &Frame, unit: &str, months: &[MonthScore], plan:
     let (title, note, mark) = if cumulative {
         ("Year so far against plan", "bars: the actual to date; dashed: the target, phased by season", Mark::Bars)
     } else {
-        ("Month by month against plan", "the month's actual against its target", Mark::Lines)
+        ("Month by month against plan", "the month's actual against its target, phased by season", Mark::Lines)
     };
     charts::chart(&Chart {
         title,
-        note: Some(note),
+        note: Some(&format!("{caveat}. {note}")),
         unit: Unit::of_kpi(unit, frame.org.currency),
         columns: &columns,
         series: &[Series::new(if cumulative { "Actual to date" } else { "Actual" }, actual)],
