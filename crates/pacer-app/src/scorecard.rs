@@ -4,9 +4,10 @@
 //! seasonal projection, readiness's completeness of manual logging. Nothing is computed twice.
 
 use crate::cache::{org_view, plan_targets};
+use crate::export::{Sheet, figure_cell, percent_cell};
 use crate::plan::{AttainmentCell, AttainmentReport, attainment_report, plan_months, project_year_end};
 use crate::readiness::{RECENT_WORKING_DAYS, manual_completeness};
-use crate::report::{Column, ReportRequest, leaderboard};
+use crate::report::{Column, ReportRequest, cell_text, leaderboard};
 use crate::{AppError, Context};
 use chrono::NaiveDate;
 use pacer_core::catalog::{CaptureMethod, Kpi};
@@ -201,6 +202,79 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
         currency: ctx.org.currency,
         kpis: scores,
     })
+}
+
+/// The scorecard as tables: a row per KPI and period (the quarter, the year to date) with its
+/// target, actual, attainment, ranks, pace and what is missing, then each KPI's months. Plain
+/// numbers: money in units of the reporting currency with its decimals, shares in percent.
+pub fn sheets(card: &Scorecard) -> Vec<Sheet> {
+    let currency = card.currency;
+    let whole = |k: &KpiScore, x: i64| {
+        let v = if k.unit == "currency" { KpiValue::Money(x) } else { KpiValue::Count(x) };
+        cell_text(&v, currency)
+    };
+    let rank = |r: &Option<Rank>| match r {
+        Some(Rank { rank: Some(n), of }) => format!("{n}/{of}"),
+        _ => String::new(),
+    };
+    let rows = card
+        .kpis
+        .iter()
+        .flat_map(|k| [(k, &k.quarter, false), (k, &k.year, true)])
+        .map(|(k, p, year)| {
+            let a = p.attainment.as_ref();
+            vec![
+                k.name.clone(),
+                format!("{} to date", p.period.label),
+                a.map(|c| whole(k, c.target)).unwrap_or_default(),
+                a.map(|c| whole(k, c.full_target)).unwrap_or_default(),
+                cell_text(&p.actual, currency),
+                percent_cell(a.and_then(|c| c.attainment.raw)),
+                percent_cell(a.and_then(|c| c.attainment.credited)),
+                a.and_then(|c| c.attainment.attained).map(|x| x.to_string()).unwrap_or_default(),
+                rank(&p.team_rank),
+                rank(&p.company_rank),
+                // The pace is the year's: on the year-to-date row only.
+                if year { percent_cell(k.pace) } else { String::new() },
+                k.missing.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "kpi",
+        "period",
+        "target to date",
+        "period target",
+        "actual",
+        "raw %",
+        "credited %",
+        "attained",
+        "team rank",
+        "company rank",
+        "pace %",
+        "missing",
+    ];
+    let months = card
+        .kpis
+        .iter()
+        .flat_map(|k| {
+            k.months.iter().map(move |m| {
+                let actual = match (m.actual, k.unit.as_str()) {
+                    (Some(a), "count") => format!("{a:.0}"),
+                    (a, unit) => figure_cell(unit, a, currency),
+                };
+                vec![k.name.clone(), m.label.clone(), whole(k, m.target), actual]
+            })
+        })
+        .collect();
+    vec![
+        Sheet { name: "Scorecard".into(), headers: headers.map(String::from).to_vec(), rows },
+        Sheet {
+            name: "Months".into(),
+            headers: ["kpi", "month", "target", "actual"].map(String::from).to_vec(),
+            rows: months,
+        },
+    ]
 }
 
 /// A KPI counted to `today`, as the attainment report counts it.

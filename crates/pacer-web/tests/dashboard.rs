@@ -251,7 +251,10 @@ async fn the_team_dashboard_is_the_attainment_reports_pipelines_and_churns_figur
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("My team: A") && html.contains("Reps side by side") && html.contains("<svg"), "{html}");
         if today() < year_end {
-            assert!(html.contains(&format!("FY{fy} in progress: to ")), "a chart of the year in progress says so: {html}");
+            assert!(
+                html.contains(&format!("FY{fy} in progress: to ")),
+                "a chart of the year in progress says so: {html}"
+            );
         }
         let (status, _, _) = common::send(&w.app, common::get(&format!("/dashboard?team={}", w.team_b), &cookie)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: another team's page");

@@ -81,6 +81,21 @@ async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() 
         let (status, body) = w.send(Role::Leader, Method::GET, "/api/v1/scorecard", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "a leader without a rep record names one: {body}");
 
+        // Its tables download as CSV and XLSX, the figures the JSON's.
+        let (cookie, _) = w.session(Role::Rep).await;
+        let (status, csv, _) = send(&w.app, get("/api/v1/scorecard?format=csv", &cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        let target = k["year"]["attainment"]["target"].as_i64().unwrap();
+        let year_row = format!("Calls made,{} to date,{target},", k["year"]["period"]["label"].as_str().unwrap());
+        assert!(csv.starts_with("kpi,period,target to date,") && csv.contains(&year_row), "{csv}");
+        let (status, months, _) = send(&w.app, get("/api/v1/scorecard?format=csv&table=months", &cookie)).await;
+        assert_eq!((status, months.lines().count()), (StatusCode::OK, 13), "{months}");
+        let (status, _, headers) = send(&w.app, get("/api/v1/scorecard?format=xlsx", &cookie)).await;
+        assert_eq!(
+            (status, headers["content-type"].to_str().unwrap()),
+            (StatusCode::OK, pacer_app::plan_xlsx::XLSX_MEDIA_TYPE)
+        );
+
         // The pages: the rep's home is their scorecard; a manager opens a team member's, not another team's.
         let (cookie, _) = w.session(Role::Rep).await;
         let (status, html, _) = send(&w.app, get("/", &cookie)).await;

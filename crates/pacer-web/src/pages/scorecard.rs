@@ -35,6 +35,9 @@ pub fn cards(frame: &Frame, card: &Scorecard) -> Markup {
             @if let Some(team) = &card.team { (team) " · " }
             "FY" (card.fiscal_year) " to " (card.as_of)
             @if let Some(plan) = &card.plan { " · against " (plan.name) " v" (plan.version) }
+            @let download = format!("/api/v1/scorecard?rep={}&format=", card.rep_id);
+            " · download " a href=(format!("{download}xlsx")) { "XLSX" } " · "
+            a href=(format!("{download}csv")) { "CSV" } " · " a href=(format!("{download}csv&table=months")) { "months as CSV" }
         }
         @if let Some(note) = &card.note { div.notice { (note) } }
         @if card.kpis.is_empty() { p.muted { "No KPI of the plan has a target for " (card.name) " yet." } }
