@@ -293,8 +293,8 @@ pub(crate) fn day_one(d: DayOne) -> Markup {
 /// Whether a KPI's data is arriving: the last day with data, or how long it has been silent.
 pub(crate) fn arriving(r: &pacer_core::readiness::ReadinessRow) -> Markup {
     match (r.last_data, r.arriving) {
-        (Some(d), true) => html! { "yes, last " (d) },
-        (Some(d), false) => html! { span.badge.off { "silent" } " since " (d) },
+        (Some(d), true) => html! { "yes, last " time datetime=(d) { (d) } },
+        (Some(d), false) => html! { span.badge.off { "silent" } " since " time datetime=(d) { (d) } },
         (None, _) => html! { span.muted { "no data" } },
     }
 }

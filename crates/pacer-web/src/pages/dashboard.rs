@@ -104,10 +104,18 @@ pub fn team_view(frame: &Frame, board: &TeamDashboard) -> Markup {
         (heading("Pipeline coverage of what remains", &download(Some(board.team_id), Some("pipeline"))))
         @match &board.pipeline {
             Some(p) => p {
-                "Open pipeline to the year's end " strong { (frame.money(p.open_minor)) }
-                " against " strong { (frame.money((p.annual_target - p.done).max(0))) } " still to reach of the year's "
-                (frame.money(p.annual_target)) " (" (frame.money(p.done)) " won): "
-                @match p.coverage.ratio() { Some(r) => { strong { (format!("{r:.1}×")) } " coverage (about 3× is healthy)." }, None => "the year's target is reached." }
+                @match p.coverage.ratio() {
+                    Some(r) => {
+                        "Open pipeline to the year's end " strong { (frame.money(p.open_minor)) } " against "
+                        strong { (frame.money(p.annual_target - p.done)) } " still to reach of the year's target of "
+                        (frame.money(p.annual_target)) " (" (frame.money(p.done)) " won): " strong { (format!("{r:.1}×")) }
+                        " coverage (about 3× is healthy)."
+                    },
+                    None => {
+                        "The year's target of " (frame.money(p.annual_target)) " is reached: " strong { (frame.money(p.done)) }
+                        " won, and " (frame.money(p.open_minor)) " of open pipeline to the year's end."
+                    },
+                }
             },
             None => p.muted { "No deal KPI of the plan has a target for the team, or the year has ended." },
         }
@@ -163,8 +171,8 @@ pub fn company_view(frame: &Frame, board: &CompanyDashboard) -> Markup {
                 p.muted { "By credited attainment of " (kpi.name) ", year to date against the target to date." }
                 @let coverage = board.revenue.iter().find(|r| r.key == kpi.key).and_then(|r| r.partial.as_deref());
                 (charts::chart(&charts::Chart {
-                    title: &format!("{}: credited attainment, year to date", kpi.name),
-                    note: Some(&format!("{}. The line is 100%: the target to date, phased by season, counting the tolerance", frame.year_caveat(board.year.fiscal_year, board.year.as_of, coverage))),
+                    title: "Credited attainment by team",
+                    note: Some(&format!("{}. Dashed: 100%, the target to date, phased by season", frame.year_caveat(board.year.fiscal_year, board.year.as_of, coverage))),
                     unit: percent,
                     columns: &board.teams.iter().map(|t| charts::Label::new(&t.name)).collect::<Vec<_>>(),
                     series: &[charts::Series::new("Credited attainment", board.teams.iter().map(|t| t.ytd.credited).collect())],
@@ -256,7 +264,7 @@ fn forecast_chart(frame: &Frame, k: &RevenueKpi, board: &CompanyDashboard) -> Ma
     charts::chart(&charts::Chart {
         title: &format!("{}: the year so far and where it heads", k.name),
         note: Some(&format!(
-            "{}. Cumulative; dashed: the target, phased by season",
+            "{}. Cumulative; dashed: target, phased by season",
             frame.year_caveat(board.year.fiscal_year, board.year.as_of, k.partial.as_deref())
         )),
         unit: Unit::of_kpi("currency", frame.org.currency),

@@ -126,9 +126,9 @@ pub(crate) fn year_chart(frame: &Frame, unit: &str, months: &[MonthScore], plan:
     };
     let columns: Vec<Label> = months.iter().map(|m| Label::period(&m.label)).collect();
     let (title, note, mark) = if cumulative {
-        ("Year so far against plan", "bars: the actual to date; dashed: the target, phased by season", Mark::Bars)
+        ("Year so far against plan", "bars: actual to date; dashed: target, phased by season", Mark::Bars)
     } else {
-        ("Month by month against plan", "the month's actual against its target, phased by season", Mark::Lines)
+        ("Month by month against plan", "each month's actual; dashed: its target, phased by season", Mark::Lines)
     };
     charts::chart(&Chart {
         title,
