@@ -8,7 +8,7 @@ use crate::churn::{ChurnReport, churn_report};
 use crate::export::{Sheet, figure_cell, percent_cell, whole_cell};
 use crate::plan::{AttainmentCell, attainment_report, outlook, owner_names};
 use crate::readiness::{RECENT_WORKING_DAYS, active_sellers, readiness};
-use crate::report::{Column, RestOfYear, rest_of_year};
+use crate::report::{Column, RestOfYear, rest_of_year, unit_suffix};
 use crate::review::{DataGap, Figure, OwnerFigures, data_gaps, document_and_readiness, gaps_sheet, notes_sheet};
 use crate::scorecard::{MonthScore, months_of, owner_cells};
 use crate::{AppError, Context};
@@ -582,27 +582,30 @@ pub fn company_sheets(board: &CompanyDashboard) -> Vec<Sheet> {
             percent_cell(f.credited),
         ],
     };
+    // Money columns name the reporting currency, as every table of figures does.
+    let named =
+        |h: &str, money: bool| if money { format!("{h}{}", unit_suffix("currency", currency)) } else { h.into() };
     let revenue = Sheet {
         name: "Revenue".into(),
         headers: [
-            "KPI",
-            "business",
-            "quarter target to date",
-            "quarter actual",
-            "quarter raw %",
-            "quarter credited %",
-            "YTD target to date",
-            "YTD actual",
-            "YTD raw %",
-            "YTD credited %",
-            "year target",
-            "year end at the seasonal pace",
-            "pace %",
-            "year end by the statistical forecast",
-            "pipeline coverage",
-            "partial",
+            ("KPI", false),
+            ("business", false),
+            ("quarter target to date", true),
+            ("quarter actual", true),
+            ("quarter raw %", false),
+            ("quarter credited %", false),
+            ("YTD target to date", true),
+            ("YTD actual", true),
+            ("YTD raw %", false),
+            ("YTD credited %", false),
+            ("year target", true),
+            ("year end at the seasonal pace", true),
+            ("pace %", false),
+            ("year end by the statistical forecast", true),
+            ("pipeline coverage", false),
+            ("partial", false),
         ]
-        .map(String::from)
+        .map(|(h, money)| named(h, money))
         .to_vec(),
         rows: board
             .revenue
@@ -626,9 +629,17 @@ pub fn company_sheets(board: &CompanyDashboard) -> Vec<Sheet> {
     let unit = board.ranked_on.as_ref().map_or("count", |k| k.unit.as_str());
     let teams = Sheet {
         name: "Teams".into(),
-        headers: ["rank", "team", "YTD target to date", "YTD actual", "YTD raw %", "YTD credited %", "pace"]
-            .map(String::from)
-            .to_vec(),
+        headers: [
+            ("rank", false),
+            ("team", false),
+            ("YTD target to date", unit == "currency"),
+            ("YTD actual", unit == "currency"),
+            ("YTD raw %", false),
+            ("YTD credited %", false),
+            ("pace", false),
+        ]
+        .map(|(h, money)| named(h, money))
+        .to_vec(),
         rows: board
             .teams
             .iter()
@@ -714,9 +725,11 @@ fn pipeline_sheet(rest: Option<&RestOfYear>, currency: Currency) -> Sheet {
     let money = |n: i64| pacer_core::money::plain_amount(n, currency);
     Sheet {
         name: "Pipeline".into(),
-        headers: ["KPI", "year target", "won", "open pipeline", "still to reach", "coverage"]
-            .map(String::from)
-            .to_vec(),
+        headers: ["KPI", "year target", "won", "open pipeline", "still to reach"]
+            .map(|h| format!("{h}{}", unit_suffix("currency", currency)))
+            .into_iter()
+            .chain(["coverage".to_string()])
+            .collect(),
         rows: rest
             .map(|r| {
                 let still = (r.annual_target - r.done).max(0);

@@ -389,13 +389,13 @@ async fn the_leadership_dashboard_is_the_reviews_the_forecasts_and_the_churn_rep
         let (status, text, _) = common::send(&w.app, common::get("/api/v1/dashboard?format=csv", &cookie)).await;
         assert_eq!(status, StatusCode::OK, "{text}");
         assert!(
-            text.starts_with("KPI,business,quarter target to date,") && text.contains("\nNew business won,new,"),
+            text.starts_with("KPI,business,quarter target to date (USD),") && text.contains("\nNew business won,new,"),
             "{text}"
         );
         let (status, text, _) =
             common::send(&w.app, common::get("/api/v1/dashboard?format=csv&table=teams", &cookie)).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(text.starts_with("rank,team,") && text.contains("\n1,A,"), "{text}");
+        assert!(text.starts_with("rank,team,YTD target to date (USD),") && text.contains("\n1,A,"), "{text}");
         for table in ["churn", "readiness", "data-gaps", "exceptions"] {
             let (status, text, _) =
                 common::send(&w.app, common::get(&format!("/api/v1/dashboard?format=csv&table={table}"), &cookie))
