@@ -56,6 +56,9 @@ for who in ops lead manager manager2 rep; do
       attainment="$(first_link "$plan" '/plans/[0-9]+/attainment[^"]*')"
       pages+=(/churn /seasonality /plans "$compare" /reviews "$plan" "$attainment" "$review")
       pages+=("/scorecard?rep=$(first_link /org '/reps/[0-9]+' | sed 's|/reps/||')")
+      # The dashboards: the leadership's (or the manager's team's) and a team's the home page links to.
+      # (a manager of one team has none: their home is that team's dashboard).
+      pages+=(/dashboard "$(first_link / '/dashboard\?team=[0-9]+' || true)")
       # The review's rebalancing preview, for the plan's first KPI.
       pages+=("$review?kpi=${attainment##*kpi=}")
       ;;

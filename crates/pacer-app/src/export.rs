@@ -18,6 +18,48 @@ pub struct Sheet {
     pub rows: Vec<Vec<String>>,
 }
 
+impl Sheet {
+    /// The name a table is asked for by (`?table=`, `--table`): its name in lower case, words joined
+    /// by hyphens ("Data gaps" is `data-gaps`).
+    pub fn key(&self) -> String {
+        self.name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join("-")
+    }
+}
+
+/// The table of `sheets` named `key` ([`Sheet::key`]), or the first without one; an unknown name
+/// is refused with the names there are.
+pub fn pick<'s>(sheets: &'s [Sheet], key: Option<&str>) -> Result<&'s Sheet, String> {
+    let found = match key {
+        None => sheets.first(),
+        Some(k) => sheets.iter().find(|s| s.key() == k.trim().to_lowercase()),
+    };
+    found.ok_or_else(|| {
+        let keys: Vec<String> = sheets.iter().map(Sheet::key).collect();
+        format!("no table {:?}: the tables are {}", key.unwrap_or_default(), keys.join(", "))
+    })
+}
+
+/// A share as a file writes it: a percentage with one decimal (`87.5` for 0.875); empty without one.
+pub fn percent_cell(share: Option<f64>) -> String {
+    share.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default()
+}
+
+/// A figure of a KPI in `unit` as a file writes it: money (kept in minor units, a projection or an
+/// average to the nearest one) in units of `currency` with its decimals, as
+/// [`plain_amount`] writes it; other figures with 2 decimals; empty without one.
+pub fn figure_cell(unit: &str, figure: Option<f64>, currency: Currency) -> String {
+    match figure {
+        Some(v) if unit == "currency" => plain_amount(v.round() as i64, currency),
+        Some(v) => format!("{v:.2}"),
+        None => String::new(),
+    }
+}
+
+/// A whole figure of a KPI in `unit` (a target) as a file writes it ([`figure_cell`]).
+pub fn whole_cell(unit: &str, figure: i64, currency: Currency) -> String {
+    if unit == "currency" { plain_amount(figure, currency) } else { figure_cell(unit, Some(figure as f64), currency) }
+}
+
 /// Why a table could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {

@@ -14,7 +14,7 @@ use crate::plan::{
     AttainmentCell, AttainmentReport, attainment_report, indices_or_even, owner_names, plan_months, project_year_end,
 };
 use crate::readiness::{RECENT_WORKING_DAYS, readiness};
-use crate::report::{ReportRequest, open_pipeline};
+use crate::report::rest_of_year;
 use crate::visibility::Visibility;
 use crate::{AppError, Context};
 use chrono::NaiveDate;
@@ -24,7 +24,7 @@ use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::money::Currency;
 use pacer_core::org::Organisation;
 use pacer_core::plan::{Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
-use pacer_core::report::{Grouping, Owner, Scope};
+use pacer_core::report::{Grouping, Owner};
 use pacer_core::review::{NoteSubject, Review, ReviewId, ReviewNote};
 use pacer_storage::Store;
 use serde::{Deserialize, Serialize};
@@ -261,6 +261,16 @@ fn figures(report: &AttainmentReport, q_index: usize) -> Vec<(Owner, OwnerFigure
 
 /// The review document of a quarter against a plan, from today's data.
 pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Result<ReviewDocument, AppError> {
+    Ok(document_and_readiness(ctx, q, plan).await?.0)
+}
+
+/// The review document, and the readiness report its data gaps come from (the leadership
+/// dashboard shows both, read once).
+pub(crate) async fn document_and_readiness(
+    ctx: &Context<'_>,
+    q: &FiscalPeriod,
+    plan: &Plan,
+) -> Result<(ReviewDocument, Vec<pacer_core::readiness::ReadinessRow>), AppError> {
     let (store, caches, org, today) = (ctx.store, ctx.caches, &ctx.org, ctx.today);
     let catalog = ctx.catalog().await?;
     let as_of = today.min(q.end);
@@ -301,17 +311,9 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         let best = ranked.iter().take(3).map(|r| r.name.clone()).collect();
         let worst = ranked.iter().rev().take(3).map(|r| r.name.clone()).collect();
         let pipeline_coverage = match (&kpi.definition.kind, ytd_actual) {
-            (pacer_core::catalog::DefinitionKind::DealAmount, Some(done)) if as_of < year.end => {
-                let req = ReportRequest {
-                    by: Some(Grouping::Company),
-                    from: Some(as_of.succ_opt().unwrap_or(as_of)),
-                    to: Some(year.end),
-                    deal_kinds: kpi.definition.deal_kinds.clone(),
-                    ..ReportRequest::default()
-                };
-                let p = open_pipeline(ctx, Scope::default(), &req).await?;
-                let open = p.rows.first().map_or(0, |r| r.summary.open_minor);
-                pacer_core::pipeline::coverage(open, annual_target, done as i64).ratio()
+            (pacer_core::catalog::DefinitionKind::DealAmount, Some(done)) => {
+                let rest = rest_of_year(&at_quarter, None, kpi, annual_target, done as i64, year.end).await?;
+                rest.and_then(|r| r.coverage.ratio())
             }
             _ => None,
         };
@@ -320,7 +322,7 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         kpis.push(KpiReview {
             key: key.to_string(),
             name: kpi.name.clone(),
-            unit: serde_json::to_value(kpi.unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            unit: kpi.unit.as_str().to_string(),
             priority: *kpi.priority.get_ref(),
             tolerance: plan.settings.tolerance_for(key).value(),
             partial,
@@ -343,7 +345,7 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         band: p.band.map(|b| format!("{b:?}").to_lowercase()),
         nrr: p.rates.nrr,
     });
-    Ok(ReviewDocument {
+    let document = ReviewDocument {
         period: q.name(),
         label: q.label(),
         start: q.start,
@@ -355,11 +357,12 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         kpis,
         gaps,
         churn,
-    })
+    };
+    Ok((document, readiness))
 }
 
 /// "covers 7 of 12 months: not a full-year picture" when a KPI is tracked for part of the year only.
-fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
+pub(crate) fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
     (c.months_tracked < c.months_elapsed)
         .then(|| format!("covers {} of {} months: not a full-year picture", c.months_tracked, c.months_elapsed))
 }
@@ -367,7 +370,9 @@ fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
 /// Completeness under this share names its reps as a data gap.
 pub const LOW_COMPLETENESS: f64 = 0.9;
 
-fn data_gaps(
+/// The data gaps of the readiness report as of quarter `q`, with what to do about each; reps are
+/// named through `names`.
+pub(crate) fn data_gaps(
     readiness: &[pacer_core::readiness::ReadinessRow],
     names: &std::collections::HashMap<TargetOwner, String>,
     q: &FiscalPeriod,
@@ -669,18 +674,10 @@ pub async fn apply(store: &dyn Store, proposal: &Proposal, actor: &Actor) -> Res
 /// [`plain_amount`](pacer_core::money::plain_amount) writes it (a workbook shows those decimals
 /// too); other figures with 2 decimals, rates in percent.
 pub fn sheets(view: &ReviewView, currency: Currency) -> Vec<crate::export::Sheet> {
-    use crate::export::Sheet;
+    use crate::export::{Sheet, percent_cell as pct};
     let d = &view.document;
-    let pct = |x: Option<f64>| x.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default();
-    // Amounts are kept in minor units (a projection or an average to the nearest one).
-    let amount = |unit: &str, x: Option<f64>| match x {
-        Some(v) if unit == "currency" => pacer_core::money::plain_amount(v.round() as i64, currency),
-        Some(v) => format!("{v:.2}"),
-        None => String::new(),
-    };
-    let whole = |unit: &str, n: i64| {
-        if unit == "currency" { pacer_core::money::plain_amount(n, currency) } else { amount(unit, Some(n as f64)) }
-    };
+    let amount = |unit: &str, x: Option<f64>| crate::export::figure_cell(unit, x, currency);
+    let whole = |unit: &str, n: i64| crate::export::whole_cell(unit, n, currency);
     let fig = |unit: &str, f: &Figure| {
         vec![
             whole(unit, f.target),
@@ -744,25 +741,33 @@ pub fn sheets(view: &ReviewView, currency: Currency) -> Vec<crate::export::Sheet
                 .collect(),
         });
     }
-    out.push(Sheet {
-        name: "Data gaps".into(),
-        headers: ["kind", "KPI", "what", "what to do", "reps"].map(String::from).to_vec(),
-        rows: d
-            .gaps
-            .iter()
-            .map(|g| vec![g.kind.clone(), g.kpi.clone(), g.message.clone(), g.action.clone(), g.reps.join(", ")])
-            .collect(),
-    });
-    out.push(Sheet {
-        name: "Notes".into(),
+    out.push(gaps_sheet(&d.gaps));
+    out.push(notes_sheet("Notes", &view.notes));
+    out
+}
+
+/// A review's notes for the directors as a table named `name`: what each is about, the note, by whom, when.
+pub(crate) fn notes_sheet(name: &str, notes: &[ReviewNote]) -> crate::export::Sheet {
+    crate::export::Sheet {
+        name: name.into(),
         headers: ["about", "note", "by", "at"].map(String::from).to_vec(),
-        rows: view
-            .notes
+        rows: notes
             .iter()
             .map(|n| vec![format!("{:?}", n.subject), n.text.clone(), n.author.clone(), n.at.clone()])
             .collect(),
-    });
-    out
+    }
+}
+
+/// The data gaps as a table: kind, KPI, what is wrong, what to do, the reps concerned.
+pub(crate) fn gaps_sheet(gaps: &[DataGap]) -> crate::export::Sheet {
+    crate::export::Sheet {
+        name: "Data gaps".into(),
+        headers: ["kind", "KPI", "what", "what to do", "reps"].map(String::from).to_vec(),
+        rows: gaps
+            .iter()
+            .map(|g| vec![g.kind.clone(), g.kpi.clone(), g.message.clone(), g.action.clone(), g.reps.join(", ")])
+            .collect(),
+    }
 }
 
 #[cfg(test)]

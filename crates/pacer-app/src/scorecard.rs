@@ -4,9 +4,10 @@
 //! seasonal projection, readiness's completeness of manual logging. Nothing is computed twice.
 
 use crate::cache::{org_view, plan_targets};
-use crate::plan::{AttainmentCell, attainment_report, plan_months, project_year_end};
+use crate::export::{Sheet, figure_cell, percent_cell};
+use crate::plan::{AttainmentCell, AttainmentReport, attainment_report, plan_months, project_year_end};
 use crate::readiness::{RECENT_WORKING_DAYS, manual_completeness};
-use crate::report::{Column, ReportRequest, leaderboard};
+use crate::report::{Column, ReportRequest, cell_text, leaderboard};
 use crate::{AppError, Context};
 use chrono::NaiveDate;
 use pacer_core::catalog::{CaptureMethod, Kpi};
@@ -80,6 +81,8 @@ pub struct KpiScore {
     pub months: Vec<MonthScore>,
     /// What is missing: "not logged in the last 5 working days" for a manual KPI.
     pub missing: Option<String>,
+    /// For a KPI tracked for part of the year only: "covers 6 of 10 months (tracked since D)".
+    pub coverage: Option<String>,
 }
 
 /// A rep's scorecard.
@@ -149,24 +152,16 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
         let (unit, mut q) = standing(ctx, &in_quarter, rep, who.team_id).await?;
         let (_, mut y) = standing(ctx, &in_year, rep, who.team_id).await?;
         let mut month_scores = Vec::new();
+        let mut coverage = None;
         if let Some(plan) = &plan {
             let by_quarter = attainment_report(ctx, plan, key, Grouping::Rep, PeriodKind::Quarter).await?;
-            let cells = rep_cells(&by_quarter.rows, rep);
+            let cells = owner_cells(&by_quarter.rows, Owner::Rep(rep));
             let at = |name: &str| by_quarter.columns.iter().position(|c| c.name == name).and_then(|i| cells.get(i));
             q.attainment = at(&quarter.name()).cloned();
             y.attainment = at("YTD").cloned();
+            coverage = by_quarter.columns.last().and_then(|c| c.coverage.clone());
             let by_month = attainment_report(ctx, plan, key, Grouping::Rep, PeriodKind::Month).await?;
-            month_scores = by_month
-                .columns
-                .iter()
-                .zip(rep_cells(&by_month.rows, rep))
-                .filter(|(c, _)| c.name != "YTD")
-                .map(|(c, cell)| MonthScore {
-                    label: c.label.clone(),
-                    target: cell.full_target,
-                    actual: cell.cut_off.and(cell.actual.as_f64()),
-                })
-                .collect();
+            month_scores = months_of(&by_month, Owner::Rep(rep));
         }
         // Only sums carry on to the year end; a rate or an average does not.
         let projected_year_end = match &y.actual {
@@ -192,6 +187,7 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
             missing: completeness
                 .filter(|c| c.missing.contains(&rep))
                 .map(|_| format!("not logged in the last {RECENT_WORKING_DAYS} working days")),
+            coverage,
         });
     }
     let note = plan.is_none().then(|| format!("FY{fy} has no approved plan yet: actuals and ranks only"));
@@ -208,14 +204,103 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
     })
 }
 
+/// The scorecard as tables: a row per KPI and period (the quarter, the year to date) with its
+/// target, actual, attainment, ranks, pace and what is missing, then each KPI's months. Plain
+/// numbers: money in units of the reporting currency with its decimals, shares in percent.
+pub fn sheets(card: &Scorecard) -> Vec<Sheet> {
+    let currency = card.currency;
+    let whole = |k: &KpiScore, x: i64| {
+        let v = if k.unit == "currency" { KpiValue::Money(x) } else { KpiValue::Count(x) };
+        cell_text(&v, currency)
+    };
+    let rank = |r: &Option<Rank>| match r {
+        Some(Rank { rank: Some(n), of }) => format!("{n}/{of}"),
+        _ => String::new(),
+    };
+    let rows = card
+        .kpis
+        .iter()
+        .flat_map(|k| [(k, &k.quarter, false), (k, &k.year, true)])
+        .map(|(k, p, year)| {
+            let a = p.attainment.as_ref();
+            vec![
+                k.name.clone(),
+                format!("{} to date", p.period.label),
+                a.map(|c| whole(k, c.target)).unwrap_or_default(),
+                a.map(|c| whole(k, c.full_target)).unwrap_or_default(),
+                cell_text(&p.actual, currency),
+                percent_cell(a.and_then(|c| c.attainment.raw)),
+                percent_cell(a.and_then(|c| c.attainment.credited)),
+                a.and_then(|c| c.attainment.attained).map(|x| x.to_string()).unwrap_or_default(),
+                rank(&p.team_rank),
+                rank(&p.company_rank),
+                // The pace is the year's: on the year-to-date row only.
+                if year { percent_cell(k.pace) } else { String::new() },
+                k.missing.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "kpi",
+        "period",
+        "target to date",
+        "period target",
+        "actual",
+        "raw %",
+        "credited %",
+        "attained",
+        "team rank",
+        "company rank",
+        "pace %",
+        "missing",
+    ];
+    let months = card
+        .kpis
+        .iter()
+        .flat_map(|k| {
+            k.months.iter().map(move |m| {
+                let actual = match (m.actual, k.unit.as_str()) {
+                    (Some(a), "count") => format!("{a:.0}"),
+                    (a, unit) => figure_cell(unit, a, currency),
+                };
+                vec![k.name.clone(), m.label.clone(), whole(k, m.target), actual]
+            })
+        })
+        .collect();
+    vec![
+        Sheet { name: "Scorecard".into(), headers: headers.map(String::from).to_vec(), rows },
+        Sheet {
+            name: "Months".into(),
+            headers: ["kpi", "month", "target", "actual"].map(String::from).to_vec(),
+            rows: months,
+        },
+    ]
+}
+
 /// A KPI counted to `today`, as the attainment report counts it.
 fn to_date(kpi: &str, today: NaiveDate) -> ReportRequest {
     ReportRequest { kpi: kpi.into(), cut_off: Some(today), ..ReportRequest::default() }
 }
 
-/// The rep's cells of an attainment report (none when the plan gives them no target).
-fn rep_cells(rows: &[crate::plan::AttainmentRow], rep: RepId) -> Vec<AttainmentCell> {
-    rows.iter().find(|r| r.owner == Owner::Rep(rep)).map(|r| r.cells.clone()).unwrap_or_default()
+/// An owner's cells of an attainment report (none when the plan gives them no target).
+pub(crate) fn owner_cells(rows: &[crate::plan::AttainmentRow], owner: Owner) -> Vec<AttainmentCell> {
+    rows.iter().find(|r| r.owner == owner).map(|r| r.cells.clone()).unwrap_or_default()
+}
+
+/// An owner's months of an attainment report per month, for the chart of the year: each month's
+/// whole target as the plan phases it, and its actual to date (none for a month not begun).
+pub(crate) fn months_of(by_month: &AttainmentReport, owner: Owner) -> Vec<MonthScore> {
+    by_month
+        .columns
+        .iter()
+        .zip(owner_cells(&by_month.rows, owner))
+        .filter(|(c, _)| c.name != "YTD")
+        .map(|(c, cell)| MonthScore {
+            label: c.label.clone(),
+            target: cell.full_target,
+            actual: cell.cut_off.and(cell.actual.as_f64()),
+        })
+        .collect()
 }
 
 /// The KPI's unit and the rep's actual and ranks over a request's span: the leaderboards of

@@ -6,6 +6,7 @@
 
 use crate::attainment::Direction;
 use crate::records::{DealKind, DealStatus};
+use crate::text_enum::text_enum;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -134,6 +135,22 @@ pub enum Category {
     Other,
 }
 
+/// Whose business revenue is from: new customers, or existing ones ([`Kpi::business`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Business {
+    /// Deals with new customers.
+    New,
+    /// Upsell, cross-sell and renewals with existing customers.
+    Existing,
+}
+
+text_enum! {
+    /// The written form, as serialised: `new` or `existing`.
+    Business { New => "new", Existing => "existing" }
+}
+
 /// The unit a KPI is expressed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -146,6 +163,11 @@ pub enum Unit {
     Percent,
     /// A length of time.
     Duration,
+}
+
+text_enum! {
+    /// The written form, as serialised: `count`, `currency`, `percent` or `duration`.
+    Unit { Count => "count", Currency => "currency", Percent => "percent", Duration => "duration" }
 }
 
 /// How a KPI's value is computed from the records.
@@ -316,6 +338,21 @@ impl Kpi {
                 matches!(self.definition.measure, Some(ChurnMeasure::Mrr | ChurnMeasure::Customers))
             }
             DefinitionKind::ActivityAverage | DefinitionKind::DistinctAccounts | DefinitionKind::Ratio => false,
+        }
+    }
+
+    /// Whose business a money KPI counts, by the kinds of deal it sums: only new customers' (`new`)
+    /// is new business, only existing customers' (upsell, cross-sell, renewal) is existing business;
+    /// any other KPI, or one that counts both, is neither (`None`).
+    pub fn business(&self) -> Option<Business> {
+        let kinds = &self.definition.deal_kinds;
+        if self.definition.kind != DefinitionKind::DealAmount || kinds.is_empty() {
+            return None;
+        }
+        match (kinds.iter().all(|k| *k == DealKind::New), kinds.iter().all(|k| *k != DealKind::New)) {
+            (true, _) => Some(Business::New),
+            (_, true) => Some(Business::Existing),
+            _ => None,
         }
     }
 
@@ -1065,6 +1102,21 @@ capture = { method = "automatic", source = "Billing" }
         assert_eq!(again, catalog, "export is unchanged in meaning");
         assert!(again.diff(&catalog).is_empty());
         assert_eq!(catalog.by_priority()[0].key(), "new_revenue");
+    }
+
+    #[test]
+    fn money_from_new_customers_is_new_business_from_existing_ones_existing_business() {
+        let catalog = check("metrics.toml", GOOD, fy_start()).valid().unwrap();
+        let mut kpi = catalog.kpi("new_revenue").unwrap().clone();
+        assert_eq!(kpi.business(), Some(Business::New));
+        kpi.definition.deal_kinds = vec![DealKind::Upsell, DealKind::Renewal];
+        assert_eq!(kpi.business(), Some(Business::Existing));
+        kpi.definition.deal_kinds = vec![DealKind::New, DealKind::Upsell];
+        assert_eq!(kpi.business(), None, "both");
+        kpi.definition.deal_kinds.clear();
+        assert_eq!(kpi.business(), None, "every kind of deal");
+        assert_eq!(catalog.kpi("calls").unwrap().business(), None);
+        assert_eq!(Business::Existing.as_str(), "existing");
     }
 
     #[test]

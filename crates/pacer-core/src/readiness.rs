@@ -5,6 +5,7 @@
 
 use crate::catalog::{CaptureMethod, Catalog, DefinitionKind, Kpi};
 use crate::org::RepId;
+use crate::text_enum::text_enum;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashSet};
@@ -231,6 +232,11 @@ pub enum DayOne {
     WithSetup,
     /// No: not capturable, ready too late, or tracked only from mid-year.
     No,
+}
+
+text_enum! {
+    /// The written form, as serialised: `yes`, `with_setup` or `no`.
+    DayOne { Yes => "yes", WithSetup => "with_setup", No => "no" }
 }
 
 /// What the application knows of a KPI's data.

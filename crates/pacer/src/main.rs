@@ -6,6 +6,7 @@ mod backup_cmd;
 mod capture_cmd;
 mod churn_cmd;
 mod config;
+mod dashboard_cmd;
 mod demo;
 mod fx_cmd;
 mod import_cmd;
@@ -99,6 +100,8 @@ enum Command {
     Pipeline(report_cmd::Span),
     /// A rep's scorecard: each KPI of the approved plan, quarter and year to date, with pace and rank.
     Scorecard(scorecard_cmd::ScorecardArgs),
+    /// The leadership's dashboard, or a team's: against plan, side by side, pipeline, churn, readiness, data gaps.
+    Dashboard(dashboard_cmd::DashboardArgs),
     /// The pipeline stages: show, write out to edit, replace, add a CRM's name.
     Stages(stages_cmd::StagesArgs),
     /// The daily rollups that reports read.
@@ -192,6 +195,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Leaderboard(args) => report_cmd::leaderboard(&ctx, args).await,
         Command::Pipeline(span) => report_cmd::pipeline(&ctx, span).await,
         Command::Scorecard(args) => scorecard_cmd::run(&ctx, args).await,
+        Command::Dashboard(args) => dashboard_cmd::run(&ctx, args).await,
         Command::Stages(args) => stages_cmd::stages(&ctx, args).await,
         Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
         Command::Plan(cmd) => plan_cmd::plan(&ctx, cmd).await,

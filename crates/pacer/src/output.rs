@@ -112,6 +112,49 @@ pub fn emit_report<T: Serialize>(
     }
 }
 
+/// Prints or writes tables: each as a table for people under its name (or only the one `table`
+/// names), CSV of one table (`table`, else the first), JSON of `json`, or an XLSX workbook of
+/// them all (which needs `output`).
+pub fn emit_sheets(
+    sheets: &[pacer_app::export::Sheet],
+    json: &impl Serialize,
+    format: ReportFormat,
+    table: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let chosen = |key| pacer_app::export::pick(sheets, key).map_err(|e| anyhow::anyhow!(e));
+    let listing = |sheet: &pacer_app::export::Sheet, format| {
+        let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
+        Listing { headers: &headers, rows: sheet.rows.clone(), records: &[] as &[()] }.render(format)
+    };
+    let text = match format {
+        ReportFormat::Xlsx => {
+            let path = output.ok_or_else(|| anyhow::anyhow!("--format xlsx needs --output FILE.xlsx"))?;
+            std::fs::write(path, pacer_app::export::xlsx(sheets)?)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            println!("Wrote {}", path.display());
+            return Ok(());
+        }
+        ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(json)?),
+        ReportFormat::Csv => listing(chosen(table)?, Format::Csv)?,
+        ReportFormat::Table => match table {
+            Some(_) => listing(chosen(table)?, Format::Table)?,
+            None => sheets
+                .iter()
+                .map(|s| Ok(format!("{}\n{}", s.name, listing(s, Format::Table)?)))
+                .collect::<Result<Vec<_>>>()?
+                .join("\n"),
+        },
+    };
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
 impl ReportFormat {
     /// A KPI value as this format writes it: grouped money and percent signs in a table for
     /// people, plain numbers in files; money with `currency`'s exponent either way.

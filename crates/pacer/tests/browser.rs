@@ -986,7 +986,12 @@ impl Browser {
                 page("reviews", "/reviews", Some("Reviews")),
                 page("review", review.as_str().expect("no review on /reviews"), Some("Reviews")),
                 page("scorecard", format!("/scorecard?rep={}", rep.trim_start_matches("/reps/")), None),
+                page("dashboard", "/dashboard", None),
             ]);
+            // A team's dashboard, from the home page's links to them (the leadership's ranks the teams).
+            if let Some(team) = self.link_on("/", "main a[href^='/dashboard?team=']") {
+                pages.push(page("team-dashboard", team, None));
+            }
         }
         if level >= 2 {
             pages.push(page("audit", "/audit", Some("Audit log")));
@@ -1112,6 +1117,12 @@ fn browser_every_page_as_every_role_on_a_laptop_and_a_phone() {
                 }
                 if !seen.skip_link {
                     problem("no skip link to the content".into());
+                }
+                // Each role's home is its dashboard: a rep's scorecard, a manager's team, the leadership's.
+                let home =
+                    ["My scorecard", "My team: ", "Leadership dashboard", "Leadership dashboard"][usize::from(level)];
+                if p.what == "home" && !seen.text.contains(home) {
+                    problem(format!("the home page is not the {home:?} dashboard"));
                 }
                 match (p.section, width >= 800) {
                     (Some(section), true) if seen.current != [section] => {

@@ -299,3 +299,53 @@ fn a_reps_scorecard_on_the_demo() {
     assert!(table.starts_with(name) && table.contains("team rank"), "{table}");
     assert!(demo.refused(&["scorecard", "--rep", "Nobody Here"]).contains("does not exist"));
 }
+
+/// `pacer dashboard --team`: a team's KPIs with the attainment report's figures for the team, its
+/// reps side by side, in every format; a team that does not exist, or a table there is not, is one
+/// line and exit code 2. `pacer dashboard`: the leadership's, with the review's figures.
+#[test]
+fn the_dashboards_on_the_demo() {
+    let demo = Demo::new("dashboard");
+    let att = demo.json(&["plan", "attainment", "1", "--kpi", "new_business", "--by", "team", "--format", "json"]);
+    let row = &att["rows"][0];
+    let name = row["name"].as_str().unwrap();
+    let ytd = att["columns"].as_array().unwrap().iter().position(|c| c["name"] == "YTD").unwrap();
+    let board = demo.json(&["dashboard", "--team", name, "--format", "json"]);
+    assert_eq!(board["name"], name);
+    let nb = board["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "new_business").unwrap();
+    assert_eq!(nb["year"], row["cells"][ytd], "the attainment report's year to date of {name}");
+    let reps = board["reps"].as_array().unwrap();
+    assert!(!reps.is_empty() && reps.iter().all(|r| r["status"].is_string()), "{board}");
+
+    let csv = demo.ok(&["dashboard", "--team", name, "--format", "csv", "--table", "reps"]);
+    assert!(csv.starts_with("Rep,status,"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + reps.len(), "{csv}");
+    let kpis = demo.ok(&["dashboard", "--team", &board["team_id"].to_string(), "--format", "csv"]);
+    assert!(kpis.starts_with("KPI,tolerance %,quarter target to date,"), "{kpis}");
+    let table = demo.ok(&["dashboard", "--team", name]);
+    for heading in ["KPIs", "Reps", "Pipeline", "Churn", "Data gaps"] {
+        assert!(table.lines().any(|l| l == heading), "{heading}: {table}");
+    }
+    assert!(demo.refused(&["dashboard", "--team", "Atlantis"]).contains("does not exist"));
+
+    // The leadership's: the review of the quarter in progress, read live, and the teams ranked.
+    let board = demo.json(&["dashboard", "--format", "json"]);
+    let review = demo.json(&["review", "--format", "json"]);
+    let revenue = board["revenue"].as_array().unwrap();
+    let keys: Vec<&Value> = revenue.iter().map(|k| &k["key"]).collect();
+    assert_eq!(keys, ["new_business", "expansion"], "the plan's money KPIs");
+    let nb = review["document"]["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "new_business").unwrap();
+    assert_eq!(revenue[0]["ytd"], nb["company"]["ytd"], "the review's year to date");
+    assert!(revenue[0]["forecast_year_end"].is_f64(), "the statistical second opinion: {}", revenue[0]);
+    assert!(!board["teams"].as_array().unwrap().is_empty());
+    let csv = demo.ok(&["dashboard", "--format", "csv", "--table", "teams"]);
+    assert!(
+        csv.starts_with("rank,team,") && csv.lines().count() == 1 + board["teams"].as_array().unwrap().len(),
+        "{csv}"
+    );
+    // (After the figures are computed: a busy machine may log a slow statement before the error.)
+    let out = demo.run(&["dashboard", "--team", name, "--format", "csv", "--table", "nope"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.trim_end().lines().last().unwrap().contains("data-gaps"), "{stderr}");
+}

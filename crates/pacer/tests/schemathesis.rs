@@ -41,6 +41,8 @@ periods = { values = ["FY2027", "FY2027-Q3", "FY2027-H1", "FY2027-M05", "FY2026"
 months = { values = ["2026-03", "2026-06", "2025-11", "2024-02"] }
 activity_types = { values = ["call", "email", "meeting", "demo", "event"] }
 moments = { values = ["2026-03-03T10:00:00", "2026-06-15", "2025-11-20T09:30", "2026-11-30 16:45"] }
+tables = { values = ["kpis", "reps", "pipeline", "churn", "data-gaps", "revenue", "teams", "readiness", "exceptions", "scorecard", "months"] }
+formats = { values = ["json", "csv", "xlsx"] }
 
 [parameters]
 "path.key" = { dictionary = "kpis", probability = 0.7 }
@@ -52,6 +54,8 @@ moments = { values = ["2026-03-03T10:00:00", "2026-06-15", "2025-11-20T09:30", "
 "query.plan" = { dictionary = "ids", probability = 0.5 }
 "query.kpi" = { dictionary = "kpis", probability = 0.5 }
 "query.month" = { dictionary = "months", probability = 0.7 }
+"query.table" = { dictionary = "tables", probability = 0.7 }
+"query.format" = { dictionary = "formats", probability = 0.5 }
 "body.records[*].rep" = { dictionary = "ids", probability = 0.7 }
 "body.records[*].type" = { dictionary = "activity_types", probability = 0.7 }
 "body.records[*].occurred_at" = { dictionary = "moments", probability = 0.7 }

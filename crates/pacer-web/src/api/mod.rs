@@ -4,6 +4,7 @@
 pub mod access;
 pub mod catalog;
 pub mod churn;
+pub mod dashboard;
 pub mod fx;
 pub mod health;
 pub mod ingest;
@@ -132,13 +133,15 @@ pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Re
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// A result as JSON (`format` absent or `json`), or as a download named `name`: CSV of the
-/// first sheet or XLSX of them all. Any other format is a 400.
+/// A result as JSON (`format` absent or `json`), or as a download named `name`: CSV of one sheet
+/// (the one `table` names, [`pacer_app::export::Sheet::key`], else the first) or XLSX of them all.
+/// Any other format, or a table there is not, is a 400.
 pub fn tabular_response<T: serde::Serialize>(
     value: &T,
     sheets: impl FnOnce() -> Vec<pacer_app::export::Sheet>,
     name: &str,
     format: Option<&str>,
+    table: Option<&str>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::http::header;
     use axum::response::IntoResponse;
@@ -147,8 +150,8 @@ pub fn tabular_response<T: serde::Serialize>(
         "json" => return Ok(axum::Json(value).into_response()),
         "csv" => {
             let sheets = sheets();
-            let first = sheets.first().ok_or_else(|| ApiError::Internal("nothing to export".into()))?;
-            ("text/csv; charset=utf-8", "csv", pacer_app::export::csv(first).map_err(failed)?)
+            let sheet = pacer_app::export::pick(&sheets, table).map_err(ApiError::BadRequest)?;
+            ("text/csv; charset=utf-8", "csv", pacer_app::export::csv(sheet).map_err(failed)?)
         }
         "xlsx" => (pacer_app::plan_xlsx::XLSX_MEDIA_TYPE, "xlsx", pacer_app::export::xlsx(&sheets()).map_err(failed)?),
         other => return Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),

@@ -7,7 +7,7 @@
 //! `tests/openapi.rs` checks the document; `crates/pacer/tests/schemathesis.rs` checks the
 //! served API against it.
 
-use super::{access, catalog, churn, fx, health, ingest, org, plan, report, review, scorecard, stages};
+use super::{access, catalog, churn, dashboard, fx, health, ingest, org, plan, report, review, scorecard, stages};
 use crate::error::ErrorBody;
 use axum::Json;
 use pacer_core::access::{Access, Role, Scope};
@@ -134,7 +134,7 @@ impl Modify for CommonErrors {
         ingest::post_activities, ingest::post_deals, ingest::deals, ingest::post_subscriptions,
         churn::churn, churn::movements, churn::cohorts, churn::convert, churn::put_tags,
         report::get_report, report::get_leaderboard, report::get_pipeline, report::rebuild,
-        scorecard::get_scorecard,
+        scorecard::get_scorecard, dashboard::get_dashboard,
         stages::get_stages, stages::put_stages,
         fx::list, fx::put,
         plan::list, plan::create, plan::get, plan::update, plan::set_status, plan::copy, plan::allocate,

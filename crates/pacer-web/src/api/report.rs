@@ -107,7 +107,7 @@ pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuer
 
 /// A report as JSON, CSV or an XLSX download.
 pub fn report_response(report: &reports::Report, format: Option<&str>) -> ApiResult<Response> {
-    super::tabular_response(report, || vec![report_sheet(report)], &report.kpi, format)
+    super::tabular_response(report, || vec![report_sheet(report)], &report.kpi, format, None)
 }
 
 /// A KPI by rep, team or company, per fiscal period: the last column is the

@@ -63,6 +63,7 @@ pub async fn get(
         || reviews::sheets(&v, ctx.org.currency),
         &format!("review-{}", v.document.period),
         q.format.as_deref(),
+        None,
     )
 }
 

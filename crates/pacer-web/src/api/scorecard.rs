@@ -5,9 +5,9 @@ use super::ApiQuery;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use axum::Json;
 use axum::extract::{Extension, State};
-use pacer_app::scorecard::Scorecard;
+use axum::response::Response;
+use pacer_app::scorecard::{Scorecard, sheets};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -17,6 +17,11 @@ use utoipa::IntoParams;
 pub struct ScorecardQuery {
     /// The rep (default: the caller's own rep record).
     pub rep: Option<i64>,
+    /// `json` (default), `csv` (one table: `table`) or `xlsx` (every table).
+    #[param(value_type = Option<super::Format>, inline)]
+    pub format: Option<String>,
+    /// The table a CSV holds: `scorecard` (a row per KPI and period, the default) or `months`.
+    pub table: Option<String>,
 }
 
 /// The scorecard of the rep asked for, or of the caller's own rep; shared by the API and the pages.
@@ -32,13 +37,16 @@ pub async fn scorecard(state: &AppState, caller: &Caller, rep: Option<i64>) -> A
 /// priority order, quarter and year to date: target, actual, attainment with the tolerance,
 /// seasonal pace to year end, rank in team and company, and what is missing.
 #[utoipa::path(get, path = "/api/v1/scorecard", tag = "reports", params(ScorecardQuery),
-    responses((status = 200, body = Scorecard),
-        (status = 400, description = "No rep named, and the caller has no rep record of their own", body = ErrorBody),
+    responses((status = 200, description = "The scorecard as JSON, or a CSV (one table) or XLSX download (`format`)",
+            content((Scorecard = "application/json"), (String = "text/csv"), (super::Binary = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+        (status = 400, description = "No rep named, and the caller has no rep record of their own; an unknown format or table", body = ErrorBody),
         (status = 404, description = "No such rep (or one the caller may not see), or no metric catalog yet", body = ErrorBody)))]
 pub async fn get_scorecard(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<ScorecardQuery>,
-) -> ApiResult<Json<Scorecard>> {
-    Ok(Json(scorecard(&state, &caller, q.rep).await?))
+) -> ApiResult<Response> {
+    let card = scorecard(&state, &caller, q.rep).await?;
+    let name = format!("scorecard-rep-{}", card.rep_id);
+    super::tabular_response(&card, || sheets(&card), &name, q.format.as_deref(), q.table.as_deref())
 }

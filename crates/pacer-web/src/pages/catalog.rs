@@ -261,17 +261,9 @@ pub async fn readiness(
             tbody { @for r in &rows { tr {
                 td.num { (r.priority) }
                 td { strong { (r.name) } br; span.muted { (r.owner) } }
-                td { @match r.day_one {
-                    DayOne::Yes => span.badge.on { "yes" },
-                    DayOne::WithSetup => span.badge { "with setup" },
-                    DayOne::No => span.badge.off { "no" },
-                } @if let Some(note) = &r.note { br; span.muted { (note) } } }
+                td { (day_one(r.day_one)) @if let Some(note) = &r.note { br; span.muted { (note) } } }
                 td { (r.capture) }
-                td { @match (r.last_data, r.arriving) {
-                    (Some(d), true) => { "yes, last " (d) },
-                    (Some(d), false) => { span.badge.off { "silent" } " since " (d) },
-                    (None, _) => span.muted { "no data" },
-                } }
+                td { (arriving(r)) }
                 td { @if let Some(c) = &r.completeness {
                     (c.share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "—".into())) " (" (c.logged) " of " (c.active_reps) ")"
                     @if !c.missing.is_empty() {
@@ -287,6 +279,24 @@ pub async fn readiness(
         } }
     };
     Ok(layout::page(&frame, "Readiness", body))
+}
+
+/// Whether a KPI can be tracked on day one, as a badge.
+pub(crate) fn day_one(d: DayOne) -> Markup {
+    match d {
+        DayOne::Yes => html! { span.badge.on { "yes" } },
+        DayOne::WithSetup => html! { span.badge { "with setup" } },
+        DayOne::No => html! { span.badge.off { "no" } },
+    }
+}
+
+/// Whether a KPI's data is arriving: the last day with data, or how long it has been silent.
+pub(crate) fn arriving(r: &pacer_core::readiness::ReadinessRow) -> Markup {
+    match (r.last_data, r.arriving) {
+        (Some(d), true) => html! { "yes, last " time datetime=(d) { (d) } },
+        (Some(d), false) => html! { span.badge.off { "silent" } " since " time datetime=(d) { (d) } },
+        (None, _) => html! { span.muted { "no data" } },
+    }
 }
 
 /// The completeness and logging-contest page: who keeps logging.

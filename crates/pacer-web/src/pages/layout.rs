@@ -66,6 +66,26 @@ impl Frame {
         html! { input type="hidden" name=(CSRF_FIELD) value=(self.csrf); }
     }
 
+    /// What a chart of fiscal year `fy`, seen on `as_of`, says of its span (FORMULAS.md "Coverage of
+    /// a KPI added mid-year"): the year's months when fiscal years are not calendar years ("FY2027,
+    /// Feb 2026 – Jan 2027"), that a year in progress counts to a day ("in progress: to 7 Dec
+    /// 2026"), and the coverage of a KPI tracked for part of it ("covers 6 of 10 months (tracked
+    /// since 2026-06-01)").
+    pub fn year_caveat(&self, fy: i32, as_of: chrono::NaiveDate, coverage: Option<&str>) -> String {
+        let year = self.org.calendar.year(fy).ok();
+        let mut out = match year.filter(|_| !self.org.calendar.is_calendar_aligned()) {
+            Some(y) => format!("FY{fy}, {} – {}", y.start.format("%b %Y"), y.end.format("%b %Y")),
+            None => format!("FY{fy}"),
+        };
+        if year.is_some_and(|y| as_of < y.end) {
+            out.push_str(&format!(" in progress: to {}", as_of.format("%-d %b %Y")));
+        }
+        if let Some(c) = coverage {
+            out.push_str(&format!("; {c}"));
+        }
+        out
+    }
+
     /// The current fiscal year and how it falls, e.g. "FY2027 · Feb 2026 – Jan 2027".
     pub fn fiscal_year_badge(&self) -> String {
         let fy = self.org.fiscal_year_of(today());
@@ -185,7 +205,35 @@ pub async fn stylesheet() -> impl IntoResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::SECTIONS;
+    use super::{Frame, SECTIONS};
+    use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};
+    use pacer_core::org::Organisation;
+
+    fn frame(start_month: u32) -> Frame {
+        let org = Organisation {
+            calendar: FiscalCalendar::Monthly { start_month, naming: YearNaming::EndYear },
+            ..Organisation::default()
+        };
+        Frame {
+            principal: pacer_core::access::Principal::command_line(),
+            display_name: String::new(),
+            csrf: String::new(),
+            org,
+            path: "/".into(),
+        }
+    }
+
+    /// A chart's span says so when the year is in progress, not the calendar year, or partly tracked.
+    #[test]
+    fn a_charts_year_says_what_it_covers() {
+        let day = |s: &str| s.parse().unwrap();
+        assert_eq!(frame(1).year_caveat(2026, day("2026-12-31"), None), "FY2026");
+        assert_eq!(frame(1).year_caveat(2026, day("2026-12-07"), None), "FY2026 in progress: to 7 Dec 2026");
+        assert_eq!(
+            frame(2).year_caveat(2027, day("2026-12-07"), Some("covers 6 of 10 months (tracked since 2026-06-01)")),
+            "FY2027, Feb 2026 – Jan 2027 in progress: to 7 Dec 2026; covers 6 of 10 months (tracked since 2026-06-01)"
+        );
+    }
 
     fn section_of(path: &str) -> Vec<&'static str> {
         SECTIONS.iter().filter(|s| s.holds(path)).map(|s| s.words).collect()

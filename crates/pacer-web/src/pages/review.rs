@@ -219,12 +219,7 @@ pub async fn page(
         }
         details.fold #gaps open {
             summary { h2 { "Data gaps" } }
-            @if d.gaps.is_empty() { p.muted { "None." } } @else {
-                div.scroll { table {
-                    thead { tr { th { "Gap" } th { "What" } th { "What to do" } } }
-                    tbody { @for g in &d.gaps { tr { td { (g.kind_label()) } td { (g.message) @if !g.reps.is_empty() { br; span.muted { (g.reps.join(", ")) } } } td { (g.action) } } } }
-                } }
-            }
+            (super::dashboard::gaps(&d.gaps))
         }
         details.fold #notes open {
             summary { h2 { "Notes for the directors" } }

@@ -11,7 +11,7 @@ use crate::auth::Caller;
 use crate::charts::{self, Chart, Goal, Label, Mark, Series, Unit};
 use axum::extract::{Extension, State};
 use maud::{Markup, html};
-use pacer_app::scorecard::{KpiScore, PeriodScore, Rank, Scorecard};
+use pacer_app::scorecard::{KpiScore, MonthScore, PeriodScore, Rank, Scorecard};
 
 /// `/scorecard?rep=ID`: a rep's scorecard (the caller's own without `rep`).
 pub async fn page(
@@ -35,16 +35,21 @@ pub fn cards(frame: &Frame, card: &Scorecard) -> Markup {
             @if let Some(team) = &card.team { (team) " · " }
             "FY" (card.fiscal_year) " to " (card.as_of)
             @if let Some(plan) = &card.plan { " · against " (plan.name) " v" (plan.version) }
+            @let download = format!("/api/v1/scorecard?rep={}&format=", card.rep_id);
+            " · download " a href=(format!("{download}xlsx")) { "XLSX" } " · "
+            a href=(format!("{download}csv")) { "CSV" } " · " a href=(format!("{download}csv&table=months")) { "months as CSV" }
         }
         @if let Some(note) = &card.note { div.notice { (note) } }
         @if card.kpis.is_empty() { p.muted { "No KPI of the plan has a target for " (card.name) " yet." } }
         div.scorecard {
-            @for k in &card.kpis { (kpi_card(frame, k, card.plan.as_ref().map(|p| p.name.as_str()).unwrap_or_default())) }
+            @for k in &card.kpis { (kpi_card(frame, k, card)) }
         }
     }
 }
 
-fn kpi_card(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
+fn kpi_card(frame: &Frame, k: &KpiScore, card: &Scorecard) -> Markup {
+    let plan = card.plan.as_ref().map(|p| p.name.as_str()).unwrap_or_default();
+    let (fiscal_year, as_of) = (card.fiscal_year, card.as_of);
     let figure = |x: Option<f64>| amount(frame, &k.unit, x);
     let target = |p: &PeriodScore, whole: bool| {
         p.attainment
@@ -84,7 +89,7 @@ fn kpi_card(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
                 p { "Pace: " strong { (figure(Some(p))) } " by year end at the seasonal pace"
                     @if let Some(pace) = k.pace { ", " strong { (pct(Some(pace))) } " of the year's target" } "." }
             }
-            @if !k.months.is_empty() { (chart(frame, k, plan)) }
+            @if !k.months.is_empty() { (year_chart(frame, &k.unit, &k.months, plan, &frame.year_caveat(fiscal_year, as_of, k.coverage.as_deref()))) }
         }
     }
 }
@@ -97,14 +102,15 @@ fn rank(r: &Option<Rank>) -> String {
     }
 }
 
-/// The year month by month: sums as the cumulative actual against the cumulative target (the
-/// plan's phasing, so the goal steps with the season), rates and averages month by month against
-/// the month's target.
-fn chart(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
-    let cumulative = matches!(k.unit.as_str(), "count" | "currency");
+/// The year month by month of a KPI in `unit` against the plan named `plan`: sums as the
+/// cumulative actual against the cumulative target (the plan's phasing, so the goal steps with the
+/// season), rates and averages month by month against the month's target. The scorecard's and the
+/// team dashboard's.
+pub(crate) fn year_chart(frame: &Frame, unit: &str, months: &[MonthScore], plan: &str, caveat: &str) -> Markup {
+    let cumulative = matches!(unit, "count" | "currency");
     let (actual, target): (Vec<Option<f64>>, Vec<Option<f64>>) = if cumulative {
         let (mut done, mut planned) = (0.0, 0.0);
-        k.months
+        months
             .iter()
             .map(|m| {
                 planned += m.target as f64;
@@ -116,18 +122,18 @@ fn chart(frame: &Frame, k: &KpiScore, plan: &str) -> Markup {
             })
             .unzip()
     } else {
-        k.months.iter().map(|m| (m.actual, Some(m.target as f64))).unzip()
+        months.iter().map(|m| (m.actual, Some(m.target as f64))).unzip()
     };
-    let columns: Vec<Label> = k.months.iter().map(|m| Label::period(&m.label)).collect();
+    let columns: Vec<Label> = months.iter().map(|m| Label::period(&m.label)).collect();
     let (title, note, mark) = if cumulative {
-        ("Year so far against plan", "bars: the actual to date; dashed: the target, phased by season", Mark::Bars)
+        ("Year so far against plan", "bars: actual to date; dashed: target, phased by season", Mark::Bars)
     } else {
-        ("Month by month against plan", "the month's actual against its target", Mark::Lines)
+        ("Month by month against plan", "each month's actual; dashed: its target, phased by season", Mark::Lines)
     };
     charts::chart(&Chart {
         title,
-        note: Some(note),
-        unit: Unit::of_kpi(&k.unit, frame.org.currency),
+        note: Some(&format!("{caveat}. {note}")),
+        unit: Unit::of_kpi(unit, frame.org.currency),
         columns: &columns,
         series: &[Series::new(if cumulative { "Actual to date" } else { "Actual" }, actual)],
         mark,
