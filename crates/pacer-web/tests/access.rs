@@ -130,6 +130,7 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/logging-contest"), SignedInOrReadToken),
         (("GET", "/account"), SignedIn),
         (("POST", "/account/password"), SignedIn),
+        (("POST", "/account/digest"), SignedIn),
         (("GET", "/audit"), LeaderUp),
         (("POST", "/teams"), AdminOnly),
         (("POST", "/teams/{id}"), AdminOnly),

@@ -265,7 +265,8 @@ async fn create_users(store: &SqlStore, org: &DemoOrg, actor: &Actor) -> Result<
             Some(r) => r.name.clone(),
             None => username.to_string(),
         };
-        let user = NewUser { username: username.into(), display_name, role, rep_id, password_hash: hash.clone() };
+        let user =
+            NewUser { username: username.into(), display_name, role, rep_id, email: None, password_hash: hash.clone() };
         store.create_user(&user, actor).await?;
     }
     Ok(())

@@ -85,6 +85,7 @@ pub async fn ensure_first_admin(store: &SqlStore) -> Result<()> {
         display_name: "Administrator".into(),
         role: Role::Admin,
         rep_id: None,
+        email: None,
         password_hash: pacer_app::credentials::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     store.create_user(&user, &Actor::named("pacer")).await?;
