@@ -104,6 +104,8 @@ async fn organisation_settings_round_trip() {
             calendar: FiscalCalendar::Monthly { start_month: 2, naming: YearNaming::EndYear },
             // Stages with kinds and aliases survive the settings' JSON.
             pipeline_stages: Organisation::default().pipeline_stages.with_alias("Closed Won", "closedwon").unwrap(),
+            time_zone: "Europe/Zurich".parse().unwrap(),
+            digest: pacer_core::digest::DigestSchedule::parse("fri", 16).unwrap(),
             ..Organisation::default()
         };
         store.save_organisation(&org, &admin()).await.unwrap();
