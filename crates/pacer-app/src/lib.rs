@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod churn;
 pub mod context;
 pub mod credentials;
+pub mod dashboard;
 pub mod digest;
 pub mod error;
 pub mod export;

@@ -672,11 +672,7 @@ pub async fn edit_line(ctx: &Context<'_>, plan: &Plan, edit: &LineEdit, actor: &
 pub async fn sheet(ctx: &Context<'_>, plan: &Plan, kpi: &str) -> Result<PlanSheet, AppError> {
     let (store, org, today) = (ctx.store, &ctx.org, ctx.today);
     let catalog = ctx.catalog().await?;
-    let unit = catalog
-        .kpi(kpi)
-        .and_then(|k| serde_json::to_value(k.unit).ok())
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let unit = catalog.kpi(kpi).map(|k| k.unit.as_str().to_string()).unwrap_or_default();
     let targets = store.targets(plan.id, Some(kpi)).await?;
     let names = owner_names(store, today).await?;
     let lines = lines(&targets, &names);

@@ -357,7 +357,7 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
     Ok(Report {
         kpi: req.kpi.clone(),
         name: kpi.name.clone(),
-        unit: serde_json::to_value(kpi.unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        unit: kpi.unit.as_str().to_string(),
         direction: kpi.direction.as_str().to_string(),
         by,
         columns,
@@ -600,9 +600,56 @@ pub async fn pipeline(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> R
     pipeline_against(ctx, scope, req, ctx.catalog_if_any().await?).await
 }
 
-/// The open and won deals alone, without quotas (what the review's coverage of the rest of the year reads).
-pub(crate) async fn open_pipeline(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Result<Pipeline, AppError> {
-    pipeline_against(ctx, scope, req, None).await
+/// What remains of a deal KPI's year, and the open pipeline that covers it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RestOfYear {
+    /// The deal KPI whose target remains (its deal kinds are the deals counted).
+    pub kpi: String,
+    /// The year's whole target, in minor units.
+    pub annual_target: i64,
+    /// Won so far this year, in minor units.
+    pub done: i64,
+    /// Open deals of the KPI's kinds expected to close after today and by the year's end.
+    pub open_minor: i64,
+    /// The open pipeline over the target still to reach ([`coverage`]).
+    pub coverage: Coverage,
+}
+
+/// Pipeline coverage of what remains of a deal KPI's year (PRODUCT.md C4, C7): the open deals of
+/// the KPI's kinds closing after `as_of` and by `year_end`, of the company (`team` none) or of a
+/// team with the teams below it, over the annual target less what is won. `None` on the year's
+/// last day or after it: nothing is left to close. The review and the dashboards read it alike.
+pub async fn rest_of_year(
+    ctx: &Context<'_>,
+    team: Option<TeamId>,
+    kpi: &pacer_core::catalog::Kpi,
+    annual_target: i64,
+    done: i64,
+    year_end: NaiveDate,
+) -> Result<Option<RestOfYear>, AppError> {
+    let as_of = ctx.today;
+    let Some(from) = as_of.succ_opt().filter(|d| *d <= year_end) else { return Ok(None) };
+    let (by, owner) = match team {
+        Some(t) => (Grouping::Team, Owner::Team(t)),
+        None => (Grouping::Company, Owner::Company),
+    };
+    let req = ReportRequest {
+        by: Some(by),
+        from: Some(from),
+        to: Some(year_end),
+        team,
+        deal_kinds: kpi.definition.deal_kinds.clone(),
+        ..ReportRequest::default()
+    };
+    let p = pipeline_against(ctx, Scope::default(), &req, None).await?;
+    let open_minor = p.rows.iter().find(|r| r.owner == owner).map_or(0, |r| r.summary.open_minor);
+    Ok(Some(RestOfYear {
+        kpi: kpi.key().to_string(),
+        annual_target,
+        done,
+        open_minor,
+        coverage: coverage(open_minor, annual_target, done),
+    }))
 }
 
 /// The pipeline, with quotas from the catalog's KPIs when it is given.

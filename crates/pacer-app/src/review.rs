@@ -14,7 +14,7 @@ use crate::plan::{
     AttainmentCell, AttainmentReport, attainment_report, indices_or_even, owner_names, plan_months, project_year_end,
 };
 use crate::readiness::{RECENT_WORKING_DAYS, readiness};
-use crate::report::{ReportRequest, open_pipeline};
+use crate::report::rest_of_year;
 use crate::visibility::Visibility;
 use crate::{AppError, Context};
 use chrono::NaiveDate;
@@ -24,7 +24,7 @@ use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
 use pacer_core::money::Currency;
 use pacer_core::org::Organisation;
 use pacer_core::plan::{Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
-use pacer_core::report::{Grouping, Owner, Scope};
+use pacer_core::report::{Grouping, Owner};
 use pacer_core::review::{NoteSubject, Review, ReviewId, ReviewNote};
 use pacer_storage::Store;
 use serde::{Deserialize, Serialize};
@@ -301,17 +301,9 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         let best = ranked.iter().take(3).map(|r| r.name.clone()).collect();
         let worst = ranked.iter().rev().take(3).map(|r| r.name.clone()).collect();
         let pipeline_coverage = match (&kpi.definition.kind, ytd_actual) {
-            (pacer_core::catalog::DefinitionKind::DealAmount, Some(done)) if as_of < year.end => {
-                let req = ReportRequest {
-                    by: Some(Grouping::Company),
-                    from: Some(as_of.succ_opt().unwrap_or(as_of)),
-                    to: Some(year.end),
-                    deal_kinds: kpi.definition.deal_kinds.clone(),
-                    ..ReportRequest::default()
-                };
-                let p = open_pipeline(ctx, Scope::default(), &req).await?;
-                let open = p.rows.first().map_or(0, |r| r.summary.open_minor);
-                pacer_core::pipeline::coverage(open, annual_target, done as i64).ratio()
+            (pacer_core::catalog::DefinitionKind::DealAmount, Some(done)) => {
+                let rest = rest_of_year(&at_quarter, None, kpi, annual_target, done as i64, year.end).await?;
+                rest.and_then(|r| r.coverage.ratio())
             }
             _ => None,
         };
@@ -320,7 +312,7 @@ pub async fn document(ctx: &Context<'_>, q: &FiscalPeriod, plan: &Plan) -> Resul
         kpis.push(KpiReview {
             key: key.to_string(),
             name: kpi.name.clone(),
-            unit: serde_json::to_value(kpi.unit).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            unit: kpi.unit.as_str().to_string(),
             priority: *kpi.priority.get_ref(),
             tolerance: plan.settings.tolerance_for(key).value(),
             partial,
@@ -367,7 +359,9 @@ fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
 /// Completeness under this share names its reps as a data gap.
 pub const LOW_COMPLETENESS: f64 = 0.9;
 
-fn data_gaps(
+/// The data gaps of the readiness report as of quarter `q`, with what to do about each; reps are
+/// named through `names`.
+pub(crate) fn data_gaps(
     readiness: &[pacer_core::readiness::ReadinessRow],
     names: &std::collections::HashMap<TargetOwner, String>,
     q: &FiscalPeriod,

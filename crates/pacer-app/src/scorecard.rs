@@ -4,7 +4,7 @@
 //! seasonal projection, readiness's completeness of manual logging. Nothing is computed twice.
 
 use crate::cache::{org_view, plan_targets};
-use crate::plan::{AttainmentCell, attainment_report, plan_months, project_year_end};
+use crate::plan::{AttainmentCell, AttainmentReport, attainment_report, plan_months, project_year_end};
 use crate::readiness::{RECENT_WORKING_DAYS, manual_completeness};
 use crate::report::{Column, ReportRequest, leaderboard};
 use crate::{AppError, Context};
@@ -151,22 +151,12 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
         let mut month_scores = Vec::new();
         if let Some(plan) = &plan {
             let by_quarter = attainment_report(ctx, plan, key, Grouping::Rep, PeriodKind::Quarter).await?;
-            let cells = rep_cells(&by_quarter.rows, rep);
+            let cells = owner_cells(&by_quarter.rows, Owner::Rep(rep));
             let at = |name: &str| by_quarter.columns.iter().position(|c| c.name == name).and_then(|i| cells.get(i));
             q.attainment = at(&quarter.name()).cloned();
             y.attainment = at("YTD").cloned();
             let by_month = attainment_report(ctx, plan, key, Grouping::Rep, PeriodKind::Month).await?;
-            month_scores = by_month
-                .columns
-                .iter()
-                .zip(rep_cells(&by_month.rows, rep))
-                .filter(|(c, _)| c.name != "YTD")
-                .map(|(c, cell)| MonthScore {
-                    label: c.label.clone(),
-                    target: cell.full_target,
-                    actual: cell.cut_off.and(cell.actual.as_f64()),
-                })
-                .collect();
+            month_scores = months_of(&by_month, Owner::Rep(rep));
         }
         // Only sums carry on to the year end; a rate or an average does not.
         let projected_year_end = match &y.actual {
@@ -213,9 +203,25 @@ fn to_date(kpi: &str, today: NaiveDate) -> ReportRequest {
     ReportRequest { kpi: kpi.into(), cut_off: Some(today), ..ReportRequest::default() }
 }
 
-/// The rep's cells of an attainment report (none when the plan gives them no target).
-fn rep_cells(rows: &[crate::plan::AttainmentRow], rep: RepId) -> Vec<AttainmentCell> {
-    rows.iter().find(|r| r.owner == Owner::Rep(rep)).map(|r| r.cells.clone()).unwrap_or_default()
+/// An owner's cells of an attainment report (none when the plan gives them no target).
+pub(crate) fn owner_cells(rows: &[crate::plan::AttainmentRow], owner: Owner) -> Vec<AttainmentCell> {
+    rows.iter().find(|r| r.owner == owner).map(|r| r.cells.clone()).unwrap_or_default()
+}
+
+/// An owner's months of an attainment report per month, for the chart of the year: each month's
+/// whole target as the plan phases it, and its actual to date (none for a month not begun).
+pub(crate) fn months_of(by_month: &AttainmentReport, owner: Owner) -> Vec<MonthScore> {
+    by_month
+        .columns
+        .iter()
+        .zip(owner_cells(&by_month.rows, owner))
+        .filter(|(c, _)| c.name != "YTD")
+        .map(|(c, cell)| MonthScore {
+            label: c.label.clone(),
+            target: cell.full_target,
+            actual: cell.cut_off.and(cell.actual.as_f64()),
+        })
+        .collect()
 }
 
 /// The KPI's unit and the rep's actual and ranks over a request's span: the leaderboards of

@@ -247,6 +247,54 @@ pub fn year_to_date(periods: &[(i64, i64)], tolerance: Tolerance, direction: Dir
     exact(actual, target, tolerance, direction)
 }
 
+/// Where an owner stands against a target to date, read from the attainment to date with the
+/// tolerance `t` (the team dashboard's reading; FORMULAS.md "Attainment and the attrition tolerance"):
+///
+/// - **behind**: not attained even with the tolerance (credited attainment below 1, i.e. raw below
+///   1 − t where higher is better);
+/// - **on pace**: attained with the tolerance and no further than the tolerance past the target
+///   (raw from 1 − t up to 1 + t): within the tolerance of the target to date, either side;
+/// - **ahead**: past the target to date by more than the tolerance (raw above 1 + t), or, where
+///   lower is better, an actual of 0 or below (attained, no ratio).
+///
+/// No target gives no reading (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Pace {
+    /// Past the target to date by more than the tolerance.
+    Ahead,
+    /// Within the tolerance of the target to date.
+    OnPace,
+    /// Short of the target to date even with the tolerance.
+    Behind,
+}
+
+text_enum! {
+    /// The written form: `ahead`, `on_pace` or `behind`.
+    Pace { Ahead => "ahead", OnPace => "on_pace", Behind => "behind" }
+}
+
+impl Pace {
+    /// The reading of an attainment to date with its tolerance; `None` without a target.
+    pub fn of(a: &Attainment, tolerance: Tolerance) -> Option<Pace> {
+        match (a.attained?, a.raw) {
+            (false, _) => Some(Pace::Behind),
+            (true, Some(raw)) if raw <= 1.0 + tolerance.value() + RATIO_EPSILON => Some(Pace::OnPace),
+            (true, _) => Some(Pace::Ahead),
+        }
+    }
+
+    /// For people: "ahead", "on pace", "behind".
+    pub fn label(self) -> &'static str {
+        match self {
+            Pace::Ahead => "ahead",
+            Pace::OnPace => "on pace",
+            Pace::Behind => "behind",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,6 +448,23 @@ mod tests {
         assert!(serde_json::from_str::<Tolerance>("1.0").is_err());
         let json = serde_json::to_value(attainment_i64(0, 0, Tolerance::ZERO, HIGHER)).unwrap();
         assert_eq!(json, serde_json::json!({"raw": null, "credited": null, "attained": null}));
+    }
+
+    /// The pace of a target to date of 1,000 at 10%: behind under 900, on pace from 900 to 1,100,
+    /// ahead above; lower is better mirrors it; no target, no reading.
+    #[test]
+    fn pace_reads_the_attainment_to_date_against_the_tolerance() {
+        let t = tol(0.1);
+        let at = |a: i64, direction| Pace::of(&attainment_i64(a, 1_000, t, direction), t);
+        let higher: Vec<_> = [0, 899, 900, 1_000, 1_100, 1_101].iter().map(|a| at(*a, HIGHER)).collect();
+        let (behind, on, ahead) = (Some(Pace::Behind), Some(Pace::OnPace), Some(Pace::Ahead));
+        assert_eq!(higher, [behind, behind, on, on, on, ahead]);
+        let lower: Vec<_> = [0, 800, 910, 1_000, 1_100, 1_101].iter().map(|a| at(*a, LOWER)).collect();
+        assert_eq!(lower, [ahead, ahead, on, on, on, behind]);
+        assert_eq!(Pace::of(&Attainment::NO_TARGET, t), None);
+        assert_eq!(Pace::of(&attainment_i64(1_000, 1_000, Tolerance::ZERO, HIGHER), Tolerance::ZERO), on);
+        assert_eq!(serde_json::to_string(&Pace::OnPace).unwrap(), r#""on_pace""#);
+        assert_eq!((Pace::OnPace.as_str(), Pace::OnPace.label()), ("on_pace", "on pace"));
     }
 
     proptest! {

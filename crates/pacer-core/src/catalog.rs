@@ -6,6 +6,7 @@
 
 use crate::attainment::Direction;
 use crate::records::{DealKind, DealStatus};
+use crate::text_enum::text_enum;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -146,6 +147,11 @@ pub enum Unit {
     Percent,
     /// A length of time.
     Duration,
+}
+
+text_enum! {
+    /// The written form, as serialised: `count`, `currency`, `percent` or `duration`.
+    Unit { Count => "count", Currency => "currency", Percent => "percent", Duration => "duration" }
 }
 
 /// How a KPI's value is computed from the records.

@@ -9,30 +9,13 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
-use common::world;
+use common::{calls, world};
 use pacer_core::access::Role;
-use pacer_core::records::{NewActivity, SourceKind};
 use pacer_storage::testing::TestDb;
 use serde_json::{Value, json};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-fn calls(rep: i64, day: NaiveDate, n: i64, tag: &str) -> Vec<NewActivity> {
-    (0..n)
-        .map(|i| NewActivity {
-            rep_id: rep,
-            activity_type: "call".into(),
-            occurred_at: day.and_hms_opt(8, 0, 0).unwrap() + chrono::Duration::minutes(i),
-            duration_s: None,
-            account_id: None,
-            source: SourceKind::Integration,
-            external_id: Some(format!("{tag}-{i}")),
-            fields: Default::default(),
-            entered_by: None,
-        })
-        .collect()
 }
 
 #[tokio::test]

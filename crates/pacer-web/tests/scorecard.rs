@@ -5,57 +5,11 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{World, get, send, world};
+use common::{approved_plan, calls, get, send, world};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
-use pacer_core::records::{NewActivity, SourceKind};
 use pacer_storage::testing::TestDb;
-use serde_json::{Value, json};
-
-/// `n` calls by `rep` on `day`.
-fn calls(rep: i64, day: chrono::NaiveDate, n: i64, tag: &str) -> Vec<NewActivity> {
-    (0..n)
-        .map(|i| NewActivity {
-            rep_id: rep,
-            activity_type: "call".into(),
-            occurred_at: day.and_hms_opt(9, 0, 0).unwrap() + chrono::Duration::minutes(i),
-            duration_s: None,
-            account_id: None,
-            source: SourceKind::Integration,
-            external_id: Some(format!("{tag}{i}")),
-            fields: Default::default(),
-            entered_by: None,
-        })
-        .collect()
-}
-
-async fn ok(w: &World, role: Role, path: &str) -> Value {
-    let (status, body) = w.send(role, Method::GET, path, None).await;
-    assert_eq!(status, StatusCode::OK, "{path} as {role}: {body}");
-    body
-}
-
-/// An approved plan of `fy` with calls to every rep.
-async fn approved_plan(w: &World, fy: i64) -> i64 {
-    let (status, plan) = w
-        .send(
-            Role::Admin,
-            Method::POST,
-            "/api/v1/plans",
-            Some(json!({"fiscal_year": fy, "name": "Base", "settings": {"tolerance": 0.1}})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{plan}");
-    let id = plan["id"].as_i64().unwrap();
-    let allocate = json!({"kpi": "calls_made", "annual": 1200, "to": "reps"});
-    let (status, body) =
-        w.send(Role::Admin, Method::POST, &format!("/api/v1/plans/{id}/allocate"), Some(allocate)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let approve = json!({"status": "approved"});
-    let (status, body) = w.send(Role::Leader, Method::POST, &format!("/api/v1/plans/{id}/status"), Some(approve)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    id
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() {
@@ -63,7 +17,7 @@ async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() 
         let w = world(&db).await;
         let backend = db.backend();
         // Without an approved plan: the rep's own actuals and ranks, and why there are no targets.
-        let card = ok(&w, Role::Rep, "/api/v1/scorecard").await;
+        let card = w.ok(Role::Rep, "/api/v1/scorecard").await;
         assert_eq!(card["rep_id"], w.rep_a, "{backend}");
         assert!(card["note"].as_str().unwrap().contains("no approved plan"), "{card}");
         assert!(card["kpis"].as_array().unwrap().iter().all(|k| k["quarter"]["attainment"].is_null()));
@@ -71,12 +25,12 @@ async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() 
         let quarter_start: chrono::NaiveDate =
             card["kpis"][0]["quarter"]["period"]["start"].as_str().unwrap().parse().unwrap();
 
-        let plan = approved_plan(&w, fy).await;
+        let plan = approved_plan(&w, fy, &[json!({"kpi": "calls_made", "annual": 1200, "to": "reps"})]).await;
         let ops = Actor::named("test");
         w.store.upsert_activities(&calls(w.rep_a, quarter_start, 7, "a"), &ops).await.unwrap();
         w.store.upsert_activities(&calls(w.rep_b, quarter_start, 9, "b"), &ops).await.unwrap();
 
-        let card = ok(&w, Role::Rep, "/api/v1/scorecard").await;
+        let card = w.ok(Role::Rep, "/api/v1/scorecard").await;
         assert!(card["note"].is_null(), "{card}");
         assert_eq!(card["plan"]["id"], plan);
         let kpis = card["kpis"].as_array().unwrap();
@@ -89,8 +43,7 @@ async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() 
         assert_eq!(months_target, k["year"]["attainment"]["full_target"].as_i64().unwrap(), "the year's months");
 
         // The attainment report's cells for Rep A, as their manager reads it.
-        let att =
-            ok(&w, Role::Manager, &format!("/api/v1/plans/{plan}/attainment/calls_made?by=rep&per=quarter")).await;
+        let att = w.ok(Role::Manager, &format!("/api/v1/plans/{plan}/attainment/calls_made?by=rep&per=quarter")).await;
         let quarter = k["quarter"]["period"]["name"].as_str().unwrap();
         let column = |name: &str| att["columns"].as_array().unwrap().iter().position(|c| c["name"] == name).unwrap();
         let row = att["rows"].as_array().unwrap().iter().find(|r| r["name"] == "Rep A").unwrap();
@@ -99,14 +52,14 @@ async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() 
         assert_eq!(k["quarter"]["actual"], json!({"type": "count", "value": 7}), "{k}");
 
         // The leaderboards' ranks: the team's as the rep sees it, the company's as a leader does.
-        let board = ok(&w, Role::Rep, &format!("/api/v1/leaderboards/calls_made?period={quarter}")).await;
+        let board = w.ok(Role::Rep, &format!("/api/v1/leaderboards/calls_made?period={quarter}")).await;
         assert_eq!(k["quarter"]["team_rank"]["rank"], board["me"]["rank"], "{board}");
         assert_eq!(k["quarter"]["team_rank"]["rank"], 1, "Rep A made the most calls of team A: {board}");
-        let board = ok(&w, Role::Leader, &format!("/api/v1/leaderboards/calls_made?period={quarter}")).await;
+        let board = w.ok(Role::Leader, &format!("/api/v1/leaderboards/calls_made?period={quarter}")).await;
         let line = board["lines"].as_array().unwrap().iter().find(|l| l["rep_id"] == w.rep_a).unwrap();
         assert_eq!(k["quarter"]["company_rank"]["rank"], line["rank"], "{board}");
         assert_eq!(k["quarter"]["company_rank"]["rank"], 2, "Rep B made more calls");
-        let board = ok(&w, Role::Leader, &format!("/api/v1/leaderboards/calls_made?fy={fy}")).await;
+        let board = w.ok(Role::Leader, &format!("/api/v1/leaderboards/calls_made?fy={fy}")).await;
         let line = board["lines"].as_array().unwrap().iter().find(|l| l["rep_id"] == w.rep_a).unwrap();
         assert_eq!(k["year"]["company_rank"]["rank"], line["rank"], "{board}");
         assert_eq!(k["year"]["actual"], line["value"]);
@@ -117,13 +70,13 @@ async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() 
         assert_eq!(missing.0, StatusCode::NOT_FOUND);
         assert_eq!(other.0, StatusCode::NOT_FOUND, "{backend}: another rep answers like a missing one");
         assert_eq!(other.1["error"]["code"], missing.1["error"]["code"]);
-        let own = ok(&w, Role::Rep, &format!("/api/v1/scorecard?rep={}", w.rep_a)).await;
+        let own = w.ok(Role::Rep, &format!("/api/v1/scorecard?rep={}", w.rep_a)).await;
         assert_eq!(own["kpis"], card["kpis"]);
-        let mine = ok(&w, Role::Manager, &format!("/api/v1/scorecard?rep={}", w.rep_a)).await;
+        let mine = w.ok(Role::Manager, &format!("/api/v1/scorecard?rep={}", w.rep_a)).await;
         assert_eq!(mine["kpis"], card["kpis"], "the manager sees the same figures");
         let (status, _) = w.send(Role::Manager, Method::GET, &format!("/api/v1/scorecard?rep={}", w.rep_b), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{backend}: another team's rep");
-        let theirs = ok(&w, Role::Leader, &format!("/api/v1/scorecard?rep={}", w.rep_b)).await;
+        let theirs = w.ok(Role::Leader, &format!("/api/v1/scorecard?rep={}", w.rep_b)).await;
         assert_eq!(theirs["kpis"][0]["quarter"]["company_rank"]["rank"], 1);
         let (status, body) = w.send(Role::Leader, Method::GET, "/api/v1/scorecard", None).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "a leader without a rep record names one: {body}");

@@ -508,11 +508,7 @@ pub async fn seasonality(
     let kpi = q.kpi.clone().or_else(|| catalog.kpis.first().map(|k| k.key().to_string())).unwrap_or_default();
     let outlook = plans::outlook(&ctx, &kpi, fy).await?;
     let months = plans::plan_months(&frame.org, fy)?;
-    let unit_of = catalog
-        .kpi(&kpi)
-        .and_then(|k| serde_json::to_value(k.unit).ok())
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let unit_of = catalog.kpi(&kpi).map(|k| k.unit.as_str().to_string()).unwrap_or_default();
     let show = |x: Option<f64>| x.map(|v| units(&frame, &unit_of, v.round() as i64)).unwrap_or_else(|| "—".into());
     let body = html! {
         h1 { "Seasonality" }

@@ -33,6 +33,41 @@ pub const EVERYONE: [Who; 8] = [
     Who::Token(Scope::Admin),
 ];
 
+/// `n` calls by `rep` on `day`, from 08:00 a minute apart, pushed as an integration's (`{tag}-{i}`).
+pub fn calls(rep: i64, day: chrono::NaiveDate, n: i64, tag: &str) -> Vec<pacer_core::records::NewActivity> {
+    (0..n)
+        .map(|i| pacer_core::records::NewActivity {
+            rep_id: rep,
+            activity_type: "call".into(),
+            occurred_at: day.and_hms_opt(8, 0, 0).unwrap() + chrono::Duration::minutes(i),
+            duration_s: None,
+            account_id: None,
+            source: pacer_core::records::SourceKind::Integration,
+            external_id: Some(format!("{tag}-{i}")),
+            fields: Default::default(),
+            entered_by: None,
+        })
+        .collect()
+}
+
+/// An approved plan "Base" of fiscal year `fy` with a 10% tolerance and these allocations (the
+/// bodies of `POST /api/v1/plans/{id}/allocate`): its id.
+pub async fn approved_plan(w: &World, fy: i64, allocations: &[serde_json::Value]) -> i64 {
+    let plan = serde_json::json!({"fiscal_year": fy, "name": "Base", "settings": {"tolerance": 0.1}});
+    let (status, plan) = w.send(Role::Admin, Method::POST, "/api/v1/plans", Some(plan)).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let id = plan["id"].as_i64().unwrap();
+    for allocate in allocations {
+        let path = format!("/api/v1/plans/{id}/allocate");
+        let (status, body) = w.send(Role::Admin, Method::POST, &path, Some(allocate.clone())).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let approve = serde_json::json!({"status": "approved"});
+    let (status, body) = w.send(Role::Leader, Method::POST, &format!("/api/v1/plans/{id}/status"), Some(approve)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    id
+}
+
 /// A seeded organisation: two teams with a manager and a rep each, a user per role, tokens.
 pub struct World {
     pub app: Router,
@@ -122,6 +157,13 @@ pub async fn world(db: &TestDb) -> World {
 }
 
 impl World {
+    /// A GET as `role` that must answer 200: its JSON body.
+    pub async fn ok(&self, role: Role, path: &str) -> serde_json::Value {
+        let (status, body) = self.send(role, Method::GET, path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path} as {role}: {body}");
+        body
+    }
+
     /// A fresh session for `role`: (cookie secret, CSRF token).
     pub async fn session(&self, role: Role) -> (String, String) {
         let secret = format!("s{}", rand_suffix());
