@@ -1,6 +1,7 @@
 //! The weekly digest (issue 19, part 5): each person's week in short, composed as they would see
 //! it. A rep reads their scorecard: progress to date, pace to year end, rank, what is missing. A
-//! manager reads each team they manage: its progress against plan and who needs attention.
+//! manager reads each team they manage: its progress against plan and who needs attention, as the
+//! team dashboard ([`crate::dashboard::team`]) reads them.
 //!
 //! The content is described once, as [`Block`]s, and written two ways from that one description:
 //! plain text ([`Digest::text`]) and HTML ([`Digest::html`]), so the two parts of a message
@@ -9,6 +10,7 @@
 //! recorded as sent.
 
 use crate::context::principal_of;
+use crate::dashboard::{RepStatus, TeamDashboard};
 use crate::report::figure;
 use crate::scorecard::{KpiScore, Rank, Scorecard, scorecard};
 use crate::{AppError, Context};
@@ -17,6 +19,7 @@ use pacer_core::access::{Role, User};
 use pacer_core::digest::Week;
 use pacer_core::money::format_share;
 use pacer_core::org::RepId;
+use pacer_core::plan::Plan;
 use pacer_storage::RepFilter;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -254,6 +257,22 @@ async fn compose(
         blocks.extend(scorecard_blocks(&card));
         sections += 1;
     }
+    // A manager reads each team they manage (the dashboard counts the teams below it in).
+    if let Some(rep) = reader.rep_id {
+        let mut teams: Vec<_> = ctx.store.teams().await?;
+        teams.retain(|t| t.active && t.manager_id == Some(rep));
+        if !teams.is_empty() && theirs.catalog_if_any().await?.is_some() {
+            for team in teams {
+                match crate::dashboard::team(&theirs, team.id).await {
+                    Ok(board) => blocks.extend(team_blocks(&board)),
+                    // A manager of record whose role reads no dashboard (a rep) gets none.
+                    Err(AppError::Forbidden | AppError::NotFound(_)) => continue,
+                    Err(e) => return Err(e),
+                }
+                sections += 1;
+            }
+        }
+    }
     if sections == 0 {
         blocks.push(Block::Paragraph { text: "Pacer has nothing to tell you this week.".into() });
     }
@@ -291,17 +310,22 @@ async fn own_scorecard(ctx: &Context<'_>, rep: RepId, role: Role) -> Result<Opti
     Ok((role == Role::Rep || targeted).then_some(card))
 }
 
-/// A scorecard in short: per KPI the year to date against its target to date, the pace to the
-/// year end, the rank in the team; then what is missing.
-fn scorecard_blocks(card: &Scorecard) -> Vec<Block> {
-    let plan = match (&card.plan, &card.note) {
+/// What a section counts: "FY2027 to 2 Dec 2026, against the plan Base v1." or why there is no plan.
+fn span(fiscal_year: i32, as_of: NaiveDate, plan: Option<&Plan>, note: Option<&str>) -> String {
+    let against = match (plan, note) {
         (Some(p), _) => format!(", against the plan {} v{}", p.name, p.version),
         (None, Some(note)) => format!(". {note}"),
         (None, None) => String::new(),
     };
+    format!("FY{fiscal_year} to {}{against}.", as_of.format("%-d %b %Y"))
+}
+
+/// A scorecard in short: per KPI the year to date against its target to date, the pace to the
+/// year end, the rank in the team; then what is missing.
+fn scorecard_blocks(card: &Scorecard) -> Vec<Block> {
     let mut blocks = vec![
         Block::Heading { text: "Your scorecard".into() },
-        Block::Paragraph { text: format!("FY{} to {}{plan}.", card.fiscal_year, card.as_of.format("%-d %b %Y")) },
+        Block::Paragraph { text: span(card.fiscal_year, card.as_of, card.plan.as_ref(), card.note.as_deref()) },
     ];
     if card.kpis.is_empty() {
         blocks.push(Block::Paragraph { text: "No KPI of the plan has a target for you yet.".into() });
@@ -328,6 +352,66 @@ fn kpi_row(k: &KpiScore, card: &Scorecard) -> Vec<String> {
         k.pace.map_or_else(|| "—".into(), format_share),
         rank(&k.year.team_rank),
     ]
+}
+
+/// A team in short: its KPIs against plan, year to date; then who needs attention, from the
+/// team dashboard's reading of each rep (behind, or not logging), never worked out again here.
+fn team_blocks(board: &TeamDashboard) -> Vec<Block> {
+    let mut blocks = vec![
+        Block::Heading { text: format!("Team {}", board.name) },
+        Block::Paragraph { text: span(board.fiscal_year, board.as_of, board.plan.as_ref(), board.note.as_deref()) },
+    ];
+    let rows: Vec<Vec<String>> = board
+        .kpis
+        .iter()
+        .filter_map(|k| {
+            let cell = k.year.as_ref()?;
+            Some(vec![
+                k.name.clone(),
+                crate::report::display(&cell.actual, board.currency),
+                figure(&k.unit, Some(cell.target as f64), board.currency),
+                cell.attainment.credited.map_or_else(|| "—".into(), format_share),
+                k.pace.map_or("—", |p| p.label()).to_string(),
+            ])
+        })
+        .collect();
+    if !rows.is_empty() {
+        let headers = ["KPI", "Year to date", "Target to date", "Attainment", "Pace"];
+        blocks.push(Block::Table { headers: headers.map(String::from).to_vec(), rows });
+    }
+    let attention: Vec<String> = board
+        .reps
+        .iter()
+        .filter_map(|r| match r.status? {
+            RepStatus::NotLogging => Some(format!("{}: not logging {}", r.name, r.missing.join(", "))),
+            RepStatus::Behind => {
+                // The status is the first KPI with a target's: name it and its attainment.
+                let (kpi, cell) =
+                    r.kpis.iter().find(|k| k.pace.is_some()).and_then(|k| Some((&k.key, k.year.as_ref()?)))?;
+                let name = board.kpis.iter().find(|k| &k.key == kpi).map_or(kpi.as_str(), |k| k.name.as_str());
+                let share = cell.attainment.credited.map_or_else(|| "—".into(), format_share);
+                Some(format!("{}: behind on {name} ({share} of the target to date)", r.name))
+            }
+            RepStatus::Ahead | RepStatus::OnPace => None,
+        })
+        .collect();
+    let standing = |s: RepStatus| board.reps.iter().filter(|r| r.status == Some(s)).count();
+    blocks.push(Block::Paragraph {
+        text: format!(
+            "{} reps: {} ahead, {} on pace, {} behind, {} not logging.",
+            board.reps.len(),
+            standing(RepStatus::Ahead),
+            standing(RepStatus::OnPace),
+            standing(RepStatus::Behind),
+            standing(RepStatus::NotLogging)
+        ),
+    });
+    if attention.is_empty() {
+        blocks.push(Block::Paragraph { text: "No one needs attention: everyone logs and is on pace or ahead.".into() });
+    } else {
+        blocks.push(Block::Items { title: "Who needs attention".into(), items: attention });
+    }
+    blocks
 }
 
 /// "3 of 12", or a dash.

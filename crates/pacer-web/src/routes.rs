@@ -79,6 +79,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/leaderboard", SIGNED_IN, pages::report::leaderboard_page),
         route(M::GET, "/pipeline", SIGNED_IN, pages::report::pipeline_page),
         route(M::GET, "/scorecard", SIGNED_IN, pages::scorecard::page),
+        route(M::GET, "/digest", SIGNED_IN, pages::digest::page),
         route(M::GET, "/seasonality", MANAGER, pages::plan::seasonality),
         route(M::GET, "/plans", MANAGER, pages::plan::list),
         route(M::GET, "/reviews", MANAGER, pages::review::list),

@@ -131,6 +131,7 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/account"), SignedIn),
         (("POST", "/account/password"), SignedIn),
         (("POST", "/account/digest"), SignedIn),
+        (("GET", "/digest"), SignedIn),
         (("GET", "/audit"), LeaderUp),
         (("POST", "/teams"), AdminOnly),
         (("POST", "/teams/{id}"), AdminOnly),

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod churn;
 pub mod confirm;
+pub mod digest;
 pub mod filters;
 pub mod home;
 pub mod import;
