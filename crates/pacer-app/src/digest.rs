@@ -1,7 +1,8 @@
 //! The weekly digest (issue 19, part 5): each person's week in short, composed as they would see
 //! it. A rep reads their scorecard: progress to date, pace to year end, rank, what is missing. A
 //! manager reads each team they manage: its progress against plan and who needs attention, as the
-//! team dashboard ([`crate::dashboard::team`]) reads them.
+//! team dashboard ([`crate::dashboard::team`]) reads them; a leader or an admin who manages no
+//! team reads the teams at the top of the tree likewise.
 //!
 //! The content is described once, as [`Block`]s, and written two ways from that one description:
 //! plain text ([`Digest::text`]) and HTML ([`Digest::html`]), so the two parts of a message
@@ -17,7 +18,7 @@ use crate::{AppError, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use pacer_core::access::{Role, User};
 use pacer_core::digest::Week;
-use pacer_core::money::format_share;
+use pacer_core::money::{Currency, format_share};
 use pacer_core::org::RepId;
 use pacer_core::plan::Plan;
 use pacer_storage::RepFilter;
@@ -257,20 +258,25 @@ async fn compose(
         blocks.extend(scorecard_blocks(&card));
         sections += 1;
     }
-    // A manager reads each team they manage (the dashboard counts the teams below it in).
-    if let Some(rep) = reader.rep_id {
-        let mut teams: Vec<_> = ctx.store.teams().await?;
-        teams.retain(|t| t.active && t.manager_id == Some(rep));
-        if !teams.is_empty() && theirs.catalog_if_any().await?.is_some() {
-            for team in teams {
-                match crate::dashboard::team(&theirs, team.id).await {
-                    Ok(board) => blocks.extend(team_blocks(&board)),
-                    // A manager of record whose role reads no dashboard (a rep) gets none.
-                    Err(AppError::Forbidden | AppError::NotFound(_)) => continue,
-                    Err(e) => return Err(e),
-                }
-                sections += 1;
+    // A manager reads each team they manage (the dashboard counts the teams below it in); a
+    // leader or an admin who manages none, the teams at the top of the tree.
+    let mut teams = ctx.store.teams().await?;
+    teams.retain(|t| t.active);
+    let managed: Vec<_> = teams.iter().filter(|t| reader.rep_id.is_some() && t.manager_id == reader.rep_id).collect();
+    let teams: Vec<_> = if managed.is_empty() && theirs.caller.sees_everything() {
+        teams.iter().filter(|t| t.parent_id.is_none()).collect()
+    } else {
+        managed
+    };
+    if !teams.is_empty() && theirs.catalog_if_any().await?.is_some() {
+        for team in teams {
+            match crate::dashboard::team(&theirs, team.id).await {
+                Ok(board) => blocks.extend(team_blocks(&board)),
+                // A manager of record whose role reads no dashboard (a rep) gets none.
+                Err(AppError::Forbidden | AppError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
             }
+            sections += 1;
         }
     }
     if sections == 0 {
@@ -278,7 +284,7 @@ async fn compose(
     }
     blocks.push(Block::Paragraph {
         text: format!(
-            "This digest comes every week ({} {}). To stop it, untick the weekly digest under My account in Pacer.",
+            "This digest comes every {} ({}). To stop it, untick the weekly digest under My account in Pacer.",
             ctx.org.digest, ctx.org.time_zone
         ),
     });
@@ -310,14 +316,15 @@ async fn own_scorecard(ctx: &Context<'_>, rep: RepId, role: Role) -> Result<Opti
     Ok((role == Role::Rep || targeted).then_some(card))
 }
 
-/// What a section counts: "FY2027 to 2 Dec 2026, against the plan Base v1." or why there is no plan.
-fn span(fiscal_year: i32, as_of: NaiveDate, plan: Option<&Plan>, note: Option<&str>) -> String {
+/// What a section counts: "FY2027 to 2 Dec 2026, against the plan Base v1; amounts in USD." or
+/// why there is no plan.
+fn span(fiscal_year: i32, as_of: NaiveDate, plan: Option<&Plan>, note: Option<&str>, currency: Currency) -> String {
     let against = match (plan, note) {
         (Some(p), _) => format!(", against the plan {} v{}", p.name, p.version),
         (None, Some(note)) => format!(". {note}"),
         (None, None) => String::new(),
     };
-    format!("FY{fiscal_year} to {}{against}.", as_of.format("%-d %b %Y"))
+    format!("FY{fiscal_year} to {}{against}; amounts in {currency}.", as_of.format("%-d %b %Y"))
 }
 
 /// A scorecard in short: per KPI the year to date against its target to date, the pace to the
@@ -325,7 +332,9 @@ fn span(fiscal_year: i32, as_of: NaiveDate, plan: Option<&Plan>, note: Option<&s
 fn scorecard_blocks(card: &Scorecard) -> Vec<Block> {
     let mut blocks = vec![
         Block::Heading { text: "Your scorecard".into() },
-        Block::Paragraph { text: span(card.fiscal_year, card.as_of, card.plan.as_ref(), card.note.as_deref()) },
+        Block::Paragraph {
+            text: span(card.fiscal_year, card.as_of, card.plan.as_ref(), card.note.as_deref(), card.currency),
+        },
     ];
     if card.kpis.is_empty() {
         blocks.push(Block::Paragraph { text: "No KPI of the plan has a target for you yet.".into() });
@@ -359,7 +368,9 @@ fn kpi_row(k: &KpiScore, card: &Scorecard) -> Vec<String> {
 fn team_blocks(board: &TeamDashboard) -> Vec<Block> {
     let mut blocks = vec![
         Block::Heading { text: format!("Team {}", board.name) },
-        Block::Paragraph { text: span(board.fiscal_year, board.as_of, board.plan.as_ref(), board.note.as_deref()) },
+        Block::Paragraph {
+            text: span(board.fiscal_year, board.as_of, board.plan.as_ref(), board.note.as_deref(), board.currency),
+        },
     ];
     let rows: Vec<Vec<String>> = board
         .kpis
@@ -534,6 +545,20 @@ pub async fn send<M: Mailer>(
         deliveries.push(Delivery { user: user.username.clone(), name: user.display_name.clone(), address, outcome });
     }
     Ok(Sending { week: key, deliveries })
+}
+
+/// The server's schedule: once this week's digest is due (its day and hour have come in the
+/// organisation's time zone), sends it to whoever has not had it ([`send`]); nothing before.
+/// Several servers may ask at once: each person's week is claimed by one of them only.
+pub async fn send_if_due<M: Mailer>(
+    ctx: &Context<'_>,
+    mailer: &M,
+    now: DateTime<Utc>,
+) -> Result<Option<Sending>, AppError> {
+    match ctx.org.digest.due_week(now, ctx.org.time_zone) {
+        Some(week) => send(ctx, mailer, week, false, now).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// One person's digest: composed, claimed, sent, then confirmed or released.

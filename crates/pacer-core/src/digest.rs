@@ -2,7 +2,7 @@
 //! due, on the organisation's day and hour in the organisation's time zone. Pure rules; sending
 //! it is the use case's.
 
-use crate::fiscal_calendar::{parse_weekday, weekday_name, weekday_serde};
+use crate::fiscal_calendar::{parse_weekday, weekday_serde};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 pub use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -105,8 +105,10 @@ impl DigestSchedule {
 }
 
 impl fmt::Display for DigestSchedule {
+    /// "Monday at 08:00".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {:02}:00", weekday_name(self.day), self.hour)
+        const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        write!(f, "{} at {:02}:00", DAYS[self.day.num_days_from_monday() as usize], self.hour)
     }
 }
 
@@ -176,7 +178,7 @@ mod tests {
 
     #[test]
     fn schedules_and_zones_are_read_from_words() {
-        assert_eq!(DigestSchedule::parse("Friday", 16).unwrap().to_string(), "fri at 16:00");
+        assert_eq!(DigestSchedule::parse("Friday", 16).unwrap().to_string(), "Friday at 16:00");
         assert!(DigestSchedule::parse("fri", 24).unwrap_err().contains("0 to 23"));
         assert!(DigestSchedule::parse("someday", 8).is_err());
         assert_eq!(parse_time_zone("europe/zurich"), Ok(chrono_tz::Europe::Zurich));

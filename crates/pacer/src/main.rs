@@ -7,8 +7,10 @@ mod capture_cmd;
 mod churn_cmd;
 mod config;
 mod demo;
+mod digest_cmd;
 mod fx_cmd;
 mod import_cmd;
+mod mail;
 mod metrics_cmd;
 mod org_cmd;
 mod output;
@@ -99,6 +101,9 @@ enum Command {
     Pipeline(report_cmd::Span),
     /// A rep's scorecard: each KPI of the approved plan, quarter and year to date, with pace and rank.
     Scorecard(scorecard_cmd::ScorecardArgs),
+    /// The weekly digest: preview a person's, send the week's to everyone by e-mail.
+    #[command(subcommand)]
+    Digest(digest_cmd::DigestCommand),
     /// The pipeline stages: show, write out to edit, replace, add a CRM's name.
     Stages(stages_cmd::StagesArgs),
     /// The daily rollups that reports read.
@@ -192,6 +197,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Leaderboard(args) => report_cmd::leaderboard(&ctx, args).await,
         Command::Pipeline(span) => report_cmd::pipeline(&ctx, span).await,
         Command::Scorecard(args) => scorecard_cmd::run(&ctx, args).await,
+        Command::Digest(cmd) => digest_cmd::digest(&ctx, cmd).await,
         Command::Stages(args) => stages_cmd::stages(&ctx, args).await,
         Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
         Command::Plan(cmd) => plan_cmd::plan(&ctx, cmd).await,
