@@ -52,6 +52,9 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
             .fetch_optional(&mut *tx)
             .await?;
         if applied.is_some() {
+            // Ends the transaction now, releasing the lock: a transaction merely dropped would
+            // keep it on an idle pooled connection, and the next process to start would wait.
+            tx.commit().await?;
             continue;
         }
         tracing::info!(version = m.version, name = m.name, "applying migration");
