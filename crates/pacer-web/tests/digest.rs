@@ -99,3 +99,81 @@ async fn everyone_previews_their_own_digest_and_admins_anyones() {
         assert!(!w.store.user(w.users[&Role::Rep]).await.unwrap().digest, "nothing changed");
     }
 }
+
+/// Records each message it is handed; refuses addresses that start with `refused`.
+#[derive(Default)]
+struct Outbox(std::sync::Mutex<Vec<String>>);
+
+impl pacer_app::digest::Mailer for Outbox {
+    async fn send(&self, email: &pacer_app::digest::Email) -> Result<(), String> {
+        if email.to.starts_with("refused") {
+            return Err("550 no such mailbox".into());
+        }
+        assert!(email.text.contains("Hello ") && email.html.contains("<p>Hello "));
+        self.0.lock().unwrap().push(email.to.clone());
+        Ok(())
+    }
+}
+
+/// The server's schedule: nothing before the organisation's day and hour in its time zone, then
+/// the week's digest to each person once, even with two servers asking at the same moment; a
+/// refused message is not recorded and is tried again at the next wake.
+#[tokio::test]
+async fn the_week_goes_out_once_due_and_once_only_from_two_servers() {
+    use pacer_app::digest::{Outcome, send_if_due};
+    use pacer_storage::UserUpdate;
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let backend = db.backend();
+        let ops = Actor::named("test");
+        for (role, email) in [
+            (Role::Rep, "rep@acme.example"),
+            (Role::Manager, "manager@acme.example"),
+            (Role::Leader, "refused@acme.example"),
+        ] {
+            let update = UserUpdate { email: Some(Some(email.into())), ..UserUpdate::default() };
+            w.store.update_user(w.users[&role], &update, &ops).await.unwrap();
+        }
+        let mut org = w.store.organisation().await.unwrap().unwrap();
+        org.time_zone = "Europe/Zurich".parse().unwrap();
+        org.digest = pacer_core::digest::DigestSchedule::parse("wed", 9).unwrap();
+        w.store.save_organisation(&org, &ops).await.unwrap();
+
+        let series = pacer_app::churn::SeriesCache::default();
+        let caches = pacer_app::cache::Caches { warm: None, series: &series };
+        let today = "2026-12-02".parse().unwrap();
+        let principal = pacer_core::access::Principal::command_line();
+        let server = || pacer_app::Context::new(w.store.as_ref(), caches, principal.clone(), today);
+        let (one, two) = (server().await.unwrap(), server().await.unwrap());
+        let at = |t: &str| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        let outbox = Outbox::default();
+
+        // Wednesday 08:59 in Zurich is 07:59 UTC: not yet.
+        assert!(send_if_due(&one, &outbox, at("2026-12-02T07:59:00Z")).await.unwrap().is_none(), "{backend}");
+        let now = at("2026-12-02T08:00:00Z");
+        let (a, b) = tokio::join!(send_if_due(&one, &outbox, now), send_if_due(&two, &outbox, now));
+        let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+        assert_eq!(a.week, "2026-W49");
+        let sent = a.count(|o| *o == Outcome::Sent) + b.count(|o| *o == Outcome::Sent);
+        let mut addresses = outbox.0.lock().unwrap().clone();
+        addresses.sort();
+        assert_eq!(addresses, ["manager@acme.example", "rep@acme.example"], "{backend}: each once");
+        assert_eq!(sent, 2, "{backend}: {a:?} {b:?}");
+        let leader = a.deliveries.iter().find(|d| d.user == "leader").unwrap();
+        assert_eq!(leader.outcome, Outcome::Failed("550 no such mailbox".into()));
+        let admin = a.deliveries.iter().find(|d| d.user == "admin").unwrap();
+        assert!(matches!(&admin.outcome, Outcome::Failed(why) if why.starts_with("no e-mail address")), "{admin:?}");
+
+        let recorded = w.store.digest_deliveries("2026-W49").await.unwrap();
+        assert_eq!(recorded.len(), 2, "{backend}: the refused message is not recorded: {recorded:?}");
+        let later = send_if_due(&one, &outbox, at("2026-12-03T10:00:00Z")).await.unwrap().unwrap();
+        assert_eq!(later.count(|o| *o == Outcome::AlreadySent), 2);
+        assert_eq!(later.count(|o| *o == Outcome::Sent), 0);
+        assert_eq!(
+            later.deliveries.iter().find(|d| d.user == "leader").unwrap().outcome,
+            leader.outcome,
+            "tried again"
+        );
+        assert_eq!(outbox.0.lock().unwrap().len(), 2, "{backend}: nothing sent twice");
+    }
+}
