@@ -11,7 +11,7 @@ use pacer_core::plan::{PlanId, Target};
 use pacer_core::readiness::InputNeed;
 use pacer_core::records::ActivityRecord;
 use pacer_core::report::{DailyCube, OrgView};
-use pacer_storage::{DataInput, DataKind, RepFilter, Store};
+use pacer_storage::{CubeSnapshot, DataInput, DataKind, RepFilter, Store};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
@@ -64,6 +64,8 @@ pub struct WarmCache {
     spans: Mutex<HashMap<InputNeed, (i64, Option<Span>)>>,
     /// At the versions of activities and deals.
     cube: Mutex<Option<(RollupVersions, Arc<DailyCube>)>>,
+    /// The versions the snapshot kept in the database was read at, once known.
+    snapshot_at: Mutex<Option<RollupVersions>>,
     /// At the organisation's version and the day reps' current teams are read at.
     org: Versioned<(i64, NaiveDate), OrgView>,
     /// At the plans' version: every plan read since, by id.
@@ -115,14 +117,64 @@ pub async fn daily_cube(store: &dyn Store, cache: &WarmCache) -> Result<Arc<Dail
     let kept_cube = match kept.take() {
         Some((then, cube)) if then == now => Some(cube),
         Some((then, mut cube)) => refresh(store, then, now, Arc::make_mut(&mut cube)).await?.then_some(cube),
-        None => None,
+        None => from_snapshot(store, cache, now).await?.map(Arc::new),
     };
     let cube = match kept_cube {
         Some(cube) => cube,
         None => Arc::new(load_cube(store, ALL_TIME.0, ALL_TIME.1, None, Inputs::ALL).await?),
     };
+    // Kept before the cube is shared: a server stopped right after its first answer has kept it.
+    keep_snapshot(store, cache, now, &cube).await;
     *kept = Some((now, cube.clone()));
     Ok(cube)
+}
+
+/// How many writes (activities' and deals' together) the kept snapshot may be behind the cube
+/// in memory before it is written again: a server that starts then reads at most about that many
+/// writes' days, and `rollup_changes` remembers the last thousand.
+const SNAPSHOT_BEHIND: i64 = 100;
+
+/// The cube of the snapshot kept in the database, brought to `now` by reading the days changed
+/// since; `None` when there is none, it does not read back, or the changes are not all known.
+async fn from_snapshot(
+    store: &dyn Store,
+    cache: &WarmCache,
+    now: RollupVersions,
+) -> Result<Option<DailyCube>, AppError> {
+    let Some(snapshot) = store.cube_snapshot().await? else { return Ok(None) };
+    let then = RollupVersions { activities: snapshot.activities_version, deals: snapshot.deals_version };
+    let mut cube = match DailyCube::from_snapshot(&snapshot.bytes) {
+        Ok(cube) => cube,
+        Err(e) => {
+            tracing::warn!(error = %e, "the kept cube snapshot is not read: reading the rollups");
+            return Ok(None);
+        }
+    };
+    *cache.snapshot_at.lock().await = Some(then);
+    if then != now && !refresh(store, then, now, &mut cube).await? {
+        return Ok(None);
+    }
+    Ok(Some(cube))
+}
+
+/// Writes the cube read at `now` as the kept snapshot when none is kept or the kept one is
+/// [`SNAPSHOT_BEHIND`] writes behind. A failure only costs the next server's start: logged.
+async fn keep_snapshot(store: &dyn Store, cache: &WarmCache, now: RollupVersions, cube: &DailyCube) {
+    {
+        let mut kept_at = cache.snapshot_at.lock().await;
+        let behind = kept_at.map(|then| (now.activities - then.activities) + (now.deals - then.deals));
+        if behind.is_some_and(|writes| (0..SNAPSHOT_BEHIND).contains(&writes)) {
+            return;
+        }
+        // Claimed before writing: concurrent requests do not write it too, and a failing write
+        // is tried again only [`SNAPSHOT_BEHIND`] writes later.
+        *kept_at = Some(now);
+    }
+    let snapshot =
+        CubeSnapshot { activities_version: now.activities, deals_version: now.deals, bytes: cube.snapshot() };
+    if let Err(e) = store.keep_cube_snapshot(&snapshot).await {
+        tracing::warn!(error = %e, "the cube snapshot could not be kept");
+    }
 }
 
 /// Brings a cube read at `then` to `now` by reading again the days changed

@@ -336,7 +336,7 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
                 };
                 check_range_has_data(span, from, to, today)?;
             }
-            (rollup_report(&measure, &cube, &view, by, &counted, &scope), "rollups")
+            (cpu_bound(|| rollup_report(&measure, &cube, &view, by, &counted, &scope)), "rollups")
         }
         _ => (raw_rows(ctx, &req.kpi, &view, by, &counted, &scope, &fields).await?, "raw records"),
     };
@@ -365,6 +365,16 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
         computed_from,
         currency: org.currency,
     })
+}
+
+/// Runs a report's sums, which only compute, so that they do not hold up the server's other
+/// requests: on a multi-threaded runtime the worker hands its other tasks to another thread first
+/// (`block_in_place`); elsewhere (a command, a test's runtime) it simply runs.
+fn cpu_bound<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
 }
 
 fn span_of(periods: &[FiscalPeriod]) -> Result<(NaiveDate, NaiveDate), AppError> {
@@ -467,7 +477,7 @@ async fn raw_rows(
         }
     }
     let records = RawRecords { activities, deals: &deals, revenue: &revenue };
-    raw_report(catalog, key, records, view, by, periods, scope).map_err(AppError::internal)
+    cpu_bound(|| raw_report(catalog, key, records, view, by, periods, scope)).map_err(AppError::internal)
 }
 
 /// The reps whose accounts count for an owner on `day` (`None`: every account).

@@ -164,6 +164,8 @@ pub struct DailyCube {
     span: Option<(Day, Day)>,
     /// Whether every series is in day order (see [`DailyCube::seal`]).
     sealed: bool,
+    /// The whole company's series, once a report asked for them; emptied by every change.
+    company: std::sync::OnceLock<std::sync::Arc<company::CompanySeries>>,
 }
 
 /// Days are stored as days since 1 January of year 1 (chrono's CE count).
@@ -247,6 +249,7 @@ impl DailyCube {
             s.amount_minor = order.iter().map(|&i| s.amount_minor[i]).collect();
         }
         self.sealed = true;
+        self.company = Default::default();
     }
 
     /// Replaces the activity rows of the days `[from, to]` by those of
@@ -264,6 +267,7 @@ impl DailyCube {
         }
         self.activity_series.retain(|_, s| !s.days.is_empty());
         self.reset_span();
+        self.company = Default::default();
     }
 
     /// Replaces the deal rows of the days `[from, to]` by those of `fresh`
@@ -279,6 +283,7 @@ impl DailyCube {
         }
         self.deal_series.retain(|_, s| !s.days.is_empty());
         self.reset_span();
+        self.company = Default::default();
     }
 
     fn type_index(&mut self, activity_type: &str) -> u16 {
@@ -533,9 +538,14 @@ pub fn rollup_report(
     let mut sums = vec![[0i64; 3]; owners.len() * periods.len() * width];
     let mut assignments: HashMap<RepId, Assignment> = HashMap::new();
     let (first, last) = (day_number(from), day_number(to));
+    // A company report of everyone reads the company's series: one row, every day.
+    let everyone = Assignment { stretches: vec![(Day::MIN, vec![0])] };
+    let company = match (grouping, &scope.teams, &scope.reps) {
+        (Grouping::Company, None, None) => cube.company(),
+        _ => None,
+    };
     for (leaf_index, leaf) in leaves.iter().enumerate() {
-        let mut add = |rep: RepId, days: &[Day], value: &dyn Fn(usize) -> [i64; 3]| {
-            let assignment = assignments.entry(rep).or_insert_with(|| router.assignment(rep));
+        let mut add = |assignment: &Assignment, days: &[Day], value: &dyn Fn(usize) -> [i64; 3]| {
             // A sealed cube is in day order: read only the span's days.
             let (start, end) = if cube.sealed {
                 (days.partition_point(|d| *d < first), days.partition_point(|d| *d <= last))
@@ -566,18 +576,45 @@ pub fn rollup_report(
                 let wanted: Vec<u16> = (0..cube.types.len() as u16)
                     .filter(|i| types.iter().any(|t| *t == cube.types[*i as usize]))
                     .collect();
-                for ((rep, type_index), s) in &cube.activity_series {
-                    if wanted.contains(type_index) {
-                        add(*rep, &s.days, &|i| [i64::from(s.n[i]), s.duration_s[i], i64::from(s.duration_n[i])]);
+                let activity =
+                    |s: &ActivitySeries, i: usize| [i64::from(s.n[i]), s.duration_s[i], i64::from(s.duration_n[i])];
+                match company {
+                    Some(c) => {
+                        for (_, s) in c.activities.iter().filter(|(t, _)| wanted.contains(t)) {
+                            add(&everyone, &s.days, &|i| activity(s, i));
+                        }
+                    }
+                    None => {
+                        for ((rep, type_index), s) in &cube.activity_series {
+                            if wanted.contains(type_index) {
+                                let assignment = assignments.entry(*rep).or_insert_with(|| router.assignment(*rep));
+                                add(assignment, &s.days, &|i| activity(s, i));
+                            }
+                        }
                     }
                 }
             }
             Measure::Deals { status, kinds, .. } => {
-                for ((rep, kind, s_status), s) in &cube.deal_series {
-                    let kind_wanted = (kinds.is_empty() || kinds.contains(kind))
-                        && scope.deal_kinds.as_ref().is_none_or(|k| k.contains(kind));
-                    if s_status == status && kind_wanted {
-                        add(*rep, &s.days, &|i| [i64::from(s.n[i]), s.amount_minor[i], 0]);
+                let kind_wanted = |kind: &DealKind| {
+                    (kinds.is_empty() || kinds.contains(kind))
+                        && scope.deal_kinds.as_ref().is_none_or(|k| k.contains(kind))
+                };
+                let deal = |s: &DealSeries, i: usize| [i64::from(s.n[i]), s.amount_minor[i], 0];
+                match company {
+                    Some(c) => {
+                        for ((kind, s_status), s) in &c.deals {
+                            if s_status == status && kind_wanted(kind) {
+                                add(&everyone, &s.days, &|i| deal(s, i));
+                            }
+                        }
+                    }
+                    None => {
+                        for ((rep, kind, s_status), s) in &cube.deal_series {
+                            if s_status == status && kind_wanted(kind) {
+                                let assignment = assignments.entry(*rep).or_insert_with(|| router.assignment(*rep));
+                                add(assignment, &s.days, &|i| deal(s, i));
+                            }
+                        }
                     }
                 }
             }
@@ -719,6 +756,10 @@ pub fn rank<V: PartialOrd + Copy>(mut entries: Vec<(RepId, String, V)>, directio
     }
     out
 }
+
+mod company;
+mod snapshot;
+pub use snapshot::SnapshotError;
 
 #[cfg(test)]
 mod tests;

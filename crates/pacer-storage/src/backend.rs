@@ -8,15 +8,12 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How long an SQLite connection waits for another's write lock (the `Any`
 /// pool's `busy_timeout` pragma says the same in milliseconds).
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Rows SQLite's thread may read ahead of the reader of a query.
-const READ_AHEAD_ROWS: usize = 8192;
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// SQLite's page cache for an import, in KiB: the hot index pages stay in
 /// memory (the default 2 MiB makes it write and read pages back all the time).
@@ -179,16 +176,12 @@ impl DatabaseUrl {
             .map_err(|e| url.cannot_open(e))
     }
 
-    /// SQLite: a pool of the driver's own for reading the rollups in bulk. Through `Any`, every
-    /// row crosses from SQLite's thread one at a time (a channel of 50) and is converted; this
-    /// one lets SQLite's thread run ahead and decodes rows in place (a third of the time).
-    pub(crate) async fn rollup_reader(&self) -> StoreResult<Option<SqlitePool>> {
+    /// SQLite: the file the rollups are read from in bulk, through SQLite's own library on a
+    /// blocking thread (see `sql/rollup.rs`): through a driver, every row crosses from SQLite's
+    /// thread one at a time and is converted.
+    pub(crate) fn rollup_file(&self) -> StoreResult<Option<PathBuf>> {
         match self.backend {
-            Backend::Sqlite => {
-                let options =
-                    self.options::<SqliteConnectOptions>()?.busy_timeout(BUSY_TIMEOUT).row_buffer_size(READ_AHEAD_ROWS);
-                Ok(Some(SqlitePoolOptions::new().max_connections(2).connect_with(options).await?))
-            }
+            Backend::Sqlite => Ok(Some(self.options::<SqliteConnectOptions>()?.get_filename().to_path_buf())),
             Backend::Postgres => Ok(None),
         }
     }

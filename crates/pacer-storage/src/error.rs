@@ -68,6 +68,9 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// An error of SQLite's own library, which reads the rollups in bulk.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
 }
 
 /// Why a backup or a restore did not happen; nothing was written then (a backup's file appears

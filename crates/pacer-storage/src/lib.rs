@@ -338,6 +338,23 @@ pub trait RollupStore: Send + Sync {
     ) -> StoreResult<()>;
     /// The first and last day in the daily rollups (activities and deals), `None` without data.
     async fn rollup_span(&self) -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
+    /// The cube snapshot a server kept last, if any.
+    async fn cube_snapshot(&self) -> StoreResult<Option<CubeSnapshot>>;
+    /// Keeps `snapshot` in place of the one before.
+    async fn keep_cube_snapshot(&self, snapshot: &CubeSnapshot) -> StoreResult<()>;
+}
+
+/// The daily rollups in memory as bytes (`pacer_core::report::DailyCube::snapshot`), with the
+/// versions of activities and deals they were read at: a server that starts reads it, then only
+/// the days changed since ([`VersionStore::changed_days`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CubeSnapshot {
+    /// The activities' data version the rollups were read at.
+    pub activities_version: i64,
+    /// The deals' data version the rollups were read at.
+    pub deals_version: i64,
+    /// The cube.
+    pub bytes: Vec<u8>,
 }
 
 /// A kind of data whose changes are counted ([`VersionStore`]): servers keep

@@ -371,8 +371,10 @@ async fn files_that_are_not_pacer_backups_are_refused() {
     std::fs::copy(good.path(), newer.path()).unwrap();
     edit(newer.path(), &["INSERT INTO schema_migrations VALUES (99, '0099_future.sql', '2030-01-01')"]).await;
     let err = refused(restore(&target.store, newer.path()).await.unwrap_err());
-    let upgrade = "is from a newer Pacer (schema 99; this one knows up to 16): upgrade Pacer to restore it";
-    assert!(err.ends_with(upgrade), "{err}");
+    // Whatever the latest migration this binary knows, it names it.
+    let (newer_than, upgrade) =
+        ("is from a newer Pacer (schema 99; this one knows up to ", "): upgrade Pacer to restore it");
+    assert!(err.contains(newer_than) && err.ends_with(upgrade), "{err}");
 
     let foreign = TempFile::new("foreign.sqlite");
     std::fs::copy(good.path(), foreign.path()).unwrap();

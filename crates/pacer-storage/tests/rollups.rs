@@ -161,3 +161,21 @@ async fn writes_bump_the_data_versions_that_caches_watch() {
         assert_eq!(store.changed_days(DataKind::Deals, after, after).await.unwrap(), None);
     }
 }
+
+/// The cube snapshot: none at first, then the one kept last, bytes and versions as written
+/// (every byte value, and a blob of megabytes, through both drivers).
+#[tokio::test]
+async fn the_cube_snapshot_kept_last_reads_back_whole() {
+    use pacer_storage::CubeSnapshot;
+    for db in TestDb::all().await {
+        let store: &dyn Store = &db.store;
+        assert_eq!(store.cube_snapshot().await.unwrap(), None, "{}", db.backend());
+        let first = CubeSnapshot { activities_version: 3, deals_version: 1, bytes: (0..=255).collect() };
+        store.keep_cube_snapshot(&first).await.unwrap();
+        assert_eq!(store.cube_snapshot().await.unwrap().as_ref(), Some(&first), "{}", db.backend());
+        let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        let second = CubeSnapshot { activities_version: 40, deals_version: 7, bytes };
+        store.keep_cube_snapshot(&second).await.unwrap();
+        assert_eq!(store.cube_snapshot().await.unwrap().as_ref(), Some(&second), "{}", db.backend());
+    }
+}

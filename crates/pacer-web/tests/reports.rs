@@ -315,7 +315,8 @@ async fn answers(store: &dyn Store, caches: Caches<'_>, org: &Organisation) -> V
 /// What a server answers from its warm caches equals what a one-off read
 /// answers, after each kind of write: activities and deals (only the days
 /// changed are read again), a rollup rebuild (everything is), a team move
-/// (the organisation) and a new approved plan (targets).
+/// (the organisation) and a new approved plan (targets); and so does a server started after
+/// each, from the cube snapshot the first one kept and the days changed since.
 #[tokio::test]
 async fn a_servers_cached_figures_follow_every_write() {
     for db in TestDb::all().await {
@@ -328,6 +329,12 @@ async fn a_servers_cached_figures_follow_every_write() {
             let cached = answers(store, Caches { warm: Some(&warm), series: &series }, &org).await;
             let fresh = answers(store, Caches { warm: None, series: &series }, &org).await;
             assert_eq!(cached, fresh, "{} after {step}", db.backend());
+            // A server starting now reads the cube snapshot the first one kept (writes behind
+            // it), then the days changed since.
+            assert!(store.cube_snapshot().await.unwrap().is_some(), "{} after {step}", db.backend());
+            let started = WarmCache::default();
+            let restarted = answers(store, Caches { warm: Some(&started), series: &series }, &org).await;
+            assert_eq!(restarted, fresh, "{} after {step}, a server started then", db.backend());
         };
         store
             .upsert_activities(
@@ -410,6 +417,48 @@ async fn a_servers_cached_figures_follow_every_write() {
             store.set_plan_status(plan.id, PlanStatus::Approved, &ops).await.unwrap();
             check("a plan's approval").await;
         }
+    }
+}
+
+/// A server that starts reads the cube snapshot kept at the current versions instead of the
+/// rollups (shown with a snapshot that holds nothing), and the rollups when it does not read back.
+#[tokio::test]
+async fn a_server_starts_from_the_kept_cube_snapshot() {
+    use pacer_storage::{CubeSnapshot, DataKind};
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let store = w.store.as_ref();
+        let org = store.organisation().await.unwrap().unwrap();
+        let series = SeriesCache::default();
+        let calls = [call(w.rep_a, d("2026-02-03"), 0), call(w.rep_b, d("2026-05-20"), 0)];
+        store.upsert_activities(&calls, &Actor::named("test")).await.unwrap();
+        // The year's calls by team, as a server started with `bytes` as the kept snapshot answers.
+        let year_calls = async |caches: Caches<'_>| {
+            let ctx = Context::with_org(store, caches, org.clone(), Principal::command_line(), d("2026-12-31"));
+            let req = ReportRequest {
+                kpi: "calls_made".into(),
+                by: Some(Grouping::Team),
+                fy: Some(2026),
+                ..Default::default()
+            };
+            report(&ctx, Scope::default(), &req).await.map(|r| r.rows).map_err(|e| e.to_string())
+        };
+        let fresh = year_calls(Caches { warm: None, series: &series }).await;
+        assert!(fresh.as_ref().is_ok_and(|rows| !rows.is_empty()), "{fresh:?}");
+        let kept = async |bytes: Vec<u8>| {
+            let snapshot = CubeSnapshot {
+                activities_version: store.data_version(DataKind::Activities).await.unwrap(),
+                deals_version: store.data_version(DataKind::Deals).await.unwrap(),
+                bytes,
+            };
+            store.keep_cube_snapshot(&snapshot).await.unwrap();
+            let started = WarmCache::default();
+            year_calls(Caches { warm: Some(&started), series: &series }).await
+        };
+        let from_nothing = kept(pacer_core::report::DailyCube::default().snapshot()).await;
+        assert_ne!(from_nothing, fresh, "{}: the snapshot is read, not the rollups", db.backend());
+        let damaged = kept(b"PACERCUBE\x01\xff".to_vec()).await;
+        assert_eq!(damaged, fresh, "{}: a damaged snapshot is passed over", db.backend());
     }
 }
 

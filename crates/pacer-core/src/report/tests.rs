@@ -107,15 +107,26 @@ fn both_ways(
     let org = org();
     let periods = periods();
     let measure = crate::kpi::rollup_measure(catalog, key).expect("known").expect("additive");
-    let fast = rollup_report(&measure, &cube_of(activities, deals), &org, grouping, &periods, scope);
     let revenue = HashMap::new();
     let records = RawRecords { activities, deals, revenue: &revenue };
     let slow = raw_report(catalog, key, records, &org, grouping, &periods, scope).expect("evaluates");
-    assert_eq!(fast.len(), slow.len(), "{key} by {grouping}");
-    for (f, s) in fast.iter().zip(&slow) {
-        assert_eq!(f.owner, s.owner);
-        for (p, (x, y)) in f.values.iter().zip(&s.values).enumerate() {
-            assert!(close(x, y), "{key} by {grouping}, {}, period {p}: rollup {x:?}, raw {y:?}", f.name);
+    // Unsealed, every rep's series; sealed, a company report of everyone reads the company's.
+    for sealed in [false, true] {
+        let mut cube = cube_of(activities, deals);
+        if sealed {
+            cube.seal();
+        }
+        let fast = rollup_report(&measure, &cube, &org, grouping, &periods, scope);
+        assert_eq!(fast.len(), slow.len(), "{key} by {grouping}");
+        for (f, s) in fast.iter().zip(&slow) {
+            assert_eq!(f.owner, s.owner);
+            for (p, (x, y)) in f.values.iter().zip(&s.values).enumerate() {
+                assert!(
+                    close(x, y),
+                    "{key} by {grouping}, {}, period {p}, sealed {sealed}: rollup {x:?}, raw {y:?}",
+                    f.name
+                );
+            }
         }
     }
 }
@@ -298,8 +309,63 @@ proptest! {
         let fresh_a: Vec<ActivityRecord> = after_a.iter().filter(inside_a).cloned().collect();
         let fresh_d: Vec<DealRecord> = after_d.iter().filter(inside_d).cloned().collect();
         let mut cube = sealed(&before_a, &before_d);
+        // The company's series are computed before the change, and must not outlive it.
+        let company = |cube: &DailyCube, key: &str| {
+            let measure = crate::kpi::rollup_measure(&kpis(), key).expect("known").expect("additive");
+            rollup_report(&measure, cube, &org(), Grouping::Company, &periods(), &Scope::default())
+        };
+        let _ = (company(&cube, "calls"), company(&cube, "won_new"));
         cube.replace_activity_days(from, to, &sealed(&fresh_a, &[]));
+        prop_assert_eq!(company(&cube, "calls"), company(&sealed(&final_a, &before_d), "calls"));
         cube.replace_deal_days(from, to, &sealed(&[], &fresh_d));
-        prop_assert_eq!(listing(&cube), listing(&sealed(&final_a, &final_d)));
+        let reread = sealed(&final_a, &final_d);
+        prop_assert_eq!(listing(&cube), listing(&reread));
+        for key in ["calls", "won_new"] {
+            prop_assert_eq!(company(&cube, key), company(&reread, key));
+        }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A cube read back from its snapshot holds every row, count and span it held.
+    #[test]
+    fn a_snapshot_reads_back_the_same_cube((activities, deals) in records(), sealed in prop::bool::ANY) {
+        let mut cube = cube_of(&activities, &deals);
+        if sealed {
+            cube.seal();
+        }
+        let back = DailyCube::from_snapshot(&cube.snapshot()).expect("a snapshot reads back");
+        let mut expected = cube.clone();
+        expected.seal();
+        prop_assert_eq!(listing(&back), listing(&expected));
+    }
+
+    /// A snapshot cut short or with a byte altered is refused or reads back as some cube, and
+    /// never panics.
+    #[test]
+    fn a_damaged_snapshot_is_refused_without_a_panic(
+        (activities, deals) in records(),
+        cut in 0usize..4000,
+        flip in 0usize..4000,
+        byte in 0u8..=255,
+    ) {
+        let bytes = cube_of(&activities, &deals).snapshot();
+        let short = &bytes[..cut.min(bytes.len().saturating_sub(1))];
+        prop_assert!(DailyCube::from_snapshot(short).is_err());
+        let mut altered = bytes.clone();
+        let at = flip % altered.len();
+        altered[at] = byte;
+        let _ = DailyCube::from_snapshot(&altered);
+    }
+}
+
+#[test]
+fn another_format_is_refused_by_name() {
+    assert_eq!(DailyCube::from_snapshot(b"PACERCUBE\x02rest").err(), Some(SnapshotError::Format));
+    assert_eq!(DailyCube::from_snapshot(b"").err(), Some(SnapshotError::Format));
+    let empty = DailyCube::default().snapshot();
+    let back = DailyCube::from_snapshot(&empty).expect("an empty cube reads back");
+    assert_eq!((back.cells(), back.span()), (0, None));
 }

@@ -705,6 +705,11 @@ async fn seal(partial: &Path, path: &str) -> StoreResult<Vec<TableRows>> {
 mod tests {
     use super::*;
 
+    /// Tables not copied: the cube snapshot is derived from the rollups (a SQLite backup, a copy
+    /// of the pages, holds it; restores skip it), and a restored database's moved data versions
+    /// make any kept one stale anyway (see [`bump_versions`]).
+    const NOT_COPIED: [&str; 1] = ["cube_snapshot"];
+
     /// Every table the migrations make is copied, after the tables it refers to: a table a new
     /// migration adds fails here until it has its place in [`TABLES`].
     #[tokio::test]
@@ -719,7 +724,7 @@ mod tests {
         .fetch_all(&pool)
         .await
         .unwrap();
-        let mut listed: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        let mut listed: Vec<&str> = TABLES.iter().map(|t| t.name).chain(NOT_COPIED).collect();
         listed.sort_unstable();
         assert_eq!(made, listed);
         for (i, table) in TABLES.iter().enumerate() {

@@ -27,7 +27,6 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use pacer_core::audit::{Actor, AuditAction};
 use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::sqlite::SqlitePool;
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Row};
 
 /// How many rows go into one multi-row INSERT: keeps statements under both
@@ -39,8 +38,8 @@ const INSERT_CHUNK: usize = 500;
 pub struct SqlStore {
     pool: AnyPool,
     url: DatabaseUrl,
-    /// SQLite: the driver's own pool for reading the rollups in bulk ([`DatabaseUrl::rollup_reader`]).
-    reader: Option<SqlitePool>,
+    /// SQLite: the file the rollups are read from in bulk ([`DatabaseUrl::rollup_file`]).
+    reader: Option<std::path::PathBuf>,
 }
 
 impl SqlStore {
@@ -48,16 +47,13 @@ impl SqlStore {
     pub async fn connect(url: &DatabaseUrl) -> StoreResult<Self> {
         let pool = url.pool().await?;
         migrate::run(&pool, url.backend()).await?;
-        let reader = url.rollup_reader().await?;
+        let reader = url.rollup_file()?;
         Ok(Self { pool, url: url.clone(), reader })
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
-        if let Some(reader) = &self.reader {
-            reader.close().await;
-        }
     }
 
     /// Begins the transaction of a write. On SQLite it takes the write lock at once

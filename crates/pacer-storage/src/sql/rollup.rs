@@ -4,14 +4,14 @@
 
 use super::{INSERT_CHUNK, SqlStore, date_text, multi_insert, opt_date, param, params, parse_date, parse_text};
 use crate::backend::Backend;
-use crate::{DataKind, RollupCounts, RollupStore, StoreResult};
+use crate::{CubeSnapshot, DataKind, RollupCounts, RollupStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use futures_util::TryStreamExt;
 use pacer_core::org::RepId;
 use pacer_core::rollup::{ActivityDay, ActivityDayKey, ActivityTotals, DealDay, DealDayKey, DealTotals, RollupDelta};
 use sqlx::query::Query;
-use sqlx::{AnyConnection, AssertSqlSafe, ColumnIndex, Database, Decode, Encode, Row, Type};
+use sqlx::{AnyConnection, AssertSqlSafe, Database, Encode, Row, Type};
 
 /// Recomputes the activity rollup from raw records (the migration that
 /// created the table ran the same statement).
@@ -180,35 +180,108 @@ impl RollupStore for SqlStore {
             _ => Ok(None),
         }
     }
+
+    async fn cube_snapshot(&self) -> StoreResult<Option<CubeSnapshot>> {
+        let row = sqlx::query("SELECT activities_version, deals_version, bytes FROM cube_snapshot WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(CubeSnapshot {
+                activities_version: row.try_get("activities_version")?,
+                deals_version: row.try_get("deals_version")?,
+                bytes: row.try_get("bytes")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn keep_cube_snapshot(&self, snapshot: &CubeSnapshot) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO cube_snapshot (id, activities_version, deals_version, bytes) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET activities_version = excluded.activities_version, \
+             deals_version = excluded.deals_version, bytes = excluded.bytes",
+        )
+        .bind(snapshot.activities_version)
+        .bind(snapshot.deals_version)
+        .bind(snapshot.bytes.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }
 
 impl SqlStore {
-    /// Feeds the rows of a read of a rollup to `sink` as they come: through SQLite's own
-    /// driver when the store has that reader, else through `Any`.
-    async fn stream<T: DayRow>(
+    /// Feeds the rows of a read of a rollup to `sink` as they come: on SQLite through its own
+    /// library on a blocking thread, in batches; else through `Any`.
+    async fn stream<T: DayRow + Send + 'static>(
         &self,
         sql: String,
         binds: DayBinds<'_>,
         sink: &mut (dyn FnMut(T) + Send),
     ) -> StoreResult<()> {
-        // Built from fixed names and numbered parameters; every value is bound.
-        let sql = AssertSqlSafe(sql);
-        match &self.reader {
-            Some(reader) => feed(binds.bind(sqlx::query(sql)).fetch(reader), sink).await,
-            None => feed(binds.bind(sqlx::query(sql)).fetch(&self.pool), sink).await,
+        let Some(file) = &self.reader else {
+            // Built from fixed names and numbered parameters; every value is bound.
+            let mut rows = binds.bind(sqlx::query(AssertSqlSafe(sql))).fetch(&self.pool);
+            while let Some(row) = rows.try_next().await? {
+                sink(T::read(&row)?);
+            }
+            return Ok(());
+        };
+        let (file, values) = (file.clone(), binds.values());
+        let (batches, mut received) = tokio::sync::mpsc::channel::<StoreResult<Vec<T>>>(4);
+        let reading = tokio::task::spawn_blocking(move || {
+            if let Err(e) = read_sqlite(&file, &sql, values, &batches) {
+                // The receiver is gone only when the read was abandoned: nothing to tell then.
+                let _ = batches.blocking_send(Err(e));
+            }
+        });
+        while let Some(batch) = received.recv().await {
+            batch?.into_iter().for_each(&mut *sink);
         }
+        // A read that panicked is the database's worker gone, as sqlx says of its own.
+        reading.await.map_err(|_| StoreError::Database(sqlx::Error::WorkerCrashed))
     }
 }
 
-/// Decodes each row of `rows` and hands it to `sink`, one at a time.
-async fn feed<R: Columns, T: DayRow>(
-    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
-    sink: &mut (dyn FnMut(T) + Send),
+/// Rows a blocking read hands over at once.
+const BATCH_ROWS: usize = 8192;
+
+/// Reads the rows of `sql` from the SQLite file and sends them in batches, on a blocking thread.
+fn read_sqlite<T: DayRow>(
+    file: &std::path::Path,
+    sql: &str,
+    values: Vec<rusqlite::types::Value>,
+    batches: &tokio::sync::mpsc::Sender<StoreResult<Vec<T>>>,
 ) -> StoreResult<()> {
-    while let Some(row) = rows.try_next().await? {
-        sink(T::read(&row)?);
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        file,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )?;
+    conn.busy_timeout(crate::backend::BUSY_TIMEOUT)?;
+    let mut statement = conn.prepare(sql)?;
+    let mut rows = statement.query(rusqlite::params_from_iter(values))?;
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    while let Some(row) = rows.next()? {
+        batch.push(T::read(row)?);
+        if batch.len() == BATCH_ROWS && batches.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.is_empty() {
+        let _ = batches.blocking_send(Ok(batch));
     }
     Ok(())
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn int(&self, column: &'static str) -> StoreResult<i64> {
+        Ok(self.get(column)?)
+    }
+
+    fn text(&self, column: &'static str) -> StoreResult<&str> {
+        Ok(self.get_ref(column)?.as_str().map_err(rusqlite::Error::from)?)
+    }
 }
 
 /// The parameters of a read of rollup rows, in their order: the days, the reps, then texts
@@ -221,6 +294,15 @@ struct DayBinds<'a> {
 }
 
 impl DayBinds<'_> {
+    /// The values in their order, for SQLite's own library.
+    fn values(&self) -> Vec<rusqlite::types::Value> {
+        use rusqlite::types::Value;
+        let mut values = vec![Value::Text(date_text(self.from)), Value::Text(date_text(self.to))];
+        values.extend(self.reps.unwrap_or_default().iter().map(|rep| Value::Integer(*rep)));
+        values.extend(self.texts.iter().map(|t| Value::Text(t.clone())));
+        values
+    }
+
     fn bind<'q, DB: Database>(&self, mut query: Query<'q, DB, DB::Arguments>) -> Query<'q, DB, DB::Arguments>
     where
         String: Encode<'q, DB> + Type<DB>,
@@ -243,12 +325,7 @@ trait Columns {
     fn text(&self, column: &'static str) -> StoreResult<&str>;
 }
 
-impl<R: Row> Columns for R
-where
-    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
-    for<'r> &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    &'static str: ColumnIndex<R>,
-{
+impl Columns for sqlx::any::AnyRow {
     fn int(&self, column: &'static str) -> StoreResult<i64> {
         Ok(self.try_get(column)?)
     }

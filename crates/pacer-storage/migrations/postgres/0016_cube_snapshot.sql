@@ -1,0 +1,9 @@
+-- The last daily cube a server read, as bytes, with the data versions of activities and deals
+-- it was read at: the next server to start reads it and then only the days changed since,
+-- rather than every rollup row. Derived from the rollups, so never backed up or restored.
+CREATE TABLE cube_snapshot (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    activities_version BIGINT NOT NULL,
+    deals_version BIGINT NOT NULL,
+    bytes BYTEA NOT NULL
+);
