@@ -159,8 +159,12 @@ async fn the_week_goes_out_once_due_and_once_only_from_two_servers() {
         addresses.sort();
         assert_eq!(addresses, ["manager@acme.example", "rep@acme.example"], "{backend}: each once");
         assert_eq!(sent, 2, "{backend}: {a:?} {b:?}");
-        let leader = a.deliveries.iter().find(|d| d.user == "leader").unwrap();
-        assert_eq!(leader.outcome, Outcome::Failed("550 no such mailbox".into()));
+        // The refused one: whichever server claimed it says why (the other saw it claimed, or
+        // tried too once it was released).
+        let refused = Outcome::Failed("550 no such mailbox".into());
+        let leader =
+            |s: &pacer_app::digest::Sending| s.deliveries.iter().find(|d| d.user == "leader").unwrap().outcome.clone();
+        assert!(leader(&a) == refused || leader(&b) == refused, "{backend}: {a:?} {b:?}");
         let admin = a.deliveries.iter().find(|d| d.user == "admin").unwrap();
         assert!(matches!(&admin.outcome, Outcome::Failed(why) if why.starts_with("no e-mail address")), "{admin:?}");
 
@@ -169,11 +173,7 @@ async fn the_week_goes_out_once_due_and_once_only_from_two_servers() {
         let later = send_if_due(&one, &outbox, at("2026-12-03T10:00:00Z")).await.unwrap().unwrap();
         assert_eq!(later.count(|o| *o == Outcome::AlreadySent), 2);
         assert_eq!(later.count(|o| *o == Outcome::Sent), 0);
-        assert_eq!(
-            later.deliveries.iter().find(|d| d.user == "leader").unwrap().outcome,
-            leader.outcome,
-            "tried again"
-        );
+        assert_eq!(leader(&later), refused, "{backend}: tried again");
         assert_eq!(outbox.0.lock().unwrap().len(), 2, "{backend}: nothing sent twice");
     }
 }
