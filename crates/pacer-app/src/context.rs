@@ -6,9 +6,9 @@ use crate::AppError;
 use crate::cache::Caches;
 use crate::catalog::current_catalog;
 use chrono::NaiveDate;
-use pacer_core::access::{Principal, Role};
+use pacer_core::access::{Principal, Role, User};
 use pacer_core::catalog::Catalog;
-use pacer_core::org::{Organisation, RepId};
+use pacer_core::org::{Organisation, RepId, TeamId, subtree};
 use pacer_core::report::Scope;
 use pacer_storage::Store;
 use std::collections::HashSet;
@@ -58,6 +58,11 @@ impl<'a> Context<'a> {
         Self { catalog: OnceCell::new_with(Some(Some(catalog))), ..self }
     }
 
+    /// The same call made by someone else (the weekly digest, composed as its reader sees).
+    pub fn as_caller(&self, caller: Principal) -> Self {
+        Self { caller, ..self.on(self.today) }
+    }
+
     /// The same call as seen on another day (a past quarter measured on its last day).
     pub fn on(&self, today: NaiveDate) -> Self {
         Self { org: self.org.clone(), caller: self.caller.clone(), catalog: self.catalog.clone(), today, ..*self }
@@ -89,6 +94,30 @@ impl<'a> Context<'a> {
             Principal::Token { .. } => None,
         }
     }
+}
+
+/// Who a user is when they call: their role, their rep record, and for a manager the teams they
+/// manage (those whose manager is the user's rep record) and every team below them. The pages and
+/// the API ask it of the signed-in user; the weekly digest of each reader.
+pub async fn principal_of(store: &dyn Store, user: &User) -> Result<Principal, AppError> {
+    let managed_teams = match user.rep_id {
+        Some(rep) => {
+            let teams = store.teams().await?;
+            let mut out: Vec<TeamId> =
+                teams.iter().filter(|t| t.manager_id == Some(rep)).flat_map(|t| subtree(&teams, t.id)).collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        }
+        None => Vec::new(),
+    };
+    Ok(Principal::User {
+        id: user.id,
+        username: user.username.clone(),
+        role: user.role,
+        rep_id: user.rep_id,
+        managed_teams,
+    })
 }
 
 /// What a caller may read: a rep their own figures, a manager the teams

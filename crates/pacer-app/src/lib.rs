@@ -8,6 +8,7 @@ pub mod churn;
 pub mod context;
 pub mod credentials;
 pub mod dashboard;
+pub mod digest;
 pub mod error;
 pub mod export;
 pub mod fx;

@@ -765,6 +765,18 @@ pub fn display(value: &KpiValue, currency: Currency) -> String {
     }
 }
 
+/// A figure of a KPI in `unit` (count, currency in minor units, percent, duration) for people,
+/// as [`display`] writes values: grouped money in `currency`, a percentage, a grouped count; a
+/// dash for none. For figures the use cases hand over as numbers (targets, projections).
+pub fn figure(unit: &str, x: Option<f64>, currency: Currency) -> String {
+    match x {
+        None => "—".into(),
+        Some(v) if unit == "currency" => display(&KpiValue::Money(v.round() as i64), currency),
+        Some(v) if unit == "percent" => display(&KpiValue::Rate(v), currency),
+        Some(v) => display(&KpiValue::Count(v.round() as i64), currency),
+    }
+}
+
 /// A value for people in short form, for a chart's axis and labels: `$1.2M` (money with its
 /// currency's sign or code), `12.3k`, `25%`, a dash for no figure
 /// ([`pacer_core::money::compact`]); [`display`] writes it exactly.

@@ -295,6 +295,36 @@ mod tests {
     }
 
     #[test]
+    fn email_addresses_look_like_one() {
+        assert_eq!(check_email(" ann@acme.example "), Ok("ann@acme.example".into()));
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@acme.example",
+            "ann@acme",
+            "a@b@c.example",
+            "ann lee@acme.example",
+            "ann@acme.example.",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad:?}");
+        }
+        let user = |email: Option<&str>| User {
+            id: 1,
+            username: "ann".into(),
+            display_name: "Ann".into(),
+            role: Role::Rep,
+            rep_id: Some(2),
+            active: true,
+            email: email.map(String::from),
+            digest: true,
+        };
+        assert_eq!(user(Some("own@acme.example")).address(Some("rep@acme.example")), Some("own@acme.example"));
+        assert_eq!(user(None).address(Some("rep@acme.example")), Some("rep@acme.example"));
+        assert_eq!(user(None).address(None), None);
+    }
+
+    #[test]
     fn scopes_read_back() {
         for scope in Scope::ALL {
             assert_eq!(scope.as_str().parse::<Scope>(), Ok(scope));
@@ -319,6 +349,24 @@ pub struct User {
     pub rep_id: Option<RepId>,
     /// False once deactivated: cannot sign in.
     pub active: bool,
+    /// The person's own e-mail address; the rep record's is used when none is given
+    /// ([`User::address`]).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether the person receives the weekly digest (they may opt out in their account).
+    #[serde(default = "yes")]
+    pub digest: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl User {
+    /// Where the person's mail goes: their own address, else the one of the rep record they are.
+    pub fn address<'a>(&'a self, rep_email: Option<&'a str>) -> Option<&'a str> {
+        self.email.as_deref().or(rep_email).filter(|e| !e.trim().is_empty())
+    }
 }
 
 /// An API token as listed (the secret itself is shown once, then only its hash is kept).
@@ -348,6 +396,24 @@ pub fn check_username(name: &str) -> Result<String, String> {
     } else {
         Err(format!("user name {name:?} is not valid: use 2 to 64 letters, digits, '.', '_' or '-'"))
     }
+}
+
+/// Checks an e-mail address as people type it, trimmed: one `@` with a name before it and a
+/// domain with a dot after it, no spaces. Whether a mail server takes it is for that server.
+pub fn check_email(email: &str) -> Result<String, String> {
+    let email = email.trim();
+    let ok = match email.split_once('@') {
+        Some((name, domain)) => {
+            !name.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+        }
+        None => false,
+    };
+    if ok { Ok(email.to_string()) } else { Err(format!("e-mail address {email:?} is not valid: use name@example.com")) }
 }
 
 /// Checks a new password: at least 10 characters.

@@ -211,7 +211,7 @@ pub fn weekday_name(day: Weekday) -> &'static str {
 
 /// Serde for weekdays as "mon" .. "sun": chrono's own form is "Mon" and may be
 /// compiled out.
-mod weekday_serde {
+pub(crate) mod weekday_serde {
     use super::*;
 
     pub fn serialize<S: Serializer>(day: &Weekday, serializer: S) -> Result<S::Ok, S::Error> {

@@ -7,6 +7,7 @@ pub mod attainment;
 pub mod audit;
 pub mod catalog;
 pub mod churn;
+pub mod digest;
 pub mod fiscal_calendar;
 pub mod forecast;
 pub mod growth;

@@ -39,6 +39,16 @@ pub struct Organisation {
     /// every year with data when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seasonality_years: Option<u32>,
+    /// The organisation's time zone (IANA name), which the weekly digest's schedule is in.
+    #[serde(default = "utc")]
+    pub time_zone: chrono_tz::Tz,
+    /// When the weekly digest goes out.
+    #[serde(default)]
+    pub digest: crate::digest::DigestSchedule,
+}
+
+fn utc() -> chrono_tz::Tz {
+    chrono_tz::Tz::UTC
 }
 
 impl Default for Organisation {
@@ -53,6 +63,8 @@ impl Default for Organisation {
             pipeline_stages: crate::pipeline::StageConfig::default(),
             horizon: None,
             seasonality_years: None,
+            time_zone: utc(),
+            digest: crate::digest::DigestSchedule::default(),
         }
     }
 }

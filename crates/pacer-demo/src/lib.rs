@@ -124,6 +124,8 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
         pipeline_stages: Default::default(),
         horizon: Some(horizon(config.today)),
         seasonality_years: None,
+        time_zone: "America/New_York".parse().expect("a known time zone"),
+        digest: Default::default(),
     };
 
     // Separate streams so that a change to one part leaves the others alone.

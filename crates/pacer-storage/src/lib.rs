@@ -4,8 +4,8 @@
 //! (raw sales records and their churn tags), [`RollupStore`] (the daily rollups
 //! reports read), [`VersionStore`] (the data versions caches watch),
 //! [`ImportStore`] (bulk imports of records), [`CatalogStore`] (the metric catalog),
-//! [`PlanStore`] (annual plans and their targets) and [`ReviewStore`] (quarterly reviews and
-//! their notes), gathered in [`Store`]. [`SqlStore`] implements them
+//! [`PlanStore`] (annual plans and their targets), [`ReviewStore`] (quarterly reviews and
+//! their notes) and [`DigestStore`] (the weekly digests sent), gathered in [`Store`]. [`SqlStore`] implements them
 //! for SQLite (the embedded default) and PostgreSQL (the team deployment);
 //! the backend is chosen from the database URL, and migrations run on connect.
 //!
@@ -112,6 +112,9 @@ pub struct NewUser {
     pub role: Role,
     /// Linked rep record.
     pub rep_id: Option<RepId>,
+    /// The person's own e-mail (checked with `pacer_core::access::check_email`); without one,
+    /// the rep record's is used.
+    pub email: Option<String>,
     /// Argon2id PHC string of the password.
     pub password_hash: String,
 }
@@ -127,6 +130,10 @@ pub struct UserUpdate {
     pub rep_id: Option<Option<RepId>>,
     /// Activate or deactivate (deactivating ends the user's sessions).
     pub active: Option<bool>,
+    /// New own e-mail (`Some(None)` clears it: the rep record's is used again).
+    pub email: Option<Option<String>>,
+    /// Receive the weekly digest, or opt out.
+    pub digest: Option<bool>,
 }
 
 /// A signed-in session.
@@ -544,6 +551,48 @@ pub trait FxStore: Send + Sync {
     async fn delete_fx_rate(&self, currency: Currency, month: Month, actor: &Actor) -> StoreResult<usize>;
 }
 
+/// A person's weekly digest of one ISO week: claimed by the sender before sending, stamped sent
+/// once the mail server took it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DigestDelivery {
+    /// The ISO week, e.g. `2026-W49`.
+    pub week: String,
+    /// To whom.
+    pub user_id: i64,
+    /// The address it went (or goes) to.
+    pub address: String,
+    /// Unix seconds of the claim.
+    pub claimed_at: i64,
+    /// Unix seconds it was sent; `None` while being sent.
+    pub sent_at: Option<i64>,
+}
+
+/// What was sent of the weekly digest (`digest_deliveries`), so that a week is never sent twice
+/// to the same person, even by several servers at once: a sender claims a person's week before
+/// sending, confirms once sent, and releases the claim when the sending failed. Deliveries are
+/// not audited: they are the record themselves.
+#[async_trait]
+pub trait DigestStore: Send + Sync {
+    /// Claims `week`'s digest of `user_id`, to be sent to `address`: true when this caller may
+    /// send it, because no one has claimed it, or because a claim made before `stale_before`
+    /// (Unix seconds) was never confirmed (its sender stopped). One statement each, so that of
+    /// two claimers only one wins.
+    async fn claim_digest(
+        &self,
+        week: &str,
+        user_id: i64,
+        address: &str,
+        now: i64,
+        stale_before: i64,
+    ) -> StoreResult<bool>;
+    /// Records that the claimed digest was sent at `sent_at`.
+    async fn confirm_digest(&self, week: &str, user_id: i64, sent_at: i64) -> StoreResult<()>;
+    /// Drops an unconfirmed claim (the sending failed), so that nothing says it was sent.
+    async fn release_digest(&self, week: &str, user_id: i64) -> StoreResult<()>;
+    /// The deliveries of `week`, by user.
+    async fn digest_deliveries(&self, week: &str) -> StoreResult<Vec<DigestDelivery>>;
+}
+
 /// Everything Pacer stores, behind one object.
 #[async_trait]
 pub trait Store:
@@ -557,6 +606,7 @@ pub trait Store:
     + PlanStore
     + ReviewStore
     + FxStore
+    + DigestStore
     + 'static
 {
     /// Which backend answers.

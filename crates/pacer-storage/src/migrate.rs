@@ -22,8 +22,8 @@ macro_rules! migrations {
     };
 }
 
-const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql", 4 => "0004_churn_reasons.sql", 5 => "0005_data_versions.sql", 6 => "0006_entered_by.sql", 7 => "0007_rollups.sql", 8 => "0008_plans.sql", 9 => "0009_reviews.sql", 10 => "0010_cache_versions.sql", 11 => "0011_activities_by_time.sql", 12 => "0012_admin_token_scope.sql", 13 => "0013_session_idle.sql", 14 => "0014_fx_rates.sql", 15 => "0015_undated_open_deals.sql", 16 => "0016_cube_snapshot.sql");
-const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql", 4 => "0004_churn_reasons.sql", 5 => "0005_data_versions.sql", 6 => "0006_entered_by.sql", 7 => "0007_rollups.sql", 8 => "0008_plans.sql", 9 => "0009_reviews.sql", 10 => "0010_cache_versions.sql", 11 => "0011_activities_by_time.sql", 12 => "0012_admin_token_scope.sql", 13 => "0013_session_idle.sql", 14 => "0014_fx_rates.sql", 15 => "0015_undated_open_deals.sql", 16 => "0016_cube_snapshot.sql");
+const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql", 4 => "0004_churn_reasons.sql", 5 => "0005_data_versions.sql", 6 => "0006_entered_by.sql", 7 => "0007_rollups.sql", 8 => "0008_plans.sql", 9 => "0009_reviews.sql", 10 => "0010_cache_versions.sql", 11 => "0011_activities_by_time.sql", 12 => "0012_admin_token_scope.sql", 13 => "0013_session_idle.sql", 14 => "0014_fx_rates.sql", 15 => "0015_undated_open_deals.sql", 16 => "0016_cube_snapshot.sql", 17 => "0017_digest.sql");
+const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_organisation.sql", 2 => "0002_access.sql", 3 => "0003_catalog.sql", 4 => "0004_churn_reasons.sql", 5 => "0005_data_versions.sql", 6 => "0006_entered_by.sql", 7 => "0007_rollups.sql", 8 => "0008_plans.sql", 9 => "0009_reviews.sql", 10 => "0010_cache_versions.sql", 11 => "0011_activities_by_time.sql", 12 => "0012_admin_token_scope.sql", 13 => "0013_session_idle.sql", 14 => "0014_fx_rates.sql", 15 => "0015_undated_open_deals.sql", 16 => "0016_cube_snapshot.sql", 17 => "0017_digest.sql");
 
 /// The number and file name of every migration this binary knows, oldest first: the same
 /// numbered files in both backends' folders.
@@ -52,6 +52,9 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
             .fetch_optional(&mut *tx)
             .await?;
         if applied.is_some() {
+            // Ends the transaction now, releasing the lock: a transaction merely dropped would
+            // keep it on an idle pooled connection, and the next process to start would wait.
+            tx.commit().await?;
             continue;
         }
         tracing::info!(version = m.version, name = m.name, "applying migration");

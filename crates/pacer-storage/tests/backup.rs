@@ -16,8 +16,8 @@ use pacer_core::records::{
 use pacer_core::review::{NewNote, NoteSubject};
 use pacer_storage::testing::{TestDb, backup_contents};
 use pacer_storage::{
-    AccessStore, BackupError, BackupFile, CatalogStore, CopyProgress, FxStore, NewUser, OrgStore, PlanStore,
-    RecordStore, ReviewStore, Session, SqlStore, StoreError, TableRows, UserUpdate,
+    AccessStore, BackupError, BackupFile, CatalogStore, CopyProgress, DigestStore, FxStore, NewUser, OrgStore,
+    PlanStore, RecordStore, ReviewStore, Session, SqlStore, StoreError, TableRows, UserUpdate,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -175,6 +175,7 @@ async fn populate(store: &SqlStore) {
         display_name: format!("{name} (display)"),
         role,
         rep_id,
+        email: None,
         password_hash: "$argon2id$x".into(),
     };
     let admin = store.create_user(&user("admin", Role::Admin, None), &ops).await.unwrap();
@@ -188,6 +189,8 @@ async fn populate(store: &SqlStore) {
         last_seen_at: 3_000,
     };
     store.create_session(&session).await.unwrap();
+    store.claim_digest("2026-W05", admin.id, "ops@acme.example", 3_000, 0).await.unwrap();
+    store.confirm_digest("2026-W05", admin.id, 3_001).await.unwrap();
     store.record_login_failure(&["user:bo".to_string(), "addr:10.0.0.1".to_string()], 100, 0).await.unwrap();
     store.create_token("crm", Scope::Ingest, "t1", &ops).await.unwrap();
     let revoked = store.create_token("old", Scope::Read, "t2", &ops).await.unwrap();
@@ -263,7 +266,7 @@ async fn a_backup_restores_into_either_backend_with_the_same_content() {
         };
         let tables = source.store.backup(first.path(), false, &progress).await.unwrap();
         let total: i64 = tables.iter().map(|t| t.rows).sum();
-        assert_eq!(tables.len(), 24, "every table");
+        assert_eq!(tables.len(), 25, "every table");
         assert_eq!((rows_of(&tables, "teams"), rows_of(&tables, "activities")), (4, 4), "{}", source.backend());
         assert!(!first.path().with_extension("sqlite.partial").exists());
         // SQLite copies its pages itself; rows are counted from PostgreSQL.
@@ -301,6 +304,7 @@ async fn a_backup_restores_into_either_backend_with_the_same_content() {
                 display_name: "New".into(),
                 role: Role::Leader,
                 rep_id: None,
+                email: None,
                 password_hash: "$argon2id$y".into(),
             };
             assert_eq!(target.store.create_user(&user, &ops()).await.unwrap().id, 3, "{how}");

@@ -11,8 +11,8 @@ use pacer_core::org::{NewRep, NewTeam, OrgError, Organisation, RepUpdate, TeamUp
 use pacer_core::records::{DealKind, DealStatus, NewAccount, NewActivity, NewDeal, SourceKind, SubscriptionMonth};
 use pacer_storage::testing::TestDb;
 use pacer_storage::{
-    AccessStore, ImportStore, LoginFailures, NewUser, OrgStore, RecordStore, RepFilter, Session, StageTotal, Store,
-    StoreError, UserUpdate,
+    AccessStore, DigestStore, ImportStore, LoginFailures, NewUser, OrgStore, RecordStore, RepFilter, Session,
+    StageTotal, Store, StoreError, UserUpdate,
 };
 
 fn d(s: &str) -> NaiveDate {
@@ -42,6 +42,7 @@ fn user(name: &str, rep_id: Option<i64>) -> NewUser {
         display_name: name.into(),
         role: Role::Rep,
         rep_id,
+        email: None,
         password_hash: "$argon2id$x".into(),
     }
 }
@@ -103,6 +104,8 @@ async fn organisation_settings_round_trip() {
             calendar: FiscalCalendar::Monthly { start_month: 2, naming: YearNaming::EndYear },
             // Stages with kinds and aliases survive the settings' JSON.
             pipeline_stages: Organisation::default().pipeline_stages.with_alias("Closed Won", "closedwon").unwrap(),
+            time_zone: "Europe/Zurich".parse().unwrap(),
+            digest: pacer_core::digest::DigestSchedule::parse("fri", 16).unwrap(),
             ..Organisation::default()
         };
         store.save_organisation(&org, &admin()).await.unwrap();
@@ -276,6 +279,43 @@ async fn users_sessions_throttling_and_tokens() {
         assert_eq!(log.len(), 3);
         assert_eq!(log[0].action, "user.password");
         assert!(log.iter().all(|e| !e.after.as_deref().unwrap_or("").contains("argon2")), "hashes stay out of the log");
+    }
+}
+
+/// A person's e-mail and digest choice are kept; a week's digest is claimed once, by one sender,
+/// confirmed when sent, released when not; a claim whose sender stopped is taken over later.
+#[tokio::test]
+async fn digest_deliveries_are_claimed_once() {
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let new = NewUser { email: Some(" ann@acme.example ".into()), ..user("ann", None) };
+        let ann = store.create_user(&new, &admin()).await.unwrap();
+        assert_eq!((ann.email.as_deref(), ann.digest), (Some("ann@acme.example"), true));
+        let bad = NewUser { email: Some("ann at acme".into()), ..user("bo", None) };
+        assert!(matches!(store.create_user(&bad, &admin()).await, Err(StoreError::Refused(_))));
+        let opt_out = UserUpdate { digest: Some(false), email: Some(None), ..UserUpdate::default() };
+        let changed = store.update_user(ann.id, &opt_out, &admin()).await.unwrap();
+        assert_eq!((changed.email, changed.digest), (None, false));
+        assert!(!store.user(ann.id).await.unwrap().digest, "{}", db.backend());
+
+        let week = "2026-W49";
+        assert!(store.claim_digest(week, ann.id, "ann@acme.example", 1_000, 0).await.unwrap());
+        assert!(!store.claim_digest(week, ann.id, "ann@acme.example", 1_001, 0).await.unwrap(), "claimed already");
+        store.release_digest(week, ann.id).await.unwrap();
+        assert!(store.digest_deliveries(week).await.unwrap().is_empty(), "a failed send leaves no record");
+        assert!(store.claim_digest(week, ann.id, "ann@acme.example", 1_002, 0).await.unwrap());
+        store.confirm_digest(week, ann.id, 1_003).await.unwrap();
+        store.release_digest(week, ann.id).await.unwrap();
+        let sent = store.digest_deliveries(week).await.unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!((sent[0].claimed_at, sent[0].sent_at), (1_002, Some(1_003)), "a sent digest stays sent");
+        assert!(!store.claim_digest(week, ann.id, "ann@acme.example", 9_999, 9_000).await.unwrap(), "never twice");
+
+        // A claim never confirmed is taken over once it is stale, and only then.
+        assert!(store.claim_digest("2026-W50", ann.id, "a@acme.example", 100, 0).await.unwrap());
+        assert!(!store.claim_digest("2026-W50", ann.id, "a@acme.example", 150, 50).await.unwrap());
+        assert!(store.claim_digest("2026-W50", ann.id, "a@acme.example", 5_000, 4_000).await.unwrap());
+        assert!(store.digest_deliveries("2026-W51").await.unwrap().is_empty());
     }
 }
 

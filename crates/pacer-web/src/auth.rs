@@ -11,7 +11,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use pacer_app::credentials::{random_secret, token_hash, verify_against_dummy, verify_password};
 use pacer_core::access::{Access, Denied, Principal, User, check};
-use pacer_core::org::subtree;
 use pacer_core::throttle::{self, ThrottleKey};
 use pacer_storage::Session;
 
@@ -62,27 +61,6 @@ pub fn now_s() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The teams a manager sees: those whose manager is the user's rep record, and all teams below them.
-async fn managed_teams(state: &AppState, user: &User) -> Result<Vec<i64>, ApiError> {
-    let Some(rep) = user.rep_id else { return Ok(Vec::new()) };
-    let teams = state.store.teams().await?;
-    let mut out: Vec<i64> =
-        teams.iter().filter(|t| t.manager_id == Some(rep)).flat_map(|t| subtree(&teams, t.id)).collect();
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
-}
-
-async fn principal_for_user(state: &AppState, user: &User) -> Result<Principal, ApiError> {
-    Ok(Principal::User {
-        id: user.id,
-        username: user.username.clone(),
-        role: user.role,
-        rep_id: user.rep_id,
-        managed_teams: managed_teams(state, user).await?,
-    })
-}
-
 async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
     if let Some(bearer) =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
@@ -104,7 +82,7 @@ async fn identify(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiEr
         if idle >= TOUCH_EVERY_S {
             state.store.touch_session(&session.token_hash, now).await?;
         }
-        let principal = principal_for_user(state, &user).await?;
+        let principal = pacer_app::context::principal_of(&*state.store, &user).await?;
         return Ok(Caller {
             principal: Some(principal),
             session: Some(session),

@@ -80,6 +80,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/pipeline", SIGNED_IN, pages::report::pipeline_page),
         route(M::GET, "/scorecard", SIGNED_IN, pages::scorecard::page),
         route(M::GET, "/dashboard", MANAGER, pages::dashboard::page),
+        route(M::GET, "/digest", SIGNED_IN, pages::digest::page),
         route(M::GET, "/seasonality", MANAGER, pages::plan::seasonality),
         route(M::GET, "/plans", MANAGER, pages::plan::list),
         route(M::GET, "/reviews", MANAGER, pages::review::list),
@@ -89,6 +90,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/plans/{id}/attainment", MANAGER, pages::plan::attainment),
         route(M::GET, "/account", SIGNED_IN, pages::users::account),
         route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),
+        route(M::POST, "/account/digest", SIGNED_IN, pages::users::set_digest),
         // Leadership
         route(M::GET, "/audit", LEADER, pages::audit::page),
         route(M::POST, "/plans/{id}/status", LEADER, pages::plan::set_status),

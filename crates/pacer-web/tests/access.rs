@@ -132,6 +132,8 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/api/v1/logging-contest"), SignedInOrReadToken),
         (("GET", "/account"), SignedIn),
         (("POST", "/account/password"), SignedIn),
+        (("POST", "/account/digest"), SignedIn),
+        (("GET", "/digest"), SignedIn),
         (("GET", "/audit"), LeaderUp),
         (("POST", "/teams"), AdminOnly),
         (("POST", "/teams/{id}"), AdminOnly),

@@ -79,6 +79,7 @@ pub async fn init(ctx: &Context, args: InitArgs) -> Result<()> {
             display_name: username.clone(),
             role: Role::Admin,
             rep_id: None,
+            email: None,
             password_hash: hash(&password)?,
         })
     };
@@ -128,11 +129,14 @@ pub enum UserCommand {
         /// Name shown.
         #[arg(long)]
         name: Option<String>,
+        /// The person's own e-mail address [default: their rep record's].
+        #[arg(long)]
+        email: Option<String>,
         /// Password [default: a random one, printed once].
         #[arg(long, env = "PACER_PASSWORD")]
         password: Option<String>,
     },
-    /// Change a user's role, rep link or status.
+    /// Change a user's role, rep link, status, e-mail or weekly digest.
     Update {
         /// Login name.
         username: String,
@@ -148,6 +152,12 @@ pub enum UserCommand {
         /// Activate again.
         #[arg(long)]
         activate: bool,
+        /// New own e-mail address ("" clears it: the rep record's is used).
+        #[arg(long)]
+        email: Option<String>,
+        /// The weekly digest: on, or off (opted out).
+        #[arg(long, value_name = "on|off")]
+        digest: Option<OnOff>,
         /// Why (kept in the audit log).
         #[arg(long)]
         reason: Option<String>,
@@ -162,6 +172,15 @@ pub enum UserCommand {
     },
 }
 
+/// A switch typed as on or off.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
 fn print_users(users: &[User], format: Format) -> Result<()> {
     let rows = users
         .iter()
@@ -173,10 +192,13 @@ fn print_users(users: &[User], format: Format) -> Result<()> {
                 u.role.to_string(),
                 cell(&u.rep_id),
                 u.active.to_string(),
+                cell(&u.email),
+                u.digest.to_string(),
             ]
         })
         .collect();
-    Listing { headers: &["id", "user", "name", "role", "rep", "active"], rows, records: users }.print(format)
+    let headers = ["id", "user", "name", "role", "rep", "active", "email", "digest"];
+    Listing { headers: &headers, rows, records: users }.print(format)
 }
 
 async fn find_user(store: &SqlStore, username: &str) -> Result<User> {
@@ -192,7 +214,7 @@ pub async fn user(ctx: &Context, cmd: UserCommand) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
     match cmd {
         UserCommand::List { format } => print_users(&store.users().await?, format),
-        UserCommand::Add { username, role, rep, name, password } => {
+        UserCommand::Add { username, role, rep, name, email, password } => {
             let role: Role = role.parse().map_err(|e: String| anyhow!(e))?;
             let username = check_username(&username).map_err(|e| anyhow!(e))?;
             let password_hash = hash(&password_or_random(password, &username))?;
@@ -201,12 +223,13 @@ pub async fn user(ctx: &Context, cmd: UserCommand) -> Result<()> {
                 username,
                 role,
                 rep_id: rep,
+                email: email.filter(|e| !e.trim().is_empty()),
                 password_hash,
             };
             let user = store.create_user(&new, &cli_actor(None)).await?;
             print_users(&[user], Format::Table)
         }
-        UserCommand::Update { username, role, rep, deactivate, activate, reason } => {
+        UserCommand::Update { username, role, rep, deactivate, activate, email, digest, reason } => {
             let user = find_user(&store, &username).await?;
             let update = UserUpdate {
                 display_name: None,
@@ -219,6 +242,8 @@ pub async fn user(ctx: &Context, cmd: UserCommand) -> Result<()> {
                 } else {
                     None
                 },
+                email: email.map(|e| Some(e).filter(|e| !e.trim().is_empty())),
+                digest: digest.map(|d| matches!(d, OnOff::On)),
             };
             let user = store.update_user(user.id, &update, &cli_actor(reason)).await?;
             print_users(&[user], Format::Table)

@@ -25,6 +25,35 @@ pub struct FileConfig {
     pub session_hours: Option<i64>,
     /// Minutes a session may go unused before it ends.
     pub session_idle_minutes: Option<i64>,
+    /// The mail server of the weekly digest: `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host`, or `smtp://host:25` for a local relay.
+    pub smtp_url: Option<String>,
+    /// The address the weekly digest comes from, e.g. `Pacer <pacer@acme.example>`.
+    pub smtp_from: Option<String>,
+}
+
+/// Where the weekly digest is sent through.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    /// The server's URL, credentials included.
+    pub url: String,
+    /// The sender.
+    pub from: String,
+}
+
+impl FileConfig {
+    /// The mail server: `PACER_SMTP_URL` and `PACER_SMTP_FROM`, else `smtp_url` and `smtp_from`
+    /// from the file; none when no server is named. A server without a sender is refused.
+    pub fn smtp(&self) -> Result<Option<SmtpSettings>> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let Some(url) = env("PACER_SMTP_URL").or_else(|| self.smtp_url.clone()) else { return Ok(None) };
+        let Some(from) = env("PACER_SMTP_FROM").or_else(|| self.smtp_from.clone()) else {
+            bail!(
+                "a mail server is set (smtp_url) but no sender: set smtp_from or PACER_SMTP_FROM too, e.g. \"Pacer <pacer@acme.example>\""
+            )
+        };
+        Ok(Some(SmtpSettings { url, from }))
+    }
 }
 
 impl FileConfig {

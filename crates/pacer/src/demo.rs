@@ -265,7 +265,11 @@ async fn create_users(store: &SqlStore, org: &DemoOrg, actor: &Actor) -> Result<
             Some(r) => r.name.clone(),
             None => username.to_string(),
         };
-        let user = NewUser { username: username.into(), display_name, role, rep_id, password_hash: hash.clone() };
+        // People without a rep record get an address of their own, so that everyone's weekly
+        // digest can be previewed (the demo never sends it).
+        let email = rep_id.is_none().then(|| format!("{username}@northwind.example"));
+        let user =
+            NewUser { username: username.into(), display_name, role, rep_id, email, password_hash: hash.clone() };
         store.create_user(&user, actor).await?;
     }
     Ok(())

@@ -8,8 +8,10 @@ mod churn_cmd;
 mod config;
 mod dashboard_cmd;
 mod demo;
+mod digest_cmd;
 mod fx_cmd;
 mod import_cmd;
+mod mail;
 mod metrics_cmd;
 mod org_cmd;
 mod output;
@@ -102,6 +104,9 @@ enum Command {
     Scorecard(scorecard_cmd::ScorecardArgs),
     /// The leadership's dashboard, or a team's: against plan, side by side, pipeline, churn, readiness, data gaps.
     Dashboard(dashboard_cmd::DashboardArgs),
+    /// The weekly digest: preview a person's, send the week's to everyone by e-mail.
+    #[command(subcommand)]
+    Digest(digest_cmd::DigestCommand),
     /// The pipeline stages: show, write out to edit, replace, add a CRM's name.
     Stages(stages_cmd::StagesArgs),
     /// The daily rollups that reports read.
@@ -196,6 +201,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Pipeline(span) => report_cmd::pipeline(&ctx, span).await,
         Command::Scorecard(args) => scorecard_cmd::run(&ctx, args).await,
         Command::Dashboard(args) => dashboard_cmd::run(&ctx, args).await,
+        Command::Digest(cmd) => digest_cmd::digest(&ctx, cmd).await,
         Command::Stages(args) => stages_cmd::stages(&ctx, args).await,
         Command::Rollups(cmd) => report_cmd::rollups(&ctx, cmd).await,
         Command::Plan(cmd) => plan_cmd::plan(&ctx, cmd).await,

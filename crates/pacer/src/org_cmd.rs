@@ -8,8 +8,9 @@ use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pacer_core::audit::Actor;
+use pacer_core::digest::DigestSchedule;
 use pacer_core::fiscal_calendar::{
-    FiscalCalendar, PeriodKind, WeekPattern, WorkingDays, YearEndRule, YearNaming, parse_weekday,
+    FiscalCalendar, PeriodKind, WeekPattern, WorkingDays, YearEndRule, YearNaming, parse_weekday, weekday_name,
 };
 use pacer_core::money::Currency;
 use pacer_core::org::{NewRep, NewTeam, Organisation, Rep, RepUpdate, Team, TeamUpdate};
@@ -117,6 +118,15 @@ pub struct OrgSetArgs {
     /// year with data.
     #[arg(long, value_name = "N|all")]
     pub seasonality_years: Option<String>,
+    /// The organisation's time zone, an IANA name such as Europe/Zurich [default: UTC].
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    /// The day the weekly digest goes out, in the organisation's time zone (mon..sun) [default: mon].
+    #[arg(long)]
+    pub digest_day: Option<String>,
+    /// The hour the weekly digest goes out, 0 to 23 [default: 8].
+    #[arg(long)]
+    pub digest_hour: Option<u32>,
     /// Why (kept in the audit log).
     #[arg(long)]
     pub reason: Option<String>,
@@ -158,6 +168,14 @@ pub fn apply_settings(org: &mut Organisation, args: &OrgSetArgs) -> Result<()> {
                 n.parse().map_err(|_| anyhow!("--seasonality-years {n:?}: give a number of years, or all"))?,
             )?),
         };
+    }
+    if let Some(zone) = &args.time_zone {
+        org.time_zone = pacer_core::digest::parse_time_zone(zone).map_err(|e| anyhow!(e))?;
+    }
+    if args.digest_day.is_some() || args.digest_hour.is_some() {
+        let day = args.digest_day.clone().unwrap_or_else(|| weekday_name(org.digest.day).to_string());
+        org.digest =
+            DigestSchedule::parse(&day, args.digest_hour.unwrap_or(org.digest.hour)).map_err(|e| anyhow!(e))?;
     }
     Ok(())
 }

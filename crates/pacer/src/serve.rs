@@ -2,14 +2,19 @@
 
 use crate::Context;
 use crate::config::{DEFAULT_DATABASE, DEMO_DATABASE, secure_cookies};
+use crate::mail::SmtpMailer;
 use anyhow::{Context as _, Result};
 use clap::Args;
+use pacer_app::digest::Outcome;
+use pacer_core::access::Principal;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_storage::{AccessStore, Backend, NewUser, OrgStore, SqlStore};
 use pacer_web::{AppState, WebSettings};
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Where to listen.
 #[derive(Args)]
@@ -45,8 +50,9 @@ pub struct DemoArgs {
     no_serve: bool,
 }
 
-/// Starts the server on `store` until Ctrl-C.
-async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs) -> Result<()> {
+/// Starts the server on `store` until Ctrl-C, sending the weekly digest on schedule through
+/// `mailer` when one is given.
+async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs, mailer: Option<SmtpMailer>) -> Result<()> {
     let bind = listen.bind.clone().or_else(|| ctx.file.bind.clone()).unwrap_or_else(|| "127.0.0.1".into());
     let port = listen.port.or(ctx.file.port).unwrap_or(8080);
     let settings = WebSettings {
@@ -57,6 +63,9 @@ async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs) -> Resu
     };
     let state = AppState::new(Arc::new(store), settings);
     state.warm_up();
+    if let Some(mailer) = mailer {
+        tokio::spawn(digest_schedule(state.clone(), mailer));
+    }
     let app = pacer_web::app(state);
     let address = format!("{bind}:{port}");
     let listener = tokio::net::TcpListener::bind(&address)
@@ -74,6 +83,48 @@ async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs) -> Resu
     Ok(())
 }
 
+/// How often the server wakes to see whether the weekly digest is due and unsent.
+const DIGEST_CHECK_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// The weekly digest on schedule: wakes every few minutes and sends this week's once it is due, to
+/// whoever has not had it (a person whose message failed is tried again at the next wake). Each
+/// failure is logged once a week per person.
+async fn digest_schedule(state: AppState, mailer: SmtpMailer) {
+    let mut warned: HashSet<(String, String)> = HashSet::new();
+    let mut wake = tokio::time::interval(DIGEST_CHECK_EVERY);
+    loop {
+        wake.tick().await;
+        let now = chrono::Utc::now();
+        let sending = async {
+            let org = state.store.organisation().await?.unwrap_or_default();
+            let today = now.with_timezone(&org.time_zone).date_naive();
+            let ctx = pacer_app::Context::with_org(
+                state.store.as_ref(),
+                state.caches(),
+                org,
+                Principal::command_line(),
+                today,
+            );
+            pacer_app::digest::send_if_due(&ctx, &mailer, now).await
+        };
+        match sending.await {
+            Ok(Some(sending)) => {
+                for d in &sending.deliveries {
+                    match &d.outcome {
+                        Outcome::Sent => tracing::info!(week = %sending.week, user = %d.user, "weekly digest sent"),
+                        Outcome::Failed(why) if warned.insert((sending.week.clone(), d.user.clone())) => {
+                            tracing::warn!(week = %sending.week, user = %d.user, "weekly digest not sent: {why}")
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!("the weekly digest could not be sent: {e:#}"),
+        }
+    }
+}
+
 /// On a database with no user yet, creates an admin with a random password and prints it once.
 pub async fn ensure_first_admin(store: &SqlStore) -> Result<()> {
     if !store.users().await?.is_empty() {
@@ -85,6 +136,7 @@ pub async fn ensure_first_admin(store: &SqlStore) -> Result<()> {
         display_name: "Administrator".into(),
         role: Role::Admin,
         rep_id: None,
+        email: None,
         password_hash: pacer_app::credentials::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     store.create_user(&user, &Actor::named("pacer")).await?;
@@ -101,7 +153,24 @@ pub async fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
         println!("No organisation was set up: using defaults (run `pacer init` or `pacer org set` to change them).");
     }
     ensure_first_admin(&store).await?;
-    run_server(ctx, store, &args.listen).await
+    let org = store.organisation().await?.unwrap_or_default();
+    let mailer = match ctx.file.smtp()? {
+        Some(settings) => {
+            let mailer = SmtpMailer::new(&settings)?;
+            println!(
+                "The weekly digest goes out every {} ({}) through {}.",
+                org.digest,
+                org.time_zone,
+                mailer.server()
+            );
+            Some(mailer)
+        }
+        None => {
+            println!("No mail server is set (smtp_url): the weekly digest is not sent.");
+            None
+        }
+    };
+    run_server(ctx, store, &args.listen, mailer).await
 }
 
 /// `pacer demo`.
@@ -134,5 +203,6 @@ pub async fn demo(ctx: &Context, args: DemoArgs) -> Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    run_server(ctx, store, &args.listen).await
+    // The demo's people have made-up addresses: it never sends the digest.
+    run_server(ctx, store, &args.listen, None).await
 }

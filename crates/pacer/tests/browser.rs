@@ -961,6 +961,7 @@ impl Browser {
             page("leaderboard", "/leaderboard", Some("Leaderboard")),
             page("pipeline", "/pipeline", Some("Pipeline")),
             page("account", "/account", None),
+            page("digest", "/digest", Some("My digest")),
         ];
         if level >= 1 {
             let plans = self.link_list("/plans", "main a[href^='/plans/']");

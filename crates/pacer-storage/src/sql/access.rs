@@ -4,7 +4,7 @@ use super::{SqlStore, audit, get_flag, now_text};
 use crate::error::{StoreError, Unique};
 use crate::{AccessStore, LoginFailures, NewUser, Session, StoreResult, UserCredentials, UserUpdate};
 use async_trait::async_trait;
-use pacer_core::access::{ApiToken, Scope, User, check_username};
+use pacer_core::access::{ApiToken, Scope, User, check_email, check_username};
 use pacer_core::audit::{Actor, AuditAction, AuditEntry, AuditFilter};
 use sqlx::AnyConnection;
 use sqlx::Row;
@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 
 macro_rules! user_columns {
     () => {
-        "id, username, display_name, role, rep_id, CAST(active AS INTEGER) AS active"
+        "id, username, display_name, role, rep_id, CAST(active AS INTEGER) AS active, email, CAST(digest AS INTEGER) AS digest"
     };
 }
 macro_rules! token_columns {
@@ -34,6 +34,8 @@ fn user_from_row(row: &AnyRow) -> StoreResult<User> {
         role: role.parse().map_err(|_| corrupt("users.role", role))?,
         rep_id: row.try_get("rep_id")?,
         active: get_flag(row, "active")?,
+        email: row.try_get("email")?,
+        digest: get_flag(row, "digest")?,
     })
 }
 
@@ -62,15 +64,17 @@ async fn fetch_user(conn: &mut AnyConnection, id: i64) -> StoreResult<User> {
 impl AccessStore for SqlStore {
     async fn create_user(&self, user: &NewUser, actor: &Actor) -> StoreResult<User> {
         let username = check_username(&user.username).map_err(StoreError::Refused)?;
+        let email = user.email.as_deref().map(check_email).transpose().map_err(StoreError::Refused)?;
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, role, rep_id, password_hash, active) VALUES ($1, $2, $3, $4, $5, TRUE) RETURNING id",
+            "INSERT INTO users (username, display_name, role, rep_id, password_hash, active, email, digest) VALUES ($1, $2, $3, $4, $5, TRUE, $6, TRUE) RETURNING id",
         )
         .bind(&username)
         .bind(user.display_name.trim())
         .bind(user.role.as_str())
         .bind(user.rep_id)
         .bind(&user.password_hash)
+        .bind(email)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::unique(e, |rule| (rule == Unique::Username).then(|| username.clone())))?;
@@ -81,6 +85,10 @@ impl AccessStore for SqlStore {
     }
 
     async fn update_user(&self, id: i64, update: &UserUpdate, actor: &Actor) -> StoreResult<User> {
+        let email = match &update.email {
+            Some(Some(e)) => Some(Some(check_email(e).map_err(StoreError::Refused)?)),
+            other => other.clone(),
+        };
         let mut tx = self.begin_write().await?;
         let before = fetch_user(&mut tx, id).await?;
         let after = User {
@@ -88,14 +96,20 @@ impl AccessStore for SqlStore {
             role: update.role.unwrap_or(before.role),
             rep_id: update.rep_id.unwrap_or(before.rep_id),
             active: update.active.unwrap_or(before.active),
+            email: email.unwrap_or_else(|| before.email.clone()),
+            digest: update.digest.unwrap_or(before.digest),
             ..before.clone()
         };
-        sqlx::query("UPDATE users SET display_name = $1, role = $2, rep_id = $3, active = $4 WHERE id = $5")
-            .bind(&after.display_name)
-            .bind(after.role.as_str())
-            .bind(after.rep_id)
-            .bind(after.active)
-            .bind(id)
+        sqlx::query(
+            "UPDATE users SET display_name = $1, role = $2, rep_id = $3, active = $4, email = $5, digest = $6 WHERE id = $7",
+        )
+        .bind(&after.display_name)
+        .bind(after.role.as_str())
+        .bind(after.rep_id)
+        .bind(after.active)
+        .bind(&after.email)
+        .bind(after.digest)
+        .bind(id)
             .execute(&mut *tx)
             .await?;
         if !after.active || after.role != before.role {
@@ -158,7 +172,7 @@ impl AccessStore for SqlStore {
 
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>> {
         let row = sqlx::query(
-            "SELECT s.token_hash, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.rep_id, CAST(u.active AS INTEGER) AS active \
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.rep_id, CAST(u.active AS INTEGER) AS active, u.email, CAST(u.digest AS INTEGER) AS digest \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
         )
         .bind(token_hash)

@@ -43,7 +43,7 @@ const fn table(name: &'static str, one: &'static str, many: &'static str) -> Tab
 
 /// Every table Pacer keeps, each after the tables it refers to: backups write them and restores
 /// read them in this order. `schema_migrations` is not copied: each database records its own.
-pub(crate) const TABLES: [Table; 24] = [
+pub(crate) const TABLES: [Table; 25] = [
     table("organisation", "organisation", "organisations"),
     table("reps", "rep", "reps"),
     table("teams", "team", "teams"),
@@ -58,6 +58,7 @@ pub(crate) const TABLES: [Table; 24] = [
     table("sessions", "session", "sessions"),
     table("login_failures", "failed sign-in", "failed sign-ins"),
     table("api_tokens", "API token", "API tokens"),
+    table("digest_deliveries", "weekly digest sent", "weekly digests sent"),
     table("audit_log", "audit-log entry", "audit-log entries"),
     table("catalog_versions", "catalog version", "catalog versions"),
     table("plans", "plan", "plans"),

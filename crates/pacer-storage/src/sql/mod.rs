@@ -9,6 +9,7 @@ pub(crate) mod backup;
 mod bulk;
 mod catalog;
 mod columns;
+mod digest;
 mod fx;
 mod org;
 mod plan;

@@ -71,6 +71,10 @@ pub struct UserBody {
     pub rep_id: Option<i64>,
     /// Can sign in.
     pub active: bool,
+    /// The person's own e-mail address (without one, the weekly digest goes to the rep record's).
+    pub email: Option<String>,
+    /// Receives the weekly digest (false: opted out).
+    pub digest: bool,
 }
 
 impl From<User> for UserBody {
@@ -82,6 +86,8 @@ impl From<User> for UserBody {
             role: u.role.to_string(),
             rep_id: u.rep_id,
             active: u.active,
+            email: u.email,
+            digest: u.digest,
         }
     }
 }
@@ -100,6 +106,8 @@ pub struct CreateUser {
     pub role: String,
     /// Linked rep record.
     pub rep_id: Option<i64>,
+    /// The person's own e-mail address (default: their rep record's).
+    pub email: Option<String>,
     /// At least 10 characters.
     #[schema(min_length = 10)]
     pub password: String,
@@ -120,6 +128,12 @@ pub struct UpdateUser {
     pub rep_id: Option<Option<i64>>,
     /// Activate or deactivate.
     pub active: Option<bool>,
+    /// New own e-mail address (`null` clears it: the rep record's is used).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// Receive the weekly digest (false opts out).
+    pub digest: Option<bool>,
     /// New password (at least 10 characters).
     #[schema(min_length = 10)]
     pub password: Option<String>,
@@ -138,7 +152,7 @@ pub async fn list_users(State(state): State<AppState>) -> ApiResult<Json<Vec<Use
 /// Creates a user.
 #[utoipa::path(post, path = "/api/v1/users", tag = "access", request_body = CreateUser,
     responses((status = 201, body = UserBody), (status = 409, description = "The user name is taken", body = ErrorBody),
-        (status = 422, description = "An unknown role, a user name or password that is not valid, or a rep that does not exist", body = ErrorBody)))]
+        (status = 422, description = "An unknown role, a user name, password or e-mail address that is not valid, or a rep that does not exist", body = ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -153,17 +167,18 @@ pub async fn create_user(
         username,
         role,
         rep_id: body.rep_id,
+        email: body.email.filter(|e| !e.trim().is_empty()),
         password_hash: hash_password(&body.password)?,
     };
     let user = state.store.create_user(&new, &actor(&caller, &headers)?).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }
 
-/// Changes a user (role, rep link, activation, password).
+/// Changes a user (role, rep link, activation, e-mail, weekly digest, password).
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "access", request_body = UpdateUser,
     params(("id" = i64, Path, description = "User id")),
     responses((status = 200, body = UserBody), (status = 404, body = ErrorBody),
-        (status = 422, description = "An unknown role, a password that is not valid, or a rep that does not exist", body = ErrorBody)))]
+        (status = 422, description = "An unknown role, a password or e-mail address that is not valid, or a rep that does not exist", body = ErrorBody)))]
 pub async fn update_user(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -180,7 +195,14 @@ pub async fn update_user(
         }
         None => None,
     };
-    let update = UserUpdate { display_name: body.display_name, role, rep_id: body.rep_id, active: body.active };
+    let update = UserUpdate {
+        display_name: body.display_name,
+        role,
+        rep_id: body.rep_id,
+        active: body.active,
+        email: body.email,
+        digest: body.digest,
+    };
     let user = state.store.update_user(id, &update, &who).await?;
     if let Some(hash) = password_hash {
         state.store.set_password(id, &hash, &who).await?;

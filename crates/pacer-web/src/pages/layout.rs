@@ -110,7 +110,7 @@ const fn section(href: &'static str, words: &'static str, least: Role) -> Sectio
 }
 
 /// Every section, in the order of the navigation.
-const SECTIONS: [Section; 18] = [
+const SECTIONS: [Section; 19] = [
     section("/", "Home", Role::Rep),
     Section { href: "/org", words: "Organisation", least: Role::Rep, also: &["/teams", "/reps"] },
     section("/calendar", "Calendar", Role::Rep),
@@ -120,6 +120,7 @@ const SECTIONS: [Section; 18] = [
     section("/pipeline", "Pipeline", Role::Rep),
     section("/readiness", "Readiness", Role::Rep),
     section("/logging", "Logging", Role::Rep),
+    section("/digest", "My digest", Role::Rep),
     section("/churn", "Churn", Role::Manager),
     section("/plans", "Plans", Role::Manager),
     section("/reviews", "Reviews", Role::Manager),

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod churn;
 pub mod confirm;
 pub mod dashboard;
+pub mod digest;
 pub mod filters;
 pub mod home;
 pub mod import;

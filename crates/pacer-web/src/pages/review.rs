@@ -33,12 +33,7 @@ pub(crate) fn pct(x: Option<f64>) -> String {
 
 /// A figure of a KPI in `unit` for people: money, a percentage, or a grouped count.
 pub(crate) fn amount(frame: &Frame, unit: &str, x: Option<f64>) -> String {
-    match x {
-        None => "—".into(),
-        Some(v) if unit == "currency" => frame.money(v.round() as i64),
-        Some(v) if unit == "percent" => format!("{:.1}%", v * 100.0),
-        Some(v) => pacer_core::money::format_count(v.round() as i64),
-    }
+    pacer_app::report::figure(unit, x, frame.org.currency)
 }
 
 /// A revised annual target as typed in the form: money in units of the reporting currency with

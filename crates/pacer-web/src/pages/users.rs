@@ -42,18 +42,29 @@ pub async fn list(
         (notice(&n))
         h1 { "Users" }
         div.card.scroll { table {
-            thead { tr { th { "User" } th { "Name" } th { "Role" } th { "Rep record" } th { "Status" } th { "Change" } } }
+            thead { tr { th { "User" } th { "Name" } th { "Role" } th { "Rep record" } th { "Status" } th { "Weekly digest" } th { "Change" } } }
             tbody { @for u in &users { tr {
+                @let rep_email = u.rep_id.and_then(|id| reps.iter().find(|r| r.id == id)).and_then(|r| r.email.as_deref());
                 td { (u.username) } td { (u.display_name) } td { (u.role) }
                 td { @if let Some(rep) = u.rep_id {
                     a href=(format!("/reps/{rep}")) { (reps.iter().find(|r| r.id == rep).map_or_else(|| format!("rep {rep}"), |r| r.name.clone())) }
                 } }
                 td { @if u.active { span.badge.on { "active" } } @else { span.badge.off { "deactivated" } } }
+                td {
+                    @match (u.digest, u.address(rep_email)) {
+                        (false, _) => span.muted { "opted out" },
+                        (true, Some(address)) => (address),
+                        (true, None) => span.muted { "no e-mail" },
+                    }
+                    " " a href=(format!("/digest?user={}", u.id)) { "preview" }
+                }
                 td { form.row method="post" action=(format!("/users/{}", u.id)) {
                     (frame.csrf_field())
                     select name="role" aria-label="Role" { (role_options(u.role)) }
                     select name="rep_id" aria-label="Rep record" { (rep_options(u.rep_id)) }
                     select name="active" aria-label="Status" { option value="true" selected[u.active] { "active" } option value="false" selected[!u.active] { "deactivated" } }
+                    input type="email" name="email" aria-label="E-mail" value=(u.email.as_deref().unwrap_or_default()) placeholder="e-mail (else the rep record's)";
+                    select name="digest" aria-label="Weekly digest" { option value="true" selected[u.digest] { "digest on" } option value="false" selected[!u.digest] { "digest off" } }
                     input type="password" name="password" placeholder="new password" autocomplete="new-password";
                     button type="submit" { "Save" }
                 } }
@@ -67,6 +78,7 @@ pub async fn list(
                 label { "Name" input name="display_name"; }
                 label { "Role" select name="role" { (role_options(Role::Rep)) } }
                 label { "Rep record" select name="rep_id" { (rep_options(None)) } }
+                label { "E-mail (else the rep record's)" input type="email" name="email"; }
                 label { "Password" input type="password" name="password" required minlength="10" autocomplete="new-password"; }
                 button type="submit" { "Add user" }
             }
@@ -82,6 +94,7 @@ pub struct CreateForm {
     display_name: Option<String>,
     role: String,
     rep_id: Option<String>,
+    email: Option<String>,
     password: String,
 }
 
@@ -105,6 +118,7 @@ pub async fn create(
         username,
         role: form.role.parse().map_err(ApiError::invalid)?,
         rep_id: parse_rep(form.rep_id)?,
+        email: filled(form.email),
         password_hash: hash_password(&form.password)?,
     };
     let user = state.store.create_user(&new, &actor(&frame)).await?;
@@ -117,10 +131,12 @@ pub struct UpdateForm {
     role: String,
     rep_id: Option<String>,
     active: String,
+    email: Option<String>,
+    digest: Option<String>,
     password: Option<String>,
 }
 
-/// Changes a user's role, rep record, status or password.
+/// Changes a user's role, rep record, status, e-mail, weekly digest or password.
 pub async fn update(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -138,6 +154,8 @@ pub async fn update(
         role: Some(form.role.parse().map_err(ApiError::invalid)?),
         rep_id: Some(parse_rep(form.rep_id)?),
         active: Some(form.active == "true"),
+        email: Some(filled(form.email)),
+        digest: form.digest.map(|d| d == "true"),
     };
     let user = state.store.update_user(id, &update, &who).await?;
     if let Some(p) = password {
@@ -146,16 +164,40 @@ pub async fn update(
     Ok(redirect_with_notice("/users", &format!("User {} saved.", user.username)))
 }
 
-/// One's own account: change password.
+/// One's own account: the weekly digest (where it goes, or opting out) and the password.
 pub async fn account(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     PageQuery(n): PageQuery<Notice>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let user = caller.user.as_ref().ok_or(ApiError::Unauthorized)?;
+    let rep_email = match user.rep_id {
+        Some(rep) => state.store.rep(rep, today()).await?.email,
+        None => None,
+    };
     let body = html! {
         (notice(&n))
         h1 { "My account" }
+        div.card {
+            h2 { "Weekly digest" }
+            p {
+                @match (user.digest, user.address(rep_email.as_deref())) {
+                    (false, _) => "You have opted out of the weekly digest.",
+                    (true, Some(address)) => { "Each week your digest goes to " strong { (address) } "." }
+                    (true, None) => "Pacer has no e-mail address for you: give one to receive the weekly digest.",
+                }
+                " " a href="/digest" { "See my digest" }
+            }
+            form.stack method="post" action="/account/digest" {
+                (frame.csrf_field())
+                label { "E-mail (leave empty to use your rep record's"
+                    @if let Some(e) = &rep_email { ", " (e) } ")"
+                    input type="email" name="email" value=(user.email.as_deref().unwrap_or_default()) autocomplete="email"; }
+                label { input type="checkbox" name="digest" value="true" checked[user.digest]; " Send me the weekly digest by e-mail" }
+                button type="submit" { "Save" }
+            }
+        }
         div.card {
             h2 { "Change password" }
             form.stack method="post" action="/account/password" {
@@ -168,6 +210,29 @@ pub async fn account(
         }
     };
     Ok(layout::page(&frame, "My account", body))
+}
+
+/// The weekly-digest form of one's account.
+#[derive(Deserialize)]
+pub struct DigestForm {
+    email: Option<String>,
+    /// The checkbox, sent only when ticked.
+    digest: Option<String>,
+}
+
+/// Sets one's own e-mail address and whether one receives the weekly digest.
+pub async fn set_digest(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PageForm(form): PageForm<DigestForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let user = caller.user.as_ref().ok_or(ApiError::Unauthorized)?;
+    let update =
+        UserUpdate { email: Some(filled(form.email)), digest: Some(form.digest.is_some()), ..UserUpdate::default() };
+    let saved = state.store.update_user(user.id, &update, &actor(&frame)).await?;
+    let said = if saved.digest { "You receive the weekly digest." } else { "You have opted out of the weekly digest." };
+    Ok(redirect_with_notice("/account", said))
 }
 
 /// The change-password form.

@@ -118,6 +118,7 @@ pub async fn world(db: &TestDb) -> World {
             display_name: role.to_string(),
             role,
             rep_id,
+            email: None,
             password_hash: hash.clone(),
         };
         users.insert(role, store.create_user(&user, &ops).await.unwrap().id);
@@ -127,6 +128,7 @@ pub async fn world(db: &TestDb) -> World {
         display_name: "v".into(),
         role: Role::Rep,
         rep_id: None,
+        email: None,
         password_hash: hash,
     };
     let victim_user = store.create_user(&victim, &ops).await.unwrap().id;
