@@ -160,7 +160,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                         k.key().to_string(),
                         k.name.clone(),
                         format!("{:?}", k.category).to_lowercase(),
-                        format!("{:?}", k.unit).to_lowercase(),
+                        k.unit.as_str().to_string(),
                         k.owner.clone(),
                         format!("{:?}", k.capture.method).to_lowercase(),
                     ]
@@ -215,7 +215,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                     vec![
                         r.priority.to_string(),
                         r.name.clone(),
-                        format!("{:?}", r.day_one).to_lowercase(),
+                        r.day_one.as_str().replace('_', " "),
                         r.capture.clone(),
                         match (r.last_data, r.arriving) {
                             (Some(d), true) => format!("yes (last {d})"),
