@@ -2,7 +2,7 @@
 //! it. A rep reads their scorecard: progress to date, pace to year end, rank, what is missing. A
 //! manager reads each team they manage: its progress against plan and who needs attention, as the
 //! team dashboard ([`crate::dashboard::team`]) reads them; a leader or an admin who manages no
-//! team reads the teams at the top of the tree likewise.
+//! team reads the company as the leadership dashboard ([`crate::dashboard::company`]) reads it.
 //!
 //! The content is described once, as [`Block`]s, and written two ways from that one description:
 //! plain text ([`Digest::text`]) and HTML ([`Digest::html`]), so the two parts of a message
@@ -11,7 +11,7 @@
 //! recorded as sent.
 
 use crate::context::principal_of;
-use crate::dashboard::{RepStatus, TeamDashboard};
+use crate::dashboard::{CompanyDashboard, RepStatus, TeamDashboard};
 use crate::report::figure;
 use crate::scorecard::{KpiScore, Rank, Scorecard, scorecard};
 use crate::{AppError, Context};
@@ -259,17 +259,17 @@ async fn compose(
         sections += 1;
     }
     // A manager reads each team they manage (the dashboard counts the teams below it in); a
-    // leader or an admin who manages none, the teams at the top of the tree.
+    // leader or an admin who manages none, the leadership dashboard.
     let mut teams = ctx.store.teams().await?;
     teams.retain(|t| t.active);
     let managed: Vec<_> = teams.iter().filter(|t| reader.rep_id.is_some() && t.manager_id == reader.rep_id).collect();
-    let teams: Vec<_> = if managed.is_empty() && theirs.caller.sees_everything() {
-        teams.iter().filter(|t| t.parent_id.is_none()).collect()
-    } else {
-        managed
-    };
-    if !teams.is_empty() && theirs.catalog_if_any().await?.is_some() {
-        for team in teams {
+    let has_catalog = theirs.catalog_if_any().await?.is_some();
+    if managed.is_empty() && theirs.caller.sees_everything() && has_catalog {
+        blocks.extend(company_blocks(&crate::dashboard::company(&theirs).await?));
+        sections += 1;
+    }
+    if has_catalog {
+        for team in managed {
             match crate::dashboard::team(&theirs, team.id).await {
                 Ok(board) => blocks.extend(team_blocks(&board)),
                 // A manager of record whose role reads no dashboard (a rep) gets none.
@@ -427,6 +427,94 @@ fn team_blocks(board: &TeamDashboard) -> Vec<Block> {
         blocks.push(Block::Paragraph { text: "No one needs attention: everyone logs and is on pace or ahead.".into() });
     } else {
         blocks.push(Block::Items { title: "Who needs attention".into(), items: attention });
+    }
+    blocks
+}
+
+/// The company in short, as the leadership dashboard reads it: revenue against plan (new and
+/// existing business apart, with the year end at the seasonal pace and the statistical forecast),
+/// the teams ranked, churn against the band, and the exceptions noted in the open review.
+fn company_blocks(board: &CompanyDashboard) -> Vec<Block> {
+    let year = &board.year;
+    let currency = year.currency;
+    let mut blocks = vec![
+        Block::Heading { text: "The company".into() },
+        Block::Paragraph {
+            text: span(year.fiscal_year, year.as_of, year.plan.as_ref(), year.note.as_deref(), currency),
+        },
+    ];
+    let money = |x: Option<f64>| figure("currency", x, currency);
+    let revenue: Vec<Vec<String>> = board
+        .revenue
+        .iter()
+        .map(|k| {
+            let ytd = k.ytd.as_ref();
+            vec![
+                k.name.clone(),
+                money(ytd.and_then(|f| f.actual)),
+                money(ytd.map(|f| f.target as f64)),
+                ytd.and_then(|f| f.credited).map_or_else(|| "—".into(), format_share),
+                money(k.projected_year_end),
+                money(k.forecast_year_end),
+                money(Some(k.annual_target as f64)),
+            ]
+        })
+        .collect();
+    if !revenue.is_empty() {
+        let headers = [
+            "Revenue",
+            "Year to date",
+            "Target to date",
+            "Attainment",
+            "Year end, seasonal pace",
+            "Statistical forecast",
+            "Year's target",
+        ];
+        blocks.push(Block::Table { headers: headers.map(String::from).to_vec(), rows: revenue });
+    }
+    if let Some(kpi) = &board.ranked_on {
+        let rows = board
+            .teams
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    t.rank.map_or_else(|| "—".into(), |n| n.to_string()),
+                    t.ytd.credited.map_or_else(|| "—".into(), format_share),
+                    t.pace.map_or("—", |p| p.label()).to_string(),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Paragraph { text: format!("Teams ranked by {}, year to date:", kpi.name) });
+        blocks.push(Block::Table { headers: ["Team", "Rank", "Attainment", "Pace"].map(String::from).to_vec(), rows });
+    }
+    let share = |x: Option<f64>| x.map_or_else(|| "—".into(), format_share);
+    let churn: Vec<Vec<String>> = board
+        .churn
+        .periods
+        .iter()
+        .map(|p| {
+            vec![
+                p.label.clone(),
+                share(p.annualised_customer_churn),
+                p.band.map_or_else(|| "—".into(), |b| b.to_string()),
+                share(p.rates.grr),
+                share(p.rates.nrr),
+            ]
+        })
+        .collect();
+    if !churn.is_empty() {
+        let headers = ["Churn", "Annualised", "Band", "GRR", "NRR"];
+        blocks.push(Block::Table { headers: headers.map(String::from).to_vec(), rows: churn });
+    }
+    // The review of the quarter in progress, when it is open.
+    if board.review.is_some() {
+        let noted = match board.exceptions.len() {
+            0 => "no exception noted yet".to_string(),
+            1 => "1 exception noted".to_string(),
+            n => format!("{n} exceptions noted"),
+        };
+        blocks.push(Block::Paragraph { text: format!("The review of {} is open: {noted}.", year.quarter.label) });
     }
     blocks
 }

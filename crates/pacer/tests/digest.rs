@@ -237,6 +237,12 @@ async fn the_weekly_digest_goes_once_to_each_person_with_an_address() {
         let manager_text =
             messages.iter().find(|m| m["rcpt"][0] == address_on(&stdout, "manager")).unwrap()["text"].to_string();
         assert!(manager_text.contains("Team NA Mid-Market") && manager_text.contains("reps: "), "{manager_text}");
+        // A leader who manages no team reads the company, as the leadership dashboard does.
+        let lead_text = messages.iter().find(|m| m["rcpt"][0] == "lead@northwind.example").unwrap()["text"].to_string();
+        assert!(
+            lead_text.contains("The company") && lead_text.contains("Teams ranked by") && lead_text.contains("GRR"),
+            "{lead_text}"
+        );
 
         // Recorded: those sent, and no one else.
         let recorded = store.digest_deliveries(&week).await.unwrap();
