@@ -260,10 +260,12 @@ fn read_sqlite<T: DayRow>(
     )?;
     conn.busy_timeout(crate::backend::BUSY_TIMEOUT)?;
     let mut statement = conn.prepare(sql)?;
+    // Columns found by position: asking SQLite each row's column by name costs more than the row.
+    let names: Vec<String> = statement.column_names().into_iter().map(String::from).collect();
     let mut rows = statement.query(rusqlite::params_from_iter(values))?;
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     while let Some(row) = rows.next()? {
-        batch.push(T::read(row)?);
+        batch.push(T::read(&NamedRow { row, names: &names })?);
         if batch.len() == BATCH_ROWS && batches.blocking_send(Ok(std::mem::take(&mut batch))).is_err() {
             return Ok(());
         }
@@ -274,13 +276,28 @@ fn read_sqlite<T: DayRow>(
     Ok(())
 }
 
-impl Columns for rusqlite::Row<'_> {
+/// A row of SQLite's own library with its statement's column names.
+struct NamedRow<'r, 's> {
+    row: &'r rusqlite::Row<'s>,
+    names: &'r [String],
+}
+
+impl NamedRow<'_, '_> {
+    fn index(&self, column: &'static str) -> StoreResult<usize> {
+        self.names
+            .iter()
+            .position(|n| n == column)
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(column.to_string()).into())
+    }
+}
+
+impl Columns for NamedRow<'_, '_> {
     fn int(&self, column: &'static str) -> StoreResult<i64> {
-        Ok(self.get(column)?)
+        Ok(self.row.get(self.index(column)?)?)
     }
 
     fn text(&self, column: &'static str) -> StoreResult<&str> {
-        Ok(self.get_ref(column)?.as_str().map_err(rusqlite::Error::from)?)
+        Ok(self.row.get_ref(self.index(column)?)?.as_str().map_err(rusqlite::Error::from)?)
     }
 }
 
