@@ -115,7 +115,11 @@ pub async fn daily_cube(store: &dyn Store, cache: &WarmCache) -> Result<Arc<Dail
     let mut kept = cache.cube.lock().await;
     // Taken out: should reading fail half-way, the next call reads everything.
     let kept_cube = match kept.take() {
-        Some((then, cube)) if then == now => Some(cube),
+        Some((then, cube)) if then == now => {
+            // Unchanged: nothing to read, nothing to keep.
+            *kept = Some((now, cube.clone()));
+            return Ok(cube);
+        }
         Some((then, mut cube)) => refresh(store, then, now, Arc::make_mut(&mut cube)).await?.then_some(cube),
         None => from_snapshot(store, cache, now).await?.map(Arc::new),
     };
