@@ -10,6 +10,7 @@ use pacer_core::access::{Principal, Role, User};
 use pacer_core::catalog::Catalog;
 use pacer_core::org::{Organisation, RepId, TeamId, subtree};
 use pacer_core::report::Scope;
+use pacer_i18n::Locale;
 use pacer_storage::Store;
 use std::collections::HashSet;
 use tokio::sync::OnceCell;
@@ -26,6 +27,9 @@ pub struct Context<'a> {
     pub today: NaiveDate,
     /// Who is asking.
     pub caller: Principal,
+    /// The language the caller reads, for what the use cases write for people (the digest,
+    /// workbooks' titles); machine formats ignore it.
+    pub locale: Locale,
     /// The catalog in force, read at its first use.
     catalog: OnceCell<Option<Catalog>>,
 }
@@ -50,7 +54,12 @@ impl<'a> Context<'a> {
         caller: Principal,
         today: NaiveDate,
     ) -> Self {
-        Self { store, caches, org, today, caller, catalog: OnceCell::new() }
+        Self { store, caches, org, today, caller, locale: Locale::ENGLISH, catalog: OnceCell::new() }
+    }
+
+    /// The same call for a reader of `locale`.
+    pub fn in_locale(self, locale: Locale) -> Self {
+        Self { locale, ..self }
     }
 
     /// The context with the catalog in force already at hand (a caller that has just read it).

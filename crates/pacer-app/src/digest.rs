@@ -12,7 +12,6 @@
 
 use crate::context::principal_of;
 use crate::dashboard::{CompanyDashboard, RepStatus, TeamDashboard};
-use crate::report::figure;
 use crate::scorecard::{KpiScore, Rank, Scorecard, scorecard};
 use crate::{AppError, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,6 +20,7 @@ use pacer_core::digest::Week;
 use pacer_core::money::{Currency, format_share};
 use pacer_core::org::RepId;
 use pacer_core::plan::Plan;
+use pacer_i18n::Locale;
 use pacer_storage::RepFilter;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -355,8 +355,8 @@ fn kpi_row(k: &KpiScore, card: &Scorecard) -> Vec<String> {
     let cell = k.year.attainment.as_ref();
     vec![
         k.name.clone(),
-        crate::report::display(&k.year.actual, card.currency),
-        figure(&k.unit, cell.map(|c| c.target as f64), card.currency),
+        Locale::ENGLISH.value(&k.year.actual, card.currency),
+        Locale::ENGLISH.figure(&k.unit, cell.map(|c| c.target as f64), card.currency),
         cell.and_then(|c| c.attainment.credited).map_or_else(|| "—".into(), format_share),
         k.pace.map_or_else(|| "—".into(), format_share),
         rank(&k.year.team_rank),
@@ -385,8 +385,8 @@ fn team_blocks(board: &TeamDashboard) -> Vec<Block> {
             let cell = k.year.as_ref()?;
             Some(vec![
                 k.name.clone(),
-                crate::report::display(&cell.actual, board.year.currency),
-                figure(&k.unit, Some(cell.target as f64), board.year.currency),
+                Locale::ENGLISH.value(&cell.actual, board.year.currency),
+                Locale::ENGLISH.figure(&k.unit, Some(cell.target as f64), board.year.currency),
                 cell.attainment.credited.map_or_else(|| "—".into(), format_share),
                 k.pace.map_or("—", |p| p.label()).to_string(),
             ])
@@ -443,7 +443,7 @@ fn company_blocks(board: &CompanyDashboard) -> Vec<Block> {
             text: span(year.fiscal_year, year.as_of, year.plan.as_ref(), year.note.as_deref(), currency),
         },
     ];
-    let money = |x: Option<f64>| figure("currency", x, currency);
+    let money = |x: Option<f64>| Locale::ENGLISH.figure("currency", x, currency);
     let revenue: Vec<Vec<String>> = board
         .revenue
         .iter()

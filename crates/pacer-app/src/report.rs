@@ -753,44 +753,6 @@ pub fn cell_text(value: &KpiValue, currency: Currency) -> String {
     }
 }
 
-/// A value for people: grouped money in `currency`, grouped counts, percent signs, a dash for
-/// no figure.
-pub fn display(value: &KpiValue, currency: Currency) -> String {
-    match value {
-        KpiValue::Count(n) => pacer_core::money::format_count(*n),
-        KpiValue::Money(minor) => pacer_core::money::format_amount(*minor, currency),
-        KpiValue::Rate(x) => format!("{:.1}%", x * 100.0),
-        KpiValue::NoFigure(_) => "—".into(),
-        other => cell_text(other, currency),
-    }
-}
-
-/// A figure of a KPI in `unit` (count, currency in minor units, percent, duration) for people,
-/// as [`display`] writes values: grouped money in `currency`, a percentage, a grouped count; a
-/// dash for none. For figures the use cases hand over as numbers (targets, projections).
-pub fn figure(unit: &str, x: Option<f64>, currency: Currency) -> String {
-    match x {
-        None => "—".into(),
-        Some(v) if unit == "currency" => display(&KpiValue::Money(v.round() as i64), currency),
-        Some(v) if unit == "percent" => display(&KpiValue::Rate(v), currency),
-        Some(v) => display(&KpiValue::Count(v.round() as i64), currency),
-    }
-}
-
-/// A value for people in short form, for a chart's axis and labels: `$1.2M` (money with its
-/// currency's sign or code), `12.3k`, `25%`, a dash for no figure
-/// ([`pacer_core::money::compact`]); [`display`] writes it exactly.
-pub fn compact(value: &KpiValue, currency: Currency) -> String {
-    use pacer_core::money::{compact, compact_amount};
-    match value {
-        KpiValue::Count(n) => compact(*n as f64),
-        KpiValue::Money(minor) => compact_amount(*minor, currency),
-        KpiValue::Number(x) => compact(*x),
-        KpiValue::Rate(x) => format!("{}%", compact(x * 100.0)),
-        KpiValue::NoFigure(_) => "—".into(),
-    }
-}
-
 /// What a table's header adds to the label of a column of `unit`: ` (%)` for percentages,
 /// ` (EUR)` for money in the reporting currency (the one way money columns name their currency).
 pub fn unit_suffix(unit: &str, currency: Currency) -> String {

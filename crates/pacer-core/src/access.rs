@@ -318,6 +318,7 @@ mod tests {
             active: true,
             email: email.map(String::from),
             digest: true,
+            language: None,
         };
         assert_eq!(user(Some("own@acme.example")).address(Some("rep@acme.example")), Some("own@acme.example"));
         assert_eq!(user(None).address(Some("rep@acme.example")), Some("rep@acme.example"));
@@ -356,6 +357,9 @@ pub struct User {
     /// Whether the person receives the weekly digest (they may opt out in their account).
     #[serde(default = "yes")]
     pub digest: bool,
+    /// The person's own language; the organisation's, then the browser's, when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::language::Language>,
 }
 
 fn yes() -> bool {

@@ -598,7 +598,7 @@ impl FiscalPeriod {
     }
 
     /// Whether the period runs from the 1st to the last day of one month.
-    fn is_calendar_month(&self) -> bool {
+    pub fn is_calendar_month(&self) -> bool {
         self.start.day() == 1 && self.start.month() == self.end.month() && (self.end + Days::new(1)).day() == 1
     }
 }

@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod growth;
 pub mod import;
 pub mod kpi;
+pub mod language;
 pub mod limits;
 pub mod money;
 #[cfg(feature = "openapi")]

@@ -45,6 +45,10 @@ pub struct Organisation {
     /// When the weekly digest goes out.
     #[serde(default)]
     pub digest: crate::digest::DigestSchedule,
+    /// The organisation's language, which its people read unless they chose their own; unset,
+    /// each reads the language their browser (or system) asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::language::Language>,
 }
 
 fn utc() -> chrono_tz::Tz {
@@ -65,6 +69,7 @@ impl Default for Organisation {
             seasonality_years: None,
             time_zone: utc(),
             digest: crate::digest::DigestSchedule::default(),
+            language: None,
         }
     }
 }

@@ -126,6 +126,7 @@ pub fn generate(config: &DemoConfig) -> DemoOrg {
         seasonality_years: None,
         time_zone: "America/New_York".parse().expect("a known time zone"),
         digest: Default::default(),
+        language: None,
     };
 
     // Separate streams so that a change to one part leaves the others alone.

@@ -134,6 +134,8 @@ pub struct UserUpdate {
     pub email: Option<Option<String>>,
     /// Receive the weekly digest, or opt out.
     pub digest: Option<bool>,
+    /// The person's own language (`Some(None)` clears it: the organisation's or the browser's is used).
+    pub language: Option<Option<pacer_core::language::Language>>,
 }
 
 /// A signed-in session.

@@ -11,7 +11,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use pacer_app::credentials::{random_secret, token_hash, verify_against_dummy, verify_password};
 use pacer_core::access::{Access, Denied, Principal, User, check};
+use pacer_core::language::Language;
 use pacer_core::throttle::{self, ThrottleKey};
+use pacer_i18n::Locale;
 use pacer_storage::Session;
 
 /// Name of the session cookie.
@@ -36,6 +38,9 @@ pub struct Caller {
     pub user: Option<User>,
     /// The path asked for, so that a page's navigation shows where the caller is.
     pub path: String,
+    /// The language the pages speak to this caller ([`Language::choose`]: their own, the
+    /// organisation's, their browser's).
+    pub locale: Locale,
 }
 
 /// The value of cookie `name`, if the request carries it.
@@ -101,10 +106,27 @@ fn wants_html(req: &Request) -> bool {
 /// state-changing request made with a session cookie (or to the sign-in form).
 pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let html = wants_html(&req);
+    let asked = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate);
     let caller = match identify(&state, req.headers()).await {
         Ok(caller) => Caller { path: req.uri().path().to_owned(), ..caller },
-        Err(e) => return e.answer(req.uri().path()),
+        Err(e) => {
+            let path = req.uri().path().to_owned();
+            return crate::pages::in_locale(Locale::from(asked.unwrap_or_default()), async move { e.answer(&path) })
+                .await;
+        }
     };
+    // The API speaks machines' English; pages the reader's language (the organisation's setting
+    // is read only for them).
+    let locale = if html {
+        let organisation = match state.store.organisation().await {
+            Ok(org) => org.and_then(|o| o.language),
+            Err(e) => return ApiError::from(e).answer(req.uri().path()),
+        };
+        Locale::from(Language::choose(caller.user.as_ref().and_then(|u| u.language), organisation, asked))
+    } else {
+        Locale::ENGLISH
+    };
+    let caller = Caller { locale, ..caller };
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let expected_csrf = match (&caller.session, req.uri().path()) {
         (Some(session), _) => Some(session.csrf_token.clone()),
@@ -119,18 +141,21 @@ pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: N
         if !ok {
             tracing::warn!(path = %req.uri().path(), "CSRF token missing or wrong");
             return if html {
-                crate::pages::message_page(
-                    StatusCode::FORBIDDEN,
-                    "Form expired",
-                    "This form is out of date or was not sent by Pacer. Go back, reload the page and try again.",
-                )
+                crate::pages::in_locale(locale, async {
+                    crate::pages::message_page(
+                        StatusCode::FORBIDDEN,
+                        &locale.t("error-form-expired"),
+                        &locale.t("error-form-expired.message"),
+                    )
+                })
+                .await
             } else {
                 ApiError::Csrf.into_response()
             };
         }
     }
     req.extensions_mut().insert(caller);
-    next.run(req).await
+    crate::pages::in_locale(locale, next.run(req)).await
 }
 
 /// The CSRF token sent with a request: the `X-CSRF-Token` header, the `csrf`

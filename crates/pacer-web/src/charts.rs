@@ -14,9 +14,9 @@
 //! its hover `<title>`.
 
 use maud::{Markup, PreEscaped};
-use pacer_app::report::{compact, display};
 use pacer_core::kpi::KpiValue;
-use pacer_core::money::{Currency, Money};
+use pacer_core::money::Currency;
+use pacer_i18n::Locale;
 use std::fmt::Write as _;
 
 // The palette of `assets/pacer.css`.
@@ -58,13 +58,15 @@ const BOLD: f64 = 1.08;
 const HALO: &str = r##"stroke="#fff" stroke-width="3" stroke-linejoin="round" paint-order="stroke""##;
 
 /// What a chart's figures are, so that they are written the pages' one way: exactly in hover
-/// titles ([`display`]: `USD 1,234.50`, `12,345`, `25.0%`), in short form on axes and labels
-/// ([`compact`]: `$1.2k`, `12.3k`, `25%`).
+/// titles ([`Locale::value`]: `$1,234.50`, `12,345`, `25.0%`), in short form on axes and labels
+/// ([`Locale::compact_value`]: `$1.2k`, `12.3k`, `25%`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unit {
     kind: Kind,
     /// The reporting currency, for money.
     currency: Currency,
+    /// The reader's language, whose formats the figures follow.
+    locale: Locale,
 }
 
 /// The kinds of figures charts draw.
@@ -85,7 +87,12 @@ pub enum Kind {
 impl Unit {
     /// Figures of `kind`, money in `currency`.
     pub fn new(kind: Kind, currency: Currency) -> Self {
-        Self { kind, currency }
+        Self { kind, currency, locale: Locale::ENGLISH }
+    }
+
+    /// The same figures written for a reader of `locale`.
+    pub fn in_locale(self, locale: Locale) -> Self {
+        Self { locale, ..self }
     }
 
     /// The figures of a KPI of report unit `unit` (`currency`, `percent`, `count`, `duration`).
@@ -112,17 +119,16 @@ impl Unit {
     /// The exact figure, for hover titles: money with its currency.
     fn exact(self, x: f64) -> String {
         match self.kind {
-            Kind::Money => Money::new(x.round() as i64, self.currency).to_string(),
-            Kind::Index => format!("{x:.2}"),
-            _ => display(&self.value(x), self.currency),
+            Kind::Index => self.locale.decimal(x, 2),
+            _ => self.locale.value(&self.value(x), self.currency),
         }
     }
 
     /// The figure in short form, for axes and labels.
     fn short(self, x: f64) -> String {
         match self.kind {
-            Kind::Index => format!("{x:.2}"),
-            _ => compact(&self.value(x), self.currency),
+            Kind::Index => self.locale.decimal(x, 2),
+            _ => self.locale.compact_value(&self.value(x), self.currency),
         }
     }
 
@@ -1231,7 +1237,7 @@ mod tests {
         assert_eq!(count(&svg, r#"<rect class="bar""#), 4);
         assert!(svg.contains("Fiscal year FY2027 runs Feb 2026 – Jan 2027"));
         assert!(svg.contains(">+$2k<") && svg.contains(">\u{2212}$1.2k<") && svg.contains(">$10.8k<"), "{svg}");
-        assert!(svg.contains("<title>New: +USD 2,000.00</title>") && svg.contains("<title>End: USD 10,800.00</title>"));
+        assert!(svg.contains("<title>New: +$2,000.00</title>") && svg.contains("<title>End: $10,800.00</title>"));
         assert_eq!(count(&svg, GOOD), 1);
         assert_eq!(count(&svg, BAD), 1);
         // Three connectors between four bars.
@@ -1367,7 +1373,7 @@ mod tests {
     fn figures_are_exact_on_hover_and_short_on_labels() {
         assert_eq!(
             (money().exact(123_456_789.0), money().short(123_456_789.0)),
-            ("USD 1,234,567.89".into(), "$1.23M".into())
+            ("$1,234,567.89".into(), "$1.23M".into())
         );
         assert_eq!((counts().exact(12_345.0), counts().short(12_345.0)), ("12,345".into(), "12.3k".into()));
         assert_eq!((percent().exact(0.2534), percent().short(0.2534)), ("25.3%".into(), "25.3%".into()));
@@ -1375,7 +1381,7 @@ mod tests {
         let chf = Unit::of_kpi("currency", Currency::parse("CHF").unwrap());
         assert_eq!(
             (chf.exact(250_000_000.0), chf.short(250_000_000.0)),
-            ("CHF 2,500,000.00".into(), "CHF 2.5M".into())
+            ("CHF\u{a0}2,500,000.00".into(), "CHF\u{a0}2.5M".into())
         );
         assert_eq!(Unit::of_kpi("percent", usd()), percent());
         assert_eq!(Unit::of_kpi("duration", usd()), Unit::new(Kind::Number, usd()));
@@ -1395,7 +1401,7 @@ mod tests {
         for colour in [SERIES[0], SERIES[1], REST] {
             assert!(count(&svg, &format!(r#"fill="{colour}""#)) >= 2, "{colour}");
         }
-        assert!(svg.contains("<title>Camila Murphy · Apr 2026 (M01): USD 20,000.00</title>"), "{svg}");
+        assert!(svg.contains("<title>Camila Murphy · Apr 2026 (M01): $20,000.00</title>"), "{svg}");
         // Each column's total over its stack, in short form.
         assert!(svg.contains(">$45k<") && svg.contains(">$2.5k<") && svg.contains(">$30k<"), "{svg}");
         // Stacked: the first column's bars together are as tall as its total.
@@ -1438,7 +1444,7 @@ mod tests {
         for (y, target) in ys.iter().zip(&known) {
             assert!((zero - y - target * scale).abs() < 0.11, "{y} for {target}");
         }
-        assert!(svg.contains("<title>Mar 2026 (M01): target (approved plan) USD 3,700.00</title>"), "{svg}");
+        assert!(svg.contains("<title>Mar 2026 (M01): target (approved plan) $3,700.00</title>"), "{svg}");
         // Steps: one path per run of known targets, rising and falling between columns.
         assert_eq!(count(&svg, r#"<path class="goal""#), 2);
         let first = svg.split(r#"<path class="goal" d=""#).nth(1).unwrap().split('"').next().unwrap();
@@ -1478,7 +1484,7 @@ mod tests {
         );
         assert!(svg.contains(">$210B<") && svg.contains(">$0.01<") && svg.contains(">$0<"), "{svg}");
         assert!(!svg.contains("209556236688"), "never a raw figure as a label");
-        assert!(svg.contains("USD 209,556,236,688.00"), "the exact figure is in the tooltip");
+        assert!(svg.contains("$209,556,236,688.00"), "the exact figure is in the tooltip");
         // Twelve narrow months with long figures: no total at all, each still on hover.
         let values: Vec<Option<f64>> = (0..12).map(|i| Some(31_568_000.0 + i as f64)).collect();
         let svg = draw("Year", money(), &months(12), &one(&values), Mark::Bars, None);

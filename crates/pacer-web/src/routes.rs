@@ -91,6 +91,7 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/account", SIGNED_IN, pages::users::account),
         route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),
         route(M::POST, "/account/digest", SIGNED_IN, pages::users::set_digest),
+        route(M::POST, "/account/language", SIGNED_IN, pages::users::set_language),
         // Leadership
         route(M::GET, "/audit", LEADER, pages::audit::page),
         route(M::POST, "/plans/{id}/status", LEADER, pages::plan::set_status),

@@ -160,7 +160,7 @@ impl ReportFormat {
     /// people, plain numbers in files; money with `currency`'s exponent either way.
     pub fn value(self, value: &pacer_core::kpi::KpiValue, currency: pacer_core::money::Currency) -> String {
         match self {
-            ReportFormat::Table => pacer_app::report::display(value, currency),
+            ReportFormat::Table => locale.value(value, currency),
             _ => pacer_app::report::cell_text(value, currency),
         }
     }

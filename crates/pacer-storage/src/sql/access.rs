@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 
 macro_rules! user_columns {
     () => {
-        "id, username, display_name, role, rep_id, CAST(active AS INTEGER) AS active, email, CAST(digest AS INTEGER) AS digest"
+        "id, username, display_name, role, rep_id, CAST(active AS INTEGER) AS active, email, CAST(digest AS INTEGER) AS digest, language"
     };
 }
 macro_rules! token_columns {
@@ -36,6 +36,10 @@ fn user_from_row(row: &AnyRow) -> StoreResult<User> {
         active: get_flag(row, "active")?,
         email: row.try_get("email")?,
         digest: get_flag(row, "digest")?,
+        language: match row.try_get::<Option<String>, _>("language")? {
+            Some(tag) => Some(tag.parse().map_err(|_| corrupt("users.language", tag))?),
+            None => None,
+        },
     })
 }
 
@@ -98,10 +102,11 @@ impl AccessStore for SqlStore {
             active: update.active.unwrap_or(before.active),
             email: email.unwrap_or_else(|| before.email.clone()),
             digest: update.digest.unwrap_or(before.digest),
+            language: update.language.unwrap_or(before.language),
             ..before.clone()
         };
         sqlx::query(
-            "UPDATE users SET display_name = $1, role = $2, rep_id = $3, active = $4, email = $5, digest = $6 WHERE id = $7",
+            "UPDATE users SET display_name = $1, role = $2, rep_id = $3, active = $4, email = $5, digest = $6, language = $7 WHERE id = $8",
         )
         .bind(&after.display_name)
         .bind(after.role.as_str())
@@ -109,6 +114,7 @@ impl AccessStore for SqlStore {
         .bind(after.active)
         .bind(&after.email)
         .bind(after.digest)
+        .bind(after.language.map(|l| l.as_str()))
         .bind(id)
             .execute(&mut *tx)
             .await?;

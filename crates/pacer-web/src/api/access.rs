@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use pacer_app::credentials::{hash_password, new_api_token, token_hash};
 use pacer_core::access::{ApiToken, Principal, Role, Scope, User, check_password};
 use pacer_core::audit::{AuditEntry, AuditFilter};
+use pacer_core::language::Language;
 use pacer_storage::{NewUser, UserUpdate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -75,6 +76,9 @@ pub struct UserBody {
     pub email: Option<String>,
     /// Receives the weekly digest (false: opted out).
     pub digest: bool,
+    /// The person's own language (`en`, `fr`); absent, the organisation's, then the browser's.
+    #[schema(value_type = Option<Language>)]
+    pub language: Option<Language>,
 }
 
 impl From<User> for UserBody {
@@ -88,6 +92,7 @@ impl From<User> for UserBody {
             active: u.active,
             email: u.email,
             digest: u.digest,
+            language: u.language,
         }
     }
 }
@@ -134,6 +139,11 @@ pub struct UpdateUser {
     pub email: Option<Option<String>>,
     /// Receive the weekly digest (false opts out).
     pub digest: Option<bool>,
+    /// The person's own language, `en` or `fr` (`null` clears it: the organisation's, then the
+    /// browser's, is used).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Language>)]
+    pub language: Option<Option<Language>>,
     /// New password (at least 10 characters).
     #[schema(min_length = 10)]
     pub password: Option<String>,
@@ -202,6 +212,7 @@ pub async fn update_user(
         active: body.active,
         email: body.email,
         digest: body.digest,
+        language: body.language,
     };
     let user = state.store.update_user(id, &update, &who).await?;
     if let Some(hash) = password_hash {

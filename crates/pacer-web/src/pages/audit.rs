@@ -155,7 +155,7 @@ pub async fn page(
         div.card.scroll { table {
             thead { tr { th { "When (UTC)" } th { "Who" } th { "What" } th { "Record" } th { "Why" } th { "Change" } } }
             tbody { @for e in &entries { tr {
-                td { (moment(&e.at)) } td { (actors.words(&e.actor)) } td { (action_words(&e.action)) } td { (records.show(e)) }
+                td { (moment(frame.locale, &e.at)) } td { (actors.words(&e.actor)) } td { (action_words(&e.action)) } td { (records.show(e)) }
                 td { (e.reason.as_deref().unwrap_or("")) }
                 td { details { summary { "before / after" }
                     p { strong { "Before: " } code { (e.before.as_deref().unwrap_or("—")) } }

@@ -43,7 +43,7 @@ pub async fn page(
             None => { div.card { p { "No catalog has been applied yet." } } }
             Some((version, catalog)) => {
                 p.muted {
-                    "Version " (version.version) ", applied " (moment(&version.applied_at)) " by " (version.applied_by) ". "
+                    "Version " (version.version) ", applied " (moment(frame.locale, &version.applied_at)) " by " (version.applied_by) ". "
                     a href="/readiness" { "Readiness report" } " · " a href="/api/v1/catalog/toml" { "Download metrics.toml" }
                 }
                 div.card.scroll { table {
@@ -110,7 +110,7 @@ pub async fn page(
                 table {
                     thead { tr { th.num { "Version" } th { "Applied" } th { "By" } th { "Why" } th { "Changes to metrics.toml" } } }
                     tbody { @for v in &versions { tr {
-                        td.num { (v.version) } td { (moment(&v.applied_at)) } td { (v.applied_by) } td { (v.reason.as_deref().unwrap_or("")) }
+                        td.num { (v.version) } td { (moment(frame.locale, &v.applied_at)) } td { (v.applied_by) } td { (v.reason.as_deref().unwrap_or("")) }
                         td { @for line in &v.diff { code { (line) } br; } }
                     } } }
                 }

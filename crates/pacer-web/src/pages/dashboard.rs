@@ -212,7 +212,7 @@ pub fn company_view(frame: &Frame, board: &CompanyDashboard) -> Markup {
         @match &board.review {
             Some(r) if r.closed_at.is_none() => {
                 @if board.exceptions.is_empty() { p.muted { "None noted yet in the " a href=(format!("/reviews/{}", r.period)) { "review of " (board.year.quarter.label) } "." } }
-                ul { @for n in &board.exceptions { li { (n.text) " — " (n.author) ", " (super::moment(&n.at)) } } }
+                ul { @for n in &board.exceptions { li { (n.text) " — " (n.author) ", " (super::moment(frame.locale, &n.at)) } } }
                 p { a href=(format!("/reviews/{}", r.period)) { "The review of " (board.year.quarter.label) } }
             },
             _ => p.muted { "The review of " (board.year.quarter.label) " has not been opened." },

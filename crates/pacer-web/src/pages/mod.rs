@@ -29,8 +29,26 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use pacer_core::limits;
+use pacer_i18n::{Locale, tr};
 use pacer_storage::StoreError;
 use serde::de::DeserializeOwned;
+
+tokio::task_local! {
+    /// The language of the request being answered. Pages read it from their [`layout::Frame`];
+    /// only the error and message pages, which an error's conversion builds without the
+    /// request at hand, read it from here.
+    static PAGE_LOCALE: Locale;
+}
+
+/// Runs `answer` with `locale` as the language of the error and message pages it may build.
+pub async fn in_locale<F: std::future::Future>(locale: Locale, answer: F) -> F::Output {
+    PAGE_LOCALE.scope(locale, answer).await
+}
+
+/// The language of the request being answered (English outside one).
+fn page_locale() -> Locale {
+    PAGE_LOCALE.try_with(|l| *l).unwrap_or_default()
+}
 
 /// An error shown as a page.
 #[derive(Debug)]
@@ -81,9 +99,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
             Form::<Vec<(String, String)>>::from_request(req, state).await.map_err(IntoResponse::into_response)?;
         for (name, value) in &fields {
             if let Err(e) = limits::check_text(value, limits::TextKind::of_field(name)) {
-                let message =
-                    format!("The field {name:?} was refused: {e}. Nothing was saved; go back and correct it.");
-                return Err(message_page(StatusCode::UNPROCESSABLE_ENTITY, "Not saved", &message));
+                let locale = page_locale();
+                let message = tr!(locale, "error-field-refused", field = name.as_str(), reason = e.to_string());
+                return Err(message_page(StatusCode::UNPROCESSABLE_ENTITY, &locale.t("error-not-saved"), &message));
             }
         }
         let encoded = serde_urlencoded::to_string(&fields).map_err(|e| bad_form(&e.to_string()))?;
@@ -120,17 +138,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
 }
 
 fn bad_form(reason: &str) -> Response {
-    message_page(StatusCode::UNPROCESSABLE_ENTITY, "Not saved", &format!("The form could not be read: {reason}."))
+    let locale = page_locale();
+    message_page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &locale.t("error-not-saved"),
+        &tr!(locale, "error-form-unreadable", reason = reason),
+    )
 }
 
 /// A bare page with a title and a message, outside the layout (works before sign-in).
 pub fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let locale = page_locale();
     let body = html! {
         (maud::DOCTYPE)
-        html lang="en" {
+        html lang=(locale.tag()) {
             head { meta charset="utf-8"; meta name="viewport" content="width=device-width, initial-scale=1";
                    title { (title) " · Pacer" } link rel="stylesheet" href="/assets/pacer.css"; }
-            body { main { div.card { h1 { (title) } p { (message) } p { a href="/" { "Back to Pacer" } } } } }
+            body { main { div.card { h1 { (title) } p { (message) } p { a href="/" { (locale.t("error-back")) } } } } }
         }
     };
     (status, body).into_response()
@@ -142,23 +166,37 @@ pub fn error_page(e: &ApiError) -> Response {
     if let ApiError::Internal(detail) = e {
         tracing::error!(%detail, "internal error");
     }
-    let title = match status {
-        StatusCode::UNAUTHORIZED => "Please sign in",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-        s if s.is_client_error() => "That did not work",
-        _ => "Something went wrong",
+    let locale = page_locale();
+    let title = locale.t(match status {
+        StatusCode::UNAUTHORIZED => "error-sign-in",
+        StatusCode::FORBIDDEN => "error-forbidden",
+        StatusCode::NOT_FOUND => "error-not-found",
+        StatusCode::TOO_MANY_REQUESTS => "error-too-many",
+        s if s.is_client_error() => "error-refused",
+        _ => "error-internal",
+    });
+    // What went wrong, in the reader's language where Pacer has the words for it; a refusal's
+    // own explanation (a value, a rule) follows as the use cases wrote it.
+    let message = match e {
+        ApiError::Unauthorized => locale.t("error-sign-in.message"),
+        ApiError::Forbidden | ApiError::Csrf => locale.t("error-forbidden.message"),
+        ApiError::PayloadTooLarge => locale.t("error-too-large"),
+        ApiError::Internal(_) => locale.t("error-internal.message"),
+        ApiError::NotFound(what) if what == NO_PAGE => locale.t("error-not-found.message"),
+        other => other.to_string(),
     };
-    message_page(status, title, &e.to_string())
+    message_page(status, &title, &message)
 }
+
+/// What a 404 of the pages says of an address no route has.
+const NO_PAGE: &str = "there is no page at this address";
 
 /// 404 for any path no route has: in the API's error shape under `/api/`, a page elsewhere.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     let what = if crate::error::is_api(uri.path()) {
         "there is no API endpoint at this address: see /api/v1/openapi.json"
     } else {
-        "there is no page at this address"
+        NO_PAGE
     };
     ApiError::NotFound(what.into()).answer(uri.path())
 }
@@ -200,7 +238,7 @@ pub fn notice(n: &Notice) -> Markup {
 
 /// A warning: something worked but deserves a look (short history, a month far below the others).
 pub fn warning(text: &str) -> Markup {
-    html! { div.notice.warning role="alert" { strong { "Warning: " } (text) } }
+    html! { div.notice.warning role="alert" { strong { (page_locale().t("warning-lead")) " " } (text) } }
 }
 
 /// Several warnings about one thing, in one box.
@@ -218,9 +256,9 @@ pub fn filled(value: Option<String>) -> Option<String> {
 
 /// An instant as stored (RFC 3339, UTC) for people: the day and the minute, with the exact
 /// instant on hover; a text that is not an instant as it is.
-pub fn moment(at: &str) -> Markup {
+pub fn moment(locale: Locale, at: &str) -> Markup {
     let shown = chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.format("%-d %b %Y, %H:%M").to_string())
+        .map(|t| format!("{}, {}", locale.date(t.date_naive()), t.format("%H:%M")))
         .unwrap_or_else(|_| at.to_owned());
     html! { time datetime=(at) title=(at) { (shown) } }
 }

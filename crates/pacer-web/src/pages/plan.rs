@@ -116,7 +116,7 @@ pub async fn list(
                     td { a href=(format!("/plans/{}", p.id)) { (p.name) } @if let Some(c) = p.copied_from { span.muted { " (copy of " (list.iter().find(|o| o.id == c).map_or("another plan", |o| o.name.as_str())) ")" } } }
                     td.num { (p.version) }
                     td { (status_badge(p.status)) }
-                    td { (p.approved_by.clone().unwrap_or_default()) " " @if let Some(at) = &p.approved_at { span.muted { (moment(at)) } } }
+                    td { (p.approved_by.clone().unwrap_or_default()) " " @if let Some(at) = &p.approved_at { span.muted { (moment(frame.locale, at)) } } }
                 } } }
             } }
             button type="submit" { "Compare the ticked plans" }
@@ -246,7 +246,7 @@ pub async fn page(
         h1 { (plan.name) " · FY" (plan.fiscal_year) " · v" (plan.version) " " (status_badge(plan.status)) }
         p.muted {
             "Tolerance " (format!("{:.0}%", plan.settings.tolerance.value() * 100.0)) " · ramp " (plan.settings.ramp.steps().iter().map(|s| format!("{s}%")).collect::<Vec<_>>().join(", ")) " of a full quota in a new hire's first months"
-            @if let Some(by) = &plan.approved_by { " · approved by " (by) @if let Some(at) = &plan.approved_at { " on " (moment(at)) } }
+            @if let Some(by) = &plan.approved_by { " · approved by " (by) @if let Some(at) = &plan.approved_at { " on " (moment(frame.locale, at)) } }
             " · " a href="/plans" { "all plans" }
         }
         @if let Some(stage) = frame.org.horizon.as_ref().and_then(|h| h.stage_of(plan.fiscal_year)) {

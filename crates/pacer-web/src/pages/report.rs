@@ -11,7 +11,7 @@ use crate::charts::{self, Chart, Goal, Label, Mark, Series, Unit};
 use axum::extract::{Extension, State};
 use chrono::NaiveDate;
 use maud::{Markup, html};
-use pacer_app::report::{Column, Report, cell_text, display};
+use pacer_app::report::{Column, Report, cell_text};
 use pacer_core::kpi::KpiValue;
 use pacer_core::money::format_amount;
 use pacer_core::org::{Team, subtree};
@@ -144,7 +144,7 @@ pub async fn reports(
             tbody {
                 @for r in &rows { tr {
                     td { (r.name) }
-                    @for v in &r.values { td.num title=(cell_text(v, report.currency)) { (display(v, report.currency)) } }
+                    @for v in &r.values { td.num title=(cell_text(v, report.currency)) { (frame.locale.value(v, report.currency)) } }
                 } }
             }
         } }

@@ -33,7 +33,7 @@ pub(crate) fn pct(x: Option<f64>) -> String {
 
 /// A figure of a KPI in `unit` for people: money, a percentage, or a grouped count.
 pub(crate) fn amount(frame: &Frame, unit: &str, x: Option<f64>) -> String {
-    pacer_app::report::figure(unit, x, frame.org.currency)
+    frame.locale.figure(unit, x, frame.org.currency)
 }
 
 /// A revised annual target as typed in the form: money in units of the reporting currency with
@@ -88,7 +88,7 @@ pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Ca
                     td { a href=(format!("/reviews/{}", q.name())) { (q.label()) } }
                     td { @match r { Some(r) => { (r.status) }, None => span.muted { "not opened" } } }
                     td { @if let Some(p) = r.and_then(|r| plans.iter().find(|p| p.id == r.plan_id)) { a href=(format!("/plans/{}", p.id)) { (p.name) " v" (p.version) } } }
-                    td { @if let Some(r) = r { (r.closed_by.clone().unwrap_or_default()) " " @if let Some(at) = &r.closed_at { span.muted { (moment(at)) } } } }
+                    td { @if let Some(r) = r { (r.closed_by.clone().unwrap_or_default()) " " @if let Some(at) = &r.closed_at { span.muted { (moment(frame.locale, at)) } } } }
                 }
             } }
         } }
@@ -218,7 +218,7 @@ pub async fn page(
         }
         details.fold #notes open {
             summary { h2 { "Notes for the directors" } }
-            ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " (moment(&n.at)) } } }
+            ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " (moment(frame.locale, &n.at)) } } }
             @if role >= Role::Leader {
                 form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
                     (frame.csrf_field())

@@ -12,6 +12,7 @@ use maud::{Markup, html};
 use pacer_app::credentials::{hash_password, new_api_token, token_hash, verify_password};
 use pacer_core::access::{Role, Scope, check_password, check_username};
 use pacer_core::audit::Actor;
+use pacer_core::language::Language;
 use pacer_storage::{NewUser, RepFilter, UserUpdate};
 use serde::Deserialize;
 
@@ -156,6 +157,7 @@ pub async fn update(
         active: Some(form.active == "true"),
         email: Some(filled(form.email)),
         digest: form.digest.map(|d| d == "true"),
+        language: None,
     };
     let user = state.store.update_user(id, &update, &who).await?;
     if let Some(p) = password {
@@ -199,6 +201,21 @@ pub async fn account(
             }
         }
         div.card {
+            h2 { (frame.t("account-language")) }
+            form.stack method="post" action="/account/language" {
+                (frame.csrf_field())
+                label { (frame.t("account-language.label"))
+                    select name="language" {
+                        option value="" selected[user.language.is_none()] { (frame.t("account-language-default")) }
+                        @for l in Language::ALL {
+                            option value=(l.as_str()) lang=(l.as_str()) selected[user.language == Some(l)] { (l.endonym()) }
+                        }
+                    }
+                }
+                button type="submit" { (frame.t("save")) }
+            }
+        }
+        div.card {
             h2 { "Change password" }
             form.stack method="post" action="/account/password" {
                 (frame.csrf_field())
@@ -233,6 +250,28 @@ pub async fn set_digest(
     let saved = state.store.update_user(user.id, &update, &actor(&frame)).await?;
     let said = if saved.digest { "You receive the weekly digest." } else { "You have opted out of the weekly digest." };
     Ok(redirect_with_notice("/account", said))
+}
+
+/// The language form of one's account.
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    /// A language tag, or empty to follow the organisation's (then the browser's).
+    language: Option<String>,
+}
+
+/// Sets one's own language; the page answers in it at once.
+pub async fn set_language(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PageForm(form): PageForm<LanguageForm>,
+) -> PageResult<Response> {
+    let frame = Frame::of(&state, &caller).await?;
+    let user = caller.user.as_ref().ok_or(ApiError::Unauthorized)?;
+    let language = filled(form.language).map(|tag| tag.parse::<Language>()).transpose().map_err(ApiError::invalid)?;
+    let update = UserUpdate { language: Some(language), ..UserUpdate::default() };
+    state.store.update_user(user.id, &update, &actor(&frame)).await?;
+    let now = pacer_i18n::Locale::from(language.unwrap_or(frame.locale.language));
+    Ok(redirect_with_notice("/account", &now.t("account-language.saved")))
 }
 
 /// The change-password form.
@@ -278,8 +317,8 @@ fn tokens_body(
         div.card.scroll { table {
             thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "By" } th { "Status" } th { "Action" } } }
             tbody { @for t in tokens { tr {
-                td { (t.name) } td { (t.scope) } td { (moment(&t.created_at)) } td { (t.created_by) }
-                td { @if let Some(at) = &t.revoked_at { span.badge.off { "revoked " (moment(at)) } } @else { span.badge.on { "active" } } }
+                td { (t.name) } td { (t.scope) } td { (moment(frame.locale, &t.created_at)) } td { (t.created_by) }
+                td { @if let Some(at) = &t.revoked_at { span.badge.off { "revoked " (moment(frame.locale, at)) } } @else { span.badge.on { "active" } } }
                 td { @if t.revoked_at.is_none() {
                     form.inline method="post" action=(format!("/tokens/{}/revoke", t.id)) { (frame.csrf_field()) button.danger type="submit" { "Revoke" } }
                 } }

@@ -1,0 +1,31 @@
+# The layout every signed-in page shares: navigation, the fiscal year, the user.
+
+nav-home = Home
+nav-organisation = Organisation
+nav-calendar = Calendar
+nav-kpis = KPIs
+nav-reports = Reports
+nav-leaderboard = Leaderboard
+nav-pipeline = Pipeline
+nav-readiness = Readiness
+nav-logging = Logging
+nav-digest = My digest
+nav-churn = Churn
+nav-plans = Plans
+nav-reviews = Reviews
+nav-seasonality = Seasonality
+nav-audit = Audit log
+nav-import = Import
+nav-stages = Stages
+nav-users = Users
+nav-tokens = API tokens
+sections = Sections
+menu = Menu
+skip-to-content = Skip to content
+current-fiscal-year = Current fiscal year
+sign-out = Sign out
+role-rep = rep
+role-manager = manager
+role-leader = leader
+role-admin = admin
+year-in-progress = in progress: to { $day }

@@ -1,0 +1,31 @@
+# La mise en page commune aux pages : navigation, exercice fiscal, utilisateur.
+
+nav-home = Accueil
+nav-organisation = Organisation
+nav-calendar = Calendrier
+nav-kpis = Indicateurs
+nav-reports = Rapports
+nav-leaderboard = Classement
+nav-pipeline = Pipeline
+nav-readiness = Fiabilité des données
+nav-logging = Saisie
+nav-digest = Mon résumé
+nav-churn = Attrition
+nav-plans = Plans
+nav-reviews = Revues
+nav-seasonality = Saisonnalité
+nav-audit = Journal d’audit
+nav-import = Importer
+nav-stages = Étapes
+nav-users = Utilisateurs
+nav-tokens = Jetons d’API
+sections = Rubriques
+menu = Menu
+skip-to-content = Aller au contenu
+current-fiscal-year = Exercice fiscal en cours
+sign-out = Se déconnecter
+role-rep = commercial
+role-manager = manager
+role-leader = direction
+role-admin = administrateur
+year-in-progress = en cours : jusqu’au { $day }
