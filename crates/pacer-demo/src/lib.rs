@@ -13,11 +13,13 @@ mod activities;
 mod calendar;
 mod dist;
 mod exports;
+mod french;
 mod names;
 mod people;
 mod revenue;
 
 pub use exports::{SampleFile, sample_exports};
+pub use french::{catalog_in, speak};
 
 use chrono::{Datelike, NaiveDate};
 use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};

@@ -282,6 +282,32 @@ async fn users_sessions_throttling_and_tokens() {
     }
 }
 
+/// A person's language is kept, read back with their session, and cleared again.
+#[tokio::test]
+async fn a_person_s_language_is_kept() {
+    use pacer_core::language::Language;
+    for db in TestDb::all().await {
+        let store = &db.store;
+        let ann = store.create_user(&user("ann", None), &admin()).await.unwrap();
+        assert_eq!(ann.language, None);
+        let french = UserUpdate { language: Some(Some(Language::French)), ..UserUpdate::default() };
+        assert_eq!(store.update_user(ann.id, &french, &admin()).await.unwrap().language, Some(Language::French));
+        assert_eq!(store.user(ann.id).await.unwrap().language, Some(Language::French), "{}", db.backend());
+        let session = pacer_storage::Session {
+            token_hash: "hash-ann".into(),
+            user_id: ann.id,
+            csrf_token: "csrf".into(),
+            expires_at: 9_000_000_000,
+            last_seen_at: 1,
+        };
+        store.create_session(&session).await.unwrap();
+        let (_, with_session) = store.session("hash-ann", 2).await.unwrap().unwrap();
+        assert_eq!(with_session.language, Some(Language::French), "{}", db.backend());
+        let cleared = UserUpdate { language: Some(None), ..UserUpdate::default() };
+        assert_eq!(store.update_user(ann.id, &cleared, &admin()).await.unwrap().language, None);
+    }
+}
+
 /// A person's e-mail and digest choice are kept; a week's digest is claimed once, by one sender,
 /// confirmed when sent, released when not; a claim whose sender stopped is taken over later.
 #[tokio::test]

@@ -158,6 +158,9 @@ pub enum UserCommand {
         /// The weekly digest: on, or off (opted out).
         #[arg(long, value_name = "on|off")]
         digest: Option<OnOff>,
+        /// The person's own language (en, fr); `default` follows the organisation's, then the browser's.
+        #[arg(long, value_name = "en|fr|default")]
+        language: Option<String>,
         /// Why (kept in the audit log).
         #[arg(long)]
         reason: Option<String>,
@@ -194,10 +197,11 @@ fn print_users(users: &[User], format: Format) -> Result<()> {
                 u.active.to_string(),
                 cell(&u.email),
                 u.digest.to_string(),
+                u.language.map(|l| l.to_string()).unwrap_or_default(),
             ]
         })
         .collect();
-    let headers = ["id", "user", "name", "role", "rep", "active", "email", "digest"];
+    let headers = ["id", "user", "name", "role", "rep", "active", "email", "digest", "language"];
     Listing { headers: &headers, rows, records: users }.print(format)
 }
 
@@ -229,7 +233,7 @@ pub async fn user(ctx: &Context, cmd: UserCommand) -> Result<()> {
             let user = store.create_user(&new, &cli_actor(None)).await?;
             print_users(&[user], Format::Table)
         }
-        UserCommand::Update { username, role, rep, deactivate, activate, email, digest, reason } => {
+        UserCommand::Update { username, role, rep, deactivate, activate, email, digest, language, reason } => {
             let user = find_user(&store, &username).await?;
             let update = UserUpdate {
                 display_name: None,
@@ -244,6 +248,12 @@ pub async fn user(ctx: &Context, cmd: UserCommand) -> Result<()> {
                 },
                 email: email.map(|e| Some(e).filter(|e| !e.trim().is_empty())),
                 digest: digest.map(|d| matches!(d, OnOff::On)),
+                language: language
+                    .map(|l| match l.trim() {
+                        "default" | "" => Ok(None),
+                        tag => tag.parse().map(Some).map_err(|e: String| anyhow!("--language: {e}, or default")),
+                    })
+                    .transpose()?,
             };
             let user = store.update_user(user.id, &update, &cli_actor(reason)).await?;
             print_users(&[user], Format::Table)

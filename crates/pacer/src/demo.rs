@@ -5,6 +5,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use pacer_core::access::Principal;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
+use pacer_core::language::Language;
 use pacer_core::org::{NewRep, NewTeam, TeamUpdate};
 use pacer_demo::{DemoConfig, DemoOrg, generate};
 use pacer_storage::{AccessStore, NewUser, OrgStore, PlanStore, RecordStore, SqlStore};
@@ -34,8 +35,9 @@ fn rows_bar(len: usize, what: &str) -> ProgressBar {
 
 /// Generates the demo organisation and writes it; the organisation's settings
 /// are saved last, so an interrupted load is recognisable and redone.
-pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
-    let org: DemoOrg = generate(config);
+pub async fn load(store: &SqlStore, config: &DemoConfig, language: Language) -> Result<()> {
+    let mut org: DemoOrg = generate(config);
+    pacer_demo::speak(&mut org, language);
     let actor = Actor::named("demo").because(Some("demo data".into()));
     for team in &org.teams {
         let new = NewTeam {
@@ -84,7 +86,7 @@ pub async fn load(store: &SqlStore, config: &DemoConfig) -> Result<()> {
     store.insert_subscriptions(&org.subscriptions).await?;
     store.tag_churn(&pacer_demo::churn_tags(&org), &actor).await?;
     create_users(store, &org, &actor).await?;
-    let catalog = pacer_demo::catalog_toml(config.today);
+    let catalog = pacer_demo::catalog_in(pacer_demo::catalog_toml(config.today), language);
     let series = pacer_app::churn::SeriesCache::default();
     let caches = pacer_app::cache::Caches { warm: None, series: &series };
     // The organisation is saved after the plans: use the demo's own settings.

@@ -25,6 +25,8 @@ mod stages_cmd;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use config::FileConfig;
+use pacer_core::language::Language;
+use pacer_i18n::Locale;
 use pacer_storage::{DatabaseUrl, SqlStore};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,11 @@ struct Cli {
     /// Log format: text or json [default: text].
     #[arg(long, global = true, env = "PACER_LOG_FORMAT")]
     log_format: Option<String>,
+    /// The language of what is written for people (tables, messages, workbooks): en or fr
+    /// [default: the system's locale, LC_ALL, LC_MESSAGES or LANG; English]. For `demo`, also the
+    /// demo organisation's language.
+    #[arg(long, global = true, env = "PACER_LANG", value_name = "en|fr")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -134,7 +141,19 @@ pub async fn use_cases<'a>(
     store: &'a dyn pacer_storage::Store,
     caches: pacer_app::cache::Caches<'a>,
 ) -> Result<pacer_app::Context<'a>, pacer_app::AppError> {
-    pacer_app::Context::new(store, caches, pacer_core::access::Principal::command_line(), today()).await
+    Ok(pacer_app::Context::new(store, caches, pacer_core::access::Principal::command_line(), today())
+        .await?
+        .in_locale(output::locale()))
+}
+
+/// The language of the system's locale (`LC_ALL`, then `LC_MESSAGES`, then `LANG`, as POSIX
+/// orders them), when Pacer speaks it.
+fn system_language() -> Option<Language> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .and_then(|value| Language::of_tag(&value))
 }
 
 /// What every command needs: the configuration and a way to open the store.
@@ -142,6 +161,8 @@ pub struct Context {
     /// The settings file.
     pub file: FileConfig,
     database: Option<String>,
+    /// The language asked for with `--lang` or `PACER_LANG`, if any.
+    pub language: Option<Language>,
 }
 
 impl Context {
@@ -176,7 +197,12 @@ async fn run(cli: Cli) -> Result<()> {
     let filter = cli.log.or_else(|| file.log.clone()).unwrap_or_else(|| default_filter.into());
     let format = cli.log_format.or_else(|| file.log_format.clone()).unwrap_or_else(|| "text".into());
     init_logs(&filter, &format)?;
-    let ctx = Context { file, database: cli.database };
+    let chosen = match cli.lang.as_deref() {
+        Some(tag) => Some(tag.parse::<Language>().map_err(|e| anyhow::anyhow!("--lang: {e}"))?),
+        None => None,
+    };
+    output::set_locale(Locale::from(chosen.or_else(system_language).unwrap_or_default()));
+    let ctx = Context { file, database: cli.database, language: chosen };
     match cli.command {
         Command::Demo(args) => serve::demo(&ctx, args).await,
         Command::Serve(args) => serve::serve(&ctx, args).await,

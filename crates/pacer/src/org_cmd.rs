@@ -127,6 +127,10 @@ pub struct OrgSetArgs {
     /// The hour the weekly digest goes out, 0 to 23 [default: 8].
     #[arg(long)]
     pub digest_hour: Option<u32>,
+    /// The organisation's language (en, fr), which its people read unless they chose their own;
+    /// `browser` lets each person's browser decide [default: browser].
+    #[arg(long, value_name = "en|fr|browser")]
+    pub language: Option<String>,
     /// Why (kept in the audit log).
     #[arg(long)]
     pub reason: Option<String>,
@@ -171,6 +175,12 @@ pub fn apply_settings(org: &mut Organisation, args: &OrgSetArgs) -> Result<()> {
     }
     if let Some(zone) = &args.time_zone {
         org.time_zone = pacer_core::digest::parse_time_zone(zone).map_err(|e| anyhow!(e))?;
+    }
+    if let Some(language) = &args.language {
+        org.language = match language.trim() {
+            "browser" | "" => None,
+            tag => Some(tag.parse().map_err(|e: String| anyhow!("--language: {e}, or browser"))?),
+        };
     }
     if args.digest_day.is_some() || args.digest_hour.is_some() {
         let day = args.digest_day.clone().unwrap_or_else(|| weekday_name(org.digest.day).to_string());

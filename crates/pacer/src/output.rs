@@ -5,6 +5,20 @@ use clap::ValueEnum;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
+/// The language of this run's output for people, set once from `--lang`, `PACER_LANG` or the
+/// system's locale before any command runs (one process, one reader).
+static LOCALE: std::sync::OnceLock<pacer_i18n::Locale> = std::sync::OnceLock::new();
+
+/// Sets the language of this run's output for people.
+pub fn set_locale(locale: pacer_i18n::Locale) {
+    let _ = LOCALE.set(locale);
+}
+
+/// The language of this run's output for people (English until set).
+pub fn locale() -> pacer_i18n::Locale {
+    LOCALE.get().copied().unwrap_or_default()
+}
+
 /// How a listing is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
@@ -160,7 +174,7 @@ impl ReportFormat {
     /// people, plain numbers in files; money with `currency`'s exponent either way.
     pub fn value(self, value: &pacer_core::kpi::KpiValue, currency: pacer_core::money::Currency) -> String {
         match self {
-            ReportFormat::Table => locale.value(value, currency),
+            ReportFormat::Table => locale().value(value, currency),
             _ => pacer_app::report::cell_text(value, currency),
         }
     }

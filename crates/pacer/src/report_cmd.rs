@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use pacer_app::cache::Caches;
 use pacer_app::churn::SeriesCache;
-use pacer_app::report::{self as reports, ReportRequest, display, report_sheet};
+use pacer_app::report::{self as reports, ReportRequest, report_sheet};
 use pacer_core::report::Scope;
 use pacer_storage::{RecordStore, SqlStore};
 use std::path::PathBuf;
@@ -136,7 +136,9 @@ pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
             .rows
             .iter()
             .map(|r| {
-                std::iter::once(r.name.clone()).chain(r.values.iter().map(|v| display(v, report.currency))).collect()
+                std::iter::once(r.name.clone())
+                    .chain(r.values.iter().map(|v| crate::output::locale().value(v, report.currency)))
+                    .collect()
             })
             .collect(),
         _ => sheet.rows.clone(),

@@ -194,6 +194,7 @@ pub async fn demo(ctx: &Context, args: DemoArgs) -> Result<()> {
         crate::demo::load(
             &store,
             &pacer_demo::DemoConfig { seed: args.seed, today: chrono::Local::now().date_naive() },
+            ctx.language.unwrap_or_default(),
         )
         .await?;
     } else {
