@@ -149,10 +149,11 @@ struct Browser {
 }
 
 impl Browser {
-    /// Starts a headless Chromium session on the chromedriver at `driver`.
-    fn new_session(driver: &str, site: &str, profile: &Path, shots: PathBuf) -> Self {
+    /// Starts a headless Chromium session on the chromedriver at `driver`, asking for pages in
+    /// `language` (as a browser set to it sends `Accept-Language`) when given.
+    fn new_session(driver: &str, site: &str, profile: &Path, shots: PathBuf, language: Option<&str>) -> Self {
         let http = http(Duration::from_secs(60));
-        let args = [
+        let mut args = vec![
             "--headless=new".to_string(),
             "--no-sandbox".into(),
             "--disable-gpu".into(),
@@ -165,10 +166,15 @@ impl Browser {
             "--window-size=1280,900".into(),
             format!("--user-data-dir={}", profile.display()),
         ];
+        let mut prefs = json!({});
+        if let Some(tag) = language {
+            args.push(format!("--lang={tag}"));
+            prefs = json!({ "intl.accept_languages": format!("{tag}-FR,{tag}") });
+        }
         let capabilities = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
-                "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+                "goog:chromeOptions": { "binary": CHROMIUM, "args": args, "prefs": prefs },
             } }
         });
         let value = request(&http, "POST", &format!("{driver}/session"), Some(&capabilities))
@@ -370,16 +376,9 @@ impl Browser {
         at
     }
 
-    /// Signs in from the login page (which must be open).
+    /// Signs in from the login page (which must be open), in English.
     fn sign_in(&self, username: &str, role: &str) {
-        self.wait_for_path("the login page", |p| p.starts_with("/login"));
-        let user = self.find("input[name=username]");
-        self.clear(&user);
-        self.send_keys(&user, username);
-        let password = self.find("input[name=password]");
-        self.clear(&password);
-        self.send_keys(&password, PASSWORD);
-        let submit = self.find("form[action='/login'] button[type=submit]");
+        let submit = self.enter(username);
         assert_eq!(self.text(&submit), "Sign in");
         self.click(&submit);
         self.wait_for_path(&format!("to leave the login page after signing in as {username}"), |p| {
@@ -392,6 +391,18 @@ impl Browser {
             "the header shows {shown:?} for {username} at {}",
             self.current_url()
         );
+    }
+
+    /// Fills the login page's form (which must be open) for `username`; returns its button.
+    fn enter(&self, username: &str) -> String {
+        self.wait_for_path("the login page", |p| p.starts_with("/login"));
+        let user = self.find("input[name=username]");
+        self.clear(&user);
+        self.send_keys(&user, username);
+        let password = self.find("input[name=password]");
+        self.clear(&password);
+        self.send_keys(&password, PASSWORD);
+        self.find("form[action='/login'] button[type=submit]")
     }
 
     /// Signs out with the header's button.
@@ -566,7 +577,7 @@ fn open_browser(guard: &mut Guard) -> Browser {
     let driver = start_chromedriver(guard);
     let profile = unique_dir("profile");
     guard.dirs.push(profile.clone());
-    Browser::new_session(&driver, &site, &profile, screenshot_dir())
+    Browser::new_session(&driver, &site, &profile, screenshot_dir(), None)
 }
 
 /// Submits the filter forms of the report, leaderboard and pipeline pages as `who` would:
@@ -1152,6 +1163,159 @@ fn browser_every_page_as_every_role_on_a_laptop_and_a_phone() {
     assert!(problems.is_empty(), "{} problems on {visits} pages seen:\n{}", problems.len(), problems.join("\n"));
     println!(
         "{visits} pages seen as {} users at {WIDTHS:?} px in {:.1} s; screenshots in {}",
+        DEMO_USERS.len(),
+        started.elapsed().as_secs_f64(),
+        screenshot_dir().display()
+    );
+}
+
+/// The words a page says to people: its visible text nodes and the `title`, `aria-label`,
+/// `placeholder` and `alt` texts, each trimmed, but for code and files shown as they are; and the
+/// page's `lang`.
+fn words_of(browser: &Browser) -> (String, BTreeSet<String>) {
+    let v = browser.execute(
+        "const out = [];
+         const walk = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+         while (walk.nextNode()) {
+             const e = walk.currentNode.parentElement;
+             if (!e || e.closest('code, pre, textarea, script, style')) continue;
+             if (e.closest('body') && !e.checkVisibility()) continue;
+             out.push(walk.currentNode.textContent);
+         }
+         for (const e of document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')) {
+             for (const a of ['title', 'aria-label', 'placeholder', 'alt']) {
+                 if (e.hasAttribute(a)) out.push(e.getAttribute(a));
+             }
+         }
+         return { lang: document.documentElement.lang, words: out };",
+        json!([]),
+    );
+    let words = v["words"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w.as_str())
+        .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|w| !w.is_empty())
+        .collect();
+    (v["lang"].as_str().unwrap_or_default().to_string(), words)
+}
+
+/// Every string of the JSON `value` and of its parts (names of people, teams, KPIs, accounts,
+/// plans: the organisation's own words, which no translation changes).
+fn strings_of(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::String(s) => {
+            out.insert(s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        Value::Array(items) => items.iter().for_each(|v| strings_of(v, out)),
+        Value::Object(fields) => fields.values().for_each(|v| strings_of(v, out)),
+        _ => {}
+    }
+}
+
+/// Texts French writes as English does (the same word in both, a brand, an acronym, a symbol).
+const SAME_IN_FRENCH: [&str; 12] = [
+    "Pacer",
+    "Organisation",
+    "Pipeline",
+    "Plans",
+    "Total",
+    "KPI",
+    "CSV",
+    "XLSX",
+    "EMEA",
+    "Manager",
+    "Marketing",
+    "Contact",
+];
+
+/// Whether a text has words a translation would change: a run of three letters or more, not
+/// a fiscal year's name (`FY2027`) nor a text French writes the same.
+fn has_words(text: &str) -> bool {
+    if SAME_IN_FRENCH.contains(&text) {
+        return false;
+    }
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 3)
+        .any(|w| !SAME_IN_FRENCH.contains(&w) && !matches!(w, "FY" | "API" | "CRM" | "URL"))
+}
+
+/// A French browser: every page of every role answers in French (`lang="fr"`), with no English
+/// left. Each page is opened side by side in an English and a French browser; a text the French
+/// page shows exactly as the English one does is English left over, unless it is the
+/// organisation's own data (as the API gives it) or a text French writes the same.
+#[test]
+fn browser_every_page_in_french_for_a_french_browser() {
+    if !browser_available() {
+        return;
+    }
+    let started = Instant::now();
+    let mut guard = Guard::default();
+    let site = start_server(&mut guard);
+    let driver = start_chromedriver(&mut guard);
+    let mut session = |language: Option<&str>| {
+        let profile = unique_dir("profile");
+        guard.dirs.push(profile.clone());
+        Browser::new_session(&driver, &site, &profile, screenshot_dir(), language)
+    };
+    let (english, french) = (session(None), session(Some("fr")));
+    let french_roles =
+        [("admin", "administrateur"), ("leader", "direction"), ("manager", "manager"), ("rep", "commercial")];
+    let mut data = BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut visits = 0;
+    for (user, role, level) in DEMO_USERS {
+        english.navigate("/");
+        english.sign_in(user, role);
+        french.navigate("/");
+        let submit = french.enter(user);
+        assert_eq!(french.text(&submit), "Se connecter", "the French sign-in button");
+        french.click(&submit);
+        french.wait_for_path(&format!("to leave the login page as {user}"), |p| !p.starts_with("/login"));
+        let who = french.text(&french.find("header.top .who a"));
+        let words = french_roles.iter().find(|(en, _)| *en == role).map(|(_, fr)| *fr).unwrap_or(role);
+        assert!(who.ends_with(&format!("({words})")), "the French header shows {who:?} for {user}");
+        if data.is_empty() {
+            // The organisation's own words, read as the administrator (the first demo user).
+            for endpoint in ["organisation", "teams", "reps", "catalog", "deals", "plans", "horizon", "users", "tokens"]
+            {
+                english.navigate(&format!("/api/v1/{endpoint}"));
+                if let Ok(v) = serde_json::from_str::<Value>(&english.body_text()) {
+                    strings_of(&v, &mut data);
+                }
+            }
+            english.navigate("/api/v1/churn?fy=2026");
+            if let Ok(v) = serde_json::from_str::<Value>(&english.body_text()) {
+                strings_of(&v, &mut data);
+            }
+        }
+        for p in english.pages_to_see(level) {
+            english.navigate(&p.path);
+            french.navigate(&p.path);
+            let (_, english_words) = words_of(&english);
+            let (lang, french_words) = words_of(&french);
+            visits += 1;
+            let at = format!("{} ({user})", p.path);
+            if lang != "fr" {
+                problems.push(format!("{at}: lang={lang:?}, not \"fr\""));
+            }
+            let left: Vec<&String> = french_words
+                .iter()
+                .filter(|w| has_words(w) && english_words.contains(*w) && !data.contains(*w))
+                .collect();
+            if !left.is_empty() {
+                problems.push(format!("{at}: English left: {left:?}"));
+            }
+            french.screenshot_page(&format!("pages-fr-{user}-{}", p.what));
+        }
+        english.sign_out();
+        french.click(&french.find("header.top form[action='/logout'] button[type=submit]"));
+        french.wait_for_path("the login page after signing out", |p| p.starts_with("/login"));
+    }
+    assert!(problems.is_empty(), "{} problems on {visits} French pages:\n{}", problems.len(), problems.join("\n"));
+    println!(
+        "{visits} pages seen in French as {} users in {:.1} s; screenshots in {}",
         DEMO_USERS.len(),
         started.elapsed().as_secs_f64(),
         screenshot_dir().display()
