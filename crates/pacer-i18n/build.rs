@@ -5,10 +5,12 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
-    println!("cargo:rerun-if-changed={}", root.display());
+    // Relative paths, here and in the code written: the same build serves a checkout wherever it
+    // is (a copy of the target directory, another clone), each reading its own files.
+    let root = Path::new("locales");
+    println!("cargo:rerun-if-changed=locales");
     let mut files = Vec::new();
-    for language in std::fs::read_dir(&root).expect("locales/ is readable") {
+    for language in std::fs::read_dir(root).expect("locales/ is readable") {
         let language = language.expect("locales/ is readable").path();
         if !language.is_dir() {
             continue;
@@ -29,7 +31,11 @@ fn main() {
     for path in &files {
         let language = path.parent().and_then(Path::file_name).and_then(|n| n.to_str()).expect("utf-8 name");
         let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
-        writeln!(out, "    ({language:?}, {name:?}, include_str!({:?})),", path.display().to_string()).expect("string");
+        writeln!(
+            out,
+            "    ({language:?}, {name:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/locales/{language}/{name}\"))),"
+        )
+        .expect("string");
     }
     out.push_str("];\n");
     let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("resources.rs");

@@ -69,10 +69,11 @@ fn message_ids(source: &str) -> Vec<String> {
             } else {
                 Some(rest)
             };
-            if let Some(id) = literal.and_then(|l| l.split_once('"')).map(|(id, _)| id) {
-                if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-                    ids.push(id.to_owned());
-                }
+            if let Some(id) = literal.and_then(|l| l.split_once('"')).map(|(id, _)| id)
+                && !id.is_empty()
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+            {
+                ids.push(id.to_owned());
             }
         }
     }
