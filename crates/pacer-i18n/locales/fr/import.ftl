@@ -28,7 +28,10 @@ import-preview-heading = Aperçu : { $file }
 import-counts = { $rows_count ->
         [one] { $rows } ligne
        *[other] { $rows } lignes
-    } ; { $good } prêtes, { $rejected } avec des problèmes. Rien n’a encore été écrit.
+    } ; { $good_count ->
+        [one] { $good } prête
+       *[other] { $good } prêtes
+    }, { $rejected } avec des problèmes. Rien n’a encore été écrit.
 import-read-as = lu comme { $encoding }
 import-delimiter = séparateur { $delimiter }
 import-tab = tabulation
@@ -65,7 +68,7 @@ import-rows-with-problems = { $count ->
     }
 import-done-title = Importé
 import-done-heading = { $file } importé
-import-done-counts = { $new } nouveaux, { $updated } mis à jour, { $unchanged } inchangés, { $rejected } écartés.
+import-done-counts = Nouveaux : { $new }, mis à jour : { $updated }, inchangés : { $unchanged }, écartés : { $rejected }.
 import-download-rejects = Télécharger les lignes écartées, avec leurs motifs
 import-another = Importer un autre fichier
 import-columns = Ses colonnes : { $columns }.

@@ -213,7 +213,7 @@ pub async fn preview(
     let rejected_rows: std::collections::HashSet<usize> = parsed.rejected.iter().map(|(i, _)| *i).collect();
     let body = html! {
         h1 { (tr!(locale, "import-preview-heading", file = file_name.as_str())) }
-        p { (tr!(locale, "import-counts", rows_count = table.rows.len(), rows = locale.count(table.rows.len() as i64), good = locale.count(parsed.good.len() as i64), rejected = locale.count(parsed.rejected.len() as i64))) }
+        p { (tr!(locale, "import-counts", rows_count = table.rows.len(), good_count = parsed.good.len(), rows = locale.count(table.rows.len() as i64), good = locale.count(parsed.good.len() as i64), rejected = locale.count(parsed.rejected.len() as i64))) }
         p.muted { (notes_summary(locale, &notes)) "." }
         @if keyed_by_content { p.muted { (locale.t("import-keyed-by-content")) } }
         @for note in gap_notes(locale, &parsed.gaps) { p.muted { (note) "." } }

@@ -265,10 +265,12 @@ pub struct LanguageForm {
     language: Option<String>,
 }
 
-/// Sets one's own language; the page answers in it at once.
+/// Sets one's own language; the page answers in it at once (cleared: in the organisation's,
+/// else the browser's).
 pub async fn set_language(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: axum::http::HeaderMap,
     PageForm(form): PageForm<LanguageForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
@@ -276,7 +278,9 @@ pub async fn set_language(
     let language = filled(form.language).map(|tag| tag.parse::<Language>()).transpose().map_err(ApiError::invalid)?;
     let update = UserUpdate { language: Some(language), ..UserUpdate::default() };
     state.store.update_user(user.id, &update, &actor(&frame)).await?;
-    let now = pacer_i18n::Locale::from(language.unwrap_or(frame.locale.language));
+    let asked =
+        headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate);
+    let now = Locale::from(Language::choose(language, frame.org.language, asked));
     Ok(redirect_with_notice("/account", &now.t("account-language.saved")))
 }
 
