@@ -273,3 +273,61 @@ async fn readiness_covers_every_case() {
         );
     }
 }
+
+/// The catalog, readiness and logging pages speak French to a French browser: words, dates and
+/// percentages; the catalog's own words (KPI names) stay as written.
+#[tokio::test]
+async fn the_catalog_pages_speak_french() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (cookie, _) = w.session(pacer_core::access::Role::Admin).await;
+        let pages: [(&str, &[&str], &[&str]); 3] = [
+            (
+                "/catalog",
+                &[
+                    "Catalogue des indicateurs",
+                    "Appliquer un fichier de catalogue",
+                    "Responsable",
+                    "Modifier un KPI",
+                    "Vérifier et appliquer",
+                    "est mieux",
+                ],
+                &[
+                    "Metric catalog",
+                    "Apply a catalog file",
+                    ">Owner<",
+                    "Edit a KPI",
+                    "Check and apply",
+                    "is better",
+                    "Tracked since",
+                ],
+            ),
+            (
+                "/readiness",
+                &["Préparation des KPI", "Dès le premier jour ?", "Données reçues", "Complétude", "jours ouvrés"],
+                &["KPI readiness", "Day one?", "Data arriving", "Setup left", "working days"],
+            ),
+            (
+                "/logging",
+                &["KPI manuel", "Concours de saisie", "Activités saisies à la main"],
+                &["Manual KPI", "Logging contest", "logged by hand"],
+            ),
+        ];
+        for (path, french, english) in pages {
+            let req = Request::get(path)
+                .header(header::COOKIE, format!("pacer_session={cookie}"))
+                .header(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
+                .body(Body::empty())
+                .unwrap();
+            let (status, page) = send(&w.app, req).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(page.contains("lang=\"fr\""), "{path}: {page}");
+            for word in french {
+                assert!(page.contains(word), "{path} lacks {word:?}: {page}");
+            }
+            for word in english {
+                assert!(!page.contains(word), "{path} still says {word:?}: {page}");
+            }
+        }
+    }
+}

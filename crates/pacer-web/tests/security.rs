@@ -291,3 +291,153 @@ async fn bad_requests_get_the_one_error_shape() {
         let _ = w.call(Who::Anonymous, &Method::GET, "/healthz").await;
     }
 }
+
+/// A page as a browser asking for `language` sends it, with a session when there is one.
+fn get_in(path: &str, cookie: Option<&str>, language: &str) -> Request<Body> {
+    let mut req = Request::get(path).header(header::ACCEPT_LANGUAGE, language);
+    if let Some(cookie) = cookie {
+        req = req.header(header::COOKIE, format!("pacer_session={cookie}"));
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+const FRENCH_BROWSER: &str = "fr-FR,fr;q=0.9";
+const ENGLISH_BROWSER: &str = "en-US,en;q=0.9";
+
+/// Asserts that `page` is French: `lang="fr"`, every one of `french` and none of `english`.
+fn assert_french(path: &str, page: &str, french: &[&str], english: &[&str]) {
+    assert!(page.contains("lang=\"fr\""), "{path}: {page}");
+    for word in french {
+        assert!(page.contains(word), "{path} lacks {word:?}: {page}");
+    }
+    for word in english {
+        assert!(!page.contains(word), "{path} still says {word:?}: {page}");
+    }
+}
+
+/// Before sign-in the sign-in page speaks the browser's language; its refusal too.
+#[tokio::test]
+async fn the_sign_in_page_speaks_the_browsers_language() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (status, page, _) = send(&w.app, get_in("/login", None, FRENCH_BROWSER)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_french(
+            "/login",
+            &page,
+            &["Connexion à Pacer", "Nom d’utilisateur", "Mot de passe", "Se connecter"],
+            &["Sign in", "User name", "Password"],
+        );
+        let (_, page, _) = send(&w.app, get_in("/login", None, ENGLISH_BROWSER)).await;
+        assert!(page.contains("lang=\"en\"") && page.contains("Sign in to Pacer"), "{page}");
+        let mut wrong = login_from("admin", "nope", [192, 0, 2, 1]);
+        wrong.headers_mut().insert(header::ACCEPT_LANGUAGE, FRENCH_BROWSER.parse().unwrap());
+        let (status, page, _) = send(&w.app, wrong).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_french("/login", &page, &["Nom d’utilisateur ou mot de passe incorrect."], &["is wrong"]);
+    }
+}
+
+/// The admin pages of users, tokens, the audit log and one's account speak French to a French browser.
+#[tokio::test]
+async fn the_admin_pages_speak_french() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (admin, _) = w.session(Role::Admin).await;
+        let pages: [(&str, &[&str], &[&str]); 5] = [
+            (
+                "/users",
+                &[
+                    "<h1>Utilisateurs</h1>",
+                    "Ajouter un utilisateur",
+                    "Fiche commercial",
+                    "Récapitulatif hebdomadaire",
+                    "désactivé",
+                ],
+                &["Add a user", "Rep record", "Weekly digest", "deactivated", "Add user"],
+            ),
+            (
+                "/tokens",
+                &["Jetons d’API", "Créer un jeton", "Portée", "Révoquer", "lecture"],
+                &["Create a token", "Scope", ">Revoke<", "Copy it now"],
+            ),
+            (
+                "/audit",
+                &[
+                    "Journal d’audit",
+                    "Type d’enregistrement",
+                    "Filtrer",
+                    "Utilisateur créé",
+                    "Jeton d’API créé",
+                    "avant / après",
+                ],
+                &["Audit log", "Record kind", ">Filter<", "User created", "API token created", "before / after"],
+            ),
+            (
+                "/account",
+                &[
+                    "Mon compte",
+                    "Récapitulatif hebdomadaire",
+                    "Changer de mot de passe",
+                    "Mot de passe actuel",
+                    "Enregistrer",
+                ],
+                &["My account", "Weekly digest", "Change password", "Current password", ">Save<"],
+            ),
+            (
+                "/import",
+                &["Importer un fichier", "Contenu du fichier", "Aperçu", "affaires"],
+                &["Import a file", ">Preview<"],
+            ),
+        ];
+        for (path, french, english) in pages {
+            let (status, page, _) = send(&w.app, get_in(path, Some(&admin), FRENCH_BROWSER)).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_french(path, &page, french, english);
+        }
+    }
+}
+
+/// A language saved on the account page makes every following page speak it, whatever the
+/// browser asks; clearing it gives the browser's back.
+#[tokio::test]
+async fn a_saved_language_wins_over_the_browsers_until_cleared() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let session = w.session(Role::Admin).await;
+        let choose = |language: &str| {
+            let mut req = with_session(
+                Method::POST,
+                "/account/language",
+                &session,
+                "application/x-www-form-urlencoded",
+                Body::from(format!("language={language}")),
+            );
+            req.headers_mut().insert(header::ACCEPT_LANGUAGE, ENGLISH_BROWSER.parse().unwrap());
+            req
+        };
+        let (status, _, headers) = send(&w.app, choose("fr")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{}", db.backend());
+        let notice = headers[header::LOCATION].to_str().unwrap().to_string();
+        assert!(notice.starts_with("/account?notice=Votre+langue"), "{notice}");
+        for (path, french) in
+            [("/account", "Mon compte"), ("/users", "Ajouter un utilisateur"), ("/audit", "Journal d’audit")]
+        {
+            let (status, page, _) = send(&w.app, get_in(path, Some(&session.0), ENGLISH_BROWSER)).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert_french(path, &page, &[french], &["My account", "Add a user", "Audit log"]);
+        }
+        // The saved language is chosen in the form.
+        let (_, page, _) = send(&w.app, get_in("/account", Some(&session.0), ENGLISH_BROWSER)).await;
+        assert!(page.contains("<option value=\"fr\" lang=\"fr\" selected>"), "{page}");
+
+        let (status, _, headers) = send(&w.app, choose("")).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let notice = headers[header::LOCATION].to_str().unwrap().to_string();
+        assert!(notice.starts_with("/account?notice=Your+language"), "said in the browser's language: {notice}");
+        let (_, page, _) = send(&w.app, get_in("/account", Some(&session.0), ENGLISH_BROWSER)).await;
+        assert!(page.contains("lang=\"en\"") && page.contains("My account"), "back to the browser's: {page}");
+        let (_, page, _) = send(&w.app, get_in("/account", Some(&session.0), FRENCH_BROWSER)).await;
+        assert_french("/account", &page, &["Mon compte"], &["My account"]);
+    }
+}

@@ -147,10 +147,7 @@ async fn the_stages_page_is_for_admins_and_maps_unmapped_stages() {
         let (status, page, _) = send(&w.app, get("/stages", &session.0)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("Pipeline stages") && page.contains("Closed Lost"), "{page}");
-        assert!(
-            page.contains("1 open deal in a stage not mapped: USD 1,500.50 (Decision Maker Bought-In: 1)"),
-            "{page}"
-        );
+        assert!(page.contains("1 open deal in a stage not mapped: $1,500.50 (Decision Maker Bought-In: 1)"), "{page}");
         assert!(page.contains("name = &quot;Decision Maker Bought-In&quot;"), "the lines to add: {page}");
         let (_, pipeline, _) = send(&w.app, get("/pipeline?fy=2026", &session.0)).await;
         assert!(pipeline.contains("1 open deal in a stage not mapped"), "{pipeline}");
@@ -205,6 +202,12 @@ async fn the_stages_page_is_for_admins_and_maps_unmapped_stages() {
     }
 }
 
+/// The preview of `csv` as a deals file in Pacer's own columns, uploaded with `session`.
+fn deals_preview(session: &(String, String), csv: &str) -> axum::http::Request<Body> {
+    let (content_type, body) = multipart(&[("kind", "deals"), ("preset", "pacer-deals")], ("deals.csv", csv));
+    with_session(Method::POST, &format!("/import/preview?csrf={}", session.1), session, &content_type, Body::from(body))
+}
+
 /// A deals import whose open rows are in stages the settings do not know imports them and says so,
 /// on the preview and on the result, with the lines to add.
 #[tokio::test]
@@ -218,14 +221,7 @@ async fn the_import_page_says_which_stages_are_missing() {
              d1,{rep},1,2026-04-01,10000,Contract Sent\nd2,{rep},1,2026-04-02,500,Decision Maker Bought-In\n\
              d3,{rep},1,2026-04-03,700,won\nd4,{rep},1,2026-04-04,900,Negotiation\n"
         );
-        let (content_type, body) = multipart(&[("kind", "deals"), ("preset", "pacer-deals")], ("deals.csv", &csv));
-        let preview = with_session(
-            Method::POST,
-            &format!("/import/preview?csrf={}", session.1),
-            &session,
-            &content_type,
-            Body::from(body),
-        );
+        let preview = deals_preview(&session, &csv);
         let (status, html, _) = send(&w.app, preview).await;
         assert_eq!(status, StatusCode::OK, "{html}");
         let note = "2 rows in stages not in the pipeline settings: Contract Sent (1), Decision Maker Bought-In (1); \
@@ -252,5 +248,71 @@ async fn the_import_page_says_which_stages_are_missing() {
         assert!(html.contains(note) && html.contains("name = &quot;Contract Sent&quot;"), "{html}");
         let (_, view) = w.send(Role::Admin, Method::GET, "/api/v1/pipeline/stages", None).await;
         assert_eq!(view["unmapped"].as_array().unwrap().len(), 2, "{view}");
+    }
+}
+
+/// The stages page, its unmapped-stage note and the import preview speak French to a French
+/// browser, amounts in French.
+#[tokio::test]
+async fn the_stages_and_import_pages_speak_french() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let session = w.session(Role::Admin).await;
+        let rep = w.rep_a;
+        let csv = format!(
+            "deal_id,rep_id,account_id,closed_at,amount_cents,stage\n\
+             d1,{rep},1,2026-04-01,150050,Contract Sent\nd2,{rep},1,2026-04-02,-5,Negotiation\n"
+        );
+        let mut preview = deals_preview(&session, &csv);
+        preview.headers_mut().insert("accept-language", "fr-FR,fr;q=0.9".parse().unwrap());
+        let (status, html, _) = send(&w.app, preview).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(html.contains("lang=\"fr\""), "{html}");
+        for word in [
+            "Aperçu : deals.csv",
+            "2 lignes ; 1 prête, 1 avec des problèmes",
+            "lu comme UTF-8",
+            "Premières lignes",
+            "Problèmes",
+            "Motif",
+            "1 ligne à une étape absente des paramètres du pipeline : Contract Sent (1)",
+            "Importer les bonnes lignes et écarter les autres",
+            "Recommencer",
+        ] {
+            assert!(html.contains(word), "the preview lacks {word:?}: {html}");
+        }
+        for word in
+            ["First rows", "Start over", "with problems", "Nothing has been written", "not in the pipeline settings"]
+        {
+            assert!(!html.contains(word), "the preview still says {word:?}: {html}");
+        }
+
+        w.store
+            .upsert_deals(&[deal(rep, "Decision Maker Bought-In", 150_050, "2026-04-10")], &Actor::named("test"))
+            .await
+            .unwrap();
+        let req = axum::http::Request::get("/stages")
+            .header("cookie", format!("pacer_session={}", session.0))
+            .header("accept-language", "fr-FR,fr;q=0.9")
+            .body(Body::empty())
+            .unwrap();
+        let (status, page, _) = send(&w.app, req).await;
+        assert_eq!(status, StatusCode::OK);
+        let page = page.replace(['\u{202f}', '\u{a0}'], " ");
+        for word in [
+            "Étapes du pipeline",
+            "Modifier les étapes",
+            "Vérifier et enregistrer",
+            "Affaires ouvertes à des étapes non reconnues",
+            "1 affaire ouverte à une étape non reconnue : 1 500,50 $US (Decision Maker Bought-In : 1)",
+            "Ajouter comme alias de",
+            "gagnée",
+            "Motif (journal d’audit)",
+        ] {
+            assert!(page.contains(word), "/stages lacks {word:?}: {page}");
+        }
+        for word in ["Edit the stages", "Check and save", "not mapped", "Add as alias", "Reason (audit log)"] {
+            assert!(!page.contains(word), "/stages still says {word:?}: {page}");
+        }
     }
 }

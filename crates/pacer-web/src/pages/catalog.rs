@@ -10,9 +10,11 @@ use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 use pacer_core::access::Role;
+use pacer_core::attainment::Direction;
 use pacer_core::audit::Actor;
-use pacer_core::catalog::{CaptureMethod, KpiEdit};
-use pacer_core::readiness::DayOne;
+use pacer_core::catalog::{CaptureMethod, Category, KpiEdit, Unit};
+use pacer_core::readiness::{Coverage, DayOne, ReadinessRow};
+use pacer_i18n::{Locale, tr};
 use pacer_storage::RepFilter;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -23,6 +25,43 @@ fn method_name(m: CaptureMethod) -> &'static str {
         CaptureMethod::Manual => "manual",
         CaptureMethod::Planned => "planned",
         CaptureMethod::Unavailable => "unavailable",
+    }
+}
+
+/// A capture method in words (its value in metrics.toml is [`method_name`]).
+fn method_words(locale: Locale, m: CaptureMethod) -> String {
+    locale.t(match m {
+        CaptureMethod::Automatic => "catalog-method-automatic",
+        CaptureMethod::Manual => "catalog-method-manual",
+        CaptureMethod::Planned => "catalog-method-planned",
+        CaptureMethod::Unavailable => "catalog-method-unavailable",
+    })
+}
+
+fn category_words(locale: Locale, c: Category) -> String {
+    locale.t(match c {
+        Category::Activity => "catalog-category-activity",
+        Category::Pipeline => "catalog-category-pipeline",
+        Category::Revenue => "catalog-category-revenue",
+        Category::Retention => "catalog-category-retention",
+        Category::Expansion => "catalog-category-expansion",
+        Category::Other => "catalog-category-other",
+    })
+}
+
+fn unit_words(locale: Locale, u: Unit) -> String {
+    locale.t(match u {
+        Unit::Count => "catalog-unit-count",
+        Unit::Currency => "catalog-unit-currency",
+        Unit::Percent => "catalog-unit-percent",
+        Unit::Duration => "catalog-unit-duration",
+    })
+}
+
+fn direction_arg(d: Direction) -> &'static str {
+    match d {
+        Direction::HigherIsBetter => "higher",
+        Direction::LowerIsBetter => "lower",
     }
 }
 
@@ -38,53 +77,56 @@ pub async fn page(
     let admin = frame.role() == Role::Admin;
     let body = html! {
         (notice(&n))
-        h1 { "Metric catalog" }
+        h1 { (frame.t("catalog-title")) }
         @match &current {
-            None => { div.card { p { "No catalog has been applied yet." } } }
+            None => { div.card { p { (frame.t("catalog-none")) } } }
             Some((version, catalog)) => {
                 p.muted {
-                    "Version " (version.version) ", applied " (moment(frame.locale, &version.applied_at)) " by " (version.applied_by) ". "
-                    a href="/readiness" { "Readiness report" } " · " a href="/api/v1/catalog/toml" { "Download metrics.toml" }
+                    (maud::PreEscaped(tr!(frame.locale, "catalog-version", version = version.version.to_string(), at = moment(frame.locale, &version.applied_at).into_string(), by = maud::html!((version.applied_by)).into_string()))) " "
+                    a href="/readiness" { (frame.t("catalog-readiness-link")) } " · " a href="/api/v1/catalog/toml" { (frame.t("catalog-download")) }
                 }
                 div.card.scroll { table {
-                    thead { tr { th.num { "#" } th { "KPI" } th { "Category" } th { "Unit" } th { "Owner" } th { "Capture" } th { "Tracked since" } } }
+                    thead { tr { th.num { "#" } th { (frame.t("catalog-kpi")) } th { (frame.t("catalog-category")) } th { (frame.t("catalog-unit")) } th { (frame.t("catalog-owner")) } th { (frame.t("catalog-capture")) } th { (frame.t("catalog-tracked-since")) } } }
                     tbody { @for k in catalog.by_priority() { tr {
                         td.num { (k.priority.get_ref()) }
-                        td { strong { (k.name) } @if admin { br; code title="The key in metrics.toml and the API" { (k.key()) } } @if !k.description.is_empty() { br; span.muted { (k.description) } } }
-                        td { (format!("{:?}", k.category).to_lowercase()) }
-                        td { (format!("{:?}", k.unit).to_lowercase()) " " span.muted { "(" (k.direction) " is better)" } }
+                        td { strong { (k.name) } @if admin { br; code title=(frame.t("catalog-key-title")) { (k.key()) } } @if !k.description.is_empty() { br; span.muted { (k.description) } } }
+                        td { (category_words(frame.locale, k.category)) }
+                        td { (unit_words(frame.locale, k.unit)) " " span.muted { (tr!(frame.locale, "catalog-better", direction = direction_arg(k.direction))) } }
                         td { (k.owner) }
-                        td { (method_name(k.capture.method))
+                        td { (method_words(frame.locale, k.capture.method))
                              @if let Some(s) = &k.capture.source { ": " (s) }
                              @if let Some(p) = &k.capture.process { ": " (p) }
-                             @if let Some(r) = k.capture.ready_by { br; span.muted { "ready by " (r.0) ", " (k.capture.setup_days.unwrap_or(0)) " days of setup" } }
-                             @if !k.capture.alternatives.is_empty() { br; span.muted { "instead: " (k.capture.alternatives.iter().map(|a| catalog.kpi_name(a.get_ref())).collect::<Vec<_>>().join(", ")) } } }
-                        td { (k.tracked_since.map(|d| d.0.to_string()).unwrap_or_default()) }
+                             @if let Some(r) = k.capture.ready_by {
+                                 @let days = k.capture.setup_days.unwrap_or(0);
+                                 br; span.muted { (tr!(frame.locale, "catalog-ready-by", day = frame.locale.date(r.0), days = days, days_shown = frame.locale.count(days.into()))) }
+                             }
+                             @if !k.capture.alternatives.is_empty() { br; span.muted { (tr!(frame.locale, "catalog-instead", kpis = k.capture.alternatives.iter().map(|a| catalog.kpi_name(a.get_ref())).collect::<Vec<_>>().join(", "))) } } }
+                        td { @if let Some(d) = k.tracked_since { time datetime=(d.0) { (frame.locale.date(d.0)) } } }
                     } } }
                 } }
                 @if admin {
                     div.card {
-                        h2 { "Edit a KPI" }
-                        p.muted { "Changes are checked like a file and applied as a new version, kept in the audit log." }
+                        h2 { (frame.t("catalog-edit")) }
+                        p.muted { (frame.t("catalog-edit-help")) }
                         @for k in catalog.by_priority() {
                             details {
                                 summary { (k.priority.get_ref()) ". " (k.name) }
                                 form.row method="post" action=(format!("/catalog/kpis/{}", k.key())) {
                                     (frame.csrf_field())
-                                    label { "Priority" input type="number" name="priority" min="1" value=(k.priority.get_ref()) required; }
-                                    label { "Owner" input name="owner" value=(k.owner) required; }
-                                    label { "Capture" select name="capture_method" {
+                                    label { (frame.t("catalog-priority")) input type="number" name="priority" min="1" value=(k.priority.get_ref()) required; }
+                                    label { (frame.t("catalog-owner")) input name="owner" value=(k.owner) required; }
+                                    label { (frame.t("catalog-capture")) select name="capture_method" {
                                         @for m in [CaptureMethod::Automatic, CaptureMethod::Manual, CaptureMethod::Planned, CaptureMethod::Unavailable] {
-                                            option value=(method_name(m)) selected[m == k.capture.method] { (method_name(m)) }
+                                            option value=(method_name(m)) selected[m == k.capture.method] { (method_words(frame.locale, m)) }
                                         }
                                     } }
-                                    label { "Source / process" input name="capture_text" value=(k.capture.source.clone().or(k.capture.process.clone()).unwrap_or_default()); }
-                                    label { "Setup days" input type="number" name="setup_days" min="0" value=(k.capture.setup_days.map(|d| d.to_string()).unwrap_or_default()); }
-                                    label { "Ready by" input type="date" name="ready_by" value=(k.capture.ready_by.map(|d| d.0.to_string()).unwrap_or_default()); }
-                                    label { "Alternatives (KPI names, comma-separated)" input name="alternatives" value=(k.capture.alternatives.iter().map(|a| catalog.kpi_name(a.get_ref())).collect::<Vec<_>>().join(", ")); }
-                                    label { "Description" input name="description" value=(k.description) size="40"; }
-                                    label { "Reason (audit log)" input name="reason"; }
-                                    button type="submit" { "Save" }
+                                    label { (frame.t("catalog-source")) input name="capture_text" value=(k.capture.source.clone().or(k.capture.process.clone()).unwrap_or_default()); }
+                                    label { (frame.t("catalog-setup-days")) input type="number" name="setup_days" min="0" value=(k.capture.setup_days.map(|d| d.to_string()).unwrap_or_default()); }
+                                    label { (frame.t("catalog-ready-by-label")) input type="date" name="ready_by" value=(k.capture.ready_by.map(|d| d.0.to_string()).unwrap_or_default()); }
+                                    label { (frame.t("catalog-alternatives")) input name="alternatives" value=(k.capture.alternatives.iter().map(|a| catalog.kpi_name(a.get_ref())).collect::<Vec<_>>().join(", ")); }
+                                    label { (frame.t("catalog-description")) input name="description" value=(k.description) size="40"; }
+                                    label { (frame.t("audit-reason")) input name="reason"; }
+                                    button type="submit" { (frame.t("save")) }
                                 }
                             }
                         }
@@ -94,21 +136,21 @@ pub async fn page(
         }
         @if admin {
             div.card {
-                h2 { "Apply a catalog file" }
+                h2 { (frame.t("catalog-apply-file")) }
                 form.stack method="post" action="/catalog" {
                     (frame.csrf_field())
-                    label { "metrics.toml" textarea name="toml" rows="12" required placeholder="Paste the catalog here (see docs/metrics.md)" {} }
-                    label { "Reason (audit log)" input name="reason"; }
-                    label { input type="checkbox" name="force" value="true"; " Apply even if it defines no KPI (this removes every KPI)" }
-                    button type="submit" { "Check and apply" }
+                    label { "metrics.toml" textarea name="toml" rows="12" required placeholder=(frame.t("catalog-paste")) {} }
+                    label { (frame.t("audit-reason")) input name="reason"; }
+                    label { input type="checkbox" name="force" value="true"; " " (frame.t("catalog-force")) }
+                    button type="submit" { (frame.t("catalog-check-apply")) }
                 }
             }
         }
         @if !versions.is_empty() {
             div.card.scroll {
-                h2 { "Versions" }
+                h2 { (frame.t("catalog-versions")) }
                 table {
-                    thead { tr { th.num { "Version" } th { "Applied" } th { "By" } th { "Why" } th { "Changes to metrics.toml" } } }
+                    thead { tr { th.num { "Version" } th { (frame.t("catalog-applied")) } th { (frame.t("catalog-by")) } th { (frame.t("catalog-why")) } th { (frame.t("catalog-changes")) } } }
                     tbody { @for v in &versions { tr {
                         td.num { (v.version) } td { (moment(frame.locale, &v.applied_at)) } td { (v.applied_by) } td { (v.reason.as_deref().unwrap_or("")) }
                         td { @for line in &v.diff { code { (line) } br; } }
@@ -117,7 +159,7 @@ pub async fn page(
             }
         }
     };
-    Ok(layout::page(&frame, "Metric catalog", body))
+    Ok(layout::page(&frame, &frame.t("catalog-title"), body))
 }
 
 /// The apply form.
@@ -133,14 +175,15 @@ fn problems_page(frame: &Frame, e: ApiError) -> PageResult<Response> {
     use axum::response::IntoResponse;
     let ApiError::Unprocessable { message, details } = e else { return Err(e.into()) };
     let body = html! {
-        h1 { "The catalog was not applied" }
+        h1 { (frame.t("catalog-not-applied")) }
         div.error { (message) }
         div.card { ul { @for d in &details {
             li { code { (d["file"].as_str().unwrap_or("")) ":" (d["line"]) ":" (d["column"]) } " " (d["severity"].as_str().unwrap_or("")) ": " (d["message"].as_str().or(d["reason"].as_str()).unwrap_or("")) }
         } } }
-        p { a href="/catalog" { "Back to the catalog" } }
+        p { a href="/catalog" { (frame.t("catalog-back")) } }
     };
-    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, layout::page(frame, "Catalog not applied", body)).into_response())
+    let title = frame.t("catalog-not-applied.title");
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, layout::page(frame, &title, body)).into_response())
 }
 
 /// Applies a pasted catalog.
@@ -155,11 +198,17 @@ pub async fn apply(
     match apply_text(&ctx, "metrics.toml", &form.toml, &who, form.force.is_some()).await {
         Ok(applied) if applied.changed => Ok(redirect_with_notice(
             "/catalog",
-            &format!("Applied version {}: {}", applied.version, applied.diff.join("; ")),
+            &tr!(
+                frame.locale,
+                "catalog-applied-version",
+                version = applied.version.to_string(),
+                diff = applied.diff.join("; ")
+            ),
         )),
-        Ok(applied) => {
-            Ok(redirect_with_notice("/catalog", &format!("Unchanged: version {} means the same.", applied.version)))
-        }
+        Ok(applied) => Ok(redirect_with_notice(
+            "/catalog",
+            &tr!(frame.locale, "catalog-unchanged", version = applied.version.to_string()),
+        )),
         Err(e) => problems_page(&frame, e),
     }
 }
@@ -188,7 +237,7 @@ pub async fn edit(
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
     let (_, catalog) = crate::api::catalog::require_catalog(&state).await?;
-    let method: CaptureMethod = toml_enum(&form.capture_method)?;
+    let method: CaptureMethod = toml_enum(frame.locale, &form.capture_method)?;
     let text = filled(form.capture_text);
     let edit = KpiEdit {
         priority: Some(form.priority),
@@ -198,10 +247,18 @@ pub async fn edit(
         capture_source: text.clone(),
         capture_process: text,
         setup_days: filled(form.setup_days)
-            .map(|d| d.parse().map_err(|_| ApiError::invalid(format!("setup days {d:?} is not a number"))))
+            .map(|d| {
+                d.parse().map_err(|_| {
+                    ApiError::invalid(tr!(frame.locale, "catalog-setup-days-not-number", value = format!("{d:?}")))
+                })
+            })
             .transpose()?,
         ready_by: filled(form.ready_by)
-            .map(|d| d.parse().map_err(|_| ApiError::invalid(format!("ready by {d:?} is not a date"))))
+            .map(|d| {
+                d.parse().map_err(|_| {
+                    ApiError::invalid(tr!(frame.locale, "catalog-ready-by-not-date", value = format!("{d:?}")))
+                })
+            })
             .transpose()?,
         // Named as people know them; a key is read too, and anything else is left for the check to refuse.
         alternatives: filled(form.alternatives).map(|a| {
@@ -218,16 +275,21 @@ pub async fn edit(
     match apply_text(&ctx, "metrics.toml", &new, &who, false).await {
         Ok(applied) if applied.changed => Ok(redirect_with_notice(
             "/catalog",
-            &format!("Saved as version {}: {}", applied.version, applied.diff.join("; ")),
+            &tr!(
+                frame.locale,
+                "catalog-saved-version",
+                version = applied.version.to_string(),
+                diff = applied.diff.join("; ")
+            ),
         )),
-        Ok(_) => Ok(redirect_with_notice("/catalog", "Nothing changed.")),
+        Ok(_) => Ok(redirect_with_notice("/catalog", &frame.t("catalog-nothing-changed"))),
         Err(e) => problems_page(&frame, e),
     }
 }
 
-fn toml_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+fn toml_enum<T: serde::de::DeserializeOwned>(locale: Locale, text: &str) -> Result<T, ApiError> {
     T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text))
-        .map_err(|_| ApiError::invalid(format!("{text:?} is not one of automatic, manual, planned, unavailable")))
+        .map_err(|_| ApiError::invalid(tr!(locale, "catalog-method-unknown", value = format!("{text:?}"))))
 }
 
 /// The readiness report page.
@@ -250,52 +312,105 @@ pub async fn readiness(
         .collect();
     let show_names = frame.role() >= Role::Manager;
     let days = q.days.unwrap_or(5);
+    let locale = frame.locale;
+    let year = |fy: i32| tr!(locale, "period-year", fy = fy.to_string());
     let body = html! {
-        h1 { "KPI readiness: FY" (fy) }
+        h1 { (tr!(locale, "readiness-heading", fy = year(fy))) }
         p {
-            a href=(format!("/readiness?fy={}", fy - 1)) { "← FY" (fy - 1) } " · " a href=(format!("/readiness?fy={}", fy + 1)) { "FY" (fy + 1) " →" }
-            " · " span.muted { "Completeness of manual capture over the last " (days) " working days." }
+            a href=(format!("/readiness?fy={}", fy - 1)) { "← " (year(fy - 1)) } " · " a href=(format!("/readiness?fy={}", fy + 1)) { (year(fy + 1)) " →" }
+            " · " span.muted { (tr!(locale, "readiness-window", days = days, days_shown = locale.count(days.into()))) }
         }
         div.card.scroll { table {
-            thead { tr { th.num { "#" } th { "KPI" } th { "Day one?" } th { "Capture" } th { "Data arriving" } th { "Completeness" } th { "Coverage of FY" (fy) } th { "Setup left" } th { "Instead" } } }
+            thead { tr { th.num { "#" } th { (frame.t("catalog-kpi")) } th { (frame.t("readiness-day-one")) } th { (frame.t("catalog-capture")) } th { (frame.t("readiness-arriving")) } th { (frame.t("readiness-completeness")) } th { (tr!(locale, "readiness-coverage", fy = year(fy))) } th { (frame.t("readiness-setup-left")) } th { (frame.t("readiness-instead")) } } }
             tbody { @for r in &rows { tr {
                 td.num { (r.priority) }
                 td { strong { (r.name) } br; span.muted { (r.owner) } }
-                td { (day_one(r.day_one)) @if let Some(note) = &r.note { br; span.muted { (note) } } }
-                td { (r.capture) }
-                td { (arriving(r)) }
+                td { (day_one_in(locale, r.day_one)) @if let Some(note) = &r.note { br; span.muted { (note) } } }
+                td { (capture_words(locale, catalog, r)) }
+                td { (arriving_in(locale, r)) }
                 td { @if let Some(c) = &r.completeness {
-                    (c.share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "—".into())) " (" (c.logged) " of " (c.active_reps) ")"
+                    (c.share.map(|s| locale.percent(s, 0)).unwrap_or_else(|| "—".into())) " ("
+                    (tr!(locale, "readiness-of", logged = locale.count(c.logged as i64), active = locale.count(c.active_reps as i64))) ")"
                     @if !c.missing.is_empty() {
-                        br; span.muted { "not logging: "
+                        br; span.muted { (frame.t("readiness-not-logging")) " "
                             @if show_names { (c.missing.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}"))).collect::<Vec<_>>().join(", ")) }
-                            @else { (c.missing.len()) " reps" } }
+                            @else { (tr!(locale, "readiness-reps", count = c.missing.len(), shown = locale.count(c.missing.len() as i64))) } }
                     }
                 } }
-                td { @if r.coverage.is_partial() { span.bad { (r.coverage.label()) } } @else { (r.coverage.label()) } }
-                td { (r.setup_days.map(|d| format!("{d} days")).unwrap_or_default()) @if let Some(rb) = r.ready_by { br; span.muted { "ready by " (rb) } } }
+                td { @if r.coverage.is_partial() { span.bad { (coverage_words(locale, &r.coverage)) } } @else { (coverage_words(locale, &r.coverage)) } }
+                td { (r.setup_days.map(|d| tr!(locale, "readiness-days", count = d, shown = locale.count(d.into()))).unwrap_or_default())
+                     @if let Some(rb) = r.ready_by { br; span.muted { (tr!(locale, "readiness-ready-by", day = locale.date(rb))) } } }
                 td { (r.alternatives.iter().map(|a| kpi_name(a)).collect::<Vec<_>>().join(", ")) }
             } } }
         } }
     };
-    Ok(layout::page(&frame, "Readiness", body))
+    Ok(layout::page(&frame, &frame.t("readiness-title"), body))
 }
 
-/// Whether a KPI can be tracked on day one, as a badge.
-pub(crate) fn day_one(d: DayOne) -> Markup {
-    match d {
-        DayOne::Yes => html! { span.badge.on { "yes" } },
-        DayOne::WithSetup => html! { span.badge { "with setup" } },
-        DayOne::No => html! { span.badge.off { "no" } },
+/// How a KPI is captured, in words, from the catalog's capture (the row's own words are English).
+fn capture_words(locale: Locale, catalog: Option<&pacer_core::catalog::Catalog>, r: &ReadinessRow) -> String {
+    let Some(c) = catalog.and_then(|c| c.kpis.iter().find(|k| k.key() == r.key)).map(|k| &k.capture) else {
+        return r.capture.clone();
+    };
+    match r.method {
+        CaptureMethod::Automatic => {
+            tr!(locale, "readiness-capture-automatic", source = c.source.as_deref().unwrap_or("?"))
+        }
+        CaptureMethod::Manual => tr!(locale, "readiness-capture-manual", process = c.process.as_deref().unwrap_or("?")),
+        CaptureMethod::Planned => {
+            let days = c.setup_days.unwrap_or(0);
+            let mut out = tr!(locale, "readiness-capture-planned", count = days, days = locale.count(days.into()));
+            if let Some(p) = &c.process {
+                out.push_str(&format!(" ({p})"));
+            }
+            out
+        }
+        CaptureMethod::Unavailable => method_words(locale, CaptureMethod::Unavailable),
     }
 }
 
+/// How much of the fiscal year a KPI covers, in words.
+fn coverage_words(locale: Locale, c: &Coverage) -> String {
+    match c.share {
+        None => locale.t("readiness-coverage-not-started"),
+        Some(_) if c.tracked_days == 0 => locale.t("readiness-coverage-not-tracked"),
+        Some(s) if s >= 1.0 => locale.t("readiness-coverage-full"),
+        Some(_) => tr!(
+            locale,
+            "readiness-coverage-partial",
+            tracked = c.months_tracked.to_string(),
+            elapsed = c.months_elapsed.to_string()
+        ),
+    }
+}
+
+/// Whether a KPI can be tracked on day one, as a badge, in English (see [`day_one_in`]).
+pub(crate) fn day_one(d: DayOne) -> Markup {
+    day_one_in(Locale::ENGLISH, d)
+}
+
+/// Whether a KPI can be tracked on day one, as a badge, in the reader's language.
+pub(crate) fn day_one_in(locale: Locale, d: DayOne) -> Markup {
+    match d {
+        DayOne::Yes => html! { span.badge.on { (locale.t("readiness-yes")) } },
+        DayOne::WithSetup => html! { span.badge { (locale.t("readiness-with-setup")) } },
+        DayOne::No => html! { span.badge.off { (locale.t("readiness-no")) } },
+    }
+}
+
+/// Whether a KPI's data is arriving, in English (see [`arriving_in`]).
+pub(crate) fn arriving(r: &ReadinessRow) -> Markup {
+    arriving_in(Locale::ENGLISH, r)
+}
+
 /// Whether a KPI's data is arriving: the last day with data, or how long it has been silent.
-pub(crate) fn arriving(r: &pacer_core::readiness::ReadinessRow) -> Markup {
+pub(crate) fn arriving_in(locale: Locale, r: &ReadinessRow) -> Markup {
     match (r.last_data, r.arriving) {
-        (Some(d), true) => html! { "yes, last " time datetime=(d) { (d) } },
-        (Some(d), false) => html! { span.badge.off { "silent" } " since " time datetime=(d) { (d) } },
-        (None, _) => html! { span.muted { "no data" } },
+        (Some(d), true) => html! { (locale.t("readiness-last")) " " time datetime=(d) { (locale.date(d)) } },
+        (Some(d), false) => {
+            html! { span.badge.off { (locale.t("readiness-silent")) } " " (locale.t("readiness-since")) " " time datetime=(d) { (locale.date(d)) } }
+        }
+        (None, _) => html! { span.muted { (locale.t("readiness-no-data")) } },
     }
 }
 
@@ -319,25 +434,26 @@ pub async fn completeness(
         lines.push((kpi.name.clone(), pacer_app::readiness::kpi_completeness(&ctx, &types, today, 5).await?));
     }
     let standings = pacer_app::logging::logging_contest(&ctx, from, to).await?;
+    let locale = frame.locale;
     let body = html! {
-        h1 { "Logging" }
-        p.muted { "\"If it is not in the system, it did not happen.\" Manual KPIs over the last 5 working days." }
+        h1 { (frame.t("logging-title")) }
+        p.muted { (frame.t("logging-intro")) }
         div.card.scroll { table {
-            thead { tr { th { "Manual KPI" } th.num { "Logged" } th.num { "Completeness" } th { "Not logging" } } }
+            thead { tr { th { (frame.t("logging-manual-kpi")) } th.num { (frame.t("logging-logged")) } th.num { (frame.t("readiness-completeness")) } th { (frame.t("logging-not-logging")) } } }
             tbody { @for (name, c) in &lines { tr {
-                td { (name) } td.num { (c.logged) " of " (c.active_reps) }
-                td.num { (c.share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_default()) }
+                td { (name) } td.num { (tr!(locale, "readiness-of", logged = locale.count(c.logged as i64), active = locale.count(c.active_reps as i64))) }
+                td.num { (c.share.map(|s| locale.percent(s, 0)).unwrap_or_default()) }
                 // The use case names only the reps one may see; the others are counted.
                 td { (c.missing.iter().map(|id| names.get(id).cloned().unwrap_or_default()).collect::<Vec<_>>().join(", "))
                      @let hidden = (c.active_reps - c.logged).saturating_sub(c.missing.len());
-                     @if hidden > 0 { " " span.muted { "(+" (hidden) " in other teams)" } } }
+                     @if hidden > 0 { " " span.muted { (tr!(locale, "logging-other-teams", count = locale.count(hidden as i64))) } } }
             } } }
         } }
-        h2 { "Logging contest, " (from) " to " (to) }
+        h2 { (tr!(locale, "logging-contest", from = locale.date(from), to = locale.date(to))) }
         div.card.scroll { table {
-            thead { tr { th.num { "Rank" } th { "Rep" } th.num { "Activities logged by hand" } } }
+            thead { tr { th.num { (frame.t("logging-rank")) } th { (frame.t("logging-rep")) } th.num { (frame.t("logging-by-hand")) } } }
             tbody { @for s in standings.iter().take(50) { tr { td.num { (s.rank) } td { (s.name) } td.num { (s.value) } } } }
         } }
     };
-    Ok(layout::page(&frame, "Logging", body))
+    Ok(layout::page(&frame, &frame.t("logging-title"), body))
 }

@@ -13,8 +13,57 @@ use maud::{Markup, html};
 use pacer_app::import as importing;
 use pacer_app::import::ReadOptions;
 use pacer_core::audit::Actor;
-use pacer_core::import::{DateOrder, ImportKind, Mapping, MappingChoice, Preset, RowError, presets, propose};
+use pacer_core::import::{
+    DateOrder, ImportKind, Mapping, MappingChoice, OpenDealGaps, Preset, RowError, presets, propose,
+};
+use pacer_i18n::{Locale, tr};
 use serde::Deserialize;
+
+/// What a file holds, in words (the form's value stays the kind's).
+fn kind_words(locale: Locale, kind: ImportKind) -> String {
+    locale.t(match kind {
+        ImportKind::Reps => "import-kind-reps",
+        ImportKind::Teams => "import-kind-teams",
+        ImportKind::Activities => "import-kind-activities",
+        ImportKind::Deals => "import-kind-deals",
+        ImportKind::Subscriptions => "import-kind-subscriptions",
+    })
+}
+
+/// How the file was read, in one line: its encoding, delimiter, the mapping chosen and the
+/// report rows left out (the encoding's and the mapping's own words are the reader's).
+fn notes_summary(locale: Locale, notes: &importing::FileNotes) -> String {
+    let mut parts = vec![tr!(locale, "import-read-as", encoding = notes.encoding.as_str())];
+    if let Some(d) = notes.delimiter {
+        let shown = if d == '\t' { locale.t("import-tab") } else { format!("{d:?}") };
+        parts.push(tr!(locale, "import-delimiter", delimiter = shown));
+    }
+    if let Some(m) = &notes.mapping {
+        parts.push(m.clone());
+    }
+    let mut line = parts.join(", ");
+    if !notes.skipped.is_empty() {
+        let rows: Vec<String> = notes
+            .skipped
+            .iter()
+            .map(|s| tr!(locale, "import-report-row", row = s.row.to_string(), text = format!("{:?}", s.text)))
+            .collect();
+        line.push_str("; ");
+        line.push_str(&tr!(locale, "import-report-rows", count = notes.skipped.len(), rows = rows.join(", ")));
+    }
+    line
+}
+
+/// What the summary says of open deals without an amount or a close date.
+fn gap_notes(locale: Locale, gaps: &OpenDealGaps) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (n, id) in [(gaps.no_amount, "import-no-amount"), (gaps.no_close_date, "import-no-close-date")] {
+        if n > 0 {
+            notes.push(tr!(locale, id, count = n, deals = locale.count(n as i64)));
+        }
+    }
+    notes
+}
 
 /// What the upload and confirm forms carry besides the file.
 #[derive(Debug, Default, Deserialize)]
@@ -32,27 +81,34 @@ pub struct ImportForm {
 
 impl ImportForm {
     /// How the columns map: the mapping written, the preset named, or the header recognised.
-    fn choice(&self) -> Result<MappingChoice, ApiError> {
+    fn choice(&self, locale: Locale) -> Result<MappingChoice, ApiError> {
         let kind: ImportKind = self.kind.parse().map_err(ApiError::invalid)?;
-        let choice = match (filled(self.mapping.clone()), filled(self.preset.clone())) {
-            (Some(text), _) => {
-                MappingChoice::Given(Mapping::from_toml(&text).map_err(|e| ApiError::invalid(format!("mapping: {e}")))?)
-            }
-            (None, Some(name)) => MappingChoice::Preset(
-                Preset::named(&name).ok_or_else(|| ApiError::invalid(format!("unknown preset {name:?}")))?,
-            ),
-            (None, None) => MappingChoice::Detect(kind),
-        };
+        let choice =
+            match (filled(self.mapping.clone()), filled(self.preset.clone())) {
+                (Some(text), _) => MappingChoice::Given(
+                    Mapping::from_toml(&text)
+                        .map_err(|e| ApiError::invalid(tr!(locale, "import-mapping-error", reason = e.to_string())))?,
+                ),
+                (None, Some(name)) => MappingChoice::Preset(Preset::named(&name).ok_or_else(|| {
+                    ApiError::invalid(tr!(locale, "import-unknown-preset", name = format!("{name:?}")))
+                })?),
+                (None, None) => MappingChoice::Detect(kind),
+            };
         if choice.kind() != kind {
-            return Err(ApiError::invalid(format!("the mapping is for {}, not {kind}", choice.kind())));
+            return Err(ApiError::invalid(tr!(
+                locale,
+                "import-mapping-kind",
+                mapping = kind_words(locale, choice.kind()),
+                kind = kind_words(locale, kind)
+            )));
         }
         Ok(choice)
     }
 
     /// Reads the file with the form's options: its rows, what reading found, and the mapping
     /// fitted to its header (or why none fits).
-    fn read(&self, file_name: &str, bytes: &[u8]) -> Result<Read, ApiError> {
-        let choice = self.choice()?;
+    fn read(&self, locale: Locale, file_name: &str, bytes: &[u8]) -> Result<Read, ApiError> {
+        let choice = self.choice(locale)?;
         let date_order = filled(self.date_order.clone())
             .map(|o| o.parse::<DateOrder>())
             .transpose()
@@ -82,22 +138,22 @@ struct Read {
 pub async fn page(State(state): State<AppState>, Extension(caller): Extension<Caller>) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let body = html! {
-        h1 { "Import a file" }
-        p.muted { "CSV (any delimiter; UTF-8, UTF-16 or Windows-1252, detected) or XLSX, straight from the CRM: the export is recognised from its header, and a report's title, totals and footer are left out (and listed). You will see the first rows and every problem before anything is written. See docs/import.md." }
+        h1 { (frame.t("import-heading")) }
+        p.muted { (frame.t("import-intro")) }
         div.card {
             form.stack method="post" action=(format!("/import/preview?csrf={}", frame.csrf)) enctype="multipart/form-data" {
-                label { "What the file holds" select name="kind" { @for k in ImportKind::ALL { option value=(k) { (k) } } } }
-                label { "Preset" select name="preset" { option value="" { "(recognise it from the header, or the mapping below)" } @for p in presets() { option value=(p.name) { (p.name) " — " (p.export) } } } }
-                label { "Mapping (TOML), instead of a preset" textarea name="mapping" rows="6" placeholder="kind = \"deals\"\n[columns]\nexternal_id = \"Deal ID\"" {} }
-                label { "Dates like 03/04/2026 read" select name="date_order" { option value="" { "(ask when ambiguous)" } option value="month-first" { "month first (US)" } option value="day-first" { "day first (Europe)" } } }
-                label { "Encoding (CSV)" input name="encoding" placeholder="detected (e.g. windows-1252, utf-16le)"; }
-                label { "Sheet (XLSX)" input name="sheet" placeholder="first sheet"; }
-                label { "File" input type="file" name="file" required accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods"; }
-                button type="submit" { "Preview" }
+                label { (frame.t("import-kind")) select name="kind" { @for k in ImportKind::ALL { option value=(k) { (kind_words(frame.locale, k)) } } } }
+                label { (frame.t("import-preset")) select name="preset" { option value="" { (frame.t("import-preset-none")) } @for p in presets() { option value=(p.name) { (p.name) " — " (p.export) } } } }
+                label { (frame.t("import-mapping")) textarea name="mapping" rows="6" placeholder="kind = \"deals\"\n[columns]\nexternal_id = \"Deal ID\"" {} }
+                label { (frame.t("import-date-order")) select name="date_order" { option value="" { (frame.t("import-date-ask")) } option value="month-first" { (frame.t("import-month-first")) } option value="day-first" { (frame.t("import-day-first")) } } }
+                label { (frame.t("import-encoding")) input name="encoding" placeholder=(frame.t("import-encoding-placeholder")); }
+                label { (frame.t("import-sheet")) input name="sheet" placeholder=(frame.t("import-sheet-placeholder")); }
+                label { (frame.t("import-file")) input type="file" name="file" required accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods"; }
+                button type="submit" { (frame.t("import-preview")) }
             }
         }
     };
-    Ok(layout::page(&frame, "Import", body))
+    Ok(layout::page(&frame, &frame.t("import-title"), body))
 }
 
 /// Shows the first rows as read through the mapping, and every problem; nothing is written.
@@ -107,10 +163,13 @@ pub async fn preview(
     mut multipart: Multipart,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let locale = frame.locale;
     let mut form = ImportForm::default();
     let mut bytes = Vec::new();
-    while let Some(field) =
-        multipart.next_field().await.map_err(|e| ApiError::BadRequest(format!("the upload is not readable: {e}")))?
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::BadRequest(tr!(locale, "import-upload-unreadable", reason = e.to_string())))?
     {
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
@@ -118,7 +177,7 @@ pub async fn preview(
             bytes = field
                 .bytes()
                 .await
-                .map_err(|e| ApiError::BadRequest(format!("the file is not readable: {e}")))?
+                .map_err(|e| ApiError::BadRequest(tr!(locale, "import-file-unreadable", reason = e.to_string())))?
                 .to_vec();
             continue;
         }
@@ -132,18 +191,16 @@ pub async fn preview(
             "sheet" => form.sheet = Some(text),
             "file_name" => form.file_name = Some(text),
             "file_base64" => {
-                bytes = BASE64
-                    .decode(text.trim())
-                    .map_err(|_| ApiError::BadRequest("the file was lost on the way: upload it again".into()))?
+                bytes = BASE64.decode(text.trim()).map_err(|_| ApiError::BadRequest(locale.t("import-file-lost")))?
             }
             _ => {}
         }
     }
     if bytes.is_empty() {
-        return Err(ApiError::invalid("choose a file to import").into());
+        return Err(ApiError::invalid(locale.t("import-choose-file")).into());
     }
     let file_name = form.file_name.clone().unwrap_or_else(|| "upload".into());
-    let Read { kind, table, notes, mapping } = form.read(&file_name, &bytes)?;
+    let Read { kind, table, notes, mapping } = form.read(locale, &file_name, &bytes)?;
     let mapping = match mapping {
         Ok(mapping) => mapping,
         Err(problems) => return Ok(no_mapping(&frame, &form, kind, &file_name, &bytes, &table, &problems)),
@@ -155,30 +212,30 @@ pub async fn preview(
     let problems: Vec<&pacer_core::import::RowError> = parsed.rejected.iter().flat_map(|(_, e)| e).collect();
     let rejected_rows: std::collections::HashSet<usize> = parsed.rejected.iter().map(|(i, _)| *i).collect();
     let body = html! {
-        h1 { "Preview: " (file_name) }
-        p { (table.rows.len()) " rows; " (parsed.good.len()) " ready, " (parsed.rejected.len()) " with problems. Nothing has been written yet." }
-        p.muted { (notes.summary()) "." }
-        @if keyed_by_content { p.muted { "The file has no id column, so each record is keyed by its content: importing it again changes nothing." } }
-        @for note in parsed.gaps.notes() { p.muted { (note) "." } }
-        (super::stages::import_notice(&parsed.unmapped))
+        h1 { (tr!(locale, "import-preview-heading", file = file_name.as_str())) }
+        p { (tr!(locale, "import-counts", rows_count = table.rows.len(), good_count = parsed.good.len(), rows = locale.count(table.rows.len() as i64), good = locale.count(parsed.good.len() as i64), rejected = locale.count(parsed.rejected.len() as i64))) }
+        p.muted { (notes_summary(locale, &notes)) "." }
+        @if keyed_by_content { p.muted { (locale.t("import-keyed-by-content")) } }
+        @for note in gap_notes(locale, &parsed.gaps) { p.muted { (note) "." } }
+        (super::stages::import_notice(locale, &parsed.unmapped))
         div.card.scroll {
-            h2 { "First rows" }
+            h2 { (locale.t("import-first-rows")) }
             table {
-                thead { tr { th.num { "Row" } @for h in &table.header { th { (h) } } th { "Status" } } }
+                thead { tr { th.num { (locale.t("import-row")) } @for h in &table.header { th { (h) } } th { (locale.t("import-status")) } } }
                 tbody { @for (i, (number, row)) in table.rows.iter().enumerate().take(10) { tr {
                     td.num { (number) } @for c in row { td { (c) } }
-                    td { @if rejected_rows.contains(&i) { span.badge.off { "problem" } } @else { span.badge.on { "ok" } } }
+                    td { @if rejected_rows.contains(&i) { span.badge.off { (locale.t("import-problem")) } } @else { span.badge.on { (locale.t("import-ok")) } } }
                 } } }
             }
         }
         @if !problems.is_empty() {
             div.card.scroll {
-                h2 { "Problems" }
+                h2 { (locale.t("import-problems")) }
                 table {
-                    thead { tr { th.num { "Row" } th { "Column" } th { "Value" } th { "Reason" } } }
+                    thead { tr { th.num { (locale.t("import-row")) } th { (locale.t("import-column")) } th { (locale.t("import-value")) } th { (locale.t("import-reason")) } } }
                     tbody { @for e in problems.iter().take(200) { tr { td.num { (e.row) } td { (e.column) } td { (e.value) } td { (e.reason) } } } }
                 }
-                @if problems.len() > 200 { p.muted { "… and " (problems.len() - 200) " more." } }
+                @if problems.len() > 200 { p.muted { (tr!(locale, "import-more", count = locale.count((problems.len() - 200) as i64))) } }
             }
         }
         div.card {
@@ -193,14 +250,14 @@ pub async fn preview(
                 input type="hidden" name="file_name" value=(file_name);
                 input type="hidden" name="file_base64" value=(BASE64.encode(&bytes));
                 @if !problems.is_empty() {
-                    label { input type="checkbox" name="skip_invalid" value="yes"; " Import the good rows and leave the others out" }
+                    label { input type="checkbox" name="skip_invalid" value="yes"; " " (locale.t("import-skip-invalid")) }
                 }
-                button type="submit" disabled[!problems.is_empty() && parsed.good.is_empty()] { "Import" }
-                a href="/import" { "Start over" }
+                button type="submit" disabled[!problems.is_empty() && parsed.good.is_empty()] { (locale.t("import-import")) }
+                a href="/import" { (locale.t("import-start-over")) }
             }
         }
     };
-    Ok(layout::page(&frame, "Import preview", body))
+    Ok(layout::page(&frame, &locale.t("import-preview-title"), body))
 }
 
 /// Imports the previewed file: all-or-nothing unless asked to skip the bad rows.
@@ -210,11 +267,12 @@ pub async fn confirm(
     PageForm(form): PageForm<ImportForm>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
+    let locale = frame.locale;
     let bytes = BASE64
         .decode(form.file_base64.clone().unwrap_or_default())
-        .map_err(|_| ApiError::BadRequest("the file was lost on the way: upload it again".into()))?;
+        .map_err(|_| ApiError::BadRequest(locale.t("import-file-lost")))?;
     let file_name = form.file_name.clone().unwrap_or_else(|| "upload".into());
-    let Read { table, mapping, .. } = form.read(&file_name, &bytes)?;
+    let Read { table, mapping, .. } = form.read(locale, &file_name, &bytes)?;
     let mapping = mapping
         .map_err(|errors| ApiError::invalid(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
     let parsed = importing::parse(state.store.as_ref(), mapping, &table, &|_| {})
@@ -222,9 +280,14 @@ pub async fn confirm(
         .map_err(|errors| ApiError::invalid(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
     let skip = form.skip_invalid.as_deref() == Some("yes");
     if !parsed.rejected.is_empty() && !skip {
-        return Err(
-            ApiError::invalid(format!("{} rows have problems: nothing was imported", parsed.rejected.len())).into()
-        );
+        let n = parsed.rejected.len();
+        return Err(ApiError::invalid(tr!(
+            locale,
+            "import-rows-with-problems",
+            count = n,
+            rows = locale.count(n as i64)
+        ))
+        .into());
     }
     let rejects = if parsed.rejected.is_empty() {
         None
@@ -235,16 +298,16 @@ pub async fn confirm(
     let actor = Actor::named(frame.principal.actor_name()).because(Some(format!("import {file_name}")));
     let counts = importing::write(state.store.as_ref(), parsed.good, &actor, &file_name).await?;
     let body = html! {
-        h1 { "Imported " (file_name) }
-        div.notice { (counts.new) " new, " (counts.updated) " updated, " (counts.unchanged) " unchanged, " (rejected) " left out." }
-        @for note in parsed.gaps.notes() { p.muted { (note) "." } }
-        (super::stages::import_notice(&parsed.unmapped))
+        h1 { (tr!(locale, "import-done-heading", file = file_name.as_str())) }
+        div.notice { (tr!(locale, "import-done-counts", new = locale.count(counts.new as i64), updated = locale.count(counts.updated as i64), unchanged = locale.count(counts.unchanged as i64), rejected = locale.count(rejected as i64))) }
+        @for note in gap_notes(locale, &parsed.gaps) { p.muted { (note) "." } }
+        (super::stages::import_notice(locale, &parsed.unmapped))
         @if let Some(csv) = rejects {
-            p { a download="rejects.csv" href=(format!("data:text/csv;base64,{}", BASE64.encode(csv))) { "Download the rows left out, with their reasons" } }
+            p { a download="rejects.csv" href=(format!("data:text/csv;base64,{}", BASE64.encode(csv))) { (locale.t("import-download-rejects")) } }
         }
-        p { a href="/import" { "Import another file" } }
+        p { a href="/import" { (locale.t("import-another")) } }
     };
-    Ok(layout::page(&frame, "Imported", body))
+    Ok(layout::page(&frame, &locale.t("import-done-title"), body))
 }
 
 /// The preview when no mapping fits the file: why, and a mapping proposed from its header to
@@ -263,12 +326,12 @@ fn no_mapping(
         None => propose(kind, &table.header),
     };
     let body = html! {
-        h1 { "Preview: " (file_name) }
+        h1 { (tr!(frame.locale, "import-preview-heading", file = file_name)) }
         div.notice.error { @for p in problems { p { (p.reason) } } }
-        p { "Its columns: " (table.header.join(", ")) "." }
+        p { (tr!(frame.locale, "import-columns", columns = table.header.join(", "))) }
         div.card {
-            h2 { "A mapping to finish" }
-            p.muted { "Pacer mapped the columns it recognised; fill in the commented lines (a leading #) that the file can feed, then preview again. See docs/import.md." }
+            h2 { (frame.t("import-to-finish")) }
+            p.muted { (frame.t("import-to-finish-help")) }
             form.stack method="post" action=(format!("/import/preview?csrf={}", frame.csrf)) enctype="multipart/form-data" {
                 input type="hidden" name="kind" value=(form.kind);
                 input type="hidden" name="date_order" value=(form.date_order.clone().unwrap_or_default());
@@ -276,11 +339,11 @@ fn no_mapping(
                 input type="hidden" name="sheet" value=(form.sheet.clone().unwrap_or_default());
                 input type="hidden" name="file_name" value=(file_name);
                 input type="hidden" name="file_base64" value=(BASE64.encode(bytes));
-                label { "Mapping (TOML)" textarea name="mapping" rows="16" { (proposed) } }
-                button type="submit" { "Preview again" }
-                a href="/import" { "Start over" }
+                label { (frame.t("import-mapping-toml")) textarea name="mapping" rows="16" { (proposed) } }
+                button type="submit" { (frame.t("import-preview-again")) }
+                a href="/import" { (frame.t("import-start-over")) }
             }
         }
     };
-    layout::page(frame, "Import preview", body)
+    layout::page(frame, &frame.t("import-preview-title"), body)
 }

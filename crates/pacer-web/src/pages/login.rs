@@ -9,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, html};
 use pacer_app::credentials::random_secret;
+use pacer_i18n::{Locale, tr};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -27,24 +28,26 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-fn login_page(state: &AppState, status: StatusCode, next: &str, error: Option<&str>) -> Response {
+/// The sign-in page, in the browser's language (no one is signed in yet: `Caller::locale` comes
+/// from `Accept-Language`, or the organisation's language).
+fn login_page(state: &AppState, locale: Locale, status: StatusCode, next: &str, error: Option<&str>) -> Response {
     let csrf = random_secret();
     let body = html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(locale.tag()) {
             head {
                 meta charset="utf-8"; meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "Sign in · Pacer" } link rel="stylesheet" href="/assets/pacer.css";
+                title { (locale.t("login-sign-in")) " · Pacer" } link rel="stylesheet" href="/assets/pacer.css";
             }
             body { main.login { div.card {
-                h1 { "Sign in to Pacer" }
+                h1 { (locale.t("login-heading")) }
                 @if let Some(e) = error { div.error role="alert" { (e) } }
                 form.stack method="post" action="/login" {
                     input type="hidden" name=(CSRF_FIELD) value=(csrf);
                     input type="hidden" name="next" value=(next);
-                    label { "User name" input name="username" autocomplete="username" required autofocus; }
-                    label { "Password" input type="password" name="password" autocomplete="current-password" required; }
-                    button type="submit" { "Sign in" }
+                    label { (locale.t("login-username")) input name="username" autocomplete="username" required autofocus; }
+                    label { (locale.t("login-password")) input type="password" name="password" autocomplete="current-password" required; }
+                    button type="submit" { (locale.t("login-sign-in")) }
                 }
             } } }
         }
@@ -54,8 +57,12 @@ fn login_page(state: &AppState, status: StatusCode, next: &str, error: Option<&s
 }
 
 /// The sign-in form.
-pub async fn form(State(state): State<AppState>, PageQuery(q): PageQuery<NextPage>) -> Response {
-    login_page(&state, StatusCode::OK, safe_next(q.next.as_deref()), None)
+pub async fn form(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    PageQuery(q): PageQuery<NextPage>,
+) -> Response {
+    login_page(&state, caller.locale, StatusCode::OK, safe_next(q.next.as_deref()), None)
 }
 
 /// What the sign-in form sends.
@@ -69,9 +76,11 @@ pub struct Credentials {
 /// Checks the credentials (throttled), starts a session and goes on.
 pub async fn submit(
     State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     PageForm(form): PageForm<Credentials>,
 ) -> Response {
+    let locale = caller.locale;
     let address = connect.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()).unwrap_or_else(|| "local".into());
     let next = safe_next(form.next.as_deref()).to_string();
     match authenticate(&state, &form.username, &form.password, &address).await {
@@ -85,14 +94,19 @@ pub async fn submit(
             Err(e) => super::error_page(&e),
         },
         Err(e @ ApiError::TooManyRequests { .. }) => {
-            let mut page = login_page(&state, StatusCode::TOO_MANY_REQUESTS, &next, Some(&e.to_string()));
+            let wait = match &e {
+                ApiError::TooManyRequests { retry_after_s, .. } => *retry_after_s,
+                _ => 0,
+            };
+            let said = tr!(locale, "login-too-many", count = wait, seconds = locale.count(wait));
+            let mut page = login_page(&state, locale, StatusCode::TOO_MANY_REQUESTS, &next, Some(&said));
             if let Some(retry) = e.retry_after() {
                 page.headers_mut().insert(header::RETRY_AFTER, retry);
             }
             page
         }
         Err(ApiError::Unauthorized) => {
-            login_page(&state, StatusCode::UNAUTHORIZED, &next, Some("User name or password is wrong."))
+            login_page(&state, locale, StatusCode::UNAUTHORIZED, &next, Some(&locale.t("login-wrong")))
         }
         Err(e) => super::error_page(&e),
     }

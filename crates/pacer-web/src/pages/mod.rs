@@ -119,19 +119,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Response> {
         let bad = |reason: String| error_page(&ApiError::BadRequest(reason));
+        let locale = page_locale();
         let fields: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or_default())
-            .map_err(|e| bad(format!("The address could not be read: {e}.")))?;
+            .map_err(|e| bad(tr!(locale, "page-address-unreadable", reason = e.to_string())))?;
         let filled: Vec<(String, String)> = fields.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
         let encoded = serde_urlencoded::to_string(&filled).map_err(|e| bad(e.to_string()))?;
         let fields = serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
         serde_path_to_error::deserialize(fields).map(PageQuery).map_err(|e| {
             let name = e.path().to_string();
             match filled.iter().find(|(k, _)| *k == name) {
-                Some((_, value)) => bad(format!(
-                    "The filter {name} = {value:?} could not be read ({}): choose a value from the form, or leave it blank.",
-                    e.inner()
+                Some((_, value)) => bad(tr!(
+                    locale,
+                    "page-filter-unreadable",
+                    name = name.as_str(),
+                    value = format!("{value:?}"),
+                    reason = e.inner().to_string()
                 )),
-                None => bad(format!("The filters could not be read: {e}.")),
+                None => bad(tr!(locale, "page-filters-unreadable", reason = e.to_string())),
             }
         })
     }

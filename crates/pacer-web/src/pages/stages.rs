@@ -9,12 +9,59 @@ use crate::auth::Caller;
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 use pacer_app::AppError;
 use pacer_app::stages::{self, StagesSaved, StagesView};
 use pacer_core::audit::Actor;
-use pacer_core::pipeline::{UnmappedStage, proposed_stages, unmapped_note};
+use pacer_core::money::Currency;
+use pacer_core::pipeline::{ForecastCategory, StageKind, UnmappedStage, proposed_stages};
+use pacer_i18n::{Locale, tr};
 use serde::Deserialize;
+
+fn kind_words(locale: Locale, kind: StageKind) -> String {
+    locale.t(match kind {
+        StageKind::Open => "stages-kind-open",
+        StageKind::Won => "stages-kind-won",
+        StageKind::Lost => "stages-kind-lost",
+    })
+}
+
+/// A forecast category in words.
+pub fn category_words(locale: Locale, category: ForecastCategory) -> String {
+    locale.t(match category {
+        ForecastCategory::Pipeline => "stages-category-pipeline",
+        ForecastCategory::BestCase => "stages-category-best-case",
+        ForecastCategory::Commit => "stages-category-commit",
+        ForecastCategory::Closed => "stages-category-closed",
+    })
+}
+
+/// The unmapped stages and their deals: "Contract Sent: 2, Demo: 1".
+fn stage_list(locale: Locale, unmapped: &[UnmappedStage]) -> String {
+    let items: Vec<String> = unmapped
+        .iter()
+        .map(|u| tr!(locale, "stages-unmapped-item", stage = u.stage.as_str(), deals = locale.count(u.deals as i64)))
+        .collect();
+    items.join(", ")
+}
+
+/// The sentence that says open deals are in stages not mapped: "3 open deals in stages not
+/// mapped: $1,497,300.50 (Contract Sent: 2, Demo: 1)"; none when every open deal is mapped.
+pub fn unmapped_note(locale: Locale, unmapped: &[UnmappedStage], currency: Currency) -> Option<String> {
+    if unmapped.is_empty() {
+        return None;
+    }
+    let deals: usize = unmapped.iter().map(|u| u.deals).sum();
+    let amount = unmapped.iter().fold(0i64, |sum, u| sum.saturating_add(u.amount_minor));
+    Some(tr!(
+        locale,
+        "stages-unmapped-note",
+        count = deals,
+        deals = locale.count(deals as i64),
+        amount = locale.money(amount, currency),
+        stages = stage_list(locale, unmapped)
+    ))
+}
 
 /// The stages page.
 pub async fn page(
@@ -32,19 +79,17 @@ pub async fn page(
 fn render(frame: &Frame, view: &StagesView, toml: &str, error: Option<&str>, n: &Notice) -> Markup {
     let body = html! {
         (notice(n))
-        h1 { "Pipeline stages" }
+        h1 { (frame.t("stages-title")) }
         p.muted {
-            "The stages of a deal in funnel order. Open stages place open deals in the pipeline by their probability "
-            "and forecast category; won and lost stages let an import read a CRM's names (“Closed Won”) as a status. "
-            "Names and aliases are matched ignoring case, spaces and punctuation, so "
-            code { "contractsent" } " is “Contract Sent”."
+            (frame.t("stages-intro-1")) " "
+            code { "contractsent" } " " (frame.t("stages-intro-2"))
         }
-        @if let Some(note) = unmapped_note(&view.unmapped, frame.org.currency) {
+        @if let Some(note) = unmapped_note(frame.locale, &view.unmapped, frame.org.currency) {
             div.card.warning {
-                h2 { "Open deals in stages not mapped" }
-                p { (note) ". They are in no pipeline figure until their stage is mapped." }
+                h2 { (frame.t("stages-unmapped")) }
+                p { (tr!(frame.locale, "stages-unmapped-after", note = note)) }
                 div.scroll { table {
-                    thead { tr { th { "Stage in the deals" } th.num { "Open deals" } th.num { "Amount (" (frame.org.currency) ")" } th { "Map it" } } }
+                    thead { tr { th { (frame.t("stages-in-deals")) } th.num { (frame.t("stages-open-deals")) } th.num { (tr!(frame.locale, "stages-amount", currency = frame.org.currency.to_string())) } th { (frame.t("stages-map-it")) } } }
                     tbody { @for u in &view.unmapped { tr {
                         td { (u.stage) }
                         td.num { (u.deals) }
@@ -52,46 +97,49 @@ fn render(frame: &Frame, view: &StagesView, toml: &str, error: Option<&str>, n: 
                         td { form.row method="post" action="/stages/alias" {
                             (frame.csrf_field())
                             input type="hidden" name="alias" value=(u.stage);
-                            label { "Add as alias of "
+                            label { (frame.t("stages-alias-of")) " "
                                 select name="stage" { @for s in &view.stages { option value=(s.name) { (s.name) } } }
                             }
-                            button type="submit" { "Add" }
+                            button type="submit" { (frame.t("stages-add")) }
                         } }
                     } } }
                 } }
-                p { "Or add them as stages of their own: these lines, placed in funnel order with their real probability and category." }
+                p { (frame.t("stages-or-own")) }
                 pre { code { (view.proposed_toml) } }
             }
         }
         div.card.scroll { table {
-            thead { tr { th.num { "Order" } th { "Name" } th { "Kind" } th.num { "Probability" } th { "Category" } th { "Aliases" } } }
+            thead { tr { th.num { (frame.t("stages-order")) } th { (frame.t("stages-name")) } th { (frame.t("stages-kind")) } th.num { (frame.t("stages-probability")) } th { (frame.t("stages-category")) } th { (frame.t("stages-aliases")) } } }
             tbody { @for (i, s) in view.stages.iter().enumerate() { tr {
                 td.num { (i + 1) }
                 td { strong { (s.name) } }
-                td { (s.kind) }
-                td.num { (s.probability_percent) "%" }
-                td { @match s.category { Some(c) => (c.words()), None => span.muted { "none" } } }
+                td { (kind_words(frame.locale, s.kind)) }
+                td.num { (frame.locale.percent(f64::from(s.probability_percent) / 100.0, 0)) }
+                td { @match s.category { Some(c) => (category_words(frame.locale, c)), None => span.muted { (frame.t("stages-none")) } } }
                 td { @for (j, a) in s.aliases.iter().enumerate() { @if j > 0 { ", " } code { (a) } } }
             } } }
         } }
         div.card {
-            h2 { "Edit the stages" }
+            h2 { (frame.t("stages-edit")) }
+            @let code = |c: &str| html! { code { (c) } }.into_string();
             p.muted {
-                "One " code { "[[stage]]" } " table per stage, in funnel order: " code { "name" } ", "
-                code { "kind" } " (" code { "open" } ", " code { "won" } " or " code { "lost" } "; open when left out), " code { "probability" } " (0 to 100) and "
-                code { "category" } " (" code { "pipeline" } ", " code { "best_case" } " or " code { "commit" } ") for open stages, " code { "aliases" } " (CRM names). "
-                "The same file works with " code { "pacer stages set FILE" } "."
+                (frame.t("stages-edit-one")) " " code { "[[stage]]" } " " (frame.t("stages-edit-per-stage")) " " code { "name" } ", "
+                code { "kind" } " " (PreEscaped(tr!(frame.locale, "stages-edit-kind", open = code("open"), won = code("won"), lost = code("lost")))) " "
+                code { "probability" } " " (frame.t("stages-edit-probability")) " "
+                code { "category" } " " (PreEscaped(tr!(frame.locale, "stages-edit-category", pipeline = code("pipeline"), best_case = code("best_case"), commit = code("commit")))) " "
+                code { "aliases" } " " (frame.t("stages-edit-aliases")) " "
+                (frame.t("stages-edit-same-file")) " " code { "pacer stages set FILE" } "."
             }
-            @if let Some(e) = error { div.error role="alert" { "Not saved: " (e) } }
+            @if let Some(e) = error { div.error role="alert" { (tr!(frame.locale, "stages-not-saved", reason = e)) } }
             form.stack.wide method="post" action="/stages" {
                 (frame.csrf_field())
                 label { "stages.toml" textarea name="toml" rows="18" required { (toml) } }
-                label { "Reason (audit log)" input name="reason"; }
-                button type="submit" { "Check and save" }
+                label { (frame.t("audit-reason")) input name="reason"; }
+                button type="submit" { (frame.t("stages-check-save")) }
             }
         }
     };
-    layout::page(frame, "Pipeline stages", body)
+    layout::page(frame, &frame.t("stages-title"), body)
 }
 
 /// The edited stages.
@@ -146,10 +194,10 @@ async fn outcome(
     toml: &str,
 ) -> PageResult<Response> {
     match saved {
-        Ok(saved) if saved.changes.is_empty() => {
-            Ok(redirect_with_notice("/stages", "No change: the stages are already these."))
+        Ok(saved) if saved.changes.is_empty() => Ok(redirect_with_notice("/stages", &frame.t("stages-no-change"))),
+        Ok(saved) => {
+            Ok(redirect_with_notice("/stages", &tr!(frame.locale, "stages-saved", changes = saved.changes.join("; "))))
         }
-        Ok(saved) => Ok(redirect_with_notice("/stages", &format!("Saved: {}", saved.changes.join("; ")))),
         Err(AppError::Invalid { message, .. }) => {
             let view = stages::stages_view(ctx).await?;
             let page = render(frame, &view, toml, Some(&message), &Notice::default());
@@ -161,11 +209,15 @@ async fn outcome(
 
 /// What an import page says of its open deals in stages the settings do not map (imported all
 /// the same), with the lines that would map them.
-pub fn import_notice(unmapped: &[UnmappedStage]) -> Markup {
+pub fn import_notice(locale: Locale, unmapped: &[UnmappedStage]) -> Markup {
+    let rows: usize = unmapped.iter().map(|u| u.deals).sum();
+    let items: Vec<String> =
+        unmapped.iter().map(|u| format!("{} ({})", u.stage, locale.count(u.deals as i64))).collect();
     html! {
-        @if let Some(note) = stages::import_note(unmapped, "the Pipeline stages page (proposed lines below)") {
+        @if !unmapped.is_empty() {
+            @let note = tr!(locale, "stages-import-note", count = rows, rows = locale.count(rows as i64), stages = items.join(", "));
             div.card.warning {
-                p { (note) ": " a href="/stages" { "Pipeline stages" } }
+                p { (note) ": " a href="/stages" { (locale.t("stages-title")) } }
                 pre { code { (proposed_stages(unmapped.iter().map(|u| u.stage.as_str()))) } }
             }
         }
@@ -175,10 +227,10 @@ pub fn import_notice(unmapped: &[UnmappedStage]) -> Markup {
 /// What the pipeline page says of the open deals it leaves out.
 pub fn pipeline_notice(frame: &Frame, unmapped: &[UnmappedStage]) -> Markup {
     html! {
-        @if let Some(note) = unmapped_note(unmapped, frame.org.currency) {
+        @if let Some(note) = unmapped_note(frame.locale, unmapped, frame.org.currency) {
             div.card.warning role="status" {
-                (note) ", in no figure above."
-                @if frame.role() == pacer_core::access::Role::Admin { " " a href="/stages" { "Map their stages" } }
+                (note) (frame.t("stages-pipeline-notice"))
+                @if frame.role() == pacer_core::access::Role::Admin { " " a href="/stages" { (frame.t("stages-map-their")) } }
             }
         }
     }

@@ -13,6 +13,7 @@ use pacer_app::credentials::{hash_password, new_api_token, token_hash, verify_pa
 use pacer_core::access::{Role, Scope, check_password, check_username};
 use pacer_core::audit::Actor;
 use pacer_core::language::Language;
+use pacer_i18n::{Locale, tr};
 use pacer_storage::{NewUser, RepFilter, UserUpdate};
 use serde::Deserialize;
 
@@ -20,8 +21,13 @@ fn actor(frame: &Frame) -> Actor {
     Actor::named(frame.principal.actor_name())
 }
 
-fn role_options(selected: Role) -> Markup {
-    html! { @for r in Role::ALL { option value=(r) selected[r == selected] { (r) } } }
+fn role_options(frame: &Frame, selected: Role) -> Markup {
+    html! { @for r in Role::ALL { option value=(r) selected[r == selected] { (frame.t(&format!("role-{r}"))) } } }
+}
+
+/// A token's scope in words (its value stays the API's).
+fn scope_words(locale: Locale, scope: Scope) -> String {
+    locale.t(&format!("tokens-scope-{scope}"))
 }
 
 /// All users, with the forms to add and change them.
@@ -35,57 +41,57 @@ pub async fn list(
     let reps = state.store.reps(&RepFilter::default(), today()).await?;
     let rep_options = |selected: Option<i64>| {
         html! {
-            option value="" { "(none)" }
+            option value="" { (frame.t("users-none")) }
             @for r in &reps { option value=(r.id) selected[selected == Some(r.id)] { (r.name) } }
         }
     };
     let body = html! {
         (notice(&n))
-        h1 { "Users" }
+        h1 { (frame.t("users-title")) }
         div.card.scroll { table {
-            thead { tr { th { "User" } th { "Name" } th { "Role" } th { "Rep record" } th { "Status" } th { "Weekly digest" } th { "Change" } } }
+            thead { tr { th { (frame.t("users-user")) } th { (frame.t("users-name")) } th { (frame.t("users-role")) } th { (frame.t("users-rep-record")) } th { (frame.t("users-status")) } th { (frame.t("users-digest")) } th { (frame.t("users-change")) } } }
             tbody { @for u in &users { tr {
                 @let rep_email = u.rep_id.and_then(|id| reps.iter().find(|r| r.id == id)).and_then(|r| r.email.as_deref());
-                td { (u.username) } td { (u.display_name) } td { (u.role) }
+                td { (u.username) } td { (u.display_name) } td { (frame.t(&format!("role-{}", u.role))) }
                 td { @if let Some(rep) = u.rep_id {
-                    a href=(format!("/reps/{rep}")) { (reps.iter().find(|r| r.id == rep).map_or_else(|| format!("rep {rep}"), |r| r.name.clone())) }
+                    a href=(format!("/reps/{rep}")) { (reps.iter().find(|r| r.id == rep).map_or_else(|| tr!(frame.locale, "users-rep-fallback", id = rep.to_string()), |r| r.name.clone())) }
                 } }
-                td { @if u.active { span.badge.on { "active" } } @else { span.badge.off { "deactivated" } } }
+                td { @if u.active { span.badge.on { (frame.t("users-active")) } } @else { span.badge.off { (frame.t("users-deactivated")) } } }
                 td {
                     @match (u.digest, u.address(rep_email)) {
-                        (false, _) => span.muted { "opted out" },
+                        (false, _) => span.muted { (frame.t("users-opted-out")) },
                         (true, Some(address)) => (address),
-                        (true, None) => span.muted { "no e-mail" },
+                        (true, None) => span.muted { (frame.t("users-no-email")) },
                     }
-                    " " a href=(format!("/digest?user={}", u.id)) { "preview" }
+                    " " a href=(format!("/digest?user={}", u.id)) { (frame.t("users-preview")) }
                 }
                 td { form.row method="post" action=(format!("/users/{}", u.id)) {
                     (frame.csrf_field())
-                    select name="role" aria-label="Role" { (role_options(u.role)) }
-                    select name="rep_id" aria-label="Rep record" { (rep_options(u.rep_id)) }
-                    select name="active" aria-label="Status" { option value="true" selected[u.active] { "active" } option value="false" selected[!u.active] { "deactivated" } }
-                    input type="email" name="email" aria-label="E-mail" value=(u.email.as_deref().unwrap_or_default()) placeholder="e-mail (else the rep record's)";
-                    select name="digest" aria-label="Weekly digest" { option value="true" selected[u.digest] { "digest on" } option value="false" selected[!u.digest] { "digest off" } }
-                    input type="password" name="password" placeholder="new password" autocomplete="new-password";
-                    button type="submit" { "Save" }
+                    select name="role" aria-label=(frame.t("users-role")) { (role_options(&frame, u.role)) }
+                    select name="rep_id" aria-label=(frame.t("users-rep-record")) { (rep_options(u.rep_id)) }
+                    select name="active" aria-label=(frame.t("users-status")) { option value="true" selected[u.active] { (frame.t("users-active")) } option value="false" selected[!u.active] { (frame.t("users-deactivated")) } }
+                    input type="email" name="email" aria-label=(frame.t("users-email")) value=(u.email.as_deref().unwrap_or_default()) placeholder=(frame.t("users-email-placeholder"));
+                    select name="digest" aria-label=(frame.t("users-digest")) { option value="true" selected[u.digest] { (frame.t("users-digest-on")) } option value="false" selected[!u.digest] { (frame.t("users-digest-off")) } }
+                    input type="password" name="password" aria-label=(frame.t("users-new-password")) placeholder=(frame.t("users-new-password")) autocomplete="new-password";
+                    button type="submit" { (frame.t("save")) }
                 } }
             } } }
         } }
         div.card {
-            h2 { "Add a user" }
+            h2 { (frame.t("users-add")) }
             form.row method="post" action="/users" {
                 (frame.csrf_field())
-                label { "User name" input name="username" required; }
-                label { "Name" input name="display_name"; }
-                label { "Role" select name="role" { (role_options(Role::Rep)) } }
-                label { "Rep record" select name="rep_id" { (rep_options(None)) } }
-                label { "E-mail (else the rep record's)" input type="email" name="email"; }
-                label { "Password" input type="password" name="password" required minlength="10" autocomplete="new-password"; }
-                button type="submit" { "Add user" }
+                label { (frame.t("users-username")) input name="username" required; }
+                label { (frame.t("users-name")) input name="display_name"; }
+                label { (frame.t("users-role")) select name="role" { (role_options(&frame, Role::Rep)) } }
+                label { (frame.t("users-rep-record")) select name="rep_id" { (rep_options(None)) } }
+                label { (frame.t("users-email-label")) input type="email" name="email"; }
+                label { (frame.t("users-password")) input type="password" name="password" required minlength="10" autocomplete="new-password"; }
+                button type="submit" { (frame.t("users-add-button")) }
             }
         }
     };
-    Ok(layout::page(&frame, "Users", body))
+    Ok(layout::page(&frame, &frame.t("users-title"), body))
 }
 
 /// The add-user form.
@@ -99,9 +105,9 @@ pub struct CreateForm {
     password: String,
 }
 
-fn parse_rep(value: Option<String>) -> Result<Option<i64>, ApiError> {
+fn parse_rep(locale: Locale, value: Option<String>) -> Result<Option<i64>, ApiError> {
     filled(value)
-        .map(|v| v.parse().map_err(|_| ApiError::invalid(format!("rep record {v:?} is not an id"))))
+        .map(|v| v.parse().map_err(|_| ApiError::invalid(tr!(locale, "users-rep-not-id", value = format!("{v:?}")))))
         .transpose()
 }
 
@@ -118,12 +124,12 @@ pub async fn create(
         display_name: filled(form.display_name).unwrap_or_else(|| username.clone()),
         username,
         role: form.role.parse().map_err(ApiError::invalid)?,
-        rep_id: parse_rep(form.rep_id)?,
+        rep_id: parse_rep(frame.locale, form.rep_id)?,
         email: filled(form.email),
         password_hash: hash_password(&form.password)?,
     };
     let user = state.store.create_user(&new, &actor(&frame)).await?;
-    Ok(redirect_with_notice("/users", &format!("User {} added.", user.username)))
+    Ok(redirect_with_notice("/users", &tr!(frame.locale, "users-added", name = user.username)))
 }
 
 /// The change-user form.
@@ -153,7 +159,7 @@ pub async fn update(
     let update = UserUpdate {
         display_name: None,
         role: Some(form.role.parse().map_err(ApiError::invalid)?),
-        rep_id: Some(parse_rep(form.rep_id)?),
+        rep_id: Some(parse_rep(frame.locale, form.rep_id)?),
         active: Some(form.active == "true"),
         email: Some(filled(form.email)),
         digest: form.digest.map(|d| d == "true"),
@@ -163,7 +169,7 @@ pub async fn update(
     if let Some(p) = password {
         state.store.set_password(id, &hash_password(&p)?, &who).await?;
     }
-    Ok(redirect_with_notice("/users", &format!("User {} saved.", user.username)))
+    Ok(redirect_with_notice("/users", &tr!(frame.locale, "users-saved", name = user.username)))
 }
 
 /// One's own account: the weekly digest (where it goes, or opting out) and the password.
@@ -180,24 +186,24 @@ pub async fn account(
     };
     let body = html! {
         (notice(&n))
-        h1 { "My account" }
+        h1 { (frame.t("account-title")) }
         div.card {
-            h2 { "Weekly digest" }
+            h2 { (frame.t("account-digest")) }
             p {
                 @match (user.digest, user.address(rep_email.as_deref())) {
-                    (false, _) => "You have opted out of the weekly digest.",
-                    (true, Some(address)) => { "Each week your digest goes to " strong { (address) } "." }
-                    (true, None) => "Pacer has no e-mail address for you: give one to receive the weekly digest.",
+                    (false, _) => (frame.t("account-digest-opted-out")),
+                    (true, Some(address)) => { (frame.t("account-digest-goes-to")) " " strong { (address) } "." }
+                    (true, None) => (frame.t("account-digest-no-address")),
                 }
-                " " a href="/digest" { "See my digest" }
+                " " a href="/digest" { (frame.t("account-digest-see")) }
             }
             form.stack method="post" action="/account/digest" {
                 (frame.csrf_field())
-                label { "E-mail (leave empty to use your rep record's"
-                    @if let Some(e) = &rep_email { ", " (e) } ")"
+                label {
+                    @if let Some(e) = &rep_email { (tr!(frame.locale, "account-email-rep", email = e)) } @else { (frame.t("account-email")) }
                     input type="email" name="email" value=(user.email.as_deref().unwrap_or_default()) autocomplete="email"; }
-                label { input type="checkbox" name="digest" value="true" checked[user.digest]; " Send me the weekly digest by e-mail" }
-                button type="submit" { "Save" }
+                label { input type="checkbox" name="digest" value="true" checked[user.digest]; " " (frame.t("account-digest-send")) }
+                button type="submit" { (frame.t("save")) }
             }
         }
         div.card {
@@ -216,17 +222,17 @@ pub async fn account(
             }
         }
         div.card {
-            h2 { "Change password" }
+            h2 { (frame.t("account-password")) }
             form.stack method="post" action="/account/password" {
                 (frame.csrf_field())
-                label { "Current password" input type="password" name="current" required autocomplete="current-password"; }
-                label { "New password (at least 10 characters)" input type="password" name="new" required minlength="10" autocomplete="new-password"; }
-                button type="submit" { "Change password" }
+                label { (frame.t("account-password-current")) input type="password" name="current" required autocomplete="current-password"; }
+                label { (frame.t("account-password-new")) input type="password" name="new" required minlength="10" autocomplete="new-password"; }
+                button type="submit" { (frame.t("account-password")) }
             }
-            p.muted { "Changing the password signs you out everywhere." }
+            p.muted { (frame.t("account-password-signs-out")) }
         }
     };
-    Ok(layout::page(&frame, "My account", body))
+    Ok(layout::page(&frame, &frame.t("account-title"), body))
 }
 
 /// The weekly-digest form of one's account.
@@ -248,8 +254,8 @@ pub async fn set_digest(
     let update =
         UserUpdate { email: Some(filled(form.email)), digest: Some(form.digest.is_some()), ..UserUpdate::default() };
     let saved = state.store.update_user(user.id, &update, &actor(&frame)).await?;
-    let said = if saved.digest { "You receive the weekly digest." } else { "You have opted out of the weekly digest." };
-    Ok(redirect_with_notice("/account", said))
+    let said = frame.t(if saved.digest { "account-digest-on" } else { "account-digest-opted-out" });
+    Ok(redirect_with_notice("/account", &said))
 }
 
 /// The language form of one's account.
@@ -259,10 +265,12 @@ pub struct LanguageForm {
     language: Option<String>,
 }
 
-/// Sets one's own language; the page answers in it at once.
+/// Sets one's own language; the page answers in it at once (cleared: in the organisation's,
+/// else the browser's).
 pub async fn set_language(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    headers: axum::http::HeaderMap,
     PageForm(form): PageForm<LanguageForm>,
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
@@ -270,7 +278,9 @@ pub async fn set_language(
     let language = filled(form.language).map(|tag| tag.parse::<Language>()).transpose().map_err(ApiError::invalid)?;
     let update = UserUpdate { language: Some(language), ..UserUpdate::default() };
     state.store.update_user(user.id, &update, &actor(&frame)).await?;
-    let now = pacer_i18n::Locale::from(language.unwrap_or(frame.locale.language));
+    let asked =
+        headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate);
+    let now = Locale::from(Language::choose(language, frame.org.language, asked));
     Ok(redirect_with_notice("/account", &now.t("account-language.saved")))
 }
 
@@ -291,11 +301,11 @@ pub async fn change_password(
     let user = caller.user.as_ref().ok_or(ApiError::Unauthorized)?;
     let credentials = state.store.credentials(&user.username).await?.ok_or(ApiError::Unauthorized)?;
     if !verify_password(&form.current, &credentials.password_hash) {
-        return Err(ApiError::invalid("the current password is wrong").into());
+        return Err(ApiError::invalid(frame.t("account-password-wrong")).into());
     }
     check_password(&form.new).map_err(ApiError::invalid)?;
     state.store.set_password(user.id, &hash_password(&form.new)?, &actor(&frame)).await?;
-    Ok(redirect_with_notice("/login", "Password changed: sign in again."))
+    Ok(redirect_with_notice("/login", &frame.t("account-password-changed")))
 }
 
 fn tokens_body(
@@ -306,32 +316,32 @@ fn tokens_body(
 ) -> Markup {
     html! {
         (notice(n))
-        h1 { "API tokens" }
+        h1 { (frame.t("tokens-title")) }
         @if let Some((name, secret)) = secret {
             div.card {
-                h2 { "Token " (name) " created" }
-                p { "Copy it now: Pacer keeps only its hash and will not show it again." }
+                h2 { (tr!(frame.locale, "tokens-created", name = name)) }
+                p { (frame.t("tokens-copy-now")) }
                 p.secret { (secret) }
             }
         }
         div.card.scroll { table {
-            thead { tr { th { "Name" } th { "Scope" } th { "Created" } th { "By" } th { "Status" } th { "Action" } } }
+            thead { tr { th { (frame.t("tokens-name")) } th { (frame.t("tokens-scope")) } th { (frame.t("tokens-created-at")) } th { (frame.t("tokens-by")) } th { (frame.t("tokens-status")) } th { (frame.t("tokens-action")) } } }
             tbody { @for t in tokens { tr {
-                td { (t.name) } td { (t.scope) } td { (moment(frame.locale, &t.created_at)) } td { (t.created_by) }
-                td { @if let Some(at) = &t.revoked_at { span.badge.off { "revoked " (moment(frame.locale, at)) } } @else { span.badge.on { "active" } } }
+                td { (t.name) } td { (scope_words(frame.locale, t.scope)) } td { (moment(frame.locale, &t.created_at)) } td { (t.created_by) }
+                td { @if let Some(at) = &t.revoked_at { span.badge.off { (frame.t("tokens-revoked-at")) " " (moment(frame.locale, at)) } } @else { span.badge.on { (frame.t("tokens-active")) } } }
                 td { @if t.revoked_at.is_none() {
-                    form.inline method="post" action=(format!("/tokens/{}/revoke", t.id)) { (frame.csrf_field()) button.danger type="submit" { "Revoke" } }
+                    form.inline method="post" action=(format!("/tokens/{}/revoke", t.id)) { (frame.csrf_field()) button.danger type="submit" { (frame.t("tokens-revoke")) } }
                 } }
             } } }
         } }
         div.card {
-            h2 { "Create a token" }
-            p.muted { "Integrations send it as " code { "Authorization: Bearer …" } ". Scope ingest pushes records; read reads everything; admin may do through the API everything an admin may, users and tokens included: keep it like an admin's password." }
+            h2 { (frame.t("tokens-create")) }
+            p.muted { (frame.t("tokens-help-before")) " " code { "Authorization: Bearer …" } (frame.t("tokens-help-after")) }
             form.row method="post" action="/tokens" {
                 (frame.csrf_field())
-                label { "Name" input name="name" required placeholder="e.g. telephony"; }
-                label { "Scope" select name="scope" { @for s in Scope::ALL { option value=(s) { (s) } } } }
-                button type="submit" { "Create token" }
+                label { (frame.t("tokens-name")) input name="name" required placeholder=(frame.t("tokens-name-placeholder")); }
+                label { (frame.t("tokens-scope")) select name="scope" { @for s in Scope::ALL { option value=(s) { (scope_words(frame.locale, s)) } } } }
+                button type="submit" { (frame.t("tokens-create-button")) }
             }
         }
     }
@@ -345,7 +355,7 @@ pub async fn tokens(
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
     let tokens = state.store.tokens().await?;
-    Ok(layout::page(&frame, "API tokens", tokens_body(&frame, &tokens, None, &n)))
+    Ok(layout::page(&frame, &frame.t("tokens-title"), tokens_body(&frame, &tokens, None, &n)))
 }
 
 /// The create-token form.
@@ -364,14 +374,14 @@ pub async fn create_token(
     let frame = Frame::of(&state, &caller).await?;
     let scope: Scope = form.scope.parse().map_err(ApiError::invalid)?;
     if form.name.trim().is_empty() {
-        return Err(ApiError::invalid("a token needs a name, e.g. the integration it serves").into());
+        return Err(ApiError::invalid(frame.t("tokens-needs-name")).into());
     }
     let secret = new_api_token();
     let token = state.store.create_token(&form.name, scope, &token_hash(&secret), &actor(&frame)).await?;
     let tokens = state.store.tokens().await?;
     Ok(layout::page(
         &frame,
-        "API tokens",
+        &frame.t("tokens-title"),
         tokens_body(&frame, &tokens, Some((&token.name, &secret)), &Notice::default()),
     ))
 }
@@ -384,5 +394,5 @@ pub async fn revoke_token(
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     let token = state.store.revoke_token(id, &actor(&frame)).await?;
-    Ok(redirect_with_notice("/tokens", &format!("Token {} revoked.", token.name)))
+    Ok(redirect_with_notice("/tokens", &tr!(frame.locale, "tokens-revoked", name = token.name)))
 }

@@ -1,0 +1,54 @@
+# Users and API tokens (admins).
+
+users-title = Users
+users-user = User
+users-name = Name
+users-role = Role
+users-rep-record = Rep record
+users-status = Status
+users-digest = Weekly digest
+users-change = Change
+users-none = (none)
+users-rep-fallback = rep { $id }
+users-active = active
+users-deactivated = deactivated
+users-opted-out = opted out
+users-no-email = no e-mail
+users-preview = preview
+users-email = E-mail
+users-email-placeholder = e-mail (else the rep record's)
+users-digest-on = digest on
+users-digest-off = digest off
+users-new-password = new password
+users-add = Add a user
+users-username = User name
+users-email-label = E-mail (else the rep record's)
+users-password = Password
+users-add-button = Add user
+users-added = User { $name } added.
+users-saved = User { $name } saved.
+users-rep-not-id = rep record { $value } is not an id
+
+tokens-title = API tokens
+tokens-created = Token { $name } created
+tokens-copy-now = Copy it now: Pacer keeps only its hash and will not show it again.
+tokens-name = Name
+tokens-scope = Scope
+tokens-created-at = Created
+tokens-by = By
+tokens-status = Status
+tokens-action = Action
+tokens-revoked-at = revoked
+tokens-active = active
+tokens-revoke = Revoke
+tokens-create = Create a token
+tokens-help-before = Integrations send it as
+tokens-help-after = . Scope ingest pushes records; read reads everything; admin may do through the API everything an admin may, users and tokens included: keep it like an admin's password.
+tokens-name-placeholder = e.g. telephony
+tokens-create-button = Create token
+tokens-needs-name = a token needs a name, e.g. the integration it serves
+tokens-revoked = Token { $name } revoked.
+# The scopes of a token (their values, ingest, read and admin, are the API's).
+tokens-scope-ingest = ingest
+tokens-scope-read = read
+tokens-scope-admin = admin

@@ -1,0 +1,54 @@
+# Utilisateurs et jetons d’API (administrateurs).
+
+users-title = Utilisateurs
+users-user = Utilisateur
+users-name = Nom
+users-role = Rôle
+users-rep-record = Fiche commercial
+users-status = Statut
+users-digest = Récapitulatif hebdomadaire
+users-change = Modifier
+users-none = (aucune)
+users-rep-fallback = commercial { $id }
+users-active = actif
+users-deactivated = désactivé
+users-opted-out = désabonné
+users-no-email = pas d’e-mail
+users-preview = aperçu
+users-email = E-mail
+users-email-placeholder = e-mail (sinon celui de la fiche commercial)
+users-digest-on = récapitulatif activé
+users-digest-off = récapitulatif désactivé
+users-new-password = nouveau mot de passe
+users-add = Ajouter un utilisateur
+users-username = Nom d’utilisateur
+users-email-label = E-mail (sinon celui de la fiche commercial)
+users-password = Mot de passe
+users-add-button = Ajouter l’utilisateur
+users-added = Utilisateur { $name } ajouté.
+users-saved = Utilisateur { $name } enregistré.
+users-rep-not-id = la fiche commercial { $value } n’est pas un identifiant
+
+tokens-title = Jetons d’API
+tokens-created = Jeton { $name } créé
+tokens-copy-now = Copiez-le maintenant : Pacer n’en garde que l’empreinte et ne l’affichera plus.
+tokens-name = Nom
+tokens-scope = Portée
+tokens-created-at = Créé le
+tokens-by = Par
+tokens-status = Statut
+tokens-action = Action
+tokens-revoked-at = révoqué le
+tokens-active = actif
+tokens-revoke = Révoquer
+tokens-create = Créer un jeton
+tokens-help-before = Les intégrations l’envoient sous la forme
+tokens-help-after = . La portée « ingestion » envoie des enregistrements ; « lecture » lit tout ; « admin » peut faire par l’API tout ce que peut un administrateur, utilisateurs et jetons compris : gardez-le comme le mot de passe d’un administrateur.
+tokens-name-placeholder = par ex. téléphonie
+tokens-create-button = Créer le jeton
+tokens-needs-name = un jeton doit avoir un nom, par exemple celui de l’intégration qu’il sert
+tokens-revoked = Jeton { $name } révoqué.
+# Les portées d’un jeton (leurs valeurs, ingest, read et admin, sont celles de l’API).
+tokens-scope-ingest = ingestion
+tokens-scope-read = lecture
+tokens-scope-admin = admin
