@@ -37,7 +37,7 @@ fn form(frame: &Frame, action: &Action<'_>, reason: &str) -> Markup {
             input type="hidden" name=(CONFIRM_FIELD) value=(YES);
             @for (name, value) in &action.fields { input type="hidden" name=(name) value=(value); }
             p { (action.consequence) }
-            label { "Reason (kept in the audit log, optional)" input name="reason" value=(reason); }
+            label { (frame.t("plan-reason-audit")) input name="reason" value=(reason); }
             div { button.danger type="submit" { (action.button) } }
         }
     }
@@ -59,9 +59,9 @@ pub fn disclosure(frame: &Frame, summary: &str, action: &Action<'_>) -> Markup {
 pub fn page(frame: &Frame, title: &str, action: &Action<'_>, reason: &str, back: &str) -> Markup {
     let body = html! {
         h1 { (title) }
-        p.muted { "Nothing has changed yet." }
+        p.muted { (frame.t("plan-confirm-nothing-yet")) }
         div.card { (form(frame, action, reason)) }
-        p { a href=(back) { "Go back without changing anything" } }
+        p { a href=(back) { (frame.t("plan-confirm-back")) } }
     };
     layout::page(frame, title, body)
 }
