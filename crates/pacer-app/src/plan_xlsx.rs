@@ -272,11 +272,8 @@ fn write_about(
     line(ws, "", &t("xlsx-about-import-replaces"))?;
     line(ws, "", "")?;
     for kpi in kpis {
-        let unit = if kpi.is_money() {
-            tr!(locale, "xlsx-about-money", currency = &currency)
-        } else {
-            t("xlsx-about-count")
-        };
+        let unit =
+            if kpi.is_money() { tr!(locale, "xlsx-about-money", currency = &currency) } else { t("xlsx-about-count") };
         line(
             ws,
             &tr!(locale, "xlsx-about-sheet", sheet = sheet_name(kpi.key())),
@@ -618,8 +615,9 @@ fn read_header(sheet: &str, range: &Range<Data>, known: &Known<'_>, problems: &m
             continue;
         }
         let header = key(cell(c));
-        let outside =
-            || format!("month outside the fiscal year: FY{fy} has 12 months, {span}, then {year_word}; remove this column");
+        let outside = || {
+            format!("month outside the fiscal year: FY{fy} has 12 months, {span}, then {year_word}; remove this column")
+        };
         if c > month_end {
             // After Year: nothing may be there but empty columns.
             let filled = (0..=range.end().map_or(0, |(r, _)| r))

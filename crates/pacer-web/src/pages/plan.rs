@@ -213,7 +213,7 @@ pub async fn list(
                 note: None,
                 unit: Unit::new(Kind::Money, frame.org.currency).in_locale(locale),
                 columns: &h.years.iter().map(|y| Label { short: year(y.fiscal_year), full: format!("{} ({})", year(y.fiscal_year), y.stage), period: true }).collect::<Vec<_>>(),
-                series: &[Series::new(&frame.t("plan-arr"), h.years.iter().map(|y| Some(y.revenue.end as f64)).collect())],
+                series: &[Series::new(frame.t("plan-arr"), h.years.iter().map(|y| Some(y.revenue.end as f64)).collect())],
                 mark: Mark::Bars,
                 goal: None,
             }))
@@ -309,8 +309,16 @@ pub async fn page(
         false => None,
     };
     let status_forms = plan_edit::status_forms(&state, &frame, &plan).await?;
-    let ramp = plan.settings.ramp.steps().iter().map(|s| locale.percent(f64::from(*s) / 100.0, 0)).collect::<Vec<_>>().join(", ");
-    let settings = tr!(locale, "plan-settings", tolerance = locale.percent(plan.settings.tolerance.value(), 0), ramp = ramp);
+    let ramp = plan
+        .settings
+        .ramp
+        .steps()
+        .iter()
+        .map(|s| locale.percent(f64::from(*s) / 100.0, 0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let settings =
+        tr!(locale, "plan-settings", tolerance = locale.percent(plan.settings.tolerance.value(), 0), ramp = ramp);
     let body = html! {
         (notice(&q.notice))
         h1 { (plan.name) " · " (tr!(locale, "period-year", fy = plan.fiscal_year.to_string())) " · v" (plan.version) " " (status_badge(locale, plan.status)) }

@@ -213,8 +213,9 @@ pub async fn line_form(
     let tier = q.tier.as_deref().map(parse_tier).transpose()?.unwrap_or(TargetTier::Target);
     let ctx = frame.context(&state);
     let catalog = ctx.catalog().await?;
-    let kpi =
-        catalog.kpi(&q.kpi).ok_or_else(|| ApiError::NotFound(tr!(frame.locale, "plan-kpi-unknown", kpi = format!("{:?}", q.kpi))))?;
+    let kpi = catalog
+        .kpi(&q.kpi)
+        .ok_or_else(|| ApiError::NotFound(tr!(frame.locale, "plan-kpi-unknown", kpi = format!("{:?}", q.kpi))))?;
     let targets = state.store.targets(id, Some(kpi.key())).await?;
     let mut months = [0i64; FISCAL_MONTHS];
     for t in targets.iter().filter(|t| t.owner == owner && t.tier == tier && (1..=12).contains(&t.month)) {
@@ -414,7 +415,9 @@ pub async fn status_action<'a>(
             }
             (locale.t("plan-archive"), text)
         }
-        other => (locale.t("plan-mark-as"), tr!(locale, "plan-becomes", plan = &label, status = status_words(locale, other))),
+        other => {
+            (locale.t("plan-mark-as"), tr!(locale, "plan-becomes", plan = &label, status = status_words(locale, other)))
+        }
     };
     Ok(Action {
         to: format!("/plans/{}/status", plan.id),
@@ -428,10 +431,16 @@ pub async fn status_action<'a>(
 pub async fn status_forms(state: &AppState, frame: &Frame, plan: &Plan) -> PageResult<Markup> {
     let mut offered = Vec::new();
     if plan.status == PlanStatus::Draft {
-        offered.push((frame.t("plan-approve-offer"), status_action(state, frame.locale, plan, PlanStatus::Approved).await?));
+        offered.push((
+            frame.t("plan-approve-offer"),
+            status_action(state, frame.locale, plan, PlanStatus::Approved).await?,
+        ));
     }
     if plan.status != PlanStatus::Archived {
-        offered.push((frame.t("plan-archive-offer"), status_action(state, frame.locale, plan, PlanStatus::Archived).await?));
+        offered.push((
+            frame.t("plan-archive-offer"),
+            status_action(state, frame.locale, plan, PlanStatus::Archived).await?,
+        ));
     }
     Ok(html! { @for (summary, action) in &offered { (confirm::disclosure(frame, summary, action)) } })
 }

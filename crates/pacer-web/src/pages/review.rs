@@ -19,8 +19,8 @@ use pacer_app::review::{self as reviews, Figure};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::fiscal_calendar::PeriodKind;
-use pacer_core::review::{NewNote, NoteSubject};
 use pacer_core::review::ReviewStatus;
+use pacer_core::review::{NewNote, NoteSubject};
 use pacer_i18n::{Locale, tr};
 use serde::Deserialize;
 
@@ -169,7 +169,11 @@ pub async fn page(
         subjects.push(match &n.subject {
             NoteSubject::Review => frame.t("review-subject-review"),
             NoteSubject::Kpi(key) => catalog.map_or(key.as_str(), |c| c.kpi_name(key)).to_owned(),
-            NoteSubject::Rep(id) => state.store.rep(*id, today()).await.map_or_else(|_| tr!(frame.locale, "review-subject-rep", id = id.to_string()), |r| r.name),
+            NoteSubject::Rep(id) => state
+                .store
+                .rep(*id, today())
+                .await
+                .map_or_else(|_| tr!(frame.locale, "review-subject-rep", id = id.to_string()), |r| r.name),
         });
     }
     let locale = frame.locale;
@@ -439,6 +443,12 @@ pub async fn download(
     let body = pacer_app::export::xlsx_in(&reviews::sheets(&v, frame.org.currency), frame.locale)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let file = format!("attachment; filename=\"review-{}.xlsx\"", v.document.period);
-    Ok(([(header::CONTENT_TYPE, pacer_app::plan_xlsx::XLSX_MEDIA_TYPE.to_string()), (header::CONTENT_DISPOSITION, file)], body)
+    Ok((
+        [
+            (header::CONTENT_TYPE, pacer_app::plan_xlsx::XLSX_MEDIA_TYPE.to_string()),
+            (header::CONTENT_DISPOSITION, file),
+        ],
+        body,
+    )
         .into_response())
 }
