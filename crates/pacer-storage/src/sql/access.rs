@@ -178,7 +178,7 @@ impl AccessStore for SqlStore {
 
     async fn session(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>> {
         let row = sqlx::query(
-            "SELECT s.token_hash, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.rep_id, CAST(u.active AS INTEGER) AS active, u.email, CAST(u.digest AS INTEGER) AS digest \
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at, u.id, u.username, u.display_name, u.role, u.rep_id, CAST(u.active AS INTEGER) AS active, u.email, CAST(u.digest AS INTEGER) AS digest, u.language \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
         )
         .bind(token_hash)
