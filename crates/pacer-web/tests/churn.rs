@@ -159,7 +159,7 @@ async fn churn_report_scope_conversions_and_tags() {
         let page = w.app.clone().oneshot(common::get("/churn?fy=2026", &admin)).await.unwrap();
         let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         assert!(
-            html.contains(r#"<option value="3@2026-04">Account 3, left in April 2026</option>"#),
+            html.contains(r#"<option value="3@2026-04">Account 3, left in Apr 2026</option>"#),
             "the tag form offers account 3's churn in April by name"
         );
         let form = common::with_session(

@@ -132,7 +132,7 @@ async fn a_line_edited_in_the_browser_moves_the_gap() {
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{context}");
-        assert!(notice(&location).contains("12 months changed, a new line, year 0.00"), "{context}: {location}");
+        assert!(notice(&location).contains("12 months changed, a new line, year $0.00"), "{context}: {location}");
     }
 }
 

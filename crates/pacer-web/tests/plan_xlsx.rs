@@ -88,6 +88,15 @@ fn write(book: &Book) -> Vec<u8> {
                     Data::String(s) => ws.write_string(r, c, s).map(|_| ()),
                     Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()),
                     Data::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
+                    // A date (the About sheet's day of export) stays a date.
+                    Data::DateTime(d) => ws
+                        .write_number_with_format(
+                            r,
+                            c,
+                            d.as_f64(),
+                            &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
+                        )
+                        .map(|_| ()),
                     Data::Empty => Ok(()),
                     other => panic!("unexpected cell {other:?}"),
                 }
