@@ -135,6 +135,7 @@ fn expected_rules() -> HashMap<(&'static str, &'static str), Rule> {
         (("GET", "/account"), SignedIn),
         (("POST", "/account/password"), SignedIn),
         (("POST", "/account/digest"), SignedIn),
+        (("POST", "/account/language"), SignedIn),
         (("GET", "/digest"), SignedIn),
         (("GET", "/audit"), LeaderUp),
         (("POST", "/teams"), AdminOnly),
