@@ -176,6 +176,45 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, ExportError> {
     Ok(book.save_to_buffer()?)
 }
 
+/// The tables as one workbook ([`xlsx`]) for a reader of `locale`: each sheet's name and column
+/// header is written in their language where `xlsx.ftl` has its words, as the message
+/// `xlsx-sheet-…` or `xlsx-col-…` named by the English text in lower case with dashes ("Data
+/// gaps" is `xlsx-sheet-data-gaps`, "what to do" `xlsx-col-what-to-do`); a header's unit in
+/// brackets ("won (EUR)") follows as it is. Names and headers without words (a KPI's key, a
+/// period) stay as they are; the cells are the same in every language. CSV keeps the headers
+/// machines read.
+pub fn xlsx_in(sheets: &[Sheet], locale: pacer_i18n::Locale) -> Result<Vec<u8>, ExportError> {
+    let shown: Vec<Sheet> = sheets
+        .iter()
+        .map(|s| Sheet {
+            name: words(locale, "xlsx-sheet-", &s.name),
+            headers: s.headers.iter().map(|h| words(locale, "xlsx-col-", h)).collect(),
+            rows: s.rows.clone(),
+        })
+        .collect();
+    xlsx(&shown)
+}
+
+/// `text` in the words of `locale`, when the message `prefix` + its slug exists; else as it is.
+fn words(locale: pacer_i18n::Locale, prefix: &str, text: &str) -> String {
+    let (head, unit) = match text.rfind(" (") {
+        Some(at) if text.ends_with(')') => text.split_at(at),
+        _ => (text, ""),
+    };
+    let slug = head
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if slug.is_empty() {
+        return text.to_owned();
+    }
+    let id = format!("{prefix}{slug}");
+    let said = locale.t(&id);
+    if said == id { text.to_owned() } else { format!("{said}{unit}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +283,17 @@ mod tests {
             rows: vec![vec!["@SUM(A1)".into()], vec!["-0.50".into()]],
         };
         assert_eq!(String::from_utf8(csv(&sheet).unwrap()).unwrap(), "'=h\n'@SUM(A1)\n-0.50\n");
+    }
+
+    #[test]
+    fn workbooks_speak_their_readers_language() {
+        let fr = pacer_i18n::Locale::FRENCH;
+        assert_eq!(words(fr, "xlsx-sheet-", "Data gaps"), "Lacunes de données");
+        assert_eq!(words(fr, "xlsx-col-", "quarter raw %"), "atteinte brute du trimestre %");
+        assert_eq!(words(fr, "xlsx-col-", "Calls (EUR)"), "Calls (EUR)", "no words: as it is");
+        assert_eq!(words(fr, "xlsx-sheet-", "new_business"), "new_business");
+        assert_eq!(words(pacer_i18n::Locale::ENGLISH, "xlsx-sheet-", "Data gaps"), "Data gaps");
+        let sheet = Sheet { name: "Summary".into(), headers: vec!["KPI".into()], rows: vec![vec!["1234.50".into()]] };
+        assert!(xlsx_in(&[sheet], fr).unwrap().starts_with(b"PK"));
     }
 }

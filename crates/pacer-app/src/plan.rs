@@ -761,6 +761,21 @@ impl AttainmentReport {
         let notes: Vec<String> = to_date.into_iter().chain(col.coverage.clone()).collect();
         (!notes.is_empty()).then(|| notes.join("; "))
     }
+
+    /// [`AttainmentReport::column_note`] in the reader's language: "not begun", "to date, Nov 10,
+    /// 2026" (the KPI's coverage follows as the report words it).
+    pub fn column_note_in(&self, column: usize, locale: pacer_i18n::Locale) -> Option<String> {
+        let col = self.columns.get(column)?;
+        let to_date = match self.cut_offs.get(column).copied().flatten() {
+            None => Some(locale.t("plan-not-begun")),
+            Some(c) if c < col.end || col.name == "YTD" => {
+                Some(pacer_i18n::tr!(locale, "plan-to-date", day = locale.date(c)))
+            }
+            Some(_) => None,
+        };
+        let notes: Vec<String> = to_date.into_iter().chain(col.coverage.clone()).collect();
+        (!notes.is_empty()).then(|| notes.join("; "))
+    }
 }
 
 /// Attainment of every owner with targets in the plan, per period of kind `per`, plus year to

@@ -9,6 +9,11 @@
 //! sheets are protected: only the month cells are unlocked, so headers, ids and totals stay
 //! what they were.
 //!
+//! The workbook speaks its reader's language (the context's locale): the About sheet, the
+//! headers, the months, the owner kinds and tiers. KPI sheets keep their KPI key as name. An
+//! import reads a workbook written in any language Pacer speaks (and the machine words,
+//! `company`, `FY2027-M01`, `target`), so a workbook exported in French imports as one in English.
+//!
 //! Importing reads every KPI sheet and checks every cell; a problem (an unknown team or rep, a
 //! month outside the fiscal year, a negative or malformed amount, an amount with more decimals
 //! than the currency has, a total that no longer matches its months) is reported with its
@@ -19,13 +24,14 @@ use crate::export::{money_format, money_number, sheet_name};
 use crate::plan::{SheetLine, lines, owner_names, plan_months};
 use crate::{AppError, Context};
 use calamine::{Data, Range, Reader};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Kpi;
 use pacer_core::fiscal_calendar::FiscalPeriod;
 use pacer_core::money::{Currency, DigitsError, MAX_AMOUNT_MINOR, format_amount, minor_from_digits, too_many_decimals};
 use pacer_core::org::Organisation;
 use pacer_core::plan::{FISCAL_MONTHS, Plan, PlanId, Target, TargetOwner, TargetTier, check_kpi_targets};
+use pacer_i18n::{Language, Locale, tr};
 use pacer_storage::RepFilter;
 use rust_xlsxwriter::{Format, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
@@ -34,17 +40,80 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// The media type of an XLSX workbook.
 pub const XLSX_MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// The name of the sheet that describes the plan; imports skip it.
+/// The name of the sheet that describes the plan in English; imports skip it (and its name in
+/// every other language, [`is_about_sheet`]).
 pub const ABOUT_SHEET: &str = "About";
 
-/// The columns before the months, in order.
-const OWNER_COLUMNS: [&str; 4] = ["Owner kind", "Owner id", "Owner", "Tier"];
+/// The message of the About sheet's name.
+const ABOUT: &str = "xlsx-plan-about";
+
+/// The messages of the columns before the months, in order.
+const OWNER_COLUMNS: [&str; 4] = ["xlsx-plan-owner-kind", "xlsx-plan-owner-id", "xlsx-plan-owner", "xlsx-plan-tier"];
 
 /// The column of the first month (E).
 const FIRST_MONTH: u16 = OWNER_COLUMNS.len() as u16;
 
-/// The header of the total column, after the months.
-const YEAR: &str = "Year";
+/// The message of the header of the total column, after the months.
+const YEAR_ID: &str = "xlsx-plan-year";
+
+/// The locales a workbook may be written in.
+fn locales() -> impl Iterator<Item = Locale> {
+    Language::ALL.iter().map(|l| Locale::from(*l))
+}
+
+/// Whether `header` (trimmed, lower case) is the message `id` in a language Pacer speaks.
+fn is_word(header: &str, id: &str) -> bool {
+    locales().any(|l| l.t(id).to_lowercase() == header)
+}
+
+/// Whether a sheet is the About sheet, in whichever language it was written.
+pub fn is_about_sheet(name: &str) -> bool {
+    name.eq_ignore_ascii_case(ABOUT_SHEET) || is_word(&name.trim().to_lowercase(), ABOUT)
+}
+
+/// An owner's kind as the workbook writes it in `locale` (`company`, `team`, `rep` in English).
+fn kind_words(locale: Locale, owner: TargetOwner) -> String {
+    locale.t(match owner {
+        TargetOwner::Company => "xlsx-plan-kind-company",
+        TargetOwner::Team(_) => "xlsx-plan-kind-team",
+        TargetOwner::Rep(_) => "xlsx-plan-kind-rep",
+    })
+}
+
+/// An owner kind as read from a cell (trimmed, lower case), in any language: `company`, `team`
+/// or `rep`.
+fn read_kind(cell: &str) -> Option<&'static str> {
+    [("company", "xlsx-plan-kind-company"), ("team", "xlsx-plan-kind-team"), ("rep", "xlsx-plan-kind-rep")]
+        .into_iter()
+        .find(|(key, id)| cell == *key || is_word(cell, id))
+        .map(|(key, _)| key)
+}
+
+/// The message of a tier's words.
+fn tier_id(tier: TargetTier) -> &'static str {
+    match tier {
+        TargetTier::Target => "plan-tier-target",
+        TargetTier::Stretch => "plan-tier-stretch",
+        TargetTier::Challenge => "plan-tier-challenge",
+    }
+}
+
+/// A tier as read from a cell, in any language (or its stored form).
+fn read_tier(cell: &str) -> Result<TargetTier, String> {
+    let key = cell.trim().to_lowercase();
+    [TargetTier::Target, TargetTier::Stretch, TargetTier::Challenge]
+        .into_iter()
+        .find(|t| is_word(&key, tier_id(*t)))
+        .map_or_else(|| cell.parse::<TargetTier>().map_err(|e| e.to_string()), Ok)
+}
+
+/// Whether a header names fiscal month `p`: its label or stored name, or its label in a
+/// language Pacer speaks.
+fn is_month(header: &str, p: &FiscalPeriod) -> bool {
+    header == p.label().to_lowercase()
+        || header == p.name().to_lowercase()
+        || locales().any(|l| l.period(p).to_lowercase() == header)
+}
 
 /// How a KPI's amounts are in the workbook: money in units of the plan's currency with its
 /// decimals, or whole counts.
@@ -125,18 +194,24 @@ pub async fn export(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<u8>, AppError>
     let exported: Vec<&Kpi> = catalog.kpis.iter().filter(|k| by_kpi.contains_key(k.key())).collect();
     let left_out: Vec<&str> = by_kpi.keys().copied().filter(|k| catalog.kpi(k).is_none()).collect();
 
+    let locale = ctx.locale;
     let mut book = Workbook::new();
-    write_about(book.add_worksheet(), org, plan, &months, &exported, &left_out, today).map_err(failed)?;
+    write_about(book.add_worksheet(), locale, org, plan, &months, &exported, &left_out, today).map_err(failed)?;
     for kpi in exported {
-        let kpi_lines = lines(&by_kpi[kpi.key()], &names);
+        let mut kpi_lines = lines(&by_kpi[kpi.key()], &names);
+        for line in kpi_lines.iter_mut().filter(|l| l.owner == TargetOwner::Company) {
+            line.name = locale.t("plan-company");
+        }
         let unit = Unit::of(kpi, org.currency);
-        write_kpi_sheet(book.add_worksheet(), kpi, unit, &months, &kpi_lines).map_err(failed)?;
+        write_kpi_sheet(book.add_worksheet(), locale, kpi, unit, &months, &kpi_lines).map_err(failed)?;
     }
     book.save_to_buffer().map_err(failed)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_about(
     ws: &mut Worksheet,
+    locale: Locale,
     org: &Organisation,
     plan: &Plan,
     months: &[FiscalPeriod],
@@ -145,7 +220,8 @@ fn write_about(
     today: NaiveDate,
 ) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold();
-    ws.set_name(ABOUT_SHEET)?;
+    let t = |id: &str| locale.t(id);
+    ws.set_name(sheet_name(&t(ABOUT)))?;
     let mut row = 0;
     let mut line = |ws: &mut Worksheet, label: &str, value: &str| -> Result<(), XlsxError> {
         ws.write_string_with_format(row, 0, label, &bold)?;
@@ -153,50 +229,63 @@ fn write_about(
         row += 1;
         Ok(())
     };
-    line(ws, "Plan", &plan.name)?;
-    line(ws, "Plan id", &plan.id.to_string())?;
+    let status = t(match plan.status {
+        pacer_core::plan::PlanStatus::Draft => "plan-status-draft",
+        pacer_core::plan::PlanStatus::Approved => "plan-status-approved",
+        pacer_core::plan::PlanStatus::Revised => "plan-status-revised",
+        pacer_core::plan::PlanStatus::Archived => "plan-status-archived",
+    });
+    line(ws, &t("xlsx-about-plan"), &plan.name)?;
+    line(ws, &t("xlsx-about-plan-id"), &plan.id.to_string())?;
     line(
         ws,
-        "Fiscal year",
-        &format!("FY{} ({} to {})", plan.fiscal_year, months[0].start, months[FISCAL_MONTHS - 1].end),
+        &t("xlsx-about-fiscal-year"),
+        &tr!(
+            locale,
+            "xlsx-about-fiscal-year-value",
+            year = tr!(locale, "period-year", fy = plan.fiscal_year.to_string()),
+            from = locale.date(months[0].start),
+            to = locale.date(months[FISCAL_MONTHS - 1].end)
+        ),
     )?;
-    line(ws, "Version", &plan.version.to_string())?;
-    line(ws, "Status", plan.status.as_str())?;
-    line(ws, "Exported", &today.to_string())?;
+    line(ws, &t("xlsx-about-version"), &plan.version.to_string())?;
+    line(ws, &t("xlsx-about-status"), &status)?;
+    // The day of the export: a date cell (a spreadsheet shows it in its reader's format), the sixth row.
+    line(ws, &t("xlsx-about-exported"), "")?;
+    let exported_row = 5;
     line(ws, "", "")?;
-    line(ws, "How to edit", "Change the month cells only: they are the only cells the sheets let you edit.")?;
-    line(ws, "", "Year is a formula (the sum of the months); it follows the months.")?;
+    let currency = org.currency.to_string();
+    line(ws, &t("xlsx-about-how"), &t("xlsx-about-how-cells"))?;
+    line(ws, "", &t("xlsx-about-how-year"))?;
     line(
         ws,
         "",
         &match org.currency.minor_exponent() {
-            0 => format!(
-                "Money is in {}, whole (it has no decimals); counts are whole numbers; no amount is negative.",
-                org.currency
-            ),
-            e => format!(
-                "Money is in {} with at most {e} decimals; counts are whole numbers; no amount is negative.",
-                org.currency
-            ),
+            0 => tr!(locale, "xlsx-about-how-money-whole", currency = &currency),
+            e => tr!(locale, "xlsx-about-how-money", currency = &currency, places = e.to_string()),
         },
     )?;
-    line(ws, "", "Owner kind, Owner id and Tier say whose target a line is; Owner is the name, for reading.")?;
-    line(ws, "", "Do not add months or columns: a plan has the fiscal year's 12 months.")?;
-    line(
-        ws,
-        "Import",
-        "Upload it on the plan's page, or pacer plan import PLAN FILE.xlsx, or PUT /api/v1/plans/PLAN/xlsx (drafts only).",
-    )?;
-    line(ws, "", "Every cell is checked and every problem listed; nothing is written unless all is valid.")?;
-    line(ws, "", "Each KPI sheet replaces that KPI's targets; KPIs without a sheet stay as they are.")?;
+    line(ws, "", &t("xlsx-about-how-owner"))?;
+    line(ws, "", &t("xlsx-about-how-columns"))?;
+    line(ws, &t("xlsx-about-import"), &t("xlsx-about-import-how"))?;
+    line(ws, "", &t("xlsx-about-import-checked"))?;
+    line(ws, "", &t("xlsx-about-import-replaces"))?;
     line(ws, "", "")?;
     for kpi in kpis {
-        let unit = if kpi.is_money() { format!("{} (money)", org.currency) } else { "count".to_string() };
-        line(ws, &format!("Sheet {}", sheet_name(kpi.key())), &format!("{}, in {unit}", kpi.name))?;
+        let unit =
+            if kpi.is_money() { tr!(locale, "xlsx-about-money", currency = &currency) } else { t("xlsx-about-count") };
+        line(
+            ws,
+            &tr!(locale, "xlsx-about-sheet", sheet = sheet_name(kpi.key())),
+            &tr!(locale, "xlsx-about-sheet-value", kpi = &kpi.name, unit = unit),
+        )?;
     }
     for key in left_out {
-        line(ws, "Not exported", &format!("{key}: no longer in the metric catalog"))?;
+        line(ws, &t("xlsx-about-not-exported"), &tr!(locale, "xlsx-about-left-out", key = *key))?;
     }
+    let day = rust_xlsxwriter::ExcelDateTime::from_ymd(today.year() as u16, today.month() as u8, today.day() as u8)?;
+    let date = Format::new().set_num_format("yyyy-mm-dd").set_align(rust_xlsxwriter::FormatAlign::Left);
+    ws.write_datetime_with_format(exported_row, 1, &day, &date)?;
     ws.set_column_width(0, 16)?;
     ws.set_column_width(1, 90)?;
     Ok(())
@@ -204,6 +293,7 @@ fn write_about(
 
 fn write_kpi_sheet(
     ws: &mut Worksheet,
+    locale: Locale,
     kpi: &Kpi,
     unit: Unit,
     months: &[FiscalPeriod],
@@ -216,23 +306,23 @@ fn write_kpi_sheet(
     let total_cell = Format::new().set_num_format(number_format).set_bold();
     ws.set_name(sheet_name(kpi.key()))?;
     for (c, title) in OWNER_COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *title, &header)?;
+        ws.write_string_with_format(0, c as u16, locale.t(title), &header)?;
     }
     for (m, period) in months.iter().enumerate() {
-        ws.write_string_with_format(0, FIRST_MONTH + m as u16, period.label(), &header)?;
+        ws.write_string_with_format(0, FIRST_MONTH + m as u16, locale.period(period), &header)?;
     }
     let year_column = FIRST_MONTH + FISCAL_MONTHS as u16;
-    ws.write_string_with_format(0, year_column, YEAR, &header)?;
+    ws.write_string_with_format(0, year_column, locale.t(YEAR_ID), &header)?;
     let shown = |units: i64| unit.cell(units);
     let (first, last) = (column_letters(u32::from(FIRST_MONTH)), column_letters(u32::from(year_column) - 1));
     for (i, l) in lines.iter().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string(row, 0, l.owner.kind_str())?;
+        ws.write_string(row, 0, kind_words(locale, l.owner))?;
         if let Some(id) = l.owner.id() {
             ws.write_number(row, 1, id as f64)?;
         }
         ws.write_string(row, 2, &l.name)?;
-        ws.write_string(row, 3, l.tier.as_str())?;
+        ws.write_string(row, 3, locale.t(tier_id(l.tier)))?;
         for (m, units) in l.months.iter().enumerate() {
             ws.write_number_with_format(row, FIRST_MONTH + m as u16, shown(*units), &month_cell)?;
         }
@@ -501,19 +591,23 @@ fn read_header(sheet: &str, range: &Range<Data>, known: &Known<'_>, problems: &m
     let before = problems.len();
     let fy = known.months[0].fiscal_year;
     let span = format!("{} to {}", known.months[0].label(), known.months[FISCAL_MONTHS - 1].label());
-    for (c, title) in OWNER_COLUMNS.iter().enumerate() {
+    let english = |id: &str| Locale::ENGLISH.t(id);
+    let year_word = english(YEAR_ID);
+    let owner_columns: Vec<String> = OWNER_COLUMNS.iter().map(|id| english(id)).collect();
+    for (c, id) in OWNER_COLUMNS.iter().enumerate() {
+        let title = &owner_columns[c];
         let c = c as u32;
-        if key(cell(c)) != title.to_lowercase() {
+        if !is_word(&key(cell(c)), id) {
             problems.push(Problem::at(
                 sheet,
                 0,
                 c,
                 cell(c),
-                format!("expected the header {title:?}: the sheet starts with {}", OWNER_COLUMNS.join(", ")),
+                format!("expected the header {title:?}: the sheet starts with {}", owner_columns.join(", ")),
             ));
         }
     }
-    let year = (u32::from(FIRST_MONTH)..=last).find(|c| key(cell(*c)) == YEAR.to_lowercase());
+    let year = (u32::from(FIRST_MONTH)..=last).find(|c| is_word(&key(cell(*c)), YEAR_ID));
     let mut found: [Option<u32>; FISCAL_MONTHS] = [None; FISCAL_MONTHS];
     let month_end = year.unwrap_or(last + 1);
     for c in u32::from(FIRST_MONTH)..=last {
@@ -521,8 +615,9 @@ fn read_header(sheet: &str, range: &Range<Data>, known: &Known<'_>, problems: &m
             continue;
         }
         let header = key(cell(c));
-        let outside =
-            || format!("month outside the fiscal year: FY{fy} has 12 months, {span}, then {YEAR}; remove this column");
+        let outside = || {
+            format!("month outside the fiscal year: FY{fy} has 12 months, {span}, then {year_word}; remove this column")
+        };
         if c > month_end {
             // After Year: nothing may be there but empty columns.
             let filled = (0..=range.end().map_or(0, |(r, _)| r))
@@ -532,15 +627,14 @@ fn read_header(sheet: &str, range: &Range<Data>, known: &Known<'_>, problems: &m
                     outside()
                 } else {
                     format!(
-                        "a column after {YEAR}: the sheet has the owner columns, the 12 months and {YEAR}; remove it"
+                        "a column after {year_word}: the sheet has the owner columns, the 12 months and {year_word}; remove it"
                     )
                 };
                 problems.push(Problem::at(sheet, 0, c, cell(c), reason));
             }
             continue;
         }
-        let month =
-            known.months.iter().position(|p| header == p.label().to_lowercase() || header == p.name().to_lowercase());
+        let month = known.months.iter().position(|p| is_month(&header, p));
         match month {
             Some(m) if found[m].is_some() => problems.push(Problem::at(
                 sheet,
@@ -555,7 +649,7 @@ fn read_header(sheet: &str, range: &Range<Data>, known: &Known<'_>, problems: &m
                 0,
                 c,
                 cell(c),
-                format!("not a month of FY{fy} ({span}): the columns after Tier are the 12 months, then {YEAR}"),
+                format!("not a month of FY{fy} ({span}): the columns after Tier are the 12 months, then {year_word}"),
             )),
             None => problems.push(Problem::at(sheet, 0, c, cell(c), outside())),
         }
@@ -566,7 +660,7 @@ fn read_header(sheet: &str, range: &Range<Data>, known: &Known<'_>, problems: &m
             row: Some(1),
             column: None,
             value: String::new(),
-            reason: format!("no {YEAR} column: the 12 months are followed by {YEAR}, their sum"),
+            reason: format!("no {year_word} column: the 12 months are followed by {year_word}, their sum"),
         });
         return None;
     };
@@ -625,7 +719,7 @@ fn read_sheet(
             continue;
         }
         let mut bad = |c: u32, reason: String| problems.push(Problem::at(sheet, r, c, cell(c), reason));
-        let owner = match (key(cell(0)).as_str(), cell(1)) {
+        let owner = match (read_kind(&key(cell(0))).unwrap_or_default(), cell(1)) {
             ("company", Data::Empty) => Some(TargetOwner::Company),
             ("company", _) => {
                 bad(1, "the company has no id: leave Owner id empty on its line".into());
@@ -652,10 +746,10 @@ fn read_sheet(
                 None
             }
         };
-        let tier = match text(cell(3)).parse::<TargetTier>() {
+        let tier = match read_tier(&text(cell(3))) {
             Ok(t) => Some(t),
             Err(e) => {
-                bad(3, e.to_string());
+                bad(3, e);
                 None
             }
         };
@@ -743,7 +837,7 @@ pub async fn import(ctx: &Context<'_>, plan: &Plan, bytes: &[u8], actor: &Actor)
     let mut problems = Vec::new();
     let mut read: Vec<(&Kpi, usize, Vec<Target>)> = Vec::new();
     for (name, range) in &book {
-        if name.eq_ignore_ascii_case(ABOUT_SHEET) {
+        if is_about_sheet(name) {
             continue;
         }
         let Some(kpi) = catalog.kpis.iter().find(|k| sheet_name(k.key()) == *name) else {

@@ -88,6 +88,8 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/plans/compare", MANAGER, pages::plan::compare),
         route(M::GET, "/plans/{id}", MANAGER, pages::plan::page),
         route(M::GET, "/plans/{id}/attainment", MANAGER, pages::plan::attainment),
+        route(M::GET, "/plans/{id}/xlsx", MANAGER, pages::plan_edit::download),
+        route(M::GET, "/reviews/{period}/xlsx", MANAGER, pages::review::download),
         route(M::GET, "/account", SIGNED_IN, pages::users::account),
         route(M::POST, "/account/password", SIGNED_IN, pages::users::change_password),
         route(M::POST, "/account/digest", SIGNED_IN, pages::users::set_digest),

@@ -159,7 +159,7 @@ async fn churn_report_scope_conversions_and_tags() {
         let page = w.app.clone().oneshot(common::get("/churn?fy=2026", &admin)).await.unwrap();
         let html = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         assert!(
-            html.contains(r#"<option value="3@2026-04">Account 3, left in April 2026</option>"#),
+            html.contains(r#"<option value="3@2026-04">Account 3, left in Apr 2026</option>"#),
             "the tag form offers account 3's churn in April by name"
         );
         let form = common::with_session(
@@ -173,5 +173,46 @@ async fn churn_report_scope_conversions_and_tags() {
         assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}");
         let (_, april) = get(&w.app, "/api/v1/churn?period=FY2026-M04&by=month", &leader).await;
         assert_eq!(april["periods"][0]["reasons"]["tagged"], 1, "account 3's churn in April is tagged");
+    }
+}
+
+#[tokio::test]
+async fn the_churn_page_speaks_french_to_a_french_reader() {
+    let db = TestDb::sqlite().await;
+    let w = world(&db).await;
+    let account = |id: i64| NewAccount { id, name: format!("Account {id}"), owner_id: Some(w.rep_a), segment: None };
+    db.store.insert_accounts(&[account(1), account(2)]).await.unwrap();
+    let row = |a, m: &str, v| SubscriptionMonth { account_id: a, month: month(m), mrr_minor: v };
+    db.store
+        .insert_subscriptions(&[row(1, "2025-12", 10_000), row(2, "2025-12", 20_000), row(1, "2026-01", 12_000)])
+        .await
+        .unwrap();
+    let (admin, _) = w.session(Role::Admin).await;
+    let mut req = common::get("/churn?fy=2026", &admin);
+    req.headers_mut().insert(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9".parse().unwrap());
+    let (status, html, _) = common::send(&w.app, req).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(r#"lang="fr""#));
+    for words in [
+        "Attrition : FY2026",
+        "clients au début",
+        "Pont de MRR",
+        "Attrition clients annualisée",
+        "Pourquoi les clients sont partis",
+        "Donner un motif à un départ",
+        "Account 2, parti en janv. 2026",
+        "Fourchette",
+    ] {
+        assert!(html.contains(words), "lacks {words:?}: {html}");
+    }
+    for words in [
+        "Attrition and churn",
+        "MRR bridge",
+        "Why customers left",
+        "Tag a churn event",
+        "left in",
+        "customers at the start",
+    ] {
+        assert!(!html.contains(words), "still says {words:?}: {html}");
     }
 }

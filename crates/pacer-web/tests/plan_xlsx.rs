@@ -88,6 +88,15 @@ fn write(book: &Book) -> Vec<u8> {
                     Data::String(s) => ws.write_string(r, c, s).map(|_| ()),
                     Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()),
                     Data::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()),
+                    // A date (the About sheet's day of export) stays a date.
+                    Data::DateTime(d) => ws
+                        .write_number_with_format(
+                            r,
+                            c,
+                            d.as_f64(),
+                            &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
+                        )
+                        .map(|_| ()),
                     Data::Empty => Ok(()),
                     other => panic!("unexpected cell {other:?}"),
                 }
@@ -395,9 +404,7 @@ async fn upload(w: &common::World, role: Role, plan: i64, book: &[u8]) -> (Statu
 async fn the_edited_workbook_uploads_in_the_browser() {
     for db in TestDb::all().await {
         let w = world(&db).await;
-        let ops = Actor::named("ops");
-        let new = NewPlan { fiscal_year: 2026, name: "Base".into(), settings: Default::default(), copied_from: None };
-        let id = w.store.create_plan(&new, &ops).await.unwrap().id;
+        let (id, ops) = base_draft(&w).await;
         let target = TargetTier::Target;
         let mut counts = targets("calls_made", TargetOwner::Company, target, |_| 400);
         counts.extend(targets("calls_made", TargetOwner::Rep(w.rep_a), target, |_| 100));
@@ -454,4 +461,112 @@ async fn the_edited_workbook_uploads_in_the_browser() {
         assert_eq!(status, StatusCode::CONFLICT, "{context}: {body}");
         assert_eq!(w.store.targets(id, None).await.unwrap(), after, "{context}: nothing written");
     }
+}
+
+/// A GET of a page as a French reader's browser sends it: status and body bytes.
+async fn french_download(w: &common::World, role: Role, path: &str) -> (StatusCode, Vec<u8>) {
+    let (cookie, _) = w.session(role).await;
+    let req = Request::get(path)
+        .header(header::COOKIE, format!("pacer_session={cookie}"))
+        .header(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
+        .body(Body::empty())
+        .unwrap();
+    let resp = w.app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (status, resp.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+/// The plan's workbook downloaded from the plan page by a French reader: its About sheet, headers,
+/// months, owner kinds and tiers in French, the figures as the English workbook has them (numbers,
+/// money with its decimals); it imports back unchanged, through the API and the page, and an
+/// edit made in it lands.
+#[tokio::test]
+async fn a_french_workbook_has_french_headers_the_same_figures_and_imports_back() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let (id, ops) = base_draft(&w).await;
+        let target = TargetTier::Target;
+        let mut money = targets("new_business", TargetOwner::Company, target, |m| 10_000_000 + i64::from(m) * 101);
+        money.extend(targets("new_business", TargetOwner::Rep(w.rep_a), target, |m| 123_456 + i64::from(m) * 101));
+        money.extend(targets("new_business", TargetOwner::Rep(w.rep_a), TargetTier::Stretch, |m| {
+            150_000 + i64::from(m)
+        }));
+        let mut counts = targets("calls_made", TargetOwner::Team(w.team_b), target, |_| 200);
+        counts.extend(targets("calls_made", TargetOwner::Rep(w.rep_b), target, |_| 100));
+        w.store.put_targets(id, "new_business", &money, &ops).await.unwrap();
+        w.store.put_targets(id, "calls_made", &counts, &ops).await.unwrap();
+        let before = w.store.targets(id, None).await.unwrap();
+        let context = format!("on {}", db.backend());
+
+        let (status, french) = french_download(&w, Role::Admin, &format!("/plans/{id}/xlsx")).await;
+        assert_eq!(status, StatusCode::OK, "{context}: {}", String::from_utf8_lossy(&french));
+        let (_, _, english) = send(&w, Role::Admin, Method::GET, &format!("/api/v1/plans/{id}/xlsx"), None).await;
+        let (fr, en) = (read(&french), read(&english));
+        let names: Vec<&str> = fr.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["À propos", "new_business", "calls_made"], "{context}");
+        assert_eq!(en[0].0, "About");
+        let about = &fr[0].1;
+        assert_eq!(about[0], [Data::String("Plan".into()), Data::String("Base".into())]);
+        assert_eq!(about[2][1], Data::String("FY2026 (du 1 janv. 2026 au 31 déc. 2026)".into()), "{context}");
+        assert_eq!(about[4], [Data::String("Statut".into()), Data::String("brouillon".into())]);
+        assert!(matches!(about[5][1], Data::DateTime(_)), "the day of export is a date: {:?}", about[5][1]);
+        let header: Vec<String> = fr[1].1[0].iter().map(ToString::to_string).collect();
+        assert_eq!(header[..4], ["Type de titulaire", "Id du titulaire", "Titulaire", "Niveau"]);
+        assert_eq!(header[4], "janv. 2026 (M01)");
+        assert_eq!(header[15], "déc. 2026 (M12)");
+        assert_eq!(header[16], "Exercice");
+        let nb = &fr[1].1;
+        assert_eq!(
+            nb[1][..4],
+            [
+                Data::String("entreprise".into()),
+                Data::Empty,
+                Data::String("Entreprise".into()),
+                Data::String("objectif".into())
+            ]
+        );
+        let a = row_of(nb, "commercial", Some(w.rep_a), "objectif haut");
+        assert_eq!(nb[a][4], Data::Float(1500.01), "{context}");
+        // Every figure (ids, months, totals) is the English workbook's, at the same place.
+        for ((_, f), (_, e)) in fr.iter().zip(&en).skip(1) {
+            for (fr_row, en_row) in f.iter().zip(e).skip(1) {
+                assert_eq!(fr_row[1], en_row[1], "{context}: the owner's id");
+                assert_eq!(fr_row[4..], en_row[4..], "{context}: the figures");
+            }
+        }
+
+        // Unchanged, it imports back to the same targets through the API and through the page.
+        for book in [french.clone(), write(&fr)] {
+            let (status, report) = import(&w, id, book).await;
+            assert_eq!(status, StatusCode::OK, "{context}: {report}");
+            assert!(report["kpis"].as_array().unwrap().iter().all(|k| k["changed"] == 0), "{context}: {report}");
+        }
+        let (status, body, _) = upload(&w, Role::Admin, id, &french).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{context}: {body}");
+        let mut after = w.store.targets(id, None).await.unwrap();
+        let mut expected = before.clone();
+        let order = |t: &Target| (t.kpi.clone(), format!("{:?}", t.owner), t.tier, t.month);
+        after.sort_by_key(order);
+        expected.sort_by_key(order);
+        assert_eq!(after, expected, "{context}");
+
+        // An edit in the French workbook lands.
+        let mut edited = fr.clone();
+        let calls = sheet(&mut edited, "calls_made");
+        let b = row_of(calls, "commercial", Some(w.rep_b), "objectif");
+        calls[b][15] = Data::Float(0.0);
+        calls[b][16] = Data::Float(1100.0);
+        let (status, report) = import(&w, id, write(&edited)).await;
+        assert_eq!(status, StatusCode::OK, "{context}: {report}");
+        let after = w.store.targets(id, Some("calls_made")).await.unwrap();
+        let december = after.iter().find(|t| t.owner == TargetOwner::Rep(w.rep_b) && t.month == 12).unwrap();
+        assert_eq!(december.amount, 0, "{context}");
+    }
+}
+
+/// A draft plan "Base" of FY2026 with no targets yet, and the actor who writes them.
+async fn base_draft(w: &common::World) -> (i64, Actor) {
+    let ops = Actor::named("ops");
+    let new = NewPlan { fiscal_year: 2026, name: "Base".into(), settings: Default::default(), copied_from: None };
+    (w.store.create_plan(&new, &ops).await.unwrap().id, ops)
 }

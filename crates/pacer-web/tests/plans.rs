@@ -273,3 +273,119 @@ async fn growth_calculator_shows_the_arithmetic() {
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
 }
+
+/// A page as a French reader's browser asks for it: the status and the HTML.
+async fn french_page(w: &common::World, role: Role, path: &str) -> (StatusCode, String) {
+    let (cookie, _) = w.session(role).await;
+    let mut req = common::get(path, &cookie);
+    req.headers_mut().insert(axum::http::header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9".parse().unwrap());
+    let (status, body, _) = common::send(&w.app, req).await;
+    (status, body)
+}
+
+#[tokio::test]
+async fn the_plan_pages_speak_french_to_a_french_reader() {
+    let db = TestDb::sqlite().await;
+    let w = world(&db).await;
+    let plan = json!({"fiscal_year": 2026, "name": "Plan 2026", "settings": {"tolerance": 0.1}});
+    let (status, plan) = w.send(Role::Admin, Method::POST, "/api/v1/plans", Some(plan)).await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let id = plan["id"].as_i64().unwrap();
+    let allocate = json!({"kpi": "calls_made", "annual": 1200, "to": "reps"});
+    let (status, body) =
+        w.send(Role::Admin, Method::POST, &format!("/api/v1/plans/{id}/allocate"), Some(allocate)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, copy) = w.send(Role::Admin, Method::POST, &format!("/api/v1/plans/{id}/copy"), Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{copy}");
+    let copy = copy["id"].as_i64().unwrap();
+
+    // Each page: (path, French words that must be there, English words that must not).
+    let pages: [(String, &[&str], &[&str]); 7] = [
+        (
+            "/plans".into(),
+            &[
+                "Plans annuels",
+                "Comparer les plans cochés",
+                "Commencer un plan",
+                "Créer le brouillon",
+                "brouillon",
+                "Objectif de croissance qui compense l’attrition",
+            ],
+            &["Annual plans", "Compare the ticked plans", "Create draft", "Growth target"],
+        ),
+        (
+            format!("/plans/{id}?kpi=calls_made"),
+            &[
+                "Tolérance 10\u{202f}%",
+                "brouillon",
+                "Titulaire",
+                "Niveau",
+                "objectif",
+                "janv. 2026 (M01)",
+                "Répartir un KPI de haut en bas",
+                "Modifier les objectifs",
+                "Envoyer le classeur modifié",
+                "Approuver…",
+                "Copier dans un nouveau brouillon",
+            ],
+            &[
+                "Allocate a KPI top-down",
+                "Edit the targets",
+                "Upload the edited workbook",
+                "Copy to a new draft",
+                ">Owner<",
+                "Jan 2026",
+            ],
+        ),
+        (
+            format!("/plans/{id}/attainment?kpi=calls_made"),
+            &["Taux d’atteinte", "Cumul annuel", "T1 FY2026"],
+            &["Year to date", "Q1 FY2026", "a target counts as attained"],
+        ),
+        (
+            format!("/plans/compare?ids={id}&ids={copy}"),
+            &["Scénarios côte à côte", "Plan 2026 v1 (brouillon)", "tous les commerciaux", "Niveau"],
+            &["Scenarios side by side", "all reps", "(draft)"],
+        ),
+        (
+            "/seasonality?kpi=calls_made&fy=2026".into(),
+            &["Saisonnalité", "Réalisé", "Corrigé des variations saisonnières", "Cumul annuel"],
+            &["Seasonally adjusted", "so far and where it is heading"],
+        ),
+        (
+            format!("/plans/{id}/line?kpi=calls_made&owner=company"),
+            &["Modifier les objectifs", "Entreprise", "Enregistrer la ligne", "Annuler", "Les nombres sont entiers."],
+            &["Save the line", "Counts are whole numbers.", "Edit targets"],
+        ),
+        (
+            "/reviews".into(),
+            &["Revues trimestrielles", "Trimestre", "non ouverte"],
+            &["Quarterly reviews", "not opened"],
+        ),
+    ];
+    for (path, french, english) in pages {
+        let (status, html) = french_page(&w, Role::Admin, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {html}");
+        assert!(html.contains(r#"lang="fr""#), "{path}");
+        for words in french {
+            assert!(html.contains(words), "{path} lacks {words:?}: {html}");
+        }
+        for words in english {
+            assert!(!html.contains(words), "{path} still says {words:?}: {html}");
+        }
+    }
+    // A status change asks in French first.
+    let (cookie, csrf) = w.session(Role::Admin).await;
+    let mut req = common::with_session(
+        Method::POST,
+        &format!("/plans/{id}/status"),
+        &(cookie, csrf.clone()),
+        "application/x-www-form-urlencoded",
+        axum::body::Body::from(format!("csrf={csrf}&status=approved")),
+    );
+    req.headers_mut().insert(axum::http::header::ACCEPT_LANGUAGE, "fr".parse().unwrap());
+    let (status, html, _) = common::send(&w.app, req).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Approuver Plan 2026 v1") && html.contains("Rien n’a encore changé."), "{html}");
+    assert!(!html.contains("Nothing has changed yet"), "{html}");
+}

@@ -185,3 +185,81 @@ async fn a_review_lists_gaps_credits_the_tolerance_rebalances_and_freezes() {
         assert_eq!(plans.as_array().unwrap().len(), 2, "nothing was created");
     }
 }
+
+#[tokio::test]
+async fn a_review_speaks_french_to_a_french_reader_and_its_workbook_too() {
+    use calamine::Reader;
+    let db = TestDb::sqlite().await;
+    let w = world(&db).await;
+    common::approved_plan(&w, 2026, &[json!({"kpi": "calls_made", "annual": 1200, "to": "reps"})]).await;
+    let (status, _) = w.send(Role::Admin, Method::POST, "/api/v1/reviews/FY2026-Q3", Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (cookie, _) = w.session(Role::Admin).await;
+    let french = |path: &str| {
+        let mut req = common::get(path, &cookie);
+        req.headers_mut().insert(axum::http::header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9".parse().unwrap());
+        req
+    };
+    let (status, html, _) = common::send(&w.app, french("/reviews/FY2026-Q3")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(r#"lang="fr""#));
+    for words in [
+        "Revue trimestrielle : T3 FY2026",
+        "Sommaire",
+        "Le trimestre en un coup d’œil",
+        "Lacunes de données",
+        "Notes pour la direction",
+        "Rééquilibrage",
+        "ouverte",
+        "Équipe ou commercial",
+        "Ajouter la note",
+        "Clôturer et figer les chiffres…",
+    ] {
+        assert!(html.contains(words), "lacks {words:?}: {html}");
+    }
+    for words in [
+        "Quarterly review",
+        "The quarter at a glance",
+        "Notes for the directors",
+        "Add note",
+        "Team or rep",
+        "Review Q3 FY2026",
+    ] {
+        assert!(!html.contains(words), "still says {words:?}: {html}");
+    }
+    // The workbook from the page: French sheet names and headers, the same figures as the English one.
+    let (status, _, headers) = common::send(&w.app, french("/reviews/FY2026-Q3/xlsx")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[axum::http::header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    let bytes = |req| download(&w.app, req);
+    let sheets = |b: Vec<u8>| {
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(b)).unwrap();
+        let names = book.sheet_names().to_vec();
+        names.iter().map(|n| (n.clone(), book.worksheet_range(n).unwrap())).collect::<Vec<_>>()
+    };
+    let fr = sheets(bytes(french("/reviews/FY2026-Q3/xlsx")).await);
+    let en = sheets(bytes(common::get("/reviews/FY2026-Q3/xlsx", &cookie)).await);
+    let names: Vec<&str> = fr.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Synthèse", "calls_made", "Lacunes de données", "Notes"]);
+    assert_eq!(en[0].0, "Summary");
+    let header = |r: &calamine::Range<calamine::Data>, c: u32| r.get_value((0, c)).unwrap().to_string();
+    assert_eq!(header(&fr[0].1, 1), "objectif du trimestre");
+    assert_eq!(header(&en[0].1, 1), "quarter target");
+    assert_eq!(header(&fr[1].1, 0), "Équipe ou commercial");
+    for ((_, f), (_, e)) in fr.iter().zip(&en) {
+        assert_eq!(
+            f.rows().skip(1).collect::<Vec<_>>(),
+            e.rows().skip(1).collect::<Vec<_>>(),
+            "the cells are the same"
+        );
+    }
+    assert_eq!(fr[0].1.get_value((1, 1)), Some(&calamine::Data::Float(300.0)), "the quarter's target is a number");
+}
+
+/// The body of a download, as bytes.
+async fn download(app: &axum::Router, req: axum::http::Request<axum::body::Body>) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let resp = app.clone().oneshot(req).await.unwrap();
+    resp.into_body().collect().await.unwrap().to_bytes().to_vec()
+}

@@ -5,7 +5,7 @@
 
 use super::confirm::{self, Action};
 use super::layout::{self, Frame};
-use super::plan::units;
+use super::plan::{column_label, owner_name, status_words, tier_words, units};
 use super::{PageError, PageForm, PageQuery, PageResult, filled, redirect_with_notice};
 use crate::AppState;
 use crate::auth::Caller;
@@ -20,6 +20,7 @@ use pacer_app::plan_xlsx;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::Catalog;
 use pacer_core::plan::{FISCAL_MONTHS, Gap, Plan, PlanId, PlanStatus, TargetOwner, TargetTier};
+use pacer_i18n::{Locale, tr};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -41,8 +42,8 @@ fn owner_param(owner: TargetOwner) -> String {
 }
 
 /// Reads [`owner_param`]'s form back.
-fn parse_owner(text: &str) -> Result<TargetOwner, ApiError> {
-    let unknown = || ApiError::BadRequest(format!("{text:?} is not a target's owner: choose one from the list"));
+fn parse_owner(locale: Locale, text: &str) -> Result<TargetOwner, ApiError> {
+    let unknown = || ApiError::BadRequest(tr!(locale, "plan-not-owner", value = format!("{text:?}")));
     match text.trim().split_once('-') {
         None if text.trim() == "company" => Ok(TargetOwner::Company),
         Some(("team", id)) => id.parse().map(TargetOwner::Team).map_err(|_| unknown()),
@@ -66,11 +67,12 @@ pub fn line_href(plan: PlanId, kpi: &str, owner: TargetOwner, tier: TargetTier, 
 
 /// The gap of a KPI in a sentence.
 fn gap_text(frame: &Frame, unit: &str, g: &Gap) -> String {
-    format!(
-        "top-down {} · bottom-up (sum of reps) {} · gap {}",
-        units(frame, unit, g.top_down),
-        units(frame, unit, g.bottom_up_sum),
-        units(frame, unit, g.difference)
+    tr!(
+        frame.locale,
+        "plan-gap-text",
+        top = units(frame, unit, g.top_down),
+        bottom = units(frame, unit, g.bottom_up_sum),
+        gap = units(frame, unit, g.difference)
     )
 }
 
@@ -79,9 +81,9 @@ fn gap_text(frame: &Frame, unit: &str, g: &Gap) -> String {
 fn upload_form(frame: &Frame, plan: PlanId) -> Markup {
     html! {
         form.stack method="post" action=(format!("/plans/{plan}/xlsx?csrf={}", frame.csrf)) enctype="multipart/form-data" {
-            label { "Edited workbook (XLSX)" input type="file" name="file" required accept=".xlsx"; }
-            label { "Reason (kept in the audit log, optional)" input name="reason"; }
-            div { button type="submit" { "Upload and import" } }
+            label { (frame.t("plan-workbook-file")) input type="file" name="file" required accept=".xlsx"; }
+            label { (frame.t("plan-reason-audit")) input name="reason"; }
+            div { button type="submit" { (frame.t("plan-upload-button")) } }
         }
     }
 }
@@ -98,22 +100,21 @@ pub async fn editing(
     let ctx = frame.context(state);
     let (teams, reps) = plans::allocation_recipients(&ctx, plan.fiscal_year, Recipients::Teams, None).await?;
     Ok(html! {
-        h2 { "Edit the targets" }
-        p.muted { "Click a figure in the grid to change its line, or pick a line below (a new one starts at 0). "
-            "The bottom-up gap follows each change." }
+        h2 { (frame.t("plan-edit")) }
+        p.muted { (frame.t("plan-edit-intro")) }
         form.row method="get" action=(format!("/plans/{}/line", plan.id)) {
-            label { "KPI" select name="kpi" { (super::plan::kpi_options(catalog, kpi)) } }
-            label { "Line" select name="owner" {
-                option value=(owner_param(TargetOwner::Company)) { "Company" }
-                optgroup label="Teams" { @for (id, name) in &teams { option value=(owner_param(TargetOwner::Team(*id))) { (name) } } }
-                optgroup label="Reps" { @for r in &reps { option value=(owner_param(TargetOwner::Rep(r.id))) { (r.name) } } }
+            label { (frame.t("plan-kpi")) select name="kpi" { (super::plan::kpi_options(catalog, kpi)) } }
+            label { (frame.t("plan-line")) select name="owner" {
+                option value=(owner_param(TargetOwner::Company)) { (frame.t("plan-company")) }
+                optgroup label=(frame.t("plan-teams")) { @for (id, name) in &teams { option value=(owner_param(TargetOwner::Team(*id))) { (name) } } }
+                optgroup label=(frame.t("plan-reps")) { @for r in &reps { option value=(owner_param(TargetOwner::Rep(r.id))) { (r.name) } } }
             } }
-            label { "Tier" select name="tier" { @for t in [TargetTier::Target, TargetTier::Stretch, TargetTier::Challenge] { option value=(t) { (t) } } } }
-            button type="submit" { "Edit the line" }
+            label { (frame.t("plan-col-tier")) select name="tier" { @for t in [TargetTier::Target, TargetTier::Stretch, TargetTier::Challenge] { option value=(t) { (tier_words(frame.locale, t)) } } } }
+            button type="submit" { (frame.t("plan-edit-line")) }
         }
-        h2 { "Upload the edited workbook" }
-        p.muted { "Download the XLSX above, change the month cells, and upload it here. Every cell is checked as "
-            code { "pacer plan import" } " checks it; nothing is written unless the whole workbook is valid, then each KPI sheet replaces that KPI's targets." }
+        h2 { (frame.t("plan-upload")) }
+        p.muted { (frame.t("plan-upload-intro")) " "
+            code { "pacer plan import" } " " (frame.t("plan-upload-intro-end")) }
         (upload_form(frame, plan.id))
     })
 }
@@ -148,30 +149,28 @@ async fn line_page(state: &AppState, frame: &Frame, form: &LineForm<'_>) -> Page
     let owner_name = names
         .get(&form.owner)
         .cloned()
-        .ok_or_else(|| ApiError::NotFound(format!("{} does not exist: choose a line from the list", form.owner)))?;
+        .ok_or_else(|| ApiError::NotFound(tr!(frame.locale, "plan-no-line", owner = form.owner.to_string())))?;
     let id = form.plan.id;
     let back = format!("/plans/{id}?kpi={}", form.kpi);
     let money = catalog.kpi(form.kpi).is_some_and(|k| k.is_money());
+    let locale = frame.locale;
+    let currency = frame.org.currency.to_string();
     let hint = match (money, frame.org.currency.minor_exponent()) {
-        (false, _) => "Counts are whole numbers.".to_string(),
-        (true, 0) => {
-            format!("Money in {}, whole (it has no decimals), typed as a plain number (150000).", frame.org.currency)
-        }
-        (true, e) => format!(
-            "Money in {} with at most {e} decimals, typed as a plain number with a point (1234.50), no thousands separators.",
-            frame.org.currency
-        ),
+        (false, _) => frame.t("plan-hint-count"),
+        (true, 0) => tr!(locale, "plan-hint-whole", currency = currency),
+        (true, e) => tr!(locale, "plan-hint-decimals", currency = currency, places = e.to_string()),
     };
-    let title = format!("{} · {owner_name} · {}", catalog.kpi_name(form.kpi), form.tier);
+    let owner_name = super::plan::owner_name(locale, form.owner, &owner_name);
+    let title = format!("{} · {owner_name} · {}", catalog.kpi_name(form.kpi), tier_words(locale, form.tier));
     let body = html! {
-        h1 { "Edit targets: " (title) }
-        p.muted { a href=(back) { (plan_label(form.plan)) " · FY" (form.plan.fiscal_year) } }
-        @if let Some(g) = &sheet.gap { p { "Now: " (gap_text(frame, &sheet.unit, g)) "." } }
+        h1 { (tr!(locale, "plan-edit-heading", line = &title)) }
+        p.muted { a href=(back) { (plan_label(form.plan)) " · " (tr!(locale, "period-year", fy = form.plan.fiscal_year.to_string())) } }
+        @if let Some(g) = &sheet.gap { p { (tr!(locale, "plan-now", gap = gap_text(frame, &sheet.unit, g))) } }
         @if let Some(message) = &form.message {
             div.error role="alert" {
                 strong { (message) }
                 ul { @for m in 1..=FISCAL_MONTHS { @if let Some(reason) = form.problems.get(&m) {
-                    li { a href=(format!("#m{m}")) { (sheet.months[m - 1].label) } " " (format!("{:?}", form.values[m - 1])) ": " (reason) }
+                    li { a href=(format!("#m{m}")) { (column_label(frame, &sheet.months[m - 1])) } " " (format!("{:?}", form.values[m - 1])) ": " (reason) }
                 } } }
             }
         }
@@ -185,7 +184,7 @@ async fn line_page(state: &AppState, frame: &Frame, form: &LineForm<'_>) -> Page
                     @let n = m + 1;
                     @let problem = form.problems.get(&n);
                     label.bad[problem.is_some()] {
-                        (column.label)
+                        (column_label(frame, column))
                         input id=(format!("m{n}")) name=(format!("m{n}")) value=(form.values[m]) inputmode="decimal"
                             autofocus[form.focus == Some(n)] aria-invalid=[problem.map(|_| "true")];
                         @if let Some(reason) = problem { small { (reason) } }
@@ -193,11 +192,11 @@ async fn line_page(state: &AppState, frame: &Frame, form: &LineForm<'_>) -> Page
                 }
             }
             p.muted { (hint) }
-            label { "Reason (kept in the audit log, optional)" input name="reason"; }
-            div.row { button type="submit" { "Save the line" } " " a href=(back) { "Cancel" } }
+            label { (frame.t("plan-reason-audit")) input name="reason"; }
+            div.row { button type="submit" { (frame.t("plan-save-line")) } " " a href=(back) { (frame.t("plan-cancel")) } }
         }
     };
-    Ok(layout::page(frame, &format!("Edit {title}"), body))
+    Ok(layout::page(frame, &tr!(locale, "plan-edit-title", line = &title), body))
 }
 
 /// The form of one line of a draft: its 12 months as they are, `month` focused.
@@ -210,12 +209,13 @@ pub async fn line_form(
     let frame = Frame::of(&state, &caller).await?;
     let plan = state.store.plan(id).await?;
     plan.status.ensure_editable().map_err(|e| ApiError::Conflict(e.to_string()))?;
-    let owner = parse_owner(&q.owner)?;
+    let owner = parse_owner(frame.locale, &q.owner)?;
     let tier = q.tier.as_deref().map(parse_tier).transpose()?.unwrap_or(TargetTier::Target);
     let ctx = frame.context(&state);
     let catalog = ctx.catalog().await?;
-    let kpi =
-        catalog.kpi(&q.kpi).ok_or_else(|| ApiError::NotFound(format!("KPI {:?} is not in the catalog", q.kpi)))?;
+    let kpi = catalog
+        .kpi(&q.kpi)
+        .ok_or_else(|| ApiError::NotFound(tr!(frame.locale, "plan-kpi-unknown", kpi = format!("{:?}", q.kpi))))?;
     let targets = state.store.targets(id, Some(kpi.key())).await?;
     let mut months = [0i64; FISCAL_MONTHS];
     for t in targets.iter().filter(|t| t.owner == owner && t.tier == tier && (1..=12).contains(&t.month)) {
@@ -230,22 +230,23 @@ pub async fn line_form(
 
 /// The change a line edit made, for the notice on the plan page.
 fn edited_notice(frame: &Frame, unit: &str, line: &str, done: &LineEdited) -> String {
+    let locale = frame.locale;
     if done.changed.is_empty() {
-        return format!("{line}: nothing changed, the months typed are the line's.");
+        return tr!(locale, "plan-unchanged", line = line);
     }
     let show = |v: i64| units(frame, unit, v);
-    let count = done.changed.len();
-    let months = if count == 1 { "month" } else { "months" };
     let year = match done.year_before {
-        Some(before) => format!("year {} → {}", show(before), show(done.year_after)),
-        None => format!("a new line, year {}", show(done.year_after)),
+        Some(before) => tr!(locale, "plan-year-change", before = show(before), after = show(done.year_after)),
+        None => tr!(locale, "plan-new-line", after = show(done.year_after)),
     };
     let gap = match (&done.gap_before, &done.gap_after) {
-        (Some(b), Some(a)) => format!(" Bottom-up gap {} → {}.", show(b.difference), show(a.difference)),
-        (None, Some(a)) => format!(" Bottom-up gap {}.", show(a.difference)),
+        (Some(b), Some(a)) => {
+            format!(" {}", tr!(locale, "plan-gap-change", before = show(b.difference), after = show(a.difference)))
+        }
+        (None, Some(a)) => format!(" {}", tr!(locale, "plan-gap-after", after = show(a.difference))),
         _ => String::new(),
     };
-    format!("{line}: {count} {months} changed, {year}.{gap}")
+    tr!(locale, "plan-line-edited", line = line, count = done.changed.len(), year = year, gap = gap)
 }
 
 /// Saves one line of a draft: every month read first; with any that cannot be read, the form
@@ -262,7 +263,7 @@ pub async fn save_line(
     let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
     let edit = LineEdit {
         kpi: field("kpi"),
-        owner: parse_owner(&field("owner"))?,
+        owner: parse_owner(frame.locale, &field("owner"))?,
         tier: parse_tier(&field("tier"))?,
         months: (1..=FISCAL_MONTHS).map(|m| field(&format!("m{m}"))).collect(),
     };
@@ -272,7 +273,8 @@ pub async fn save_line(
             let unit = if catalog.kpi(&edit.kpi).is_some_and(|k| k.is_money()) { "currency" } else { "count" };
             let names = plans::owner_names(state.store.as_ref(), crate::api::today()).await?;
             let name = names.get(&edit.owner).cloned().unwrap_or_else(|| edit.owner.to_string());
-            let line = format!("{} · {name} · {}", catalog.kpi_name(&edit.kpi), edit.tier);
+            let name = owner_name(frame.locale, edit.owner, &name);
+            let line = format!("{} · {name} · {}", catalog.kpi_name(&edit.kpi), tier_words(frame.locale, edit.tier));
             let to = format!("/plans/{id}?kpi={}", edit.kpi);
             Ok(redirect_with_notice(&to, &edited_notice(&frame, unit, &line, &done)))
         }
@@ -310,13 +312,13 @@ pub async fn upload(
     let ctx = frame.context(&state);
     let plan = state.store.plan(id).await?;
     let unreadable = |e: axum::extract::multipart::MultipartError| {
-        ApiError::BadRequest(format!("the upload is not readable: {e}; choose the file again"))
+        ApiError::BadRequest(tr!(frame.locale, "plan-upload-unreadable", error = e.to_string()))
     };
     let (mut file_name, mut bytes, mut reason) = (String::new(), Vec::new(), None);
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         match field.name().unwrap_or_default() {
             "file" => {
-                file_name = field.file_name().unwrap_or("the workbook").to_string();
+                file_name = field.file_name().map_or_else(|| frame.t("plan-the-workbook"), str::to_string);
                 bytes = field.bytes().await.map_err(unreadable)?.to_vec();
             }
             "reason" => {
@@ -329,7 +331,7 @@ pub async fn upload(
         }
     }
     if bytes.is_empty() {
-        return Err(ApiError::invalid("choose the edited workbook to upload").into());
+        return Err(ApiError::invalid(frame.t("plan-choose-workbook")).into());
     }
     let who = actor(&frame, reason.or_else(|| Some(format!("workbook {file_name}"))));
     match plan_xlsx::import(&ctx, &plan, &bytes, &who).await {
@@ -339,8 +341,14 @@ pub async fn upload(
                 .kpis
                 .iter()
                 .map(|k| match k.changed {
-                    0 => format!("{} unchanged", catalog.kpi_name(&k.kpi)),
-                    n => format!("{}: {n} of {} targets changed", catalog.kpi_name(&k.kpi), k.targets),
+                    0 => tr!(frame.locale, "plan-kpi-unchanged", kpi = catalog.kpi_name(&k.kpi)),
+                    n => tr!(
+                        frame.locale,
+                        "plan-kpi-changed",
+                        kpi = catalog.kpi_name(&k.kpi),
+                        changed = frame.locale.count(n as i64),
+                        targets = frame.locale.count(k.targets as i64)
+                    ),
                 })
                 .collect();
             let shown = report.kpis.iter().find(|k| k.changed > 0).or(report.kpis.first());
@@ -348,67 +356,73 @@ pub async fn upload(
                 Some(k) => format!("/plans/{id}?kpi={}", k.kpi),
                 None => format!("/plans/{id}"),
             };
-            let notice = format!("Imported {file_name} into {}: {}.", plan_label(&plan), per_kpi.join("; "));
+            let notice = tr!(
+                frame.locale,
+                "plan-imported",
+                file = &file_name,
+                plan = plan_label(&plan),
+                kpis = per_kpi.join("; ")
+            );
             Ok(redirect_with_notice(&to, &notice))
         }
         Err(AppError::Invalid { message, details }) => {
             let field = plan_xlsx::problem_field;
             let body = html! {
-                h1 { "Not imported: " (file_name) }
-                div.error role="alert" { strong { (message) } " The plan is as it was; correct the workbook and upload it again." }
+                h1 { (tr!(frame.locale, "plan-not-imported", file = &file_name)) }
+                div.error role="alert" { strong { (message) } " " (frame.t("plan-not-imported-lead")) }
                 div.card.scroll {
                     table {
-                        thead { tr { th { "Cell" } th { "Value" } th { "Problem" } } }
+                        thead { tr { th { (frame.t("plan-col-cell")) } th { (frame.t("plan-col-value")) } th { (frame.t("plan-col-problem")) } } }
                         tbody { @for d in &details { tr {
                             td { code { (plan_xlsx::problem_place(d)) } } td { (field(d, "value")) } td { (field(d, "reason")) }
                         } } }
                     }
                 }
                 div.card { (upload_form(&frame, id)) }
-                p { a href=(format!("/plans/{id}")) { "Back to " (plan_label(&plan)) } }
+                p { a href=(format!("/plans/{id}")) { (tr!(frame.locale, "plan-back-to", plan = plan_label(&plan))) } }
             };
-            let page = layout::page(&frame, "Workbook not imported", body);
+            let page = layout::page(&frame, &frame.t("plan-workbook-refused"), body);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(PageError::from(e)),
     }
 }
 
-/// Approving or archiving `plan`: where the form posts and what it will do.
-pub async fn status_action<'a>(state: &AppState, plan: &Plan, status: PlanStatus) -> PageResult<Action<'a>> {
+/// Approving or archiving `plan`: where the form posts and what it will do, in the reader's words.
+pub async fn status_action<'a>(
+    state: &AppState,
+    locale: Locale,
+    plan: &Plan,
+    status: PlanStatus,
+) -> PageResult<Action<'a>> {
     let label = plan_label(plan);
-    let fy = plan.fiscal_year;
+    let fy = plan.fiscal_year.to_string();
     let (verb, consequence) = match status {
         PlanStatus::Approved => {
-            let approved = state.store.approved_plan(fy).await?.filter(|p| p.id != plan.id);
-            let mut text = format!(
-                "Approving makes {label} the plan FY{fy} is measured against (attainment, pipeline quotas, quarterly \
-                 reviews). Its targets can then no longer be edited: copy it to a new draft to change them."
-            );
+            let approved = state.store.approved_plan(plan.fiscal_year).await?.filter(|p| p.id != plan.id);
+            let mut text = tr!(locale, "plan-approve-consequence", plan = &label, fy = &fy);
             if let Some(other) = approved {
-                text.push_str(&format!(" {}, approved now, becomes revised.", plan_label(&other)));
+                text.push(' ');
+                text.push_str(&tr!(locale, "plan-approve-revises", other = plan_label(&other)));
             }
-            ("Approve", text)
+            (locale.t("plan-approve"), text)
         }
         PlanStatus::Archived => {
-            let mut text = format!(
-                "Archiving is final: {label} can never be approved or edited again. It stays readable and can \
-                 still be copied to a new draft."
-            );
+            let mut text = tr!(locale, "plan-archive-consequence", plan = &label);
             if plan.status == PlanStatus::Approved {
-                text.push_str(&format!(
-                    " FY{fy} then has no approved plan: attainment, pipeline quotas and new reviews have nothing \
-                     to measure against until another plan is approved."
-                ));
+                text.push(' ');
+                text.push_str(&tr!(locale, "plan-archive-unapproves", fy = &fy));
             }
-            ("Archive", text)
+            (locale.t("plan-archive"), text)
         }
-        other => ("Mark as", format!("{label} becomes {other}.")),
+        other => {
+            (locale.t("plan-mark-as"), tr!(locale, "plan-becomes", plan = &label, status = status_words(locale, other)))
+        }
     };
     Ok(Action {
         to: format!("/plans/{}/status", plan.id),
         fields: vec![("status", status.to_string())],
-        button: format!("{verb} {label}"),
+        button: tr!(locale, "plan-action", verb = verb, plan = label),
         consequence,
     })
 }
@@ -417,10 +431,32 @@ pub async fn status_action<'a>(state: &AppState, plan: &Plan, status: PlanStatus
 pub async fn status_forms(state: &AppState, frame: &Frame, plan: &Plan) -> PageResult<Markup> {
     let mut offered = Vec::new();
     if plan.status == PlanStatus::Draft {
-        offered.push(("Approve…", status_action(state, plan, PlanStatus::Approved).await?));
+        offered.push((
+            frame.t("plan-approve-offer"),
+            status_action(state, frame.locale, plan, PlanStatus::Approved).await?,
+        ));
     }
     if plan.status != PlanStatus::Archived {
-        offered.push(("Archive…", status_action(state, plan, PlanStatus::Archived).await?));
+        offered.push((
+            frame.t("plan-archive-offer"),
+            status_action(state, frame.locale, plan, PlanStatus::Archived).await?,
+        ));
     }
     Ok(html! { @for (summary, action) in &offered { (confirm::disclosure(frame, summary, action)) } })
+}
+
+/// The plan's workbook in the reader's language (the page's download; the API's is English).
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<PlanId>,
+) -> PageResult<Response> {
+    use axum::http::header;
+    let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
+    let plan = state.store.plan(id).await?;
+    let body = plan_xlsx::export(&ctx, &plan).await?;
+    let file = format!("attachment; filename=\"plan-{}-FY{}-v{}.xlsx\"", plan.id, plan.fiscal_year, plan.version);
+    Ok(([(header::CONTENT_TYPE, plan_xlsx::XLSX_MEDIA_TYPE.to_string()), (header::CONTENT_DISPOSITION, file)], body)
+        .into_response())
 }

@@ -4,7 +4,7 @@
 
 use super::confirm;
 use super::layout::{self, Frame};
-use super::plan::units;
+use super::plan::{pct_in, status_words, units};
 use super::{PageForm, PageQuery, PageResult, filled, moment, redirect_with_notice};
 use crate::AppState;
 use crate::api::review::view;
@@ -19,7 +19,9 @@ use pacer_app::review::{self as reviews, Figure};
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::fiscal_calendar::PeriodKind;
+use pacer_core::review::ReviewStatus;
 use pacer_core::review::{NewNote, NoteSubject};
+use pacer_i18n::{Locale, tr};
 use serde::Deserialize;
 
 fn actor(frame: &Frame, reason: Option<String>) -> Actor {
@@ -52,7 +54,7 @@ async fn typed_annual(
         text.trim()
             .replace(',', "")
             .parse::<i64>()
-            .map_err(|_| ApiError::BadRequest(format!("{text:?} is not a whole number")))?
+            .map_err(|_| ApiError::BadRequest(tr!(frame.locale, "review-not-whole", value = format!("{text:?}"))))?
     };
     Ok(Some(annual))
 }
@@ -62,8 +64,35 @@ fn typed(frame: &Frame, unit: &str, v: i64) -> String {
     if unit == "currency" { pacer_core::money::plain_amount(v, frame.org.currency) } else { v.to_string() }
 }
 
-fn attained(f: &Figure) -> Markup {
-    html! { @match f.attained { Some(true) => span.badge.on { "attained" }, Some(false) => span.badge.off { "not attained" }, None => span.muted { "no target" } } }
+fn attained(locale: Locale, f: &Figure) -> Markup {
+    html! { @match f.attained {
+        Some(true) => span.badge.on { (locale.t("review-attained")) },
+        Some(false) => span.badge.off { (locale.t("review-not-attained")) },
+        None => span.muted { (locale.t("review-no-target")) },
+    } }
+}
+
+/// A review's status in the reader's words.
+fn review_status(locale: Locale, s: ReviewStatus) -> String {
+    locale.t(match s {
+        ReviewStatus::Open => "review-status-open",
+        ReviewStatus::Closed => "review-status-closed",
+    })
+}
+
+/// A churn band as the review stores it (`normal`, `acceptable`, `high`), in the reader's words.
+fn band_words(locale: Locale, band: &str) -> String {
+    match band {
+        "normal" => locale.t("review-band-normal"),
+        "acceptable" => locale.t("review-band-acceptable"),
+        "high" => locale.t("review-band-high"),
+        other => other.to_owned(),
+    }
+}
+
+/// A quarter's name (`FY2027-Q2`) for people in the reader's language, else `label`.
+fn quarter_label(frame: &Frame, name: &str, label: &str) -> String {
+    frame.org.calendar.parse_period(name).map_or_else(|_| label.to_owned(), |p| frame.locale.period(&p))
 }
 
 /// The quarters of the current fiscal year and their reviews.
@@ -79,21 +108,21 @@ pub async fn list(State(state): State<AppState>, Extension(caller): Extension<Ca
     let stored = state.store.reviews(None).await?;
     let plans = state.store.plans(None).await?;
     let body = html! {
-        h1 { "Quarterly reviews" }
+        h1 { (frame.t("review-heading")) }
         div.scroll { table {
-            thead { tr { th { "Quarter" } th { "Review" } th { "Plan" } th { "Closed by" } } }
+            thead { tr { th { (frame.t("review-col-quarter")) } th { (frame.t("review-col-review")) } th { (frame.t("review-col-plan")) } th { (frame.t("review-col-closed-by")) } } }
             tbody { @for q in quarters.iter().filter(|q| q.start <= today()) {
                 @let r = stored.iter().rev().find(|r| r.period == q.name());
                 tr {
-                    td { a href=(format!("/reviews/{}", q.name())) { (q.label()) } }
-                    td { @match r { Some(r) => { (r.status) }, None => span.muted { "not opened" } } }
+                    td { a href=(format!("/reviews/{}", q.name())) { (frame.locale.period(q)) } }
+                    td { @match r { Some(r) => { (review_status(frame.locale, r.status)) }, None => span.muted { (frame.t("review-not-opened")) } } }
                     td { @if let Some(p) = r.and_then(|r| plans.iter().find(|p| p.id == r.plan_id)) { a href=(format!("/plans/{}", p.id)) { (p.name) " v" (p.version) } } }
                     td { @if let Some(r) = r { (r.closed_by.clone().unwrap_or_default()) " " @if let Some(at) = &r.closed_at { span.muted { (moment(frame.locale, at)) } } } }
                 }
             } }
         } }
     };
-    Ok(layout::page(&frame, "Reviews", body))
+    Ok(layout::page(&frame, &frame.t("review-title"), body))
 }
 
 /// The page's query.
@@ -138,140 +167,148 @@ pub async fn page(
     let mut subjects = Vec::new();
     for n in &v.notes {
         subjects.push(match &n.subject {
-            NoteSubject::Review => "The review".to_owned(),
+            NoteSubject::Review => frame.t("review-subject-review"),
             NoteSubject::Kpi(key) => catalog.map_or(key.as_str(), |c| c.kpi_name(key)).to_owned(),
-            NoteSubject::Rep(id) => state.store.rep(*id, today()).await.map_or(format!("rep {id}"), |r| r.name),
+            NoteSubject::Rep(id) => state
+                .store
+                .rep(*id, today())
+                .await
+                .map_or_else(|_| tr!(frame.locale, "review-subject-rep", id = id.to_string()), |r| r.name),
         });
     }
-    let status = v.review.as_ref().map(|r| r.status.to_string()).unwrap_or_else(|| "not opened".into());
+    let locale = frame.locale;
+    let status =
+        v.review.as_ref().map(|r| review_status(locale, r.status)).unwrap_or_else(|| frame.t("review-not-opened"));
     let admin = role == Role::Admin;
+    let label = quarter_label(&frame, &d.period, &d.label);
+    let pct = |x: Option<f64>| pct_in(locale, x);
     let body = html! {
         @if let Some(text) = &q.notice { div.notice { (text) } }
-        h1 { "Quarterly review: " (d.label) }
-        p.muted { "Measured against " a href=(format!("/plans/{}", d.plan_id)) { (d.plan_name) " v" (d.plan_version) } " · figures as of " (d.as_of) " · review " strong { (status) }
-            " · download " a href=(format!("/api/v1/reviews/{}?format=xlsx", d.period)) { "XLSX" } " · " a href=(format!("/api/v1/reviews/{}?format=csv", d.period)) { "CSV" } }
+        h1 { (tr!(locale, "review-page-heading", quarter = &label)) }
+        p.muted { (frame.t("review-measured-against")) " " a href=(format!("/plans/{}", d.plan_id)) { (d.plan_name) " v" (d.plan_version) } " · " (tr!(locale, "review-as-of", day = locale.date(d.as_of))) " · " (frame.t("review-review")) " " strong { (status) }
+            " · " (frame.t("review-download")) " " a href=(format!("/reviews/{}/xlsx", d.period)) { "XLSX" } " · " a href=(format!("/api/v1/reviews/{}?format=csv", d.period)) { "CSV" } }
         // The review is long: a table of contents first, and every section folds.
-        nav.toc aria-label="Contents of the review" {
-            h2 { "Contents" }
+        nav.toc aria-label=(frame.t("review-contents-label")) {
+            h2 { (frame.t("review-contents")) }
             ul {
-                li { a href="#overview" { "The quarter at a glance" } }
+                li { a href="#overview" { (frame.t("review-overview")) } }
                 @for k in &d.kpis { li { a href=(format!("#kpi-{}", k.key)) { (k.priority) ". " (k.name) } } }
-                @if d.churn.is_some() { li { a href="#churn" { "Churn against the band" } } }
-                li { a href="#gaps" { "Data gaps" } }
-                li { a href="#notes" { "Notes for the directors" } }
-                @if admin { li { a href="#rebalancing" { "Rebalancing" } } }
+                @if d.churn.is_some() { li { a href="#churn" { (frame.t("review-churn")) } } }
+                li { a href="#gaps" { (frame.t("review-gaps")) } }
+                li { a href="#notes" { (frame.t("review-notes")) } }
+                @if admin { li { a href="#rebalancing" { (frame.t("review-rebalancing")) } } }
             }
         }
         @if !v.differences.is_empty() {
-            div.notice { "Raw data has been corrected since this review was closed; the frozen figures stand, the differences are:"
+            div.notice { (frame.t("review-corrected"))
                 ul { @for x in &v.differences {
                     @let kpi = d.kpis.iter().find(|k| k.key == x.kpi);
                     @let unit = kpi.map_or("", |k| k.unit.as_str());
-                    li { (kpi.map_or(x.kpi.as_str(), |k| k.name.as_str())) " · " (x.owner) ": " (amount(&frame, unit, x.frozen)) " then, " (amount(&frame, unit, x.now)) " now" }
+                    li { (kpi.map_or(x.kpi.as_str(), |k| k.name.as_str())) " · " (x.owner) ": " (tr!(locale, "review-difference", frozen = amount(&frame, unit, x.frozen), now = amount(&frame, unit, x.now))) }
                 } } }
         }
         details.fold #overview open {
-            summary { h2 { "The quarter at a glance" } }
+            summary { h2 { (frame.t("review-overview")) } }
             (charts::chart(&Chart {
-                title: &format!("Credited attainment, {}", d.label),
-                note: Some("company, per KPI; the line is 100%: the target, counting the tolerance"),
-                unit: Unit::new(Kind::Percent, frame.org.currency),
+                title: &tr!(locale, "review-chart", quarter = &label),
+                note: Some(&frame.t("review-chart-note")),
+                unit: Unit::new(Kind::Percent, frame.org.currency).in_locale(locale),
                 columns: &d.kpis.iter().map(|k| Label::new(&k.name)).collect::<Vec<_>>(),
-                series: &[Series::new("Credited attainment", d.kpis.iter().map(|k| k.company.as_ref().and_then(|c| c.quarter.credited)).collect())],
+                series: &[Series::new(frame.t("review-credited-attainment"), d.kpis.iter().map(|k| k.company.as_ref().and_then(|c| c.quarter.credited)).collect())],
                 mark: Mark::Bars,
-                goal: Some(&Goal { name: "the target".into(), values: vec![Some(1.0); d.kpis.len()] }),
+                goal: Some(&Goal { name: frame.t("review-the-target"), values: vec![Some(1.0); d.kpis.len()] }),
             }))
         }
         @for k in &d.kpis {
             details.fold.card id=(format!("kpi-{}", k.key)) open {
                 summary { h2 { (k.priority) ". " (k.name) } }
-                @if let Some(p) = &k.partial { (super::warning(&format!("partial: {p}"))) }
+                @if let Some(p) = &k.partial { (super::warning(&tr!(locale, "review-partial", why = p))) }
                 @if let Some(c) = &k.company {
-                    p { "Quarter: target " strong { (amount(&frame, &k.unit, Some(c.quarter.target as f64))) } ", actual " strong { (amount(&frame, &k.unit, c.quarter.actual)) }
-                        ", raw " (pct(c.quarter.raw)) ", credited " (pct(c.quarter.credited)) " (tolerance " (format!("{:.0}%", k.tolerance * 100.0)) ") " (attained(&c.quarter))
-                        ", variance " (amount(&frame, &k.unit, c.quarter.variance)) "." }
-                    p { "Year to date: " (amount(&frame, &k.unit, c.ytd.actual)) " of " (amount(&frame, &k.unit, Some(c.ytd.target as f64))) " (" (pct(c.ytd.credited)) " credited) · annual target "
-                        (amount(&frame, &k.unit, Some(k.annual_target as f64))) " · projected year end " (amount(&frame, &k.unit, k.projected_year_end)) " (pace " (pct(k.pace)) ")"
-                        @if let Some(cov) = k.pipeline_coverage { " · pipeline coverage of what remains " (format!("{cov:.1}×")) } }
+                    p { (tr!(locale, "review-quarter-line", target = amount(&frame, &k.unit, Some(c.quarter.target as f64)), actual = amount(&frame, &k.unit, c.quarter.actual),
+                            raw = pct(c.quarter.raw), credited = pct(c.quarter.credited), tolerance = locale.percent(k.tolerance, 0))) " " (attained(locale, &c.quarter))
+                        ", " (tr!(locale, "review-variance", variance = amount(&frame, &k.unit, c.quarter.variance))) }
+                    p { (tr!(locale, "review-ytd-line", actual = amount(&frame, &k.unit, c.ytd.actual), target = amount(&frame, &k.unit, Some(c.ytd.target as f64)), credited = pct(c.ytd.credited),
+                            annual = amount(&frame, &k.unit, Some(k.annual_target as f64)), projected = amount(&frame, &k.unit, k.projected_year_end), pace = pct(k.pace)))
+                        @if let Some(cov) = k.pipeline_coverage { " · " (tr!(locale, "review-coverage", coverage = locale.decimal(cov, 1))) } }
                 }
-                p { "Best: " (k.best.join(", ")) " · worst: " (k.worst.join(", ")) }
+                p { (tr!(locale, "review-best", best = k.best.join(", "), worst = k.worst.join(", "))) }
                 div.scroll { table {
-                    thead { tr { th { "Team or rep" } th.num { "Target" } th.num { "Actual" } th.num { "Raw" } th.num { "Credited" } th { "Attained" } th.num { "YTD credited" } th { "Why" } } }
+                    thead { tr { th { (frame.t("review-col-owner")) } th.num { (frame.t("review-col-target")) } th.num { (frame.t("review-col-actual")) } th.num { (frame.t("review-col-raw")) } th.num { (frame.t("review-col-credited")) } th { (frame.t("review-col-attained")) } th.num { (frame.t("review-col-ytd-credited")) } th { (frame.t("review-col-why")) } } }
                     tbody { @for o in k.teams.iter().chain(&k.reps) { tr {
                         td { (o.name) } td.num { (amount(&frame, &k.unit, Some(o.quarter.target as f64))) } td.num { (amount(&frame, &k.unit, o.quarter.actual)) }
-                        td.num { (pct(o.quarter.raw)) } td.num { (pct(o.quarter.credited)) } td { (attained(&o.quarter)) } td.num { (pct(o.ytd.credited)) }
+                        td.num { (pct(o.quarter.raw)) } td.num { (pct(o.quarter.credited)) } td { (attained(locale, &o.quarter)) } td.num { (pct(o.ytd.credited)) }
                         td { small.muted.why { (pacer_app::plan::distinct_notes(o.quarter.notes.iter().chain(&o.ytd.notes))) } }
                     } } }
                 } }
-                @for n in v.notes.iter().filter(|n| matches!(&n.subject, NoteSubject::Kpi(key) if *key == k.key)) { div.notice { "Exception: " (n.text) " — " (n.author) } }
+                @for n in v.notes.iter().filter(|n| matches!(&n.subject, NoteSubject::Kpi(key) if *key == k.key)) { div.notice { (frame.t("review-exception")) " " (n.text) " — " (n.author) } }
             }
         }
         @if let Some(c) = &d.churn {
             details.fold #churn open {
-                summary { h2 { "Churn against the band" } }
-                p { "Customer churn of the quarter " (pct(c.customer_churn)) ", annualised " (pct(c.annualised)) " (" (c.band.clone().unwrap_or_default()) "), NRR " (pct(c.nrr)) "." }
+                summary { h2 { (frame.t("review-churn")) } }
+                p { (tr!(locale, "review-churn-line", churn = pct(c.customer_churn), annualised = pct(c.annualised), band = band_words(locale, c.band.as_deref().unwrap_or_default()), nrr = pct(c.nrr))) }
             }
         }
         details.fold #gaps open {
-            summary { h2 { "Data gaps" } }
+            summary { h2 { (frame.t("review-gaps")) } }
             (super::dashboard::gaps(&d.gaps))
         }
         details.fold #notes open {
-            summary { h2 { "Notes for the directors" } }
+            summary { h2 { (frame.t("review-notes")) } }
             ul { @for (n, about) in v.notes.iter().zip(&subjects) { li { (about) ": " (n.text) " — " (n.author) ", " (moment(frame.locale, &n.at)) } } }
             @if role >= Role::Leader {
                 form.row method="post" action=(format!("/reviews/{}/notes", d.period)) {
                     (frame.csrf_field())
-                    label { "About" select name="about" {
-                        option value="" { "The review as a whole" }
-                        optgroup label="KPI" { @for k in &d.kpis { option value=(k.key) { (k.name) } } }
-                        optgroup label="Rep" { @for r in &reps { option value=(r.id) { (r.name) } } }
+                    label { (frame.t("review-about")) select name="about" {
+                        option value="" { (frame.t("review-about-whole")) }
+                        optgroup label=(frame.t("review-about-kpi")) { @for k in &d.kpis { option value=(k.key) { (k.name) } } }
+                        optgroup label=(frame.t("review-about-rep")) { @for r in &reps { option value=(r.id) { (r.name) } } }
                     } }
-                    label { "Note" input name="text" size="60"; }
-                    button type="submit" { "Add note" }
+                    label { (frame.t("review-note")) input name="text" size="60"; }
+                    button type="submit" { (frame.t("review-add-note")) }
                 }
                 @if v.review.is_none() && admin {
                     form.row method="post" action=(format!("/reviews/{}/state", d.period)) {
                         (frame.csrf_field())
-                        button type="submit" name="action" value="open" { "Open the review" }
+                        button type="submit" name="action" value="open" { (frame.t("review-open")) }
                     }
                 }
                 @if v.review.as_ref().is_some_and(|r| r.closed_at.is_none()) {
-                    (confirm::disclosure(&frame, "Close and freeze the figures…", &close_action(&d.period, &d.label)))
+                    (confirm::disclosure(&frame, &frame.t("review-close-offer"), &close_action(locale, &d.period, &label)))
                 }
             }
         }
         @if admin {
             details.fold #rebalancing open {
-                summary { h2 { "Rebalancing" } }
+                summary { h2 { (frame.t("review-rebalancing")) } }
                 form.row method="get" action=(format!("/reviews/{}#rebalancing", d.period)) {
-                    label { "KPI" select name="kpi" { @for k in &d.kpis { option value=(k.key) selected[q.kpi.as_deref() == Some(k.key.as_str())] { (k.name) } } } }
-                    label { "Revised annual target (" (frame.org.currency) " for money, optional)" input name="annual" size="14"; }
-                    button type="submit" { "Preview" }
+                    label { (frame.t("review-kpi")) select name="kpi" { @for k in &d.kpis { option value=(k.key) selected[q.kpi.as_deref() == Some(k.key.as_str())] { (k.name) } } } }
+                    label { (tr!(locale, "review-revised-annual", currency = frame.org.currency.to_string())) input name="annual" size="14"; }
+                    button type="submit" { (frame.t("review-preview")) }
                 }
                 @if let Some(p) = &proposal {
                     @let unit = d.kpis.iter().find(|k| k.key == p.kpi).map_or("", |k| k.unit.as_str());
                     @let show = |x: i64| units(&frame, unit, x);
-                    p.muted { (p.months_past) " months past keep their targets; the rest of each year is re-phased by seasonality. Every line still sums to its year." }
+                    p.muted { (tr!(locale, "review-months-past", months = p.months_past.to_string())) }
                     div.scroll { table {
-                        thead { tr { th { "Line" } th { "Targets" } @for m in 1..=12 { th.num { "M" (m) } } th.num { "Year" } } }
+                        thead { tr { th { (frame.t("review-col-line")) } th { (frame.t("review-col-targets")) } @for m in 1..=12 { th.num { "M" (m) } } th.num { (frame.t("review-col-year")) } } }
                         tbody { @for l in &p.lines {
-                            tr { td { (l.name) } td.muted { "now" } @for x in &l.before { td.num { (show(*x)) } } td.num { (show(l.before.iter().sum::<i64>())) } }
-                            tr { td { } td { "proposed" } @for x in &l.after { td.num { (show(*x)) } } td.num { strong { (show(l.after.iter().sum::<i64>())) } } }
+                            tr { td { (l.name) } td.muted { (frame.t("review-now")) } @for x in &l.before { td.num { (show(*x)) } } td.num { (show(l.before.iter().sum::<i64>())) } }
+                            tr { td { } td { (frame.t("review-proposed")) } @for x in &l.after { td.num { (show(*x)) } } td.num { strong { (show(l.after.iter().sum::<i64>())) } } }
                         } }
                     } }
                     form.row method="post" action=(format!("/reviews/{}/rebalance", d.period)) {
                         (frame.csrf_field())
                         input type="hidden" name="kpi" value=(p.kpi);
                         input type="hidden" name="annual" value=(p.revised_annual.map(|a| typed(&frame, unit, a)).unwrap_or_default());
-                        label { "Reason" input name="reason" size="40" required; }
-                        button type="submit" { "Apply as a new plan version" }
+                        label { (frame.t("review-reason")) input name="reason" size="40" required; }
+                        button type="submit" { (frame.t("review-apply")) }
                     }
                 }
             }
         }
     };
-    Ok(layout::page(&frame, &format!("Review {}", d.label), body))
+    Ok(layout::page(&frame, &tr!(locale, "review-page-title", quarter = &label), body))
 }
 
 /// A note from the form.
@@ -293,7 +330,7 @@ pub async fn add_note(
         .store
         .review_for(&period)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("open the review of {period} first")))?;
+        .ok_or_else(|| ApiError::NotFound(tr!(frame.locale, "review-open-first", period = &period)))?;
     let subject = match filled(form.about) {
         None => NoteSubject::Review,
         Some(a) => match a.parse::<i64>() {
@@ -302,7 +339,7 @@ pub async fn add_note(
         },
     };
     state.store.add_note(review.id, &NewNote { subject, text: form.text }, &actor(&frame, None)).await?;
-    Ok(redirect_with_notice(&format!("/reviews/{period}"), "Note added."))
+    Ok(redirect_with_notice(&format!("/reviews/{period}"), &frame.t("review-note-added")))
 }
 
 /// Opening or closing.
@@ -315,16 +352,12 @@ pub struct StateForm {
 }
 
 /// Closing the review of `period`: what it will do.
-fn close_action<'a>(period: &str, label: &str) -> confirm::Action<'a> {
+fn close_action<'a>(locale: Locale, period: &str, label: &str) -> confirm::Action<'a> {
     confirm::Action {
         to: format!("/reviews/{period}/state"),
         fields: vec![("action", "close".to_string())],
-        button: format!("Close the review of {label}"),
-        consequence: format!(
-            "Closing freezes the figures of {label} as they are now: the review keeps them for good, and a later \
-             correction of the raw data shows beside them as a difference. A closed review cannot be reopened; \
-             notes can still be added."
-        ),
+        button: tr!(locale, "review-close-button", quarter = label),
+        consequence: tr!(locale, "review-close-consequence", quarter = label),
     }
 }
 
@@ -343,8 +376,8 @@ pub async fn set_state(
             reviews::open(&ctx, &period, None, &who).await?;
         }
         "close" if !confirm::confirmed(form.confirm.as_deref()) => {
-            let label = reviews::quarter(&frame.org, &period, today())?.label();
-            let action = close_action(&period, &label);
+            let label = frame.locale.period(&reviews::quarter(&frame.org, &period, today())?);
+            let action = close_action(frame.locale, &period, &label);
             let title = format!("{}?", action.button);
             let reason = form.reason.unwrap_or_default();
             let back = format!("/reviews/{period}");
@@ -355,12 +388,12 @@ pub async fn set_state(
                 .store
                 .review_for(&period)
                 .await?
-                .ok_or_else(|| ApiError::NotFound(format!("no review of {period}")))?;
+                .ok_or_else(|| ApiError::NotFound(tr!(frame.locale, "review-none", period = &period)))?;
             reviews::close(&ctx, review.id, &who).await?;
         }
         _ => return Err(ApiError::Forbidden.into()),
     }
-    Ok(redirect_with_notice(&format!("/reviews/{period}"), "Done."))
+    Ok(redirect_with_notice(&format!("/reviews/{period}"), &frame.t("review-done")))
 }
 
 /// Applying a rebalance from the form.
@@ -387,6 +420,35 @@ pub async fn rebalance(
     let next = reviews::apply(state.store.as_ref(), &proposal, &actor(&frame, filled(form.reason))).await?;
     Ok(redirect_with_notice(
         &format!("/plans/{}?kpi={}", next.id, form.kpi),
-        &format!("Rebalanced: plan {} v{} is {}.", next.name, next.version, next.status),
+        &tr!(
+            frame.locale,
+            "review-rebalanced",
+            plan = &next.name,
+            version = next.version.to_string(),
+            status = status_words(frame.locale, next.status)
+        ),
     ))
+}
+
+/// The review as a workbook in the reader's language (the page's download; the API's is English).
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(period): Path<String>,
+) -> PageResult<Response> {
+    use axum::http::header;
+    let frame = Frame::of(&state, &caller).await?;
+    let ctx = frame.context(&state);
+    let v = view(&ctx, &period, None).await?;
+    let body = pacer_app::export::xlsx_in(&reviews::sheets(&v, frame.org.currency), frame.locale)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let file = format!("attachment; filename=\"review-{}.xlsx\"", v.document.period);
+    Ok((
+        [
+            (header::CONTENT_TYPE, pacer_app::plan_xlsx::XLSX_MEDIA_TYPE.to_string()),
+            (header::CONTENT_DISPOSITION, file),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -1,0 +1,200 @@
+# Plans: the plans of each year, a plan's targets, allocation, approval, attainment, scenarios,
+# seasonality, and editing a draft in the browser.
+
+plan-status-draft = draft
+plan-status-approved = approved
+plan-status-revised = revised
+plan-status-archived = archived
+plan-tier-target = target
+plan-tier-stretch = stretch
+plan-tier-challenge = challenge
+plan-level-company = company
+plan-level-team = team
+plan-level-rep = rep
+plan-total-company = company
+plan-total-teams = all teams
+plan-total-reps = all reps
+plan-company = Company
+plan-year-to-date = Year to date
+plan-not-begun = not begun
+plan-to-date = to date, { $day }
+plan-priority = { $kpi } { $share }
+
+# The plans.
+plan-title = Plans
+plan-heading = Annual plans
+plan-intro = Targets per KPI per rep, team or company per fiscal month. Only one plan is approved per fiscal year; copy a plan to try a scenario.
+plan-col-compare = Compare
+plan-col-year = Year
+plan-col-plan = Plan
+plan-col-version = Version
+plan-col-status = Status
+plan-col-approved-by = Approved by
+plan-copy-of = (copy of { $plan })
+plan-another-plan = another plan
+plan-compare-ticked = Compare the ticked plans
+plan-start = Start a plan
+plan-fiscal-year = Fiscal year
+plan-name = Name
+plan-default-name = FY{ $fy } plan
+plan-tolerance = Tolerance
+plan-create-draft = Create draft
+plan-created = Draft plan created.
+plan-needs-name = a plan needs a name
+plan-not-whole = { $value } is not a whole number
+plan-horizon = Long-term horizon
+plan-horizon-from = From { $customers } customers and { $arr } annual recurring revenue
+plan-horizon-stage = Current stage:
+plan-stage-none = none
+plan-col-stage = Stage
+plan-col-years = Years
+plan-col-priorities = KPI priorities (yearly plans inherit them)
+plan-arr-chart = Projected annual recurring revenue at each year end
+plan-arr = Annual recurring revenue
+plan-col-customers-start = Customers start
+plan-col-lost = lost
+plan-col-new = new
+plan-col-end = end
+plan-col-arr-start = ARR start
+plan-col-churned = churned
+plan-col-expansion = expansion
+plan-growth = Growth target that compensates churn
+plan-growth-base = Starting customers (or revenue)
+plan-growth-churn = Expected churn
+plan-growth-expansion = Expected expansion
+plan-growth-wanted = Wanted net growth
+plan-compute = Compute
+
+# A plan.
+plan-settings = Tolerance { $tolerance } · ramp { $ramp } of a full quota in a new hire's first months
+plan-approved-by = approved by { $who }
+plan-approved-on = on
+plan-all = all plans
+plan-stage = Long-term stage:
+plan-stage-priorities = KPI priorities inherited:
+plan-kpis = KPIs in this plan:
+plan-attainment-of = attainment of { $kpi }
+plan-top-down = Top-down
+plan-bottom-up = bottom-up (sum of reps)
+plan-gap = gap
+plan-col-owner = Owner
+plan-col-tier = Tier
+plan-change-line = Change this line
+plan-allocate = Allocate a KPI top-down
+plan-kpi = KPI
+plan-annual-target = Annual target
+plan-annual-placeholder = 1,200,000.00 or 480
+plan-to = To
+plan-to-teams = teams, then reps
+plan-to-reps = reps
+plan-split = Split
+plan-split-equal = equal (reps by capacity)
+plan-split-last-year = last year's share
+plan-months = Months
+plan-months-seasonal = seasonal
+plan-months-even = even
+plan-even-if-short = even if the history is short
+plan-reason = Reason
+plan-allocate-button = Allocate
+plan-status = Status
+plan-scenario-name = Scenario name
+plan-copy = Copy to a new draft
+plan-allocated = { $targets } targets written for { $recipients } recipients.
+plan-now-status = The plan is { $status }.
+plan-copied = Copied to a new draft.
+
+# Attainment.
+plan-attainment-title = Attainment
+plan-attainment-heading = Attainment: { $kpi } · { $plan }
+plan-attainment-intro = Tolerance { $tolerance }: a target counts as attained from { $from } of it (credited attainment = actual / (target × (1 − tolerance))). A period in progress, and the year to date, are measured against the target to date (the months ended and the days gone of the current one), with the whole target beside it; the year to date sums actuals and targets, never a mean of percentages.
+plan-targets = targets
+plan-choose-kpi = choose a KPI
+plan-col-name = Name
+plan-cell-title = target { $target } (whole period { $full }), actual { $actual }, raw { $raw }
+
+# Scenarios.
+plan-compare-title = Compare plans
+plan-compare-heading = Scenarios side by side
+plan-compare-intro = Totals of the year per KPI for the company, all teams and all reps side by side (each level on its own: the teams' targets split the company's, so they are never added to it), then per team and rep; differences against the first plan.
+plan-col-level = Level
+
+# Seasonality.
+plan-seasonality = Seasonality
+plan-seasonality-chart = { $kpi }: seasonal index by fiscal month, FY{ $fy }
+plan-seasonality-note = 1.0 is an average month
+plan-seasonal-index = Seasonal index
+plan-average-month = an average month
+plan-method = Method:
+plan-quarters = Quarters:
+plan-index-warnings = Warnings about these indices
+plan-method-decomposition = classical decomposition (each month against the centred 12-month moving average)
+plan-method-share-of-year = each month's share of its year, averaged over the full fiscal years
+plan-outlook = FY{ $fy } so far and where it is heading
+plan-col-figure = Figure
+plan-actual = Actual
+plan-adjusted = Seasonally adjusted
+plan-ytd = Year to date
+plan-ytd-to = (to { $day })
+plan-year-end-index = Year end by the seasonal indices:
+plan-second-opinion = Second opinion, a statistical forecast (exponential smoothing after a seasonal decomposition):
+
+# Editing a draft.
+plan-edit = Edit the targets
+plan-edit-intro = Click a figure in the grid to change its line, or pick a line below (a new one starts at 0). The bottom-up gap follows each change.
+plan-line = Line
+plan-teams = Teams
+plan-reps = Reps
+plan-edit-line = Edit the line
+plan-upload = Upload the edited workbook
+plan-upload-intro = Download the XLSX above, change the month cells, and upload it here. Every cell is checked as
+plan-upload-intro-end = checks it; nothing is written unless the whole workbook is valid, then each KPI sheet replaces that KPI's targets.
+plan-workbook-file = Edited workbook (XLSX)
+plan-reason-audit = Reason (kept in the audit log, optional)
+plan-upload-button = Upload and import
+plan-gap-text = top-down { $top } · bottom-up (sum of reps) { $bottom } · gap { $gap }
+plan-hint-count = Counts are whole numbers.
+plan-hint-whole = Money in { $currency }, whole (it has no decimals), typed as a plain number (150000).
+plan-hint-decimals = Money in { $currency } with at most { $places } decimals, typed as a plain number with a point (1234.50), no thousands separators.
+plan-edit-heading = Edit targets: { $line }
+plan-edit-title = Edit { $line }
+plan-now = Now: { $gap }.
+plan-save-line = Save the line
+plan-cancel = Cancel
+plan-unchanged = { $line }: nothing changed, the months typed are the line's.
+plan-year-change = year { $before } → { $after }
+plan-new-line = a new line, year { $after }
+plan-gap-change = Bottom-up gap { $before } → { $after }.
+plan-gap-after = Bottom-up gap { $after }.
+plan-line-edited = { $line }: { $count ->
+    [one] { $count } month changed
+   *[other] { $count } months changed
+}, { $year }.{ $gap }
+plan-kpi-unchanged = { $kpi } unchanged
+plan-kpi-changed = { $kpi }: { $changed } of { $targets } targets changed
+plan-imported = Imported { $file } into { $plan }: { $kpis }.
+plan-not-imported = Not imported: { $file }
+plan-not-imported-lead = The plan is as it was; correct the workbook and upload it again.
+plan-col-cell = Cell
+plan-col-value = Value
+plan-col-problem = Problem
+plan-back-to = Back to { $plan }
+plan-workbook-refused = Workbook not imported
+plan-the-workbook = the workbook
+plan-approve = Approve
+plan-archive = Archive
+plan-mark-as = Mark as
+plan-action = { $verb } { $plan }
+plan-approve-offer = Approve…
+plan-archive-offer = Archive…
+plan-approve-consequence = Approving makes { $plan } the plan FY{ $fy } is measured against (attainment, pipeline quotas, quarterly reviews). Its targets can then no longer be edited: copy it to a new draft to change them.
+plan-approve-revises = { $other }, approved now, becomes revised.
+plan-archive-consequence = Archiving is final: { $plan } can never be approved or edited again. It stays readable and can still be copied to a new draft.
+plan-archive-unapproves = FY{ $fy } then has no approved plan: attainment, pipeline quotas and new reviews have nothing to measure against until another plan is approved.
+plan-becomes = { $plan } becomes { $status }.
+plan-confirm-nothing-yet = Nothing has changed yet.
+plan-confirm-back = Go back without changing anything
+plan-not-owner = { $value } is not a target's owner: choose one from the list
+plan-no-line = { $owner } does not exist: choose a line from the list
+plan-kpi-unknown = KPI { $kpi } is not in the catalog
+plan-upload-unreadable = the upload is not readable: { $error }; choose the file again
+plan-choose-workbook = choose the edited workbook to upload

@@ -1,0 +1,69 @@
+# Workbooks: the plan's workbook (its About sheet, headers, owner kinds), and the sheet names and
+# column headers of the tables downloaded as XLSX. CSV keeps the machine headers.
+
+xlsx-plan-about = About
+xlsx-plan-owner-kind = Owner kind
+xlsx-plan-owner-id = Owner id
+xlsx-plan-owner = Owner
+xlsx-plan-tier = Tier
+xlsx-plan-year = Year
+xlsx-plan-kind-company = company
+xlsx-plan-kind-team = team
+xlsx-plan-kind-rep = rep
+xlsx-about-plan = Plan
+xlsx-about-plan-id = Plan id
+xlsx-about-fiscal-year = Fiscal year
+xlsx-about-fiscal-year-value = { $year } ({ $from } to { $to })
+xlsx-about-version = Version
+xlsx-about-status = Status
+xlsx-about-exported = Exported
+xlsx-about-how = How to edit
+xlsx-about-how-cells = Change the month cells only: they are the only cells the sheets let you edit.
+xlsx-about-how-year = Year is a formula (the sum of the months); it follows the months.
+xlsx-about-how-money-whole = Money is in { $currency }, whole (it has no decimals); counts are whole numbers; no amount is negative.
+xlsx-about-how-money = Money is in { $currency } with at most { $places } decimals; counts are whole numbers; no amount is negative.
+xlsx-about-how-owner = Owner kind, Owner id and Tier say whose target a line is; Owner is the name, for reading.
+xlsx-about-how-columns = Do not add months or columns: a plan has the fiscal year's 12 months.
+xlsx-about-import = Import
+xlsx-about-import-how = Upload it on the plan's page, or pacer plan import PLAN FILE.xlsx, or PUT /api/v1/plans/PLAN/xlsx (drafts only).
+xlsx-about-import-checked = Every cell is checked and every problem listed; nothing is written unless all is valid.
+xlsx-about-import-replaces = Each KPI sheet replaces that KPI's targets; KPIs without a sheet stay as they are.
+xlsx-about-sheet = Sheet { $sheet }
+xlsx-about-sheet-value = { $kpi }, in { $unit }
+xlsx-about-money = { $currency } (money)
+xlsx-about-count = count
+xlsx-about-not-exported = Not exported
+xlsx-about-left-out = { $key }: no longer in the metric catalog
+
+# Tables downloaded as workbooks: sheet names (xlsx-sheet-…) and column headers (xlsx-col-…),
+# each named by its English text in lower case with dashes (see pacer_app::export::xlsx_in).
+xlsx-sheet-summary = Summary
+xlsx-sheet-data-gaps = Data gaps
+xlsx-sheet-notes = Notes
+xlsx-col-kpi = KPI
+xlsx-col-team-or-rep = Team or rep
+xlsx-col-quarter-target = quarter target
+xlsx-col-quarter-actual = quarter actual
+xlsx-col-quarter-raw = quarter raw %
+xlsx-col-quarter-credited = quarter credited %
+xlsx-col-quarter-attained = quarter attained
+xlsx-col-quarter-variance = quarter variance
+xlsx-col-ytd-target = YTD target
+xlsx-col-ytd-actual = YTD actual
+xlsx-col-ytd-raw = YTD raw %
+xlsx-col-ytd-credited = YTD credited %
+xlsx-col-ytd-attained = YTD attained
+xlsx-col-ytd-variance = YTD variance
+xlsx-col-annual-target = annual target
+xlsx-col-projected-year-end = projected year end
+xlsx-col-pace = pace %
+xlsx-col-pipeline-coverage = pipeline coverage
+xlsx-col-partial = partial
+xlsx-col-kind = kind
+xlsx-col-what = what
+xlsx-col-what-to-do = what to do
+xlsx-col-reps = reps
+xlsx-col-about = about
+xlsx-col-note = note
+xlsx-col-by = by
+xlsx-col-at = at

@@ -1,0 +1,200 @@
+# Plans : les plans de chaque exercice, les objectifs d’un plan, la répartition, l’approbation,
+# le taux d’atteinte, les scénarios, la saisonnalité, et la modification d’un brouillon.
+
+plan-status-draft = brouillon
+plan-status-approved = approuvé
+plan-status-revised = révisé
+plan-status-archived = archivé
+plan-tier-target = objectif
+plan-tier-stretch = objectif haut
+plan-tier-challenge = défi
+plan-level-company = entreprise
+plan-level-team = équipe
+plan-level-rep = commercial
+plan-total-company = entreprise
+plan-total-teams = toutes les équipes
+plan-total-reps = tous les commerciaux
+plan-company = Entreprise
+plan-year-to-date = Cumul annuel
+plan-not-begun = pas commencé
+plan-to-date = à date, { $day }
+plan-priority = { $kpi } { $share }
+
+# Les plans.
+plan-title = Plans
+plan-heading = Plans annuels
+plan-intro = Objectifs par KPI, par commercial, équipe ou entreprise, par mois fiscal. Un seul plan est approuvé par exercice fiscal ; copiez un plan pour essayer un scénario.
+plan-col-compare = Comparer
+plan-col-year = Exercice
+plan-col-plan = Plan
+plan-col-version = Version
+plan-col-status = Statut
+plan-col-approved-by = Approuvé par
+plan-copy-of = (copie de { $plan })
+plan-another-plan = un autre plan
+plan-compare-ticked = Comparer les plans cochés
+plan-start = Commencer un plan
+plan-fiscal-year = Exercice fiscal
+plan-name = Nom
+plan-default-name = Plan FY{ $fy }
+plan-tolerance = Tolérance
+plan-create-draft = Créer le brouillon
+plan-created = Brouillon de plan créé.
+plan-needs-name = un plan doit avoir un nom
+plan-not-whole = { $value } n’est pas un nombre entier
+plan-horizon = Horizon à long terme
+plan-horizon-from = À partir de { $customers } clients et { $arr } de revenu récurrent annuel
+plan-horizon-stage = Étape actuelle :
+plan-stage-none = aucune
+plan-col-stage = Étape
+plan-col-years = Exercices
+plan-col-priorities = Priorités des KPI (les plans annuels en héritent)
+plan-arr-chart = Revenu récurrent annuel projeté à chaque fin d’exercice
+plan-arr = Revenu récurrent annuel
+plan-col-customers-start = Clients au début
+plan-col-lost = perdus
+plan-col-new = nouveaux
+plan-col-end = fin
+plan-col-arr-start = ARR au début
+plan-col-churned = attrition
+plan-col-expansion = expansion
+plan-growth = Objectif de croissance qui compense l’attrition
+plan-growth-base = Clients (ou revenu) au départ
+plan-growth-churn = Attrition attendue
+plan-growth-expansion = Expansion attendue
+plan-growth-wanted = Croissance nette voulue
+plan-compute = Calculer
+
+# Un plan.
+plan-settings = Tolérance { $tolerance } · montée en charge { $ramp } d’un quota plein dans les premiers mois d’une nouvelle recrue
+plan-approved-by = approuvé par { $who }
+plan-approved-on = le
+plan-all = tous les plans
+plan-stage = Étape à long terme :
+plan-stage-priorities = Priorités des KPI héritées :
+plan-kpis = KPI de ce plan :
+plan-attainment-of = taux d’atteinte de { $kpi }
+plan-top-down = Descendant
+plan-bottom-up = ascendant (somme des commerciaux)
+plan-gap = écart
+plan-col-owner = Titulaire
+plan-col-tier = Niveau
+plan-change-line = Modifier cette ligne
+plan-allocate = Répartir un KPI de haut en bas
+plan-kpi = KPI
+plan-annual-target = Objectif annuel
+plan-annual-placeholder = 1200000.00 ou 480
+plan-to = Vers
+plan-to-teams = les équipes, puis les commerciaux
+plan-to-reps = les commerciaux
+plan-split = Répartition
+plan-split-equal = égale (commerciaux selon leur capacité)
+plan-split-last-year = part de l’an dernier
+plan-months = Mois
+plan-months-seasonal = saisonniers
+plan-months-even = égaux
+plan-even-if-short = même si l’historique est court
+plan-reason = Motif
+plan-allocate-button = Répartir
+plan-status = Statut
+plan-scenario-name = Nom du scénario
+plan-copy = Copier dans un nouveau brouillon
+plan-allocated = { $targets } objectifs écrits pour { $recipients } destinataires.
+plan-now-status = Le plan est { $status }.
+plan-copied = Copié dans un nouveau brouillon.
+
+# Taux d’atteinte.
+plan-attainment-title = Taux d’atteinte
+plan-attainment-heading = Taux d’atteinte : { $kpi } · { $plan }
+plan-attainment-intro = Tolérance { $tolerance } : un objectif compte comme atteint à partir de { $from } de celui-ci (taux d’atteinte crédité = réalisé / (objectif × (1 − tolérance))). Une période en cours, et le cumul annuel, sont mesurés par rapport à l’objectif à date (les mois terminés et les jours écoulés du mois en cours), avec l’objectif entier à côté ; le cumul annuel additionne réalisés et objectifs, jamais une moyenne de pourcentages.
+plan-targets = objectifs
+plan-choose-kpi = choisissez un KPI
+plan-col-name = Nom
+plan-cell-title = objectif { $target } (période entière { $full }), réalisé { $actual }, brut { $raw }
+
+# Scénarios.
+plan-compare-title = Comparer des plans
+plan-compare-heading = Scénarios côte à côte
+plan-compare-intro = Totaux de l’exercice par KPI pour l’entreprise, toutes les équipes et tous les commerciaux côte à côte (chaque niveau à part : les objectifs des équipes répartissent celui de l’entreprise, ils ne s’y ajoutent jamais), puis par équipe et par commercial ; écarts par rapport au premier plan.
+plan-col-level = Niveau
+
+# Saisonnalité.
+plan-seasonality = Saisonnalité
+plan-seasonality-chart = { $kpi } : indice saisonnier par mois fiscal, FY{ $fy }
+plan-seasonality-note = 1,0 est un mois moyen
+plan-seasonal-index = Indice saisonnier
+plan-average-month = un mois moyen
+plan-method = Méthode :
+plan-quarters = Trimestres :
+plan-index-warnings = Avertissements sur ces indices
+plan-method-decomposition = décomposition classique (chaque mois rapporté à la moyenne mobile centrée sur 12 mois)
+plan-method-share-of-year = part de chaque mois dans son exercice, en moyenne sur les exercices complets
+plan-outlook = FY{ $fy } jusqu’ici et sa tendance
+plan-col-figure = Chiffre
+plan-actual = Réalisé
+plan-adjusted = Corrigé des variations saisonnières
+plan-ytd = Cumul annuel
+plan-ytd-to = (au { $day })
+plan-year-end-index = Fin d’exercice selon les indices saisonniers :
+plan-second-opinion = Deuxième avis, une prévision statistique (lissage exponentiel après décomposition saisonnière) :
+
+# Modifier un brouillon.
+plan-edit = Modifier les objectifs
+plan-edit-intro = Cliquez sur un chiffre de la grille pour modifier sa ligne, ou choisissez une ligne ci-dessous (une nouvelle ligne part de 0). L’écart ascendant suit chaque modification.
+plan-line = Ligne
+plan-teams = Équipes
+plan-reps = Commerciaux
+plan-edit-line = Modifier la ligne
+plan-upload = Envoyer le classeur modifié
+plan-upload-intro = Téléchargez le XLSX ci-dessus, modifiez les cellules des mois, puis envoyez-le ici. Chaque cellule est vérifiée comme
+plan-upload-intro-end = la vérifie ; rien n’est écrit si le classeur n’est pas entièrement valide, puis chaque feuille de KPI remplace les objectifs de ce KPI.
+plan-workbook-file = Classeur modifié (XLSX)
+plan-reason-audit = Motif (conservé dans le journal d’audit, facultatif)
+plan-upload-button = Envoyer et importer
+plan-gap-text = descendant { $top } · ascendant (somme des commerciaux) { $bottom } · écart { $gap }
+plan-hint-count = Les nombres sont entiers.
+plan-hint-whole = Montants en { $currency }, entiers (cette devise n’a pas de décimales), saisis comme un nombre simple (150000).
+plan-hint-decimals = Montants en { $currency } avec au plus { $places } décimales, saisis comme un nombre simple avec un point (1234.50), sans séparateur de milliers.
+plan-edit-heading = Modifier les objectifs : { $line }
+plan-edit-title = Modifier { $line }
+plan-now = Actuellement : { $gap }.
+plan-save-line = Enregistrer la ligne
+plan-cancel = Annuler
+plan-unchanged = { $line } : rien n’a changé, les mois saisis sont ceux de la ligne.
+plan-year-change = exercice { $before } → { $after }
+plan-new-line = une nouvelle ligne, exercice { $after }
+plan-gap-change = Écart ascendant { $before } → { $after }.
+plan-gap-after = Écart ascendant { $after }.
+plan-line-edited = { $line } : { $count ->
+    [one] { $count } mois modifié
+   *[other] { $count } mois modifiés
+}, { $year }.{ $gap }
+plan-kpi-unchanged = { $kpi } inchangé
+plan-kpi-changed = { $kpi } : { $changed } objectifs modifiés sur { $targets }
+plan-imported = { $file } importé dans { $plan } : { $kpis }.
+plan-not-imported = Non importé : { $file }
+plan-not-imported-lead = Le plan est resté tel quel ; corrigez le classeur et envoyez-le de nouveau.
+plan-col-cell = Cellule
+plan-col-value = Valeur
+plan-col-problem = Problème
+plan-back-to = Retour à { $plan }
+plan-workbook-refused = Classeur non importé
+plan-the-workbook = le classeur
+plan-approve = Approuver
+plan-archive = Archiver
+plan-mark-as = Marquer comme
+plan-action = { $verb } { $plan }
+plan-approve-offer = Approuver…
+plan-archive-offer = Archiver…
+plan-approve-consequence = L’approbation fait de { $plan } le plan par rapport auquel FY{ $fy } est mesuré (taux d’atteinte, quotas du pipeline, revues trimestrielles). Ses objectifs ne pourront plus être modifiés : copiez-le dans un nouveau brouillon pour les changer.
+plan-approve-revises = { $other }, approuvé aujourd’hui, devient révisé.
+plan-archive-consequence = L’archivage est définitif : { $plan } ne pourra plus jamais être approuvé ni modifié. Il reste consultable et peut encore être copié dans un nouveau brouillon.
+plan-archive-unapproves = FY{ $fy } n’aura alors plus de plan approuvé : le taux d’atteinte, les quotas du pipeline et les nouvelles revues n’auront rien à quoi se mesurer tant qu’un autre plan n’est pas approuvé.
+plan-becomes = { $plan } devient { $status }.
+plan-confirm-nothing-yet = Rien n’a encore changé.
+plan-confirm-back = Revenir sans rien changer
+plan-not-owner = { $value } n’est pas un titulaire d’objectif : choisissez-en un dans la liste
+plan-no-line = { $owner } n’existe pas : choisissez une ligne dans la liste
+plan-kpi-unknown = Le KPI { $kpi } n’est pas dans le catalogue
+plan-upload-unreadable = l’envoi est illisible : { $error } ; choisissez de nouveau le fichier
+plan-choose-workbook = choisissez le classeur modifié à envoyer
