@@ -246,7 +246,7 @@ pub struct Chart<'a> {
 pub fn chart(spec: &Chart<'_>) -> Markup {
     let Chart { title, note, unit, columns, series, mark, goal } = *spec;
     if columns.is_empty() || (series.is_empty() && goal.is_none()) {
-        return no_data(title, note);
+        return no_data(title, note, unit.locale);
     }
     let goals: Vec<Option<f64>> =
         (0..columns.len()).map(|j| goal.and_then(|g| finite(g.values.get(j).copied().flatten()))).collect();
@@ -281,8 +281,8 @@ pub fn chart(spec: &Chart<'_>) -> Markup {
     }
     let known: Vec<f64> = series.iter().flat_map(|s| (0..columns.len()).filter_map(|j| s.at(j))).collect();
     if known.iter().all(|v| *v == 0.0) {
-        let why = if known.is_empty() { "No data in this span" } else { "All zero in this span" };
-        labels.text((plot.left + plot.right) / 2.0, plot.top + PLOT_HEIGHT / 3.0, &style(SMALL, "middle", MUTED), why);
+        let why = unit.locale.t(if known.is_empty() { "chart-no-data-in-span" } else { "chart-all-zero-in-span" });
+        labels.text((plot.left + plot.right) / 2.0, plot.top + PLOT_HEIGHT / 3.0, &style(SMALL, "middle", MUTED), &why);
     }
     c.body.push_str(&labels.body);
     let wholes: Vec<&str> = columns.iter().map(|c| c.full.as_str()).collect();
@@ -327,7 +327,8 @@ fn draw_stacks(c: &mut Canvas, labels: &mut Canvas, plot: &Plot, spec: &Chart<'_
         if figures.iter().all(Option::is_none) {
             let area = Area::between(x, width, plot.top, plot.bottom);
             let paint = format!(r#"fill="none" stroke="{LINE}" stroke-dasharray="4 3""#);
-            c.rect("nodata", &area, &paint, Some(&format!("{}: no data", column.full)));
+            let tip = pacer_i18n::tr!(unit.locale, "chart-column-no-data", column = column.full.as_str());
+            c.rect("nodata", &area, &paint, Some(&tip));
             continue;
         }
         let (mut down, mut up) = (0.0, 0.0);
@@ -502,7 +503,7 @@ pub enum StepKind {
 /// exactly on hover; no steps draws "No data".
 pub fn waterfall(title: &str, note: Option<&str>, steps: &[WaterfallStep], unit: Unit) -> Markup {
     if steps.is_empty() {
-        return no_data(title, note);
+        return no_data(title, note, unit.locale);
     }
     let spans = waterfall_spans(steps);
     // The axis always includes zero, so totals are honest bars.
@@ -598,8 +599,14 @@ pub fn band_gauge(title: &str, value: Option<f64>, normal_up_to: f64, acceptable
     let mut c = Canvas::default();
     let hb = header(&mut c, title, None);
     let (bar_top, bar_h) = (hb + 40.0, 28.0);
-    let zones =
-        [("normal", 0.0, normal, GOOD), ("acceptable", normal, acceptable, AMBER), ("high", acceptable, max, BAD)];
+    let words = |id: &str| unit.locale.t(id);
+    let (normal_word, acceptable_word, high_word) =
+        (words("chart-zone-normal"), words("chart-zone-acceptable"), words("chart-zone-high"));
+    let zones = [
+        (normal_word.as_str(), 0.0, normal, GOOD),
+        (acceptable_word.as_str(), normal, acceptable, AMBER),
+        (high_word.as_str(), acceptable, max, BAD),
+    ];
     for (name, from, to, colour) in zones {
         let area = Area::between(x_of(from), x_of(to) - x_of(from), bar_top, bar_top + bar_h);
         let tip = format!("{name}: {} – {}", unit.short(from), unit.short(to));
@@ -645,17 +652,17 @@ pub fn band_gauge(title: &str, value: Option<f64>, normal_up_to: f64, acceptable
             let label_x = x.clamp(left, right);
             c.text(label_x, bar_top - 16.0, &format!(r#"{} font-weight="600""#, style(14.0, anchor, INK)), &text);
             let zone = if v <= normal {
-                "normal"
+                &normal_word
             } else if v <= acceptable {
-                "acceptable"
+                &acceptable_word
             } else {
-                "high"
+                &high_word
             };
             format!("{title}: {text} ({zone})")
         }
         None => {
-            c.text(WIDTH / 2.0, bar_top - 12.0, &style(13.0, "middle", MUTED), "No data");
-            format!("{title}: no data")
+            c.text(WIDTH / 2.0, bar_top - 12.0, &style(13.0, "middle", MUTED), &words("chart-no-data"));
+            pacer_i18n::tr!(unit.locale, "chart-title-no-data", title = title)
         }
     };
     c.finish(WIDTH, bar_top + bar_h + 44.0, title, &aria, None)
@@ -675,7 +682,7 @@ pub fn heatmap(
     unit: Unit,
 ) -> Markup {
     if rows.is_empty() || columns.is_empty() {
-        return no_data(title, note);
+        return no_data(title, note, unit.locale);
     }
     let row_labels: Vec<String> = rows.iter().map(|r| truncate(r, LABEL_CHARS)).collect();
     let widest = row_labels.iter().map(|l| text_width(l, SMALL)).fold(0.0, f64::max);
@@ -992,11 +999,11 @@ fn text_width(text: &str, size: f64) -> f64 {
 }
 
 /// The chart for empty inputs: its title, its note and "No data".
-fn no_data(title: &str, note: Option<&str>) -> Markup {
+fn no_data(title: &str, note: Option<&str>, locale: Locale) -> Markup {
     let mut c = Canvas::default();
     let hb = header(&mut c, title, note);
-    c.text(WIDTH / 2.0, hb + 36.0, &style(SMALL, "middle", MUTED), "No data");
-    c.finish(WIDTH, hb + 56.0, title, &format!("{title}: no data"), note)
+    c.text(WIDTH / 2.0, hb + 36.0, &style(SMALL, "middle", MUTED), &locale.t("chart-no-data"));
+    c.finish(WIDTH, hb + 56.0, title, &pacer_i18n::tr!(locale, "chart-title-no-data", title = title), note)
 }
 
 /// The plotting area of a bar chart: a y scale over the ticks and one band per bar.

@@ -214,7 +214,7 @@ pub async fn page(
         }
         details.fold #gaps open {
             summary { h2 { "Data gaps" } }
-            (super::dashboard::gaps(&d.gaps))
+            (super::dashboard::gaps(&frame, &d.gaps))
         }
         details.fold #notes open {
             summary { h2 { "Notes for the directors" } }
