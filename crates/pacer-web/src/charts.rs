@@ -338,8 +338,8 @@ fn draw_stacks(c: &mut Canvas, labels: &mut Canvas, plot: &Plot, spec: &Chart<'_
             let area = Area::between(x, width, plot.y(*base), plot.y(*base + v));
             *base += v;
             let tip = match series.len() {
-                1 => format!("{}: {}", column.full, unit.exact(v)),
-                _ => format!("{} · {}: {}", s.name, column.full, unit.exact(v)),
+                1 => tip(unit.locale, &column.full, &unit.exact(v)),
+                _ => tip(unit.locale, &format!("{} · {}", s.name, column.full), &unit.exact(v)),
             };
             c.rect("bar", &area, &format!(r#"fill="{colour}""#), Some(&tip));
         }
@@ -394,7 +394,7 @@ fn draw_lines(c: &mut Canvas, plot: &Plot, spec: &Chart<'_>, colours: &[&str]) {
         }
         for ((j, point), column) in points.iter().enumerate().zip(columns) {
             let (Some((x, y)), Some(v)) = (point, s.at(j)) else { continue };
-            let tip = format!("{} · {}: {}", s.name, column.full, unit.exact(v));
+            let tip = tip(unit.locale, &format!("{} · {}", s.name, column.full), &unit.exact(v));
             let _ = write!(
                 c.body,
                 r#"<circle class="point" cx="{}" cy="{}" r="3" fill="{colour}"><title>{}</title></circle>"#,
@@ -427,7 +427,7 @@ fn draw_goal(c: &mut Canvas, plot: &Plot, columns: &[Label], name: &str, goals: 
     }
     for (j, g) in goals.iter().enumerate() {
         let Some(g) = g else { continue };
-        let tip = format!("{}: {name} {}", columns[j].full, unit.exact(*g));
+        let tip = tip(unit.locale, &columns[j].full, &format!("{name} {}", unit.exact(*g)));
         let _ = write!(
             c.body,
             r#"<circle class="goal-point" cx="{}" cy="{}" r="2.5" fill="{INK}"><title>{}</title></circle>"#,
@@ -534,7 +534,7 @@ pub fn waterfall(title: &str, note: Option<&str>, steps: &[WaterfallStep], unit:
             "bar",
             &area,
             &format!(r#"fill="{colour}""#),
-            Some(&format!("{}: {sign}{}", step.label, unit.exact(amount))),
+            Some(&tip(unit.locale, &step.label, &format!("{sign}{}", unit.exact(amount)))),
         );
         // Above the bar, unless the bar hangs entirely below zero.
         let label_y = if from.max(to) < 0 { area.y + area.h + 13.0 } else { area.y - 4.0 };
@@ -609,7 +609,7 @@ pub fn band_gauge(title: &str, value: Option<f64>, normal_up_to: f64, acceptable
     ];
     for (name, from, to, colour) in zones {
         let area = Area::between(x_of(from), x_of(to) - x_of(from), bar_top, bar_top + bar_h);
-        let tip = format!("{name}: {} – {}", unit.short(from), unit.short(to));
+        let tip = tip(unit.locale, name, &format!("{} – {}", unit.short(from), unit.short(to)));
         c.rect("zone", &area, &format!(r#"fill="{colour}""#), Some(&tip));
         // A name wider than its zone would spill onto its neighbour's.
         if area.w >= text_width(name, SMALL) {
@@ -658,7 +658,7 @@ pub fn band_gauge(title: &str, value: Option<f64>, normal_up_to: f64, acceptable
             } else {
                 &high_word
             };
-            format!("{title}: {text} ({zone})")
+            tip(unit.locale, title, &format!("{text} ({zone})"))
         }
         None => {
             c.text(WIDTH / 2.0, bar_top - 12.0, &style(13.0, "middle", MUTED), &words("chart-no-data"));
@@ -712,7 +712,7 @@ pub fn heatmap(
             let x = left + cell_w * j as f64;
             let text = unit.short(v);
             let paint = format!(r#"fill="{}" {cell_border}"#, shade(t));
-            let tip = format!("{row} · {column}: {}", unit.exact(v));
+            let tip = tip(unit.locale, &format!("{row} · {column}"), &unit.exact(v));
             c.rect("cell", &Area { x, y, w: cell_w, h: cell_h }, &paint, Some(&tip));
             // White text once the blue is dark enough to need it.
             let ink = if t > 0.5 { "#fff" } else { INK };
@@ -996,6 +996,11 @@ fn text_width(text: &str, size: f64) -> f64 {
         })
         .sum();
     em * size
+}
+
+/// "label: value" as the reader's language punctuates it (`Feb: $12.00` / `Feb : 12,00 $US`).
+fn tip(locale: Locale, label: &str, value: &str) -> String {
+    pacer_i18n::tr!(locale, "chart-tip", label = label, value = value)
 }
 
 /// The chart for empty inputs: its title, its note and "No data".
@@ -1698,5 +1703,24 @@ mod tests {
         assert_eq!(n(-0.01), "0");
         assert_eq!(n(f64::NAN), "0");
         assert_eq!(n(1e300), "1000000");
+    }
+
+    #[test]
+    fn a_french_reader_reads_the_charts_words_and_figures_in_french() {
+        let fr = |unit: Unit| unit.in_locale(Locale::FRENCH);
+        let svg = draw("Appels", fr(counts()), &months(3), &one(&[Some(0.0); 3]), Mark::Bars, None);
+        assert!(svg.contains("Tout est à zéro sur cette période") && !svg.contains("All zero"), "{svg}");
+        let svg = draw("Appels", fr(counts()), &months(3), &one(&[None; 3]), Mark::Bars, None);
+        assert!(
+            svg.contains("Aucune donnée sur cette période") && svg.contains("Feb 2026 (M01) : aucune donnée"),
+            "{svg}"
+        );
+        let svg = draw("CA", fr(money()), &months(2), &one(&[Some(123_456.0), Some(1_000.0)]), Mark::Bars, None);
+        assert!(svg.contains("<title>Feb 2026 (M01) : 1\u{202f}234,56\u{a0}$US</title>"), "{svg}");
+        let gauge = band_gauge("Attrition", Some(0.12), 0.05, 0.1, fr(percent())).into_string();
+        assert!(gauge.contains(">normal<") && gauge.contains("élevé") && !gauge.contains(">high<"), "{gauge}");
+        assert!(gauge.contains("Attrition : 12\u{202f}% (élevé)"), "{gauge}");
+        let empty = waterfall("Pont", None, &[], fr(money())).into_string();
+        assert!(empty.contains("Aucune donnée") && empty.contains("Pont : aucune donnée"), "{empty}");
     }
 }

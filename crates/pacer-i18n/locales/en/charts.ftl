@@ -4,6 +4,7 @@
 chart-no-data = No data
 chart-title-no-data = { $title }: no data
 chart-column-no-data = { $column }: no data
+chart-tip = { $label }: { $value }
 chart-no-data-in-span = No data in this span
 chart-all-zero-in-span = All zero in this span
 chart-zone-normal = normal

@@ -4,6 +4,7 @@
 chart-no-data = Aucune donnée
 chart-title-no-data = { $title } : aucune donnée
 chart-column-no-data = { $column } : aucune donnée
+chart-tip = { $label } : { $value }
 chart-no-data-in-span = Aucune donnée sur cette période
 chart-all-zero-in-span = Tout est à zéro sur cette période
 chart-zone-normal = normal
