@@ -16,11 +16,14 @@ use crate::scorecard::{KpiScore, Rank, Scorecard, scorecard};
 use crate::{AppError, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use pacer_core::access::{Role, User};
+use pacer_core::attainment::Pace;
+use pacer_core::churn::BandLevel;
 use pacer_core::digest::Week;
-use pacer_core::money::{Currency, format_share};
-use pacer_core::org::RepId;
+use pacer_core::language::Language;
+use pacer_core::money::Currency;
+use pacer_core::org::{Organisation, RepId};
 use pacer_core::plan::Plan;
-use pacer_i18n::Locale;
+use pacer_i18n::{Locale, tr};
 use pacer_storage::RepFilter;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -197,9 +200,21 @@ pub fn week_of(ctx: &Context<'_>, week: Option<&str>, now: DateTime<Utc>) -> Res
     }
 }
 
-/// The digest of `user` (the caller's own without one) for `week`. An admin may read anyone's;
-/// anyone else only their own: another person's is "not found", like a missing one.
-pub async fn preview(ctx: &Context<'_>, user: Option<i64>, week: Week) -> Result<Digest, AppError> {
+/// The language a person's digest is written in: their own, else the organisation's, else English
+/// (a message has no browser to ask).
+pub fn reader_locale(reader: &User, org: &Organisation) -> Locale {
+    Locale::from(Language::choose(reader.language, org.language, None))
+}
+
+/// The digest of `user` (the caller's own without one) for `week`, in `locale` (a page's), else
+/// in the language it is sent in ([`reader_locale`]). An admin may read anyone's; anyone else
+/// only their own: another person's is "not found", like a missing one.
+pub async fn preview(
+    ctx: &Context<'_>,
+    user: Option<i64>,
+    week: Week,
+    locale: Option<Locale>,
+) -> Result<Digest, AppError> {
     let own = match &ctx.caller {
         pacer_core::access::Principal::User { id, .. } => Some(*id),
         pacer_core::access::Principal::Token { .. } => None,
@@ -210,7 +225,8 @@ pub async fn preview(ctx: &Context<'_>, user: Option<i64>, week: Week) -> Result
         return Err(AppError::NotFound(format!("no user {wanted}")));
     }
     let reader = ctx.store.user(wanted).await?;
-    compose(ctx, &reader, week, &rep_emails(ctx).await?).await
+    let locale = locale.unwrap_or_else(|| reader_locale(&reader, &ctx.org));
+    compose(ctx, &reader, week, &rep_emails(ctx).await?, locale).await
 }
 
 /// A person by user name or e-mail address (their own or their rep record's), any case.
@@ -235,27 +251,29 @@ fn address_of<'a>(user: &'a User, emails: &'a HashMap<RepId, String>) -> Option<
     user.address(user.rep_id.and_then(|r| emails.get(&r)).map(String::as_str))
 }
 
-/// `reader`'s digest of `week`, composed as they see Pacer, with the figures of the week's last
-/// day (or today, while it is in progress).
+/// `reader`'s digest of `week` in `l`, composed as they see Pacer, with the figures of the week's
+/// last day (or today, while it is in progress).
 async fn compose(
     ctx: &Context<'_>,
     reader: &User,
     week: Week,
     emails: &HashMap<RepId, String>,
+    l: Locale,
 ) -> Result<Digest, AppError> {
     let as_of = week.as_of(ctx.today);
-    let theirs = ctx.as_caller(principal_of(ctx.store, reader).await?).on(as_of);
+    let theirs = ctx.as_caller(principal_of(ctx.store, reader).await?).on(as_of).in_locale(l);
+    let words = Words { l, org: &ctx.org };
     let mut blocks = vec![
-        Block::Paragraph { text: format!("Hello {},", reader.display_name) },
+        Block::Paragraph { text: tr!(l, "digest-hello", name = &reader.display_name) },
         Block::Paragraph {
-            text: format!("Your week {week} at {}, with the figures to {}.", ctx.org.name, as_of.format("%-d %b %Y")),
+            text: tr!(l, "digest-intro", week = week.to_string(), org = &ctx.org.name, day = l.date(as_of)),
         },
     ];
     let mut sections = 0;
     if let Some(rep) = reader.rep_id
         && let Some(card) = own_scorecard(&theirs, rep, reader.role).await?
     {
-        blocks.extend(scorecard_blocks(&card));
+        blocks.extend(scorecard_blocks(&words, &card));
         sections += 1;
     }
     // A manager reads each team they manage (the dashboard counts the teams below it in); a
@@ -265,13 +283,13 @@ async fn compose(
     let managed: Vec<_> = teams.iter().filter(|t| reader.rep_id.is_some() && t.manager_id == reader.rep_id).collect();
     let has_catalog = theirs.catalog_if_any().await?.is_some();
     if managed.is_empty() && theirs.caller.sees_everything() && has_catalog {
-        blocks.extend(company_blocks(&crate::dashboard::company(&theirs).await?));
+        blocks.extend(company_blocks(&words, &crate::dashboard::company(&theirs).await?));
         sections += 1;
     }
     if has_catalog {
         for team in managed {
             match crate::dashboard::team(&theirs, team.id).await {
-                Ok(board) => blocks.extend(team_blocks(&board)),
+                Ok(board) => blocks.extend(team_blocks(&words, &board)),
                 // A manager of record whose role reads no dashboard (a rep) gets none.
                 Err(AppError::Forbidden | AppError::NotFound(_)) => continue,
                 Err(e) => return Err(e),
@@ -280,12 +298,18 @@ async fn compose(
         }
     }
     if sections == 0 {
-        blocks.push(Block::Paragraph { text: "Pacer has nothing to tell you this week.".into() });
+        blocks.push(Block::Paragraph { text: l.t("digest-nothing-to-tell") });
     }
+    // A Monday, to name the schedule's day of the week.
+    let monday = NaiveDate::from_isoywd_opt(2026, 1, chrono::Weekday::Mon).unwrap_or_default();
+    let day = monday + chrono::Days::new(u64::from(ctx.org.digest.day.num_days_from_monday()));
     blocks.push(Block::Paragraph {
-        text: format!(
-            "This digest comes every {} ({}). To stop it, untick the weekly digest under My account in Pacer.",
-            ctx.org.digest, ctx.org.time_zone
+        text: tr!(
+            l,
+            "digest-footer",
+            day = l.weekday(day),
+            time = format!("{:02}:00", ctx.org.digest.hour),
+            zone = ctx.org.time_zone.to_string()
         ),
     });
     Ok(Digest {
@@ -295,7 +319,7 @@ async fn compose(
         reader: reader.display_name.clone(),
         address: address_of(reader, emails).map(String::from),
         subscribed: reader.digest,
-        subject: format!("{}: your week {week} in Pacer", ctx.org.name),
+        subject: tr!(l, "digest-mail-subject", org = &ctx.org.name, week = week.to_string()),
         sections,
         blocks,
     })
@@ -316,60 +340,120 @@ async fn own_scorecard(ctx: &Context<'_>, rep: RepId, role: Role) -> Result<Opti
     Ok((role == Role::Rep || targeted).then_some(card))
 }
 
-/// What a section counts: "FY2027 to 2 Dec 2026, against the plan Base v1; amounts in USD." or
-/// why there is no plan.
-fn span(fiscal_year: i32, as_of: NaiveDate, plan: Option<&Plan>, note: Option<&str>, currency: Currency) -> String {
-    let against = match (plan, note) {
-        (Some(p), _) => format!(", against the plan {} v{}", p.name, p.version),
-        (None, Some(note)) => format!(". {note}"),
-        (None, None) => String::new(),
-    };
-    format!("FY{fiscal_year} to {}{against}; amounts in {currency}.", as_of.format("%-d %b %Y"))
+/// What the digest's sections write in the reader's language.
+struct Words<'a> {
+    l: Locale,
+    org: &'a Organisation,
+}
+
+impl Words<'_> {
+    /// A share as a whole percentage (`87%` / `87 %`), or a dash.
+    fn share(&self, x: Option<f64>) -> String {
+        x.map_or_else(|| "—".into(), |x| self.l.percent(x, 0))
+    }
+
+    /// A pace's words, or a dash.
+    fn pace(&self, pace: Option<Pace>) -> String {
+        match pace {
+            Some(Pace::Ahead) => self.l.t("dashboard-pace-ahead"),
+            Some(Pace::OnPace) => self.l.t("dashboard-pace-on"),
+            Some(Pace::Behind) => self.l.t("dashboard-pace-behind"),
+            None => "—".into(),
+        }
+    }
+
+    /// A fiscal period from its stable name (`FY2027-Q4`), else the label the use case wrote.
+    fn period(&self, name: &str, label: &str) -> String {
+        self.org.calendar.parse_period(name).map_or_else(|_| label.to_owned(), |p| self.l.period(&p))
+    }
+
+    /// What a section counts: "FY2027 to Dec 2, 2026, against the plan Base v1; amounts in
+    /// USD." or why there is no plan.
+    fn span(
+        &self,
+        fiscal_year: i32,
+        as_of: NaiveDate,
+        plan: Option<&Plan>,
+        note: Option<&str>,
+        currency: Currency,
+    ) -> String {
+        let l = self.l;
+        let year = tr!(l, "period-year", fy = fiscal_year.to_string());
+        let (day, currency) = (l.date(as_of), currency.to_string());
+        match (plan, note) {
+            (Some(p), _) => tr!(
+                l,
+                "digest-span-plan",
+                year = year,
+                day = day,
+                plan = &p.name,
+                version = p.version.to_string(),
+                currency = currency
+            ),
+            (None, Some(_)) => {
+                let note = tr!(l, "dashboard-no-plan", year = year.as_str());
+                tr!(l, "digest-span-note", year = year, day = day, note = note, currency = currency)
+            }
+            (None, None) => tr!(l, "digest-span", year = year, day = day, currency = currency),
+        }
+    }
 }
 
 /// A scorecard in short: per KPI the year to date against its target to date, the pace to the
 /// year end, the rank in the team; then what is missing.
-fn scorecard_blocks(card: &Scorecard) -> Vec<Block> {
+fn scorecard_blocks(w: &Words<'_>, card: &Scorecard) -> Vec<Block> {
+    let l = w.l;
     let mut blocks = vec![
-        Block::Heading { text: "Your scorecard".into() },
+        Block::Heading { text: l.t("digest-your-scorecard") },
         Block::Paragraph {
-            text: span(card.fiscal_year, card.as_of, card.plan.as_ref(), card.note.as_deref(), card.currency),
+            text: w.span(card.fiscal_year, card.as_of, card.plan.as_ref(), card.note.as_deref(), card.currency),
         },
     ];
     if card.kpis.is_empty() {
-        blocks.push(Block::Paragraph { text: "No KPI of the plan has a target for you yet.".into() });
+        blocks.push(Block::Paragraph { text: l.t("digest-no-kpi") });
         return blocks;
     }
-    let headers = ["KPI", "Year to date", "Target to date", "Attainment", "Pace", "Rank in team"];
-    let rows = card.kpis.iter().map(|k| kpi_row(k, card)).collect();
-    blocks.push(Block::Table { headers: headers.map(String::from).to_vec(), rows });
-    let missing: Vec<String> =
-        card.kpis.iter().filter_map(|k| k.missing.as_ref().map(|m| format!("{}: {m}", k.name))).collect();
+    let headers = [
+        "digest-col-kpi",
+        "digest-col-year-to-date",
+        "digest-col-target-to-date",
+        "digest-col-attainment",
+        "digest-col-pace",
+        "digest-col-rank",
+    ];
+    let rows = card.kpis.iter().map(|k| kpi_row(w, k, card)).collect();
+    blocks.push(Block::Table { headers: headers.map(|h| l.t(h)).to_vec(), rows });
+    let missing: Vec<String> = card
+        .kpis
+        .iter()
+        .filter_map(|k| k.missing.as_ref().map(|m| tr!(l, "digest-item", name = &k.name, text = m)))
+        .collect();
     if !missing.is_empty() {
-        blocks.push(Block::Items { title: "What is missing".into(), items: missing });
+        blocks.push(Block::Items { title: l.t("digest-missing"), items: missing });
     }
     blocks
 }
 
-fn kpi_row(k: &KpiScore, card: &Scorecard) -> Vec<String> {
+fn kpi_row(w: &Words<'_>, k: &KpiScore, card: &Scorecard) -> Vec<String> {
     let cell = k.year.attainment.as_ref();
     vec![
         k.name.clone(),
-        Locale::ENGLISH.value(&k.year.actual, card.currency),
-        Locale::ENGLISH.figure(&k.unit, cell.map(|c| c.target as f64), card.currency),
-        cell.and_then(|c| c.attainment.credited).map_or_else(|| "—".into(), format_share),
-        k.pace.map_or_else(|| "—".into(), format_share),
-        rank(&k.year.team_rank),
+        w.l.value(&k.year.actual, card.currency),
+        w.l.figure(&k.unit, cell.map(|c| c.target as f64), card.currency),
+        w.share(cell.and_then(|c| c.attainment.credited)),
+        w.share(k.pace),
+        rank(w.l, &k.year.team_rank),
     ]
 }
 
 /// A team in short: its KPIs against plan, year to date; then who needs attention, from the
 /// team dashboard's reading of each rep (behind, or not logging), never worked out again here.
-fn team_blocks(board: &TeamDashboard) -> Vec<Block> {
+fn team_blocks(w: &Words<'_>, board: &TeamDashboard) -> Vec<Block> {
+    let l = w.l;
     let mut blocks = vec![
-        Block::Heading { text: format!("Team {}", board.name) },
+        Block::Heading { text: tr!(l, "digest-team", team = &board.name) },
         Block::Paragraph {
-            text: span(
+            text: w.span(
                 board.year.fiscal_year,
                 board.year.as_of,
                 board.year.plan.as_ref(),
@@ -385,48 +469,56 @@ fn team_blocks(board: &TeamDashboard) -> Vec<Block> {
             let cell = k.year.as_ref()?;
             Some(vec![
                 k.name.clone(),
-                Locale::ENGLISH.value(&cell.actual, board.year.currency),
-                Locale::ENGLISH.figure(&k.unit, Some(cell.target as f64), board.year.currency),
-                cell.attainment.credited.map_or_else(|| "—".into(), format_share),
-                k.pace.map_or("—", |p| p.label()).to_string(),
+                l.value(&cell.actual, board.year.currency),
+                l.figure(&k.unit, Some(cell.target as f64), board.year.currency),
+                w.share(cell.attainment.credited),
+                w.pace(k.pace),
             ])
         })
         .collect();
     if !rows.is_empty() {
-        let headers = ["KPI", "Year to date", "Target to date", "Attainment", "Pace"];
-        blocks.push(Block::Table { headers: headers.map(String::from).to_vec(), rows });
+        let headers = [
+            "digest-col-kpi",
+            "digest-col-year-to-date",
+            "digest-col-target-to-date",
+            "digest-col-attainment",
+            "digest-col-pace",
+        ];
+        blocks.push(Block::Table { headers: headers.map(|h| l.t(h)).to_vec(), rows });
     }
     let attention: Vec<String> = board
         .reps
         .iter()
         .filter_map(|r| match r.status? {
-            RepStatus::NotLogging => Some(format!("{}: not logging {}", r.name, r.missing.join(", "))),
+            RepStatus::NotLogging => Some(tr!(l, "digest-not-logging", name = &r.name, kpis = r.missing.join(", "))),
             RepStatus::Behind => {
                 // The status is the first KPI with a target's: name it and its attainment.
                 let (kpi, cell) =
                     r.kpis.iter().find(|k| k.pace.is_some()).and_then(|k| Some((&k.key, k.year.as_ref()?)))?;
                 let name = board.kpis.iter().find(|k| &k.key == kpi).map_or(kpi.as_str(), |k| k.name.as_str());
-                let share = cell.attainment.credited.map_or_else(|| "—".into(), format_share);
-                Some(format!("{}: behind on {name} ({share} of the target to date)", r.name))
+                let share = w.share(cell.attainment.credited);
+                Some(tr!(l, "digest-behind", name = &r.name, kpi = name, share = share))
             }
             RepStatus::Ahead | RepStatus::OnPace => None,
         })
         .collect();
-    let standing = |s: RepStatus| board.reps.iter().filter(|r| r.status == Some(s)).count();
+    let standing = |s: RepStatus| l.count(board.reps.iter().filter(|r| r.status == Some(s)).count() as i64);
     blocks.push(Block::Paragraph {
-        text: format!(
-            "{} reps: {} ahead, {} on pace, {} behind, {} not logging.",
-            board.reps.len(),
-            standing(RepStatus::Ahead),
-            standing(RepStatus::OnPace),
-            standing(RepStatus::Behind),
-            standing(RepStatus::NotLogging)
+        text: tr!(
+            l,
+            "digest-standing",
+            count = board.reps.len(),
+            reps = l.count(board.reps.len() as i64),
+            ahead = standing(RepStatus::Ahead),
+            on_pace = standing(RepStatus::OnPace),
+            behind = standing(RepStatus::Behind),
+            not_logging = standing(RepStatus::NotLogging)
         ),
     });
     if attention.is_empty() {
-        blocks.push(Block::Paragraph { text: "No one needs attention: everyone logs and is on pace or ahead.".into() });
+        blocks.push(Block::Paragraph { text: l.t("digest-no-attention") });
     } else {
-        blocks.push(Block::Items { title: "Who needs attention".into(), items: attention });
+        blocks.push(Block::Items { title: l.t("digest-attention"), items: attention });
     }
     blocks
 }
@@ -434,16 +526,17 @@ fn team_blocks(board: &TeamDashboard) -> Vec<Block> {
 /// The company in short, as the leadership dashboard reads it: revenue against plan (new and
 /// existing business apart, with the year end at the seasonal pace and the statistical forecast),
 /// the teams ranked, churn against the band, and the exceptions noted in the open review.
-fn company_blocks(board: &CompanyDashboard) -> Vec<Block> {
+fn company_blocks(w: &Words<'_>, board: &CompanyDashboard) -> Vec<Block> {
+    let l = w.l;
     let year = &board.year;
     let currency = year.currency;
     let mut blocks = vec![
-        Block::Heading { text: "The company".into() },
+        Block::Heading { text: l.t("digest-company") },
         Block::Paragraph {
-            text: span(year.fiscal_year, year.as_of, year.plan.as_ref(), year.note.as_deref(), currency),
+            text: w.span(year.fiscal_year, year.as_of, year.plan.as_ref(), year.note.as_deref(), currency),
         },
     ];
-    let money = |x: Option<f64>| Locale::ENGLISH.figure("currency", x, currency);
+    let money = |x: Option<f64>| l.figure("currency", x, currency);
     let revenue: Vec<Vec<String>> = board
         .revenue
         .iter()
@@ -453,7 +546,7 @@ fn company_blocks(board: &CompanyDashboard) -> Vec<Block> {
                 k.name.clone(),
                 money(ytd.and_then(|f| f.actual)),
                 money(ytd.map(|f| f.target as f64)),
-                ytd.and_then(|f| f.credited).map_or_else(|| "—".into(), format_share),
+                w.share(ytd.and_then(|f| f.credited)),
                 money(k.projected_year_end),
                 money(k.forecast_year_end),
                 money(Some(k.annual_target as f64)),
@@ -462,15 +555,15 @@ fn company_blocks(board: &CompanyDashboard) -> Vec<Block> {
         .collect();
     if !revenue.is_empty() {
         let headers = [
-            "Revenue",
-            "Year to date",
-            "Target to date",
-            "Attainment",
-            "Year end, seasonal pace",
-            "Statistical forecast",
-            "Year's target",
+            "digest-col-revenue",
+            "digest-col-year-to-date",
+            "digest-col-target-to-date",
+            "digest-col-attainment",
+            "dashboard-year-end-pace",
+            "chart-forecast",
+            "dashboard-annual-target",
         ];
-        blocks.push(Block::Table { headers: headers.map(String::from).to_vec(), rows: revenue });
+        blocks.push(Block::Table { headers: headers.map(|h| l.t(h)).to_vec(), rows: revenue });
     }
     if let Some(kpi) = &board.ranked_on {
         let rows = board
@@ -480,51 +573,61 @@ fn company_blocks(board: &CompanyDashboard) -> Vec<Block> {
                 vec![
                     t.name.clone(),
                     t.rank.map_or_else(|| "—".into(), |n| n.to_string()),
-                    t.ytd.credited.map_or_else(|| "—".into(), format_share),
-                    t.pace.map_or("—", |p| p.label()).to_string(),
+                    w.share(t.ytd.credited),
+                    w.pace(t.pace),
                 ]
             })
             .collect();
-        blocks.push(Block::Paragraph { text: format!("Teams ranked by {}, year to date:", kpi.name) });
-        blocks.push(Block::Table { headers: ["Team", "Rank", "Attainment", "Pace"].map(String::from).to_vec(), rows });
+        blocks.push(Block::Paragraph { text: tr!(l, "digest-teams-ranked", kpi = &kpi.name) });
+        let headers = ["digest-col-team", "digest-col-rank-short", "digest-col-attainment", "digest-col-pace"];
+        blocks.push(Block::Table { headers: headers.map(|h| l.t(h)).to_vec(), rows });
     }
-    let share = |x: Option<f64>| x.map_or_else(|| "—".into(), format_share);
+    let share = |x: Option<f64>| w.share(x);
     let churn: Vec<Vec<String>> = board
         .churn
         .periods
         .iter()
         .map(|p| {
             vec![
-                p.label.clone(),
+                w.period(&p.name, &p.label),
                 share(p.annualised_customer_churn),
-                p.band.map_or_else(|| "—".into(), |b| b.to_string()),
+                p.band.map_or_else(|| "—".into(), |b| band(l, b)),
                 share(p.rates.grr),
                 share(p.rates.nrr),
             ]
         })
         .collect();
     if !churn.is_empty() {
-        let headers = ["Churn", "Annualised", "Band", "GRR", "NRR"];
-        blocks.push(Block::Table { headers: headers.map(String::from).to_vec(), rows: churn });
+        let headers =
+            [l.t("digest-col-churn"), l.t("dashboard-annualised"), l.t("dashboard-band"), "GRR".into(), "NRR".into()];
+        blocks.push(Block::Table { headers: headers.to_vec(), rows: churn });
     }
     // The review of the quarter in progress, when it is open.
     if board.review.is_some() {
-        let noted = match board.exceptions.len() {
-            0 => "no exception noted yet".to_string(),
-            1 => "1 exception noted".to_string(),
-            n => format!("{n} exceptions noted"),
-        };
-        blocks.push(Block::Paragraph { text: format!("The review of {} is open: {noted}.", year.quarter.label) });
+        let n = board.exceptions.len();
+        let quarter = w.period(&year.quarter.name, &year.quarter.label);
+        blocks.push(Block::Paragraph {
+            text: tr!(l, "digest-review-open", quarter = quarter, count = n, shown = l.count(n as i64)),
+        });
     }
     blocks
 }
 
 /// "3 of 12", or a dash.
-fn rank(r: &Option<Rank>) -> String {
+fn rank(l: Locale, r: &Option<Rank>) -> String {
     match r {
-        Some(Rank { rank: Some(n), of }) => format!("{n} of {of}"),
+        Some(Rank { rank: Some(n), of }) => tr!(l, "scorecard-rank", rank = n.to_string(), of = l.count(*of as i64)),
         _ => "—".into(),
     }
+}
+
+/// A churn band's level in the reader's words.
+fn band(l: Locale, band: BandLevel) -> String {
+    l.t(match band {
+        BandLevel::Normal => "chart-zone-normal",
+        BandLevel::Acceptable => "chart-zone-acceptable",
+        BandLevel::High => "chart-zone-high",
+    })
 }
 
 /// A message to send: to one person, with both parts.
@@ -667,7 +770,7 @@ async fn deliver<M: Mailer>(
     now: DateTime<Utc>,
     emails: &HashMap<RepId, String>,
 ) -> Outcome {
-    let digest = match compose(ctx, user, week, emails).await {
+    let digest = match compose(ctx, user, week, emails, reader_locale(user, &ctx.org)).await {
         Ok(d) => d,
         Err(e) => return Outcome::Failed(format!("the digest could not be composed: {e}")),
     };

@@ -246,7 +246,7 @@ pub struct Chart<'a> {
 pub fn chart(spec: &Chart<'_>) -> Markup {
     let Chart { title, note, unit, columns, series, mark, goal } = *spec;
     if columns.is_empty() || (series.is_empty() && goal.is_none()) {
-        return no_data(title, note);
+        return no_data(title, note, unit.locale);
     }
     let goals: Vec<Option<f64>> =
         (0..columns.len()).map(|j| goal.and_then(|g| finite(g.values.get(j).copied().flatten()))).collect();
@@ -281,8 +281,8 @@ pub fn chart(spec: &Chart<'_>) -> Markup {
     }
     let known: Vec<f64> = series.iter().flat_map(|s| (0..columns.len()).filter_map(|j| s.at(j))).collect();
     if known.iter().all(|v| *v == 0.0) {
-        let why = if known.is_empty() { "No data in this span" } else { "All zero in this span" };
-        labels.text((plot.left + plot.right) / 2.0, plot.top + PLOT_HEIGHT / 3.0, &style(SMALL, "middle", MUTED), why);
+        let why = unit.locale.t(if known.is_empty() { "chart-no-data-in-span" } else { "chart-all-zero-in-span" });
+        labels.text((plot.left + plot.right) / 2.0, plot.top + PLOT_HEIGHT / 3.0, &style(SMALL, "middle", MUTED), &why);
     }
     c.body.push_str(&labels.body);
     let wholes: Vec<&str> = columns.iter().map(|c| c.full.as_str()).collect();
@@ -327,7 +327,8 @@ fn draw_stacks(c: &mut Canvas, labels: &mut Canvas, plot: &Plot, spec: &Chart<'_
         if figures.iter().all(Option::is_none) {
             let area = Area::between(x, width, plot.top, plot.bottom);
             let paint = format!(r#"fill="none" stroke="{LINE}" stroke-dasharray="4 3""#);
-            c.rect("nodata", &area, &paint, Some(&format!("{}: no data", column.full)));
+            let tip = pacer_i18n::tr!(unit.locale, "chart-column-no-data", column = column.full.as_str());
+            c.rect("nodata", &area, &paint, Some(&tip));
             continue;
         }
         let (mut down, mut up) = (0.0, 0.0);
@@ -337,8 +338,8 @@ fn draw_stacks(c: &mut Canvas, labels: &mut Canvas, plot: &Plot, spec: &Chart<'_
             let area = Area::between(x, width, plot.y(*base), plot.y(*base + v));
             *base += v;
             let tip = match series.len() {
-                1 => format!("{}: {}", column.full, unit.exact(v)),
-                _ => format!("{} · {}: {}", s.name, column.full, unit.exact(v)),
+                1 => tip(unit.locale, &column.full, &unit.exact(v)),
+                _ => tip(unit.locale, &format!("{} · {}", s.name, column.full), &unit.exact(v)),
             };
             c.rect("bar", &area, &format!(r#"fill="{colour}""#), Some(&tip));
         }
@@ -393,7 +394,7 @@ fn draw_lines(c: &mut Canvas, plot: &Plot, spec: &Chart<'_>, colours: &[&str]) {
         }
         for ((j, point), column) in points.iter().enumerate().zip(columns) {
             let (Some((x, y)), Some(v)) = (point, s.at(j)) else { continue };
-            let tip = format!("{} · {}: {}", s.name, column.full, unit.exact(v));
+            let tip = tip(unit.locale, &format!("{} · {}", s.name, column.full), &unit.exact(v));
             let _ = write!(
                 c.body,
                 r#"<circle class="point" cx="{}" cy="{}" r="3" fill="{colour}"><title>{}</title></circle>"#,
@@ -426,7 +427,7 @@ fn draw_goal(c: &mut Canvas, plot: &Plot, columns: &[Label], name: &str, goals: 
     }
     for (j, g) in goals.iter().enumerate() {
         let Some(g) = g else { continue };
-        let tip = format!("{}: {name} {}", columns[j].full, unit.exact(*g));
+        let tip = tip(unit.locale, &columns[j].full, &format!("{name} {}", unit.exact(*g)));
         let _ = write!(
             c.body,
             r#"<circle class="goal-point" cx="{}" cy="{}" r="2.5" fill="{INK}"><title>{}</title></circle>"#,
@@ -502,7 +503,7 @@ pub enum StepKind {
 /// exactly on hover; no steps draws "No data".
 pub fn waterfall(title: &str, note: Option<&str>, steps: &[WaterfallStep], unit: Unit) -> Markup {
     if steps.is_empty() {
-        return no_data(title, note);
+        return no_data(title, note, unit.locale);
     }
     let spans = waterfall_spans(steps);
     // The axis always includes zero, so totals are honest bars.
@@ -533,7 +534,7 @@ pub fn waterfall(title: &str, note: Option<&str>, steps: &[WaterfallStep], unit:
             "bar",
             &area,
             &format!(r#"fill="{colour}""#),
-            Some(&format!("{}: {sign}{}", step.label, unit.exact(amount))),
+            Some(&tip(unit.locale, &step.label, &format!("{sign}{}", unit.exact(amount)))),
         );
         // Above the bar, unless the bar hangs entirely below zero.
         let label_y = if from.max(to) < 0 { area.y + area.h + 13.0 } else { area.y - 4.0 };
@@ -598,11 +599,17 @@ pub fn band_gauge(title: &str, value: Option<f64>, normal_up_to: f64, acceptable
     let mut c = Canvas::default();
     let hb = header(&mut c, title, None);
     let (bar_top, bar_h) = (hb + 40.0, 28.0);
-    let zones =
-        [("normal", 0.0, normal, GOOD), ("acceptable", normal, acceptable, AMBER), ("high", acceptable, max, BAD)];
+    let words = |id: &str| unit.locale.t(id);
+    let (normal_word, acceptable_word, high_word) =
+        (words("chart-zone-normal"), words("chart-zone-acceptable"), words("chart-zone-high"));
+    let zones = [
+        (normal_word.as_str(), 0.0, normal, GOOD),
+        (acceptable_word.as_str(), normal, acceptable, AMBER),
+        (high_word.as_str(), acceptable, max, BAD),
+    ];
     for (name, from, to, colour) in zones {
         let area = Area::between(x_of(from), x_of(to) - x_of(from), bar_top, bar_top + bar_h);
-        let tip = format!("{name}: {} – {}", unit.short(from), unit.short(to));
+        let tip = tip(unit.locale, name, &format!("{} – {}", unit.short(from), unit.short(to)));
         c.rect("zone", &area, &format!(r#"fill="{colour}""#), Some(&tip));
         // A name wider than its zone would spill onto its neighbour's.
         if area.w >= text_width(name, SMALL) {
@@ -645,17 +652,17 @@ pub fn band_gauge(title: &str, value: Option<f64>, normal_up_to: f64, acceptable
             let label_x = x.clamp(left, right);
             c.text(label_x, bar_top - 16.0, &format!(r#"{} font-weight="600""#, style(14.0, anchor, INK)), &text);
             let zone = if v <= normal {
-                "normal"
+                &normal_word
             } else if v <= acceptable {
-                "acceptable"
+                &acceptable_word
             } else {
-                "high"
+                &high_word
             };
-            format!("{title}: {text} ({zone})")
+            tip(unit.locale, title, &format!("{text} ({zone})"))
         }
         None => {
-            c.text(WIDTH / 2.0, bar_top - 12.0, &style(13.0, "middle", MUTED), "No data");
-            format!("{title}: no data")
+            c.text(WIDTH / 2.0, bar_top - 12.0, &style(13.0, "middle", MUTED), &words("chart-no-data"));
+            pacer_i18n::tr!(unit.locale, "chart-title-no-data", title = title)
         }
     };
     c.finish(WIDTH, bar_top + bar_h + 44.0, title, &aria, None)
@@ -675,7 +682,7 @@ pub fn heatmap(
     unit: Unit,
 ) -> Markup {
     if rows.is_empty() || columns.is_empty() {
-        return no_data(title, note);
+        return no_data(title, note, unit.locale);
     }
     let row_labels: Vec<String> = rows.iter().map(|r| truncate(r, LABEL_CHARS)).collect();
     let widest = row_labels.iter().map(|l| text_width(l, SMALL)).fold(0.0, f64::max);
@@ -705,7 +712,7 @@ pub fn heatmap(
             let x = left + cell_w * j as f64;
             let text = unit.short(v);
             let paint = format!(r#"fill="{}" {cell_border}"#, shade(t));
-            let tip = format!("{row} · {column}: {}", unit.exact(v));
+            let tip = tip(unit.locale, &format!("{row} · {column}"), &unit.exact(v));
             c.rect("cell", &Area { x, y, w: cell_w, h: cell_h }, &paint, Some(&tip));
             // White text once the blue is dark enough to need it.
             let ink = if t > 0.5 { "#fff" } else { INK };
@@ -991,12 +998,17 @@ fn text_width(text: &str, size: f64) -> f64 {
     em * size
 }
 
+/// "label: value" as the reader's language punctuates it (`Feb: $12.00` / `Feb : 12,00 $US`).
+fn tip(locale: Locale, label: &str, value: &str) -> String {
+    pacer_i18n::tr!(locale, "chart-tip", label = label, value = value)
+}
+
 /// The chart for empty inputs: its title, its note and "No data".
-fn no_data(title: &str, note: Option<&str>) -> Markup {
+fn no_data(title: &str, note: Option<&str>, locale: Locale) -> Markup {
     let mut c = Canvas::default();
     let hb = header(&mut c, title, note);
-    c.text(WIDTH / 2.0, hb + 36.0, &style(SMALL, "middle", MUTED), "No data");
-    c.finish(WIDTH, hb + 56.0, title, &format!("{title}: no data"), note)
+    c.text(WIDTH / 2.0, hb + 36.0, &style(SMALL, "middle", MUTED), &locale.t("chart-no-data"));
+    c.finish(WIDTH, hb + 56.0, title, &pacer_i18n::tr!(locale, "chart-title-no-data", title = title), note)
 }
 
 /// The plotting area of a bar chart: a y scale over the ticks and one band per bar.
@@ -1691,5 +1703,24 @@ mod tests {
         assert_eq!(n(-0.01), "0");
         assert_eq!(n(f64::NAN), "0");
         assert_eq!(n(1e300), "1000000");
+    }
+
+    #[test]
+    fn a_french_reader_reads_the_charts_words_and_figures_in_french() {
+        let fr = |unit: Unit| unit.in_locale(Locale::FRENCH);
+        let svg = draw("Appels", fr(counts()), &months(3), &one(&[Some(0.0); 3]), Mark::Bars, None);
+        assert!(svg.contains("Tout est à zéro sur cette période") && !svg.contains("All zero"), "{svg}");
+        let svg = draw("Appels", fr(counts()), &months(3), &one(&[None; 3]), Mark::Bars, None);
+        assert!(
+            svg.contains("Aucune donnée sur cette période") && svg.contains("Feb 2026 (M01) : aucune donnée"),
+            "{svg}"
+        );
+        let svg = draw("CA", fr(money()), &months(2), &one(&[Some(123_456.0), Some(1_000.0)]), Mark::Bars, None);
+        assert!(svg.contains("<title>Feb 2026 (M01) : 1\u{202f}234,56\u{a0}$US</title>"), "{svg}");
+        let gauge = band_gauge("Attrition", Some(0.12), 0.05, 0.1, fr(percent())).into_string();
+        assert!(gauge.contains(">normal<") && gauge.contains("élevé") && !gauge.contains(">high<"), "{gauge}");
+        assert!(gauge.contains("Attrition : 12\u{202f}% (élevé)"), "{gauge}");
+        let empty = waterfall("Pont", None, &[], fr(money())).into_string();
+        assert!(empty.contains("Aucune donnée") && empty.contains("Pont : aucune donnée"), "{empty}");
     }
 }

@@ -427,3 +427,94 @@ async fn the_leadership_dashboard_is_the_reviews_the_forecasts_and_the_churn_rep
         }
     }
 }
+
+/// A GET with a session cookie from a browser that asks for French.
+fn get_fr(path: &str, cookie: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::get(path)
+        .header(axum::http::header::COOKIE, format!("pacer_session={cookie}"))
+        .header(axum::http::header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
+        .body(axum::body::Body::empty())
+        .unwrap()
+}
+
+/// A browser that asks for French reads the dashboards, the organisation pages and the fiscal
+/// calendar in French: headings, tables, badges, charts and formats, and none of their English.
+#[tokio::test]
+async fn the_dashboards_and_organisation_pages_speak_french_to_a_french_browser() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let backend = db.backend();
+        let fy = team_dashboard(&w, Role::Leader, w.team_a).await.unwrap()["fiscal_year"].as_i64().unwrap();
+        let allocations = [
+            json!({"kpi": "calls_made", "annual": 1200, "to": "reps"}),
+            json!({"kpi": "new_business", "annual": 12_000_000, "to": "teams"}),
+        ];
+        approved_plan(&w, fy, &allocations).await;
+        let page = |role: Role, path: String| {
+            let w = &w;
+            async move {
+                let (cookie, _) = w.session(role).await;
+                let (status, html, _) = common::send(&w.app, get_fr(&path, &cookie)).await;
+                assert_eq!(status, StatusCode::OK, "{backend}: {path}: {html}");
+                assert!(html.contains(r#"lang="fr""#), "{path}");
+                html
+            }
+        };
+        let team = format!("/dashboard?team={}", w.team_a);
+        for (role, path, french, english) in [
+            (
+                Role::Manager,
+                "/".to_string(),
+                &["Mon équipe : A", "Les commerciaux côte à côte", "Indicateurs face au plan", "Où aller"][..],
+                &["My team", "Reps side by side", "KPIs against plan", "Where to go"][..],
+            ),
+            (
+                Role::Leader,
+                team,
+                &["Tableau de bord de l’équipe : A", "Attrition face à la fourchette", "Données manquantes"],
+                &["Team dashboard", "Churn against the band", "Data gaps", "Pipeline coverage of what remains"],
+            ),
+            (
+                Role::Leader,
+                "/dashboard".into(),
+                &["Tableau de bord de la direction : FY", "Équipes classées par taux d’atteinte", "Nouveaux clients"],
+                &["Leadership dashboard", "Teams ranked by attainment", "New business<", "Revenue against plan"],
+            ),
+            (
+                Role::Admin,
+                "/org".into(),
+                &["Équipes", "Ajouter une équipe", "Date d’embauche"],
+                &["Add a team", "Hire date"],
+            ),
+            (
+                Role::Admin,
+                format!("/teams/{}", w.team_a),
+                &["Membres aujourd’hui", "Modifier l’équipe", "Désactiver l’équipe"],
+                &["Members today", "Edit team", "Deactivate team"],
+            ),
+            (
+                Role::Admin,
+                format!("/reps/{}", w.rep_a),
+                &["Saisie rapide", "Activités récentes", "Historique des équipes", "Changer d’équipe"],
+                &["Quick log", "Recent activities", "Team history", "Move to another team"],
+            ),
+            (
+                Role::Rep,
+                "/calendar".into(),
+                &["Calendrier fiscal : FY", "Jours ouvrés", "T1 FY"],
+                &["Fiscal calendar", "Working days", "Q1 FY"],
+            ),
+        ] {
+            let html = page(role, path.clone()).await;
+            for words in french {
+                assert!(html.contains(words), "{backend}: {path}: {words}: {html}");
+            }
+            for words in english {
+                assert!(!html.contains(words), "{backend}: {path}: English {words:?} left: {html}");
+            }
+        }
+        // Charts draw French words and French figures.
+        let html = page(Role::Leader, "/dashboard".into()).await;
+        assert!(html.contains("Taux d’atteinte crédité par équipe") && html.contains("\u{202f}%"), "{html}");
+    }
+}

@@ -45,7 +45,7 @@ async fn everyone_previews_their_own_digest_and_admins_anyones() {
         let (status, html) = page(Role::Manager, "/digest".into()).await;
         assert_eq!(status, StatusCode::OK, "{backend}: {html}");
         assert!(html.contains("Hello manager,") && html.contains("Team A"), "{html}");
-        assert!(html.contains("reps: ") && !html.contains("Team B"), "{html}");
+        assert!(html.contains("1 rep: ") && !html.contains("Team B"), "{html}");
 
         // Anyone else's is not found, for everyone but admins.
         for (role, other) in [(Role::Rep, Role::Manager), (Role::Manager, Role::Rep), (Role::Leader, Role::Rep)] {
@@ -61,7 +61,7 @@ async fn everyone_previews_their_own_digest_and_admins_anyones() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
         let (status, html) = page(Role::Rep, "/digest?week=2026-W10".into()).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Week 2026-W10") && html.contains("figures to 8 Mar 2026"), "a past week: {html}");
+        assert!(html.contains("Week 2026-W10") && html.contains("figures to Mar 8, 2026"), "a past week: {html}");
 
         // Opting out in one's account, with one's own address.
         let session = w.session(Role::Rep).await;
@@ -175,5 +175,80 @@ async fn the_week_goes_out_once_due_and_once_only_from_two_servers() {
         assert_eq!(later.count(|o| *o == Outcome::Sent), 0);
         assert_eq!(leader(&later), refused, "{backend}: tried again");
         assert_eq!(outbox.0.lock().unwrap().len(), 2, "{backend}: nothing sent twice");
+    }
+}
+
+/// Records each message it is handed, whole.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<pacer_app::digest::Email>>);
+
+impl pacer_app::digest::Mailer for Recorder {
+    async fn send(&self, email: &pacer_app::digest::Email) -> Result<(), String> {
+        self.0.lock().unwrap().push(email.clone());
+        Ok(())
+    }
+}
+
+/// A person whose language is French receives the digest in French (subject, text and HTML),
+/// the others in English, in the same sending; their "My digest" page is French too, and an
+/// admin previewing it sees it as it is sent.
+#[tokio::test]
+async fn a_french_reader_receives_the_digest_in_french() {
+    use pacer_core::language::Language;
+    use pacer_storage::UserUpdate;
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let backend = db.backend();
+        let card = w.ok(Role::Rep, "/api/v1/scorecard").await;
+        let fy = card["fiscal_year"].as_i64().unwrap();
+        approved_plan(&w, fy, &[json!({"kpi": "calls_made", "annual": 1200, "to": "reps"})]).await;
+        let ops = Actor::named("test");
+        for (role, email, language) in
+            [(Role::Rep, "rep@acme.example", Some(Language::French)), (Role::Manager, "manager@acme.example", None)]
+        {
+            let update =
+                UserUpdate { email: Some(Some(email.into())), language: Some(language), ..UserUpdate::default() };
+            w.store.update_user(w.users[&role], &update, &ops).await.unwrap();
+        }
+
+        let series = pacer_app::churn::SeriesCache::default();
+        let caches = pacer_app::cache::Caches { warm: None, series: &series };
+        let today = "2026-12-02".parse().unwrap();
+        let principal = pacer_core::access::Principal::command_line();
+        let ctx = pacer_app::Context::new(w.store.as_ref(), caches, principal, today).await.unwrap();
+        let outbox = Recorder::default();
+        let week = "2026-W49".parse().unwrap();
+        let now = "2026-12-02T08:00:00Z".parse().unwrap();
+        pacer_app::digest::send(&ctx, &outbox, week, false, now).await.unwrap();
+        let sent = outbox.0.lock().unwrap().clone();
+        let to = |address: &str| sent.iter().find(|e| e.to == address).unwrap_or_else(|| panic!("{backend}: {sent:?}"));
+
+        let french = to("rep@acme.example");
+        assert!(french.subject.contains("votre semaine 2026-W49 dans Pacer"), "{}", french.subject);
+        for words in ["Bonjour rep,", "Votre fiche de performance", "Objectif à date", "au 2 déc. 2026", "décochez"]
+        {
+            assert!(french.text.contains(words), "{backend}: {words}: {}", french.text);
+            assert!(french.html.contains(words), "{backend}: {words}: {}", french.html);
+        }
+        for words in ["Hello", "Your scorecard", "Target to date", "To stop it"] {
+            assert!(!french.text.contains(words), "{backend}: English {words:?} left: {}", french.text);
+        }
+        assert!(french.text.contains("chaque lundi à 08:00"), "{}", french.text);
+        let english = to("manager@acme.example");
+        assert!(english.subject.contains("your week 2026-W49 in Pacer") && english.text.contains("Hello manager,"));
+
+        // The French reader's own page, and an admin's preview of it as it is sent.
+        for (role, path) in
+            [(Role::Rep, "/digest".to_string()), (Role::Admin, format!("/digest?user={}", w.users[&Role::Rep]))]
+        {
+            let (cookie, _) = w.session(role).await;
+            let (status, html, _) = send(&w.app, get(&path, &cookie)).await;
+            assert_eq!(status, StatusCode::OK, "{backend}: {html}");
+            assert!(html.contains("Bonjour rep,") && html.contains("Votre fiche de performance"), "{role}: {html}");
+        }
+        let (cookie, _) = w.session(Role::Rep).await;
+        let (_, html, _) = send(&w.app, get("/digest", &cookie)).await;
+        assert!(html.contains(r#"lang="fr""#) && html.contains("Récapitulatif hebdomadaire : rep"), "{html}");
+        assert!(html.contains("La version texte") && !html.contains("The plain-text part"), "{html}");
     }
 }

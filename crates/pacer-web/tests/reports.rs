@@ -737,3 +737,46 @@ async fn the_report_chart_draws_the_top_reps_and_the_plans_phased_target() {
         assert!(!body.contains("goal-point") && body.contains(r#"<rect class="bar""#));
     }
 }
+
+/// A browser that asks for French reads the reports, the leaderboard and the pipeline in French:
+/// the filter form, the tables' headers, the periods ("T1 FY…"), and none of their English.
+#[tokio::test]
+async fn the_figures_pages_speak_french_to_a_french_browser() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let backend = db.backend();
+        for (path, french, english) in [
+            (
+                "/reports?kpi=calls_made&per=quarter",
+                &["Rapports : ", "Indicateur", "Colonnes", "Trimestres", "Toutes les équipes", "Afficher", "T1 FY"][..],
+                &["Reports:", ">Columns", ">Quarters", "All teams", ">Show<", "Download:"][..],
+            ),
+            (
+                "/leaderboard?kpi=calls_made",
+                &["Classement : ", "Rang", "tout l’exercice"],
+                &["Leaderboard:", ">Rank<", "the whole year"],
+            ),
+            (
+                "/pipeline",
+                &["Pipeline : ", "Affaires ouvertes", "Pondéré", "Gagné"],
+                &["Open deals", "Weighted", "Closed won"],
+            ),
+        ] {
+            let (cookie, _) = w.session(Role::Leader).await;
+            let req = Request::get(path)
+                .header(header::COOKIE, format!("pacer_session={cookie}"))
+                .header(header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
+                .body(Body::empty())
+                .unwrap();
+            let (status, html, _) = common::send(&w.app, req).await;
+            assert_eq!(status, StatusCode::OK, "{backend}: {path}: {html}");
+            assert!(html.contains(r#"lang="fr""#), "{path}");
+            for words in french {
+                assert!(html.contains(words), "{backend}: {path}: {words}: {html}");
+            }
+            for words in english {
+                assert!(!html.contains(words), "{backend}: {path}: English {words:?} left: {html}");
+            }
+        }
+    }
+}

@@ -112,3 +112,34 @@ async fn the_scorecard_is_the_attainment_reports_and_the_leaderboards_figures() 
         assert!(!html.contains("My scorecard"), "a manager's home stays as it is");
     }
 }
+
+/// A rep whose browser asks for French reads their scorecard in French, charts included.
+#[tokio::test]
+async fn the_scorecard_speaks_french_to_a_french_browser() {
+    for db in TestDb::all().await {
+        let w = world(&db).await;
+        let card = w.ok(Role::Rep, "/api/v1/scorecard").await;
+        let fy = card["fiscal_year"].as_i64().unwrap();
+        common::approved_plan(&w, fy, &[serde_json::json!({"kpi": "calls_made", "annual": 1200, "to": "reps"})]).await;
+        for (role, path) in [(Role::Rep, "/".to_string()), (Role::Manager, format!("/scorecard?rep={}", w.rep_a))] {
+            let (cookie, _) = w.session(role).await;
+            let req = axum::http::Request::get(&path)
+                .header(axum::http::header::COOKIE, format!("pacer_session={cookie}"))
+                .header(axum::http::header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9")
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let (status, html, _) = send(&w.app, req).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {html}");
+            assert!(html.contains(r#"lang="fr""#), "{path}");
+            for words in ["Rang dans l’équipe", "Objectif à date", "Exercice à date", "L’année à date face au plan"]
+            {
+                assert!(html.contains(words), "{path}: {words}: {html}");
+            }
+            for words in
+                ["Rank in team", "Target to date", "Year to date", "Year so far against plan", "Actual to date"]
+            {
+                assert!(!html.contains(words), "{path}: English {words:?} left: {html}");
+            }
+        }
+    }
+}

@@ -56,7 +56,7 @@ pub async fn digest(ctx: &Context, cmd: DigestCommand) -> Result<()> {
         DigestCommand::Preview { user, format, week } => {
             let week = week_of(&app, week.as_deref(), now)?;
             let reader = find_reader(&app, &user).await?;
-            let digest = preview(&app, Some(reader.id), week).await?;
+            let digest = preview(&app, Some(reader.id), week, None).await?;
             match (&digest.address, digest.subscribed, digest.sections) {
                 (_, false, _) => eprintln!("{} has opted out: this is not sent.", reader.username),
                 (None, true, _) => eprintln!("{} has no e-mail address: this is not sent.", reader.username),

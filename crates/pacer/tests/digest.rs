@@ -286,3 +286,30 @@ fn name_on<'a>(stdout: &'a str, user: &str) -> &'a str {
     let line = line_of(stdout, user);
     &line[line.find('(').unwrap() + 1..line.find(')').unwrap()]
 }
+
+/// `pacer digest preview` writes a person's digest in their language: a user set to French reads
+/// it in French whatever the command line's own language, the others in English.
+#[tokio::test]
+async fn the_preview_is_in_the_readers_language() {
+    let dir = std::env::temp_dir().join(format!("pacer-digest-fr-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for db in TestDb::all().await {
+        let backend = db.backend();
+        let url = db.url.as_str();
+        // An English-speaking organisation, whatever the system's locale.
+        ok(&dir, url, &["--lang", "en", "demo", "--no-serve"]);
+        ok(&dir, url, &["user", "update", "rep", "--language", "fr"]);
+        let french = ok(&dir, url, &["--lang", "en", "digest", "preview", "rep"]);
+        for words in ["Bonjour ", "Votre fiche de performance", "Rang dans l’équipe", "décochez le récapitulatif"]
+        {
+            assert!(french.contains(words), "{backend}: {words}: {french}");
+        }
+        assert!(!french.contains("Hello") && !french.contains("Your scorecard"), "{backend}: {french}");
+        let html = ok(&dir, url, &["digest", "preview", "rep", "--format", "html"]);
+        assert!(html.contains("<p>Bonjour ") && html.contains(">Votre fiche de performance</h2>"), "{html}");
+        let english = ok(&dir, url, &["--lang", "fr", "digest", "preview", "manager"]);
+        assert!(english.starts_with("Hello ") && english.contains("To stop it"), "{backend}: {english}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use axum::extract::{Extension, State};
 use maud::{Markup, html};
 use pacer_core::fiscal_calendar::PeriodKind;
+use pacer_i18n::tr;
 use serde::Deserialize;
 
 /// Which year to show.
@@ -29,34 +30,36 @@ pub async fn page(
     let fy = q.fy.unwrap_or_else(|| org.fiscal_year_of(today()));
     let rows = org.period_table(fy, &DEFAULT_KINDS).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let now = today();
+    let year = |fy: i32| tr!(frame.locale, "period-year", fy = fy.to_string());
+    let title = tr!(frame.locale, "calendar-title", year = year(fy));
     let body = html! {
-        h1 { "Fiscal calendar: FY" (fy) }
+        h1 { (title) }
         p {
-            a href=(format!("/calendar?fy={}", fy - 1)) { "← FY" (fy - 1) } " · "
-            a href=(format!("/calendar?fy={}", fy + 1)) { "FY" (fy + 1) " →" }
+            a href=(format!("/calendar?fy={}", fy - 1)) { "← " (year(fy - 1)) } " · "
+            a href=(format!("/calendar?fy={}", fy + 1)) { (year(fy + 1)) " →" }
         }
         @if !org.calendar.is_calendar_aligned() {
-            p.muted { "This organisation's fiscal year does not match the calendar year: FY" (fy) " runs "
-                (rows.first().map(|(p, _)| p.start.to_string()).unwrap_or_default()) " to "
-                (rows.first().map(|(p, _)| p.end.to_string()).unwrap_or_default()) "." }
+            p.muted { (tr!(frame.locale, "calendar-not-aligned", year = year(fy),
+                start = rows.first().map(|(p, _)| frame.locale.date(p.start)).unwrap_or_default(),
+                end = rows.first().map(|(p, _)| frame.locale.date(p.end)).unwrap_or_default())) }
         }
         div.card.scroll {
             table {
-                thead { tr { th { "Period" } th { "Name" } th { "Start" } th { "End" } th.num { "Days" } th.num { "Working days" } } }
+                thead { tr { th { (frame.t("calendar-period")) } th { (frame.t("calendar-name")) } th { (frame.t("calendar-start")) } th { (frame.t("calendar-end")) } th.num { (frame.t("calendar-days")) } th.num { (frame.t("calendar-working-days")) } } }
                 tbody {
                     @for (p, working) in &rows {
                         tr {
                             td { @if p.kind == PeriodKind::Month { "\u{2003}" } @else if p.kind == PeriodKind::Quarter { "\u{2002}" }
-                                 @if p.contains(now) { strong { (p.label()) } " (now)" } @else { (p.label()) } }
+                                 @if p.contains(now) { strong { (frame.locale.period(p)) } " " (frame.t("calendar-now")) } @else { (frame.locale.period(p)) } }
                             td { code { (p.name()) } }
-                            td { (p.start) } td { (p.end) }
-                            td.num { (p.days()) } td.num { (working) }
+                            td { (frame.locale.date(p.start)) } td { (frame.locale.date(p.end)) }
+                            td.num { (frame.locale.count(p.days())) } td.num { (working) }
                         }
                     }
                 }
             }
         }
-        p.muted { "Working days exclude weekends and the organisation's holidays." }
+        p.muted { (frame.t("calendar-working-help")) }
     };
-    Ok(layout::page(&frame, &format!("FY{fy}"), body))
+    Ok(layout::page(&frame, &title, body))
 }

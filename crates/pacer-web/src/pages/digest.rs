@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use axum::extract::{Extension, State};
 use maud::{Markup, PreEscaped, html};
 use pacer_app::digest::{preview, week_of};
+use pacer_i18n::tr;
 use serde::Deserialize;
 
 /// Whose digest, of which week.
@@ -28,20 +29,28 @@ pub async fn page(
     let frame = Frame::of(&state, &caller).await?;
     let ctx = frame.context(&state);
     let week = week_of(&ctx, q.week.as_deref(), chrono::Utc::now())?;
-    let digest = preview(&ctx, q.user, week).await?;
-    let body = html! {
-        h1 { "Weekly digest: " (digest.reader) }
-        p.muted {
-            "Week " (digest.week) " · "
-            @match (&digest.address, digest.subscribed) {
-                (_, false) => "opted out: not sent",
-                (Some(address), true) => { "goes to " (address) }
-                (None, true) => "no e-mail address: not sent",
-            }
-            @if digest.sections == 0 { " · nothing to tell this week: not sent" }
-        }
-        div.card.scroll { p.muted { "Subject: " (digest.subject) } (PreEscaped(digest.html_body())) }
-        div.card { details { summary { "The plain-text part" } pre { (digest.text()) } } }
+    // One's own digest in the language of the page; someone else's (an admin's preview) in the
+    // language it is sent in, theirs.
+    let own = match (&frame.principal, q.user) {
+        (_, None) => true,
+        (pacer_core::access::Principal::User { id, .. }, Some(user)) => *id == user,
+        _ => false,
     };
-    Ok(layout::page(&frame, &format!("Weekly digest: {}", digest.reader), body))
+    let digest = preview(&ctx, q.user, week, own.then_some(frame.locale)).await?;
+    let title = tr!(frame.locale, "digest-title", reader = &digest.reader);
+    let body = html! {
+        h1 { (title) }
+        p.muted {
+            (tr!(frame.locale, "digest-week", week = &digest.week)) " · "
+            @match (&digest.address, digest.subscribed) {
+                (_, false) => (frame.t("digest-opted-out")),
+                (Some(address), true) => { (tr!(frame.locale, "digest-goes-to", address = address)) }
+                (None, true) => (frame.t("digest-no-address")),
+            }
+            @if digest.sections == 0 { " · " (frame.t("digest-nothing")) }
+        }
+        div.card.scroll { p.muted { (tr!(frame.locale, "digest-subject", subject = &digest.subject)) } (PreEscaped(digest.html_body())) }
+        div.card { details { summary { (frame.t("digest-plain-text")) } pre { (digest.text()) } } }
+    };
+    Ok(layout::page(&frame, &title, body))
 }

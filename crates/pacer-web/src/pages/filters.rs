@@ -10,6 +10,7 @@ use crate::api::today;
 use maud::{Markup, html};
 use pacer_app::catalog::current_catalog;
 use pacer_core::fiscal_calendar::{FiscalPeriod, PeriodKind};
+use pacer_i18n::tr;
 
 /// A picker a filter form can show.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,10 +62,39 @@ const YEARS_AHEAD: i32 = 1;
 /// Period kinds offered within each year; weeks stay reachable by URL.
 const PERIOD_KINDS: [PeriodKind; 4] = [PeriodKind::Year, PeriodKind::Half, PeriodKind::Quarter, PeriodKind::Month];
 
-const ROWS: [(&str, &str); 3] = [("rep", "Reps"), ("team", "Teams"), ("company", "The company")];
+/// The rows offered: the query's value and the message id of its words.
+const ROWS: [(&str, &str); 3] =
+    [("rep", "filters-rows-reps"), ("team", "filters-rows-teams"), ("company", "filters-rows-company")];
 
-const COLUMNS: [(&str, &str); 5] =
-    [("month", "Months"), ("quarter", "Quarters"), ("half", "Halves"), ("week", "Weeks"), ("year", "The year only")];
+/// The columns offered: the query's value and the message id of its words.
+const COLUMNS: [(&str, &str); 5] = [
+    ("month", "filters-columns-months"),
+    ("quarter", "filters-columns-quarters"),
+    ("half", "filters-columns-halves"),
+    ("week", "filters-columns-weeks"),
+    ("year", "filters-columns-year"),
+];
+
+/// A period of the organisation's calendar for the reader, from its stable name (`FY2027-Q2`):
+/// "Q2 FY2027" / "T2 FY2027"; `fallback` (the label the use case wrote) for a name that is not a
+/// fiscal period (a range of dates, "YTD").
+pub fn period_label(frame: &Frame, name: &str, fallback: &str) -> String {
+    match frame.org.calendar.parse_period(name) {
+        Ok(p) => frame.locale.period(&p),
+        Err(_) => fallback.to_owned(),
+    }
+}
+
+/// The labels of a fiscal year's months for the reader ("déc. 2026 (M11)"), when `labels` are
+/// its months in order; else `labels` as they are.
+pub fn month_labels(frame: &Frame, fiscal_year: i32, labels: &[&str]) -> Vec<String> {
+    let months = frame.org.calendar.periods(fiscal_year, PeriodKind::Month).unwrap_or_default();
+    if months.len() == labels.len() && months.iter().zip(labels).all(|(m, l)| m.label() == *l) {
+        months.iter().map(|m| frame.locale.period(m)).collect()
+    } else {
+        labels.iter().map(|l| (*l).to_owned()).collect()
+    }
+}
 
 impl Choices {
     /// The KPIs of the catalog in force and the teams the caller may see.
@@ -79,7 +109,7 @@ impl Choices {
             .await?
             .into_iter()
             .filter(|t| visibility.sees_team(t.id))
-            .map(|t| (t.id, if t.active { t.name } else { format!("{} (inactive)", t.name) }))
+            .map(|t| (t.id, if t.active { t.name } else { tr!(frame.locale, "filters-inactive-team", name = t.name) }))
             .collect();
         teams.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(Self { kpis: kpis.into_iter().map(|k| (k.key().to_string(), k.name.clone())).collect(), teams })
@@ -112,10 +142,10 @@ fn period_groups(frame: &Frame, chosen: Option<FiscalPeriod>) -> Vec<(i32, Vec<F
     groups
 }
 
-fn period_text(p: &FiscalPeriod) -> String {
+fn period_text(frame: &Frame, p: &FiscalPeriod) -> String {
     match p.kind {
-        PeriodKind::Year => format!("FY{}, the whole year", p.fiscal_year),
-        _ => p.label(),
+        PeriodKind::Year => tr!(frame.locale, "filters-whole-year", year = frame.locale.period(p)),
+        _ => frame.locale.period(p),
     }
 }
 
@@ -137,39 +167,39 @@ pub fn filter_form(frame: &Frame, action: &str, pickers: &[Picker], chosen: &Cho
     html! {
         form.row.filters method="get" action=(action) {
             @if shows(Picker::Kpi) && !choices.kpis.is_empty() {
-                label { "KPI " select name="kpi" {
+                label { (frame.t("filters-kpi")) " " select name="kpi" {
                     @for (key, name) in &choices.kpis { option value=(key) selected[is(chosen.kpi, key)] { (name) } }
                 } }
             }
             @if shows(Picker::Rows) {
-                label { "Rows " select name="by" {
-                    @for (value, words) in ROWS { option value=(value) selected[is(chosen.by, value)] { (words) } }
+                label { (frame.t("filters-rows")) " " select name="by" {
+                    @for (value, words) in ROWS { option value=(value) selected[is(chosen.by, value)] { (frame.t(words)) } }
                 } }
             }
             @if shows(Picker::Columns) {
-                label { "Columns " select name="per" {
-                    @for (value, words) in COLUMNS { option value=(value) selected[is(chosen.per, value)] { (words) } }
+                label { (frame.t("filters-columns")) " " select name="per" {
+                    @for (value, words) in COLUMNS { option value=(value) selected[is(chosen.per, value)] { (frame.t(words)) } }
                 } }
             }
             @if shows(Picker::Period) {
-                label { "Period " select name="period" {
-                    @for (fy, periods) in period_groups(frame, period) { optgroup label=(format!("FY{fy}")) {
-                        @for p in &periods { option value=(p.name()) selected[Some(*p) == period] { (period_text(p)) } }
+                label { (frame.t("filters-period")) " " select name="period" {
+                    @for (fy, periods) in period_groups(frame, period) { optgroup label=(tr!(frame.locale, "period-year", fy = fy.to_string())) {
+                        @for p in &periods { option value=(p.name()) selected[Some(*p) == period] { (period_text(frame, p)) } }
                     } }
                 } }
             }
             @if shows(Picker::Year) {
-                label { "Fiscal year " select name="fy" {
-                    @for y in &fiscal_years { option value=(y) selected[*y == fy] { "FY" (y) } }
+                label { (frame.t("filters-fiscal-year")) " " select name="fy" {
+                    @for y in &fiscal_years { option value=(y) selected[*y == fy] { (tr!(frame.locale, "period-year", fy = y.to_string())) } }
                 } }
             }
             @if shows(Picker::Team) {
-                label { "Team " select name="team" {
-                    option value="" { "All teams" }
+                label { (frame.t("filters-team")) " " select name="team" {
+                    option value="" { (frame.t("filters-all-teams")) }
                     @for (id, name) in &choices.teams { option value=(id) selected[chosen.team == Some(*id)] { (name) } }
                 } }
             }
-            button type="submit" { "Show" }
+            button type="submit" { (frame.t("filters-show")) }
         }
     }
 }

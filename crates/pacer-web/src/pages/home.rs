@@ -9,7 +9,7 @@ use axum::extract::{Extension, State};
 use maud::{Markup, html};
 use pacer_app::dashboard::Dashboard;
 use pacer_core::access::Role;
-use pacer_core::money::format_count;
+use pacer_i18n::tr;
 
 /// Home.
 async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResult<Markup> {
@@ -41,48 +41,48 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
         (notice(n))
         h1 { (frame.org.name) }
         p.muted {
-            "Fiscal year " strong { "FY" (fy) } " (" (frame.fiscal_year_badge()) ")."
-            @if !frame.org.calendar.is_calendar_aligned() { " Fiscal years here do not match calendar years: every yearly figure is for the fiscal year." }
+            (frame.t("home-fiscal-year")) " " strong { (tr!(frame.locale, "period-year", fy = fy.to_string())) } " (" (frame.fiscal_year_badge()) ")."
+            @if !frame.org.calendar.is_calendar_aligned() { " " (frame.t("home-not-calendar-aligned")) }
         }
         @match &scorecard {
-            Some(Ok(card)) => { h2 { "My scorecard" } (super::scorecard::cards(&frame, card)) }
-            Some(Err(e)) => { div.card { h2 { "My scorecard" } p.muted { (e) } } }
+            Some(Ok(card)) => { h2 { (frame.t("home-my-scorecard")) } (super::scorecard::cards(&frame, card)) }
+            Some(Err(e)) => { div.card { h2 { (frame.t("home-my-scorecard")) } p.muted { (e) } } }
             None => {}
         }
         @if let pacer_core::access::Principal::User { rep_id: Some(rep), .. } = &viewer.principal {
-            div.card { h2 { "My page" } p { a href=(format!("/reps/{rep}")) { "My activities and quick log" } } }
+            div.card { h2 { (frame.t("home-my-page")) } p { a href=(format!("/reps/{rep}")) { (frame.t("home-my-activities")) } } }
         }
         @match &dashboard {
-            Some(Ok(Dashboard::Team(board))) => { h2 { "My team: " (board.name) } (super::dashboard::team_view(&frame, board)) }
-            Some(Ok(Dashboard::Company(board))) => { h2 { "Leadership dashboard" } (super::dashboard::company_view(&frame, board)) }
-            Some(Err(e)) => { div.card { h2 { "Dashboard" } p.muted { (e) } } }
+            Some(Ok(Dashboard::Team(board))) => { h2 { (tr!(frame.locale, "home-my-team", team = &board.name)) } (super::dashboard::team_view(&frame, board)) }
+            Some(Ok(Dashboard::Company(board))) => { h2 { (frame.t("home-leadership")) } (super::dashboard::company_view(&frame, board)) }
+            Some(Err(e)) => { div.card { h2 { (frame.t("home-dashboard")) } p.muted { (e) } } }
             None => {}
         }
         @if frame.role() == Role::Manager {
             div.card {
-                h2 { "My teams" }
-                @if my_teams.is_empty() { p.muted { "You do not manage a team yet: ask sales operations to set you as a team's manager." } }
-                @if managed.len() > 1 { (super::dashboard::team_choice(&managed)) }
+                h2 { (frame.t("home-my-teams")) }
+                @if my_teams.is_empty() { p.muted { (frame.t("home-no-team")) } }
+                @if managed.len() > 1 { (super::dashboard::team_choice(&frame, &managed)) }
                 ul { @for t in &my_teams { li { a href=(format!("/teams/{}", t.id)) { (t.name) } } } }
             }
         }
         div.card {
-            h2 { "Where to go" }
+            h2 { (frame.t("home-where")) }
             ul {
-                li { a href="/org" { "Organisation" } ": teams and people" }
-                li { a href="/calendar" { "Fiscal calendar" } ": the periods of the year and their working days" }
-                @if frame.role() >= Role::Leader { li { a href="/audit" { "Audit log" } ": every change, who made it and why" } }
-                @if frame.role() == Role::Admin { li { a href="/users" { "Users" } " and " a href="/tokens" { "API tokens" } } }
+                li { a href="/org" { (frame.t("nav-organisation")) } (frame.t("home-where-org")) }
+                li { a href="/calendar" { (frame.t("home-calendar")) } (frame.t("home-where-calendar")) }
+                @if frame.role() >= Role::Leader { li { a href="/audit" { (frame.t("nav-audit")) } (frame.t("home-where-audit")) } }
+                @if frame.role() == Role::Admin { li { a href="/users" { (frame.t("nav-users")) } " " (frame.t("home-and")) " " a href="/tokens" { (frame.t("nav-tokens")) } } }
             }
             // What the imports and integrations have brought in, for sales operations to check.
             @if let Some(c) = &counts {
-                p.muted { "The database holds " (format_count(c.teams)) " teams, " (format_count(c.reps)) " people, "
-                    (format_count(c.accounts)) " accounts, " (format_count(c.activities)) " activities, " (format_count(c.deals))
-                    " deals and " (format_count(c.subscription_months)) " account-months of recurring revenue." }
+                @let n = |x: i64| frame.locale.count(x);
+                p.muted { (tr!(frame.locale, "home-database", teams = n(c.teams), reps = n(c.reps), accounts = n(c.accounts),
+                    activities = n(c.activities), deals = n(c.deals), months = n(c.subscription_months))) }
             }
         }
     };
-    Ok(layout::page(&frame, "Home", body))
+    Ok(layout::page(&frame, &frame.t("nav-home"), body))
 }
 
 /// Home.

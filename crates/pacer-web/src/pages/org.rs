@@ -16,6 +16,7 @@ use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::FieldKind;
 use pacer_core::org::{NewRep, NewTeam, Rep, RepUpdate, Team, TeamUpdate};
+use pacer_i18n::{Locale, tr};
 use pacer_storage::RepFilter;
 use serde::Deserialize;
 
@@ -39,45 +40,45 @@ fn team_name(teams: &[Team], id: Option<i64>) -> String {
     id.and_then(|id| teams.iter().find(|t| t.id == id)).map(|t| t.name.clone()).unwrap_or_else(|| "—".into())
 }
 
-fn status_badge(active: bool) -> Markup {
-    html! { @if active { span.badge.on { "active" } } @else { span.badge.off { "inactive" } } }
+fn status_badge(locale: Locale, active: bool) -> Markup {
+    html! { @if active { span.badge.on { (locale.t("org-active")) } } @else { span.badge.off { (locale.t("org-inactive")) } } }
 }
 
-fn team_tree(teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
-    html! { ul.tree { (team_items(teams, parent, visible)) } }
+fn team_tree(locale: Locale, teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
+    html! { ul.tree { (team_items(locale, teams, parent, visible)) } }
 }
 
 /// The items of the teams under `parent`; a team the viewer may not see is
 /// skipped, its visible sub-teams shown at its level.
-fn team_items(teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
+fn team_items(locale: Locale, teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
     html! {
         @for t in teams.iter().filter(|t| t.parent_id == parent) {
             @if visible(t.id) {
                 li {
                     a href=(format!("/teams/{}", t.id)) { (t.name) }
                     @if let Some(r) = &t.region { " " span.muted { "(" (r) ")" } }
-                    @if !t.active { " " (status_badge(false)) }
-                    @if teams.iter().any(|c| c.parent_id == Some(t.id)) { (team_tree(teams, Some(t.id), visible)) }
+                    @if !t.active { " " (status_badge(locale, false)) }
+                    @if teams.iter().any(|c| c.parent_id == Some(t.id)) { (team_tree(locale, teams, Some(t.id), visible)) }
                 }
             } @else {
-                (team_items(teams, Some(t.id), visible))
+                (team_items(locale, teams, Some(t.id), visible))
             }
         }
     }
 }
 
-fn reps_table(reps: &[Rep], teams: &[Team]) -> Markup {
+fn reps_table(locale: Locale, reps: &[Rep], teams: &[Team]) -> Markup {
     let today = today();
     html! {
         div.scroll { table {
-            thead { tr { th { "Name" } th { "Title" } th { "Team" } th { "Hired" } th { "Status" } } }
+            thead { tr { th { (locale.t("org-name")) } th { (locale.t("org-title")) } th { (locale.t("org-team")) } th { (locale.t("org-hired")) } th { (locale.t("org-status")) } } }
             tbody { @for r in reps { tr {
                 td { a href=(format!("/reps/{}", r.id)) { (r.name) } }
                 td { (r.title.as_deref().unwrap_or("")) }
                 td { (team_name(teams, r.team_id)) }
-                td { (r.hire_date) }
-                td { @if r.is_active_on(today) { (status_badge(true)) } @else {
-                    span.badge.off { "left " (r.leave_date.map(|d| d.to_string()).unwrap_or_default()) } } }
+                td { (locale.date(r.hire_date)) }
+                td { @if r.is_active_on(today) { (status_badge(locale, true)) } @else {
+                    span.badge.off { (tr!(locale, "org-left-on", day = r.leave_date.map(|d| locale.date(d)).unwrap_or_default())) } } }
             } } }
         } }
     }
@@ -92,9 +93,9 @@ fn team_options(teams: &[Team], selected: Option<i64>, none_label: &str) -> Mark
     }
 }
 
-fn rep_options(reps: &[Rep], selected: Option<i64>) -> Markup {
+fn rep_options(locale: Locale, reps: &[Rep], selected: Option<i64>) -> Markup {
     html! {
-        option value="" { "(none)" }
+        option value="" { (locale.t("org-option-none")) }
         @for r in reps { option value=(r.id) selected[selected == Some(r.id)] { (r.name) } }
     }
 }
@@ -112,38 +113,39 @@ pub async fn page(
         state.store.reps(&RepFilter::default(), today()).await?.into_iter().filter(|r| viewer.sees_rep(r)).collect();
     let visible = |id: i64| viewer.sees_team(id);
     let is_admin = frame.role() == Role::Admin;
+    let l = frame.locale;
     let body = html! {
         (notice(&n))
-        h1 { "Organisation" }
-        div.card { h2 { "Teams" } (team_tree(&teams, None, &visible)) }
-        div.card { h2 { "People" } (reps_table(&reps, &teams)) }
+        h1 { (l.t("nav-organisation")) }
+        div.card { h2 { (l.t("org-teams")) } (team_tree(l, &teams, None, &visible)) }
+        div.card { h2 { (l.t("org-people")) } (reps_table(l, &reps, &teams)) }
         @if is_admin {
             div.card {
-                h2 { "Add a team" }
+                h2 { (l.t("org-add-team")) }
                 form.row method="post" action="/teams" {
                     (frame.csrf_field())
-                    label { "Name" input name="name" required; }
-                    label { "Region" input name="region"; }
-                    label { "Parent team" select name="parent_id" { (team_options(&teams, None, "(top level)")) } }
-                    label { "Manager" select name="manager_id" { (rep_options(&reps, None)) } }
-                    button type="submit" { "Add team" }
+                    label { (l.t("org-name")) input name="name" required; }
+                    label { (l.t("org-region")) input name="region"; }
+                    label { (l.t("org-parent-team")) select name="parent_id" { (team_options(&teams, None, &l.t("org-option-top-level"))) } }
+                    label { (l.t("org-manager")) select name="manager_id" { (rep_options(l, &reps, None)) } }
+                    button type="submit" { (l.t("org-add-team-button")) }
                 }
             }
             div.card {
-                h2 { "Add a person" }
+                h2 { (l.t("org-add-person")) }
                 form.row method="post" action="/reps" {
                     (frame.csrf_field())
-                    label { "Name" input name="name" required; }
-                    label { "E-mail" input type="email" name="email"; }
-                    label { "Title" input name="title"; }
-                    label { "Team" select name="team_id" { (team_options(&teams, None, "(no team)")) } }
-                    label { "Hire date" input type="date" name="hire_date" required value=(today()); }
-                    button type="submit" { "Add person" }
+                    label { (l.t("org-name")) input name="name" required; }
+                    label { (l.t("org-email")) input type="email" name="email"; }
+                    label { (l.t("org-title")) input name="title"; }
+                    label { (l.t("org-team")) select name="team_id" { (team_options(&teams, None, &l.t("org-option-no-team"))) } }
+                    label { (l.t("org-hire-date")) input type="date" name="hire_date" required value=(today()); }
+                    button type="submit" { (l.t("org-add-person-button")) }
                 }
             }
         }
     };
-    Ok(layout::page(&frame, "Organisation", body))
+    Ok(layout::page(&frame, &l.t("nav-organisation"), body))
 }
 
 /// One team: members today, past members, sub-teams; admins can edit it.
@@ -161,34 +163,35 @@ pub async fn team_page(
     let members: Vec<Rep> = all_reps.iter().filter(|r| r.team_id == Some(id) && viewer.sees_rep(r)).cloned().collect();
     let manager = team.manager_id.and_then(|m| all_reps.iter().find(|r| r.id == m));
     let subteams: Vec<&Team> = teams.iter().filter(|t| t.parent_id == Some(id)).collect();
+    let l = frame.locale;
     let body = html! {
         (notice(&n))
-        h1 { (team.name) " " (status_badge(team.active)) }
+        h1 { (team.name) " " (status_badge(l, team.active)) }
         p.muted {
-            @if let Some(r) = &team.region { "Region " (r) ". " }
-            "Part of " (team_name(&teams, team.parent_id)) ". Manager: "
-            @if let Some(m) = manager { a href=(format!("/reps/{}", m.id)) { (m.name) } } @else { "none" } "."
+            @if let Some(r) = &team.region { (tr!(l, "org-team-region", region = r)) " " }
+            (tr!(l, "org-team-part-of", parent = team_name(&teams, team.parent_id))) " " (l.t("org-team-manager")) " "
+            @if let Some(m) = manager { a href=(format!("/reps/{}", m.id)) { (m.name) } } @else { (l.t("org-team-no-manager")) } "."
         }
         @if !subteams.is_empty() {
-            div.card { h2 { "Teams below" } ul { @for t in &subteams { li { a href=(format!("/teams/{}", t.id)) { (t.name) } } } } }
+            div.card { h2 { (l.t("org-teams-below")) } ul { @for t in &subteams { li { a href=(format!("/teams/{}", t.id)) { (t.name) } } } } }
         }
-        div.card { h2 { "Members today" } (reps_table(&members, &teams)) }
+        div.card { h2 { (l.t("org-members")) } (reps_table(l, &members, &teams)) }
         @if frame.role() == Role::Admin {
             div.card {
-                h2 { "Edit team" }
+                h2 { (l.t("org-edit-team")) }
                 form.row method="post" action=(format!("/teams/{id}")) {
                     (frame.csrf_field())
-                    label { "Name" input name="name" value=(team.name) required; }
-                    label { "Region" input name="region" value=(team.region.clone().unwrap_or_default()); }
-                    label { "Parent team" select name="parent_id" { (team_options(&teams, team.parent_id, "(top level)")) } }
-                    label { "Manager" select name="manager_id" { (rep_options(&all_reps, team.manager_id)) } }
-                    label { "Reason (audit log)" input name="reason"; }
-                    button type="submit" { "Save" }
+                    label { (l.t("org-name")) input name="name" value=(team.name) required; }
+                    label { (l.t("org-region")) input name="region" value=(team.region.clone().unwrap_or_default()); }
+                    label { (l.t("org-parent-team")) select name="parent_id" { (team_options(&teams, team.parent_id, &l.t("org-option-top-level"))) } }
+                    label { (l.t("org-manager")) select name="manager_id" { (rep_options(l, &all_reps, team.manager_id)) } }
+                    label { (l.t("org-reason")) input name="reason"; }
+                    button type="submit" { (l.t("save")) }
                 }
                 @if team.active {
                     form.inline method="post" action=(format!("/teams/{id}/deactivate")) {
                         (frame.csrf_field())
-                        p { button.danger type="submit" { "Deactivate team" } " " span.muted { "Its history stays." } }
+                        p { button.danger type="submit" { (l.t("org-deactivate-team")) } " " span.muted { (l.t("org-history-stays")) } }
                     }
                 }
             }
@@ -216,47 +219,48 @@ pub async fn rep_page(
         .map(|(_, c)| c.activity_types)
         .unwrap_or_default();
     let today = today();
+    let l = frame.locale;
     let body = html! {
         (notice(&n))
-        h1 { (rep.name) " " @if rep.is_active_on(today) { (status_badge(true)) } @else { span.badge.off { "left" } } }
+        h1 { (rep.name) " " @if rep.is_active_on(today) { (status_badge(l, true)) } @else { span.badge.off { (l.t("org-left")) } } }
         p.muted {
-            (rep.title.as_deref().unwrap_or("")) " · " (team_name(&teams, rep.team_id)) " · hired " (rep.hire_date)
-            @if let Some(left) = rep.leave_date { " · left " (left) }
+            (rep.title.as_deref().unwrap_or("")) " · " (team_name(&teams, rep.team_id)) " · " (tr!(l, "org-hired-on", day = l.date(rep.hire_date)))
+            @if let Some(left) = rep.leave_date { " · " (tr!(l, "org-left-on", day = l.date(left))) }
             @if let Some(email) = &rep.email { " · " (email) }
         }
         @if frame.role() >= Role::Manager {
-            p { a href=(format!("/scorecard?rep={id}")) { "Scorecard" } ": targets, attainment, pace and rank this quarter and year" }
+            p { a href=(format!("/scorecard?rep={id}")) { (l.t("org-scorecard")) } (l.t("org-scorecard-help")) }
         }
         @if rep.is_active_on(today) {
             div.card {
-                h2 { "Quick log" }
+                h2 { (l.t("org-quick-log")) }
                 form.row method="post" action=(format!("/reps/{id}/activities")) {
                     (frame.csrf_field())
-                    label { "Type" select name="activity_type" { @for t in &types { option value=(t.key.get_ref()) { (t.name) } } } }
-                    label { "Date" input type="date" name="date" value=(today); }
-                    label { "Minutes" input type="number" name="minutes" min="0" max="1440" step="1"; }
+                    label { (l.t("org-type")) select name="activity_type" { @for t in &types { option value=(t.key.get_ref()) { (t.name) } } } }
+                    label { (l.t("org-date")) input type="date" name="date" value=(today); }
+                    label { (l.t("org-minutes")) input type="number" name="minutes" min="0" max="1440" step="1"; }
                     @for t in &types { @for f in &t.fields {
                         @let name = format!("field.{}.{}", t.key.get_ref(), f.key.get_ref());
                         @let label = format!("{} ({}){}", f.name.clone().unwrap_or_else(|| key_words(f.key.get_ref())), t.name, if f.required { " *" } else { "" });
                         @match f.kind {
                             FieldKind::OneOf => label { (label) select name=(name) { option value="" { "—" } @for v in &f.values { option value=(v) { (key_words(v)) } } } },
-                            FieldKind::Boolean => label { (label) select name=(name) { option value="" { "—" } option value="yes" { "yes" } option value="no" { "no" } } },
+                            FieldKind::Boolean => label { (label) select name=(name) { option value="" { "—" } option value="yes" { (l.t("org-yes")) } option value="no" { (l.t("org-no")) } } },
                             FieldKind::Date => label { (label) input type="date" name=(name); },
                             FieldKind::Integer | FieldKind::Decimal => label { (label) input type="number" step="any" name=(name); },
                             FieldKind::Text => label { (label) input name=(name); },
                         }
                     } }
-                    button type="submit" { "Log it" }
+                    button type="submit" { (l.t("org-log-it")) }
                 }
             }
         }
         div.card {
-            h2 { "Recent activities" }
-            @if activities.is_empty() { p.muted { "Nothing logged yet." } } @else {
+            h2 { (l.t("org-recent")) }
+            @if activities.is_empty() { p.muted { (l.t("org-nothing-logged")) } } @else {
                 div.scroll { table {
-                    thead { tr { th { "When" } th { "Type" } th.num { "Minutes" } th { "Source" } th { "Entered by" } } }
+                    thead { tr { th { (l.t("org-when")) } th { (l.t("org-type")) } th.num { (l.t("org-minutes")) } th { (l.t("org-source")) } th { (l.t("org-entered-by")) } } }
                     tbody { @for a in &activities { tr {
-                        td { (a.occurred_at.format("%Y-%m-%d %H:%M")) }
+                        td { (l.date(a.occurred_at.date())) ", " (a.occurred_at.format("%H:%M")) }
                         td { (types.iter().find(|t| *t.key.get_ref() == a.activity_type).map_or_else(|| key_words(&a.activity_type), |t| t.name.clone())) }
                         td.num { (a.duration_s.map(|s| (s / 60).to_string()).unwrap_or_default()) }
                         td { (a.source) }
@@ -266,35 +270,35 @@ pub async fn rep_page(
             }
         }
         div.card {
-            h2 { "Team history" }
+            h2 { (l.t("org-team-history")) }
             div.scroll { table {
-                thead { tr { th { "Team" } th { "From" } th { "Until" } } }
+                thead { tr { th { (l.t("org-team")) } th { (l.t("org-from")) } th { (l.t("org-until")) } } }
                 tbody { @for m in &memberships { tr {
-                    td { (team_name(&teams, Some(m.team_id))) } td { (m.valid_from) }
-                    td { (m.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "now".into())) }
+                    td { (team_name(&teams, Some(m.team_id))) } td { (l.date(m.valid_from)) }
+                    td { (m.valid_to.map(|d| l.date(d)).unwrap_or_else(|| l.t("org-now"))) }
                 } } }
             } }
         }
         @if frame.role() == Role::Admin {
             div.card {
-                h2 { "Edit" }
+                h2 { (l.t("org-edit")) }
                 form.row method="post" action=(format!("/reps/{id}")) {
                     (frame.csrf_field())
-                    label { "Name" input name="name" value=(rep.name) required; }
-                    label { "E-mail" input type="email" name="email" value=(rep.email.clone().unwrap_or_default()); }
-                    label { "Title" input name="title" value=(rep.title.clone().unwrap_or_default()); }
-                    label { "Hire date" input type="date" name="hire_date" value=(rep.hire_date) required; }
-                    label { "Leave date" input type="date" name="leave_date" value=(rep.leave_date.map(|d| d.to_string()).unwrap_or_default()); }
-                    label { "Reason (audit log)" input name="reason"; }
-                    button type="submit" { "Save" }
+                    label { (l.t("org-name")) input name="name" value=(rep.name) required; }
+                    label { (l.t("org-email")) input type="email" name="email" value=(rep.email.clone().unwrap_or_default()); }
+                    label { (l.t("org-title")) input name="title" value=(rep.title.clone().unwrap_or_default()); }
+                    label { (l.t("org-hire-date")) input type="date" name="hire_date" value=(rep.hire_date) required; }
+                    label { (l.t("org-leave-date")) input type="date" name="leave_date" value=(rep.leave_date.map(|d| d.to_string()).unwrap_or_default()); }
+                    label { (l.t("org-reason")) input name="reason"; }
+                    button type="submit" { (l.t("save")) }
                 }
-                h2 { "Move to another team" }
+                h2 { (l.t("org-move")) }
                 form.row method="post" action=(format!("/reps/{id}/move")) {
                     (frame.csrf_field())
-                    label { "Team" select name="team_id" required { (team_options(&teams, None, "(choose)")) } }
-                    label { "From" input type="date" name="from" value=(today) required; }
-                    label { "Reason (audit log)" input name="reason"; }
-                    button type="submit" { "Move" }
+                    label { (l.t("org-team")) select name="team_id" required { (team_options(&teams, None, &l.t("org-option-choose"))) } }
+                    label { (l.t("org-from")) input type="date" name="from" value=(today) required; }
+                    label { (l.t("org-reason")) input name="reason"; }
+                    button type="submit" { (l.t("org-move-button")) }
                 }
             }
         }
@@ -335,7 +339,13 @@ pub async fn quick_log(
         &viewer.principal.actor_name(),
     )?;
     state.store.upsert_activities(&[activity], &Actor::named(viewer.principal.actor_name())).await?;
-    Ok(redirect_with_notice(&format!("/reps/{id}"), &format!("Logged a {activity_type} on {date}.")))
+    let type_name = catalog
+        .activity_types
+        .iter()
+        .find(|t| *t.key.get_ref() == activity_type)
+        .map_or_else(|| key_words(&activity_type), |t| t.name.clone());
+    let logged = tr!(caller.locale, "org-logged", kind = type_name, day = caller.locale.date(date));
+    Ok(redirect_with_notice(&format!("/reps/{id}"), &logged))
 }
 
 /// The team forms.
@@ -362,7 +372,7 @@ pub async fn create_team(
         manager_id: parse_opt_id("manager", form.manager_id)?,
     };
     let team = state.store.create_team(&new, &actor(&frame, filled(form.reason))).await?;
-    Ok(redirect_with_notice(&format!("/teams/{}", team.id), &format!("Team {} created.", team.name)))
+    Ok(redirect_with_notice(&format!("/teams/{}", team.id), &tr!(frame.locale, "org-team-created", team = team.name)))
 }
 
 /// Changes a team.
@@ -380,7 +390,7 @@ pub async fn update_team(
         manager_id: Some(parse_opt_id("manager", form.manager_id)?),
     };
     state.store.update_team(id, &update, &actor(&frame, filled(form.reason))).await?;
-    Ok(redirect_with_notice(&format!("/teams/{id}"), "Team saved."))
+    Ok(redirect_with_notice(&format!("/teams/{id}"), &frame.t("org-team-saved")))
 }
 
 /// Deactivates a team.
@@ -391,7 +401,7 @@ pub async fn deactivate_team(
 ) -> PageResult<Response> {
     let frame = Frame::of(&state, &caller).await?;
     state.store.deactivate_team(id, &actor(&frame, None)).await?;
-    Ok(redirect_with_notice(&format!("/teams/{id}"), "Team deactivated; its history stays."))
+    Ok(redirect_with_notice(&format!("/teams/{id}"), &frame.t("org-team-deactivated")))
 }
 
 /// The rep forms.
@@ -423,7 +433,7 @@ pub async fn create_rep(
         external_id: None,
     };
     let rep = state.store.create_rep(&new, &actor(&frame, filled(form.reason))).await?;
-    Ok(redirect_with_notice(&format!("/reps/{}", rep.id), &format!("{} added.", rep.name)))
+    Ok(redirect_with_notice(&format!("/reps/{}", rep.id), &tr!(frame.locale, "org-rep-added", rep = rep.name)))
 }
 
 /// Changes a rep.
@@ -442,7 +452,7 @@ pub async fn update_rep(
         leave_date: Some(parse_opt_date("leave date", form.leave_date)?),
     };
     state.store.update_rep(id, &update, &actor(&frame, filled(form.reason))).await?;
-    Ok(redirect_with_notice(&format!("/reps/{id}"), "Saved."))
+    Ok(redirect_with_notice(&format!("/reps/{id}"), &frame.t("org-saved")))
 }
 
 /// The move form.
@@ -464,8 +474,5 @@ pub async fn move_rep(
     let team = parse_opt_id("team", Some(form.team_id))?.ok_or_else(|| ApiError::invalid("choose a team"))?;
     let from = parse_date("from", &form.from)?;
     state.store.move_rep(id, team, from, &actor(&frame, filled(form.reason))).await?;
-    Ok(redirect_with_notice(
-        &format!("/reps/{id}"),
-        &format!("Moved from {from}; earlier history stays with the old team."),
-    ))
+    Ok(redirect_with_notice(&format!("/reps/{id}"), &tr!(frame.locale, "org-moved", day = frame.locale.date(from))))
 }

@@ -1,7 +1,8 @@
 //! Report, leaderboard and pipeline pages: the same figures as the API,
 //! within the viewer's scope, with a chart, sortable columns and downloads.
 
-use super::filters::{Choices, Chosen, Picker, filter_form};
+use super::dashboard::times;
+use super::filters::{Choices, Chosen, Picker, filter_form, period_label};
 use super::layout::{self, Frame};
 use super::{PageQuery, PageResult};
 use crate::AppState;
@@ -13,9 +14,9 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 use pacer_app::report::{Column, Report, cell_text};
 use pacer_core::kpi::KpiValue;
-use pacer_core::money::format_amount;
 use pacer_core::org::{Team, subtree};
 use pacer_core::report::{Grouping, Owner, ReportRow, Scope};
+use pacer_i18n::tr;
 use serde::Deserialize;
 
 /// The page's query: the report's, the KPI and the sort.
@@ -93,8 +94,8 @@ pub async fn reports(
         q.kpi = choices.first_kpi();
     }
     let Some(kpi) = q.kpi.clone() else {
-        let body = html! { h1 { "Reports" } p { "No metric catalog has been applied yet: define the KPIs first." } };
-        return Ok(layout::page(&frame, "Reports", body));
+        let body = html! { h1 { (frame.t("nav-reports")) } p { (frame.t("reports-no-catalog")) } };
+        return Ok(layout::page(&frame, &frame.t("nav-reports"), body));
     };
     let report = report(&state, &caller, &kpi, &q.report_query()).await?;
     // Exceptions noted in quarterly reviews show wherever the KPI's figures do.
@@ -122,22 +123,27 @@ pub async fn reports(
     } else {
         &[Picker::Kpi, Picker::Rows, Picker::Columns, Picker::Period, Picker::Team]
     };
+    let rows_per = match report.by {
+        Grouping::Rep => "reports-rows-per-rep",
+        Grouping::Team => "reports-rows-per-team",
+        Grouping::Company => "reports-rows-per-company",
+    };
     let body = html! {
-        h1 { "Reports: " (report.name) }
+        h1 { (tr!(frame.locale, "reports-title", kpi = &report.name)) }
         (filter_form(&frame, "/reports", pickers, &q.chosen(), &choices))
         p.muted {
-            "Rows per " (report.by) "; the last column is the whole span, computed from its sums. "
-            "Computed from " (report.computed_from) ". "
-            @if report.unit == "currency" { "Amounts in " (report.currency) ", deals in other currencies converted at the rate of their close month. " }
-            "Download: " a href=(format!("{api}csv")) { "CSV" } " · " a href=(format!("{api}xlsx")) { "XLSX" } " · " a href=(format!("{api}json")) { "JSON" }
+            (frame.t(rows_per)) " "
+            (frame.t(if report.computed_from == "rollups" { "reports-computed-from-rollups" } else { "reports-computed-from-raw" })) " "
+            @if report.unit == "currency" { (tr!(frame.locale, "reports-amounts-in", currency = report.currency.to_string())) " " }
+            (frame.t("reports-download")) " " a href=(format!("{api}csv")) { "CSV" } " · " a href=(format!("{api}xlsx")) { "XLSX" } " · " a href=(format!("{api}json")) { "JSON" }
         }
-        @for (note, period) in &exceptions { div.notice { "Exception (" (period) " review): " (note.text) " — " (note.author) } }
+        @for (note, period) in &exceptions { div.notice { (tr!(frame.locale, "reports-exception", period = period_label(&frame, period, period))) " " (note.text) " — " (note.author) } }
         (chart)
         div.scroll { table {
             thead { tr {
-                th { a href=(link(0)) { "Name" } }
+                th { a href=(link(0)) { (frame.t("reports-name")) } }
                 @for (i, c) in report.columns.iter().enumerate() { th.num title=(c.name) {
-                    a href=(link(i + 1)) { (c.label) }
+                    a href=(link(i + 1)) { (period_label(&frame, &c.name, &c.label)) }
                     @if let Some(note) = &c.coverage { br; small.muted.partial { (note) } }
                 } }
             } }
@@ -149,7 +155,7 @@ pub async fn reports(
             }
         } }
     };
-    Ok(layout::page(&frame, "Reports", body))
+    Ok(layout::page(&frame, &frame.t("nav-reports"), body))
 }
 
 /// How many rows the report's chart names; the others are summed as one series, or left out.
@@ -173,7 +179,7 @@ async fn report_chart(state: &AppState, frame: &Frame, report: &Report, team: Op
         report.rows.iter().any(|b| matches!(b.owner, Owner::Team(b) if b != a && subtree(&view.teams, b).contains(&a)))
     });
     let stacked = adds_up && !nested;
-    let (series, named, note) = chart_series(report, periods, stacked, adds_up, ctx.today);
+    let (series, named, note) = chart_series(frame, report, periods, stacked, adds_up, ctx.today);
     // The target is drawn where a figure to hold it against is: the scope's total (stacked, or
     // the company row, which is the scope's), or its owner's own line.
     let shown = shown_scope(team, &ctx.scope()?, &view.teams);
@@ -183,7 +189,7 @@ async fn report_chart(state: &AppState, frame: &Frame, report: &Report, team: Op
         None => None,
     };
     let goal = targets.filter(|t| t.iter().any(Option::is_some)).map(|t| Goal {
-        name: "target (approved plan)".into(),
+        name: frame.t("chart-target-approved"),
         values: t.into_iter().map(|v| v.map(|v| v as f64)).collect(),
     });
     // The title says whose figures they are, unless the company's.
@@ -192,12 +198,12 @@ async fn report_chart(state: &AppState, frame: &Frame, report: &Report, team: Op
         Some(Owner::Rep(r)) => view.reps.iter().find(|x| x.id == r).map(|x| format!(", {}", x.name)),
         _ => None,
     };
-    let span = report.columns.last().map_or(String::new(), |c| format!(", {}", c.label));
+    let span = report.columns.last().map_or(String::new(), |c| format!(", {}", period_label(frame, &c.name, &c.label)));
     Ok(charts::chart(&Chart {
         title: &format!("{}{}{span}", report.name, whose.unwrap_or_default()),
         note: note.as_deref(),
-        unit: Unit::of_kpi(&report.unit, report.currency),
-        columns: &periods.iter().map(|c| Label::period(&c.label)).collect::<Vec<_>>(),
+        unit: Unit::of_kpi(&report.unit, report.currency).in_locale(frame.locale),
+        columns: &periods.iter().map(|c| Label::period(&period_label(frame, &c.name, &c.label))).collect::<Vec<_>>(),
         series: &series,
         mark: if stacked || series.len() == 1 { Mark::Bars } else { Mark::Lines },
         goal: goal.as_ref(),
@@ -209,6 +215,7 @@ async fn report_chart(state: &AppState, frame: &Frame, report: &Report, team: Op
 /// averages, teams that hold their sub-teams). Returns the series, the owners named and a note
 /// saying which rows are drawn.
 fn chart_series(
+    frame: &Frame,
     report: &Report,
     periods: &[Column],
     stacked: bool,
@@ -226,25 +233,27 @@ fn chart_series(
     };
     let (top, rest) = rows.split_at(named);
     let mut series: Vec<Series> = top.iter().map(|r| Series::new(&r.name, figures(r))).collect();
-    let kind = if report.by == Grouping::Team { "teams" } else { "reps" };
+    let kind = frame.t(if report.by == Grouping::Team { "reports-kind-teams" } else { "reports-kind-reps" });
+    let (count, all, others) = (frame.locale.count(named as i64), frame.locale.count(rows.len() as i64), rest.len());
     let note = if rest.is_empty() {
         None
     } else if stacked {
         let rest_figures: Vec<Vec<Option<f64>>> = rest.iter().map(|r| figures(r)).collect();
         let summed =
             (0..periods.len()).map(|j| rest_figures.iter().filter_map(|f| f[j]).reduce(|a, b| a + b)).collect();
-        series.push(Series { rest: true, ..Series::new(format!("Others ({} {kind})", rest.len()), summed) });
-        Some(format!(
-            "The {named} of {} {kind} with the most over the span; the other {} summed as Others.",
-            rows.len(),
-            rest.len()
+        let name = tr!(frame.locale, "chart-others", count = frame.locale.count(others as i64), kind = kind.as_str());
+        series.push(Series { rest: true, ..Series::new(name, summed) });
+        Some(tr!(
+            frame.locale,
+            "reports-chart-top-others",
+            named = count,
+            all = all,
+            kind = kind.as_str(),
+            others = frame.locale.count(others as i64)
         ))
     } else {
-        let why = if adds_up { "a team holds its sub-teams" } else { "these figures do not add up" };
-        Some(format!(
-            "The {named} of {} {kind} with the most over the span ({why}: the others are left out).",
-            rows.len()
-        ))
+        let why = frame.t(if adds_up { "reports-chart-nested" } else { "reports-chart-no-sum" });
+        Some(tr!(frame.locale, "reports-chart-top-left-out", named = count, all = all, kind = kind.as_str(), why = why))
     };
     (series, top.iter().map(|r| r.owner).collect(), note)
 }
@@ -281,19 +290,22 @@ pub async fn leaderboard_page(
         q.kpi = choices.first_kpi();
     }
     let Some(kpi) = q.kpi.clone() else {
-        let body = html! { h1 { "Leaderboard" } p { "No metric catalog has been applied yet." } };
-        return Ok(layout::page(&frame, "Leaderboard", body));
+        let body = html! { h1 { (frame.t("nav-leaderboard")) } p { (frame.t("reports-no-catalog-short")) } };
+        return Ok(layout::page(&frame, &frame.t("nav-leaderboard"), body));
     };
     let board = leaderboard(&state, &caller, &kpi, &q.report_query()).await?;
     let body = html! {
-        h1 { "Leaderboard: " (board.name) }
+        h1 { (tr!(frame.locale, "reports-leaderboard-title", kpi = &board.name)) }
         (filter_form(&frame, "/leaderboard", &[Picker::Kpi, Picker::Period, Picker::Team], &q.chosen(), &choices))
-        p.muted { (board.period.label) " · equal values share a rank, and the next rank skips." }
+        p.muted { (period_label(&frame, &board.period.name, &board.period.label)) " · " (frame.t("reports-leaderboard-ties")) }
         @if let Some(me) = &board.me {
-            div.notice { "You are " @if let Some(r) = me.rank { "number " (r) } @else { "unranked" } " with " (frame.value(&me.value)) "." }
+            div.notice { @match me.rank {
+                Some(r) => (tr!(frame.locale, "reports-leaderboard-you-ranked", rank = r.to_string(), value = frame.value(&me.value))),
+                None => (tr!(frame.locale, "reports-leaderboard-you-unranked", value = frame.value(&me.value))),
+            } }
         }
         div.scroll { table {
-            thead { tr { th.num { "Rank" } th { "Rep" } th.num { (board.name) } } }
+            thead { tr { th.num { (frame.t("reports-leaderboard-rank")) } th { (frame.t("dashboard-rep")) } th.num { (board.name) } } }
             tbody { @for l in &board.lines { tr {
                 td.num { @if let Some(r) = l.rank { (r) } @else { "—" } }
                 td { (l.name) }
@@ -301,7 +313,7 @@ pub async fn leaderboard_page(
             } } }
         } }
     };
-    Ok(layout::page(&frame, "Leaderboard", body))
+    Ok(layout::page(&frame, &frame.t("nav-leaderboard"), body))
 }
 
 /// The pipeline page: open deals by forecast category, weighted, and coverage.
@@ -315,24 +327,21 @@ pub async fn pipeline_page(
     let mut query = q.report_query();
     query.by = query.by.or(Some("team".into()));
     let p = pipeline(&state, &caller, &query).await?;
-    let money = |m: i64| format_amount(m, p.currency);
+    let money = |m: i64| frame.locale.money(m, p.currency);
     let body = html! {
-        h1 { "Pipeline: " (p.period.label) }
+        h1 { (tr!(frame.locale, "reports-pipeline-title", period = period_label(&frame, &p.period.name, &p.period.label))) }
         (filter_form(&frame, "/pipeline", &[Picker::Rows, Picker::Period, Picker::Team], &Chosen { by: query.by.as_deref(), ..q.chosen() }, &choices))
-        p.muted { "Deals expected to close in the period (open) and closed won in it. Open deals without a close date are "
-                  "in Open and Weighted and under No close date, in no forecast category. Weighted = amount × stage probability. "
-                  "Coverage = open pipeline / quota still to reach (3× is the usual comfort level). "
-                  "Amounts in " (p.currency) ", deals in other currencies converted at the rate of their close month." }
+        p.muted { (frame.t("reports-pipeline-help")) " " (tr!(frame.locale, "reports-amounts-in", currency = p.currency.to_string())) }
         div.scroll { table {
             thead { tr {
-                th { "Name" } th.num { "Open deals" } th.num { "Open" } th.num { "Weighted" }
-                th.num { "Pipeline" } th.num { "Best case" } th.num { "Commit" } th.num { "No close date" } th.num { "Closed won" } th.num { "Coverage" }
+                th { (frame.t("reports-name")) } th.num { (frame.t("reports-pipeline-open-deals")) } th.num { (frame.t("reports-pipeline-open")) } th.num { (frame.t("reports-pipeline-weighted")) }
+                th.num { (frame.t("reports-pipeline-pipeline")) } th.num { (frame.t("reports-pipeline-best-case")) } th.num { (frame.t("reports-pipeline-commit")) } th.num { (frame.t("reports-pipeline-no-close-date")) } th.num { (frame.t("reports-pipeline-closed-won")) } th.num { (frame.t("reports-pipeline-coverage")) }
             } }
             tbody { @for r in &p.rows {
                 @let cat = |c| r.summary.category(c).amount_minor;
                 tr {
                     td { (r.name) }
-                    td.num { (r.summary.open_count) }
+                    td.num { (frame.locale.count(r.summary.open_count as i64)) }
                     td.num { (money(r.summary.open_minor)) }
                     td.num { (money(r.summary.weighted_minor)) }
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Pipeline))) }
@@ -340,11 +349,11 @@ pub async fn pipeline_page(
                     td.num { (money(cat(pacer_core::pipeline::ForecastCategory::Commit))) }
                     td.num { (money(r.summary.no_close_date.amount_minor)) }
                     td.num { (money(r.summary.won_minor)) }
-                    td.num { @match r.coverage.ratio() { Some(x) => { (format!("{x:.1}×")) }, None => span.muted { "no quota" } } }
+                    td.num { @match r.coverage.ratio() { Some(x) => { (times(&frame, x)) }, None => span.muted { (frame.t("reports-pipeline-no-quota")) } } }
                 }
             } }
         } }
         (super::stages::pipeline_notice(&frame, &p.unmapped))
     };
-    Ok(layout::page(&frame, "Pipeline", body))
+    Ok(layout::page(&frame, &frame.t("nav-pipeline"), body))
 }

@@ -251,7 +251,7 @@ pub async fn page(
         }
         details.fold #gaps open {
             summary { h2 { (frame.t("review-gaps")) } }
-            (super::dashboard::gaps(&d.gaps))
+            (super::dashboard::gaps(&frame, &d.gaps))
         }
         details.fold #notes open {
             summary { h2 { (frame.t("review-notes")) } }
