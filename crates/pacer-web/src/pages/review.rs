@@ -28,11 +28,6 @@ fn actor(frame: &Frame, reason: Option<String>) -> Actor {
     Actor::named(frame.principal.actor_name()).because(reason)
 }
 
-/// A share for people ("87%"), a dash without one.
-pub(crate) fn pct(x: Option<f64>) -> String {
-    x.map_or_else(|| "—".into(), pacer_core::money::format_share)
-}
-
 /// A figure of a KPI in `unit` for people: money, a percentage, or a grouped count.
 pub(crate) fn amount(frame: &Frame, unit: &str, x: Option<f64>) -> String {
     frame.locale.figure(unit, x, frame.org.currency)
