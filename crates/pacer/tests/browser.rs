@@ -702,7 +702,7 @@ fn browser_rep_and_manager_journeys() {
     browser.wait_for_path("the rep page with a notice after logging", |p| {
         p.starts_with(&format!("/reps/{own_id}?")) && p.contains("notice=")
     });
-    let expected_notice = format!("Logged a call on {today}.");
+    let expected_notice = format!("Logged “Call” on {}.", pacer_i18n::Locale::ENGLISH.date(chrono::Local::now().date_naive()));
     let notice = browser.find("main div.notice");
     assert_eq!(browser.text(&notice), expected_notice, "the notice after logging at {}", browser.current_url());
     // The table is newest first; the demo also has activities later today (it
