@@ -97,7 +97,10 @@ impl DashboardYear {
             fiscal_year: fy,
             quarter: Column::of(&quarter),
             as_of: ctx.today,
-            note: plan.is_none().then(|| format!("FY{fy} has no approved plan yet: no targets to measure against")),
+            note: plan.is_none().then(|| {
+                let year = pacer_i18n::tr!(ctx.locale, "period-year", fy = fy.to_string());
+                pacer_i18n::tr!(ctx.locale, "dashboard-no-plan", year = year)
+            }),
             plan,
             currency: ctx.org.currency,
         };

@@ -733,10 +733,7 @@ pub async fn send<M: Mailer>(
         let outcome = match (&address, user.digest) {
             (_, false) => Outcome::OptedOut,
             _ if sent.get(&user.id) == Some(&true) => Outcome::AlreadySent,
-            (None, true) => Outcome::Failed(format!(
-                "no e-mail address: give one with `pacer user update {} --email ...` or on their rep record",
-                user.username
-            )),
+            (None, true) => Outcome::Failed(tr!(ctx.locale, "digest-failed-no-address", user = &user.username)),
             (Some(to), true) => deliver(ctx, mailer, &user, to, week, dry_run, now, &emails).await,
         };
         deliveries.push(Delivery { user: user.username.clone(), name: user.display_name.clone(), address, outcome });
@@ -772,7 +769,7 @@ async fn deliver<M: Mailer>(
 ) -> Outcome {
     let digest = match compose(ctx, user, week, emails, reader_locale(user, &ctx.org)).await {
         Ok(d) => d,
-        Err(e) => return Outcome::Failed(format!("the digest could not be composed: {e}")),
+        Err(e) => return Outcome::Failed(tr!(ctx.locale, "digest-failed-compose", error = e.to_string())),
     };
     if digest.sections == 0 {
         return Outcome::NothingToSay;
@@ -785,7 +782,7 @@ async fn deliver<M: Mailer>(
     match ctx.store.claim_digest(&key, user.id, to, now.timestamp(), stale).await {
         Ok(true) => {}
         Ok(false) => return Outcome::AlreadySent,
-        Err(e) => return Outcome::Failed(format!("could not be recorded, so not sent: {e}")),
+        Err(e) => return Outcome::Failed(tr!(ctx.locale, "digest-failed-claim", error = e.to_string())),
     }
     let email = Email {
         to: to.to_string(),
@@ -798,7 +795,7 @@ async fn deliver<M: Mailer>(
         Ok(()) => match ctx.store.confirm_digest(&key, user.id, Utc::now().timestamp()).await {
             Ok(()) => Outcome::Sent,
             // The mail went; the claim stays, so it is not sent again.
-            Err(e) => Outcome::Failed(format!("sent, but not recorded as sent: {e}")),
+            Err(e) => Outcome::Failed(tr!(ctx.locale, "digest-failed-confirm", error = e.to_string())),
         },
         Err(why) => {
             let _ = ctx.store.release_digest(&key, user.id).await;

@@ -47,3 +47,9 @@ digest-review-open = The review of { $quarter } is open: { $count ->
         [one] { $shown } exception noted
        *[other] { $shown } exceptions noted
     }.
+
+# Why a person's digest was not sent, for the one who sends (the command line's language).
+digest-failed-no-address = no e-mail address: give one with `pacer user update { $user } --email ...` or on their rep record
+digest-failed-compose = the digest could not be composed: { $error }
+digest-failed-claim = could not be recorded, so not sent: { $error }
+digest-failed-confirm = sent, but not recorded as sent: { $error }

@@ -3,6 +3,8 @@
 org-teams = Teams
 org-people = People
 org-active = active
+org-team-active = active
+org-team-inactive = inactive
 org-inactive = inactive
 org-name = Name
 org-title = Title

@@ -47,3 +47,9 @@ digest-review-open = La revue du { $quarter } est ouverte : { $count ->
         [one] { $shown } exception notée
        *[other] { $shown } exceptions notées
     }.
+
+# Pourquoi le récapitulatif d’une personne n’est pas parti, pour qui l’envoie (la langue de la ligne de commande).
+digest-failed-no-address = pas d’adresse e-mail : indiquez-en une avec `pacer user update { $user } --email ...` ou sur sa fiche de commercial
+digest-failed-compose = le récapitulatif n’a pas pu être composé : { $error }
+digest-failed-claim = l’envoi n’a pas pu être enregistré, il n’est donc pas parti : { $error }
+digest-failed-confirm = envoyé, mais pas enregistré comme envoyé : { $error }

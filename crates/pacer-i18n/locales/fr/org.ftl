@@ -2,16 +2,18 @@
 
 org-teams = Équipes
 org-people = Personnes
-org-active = actif
-org-inactive = inactif
+org-active = en poste
+org-team-active = active
+org-team-inactive = inactive
+org-inactive = parti
 org-name = Nom
 org-title = Fonction
 org-team = Équipe
 org-hired = Embauche
 org-status = Statut
-org-left = parti
-org-left-on = parti le { $day }
-org-hired-on = embauché le { $day }
+org-left = départ
+org-left-on = départ : { $day }
+org-hired-on = embauche : { $day }
 org-option-none = (aucun)
 org-option-top-level = (premier niveau)
 org-option-no-team = (sans équipe)

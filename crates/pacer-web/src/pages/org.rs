@@ -40,8 +40,14 @@ fn team_name(teams: &[Team], id: Option<i64>) -> String {
     id.and_then(|id| teams.iter().find(|t| t.id == id)).map(|t| t.name.clone()).unwrap_or_else(|| "—".into())
 }
 
+/// A person's status badge: in post, or gone.
 fn status_badge(locale: Locale, active: bool) -> Markup {
     html! { @if active { span.badge.on { (locale.t("org-active")) } } @else { span.badge.off { (locale.t("org-inactive")) } } }
+}
+
+/// A team's status badge (the word agrees with "team" where the language wants it).
+fn team_badge(locale: Locale, active: bool) -> Markup {
+    html! { @if active { span.badge.on { (locale.t("org-team-active")) } } @else { span.badge.off { (locale.t("org-team-inactive")) } } }
 }
 
 fn team_tree(locale: Locale, teams: &[Team], parent: Option<i64>, visible: &dyn Fn(i64) -> bool) -> Markup {
@@ -57,7 +63,7 @@ fn team_items(locale: Locale, teams: &[Team], parent: Option<i64>, visible: &dyn
                 li {
                     a href=(format!("/teams/{}", t.id)) { (t.name) }
                     @if let Some(r) = &t.region { " " span.muted { "(" (r) ")" } }
-                    @if !t.active { " " (status_badge(locale, false)) }
+                    @if !t.active { " " (team_badge(locale, false)) }
                     @if teams.iter().any(|c| c.parent_id == Some(t.id)) { (team_tree(locale, teams, Some(t.id), visible)) }
                 }
             } @else {
@@ -166,7 +172,7 @@ pub async fn team_page(
     let l = frame.locale;
     let body = html! {
         (notice(&n))
-        h1 { (team.name) " " (status_badge(l, team.active)) }
+        h1 { (team.name) " " (team_badge(l, team.active)) }
         p.muted {
             @if let Some(r) = &team.region { (tr!(l, "org-team-region", region = r)) " " }
             (tr!(l, "org-team-part-of", parent = team_name(&teams, team.parent_id))) " " (l.t("org-team-manager")) " "
