@@ -266,7 +266,7 @@ pub async fn rep_page(
                 div.scroll { table {
                     thead { tr { th { (l.t("org-when")) } th { (l.t("org-type")) } th.num { (l.t("org-minutes")) } th { (l.t("org-source")) } th { (l.t("org-entered-by")) } } }
                     tbody { @for a in &activities { tr {
-                        td { (l.date(a.occurred_at.date())) ", " (a.occurred_at.format("%H:%M")) }
+                        td { time datetime=(a.occurred_at.format("%Y-%m-%dT%H:%M")) { (l.date(a.occurred_at.date())) ", " (a.occurred_at.format("%H:%M")) } }
                         td { (types.iter().find(|t| *t.key.get_ref() == a.activity_type).map_or_else(|| key_words(&a.activity_type), |t| t.name.clone())) }
                         td.num { (a.duration_s.map(|s| (s / 60).to_string()).unwrap_or_default()) }
                         td { (a.source) }
