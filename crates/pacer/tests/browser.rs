@@ -1201,7 +1201,8 @@ fn words_of(browser: &Browser) -> (String, BTreeSet<String>) {
         .flatten()
         .filter_map(|w| w.as_str())
         .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|w| !w.is_empty())
+        // A sample of a settings file (`kind = "deals"`) is machine text, not words.
+        .filter(|w| !w.is_empty() && !w.contains(" = \""))
         .collect();
     (v["lang"].as_str().unwrap_or_default().to_string(), words)
 }
@@ -1220,10 +1221,30 @@ fn strings_of(value: &Value, out: &mut BTreeSet<String>) {
 }
 
 /// The pages (by [`PageToSee::what`]) with no English left in a French browser.
-const FRENCH_COMPLETE: [&str; 0] = [];
+const FRENCH_COMPLETE: [&str; 19] = [
+    "org",
+    "team",
+    "calendar",
+    "catalog",
+    "logging",
+    "reports",
+    "leaderboard",
+    "pipeline",
+    "account",
+    "digest",
+    "plans",
+    "plan",
+    "plans-compare",
+    "reviews",
+    "scorecard",
+    "audit",
+    "stages",
+    "users",
+    "tokens",
+];
 
 /// Words French writes as English does (the same word in both, a brand, an acronym, a format).
-const SAME_IN_FRENCH: [&str; 30] = [
+const SAME_IN_FRENCH: [&str; 32] = [
     "Pacer",
     "Organisation",
     "Pipeline",
@@ -1254,6 +1275,8 @@ const SAME_IN_FRENCH: [&str; 30] = [
     "NRR",
     "API",
     "CRM",
+    "normal",
+    "acceptable",
 ];
 
 /// Whether a text has words a translation would change once the organisation's own words

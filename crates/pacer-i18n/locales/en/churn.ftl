@@ -67,3 +67,4 @@ churn-retention = Customer retention by first paying month
 churn-retention-note = share of each cohort's customers still paying N months later
 churn-tagged-notice = Tagged the churn of { $month }.
 churn-not-event = { $value } is not a churn event: pick one in the list
+churn-untagged = not tagged

@@ -68,3 +68,4 @@ churn-retention = Rétention des clients par premier mois payant
 churn-retention-note = part des clients de chaque cohorte qui paient encore N mois plus tard
 churn-tagged-notice = Motif enregistré pour le départ de { $month }.
 churn-not-event = { $value } n’est pas un départ : choisissez-en un dans la liste
+churn-untagged = non renseignée

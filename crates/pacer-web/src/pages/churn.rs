@@ -201,7 +201,9 @@ pub async fn page(
                     thead { tr { th { (frame.t("churn-col-reason")) } th { (frame.t("churn-col-controllable")) } th.num { (frame.t("churn-col-mrr-lost")) } } }
                     tbody { @for (key, mrr) in &w.reasons.by_reason {
                         @let reason = org.churn_reasons.iter().find(|r| &r.key == key);
-                        tr { td { (reason.map(|r| r.name.as_str()).unwrap_or(key)) }
+                        // Events nobody tagged come under the core's key `untagged`.
+                        @let name = match reason { Some(r) => r.name.clone(), None if key == "untagged" => frame.t("churn-untagged"), None => key.clone() };
+                        tr { td { (name) }
                              td { @match reason { Some(r) if r.controllable => (frame.t("churn-yes")), Some(_) => (frame.t("churn-no")), None => "—" } }
                              td.num { (money(*mrr)) } }
                     } }
