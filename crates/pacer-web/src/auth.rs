@@ -39,8 +39,18 @@ pub struct Caller {
     /// The path asked for, so that a page's navigation shows where the caller is.
     pub path: String,
     /// The language the pages speak to this caller ([`Language::choose`]: their own, the
-    /// organisation's, their browser's).
+    /// organisation's, their browser's); English on the API, whose JSON and CSV are for machines.
     pub locale: Locale,
+    /// The language the caller's browser or client asks for (`Accept-Language`), if Pacer speaks it.
+    pub asked: Option<Language>,
+}
+
+/// The language of the person calling: their own, the organisation's, then what they asked for
+/// ([`Language::choose`]). Pages speak it; the API writes only what is for people in it (a
+/// workbook to download).
+pub async fn reader_locale(state: &AppState, caller: &Caller) -> Result<Locale, ApiError> {
+    let organisation = state.store.organisation().await?.and_then(|o| o.language);
+    Ok(Locale::from(Language::choose(caller.user.as_ref().and_then(|u| u.language), organisation, caller.asked)))
 }
 
 /// The value of cookie `name`, if the request carries it.
@@ -108,7 +118,7 @@ pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: N
     let html = wants_html(&req);
     let asked = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Language::negotiate);
     let caller = match identify(&state, req.headers()).await {
-        Ok(caller) => Caller { path: req.uri().path().to_owned(), ..caller },
+        Ok(caller) => Caller { path: req.uri().path().to_owned(), asked, ..caller },
         Err(e) => {
             let path = req.uri().path().to_owned();
             return crate::pages::in_locale(Locale::from(asked.unwrap_or_default()), async move { e.answer(&path) })
@@ -118,11 +128,10 @@ pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: N
     // The API speaks machines' English; pages the reader's language (the organisation's setting
     // is read only for them).
     let locale = if html {
-        let organisation = match state.store.organisation().await {
-            Ok(org) => org.and_then(|o| o.language),
-            Err(e) => return ApiError::from(e).answer(req.uri().path()),
-        };
-        Locale::from(Language::choose(caller.user.as_ref().and_then(|u| u.language), organisation, asked))
+        match reader_locale(&state, &caller).await {
+            Ok(locale) => locale,
+            Err(e) => return e.answer(req.uri().path()),
+        }
     } else {
         Locale::ENGLISH
     };

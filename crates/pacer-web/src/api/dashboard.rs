@@ -80,5 +80,6 @@ pub async fn get_dashboard(
         Dashboard::Team(b) => format!("dashboard-team-{}", b.team_id),
         Dashboard::Company(b) => format!("dashboard-FY{}", b.year.fiscal_year),
     };
-    super::tabular_response(&board, || board.sheets(), &name, q.format.as_deref(), q.table.as_deref())
+    super::tabular_response(&state, &caller, &board, || board.sheets(), &name, q.format.as_deref(), q.table.as_deref())
+        .await
 }

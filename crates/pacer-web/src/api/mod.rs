@@ -134,9 +134,13 @@ pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Re
 }
 
 /// A result as JSON (`format` absent or `json`), or as a download named `name`: CSV of one sheet
-/// (the one `table` names, [`pacer_app::export::Sheet::key`], else the first) or XLSX of them all.
+/// (the one `table` names, [`pacer_app::export::Sheet::key`], else the first) or XLSX of them all,
+/// the workbook's sheet names and column headers in the caller's language
+/// ([`crate::auth::reader_locale`]: a workbook is for people; JSON and CSV are for machines).
 /// Any other format, or a table there is not, is a 400.
-pub fn tabular_response<T: serde::Serialize>(
+pub async fn tabular_response<T: serde::Serialize>(
+    state: &crate::AppState,
+    caller: &Caller,
     value: &T,
     sheets: impl FnOnce() -> Vec<pacer_app::export::Sheet>,
     name: &str,
@@ -153,7 +157,14 @@ pub fn tabular_response<T: serde::Serialize>(
             let sheet = pacer_app::export::pick(&sheets, table).map_err(ApiError::BadRequest)?;
             ("text/csv; charset=utf-8", "csv", pacer_app::export::csv(sheet).map_err(failed)?)
         }
-        "xlsx" => (pacer_app::plan_xlsx::XLSX_MEDIA_TYPE, "xlsx", pacer_app::export::xlsx(&sheets()).map_err(failed)?),
+        "xlsx" => {
+            let reader = crate::auth::reader_locale(state, caller).await?;
+            (
+                pacer_app::plan_xlsx::XLSX_MEDIA_TYPE,
+                "xlsx",
+                pacer_app::export::xlsx_in(&sheets(), reader).map_err(failed)?,
+            )
+        }
         other => return Err(ApiError::BadRequest(format!("unknown format {other:?}: use json, csv or xlsx"))),
     };
     let file = format!("attachment; filename=\"{name}.{ext}\"");

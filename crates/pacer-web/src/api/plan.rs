@@ -393,7 +393,8 @@ pub async fn export_xlsx(
     Extension(caller): Extension<Caller>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<axum::response::Response> {
-    let ctx = state.context(&caller).await?;
+    // A workbook is for people: in the caller's language, as the pages.
+    let ctx = state.context(&caller).await?.in_locale(crate::auth::reader_locale(&state, &caller).await?);
     use axum::http::header;
     use axum::response::IntoResponse;
     use pacer_app::plan_xlsx;

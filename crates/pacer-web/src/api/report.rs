@@ -106,8 +106,13 @@ pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuer
 }
 
 /// A report as JSON, CSV or an XLSX download.
-pub fn report_response(report: &reports::Report, format: Option<&str>) -> ApiResult<Response> {
-    super::tabular_response(report, || vec![report_sheet(report)], &report.kpi, format, None)
+pub async fn report_response(
+    state: &AppState,
+    caller: &Caller,
+    report: &reports::Report,
+    format: Option<&str>,
+) -> ApiResult<Response> {
+    super::tabular_response(state, caller, report, || vec![report_sheet(report)], &report.kpi, format, None).await
 }
 
 /// A KPI by rep, team or company, per fiscal period: the last column is the
@@ -125,7 +130,7 @@ pub async fn get_report(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
     let report = report(&state, &caller, &kpi, &q).await?;
-    report_response(&report, q.format.as_deref())
+    report_response(&state, &caller, &report, q.format.as_deref()).await
 }
 
 /// The leaderboard for a query, shared by the API and the pages.

@@ -59,12 +59,15 @@ pub async fn get(
     let ctx = state.context(&caller).await?;
     let v = view(&ctx, &period, q.plan).await?;
     super::tabular_response(
+        &state,
+        &caller,
         &v,
         || reviews::sheets(&v, ctx.org.currency),
         &format!("review-{}", v.document.period),
         q.format.as_deref(),
         None,
     )
+    .await
 }
 
 /// Opening a review.

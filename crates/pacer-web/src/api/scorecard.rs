@@ -48,5 +48,6 @@ pub async fn get_scorecard(
 ) -> ApiResult<Response> {
     let card = scorecard(&state, &caller, q.rep).await?;
     let name = format!("scorecard-rep-{}", card.rep_id);
-    super::tabular_response(&card, || sheets(&card), &name, q.format.as_deref(), q.table.as_deref())
+    super::tabular_response(&state, &caller, &card, || sheets(&card), &name, q.format.as_deref(), q.table.as_deref())
+        .await
 }
