@@ -196,7 +196,7 @@ pub fn xlsx_in(sheets: &[Sheet], locale: pacer_i18n::Locale) -> Result<Vec<u8>, 
 }
 
 /// `text` in the words of `locale`, when the message `prefix` + its slug exists; else as it is.
-fn words(locale: pacer_i18n::Locale, prefix: &str, text: &str) -> String {
+pub fn words(locale: pacer_i18n::Locale, prefix: &str, text: &str) -> String {
     let (head, unit) = match text.rfind(" (") {
         Some(at) if text.ends_with(')') => text.split_at(at),
         _ => (text, ""),

@@ -3,12 +3,13 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::org_cmd::{OrgSetArgs, apply_settings};
-use crate::output::{Format, Listing, cell};
+use crate::output::{Figures, Format, Listing, cell, locale};
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 use pacer_app::credentials::{hash_password, new_api_token, random_secret, token_hash};
 use pacer_core::access::{Role, Scope, User, check_password, check_username};
 use pacer_core::audit::{Actor, AuditFilter};
+use pacer_i18n::tr;
 use pacer_storage::{AccessStore, CatalogStore, NewUser, OrgStore, SqlStore, UserUpdate};
 
 fn cli_actor(reason: Option<String>) -> Actor {
@@ -24,7 +25,7 @@ fn hash(password: &str) -> Result<String> {
 fn password_or_random(given: Option<String>, username: &str) -> String {
     given.unwrap_or_else(|| {
         let password = random_secret()[..20].to_string();
-        println!("Password for {username}: {password}  (shown once)");
+        println!("{}", tr!(locale(), "cli-password-shown", user = username, password = &password));
         password
     })
 }
@@ -87,9 +88,9 @@ pub async fn init(ctx: &Context, args: InitArgs) -> Result<()> {
     match new_admin {
         Some(user) => {
             store.create_user(&user, &cli_actor(Some("pacer init".into()))).await?;
-            println!("Created admin user {username}.");
+            println!("{}", tr!(locale(), "cli-init-admin", user = &username));
         }
-        None => println!("Users exist already: no admin created."),
+        None => println!("{}", locale().t("cli-init-users-exist")),
     }
     if let Some((name, text)) = starter
         && store.current_catalog().await?.is_none()
@@ -99,11 +100,8 @@ pub async fn init(ctx: &Context, args: InitArgs) -> Result<()> {
         let actor = cli_actor(Some("pacer init: starter catalog".into()));
         crate::metrics_cmd::apply_and_report(&app, &name, &text, &actor, false).await?;
     }
-    println!(
-        "Organisation {:?} is set up; the current fiscal year is FY{}.",
-        org.name,
-        org.fiscal_year_of(chrono::Local::now().date_naive())
-    );
+    let year = crate::output::fiscal_year(org.fiscal_year_of(chrono::Local::now().date_naive()));
+    println!("{}", tr!(locale(), "cli-init-done", org = format!("{:?}", org.name), year = year));
     Ok(())
 }
 
@@ -185,6 +183,7 @@ pub enum OnOff {
 }
 
 fn print_users(users: &[User], format: Format) -> Result<()> {
+    let f = format;
     let rows = users
         .iter()
         .map(|u| {
@@ -194,9 +193,9 @@ fn print_users(users: &[User], format: Format) -> Result<()> {
                 u.display_name.clone(),
                 u.role.to_string(),
                 cell(&u.rep_id),
-                u.active.to_string(),
+                f.yes_no(u.active),
                 cell(&u.email),
-                u.digest.to_string(),
+                f.yes_no(u.digest),
                 u.language.map(|l| l.to_string()).unwrap_or_default(),
             ]
         })
@@ -262,7 +261,7 @@ pub async fn user(ctx: &Context, cmd: UserCommand) -> Result<()> {
             let user = find_user(&store, &username).await?;
             let password_hash = hash(&password_or_random(password, &user.username))?;
             store.set_password(user.id, &password_hash, &cli_actor(None)).await?;
-            println!("Password of {} changed; their sessions ended.", user.username);
+            println!("{}", tr!(locale(), "cli-password-changed", user = &user.username));
             Ok(())
         }
     }
@@ -322,7 +321,7 @@ pub async fn token(ctx: &Context, cmd: TokenCommand) -> Result<()> {
             let secret = new_api_token();
             let token = store.create_token(&name, scope, &token_hash(&secret), &cli_actor(None)).await?;
             print(&[token], Format::Table)?;
-            println!("Secret (shown once; send it as `Authorization: Bearer ...`):\n{secret}");
+            println!("{}\n{secret}", locale().t("cli-token-secret"));
             Ok(())
         }
         TokenCommand::Revoke { id, reason } => {

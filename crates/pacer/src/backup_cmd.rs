@@ -5,11 +5,12 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing};
+use crate::output::{Figures, Format, Listing, locale};
 use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use pacer_core::audit::Actor;
+use pacer_i18n::{Arg, tr};
 use pacer_storage::{BackupFile, CopyProgress, TableRows};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -64,12 +65,7 @@ pub async fn backup(ctx: &Context, args: BackupArgs) -> Result<()> {
     store.close().await;
     let tables = tables?;
     let summary = summary(url.redacted(), &args.out, &tables, started);
-    print(&summary, args.format, || {
-        format!(
-            "Backed up {} to {} in {:.1} s: {} rows; SQLite's integrity check: ok.",
-            summary.database, summary.file, summary.seconds, summary.rows
-        )
-    })
+    print(&summary, args.format, false)
 }
 
 /// `pacer restore IN`.
@@ -92,12 +88,7 @@ pub async fn restore(ctx: &Context, args: RestoreArgs) -> Result<()> {
     backup.close().await;
     let tables = restored?;
     let summary = summary(url.redacted(), &args.input, &tables, started);
-    print(&summary, args.format, || {
-        format!(
-            "Restored {} into {} in {:.1} s: {} rows.",
-            summary.file, summary.database, summary.seconds, summary.rows
-        )
-    })
+    print(&summary, args.format, true)
 }
 
 fn summary<'a>(database: String, file: &std::path::Path, tables: &'a [TableRows], started: Instant) -> Summary<'a> {
@@ -110,16 +101,24 @@ fn summary<'a>(database: String, file: &std::path::Path, tables: &'a [TableRows]
     }
 }
 
-/// The rows of every table, then (as a table) `done`'s line.
-fn print(summary: &Summary<'_>, format: Format, done: impl FnOnce() -> String) -> Result<()> {
+/// The rows of every table, then (as a table) what was done: a backup, or a restore.
+fn print(summary: &Summary<'_>, format: Format, restored: bool) -> Result<()> {
     if format == Format::Json {
         println!("{}", serde_json::to_string_pretty(summary)?);
         return Ok(());
     }
-    let rows = summary.tables.iter().map(|t| vec![t.table.to_string(), t.rows.to_string()]).collect();
+    let rows = summary.tables.iter().map(|t| vec![t.table.to_string(), format.count(t.rows)]).collect();
     Listing { headers: &["table", "rows"], rows, records: summary.tables }.print(format)?;
     if format == Format::Table {
-        println!("{}", done());
+        let l = locale();
+        let said = [
+            ("database", Arg::from(&summary.database)),
+            ("file", Arg::from(&summary.file)),
+            ("seconds", Arg::from(l.decimal(summary.seconds, 1))),
+            ("rows", Arg::from(l.count(summary.rows))),
+            ("count", Arg::from(summary.rows)),
+        ];
+        println!("{}", if restored { l.t_with("cli-restore-done", &said) } else { l.t_with("cli-backup-done", &said) });
     }
     Ok(())
 }
@@ -128,7 +127,7 @@ fn print(summary: &Summary<'_>, format: Format, done: impl FnOnce() -> String) -
 /// rows; drawn on a terminal only.
 fn copy_bar() -> ProgressBar {
     let bar = ProgressBar::new_spinner();
-    bar.set_message("copying");
+    bar.set_message(locale().t("cli-copying"));
     bar.enable_steady_tick(Duration::from_millis(120));
     bar
 }
@@ -136,9 +135,12 @@ fn copy_bar() -> ProgressBar {
 fn show(bar: &ProgressBar, p: CopyProgress) {
     if bar.length() != Some(p.of) {
         bar.set_style(
-            ProgressStyle::with_template("  {msg:18} [{bar:30}] {pos}/{len} rows {per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+            ProgressStyle::with_template(&format!(
+                "  {{msg:18}} [{{bar:30}}] {}",
+                tr!(locale(), "cli-copy-bar", pos = "{pos}", len = "{len}", per_sec = "{per_sec}", eta = "{eta}")
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
         );
         bar.set_length(p.of);
     }

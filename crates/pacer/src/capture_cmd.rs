@@ -3,12 +3,13 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing};
+use crate::output::{Figures, Format, Listing, locale};
 use crate::today;
 use anyhow::{Result, anyhow, bail};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use clap::Args;
 use pacer_core::catalog::CaptureMethod;
+use pacer_i18n::tr;
 use pacer_storage::{OrgStore, RecordStore, RepFilter};
 use std::collections::HashMap;
 
@@ -78,7 +79,9 @@ pub async fn log(ctx: &Context, args: LogArgs) -> Result<()> {
     let activity =
         pacer_app::logging::manual_activity(&catalog, rep, &args.activity_type, at, args.minutes, &fields, "cli")?;
     store.upsert_activities(&[activity], &pacer_core::audit::Actor::named("cli")).await?;
-    println!("Logged a {} for {} on {}.", args.activity_type, rep.name, at.format("%Y-%m-%d %H:%M"));
+    let l = locale();
+    let when = format!("{} {}", l.date(at.date()), at.format("%H:%M"));
+    println!("{}", tr!(l, "cli-logged", kind = &args.activity_type, rep = &rep.name, when = when));
     Ok(())
 }
 
@@ -137,13 +140,24 @@ pub async fn completeness(ctx: &Context, args: CompletenessArgs) -> Result<()> {
     {
         bail!("{key:?} is not a manual KPI of the catalog");
     }
+    let f = args.format;
     let rows = records
         .iter()
         .map(|r| {
             vec![
                 r.kpi.clone(),
-                format!("{} of {}", r.logged, r.active_reps),
-                r.share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_default(),
+                match f {
+                    Format::Table => {
+                        tr!(
+                            locale(),
+                            "cli-logged-of",
+                            logged = f.count(r.logged as i64),
+                            reps = f.count(r.active_reps as i64)
+                        )
+                    }
+                    _ => format!("{} of {}", r.logged, r.active_reps),
+                },
+                r.share.map(|s| f.percent(s, 0)).unwrap_or_default(),
                 r.not_logging.join(", "),
             ]
         })
@@ -176,6 +190,7 @@ pub async fn contest(ctx: &Context, args: ContestArgs) -> Result<()> {
     let series = pacer_app::churn::SeriesCache::default();
     let app = crate::use_cases(&store, pacer_app::cache::Caches { warm: None, series: &series }).await?;
     let standings = pacer_app::logging::logging_contest(&app, from, to).await?;
-    let rows = standings.iter().map(|s| vec![s.rank.to_string(), s.name.clone(), s.value.to_string()]).collect();
+    let f = args.format;
+    let rows = standings.iter().map(|s| vec![s.rank.to_string(), s.name.clone(), f.count(s.value)]).collect();
     Listing { headers: &["rank", "rep", "logged"], rows, records: &standings }.print(args.format)
 }

@@ -3,13 +3,14 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing, ReportFormat, cell};
+use crate::output::{Figures, Format, Listing, ReportFormat, cell};
 use crate::today;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use pacer_core::audit::Actor;
 use pacer_core::churn::{ChurnTag, RatePeriod, convert_rate};
 use pacer_core::org::subtree;
+use pacer_i18n::tr;
 use pacer_storage::{RecordStore, RepFilter};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -90,8 +91,17 @@ enum ChurnCommand {
     Reasons,
 }
 
-fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.2}%", v * 100.0)).unwrap_or_default()
+fn pct(format: impl Figures, x: Option<f64>) -> String {
+    x.map(|v| format.percent(v, 2)).unwrap_or_default()
+}
+
+/// The message of a period a rate is per.
+fn period_id(period: RatePeriod) -> &'static str {
+    match period {
+        RatePeriod::Monthly => "cli-churn-monthly",
+        RatePeriod::Quarterly => "cli-churn-quarterly",
+        RatePeriod::Annual => "cli-churn-annual",
+    }
 }
 
 /// `pacer churn ...`.
@@ -100,7 +110,18 @@ pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
         let value = rate.parse::<pacer_core::values::Rate>()?.0;
         let (from, to): (RatePeriod, RatePeriod) = (from.parse()?, to.parse()?);
         let converted = convert_rate(value, from, to)?;
-        println!("{:.4}% {from} = {:.4}% {to}", value * 100.0, converted * 100.0);
+        let l = crate::output::locale();
+        println!(
+            "{}",
+            tr!(
+                l,
+                "cli-churn-converted",
+                rate = l.percent(value, 4),
+                from = l.t(period_id(from)),
+                converted = l.percent(converted, 4),
+                to = l.t(period_id(to))
+            )
+        );
         return Ok(());
     }
     let store = ctx.open(DEFAULT_DATABASE).await?;
@@ -120,11 +141,13 @@ pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
             let table = rows
                 .iter()
                 .map(|r| {
-                    let mut line = vec![r.cohort_month.format("%Y-%m").to_string(), r.customers.to_string()];
+                    let cohort = match format {
+                        Format::Table => crate::output::locale().month_year(r.cohort_month),
+                        _ => r.cohort_month.format("%Y-%m").to_string(),
+                    };
+                    let mut line = vec![cohort, format.count(r.customers as i64)];
                     line.extend(
-                        r.customer_retention
-                            .iter()
-                            .map(|v| v.map(|x| format!("{:.0}%", x * 100.0)).unwrap_or_default()),
+                        r.customer_retention.iter().map(|v| v.map(|x| format.percent(x, 0)).unwrap_or_default()),
                     );
                     line
                 })
@@ -142,14 +165,14 @@ pub async fn churn(ctx: &Context, args: ChurnArgs) -> Result<()> {
                 bail!("account {account} did not churn in {}", month.format("%Y-%m"));
             }
             store.tag_churn(&[ChurnTag { account_id: account, month, reason, note }], &Actor::named("cli")).await?;
-            println!("Tagged.");
+            println!("{}", crate::output::locale().t("cli-churn-tagged"));
             Ok(())
         }
         Some(ChurnCommand::Reasons) => {
             let rows = org
                 .churn_reasons
                 .iter()
-                .map(|r| vec![r.key.clone(), r.name.clone(), r.controllable.to_string()])
+                .map(|r| vec![r.key.clone(), r.name.clone(), Format::Table.yes_no(r.controllable)])
                 .collect();
             Listing { headers: &["key", "name", "controllable"], rows, records: &org.churn_reasons }
                 .print(Format::Table)
@@ -215,21 +238,26 @@ async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
     ];
     let headers = headers.each_ref().map(String::as_str);
     let money = |m: i64| a.format.money(m, currency);
+    let (f, people) = (a.format, a.format == ReportFormat::Table);
     let rows = report
         .periods
         .iter()
         .map(|p| {
             vec![
-                if p.to_date { format!("{} (to date)", p.name) } else { p.name.clone() },
-                p.rates.cohort_customers.to_string(),
-                p.rates.churned_customers.to_string(),
-                pct(p.rates.customer_churn_rate),
-                pct(p.annualised_customer_churn),
+                match (p.to_date, people) {
+                    (false, _) => p.name.clone(),
+                    (true, false) => format!("{} (to date)", p.name),
+                    (true, true) => tr!(crate::output::locale(), "cli-to-date", period = &p.name),
+                },
+                f.count(p.rates.cohort_customers as i64),
+                f.count(p.rates.churned_customers as i64),
+                pct(f, p.rates.customer_churn_rate),
+                pct(f, p.annualised_customer_churn),
                 cell(&p.band),
-                pct(p.rates.gross_mrr_churn_rate),
-                pct(p.rates.net_mrr_churn_rate),
-                pct(p.rates.grr),
-                pct(p.rates.nrr),
+                pct(f, p.rates.gross_mrr_churn_rate),
+                pct(f, p.rates.net_mrr_churn_rate),
+                pct(f, p.rates.grr),
+                pct(f, p.rates.nrr),
                 money(p.bridge.start_mrr),
                 money(p.bridge.new),
                 money(p.bridge.reactivation),
@@ -237,8 +265,8 @@ async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
                 money(p.bridge.contraction),
                 money(p.bridge.churn),
                 money(p.bridge.end_mrr),
-                p.bridge.quick_ratio.map(|q| format!("{q:.2}")).unwrap_or_default(),
-                pct(p.reasons.uncontrollable_share),
+                p.bridge.quick_ratio.map(|q| f.decimal(q, 2)).unwrap_or_default(),
+                pct(f, p.reasons.uncontrollable_share),
             ]
         })
         .collect();
@@ -246,7 +274,7 @@ async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
     match (a.format, &a.output) {
         (ReportFormat::Xlsx, Some(path)) => {
             listing.write_xlsx(path, "Churn")?;
-            println!("Wrote {}", path.display());
+            crate::output::wrote(path);
             Ok(())
         }
         (ReportFormat::Xlsx, None) => bail!("--format xlsx needs --output FILE.xlsx"),
@@ -258,10 +286,15 @@ async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
                 None => {
                     print!("{text}");
                     if format == Format::Table {
+                        let l = crate::output::locale();
                         println!(
-                            "Band: annual churn up to {:.0}% normal, up to {:.0}% acceptable.",
-                            report.band.normal_up_to * 100.0,
-                            report.band.acceptable_up_to * 100.0
+                            "{}",
+                            tr!(
+                                l,
+                                "cli-churn-band",
+                                normal = l.percent(report.band.normal_up_to, 0),
+                                acceptable = l.percent(report.band.acceptable_up_to, 0)
+                            )
                         );
                     }
                     Ok(())

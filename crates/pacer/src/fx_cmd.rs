@@ -5,10 +5,11 @@ use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::import_cmd::print_report;
 use crate::org_cmd::cli_actor;
-use crate::output::{Format, Listing};
+use crate::output::{Format, Listing, locale};
 use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use pacer_core::money::fx::FxRate;
+use pacer_i18n::tr;
 use pacer_storage::{FxStore, OrgStore, SqlStore};
 use std::path::PathBuf;
 
@@ -87,7 +88,17 @@ pub async fn fx(ctx: &Context, cmd: FxCommand) -> Result<()> {
             let currency = pacer_core::money::Currency::parse(&currency)?;
             let month = month.parse()?;
             let changed = store.delete_fx_rate(currency, month, &cli_actor(reason)).await?;
-            println!("Deleted the rate of {currency} for {month}; {changed} deal(s) converted again.");
+            println!(
+                "{}",
+                tr!(
+                    locale(),
+                    "cli-fx-deleted",
+                    currency = currency.to_string(),
+                    month = month.to_string(),
+                    deals = locale().count(changed as i64),
+                    count = changed as i64
+                )
+            );
             Ok(())
         }
     }
@@ -96,6 +107,17 @@ pub async fn fx(ctx: &Context, cmd: FxCommand) -> Result<()> {
 /// Sets `rates` in one transaction and says what changed.
 async fn set(store: &SqlStore, rates: &[FxRate], reason: Option<String>) -> Result<()> {
     let changed = store.set_fx_rates(rates, &cli_actor(reason)).await?;
-    println!("Set {} rate(s); {changed} deal(s) converted again.", rates.len());
+    let l = locale();
+    println!(
+        "{}",
+        tr!(
+            l,
+            "cli-fx-set",
+            rates = l.count(rates.len() as i64),
+            count = rates.len(),
+            deals = l.count(changed as i64),
+            changed = changed as i64
+        )
+    );
     Ok(())
 }

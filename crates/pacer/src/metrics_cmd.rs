@@ -3,7 +3,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing, cell};
+use crate::output::{Figures, Format, Listing, cell, locale};
 use crate::today;
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
@@ -12,6 +12,7 @@ use pacer_app::catalog::Applied;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Severity, check};
 use pacer_core::org::subtree;
+use pacer_i18n::tr;
 use pacer_storage::{CatalogStore, OrgStore, RepFilter};
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -126,7 +127,18 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             }
             let kpis = checked.catalog.map(|c| c.kpis.len()).unwrap_or(0);
             let warnings = checked.problems.iter().filter(|p| p.severity == Severity::Warning).count();
-            println!("{name}: {kpis} KPIs, no errors, {warnings} warning(s)");
+            let l = locale();
+            println!(
+                "{}",
+                tr!(
+                    l,
+                    "cli-metrics-checked",
+                    file = &name,
+                    kpis = l.count(kpis as i64),
+                    warnings = l.count(warnings as i64),
+                    count = warnings
+                )
+            );
             Ok(())
         }
         MetricsCommand::Apply { file, reason, force } => {
@@ -141,11 +153,14 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             }
             std::fs::write(&file, template.toml).map_err(|e| anyhow!("cannot write {}: {e}", file.display()))?;
             println!(
-                "Wrote the {} catalog ({}) to {}: edit it, then `pacer metrics apply {}`.",
-                template.name,
-                template.description,
-                file.display(),
-                file.display()
+                "{}",
+                tr!(
+                    locale(),
+                    "cli-metrics-init",
+                    template = template.name,
+                    about = template.description,
+                    file = file.display().to_string()
+                )
             );
             Ok(())
         }
@@ -212,31 +227,47 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             let table = rows
                 .iter()
                 .map(|r| {
+                    let l = locale();
                     vec![
                         r.priority.to_string(),
                         r.name.clone(),
                         r.day_one.as_str().replace('_', " "),
                         r.capture.clone(),
-                        match (r.last_data, r.arriving) {
-                            (Some(d), true) => format!("yes (last {d})"),
-                            (Some(d), false) => format!("silent since {d}"),
-                            (None, _) => "no data".into(),
+                        match (r.last_data, r.arriving, format) {
+                            (Some(d), true, Format::Table) => tr!(l, "cli-readiness-arriving", day = l.date(d)),
+                            (Some(d), false, Format::Table) => tr!(l, "cli-readiness-silent", day = l.date(d)),
+                            (None, _, Format::Table) => l.t("cli-readiness-no-data"),
+                            (Some(d), true, _) => format!("yes (last {d})"),
+                            (Some(d), false, _) => format!("silent since {d}"),
+                            (None, _, _) => "no data".into(),
                         },
-                        r.completeness
-                            .as_ref()
-                            .and_then(|c| c.share)
-                            .map(|s| format!("{:.0}%", s * 100.0))
-                            .unwrap_or_default(),
+                        r.completeness.as_ref().and_then(|c| c.share).map(|s| format.percent(s, 0)).unwrap_or_default(),
                         r.coverage.label(),
-                        r.setup_days.map(|d| format!("{d} days")).unwrap_or_default(),
+                        r.setup_days
+                            .map(|d| match format {
+                                Format::Table => {
+                                    tr!(l, "cli-readiness-days", days = l.count(i64::from(d)), count = i64::from(d))
+                                }
+                                _ => format!("{d} days"),
+                            })
+                            .unwrap_or_default(),
                         r.alternatives.join(", "),
                     ]
                 })
                 .collect();
             if format == Format::Table {
+                let l = locale();
                 println!(
-                    "Readiness for FY{fy} ({} to {}), completeness over the last {days} working days:",
-                    year.start, year.end
+                    "{}",
+                    tr!(
+                        l,
+                        "cli-readiness-heading",
+                        year = crate::output::fiscal_year(fy),
+                        from = l.date(year.start),
+                        to = l.date(year.end),
+                        days = l.count(i64::from(days)),
+                        count = i64::from(days)
+                    )
                 );
             }
             Listing {
@@ -300,14 +331,14 @@ pub(crate) async fn apply_and_report(
             Err(CatalogRejected.into())
         }
         Ok(Applied::Unchanged(version)) => {
-            println!("Unchanged: the catalog in force (version {version}) means the same.");
+            println!("{}", tr!(locale(), "cli-catalog-unchanged", version = version.to_string()));
             Ok(())
         }
         Ok(Applied::New(version, warnings)) => {
             for p in &warnings {
                 eprintln!("{p}");
             }
-            println!("Applied catalog version {}:", version.version);
+            println!("{}", tr!(locale(), "cli-catalog-applied", version = version.version.to_string()));
             for line in &version.diff {
                 println!("  {line}");
             }

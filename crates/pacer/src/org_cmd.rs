@@ -2,7 +2,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing, cell};
+use crate::output::{Figures, Format, Listing, cell};
 use crate::today;
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
@@ -206,7 +206,8 @@ pub async fn org(ctx: &Context, cmd: OrgCommand) -> Result<()> {
             let mut org = organisation(&store).await?;
             apply_settings(&mut org, &args)?;
             store.save_organisation(&org, &cli_actor(args.reason.clone())).await?;
-            println!("Saved. The current fiscal year is FY{}.", org.fiscal_year_of(today()));
+            let year = crate::output::fiscal_year(org.fiscal_year_of(today()));
+            println!("{}", pacer_i18n::tr!(crate::output::locale(), "cli-org-saved", year = year));
         }
     }
     Ok(())
@@ -262,16 +263,18 @@ pub async fn calendar(ctx: &Context, args: CalendarArgs) -> Result<()> {
             working_days: *w,
         })
         .collect();
+    let f = args.format;
     let rows = records
         .iter()
-        .map(|r| {
+        .zip(&table)
+        .map(|(r, (period, _))| {
             vec![
                 r.name.clone(),
-                r.label.clone(),
-                r.start.to_string(),
-                r.end.to_string(),
-                r.days.to_string(),
-                r.working_days.to_string(),
+                if f == Format::Table { crate::output::locale().period(period) } else { r.label.clone() },
+                f.date(r.start),
+                f.date(r.end),
+                f.count(r.days),
+                f.count(i64::from(r.working_days)),
             ]
         })
         .collect();
@@ -396,7 +399,7 @@ fn print_teams(teams: &[Team], format: Format) -> Result<()> {
                 cell(&t.region),
                 name_of(t.parent_id),
                 cell(&t.manager_id),
-                t.active.to_string(),
+                format.yes_no(t.active),
             ]
         })
         .collect();
@@ -527,8 +530,8 @@ fn print_reps(store_teams: &[Team], reps: &[Rep], format: Format) -> Result<()> 
                 r.name.clone(),
                 cell(&r.title),
                 team_name(r.team_id),
-                r.hire_date.to_string(),
-                cell(&r.leave_date),
+                format.date(r.hire_date),
+                format.some_date(r.leave_date),
                 cell(&r.email),
             ]
         })

@@ -31,9 +31,81 @@ pub enum Format {
     Csv,
 }
 
+/// A column's header in a table for people: the machine header (the one CSV writes) in
+/// English, and in another language the message `cli-col-…` named by it in lower case with
+/// dashes ("working days" is `cli-col-working-days`), else the workbooks' `xlsx-col-…` (the
+/// tables the use cases build share them); a unit in brackets ("open (EUR)") follows as it is.
+/// Headers without words (a KPI's name, a period) stay as they are.
+pub fn header(machine: &str) -> String {
+    let locale = locale();
+    if locale == pacer_i18n::Locale::ENGLISH {
+        return machine.to_owned();
+    }
+    let said = pacer_app::export::words(locale, "cli-col-", machine);
+    if said != machine { said } else { pacer_app::export::words(locale, "xlsx-col-", machine) }
+}
+
+/// Figures as a listing writes them: in a table for people, in the reader's formats (grouped
+/// numbers, their decimal separator, dates in words, yes and no); in CSV and JSON, the plain
+/// forms programs read, the same in every language.
+pub trait Figures: Copy {
+    /// Whether the figures are for people (a table).
+    fn for_people(self) -> bool;
+
+    /// A whole number.
+    fn count(self, n: i64) -> String {
+        if self.for_people() { locale().count(n) } else { n.to_string() }
+    }
+
+    /// A number with `places` decimals.
+    fn decimal(self, x: f64, places: u8) -> String {
+        if self.for_people() { locale().decimal(x, places) } else { format!("{x:.*}", usize::from(places)) }
+    }
+
+    /// A share (1.0 is all) as a percentage with `places` decimals.
+    fn percent(self, share: f64, places: u8) -> String {
+        if self.for_people() {
+            locale().percent(share, places)
+        } else {
+            format!("{:.*}%", usize::from(places), share * 100.0)
+        }
+    }
+
+    /// A day.
+    fn date(self, day: chrono::NaiveDate) -> String {
+        if self.for_people() { locale().date(day) } else { day.to_string() }
+    }
+
+    /// An optional day.
+    fn some_date(self, day: Option<chrono::NaiveDate>) -> String {
+        day.map(|d| self.date(d)).unwrap_or_default()
+    }
+
+    /// Yes or no (`true`/`false` for programs).
+    fn yes_no(self, yes: bool) -> String {
+        match (self.for_people(), yes) {
+            (false, _) => yes.to_string(),
+            (true, true) => locale().t("cli-yes"),
+            (true, false) => locale().t("cli-no"),
+        }
+    }
+}
+
+impl Figures for Format {
+    fn for_people(self) -> bool {
+        self == Format::Table
+    }
+}
+
+impl Figures for ReportFormat {
+    fn for_people(self) -> bool {
+        self == ReportFormat::Table
+    }
+}
+
 /// A listing: column headers, rows of text, and the records for JSON.
 pub struct Listing<'a, T: Serialize> {
-    /// Column headers.
+    /// Column headers as CSV writes them (a table for people shows each through [`header`]).
     pub headers: &'a [&'a str],
     /// One row of cells per record.
     pub rows: Vec<Vec<String>>,
@@ -54,7 +126,7 @@ impl<T: Serialize> Listing<'_, T> {
             Format::Table => {
                 let mut table = Table::new();
                 table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
-                table.set_header(self.headers.iter().copied());
+                table.set_header(self.headers.iter().map(|h| header(h)));
                 for row in &self.rows {
                     table.add_row(row.iter().cloned());
                 }
@@ -78,7 +150,9 @@ impl<T: Serialize> Listing<'_, T> {
     /// Writes the listing as one sheet of an XLSX workbook: numbers stay
     /// numbers (so sales people can sum them), the header row is bold.
     pub fn write_xlsx(&self, path: &std::path::Path, sheet: &str) -> Result<()> {
-        let bytes = pacer_app::export::xlsx(&[self.sheet(sheet)])?;
+        let mut sheet = self.sheet(sheet);
+        sheet.headers = sheet.headers.iter().map(|h| header(h)).collect();
+        let bytes = pacer_app::export::xlsx_in(&[sheet], locale())?;
         std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
     }
 }
@@ -110,7 +184,7 @@ pub fn emit_report<T: Serialize>(
         ReportFormat::Xlsx => {
             let path = output.ok_or_else(|| anyhow::anyhow!("--format xlsx needs --output FILE.xlsx"))?;
             listing.write_xlsx(path, sheet)?;
-            println!("Wrote {}", path.display());
+            wrote(path);
             return Ok(());
         }
         ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(json)?),
@@ -144,9 +218,9 @@ pub fn emit_sheets(
     let text = match format {
         ReportFormat::Xlsx => {
             let path = output.ok_or_else(|| anyhow::anyhow!("--format xlsx needs --output FILE.xlsx"))?;
-            std::fs::write(path, pacer_app::export::xlsx(sheets)?)
+            std::fs::write(path, pacer_app::export::xlsx_in(sheets, locale())?)
                 .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-            println!("Wrote {}", path.display());
+            wrote(path);
             return Ok(());
         }
         ReportFormat::Json => format!("{}\n", serde_json::to_string_pretty(json)?),
@@ -155,7 +229,7 @@ pub fn emit_sheets(
             Some(_) => listing(chosen(table)?, Format::Table)?,
             None => sheets
                 .iter()
-                .map(|s| Ok(format!("{}\n{}", s.name, listing(s, Format::Table)?)))
+                .map(|s| Ok(format!("{}\n{}", sheet_name(&s.name), listing(s, Format::Table)?)))
                 .collect::<Result<Vec<_>>>()?
                 .join("\n"),
         },
@@ -166,6 +240,24 @@ pub fn emit_sheets(
             print!("{text}");
             Ok(())
         }
+    }
+}
+
+/// A fiscal year as people read it ("FY2027").
+pub fn fiscal_year(fy: i32) -> String {
+    pacer_i18n::tr!(locale(), "period-year", fy = fy.to_string())
+}
+
+/// Says a file was written.
+pub fn wrote(path: &std::path::Path) {
+    println!("{}", pacer_i18n::tr!(locale(), "cli-wrote", path = path.display().to_string()));
+}
+
+/// A table's name above it, in the reader's words where the workbooks have them.
+fn sheet_name(name: &str) -> String {
+    match locale() {
+        pacer_i18n::Locale::ENGLISH => name.to_owned(),
+        l => pacer_app::export::words(l, "xlsx-sheet-", name),
     }
 }
 

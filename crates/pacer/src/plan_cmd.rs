@@ -2,7 +2,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing, ReportFormat, emit_report};
+use crate::output::{Figures, Format, Listing, ReportFormat, emit_report, locale};
 use crate::today;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -16,6 +16,7 @@ use pacer_core::catalog::{Catalog, Kpi};
 use pacer_core::growth::gross_new_needed;
 use pacer_core::money::Currency;
 use pacer_core::plan::{NewPlan, PlanSettings, PlanStatus, Target, TargetOwner, TargetTier};
+use pacer_i18n::tr;
 use pacer_storage::{OrgStore, PlanStore};
 
 /// `pacer plan`.
@@ -310,7 +311,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                         format!("FY{}", p.fiscal_year),
                         p.name.clone(),
                         p.version.to_string(),
-                        p.status.to_string(),
+                        if format == Format::Table { status_words(p.status) } else { p.status.to_string() },
                         p.approved_by.clone().unwrap_or_default(),
                         p.copied_from.map(|c| c.to_string()).unwrap_or_default(),
                     ]
@@ -335,7 +336,17 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             }
             let plan =
                 store.create_plan(&NewPlan { fiscal_year: fy, name, settings, copied_from: None }, &cli(None)).await?;
-            println!("Created plan {} ({} v{}, draft) for FY{fy}.", plan.id, plan.name, plan.version);
+            println!(
+                "{}",
+                tr!(
+                    locale(),
+                    "cli-plan-created",
+                    id = plan.id.to_string(),
+                    name = &plan.name,
+                    version = plan.version.to_string(),
+                    year = crate::output::fiscal_year(fy)
+                )
+            );
             Ok(())
         }
         PlanCommand::Allocate {
@@ -371,11 +382,18 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             for w in &done.warnings {
                 eprintln!("warning: {w}");
             }
+            let l = locale();
             println!(
-                "Wrote {} targets of {kpi} in plan {} to {} recipients.",
-                done.targets,
-                plan.id,
-                done.recipients.len()
+                "{}",
+                tr!(
+                    l,
+                    "cli-plan-allocated",
+                    targets = l.count(done.targets as i64),
+                    kpi = &kpi,
+                    plan = plan.id.to_string(),
+                    recipients = l.count(done.recipients.len() as i64),
+                    count = done.recipients.len()
+                )
             );
             Ok(())
         }
@@ -413,13 +431,17 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             )?;
             if let (Some(gap), ReportFormat::Table, None) = (&sheet.gap, format, &output) {
                 println!(
-                    "{} v{} ({}). Top-down {} against bottom-up {}: difference {}.",
-                    plan.name,
-                    plan.version,
-                    plan.status,
-                    show(gap.top_down),
-                    show(gap.bottom_up_sum),
-                    show(gap.difference)
+                    "{}",
+                    tr!(
+                        locale(),
+                        "cli-plan-gap",
+                        name = &plan.name,
+                        version = plan.version.to_string(),
+                        status = status_words(plan.status),
+                        top = show(gap.top_down),
+                        bottom = show(gap.bottom_up_sum),
+                        difference = show(gap.difference)
+                    )
                 );
             }
             Ok(())
@@ -436,18 +458,37 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             };
             pacer_core::plan::check_target_row(&target)?;
             store.set_target(plan, &target, &cli(reason)).await?;
-            println!("Set.");
+            println!("{}", locale().t("cli-plan-set"));
             Ok(())
         }
         PlanCommand::Status { plan, status, reason } => {
             let status: PlanStatus = status.parse()?;
             let p = store.set_plan_status(plan, status, &cli(reason)).await?;
-            println!("Plan {} ({} v{}) is {}.", p.id, p.name, p.version, p.status);
+            println!(
+                "{}",
+                tr!(
+                    locale(),
+                    "cli-plan-status",
+                    id = p.id.to_string(),
+                    name = &p.name,
+                    version = p.version.to_string(),
+                    status = status_words(p.status)
+                )
+            );
             Ok(())
         }
         PlanCommand::Copy { plan, name, reason } => {
             let p = store.copy_plan(plan, name.as_deref(), &cli(reason)).await?;
-            println!("Copied to plan {} ({} v{}, draft).", p.id, p.name, p.version);
+            println!(
+                "{}",
+                tr!(
+                    locale(),
+                    "cli-plan-copied",
+                    id = p.id.to_string(),
+                    name = &p.name,
+                    version = p.version.to_string()
+                )
+            );
             Ok(())
         }
         PlanCommand::Compare { plans: ids, format } => {
@@ -464,9 +505,9 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             // Money KPIs in the currency's decimals; counts as they are.
             let amount = |kpi: &str, units: i64| match catalog.kpi(kpi).is_some_and(pacer_core::catalog::Kpi::is_money)
             {
-                true if format == Format::Table => pacer_core::money::format_amount(units, org.currency),
+                true if format == Format::Table => locale().money(units, org.currency),
                 true => pacer_core::money::plain_amount(units, org.currency),
-                false => units.to_string(),
+                false => format.count(units),
             };
             let records: Vec<_> = c.by_level.iter().chain(&c.by_owner).cloned().collect();
             let rows = records
@@ -524,11 +565,14 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                         row.push(text(&as_actual(cell.full_target)));
                         row.push(text(&as_actual(cell.target)));
                         row.push(text(&cell.actual));
-                        row.push(cell.attainment.credited.map(|c| format!("{:.1}", c * 100.0)).unwrap_or_default());
+                        row.push(cell.attainment.credited.map(|c| format.decimal(c * 100.0, 1)).unwrap_or_default());
                         row.push(
                             cell.attainment
                                 .attained
-                                .map(|x| if x { "yes" } else { "no" }.to_string())
+                                .map(|x| match format {
+                                    ReportFormat::Table => format.yes_no(x),
+                                    _ => if x { "yes" } else { "no" }.to_string(),
+                                })
                                 .unwrap_or_default(),
                         );
                     }
@@ -544,10 +588,15 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 "Attainment",
             )?;
             if format == ReportFormat::Table && output.is_none() {
+                let l = locale();
                 println!(
-                    "Tolerance {:.0}%: attained when the actual reaches {:.0}% of the target.",
-                    a.tolerance * 100.0,
-                    (1.0 - a.tolerance) * 100.0
+                    "{}",
+                    tr!(
+                        l,
+                        "cli-plan-tolerance",
+                        tolerance = l.percent(a.tolerance, 0),
+                        reach = l.percent(1.0 - a.tolerance, 0)
+                    )
                 );
             }
             Ok(())
@@ -569,7 +618,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 .await?
                 .ok_or_else(|| anyhow!("no long-term horizon yet: set one with --file horizon.toml"))?;
             let money = |minor: i64| match format {
-                Format::Table => pacer_core::money::format_amount(minor, org.currency),
+                Format::Table => locale().money(minor, org.currency),
                 _ => pacer_core::money::plain_amount(minor, org.currency),
             };
             let rows = view
@@ -579,10 +628,10 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                     vec![
                         format!("FY{}", y.fiscal_year),
                         y.stage.clone(),
-                        y.customers.start.to_string(),
-                        y.customers.churned.to_string(),
-                        y.customers.new.to_string(),
-                        y.customers.end.to_string(),
+                        format.count(y.customers.start),
+                        format.count(y.customers.churned),
+                        format.count(y.customers.new),
+                        format.count(y.customers.end),
                         money(y.revenue.start),
                         money(y.revenue.churned),
                         money(y.revenue.expansion),
@@ -608,7 +657,9 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let headers = headers.each_ref().map(String::as_str);
             Listing { headers: &headers, rows, records: &view.years }.print(format)?;
             if format == Format::Table {
-                println!("Current stage: {}.", view.current_stage.unwrap_or_else(|| "none".into()));
+                let l = locale();
+                let stage = view.current_stage.unwrap_or_else(|| l.t("cli-plan-no-stage"));
+                println!("{}", tr!(l, "cli-plan-stage", stage = stage));
             }
             Ok(())
         }
@@ -622,12 +673,13 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             }
             let s = o.indices.as_ref().ok_or_else(|| anyhow!("{}", o.indices_error.clone().unwrap_or_default()))?;
             let months = plans::plan_months(&org, fy)?;
-            let cell = |v: Option<&Option<f64>>| v.copied().flatten().map(|x| format!("{x:.0}")).unwrap_or_default();
+            let cell = |v: Option<&Option<f64>>| v.copied().flatten().map(|x| format.decimal(x, 0)).unwrap_or_default();
             let rows: Vec<Vec<String>> = months
                 .iter()
                 .enumerate()
                 .map(|(k, m)| {
-                    vec![m.label(), format!("{:.3}", s.monthly[k]), cell(o.actuals.get(k)), cell(o.adjusted.get(k))]
+                    let month = if format == Format::Table { locale().period(m) } else { m.label() };
+                    vec![month, format.decimal(s.monthly[k], 3), cell(o.actuals.get(k)), cell(o.adjusted.get(k))]
                 })
                 .collect();
             Listing { headers: &["fiscal month", "index", "actual", "seasonally adjusted"], rows, records: &s.monthly }
@@ -639,15 +691,25 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 return Ok(());
             }
             let q = s.quarterly();
-            println!("Quarters: {:.3}, {:.3}, {:.3}, {:.3} ({:?})", q[0], q[1], q[2], q[3], s.method);
-            let num = |x: Option<f64>| x.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into());
+            let l = locale();
+            // A list of decimals: commas between them, unless the decimals have commas themselves.
+            let between = if l == pacer_i18n::Locale::ENGLISH { ", " } else { " ; " };
+            let quarters = q.iter().map(|x| l.decimal(*x, 3)).collect::<Vec<_>>().join(between);
+            println!("{}", tr!(l, "cli-seasonality-quarters", quarters = quarters, method = format!("{:?}", s.method)));
+            let num = |x: Option<f64>| x.map(|v| l.decimal(v, 0)).unwrap_or_else(|| "-".into());
             let why = o.forecast_error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
-            let to = o.cut_off.map(|c| format!(" (to {c})")).unwrap_or_default();
+            let to = o.cut_off.map(|c| tr!(l, "cli-seasonality-to", day = l.date(c))).unwrap_or_default();
             println!(
-                "Year to date{to} {:.0}; year end by the seasonal indices {}; by a statistical forecast {}{why}.",
-                o.ytd,
-                num(o.index_projection),
-                num(o.forecast_projection)
+                "{}",
+                tr!(
+                    l,
+                    "cli-seasonality-outlook",
+                    to = to,
+                    ytd = l.decimal(o.ytd, 0),
+                    seasonal = num(o.index_projection),
+                    forecast = num(o.forecast_projection),
+                    why = why
+                )
             );
             Ok(())
         }
@@ -657,12 +719,16 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let book = plan_xlsx::export(&app, &plan).await?;
             std::fs::write(&output, book).map_err(|e| anyhow!("cannot write {}: {e}", output.display()))?;
             println!(
-                "Wrote plan {} ({} v{}, {}) to {}.",
-                plan.id,
-                plan.name,
-                plan.version,
-                plan.status,
-                output.display()
+                "{}",
+                tr!(
+                    locale(),
+                    "cli-plan-exported",
+                    id = plan.id.to_string(),
+                    name = &plan.name,
+                    version = plan.version.to_string(),
+                    status = status_words(plan.status),
+                    file = output.display().to_string()
+                )
             );
             Ok(())
         }
@@ -673,9 +739,30 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             match plan_xlsx::import(&app, &plan, &bytes, &cli(reason)).await {
                 Ok(report) => {
                     for k in &report.kpis {
-                        println!("{}: {} lines, {} targets, {} changed.", k.kpi, k.lines, k.targets, k.changed);
+                        let l = locale();
+                        println!(
+                            "{}",
+                            tr!(
+                                l,
+                                "cli-plan-imported-kpi",
+                                kpi = &k.kpi,
+                                lines = l.count(k.lines as i64),
+                                targets = l.count(k.targets as i64),
+                                changed = l.count(k.changed as i64)
+                            )
+                        );
                     }
-                    println!("Imported {} into plan {} ({} v{}).", file.display(), plan.id, plan.name, plan.version);
+                    println!(
+                        "{}",
+                        tr!(
+                            locale(),
+                            "cli-plan-imported",
+                            file = file.display().to_string(),
+                            id = plan.id.to_string(),
+                            name = &plan.name,
+                            version = plan.version.to_string()
+                        )
+                    );
                     Ok(())
                 }
                 Err(pacer_app::AppError::Invalid { message, details }) => {
@@ -688,6 +775,16 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             }
         }
     }
+}
+
+/// A plan's status in the reader's words.
+fn status_words(status: PlanStatus) -> String {
+    locale().t(match status {
+        PlanStatus::Draft => "plan-status-draft",
+        PlanStatus::Approved => "plan-status-approved",
+        PlanStatus::Revised => "plan-status-revised",
+        PlanStatus::Archived => "plan-status-archived",
+    })
 }
 
 async fn growth(g: &GrowthArgs, with: Option<&pacer_app::Context<'_>>) -> Result<()> {
@@ -716,7 +813,18 @@ async fn growth(g: &GrowthArgs, with: Option<&pacer_app::Context<'_>>) -> Result
             even_if_short_history: false,
         };
         let done = plans::allocate_kpi(app, &plan, &req, &Actor::named("cli")).await?;
-        println!("Allocated {} of {kpi} in plan {}: {} targets.", target.gross_new, plan.id, done.targets);
+        let l = locale();
+        println!(
+            "{}",
+            tr!(
+                l,
+                "cli-growth-allocated",
+                amount = l.count(target.gross_new),
+                kpi = kpi,
+                plan = plan.id.to_string(),
+                targets = l.count(done.targets as i64)
+            )
+        );
     }
     Ok(())
 }

@@ -29,7 +29,17 @@ impl Workdir {
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let out = self.pacer(args);
+        self.ok_with(&[], args)
+    }
+
+    /// Runs a command with these environment variables (and no other locale's), which must succeed.
+    fn ok_with(&self, env: &[(&str, &str)], args: &[&str]) -> String {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pacer"));
+        command.args(args).current_dir(self.path()).env_remove("PACER_DATABASE_URL").env_remove("PACER_CONFIG");
+        for name in ["PACER_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+            command.env_remove(name);
+        }
+        let out = command.envs(env.iter().copied()).output().expect("run pacer");
         assert!(out.status.success(), "pacer {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
@@ -933,4 +943,65 @@ fn exchange_rates_convert_deals_in_other_currencies() {
     assert!(w.ok(&["fx", "delete", "USD", "2026-03"]).contains("Deleted the rate of USD for 2026-03"));
     assert!(w.refused(&["fx", "delete", "USD", "2026-03"]).contains("does not exist"));
     assert!(w.refused(&["org", "set", "--currency", "USD"]).contains("the currency cannot change from EUR to USD"));
+}
+
+/// The tables and messages speak the reader's language, chosen with `--lang`, `PACER_LANG` or the
+/// system's locale: French headers, dates, numbers and words; CSV and JSON, which programs read,
+/// are the same bytes in every language.
+#[test]
+fn tables_speak_the_readers_language_and_machine_formats_do_not() {
+    let w = Workdir::new("french");
+    w.ok(&["init", "--name", "Acme", "--start-month", "2", "--password", "correct horse battery"]);
+    w.ok(&["team", "add", "Sales"]);
+    w.ok(&["rep", "add", "Ann Lee", "--hired", "2024-01-15", "--team", "Sales"]);
+
+    let calendar = w.ok(&["--lang", "fr", "calendar", "--fy", "2026"]);
+    for french in ["nom", "libellé", "début", "fin", "jours ouvrés", "T1 FY2026", "S2 FY2026", "1 févr. 2025"] {
+        assert!(calendar.contains(french), "{french:?} in {calendar}");
+    }
+    for english in ["label", "start", "working days", "Q1 FY2026", "Feb 1, 2025", "2025-02-01"] {
+        assert!(!calendar.contains(english), "{english:?} in {calendar}");
+    }
+    let english = w.ok_with(&[("LANG", "C.UTF-8")], &["calendar", "--fy", "2026"]);
+    assert!(english.contains("working days") && english.contains("Q1 FY2026") && english.contains("Feb 1, 2025"));
+
+    let reps = w.ok_with(&[("PACER_LANG", "fr")], &["rep", "list"]);
+    assert!(reps.contains("embauché le") && reps.contains("équipe") && reps.contains("15 janv. 2024"), "{reps}");
+    assert!(!reps.contains("hired") && !reps.contains("2024-01-15"), "{reps}");
+    let users = w.ok_with(&[("LANG", "fr_FR.UTF-8")], &["user", "list"]);
+    assert!(users.contains("utilisateur") && users.contains("actif") && users.contains("oui"), "{users}");
+    assert!(!users.contains("true") && !users.contains("active"), "{users}");
+
+    // Numbers as French writes them: a decimal comma, words of the periods; messages in French.
+    let converted = w.ok(&["--lang", "fr", "churn", "convert", "5%", "--from", "monthly", "--to", "annual"]);
+    assert!(
+        converted.contains("5,0000") && converted.contains("mensuel") && converted.contains("45,9640"),
+        "{converted}"
+    );
+    assert!(w.ok(&["--lang", "fr", "fx", "set", "CHF", "2026-01", "1.0712"]).contains("1 taux enregistré"));
+    let saved = w.ok_with(&[("PACER_LANG", "fr")], &["org", "set", "--name", "Acme"]);
+    assert!(saved.starts_with("Enregistré. L’exercice fiscal en cours est FY"), "{saved}");
+
+    // CSV and JSON: the same bytes whatever the language.
+    for args in [
+        &["calendar", "--fy", "2026", "--format", "csv"][..],
+        &["calendar", "--fy", "2026", "--format", "json"],
+        &["rep", "list", "--format", "csv"],
+        &["rep", "list", "--format", "json"],
+        &["team", "list", "--format", "csv"],
+        &["user", "list", "--format", "csv"],
+        &["user", "list", "--format", "json"],
+        &["fx", "list", "--format", "csv"],
+        &["metrics", "show", "--format", "csv"],
+        &["metrics", "readiness", "--format", "csv"],
+        &["pipeline", "--fy", "2026", "--format", "csv"],
+        &["pipeline", "--fy", "2026", "--format", "json"],
+    ] {
+        let english = w.ok_with(&[("LANG", "C.UTF-8")], args);
+        let with_flag = w.ok(&[&["--lang", "fr"][..], args].concat());
+        assert_eq!(with_flag, english, "pacer --lang fr {args:?}");
+        assert_eq!(w.ok_with(&[("PACER_LANG", "fr")], args), english, "PACER_LANG=fr pacer {args:?}");
+        assert_eq!(w.ok_with(&[("LANG", "fr_FR.UTF-8")], args), english, "LANG=fr_FR.UTF-8 pacer {args:?}");
+    }
+    assert!(w.ok(&["rep", "list", "--format", "csv"]).starts_with("id,name,title,team,hired,left,e-mail\n"));
 }
