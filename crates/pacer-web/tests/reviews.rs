@@ -242,6 +242,11 @@ async fn a_review_speaks_french_to_a_french_reader_and_its_workbook_too() {
     let names: Vec<&str> = fr.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Synthèse", "calls_made", "Lacunes de données", "Notes"]);
     assert_eq!(en[0].0, "Summary");
+    // The API's download is a workbook for people too: in the caller's language, its JSON in English.
+    let api = sheets(bytes(french("/api/v1/reviews/FY2026-Q3?format=xlsx")).await);
+    assert_eq!(api.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), names);
+    let (_, json, _) = common::send(&w.app, french("/api/v1/reviews/FY2026-Q3")).await;
+    assert!(json.contains("\"period\"") && !json.contains("Synthèse"), "{json}");
     let header = |r: &calamine::Range<calamine::Data>, c: u32| r.get_value((0, c)).unwrap().to_string();
     assert_eq!(header(&fr[0].1, 1), "objectif du trimestre");
     assert_eq!(header(&en[0].1, 1), "quarter target");
