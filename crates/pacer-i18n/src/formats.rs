@@ -235,6 +235,20 @@ impl Locale {
         }
     }
 
+    /// The days of a week in the order a reader of this language counts them, from
+    /// [`Locale::first_weekday`].
+    pub fn week(self) -> [chrono::Weekday; 7] {
+        let first = self.first_weekday();
+        std::array::from_fn(|i| (0..i).fold(first, |day, _| day.succ()))
+    }
+
+    /// A day of the week's name: `Monday` / `lundi`.
+    pub fn weekday_name(self, day: chrono::Weekday) -> String {
+        // 2024-01-01 was a Monday.
+        let monday = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default();
+        self.weekday(monday + chrono::Days::new(u64::from(day.num_days_from_monday())))
+    }
+
     /// A fiscal period for people: `Q2 FY2026` / `T2 FY2026`; a month that is exactly a calendar
     /// month shows that month, `Mar 2025 (M02)` / `mars 2025 (M02)`, because its fiscal number
     /// alone misleads.

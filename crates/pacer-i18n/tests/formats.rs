@@ -64,6 +64,10 @@ fn dates_and_months_follow_the_locale() {
     assert_eq!(FR.weekday(day("2026-12-07")), "lundi");
     assert_eq!(EN.first_weekday(), chrono::Weekday::Sun);
     assert_eq!(FR.first_weekday(), chrono::Weekday::Mon);
+    use chrono::Weekday::{Fri, Mon, Sat, Sun};
+    assert_eq!((EN.week()[0], EN.week()[6]), (Sun, Sat));
+    assert_eq!((FR.week()[0], FR.week()[6]), (Mon, Sun));
+    assert_eq!((EN.weekday_name(Fri), FR.weekday_name(Fri)), ("Friday".into(), "vendredi".into()));
 }
 
 #[test]

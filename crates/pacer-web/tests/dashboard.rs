@@ -501,8 +501,15 @@ async fn the_dashboards_and_organisation_pages_speak_french_to_a_french_browser(
             (
                 Role::Rep,
                 "/calendar".into(),
-                &["Calendrier fiscal : FY", "Jours ouvrés", "T1 FY"],
-                &["Fiscal calendar", "Working days", "Q1 FY"],
+                // The week as French counts it: from Monday.
+                &[
+                    "Calendrier fiscal : FY",
+                    "Jours ouvrés",
+                    "T1 FY",
+                    "La semaine de travail",
+                    "<li>lundi</li><li>mardi",
+                ],
+                &["Fiscal calendar", "Working days", "Q1 FY", "The working week", "Monday"],
             ),
         ] {
             let html = page(role, path.clone()).await;

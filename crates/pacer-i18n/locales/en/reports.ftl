@@ -84,6 +84,10 @@ calendar-days = Days
 calendar-working-days = Working days
 calendar-now = (now)
 calendar-working-help = Working days exclude weekends and the organisation’s holidays.
+calendar-week = The working week
+calendar-weekend = (weekend)
+calendar-holidays = Holidays of { $year }
+calendar-no-holidays = No holidays are set for this year (`pacer org set --holidays`).
 
 filters-kpi = KPI
 filters-rows = Rows

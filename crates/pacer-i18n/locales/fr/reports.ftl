@@ -84,6 +84,10 @@ calendar-days = Jours
 calendar-working-days = Jours ouvrés
 calendar-now = (en cours)
 calendar-working-help = Les jours ouvrés excluent les week-ends et les jours fériés de l’organisation.
+calendar-week = La semaine de travail
+calendar-weekend = (week-end)
+calendar-holidays = Jours fériés de { $year }
+calendar-no-holidays = Aucun jour férié n’est défini pour cette année (`pacer org set --holidays`).
 
 filters-kpi = Indicateur
 filters-rows = Lignes

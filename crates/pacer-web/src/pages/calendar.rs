@@ -60,6 +60,20 @@ pub async fn page(
             }
         }
         p.muted { (frame.t("calendar-working-help")) }
+        div.card {
+            h2 { (frame.t("calendar-week")) }
+            // The week as the reader counts it (Sunday first in English, Monday in French).
+            ul.week {
+                @for day in frame.locale.week() {
+                    @let off = org.working_days.weekend().contains(&day);
+                    li { (frame.locale.weekday_name(day)) @if off { " " span.muted { (frame.t("calendar-weekend")) } } }
+                }
+            }
+            @let holidays: Vec<_> = org.working_days.holidays().iter().filter(|d| rows.first().is_some_and(|(y, _)| y.contains(**d))).collect();
+            h2 { (tr!(frame.locale, "calendar-holidays", year = year(fy), count = holidays.len())) }
+            @if holidays.is_empty() { p.muted { (frame.t("calendar-no-holidays")) } }
+            @else { ul { @for d in holidays { li { (frame.locale.weekday_name(chrono::Datelike::weekday(d))) " " (frame.locale.date(*d)) } } } }
+        }
     };
     Ok(layout::page(&frame, &title, body))
 }
