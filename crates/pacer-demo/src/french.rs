@@ -126,9 +126,10 @@ pub fn speak(org: &mut DemoOrg, language: Language) {
     if language != Language::French {
         return;
     }
+    let euro = Currency::parse("EUR").expect("EUR is a valid code");
     let o = &mut org.organisation;
     o.name = "Nordvent Logiciels".into();
-    o.currency = Currency::parse("EUR").expect("EUR is a valid code");
+    o.currency = euro;
     o.language = Some(Language::French);
     o.time_zone = "Europe/Paris".parse().expect("a known time zone");
     for reason in &mut o.churn_reasons {
@@ -154,4 +155,20 @@ pub fn catalog_in(text: String, language: Language) -> String {
         return text;
     }
     CATALOG.iter().chain(&PROCESSES).fold(text, |text, (en, fr)| text.replace(en, fr))
+}
+
+/// The name of the demo's plan of fiscal year `fy` in `language`.
+pub fn plan_name(fy: i32, language: Language) -> String {
+    match language {
+        Language::French => format!("Plan FY{fy}"),
+        Language::English => format!("FY{fy} plan"),
+    }
+}
+
+/// The name of the demo's stretch scenario of fiscal year `fy` in `language`.
+pub fn scenario_name(fy: i32, language: Language) -> String {
+    match language {
+        Language::French => format!("Scénario ambitieux FY{fy}"),
+        Language::English => format!("FY{fy} stretch scenario"),
+    }
 }

@@ -19,7 +19,7 @@ mod people;
 mod revenue;
 
 pub use exports::{SampleFile, sample_exports};
-pub use french::{catalog_in, speak};
+pub use french::{catalog_in, plan_name, scenario_name, speak};
 
 use chrono::{Datelike, NaiveDate};
 use pacer_core::fiscal_calendar::{FiscalCalendar, YearNaming};

@@ -6,7 +6,7 @@ use pacer_core::access::Principal;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
 use pacer_core::language::Language;
-use pacer_core::org::{NewRep, NewTeam, TeamUpdate};
+use pacer_core::org::{NewRep, NewTeam, Organisation, TeamUpdate};
 use pacer_demo::{DemoConfig, DemoOrg, generate};
 use pacer_storage::{AccessStore, NewUser, OrgStore, PlanStore, RecordStore, SqlStore};
 
@@ -33,12 +33,24 @@ fn rows_bar(len: usize, what: &str) -> ProgressBar {
     bar
 }
 
-/// Generates the demo organisation and writes it; the organisation's settings
-/// are saved last, so an interrupted load is recognisable and redone.
+/// What the demo organisation's name ends with while it is being written: an interrupted load
+/// is recognisable ([`is_loaded`]) and redone.
+const LOADING: &str = " (loading)";
+
+/// Whether the demo organisation in `store` was written to the end.
+pub async fn is_loaded(store: &SqlStore) -> Result<bool> {
+    Ok(store.organisation().await?.is_some_and(|o| !o.name.ends_with(LOADING)))
+}
+
+/// Generates the demo organisation and writes it. Its settings come first, so that deals are
+/// written in its currency, under a name that says the load is under way; the last step saves
+/// the real name.
 pub async fn load(store: &SqlStore, config: &DemoConfig, language: Language) -> Result<()> {
     let mut org: DemoOrg = generate(config);
     pacer_demo::speak(&mut org, language);
     let actor = Actor::named("demo").because(Some("demo data".into()));
+    let loading = Organisation { name: format!("{}{LOADING}", org.organisation.name), ..org.organisation.clone() };
+    store.save_organisation(&loading, &actor).await?;
     for team in &org.teams {
         let new = NewTeam {
             name: team.name.clone(),
@@ -99,7 +111,7 @@ pub async fn load(store: &SqlStore, config: &DemoConfig, language: Language) -> 
             problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
         ),
     }
-    create_plans(store, &org, config.today).await?;
+    create_plans(store, &org, config.today, language).await?;
     store.save_organisation(&org.organisation, &actor).await?;
     println!(
         "  {} teams, {} people, {} accounts, {} activities, {} deals, {} account-months of revenue",
@@ -116,7 +128,7 @@ pub async fn load(store: &SqlStore, config: &DemoConfig, language: Language) -> 
 /// The current fiscal year's plan, approved by leadership, and a draft
 /// stretch scenario: targets grown from last year's actuals, allocated to
 /// teams and reps with the ramp and phased by seasonality.
-async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate) -> Result<()> {
+async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate, language: Language) -> Result<()> {
     use pacer_app::cache::Caches;
     use pacer_app::plan::{AllocationRequest, MonthProfile, Recipients, Split, allocate_kpi};
     use pacer_app::report::{ReportRequest, report};
@@ -133,7 +145,7 @@ async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate)
     }
     let ops = Actor::named("ops").because(Some("demo plan".into()));
     let settings = PlanSettings { tolerance: pacer_core::attainment::Tolerance::new(0.1)?, ..PlanSettings::default() };
-    let new = NewPlan { fiscal_year: fy, name: format!("FY{fy} plan"), settings, copied_from: None };
+    let new = NewPlan { fiscal_year: fy, name: pacer_demo::plan_name(fy, language), settings, copied_from: None };
     let plan = store.create_plan(&new, &ops).await?;
     // (KPI, growth over last year in percent, recipients, split); `None`: the trend, last year's
     // own growth over the year before (the demo company hires, so what it wins grows faster than
@@ -189,7 +201,7 @@ async fn create_plans(store: &SqlStore, org: &DemoOrg, today: chrono::NaiveDate)
     store
         .set_plan_status(plan.id, PlanStatus::Approved, &Actor::named("lead").because(Some("board approval".into())))
         .await?;
-    let scenario = store.copy_plan(plan.id, Some(&format!("FY{fy} stretch scenario")), &ops).await?;
+    let scenario = store.copy_plan(plan.id, Some(&pacer_demo::scenario_name(fy, language)), &ops).await?;
     let stretch = AllocationRequest {
         kpi: "new_business".into(),
         annual: store

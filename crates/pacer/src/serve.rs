@@ -180,7 +180,7 @@ pub async fn demo(ctx: &Context, args: DemoArgs) -> Result<()> {
         let path = url.as_str().trim_start_matches("sqlite://").split('?').next().unwrap_or_default().to_string();
         let store = SqlStore::connect(&url).await?;
         // A demo database without an organisation was interrupted while loading: start over.
-        let complete = store.organisation().await?.is_some();
+        let complete = crate::demo::is_loaded(&store).await?;
         store.close().await;
         if args.fresh || !complete {
             for suffix in ["", "-wal", "-shm"] {
@@ -189,7 +189,7 @@ pub async fn demo(ctx: &Context, args: DemoArgs) -> Result<()> {
         }
     }
     let store = SqlStore::connect(&url).await?;
-    if store.organisation().await?.is_none() {
+    if !crate::demo::is_loaded(&store).await? {
         println!("Creating the demo organisation in {} ...", url.redacted());
         crate::demo::load(
             &store,

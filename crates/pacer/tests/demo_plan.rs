@@ -12,11 +12,16 @@ struct Demo(PathBuf);
 
 impl Demo {
     fn new(name: &str) -> Self {
+        Self::with(name, &[])
+    }
+
+    /// The demo created with these further arguments (`--lang fr`).
+    fn with(name: &str, args: &[&str]) -> Self {
         let dir = std::env::temp_dir().join(format!("pacer-demo-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let demo = Self(dir);
-        let out = demo.run(&["demo", "--no-serve", "--fresh"]);
+        let out = demo.run(&[&["demo", "--no-serve", "--fresh"], args].concat());
         assert!(out.status.success(), "demo: {}", String::from_utf8_lossy(&out.stderr));
         demo
     }
@@ -348,4 +353,32 @@ fn the_dashboards_on_the_demo() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.trim_end().lines().last().unwrap().contains("data-gaps"), "{stderr}");
+}
+
+/// `pacer demo --lang fr`: the same organisation as a French-speaking company (its name, euros,
+/// language, teams, KPIs and plans in French), with the English demo's figures.
+#[test]
+fn the_french_demo_is_the_english_one_in_french() {
+    let french = Demo::with("french", &["--lang", "fr"]);
+    let org = french.json(&["org", "show"]);
+    assert_eq!(
+        (org["name"].as_str(), org["currency"].as_str(), org["language"].as_str()),
+        (Some("Nordvent Logiciels"), Some("EUR"), Some("fr")),
+        "{org}"
+    );
+    let teams = french.json(&["team", "list", "--format", "json"]).to_string();
+    assert!(teams.contains("Amérique du Nord ETI") && !teams.contains("NA Mid-Market"), "{teams}");
+    let plans = french.json(&["plan", "list", "--format", "json"]).to_string();
+    assert!(plans.contains("Plan FY") && plans.contains("Scénario ambitieux FY"), "{plans}");
+    let report =
+        |demo: &Demo| demo.json(&["report", "new_business", "--by", "company", "--per", "quarter", "--format", "json"]);
+    let fr = report(&french);
+    let catalog = french.ok(&["metrics", "export"]);
+    assert!(
+        catalog.contains("Nouveau chiffre d’affaires gagné") && catalog.contains("key = \"new_business\""),
+        "{catalog}"
+    );
+    let english = Demo::new("english-twin");
+    let en = report(&english);
+    assert_eq!(fr["rows"], en["rows"], "the same figures");
 }
