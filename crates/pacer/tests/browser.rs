@@ -1369,7 +1369,19 @@ fn browser_every_page_in_french_for_a_french_browser() {
                     println!("{line}");
                 }
             }
-            french.screenshot_page(&format!("pages-fr-{user}-{}", p.what));
+            // French is longer than English: no page is wider than a laptop's or a phone's window.
+            for width in WIDTHS {
+                french.set_width(width);
+                let seen = french.seen();
+                if seen.scroll_width > seen.inner_width {
+                    problems.push(format!(
+                        "{at}: {} px wide in a {} px window in French",
+                        seen.scroll_width, seen.inner_width
+                    ));
+                }
+                french.screenshot_page(&format!("pages-fr-{width}-{user}-{}", p.what));
+            }
+            french.set_width(WIDTHS[0]);
         }
         english.sign_out();
         french.click(&french.find("header.top form[action='/logout'] button[type=submit]"));
