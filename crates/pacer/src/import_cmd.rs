@@ -210,21 +210,7 @@ async fn stream(
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     // On a terminal only (indicatif draws nothing otherwise); the bar follows bytes, for the ETA.
     let bar = ProgressBar::new(size);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "  {}",
-            tr!(
-                locale(),
-                "cli-import-bar",
-                bar = "[{bar:30}]",
-                percent = "{percent:>3}%",
-                msg = "{msg}",
-                eta = "{eta}"
-            )
-        ))
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
+    bar.set_style(bar_style("cli-import-bar"));
     let started = Instant::now();
     let rate = |rows: usize| rows as f64 / started.elapsed().as_secs_f64().max(1e-3);
     let progress = |p: importing::Progress| {
@@ -291,22 +277,7 @@ async fn in_memory(store: &SqlStore, choice: MappingChoice, args: &ImportArgs, a
     let keyed_by_content = mapping.keys_by_content();
 
     let bar = ProgressBar::new(table.rows.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "  {}",
-            tr!(
-                locale(),
-                "cli-import-checking",
-                bar = "[{bar:30}]",
-                pos = "{pos}",
-                len = "{len}",
-                per_sec = "{per_sec}",
-                eta = "{eta}"
-            )
-        ))
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
+    bar.set_style(bar_style("cli-import-checking"));
     let progress = |done: usize| bar.set_position(done as u64);
     let mut parsed =
         importing::parse(store, mapping, &table, &progress).await.map_err(|errors| misfit(&args.file, &errors))?;
@@ -348,4 +319,21 @@ fn import_note(unmapped: &[UnmappedStage], how: &str) -> Option<String> {
         stages = stages.join(", "),
         how = how
     ))
+}
+
+/// A progress bar drawn as the message `id` says, its parts given as indicatif's placeholders.
+fn bar_style(id: &str) -> ProgressStyle {
+    let parts = [
+        ("bar", "[{bar:30}]"),
+        ("percent", "{percent:>3}%"),
+        ("msg", "{msg}"),
+        ("pos", "{pos}"),
+        ("len", "{len}"),
+        ("per_sec", "{per_sec}"),
+        ("eta", "{eta}"),
+    ];
+    let args: Vec<(&str, pacer_i18n::Arg)> = parts.iter().map(|&(name, text)| (name, text.into())).collect();
+    ProgressStyle::with_template(&format!("  {}", locale().t_with(id, &args)))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
