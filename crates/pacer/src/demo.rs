@@ -288,10 +288,11 @@ async fn create_users(store: &SqlStore, org: &DemoOrg, actor: &Actor) -> Result<
 pub fn print_users() {
     let l = locale();
     println!("{}", tr!(l, "cli-demo-users", password = DEMO_PASSWORD));
-    for (username, role) in DEMO_USERS {
-        let role = Format::Table.word(role.as_str(), crate::access_cmd::role_id(role));
+    let roles = DEMO_USERS.map(|(_, role)| Format::Table.word(role.as_str(), crate::access_cmd::role_id(role)));
+    let width = roles.iter().map(|r| r.chars().count()).max().unwrap_or(0).max(8);
+    for ((username, _), role) in DEMO_USERS.iter().zip(&roles) {
         let what = l.t(&format!("cli-demo-user-{username}"));
-        println!("  {username:<9} {role:<8} {what}");
+        println!("  {username:<9} {role:<width$} {what}");
     }
 }
 

@@ -103,7 +103,7 @@ fn report(sending: &Sending, dry_run: bool) -> Result<()> {
     let sent = count(|o| matches!(o, Outcome::Sent | Outcome::WouldSend));
     let already = count(|o| matches!(o, Outcome::AlreadySent));
     let failed = sending.failed();
-    let verb = l.t(if dry_run { "cli-digest-would-send" } else { "cli-digest-sent" });
+    let verb = l.t(if dry_run { "cli-digest-would-send-count" } else { "cli-digest-sent-count" });
     let n = |c: usize| l.count(c as i64);
     println!(
         "{}",

@@ -239,16 +239,7 @@ pub fn emit_sheets(
         let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
         let rows = match format {
             // A table for people writes the figures of the sheet's plain cells in the reader's formats.
-            Format::Table => sheet
-                .rows
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .zip(headers.iter().chain(std::iter::repeat(&"")))
-                        .map(|(c, h)| people_cell(h, c))
-                        .collect()
-                })
-                .collect(),
+            Format::Table => people_rows(&headers, &sheet.rows),
             _ => sheet.rows.clone(),
         };
         Listing { headers: &headers, rows, records: &[] as &[()] }.render(format)
@@ -279,6 +270,12 @@ pub fn emit_sheets(
             Ok(())
         }
     }
+}
+
+/// The rows of a sheet (written for files) for people: each cell through [`people_cell`].
+pub fn people_rows(headers: &[&str], rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    let header = |i: usize| headers.get(i).copied().unwrap_or_default();
+    rows.iter().map(|row| row.iter().enumerate().map(|(i, c)| people_cell(header(i), c)).collect()).collect()
 }
 
 /// A cell of a sheet (written for files: `1234.50`, `87.5`, `2026-12-07`, `true`) in a table for
@@ -344,11 +341,15 @@ pub fn wrote(path: &std::path::Path) {
     println!("{}", pacer_i18n::tr!(locale(), "cli-wrote", path = path.display().to_string()));
 }
 
-/// A table's name above it, in the reader's words where the workbooks have them.
+/// A table's name above it, in the reader's words where the command line's (`cli-sheet-…`) or
+/// the workbooks' messages have them.
 fn sheet_name(name: &str) -> String {
     match locale() {
         pacer_i18n::Locale::ENGLISH => name.to_owned(),
-        l => pacer_app::export::words(l, "xlsx-sheet-", name),
+        l => match pacer_app::export::words(l, "cli-sheet-", name) {
+            said if said != name => said,
+            _ => pacer_app::export::words(l, "xlsx-sheet-", name),
+        },
     }
 }
 

@@ -189,7 +189,14 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             let summary = &all[0];
             let headers: Vec<&str> = summary.headers.iter().map(String::as_str).collect();
             emit_report(
-                &Listing { headers: &headers, rows: summary.rows.clone(), records: &v.document.kpis },
+                &Listing {
+                    headers: &headers,
+                    rows: match args.format {
+                        ReportFormat::Table => crate::output::people_rows(&headers, &summary.rows),
+                        _ => summary.rows.clone(),
+                    },
+                    records: &v.document.kpis,
+                },
                 &v,
                 args.format,
                 args.output.as_deref(),

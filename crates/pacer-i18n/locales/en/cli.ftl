@@ -85,6 +85,8 @@ cli-digest-already-sent = already sent this week
 cli-digest-opted-out = opted out
 cli-digest-nothing = nothing to tell this week
 cli-digest-failed = NOT SENT: { $why }
+cli-digest-sent-count = sent
+cli-digest-would-send-count = would be sent
 cli-digest-line = { $user } ({ $name }){ $to }: { $what }
 cli-digest-week = Week { $week }: { $sent } { $verb }, { $already } already sent, { $opted_out } opted out, { $nothing } with nothing to tell, { $failed } not sent.
 cli-digest-sent-already = This week's digest has been sent already: nothing was sent again.
@@ -130,6 +132,18 @@ cli-attainment-target = { $period } target
 cli-attainment-actual = { $period } actual
 cli-attainment-credited = { $period } credited %
 cli-attainment-attained = { $period } attained
+
+# The names of the dashboards' and scorecard's tables above them (`cli-sheet-…`, by their name).
+cli-sheet-kpis = KPIs
+cli-sheet-reps = Reps
+cli-sheet-revenue = Revenue
+cli-sheet-teams = Teams
+cli-sheet-readiness = Readiness
+cli-sheet-exceptions = Exceptions
+cli-sheet-pipeline = Pipeline
+cli-sheet-churn = Churn
+cli-sheet-scorecard = Scorecard
+cli-sheet-months = Months
 
 # Column headers of the tables, each named by its machine header in lower case with dashes
 # (see `output::header`); a unit in brackets follows as it is.

@@ -112,6 +112,8 @@ cli-digest-already-sent = déjà envoyé cette semaine
 cli-digest-opted-out = désabonné
 cli-digest-nothing = rien à dire cette semaine
 cli-digest-failed = NON ENVOYÉ : { $why }
+cli-digest-sent-count = envoyés
+cli-digest-would-send-count = à envoyer
 cli-digest-line = { $user } ({ $name }){ $to } : { $what }
 cli-digest-week = Semaine { $week } : { $verb } : { $sent }, déjà envoyés : { $already }, désabonnés : { $opted_out }, rien à dire : { $nothing }, non envoyés : { $failed }.
 cli-digest-sent-already = Le récapitulatif de cette semaine a déjà été envoyé : rien n’a été renvoyé.
@@ -163,6 +165,18 @@ cli-attainment-target = { $period } objectif à date
 cli-attainment-actual = { $period } réalisé
 cli-attainment-credited = { $period } taux crédité %
 cli-attainment-attained = { $period } atteint
+
+# The names of the dashboards' and scorecard's tables above them (`cli-sheet-…`, by their name).
+cli-sheet-kpis = KPI
+cli-sheet-reps = Commerciaux
+cli-sheet-revenue = Chiffre d’affaires
+cli-sheet-teams = Équipes
+cli-sheet-readiness = État de préparation
+cli-sheet-exceptions = Exceptions
+cli-sheet-pipeline = Pipeline
+cli-sheet-churn = Attrition
+cli-sheet-scorecard = Fiche de performance
+cli-sheet-months = Mois
 
 # Column headers of the tables, each named by its machine header in lower case with dashes
 # (see `output::header`); a unit in brackets follows as it is.
