@@ -191,7 +191,7 @@ fn print_users(users: &[User], format: Format) -> Result<()> {
                 u.id.to_string(),
                 u.username.clone(),
                 u.display_name.clone(),
-                u.role.to_string(),
+                f.word(&u.role.to_string(), role_id(u.role)),
                 cell(&u.rep_id),
                 f.yes_no(u.active),
                 cell(&u.email),
@@ -304,10 +304,10 @@ pub async fn token(ctx: &Context, cmd: TokenCommand) -> Result<()> {
                 vec![
                     t.id.to_string(),
                     t.name.clone(),
-                    t.scope.to_string(),
+                    format.word(&t.scope.to_string(), scope_id(t.scope)),
                     t.created_by.clone(),
-                    t.created_at.clone(),
-                    cell(&t.revoked_at),
+                    format.moment(&t.created_at),
+                    t.revoked_at.as_deref().map(|at| format.moment(at)).unwrap_or_default(),
                 ]
             })
             .collect();
@@ -368,7 +368,7 @@ pub async fn audit(ctx: &Context, args: AuditArgs) -> Result<()> {
         .iter()
         .map(|e| {
             vec![
-                e.at.clone(),
+                args.format.moment(&e.at),
                 e.actor.clone(),
                 e.action.clone(),
                 format!("{} {}", e.entity, e.entity_id),
@@ -377,4 +377,23 @@ pub async fn audit(ctx: &Context, args: AuditArgs) -> Result<()> {
         })
         .collect();
     Listing { headers: &["when (UTC)", "who", "what", "record", "why"], rows, records: &entries }.print(args.format)
+}
+
+/// The message naming a role in a table for people.
+pub(crate) fn role_id(role: Role) -> &'static str {
+    match role {
+        Role::Rep => "role-rep",
+        Role::Manager => "role-manager",
+        Role::Leader => "role-leader",
+        Role::Admin => "role-admin",
+    }
+}
+
+/// The message naming a token's scope in a table for people.
+fn scope_id(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Ingest => "tokens-scope-ingest",
+        Scope::Read => "tokens-scope-read",
+        Scope::Admin => "tokens-scope-admin",
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Figures, Format, Listing, ReportFormat, cell};
+use crate::output::{Figures, Format, Listing, ReportFormat};
 use crate::today;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -253,7 +253,7 @@ async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
                 f.count(p.rates.churned_customers as i64),
                 pct(f, p.rates.customer_churn_rate),
                 pct(f, p.annualised_customer_churn),
-                cell(&p.band),
+                p.band.map(|b| f.word(&b.to_string(), band_id(b))).unwrap_or_default(),
                 pct(f, p.rates.gross_mrr_churn_rate),
                 pct(f, p.rates.net_mrr_churn_rate),
                 pct(f, p.rates.grr),
@@ -301,5 +301,15 @@ async fn report(app: &pacer_app::Context<'_>, a: ReportArgs) -> Result<()> {
                 }
             }
         }
+    }
+}
+
+/// The message naming a churn band's level in a table for people.
+fn band_id(band: pacer_core::churn::BandLevel) -> &'static str {
+    use pacer_core::churn::BandLevel;
+    match band {
+        BandLevel::Normal => "chart-zone-normal",
+        BandLevel::Acceptable => "chart-zone-acceptable",
+        BandLevel::High => "chart-zone-high",
     }
 }

@@ -3,12 +3,13 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{ReportFormat, emit_sheets};
+use crate::output::{ReportFormat, emit_sheets, fiscal_year, locale};
 use anyhow::Result;
 use clap::Args;
 use pacer_app::cache::{Caches, WarmCache};
 use pacer_app::churn::SeriesCache;
 use pacer_app::dashboard::{self, Dashboard};
+use pacer_i18n::tr;
 use std::path::PathBuf;
 
 /// `pacer dashboard`.
@@ -46,12 +47,23 @@ pub async fn run(ctx: &Context, args: DashboardArgs) -> Result<()> {
     let (heading, note, board) = match team {
         Some(t) => {
             let b = dashboard::team(&app, t).await?;
-            let heading = format!("{} · FY{} to {}", b.name, b.year.fiscal_year, b.year.as_of);
+            let heading = tr!(
+                locale(),
+                "cli-dashboard-team-heading",
+                team = &b.name,
+                year = fiscal_year(b.year.fiscal_year),
+                day = locale().date(b.year.as_of)
+            );
             (heading, b.year.note.clone(), Dashboard::Team(b))
         }
         None => {
             let b = dashboard::company(&app).await?;
-            let heading = format!("Leadership dashboard · FY{} to {}", b.year.fiscal_year, b.year.as_of);
+            let heading = tr!(
+                locale(),
+                "cli-dashboard-heading",
+                year = fiscal_year(b.year.fiscal_year),
+                day = locale().date(b.year.as_of)
+            );
             (heading, b.year.note.clone(), Dashboard::Company(b))
         }
     };

@@ -1,5 +1,6 @@
 //! Loading the generated demo organisation into a store, with demo users.
 
+use crate::output::{Figures as _, Format, locale};
 use anyhow::{Context as _, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use pacer_core::access::Principal;
@@ -8,18 +9,19 @@ use pacer_core::audit::Actor;
 use pacer_core::language::Language;
 use pacer_core::org::{NewRep, NewTeam, Organisation, TeamUpdate};
 use pacer_demo::{DemoConfig, DemoOrg, generate};
+use pacer_i18n::tr;
 use pacer_storage::{AccessStore, NewUser, OrgStore, PlanStore, RecordStore, SqlStore};
 
 /// The password of every demo user.
 pub const DEMO_PASSWORD: &str = "pacer-demo";
 
-/// The demo users: (user name, role, team whose manager or member they are, what they show).
-const DEMO_USERS: [(&str, Role, &str); 5] = [
-    ("ops", Role::Admin, "sales operations: everything, changes the catalog, users and tokens"),
-    ("lead", Role::Leader, "sales leadership: everything, approves plans"),
-    ("manager", Role::Manager, "manager of NA Mid-Market"),
-    ("manager2", Role::Manager, "manager of EMEA North"),
-    ("rep", Role::Rep, "a rep of NA Mid-Market"),
+/// The demo users: (user name, role); what each shows is the message `cli-demo-user-<name>`.
+const DEMO_USERS: [(&str, Role); 5] = [
+    ("ops", Role::Admin),
+    ("lead", Role::Leader),
+    ("manager", Role::Manager),
+    ("manager2", Role::Manager),
+    ("rep", Role::Rep),
 ];
 
 fn rows_bar(len: usize, what: &str) -> ProgressBar {
@@ -113,14 +115,19 @@ pub async fn load(store: &SqlStore, config: &DemoConfig, language: Language) -> 
     }
     create_plans(store, &org, config.today, language).await?;
     store.save_organisation(&org.organisation, &actor).await?;
+    let n = |len: usize| locale().count(len as i64);
     println!(
-        "  {} teams, {} people, {} accounts, {} activities, {} deals, {} account-months of revenue",
-        org.teams.len(),
-        org.reps.len(),
-        org.accounts.len(),
-        org.activities.len(),
-        org.deals.len(),
-        org.subscriptions.len()
+        "  {}",
+        tr!(
+            locale(),
+            "cli-demo-loaded",
+            teams = n(org.teams.len()),
+            people = n(org.reps.len()),
+            accounts = n(org.accounts.len()),
+            activities = n(org.activities.len()),
+            deals = n(org.deals.len()),
+            months = n(org.subscriptions.len())
+        )
     );
     Ok(())
 }
@@ -268,7 +275,7 @@ async fn create_users(store: &SqlStore, org: &DemoOrg, actor: &Actor) -> Result<
         })
         .map(|r| r.id);
     let hash = pacer_app::credentials::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (username, role, _) in DEMO_USERS {
+    for (username, role) in DEMO_USERS {
         let rep_id = match username {
             "manager" => manager_of("NA Mid-Market"),
             "manager2" => manager_of("EMEA North"),
@@ -291,9 +298,13 @@ async fn create_users(store: &SqlStore, org: &DemoOrg, actor: &Actor) -> Result<
 
 /// Prints who to sign in as.
 pub fn print_users() {
-    println!("Demo users (password {DEMO_PASSWORD} for each):");
-    for (username, role, what) in DEMO_USERS {
-        println!("  {username:<9} {:<8} {what}", role.as_str());
+    let l = locale();
+    println!("{}", tr!(l, "cli-demo-users", password = DEMO_PASSWORD));
+    let roles = DEMO_USERS.map(|(_, role)| Format::Table.word(role.as_str(), crate::access_cmd::role_id(role)));
+    let width = roles.iter().map(|r| r.chars().count()).max().unwrap_or(0).max(8);
+    for ((username, _), role) in DEMO_USERS.iter().zip(&roles) {
+        let what = l.t(&format!("cli-demo-user-{username}"));
+        println!("  {username:<9} {role:<width$} {what}");
     }
 }
 

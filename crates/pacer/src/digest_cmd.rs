@@ -4,11 +4,13 @@
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
 use crate::mail::{NO_SERVER, NoServer, SmtpMailer};
+use crate::output::locale;
 use anyhow::{Result, bail};
 use clap::{Subcommand, ValueEnum};
 use pacer_app::cache::Caches;
 use pacer_app::churn::SeriesCache;
 use pacer_app::digest::{Outcome, Sending, find_reader, preview, send, week_of};
+use pacer_i18n::tr;
 
 /// `pacer digest`.
 #[derive(Subcommand)]
@@ -57,11 +59,15 @@ pub async fn digest(ctx: &Context, cmd: DigestCommand) -> Result<()> {
             let week = week_of(&app, week.as_deref(), now)?;
             let reader = find_reader(&app, &user).await?;
             let digest = preview(&app, Some(reader.id), week, None).await?;
+            let l = locale();
             match (&digest.address, digest.subscribed, digest.sections) {
-                (_, false, _) => eprintln!("{} has opted out: this is not sent.", reader.username),
-                (None, true, _) => eprintln!("{} has no e-mail address: this is not sent.", reader.username),
-                (_, true, 0) => eprintln!("Nothing to tell {} this week: this is not sent.", reader.username),
-                (Some(to), true, _) => eprintln!("To: {} <{to}>\nSubject: {}", digest.reader, digest.subject),
+                (_, false, _) => eprintln!("{}", tr!(l, "cli-digest-not-sent-opted-out", user = &reader.username)),
+                (None, true, _) => eprintln!("{}", tr!(l, "cli-digest-not-sent-no-address", user = &reader.username)),
+                (_, true, 0) => eprintln!("{}", tr!(l, "cli-digest-not-sent-nothing", user = &reader.username)),
+                (Some(to), true, _) => eprintln!(
+                    "{}",
+                    tr!(l, "cli-digest-headers", reader = &digest.reader, address = to, subject = &digest.subject)
+                ),
             }
             print!("{}", if format == Part::Html { digest.html() } else { digest.text() });
             Ok(())
@@ -80,34 +86,47 @@ pub async fn digest(ctx: &Context, cmd: DigestCommand) -> Result<()> {
 
 /// One line per person, then the counts; an error when any could not be sent.
 fn report(sending: &Sending, dry_run: bool) -> Result<()> {
+    let l = locale();
     for d in &sending.deliveries {
         let to = d.address.as_deref().map(|a| format!(" <{a}>")).unwrap_or_default();
         let what = match &d.outcome {
-            Outcome::Sent => "sent".to_string(),
-            Outcome::WouldSend => "would be sent".to_string(),
-            Outcome::AlreadySent => "already sent this week".to_string(),
-            Outcome::OptedOut => "opted out".to_string(),
-            Outcome::NothingToSay => "nothing to tell this week".to_string(),
-            Outcome::Failed(why) => format!("NOT SENT: {why}"),
+            Outcome::Sent => l.t("cli-digest-sent"),
+            Outcome::WouldSend => l.t("cli-digest-would-send"),
+            Outcome::AlreadySent => l.t("cli-digest-already-sent"),
+            Outcome::OptedOut => l.t("cli-digest-opted-out"),
+            Outcome::NothingToSay => l.t("cli-digest-nothing"),
+            Outcome::Failed(why) => tr!(l, "cli-digest-failed", why = why),
         };
-        println!("{} ({}){to}: {what}", d.user, d.name);
+        println!("{}", tr!(l, "cli-digest-line", user = &d.user, name = &d.name, to = to, what = what));
     }
     let count = |o: fn(&Outcome) -> bool| sending.count(o);
     let sent = count(|o| matches!(o, Outcome::Sent | Outcome::WouldSend));
     let already = count(|o| matches!(o, Outcome::AlreadySent));
     let failed = sending.failed();
-    let verb = if dry_run { "would be sent" } else { "sent" };
+    let verb = l.t(if dry_run { "cli-digest-would-send-count" } else { "cli-digest-sent-count" });
+    let n = |c: usize| l.count(c as i64);
     println!(
-        "Week {}: {sent} {verb}, {already} already sent, {} opted out, {} with nothing to tell, {failed} not sent.",
-        sending.week,
-        count(|o| matches!(o, Outcome::OptedOut)),
-        count(|o| matches!(o, Outcome::NothingToSay)),
+        "{}",
+        tr!(
+            l,
+            "cli-digest-week",
+            week = sending.week.to_string(),
+            sent = n(sent),
+            verb = verb,
+            already = n(already),
+            opted_out = n(count(|o| matches!(o, Outcome::OptedOut))),
+            nothing = n(count(|o| matches!(o, Outcome::NothingToSay))),
+            failed = n(failed)
+        )
     );
     if sent == 0 && failed == 0 && already > 0 {
-        println!("This week's digest has been sent already: nothing was sent again.");
+        println!("{}", l.t("cli-digest-sent-already"));
     }
     if failed > 0 {
-        bail!("{failed} digest(s) of week {} could not be sent (see above); the others were", sending.week);
+        bail!(
+            "{}",
+            tr!(l, "cli-digest-not-all-sent", count = failed, failed = n(failed), week = sending.week.to_string())
+        );
     }
     Ok(())
 }

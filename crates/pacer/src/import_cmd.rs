@@ -10,6 +10,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
+use crate::output::locale;
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,6 +20,7 @@ use pacer_core::import::{
     DateOrder, ImportKind, Mapping, MappingChoice, OpenDealGaps, Preset, RowError, preset_names, propose,
 };
 use pacer_core::pipeline::UnmappedStage;
+use pacer_i18n::tr;
 use pacer_storage::{SqlStore, UpsertCounts};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -131,25 +133,33 @@ pub async fn import(ctx: &Context, args: ImportArgs) -> Result<()> {
         in_memory(&store, choice, &args, &actor).await?
     };
     println!("{name}: {}", done.notes.summary());
+    let l = locale();
     if done.keyed_by_content {
-        println!("{name}: no id column, so each record is keyed by its content; importing it again changes nothing");
+        println!("{}", tr!(l, "cli-import-keyed-by-content", file = &name));
     }
+    let n = |c: usize| l.count(c as i64);
     println!(
-        "{name}: {} new, {} updated, {} unchanged, {} rejected{}",
-        done.counts.new,
-        done.counts.updated,
-        done.counts.unchanged,
-        done.rejected,
-        args.rejects
-            .as_ref()
-            .filter(|_| done.rejected > 0)
-            .map(|p| format!(" (written to {})", p.display()))
-            .unwrap_or_default()
+        "{}",
+        tr!(
+            l,
+            "cli-import-counts",
+            file = &name,
+            new = n(done.counts.new),
+            updated = n(done.counts.updated),
+            unchanged = n(done.counts.unchanged),
+            rejected = n(done.rejected),
+            rejects = args
+                .rejects
+                .as_ref()
+                .filter(|_| done.rejected > 0)
+                .map(|p| tr!(l, "cli-import-rejects-written", path = p.display().to_string()))
+                .unwrap_or_default()
+        )
     );
     for note in done.gaps.notes() {
         println!("{name}: {note}");
     }
-    crate::stages_cmd::print_unmapped(&done.unmapped, pacer_app::stages::import_note);
+    crate::stages_cmd::print_unmapped(&done.unmapped, import_note);
     Ok(())
 }
 
@@ -200,16 +210,13 @@ async fn stream(
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     // On a terminal only (indicatif draws nothing otherwise); the bar follows bytes, for the ETA.
     let bar = ProgressBar::new(size);
-    bar.set_style(
-        ProgressStyle::with_template("  [{bar:30}] {percent:>3}% {msg} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    bar.set_style(bar_style("cli-import-bar"));
     let started = Instant::now();
     let rate = |rows: usize| rows as f64 / started.elapsed().as_secs_f64().max(1e-3);
     let progress = |p: importing::Progress| {
         bar.set_position(p.bytes);
-        bar.set_message(format!("{} rows, {:.0} rows/s", p.rows, rate(p.rows)));
+        let l = locale();
+        bar.set_message(tr!(l, "cli-import-rows", rows = l.count(p.rows as i64), rate = l.decimal(rate(p.rows), 0)));
     };
     let (read, date_order) = read_options(args)?;
     let options = StreamOptions {
@@ -235,7 +242,17 @@ async fn stream(
     })?;
     if !bar.is_hidden() {
         let seconds = started.elapsed().as_secs_f64();
-        eprintln!("  {} rows in {seconds:.1} s, {:.0} rows/s", done.rows, rate(done.rows));
+        let l = locale();
+        eprintln!(
+            "  {}",
+            tr!(
+                l,
+                "cli-import-rows-in",
+                rows = l.count(done.rows as i64),
+                seconds = l.decimal(seconds, 1),
+                rate = l.decimal(rate(done.rows), 0)
+            )
+        );
     }
     Ok(Done {
         counts: done.counts,
@@ -260,11 +277,7 @@ async fn in_memory(store: &SqlStore, choice: MappingChoice, args: &ImportArgs, a
     let keyed_by_content = mapping.keys_by_content();
 
     let bar = ProgressBar::new(table.rows.len() as u64);
-    bar.set_style(
-        ProgressStyle::with_template("  checking [{bar:30}] {pos}/{len} rows {per_sec} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
+    bar.set_style(bar_style("cli-import-checking"));
     let progress = |done: usize| bar.set_position(done as u64);
     let mut parsed =
         importing::parse(store, mapping, &table, &progress).await.map_err(|errors| misfit(&args.file, &errors))?;
@@ -287,4 +300,40 @@ async fn in_memory(store: &SqlStore, choice: MappingChoice, args: &ImportArgs, a
     let good = std::mem::take(&mut parsed.good);
     let counts = importing::write(store, good, actor, &name).await.map_err(|e| anyhow!("{name}: {}", e.chain()))?;
     Ok(Done { counts, rejected, notes, keyed_by_content, unmapped: parsed.unmapped, gaps: parsed.gaps })
+}
+
+/// What an import says of its open deals in stages the settings do not map: the use case's words
+/// in English (scripts read them), the reader's in another language.
+fn import_note(unmapped: &[UnmappedStage], how: &str) -> Option<String> {
+    let l = locale();
+    if l == pacer_i18n::Locale::ENGLISH || unmapped.is_empty() {
+        return pacer_app::stages::import_note(unmapped, how);
+    }
+    let rows: usize = unmapped.iter().map(|u| u.deals).sum();
+    let stages: Vec<String> = unmapped.iter().map(|u| format!("{} ({})", u.stage, l.count(u.deals as i64))).collect();
+    Some(tr!(
+        l,
+        "cli-import-unmapped",
+        count = rows,
+        rows = l.count(rows as i64),
+        stages = stages.join(", "),
+        how = how
+    ))
+}
+
+/// A progress bar drawn as the message `id` says, its parts given as indicatif's placeholders.
+fn bar_style(id: &str) -> ProgressStyle {
+    let parts = [
+        ("bar", "[{bar:30}]"),
+        ("percent", "{percent:>3}%"),
+        ("msg", "{msg}"),
+        ("pos", "{pos}"),
+        ("len", "{len}"),
+        ("per_sec", "{per_sec}"),
+        ("eta", "{eta}"),
+    ];
+    let args: Vec<(&str, pacer_i18n::Arg)> = parts.iter().map(|&(name, text)| (name, text.into())).collect();
+    ProgressStyle::with_template(&format!("  {}", locale().t_with(id, &args)))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }

@@ -12,8 +12,11 @@ use pacer_app::catalog::Applied;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{Severity, check};
 use pacer_core::org::subtree;
+use pacer_core::readiness::DayOne;
 use pacer_i18n::tr;
 use pacer_storage::{CatalogStore, OrgStore, RepFilter};
+// The readiness page's words, which the tables for people share.
+use pacer_web::pages::catalog as page;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -174,10 +177,14 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                         k.priority.get_ref().to_string(),
                         k.key().to_string(),
                         k.name.clone(),
-                        format!("{:?}", k.category).to_lowercase(),
-                        k.unit.as_str().to_string(),
+                        format.words(&format!("{:?}", k.category).to_lowercase(), |l| {
+                            page::category_words(l, k.category)
+                        }),
+                        format.words(k.unit.as_str(), |l| page::unit_words(l, k.unit)),
                         k.owner.clone(),
-                        format!("{:?}", k.capture.method).to_lowercase(),
+                        format.words(&format!("{:?}", k.capture.method).to_lowercase(), |l| {
+                            page::method_words(l, k.capture.method)
+                        }),
                     ]
                 })
                 .collect();
@@ -210,7 +217,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                 .map(|v| {
                     vec![
                         v.version.to_string(),
-                        v.applied_at.clone(),
+                        format.moment(&v.applied_at),
                         v.applied_by.clone(),
                         cell(&v.reason),
                         v.diff.join("; "),
@@ -220,7 +227,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             Listing { headers: &["version", "applied", "by", "why", "changes"], rows, records: &versions }.print(format)
         }
         MetricsCommand::Readiness { fy, days, format } => {
-            app.catalog_if_any().await?.ok_or_else(no_catalog)?;
+            let catalog = app.catalog_if_any().await?.ok_or_else(no_catalog)?;
             let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
             let year = org.calendar.year(fy)?;
             let rows = pacer_app::readiness::readiness(&app, &year, today(), days).await?;
@@ -231,8 +238,8 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                     vec![
                         r.priority.to_string(),
                         r.name.clone(),
-                        r.day_one.as_str().replace('_', " "),
-                        r.capture.clone(),
+                        format.word(&r.day_one.as_str().replace('_', " "), day_one_id(r.day_one)),
+                        format.words(&r.capture, |l| page::capture_words(l, Some(catalog), r)),
                         match (r.last_data, r.arriving, format) {
                             (Some(d), true, Format::Table) => tr!(l, "cli-readiness-arriving", day = l.date(d)),
                             (Some(d), false, Format::Table) => tr!(l, "cli-readiness-silent", day = l.date(d)),
@@ -242,7 +249,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                             (None, _, _) => "no data".into(),
                         },
                         r.completeness.as_ref().and_then(|c| c.share).map(|s| format.percent(s, 0)).unwrap_or_default(),
-                        r.coverage.label(),
+                        format.words(&r.coverage.label(), |l| page::coverage_words(l, &r.coverage)),
                         r.setup_days
                             .map(|d| match format {
                                 Format::Table => {
@@ -344,5 +351,14 @@ pub(crate) async fn apply_and_report(
             }
             Ok(())
         }
+    }
+}
+
+/// The message saying whether a KPI can be tracked on day one.
+fn day_one_id(d: DayOne) -> &'static str {
+    match d {
+        DayOne::Yes => "readiness-yes",
+        DayOne::WithSetup => "readiness-with-setup",
+        DayOne::No => "readiness-no",
     }
 }

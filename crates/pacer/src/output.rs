@@ -81,6 +81,30 @@ pub trait Figures: Copy {
         day.map(|d| self.date(d)).unwrap_or_default()
     }
 
+    /// A word of an enum (a kind, a status): `machine` for programs and English tables (as it
+    /// always was), the message `id` in another language's table.
+    fn word(self, machine: &str, id: &str) -> String {
+        self.words(machine, |l| l.t(id))
+    }
+
+    /// Words for people in another language than English, as `words` writes them; else
+    /// `machine` (programs, and English tables as they always were).
+    fn words(self, machine: &str, words: impl FnOnce(pacer_i18n::Locale) -> String) -> String {
+        match locale() {
+            l if self.for_people() && l != pacer_i18n::Locale::ENGLISH => words(l),
+            _ => machine.to_owned(),
+        }
+    }
+
+    /// A stored instant (RFC 3339, UTC): its day and time for people ("Dec 7, 2026, 14:05"), as
+    /// it is stored for programs (and when it is not one).
+    fn moment(self, at: &str) -> String {
+        match chrono::DateTime::parse_from_rfc3339(at) {
+            Ok(t) if self.for_people() => format!("{}, {}", locale().date(t.date_naive()), t.format("%H:%M")),
+            _ => at.to_owned(),
+        }
+    }
+
     /// Yes or no (`true`/`false` for programs).
     fn yes_no(self, yes: bool) -> String {
         match (self.for_people(), yes) {
@@ -213,7 +237,12 @@ pub fn emit_sheets(
     let chosen = |key| pacer_app::export::pick(sheets, key).map_err(|e| anyhow::anyhow!(e));
     let listing = |sheet: &pacer_app::export::Sheet, format| {
         let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
-        Listing { headers: &headers, rows: sheet.rows.clone(), records: &[] as &[()] }.render(format)
+        let rows = match format {
+            // A table for people writes the figures of the sheet's plain cells in the reader's formats.
+            Format::Table => people_rows(&headers, &sheet.rows),
+            _ => sheet.rows.clone(),
+        };
+        Listing { headers: &headers, rows, records: &[] as &[()] }.render(format)
     };
     let text = match format {
         ReportFormat::Xlsx => {
@@ -243,9 +272,68 @@ pub fn emit_sheets(
     }
 }
 
+/// The rows of a sheet (written for files) for people: each cell through [`people_cell`].
+pub fn people_rows(headers: &[&str], rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    let header = |i: usize| headers.get(i).copied().unwrap_or_default();
+    rows.iter().map(|row| row.iter().enumerate().map(|(i, c)| people_cell(header(i), c)).collect()).collect()
+}
+
+/// A cell of a sheet (written for files: `1234.50`, `87.5`, `2026-12-07`, `true`) in a table for
+/// people: numbers grouped with the decimals they have, days in words, yes and no, churn bands in
+/// the reader's words; other text as it is.
+fn people_cell(header: &str, cell: &str) -> String {
+    let l = locale();
+    if let Some((x, places)) = plain_number(cell) {
+        return l.decimal(x, places.min(6) as u8);
+    }
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d") {
+        return l.date(day);
+    }
+    match (cell, header) {
+        ("true" | "false", _) => Format::Table.yes_no(cell == "true"),
+        ("normal", "band") => Format::Table.word(cell, "chart-zone-normal"),
+        ("acceptable", "band") => Format::Table.word(cell, "chart-zone-acceptable"),
+        ("high", "band") => Format::Table.word(cell, "chart-zone-high"),
+        _ => cell.to_owned(),
+    }
+}
+
+/// A cell that is a plain number as files write it (`-1234.50`) and its decimals.
+fn plain_number(cell: &str) -> Option<(f64, usize)> {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    Some((cell.parse().ok()?, digits.split_once('.').map_or(0, |(_, f)| f.len())))
+}
+
 /// A fiscal year as people read it ("FY2027").
 pub fn fiscal_year(fy: i32) -> String {
     pacer_i18n::tr!(locale(), "period-year", fy = fy.to_string())
+}
+
+/// A period of the organisation's calendar for people, from its stable name (`FY2027-Q2`): in
+/// English the use case's `label` (as CSV writes it), in another language the locale's ("T2
+/// FY2027"); `label` also for a name that is not a fiscal period (a range of dates).
+pub fn period_label(calendar: &pacer_core::fiscal_calendar::FiscalCalendar, name: &str, label: &str) -> String {
+    match (locale(), calendar.parse_period(name)) {
+        (pacer_i18n::Locale::ENGLISH, _) | (_, Err(_)) => label.to_owned(),
+        (l, Ok(p)) => l.period(&p),
+    }
+}
+
+/// The sentence that says open deals are in stages not mapped: core's words in English (scripts
+/// read them), the stages page's in another language; none when every open deal is mapped.
+pub fn unmapped_note(
+    unmapped: &[pacer_core::pipeline::UnmappedStage],
+    currency: pacer_core::money::Currency,
+) -> Option<String> {
+    match locale() {
+        pacer_i18n::Locale::ENGLISH => pacer_core::pipeline::unmapped_note(unmapped, currency),
+        l => pacer_web::pages::stages::unmapped_note(l, unmapped, currency),
+    }
 }
 
 /// Says a file was written.
@@ -253,11 +341,15 @@ pub fn wrote(path: &std::path::Path) {
     println!("{}", pacer_i18n::tr!(locale(), "cli-wrote", path = path.display().to_string()));
 }
 
-/// A table's name above it, in the reader's words where the workbooks have them.
+/// A table's name above it, in the reader's words where the command line's (`cli-sheet-…`) or
+/// the workbooks' messages have them.
 fn sheet_name(name: &str) -> String {
     match locale() {
         pacer_i18n::Locale::ENGLISH => name.to_owned(),
-        l => pacer_app::export::words(l, "xlsx-sheet-", name),
+        l => match pacer_app::export::words(l, "cli-sheet-", name) {
+            said if said != name => said,
+            _ => pacer_app::export::words(l, "xlsx-sheet-", name),
+        },
     }
 }
 

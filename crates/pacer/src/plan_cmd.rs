@@ -2,7 +2,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Figures, Format, Listing, ReportFormat, emit_report, locale};
+use crate::output::{Figures, Format, Listing, ReportFormat, emit_report, fiscal_year, locale};
 use crate::today;
 use anyhow::{Result, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -308,7 +308,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 .map(|p| {
                     vec![
                         p.id.to_string(),
-                        format!("FY{}", p.fiscal_year),
+                        if format == Format::Table {
+                            fiscal_year(p.fiscal_year)
+                        } else {
+                            format!("FY{}", p.fiscal_year)
+                        },
                         p.name.clone(),
                         p.version.to_string(),
                         if format == Format::Table { status_words(p.status) } else { p.status.to_string() },
@@ -409,7 +413,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             };
             let unit = unit_suffix(&sheet.unit, org.currency);
             let mut headers: Vec<String> = vec!["owner".into(), "tier".into()];
-            headers.extend(sheet.months.iter().map(|m| format!("{}{unit}", m.label)));
+            let month = |m: &pacer_app::report::Column| match format {
+                ReportFormat::Table => crate::output::period_label(&org.calendar, &m.name, &m.label),
+                _ => m.label.clone(),
+            };
+            headers.extend(sheet.months.iter().map(|m| format!("{}{unit}", month(m))));
             headers.push(format!("year{unit}"));
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
             let rows = sheet
@@ -533,11 +541,27 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let unit = if money { unit_suffix("currency", org.currency) } else { String::new() };
             let mut headers: Vec<String> = vec!["name".into()];
             for (i, c) in a.columns.iter().enumerate() {
+                let shown = match format {
+                    ReportFormat::Table => crate::output::period_label(&org.calendar, &c.name, &c.label),
+                    _ => c.label.clone(),
+                };
                 let label = match a.column_note(i) {
-                    Some(note) => format!("{} ({note})", c.label),
-                    None => c.label.clone(),
+                    Some(note) => format!("{shown} ({note})"),
+                    None => shown,
                 };
                 let c = &label;
+                if format == ReportFormat::Table {
+                    // For people, in their words ("T2 FY2027 objectif à date").
+                    let l = locale();
+                    headers.extend([
+                        format!("{}{unit}", tr!(l, "cli-attainment-full-target", period = c)),
+                        format!("{}{unit}", tr!(l, "cli-attainment-target", period = c)),
+                        format!("{}{unit}", tr!(l, "cli-attainment-actual", period = c)),
+                        tr!(l, "cli-attainment-credited", period = c),
+                        tr!(l, "cli-attainment-attained", period = c),
+                    ]);
+                    continue;
+                }
                 headers.extend([
                     format!("{c} full target{unit}"),
                     format!("{c} target{unit}"),
@@ -626,7 +650,11 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
                 .iter()
                 .map(|y| {
                     vec![
-                        format!("FY{}", y.fiscal_year),
+                        if format == Format::Table {
+                            fiscal_year(y.fiscal_year)
+                        } else {
+                            format!("FY{}", y.fiscal_year)
+                        },
                         y.stage.clone(),
                         format.count(y.customers.start),
                         format.count(y.customers.churned),
@@ -778,7 +806,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
 }
 
 /// A plan's status in the reader's words.
-fn status_words(status: PlanStatus) -> String {
+pub(crate) fn status_words(status: PlanStatus) -> String {
     locale().t(match status {
         PlanStatus::Draft => "plan-status-draft",
         PlanStatus::Approved => "plan-status-approved",

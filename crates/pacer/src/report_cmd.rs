@@ -3,7 +3,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Listing, ReportFormat, emit_report};
+use crate::output::{Figures as _, Listing, ReportFormat, emit_report, locale, unmapped_note};
 use anyhow::{Result, anyhow};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
@@ -11,6 +11,7 @@ use pacer_app::cache::Caches;
 use pacer_app::churn::SeriesCache;
 use pacer_app::report::{self as reports, ReportRequest, report_sheet};
 use pacer_core::report::Scope;
+use pacer_i18n::tr;
 use pacer_storage::{RecordStore, SqlStore};
 use std::path::PathBuf;
 
@@ -129,7 +130,19 @@ pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
     catalog_applied(&app).await?;
     let report = reports::report(&app, Scope::default(), &req).await?;
     let sheet = report_sheet(&report);
-    let headers: Vec<&str> = sheet.headers.iter().map(String::as_str).collect();
+    let calendar = &app.org.calendar;
+    let label = |c: &reports::Column| crate::output::period_label(calendar, &c.name, &c.label);
+    let shown: Vec<String> = match args.span.format {
+        // A table for people names its periods in the reader's words ("T2 FY2027").
+        ReportFormat::Table => {
+            let unit = reports::unit_suffix(&report.unit, report.currency);
+            std::iter::once(sheet.headers[0].clone())
+                .chain(report.columns.iter().map(|c| format!("{}{unit}", label(c))))
+                .collect()
+        }
+        _ => sheet.headers.clone(),
+    };
+    let headers: Vec<&str> = shown.iter().map(String::as_str).collect();
     let rows = match args.span.format {
         // People read grouped money and percent signs; files get plain numbers.
         ReportFormat::Table => report
@@ -153,7 +166,7 @@ pub async fn report(ctx: &Context, args: ReportArgs) -> Result<()> {
     // What a partly tracked column covers, under the table (JSON carries it per column).
     if args.span.format == ReportFormat::Table {
         for c in report.columns.iter().filter(|c| c.coverage.is_some()) {
-            println!("{}: {}", c.label, c.coverage.as_deref().unwrap_or_default());
+            println!("{}: {}", label(c), c.coverage.as_deref().unwrap_or_default());
         }
     }
     Ok(())
@@ -209,7 +222,7 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
                 cat(C::Commit),
                 money(r.summary.no_close_date.amount_minor),
                 money(r.summary.won_minor),
-                r.coverage.ratio().map(|x| format!("{x:.2}")).unwrap_or_default(),
+                r.coverage.ratio().map(|x| span.format.decimal(x, 2)).unwrap_or_default(),
             ]
         })
         .collect();
@@ -226,18 +239,15 @@ pub async fn pipeline(ctx: &Context, span: Span) -> Result<()> {
         "Pipeline",
     )?;
     if span.format == ReportFormat::Table && span.output.is_none() {
-        println!(
-            "{}: open deals expected to close in it and deals won in it; open deals without a close date are in \
-             open and weighted, and under no close date rather than in a forecast category.",
-            p.period.label
-        );
+        let period = crate::output::period_label(&app.org.calendar, &p.period.name, &p.period.label);
+        println!("{}", tr!(locale(), "cli-pipeline-footnote", period = period));
         crate::stages_cmd::print_unmapped(&p.unmapped, |unmapped, how| {
-            pacer_core::pipeline::unmapped_note(unmapped, p.currency)
-                .map(|note| format!("{note}, in no figure above; map them with {how}"))
+            unmapped_note(unmapped, p.currency)
+                .map(|note| tr!(locale(), "cli-unmapped-pipeline", note = note, how = how))
         });
-    } else if let Some(note) = pacer_core::pipeline::unmapped_note(&p.unmapped, p.currency) {
+    } else if let Some(note) = unmapped_note(&p.unmapped, p.currency) {
         // Files and JSON carry the figures; the person running the command still hears of these.
-        eprintln!("{note}, in no figure of the rows (see `pacer stages`)");
+        eprintln!("{}", tr!(locale(), "cli-unmapped-in-files", note = note));
     }
     Ok(())
 }
@@ -249,11 +259,16 @@ pub async fn rollups(ctx: &Context, cmd: RollupsCommand) -> Result<()> {
         RollupsCommand::Rebuild => {
             let started = std::time::Instant::now();
             let counts = store.rebuild_rollups().await?;
+            let l = locale();
             println!(
-                "Rebuilt the daily rollups: {} activity rows, {} deal rows in {:.1} s.",
-                counts.activity_days,
-                counts.deal_days,
-                started.elapsed().as_secs_f64()
+                "{}",
+                tr!(
+                    l,
+                    "cli-rollups-rebuilt",
+                    activities = l.count(counts.activity_days as i64),
+                    deals = l.count(counts.deal_days as i64),
+                    seconds = l.decimal(started.elapsed().as_secs_f64(), 1)
+                )
             );
             Ok(())
         }

@@ -2,7 +2,7 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Listing, ReportFormat, emit_report};
+use crate::output::{Figures as _, Listing, ReportFormat, emit_report, locale, period_label};
 use crate::today;
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
@@ -11,6 +11,7 @@ use pacer_app::churn::SeriesCache;
 use pacer_app::review::{self as reviews, sheets};
 use pacer_core::audit::Actor;
 use pacer_core::review::{NewNote, NoteSubject};
+use pacer_i18n::tr;
 use pacer_storage::{ReviewStore, SqlStore};
 use std::path::PathBuf;
 
@@ -91,13 +92,15 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
     match args.command {
         Some(ReviewCommand::Open { period, plan }) => {
             let r = reviews::open(&app, &period, plan, &cli(None)).await?;
-            println!("Opened the review of {} against plan {}.", r.period, r.plan_id);
+            let period = period_label(&org.calendar, &r.period, &r.period);
+            println!("{}", tr!(locale(), "cli-review-opened", period = period, plan = r.plan_id.to_string()));
             Ok(())
         }
         Some(ReviewCommand::Close { period }) => {
             let r = reviews::opened(&store, &period).await?;
             let r = reviews::close(&app, r.id, &cli(None)).await?;
-            println!("Closed the review of {}: its figures are frozen.", r.period);
+            let period = period_label(&org.calendar, &r.period, &r.period);
+            println!("{}", tr!(locale(), "cli-review-closed", period = period));
             Ok(())
         }
         Some(ReviewCommand::Note { period, about, text }) => {
@@ -110,7 +113,7 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
                 },
             };
             store.add_note(r.id, &NewNote { subject, text }, &cli(None)).await?;
-            println!("Note added.");
+            println!("{}", locale().t("review-note-added"));
             Ok(())
         }
         Some(ReviewCommand::Rebalance { period, kpi, annual, apply, reason }) => {
@@ -122,11 +125,12 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             headers.push("year".into());
             let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
             let mut rows = Vec::new();
+            let table = ReportFormat::Table;
             for l in &p.lines {
-                for (which, months) in [("now", &l.before), ("proposed", &l.after)] {
-                    let mut row = vec![l.name.clone(), which.to_string()];
-                    row.extend(months.iter().map(ToString::to_string));
-                    row.push(months.iter().sum::<i64>().to_string());
+                for (which, months) in [("review-now", &l.before), ("review-proposed", &l.after)] {
+                    let mut row = vec![l.name.clone(), locale().t(which)];
+                    row.extend(months.iter().map(|&m| table.count(m)));
+                    row.push(table.count(months.iter().sum::<i64>()));
                     rows.push(row);
                 }
             }
@@ -139,9 +143,23 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             )?;
             if apply {
                 let next = reviews::apply(&store, &p, &cli(reason)).await?;
-                println!("Applied: plan {} ({} v{}) is {}.", next.id, next.name, next.version, next.status);
+                println!(
+                    "{}",
+                    tr!(
+                        locale(),
+                        "cli-review-applied",
+                        id = next.id.to_string(),
+                        name = &next.name,
+                        version = next.version.to_string(),
+                        status = crate::plan_cmd::status_words(next.status)
+                    )
+                );
             } else {
-                println!("{} months past keep their targets. Apply with --apply --reason \"...\".", p.months_past);
+                let months = p.months_past as i64;
+                println!(
+                    "{}",
+                    tr!(locale(), "cli-review-months-past", count = months, months = locale().count(months))
+                );
             }
             Ok(())
         }
@@ -163,15 +181,22 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             let all = sheets(&v, app.org.currency);
             if args.format == ReportFormat::Xlsx {
                 let path = args.output.ok_or_else(|| anyhow!("--format xlsx needs --output FILE.xlsx"))?;
-                std::fs::write(&path, pacer_app::export::xlsx(&all)?)
+                std::fs::write(&path, pacer_app::export::xlsx_in(&all, locale())?)
                     .map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
-                println!("Wrote {}", path.display());
+                crate::output::wrote(&path);
                 return Ok(());
             }
             let summary = &all[0];
             let headers: Vec<&str> = summary.headers.iter().map(String::as_str).collect();
             emit_report(
-                &Listing { headers: &headers, rows: summary.rows.clone(), records: &v.document.kpis },
+                &Listing {
+                    headers: &headers,
+                    rows: match args.format {
+                        ReportFormat::Table => crate::output::people_rows(&headers, &summary.rows),
+                        _ => summary.rows.clone(),
+                    },
+                    records: &v.document.kpis,
+                },
                 &v,
                 args.format,
                 args.output.as_deref(),
@@ -179,24 +204,59 @@ pub async fn review(ctx: &Context, args: ReviewArgs) -> Result<()> {
             )?;
             if args.format == ReportFormat::Table && args.output.is_none() {
                 let d = &v.document;
-                println!("{} against {} v{}, as of {}.", d.label, d.plan_name, d.plan_version, d.as_of);
+                let l = locale();
+                println!(
+                    "{}",
+                    tr!(
+                        l,
+                        "cli-review-against",
+                        quarter = period_label(&org.calendar, &d.period, &d.label),
+                        plan = &d.plan_name,
+                        version = d.plan_version.to_string(),
+                        day = l.date(d.as_of)
+                    )
+                );
                 for g in &d.gaps {
+                    let reps = if g.reps.is_empty() { String::new() } else { format!(" [{}]", g.reps.join(", ")) };
+                    let kind =
+                        gap_id(&g.kind).map_or_else(|| g.kind.clone(), |id| ReportFormat::Table.word(&g.kind, id));
                     println!(
-                        "gap ({}): {}{} → {}",
-                        g.kind,
-                        g.message,
-                        if g.reps.is_empty() { String::new() } else { format!(" [{}]", g.reps.join(", ")) },
-                        g.action
+                        "{}",
+                        tr!(l, "cli-review-gap", kind = kind, message = &g.message, reps = reps, action = &g.action)
                     );
                 }
                 for n in &v.notes {
-                    println!("note: {}", n.text);
+                    println!("{}", tr!(l, "cli-review-note", text = &n.text));
                 }
                 for x in &v.differences {
-                    println!("corrected since closing: {} {} was {:?}, now {:?}", x.kpi, x.owner, x.frozen, x.now);
+                    let unit = d.kpis.iter().find(|k| k.key == x.kpi).map_or("count", |k| k.unit.as_str());
+                    let figure = |v: Option<f64>| l.figure(unit, v, org.currency);
+                    println!(
+                        "{}",
+                        tr!(
+                            l,
+                            "cli-review-corrected",
+                            kpi = &x.kpi,
+                            owner = &x.owner,
+                            frozen = figure(x.frozen),
+                            now = figure(x.now)
+                        )
+                    );
                 }
             }
             Ok(())
         }
     }
+}
+
+/// The message naming a data gap's kind ("no_data") for people.
+fn gap_id(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "no_data" => "dashboard-gap-no-data",
+        "low_completeness" => "dashboard-gap-low-completeness",
+        "silent_source" => "dashboard-gap-silent-source",
+        "not_live" => "dashboard-gap-not-live",
+        "partial" => "dashboard-gap-partial",
+        _ => return None,
+    })
 }

@@ -3,12 +3,13 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{ReportFormat, emit_sheets};
+use crate::output::{ReportFormat, emit_sheets, fiscal_year, locale};
 use anyhow::Result;
 use clap::Args;
 use pacer_app::cache::Caches;
 use pacer_app::churn::SeriesCache;
 use pacer_app::scorecard::{scorecard, sheets};
+use pacer_i18n::tr;
 
 /// `pacer scorecard`.
 #[derive(Args)]
@@ -36,7 +37,12 @@ pub async fn run(ctx: &Context, args: ScorecardArgs) -> Result<()> {
     crate::report_cmd::catalog_applied(&app).await?;
     let card = scorecard(&app, rep.id).await?;
     if args.format == ReportFormat::Table && args.table.is_none() {
-        println!("{} · FY{} to {}", card.name, card.fiscal_year, card.as_of);
+        let l = locale();
+        let day = l.date(card.as_of);
+        println!(
+            "{}",
+            tr!(l, "cli-dashboard-team-heading", team = &card.name, year = fiscal_year(card.fiscal_year), day = day)
+        );
     }
     if let Some(note) = &card.note {
         eprintln!("{note}");

@@ -3,12 +3,14 @@
 use crate::Context;
 use crate::config::{DEFAULT_DATABASE, DEMO_DATABASE, secure_cookies};
 use crate::mail::SmtpMailer;
+use crate::output::locale;
 use anyhow::{Context as _, Result};
 use clap::Args;
 use pacer_app::digest::Outcome;
 use pacer_core::access::Principal;
 use pacer_core::access::Role;
 use pacer_core::audit::Actor;
+use pacer_i18n::tr;
 use pacer_storage::{AccessStore, Backend, NewUser, OrgStore, SqlStore};
 use pacer_web::{AppState, WebSettings};
 use std::collections::HashSet;
@@ -72,7 +74,7 @@ async fn run_server(ctx: &Context, store: SqlStore, listen: &ListenArgs, mailer:
         .await
         .with_context(|| format!("cannot listen on {address} (use --bind and --port)"))?;
     let shown = if bind == "0.0.0.0" { format!("127.0.0.1:{port}") } else { address.clone() };
-    println!("Pacer is running at http://{shown}/  (Ctrl-C to stop)");
+    println!("{}", tr!(locale(), "cli-serve-running", address = shown));
     tracing::info!(%address, "listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
@@ -140,8 +142,8 @@ pub async fn ensure_first_admin(store: &SqlStore) -> Result<()> {
         password_hash: pacer_app::credentials::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     store.create_user(&user, &Actor::named("pacer")).await?;
-    println!("First start: created user 'admin' with password {password}");
-    println!("This is shown once. Change it on the My account page.");
+    println!("{}", tr!(locale(), "cli-serve-first-admin", password = &password));
+    println!("{}", locale().t("cli-serve-shown-once"));
     Ok(())
 }
 
@@ -150,23 +152,30 @@ pub async fn serve(ctx: &Context, args: ServeArgs) -> Result<()> {
     let store = ctx.open(DEFAULT_DATABASE).await?;
     if store.organisation().await?.is_none() {
         store.save_organisation(&Default::default(), &Actor::named("pacer")).await?;
-        println!("No organisation was set up: using defaults (run `pacer init` or `pacer org set` to change them).");
+        println!("{}", locale().t("cli-serve-default-org"));
     }
     ensure_first_admin(&store).await?;
     let org = store.organisation().await?.unwrap_or_default();
     let mailer = match ctx.file.smtp()? {
         Some(settings) => {
             let mailer = SmtpMailer::new(&settings)?;
+            // Any day of that weekday names it.
+            let day = chrono::NaiveDate::from_isoywd_opt(2024, 1, org.digest.day).map(|d| locale().weekday(d));
             println!(
-                "The weekly digest goes out every {} ({}) through {}.",
-                org.digest,
-                org.time_zone,
-                mailer.server()
+                "{}",
+                tr!(
+                    locale(),
+                    "cli-serve-digest",
+                    day = day.unwrap_or_else(|| org.digest.day.to_string()),
+                    hour = format!("{:02}:00", org.digest.hour),
+                    zone = org.time_zone.to_string(),
+                    server = mailer.server()
+                )
             );
             Some(mailer)
         }
         None => {
-            println!("No mail server is set (smtp_url): the weekly digest is not sent.");
+            println!("{}", locale().t("cli-serve-no-mail"));
             None
         }
     };
@@ -190,7 +199,7 @@ pub async fn demo(ctx: &Context, args: DemoArgs) -> Result<()> {
     }
     let store = SqlStore::connect(&url).await?;
     if !crate::demo::is_loaded(&store).await? {
-        println!("Creating the demo organisation in {} ...", url.redacted());
+        println!("{}", tr!(locale(), "cli-demo-creating", database = url.redacted().to_string()));
         crate::demo::load(
             &store,
             &pacer_demo::DemoConfig { seed: args.seed, today: chrono::Local::now().date_naive() },
@@ -198,7 +207,7 @@ pub async fn demo(ctx: &Context, args: DemoArgs) -> Result<()> {
         )
         .await?;
     } else {
-        println!("Reusing the demo organisation in {} (use --fresh to start over).", url.redacted());
+        println!("{}", tr!(locale(), "cli-demo-reusing", database = url.redacted().to_string()));
     }
     crate::demo::print_users();
     if args.no_serve {

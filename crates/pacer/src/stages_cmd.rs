@@ -2,14 +2,15 @@
 
 use crate::Context;
 use crate::config::DEFAULT_DATABASE;
-use crate::output::{Format, Listing};
+use crate::output::{Figures as _, Format, Listing, locale, unmapped_note};
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use pacer_app::cache::Caches;
 use pacer_app::churn::SeriesCache;
 use pacer_app::stages::{self, StagesSaved, StagesView};
 use pacer_core::audit::Actor;
-use pacer_core::pipeline::{StageConfig, UnmappedStage, proposed_stages};
+use pacer_core::pipeline::{ForecastCategory, StageConfig, StageKind, UnmappedStage, proposed_stages};
+use pacer_i18n::tr;
 use std::path::PathBuf;
 
 /// `pacer stages`.
@@ -106,7 +107,7 @@ pub async fn stages(ctx: &Context, args: StagesArgs) -> Result<()> {
 }
 
 fn show(view: &StagesView, format: StagesFormat) -> Result<()> {
-    let listing = |format| {
+    let listing = |format: Format| {
         let rows = view
             .stages
             .iter()
@@ -115,9 +116,9 @@ fn show(view: &StagesView, format: StagesFormat) -> Result<()> {
                 vec![
                     (i + 1).to_string(),
                     s.name.clone(),
-                    s.kind.to_string(),
+                    format.word(&s.kind.to_string(), kind_id(s.kind)),
                     s.probability_percent.to_string(),
-                    s.category.map(|c| c.to_string()).unwrap_or_default(),
+                    s.category.map(|c| format.word(&c.to_string(), category_id(c))).unwrap_or_default(),
                     s.aliases.join("; "),
                 ]
             })
@@ -129,8 +130,8 @@ fn show(view: &StagesView, format: StagesFormat) -> Result<()> {
         StagesFormat::Table => {
             listing(Format::Table)?;
             print_unmapped(&view.unmapped, |unmapped, how| {
-                pacer_core::pipeline::unmapped_note(unmapped, view.currency)
-                    .map(|note| format!("{note}; map them with {how}"))
+                unmapped_note(unmapped, view.currency)
+                    .map(|note| tr!(locale(), "cli-unmapped-stages", note = note, how = how))
             });
         }
         StagesFormat::Json => listing(Format::Json)?,
@@ -142,24 +143,43 @@ fn show(view: &StagesView, format: StagesFormat) -> Result<()> {
 
 fn saved(saved: &StagesSaved) {
     if saved.changes.is_empty() {
-        println!("No change: the stages are already these.");
+        println!("{}", locale().t("stages-no-change"));
     } else {
-        println!("Saved the pipeline stages:");
+        println!("{}", locale().t("cli-stages-saved"));
         for change in &saved.changes {
             println!("  {change}");
         }
     }
     print_unmapped(&saved.view.unmapped, |unmapped, how| {
-        pacer_core::pipeline::unmapped_note(unmapped, saved.view.currency)
-            .map(|note| format!("Still {note}; map them with {how}"))
+        unmapped_note(unmapped, saved.view.currency)
+            .map(|note| tr!(locale(), "cli-unmapped-still", note = note, how = how))
     });
 }
 
 /// Says which open deals are in stages the settings do not map, in `note`'s words, with the
 /// `[[stage]]` lines that would map them.
 pub fn print_unmapped(unmapped: &[UnmappedStage], note: impl Fn(&[UnmappedStage], &str) -> Option<String>) {
-    if let Some(note) = note(unmapped, "`pacer stages set` (proposed lines below) or `pacer stages alias`") {
+    if let Some(note) = note(unmapped, &locale().t("cli-unmapped-how")) {
         println!("{note}");
         print!("{}", proposed_stages(unmapped.iter().map(|u| u.stage.as_str())));
+    }
+}
+
+/// The message naming a stage's kind in a table for people.
+fn kind_id(kind: StageKind) -> &'static str {
+    match kind {
+        StageKind::Open => "stages-kind-open",
+        StageKind::Won => "stages-kind-won",
+        StageKind::Lost => "stages-kind-lost",
+    }
+}
+
+/// The message naming a forecast category in a table for people.
+fn category_id(category: ForecastCategory) -> &'static str {
+    match category {
+        ForecastCategory::Pipeline => "stages-category-pipeline",
+        ForecastCategory::BestCase => "stages-category-best-case",
+        ForecastCategory::Commit => "stages-category-commit",
+        ForecastCategory::Closed => "stages-category-closed",
     }
 }

@@ -982,6 +982,43 @@ fn tables_speak_the_readers_language_and_machine_formats_do_not() {
     let saved = w.ok_with(&[("PACER_LANG", "fr")], &["org", "set", "--name", "Acme"]);
     assert!(saved.starts_with("Enregistré. L’exercice fiscal en cours est FY"), "{saved}");
 
+    // Catalog words, roles, stage kinds, the pipeline's notes, an import and the rollups.
+    let metrics = w.ok(&["--lang", "fr", "metrics", "show"]);
+    assert!(metrics.contains("activité") && metrics.contains("nombre") && metrics.contains("automatique"), "{metrics}");
+    assert!(!metrics.contains("activity") && !metrics.contains("automatic"), "{metrics}");
+    let readiness = w.ok(&["--lang", "fr", "metrics", "readiness", "--fy", "2026"]);
+    assert!(readiness.contains("automatique depuis"), "{readiness}");
+    assert!(!readiness.contains("automatic from") && !readiness.contains("not started"), "{readiness}");
+    let users = w.ok(&["--lang", "fr", "user", "list"]);
+    assert!(users.contains("administrateur"), "{users}");
+    let audit = w.ok(&["--lang", "fr", "audit"]);
+    let today = chrono::Utc::now().date_naive();
+    assert!(!audit.contains(&today.to_string()) && !audit.contains("Z "), "day and time for people: {audit}");
+    assert!(audit.contains(&format!("{}, ", pacer_i18n::Locale::FRENCH.date(today))), "{audit}");
+    let stages = w.ok(&["--lang", "fr", "stages"]);
+    assert!(stages.contains("ouverte") && stages.contains("gagnée") && stages.contains("Engagé"), "{stages}");
+    assert!(!stages.contains("open") && !stages.contains("commit"), "{stages}");
+    let export = "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount\n\
+        9001,Acme,Closed Won,2025-03-12,Ann Lee,1500\n9002,Globex,Contract Sent,2025-06-30,Ann Lee,2500.50\n";
+    std::fs::write(w.path().join("deals.csv"), export).unwrap();
+    let imported = w.ok(&["--lang", "fr", "import", "deals", "deals.csv"]);
+    assert!(imported.contains("deals.csv : nouveaux : 2, mis à jour : 0, inchangés : 0, écartés : 0"), "{imported}");
+    assert!(
+        imported.contains("1 ligne dans une étape absente des réglages du pipeline : Contract Sent (1)"),
+        "{imported}"
+    );
+    let pipeline = w.ok(&["--lang", "fr", "pipeline", "--fy", "2026", "--by", "company"]);
+    for french in
+        ["affaires ouvertes dont la clôture", "1 affaire ouverte à une étape non reconnue", "associez-les avec"]
+    {
+        assert!(pipeline.contains(french), "{french:?} in {pipeline}");
+    }
+    assert!(!pipeline.contains("open deals") && !pipeline.contains("not mapped"), "{pipeline}");
+    let report = w.ok(&["--lang", "fr", "report", "new_business", "--fy", "2026", "--per", "quarter"]);
+    assert!(report.contains("T1 FY2026") && report.contains("T4 FY2026") && !report.contains("Q1 FY2026"), "{report}");
+    let rebuilt = w.ok(&["--lang", "fr", "rollups", "rebuild"]);
+    assert!(rebuilt.starts_with("Agrégats quotidiens reconstruits"), "{rebuilt}");
+
     // CSV and JSON: the same bytes whatever the language.
     for args in [
         &["calendar", "--fy", "2026", "--format", "csv"][..],
@@ -996,6 +1033,10 @@ fn tables_speak_the_readers_language_and_machine_formats_do_not() {
         &["metrics", "readiness", "--format", "csv"],
         &["pipeline", "--fy", "2026", "--format", "csv"],
         &["pipeline", "--fy", "2026", "--format", "json"],
+        &["report", "new_business", "--fy", "2026", "--per", "quarter", "--format", "csv"],
+        &["stages", "--format", "csv"],
+        &["audit", "--format", "csv"],
+        &["metrics", "show", "--format", "json"],
     ] {
         let english = w.ok_with(&[("LANG", "C.UTF-8")], args);
         let with_flag = w.ok(&[&["--lang", "fr"][..], args].concat());

@@ -332,6 +332,16 @@ fn the_dashboards_on_the_demo() {
         assert!(table.lines().any(|l| l == heading), "{heading}: {table}");
     }
     assert!(demo.refused(&["dashboard", "--team", "Atlantis"]).contains("does not exist"));
+    // In French: the tables' names, the heading's day, the figures with a decimal comma.
+    let french = demo.ok(&["--lang", "fr", "dashboard", "--team", name]);
+    for heading in ["KPI", "Commerciaux", "Pipeline", "Attrition", "Lacunes de données"] {
+        assert!(french.lines().any(|l| l == heading), "{heading}: {french}");
+    }
+    assert!(french.lines().next().is_some_and(|l| l.contains(" au ")) && french.contains(",00"), "{french}");
+    assert!(!french.lines().any(|l| l == "Reps") && !french.contains(" to "), "{french}");
+    let review = demo.ok(&["--lang", "fr", "review"]);
+    assert!(review.contains(" par rapport à ") && review.contains(", chiffres au "), "{review}");
+    assert!(!review.contains(" against ") && !review.contains("true"), "{review}");
 
     // The leadership's: the review of the quarter in progress, read live, and the teams ranked.
     let board = demo.json(&["dashboard", "--format", "json"]);

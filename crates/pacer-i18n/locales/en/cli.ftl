@@ -52,6 +52,99 @@ cli-plan-imported-kpi = { $kpi }: { $lines } lines, { $targets } targets, { $cha
 cli-plan-imported = Imported { $file } into plan { $id } ({ $name } v{ $version }).
 cli-growth-allocated = Allocated { $amount } of { $kpi } in plan { $plan }: { $targets } targets.
 
+# Reports, the pipeline, stages and reviews.
+cli-pipeline-footnote = { $period }: open deals expected to close in it and deals won in it; open deals without a close date are in open and weighted, and under no close date rather than in a forecast category.
+cli-unmapped-how = `pacer stages set` (proposed lines below) or `pacer stages alias`
+cli-unmapped-pipeline = { $note }, in no figure above; map them with { $how }
+cli-unmapped-stages = { $note }; map them with { $how }
+cli-unmapped-still = Still { $note }; map them with { $how }
+cli-unmapped-in-files = { $note }, in no figure of the rows (see `pacer stages`)
+cli-rollups-rebuilt = Rebuilt the daily rollups: { $activities } activity rows, { $deals } deal rows in { $seconds } s.
+cli-stages-saved = Saved the pipeline stages:
+cli-review-opened = Opened the review of { $period } against plan { $plan }.
+cli-review-closed = Closed the review of { $period }: its figures are frozen.
+cli-review-applied = Applied: plan { $id } ({ $name } v{ $version }) is { $status }.
+cli-review-months-past = { $count ->
+        [one] { $months } month past keeps its targets.
+       *[other] { $months } months past keep their targets.
+    } Apply with --apply --reason "...".
+cli-review-against = { $quarter } against { $plan } v{ $version }, as of { $day }.
+cli-review-gap = gap ({ $kind }): { $message }{ $reps } → { $action }
+cli-review-note = note: { $text }
+cli-review-corrected = corrected since closing: { $kpi } { $owner } was { $frozen }, now { $now }
+
+# The weekly digest.
+cli-digest-not-sent-opted-out = { $user } has opted out: this is not sent.
+cli-digest-not-sent-no-address = { $user } has no e-mail address: this is not sent.
+cli-digest-not-sent-nothing = Nothing to tell { $user } this week: this is not sent.
+cli-digest-headers = To: { $reader } <{ $address }>
+    Subject: { $subject }
+cli-digest-sent = sent
+cli-digest-would-send = would be sent
+cli-digest-already-sent = already sent this week
+cli-digest-opted-out = opted out
+cli-digest-nothing = nothing to tell this week
+cli-digest-failed = NOT SENT: { $why }
+cli-digest-sent-count = sent
+cli-digest-would-send-count = would be sent
+cli-digest-line = { $user } ({ $name }){ $to }: { $what }
+cli-digest-week = Week { $week }: { $sent } { $verb }, { $already } already sent, { $opted_out } opted out, { $nothing } with nothing to tell, { $failed } not sent.
+cli-digest-sent-already = This week's digest has been sent already: nothing was sent again.
+cli-digest-not-all-sent = { $failed } digest(s) of week { $week } could not be sent (see above); the others were
+
+# Imports.
+cli-import-keyed-by-content = { $file }: no id column, so each record is keyed by its content; importing it again changes nothing
+cli-import-counts = { $file }: { $new } new, { $updated } updated, { $unchanged } unchanged, { $rejected } rejected{ $rejects }
+cli-import-rejects-written = {" "}(written to { $path })
+cli-import-bar = { $bar } { $percent } { $msg } eta { $eta }
+cli-import-checking = checking { $bar } { $pos }/{ $len } rows { $per_sec } eta { $eta }
+cli-import-rows = { $rows } rows, { $rate } rows/s
+cli-import-rows-in = { $rows } rows in { $seconds } s, { $rate } rows/s
+cli-import-unmapped = { $count ->
+        [one] { $rows } row in a stage not in the pipeline settings
+       *[other] { $rows } rows in stages not in the pipeline settings
+    }: { $stages }; add them with { $how }
+
+# The demo and the server.
+cli-demo-creating = Creating the demo organisation in { $database } ...
+cli-demo-reusing = Reusing the demo organisation in { $database } (use --fresh to start over).
+cli-demo-loaded = { $teams } teams, { $people } people, { $accounts } accounts, { $activities } activities, { $deals } deals, { $months } account-months of revenue
+cli-demo-users = Demo users (password { $password } for each):
+cli-demo-user-ops = sales operations: everything, changes the catalog, users and tokens
+cli-demo-user-lead = sales leadership: everything, approves plans
+cli-demo-user-manager = manager of NA Mid-Market
+cli-demo-user-manager2 = manager of EMEA North
+cli-demo-user-rep = a rep of NA Mid-Market
+cli-serve-running = Pacer is running at http://{ $address }/  (Ctrl-C to stop)
+cli-serve-first-admin = First start: created user 'admin' with password { $password }
+cli-serve-shown-once = This is shown once. Change it on the My account page.
+cli-serve-default-org = No organisation was set up: using defaults (run `pacer init` or `pacer org set` to change them).
+cli-serve-digest = The weekly digest goes out every { $day } at { $hour } ({ $zone }) through { $server }.
+cli-serve-no-mail = No mail server is set (smtp_url): the weekly digest is not sent.
+
+# Dashboards and scorecards.
+cli-dashboard-heading = Leadership dashboard · { $year } to { $day }
+cli-dashboard-team-heading = { $team } · { $year } to { $day }
+
+# Plans.
+cli-attainment-full-target = { $period } full target
+cli-attainment-target = { $period } target
+cli-attainment-actual = { $period } actual
+cli-attainment-credited = { $period } credited %
+cli-attainment-attained = { $period } attained
+
+# The names of the dashboards' and scorecard's tables above them (`cli-sheet-…`, by their name).
+cli-sheet-kpis = KPIs
+cli-sheet-reps = Reps
+cli-sheet-revenue = Revenue
+cli-sheet-teams = Teams
+cli-sheet-readiness = Readiness
+cli-sheet-exceptions = Exceptions
+cli-sheet-pipeline = Pipeline
+cli-sheet-churn = Churn
+cli-sheet-scorecard = Scorecard
+cli-sheet-months = Months
+
 # Column headers of the tables, each named by its machine header in lower case with dashes
 # (see `output::header`); a unit in brackets follows as it is.
 cli-col-id = id

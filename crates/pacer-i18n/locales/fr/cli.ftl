@@ -79,6 +79,105 @@ cli-plan-imported-kpi = { $kpi } : { $lines } lignes, { $targets } objectifs, { 
 cli-plan-imported = { $file } importé dans le plan { $id } ({ $name } v{ $version }).
 cli-growth-allocated = { $amount } de { $kpi } réparti dans le plan { $plan } : { $targets } objectifs.
 
+# Reports, the pipeline, stages and reviews.
+cli-pipeline-footnote = { $period } : affaires ouvertes dont la clôture est prévue dans la période et affaires gagnées dans la période ; les affaires ouvertes sans date de clôture comptent dans « ouvert » et « pondéré », et sous « sans date de clôture » plutôt que dans une catégorie de prévision.
+cli-unmapped-how = `pacer stages set` (lignes proposées ci-dessous) ou `pacer stages alias`
+cli-unmapped-pipeline = { $note }, dans aucun chiffre ci-dessus ; associez-les avec { $how }
+cli-unmapped-stages = { $note } ; associez-les avec { $how }
+cli-unmapped-still = Toujours { $note } ; associez-les avec { $how }
+cli-unmapped-in-files = { $note }, dans aucun chiffre des lignes (voir `pacer stages`)
+cli-rollups-rebuilt = Agrégats quotidiens reconstruits : { $activities } lignes d’activités, { $deals } lignes d’affaires en { $seconds } s.
+cli-stages-saved = Étapes du pipeline enregistrées :
+cli-review-opened = Revue de { $period } ouverte, mesurée par rapport au plan { $plan }.
+cli-review-closed = Revue de { $period } clôturée : ses chiffres sont figés.
+cli-review-applied = Appliqué : le plan { $id } ({ $name } v{ $version }) est { $status }.
+cli-review-months-past = { $count ->
+        [one] Le mois écoulé garde ses objectifs.
+       *[other] Les { $months } mois écoulés gardent leurs objectifs.
+    } Appliquez avec --apply --reason "...".
+cli-review-against = { $quarter } par rapport à { $plan } v{ $version }, chiffres au { $day }.
+cli-review-gap = lacune ({ $kind }) : { $message }{ $reps } → { $action }
+cli-review-note = note : { $text }
+cli-review-corrected = corrigé depuis la clôture : { $kpi } { $owner } valait { $frozen }, vaut { $now } aujourd’hui
+
+# The weekly digest.
+cli-digest-not-sent-opted-out = { $user } s’est désabonné(e) : ce récapitulatif n’est pas envoyé.
+cli-digest-not-sent-no-address = { $user } n’a pas d’adresse e-mail : ce récapitulatif n’est pas envoyé.
+cli-digest-not-sent-nothing = Rien à dire à { $user } cette semaine : ce récapitulatif n’est pas envoyé.
+cli-digest-headers = À : { $reader } <{ $address }>
+    Objet : { $subject }
+cli-digest-sent = envoyé
+cli-digest-would-send = serait envoyé
+cli-digest-already-sent = déjà envoyé cette semaine
+cli-digest-opted-out = désabonné
+cli-digest-nothing = rien à dire cette semaine
+cli-digest-failed = NON ENVOYÉ : { $why }
+cli-digest-sent-count = envoyés
+cli-digest-would-send-count = à envoyer
+cli-digest-line = { $user } ({ $name }){ $to } : { $what }
+cli-digest-week = Semaine { $week } : { $verb } : { $sent }, déjà envoyés : { $already }, désabonnés : { $opted_out }, rien à dire : { $nothing }, non envoyés : { $failed }.
+cli-digest-sent-already = Le récapitulatif de cette semaine a déjà été envoyé : rien n’a été renvoyé.
+cli-digest-not-all-sent = { $count ->
+        [one] { $failed } récapitulatif de la semaine { $week } n’a pas pu être envoyé (voir ci-dessus) ; les autres l’ont été
+       *[other] { $failed } récapitulatifs de la semaine { $week } n’ont pas pu être envoyés (voir ci-dessus) ; les autres l’ont été
+    }
+
+# Imports.
+cli-import-keyed-by-content = { $file } : pas de colonne d’identifiant, chaque enregistrement est donc identifié par son contenu ; l’importer à nouveau ne change rien
+cli-import-counts = { $file } : nouveaux : { $new }, mis à jour : { $updated }, inchangés : { $unchanged }, écartés : { $rejected }{ $rejects }
+cli-import-rejects-written = {" "}(écrits dans { $path })
+cli-import-bar = { $bar } { $percent } { $msg } reste { $eta }
+cli-import-checking = vérification { $bar } { $pos }/{ $len } lignes { $per_sec } reste { $eta }
+cli-import-rows = { $rows } lignes, { $rate } lignes/s
+cli-import-rows-in = { $rows } lignes en { $seconds } s, { $rate } lignes/s
+cli-import-unmapped = { $count ->
+        [one] { $rows } ligne dans une étape absente des réglages du pipeline
+       *[other] { $rows } lignes dans des étapes absentes des réglages du pipeline
+    } : { $stages } ; { $count ->
+        [one] ajoutez-la
+       *[other] ajoutez-les
+    } avec { $how }
+
+# The demo and the server.
+cli-demo-creating = Création de l’organisation de démonstration dans { $database }…
+cli-demo-reusing = Reprise de l’organisation de démonstration dans { $database } (--fresh pour repartir de zéro).
+cli-demo-loaded = { $teams } équipes, { $people } personnes, { $accounts } comptes, { $activities } activités, { $deals } affaires, { $months } mois-comptes de revenu
+cli-demo-users = Utilisateurs de démonstration (mot de passe { $password } pour chacun) :
+cli-demo-user-ops = sales ops : tout, modifie le catalogue, les utilisateurs et les jetons
+cli-demo-user-lead = direction commerciale : tout, approuve les plans
+cli-demo-user-manager = manager de NA Mid-Market
+cli-demo-user-manager2 = manager de EMEA North
+cli-demo-user-rep = un commercial de NA Mid-Market
+cli-serve-running = Pacer tourne sur http://{ $address }/  (Ctrl-C pour arrêter)
+cli-serve-first-admin = Premier démarrage : utilisateur « admin » créé avec le mot de passe { $password }
+cli-serve-shown-once = Il n’est affiché qu’une fois. Changez-le sur la page Mon compte.
+cli-serve-default-org = Aucune organisation n’était configurée : réglages par défaut (lancez `pacer init` ou `pacer org set` pour les changer).
+cli-serve-digest = Le récapitulatif hebdomadaire part chaque { $day } à { $hour } ({ $zone }) via { $server }.
+cli-serve-no-mail = Aucun serveur de messagerie n’est configuré (smtp_url) : le récapitulatif hebdomadaire n’est pas envoyé.
+
+# Dashboards and scorecards.
+cli-dashboard-heading = Tableau de bord de la direction · { $year } au { $day }
+cli-dashboard-team-heading = { $team } · { $year } au { $day }
+
+# Plans.
+cli-attainment-full-target = { $period } objectif complet
+cli-attainment-target = { $period } objectif à date
+cli-attainment-actual = { $period } réalisé
+cli-attainment-credited = { $period } taux crédité %
+cli-attainment-attained = { $period } atteint
+
+# The names of the dashboards' and scorecard's tables above them (`cli-sheet-…`, by their name).
+cli-sheet-kpis = KPI
+cli-sheet-reps = Commerciaux
+cli-sheet-revenue = Chiffre d’affaires
+cli-sheet-teams = Équipes
+cli-sheet-readiness = État de préparation
+cli-sheet-exceptions = Exceptions
+cli-sheet-pipeline = Pipeline
+cli-sheet-churn = Attrition
+cli-sheet-scorecard = Fiche de performance
+cli-sheet-months = Mois
+
 # Column headers of the tables, each named by its machine header in lower case with dashes
 # (see `output::header`); a unit in brackets follows as it is.
 cli-col-id = id

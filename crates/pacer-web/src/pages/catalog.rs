@@ -29,7 +29,7 @@ fn method_name(m: CaptureMethod) -> &'static str {
 }
 
 /// A capture method in words (its value in metrics.toml is [`method_name`]).
-fn method_words(locale: Locale, m: CaptureMethod) -> String {
+pub fn method_words(locale: Locale, m: CaptureMethod) -> String {
     locale.t(match m {
         CaptureMethod::Automatic => "catalog-method-automatic",
         CaptureMethod::Manual => "catalog-method-manual",
@@ -38,7 +38,8 @@ fn method_words(locale: Locale, m: CaptureMethod) -> String {
     })
 }
 
-fn category_words(locale: Locale, c: Category) -> String {
+/// A KPI's category in the reader's words.
+pub fn category_words(locale: Locale, c: Category) -> String {
     locale.t(match c {
         Category::Activity => "catalog-category-activity",
         Category::Pipeline => "catalog-category-pipeline",
@@ -49,7 +50,8 @@ fn category_words(locale: Locale, c: Category) -> String {
     })
 }
 
-fn unit_words(locale: Locale, u: Unit) -> String {
+/// A KPI's unit in the reader's words.
+pub fn unit_words(locale: Locale, u: Unit) -> String {
     locale.t(match u {
         Unit::Count => "catalog-unit-count",
         Unit::Currency => "catalog-unit-currency",
@@ -348,7 +350,7 @@ pub async fn readiness(
 }
 
 /// How a KPI is captured, in words, from the catalog's capture (the row's own words are English).
-fn capture_words(locale: Locale, catalog: Option<&pacer_core::catalog::Catalog>, r: &ReadinessRow) -> String {
+pub fn capture_words(locale: Locale, catalog: Option<&pacer_core::catalog::Catalog>, r: &ReadinessRow) -> String {
     let Some(c) = catalog.and_then(|c| c.kpis.iter().find(|k| k.key() == r.key)).map(|k| &k.capture) else {
         return r.capture.clone();
     };
@@ -370,7 +372,7 @@ fn capture_words(locale: Locale, catalog: Option<&pacer_core::catalog::Catalog>,
 }
 
 /// How much of the fiscal year a KPI covers, in words.
-fn coverage_words(locale: Locale, c: &Coverage) -> String {
+pub fn coverage_words(locale: Locale, c: &Coverage) -> String {
     match c.share {
         None => locale.t("readiness-coverage-not-started"),
         Some(_) if c.tracked_days == 0 => locale.t("readiness-coverage-not-tracked"),
