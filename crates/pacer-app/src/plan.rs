@@ -748,22 +748,10 @@ pub struct AttainmentReport {
 }
 
 impl AttainmentReport {
-    /// What a column's figures cover, for its header: "to 2026-11-10" for a period in progress
-    /// (measured against its target to date), "not begun", or nothing for a period ended; and
-    /// the KPI's coverage when it is tracked for part of the column only.
-    pub fn column_note(&self, column: usize) -> Option<String> {
-        let col = self.columns.get(column)?;
-        let to_date = match self.cut_offs.get(column).copied().flatten() {
-            None => Some("not begun".to_owned()),
-            Some(c) if c < col.end || col.name == "YTD" => Some(format!("to date, {c}")),
-            Some(_) => None,
-        };
-        let notes: Vec<String> = to_date.into_iter().chain(col.coverage.clone()).collect();
-        (!notes.is_empty()).then(|| notes.join("; "))
-    }
-
-    /// [`AttainmentReport::column_note`] in the reader's language: "not begun", "to date, Nov 10,
-    /// 2026" (the KPI's coverage follows as the report words it).
+    /// What a column's figures cover, for its header, in the reader's language: "to date, Nov 10,
+    /// 2026" for a period in progress (measured against its target to date), "not begun", or
+    /// nothing for a period ended; then the KPI's coverage when it is tracked for part of the
+    /// column only (as the report words it).
     pub fn column_note_in(&self, column: usize, locale: pacer_i18n::Locale) -> Option<String> {
         let col = self.columns.get(column)?;
         let to_date = match self.cut_offs.get(column).copied().flatten() {
@@ -858,7 +846,7 @@ pub async fn attainment_report(
                         None => (full_target, Attainment::NO_TARGET),
                     };
                     let caps: Option<Vec<u16>> = capacity.map(|c| set.iter().map(|m| c.months()[*m]).collect());
-                    let notes = match cut_offs[p] {
+                    let notes: Vec<String> = match cut_offs[p] {
                         Some(c) => explain(&TargetBasis {
                             capacity: caps.as_deref(),
                             hired: rep.map(|r| r.hire_date),
@@ -867,7 +855,10 @@ pub async fn attainment_report(
                             end: c,
                             target,
                             full_target,
-                        }),
+                        })
+                        .iter()
+                        .map(|n| ctx.locale.target_note(n))
+                        .collect(),
                         None => Vec::new(),
                     };
                     AttainmentCell { target, full_target, cut_off: cut_offs[p], actual: value, attainment: a, notes }

@@ -227,7 +227,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                             .and_then(|c| c.share)
                             .map(|s| format!("{:.0}%", s * 100.0))
                             .unwrap_or_default(),
-                        r.coverage.label(),
+                        crate::output::locale().coverage(&r.coverage),
                         r.setup_days.map(|d| format!("{d} days")).unwrap_or_default(),
                         r.alternatives.join(", "),
                     ]

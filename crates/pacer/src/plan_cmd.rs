@@ -492,7 +492,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let unit = if money { unit_suffix("currency", org.currency) } else { String::new() };
             let mut headers: Vec<String> = vec!["name".into()];
             for (i, c) in a.columns.iter().enumerate() {
-                let label = match a.column_note(i) {
+                let label = match a.column_note_in(i, crate::output::locale()) {
                     Some(note) => format!("{} ({note})", c.label),
                     None => c.label.clone(),
                 };

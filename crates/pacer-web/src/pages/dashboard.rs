@@ -2,7 +2,7 @@
 //! against plan and their charts, its reps side by side, pipeline coverage, churn and data gaps;
 //! each table downloads as CSV, the whole as XLSX.
 
-use super::catalog::{arriving, day_one};
+use super::catalog::{arriving_in, day_one_in};
 use super::filters::{month_labels, period_label};
 use super::layout::{self, Frame};
 use super::review::amount;
@@ -236,10 +236,10 @@ pub fn company_view(frame: &Frame, board: &CompanyDashboard) -> Markup {
             thead { tr { th { (frame.t("dashboard-kpi")) } th { (frame.t("dashboard-day-one")) } th { (frame.t("dashboard-arriving")) } th.num { (frame.t("dashboard-completeness")) } th { (frame.t("dashboard-coverage")) } } }
             tbody { @for r in &board.readiness { tr {
                 td { (r.name) }
-                td { (day_one(r.day_one)) }
-                td { (arriving(r)) }
+                td { (day_one_in(frame.locale, r.day_one)) }
+                td { (arriving_in(frame.locale, r)) }
                 td.num { (pct(frame, r.completeness.as_ref().and_then(|c| c.share))) }
-                td { @if r.coverage.is_partial() { span.bad { (r.coverage.label()) } } @else { (r.coverage.label()) } }
+                td { @if r.coverage.is_partial() { span.bad { (frame.locale.coverage(&r.coverage)) } } @else { (frame.locale.coverage(&r.coverage)) } }
             } } }
         } }
         (heading(&frame.t("dashboard-gaps"), &download(None, Some("data-gaps"))))
