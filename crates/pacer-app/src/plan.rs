@@ -210,15 +210,18 @@ pub async fn monthly_history(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> 
 pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<SeasonalIndices, AppError> {
     let history = monthly_history(ctx, kpi, fiscal_year).await?;
     if history.len() < 12 {
-        return Err(bad(format!(
-            "{kpi} has {} months of history before FY{fiscal_year}; seasonal phasing needs at least 12 (24 for a \
-             reliable picture): phase evenly or by custom weights instead",
-            history.len()
+        let locale = ctx.locale;
+        return Err(bad(pacer_i18n::tr!(
+            locale,
+            "seasonality-too-short",
+            kpi = kpi,
+            months = locale.count(history.len() as i64),
+            year = pacer_i18n::tr!(locale, "period-year", fy = fiscal_year.to_string())
         )));
     }
     // Whole fiscal years only: drop the oldest months of a partial first year.
     let whole = history.len() / 12 * 12;
-    planning_indices(&history[history.len() - whole..]).map_err(|e| bad(e.to_string()))
+    planning_indices(&history[history.len() - whole..]).map_err(|e| bad(ctx.locale.seasonality_error(&e)))
 }
 
 /// Where `ytd_actual` heads by the end of fiscal year `fiscal_year` after `months_done` months (the
@@ -312,7 +315,7 @@ pub async fn outlook(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<O
     let (forecast_projection, forecast_months, forecast_error) =
         match pacer_core::forecast::forecast_months(&history, FISCAL_MONTHS - done, FISCAL_MONTHS) {
             Ok(f) => (Some(ended_sum + f.total()), f.point, None),
-            Err(e) => (None, Vec::new(), Some(e.to_string())),
+            Err(e) => (None, Vec::new(), Some(ctx.locale.forecast_error(&e))),
         };
     Ok(Outlook {
         kpi: kpi.into(),
@@ -378,11 +381,11 @@ pub async fn allocate_kpi(
         MonthProfile::Custom(w) => Phasing::Custom(w.clone()),
         MonthProfile::Seasonal => match seasonality(ctx, &req.kpi, plan.fiscal_year).await {
             Ok(indices) => {
-                warnings.extend(indices.warnings.clone());
+                warnings.extend(indices.warnings.iter().map(|w| ctx.locale.seasonal_warning(w)));
                 Phasing::Seasonal(indices.monthly.to_vec())
             }
             Err(e) if req.even_if_short_history => {
-                warnings.push(format!("{e}; phased evenly as asked"));
+                warnings.push(pacer_i18n::tr!(ctx.locale, "seasonality-phased-evenly", why = e.to_string()));
                 Phasing::Even
             }
             Err(e) => return Err(e),

@@ -2,9 +2,14 @@
 //! why a target is small), written for people in the locale's words and formats
 //! (`locales/*/notes.ftl`).
 
-use crate::{Locale, tr};
+use crate::{Arg, Locale, tr};
+use pacer_core::forecast::ForecastError;
+use pacer_core::growth::{GrowthTarget, NoNewBusiness};
 use pacer_core::plan::TargetNote;
 use pacer_core::readiness::{Coverage, ReadinessNote, Tracked};
+use pacer_core::seasonality::{
+    FULL_MONTHS, Fallback, MAX_HISTORY_YEARS, MIN_MONTHS, SeasonalWarning, SeasonalityError,
+};
 
 impl Locale {
     /// How much of the fiscal year a KPI covers: "full", "not tracked yet", or "partial: covers 7
@@ -85,6 +90,146 @@ impl Locale {
             TargetNote::Early { share } => tr!(self, "notes-early", share = self.percent(*share, 0)),
         }
     }
+
+    /// What makes seasonal indices less reliable, in words ("2 of 24 months are zero").
+    pub fn seasonal_warning(self, w: &SeasonalWarning) -> String {
+        let n = |x: usize| self.count(x as i64);
+        match w {
+            SeasonalWarning::ShortHistory { months } => {
+                tr!(self, "seasonality-short-history", months = n(*months), full = n(FULL_MONTHS))
+            }
+            SeasonalWarning::MissingMonths { missing, months } => {
+                tr!(self, "seasonality-missing-months", missing = n(*missing), months = n(*months), count = *missing)
+            }
+            SeasonalWarning::ZeroMonths { zeros, months } => {
+                tr!(self, "seasonality-zero-months", zeros = n(*zeros), months = n(*months), count = *zeros)
+            }
+            SeasonalWarning::ZeroAverages { count } => {
+                tr!(self, "seasonality-zero-averages", shown = n(*count), count = *count)
+            }
+            SeasonalWarning::YearLeftOut { year, zero_total: false } => {
+                tr!(self, "seasonality-year-missing", year = n(*year))
+            }
+            SeasonalWarning::YearLeftOut { year, zero_total: true } => {
+                tr!(self, "seasonality-year-zero", year = n(*year))
+            }
+            SeasonalWarning::OneFullYear => self.t("seasonality-one-full-year"),
+            SeasonalWarning::ShareOfYearUsed { reason } => {
+                let reason = match reason {
+                    Fallback::ShortHistory => {
+                        tr!(self, "seasonality-fallback-short", full = n(FULL_MONTHS), min = n(MIN_MONTHS))
+                    }
+                    Fallback::NoRatio { month } => tr!(self, "seasonality-fallback-no-ratio", month = n(*month)),
+                    Fallback::ZeroRatios => self.t("seasonality-fallback-zero-ratios"),
+                };
+                tr!(self, "seasonality-share-of-year", reason = reason)
+            }
+            SeasonalWarning::Shrunk { month, evidence, years, index, found } => tr!(
+                self,
+                "seasonality-shrunk",
+                month = n(*month),
+                evidence = n(*evidence),
+                years = n(*years),
+                index = self.decimal(*index, 2),
+                found = self.decimal(*found, 2)
+            ),
+            SeasonalWarning::LowIndex { month, index } => {
+                tr!(self, "seasonality-low-index", month = n(*month), index = self.decimal(*index, 2))
+            }
+        }
+    }
+
+    /// Why seasonal indices could not be computed, in words.
+    pub fn seasonality_error(self, e: &SeasonalityError) -> String {
+        match e {
+            SeasonalityError::NotEnoughHistory { months } => {
+                self.t_with("seasonality-not-enough", &self.counts(&[("min", MIN_MONTHS), ("months", *months)]))
+            }
+            SeasonalityError::InvalidValue { position, value } => {
+                self.t_with("seasonality-invalid-value", &self.position_value(*position, *value))
+            }
+            SeasonalityError::NoFullYear => self.t("seasonality-no-full-year"),
+            SeasonalityError::HistoryYears(years) => self.t_with(
+                "seasonality-history-years",
+                &self.counts(&[("max", MAX_HISTORY_YEARS as usize), ("years", *years as usize)]),
+            ),
+        }
+    }
+
+    /// Why the statistical forecast could not be made, in words ("a forecast needs at least 24
+    /// months of history …").
+    pub fn forecast_error(self, e: &ForecastError) -> String {
+        match e {
+            ForecastError::NoHorizon => self.t("seasonality-forecast-no-horizon"),
+            ForecastError::InvalidPeriod { period } => {
+                self.t_with("seasonality-forecast-period", &self.counts(&[("period", *period)]))
+            }
+            ForecastError::NotEnoughHistory { months, needed } => {
+                self.t_with("seasonality-forecast-history", &self.counts(&[("needed", *needed), ("months", *months)]))
+            }
+            ForecastError::InvalidValue { position, value } => {
+                self.t_with("seasonality-forecast-value", &self.position_value(*position, *value))
+            }
+            ForecastError::Model(why) => tr!(self, "seasonality-forecast-model", why = why),
+        }
+    }
+
+    /// The growth calculator's arithmetic in words, amounts as counts: `500 × (20% + 7% − 0%) =
+    /// 135: 100 for growth + 35 to replace the 35 expected to leave`.
+    pub fn growth_explanation(self, g: &GrowthTarget) -> String {
+        let n = |x: i64| self.count(x);
+        let rates = format!(
+            "{} × ({} + {} − {})",
+            n(g.base),
+            self.exact_percent(g.net_growth),
+            self.exact_percent(g.churn_rate),
+            self.exact_percent(g.expansion_rate)
+        );
+        let (growth, churn, expansion) = (n(g.growth_part), n(g.churn_replacement), n(g.expansion_offset));
+        match g.reason {
+            Some(reason) => {
+                let decrease = n(-g.growth_part);
+                // Each reason's message names the amounts it needs of these.
+                let id = match reason {
+                    NoNewBusiness::ExpansionOutweighs => "notes-growth-expansion-outweighs",
+                    NoNewBusiness::DecreaseAndExpansionOutweigh => "notes-growth-decrease-and-expansion",
+                    NoNewBusiness::DecreaseOutweighsChurn => "notes-growth-decrease",
+                };
+                let reason = tr!(self, id, decrease = decrease, expansion = expansion, growth = growth, churn = churn);
+                tr!(self, "notes-growth-none", rates = rates, computed = n(g.computed), reason = reason)
+            }
+            None => {
+                let text =
+                    tr!(self, "notes-growth", rates = rates, needed = n(g.gross_new), growth = growth, churn = churn);
+                if g.expansion_offset == 0 {
+                    text
+                } else {
+                    tr!(self, "notes-growth-with-expansion", text = text, expansion = expansion)
+                }
+            }
+        }
+    }
+
+    /// Arguments that are counts, each written in the locale's digits.
+    fn counts<'n>(self, counts: &[(&'n str, usize)]) -> Vec<(&'n str, Arg)> {
+        counts.iter().map(|&(name, n)| (name, Arg::Text(self.count(n as i64)))).collect()
+    }
+
+    /// The arguments of a bad value in a series: its 1-based position and the value.
+    fn position_value(self, position: usize, value: f64) -> Vec<(&'static str, Arg)> {
+        vec![("position", Arg::Text(self.count(position as i64))), ("value", Arg::Text(value.to_string()))]
+    }
+
+    /// A rate held to a billionth as a percentage with the decimals it needs: 0.07 → 7%, 0.125 → 12.5%.
+    fn exact_percent(self, rate: f64) -> String {
+        let places = (0..7u8)
+            .find(|&p| {
+                let x = rate * 100.0 * 10f64.powi(p.into());
+                (x - x.round()).abs() < 1e-6
+            })
+            .unwrap_or(7);
+        self.percent(rate, places)
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +303,68 @@ mod tests {
         assert_eq!(
             en.target_note(&TargetNote::Early { share: 5.0 / 75.0 }),
             "to date: 7% of the period's target so far"
+        );
+    }
+
+    #[test]
+    fn seasonality_in_words() {
+        let (en, fr) = (Locale::ENGLISH, Locale::FRENCH);
+        let shrunk = SeasonalWarning::Shrunk { month: 10, evidence: 2, years: 2, index: 1.72, found: 2.11 };
+        assert_eq!(
+            en.seasonal_warning(&shrunk),
+            "fiscal month 10: a value in 2 of 2 years, so its index is 1.72 rather than 2.11 (shrunk toward an \
+             average month by the evidence behind it)"
+        );
+        assert!(fr.seasonal_warning(&shrunk).contains("1,72 au lieu de 2,11"), "{}", fr.seasonal_warning(&shrunk));
+        let zeros = SeasonalWarning::ZeroMonths { zeros: 2, months: 24 };
+        assert_eq!(en.seasonal_warning(&zeros), "2 of 24 months are zero");
+        assert_eq!(fr.seasonal_warning(&zeros), "2 mois sur 24 sont à zéro");
+        let one = SeasonalWarning::MissingMonths { missing: 1, months: 30 };
+        assert_eq!(fr.seasonal_warning(&one), "1 mois sur 30 n’a pas de valeur et a été écarté");
+        let fallback = SeasonalWarning::ShareOfYearUsed { reason: Fallback::ShortHistory };
+        assert_eq!(
+            en.seasonal_warning(&fallback),
+            "share of year used: decomposition needs 36 months, or 24 with every month present"
+        );
+        let err = SeasonalityError::NotEnoughHistory { months: 23 };
+        assert_eq!(en.seasonality_error(&err), err.to_string());
+        let short = ForecastError::NotEnoughHistory { months: 7, needed: 24 };
+        assert_eq!(en.forecast_error(&short), short.to_string());
+        assert_eq!(
+            fr.forecast_error(&short),
+            "une prévision demande au moins 24 mois d’historique (deux saisons complètes) ; il y en a 7"
+        );
+    }
+
+    #[test]
+    fn growth_in_words() {
+        let (en, fr) = (Locale::ENGLISH, Locale::FRENCH);
+        let g = pacer_core::growth::gross_new_needed(500, 0.07, 0.0, 0.20).unwrap();
+        assert_eq!(
+            en.growth_explanation(&g),
+            "500 × (20% + 7% − 0%) = 135: 100 for growth + 35 to replace the 35 expected to leave"
+        );
+        let g = pacer_core::growth::gross_new_needed(1_000_000, 0.10, 0.04, 0.125).unwrap();
+        assert_eq!(
+            en.growth_explanation(&g),
+            "1,000,000 × (12.5% + 10% − 4%) = 185,000: 125,000 for growth + 100,000 to replace the 100,000 \
+             expected to leave − 40,000 expected from expansion"
+        );
+        let g = pacer_core::growth::gross_new_needed(1000, 0.05, 0.20, 0.10).unwrap();
+        assert_eq!(
+            en.growth_explanation(&g),
+            "1,000 × (10% + 5% − 20%) = -50, so no new business is needed: the 200 expected from expansion \
+             outweighs the 100 for growth and the 50 expected to leave"
+        );
+        let shrink = pacer_core::growth::gross_new_needed(500, 0.07, 0.0, -0.10).unwrap();
+        assert!(
+            en.growth_explanation(&shrink)
+                .ends_with("the planned decrease of 50 is more than the 35 expected to leave")
+        );
+        assert!(
+            fr.growth_explanation(&shrink).contains("la baisse prévue de 50"),
+            "{}",
+            fr.growth_explanation(&shrink)
         );
     }
 }

@@ -633,7 +633,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Listing { headers: &["fiscal month", "index", "actual", "seasonally adjusted"], rows, records: &s.monthly }
                 .print(format)?;
             for w in &s.warnings {
-                eprintln!("warning: {w}");
+                eprintln!("warning: {}", crate::output::locale().seasonal_warning(w));
             }
             if format != Format::Table {
                 return Ok(());
@@ -703,7 +703,7 @@ async fn growth(g: &GrowthArgs, with: Option<&pacer_app::Context<'_>>) -> Result
         ),
     };
     let target = gross_new_needed(base, rate(&g.churn)?, rate(&g.expansion)?, rate(&g.growth)?)?;
-    println!("{}", target.explain());
+    println!("{}", crate::output::locale().growth_explanation(&target));
     if let (Some(app), Some(plan), Some(kpi)) = (with, g.plan, &g.kpi) {
         let plan = app.store.plan(plan).await?;
         let req = AllocationRequest {

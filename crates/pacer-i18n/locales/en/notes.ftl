@@ -35,3 +35,11 @@ notes-ramp = ramped: { $steps } of a full quota in the first { $count ->
     } (hired { $day })
 notes-ramp-over = ramped: { $share } of a full quota over the period (hired { $day })
 notes-early = to date: { $share } of the period's target so far
+
+## The growth calculator's arithmetic ($rates is the formula with its figures)
+notes-growth = { $rates } = { $needed }: { $growth } for growth + { $churn } to replace the { $churn } expected to leave
+notes-growth-with-expansion = { $text } − { $expansion } expected from expansion
+notes-growth-none = { $rates } = { $computed }, so no new business is needed: { $reason }
+notes-growth-expansion-outweighs = the { $expansion } expected from expansion outweighs the { $growth } for growth and the { $churn } expected to leave
+notes-growth-decrease-and-expansion = the planned decrease of { $decrease } and the { $expansion } expected from expansion outweigh the { $churn } expected to leave
+notes-growth-decrease = the planned decrease of { $decrease } is more than the { $churn } expected to leave

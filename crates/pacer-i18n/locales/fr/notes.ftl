@@ -35,3 +35,11 @@ notes-ramp = montée en charge : { $steps } d’un quota plein { $count ->
     } (embauche le { $day })
 notes-ramp-over = montée en charge : { $share } d’un quota plein sur la période (embauche le { $day })
 notes-early = à date : { $share } de l’objectif de la période pour l’instant
+
+## The growth calculator's arithmetic ($rates is the formula with its figures)
+notes-growth = { $rates } = { $needed } : { $growth } pour la croissance + { $churn } pour remplacer les { $churn } attendus en attrition
+notes-growth-with-expansion = { $text } − { $expansion } attendus de l’expansion
+notes-growth-none = { $rates } = { $computed }, aucune affaire nouvelle n’est donc nécessaire : { $reason }
+notes-growth-expansion-outweighs = les { $expansion } attendus de l’expansion dépassent les { $growth } de croissance et les { $churn } attendus en attrition
+notes-growth-decrease-and-expansion = la baisse prévue de { $decrease } et les { $expansion } attendus de l’expansion dépassent les { $churn } attendus en attrition
+notes-growth-decrease = la baisse prévue de { $decrease } dépasse les { $churn } attendus en attrition
