@@ -7,6 +7,7 @@ use pacer_core::forecast::ForecastError;
 use pacer_core::growth::{GrowthTarget, NoNewBusiness};
 use pacer_core::plan::TargetNote;
 use pacer_core::readiness::{Coverage, ReadinessNote, Tracked};
+use pacer_core::records::SourceKind;
 use pacer_core::seasonality::{
     FULL_MONTHS, Fallback, MAX_HISTORY_YEARS, MIN_MONTHS, SeasonalWarning, SeasonalityError,
 };
@@ -207,6 +208,16 @@ impl Locale {
                     tr!(self, "notes-growth-with-expansion", text = text, expansion = expansion)
                 }
             }
+        }
+    }
+
+    /// Where a record came from, in words: "entered by hand", "integration", …
+    pub fn source(self, source: SourceKind) -> String {
+        match source {
+            SourceKind::Manual => self.t("notes-source-manual"),
+            SourceKind::Import => self.t("notes-source-import"),
+            SourceKind::Integration => self.t("notes-source-integration"),
+            SourceKind::Demo => self.t("notes-source-demo"),
         }
     }
 

@@ -43,3 +43,16 @@ notes-growth-none = { $rates } = { $computed }, so no new business is needed: { 
 notes-growth-expansion-outweighs = the { $expansion } expected from expansion outweighs the { $growth } for growth and the { $churn } expected to leave
 notes-growth-decrease-and-expansion = the planned decrease of { $decrease } and the { $expansion } expected from expansion outweigh the { $churn } expected to leave
 notes-growth-decrease = the planned decrease of { $decrease } is more than the { $churn } expected to leave
+
+## A rep's scorecard
+notes-not-logged = not logged in the last { $count ->
+        [one] working day
+       *[other] { $days } working days
+    }
+notes-scorecard-no-plan = { $year } has no approved plan yet: actuals and ranks only
+
+## Where a record came from
+notes-source-manual = manual
+notes-source-import = import
+notes-source-integration = integration
+notes-source-demo = demo

@@ -43,3 +43,16 @@ notes-growth-none = { $rates } = { $computed }, aucune affaire nouvelle n’est 
 notes-growth-expansion-outweighs = les { $expansion } attendus de l’expansion dépassent les { $growth } de croissance et les { $churn } attendus en attrition
 notes-growth-decrease-and-expansion = la baisse prévue de { $decrease } et les { $expansion } attendus de l’expansion dépassent les { $churn } attendus en attrition
 notes-growth-decrease = la baisse prévue de { $decrease } dépasse les { $churn } attendus en attrition
+
+## A rep's scorecard
+notes-not-logged = rien saisi { $count ->
+        [one] le dernier jour ouvré
+       *[other] sur les { $days } derniers jours ouvrés
+    }
+notes-scorecard-no-plan = { $year } n’a pas encore de plan approuvé : réalisé et classements uniquement
+
+## Where a record came from
+notes-source-manual = saisie manuelle
+notes-source-import = import
+notes-source-integration = intégration
+notes-source-demo = démo

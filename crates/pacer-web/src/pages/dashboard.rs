@@ -73,7 +73,7 @@ pub async fn page(
         let body = html! { h1 { (title) } (team_choice(&frame, &managed)) };
         return Ok(layout::page(&frame, &title, body));
     }
-    let (title, body) = match dashboard(&state, &caller, q.team).await? {
+    let (title, body) = match dashboard(&frame.context(&state), q.team).await? {
         Dashboard::Team(board) => {
             (tr!(frame.locale, "dashboard-team-title", team = &board.name), team_view(&frame, &board))
         }
