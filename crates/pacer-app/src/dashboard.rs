@@ -669,7 +669,7 @@ pub fn company_sheets(board: &CompanyDashboard) -> Vec<Sheet> {
                 vec![
                     r.name.clone(),
                     r.day_one.to_string(),
-                    r.capture.clone(),
+                    pacer_i18n::Locale::ENGLISH.capture(r),
                     r.last_data.map(|d| d.to_string()).unwrap_or_default(),
                     r.arriving.to_string(),
                     percent_cell(r.completeness.as_ref().and_then(|c| c.share)),

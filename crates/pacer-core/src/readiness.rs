@@ -259,10 +259,12 @@ pub struct ReadinessRow {
     pub owner: String,
     /// Can it be tracked on day one.
     pub day_one: DayOne,
-    /// How it is captured, in words.
-    pub capture: String,
     /// Capture method.
     pub method: CaptureMethod,
+    /// Automatic capture: the system it comes from (the catalog's words).
+    pub source: Option<String>,
+    /// Manual or planned capture: the process (the catalog's words).
+    pub process: Option<String>,
     /// Last day with data.
     pub last_data: Option<NaiveDate>,
     /// Data arrived within the last 7 days (recurring revenue: within the last month).
@@ -307,18 +309,6 @@ pub fn readiness_row(
             _ => (DayOne::Yes, None),
         },
     };
-    let capture = match c.method {
-        CaptureMethod::Automatic => format!("automatic from {}", c.source.as_deref().unwrap_or("?")),
-        CaptureMethod::Manual => format!("manual: {}", c.process.as_deref().unwrap_or("?")),
-        CaptureMethod::Planned => {
-            format!(
-                "planned: {} days of setup{}",
-                c.setup_days.unwrap_or(0),
-                c.process.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
-            )
-        }
-        CaptureMethod::Unavailable => "unavailable".into(),
-    };
     // What an unavailable KPI's definition would read says nothing about the KPI itself.
     let data_span = if c.method == CaptureMethod::Unavailable { None } else { facts.data_span };
     let last_data = data_span.map(|(_, last)| last);
@@ -339,8 +329,9 @@ pub fn readiness_row(
         name: kpi.name.clone(),
         owner: kpi.owner.clone(),
         day_one,
-        capture,
         method: c.method,
+        source: c.source.clone(),
+        process: c.process.clone(),
         last_data,
         arriving,
         completeness: facts.completeness.clone(),

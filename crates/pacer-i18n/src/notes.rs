@@ -3,10 +3,11 @@
 //! (`locales/*/notes.ftl`).
 
 use crate::{Arg, Locale, tr};
+use pacer_core::catalog::CaptureMethod;
 use pacer_core::forecast::ForecastError;
 use pacer_core::growth::{GrowthTarget, NoNewBusiness};
 use pacer_core::plan::TargetNote;
-use pacer_core::readiness::{Coverage, ReadinessNote, Tracked};
+use pacer_core::readiness::{Coverage, ReadinessNote, ReadinessRow, Tracked};
 use pacer_core::records::SourceKind;
 use pacer_core::seasonality::{
     FULL_MONTHS, Fallback, MAX_HISTORY_YEARS, MIN_MONTHS, SeasonalWarning, SeasonalityError,
@@ -211,6 +212,25 @@ impl Locale {
         }
     }
 
+    /// How a KPI of the readiness report is captured, in words: "automatic from HubSpot",
+    /// "manual: …", "planned: 20 days of setup (…)", "unavailable".
+    pub fn capture(self, r: &ReadinessRow) -> String {
+        let (source, process) = (r.source.as_deref().unwrap_or("?"), r.process.as_deref());
+        match r.method {
+            CaptureMethod::Automatic => tr!(self, "readiness-capture-automatic", source = source),
+            CaptureMethod::Manual => tr!(self, "readiness-capture-manual", process = process.unwrap_or("?")),
+            CaptureMethod::Planned => {
+                let days = r.setup_days.unwrap_or(0);
+                let planned = tr!(self, "readiness-capture-planned", count = days, days = self.count(days.into()));
+                match process {
+                    Some(p) => format!("{planned} ({p})"),
+                    None => planned,
+                }
+            }
+            CaptureMethod::Unavailable => self.t("catalog-method-unavailable"),
+        }
+    }
+
     /// Where a record came from, in words: "entered by hand", "integration", …
     pub fn source(self, source: SourceKind) -> String {
         match source {
@@ -377,5 +397,38 @@ mod tests {
             "{}",
             fr.growth_explanation(&shrink)
         );
+    }
+
+    #[test]
+    fn capture_in_words() {
+        let row = |method, source: Option<&str>, process: Option<&str>, setup_days| ReadinessRow {
+            priority: 1,
+            key: "demos".into(),
+            name: "Product demos".into(),
+            owner: "Sales".into(),
+            day_one: pacer_core::readiness::DayOne::Yes,
+            method,
+            source: source.map(String::from),
+            process: process.map(String::from),
+            last_data: None,
+            arriving: false,
+            completeness: None,
+            coverage: coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), None),
+            setup_days,
+            ready_by: None,
+            alternatives: Vec::new(),
+            note: None,
+        };
+        let (en, fr) = (Locale::ENGLISH, Locale::FRENCH);
+        let auto = row(CaptureMethod::Automatic, Some("HubSpot"), None, None);
+        assert_eq!(
+            (en.capture(&auto), fr.capture(&auto)),
+            ("automatic from HubSpot".into(), "automatique depuis HubSpot".into())
+        );
+        let manual = row(CaptureMethod::Manual, None, Some("quick log"), None);
+        assert_eq!(en.capture(&manual), "manual: quick log");
+        let planned = row(CaptureMethod::Planned, None, Some("badge scans"), Some(20));
+        assert_eq!(en.capture(&planned), "planned: 20 days of setup (badge scans)");
+        assert_eq!(en.capture(&row(CaptureMethod::Unavailable, None, None, None)), "unavailable");
     }
 }

@@ -216,7 +216,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                         r.priority.to_string(),
                         r.name.clone(),
                         r.day_one.as_str().replace('_', " "),
-                        r.capture.clone(),
+                        crate::output::locale().capture(r),
                         match (r.last_data, r.arriving) {
                             (Some(d), true) => format!("yes (last {d})"),
                             (Some(d), false) => format!("silent since {d}"),

@@ -326,7 +326,7 @@ pub async fn readiness(
                 td.num { (r.priority) }
                 td { strong { (r.name) } br; span.muted { (r.owner) } }
                 td { (day_one_in(locale, r.day_one)) @if let Some(note) = &r.note { br; span.muted { (locale.readiness_note(note)) } } }
-                td { (capture_words(locale, catalog, r)) }
+                td { (locale.capture(r)) }
                 td { (arriving_in(locale, r)) }
                 td { @if let Some(c) = &r.completeness {
                     (c.share.map(|s| locale.percent(s, 0)).unwrap_or_else(|| "—".into())) " ("
@@ -345,28 +345,6 @@ pub async fn readiness(
         } }
     };
     Ok(layout::page(&frame, &frame.t("readiness-title"), body))
-}
-
-/// How a KPI is captured, in words, from the catalog's capture (the row's own words are English).
-fn capture_words(locale: Locale, catalog: Option<&pacer_core::catalog::Catalog>, r: &ReadinessRow) -> String {
-    let Some(c) = catalog.and_then(|c| c.kpis.iter().find(|k| k.key() == r.key)).map(|k| &k.capture) else {
-        return r.capture.clone();
-    };
-    match r.method {
-        CaptureMethod::Automatic => {
-            tr!(locale, "readiness-capture-automatic", source = c.source.as_deref().unwrap_or("?"))
-        }
-        CaptureMethod::Manual => tr!(locale, "readiness-capture-manual", process = c.process.as_deref().unwrap_or("?")),
-        CaptureMethod::Planned => {
-            let days = c.setup_days.unwrap_or(0);
-            let mut out = tr!(locale, "readiness-capture-planned", count = days, days = locale.count(days.into()));
-            if let Some(p) = &c.process {
-                out.push_str(&format!(" ({p})"));
-            }
-            out
-        }
-        CaptureMethod::Unavailable => method_words(locale, CaptureMethod::Unavailable),
-    }
 }
 
 /// Whether a KPI can be tracked on day one, as a badge, in the reader's language.
