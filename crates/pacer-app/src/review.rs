@@ -131,20 +131,6 @@ pub struct DataGap {
     pub reps: Vec<String>,
 }
 
-impl DataGap {
-    /// The kind in words, for people.
-    pub fn kind_label(&self) -> &str {
-        match self.kind.as_str() {
-            "no_data" => "No data",
-            "low_completeness" => "Low completeness",
-            "silent_source" => "Silent source",
-            "not_live" => "Not live yet",
-            "partial" => "Part of the year",
-            other => other,
-        }
-    }
-}
-
 /// Churn of the quarter against the band.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ChurnLine {
@@ -835,22 +821,6 @@ mod tests {
 
     /// Money in the review's files has the reporting currency's decimals: whole yen, cents of
     /// euro, three decimals of dinar; counts and rates are as they were.
-    #[test]
-    fn gap_kinds_read_as_words() {
-        let gap = |kind: &str| DataGap {
-            kind: kind.into(),
-            kpi: "calls_made".into(),
-            message: String::new(),
-            action: String::new(),
-            reps: Vec::new(),
-        };
-        let labels: Vec<String> = ["no_data", "low_completeness", "silent_source", "not_live", "partial"]
-            .iter()
-            .map(|k| gap(k).kind_label().to_owned())
-            .collect();
-        assert_eq!(labels, ["No data", "Low completeness", "Silent source", "Not live yet", "Part of the year"]);
-    }
-
     #[test]
     fn review_files_write_money_with_its_currencys_decimals() {
         let v =

@@ -72,16 +72,6 @@ pub enum Method {
     ShareOfYear,
 }
 
-impl Method {
-    /// In words, for people.
-    pub fn words(self) -> &'static str {
-        match self {
-            Method::Decomposition => "classical decomposition (each month against the centred 12-month moving average)",
-            Method::ShareOfYear => "each month's share of its year, averaged over the full fiscal years",
-        }
-    }
-}
-
 /// Seasonal indices of the 12 fiscal months, averaging 1.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -427,6 +427,6 @@ fn gap_kind(frame: &Frame, gap: &DataGap) -> String {
         "silent_source" => frame.t("dashboard-gap-silent-source"),
         "not_live" => frame.t("dashboard-gap-not-live"),
         "partial" => frame.t("dashboard-gap-partial"),
-        _ => gap.kind_label().to_owned(),
+        other => other.to_owned(),
     }
 }
