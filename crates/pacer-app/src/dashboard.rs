@@ -284,11 +284,9 @@ pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppE
                 year: y,
                 months,
                 // Tracked since a day, or with data from a day only (readiness's coverage).
-                coverage: teams
-                    .columns
-                    .last()
-                    .and_then(|c| c.coverage.clone())
-                    .or_else(|| ready.iter().find(|r| r.key == key).and_then(|r| crate::review::partial(&r.coverage))),
+                coverage: teams.columns.last().and_then(|c| c.coverage.clone()).or_else(|| {
+                    ready.iter().find(|r| r.key == key).and_then(|r| ctx.locale.partial_coverage(&r.coverage))
+                }),
             });
         }
     }
@@ -311,7 +309,7 @@ pub async fn team(ctx: &Context<'_>, team: TeamId) -> Result<TeamDashboard, AppE
     // completeness that none of them has is not the team's.
     let names = owner_names(store, today).await?;
     let member_names: HashSet<&str> = members.iter().map(|r| r.name.as_str()).collect();
-    let gaps = data_gaps(&ready, &names, &quarter)
+    let gaps = data_gaps(ctx.locale, &ready, &names, &quarter)
         .into_iter()
         .filter_map(|mut g| {
             if g.kind != "low_completeness" {
@@ -483,7 +481,7 @@ pub async fn company(ctx: &Context<'_>) -> Result<CompanyDashboard, AppError> {
     }
     let gaps = match document {
         Some(d) => d.gaps,
-        None => data_gaps(&ready, &owner_names(store, today).await?, &quarter),
+        None => data_gaps(ctx.locale, &ready, &owner_names(store, today).await?, &quarter),
     };
     let churn = churn_report(ctx, &[quarter, year], None, None).await?;
     let review = store.review_for(&quarter.name()).await?;
@@ -671,11 +669,12 @@ pub fn company_sheets(board: &CompanyDashboard) -> Vec<Sheet> {
                 vec![
                     r.name.clone(),
                     r.day_one.to_string(),
-                    r.capture.clone(),
+                    pacer_i18n::Locale::ENGLISH.capture(r),
                     r.last_data.map(|d| d.to_string()).unwrap_or_default(),
                     r.arriving.to_string(),
                     percent_cell(r.completeness.as_ref().and_then(|c| c.share)),
-                    r.coverage.label(),
+                    // A raw sheet, like its other cells (`with_setup`, `true`): in English.
+                    pacer_i18n::Locale::ENGLISH.coverage(&r.coverage),
                 ]
             })
             .collect(),

@@ -210,15 +210,18 @@ pub async fn monthly_history(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> 
 pub async fn seasonality(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<SeasonalIndices, AppError> {
     let history = monthly_history(ctx, kpi, fiscal_year).await?;
     if history.len() < 12 {
-        return Err(bad(format!(
-            "{kpi} has {} months of history before FY{fiscal_year}; seasonal phasing needs at least 12 (24 for a \
-             reliable picture): phase evenly or by custom weights instead",
-            history.len()
+        let locale = ctx.locale;
+        return Err(bad(pacer_i18n::tr!(
+            locale,
+            "seasonality-too-short",
+            kpi = kpi,
+            months = locale.count(history.len() as i64),
+            year = pacer_i18n::tr!(locale, "period-year", fy = fiscal_year.to_string())
         )));
     }
     // Whole fiscal years only: drop the oldest months of a partial first year.
     let whole = history.len() / 12 * 12;
-    planning_indices(&history[history.len() - whole..]).map_err(|e| bad(e.to_string()))
+    planning_indices(&history[history.len() - whole..]).map_err(|e| bad(ctx.locale.seasonality_error(&e)))
 }
 
 /// Where `ytd_actual` heads by the end of fiscal year `fiscal_year` after `months_done` months (the
@@ -312,7 +315,7 @@ pub async fn outlook(ctx: &Context<'_>, kpi: &str, fiscal_year: i32) -> Result<O
     let (forecast_projection, forecast_months, forecast_error) =
         match pacer_core::forecast::forecast_months(&history, FISCAL_MONTHS - done, FISCAL_MONTHS) {
             Ok(f) => (Some(ended_sum + f.total()), f.point, None),
-            Err(e) => (None, Vec::new(), Some(e.to_string())),
+            Err(e) => (None, Vec::new(), Some(ctx.locale.forecast_error(&e))),
         };
     Ok(Outlook {
         kpi: kpi.into(),
@@ -378,11 +381,11 @@ pub async fn allocate_kpi(
         MonthProfile::Custom(w) => Phasing::Custom(w.clone()),
         MonthProfile::Seasonal => match seasonality(ctx, &req.kpi, plan.fiscal_year).await {
             Ok(indices) => {
-                warnings.extend(indices.warnings.clone());
+                warnings.extend(indices.warnings.iter().map(|w| ctx.locale.seasonal_warning(w)));
                 Phasing::Seasonal(indices.monthly.to_vec())
             }
             Err(e) if req.even_if_short_history => {
-                warnings.push(format!("{e}; phased evenly as asked"));
+                warnings.push(pacer_i18n::tr!(ctx.locale, "seasonality-phased-evenly", why = e.to_string()));
                 Phasing::Even
             }
             Err(e) => return Err(e),
@@ -748,22 +751,10 @@ pub struct AttainmentReport {
 }
 
 impl AttainmentReport {
-    /// What a column's figures cover, for its header: "to 2026-11-10" for a period in progress
-    /// (measured against its target to date), "not begun", or nothing for a period ended; and
-    /// the KPI's coverage when it is tracked for part of the column only.
-    pub fn column_note(&self, column: usize) -> Option<String> {
-        let col = self.columns.get(column)?;
-        let to_date = match self.cut_offs.get(column).copied().flatten() {
-            None => Some("not begun".to_owned()),
-            Some(c) if c < col.end || col.name == "YTD" => Some(format!("to date, {c}")),
-            Some(_) => None,
-        };
-        let notes: Vec<String> = to_date.into_iter().chain(col.coverage.clone()).collect();
-        (!notes.is_empty()).then(|| notes.join("; "))
-    }
-
-    /// [`AttainmentReport::column_note`] in the reader's language: "not begun", "to date, Nov 10,
-    /// 2026" (the KPI's coverage follows as the report words it).
+    /// What a column's figures cover, for its header, in the reader's language: "to date, Nov 10,
+    /// 2026" for a period in progress (measured against its target to date), "not begun", or
+    /// nothing for a period ended; then the KPI's coverage when it is tracked for part of the
+    /// column only (as the report words it).
     pub fn column_note_in(&self, column: usize, locale: pacer_i18n::Locale) -> Option<String> {
         let col = self.columns.get(column)?;
         let to_date = match self.cut_offs.get(column).copied().flatten() {
@@ -858,7 +849,7 @@ pub async fn attainment_report(
                         None => (full_target, Attainment::NO_TARGET),
                     };
                     let caps: Option<Vec<u16>> = capacity.map(|c| set.iter().map(|m| c.months()[*m]).collect());
-                    let notes = match cut_offs[p] {
+                    let notes: Vec<String> = match cut_offs[p] {
                         Some(c) => explain(&TargetBasis {
                             capacity: caps.as_deref(),
                             hired: rep.map(|r| r.hire_date),
@@ -867,7 +858,10 @@ pub async fn attainment_report(
                             end: c,
                             target,
                             full_target,
-                        }),
+                        })
+                        .iter()
+                        .map(|n| ctx.locale.target_note(n))
+                        .collect(),
                         None => Vec::new(),
                     };
                     AttainmentCell { target, full_target, cut_off: cut_offs[p], actual: value, attainment: a, notes }

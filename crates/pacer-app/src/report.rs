@@ -352,8 +352,11 @@ pub async fn report(ctx: &Context<'_>, scope: Scope, req: &ReportRequest) -> Res
             }
         }
     }
-    let columns =
-        periods.iter().zip(&tracked).map(|(p, t)| Column { coverage: t.note(), ..column(p, range) }).collect();
+    let columns = periods
+        .iter()
+        .zip(&tracked)
+        .map(|(p, t)| Column { coverage: ctx.locale.tracked(t), ..column(p, range) })
+        .collect();
     Ok(Report {
         kpi: req.kpi.clone(),
         name: kpi.name.clone(),

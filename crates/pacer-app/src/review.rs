@@ -26,6 +26,7 @@ use pacer_core::org::Organisation;
 use pacer_core::plan::{Plan, PlanStatus, Target, TargetOwner, TargetTier, rebalance};
 use pacer_core::report::{Grouping, Owner};
 use pacer_core::review::{NoteSubject, Review, ReviewId, ReviewNote};
+use pacer_i18n::{Locale, tr};
 use pacer_storage::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -128,20 +129,6 @@ pub struct DataGap {
     pub action: String,
     /// The reps concerned (low completeness).
     pub reps: Vec<String>,
-}
-
-impl DataGap {
-    /// The kind in words, for people.
-    pub fn kind_label(&self) -> &str {
-        match self.kind.as_str() {
-            "no_data" => "No data",
-            "low_completeness" => "Low completeness",
-            "silent_source" => "Silent source",
-            "not_live" => "Not live yet",
-            "partial" => "Part of the year",
-            other => other,
-        }
-    }
 }
 
 /// Churn of the quarter against the band.
@@ -318,7 +305,7 @@ pub(crate) async fn document_and_readiness(
             _ => None,
         };
         let row = readiness.iter().find(|r| r.key == key);
-        let partial = row.and_then(|r| partial(&r.coverage));
+        let partial = row.and_then(|r| ctx.locale.partial_coverage(&r.coverage));
         kpis.push(KpiReview {
             key: key.to_string(),
             name: kpi.name.clone(),
@@ -337,7 +324,7 @@ pub(crate) async fn document_and_readiness(
             pipeline_coverage,
         });
     }
-    let gaps = data_gaps(&readiness, &names, q);
+    let gaps = data_gaps(ctx.locale, &readiness, &names, q);
     let churn = churn_report(ctx, std::slice::from_ref(q), None, None).await?;
     let churn = churn.periods.first().map(|p| ChurnLine {
         customer_churn: p.rates.customer_churn_rate,
@@ -361,18 +348,13 @@ pub(crate) async fn document_and_readiness(
     Ok((document, readiness))
 }
 
-/// "covers 7 of 12 months: not a full-year picture" when a KPI is tracked for part of the year only.
-pub(crate) fn partial(c: &pacer_core::readiness::Coverage) -> Option<String> {
-    (c.months_tracked < c.months_elapsed)
-        .then(|| format!("covers {} of {} months: not a full-year picture", c.months_tracked, c.months_elapsed))
-}
-
 /// Completeness under this share names its reps as a data gap.
 pub const LOW_COMPLETENESS: f64 = 0.9;
 
-/// The data gaps of the readiness report as of quarter `q`, with what to do about each; reps are
-/// named through `names`.
+/// The data gaps of the readiness report as of quarter `q`, with what to do about each, in the
+/// words of `locale`; reps are named through `names`.
 pub(crate) fn data_gaps(
+    locale: Locale,
     readiness: &[pacer_core::readiness::ReadinessRow],
     names: &std::collections::HashMap<TargetOwner, String>,
     q: &FiscalPeriod,
@@ -389,10 +371,10 @@ pub(crate) fn data_gaps(
         match r.method {
             CaptureMethod::Planned => gaps.push(gap(
                 "not_live",
-                format!("{} is planned but not live yet", r.name),
+                tr!(locale, "notes-gap-not-live", kpi = &r.name),
                 match r.ready_by {
-                    Some(d) => format!("finish the setup (ready by {d}); until then it has no figures"),
-                    None => "give the setup a date and an owner".into(),
+                    Some(d) => tr!(locale, "notes-gap-finish-setup", day = locale.date(d)),
+                    None => locale.t("notes-gap-date-setup"),
                 },
                 Vec::new(),
             )),
@@ -401,19 +383,20 @@ pub(crate) fn data_gaps(
                 if r.last_data.is_none_or(|d| d < q.start) {
                     gaps.push(gap(
                         "no_data",
-                        format!("{}: no data in {}", r.name, q.label()),
-                        "check the capture process or the integration feeding it".into(),
+                        tr!(locale, "notes-gap-no-data", kpi = &r.name, period = locale.period(q)),
+                        locale.t("notes-gap-check-capture"),
                         Vec::new(),
                     ));
                 } else if r.method == CaptureMethod::Automatic && !r.arriving {
                     gaps.push(gap(
                         "silent_source",
-                        format!(
-                            "{}: the automated source has been silent since {}",
-                            r.name,
-                            r.last_data.map(|d| d.to_string()).unwrap_or_default()
+                        tr!(
+                            locale,
+                            "notes-gap-silent",
+                            kpi = &r.name,
+                            day = r.last_data.map(|d| locale.date(d)).unwrap_or_default()
                         ),
-                        "ask the integration's owner to check it".into(),
+                        locale.t("notes-gap-ask-owner"),
                         Vec::new(),
                     ));
                 }
@@ -423,18 +406,24 @@ pub(crate) fn data_gaps(
                     let reps = c
                         .missing
                         .iter()
-                        .map(|id| names.get(&TargetOwner::Rep(*id)).cloned().unwrap_or_else(|| format!("rep {id}")))
+                        .map(|id| {
+                            names
+                                .get(&TargetOwner::Rep(*id))
+                                .cloned()
+                                .unwrap_or_else(|| tr!(locale, "notes-gap-rep", id = id.to_string()))
+                        })
                         .collect();
                     gaps.push(gap(
                         "low_completeness",
-                        format!(
-                            "{}: only {} of {} active reps logged lately ({:.0}%)",
-                            r.name,
-                            c.logged,
-                            c.active_reps,
-                            c.share.unwrap_or(0.0) * 100.0
+                        tr!(
+                            locale,
+                            "notes-gap-low-completeness",
+                            kpi = &r.name,
+                            logged = locale.count(c.logged as i64),
+                            active = locale.count(c.active_reps as i64),
+                            share = locale.percent(c.share.unwrap_or(0.0), 0)
                         ),
-                        "remind the reps named, or make logging part of the weekly one-to-one".into(),
+                        locale.t("notes-gap-remind"),
                         reps,
                     ));
                 }
@@ -443,12 +432,12 @@ pub(crate) fn data_gaps(
     }
     // Every KPI tracked for only part of the year so far, planned or not.
     for r in readiness.iter().filter(|r| matches!(r.method, CaptureMethod::Automatic | CaptureMethod::Manual)) {
-        if let Some(p) = partial(&r.coverage) {
+        if let Some(p) = locale.partial_coverage(&r.coverage) {
             gaps.push(DataGap {
                 kind: "partial".into(),
                 kpi: r.key.clone(),
-                message: format!("{}: {p}", r.name),
-                action: "read its yearly figures as partial; they are not annualised".into(),
+                message: tr!(locale, "notes-gap-partial", kpi = &r.name, why = p),
+                action: locale.t("notes-gap-read-partial"),
                 reps: Vec::new(),
             });
         }
@@ -832,22 +821,6 @@ mod tests {
 
     /// Money in the review's files has the reporting currency's decimals: whole yen, cents of
     /// euro, three decimals of dinar; counts and rates are as they were.
-    #[test]
-    fn gap_kinds_read_as_words() {
-        let gap = |kind: &str| DataGap {
-            kind: kind.into(),
-            kpi: "calls_made".into(),
-            message: String::new(),
-            action: String::new(),
-            reps: Vec::new(),
-        };
-        let labels: Vec<String> = ["no_data", "low_completeness", "silent_source", "not_live", "partial"]
-            .iter()
-            .map(|k| gap(k).kind_label().to_owned())
-            .collect();
-        assert_eq!(labels, ["No data", "Low completeness", "Silent source", "Not live yet", "Part of the year"]);
-    }
-
     #[test]
     fn review_files_write_money_with_its_currencys_decimals() {
         let v =

@@ -184,13 +184,17 @@ pub async fn scorecard(ctx: &Context<'_>, rep: RepId) -> Result<Scorecard, AppEr
             projected_year_end,
             pace: projected_year_end.zip(annual).map(|(p, t)| p / t as f64),
             months: month_scores,
-            missing: completeness
-                .filter(|c| c.missing.contains(&rep))
-                .map(|_| format!("not logged in the last {RECENT_WORKING_DAYS} working days")),
+            missing: completeness.filter(|c| c.missing.contains(&rep)).map(|_| {
+                let days = RECENT_WORKING_DAYS;
+                pacer_i18n::tr!(ctx.locale, "notes-not-logged", count = days, days = ctx.locale.count(days.into()))
+            }),
             coverage,
         });
     }
-    let note = plan.is_none().then(|| format!("FY{fy} has no approved plan yet: actuals and ranks only"));
+    let note = plan.is_none().then(|| {
+        let year = pacer_i18n::tr!(ctx.locale, "period-year", fy = fy.to_string());
+        pacer_i18n::tr!(ctx.locale, "notes-scorecard-no-plan", year = year)
+    });
     Ok(Scorecard {
         rep_id: rep,
         name: who.name.clone(),

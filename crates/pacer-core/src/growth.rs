@@ -73,11 +73,6 @@ fn to_i64(v: i128) -> Result<i64, GrowthError> {
     i64::try_from(v).map_err(|_| GrowthError::Overflow)
 }
 
-/// Formats billionths as a percentage without float noise: 70_000_000 → `7%`, −100_000_000 → `-10%`.
-fn percent(nanos: i128) -> String {
-    format!("{}%", nanos as f64 / 1e7)
-}
-
 /// The gross new business needed to reach a net growth despite churn, with its parts.
 ///
 /// `gross_new = max(0, growth_part + churn_replacement − expansion_offset)`; each part is
@@ -104,7 +99,20 @@ pub struct GrowthTarget {
     /// New business needed: `computed`, or 0 when that is negative.
     pub gross_new: i64,
     /// Why no new business is needed, when `computed` is negative.
-    pub reason: Option<String>,
+    pub reason: Option<NoNewBusiness>,
+}
+
+/// Why a growth target needs no new business (`pacer-i18n` writes it with the amounts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NoNewBusiness {
+    /// What expansion is expected to add outweighs the growth wanted and what is expected to leave.
+    ExpansionOutweighs,
+    /// A planned decrease and expansion together outweigh what is expected to leave.
+    DecreaseAndExpansionOutweigh,
+    /// A planned decrease is more than what is expected to leave.
+    DecreaseOutweighsChurn,
 }
 
 /// Gross new business needed = B × (g + c − e), shown as its parts (FORMULAS.md).
@@ -127,19 +135,12 @@ pub fn gross_new_needed(
     // No overflow in i128: b < 2^63 and a rate is at most 10^12 billionths (< 2^40).
     let (growth, churn, expansion) = (part(b, g), part(b, c), part(b, e));
     let computed = growth + churn - expansion;
-    let reason = (computed < 0).then(|| {
-        if growth >= 0 {
-            format!(
-                "the {expansion} expected from expansion outweighs the {growth} for growth and the {churn} expected to leave"
-            )
-        } else if expansion > 0 {
-            format!(
-                "the planned decrease of {} and the {expansion} expected from expansion outweigh the {churn} expected to leave",
-                -growth
-            )
-        } else {
-            format!("the planned decrease of {} is more than the {churn} expected to leave", -growth)
-        }
+    let reason = (computed < 0).then_some(if growth >= 0 {
+        NoNewBusiness::ExpansionOutweighs
+    } else if expansion > 0 {
+        NoNewBusiness::DecreaseAndExpansionOutweigh
+    } else {
+        NoNewBusiness::DecreaseOutweighsChurn
     });
     Ok(GrowthTarget {
         base,
@@ -153,45 +154,6 @@ pub fn gross_new_needed(
         gross_new: to_i64(computed.max(0))?,
         reason,
     })
-}
-
-impl GrowthTarget {
-    /// The arithmetic in words, with plain integers: `500 × (20% + 7% − 0%) = 135: 100 for growth
-    /// + 35 to replace the 35 expected to leave`.
-    pub fn explain(&self) -> String {
-        self.explain_with(|n| n.to_string())
-    }
-
-    /// The arithmetic in words, formatting amounts with `unit` (e.g. [`crate::money::format_minor`]
-    /// when the base is recurring revenue in minor units).
-    pub fn explain_with(&self, unit: impl Fn(i64) -> String) -> String {
-        let rates = format!(
-            "{} × ({} + {} − {})",
-            unit(self.base),
-            percent(nanos(self.net_growth)),
-            percent(nanos(self.churn_rate)),
-            percent(nanos(self.expansion_rate))
-        );
-        let (growth, churn) = (unit(self.growth_part), unit(self.churn_replacement));
-        match &self.reason {
-            Some(reason) => format!("{rates} = {}, so no new business is needed: {reason}", unit(self.computed)),
-            None => {
-                let mut text = format!(
-                    "{rates} = {}: {growth} for growth + {churn} to replace the {churn} expected to leave",
-                    unit(self.gross_new)
-                );
-                if self.expansion_offset != 0 {
-                    text.push_str(&format!(" − {} expected from expansion", unit(self.expansion_offset)));
-                }
-                text
-            }
-        }
-    }
-}
-
-/// A stored rate back to exact billionths (it was built from them).
-fn nanos(rate: f64) -> i128 {
-    (rate * NANOS as f64).round() as i128
 }
 
 /// Where a projected year's new business comes from.
@@ -295,38 +257,27 @@ mod tests {
         // FORMULAS.md: 500 customers, 7% churn, +20% net wanted -> 135 (100 for growth, 35 to replace).
         let g = gross_new_needed(500, 0.07, 0.0, 0.20).unwrap();
         assert_eq!((g.growth_part, g.churn_replacement, g.expansion_offset), (100, 35, 0));
-        assert_eq!((g.computed, g.gross_new, g.reason.as_deref()), (135, 135, None));
-        assert_eq!(g.explain(), "500 × (20% + 7% − 0%) = 135: 100 for growth + 35 to replace the 35 expected to leave");
+        assert_eq!((g.computed, g.gross_new, g.reason), (135, 135, None));
     }
 
     #[test]
-    fn revenue_with_expansion_and_money_formatting() {
+    fn revenue_with_expansion() {
         // ARR 1,000,000.00 (minor units), 10% churn, 4% expansion, +25% net: 250,000 + 100,000 − 40,000.
         let g = gross_new_needed(100_000_000, 0.10, 0.04, 0.25).unwrap();
         assert_eq!((g.growth_part, g.churn_replacement, g.expansion_offset), (25_000_000, 10_000_000, 4_000_000));
         assert_eq!(g.gross_new, 31_000_000);
-        assert_eq!(
-            g.explain_with(crate::money::format_minor),
-            "1,000,000.00 × (25% + 10% − 4%) = 310,000.00: 250,000.00 for growth + 100,000.00 to replace \
-             the 100,000.00 expected to leave − 40,000.00 expected from expansion"
-        );
     }
 
     #[test]
     fn expansion_outweighing_gives_zero_with_the_reason() {
         let g = gross_new_needed(1000, 0.05, 0.20, 0.10).unwrap();
-        assert_eq!((g.computed, g.gross_new), (-50, 0));
-        assert_eq!(
-            g.explain(),
-            "1000 × (10% + 5% − 20%) = -50, so no new business is needed: the 200 expected from expansion \
-             outweighs the 100 for growth and the 50 expected to leave"
-        );
+        assert_eq!((g.computed, g.gross_new, g.reason), (-50, 0, Some(NoNewBusiness::ExpansionOutweighs)));
         let shrink = gross_new_needed(500, 0.07, 0.0, -0.10).unwrap();
         assert_eq!((shrink.growth_part, shrink.computed, shrink.gross_new), (-50, -15, 0));
-        assert_eq!(shrink.reason.as_deref(), Some("the planned decrease of 50 is more than the 35 expected to leave"));
+        assert_eq!(shrink.reason, Some(NoNewBusiness::DecreaseOutweighsChurn));
         let both = gross_new_needed(500, 0.07, 0.02, -0.06).unwrap();
         assert_eq!(both.computed, -30 + 35 - 10);
-        assert!(both.reason.unwrap().starts_with("the planned decrease of 30 and the 10 expected from expansion"));
+        assert_eq!(both.reason, Some(NoNewBusiness::DecreaseAndExpansionOutweigh));
     }
 
     #[test]

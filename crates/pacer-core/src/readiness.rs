@@ -86,19 +86,6 @@ impl Coverage {
     pub fn is_partial(&self) -> bool {
         self.share.is_some_and(|s| s < 1.0)
     }
-
-    /// "full", or "partial: covers 7 of 12 months: not a full-year picture".
-    pub fn label(&self) -> String {
-        match self.share {
-            None => "not started".into(),
-            Some(_) if self.tracked_days == 0 => "not tracked yet".into(),
-            Some(s) if s >= 1.0 => "full".into(),
-            Some(_) => format!(
-                "partial: covers {} of {} months: not a full-year picture",
-                self.months_tracked, self.months_elapsed
-            ),
-        }
-    }
 }
 
 fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
@@ -179,19 +166,6 @@ impl Tracked {
             _ => start,
         }
     }
-
-    /// What the column's header says: nothing when whole, else "not tracked (tracked since D)"
-    /// or "covers 6 of 10 months (tracked since D)".
-    pub fn note(&self) -> Option<String> {
-        match self {
-            Self::Whole => None,
-            Self::Not { since } => Some(format!("not tracked (tracked since {since})")),
-            Self::Part { since, coverage } => Some(format!(
-                "covers {} of {} months (tracked since {since})",
-                coverage.months_tracked, coverage.months_elapsed
-            )),
-        }
-    }
 }
 
 /// FORMULAS.md "Completeness": the share of active reps with at least one
@@ -248,6 +222,29 @@ pub struct KpiFacts {
     pub completeness: Option<Completeness>,
 }
 
+/// Why a KPI cannot give a full-year picture from the first day of the fiscal year: what the
+/// readiness report tells leadership about it (written for people by `pacer-i18n`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReadinessNote {
+    /// It cannot be captured, for the catalog's reason when it gives one.
+    CannotCapture {
+        /// The catalog's reason (data, as written there).
+        reason: Option<String>,
+    },
+    /// Its capture is planned to be ready only after the year starts.
+    ReadyLate {
+        /// The day it is planned to be ready.
+        ready_by: NaiveDate,
+    },
+    /// It is tracked only from a day after the year starts (added mid-year).
+    MidYear {
+        /// The day tracking starts.
+        since: NaiveDate,
+    },
+}
+
 /// One line of the readiness report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -262,10 +259,12 @@ pub struct ReadinessRow {
     pub owner: String,
     /// Can it be tracked on day one.
     pub day_one: DayOne,
-    /// How it is captured, in words.
-    pub capture: String,
     /// Capture method.
     pub method: CaptureMethod,
+    /// Automatic capture: the system it comes from (the catalog's words).
+    pub source: Option<String>,
+    /// Manual or planned capture: the process (the catalog's words).
+    pub process: Option<String>,
     /// Last day with data.
     pub last_data: Option<NaiveDate>,
     /// Data arrived within the last 7 days (recurring revenue: within the last month).
@@ -280,8 +279,8 @@ pub struct ReadinessRow {
     pub ready_by: Option<NaiveDate>,
     /// Unavailable KPIs: what to use instead.
     pub alternatives: Vec<String>,
-    /// Anything leadership must know.
-    pub note: Option<String>,
+    /// Why it gives no full-year picture, when it does not.
+    pub note: Option<ReadinessNote>,
 }
 
 /// Days without data after which an automated or manual source counts as silent.
@@ -299,31 +298,16 @@ pub fn readiness_row(
     let tracked_since = kpi.tracked_since.map(|d| d.0);
     let ready_by = c.ready_by.map(|d| d.0);
     let (day_one, note) = match c.method {
-        CaptureMethod::Unavailable => (
-            DayOne::No,
-            Some(format!("cannot be captured{}", c.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())),
-        ),
+        CaptureMethod::Unavailable => (DayOne::No, Some(ReadinessNote::CannotCapture { reason: c.reason.clone() })),
         CaptureMethod::Planned => match ready_by {
             Some(r) if r <= year_start => (DayOne::WithSetup, None),
-            Some(r) => (DayOne::No, Some(format!("ready on {r}, after the year starts: not a full-year picture"))),
+            Some(r) => (DayOne::No, Some(ReadinessNote::ReadyLate { ready_by: r })),
             None => (DayOne::No, None),
         },
         _ => match tracked_since {
-            Some(t) if t > year_start => (DayOne::No, Some(format!("tracked since {t}: added mid-year"))),
+            Some(t) if t > year_start => (DayOne::No, Some(ReadinessNote::MidYear { since: t })),
             _ => (DayOne::Yes, None),
         },
-    };
-    let capture = match c.method {
-        CaptureMethod::Automatic => format!("automatic from {}", c.source.as_deref().unwrap_or("?")),
-        CaptureMethod::Manual => format!("manual: {}", c.process.as_deref().unwrap_or("?")),
-        CaptureMethod::Planned => {
-            format!(
-                "planned: {} days of setup{}",
-                c.setup_days.unwrap_or(0),
-                c.process.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
-            )
-        }
-        CaptureMethod::Unavailable => "unavailable".into(),
     };
     // What an unavailable KPI's definition would read says nothing about the KPI itself.
     let data_span = if c.method == CaptureMethod::Unavailable { None } else { facts.data_span };
@@ -345,8 +329,9 @@ pub fn readiness_row(
         name: kpi.name.clone(),
         owner: kpi.owner.clone(),
         day_one,
-        capture,
         method: c.method,
+        source: c.source.clone(),
+        process: c.process.clone(),
         last_data,
         arriving,
         completeness: facts.completeness.clone(),
@@ -369,7 +354,7 @@ mod tests {
         let c = coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), Some(day("2026-06-01")));
         assert_eq!((c.tracked_days, c.elapsed_days), (179, 299));
         assert_eq!((c.months_tracked, c.months_elapsed), (6, 10));
-        assert_eq!(c.label(), "partial: covers 6 of 10 months: not a full-year picture");
+        assert!(c.is_partial());
         // A closed year counts all its days.
         let closed = coverage(day("2025-02-01"), day("2026-01-31"), day("2026-11-26"), Some(day("2025-09-01")));
         assert_eq!(
@@ -377,11 +362,11 @@ mod tests {
             (153, 365, 5, 12)
         );
         let full = coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), None);
-        assert_eq!((full.share, full.label().as_str()), (Some(1.0), "full"));
+        assert_eq!((full.share, full.is_partial()), (Some(1.0), false));
         let before = coverage(day("2026-02-01"), day("2027-01-31"), day("2025-11-26"), None);
         assert_eq!(before.share, None);
         let never = coverage(day("2026-02-01"), day("2027-01-31"), day("2026-11-26"), Some(day("2027-02-01")));
-        assert_eq!((never.tracked_days, never.share, never.label().as_str()), (0, Some(0.0), "not tracked yet"));
+        assert_eq!((never.tracked_days, never.share, never.months_tracked), (0, Some(0.0), 0));
     }
 
     /// Connect rate tracked since 2026-06-01 in FY2027 (2026-02-01 .. 2027-01-31), seen on
@@ -391,16 +376,17 @@ mod tests {
         let (since, as_of) = (Some(day("2026-06-01")), day("2026-11-26"));
         let year = Tracked::of(day("2026-02-01"), day("2027-01-31"), as_of, since);
         assert_eq!(year.counts_from(day("2026-02-01")), day("2026-06-01"));
-        assert_eq!(year.note().as_deref(), Some("covers 6 of 10 months (tracked since 2026-06-01)"));
+        let Tracked::Part { coverage: c, .. } = year else { panic!("{year:?}") };
+        assert_eq!((c.months_tracked, c.months_elapsed), (6, 10));
         let april = Tracked::of(day("2026-04-01"), day("2026-04-30"), as_of, since);
         assert_eq!(april, Tracked::Not { since: day("2026-06-01") });
-        assert_eq!(april.note().as_deref(), Some("not tracked (tracked since 2026-06-01)"));
         assert_eq!(april.counts_from(day("2026-04-01")), day("2026-04-01"));
         assert_eq!(Tracked::of(day("2026-06-01"), day("2026-06-30"), as_of, since), Tracked::Whole);
         assert_eq!(Tracked::of(day("2026-04-01"), day("2026-04-30"), as_of, None), Tracked::Whole);
         // A quarter tracked from its second month covers 2 of 3.
         let q2 = Tracked::of(day("2026-05-01"), day("2026-07-31"), as_of, since);
-        assert_eq!(q2.note().as_deref(), Some("covers 2 of 3 months (tracked since 2026-06-01)"));
+        let Tracked::Part { coverage: c, .. } = q2 else { panic!("{q2:?}") };
+        assert_eq!((c.months_tracked, c.months_elapsed), (2, 3));
         // Tracking announced for a day not yet come: nothing of the year so far is tracked.
         let later = Tracked::of(day("2026-02-01"), day("2027-01-31"), as_of, Some(day("2026-12-15")));
         assert_eq!(later, Tracked::Not { since: day("2026-12-15") });

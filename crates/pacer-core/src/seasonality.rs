@@ -72,16 +72,6 @@ pub enum Method {
     ShareOfYear,
 }
 
-impl Method {
-    /// In words, for people.
-    pub fn words(self) -> &'static str {
-        match self {
-            Method::Decomposition => "classical decomposition (each month against the centred 12-month moving average)",
-            Method::ShareOfYear => "each month's share of its year, averaged over the full fiscal years",
-        }
-    }
-}
-
 /// Seasonal indices of the 12 fiscal months, averaging 1.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -90,9 +80,92 @@ pub struct SeasonalIndices {
     pub monthly: [f64; 12],
     /// The method used.
     pub method: Method,
-    /// What makes these indices less reliable (short history, missing or zero months, a fallback),
-    /// in words for the user.
-    pub warnings: Vec<String>,
+    /// What makes these indices less reliable (short history, missing or zero months, a fallback).
+    pub warnings: Vec<SeasonalWarning>,
+}
+
+/// What makes seasonal indices less reliable; `pacer-i18n` writes it for people ("2 of 24 months
+/// are zero").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SeasonalWarning {
+    /// Fewer than [`FULL_MONTHS`] months of history: a rough guide.
+    ShortHistory {
+        /// Months in the series.
+        months: usize,
+    },
+    /// Months without a value, left out.
+    MissingMonths {
+        /// Months without a value.
+        missing: usize,
+        /// Months in the series.
+        months: usize,
+    },
+    /// Months whose value is zero.
+    ZeroMonths {
+        /// Months of value zero.
+        zeros: usize,
+        /// Months in the series.
+        months: usize,
+    },
+    /// Months whose centred moving average is zero, left out of the decomposition.
+    ZeroAverages {
+        /// How many.
+        count: usize,
+    },
+    /// A whole fiscal year of the series (1-based) left out of the share of year: a month is
+    /// missing, or it totals 0.
+    YearLeftOut {
+        /// The year of the series, 1 first.
+        year: usize,
+        /// It totals 0 (else a month is missing).
+        zero_total: bool,
+    },
+    /// Only one full fiscal year: the indices are that year's pattern.
+    OneFullYear,
+    /// Share of year was used instead of decomposition, for this reason.
+    ShareOfYearUsed {
+        /// Why.
+        reason: Fallback,
+    },
+    /// A fiscal month's index shrunk toward an average month by the evidence behind it.
+    Shrunk {
+        /// Fiscal month, 1..=12.
+        month: usize,
+        /// Years of the series with a value for it.
+        evidence: usize,
+        /// Years in the series.
+        years: usize,
+        /// The index planned with.
+        index: f64,
+        /// The index found before shrinking.
+        found: f64,
+    },
+    /// A fiscal month's index under [`LOW_INDEX`]: its target is under a quarter of an average
+    /// month's.
+    LowIndex {
+        /// Fiscal month, 1..=12.
+        month: usize,
+        /// Its index.
+        index: f64,
+    },
+}
+
+/// Why share of year was used instead of decomposition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum Fallback {
+    /// Decomposition needs [`FULL_MONTHS`] months, or [`MIN_MONTHS`] with every month present.
+    ShortHistory,
+    /// Decomposition found no ratio for this fiscal month (missing or zero data around it).
+    NoRatio {
+        /// Fiscal month, 1..=12.
+        month: usize,
+    },
+    /// Every month with a ratio to its centred moving average is zero.
+    ZeroRatios,
 }
 
 impl SeasonalIndices {
@@ -131,21 +204,19 @@ fn check(series: &[Option<f64>]) -> Result<(), SeasonalityError> {
 }
 
 /// Warnings that hold whatever the method: short history, missing months, zero months.
-fn data_warnings(series: &[Option<f64>]) -> Vec<String> {
+fn data_warnings(series: &[Option<f64>]) -> Vec<SeasonalWarning> {
     let mut warnings = Vec::new();
     let n = series.len();
     if n < FULL_MONTHS {
-        warnings.push(format!(
-            "only {n} months of history (fewer than {FULL_MONTHS}): treat these indices as a rough guide"
-        ));
+        warnings.push(SeasonalWarning::ShortHistory { months: n });
     }
     let missing = series.iter().filter(|v| v.is_none()).count();
     if missing > 0 {
-        warnings.push(format!("{missing} of {n} months have no value and were left out"));
+        warnings.push(SeasonalWarning::MissingMonths { missing, months: n });
     }
     let zeros = series.iter().filter(|v| **v == Some(0.0)).count();
     if zeros > 0 {
-        warnings.push(format!("{zeros} of {n} months are zero"));
+        warnings.push(SeasonalWarning::ZeroMonths { zeros, months: n });
     }
     warnings
 }
@@ -165,9 +236,7 @@ pub fn seasonal_indices(series: &[Option<f64>]) -> Result<SeasonalIndices, Seaso
         return decomposition(series);
     }
     let mut found = share_of_year(series)?;
-    found.warnings.push(format!(
-        "share of year used: decomposition needs {FULL_MONTHS} months, or {MIN_MONTHS} with every month present"
-    ));
+    found.warnings.push(SeasonalWarning::ShareOfYearUsed { reason: Fallback::ShortHistory });
     Ok(found)
 }
 
@@ -193,26 +262,22 @@ pub fn decomposition(series: &[Option<f64>]) -> Result<SeasonalIndices, Seasonal
         sums[t % 12] += x / cma;
         counts[t % 12] += 1;
     }
-    let zero_cma_warning =
-        (zero_cma > 0).then(|| format!("{zero_cma} centred moving averages are zero: those months were left out"));
+    let zero_cma_warning = (zero_cma > 0).then_some(SeasonalWarning::ZeroAverages { count: zero_cma });
     // Share of year, keeping what decomposition found out and saying why it was given up.
-    let fallback = |reason: String| {
+    let fallback = |reason: Fallback| {
         let mut found = share_of_year(series)?;
         found.warnings.extend(zero_cma_warning.clone());
-        found.warnings.push(format!("share of year used: {reason}"));
+        found.warnings.push(SeasonalWarning::ShareOfYearUsed { reason });
         Ok(found)
     };
     if let Some(k) = counts.iter().position(|&c| c == 0) {
-        return fallback(format!(
-            "decomposition found no ratio for fiscal month {} (missing or zero data around it)",
-            k + 1
-        ));
+        return fallback(Fallback::NoRatio { month: k + 1 });
     }
     let raw: [f64; 12] = std::array::from_fn(|k| sums[k] / counts[k] as f64);
     let total: f64 = raw.iter().sum();
     // Ratios are ≥ 0; all of them 0 (every month with a ratio is 0) leaves nothing to rescale.
     if total <= 0.0 {
-        return fallback("every month with a ratio to its centred moving average is zero".to_owned());
+        return fallback(Fallback::ZeroRatios);
     }
     warnings.extend(zero_cma_warning);
     let monthly = raw.map(|r| r * 12.0 / total);
@@ -230,12 +295,12 @@ pub fn share_of_year(series: &[Option<f64>]) -> Result<SeasonalIndices, Seasonal
     for (y, chunk) in series.chunks_exact(12).enumerate() {
         let values: Option<Vec<f64>> = chunk.iter().copied().collect();
         let Some(values) = values else {
-            warnings.push(format!("fiscal year {} of the series has missing months and was left out", y + 1));
+            warnings.push(SeasonalWarning::YearLeftOut { year: y + 1, zero_total: false });
             continue;
         };
         let total: f64 = values.iter().sum();
         if total <= 0.0 {
-            warnings.push(format!("fiscal year {} of the series totals 0 and was left out", y + 1));
+            warnings.push(SeasonalWarning::YearLeftOut { year: y + 1, zero_total: true });
             continue;
         }
         for (s, v) in sums.iter_mut().zip(&values) {
@@ -247,7 +312,7 @@ pub fn share_of_year(series: &[Option<f64>]) -> Result<SeasonalIndices, Seasonal
         return Err(SeasonalityError::NoFullYear);
     }
     if years == 1 {
-        warnings.push("only one full fiscal year: the indices are that year's pattern".to_owned());
+        warnings.push(SeasonalWarning::OneFullYear);
     }
     let monthly = sums.map(|s| 12.0 * s / years as f64);
     Ok(SeasonalIndices { monthly, method: Method::ShareOfYear, warnings })
@@ -277,22 +342,16 @@ pub fn planning_indices(series: &[Option<f64>]) -> Result<SeasonalIndices, Seaso
     let mut warnings = found.warnings;
     for k in 0..12 {
         if (monthly[k] - found.monthly[k]).abs() > 0.05 {
-            warnings.push(format!(
-                "fiscal month {}: a value in {} of {years} years, so its index is {:.2} rather than {:.2} \
-                 (shrunk toward an average month by the evidence behind it)",
-                k + 1,
-                evidence[k],
-                monthly[k],
-                found.monthly[k]
-            ));
+            warnings.push(SeasonalWarning::Shrunk {
+                month: k + 1,
+                evidence: evidence[k],
+                years,
+                index: monthly[k],
+                found: found.monthly[k],
+            });
         }
         if monthly[k] < LOW_INDEX {
-            warnings.push(format!(
-                "fiscal month {}: index {:.2}, so its target is under a quarter of an average month's: \
-                 check that its history is complete",
-                k + 1,
-                monthly[k]
-            ));
+            warnings.push(SeasonalWarning::LowIndex { month: k + 1, index: monthly[k] });
         }
     }
     Ok(SeasonalIndices { monthly, method: found.method, warnings })
@@ -428,7 +487,7 @@ mod tests {
         assert_close(&idx.monthly, &want, 1e-12);
         assert!((idx.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-12);
         assert_eq!(idx.warnings.len(), 1);
-        assert!(idx.warnings[0].starts_with("only 24 months of history"), "{:?}", idx.warnings);
+        assert_eq!(idx.warnings[0], SeasonalWarning::ShortHistory { months: 24 });
         // By hand, with 24 months each fiscal month has one ratio, and rescaling keeps their proportions.
         // Month 7 of year 1: CMA = (80/2 + 85 + .. + 155 + 88/2) / 12 = (40 + 1120 + 44) / 12.
         let r7 = 70.0 / ((40.0 + 1120.0 + 44.0) / 12.0);
@@ -468,11 +527,11 @@ mod tests {
         ];
         assert_close(&idx.monthly, &want, 1e-12);
         assert!((idx.monthly.iter().sum::<f64>() - 12.0).abs() < 1e-12);
-        let w = idx.warnings.join(" | ");
-        assert!(w.contains("only 30 months"), "{w}");
-        assert!(w.contains("1 of 30 months have no value"), "{w}");
-        assert!(w.contains("1 of 30 months are zero"), "{w}");
-        assert!(w.contains("share of year used"), "{w}");
+        let w = &idx.warnings;
+        assert!(w.contains(&SeasonalWarning::ShortHistory { months: 30 }), "{w:?}");
+        assert!(w.contains(&SeasonalWarning::MissingMonths { missing: 1, months: 30 }), "{w:?}");
+        assert!(w.contains(&SeasonalWarning::ZeroMonths { zeros: 1, months: 30 }), "{w:?}");
+        assert!(w.contains(&SeasonalWarning::ShareOfYearUsed { reason: Fallback::ShortHistory }), "{w:?}");
         // Quarters are the mean of their months.
         let q = idx.quarterly();
         assert!((q[0] - (want[0] + want[1] + want[2]) / 3.0).abs() < 1e-15);
@@ -493,7 +552,7 @@ mod tests {
         let idx = seasonal_indices(&gappy).unwrap();
         assert_eq!(idx.method, Method::Decomposition);
         assert_close(&idx.monthly, &S, 1e-9);
-        assert!(idx.warnings.iter().any(|w| w.contains("no value")), "{:?}", idx.warnings);
+        assert!(idx.warnings.iter().any(|w| matches!(w, SeasonalWarning::MissingMonths { .. })), "{:?}", idx.warnings);
         // 36 months with gaps at months 15 and 27: every window from t = 9 to 30 has a gap, so most
         // fiscal months get no ratio and share of year is used, from the one full year left.
         let mut holes = some(&full);
@@ -502,14 +561,20 @@ mod tests {
         }
         let idx = seasonal_indices(&holes).unwrap();
         assert_eq!(idx.method, Method::ShareOfYear);
-        assert!(idx.warnings.iter().any(|w| w.contains("no ratio for fiscal month")), "{:?}", idx.warnings);
+        assert!(
+            idx.warnings
+                .iter()
+                .any(|w| matches!(w, SeasonalWarning::ShareOfYearUsed { reason: Fallback::NoRatio { .. } })),
+            "{:?}",
+            idx.warnings
+        );
         assert_close(&idx.monthly, &S, 1e-9);
         // 24 months with a gap and so no full year but one: share of year from that year, warned.
         let mut short = some(&full[..24]);
         short[13] = None;
         let idx = seasonal_indices(&short).unwrap();
         assert_eq!(idx.method, Method::ShareOfYear);
-        assert!(idx.warnings.iter().any(|w| w.contains("only one full fiscal year")), "{:?}", idx.warnings);
+        assert!(idx.warnings.contains(&SeasonalWarning::OneFullYear), "{:?}", idx.warnings);
         // No usable year at all.
         let mut none = some(&full[..24]);
         none[1] = None;
@@ -524,8 +589,8 @@ mod tests {
         let late: Vec<f64> = (0..48).map(|t| if t < 19 { 0.0 } else { 100.0 * S[t % 12] }).collect();
         let idx = seasonal_indices(&some(&late)).unwrap();
         assert_eq!(idx.method, Method::Decomposition);
-        assert!(idx.warnings.contains(&"7 centred moving averages are zero: those months were left out".to_owned()));
-        assert!(idx.warnings.contains(&"19 of 48 months are zero".to_owned()), "{:?}", idx.warnings);
+        assert!(idx.warnings.contains(&SeasonalWarning::ZeroAverages { count: 7 }));
+        assert!(idx.warnings.contains(&SeasonalWarning::ZeroMonths { zeros: 19, months: 48 }), "{:?}", idx.warnings);
         // All zero: centred averages are zero and no year has a positive total.
         let zero = some(&[0.0; 36]);
         assert_eq!(seasonal_indices(&zero).unwrap_err(), SeasonalityError::NoFullYear);
@@ -549,7 +614,10 @@ mod tests {
         assert_close(&planned.monthly, &shrunk.iter().map(|i| i * 12.0 / total).collect::<Vec<_>>(), 1e-12);
         assert!(planned.monthly[2] > 0.9, "{:?}", planned.monthly);
         assert!(
-            planned.warnings.iter().any(|w| w.starts_with("fiscal month 3: a value in 0 of 2 years, so its index is")),
+            planned
+                .warnings
+                .iter()
+                .any(|w| matches!(w, SeasonalWarning::Shrunk { month: 3, evidence: 0, years: 2, .. })),
             "{:?}",
             planned.warnings
         );
@@ -566,7 +634,14 @@ mod tests {
                 planned.monthly[k]
             );
         }
-        assert!(!planned.warnings.iter().any(|w| w.starts_with("fiscal month")), "{:?}", planned.warnings);
+        assert!(
+            !planned
+                .warnings
+                .iter()
+                .any(|w| matches!(w, SeasonalWarning::Shrunk { .. } | SeasonalWarning::LowIndex { .. })),
+            "{:?}",
+            planned.warnings
+        );
     }
 
     #[test]
@@ -624,9 +699,14 @@ mod tests {
 
     #[test]
     fn serializes() {
-        let idx = SeasonalIndices { monthly: [1.0; 12], method: Method::ShareOfYear, warnings: vec!["w".into()] };
+        let idx = SeasonalIndices {
+            monthly: [1.0; 12],
+            method: Method::ShareOfYear,
+            warnings: vec![SeasonalWarning::OneFullYear],
+        };
         let json = serde_json::to_value(&idx).unwrap();
         assert_eq!(json["method"], "share_of_year");
+        assert_eq!(json["warnings"][0]["kind"], "one_full_year");
         assert_eq!(json["monthly"].as_array().unwrap().len(), 12);
         assert_eq!(serde_json::to_value(Method::Decomposition).unwrap(), "decomposition");
     }

@@ -9,6 +9,7 @@
 //! Adding a language: see `locales/README.md`.
 
 mod formats;
+mod notes;
 mod words;
 
 pub use words::{ids, resources};

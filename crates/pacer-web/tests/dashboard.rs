@@ -465,7 +465,15 @@ async fn the_dashboards_and_organisation_pages_speak_french_to_a_french_browser(
             (
                 Role::Manager,
                 "/".to_string(),
-                &["Mon équipe : A", "Les commerciaux côte à côte", "Indicateurs face au plan", "Où aller"][..],
+                &[
+                    "Mon équipe : A",
+                    "Les commerciaux côte à côte",
+                    "Indicateurs face au plan",
+                    "Où aller",
+                    // A data gap and what to do, with the day as French writes it.
+                    "« Customers at events » est prévu mais pas encore en service",
+                    "terminer la mise en place (prévue pour le 20 janv. 2027) ; d’ici là, aucun chiffre",
+                ][..],
                 &["My team", "Reps side by side", "KPIs against plan", "Where to go"][..],
             ),
             (
@@ -513,6 +521,22 @@ async fn the_dashboards_and_organisation_pages_speak_french_to_a_french_browser(
             ),
         ] {
             let html = page(role, path.clone()).await;
+            // No day written the English way ("Dec 8, 2026") and no explanation left in English.
+            for month in ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] {
+                for (at, _) in html.match_indices(&format!("{month} ")) {
+                    let after = &html[at + 4..];
+                    assert!(
+                        !after.starts_with(|c: char| c.is_ascii_digit()),
+                        "{backend}: {path}: an English date: {}",
+                        &html[at.saturating_sub(200)..(at + 60).min(html.len())]
+                    );
+                }
+            }
+            for words in
+                ["not a full-year picture", "not tracked yet", "remind the reps named", "no target after", "ramped: "]
+            {
+                assert!(!html.contains(words), "{backend}: {path}: English {words:?} left: {html}");
+            }
             for words in french {
                 assert!(html.contains(words), "{backend}: {path}: {words}: {html}");
             }

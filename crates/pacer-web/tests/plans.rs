@@ -30,22 +30,25 @@ fn line(sheet: &Value, name: &str) -> (Vec<i64>, i64) {
     (l["months"].as_array().unwrap().iter().map(|m| m.as_i64().unwrap()).collect(), l["total"].as_i64().unwrap())
 }
 
+/// Rep C, a new hire in team A in fiscal month 4 (the default calendar is the calendar year).
+fn new_hire(w: &common::World) -> NewRep {
+    NewRep {
+        name: "Rep C".into(),
+        email: None,
+        title: None,
+        team_id: Some(w.team_a),
+        hire_date: d("2026-04-10"),
+        leave_date: None,
+        external_id: None,
+    }
+}
+
 #[tokio::test]
 async fn allocation_ramp_gap_approval_scenarios_and_attainment() {
     for db in TestDb::all().await {
         let w = world(&db).await;
         let ops = Actor::named("test");
-        // A new hire in team A in fiscal month 4 (the default calendar is the calendar year).
-        let hire = NewRep {
-            name: "Rep C".into(),
-            email: None,
-            title: None,
-            team_id: Some(w.team_a),
-            hire_date: d("2026-04-10"),
-            leave_date: None,
-            external_id: None,
-        };
-        w.store.create_rep(&hire, &ops).await.unwrap();
+        w.store.create_rep(&new_hire(&w), &ops).await.unwrap();
 
         let (status, plan) = w
             .send(
@@ -287,6 +290,8 @@ async fn french_page(w: &common::World, role: Role, path: &str) -> (StatusCode, 
 async fn the_plan_pages_speak_french_to_a_french_reader() {
     let db = TestDb::sqlite().await;
     let w = world(&db).await;
+    // A new hire in fiscal month 4, whose targets ramp: the attainment page says why, in French.
+    w.store.create_rep(&new_hire(&w), &Actor::named("test")).await.unwrap();
     let plan = json!({"fiscal_year": 2026, "name": "Plan 2026", "settings": {"tolerance": 0.1}});
     let (status, plan) = w.send(Role::Admin, Method::POST, "/api/v1/plans", Some(plan)).await;
     assert_eq!(status, StatusCode::OK, "{plan}");
@@ -339,8 +344,14 @@ async fn the_plan_pages_speak_french_to_a_french_reader() {
         ),
         (
             format!("/plans/{id}/attainment?kpi=calls_made"),
-            &["Taux d’atteinte", "Cumul annuel", "T1 FY2026"],
-            &["Year to date", "Q1 FY2026", "a target counts as attained"],
+            &[
+                "Taux d’atteinte",
+                "Cumul annuel",
+                "T1 FY2026",
+                "montée en charge : 25\u{202f}%",
+                "(embauche le 10 avr. 2026)",
+            ],
+            &["Year to date", "Q1 FY2026", "a target counts as attained", "ramped: ", "hired 2026"],
         ),
         (
             format!("/plans/compare?ids={id}&ids={copy}"),
@@ -349,8 +360,15 @@ async fn the_plan_pages_speak_french_to_a_french_reader() {
         ),
         (
             "/seasonality?kpi=calls_made&fy=2026".into(),
-            &["Saisonnalité", "Réalisé", "Corrigé des variations saisonnières", "Cumul annuel"],
-            &["Seasonally adjusted", "so far and where it is heading"],
+            &[
+                "Saisonnalité",
+                "Réalisé",
+                "Corrigé des variations saisonnières",
+                "Cumul annuel",
+                "mois d’historique avant FY2026 ; la saisonnalisation demande au moins 12 mois",
+                "une prévision demande au moins",
+            ],
+            &["Seasonally adjusted", "so far and where it is heading", "months of history", "a forecast needs"],
         ),
         (
             format!("/plans/{id}/line?kpi=calls_made&owner=company"),

@@ -535,12 +535,13 @@ async fn pipeline_coverage_counts_what_the_quota_counts() {
         // The open quarter by the same rule: April, May and 15 of June's 30 days, the whole beside it.
         let q2 = &row.cells[1];
         assert_eq!((q2.target, q2.full_target, q2.cut_off), (25_000, 30_000, Some(d("2026-06-15"))));
-        assert_eq!(a.column_note(1).as_deref(), Some("to date, 2026-06-15"));
+        let note = |column: usize| a.column_note_in(column, pacer_i18n::Locale::ENGLISH);
+        assert_eq!(note(1).as_deref(), Some("to date, Jun 15, 2026"));
         // An ended quarter is whole; one not begun has its target but no attainment yet.
-        assert_eq!((row.cells[0].target, a.column_note(0)), (30_000, None));
+        assert_eq!((row.cells[0].target, note(0)), (30_000, None));
         let q3 = &row.cells[2];
         assert_eq!((q3.target, q3.cut_off, q3.attainment.attained), (30_000, None, None));
-        assert_eq!(a.column_note(2).as_deref(), Some("not begun"));
+        assert_eq!(note(2).as_deref(), Some("not begun"));
     }
 }
 

@@ -214,10 +214,13 @@ async fn a_review_speaks_french_to_a_french_reader_and_its_workbook_too() {
         "Équipe ou commercial",
         "Ajouter la note",
         "Clôturer et figer les chiffres…",
+        "relancer les commerciaux cités, ou faire de la saisie un point du suivi individuel hebdomadaire",
     ] {
         assert!(html.contains(words), "lacks {words:?}: {html}");
     }
     for words in [
+        "remind the reps named",
+        "active reps logged lately",
         "Quarterly review",
         "The quarter at a glance",
         "Notes for the directors",
@@ -251,13 +254,27 @@ async fn a_review_speaks_french_to_a_french_reader_and_its_workbook_too() {
     assert_eq!(header(&fr[0].1, 1), "objectif du trimestre");
     assert_eq!(header(&en[0].1, 1), "quarter target");
     assert_eq!(header(&fr[1].1, 0), "Équipe ou commercial");
-    for ((_, f), (_, e)) in fr.iter().zip(&en) {
-        assert_eq!(
-            f.rows().skip(1).collect::<Vec<_>>(),
-            e.rows().skip(1).collect::<Vec<_>>(),
-            "the cells are the same"
-        );
+    for ((name, f), (_, e)) in fr.iter().zip(&en) {
+        let rows = |r: &calamine::Range<calamine::Data>, columns: usize| {
+            r.rows().skip(1).map(|row| row[..columns.min(row.len())].to_vec()).collect::<Vec<_>>()
+        };
+        // The data gaps say what is wrong and what to do in the reader's words (the kind and the
+        // KPI are data), and so does the summary's last column, a KPI's coverage of the year.
+        let columns = match name.as_str() {
+            "Lacunes de données" => 2,
+            "Synthèse" => 17,
+            _ => usize::MAX,
+        };
+        assert_eq!(rows(f, columns), rows(e, columns), "the cells are the same");
     }
+    let gaps = &fr[2].1;
+    let todo: Vec<String> = gaps.rows().skip(1).map(|r| r[3].to_string()).collect();
+    assert!(!todo.is_empty() && todo.iter().all(|t| !t.is_empty()), "{todo:?}");
+    assert!(todo.iter().any(|t| t.starts_with("relancer les commerciaux")), "{todo:?}");
+    assert_eq!(
+        fr[0].1.get_value((1, 17)).unwrap().to_string(),
+        "couvre 0 mois sur 9 : pas une vision sur l’année entière"
+    );
     assert_eq!(fr[0].1.get_value((1, 1)), Some(&calamine::Data::Float(300.0)), "the quarter's target is a number");
 }
 

@@ -227,7 +227,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
             Listing { headers: &["version", "applied", "by", "why", "changes"], rows, records: &versions }.print(format)
         }
         MetricsCommand::Readiness { fy, days, format } => {
-            let catalog = app.catalog_if_any().await?.ok_or_else(no_catalog)?;
+            app.catalog_if_any().await?.ok_or_else(no_catalog)?;
             let fy = fy.unwrap_or_else(|| org.fiscal_year_of(today()));
             let year = org.calendar.year(fy)?;
             let rows = pacer_app::readiness::readiness(&app, &year, today(), days).await?;
@@ -239,7 +239,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                         r.priority.to_string(),
                         r.name.clone(),
                         format.word(&r.day_one.as_str().replace('_', " "), day_one_id(r.day_one)),
-                        format.words(&r.capture, |l| page::capture_words(l, Some(catalog), r)),
+                        format.words(&pacer_i18n::Locale::ENGLISH.capture(r), |l| l.capture(r)),
                         match (r.last_data, r.arriving, format) {
                             (Some(d), true, Format::Table) => tr!(l, "cli-readiness-arriving", day = l.date(d)),
                             (Some(d), false, Format::Table) => tr!(l, "cli-readiness-silent", day = l.date(d)),
@@ -249,7 +249,7 @@ pub async fn metrics(ctx: &Context, cmd: MetricsCommand) -> Result<()> {
                             (None, _, _) => "no data".into(),
                         },
                         r.completeness.as_ref().and_then(|c| c.share).map(|s| format.percent(s, 0)).unwrap_or_default(),
-                        format.words(&r.coverage.label(), |l| page::coverage_words(l, &r.coverage)),
+                        format.words(&pacer_i18n::Locale::ENGLISH.coverage(&r.coverage), |l| l.coverage(&r.coverage)),
                         r.setup_days
                             .map(|d| match format {
                                 Format::Table => {

@@ -541,11 +541,14 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             let unit = if money { unit_suffix("currency", org.currency) } else { String::new() };
             let mut headers: Vec<String> = vec!["name".into()];
             for (i, c) in a.columns.iter().enumerate() {
-                let shown = match format {
-                    ReportFormat::Table => crate::output::period_label(&org.calendar, &c.name, &c.label),
-                    _ => c.label.clone(),
+                let (shown, note) = match format {
+                    ReportFormat::Table => (
+                        crate::output::period_label(&org.calendar, &c.name, &c.label),
+                        a.column_note_in(i, crate::output::locale()),
+                    ),
+                    _ => (c.label.clone(), a.column_note_in(i, pacer_i18n::Locale::ENGLISH)),
                 };
-                let label = match a.column_note(i) {
+                let label = match note {
                     Some(note) => format!("{shown} ({note})"),
                     None => shown,
                 };
@@ -713,7 +716,7 @@ pub async fn plan(ctx: &Context, cmd: PlanCommand) -> Result<()> {
             Listing { headers: &["fiscal month", "index", "actual", "seasonally adjusted"], rows, records: &s.monthly }
                 .print(format)?;
             for w in &s.warnings {
-                eprintln!("warning: {w}");
+                eprintln!("warning: {}", crate::output::locale().seasonal_warning(w));
             }
             if format != Format::Table {
                 return Ok(());
@@ -828,7 +831,7 @@ async fn growth(g: &GrowthArgs, with: Option<&pacer_app::Context<'_>>) -> Result
         ),
     };
     let target = gross_new_needed(base, rate(&g.churn)?, rate(&g.expansion)?, rate(&g.growth)?)?;
-    println!("{}", target.explain());
+    println!("{}", crate::output::locale().growth_explanation(&target));
     if let (Some(app), Some(plan), Some(kpi)) = (with, g.plan, &g.kpi) {
         let plan = app.store.plan(plan).await?;
         let req = AllocationRequest {

@@ -145,7 +145,11 @@ fn the_demo_plan_is_approved_phased_and_sums_to_the_cent() {
     let cells = rate["rows"][0]["values"].as_array().unwrap();
     assert_eq!(cells[0]["type"], "no_figure", "Q1 is before tracking began: {rate}");
     let year_note = rate["columns"][4]["coverage"].as_str().unwrap_or_default();
-    assert!(year_note.starts_with("covers ") && year_note.ends_with(&format!("(tracked since {since})")), "{rate}");
+    let since_shown = pacer_i18n::Locale::ENGLISH.date(since);
+    assert!(
+        year_note.starts_with("covers ") && year_note.ends_with(&format!("(tracked since {since_shown})")),
+        "{rate}"
+    );
     let tracked: Vec<f64> = cells[1..cells.len() - 1].iter().filter_map(|c| c["value"].as_f64()).collect();
     let year = cells.last().unwrap()["value"].as_f64().unwrap();
     let (low, high) = tracked.iter().fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));

@@ -35,7 +35,7 @@ mod version;
 
 pub use allocation::{Allocation, allocate};
 pub use error::PlanError;
-pub use explain::{TargetBasis, explain};
+pub use explain::{TargetBasis, TargetNote, explain};
 pub use gap::{Gap, gap};
 pub use horizon::{HORIZON_YEARS, Horizon, HorizonYear, Stage};
 pub use phasing::{Phasing, phase, rebalance};

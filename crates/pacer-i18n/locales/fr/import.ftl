@@ -1,7 +1,7 @@
 # La page d’import (administrateurs) : envoi, aperçu, résultat ; les motifs des lignes refusées
 # sont ceux de l’analyseur d’import.
 
-import-title = Import
+import-title = Importation
 import-heading = Importer un fichier
 import-intro = CSV (tout séparateur ; UTF-8, UTF-16 ou Windows-1252, détecté) ou XLSX, tel qu’exporté du CRM : l’export est reconnu à son en-tête, et le titre, les totaux et le pied de page d’un rapport sont écartés (et listés). Vous verrez les premières lignes et chaque problème avant que quoi que ce soit ne soit écrit. Voir docs/import.md.
 import-kind = Contenu du fichier

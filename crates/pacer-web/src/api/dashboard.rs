@@ -27,21 +27,19 @@ pub struct DashboardQuery {
 
 /// The dashboard asked for: a team's; without a team the leadership's for those who see everything,
 /// else the manager's own team's ([`team_dashboard`]); shared by the API and the pages.
-pub async fn dashboard(state: &AppState, caller: &Caller, team: Option<i64>) -> ApiResult<Dashboard> {
-    let ctx = state.context(caller).await?;
+pub async fn dashboard(ctx: &pacer_app::Context<'_>, team: Option<i64>) -> ApiResult<Dashboard> {
     match team {
-        None if ctx.caller.sees_everything() => Ok(Dashboard::Company(pacer_app::dashboard::company(&ctx).await?)),
-        team => Ok(Dashboard::Team(team_dashboard(state, caller, team).await?)),
+        None if ctx.caller.sees_everything() => Ok(Dashboard::Company(pacer_app::dashboard::company(ctx).await?)),
+        team => Ok(Dashboard::Team(team_dashboard(ctx, team).await?)),
     }
 }
 
 /// The dashboard of a team, or without one of a manager's own team when they manage one (their
 /// region, with the teams below it).
-pub async fn team_dashboard(state: &AppState, caller: &Caller, team: Option<i64>) -> ApiResult<TeamDashboard> {
-    let ctx = state.context(caller).await?;
+pub async fn team_dashboard(ctx: &pacer_app::Context<'_>, team: Option<i64>) -> ApiResult<TeamDashboard> {
     let team = match team {
         Some(team) => team,
-        None => match pacer_app::dashboard::managed_teams(&ctx).await?.as_slice() {
+        None => match pacer_app::dashboard::managed_teams(ctx).await?.as_slice() {
             [only] => only.id,
             [] => return Err(ApiError::BadRequest("name a team with ?team=ID".into())),
             several => {
@@ -53,7 +51,7 @@ pub async fn team_dashboard(state: &AppState, caller: &Caller, team: Option<i64>
             }
         },
     };
-    Ok(pacer_app::dashboard::team(&ctx, team).await?)
+    Ok(pacer_app::dashboard::team(ctx, team).await?)
 }
 
 /// A dashboard. With `team`, the team's: its KPIs of the fiscal year's approved plan (target to
@@ -75,7 +73,7 @@ pub async fn get_dashboard(
     Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<DashboardQuery>,
 ) -> ApiResult<Response> {
-    let board = dashboard(&state, &caller, q.team).await?;
+    let board = dashboard(&state.context(&caller).await?, q.team).await?;
     let name = match &board {
         Dashboard::Team(b) => format!("dashboard-team-{}", b.team_id),
         Dashboard::Company(b) => format!("dashboard-FY{}", b.year.fiscal_year),

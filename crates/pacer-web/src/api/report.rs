@@ -90,10 +90,16 @@ impl ReportQuery {
     }
 }
 
-/// The report for a query, shared by the API and the pages.
-pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuery) -> ApiResult<reports::Report> {
+/// The report for a query, shared by the API and the pages (`ctx`: the caller's, in the
+/// language its column notes are written in).
+pub async fn report(
+    state: &AppState,
+    caller: &Caller,
+    ctx: &pacer_app::Context<'_>,
+    kpi: &str,
+    q: &ReportQuery,
+) -> ApiResult<reports::Report> {
     let viewer = Viewer::of(state, caller).await?;
-    let ctx = state.context(caller).await?;
     let scope = ctx.scope()?;
     if scope.reps.is_some() && q.by.as_deref().is_some_and(|b| b.trim() != "rep") {
         return Err(ApiError::Forbidden);
@@ -102,7 +108,7 @@ pub async fn report(state: &AppState, caller: &Caller, kpi: &str, q: &ReportQuer
         crate::api::org::visible_team(state, &viewer, team).await?;
     }
     let req = q.request(kpi)?;
-    Ok(reports::report(&ctx, scope, &req).await?)
+    Ok(reports::report(ctx, scope, &req).await?)
 }
 
 /// A report as JSON, CSV or an XLSX download.
@@ -129,7 +135,7 @@ pub async fn get_report(
     ApiPath(kpi): ApiPath<String>,
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> ApiResult<Response> {
-    let report = report(&state, &caller, &kpi, &q).await?;
+    let report = report(&state, &caller, &state.context(&caller).await?, &kpi, &q).await?;
     report_response(&state, &caller, &report, q.format.as_deref()).await
 }
 

@@ -25,12 +25,11 @@ pub struct ScorecardQuery {
 }
 
 /// The scorecard of the rep asked for, or of the caller's own rep; shared by the API and the pages.
-pub async fn scorecard(state: &AppState, caller: &Caller, rep: Option<i64>) -> ApiResult<Scorecard> {
-    let ctx = state.context(caller).await?;
+pub async fn scorecard(ctx: &pacer_app::Context<'_>, rep: Option<i64>) -> ApiResult<Scorecard> {
     let rep = rep
         .or(ctx.own_rep())
         .ok_or_else(|| ApiError::BadRequest("you have no rep record of your own: name a rep with ?rep=ID".into()))?;
-    Ok(pacer_app::scorecard::scorecard(&ctx, rep).await?)
+    Ok(pacer_app::scorecard::scorecard(ctx, rep).await?)
 }
 
 /// A rep's scorecard: each KPI of the fiscal year's approved plan with a target for the rep, in
@@ -46,7 +45,7 @@ pub async fn get_scorecard(
     Extension(caller): Extension<Caller>,
     ApiQuery(q): ApiQuery<ScorecardQuery>,
 ) -> ApiResult<Response> {
-    let card = scorecard(&state, &caller, q.rep).await?;
+    let card = scorecard(&state.context(&caller).await?, q.rep).await?;
     let name = format!("scorecard-rep-{}", card.rep_id);
     super::tabular_response(&state, &caller, &card, || sheets(&card), &name, q.format.as_deref(), q.table.as_deref())
         .await

@@ -13,7 +13,7 @@ use pacer_core::access::Role;
 use pacer_core::attainment::Direction;
 use pacer_core::audit::Actor;
 use pacer_core::catalog::{CaptureMethod, Category, KpiEdit, Unit};
-use pacer_core::readiness::{Coverage, DayOne, ReadinessRow};
+use pacer_core::readiness::{DayOne, ReadinessRow};
 use pacer_i18n::{Locale, tr};
 use pacer_storage::RepFilter;
 use serde::Deserialize;
@@ -327,8 +327,8 @@ pub async fn readiness(
             tbody { @for r in &rows { tr {
                 td.num { (r.priority) }
                 td { strong { (r.name) } br; span.muted { (r.owner) } }
-                td { (day_one_in(locale, r.day_one)) @if let Some(note) = &r.note { br; span.muted { (note) } } }
-                td { (capture_words(locale, catalog, r)) }
+                td { (day_one_in(locale, r.day_one)) @if let Some(note) = &r.note { br; span.muted { (locale.readiness_note(note)) } } }
+                td { (locale.capture(r)) }
                 td { (arriving_in(locale, r)) }
                 td { @if let Some(c) = &r.completeness {
                     (c.share.map(|s| locale.percent(s, 0)).unwrap_or_else(|| "—".into())) " ("
@@ -339,7 +339,7 @@ pub async fn readiness(
                             @else { (tr!(locale, "readiness-reps", count = c.missing.len(), shown = locale.count(c.missing.len() as i64))) } }
                     }
                 } }
-                td { @if r.coverage.is_partial() { span.bad { (coverage_words(locale, &r.coverage)) } } @else { (coverage_words(locale, &r.coverage)) } }
+                td { @if r.coverage.is_partial() { span.bad { (locale.coverage(&r.coverage)) } } @else { (locale.coverage(&r.coverage)) } }
                 td { (r.setup_days.map(|d| tr!(locale, "readiness-days", count = d, shown = locale.count(d.into()))).unwrap_or_default())
                      @if let Some(rb) = r.ready_by { br; span.muted { (tr!(locale, "readiness-ready-by", day = locale.date(rb))) } } }
                 td { (r.alternatives.iter().map(|a| kpi_name(a)).collect::<Vec<_>>().join(", ")) }
@@ -349,48 +349,6 @@ pub async fn readiness(
     Ok(layout::page(&frame, &frame.t("readiness-title"), body))
 }
 
-/// How a KPI is captured, in words, from the catalog's capture (the row's own words are English).
-pub fn capture_words(locale: Locale, catalog: Option<&pacer_core::catalog::Catalog>, r: &ReadinessRow) -> String {
-    let Some(c) = catalog.and_then(|c| c.kpis.iter().find(|k| k.key() == r.key)).map(|k| &k.capture) else {
-        return r.capture.clone();
-    };
-    match r.method {
-        CaptureMethod::Automatic => {
-            tr!(locale, "readiness-capture-automatic", source = c.source.as_deref().unwrap_or("?"))
-        }
-        CaptureMethod::Manual => tr!(locale, "readiness-capture-manual", process = c.process.as_deref().unwrap_or("?")),
-        CaptureMethod::Planned => {
-            let days = c.setup_days.unwrap_or(0);
-            let mut out = tr!(locale, "readiness-capture-planned", count = days, days = locale.count(days.into()));
-            if let Some(p) = &c.process {
-                out.push_str(&format!(" ({p})"));
-            }
-            out
-        }
-        CaptureMethod::Unavailable => method_words(locale, CaptureMethod::Unavailable),
-    }
-}
-
-/// How much of the fiscal year a KPI covers, in words.
-pub fn coverage_words(locale: Locale, c: &Coverage) -> String {
-    match c.share {
-        None => locale.t("readiness-coverage-not-started"),
-        Some(_) if c.tracked_days == 0 => locale.t("readiness-coverage-not-tracked"),
-        Some(s) if s >= 1.0 => locale.t("readiness-coverage-full"),
-        Some(_) => tr!(
-            locale,
-            "readiness-coverage-partial",
-            tracked = c.months_tracked.to_string(),
-            elapsed = c.months_elapsed.to_string()
-        ),
-    }
-}
-
-/// Whether a KPI can be tracked on day one, as a badge, in English (see [`day_one_in`]).
-pub(crate) fn day_one(d: DayOne) -> Markup {
-    day_one_in(Locale::ENGLISH, d)
-}
-
 /// Whether a KPI can be tracked on day one, as a badge, in the reader's language.
 pub(crate) fn day_one_in(locale: Locale, d: DayOne) -> Markup {
     match d {
@@ -398,11 +356,6 @@ pub(crate) fn day_one_in(locale: Locale, d: DayOne) -> Markup {
         DayOne::WithSetup => html! { span.badge { (locale.t("readiness-with-setup")) } },
         DayOne::No => html! { span.badge.off { (locale.t("readiness-no")) } },
     }
-}
-
-/// Whether a KPI's data is arriving, in English (see [`arriving_in`]).
-pub(crate) fn arriving(r: &ReadinessRow) -> Markup {
-    arriving_in(Locale::ENGLISH, r)
 }
 
 /// Whether a KPI's data is arriving: the last day with data, or how long it has been silent.

@@ -2,7 +2,7 @@
 //! against plan and their charts, its reps side by side, pipeline coverage, churn and data gaps;
 //! each table downloads as CSV, the whole as XLSX.
 
-use super::catalog::{arriving, day_one};
+use super::catalog::{arriving_in, day_one_in};
 use super::filters::{month_labels, period_label};
 use super::layout::{self, Frame};
 use super::review::amount;
@@ -73,7 +73,7 @@ pub async fn page(
         let body = html! { h1 { (title) } (team_choice(&frame, &managed)) };
         return Ok(layout::page(&frame, &title, body));
     }
-    let (title, body) = match dashboard(&state, &caller, q.team).await? {
+    let (title, body) = match dashboard(&frame.context(&state), q.team).await? {
         Dashboard::Team(board) => {
             (tr!(frame.locale, "dashboard-team-title", team = &board.name), team_view(&frame, &board))
         }
@@ -236,10 +236,10 @@ pub fn company_view(frame: &Frame, board: &CompanyDashboard) -> Markup {
             thead { tr { th { (frame.t("dashboard-kpi")) } th { (frame.t("dashboard-day-one")) } th { (frame.t("dashboard-arriving")) } th.num { (frame.t("dashboard-completeness")) } th { (frame.t("dashboard-coverage")) } } }
             tbody { @for r in &board.readiness { tr {
                 td { (r.name) }
-                td { (day_one(r.day_one)) }
-                td { (arriving(r)) }
+                td { (day_one_in(frame.locale, r.day_one)) }
+                td { (arriving_in(frame.locale, r)) }
                 td.num { (pct(frame, r.completeness.as_ref().and_then(|c| c.share))) }
-                td { @if r.coverage.is_partial() { span.bad { (r.coverage.label()) } } @else { (r.coverage.label()) } }
+                td { @if r.coverage.is_partial() { span.bad { (frame.locale.coverage(&r.coverage)) } } @else { (frame.locale.coverage(&r.coverage)) } }
             } } }
         } }
         (heading(&frame.t("dashboard-gaps"), &download(None, Some("data-gaps"))))
@@ -427,6 +427,6 @@ fn gap_kind(frame: &Frame, gap: &DataGap) -> String {
         "silent_source" => frame.t("dashboard-gap-silent-source"),
         "not_live" => frame.t("dashboard-gap-not-live"),
         "partial" => frame.t("dashboard-gap-partial"),
-        _ => gap.kind_label().to_owned(),
+        other => other.to_owned(),
     }
 }

@@ -25,7 +25,7 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
     // A rep's home is their scorecard; without a catalog yet it says why instead.
     let scorecard = match (&viewer.principal, frame.role()) {
         (pacer_core::access::Principal::User { rep_id: Some(_), .. }, Role::Rep) => {
-            Some(crate::api::scorecard::scorecard(state, caller, None).await)
+            Some(crate::api::scorecard::scorecard(&frame.context(state), None).await)
         }
         _ => None,
     };
@@ -33,8 +33,8 @@ async fn page_handler(state: &AppState, caller: &Caller, n: &Notice) -> PageResu
     // leaders' and admins' the leadership's.
     let managed = pacer_app::dashboard::managed_teams(&frame.context(state)).await?;
     let dashboard = match (managed.as_slice(), frame.role()) {
-        ([only], _) => Some(crate::api::dashboard::dashboard(state, caller, Some(only.id)).await),
-        (_, role) if role >= Role::Leader => Some(crate::api::dashboard::dashboard(state, caller, None).await),
+        ([only], _) => Some(crate::api::dashboard::dashboard(&frame.context(state), Some(only.id)).await),
+        (_, role) if role >= Role::Leader => Some(crate::api::dashboard::dashboard(&frame.context(state), None).await),
         _ => None,
     };
     let body = html! {

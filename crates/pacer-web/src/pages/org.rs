@@ -269,7 +269,7 @@ pub async fn rep_page(
                         td { time datetime=(a.occurred_at.format("%Y-%m-%dT%H:%M")) { (l.date(a.occurred_at.date())) ", " (a.occurred_at.format("%H:%M")) } }
                         td { (types.iter().find(|t| *t.key.get_ref() == a.activity_type).map_or_else(|| key_words(&a.activity_type), |t| t.name.clone())) }
                         td.num { (a.duration_s.map(|s| (s / 60).to_string()).unwrap_or_default()) }
-                        td { (a.source) }
+                        td { (l.source(a.source)) }
                         td { (a.entered_by.as_deref().unwrap_or("")) }
                     } } }
                 } }

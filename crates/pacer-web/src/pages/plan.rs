@@ -236,7 +236,7 @@ pub async fn list(
             label { (frame.t("plan-growth-wanted")) input name="growth" size="5" value=(q.growth.clone().unwrap_or_else(|| "20%".into())); }
             button type="submit" { (frame.t("plan-compute")) }
         }
-        @if let Some(g) = &growth { pre.card { (g.explain()) } }
+        @if let Some(g) = &growth { pre.card { (locale.growth_explanation(g)) } }
     };
     Ok(layout::page(&frame, &frame.t("plan-title"), body))
 }
@@ -634,7 +634,7 @@ pub async fn seasonality(
                     goal: Some(&Goal { name: frame.t("plan-average-month"), values: vec![Some(1.0); months.len()] }),
                 }))
                 p { (frame.t("plan-method")) " " (method_words(locale, s.method)) ". " (frame.t("plan-quarters")) " " @for q in s.quarterly() { (locale.decimal(q, 2)) " " } }
-                (warnings(&frame.t("plan-index-warnings"), &s.warnings))
+                (warnings(&frame.t("plan-index-warnings"), &s.warnings.iter().map(|w| locale.seasonal_warning(w)).collect::<Vec<_>>()))
             }
             None => { (warning(outlook.indices_error.as_deref().unwrap_or_default())) }
         }

@@ -97,7 +97,7 @@ pub async fn reports(
         let body = html! { h1 { (frame.t("nav-reports")) } p { (frame.t("reports-no-catalog")) } };
         return Ok(layout::page(&frame, &frame.t("nav-reports"), body));
     };
-    let report = report(&state, &caller, &kpi, &q.report_query()).await?;
+    let report = report(&state, &caller, &frame.context(&state), &kpi, &q.report_query()).await?;
     // Exceptions noted in quarterly reviews show wherever the KPI's figures do.
     let exceptions = state.store.notes_about(&pacer_core::review::NoteSubject::Kpi(kpi.clone())).await?;
     let mut rows = report.rows.clone();

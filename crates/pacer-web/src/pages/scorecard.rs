@@ -23,7 +23,7 @@ pub async fn page(
     PageQuery(q): PageQuery<ScorecardQuery>,
 ) -> PageResult<Markup> {
     let frame = Frame::of(&state, &caller).await?;
-    let card = scorecard(&state, &caller, q.rep).await?;
+    let card = scorecard(&frame.context(&state), q.rep).await?;
     let title = tr!(frame.locale, "scorecard-title", rep = &card.name);
     let body = html! {
         h1 { (title) }
