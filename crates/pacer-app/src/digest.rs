@@ -399,6 +399,15 @@ impl Words<'_> {
     }
 }
 
+/// The columns of a table of KPIs against plan (a rep's adds their rank).
+const KPI_COLUMNS: [&str; 5] = [
+    "digest-col-kpi",
+    "digest-col-year-to-date",
+    "digest-col-target-to-date",
+    "digest-col-attainment",
+    "digest-col-pace",
+];
+
 /// A scorecard in short: per KPI the year to date against its target to date, the pace to the
 /// year end, the rank in the team; then what is missing.
 fn scorecard_blocks(w: &Words<'_>, card: &Scorecard) -> Vec<Block> {
@@ -413,16 +422,9 @@ fn scorecard_blocks(w: &Words<'_>, card: &Scorecard) -> Vec<Block> {
         blocks.push(Block::Paragraph { text: l.t("digest-no-kpi") });
         return blocks;
     }
-    let headers = [
-        "digest-col-kpi",
-        "digest-col-year-to-date",
-        "digest-col-target-to-date",
-        "digest-col-attainment",
-        "digest-col-pace",
-        "digest-col-rank",
-    ];
+    let headers = KPI_COLUMNS.iter().chain(&["digest-col-rank"]).map(|h| l.t(h)).collect();
     let rows = card.kpis.iter().map(|k| kpi_row(w, k, card)).collect();
-    blocks.push(Block::Table { headers: headers.map(|h| l.t(h)).to_vec(), rows });
+    blocks.push(Block::Table { headers, rows });
     let missing: Vec<String> = card
         .kpis
         .iter()
@@ -477,14 +479,7 @@ fn team_blocks(w: &Words<'_>, board: &TeamDashboard) -> Vec<Block> {
         })
         .collect();
     if !rows.is_empty() {
-        let headers = [
-            "digest-col-kpi",
-            "digest-col-year-to-date",
-            "digest-col-target-to-date",
-            "digest-col-attainment",
-            "digest-col-pace",
-        ];
-        blocks.push(Block::Table { headers: headers.map(|h| l.t(h)).to_vec(), rows });
+        blocks.push(Block::Table { headers: KPI_COLUMNS.map(|h| l.t(h)).to_vec(), rows });
     }
     let attention: Vec<String> = board
         .reps
