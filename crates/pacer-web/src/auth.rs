@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use pacer_app::credentials::{random_secret, token_hash, verify_against_dummy, verify_password};
 use pacer_core::access::{Access, Denied, Principal, User, check};
 use pacer_core::language::Language;
+use pacer_core::org::Organisation;
 use pacer_core::throttle::{self, ThrottleKey};
 use pacer_i18n::Locale;
 use pacer_storage::Session;
@@ -43,13 +44,18 @@ pub struct Caller {
     pub locale: Locale,
     /// The language the caller's browser or client asks for (`Accept-Language`), if Pacer speaks it.
     pub asked: Option<Language>,
+    /// The organisation's settings, read once for a page (its language, then its frame).
+    pub organisation: Option<Organisation>,
 }
 
 /// The language of the person calling: their own, the organisation's, then what they asked for
 /// ([`Language::choose`]). Pages speak it; the API writes only what is for people in it (a
 /// workbook to download).
 pub async fn reader_locale(state: &AppState, caller: &Caller) -> Result<Locale, ApiError> {
-    let organisation = state.store.organisation().await?.and_then(|o| o.language);
+    let organisation = match &caller.organisation {
+        Some(org) => org.language,
+        None => state.store.organisation().await?.and_then(|o| o.language),
+    };
     Ok(Locale::from(Language::choose(caller.user.as_ref().and_then(|u| u.language), organisation, caller.asked)))
 }
 
@@ -127,15 +133,20 @@ pub async fn resolve_caller(State(state): State<AppState>, req: Request, next: N
     };
     // The API speaks machines' English; pages the reader's language (the organisation's setting
     // is read only for them).
-    let locale = if html {
+    let caller = if html {
+        let organisation = match state.store.organisation().await {
+            Ok(org) => org.unwrap_or_default(),
+            Err(e) => return ApiError::from(e).answer(req.uri().path()),
+        };
+        let caller = Caller { organisation: Some(organisation), ..caller };
         match reader_locale(&state, &caller).await {
-            Ok(locale) => locale,
+            Ok(locale) => Caller { locale, ..caller },
             Err(e) => return e.answer(req.uri().path()),
         }
     } else {
-        Locale::ENGLISH
+        caller
     };
-    let caller = Caller { locale, ..caller };
+    let locale = caller.locale;
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let expected_csrf = match (&caller.session, req.uri().path()) {
         (Some(session), _) => Some(session.csrf_token.clone()),

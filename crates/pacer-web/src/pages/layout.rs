@@ -39,7 +39,11 @@ impl Frame {
             principal,
             display_name,
             csrf,
-            org: load_organisation(state).await?,
+            // Read once per request, with the caller's language.
+            org: match &caller.organisation {
+                Some(org) => org.clone(),
+                None => load_organisation(state).await?,
+            },
             path: caller.path.clone(),
             locale: caller.locale,
         })
